@@ -1,0 +1,222 @@
+"""Users, government offices, government roles and the audit log.
+
+KIM membership (ketua, sekretaris, bendahara, anggota) lives in the communities app,
+which depends on this one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jembatan.accounts.phone import normalize_phone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(
+        self, email: str | None, phone: str | None, password: str | None, **extra: Any
+    ) -> User:
+        if not email and not phone:
+            raise ValueError("A user needs an email address or a phone number.")
+        user = self.model(
+            email=self.normalize_email(email).lower() if email else None,
+            phone=normalize_phone(phone) if phone else None,
+            **extra,
+        )
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(
+        self, email: str | None = None, password: str | None = None, *, phone: str | None = None,
+        **extra: Any,
+    ) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, phone, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create(email, extra.pop("phone", None), password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: logs in with an email address or an Indonesian phone number."""
+
+    email = models.EmailField(_("email"), unique=True, null=True, blank=True)
+    phone = models.CharField(
+        _("nomor telepon"), max_length=16, unique=True, null=True, blank=True,
+        help_text=_("Nomor Indonesia, mis. 0812 3456 7890."),
+    )
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    # Admin-site access; platform operators only.
+    is_staff = models.BooleanField(_("akses admin"), default=False)
+    # Demo accounts have published passwords: they cannot log in when DEBUG is off.
+    is_demo = models.BooleanField(_("akun demo"), default=False, editable=False)
+    date_joined = models.DateTimeField(_("terdaftar"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email__isnull=False) | models.Q(phone__isnull=False),
+                name="user_has_email_or_phone",
+            ),
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or self.phone or str(self.pk)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.email:
+            self.email = self.email.strip().lower()
+        else:
+            self.email = None
+        self.phone = normalize_phone(self.phone) if self.phone else None
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else ""
+
+
+class Office(models.Model):
+    """A government body of a kabupaten: Diskominfo, an OPD, a kecamatan office."""
+
+    class Kind(models.TextChoices):
+        DISKOMINFO = "diskominfo", _("Dinas Komunikasi dan Informatika")
+        OPD = "opd", _("Organisasi Perangkat Daerah")
+        KECAMATAN = "kecamatan", _("Kantor kecamatan")
+
+    kabupaten = models.ForeignKey(
+        "regions.Region", verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT,
+        related_name="offices", limit_choices_to={"level": 2},
+    )
+    name = models.CharField(_("nama"), max_length=200)
+    short_name = models.CharField(_("singkatan"), max_length=40, blank=True)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices, default=Kind.OPD)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        ordering = ["kabupaten_id", "name"]
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+        constraints = [
+            models.UniqueConstraint(fields=["kabupaten", "name"], name="office_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Role(models.TextChoices):
+    """Government and platform roles. KIM positions are communities.Position."""
+
+    OPERATOR = "operator", _("Operator platform")
+    KABUPATEN_ADMIN = "kabupaten_admin", _("Admin kabupaten (Diskominfo)")
+    OPD_OFFICER = "opd_officer", _("Petugas OPD")
+    CAMAT = "camat", _("Camat")
+
+
+class Membership(models.Model):
+    """A user's government role, scoped to a kabupaten, a kecamatan or an office."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("pengguna"), on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    # The kabupaten (admin, OPD officer) or kecamatan (camat); none for operators.
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="memberships",
+    )
+    office = models.ForeignKey(
+        Office, verbose_name=_("instansi"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="memberships",
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("peran pengguna")
+        verbose_name_plural = _("peran pengguna")
+        constraints = [
+            # NULLs never collide in a unique index, so each scope shape has its own.
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "office"], name="membership_unique_office",
+                condition=models.Q(office__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"], name="membership_unique_region",
+                condition=models.Q(office__isnull=True, region__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"], name="membership_unique_platform",
+                condition=models.Q(office__isnull=True, region__isnull=True),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role=Role.OPERATOR, region__isnull=True, office__isnull=True)
+                    | models.Q(role=Role.KABUPATEN_ADMIN, region__isnull=False)
+                    | models.Q(role=Role.OPD_OFFICER, region__isnull=False, office__isnull=False)
+                    | models.Q(role=Role.CAMAT, region__isnull=False)
+                ),
+                name="membership_scope_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.office or self.region
+        return f"{self.get_role_display()} — {scope}" if scope else self.get_role_display()
+
+
+class AuditLog(models.Model):
+    """Who did what to which object, when, with the values before and after."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("pelaku"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    action = models.CharField(_("tindakan"), max_length=80, db_index=True)
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    target_id = models.CharField(_("ID objek"), max_length=64, blank=True, db_index=True)
+    target_repr = models.CharField(_("objek"), max_length=200, blank=True)
+    before = models.JSONField(_("sebelum"), null=True, blank=True)
+    after = models.JSONField(_("sesudah"), null=True, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("catatan audit")
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"

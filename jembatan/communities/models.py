@@ -1,0 +1,127 @@
+"""The KIM registry: groups, the region each serves and their members."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jembatan.regions.models import Region
+
+
+class KimQuerySet(models.QuerySet["Kim"]):
+    def active(self) -> KimQuerySet:
+        return self.filter(is_active=True)
+
+    def in_kabupaten(self, kabupaten: Region | str) -> KimQuerySet:
+        code = kabupaten.code if isinstance(kabupaten, Region) else kabupaten
+        return self.filter(kabupaten_id=code)
+
+
+class Kim(models.Model):
+    """A Kelompok Informasi Masyarakat, at kecamatan, desa or kelurahan level."""
+
+    class Level(models.TextChoices):
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        DESA = "desa", _("Desa")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+
+    name = models.CharField(_("nama"), max_length=150)
+    slug = models.SlugField(_("alamat web"), max_length=80, unique=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="kims",
+        limit_choices_to={"level__gte": Region.Level.KECAMATAN},
+    )
+    # Denormalised from region so that every tenant query is one indexed filter.
+    kabupaten = models.ForeignKey(
+        Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="+",
+        editable=False,
+    )
+    level = models.CharField(_("tingkat"), max_length=10, choices=Level.choices, editable=False)
+    description = models.TextField(_("deskripsi"), blank=True)
+    address = models.CharField(_("alamat sekretariat"), max_length=255, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    whatsapp = models.CharField(_("nomor WhatsApp"), max_length=16, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+
+    objects = KimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("KIM")
+        verbose_name_plural = _("KIM")
+        indexes = [models.Index(fields=["kabupaten", "is_active"], name="kim_kabupaten_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="kim_name_unique_in_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.region_id and self.region.level < Region.Level.KECAMATAN:
+            raise ValidationError(
+                {"region": _("KIM berada di tingkat kecamatan, desa atau kelurahan.")}
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        self.kabupaten_id = self.region.kabupaten_code
+        self.level = self.level_for(self.region)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def level_for(region: Region) -> str:
+        if region.level == Region.Level.KECAMATAN:
+            return Kim.Level.KECAMATAN
+        if region.kind == Region.Kind.KELURAHAN:
+            return Kim.Level.KELURAHAN
+        return Kim.Level.DESA
+
+    def get_absolute_url(self) -> str:
+        return reverse("sites:kim_home", kwargs={"kim": self.slug})
+
+
+class Position(models.TextChoices):
+    KETUA = "ketua", _("Ketua")
+    SEKRETARIS = "sekretaris", _("Sekretaris")
+    BENDAHARA = "bendahara", _("Bendahara")
+    ANGGOTA = "anggota", _("Anggota")
+
+
+# Positions that run the KIM: approve posts, manage members.
+PENGURUS = {Position.KETUA, Position.SEKRETARIS, Position.BENDAHARA}
+
+
+class KimMembership(models.Model):
+    kim = models.ForeignKey(
+        Kim, verbose_name=_("KIM"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("pengguna"), on_delete=models.CASCADE,
+        related_name="kim_memberships",
+    )
+    position = models.CharField(
+        _("jabatan"), max_length=12, choices=Position.choices, default=Position.ANGGOTA
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    joined_at = models.DateField(_("bergabung"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["kim_id", "position", "user_id"]
+        verbose_name = _("anggota KIM")
+        verbose_name_plural = _("anggota KIM")
+        constraints = [
+            models.UniqueConstraint(fields=["kim", "user"], name="kim_membership_unique"),
+            models.UniqueConstraint(
+                fields=["kim"], condition=models.Q(position="ketua", is_active=True),
+                name="kim_one_active_ketua",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_position_display()} {self.kim}"

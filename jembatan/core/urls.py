@@ -1,0 +1,9 @@
+from django.urls import path
+
+from jembatan.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("kelola/", views.workspace, name="workspace"),
+]

@@ -1,0 +1,164 @@
+"""The Kabupaten Bengkayang demo: real regions, invented people. Idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from jembatan.accounts.models import Membership, Office, Role, User
+from jembatan.communities.models import Kim, KimMembership, Position
+from jembatan.regions.models import Region
+
+KABUPATEN_CODE = "61.07"
+DEMO_PASSWORD = "jembatan-demo"
+DEMO_DOMAIN = "demo.jembatan.test"
+# KIMs at kecamatan level (Bengkayang, Ledo, Sungai Raya); every kecamatan also
+# gets one desa KIM, and both kelurahan of Bengkayang one each.
+KECAMATAN_KIMS = ["61.07.04", "61.07.03", "61.07.01"]
+KELURAHAN_KIMS = ["61.07.04.1001", "61.07.04.1010"]
+
+FIRST_NAMES = [
+    "Yohanes", "Maria", "Agustinus", "Theresia", "Fransiskus", "Yuliana", "Stefanus", "Veronika",
+    "Markus", "Katarina", "Hendrikus", "Agnes", "Antonius", "Lusia", "Petrus", "Elisabet",
+    "Ahmad", "Siti", "Muhammad", "Nurhayati", "Rudi", "Dewi", "Budi", "Rina", "Hendra", "Fitri",
+    "Lim", "Mei Ling", "Akiong", "Susanti",
+]
+LAST_NAMES = [
+    "Atong", "Dayanti", "Nyangun", "Sumarni", "Rantau", "Jamin", "Ngadi", "Kurniawan",
+    "Saputra", "Wati", "Halim", "Aliong", "Sinaga", "Manurung", "Ujang", "Lestari",
+]
+
+
+@dataclass
+class DemoLogin:
+    role: str
+    login: str
+
+
+@dataclass
+class DemoReport:
+    created: dict[str, int] = field(default_factory=dict)
+    logins: list[DemoLogin] = field(default_factory=list)
+
+    def count(self, what: str) -> None:
+        self.created[what] = self.created.get(what, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return any(self.created.values())
+
+
+class DemoError(Exception):
+    pass
+
+
+def _person_name(index: int) -> str:
+    return f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {LAST_NAMES[(index * 7) % len(LAST_NAMES)]}"
+
+
+def demo_load() -> DemoReport:
+    kabupaten = Region.objects.filter(code=KABUPATEN_CODE, level=Region.Level.KABUPATEN).first()
+    if kabupaten is None:
+        raise DemoError(
+            f"Region {KABUPATEN_CODE} (Kabupaten Bengkayang) is not in the database; "
+            "run `manage.py import_regions` first."
+        )
+    report = DemoReport()
+    # One hash for every demo account: Argon2 is deliberately slow.
+    password_hash = make_password(DEMO_PASSWORD)
+
+    def user(email_local: str, full_name: str, *, phone: str | None = None) -> User:
+        email = f"{email_local}@{DEMO_DOMAIN}"
+        obj = User.objects.filter(email=email).first()
+        if obj is None:
+            obj = User.objects.create(
+                email=email, phone=phone, full_name=full_name, password=password_hash,
+                is_demo=True,
+            )
+            report.count("users")
+        return obj
+
+    def membership(u: User, role: str, *, region: Region | None = None,
+                   office: Office | None = None) -> None:
+        _, created = Membership.objects.get_or_create(user=u, role=role, region=region, office=office)
+        if created:
+            report.count("roles")
+
+    with transaction.atomic():
+        operator = user("operator", "Operator Platform")
+        if not operator.is_staff or not operator.is_superuser:
+            operator.is_staff = operator.is_superuser = True
+            operator.save(update_fields=["is_staff", "is_superuser"])
+        membership(operator, Role.OPERATOR)
+        report.logins.append(DemoLogin("Operator platform (admin)", operator.email))
+
+        offices = {}
+        for short, name, kind in [
+            ("Diskominfo", "Dinas Komunikasi dan Informatika", Office.Kind.DISKOMINFO),
+            ("Dinas PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", Office.Kind.OPD),
+            ("Dinkes", "Dinas Kesehatan", Office.Kind.OPD),
+        ]:
+            offices[short], created = Office.objects.get_or_create(
+                kabupaten=kabupaten, name=name, defaults={"short_name": short, "kind": kind}
+            )
+            if created:
+                report.count("offices")
+
+        admin = user("diskominfo", "Agustina Rosa (Diskominfo)", phone="081234500001")
+        membership(admin, Role.KABUPATEN_ADMIN, region=kabupaten, office=offices["Diskominfo"])
+        report.logins.append(DemoLogin("Admin kabupaten (Diskominfo)", admin.email))
+        for local, full_name, short in [
+            ("pupr", "Hendrikus Atong (PUPR)", "Dinas PUPR"),
+            ("dinkes", "Yuliana Dayanti (Dinkes)", "Dinkes"),
+        ]:
+            officer = user(local, full_name)
+            membership(officer, Role.OPD_OFFICER, region=kabupaten, office=offices[short])
+            report.logins.append(DemoLogin(f"Petugas OPD ({short})", officer.email))
+        kecamatan_bengkayang = Region.objects.get(code="61.07.04")
+        camat = user("camat.bengkayang", "Markus Nyangun (Camat Bengkayang)")
+        membership(camat, Role.CAMAT, region=kecamatan_bengkayang)
+        report.logins.append(DemoLogin("Camat Bengkayang", camat.email))
+
+        regions = list(Region.objects.filter(code__in=KECAMATAN_KIMS + KELURAHAN_KIMS))
+        for kecamatan in Region.objects.filter(parent=kabupaten).order_by("code"):
+            first_desa = (
+                kecamatan.children.filter(kind=Region.Kind.DESA).order_by("code").first()
+            )
+            if first_desa is not None:
+                regions.append(first_desa)
+
+        person = 0
+        for region in sorted(regions, key=lambda r: r.code):
+            if region.level == Region.Level.KECAMATAN:
+                name = f"KIM Kecamatan {region.name}"
+            else:
+                name = f"KIM {region.name}"
+            kim = Kim.objects.filter(region=region, name=name).first()
+            if kim is None:
+                kim = Kim.objects.create(
+                    name=name, slug=slugify(name.removeprefix("KIM ")), region=region,
+                    description=(
+                        f"Kelompok Informasi Masyarakat {region.get_kind_display()} {region.name}."
+                    ),
+                    verified_at=timezone.now(),
+                )
+                report.count("kims")
+            positions = [Position.KETUA, Position.SEKRETARIS, Position.BENDAHARA,
+                         Position.ANGGOTA, Position.ANGGOTA]
+            for index, position in enumerate(positions):
+                person += 1
+                local = f"{position}.{kim.slug}" + (f".{index}" if position == Position.ANGGOTA else "")
+                member = user(local, _person_name(person))
+                _, created = KimMembership.objects.get_or_create(
+                    kim=kim, user=member, defaults={"position": position}
+                )
+                if created:
+                    report.count("kim_members")
+        for role, local in [("Ketua KIM Sebalo", "ketua.sebalo"),
+                            ("Anggota KIM Sebalo", "anggota.sebalo.3")]:
+            report.logins.append(DemoLogin(role, f"{local}@{DEMO_DOMAIN}"))
+    return report

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from jembatan.demo.loader import DEMO_PASSWORD, DemoError, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the Kabupaten Bengkayang demo (idempotent: a second run changes nothing)."
+
+    def handle(self, *args, **options):
+        try:
+            report = demo_load()
+        except DemoError as exc:
+            raise CommandError(str(exc)) from None
+        if report.changed:
+            summary = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items()))
+            self.stdout.write(self.style.SUCCESS(f"Demo loaded: created {summary}."))
+        else:
+            self.stdout.write("Demo already loaded; nothing changed.")
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
+        for login in report.logins:
+            self.stdout.write(f"  {login.role:<32} {login.login}")
+        if not settings.DEBUG:
+            self.stdout.write(
+                self.style.WARNING("DEBUG is off: demo accounts cannot log in.")
+            )

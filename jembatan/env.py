@@ -1,0 +1,131 @@
+"""Typed readers for the environment variables that configure Jembatan.
+
+Every reader raises ConfigError with one line that names the variable and what
+is wrong, so that a bad deployment fails with a message an operator can act on
+instead of a traceback deep inside Django.
+"""
+
+from __future__ import annotations
+
+import os
+import zoneinfo
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import dj_database_url
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or malformed."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None, *, environ: Mapping[str, str] = os.environ) -> str:
+    value = environ.get(name)
+    if value is None:
+        if default is None:
+            raise ConfigError(f"{name} is required but not set.")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool = False, *, environ: Mapping[str, str] = os.environ) -> bool:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}.")
+
+
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> int:
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number; got {raw!r}.") from None
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}; got {value}.")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum}; got {value}.")
+    return value
+
+
+def env_list(name: str, default: list[str], *, environ: Mapping[str, str] = os.environ) -> list[str]:
+    raw = environ.get(name)
+    if raw is None:
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_timezone(name: str, default: str, *, environ: Mapping[str, str] = os.environ) -> str:
+    value = environ.get(name) or default
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{name} is not a known time zone: {value!r}.") from None
+    return value
+
+
+_DB_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
+
+
+def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any]:
+    """Turn DATABASE_URL into a Django DATABASES entry (SQLite or PostgreSQL only)."""
+    scheme = urlsplit(url).scheme
+    if scheme not in _DB_SCHEMES:
+        raise ConfigError(
+            f"{name} must start with sqlite:/// or postgres://; got scheme {scheme or 'none'!r}."
+        )
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url))
+    except ValueError as exc:
+        raise ConfigError(f"{name} is malformed: {exc}") from None
+    if scheme == "sqlite":
+        if not config.get("NAME"):
+            raise ConfigError(f"{name} names no SQLite file; use sqlite:///path/to/db.sqlite3.")
+        config["OPTIONS"] = {
+            # WAL lets readers go on while one writer writes; IMMEDIATE avoids
+            # the "database is locked" upgrade deadlock under concurrent writes.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        }
+    else:
+        if not config.get("NAME"):
+            raise ConfigError(f"{name} names no database; use postgres://user@host:5432/name.")
+        try:
+            port = urlsplit(url).port
+        except ValueError:
+            raise ConfigError(f"{name} has an invalid port.") from None
+        if port is not None and not 0 < port < 65536:
+            raise ConfigError(f"{name} has an invalid port.")
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def parse_redis_url(url: str, *, name: str = "REDIS_URL") -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in {"redis", "rediss", "unix"}:
+        raise ConfigError(f"{name} must start with redis://, rediss:// or unix://; got scheme {parts.scheme or 'none'!r}.")
+    if parts.scheme != "unix" and not parts.hostname:
+        raise ConfigError(f"{name} names no host.")
+    return url

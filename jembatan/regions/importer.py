@@ -1,0 +1,122 @@
+"""Import the national region list shipped with the project (idn-area-data 4.x, ODbL)."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from jembatan.regions.models import Region, kind_for
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+# File, column holding the parent's code, level: in the order parents come first.
+SOURCES = [
+    ("provinces.csv.gz", None, Region.Level.PROVINSI),
+    ("regencies.csv.gz", "province_code", Region.Level.KABUPATEN),
+    ("districts.csv.gz", "regency_code", Region.Level.KECAMATAN),
+    ("villages.csv.gz", "district_code", Region.Level.DESA),
+]
+BATCH_SIZE = 1000
+
+
+class RegionImportError(Exception):
+    """The import cannot go on; the message is for the operator."""
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    code: str
+    name: str
+    level: int
+    kind: str
+    parent_id: str | None
+
+
+@dataclass
+class ImportReport:
+    created: dict[int, int] = field(default_factory=dict)
+    updated: dict[int, int] = field(default_factory=dict)
+    unchanged: dict[int, int] = field(default_factory=dict)
+    # In the database but no longer in the list: kept, since KIMs may point at them.
+    obsolete: int = 0
+
+    def total(self, level: int) -> int:
+        return self.created.get(level, 0) + self.updated.get(level, 0) + self.unchanged.get(level, 0)
+
+    @property
+    def changed(self) -> int:
+        return sum(self.created.values()) + sum(self.updated.values())
+
+
+def read_source(data_dir: Path = DATA_DIR) -> Iterator[SourceRow]:
+    for filename, parent_column, level in SOURCES:
+        path = data_dir / filename
+        if not path.exists():
+            raise RegionImportError(f"Region data file is missing: {filename}")
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            for line_no, row in enumerate(reader, start=2):
+                code = (row.get("code") or "").strip()
+                name = " ".join((row.get("name") or "").split())
+                parent = (row.get(parent_column) or "").strip() if parent_column else None
+                if not code or not name or code.count(".") != level - 1:
+                    raise RegionImportError(f"{filename} line {line_no}: malformed row {row!r}")
+                if parent_column and not code.startswith(f"{parent}."):
+                    raise RegionImportError(
+                        f"{filename} line {line_no}: {code} does not lie within {parent}"
+                    )
+                yield SourceRow(code, name, level, kind_for(code, name), parent)
+
+
+def known_province_codes(data_dir: Path = DATA_DIR) -> set[str]:
+    return {row.code for row in read_source(data_dir) if row.level == Region.Level.PROVINSI}
+
+
+def region_import(*, province: str | None = None, data_dir: Path = DATA_DIR) -> ImportReport:
+    """Create or update regions from the shipped list; idempotent.
+
+    With ``province``, only that province and everything within it is imported.
+    """
+    rows = list(read_source(data_dir))
+    if province is not None:
+        province = province.strip()
+        if province not in {r.code for r in rows if r.level == Region.Level.PROVINSI}:
+            raise RegionImportError(f"Unknown province code: {province!r}")
+        rows = [r for r in rows if r.code == province or r.code.startswith(f"{province}.")]
+
+    report = ImportReport()
+    existing = {
+        code: (name, level, kind, parent_id)
+        for code, name, level, kind, parent_id in Region.objects.values_list(
+            "code", "name", "level", "kind", "parent_id"
+        ).iterator(chunk_size=5000)
+    }
+    to_create: list[Region] = []
+    to_update: list[Region] = []
+    for row in rows:
+        current = existing.pop(row.code, None)
+        wanted = (row.name, row.level, row.kind, row.parent_id)
+        if current is None:
+            to_create.append(Region(code=row.code, name=row.name, level=row.level,
+                                    kind=row.kind, parent_id=row.parent_id))
+            report.created[row.level] = report.created.get(row.level, 0) + 1
+        elif current != wanted:
+            to_update.append(Region(code=row.code, name=row.name, level=row.level,
+                                    kind=row.kind, parent_id=row.parent_id))
+            report.updated[row.level] = report.updated.get(row.level, 0) + 1
+        else:
+            report.unchanged[row.level] = report.unchanged.get(row.level, 0) + 1
+    if province is None:
+        report.obsolete = len(existing)
+
+    with transaction.atomic():
+        # Rows are in parent-first order, so each batch's parents already exist.
+        Region.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+        Region.objects.bulk_update(
+            to_update, ["name", "level", "kind", "parent"], batch_size=BATCH_SIZE
+        )
+    return report

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from jembatan.regions.models import Region
+
+SEARCH_LIMIT = 20
+
+
+def _search(request: HttpRequest):
+    query = (request.GET.get("q") or "").strip()[:100]
+    regions = Region.objects.all()
+    level = request.GET.get("level", "")
+    if level:
+        if level not in {str(v) for v in Region.Level.values}:
+            return None, query
+        regions = regions.filter(level=int(level))
+    within = (request.GET.get("within") or "").strip()
+    if within:
+        regions = regions.within(within)
+    if len(query) >= 2:
+        regions = regions.search(query)
+    elif not within:
+        return Region.objects.none(), query
+    return regions.select_related("parent", "parent__parent")[:SEARCH_LIMIT], query
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def search(request: HttpRequest) -> JsonResponse:
+    """Name search for region pickers: ?q=seb&level=4&within=61.07 (at most 20 results)."""
+    regions, _query = _search(request)
+    if regions is None:
+        return JsonResponse({"error": _("Tingkat wilayah tidak dikenal.")}, status=400)
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "code": r.code,
+                    "name": r.name,
+                    "level": r.level,
+                    "kind": r.get_kind_display(),
+                    "label": r.label,
+                    "context": r.parent.name if r.parent else "",
+                }
+                for r in regions
+            ]
+        }
+    )
+
+
+@require_GET
+def browse(request: HttpRequest) -> HttpResponse:
+    regions, query = _search(request)
+    provinces = Region.objects.filter(level=Region.Level.PROVINSI) if not query else None
+    return render(
+        request,
+        "regions/browse.html",
+        {"query": query, "results": regions or [], "provinces": provinces},
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    region = Region.objects.select_related("parent__parent__parent").filter(code=code).first()
+    if region is None:
+        raise Http404(_("Kode wilayah %(code)s tidak dikenal.") % {"code": code[:20]})
+    ancestors = []
+    node = region.parent
+    while node is not None:
+        ancestors.insert(0, node)
+        node = node.parent
+    return render(
+        request,
+        "regions/detail.html",
+        {"region": region, "ancestors": ancestors, "children": region.children.all()},
+    )

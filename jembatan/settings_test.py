@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings with a fixed key and a fast hasher."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("JEMBATAN_VAR_DIR", "/tmp/jembatan-test-var")  # noqa: S108
+
+from jembatan.settings import *  # noqa: E402
+
+# Argon2 stays the production hasher (tested in accounts); tests need speed.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_SSL_REDIRECT = False
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+AXES_ENABLED = True

@@ -1,0 +1,88 @@
+"""The regency hub and the KIM directory (public)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from jembatan.communities.models import Kim, Position
+from jembatan.regions.models import Region
+
+
+def hub_kabupaten() -> Region | None:
+    return Region.objects.filter(
+        code=settings.HUB_REGION_CODE, level=Region.Level.KABUPATEN
+    ).first()
+
+
+def kecamatan_coverage(kabupaten: Region) -> list[Region]:
+    """Each kecamatan with its KIM count and the share of its desa/kelurahan with a KIM."""
+    kecamatan = list(
+        Region.objects.filter(parent=kabupaten).annotate(village_count=Count("children"))
+    )
+    kim_regions = list(
+        Kim.objects.active().in_kabupaten(kabupaten).values_list("region_id", flat=True)
+    )
+    covered_villages = {code for code in kim_regions if code.count(".") == 3}
+    for k in kecamatan:
+        prefix = f"{k.code}."
+        k.kim_count = sum(1 for code in kim_regions if code == k.code or code.startswith(prefix))
+        k.covered_count = sum(1 for code in covered_villages if code.startswith(prefix))
+        k.coverage_percent = (
+            round(100 * k.covered_count / k.village_count) if k.village_count else 0
+        )
+    return kecamatan
+
+
+@require_GET
+def hub(request: HttpRequest) -> HttpResponse:
+    kabupaten = hub_kabupaten()
+    context: dict[str, object] = {"kabupaten": kabupaten}
+    if kabupaten is not None:
+        kims = Kim.objects.active().in_kabupaten(kabupaten).select_related("region", "region__parent")
+        context.update(
+            kecamatan=kecamatan_coverage(kabupaten),
+            kims=kims.order_by("-created_at", "name")[:12],
+            kim_total=kims.count(),
+        )
+    return render(request, "sites/hub.html", context)
+
+
+@require_GET
+def kim_directory(request: HttpRequest) -> HttpResponse:
+    kabupaten = hub_kabupaten()
+    kims = Kim.objects.active().select_related("region", "region__parent")
+    kecamatan_list: list[Region] = []
+    selected = (request.GET.get("kecamatan") or "").strip()
+    if kabupaten is not None:
+        kims = kims.in_kabupaten(kabupaten)
+        kecamatan_list = kecamatan_coverage(kabupaten)
+    selected_region = next((k for k in kecamatan_list if k.code == selected), None)
+    if selected_region is not None:
+        kims = kims.filter(Q(region=selected_region) | Q(region__parent=selected_region))
+    return render(
+        request,
+        "sites/kim_directory.html",
+        {
+            "kabupaten": kabupaten,
+            "kims": kims.order_by("name"),
+            "kecamatan_list": kecamatan_list,
+            "selected": selected_region,
+        },
+    )
+
+
+@require_GET
+def kim_home(request: HttpRequest, kim: str) -> HttpResponse:
+    obj = get_object_or_404(Kim.objects.active().select_related("region__parent"), slug=kim)
+    counts = dict(
+        obj.memberships.filter(is_active=True)
+        .values_list("position")
+        .annotate(n=Count("id"))
+        .values_list("position", "n")
+    )
+    positions = [(label, counts.get(value, 0)) for value, label in Position.choices]
+    return render(request, "sites/kim_home.html", {"kim": obj, "positions": positions})

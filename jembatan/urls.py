@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from jembatan.core import views as core_views
+
+handler404 = "jembatan.core.views.page_not_found"
+
+urlpatterns = [
+    path("", include("jembatan.sites.urls")),
+    path("", include("jembatan.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("akun/", include("jembatan.accounts.urls")),
+    path("wilayah/", include("jembatan.regions.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

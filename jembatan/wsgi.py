@@ -1,0 +1,16 @@
+"""WSGI entry point (gunicorn jembatan.wsgi)."""
+
+import os
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jembatan.settings")
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+from jembatan.env import ConfigError  # noqa: E402
+
+try:
+    application = get_wsgi_application()
+except ConfigError as exc:
+    sys.stderr.write(f"Configuration error: {exc}\n")
+    sys.exit(2)
