@@ -59,7 +59,7 @@ def region_scope_q(regions: QuerySet[Region] | list[Region], field: str = "regio
     condition = Q(pk__in=[])
     for region in regions:
         condition |= Q(**{f"{field}_id": region.code}) | Q(
-            **{f"{field}_id__startswith": f"{region.code}."}
+            **{f"{field}__code__startswith": f"{region.code}."}
         )
     return condition
 

@@ -90,10 +90,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        if self.email:
-            self.email = self.email.strip().lower()
-        else:
-            self.email = None
+        self._normalize_contacts()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every path (forms, admin, factories, services) stores one canonical form,
+        # which is what login looks up.
+        self._normalize_contacts()
+        super().save(*args, **kwargs)
+
+    def _normalize_contacts(self) -> None:
+        self.email = self.email.strip().lower() if self.email else None
         self.phone = normalize_phone(self.phone) if self.phone else None
 
     def get_full_name(self) -> str:

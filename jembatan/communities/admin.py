@@ -1,6 +1,17 @@
+from django import forms
 from django.contrib import admin
 
 from jembatan.communities.models import Kim, KimMembership
+from jembatan.regions.forms import RegionField
+
+
+class KimAdminForm(forms.ModelForm):
+    # Searched by name as you type: never a select of 83,000 villages.
+    region = RegionField(label=Kim._meta.get_field("region").verbose_name)
+
+    class Meta:
+        model = Kim
+        fields = "__all__"
 
 
 class KimMembershipInline(admin.TabularInline):
@@ -11,9 +22,9 @@ class KimMembershipInline(admin.TabularInline):
 
 @admin.register(Kim)
 class KimAdmin(admin.ModelAdmin):
+    form = KimAdminForm
     list_display = ["name", "level", "region", "kabupaten", "is_active", "verified_at"]
     list_filter = ["level", "is_active"]
     search_fields = ["name", "slug", "region__name"]
     prepopulated_fields = {"slug": ["name"]}
-    raw_id_fields = ["region"]
     inlines = [KimMembershipInline]
