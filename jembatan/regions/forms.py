@@ -61,7 +61,10 @@ class RegionField(forms.ModelChoiceField):
     }
 
     def __init__(self, *, level: int | None = None, within: str = "", **kwargs: Any) -> None:
-        queryset = Region.objects.all()
+        # A model form passes the FK's queryset (field_classes, formfield_overrides).
+        queryset = kwargs.pop("queryset", None)
+        if queryset is None:
+            queryset = Region.objects.all()
         if level is not None:
             queryset = queryset.filter(level=level)
         if within:
@@ -75,6 +78,8 @@ class RegionField(forms.ModelChoiceField):
         if isinstance(value, Region):
             return value
         text = " ".join(str(value).split())
+        if not text:
+            return None
         match = _LABEL_CODE.search(text)
         code = match.group(1) if match else (text if _CODE.match(text) else None)
         if code is not None:

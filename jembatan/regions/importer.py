@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,13 @@ SOURCES = [
     ("villages.csv.gz", "district_code", Region.Level.DESA),
 ]
 BATCH_SIZE = 1000
+# Kemendagri code shapes: 61, 61.07, 61.07.04, 61.07.04.1010.
+_CODE_BY_LEVEL = {
+    Region.Level.PROVINSI: re.compile(r"[0-9]{2}"),
+    Region.Level.KABUPATEN: re.compile(r"[0-9]{2}\.[0-9]{2}"),
+    Region.Level.KECAMATAN: re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}"),
+    Region.Level.DESA: re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}"),
+}
 
 
 class RegionImportError(Exception):
@@ -45,7 +53,9 @@ class ImportReport:
     obsolete: int = 0
 
     def total(self, level: int) -> int:
-        return self.created.get(level, 0) + self.updated.get(level, 0) + self.unchanged.get(level, 0)
+        return (
+            self.created.get(level, 0) + self.updated.get(level, 0) + self.unchanged.get(level, 0)
+        )
 
     @property
     def changed(self) -> int:
@@ -53,6 +63,7 @@ class ImportReport:
 
 
 def read_source(data_dir: Path = DATA_DIR) -> Iterator[SourceRow]:
+    seen: set[str] = set()
     for filename, parent_column, level in SOURCES:
         path = data_dir / filename
         if not path.exists():
@@ -63,12 +74,20 @@ def read_source(data_dir: Path = DATA_DIR) -> Iterator[SourceRow]:
                 code = (row.get("code") or "").strip()
                 name = " ".join((row.get("name") or "").split())
                 parent = (row.get(parent_column) or "").strip() if parent_column else None
-                if not code or not name or code.count(".") != level - 1:
+                if not name or not _CODE_BY_LEVEL[level].fullmatch(code):
                     raise RegionImportError(f"{filename} line {line_no}: malformed row {row!r}")
-                if parent_column and not code.startswith(f"{parent}."):
+                # The parent is the code minus its last segment (61.07.04 for 61.07.04.1010).
+                if parent_column and code.rpartition(".")[0] != parent:
                     raise RegionImportError(
                         f"{filename} line {line_no}: {code} does not lie within {parent}"
                     )
+                if parent_column and parent not in seen:
+                    raise RegionImportError(
+                        f"{filename} line {line_no}: parent {parent} of {code} is not in the list"
+                    )
+                if code in seen:
+                    raise RegionImportError(f"{filename} line {line_no}: duplicate code {code}")
+                seen.add(code)
                 yield SourceRow(code, name, level, kind_for(code, name), parent)
 
 
@@ -101,12 +120,26 @@ def region_import(*, province: str | None = None, data_dir: Path = DATA_DIR) -> 
         current = existing.pop(row.code, None)
         wanted = (row.name, row.level, row.kind, row.parent_id)
         if current is None:
-            to_create.append(Region(code=row.code, name=row.name, level=row.level,
-                                    kind=row.kind, parent_id=row.parent_id))
+            to_create.append(
+                Region(
+                    code=row.code,
+                    name=row.name,
+                    level=row.level,
+                    kind=row.kind,
+                    parent_id=row.parent_id,
+                )
+            )
             report.created[row.level] = report.created.get(row.level, 0) + 1
         elif current != wanted:
-            to_update.append(Region(code=row.code, name=row.name, level=row.level,
-                                    kind=row.kind, parent_id=row.parent_id))
+            to_update.append(
+                Region(
+                    code=row.code,
+                    name=row.name,
+                    level=row.level,
+                    kind=row.kind,
+                    parent_id=row.parent_id,
+                )
+            )
             report.updated[row.level] = report.updated.get(row.level, 0) + 1
         else:
             report.unchanged[row.level] = report.unchanged.get(row.level, 0) + 1

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -23,7 +24,16 @@ def _search(request: HttpRequest):
     if within:
         regions = regions.within(within)
     if len(query) >= 2:
-        regions = regions.search(query)
+        # Exact name first ("Sebalo" before "Sebalor"), then prefix, then anywhere.
+        rank = Case(
+            When(name__iexact=query, then=Value(0)),
+            When(name__istartswith=query, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        regions = (
+            regions.search(query).annotate(rank=rank).order_by("rank", "level", "name", "code")
+        )
     elif not within:
         return Region.objects.none(), query
     return regions.select_related("parent", "parent__parent")[:SEARCH_LIMIT], query

@@ -7,7 +7,9 @@ from jembatan.regions.models import Region
 
 
 class Command(BaseCommand):
-    help = "Import Indonesia's provinces, kabupaten/kota, kecamatan and desa/kelurahan (idempotent)."
+    help = (
+        "Import Indonesia's provinces, kabupaten/kota, kecamatan and desa/kelurahan (idempotent)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
