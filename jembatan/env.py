@@ -24,7 +24,9 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def env_str(name: str, default: str | None = None, *, environ: Mapping[str, str] = os.environ) -> str:
+def env_str(
+    name: str, default: str | None = None, *, environ: Mapping[str, str] = os.environ
+) -> str:
     value = environ.get(name)
     if value is None:
         if default is None:
@@ -67,7 +69,9 @@ def env_int(
     return value
 
 
-def env_list(name: str, default: list[str], *, environ: Mapping[str, str] = os.environ) -> list[str]:
+def env_list(
+    name: str, default: list[str], *, environ: Mapping[str, str] = os.environ
+) -> list[str]:
     raw = environ.get(name)
     if raw is None:
         return list(default)
@@ -88,17 +92,30 @@ _DB_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
 
 def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any]:
     """Turn DATABASE_URL into a Django DATABASES entry (SQLite or PostgreSQL only)."""
-    scheme = urlsplit(url).scheme
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise ConfigError(f"{name} is malformed.") from None
+    scheme = parts.scheme
     if scheme not in _DB_SCHEMES:
         raise ConfigError(
             f"{name} must start with sqlite:/// or postgres://; got scheme {scheme or 'none'!r}."
         )
+    if scheme != "sqlite":
+        # Checked before dj-database-url, whose message for a bad port says nothing useful.
+        try:
+            port = parts.port
+        except ValueError:
+            raise ConfigError(f"{name} has an invalid port.") from None
+        if port is not None and not 0 < port < 65536:
+            raise ConfigError(f"{name} has an invalid port.")
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url))
     except ValueError as exc:
         raise ConfigError(f"{name} is malformed: {exc}") from None
     if scheme == "sqlite":
-        if not config.get("NAME"):
+        # dj-database-url turns an empty path into ":memory:": only allow that when asked for.
+        if not config.get("NAME") or (parts.path in ("", "/") and parts.netloc != ":memory:"):
             raise ConfigError(f"{name} names no SQLite file; use sqlite:///path/to/db.sqlite3.")
         config["OPTIONS"] = {
             # WAL lets readers go on while one writer writes; IMMEDIATE avoids
@@ -111,21 +128,27 @@ def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any
     else:
         if not config.get("NAME"):
             raise ConfigError(f"{name} names no database; use postgres://user@host:5432/name.")
-        try:
-            port = urlsplit(url).port
-        except ValueError:
-            raise ConfigError(f"{name} has an invalid port.") from None
-        if port is not None and not 0 < port < 65536:
-            raise ConfigError(f"{name} has an invalid port.")
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
     return config
 
 
 def parse_redis_url(url: str, *, name: str = "REDIS_URL") -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise ConfigError(f"{name} is malformed.") from None
     if parts.scheme not in {"redis", "rediss", "unix"}:
-        raise ConfigError(f"{name} must start with redis://, rediss:// or unix://; got scheme {parts.scheme or 'none'!r}.")
+        raise ConfigError(
+            f"{name} must start with redis://, rediss:// or unix://; "
+            f"got scheme {parts.scheme or 'none'!r}."
+        )
     if parts.scheme != "unix" and not parts.hostname:
         raise ConfigError(f"{name} names no host.")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"{name} has an invalid port.") from None
+    if port == 0:
+        raise ConfigError(f"{name} has an invalid port.")
     return url

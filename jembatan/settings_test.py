@@ -6,7 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("JEMBATAN_VAR_DIR", "/tmp/jembatan-test-var")  # noqa: S108
 
-from jembatan.settings import *  # noqa: E402
+from jembatan.settings import *
 
 # Argon2 stays the production hasher (tested in accounts); tests need speed.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

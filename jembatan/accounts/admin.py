@@ -41,9 +41,20 @@ class UserAdmin(BaseUserAdmin):
         (_("Waktu"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"],
-                "fields": ["email", "phone", "full_name", "usable_password",
-                           "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "email",
+                    "phone",
+                    "full_name",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        ),
     ]
 
 

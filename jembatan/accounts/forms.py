@@ -10,8 +10,19 @@ class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Email atau nomor HP"),
         max_length=254,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username",
-                                      "inputmode": "email", "autocapitalize": "none"}),
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "username",
+                "inputmode": "email",
+                "autocapitalize": "none",
+            }
+        ),
+    )
+    password = forms.CharField(
+        label=_("Kata sandi"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {
         "invalid_login": _("Email/nomor HP atau kata sandi salah."),
@@ -23,7 +34,8 @@ class EmailOrPhonePasswordResetForm(PasswordResetForm):
     """Reset by email address; a phone number finds the account's email too."""
 
     email = forms.CharField(
-        label=_("Email atau nomor HP"), max_length=254,
+        label=_("Email atau nomor HP"),
+        max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "email", "autocapitalize": "none"}),
     )
 

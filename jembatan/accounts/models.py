@@ -36,7 +36,11 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_user(
-        self, email: str | None = None, password: str | None = None, *, phone: str | None = None,
+        self,
+        email: str | None = None,
+        password: str | None = None,
+        *,
+        phone: str | None = None,
         **extra: Any,
     ) -> User:
         extra.setdefault("is_staff", False)
@@ -57,7 +61,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email"), unique=True, null=True, blank=True)
     phone = models.CharField(
-        _("nomor telepon"), max_length=16, unique=True, null=True, blank=True,
+        _("nomor telepon"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Nomor Indonesia, mis. 0812 3456 7890."),
     )
     full_name = models.CharField(_("nama lengkap"), max_length=150)
@@ -118,8 +126,11 @@ class Office(models.Model):
         KECAMATAN = "kecamatan", _("Kantor kecamatan")
 
     kabupaten = models.ForeignKey(
-        "regions.Region", verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT,
-        related_name="offices", limit_choices_to={"level": 2},
+        "regions.Region",
+        verbose_name=_("kabupaten/kota"),
+        on_delete=models.PROTECT,
+        related_name="offices",
+        limit_choices_to={"level": 2},
     )
     name = models.CharField(_("nama"), max_length=200)
     short_name = models.CharField(_("singkatan"), max_length=40, blank=True)
@@ -151,17 +162,27 @@ class Membership(models.Model):
     """A user's government role, scoped to a kabupaten, a kecamatan or an office."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("pengguna"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
     # The kabupaten (admin, OPD officer) or kecamatan (camat); none for operators.
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="memberships",
+        "regions.Region",
+        verbose_name=_("wilayah"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
     )
     office = models.ForeignKey(
-        Office, verbose_name=_("instansi"), on_delete=models.CASCADE, null=True, blank=True,
+        Office,
+        verbose_name=_("instansi"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="memberships",
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -172,15 +193,18 @@ class Membership(models.Model):
         constraints = [
             # NULLs never collide in a unique index, so each scope shape has its own.
             models.UniqueConstraint(
-                fields=["user", "role", "region", "office"], name="membership_unique_office",
+                fields=["user", "role", "region", "office"],
+                name="membership_unique_office",
                 condition=models.Q(office__isnull=False),
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "region"], name="membership_unique_region",
+                fields=["user", "role", "region"],
+                name="membership_unique_region",
                 condition=models.Q(office__isnull=True, region__isnull=False),
             ),
             models.UniqueConstraint(
-                fields=["user", "role"], name="membership_unique_platform",
+                fields=["user", "role"],
+                name="membership_unique_platform",
                 condition=models.Q(office__isnull=True, region__isnull=True),
             ),
             models.CheckConstraint(
@@ -203,12 +227,19 @@ class AuditLog(models.Model):
     """Who did what to which object, when, with the values before and after."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("pelaku"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelaku"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     action = models.CharField(_("tindakan"), max_length=80, db_index=True)
     target_type = models.ForeignKey(
-        "contenttypes.ContentType", on_delete=models.SET_NULL, null=True, blank=True,
+        "contenttypes.ContentType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     target_id = models.CharField(_("ID objek"), max_length=64, blank=True, db_index=True)

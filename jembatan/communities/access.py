@@ -52,5 +52,12 @@ def can_manage_members(user: AnyUser, kim: Kim) -> bool:
     return get_administered_kabupaten_for_user(user).filter(code=kim.kabupaten_id).exists()
 
 
+def can_edit_profile(user: AnyUser, kim: Kim) -> bool:
+    """Ketua and sekretaris edit the KIM's profile; so does Diskominfo of its kabupaten."""
+    if get_position(user, kim) in {Position.KETUA, Position.SEKRETARIS}:
+        return True
+    return get_administered_kabupaten_for_user(user).filter(code=kim.kabupaten_id).exists()
+
+
 def is_pengurus(user: AnyUser, kim: Kim) -> bool:
     return get_position(user, kim) in PENGURUS

@@ -11,7 +11,18 @@ class KimAdminForm(forms.ModelForm):
 
     class Meta:
         model = Kim
-        fields = "__all__"
+        fields = [
+            "name",
+            "slug",
+            "region",
+            "description",
+            "address",
+            "email",
+            "whatsapp",
+            "is_active",
+            "verified_at",
+            "created_at",
+        ]
 
 
 class KimMembershipInline(admin.TabularInline):

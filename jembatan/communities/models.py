@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jembatan.accounts.phone import normalize_phone
 from jembatan.regions.models import Region
 
 
@@ -32,12 +33,18 @@ class Kim(models.Model):
     name = models.CharField(_("nama"), max_length=150)
     slug = models.SlugField(_("alamat web"), max_length=80, unique=True)
     region = models.ForeignKey(
-        Region, verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="kims",
+        Region,
+        verbose_name=_("wilayah"),
+        on_delete=models.PROTECT,
+        related_name="kims",
         limit_choices_to={"level__gte": Region.Level.KECAMATAN},
     )
     # Denormalised from region so that every tenant query is one indexed filter.
     kabupaten = models.ForeignKey(
-        Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="+",
+        Region,
+        verbose_name=_("kabupaten/kota"),
+        on_delete=models.PROTECT,
+        related_name="+",
         editable=False,
     )
     level = models.CharField(_("tingkat"), max_length=10, choices=Level.choices, editable=False)
@@ -45,6 +52,12 @@ class Kim(models.Model):
     address = models.CharField(_("alamat sekretariat"), max_length=255, blank=True)
     email = models.EmailField(_("email"), blank=True)
     whatsapp = models.CharField(_("nomor WhatsApp"), max_length=16, blank=True)
+    # The decree (SK pengukuhan) by which the government registers the KIM.
+    sk_number = models.CharField(_("nomor SK pengukuhan"), max_length=100, blank=True)
+    sk_date = models.DateField(_("tanggal SK"), null=True, blank=True)
+    facebook_url = models.URLField(_("Facebook"), blank=True)
+    instagram_url = models.URLField(_("Instagram"), blank=True)
+    youtube_url = models.URLField(_("YouTube"), blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
     verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
@@ -63,16 +76,24 @@ class Kim(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.kabupaten_id = self.region.kabupaten_code
+        self.level = self.level_for(self.region)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("sites:kim_home", kwargs={"kim": self.slug})
+
     def clean(self) -> None:
         if self.region_id and self.region.level < Region.Level.KECAMATAN:
             raise ValidationError(
                 {"region": _("KIM berada di tingkat kecamatan, desa atau kelurahan.")}
             )
-
-    def save(self, *args, **kwargs) -> None:
-        self.kabupaten_id = self.region.kabupaten_code
-        self.level = self.level_for(self.region)
-        super().save(*args, **kwargs)
+        if self.whatsapp:
+            try:
+                self.whatsapp = normalize_phone(self.whatsapp)
+            except ValidationError as exc:
+                raise ValidationError({"whatsapp": exc.messages}) from None
 
     @staticmethod
     def level_for(region: Region) -> str:
@@ -81,9 +102,6 @@ class Kim(models.Model):
         if region.kind == Region.Kind.KELURAHAN:
             return Kim.Level.KELURAHAN
         return Kim.Level.DESA
-
-    def get_absolute_url(self) -> str:
-        return reverse("sites:kim_home", kwargs={"kim": self.slug})
 
 
 class Position(models.TextChoices):
@@ -102,7 +120,9 @@ class KimMembership(models.Model):
         Kim, verbose_name=_("KIM"), on_delete=models.CASCADE, related_name="memberships"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("pengguna"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        on_delete=models.CASCADE,
         related_name="kim_memberships",
     )
     position = models.CharField(
@@ -118,7 +138,8 @@ class KimMembership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kim", "user"], name="kim_membership_unique"),
             models.UniqueConstraint(
-                fields=["kim"], condition=models.Q(position="ketua", is_active=True),
+                fields=["kim"],
+                condition=models.Q(position="ketua", is_active=True),
                 name="kim_one_active_ketua",
             ),
         ]

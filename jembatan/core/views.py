@@ -9,7 +9,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from jembatan.accounts.access import get_memberships_for_user
+from jembatan.accounts.access import (
+    get_administered_kabupaten_for_user,
+    get_memberships_for_user,
+)
 from jembatan.communities.access import get_kims_for_user
 from jembatan.communities.models import KimMembership, Position
 
@@ -44,7 +47,11 @@ def workspace(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/workspace.html",
-        {"memberships": get_memberships_for_user(user), "kims": kims},
+        {
+            "memberships": get_memberships_for_user(user),
+            "kims": kims,
+            "can_register_kim": get_administered_kabupaten_for_user(user).exists(),
+        },
     )
 
 

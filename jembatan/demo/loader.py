@@ -22,14 +22,54 @@ KECAMATAN_KIMS = ["61.07.04", "61.07.03", "61.07.01"]
 KELURAHAN_KIMS = ["61.07.04.1001", "61.07.04.1010"]
 
 FIRST_NAMES = [
-    "Yohanes", "Maria", "Agustinus", "Theresia", "Fransiskus", "Yuliana", "Stefanus", "Veronika",
-    "Markus", "Katarina", "Hendrikus", "Agnes", "Antonius", "Lusia", "Petrus", "Elisabet",
-    "Ahmad", "Siti", "Muhammad", "Nurhayati", "Rudi", "Dewi", "Budi", "Rina", "Hendra", "Fitri",
-    "Lim", "Mei Ling", "Akiong", "Susanti",
+    "Yohanes",
+    "Maria",
+    "Agustinus",
+    "Theresia",
+    "Fransiskus",
+    "Yuliana",
+    "Stefanus",
+    "Veronika",
+    "Markus",
+    "Katarina",
+    "Hendrikus",
+    "Agnes",
+    "Antonius",
+    "Lusia",
+    "Petrus",
+    "Elisabet",
+    "Ahmad",
+    "Siti",
+    "Muhammad",
+    "Nurhayati",
+    "Rudi",
+    "Dewi",
+    "Budi",
+    "Rina",
+    "Hendra",
+    "Fitri",
+    "Lim",
+    "Mei Ling",
+    "Akiong",
+    "Susanti",
 ]
 LAST_NAMES = [
-    "Atong", "Dayanti", "Nyangun", "Sumarni", "Rantau", "Jamin", "Ngadi", "Kurniawan",
-    "Saputra", "Wati", "Halim", "Aliong", "Sinaga", "Manurung", "Ujang", "Lestari",
+    "Atong",
+    "Dayanti",
+    "Nyangun",
+    "Sumarni",
+    "Rantau",
+    "Jamin",
+    "Ngadi",
+    "Kurniawan",
+    "Saputra",
+    "Wati",
+    "Halim",
+    "Aliong",
+    "Sinaga",
+    "Manurung",
+    "Ujang",
+    "Lestari",
 ]
 
 
@@ -76,15 +116,21 @@ def demo_load() -> DemoReport:
         obj = User.objects.filter(email=email).first()
         if obj is None:
             obj = User.objects.create(
-                email=email, phone=phone, full_name=full_name, password=password_hash,
+                email=email,
+                phone=phone,
+                full_name=full_name,
+                password=password_hash,
                 is_demo=True,
             )
             report.count("users")
         return obj
 
-    def membership(u: User, role: str, *, region: Region | None = None,
-                   office: Office | None = None) -> None:
-        _, created = Membership.objects.get_or_create(user=u, role=role, region=region, office=office)
+    def membership(
+        u: User, role: str, *, region: Region | None = None, office: Office | None = None
+    ) -> None:
+        _, created = Membership.objects.get_or_create(
+            user=u, role=role, region=region, office=office
+        )
         if created:
             report.count("roles")
 
@@ -125,9 +171,7 @@ def demo_load() -> DemoReport:
 
         regions = list(Region.objects.filter(code__in=KECAMATAN_KIMS + KELURAHAN_KIMS))
         for kecamatan in Region.objects.filter(parent=kabupaten).order_by("code"):
-            first_desa = (
-                kecamatan.children.filter(kind=Region.Kind.DESA).order_by("code").first()
-            )
+            first_desa = kecamatan.children.filter(kind=Region.Kind.DESA).order_by("code").first()
             if first_desa is not None:
                 regions.append(first_desa)
 
@@ -140,25 +184,36 @@ def demo_load() -> DemoReport:
             kim = Kim.objects.filter(region=region, name=name).first()
             if kim is None:
                 kim = Kim.objects.create(
-                    name=name, slug=slugify(name.removeprefix("KIM ")), region=region,
+                    name=name,
+                    slug=slugify(name.removeprefix("KIM ")),
+                    region=region,
                     description=(
                         f"Kelompok Informasi Masyarakat {region.get_kind_display()} {region.name}."
                     ),
                     verified_at=timezone.now(),
                 )
                 report.count("kims")
-            positions = [Position.KETUA, Position.SEKRETARIS, Position.BENDAHARA,
-                         Position.ANGGOTA, Position.ANGGOTA]
+            positions = [
+                Position.KETUA,
+                Position.SEKRETARIS,
+                Position.BENDAHARA,
+                Position.ANGGOTA,
+                Position.ANGGOTA,
+            ]
             for index, position in enumerate(positions):
                 person += 1
-                local = f"{position}.{kim.slug}" + (f".{index}" if position == Position.ANGGOTA else "")
+                local = f"{position}.{kim.slug}" + (
+                    f".{index}" if position == Position.ANGGOTA else ""
+                )
                 member = user(local, _person_name(person))
                 _, created = KimMembership.objects.get_or_create(
                     kim=kim, user=member, defaults={"position": position}
                 )
                 if created:
                     report.count("kim_members")
-        for role, local in [("Ketua KIM Sebalo", "ketua.sebalo"),
-                            ("Anggota KIM Sebalo", "anggota.sebalo.3")]:
+        for role, local in [
+            ("Ketua KIM Sebalo", "ketua.sebalo"),
+            ("Anggota KIM Sebalo", "anggota.sebalo.3"),
+        ]:
             report.logins.append(DemoLogin(role, f"{local}@{DEMO_DOMAIN}"))
     return report

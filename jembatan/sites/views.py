@@ -42,7 +42,9 @@ def hub(request: HttpRequest) -> HttpResponse:
     kabupaten = hub_kabupaten()
     context: dict[str, object] = {"kabupaten": kabupaten}
     if kabupaten is not None:
-        kims = Kim.objects.active().in_kabupaten(kabupaten).select_related("region", "region__parent")
+        kims = (
+            Kim.objects.active().in_kabupaten(kabupaten).select_related("region", "region__parent")
+        )
         context.update(
             kecamatan=kecamatan_coverage(kabupaten),
             kims=kims.order_by("-created_at", "name")[:12],

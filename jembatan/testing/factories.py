@@ -22,7 +22,12 @@ def region_chain(code: str, name: str | None = None) -> Region:
             label = f"Kabupaten {sub}"
         region, _ = Region.objects.get_or_create(
             code=sub,
-            defaults={"name": label, "level": depth, "kind": kind_for(sub, label), "parent": parent},
+            defaults={
+                "name": label,
+                "level": depth,
+                "kind": kind_for(sub, label),
+                "parent": parent,
+            },
         )
         parent = region
     assert region is not None

@@ -69,7 +69,9 @@ def test_offices_scope(regions):
     own = OfficeFactory(kabupaten=regions["bengkayang"])
     other_same_kab = OfficeFactory(kabupaten=regions["bengkayang"])
     elsewhere = OfficeFactory(kabupaten=regions["mempawah"])
-    officer = MembershipFactory(role=Role.OPD_OFFICER, region=regions["bengkayang"], office=own).user
+    officer = MembershipFactory(
+        role=Role.OPD_OFFICER, region=regions["bengkayang"], office=own
+    ).user
     assert list(get_offices_for_user(officer)) == [own]
     admin = MembershipFactory(role=Role.KABUPATEN_ADMIN, region=regions["bengkayang"]).user
     assert set(get_offices_for_user(admin)) == {own, other_same_kab}

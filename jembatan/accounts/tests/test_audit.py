@@ -17,7 +17,10 @@ def test_audit_record_keeps_who_what_when_before_after():
     kim.is_active = False
     kim.save(update_fields=["name", "is_active"])
     row = audit_record(
-        actor=actor, action="kim.update", target=kim, before=before,
+        actor=actor,
+        action="kim.update",
+        target=kim,
+        before=before,
         after=snapshot(kim, ["name", "region", "is_active"]),
     )
     row.refresh_from_db()
@@ -33,7 +36,9 @@ def test_audit_record_keeps_who_what_when_before_after():
 def test_audit_record_serialises_dates_and_accepts_anonymous_actor():
     kim = KimFactory()
     row = audit_record(
-        actor=AnonymousUser(), action="kim.verify", target=kim,
+        actor=AnonymousUser(),
+        action="kim.verify",
+        target=kim,
         after={"verified_at": datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)},
     )
     row.refresh_from_db()

@@ -24,8 +24,14 @@ def test_user_email_is_stored_lowercase_and_phone_canonical(person):
 
 
 @pytest.mark.parametrize(
-    "username", ["siti@example.test", "SITI@example.TEST", "081234567890", "+62 812 3456 7890",
-                 "62812-3456-7890"],
+    "username",
+    [
+        "siti@example.test",
+        "SITI@example.TEST",
+        "081234567890",
+        "+62 812 3456 7890",
+        "62812-3456-7890",
+    ],
 )
 def test_login_by_email_or_phone(client, person, password, username):
     response = login(client, username, password)

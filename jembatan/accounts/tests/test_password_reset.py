@@ -16,7 +16,7 @@ class Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
         return "250 OK"
 
@@ -46,8 +46,10 @@ def smtp():
 
 
 def _body(message) -> str:
-    part = message.get_payload(decode=True) if not message.is_multipart() else (
-        message.get_payload(0).get_payload(decode=True)
+    part = (
+        message.get_payload(decode=True)
+        if not message.is_multipart()
+        else (message.get_payload(0).get_payload(decode=True))
     )
     return part.decode()
 

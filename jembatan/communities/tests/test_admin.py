@@ -26,9 +26,14 @@ def test_kim_admin_creates_kim_from_a_typed_region_name(operator_client):
     response = operator_client.post(
         reverse("admin:communities_kim_add"),
         {
-            "name": "KIM Sebalo", "slug": "sebalo", "region": "Sebalo", "is_active": "on",
-            "created_at_0": "2026-01-01", "created_at_1": "08:00:00",
-            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+            "name": "KIM Sebalo",
+            "slug": "sebalo",
+            "region": "Sebalo",
+            "is_active": "on",
+            "created_at_0": "2026-01-01",
+            "created_at_1": "08:00:00",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

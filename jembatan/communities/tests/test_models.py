@@ -9,8 +9,12 @@ from jembatan.testing.factories import KimFactory, UserFactory, region_chain
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("code", "level"),
-    [("61.07.04", Kim.Level.KECAMATAN), ("61.07.04.1010", Kim.Level.KELURAHAN),
-     ("61.07.04.2003", Kim.Level.DESA), ("61.07.04.3001", Kim.Level.DESA)],
+    [
+        ("61.07.04", Kim.Level.KECAMATAN),
+        ("61.07.04.1010", Kim.Level.KELURAHAN),
+        ("61.07.04.2003", Kim.Level.DESA),
+        ("61.07.04.3001", Kim.Level.DESA),
+    ],
 )
 def test_level_and_kabupaten_follow_the_region(code, level):
     kim = KimFactory(region=region_chain(code))

@@ -16,8 +16,13 @@ def kalbar(db):
 
 
 def _counts():
-    return (User.objects.count(), Kim.objects.count(), KimMembership.objects.count(),
-            Membership.objects.count(), Office.objects.count())
+    return (
+        User.objects.count(),
+        Kim.objects.count(),
+        KimMembership.objects.count(),
+        Membership.objects.count(),
+        Office.objects.count(),
+    )
 
 
 def test_demo_has_real_bengkayang_and_people_in_every_role(kalbar):

@@ -21,6 +21,4 @@ class Command(BaseCommand):
         for login in report.logins:
             self.stdout.write(f"  {login.role:<32} {login.login}")
         if not settings.DEBUG:
-            self.stdout.write(
-                self.style.WARNING("DEBUG is off: demo accounts cannot log in.")
-            )
+            self.stdout.write(self.style.WARNING("DEBUG is off: demo accounts cannot log in."))

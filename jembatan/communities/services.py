@@ -1,0 +1,209 @@
+"""Writes to the KIM registry: each checks permission, runs in one transaction and audits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from jembatan.accounts.access import get_administered_kabupaten_for_user
+from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.backends import find_user_by_login
+from jembatan.accounts.models import User
+from jembatan.communities.access import can_edit_profile, can_manage_members
+from jembatan.communities.models import Kim, KimMembership, Position
+from jembatan.regions.models import Region
+
+PROFILE_FIELDS = [
+    "name",
+    "slug",
+    "region",
+    "description",
+    "address",
+    "email",
+    "whatsapp",
+    "sk_number",
+    "sk_date",
+    "facebook_url",
+    "instagram_url",
+    "youtube_url",
+    "is_active",
+]
+MEMBER_FIELDS = ["position", "is_active"]
+
+
+def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name.removeprefix("KIM ").removeprefix("kim "))[:70] or "kim"
+    slug, n = base, 2
+    existing = Kim.objects.exclude(pk=exclude_pk)
+    while existing.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _require_admin_of(actor: User, region: Region) -> None:
+    kabupaten_code = region.kabupaten_code
+    if not get_administered_kabupaten_for_user(actor).filter(code=kabupaten_code).exists():
+        raise PermissionDenied(_("Hanya Diskominfo kabupaten ini yang dapat melakukannya."))
+
+
+def kim_create(*, actor: User, data: dict[str, Any]) -> Kim:
+    region: Region = data["region"]
+    _require_admin_of(actor, region)
+    if region.level < Region.Level.KECAMATAN:
+        raise ValidationError(
+            {"region": _("KIM berada di tingkat kecamatan, desa atau kelurahan.")}
+        )
+    values = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
+    values["slug"] = values.get("slug") or unique_slug(values["name"])
+    with transaction.atomic():
+        kim = Kim(**values)
+        kim.full_clean()
+        kim.save()
+        audit_record(
+            actor=actor, action="kim.create", target=kim, after=snapshot(kim, PROFILE_FIELDS)
+        )
+    return kim
+
+
+def kim_update(*, actor: User, kim: Kim, data: dict[str, Any]) -> Kim:
+    if not can_edit_profile(actor, kim):
+        raise PermissionDenied(_("Anda tidak berhak mengubah profil KIM ini."))
+    administers = get_administered_kabupaten_for_user(actor).filter(code=kim.kabupaten_id).exists()
+    # Where a KIM sits and whether it is active is Diskominfo's decision.
+    editable = (
+        PROFILE_FIELDS
+        if administers
+        else [f for f in PROFILE_FIELDS if f not in {"region", "is_active", "slug"}]
+    )
+    with transaction.atomic():
+        kim = Kim.objects.select_for_update().get(pk=kim.pk)
+        before = snapshot(kim, PROFILE_FIELDS)
+        changed = [f for f in editable if f in data and getattr(kim, f) != data[f]]
+        if not changed:
+            return kim
+        for name in changed:
+            setattr(kim, name, data[name])
+        if "region" in changed:
+            _require_admin_of(actor, kim.region)
+        kim.full_clean()
+        kim.save()
+        audit_record(
+            actor=actor,
+            action="kim.update",
+            target=kim,
+            before={k: before[k] for k in changed},
+            after={k: v for k, v in snapshot(kim, PROFILE_FIELDS).items() if k in changed},
+        )
+    return kim
+
+
+def kim_verify(*, actor: User, kim: Kim) -> Kim:
+    _require_admin_of(actor, kim.region)
+    with transaction.atomic():
+        kim = Kim.objects.select_for_update().get(pk=kim.pk)
+        if kim.verified_at is not None:
+            return kim
+        kim.verified_at = timezone.now()
+        kim.save(update_fields=["verified_at"])
+        audit_record(
+            actor=actor,
+            action="kim.verify",
+            target=kim,
+            before={"verified_at": None},
+            after=snapshot(kim, ["verified_at"]),
+        )
+    return kim
+
+
+def _check_single_ketua(kim: Kim, position: str, *, exclude_pk: int | None = None) -> None:
+    if position != Position.KETUA:
+        return
+    others = kim.memberships.filter(position=Position.KETUA, is_active=True).exclude(pk=exclude_pk)
+    if others.exists():
+        raise ValidationError(
+            _("KIM ini sudah punya ketua aktif. Ubah dulu jabatan ketua yang lama.")
+        )
+
+
+def kim_member_add(
+    *, actor: User, kim: Kim, full_name: str, login: str, position: str
+) -> KimMembership:
+    """Add a person to a KIM: an existing account found by email or phone, or a new one."""
+    if not can_manage_members(actor, kim):
+        raise PermissionDenied(_("Hanya ketua KIM atau Diskominfo yang dapat mengelola anggota."))
+    login = login.strip()
+    with transaction.atomic():
+        user = find_user_by_login(login)
+        if user is None:
+            contact = {"phone": login} if "@" not in login else {"email": login}
+            user = User.objects.create_user(full_name=full_name.strip(), password=None, **contact)
+            audit_record(
+                actor=actor,
+                action="user.create",
+                target=user,
+                after={"full_name": user.full_name},
+                note=f"KIM {kim.pk}",
+            )
+        membership = kim.memberships.filter(user=user).first()
+        if membership is not None and membership.is_active:
+            raise ValidationError(_("Orang ini sudah menjadi anggota KIM ini."))
+        _check_single_ketua(kim, position)
+        if membership is None:
+            membership = KimMembership.objects.create(kim=kim, user=user, position=position)
+            before = None
+        else:
+            before = snapshot(membership, MEMBER_FIELDS)
+            membership.position, membership.is_active = position, True
+            membership.save(update_fields=["position", "is_active"])
+        audit_record(
+            actor=actor,
+            action="kim.member_add",
+            target=membership,
+            before=before,
+            after=snapshot(membership, MEMBER_FIELDS),
+        )
+    return membership
+
+
+def kim_member_update(
+    *, actor: User, membership: KimMembership, position: str, is_active: bool
+) -> KimMembership:
+    kim = membership.kim
+    if not can_manage_members(actor, kim):
+        raise PermissionDenied(_("Hanya ketua KIM atau Diskominfo yang dapat mengelola anggota."))
+    if (
+        membership.user_id == actor.pk
+        and membership.position == Position.KETUA
+        and (position != Position.KETUA or not is_active)
+        and not get_administered_kabupaten_for_user(actor).filter(code=kim.kabupaten_id).exists()
+    ):
+        raise ValidationError(
+            _("Ketua tidak dapat melepas jabatannya sendiri; minta Diskominfo menggantinya.")
+        )
+    with transaction.atomic():
+        membership = KimMembership.objects.select_for_update().get(pk=membership.pk)
+        before = snapshot(membership, MEMBER_FIELDS)
+        if is_active:
+            _check_single_ketua(kim, position, exclude_pk=membership.pk)
+        membership.position, membership.is_active = position, is_active
+        try:
+            with transaction.atomic():
+                membership.save(update_fields=["position", "is_active"])
+        except IntegrityError:
+            raise ValidationError(
+                _("KIM ini sudah punya ketua aktif. Ubah dulu jabatan ketua yang lama.")
+            ) from None
+        if before != snapshot(membership, MEMBER_FIELDS):
+            audit_record(
+                actor=actor,
+                action="kim.member_update",
+                target=membership,
+                before=before,
+                after=snapshot(membership, MEMBER_FIELDS),
+            )
+    return membership

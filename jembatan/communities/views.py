@@ -1,0 +1,162 @@
+"""KIM registry in the workspace (/kelola/kim/...)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jembatan.accounts.access import get_administered_kabupaten_for_user
+from jembatan.accounts.audit import audit_for
+from jembatan.accounts.invitations import account_invite_send
+from jembatan.communities import services
+from jembatan.communities.access import (
+    can_edit_profile,
+    can_manage_members,
+    get_kim_for_user,
+)
+from jembatan.communities.forms import KimForm, MemberAddForm, MemberUpdateForm
+from jembatan.communities.models import Kim, Position
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _administered(request: HttpRequest, kim: Kim | None = None) -> list:
+    regions = get_administered_kabupaten_for_user(request.user)
+    if kim is not None:
+        regions = regions.filter(code=kim.kabupaten_id)
+    return list(regions)
+
+
+@login_required
+def kim_create(request: HttpRequest) -> HttpResponse:
+    administered = _administered(request)
+    if not administered:
+        raise PermissionDenied(_("Hanya Diskominfo yang dapat mendaftarkan KIM."))
+    form = KimForm(request.POST or None, administered=administered)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kim = services.kim_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("KIM %(name)s terdaftar.") % {"name": kim.name})
+            return redirect("communities:manage", kim=kim.slug)
+    return render(request, "communities/kim_form.html", {"form": form, "kim": None})
+
+
+@login_required
+def kim_manage(request: HttpRequest, kim: str) -> HttpResponse:
+    obj = get_kim_for_user(request.user, kim)
+    members = obj.memberships.select_related("user").order_by(
+        "-is_active", "position", "user__full_name"
+    )
+    return render(
+        request,
+        "communities/kim_manage.html",
+        {
+            "kim": obj,
+            "members": members,
+            "can_edit": can_edit_profile(request.user, obj),
+            "can_manage_members": can_manage_members(request.user, obj),
+            "administers": bool(_administered(request, obj)),
+            "positions": Position.choices,
+            "history": audit_for(obj).select_related("actor")[:10],
+        },
+    )
+
+
+@login_required
+def kim_edit(request: HttpRequest, kim: str) -> HttpResponse:
+    obj = get_kim_for_user(request.user, kim)
+    if not can_edit_profile(request.user, obj):
+        raise PermissionDenied(_("Anda tidak berhak mengubah profil KIM ini."))
+    form = KimForm(request.POST or None, instance=obj, administered=_administered(request, obj))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if "slug" in data and not data["slug"]:
+            data["slug"] = obj.slug
+        try:
+            obj.refresh_from_db()
+            obj = services.kim_update(actor=request.user, kim=obj, data=data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Profil KIM disimpan."))
+            return redirect("communities:manage", kim=obj.slug)
+    return render(request, "communities/kim_form.html", {"form": form, "kim": obj})
+
+
+@login_required
+@require_POST
+def kim_verify(request: HttpRequest, kim: str) -> HttpResponse:
+    obj = get_kim_for_user(request.user, kim)
+    services.kim_verify(actor=request.user, kim=obj)
+    messages.success(request, _("KIM %(name)s terverifikasi.") % {"name": obj.name})
+    return redirect("communities:manage", kim=obj.slug)
+
+
+@login_required
+def member_add(request: HttpRequest, kim: str) -> HttpResponse:
+    obj = get_kim_for_user(request.user, kim)
+    if not can_manage_members(request.user, obj):
+        raise PermissionDenied(_("Hanya ketua KIM atau Diskominfo yang dapat mengelola anggota."))
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.kim_member_add(actor=request.user, kim=obj, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            user = membership.user
+            if not user.has_usable_password():
+                base_url = request.build_absolute_uri("/")
+                transaction.on_commit(
+                    lambda: account_invite_send(user=user, base_url=base_url, invited_to=obj.name)
+                )
+            if not user.email and not user.has_usable_password():
+                messages.warning(
+                    request,
+                    _(
+                        "Akun ini belum punya email, jadi belum bisa masuk. Minta Diskominfo "
+                        "menambahkan email atau kata sandinya."
+                    ),
+                )
+            messages.success(
+                request,
+                _("%(name)s ditambahkan sebagai %(position)s.")
+                % {"name": user.full_name, "position": membership.get_position_display()},
+            )
+            return redirect("communities:manage", kim=obj.slug)
+    return render(request, "communities/member_form.html", {"form": form, "kim": obj})
+
+
+@login_required
+@require_POST
+def member_update(request: HttpRequest, kim: str, member: int) -> HttpResponse:
+    obj = get_kim_for_user(request.user, kim)
+    membership = get_object_or_404(obj.memberships.select_related("user"), pk=member)
+    form = MemberUpdateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Jabatan tidak dikenal."))
+        return redirect("communities:manage", kim=obj.slug)
+    try:
+        services.kim_member_update(actor=request.user, membership=membership, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Keanggotaan %(name)s diperbarui.") % {"name": membership.user.full_name}
+        )
+    return redirect("communities:manage", kim=obj.slug)
