@@ -62,6 +62,9 @@ def kim_directory(request: HttpRequest) -> HttpResponse:
     if kabupaten is not None:
         kims = kims.in_kabupaten(kabupaten)
         kecamatan_list = kecamatan_coverage(kabupaten)
+    else:
+        # The directory is the hub kabupaten's; without it there is nothing to list.
+        kims = kims.none()
     selected_region = next((k for k in kecamatan_list if k.code == selected), None)
     if selected_region is not None:
         kims = kims.filter(Q(region=selected_region) | Q(region__parent=selected_region))

@@ -1,0 +1,234 @@
+"""Headless Chromium against a live server: the hub on a 360 px phone, and signing in.
+
+Uses Debian's chromium and chromedriver (apt: chromium chromium-driver); selenium-manager
+is bypassed so nothing is downloaded. A missing driver fails the test: CI installs it.
+Screenshots land in /tmp/jembatan-shots/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from jembatan.testing.factories import KimFactory, KimMembershipFactory, UserFactory, region_chain
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SHOTS = Path("/tmp/jembatan-shots")
+WIDTH, HEIGHT = 360, 740
+PASSWORD = "rahasia-yang-panjang"
+
+
+@pytest.fixture
+def browser(tmp_path):
+    if not os.path.exists(CHROMEDRIVER):
+        pytest.fail(
+            f"{CHROMEDRIVER} not found: install Debian's chromium-driver "
+            "(apt-get install chromium chromium-driver) to run the browser tests."
+        )
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium.")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--window-size={WIDTH},{HEIGHT}",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        "--lang=id",
+    ]:
+        options.add_argument(argument)
+    # Headless Chromium will not make a window narrower than 500 px; emulate the phone's
+    # viewport instead (this also honours <meta name="viewport">, as a phone does).
+    options.add_experimental_option(
+        "mobileEmulation", {"deviceMetrics": {"width": WIDTH, "height": HEIGHT, "pixelRatio": 2}}
+    )
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=CHROMEDRIVER, log_output=str(tmp_path / "chromedriver.log"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(30)
+    driver.implicitly_wait(0)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+@pytest.fixture
+def hub_data(settings):
+    settings.HUB_REGION_CODE = "61.07"
+    region_chain("61", "Kalimantan Barat")
+    region_chain("61.07", "Kabupaten Bengkayang")
+    region_chain("61.07.04", "Sungai Raya Kepulauan")
+    names = [
+        ("61.07.04.2001", "Karimunting"),
+        ("61.07.04.2002", "Sungai Duri"),
+        ("61.07.04.2003", "Sungai Jaga A"),
+    ]
+    kims = []
+    for code, name in names:
+        kims.append(KimFactory(name=f"KIM {name}", region=region_chain(code, name)))
+    region_chain("61.07.01", "Sungai Raya")
+    region_chain("61.07.01.2001", "Desa dengan Nama yang Sangat Panjang Sekali di Perbatasan")
+    kims.append(
+        KimFactory(
+            name="KIM Informasi Masyarakat Desa dengan Nama yang Sangat Panjang Sekali",
+            region=region_chain("61.07.01.2001"),
+        )
+    )
+    # Another kabupaten's KIM, which the hub must not show.
+    region_chain("61.04.05.2001", "Sungai Pinyuh")
+    KimFactory(name="KIM Sungai Pinyuh", region=region_chain("61.04.05.2001"))
+    return kims
+
+
+@pytest.fixture
+def ketua(hub_data):
+    user = UserFactory(email="ketua.karimunting@example.test", full_name="Siti Rahmawati")
+    KimMembershipFactory(kim=hub_data[0], user=user, position="ketua")
+    return user
+
+
+def severe_console_entries(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def assert_fits_phone_width(driver) -> None:
+    inner_width = driver.execute_script("return window.innerWidth")
+    assert inner_width == WIDTH, f"viewport is {inner_width}px wide, expected a {WIDTH}px phone"
+    scroll_width = driver.execute_script("return document.documentElement.scrollWidth")
+    assert scroll_width <= WIDTH, f"page is {scroll_width}px wide: horizontal scroll at {WIDTH}px"
+    too_wide = driver.execute_script(
+        """
+        const limit = document.documentElement.clientWidth;
+        return [...document.querySelectorAll('body *')]
+          .filter(el => el.getBoundingClientRect().right > limit + 1
+                        && !el.closest('.table-wrap'))
+          .map(el => el.tagName + (el.className ? '.' + el.className : ''))
+          .slice(0, 5);
+        """
+    )
+    assert too_wide == [], f"elements stick out to the right: {too_wide}"
+
+
+def sign_in(driver, base_url: str, login: str, password: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{base_url}/akun/masuk/")
+    WebDriverWait(driver, 10).until(ec.visibility_of_element_located((By.NAME, "username")))
+    driver.find_element(By.NAME, "username").send_keys(login)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    old_page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(ec.staleness_of(old_page))
+
+
+def test_hub_on_a_phone(browser, live_server, hub_data, shots):
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_server.url + "/")
+    heading = browser.find_element(By.CSS_SELECTOR, "h1#hub-title")
+    assert heading.is_displayed()
+    assert heading.text == "Kabupaten Bengkayang"
+    assert browser.title.startswith("Kabupaten Bengkayang")
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "KIM Karimunting" in body
+    assert "KIM Sungai Pinyuh" not in body
+    # The stylesheet was served and applied (no CDN, nothing blocked by the CSP).
+    stylesheet_ok = browser.execute_script(
+        "return [...document.styleSheets].some(s => s.href && s.href.includes('/static/')"
+        " && s.cssRules.length > 0)"
+    )
+    assert stylesheet_ok, "the product's stylesheet did not load"
+    browser.save_screenshot(str(shots / "hub.png"))
+    full = browser.execute_cdp_cmd(
+        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
+    )
+    import base64
+
+    (shots / "hub-full.png").write_bytes(base64.b64decode(full["data"]))
+    assert_fits_phone_width(browser)
+    assert severe_console_entries(browser) == []
+
+
+def test_directory_on_a_phone(browser, live_server, hub_data):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(live_server.url + "/kim/")
+    assert_fits_phone_width(browser)
+    Select(browser.find_element(By.ID, "kecamatan")).select_by_value("61.07.04")
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, "form.filter-form button[type=submit]").click()
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 10).until(ec.staleness_of(old))
+    assert browser.current_url.endswith("/kim/?kecamatan=61.07.04")
+    items = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "ul.list li")]
+    assert len(items) == 3
+    assert all("Sungai Raya Kepulauan" in item for item in items)
+    assert_fits_phone_width(browser)
+
+
+def test_sign_in_with_email_lands_on_workspace(browser, live_server, ketua, shots):
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_server.url + "/akun/masuk/")
+    assert_fits_phone_width(browser)
+    # The username field accepts email or phone; it has the focus on arrival.
+    active_name = browser.execute_script("return document.activeElement.name")
+    assert active_name == "username"
+    sign_in(browser, live_server.url, "Ketua.Karimunting@example.test", PASSWORD)
+    assert browser.current_url == live_server.url + "/kelola/"
+    main = browser.find_element(By.TAG_NAME, "main")
+    assert "Selamat datang, Siti Rahmawati." in main.text
+    assert "KIM Karimunting" in main.text
+    browser.save_screenshot(str(shots / "workspace.png"))
+    assert_fits_phone_width(browser)
+    assert severe_console_entries(browser) == []
+
+
+def test_sign_in_with_phone(browser, live_server, ketua):
+    from selenium.webdriver.common.by import By
+
+    ketua.phone = "0812-3456-7890"
+    ketua.save()
+    sign_in(browser, live_server.url, "0812 3456 7890", PASSWORD)
+    assert browser.current_url == live_server.url + "/kelola/"
+    assert "Siti Rahmawati" in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_wrong_password_shows_indonesian_error(browser, live_server, ketua, shots):
+    from selenium.webdriver.common.by import By
+
+    sign_in(browser, live_server.url, ketua.email, "bukan-kata-sandinya")
+    assert browser.current_url.startswith(live_server.url + "/akun/masuk/")
+    alert = browser.find_element(By.CSS_SELECTOR, "[role=alert]")
+    assert alert.is_displayed()
+    assert "Email/nomor HP atau kata sandi salah." in alert.text
+    browser.save_screenshot(str(shots / "login-error.png"))
+    # Not signed in: the workspace sends us back to the login page.
+    browser.get(live_server.url + "/kelola/")
+    assert browser.current_url.startswith(live_server.url + "/akun/masuk/")
