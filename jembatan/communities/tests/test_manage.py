@@ -258,3 +258,10 @@ def test_workspace_links_to_kim_management(client, two_tenants, admin_a):
     assert url("manage", two_tenants.a.kim) in page
     assert reverse("communities:create") in page
     assert url("manage", two_tenants.b.kim) not in page
+
+
+def test_members_are_listed_ketua_first(client, two_tenants):
+    a = two_tenants.a
+    client.force_login(a.owner)
+    members = list(client.get(url("manage", a.kim)).context["members"])
+    assert [m.position for m in members] == [Position.KETUA, Position.ANGGOTA]
