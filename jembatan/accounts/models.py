@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jembatan.accounts.phone import normalize_phone
 
@@ -84,7 +85,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         verbose_name = _("pengguna")
-        verbose_name_plural = _("pengguna")
+        verbose_name_plural = pgettext_lazy("plural", "pengguna")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(email__isnull=False) | models.Q(phone__isnull=False),
@@ -140,7 +141,7 @@ class Office(models.Model):
     class Meta:
         ordering = ["kabupaten_id", "name"]
         verbose_name = _("instansi")
-        verbose_name_plural = _("instansi")
+        verbose_name_plural = pgettext_lazy("plural", "instansi")
         constraints = [
             models.UniqueConstraint(fields=["kabupaten", "name"], name="office_name_unique"),
         ]
@@ -189,7 +190,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("peran pengguna")
-        verbose_name_plural = _("peran pengguna")
+        verbose_name_plural = pgettext_lazy("plural", "peran pengguna")
         constraints = [
             # NULLs never collide in a unique index, so each scope shape has its own.
             models.UniqueConstraint(
@@ -252,7 +253,7 @@ class AuditLog(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("catatan audit")
-        verbose_name_plural = _("catatan audit")
+        verbose_name_plural = pgettext_lazy("plural", "catatan audit")
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
 
     def __str__(self) -> str:

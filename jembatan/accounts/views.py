@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
@@ -20,6 +21,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self):  # type: ignore[override]
+        return {"site_name": settings.SITE_NAME}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

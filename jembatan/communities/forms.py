@@ -48,7 +48,7 @@ class KimForm(forms.ModelForm):
             "whatsapp": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         }
         help_texts = {
-            "slug": _("Bagian alamat situs: /kim/<alamat>/. Kosongkan untuk dibuat otomatis."),
+            "slug": _("Bagian alamat situs, mis. /kim/sebalo/. Kosongkan untuk dibuat otomatis."),
         }
 
     def __init__(self, *args, administered: list[Region] | None = None, **kwargs) -> None:

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jembatan.accounts.phone import normalize_phone
 from jembatan.regions.models import Region
@@ -67,7 +68,7 @@ class Kim(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("KIM")
-        verbose_name_plural = _("KIM")
+        verbose_name_plural = pgettext_lazy("plural", "KIM")
         indexes = [models.Index(fields=["kabupaten", "is_active"], name="kim_kabupaten_idx")]
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="kim_name_unique_in_region"),
@@ -134,7 +135,7 @@ class KimMembership(models.Model):
     class Meta:
         ordering = ["kim_id", "position", "user_id"]
         verbose_name = _("anggota KIM")
-        verbose_name_plural = _("anggota KIM")
+        verbose_name_plural = pgettext_lazy("plural", "anggota KIM")
         constraints = [
             models.UniqueConstraint(fields=["kim", "user"], name="kim_membership_unique"),
             models.UniqueConstraint(

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user
 from jembatan.accounts.audit import audit_record, snapshot
@@ -34,6 +35,15 @@ PROFILE_FIELDS = [
     "is_active",
 ]
 MEMBER_FIELDS = ["position", "is_active"]
+# What the audit rows written here mean, for people reading a KIM's history.
+AUDIT_ACTIONS = {
+    "kim.create": _lazy("KIM didaftarkan"),
+    "kim.update": _lazy("Profil diubah"),
+    "kim.verify": _lazy("KIM diverifikasi"),
+    "kim.member_add": _lazy("Anggota ditambahkan"),
+    "kim.member_update": _lazy("Keanggotaan diubah"),
+    "user.create": _lazy("Akun dibuat"),
+}
 
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:

@@ -52,7 +52,7 @@ def kim_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("KIM %(name)s terdaftar.") % {"name": kim.name})
+            messages.success(request, _("%(name)s terdaftar.") % {"name": kim.name})
             return redirect("communities:manage", kim=kim.slug)
     return render(request, "communities/kim_form.html", {"form": form, "kim": None})
 
@@ -69,6 +69,9 @@ def kim_manage(request: HttpRequest, kim: str) -> HttpResponse:
         .annotate(rank=rank)
         .order_by("-is_active", "rank", "user__full_name")
     )
+    history = list(audit_for(obj).select_related("actor")[:10])
+    for row in history:
+        row.label = services.AUDIT_ACTIONS.get(row.action, row.action)
     return render(
         request,
         "communities/kim_manage.html",
@@ -79,7 +82,7 @@ def kim_manage(request: HttpRequest, kim: str) -> HttpResponse:
             "can_manage_members": can_manage_members(request.user, obj),
             "administers": bool(_administered(request, obj)),
             "positions": Position.choices,
-            "history": audit_for(obj).select_related("actor")[:10],
+            "history": history,
         },
     )
 
@@ -110,7 +113,7 @@ def kim_edit(request: HttpRequest, kim: str) -> HttpResponse:
 def kim_verify(request: HttpRequest, kim: str) -> HttpResponse:
     obj = get_kim_for_user(request.user, kim)
     services.kim_verify(actor=request.user, kim=obj)
-    messages.success(request, _("KIM %(name)s terverifikasi.") % {"name": obj.name})
+    messages.success(request, _("%(name)s terverifikasi.") % {"name": obj.name})
     return redirect("communities:manage", kim=obj.slug)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionQuerySet(models.QuerySet["Region"]):
@@ -50,7 +51,7 @@ class Region(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("wilayah")
-        verbose_name_plural = _("wilayah")
+        verbose_name_plural = pgettext_lazy("plural", "wilayah")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(level=1, parent__isnull=True)

@@ -70,7 +70,12 @@ def browse(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "regions/browse.html",
-        {"query": query, "results": regions or [], "provinces": provinces},
+        {
+            "query": query,
+            "results": regions or [],
+            "provinces": provinces,
+            "limit": SEARCH_LIMIT,
+        },
     )
 
 
