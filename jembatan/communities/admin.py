@@ -1,28 +1,18 @@
 from django import forms
 from django.contrib import admin
 
-from jembatan.communities.models import Kim, KimMembership
+from jembatan.communities.forms import SocialLinksMixin
+from jembatan.communities.models import PROFILE_FIELDS, Kim, KimMembership
 from jembatan.regions.forms import RegionField
 
 
-class KimAdminForm(forms.ModelForm):
+class KimAdminForm(SocialLinksMixin, forms.ModelForm):
     # Searched by name as you type: never a select of 83,000 villages.
     region = RegionField(label=Kim._meta.get_field("region").verbose_name)
 
     class Meta:
         model = Kim
-        fields = [
-            "name",
-            "slug",
-            "region",
-            "description",
-            "address",
-            "email",
-            "whatsapp",
-            "is_active",
-            "verified_at",
-            "created_at",
-        ]
+        fields = [*PROFILE_FIELDS, "verified_at", "created_at"]
 
 
 class KimMembershipInline(admin.TabularInline):

@@ -6,28 +6,19 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.phone import normalize_phone
-from jembatan.communities.models import Kim, Position
+from jembatan.communities.models import PROFILE_FIELDS, Kim, Position
 from jembatan.regions.forms import RegionField
 from jembatan.regions.models import Region
 
-FIELD_ORDER = [
-    "name",
-    "region",
-    "slug",
-    "description",
-    "address",
-    "email",
-    "whatsapp",
-    "sk_number",
-    "sk_date",
-    "facebook_url",
-    "instagram_url",
-    "youtube_url",
-    "is_active",
-]
+
+class SocialLinksMixin(forms.Form):
+    # Typed without a scheme, a link means https.
+    facebook_url = forms.URLField(label="Facebook", required=False, assume_scheme="https")
+    instagram_url = forms.URLField(label="Instagram", required=False, assume_scheme="https")
+    youtube_url = forms.URLField(label="YouTube", required=False, assume_scheme="https")
 
 
-class KimForm(forms.ModelForm):
+class KimForm(SocialLinksMixin, forms.ModelForm):
     """The KIM profile. Region, web address and status only for Diskominfo."""
 
     region = RegionField(
@@ -35,13 +26,9 @@ class KimForm(forms.ModelForm):
         help_text=_("Ketik nama wilayah, lalu pilih; atau tulis kodenya, mis. 61.07.04.1010."),
     )
 
-    facebook_url = forms.URLField(label="Facebook", required=False, assume_scheme="https")
-    instagram_url = forms.URLField(label="Instagram", required=False, assume_scheme="https")
-    youtube_url = forms.URLField(label="YouTube", required=False, assume_scheme="https")
-
     class Meta:
         model = Kim
-        fields = FIELD_ORDER
+        fields = PROFILE_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "sk_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -105,6 +105,24 @@ class Kim(models.Model):
         return Kim.Level.DESA
 
 
+# The profile a KIM's people and Diskominfo edit, in form order.
+PROFILE_FIELDS = [
+    "name",
+    "region",
+    "slug",
+    "description",
+    "address",
+    "email",
+    "whatsapp",
+    "sk_number",
+    "sk_date",
+    "facebook_url",
+    "instagram_url",
+    "youtube_url",
+    "is_active",
+]
+
+
 class Position(models.TextChoices):
     KETUA = "ketua", _("Ketua")
     SEKRETARIS = "sekretaris", _("Sekretaris")

@@ -16,25 +16,11 @@ from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.backends import find_user_by_login
 from jembatan.accounts.models import User
 from jembatan.communities.access import can_edit_profile, can_manage_members
-from jembatan.communities.models import Kim, KimMembership, Position
+from jembatan.communities.models import PROFILE_FIELDS, Kim, KimMembership, Position
 from jembatan.regions.models import Region
 
-PROFILE_FIELDS = [
-    "name",
-    "slug",
-    "region",
-    "description",
-    "address",
-    "email",
-    "whatsapp",
-    "sk_number",
-    "sk_date",
-    "facebook_url",
-    "instagram_url",
-    "youtube_url",
-    "is_active",
-]
 MEMBER_FIELDS = ["position", "is_active"]
+_ONE_KETUA_MESSAGE = _lazy("KIM ini sudah punya ketua aktif. Ubah dulu jabatan ketua yang lama.")
 # What the audit rows written here mean, for people reading a KIM's history.
 AUDIT_ACTIONS = {
     "kim.create": _lazy("KIM didaftarkan"),
@@ -135,9 +121,7 @@ def _check_single_ketua(kim: Kim, position: str, *, exclude_pk: int | None = Non
         return
     others = kim.memberships.filter(position=Position.KETUA, is_active=True).exclude(pk=exclude_pk)
     if others.exists():
-        raise ValidationError(
-            _("KIM ini sudah punya ketua aktif. Ubah dulu jabatan ketua yang lama.")
-        )
+        raise ValidationError(_ONE_KETUA_MESSAGE)
 
 
 def kim_member_add(
@@ -205,9 +189,7 @@ def kim_member_update(
             with transaction.atomic():
                 membership.save(update_fields=["position", "is_active"])
         except IntegrityError:
-            raise ValidationError(
-                _("KIM ini sudah punya ketua aktif. Ubah dulu jabatan ketua yang lama.")
-            ) from None
+            raise ValidationError(_ONE_KETUA_MESSAGE) from None
         if before != snapshot(membership, MEMBER_FIELDS):
             audit_record(
                 actor=actor,

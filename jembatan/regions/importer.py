@@ -43,6 +43,15 @@ class SourceRow:
     kind: str
     parent_id: str | None
 
+    def to_region(self) -> Region:
+        return Region(
+            code=self.code,
+            name=self.name,
+            level=self.level,
+            kind=self.kind,
+            parent_id=self.parent_id,
+        )
+
 
 @dataclass
 class ImportReport:
@@ -120,26 +129,10 @@ def region_import(*, province: str | None = None, data_dir: Path = DATA_DIR) -> 
         current = existing.pop(row.code, None)
         wanted = (row.name, row.level, row.kind, row.parent_id)
         if current is None:
-            to_create.append(
-                Region(
-                    code=row.code,
-                    name=row.name,
-                    level=row.level,
-                    kind=row.kind,
-                    parent_id=row.parent_id,
-                )
-            )
+            to_create.append(row.to_region())
             report.created[row.level] = report.created.get(row.level, 0) + 1
         elif current != wanted:
-            to_update.append(
-                Region(
-                    code=row.code,
-                    name=row.name,
-                    level=row.level,
-                    kind=row.kind,
-                    parent_id=row.parent_id,
-                )
-            )
+            to_update.append(row.to_region())
             report.updated[row.level] = report.updated.get(row.level, 0) + 1
         else:
             report.unchanged[row.level] = report.unchanged.get(row.level, 0) + 1
