@@ -44,7 +44,8 @@ lint: install
 
 messages: install
 	cd jembatan && ../$(BIN)/django-admin makemessages --locale en --no-location \
-		--ignore 'locale/*' && ../$(BIN)/django-admin compilemessages --locale en
+		--ignore 'locale/*' && ../$(BIN)/django-admin makemessages -d djangojs --locale en \
+		--no-location --ignore 'locale/*' && ../$(BIN)/django-admin compilemessages --locale en
 
 clean:
 	rm -rf $(VENV) var

@@ -60,6 +60,11 @@ class Kim(models.Model):
     instagram_url = models.URLField(_("Instagram"), blank=True)
     youtube_url = models.URLField(_("YouTube"), blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
+    posts_need_review = models.BooleanField(
+        _("berita anggota perlu persetujuan"),
+        default=True,
+        help_text=_("Berita dari anggota terbit setelah disetujui ketua atau sekretaris."),
+    )
     verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
 
@@ -119,6 +124,7 @@ PROFILE_FIELDS = [
     "facebook_url",
     "instagram_url",
     "youtube_url",
+    "posts_need_review",
     "is_active",
 ]
 

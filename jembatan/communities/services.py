@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user
 from jembatan.accounts.audit import audit_record, snapshot
@@ -20,15 +20,17 @@ from jembatan.communities.models import PROFILE_FIELDS, Kim, KimMembership, Posi
 from jembatan.regions.models import Region
 
 MEMBER_FIELDS = ["position", "is_active"]
-_ONE_KETUA_MESSAGE = _lazy("KIM ini sudah punya ketua aktif. Ubah dulu jabatan ketua yang lama.")
+_ONE_KETUA_MESSAGE = gettext_lazy(
+    "KIM ini sudah punya ketua aktif. Ubah dulu jabatan ketua yang lama."
+)
 # What the audit rows written here mean, for people reading a KIM's history.
 AUDIT_ACTIONS = {
-    "kim.create": _lazy("KIM didaftarkan"),
-    "kim.update": _lazy("Profil diubah"),
-    "kim.verify": _lazy("KIM diverifikasi"),
-    "kim.member_add": _lazy("Anggota ditambahkan"),
-    "kim.member_update": _lazy("Keanggotaan diubah"),
-    "user.create": _lazy("Akun dibuat"),
+    "kim.create": gettext_lazy("KIM didaftarkan"),
+    "kim.update": gettext_lazy("Profil diubah"),
+    "kim.verify": gettext_lazy("KIM diverifikasi"),
+    "kim.member_add": gettext_lazy("Anggota ditambahkan"),
+    "kim.member_update": gettext_lazy("Keanggotaan diubah"),
+    "user.create": gettext_lazy("Akun dibuat"),
 }
 
 

@@ -1,11 +1,27 @@
 from django.urls import path
 
-from jembatan.sites import views
+from jembatan.sites import views, views_manage
 
 app_name = "sites"
 
 urlpatterns = [
     path("", views.hub, name="hub"),
+    path("berita/", views.news, name="news"),
     path("kim/", views.kim_directory, name="kim_directory"),
     path("kim/<slug:kim>/", views.kim_home, name="kim_home"),
+    path("kim/<slug:kim>/berita/", views.kim_posts, name="kim_posts"),
+    path("kim/<slug:kim>/berita/<slug:slug>/", views.post_detail, name="post_detail"),
+    path("kelola/kim/<slug:kim>/berita/", views_manage.post_list, name="manage_posts"),
+    path("kelola/kim/<slug:kim>/berita/baru/", views_manage.post_create, name="manage_post_create"),
+    path("kelola/kim/<slug:kim>/berita/<int:pk>/", views_manage.post_edit, name="manage_post_edit"),
+    path(
+        "kelola/kim/<slug:kim>/berita/<int:pk>/status/",
+        views_manage.post_action,
+        name="manage_post_action",
+    ),
+    path(
+        "kelola/kim/<slug:kim>/berita/<int:pk>/revisi/<int:revision>/pulihkan/",
+        views_manage.post_restore,
+        name="manage_post_restore",
+    ),
 ]

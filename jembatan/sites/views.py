@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -10,6 +11,18 @@ from django.views.decorators.http import require_GET
 
 from jembatan.communities.models import Kim, Position
 from jembatan.regions.models import Region
+from jembatan.sites.models import Post
+
+PAGE_SIZE = 10
+
+
+def _page(request: HttpRequest, queryset):
+    """One page of a list; a page number past the end shows the last page."""
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("halaman"))
+
+
+def live_posts():
+    return Post.objects.live().select_related("kim", "kim__region", "author", "category")
 
 
 def hub_kabupaten() -> Region | None:
@@ -46,6 +59,7 @@ def hub(request: HttpRequest) -> HttpResponse:
             Kim.objects.active().in_kabupaten(kabupaten).select_related("region", "region__parent")
         )
         context.update(
+            news=_page(request, live_posts().filter(kim__kabupaten=kabupaten)),
             kecamatan=kecamatan_coverage(kabupaten),
             kims=kims.order_by("-created_at", "name")[:12],
             kim_total=kims.count(),
@@ -90,4 +104,33 @@ def kim_home(request: HttpRequest, kim: str) -> HttpResponse:
         .values_list("position", "n")
     )
     positions = [(label, counts.get(value, 0)) for value, label in Position.choices]
-    return render(request, "sites/kim_home.html", {"kim": obj, "positions": positions})
+    posts = live_posts().filter(kim=obj)[:5]
+    return render(
+        request, "sites/kim_home.html", {"kim": obj, "positions": positions, "posts": posts}
+    )
+
+
+@require_GET
+def news(request: HttpRequest) -> HttpResponse:
+    """All news of the hub's kabupaten (/berita/)."""
+    kabupaten = hub_kabupaten()
+    posts = live_posts().filter(kim__kabupaten=kabupaten) if kabupaten else Post.objects.none()
+    return render(
+        request, "sites/news.html", {"kabupaten": kabupaten, "page": _page(request, posts)}
+    )
+
+
+@require_GET
+def kim_posts(request: HttpRequest, kim: str) -> HttpResponse:
+    obj = get_object_or_404(Kim.objects.active().select_related("region__parent"), slug=kim)
+    return render(
+        request,
+        "sites/kim_posts.html",
+        {"kim": obj, "page": _page(request, live_posts().filter(kim=obj))},
+    )
+
+
+@require_GET
+def post_detail(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
+    post = get_object_or_404(live_posts(), kim__slug=kim, slug=slug)
+    return render(request, "sites/post_detail.html", {"kim": post.kim, "post": post})

@@ -1,0 +1,137 @@
+"""Content of the KIM websites: news posts (berita) with their revisions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from jembatan.communities.models import Kim
+
+
+class PostQuerySet(models.QuerySet["Post"]):
+    def live(self) -> PostQuerySet:
+        """Published and due: scheduled posts appear by themselves, no cron needed."""
+        return self.filter(
+            status=Post.Status.PUBLISHED,
+            published_at__lte=timezone.now(),
+            kim__is_active=True,
+        )
+
+
+class Category(models.Model):
+    kim = models.ForeignKey(Kim, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("nama"), max_length=60)
+    slug = models.SlugField(_("alamat"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kategori")
+        verbose_name_plural = pgettext_lazy("plural", "kategori")
+        constraints = [
+            models.UniqueConstraint(fields=["kim", "slug"], name="category_slug_unique_in_kim"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        REVIEW = "review", _("Menunggu persetujuan")
+        PUBLISHED = "published", _("Terbit")
+
+    kim = models.ForeignKey(
+        Kim, verbose_name=_("KIM"), on_delete=models.CASCADE, related_name="posts"
+    )
+    title = models.CharField(_("judul"), max_length=200)
+    slug = models.SlugField(_("alamat"), max_length=120)
+    summary = models.CharField(_("ringkasan"), max_length=300, blank=True)
+    # Sanitised HTML (services.sanitize_html) — never stored raw.
+    body = models.TextField(_("isi"))
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("kategori"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+    )
+    tags = models.CharField(
+        _("tag"),
+        max_length=200,
+        blank=True,
+        help_text=_("Pisahkan dengan koma, mis. posyandu, jalan desa."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penulis"),
+        on_delete=models.PROTECT,
+        related_name="posts",
+    )
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    published_at = models.DateTimeField(_("waktu terbit"), null=True, blank=True, db_index=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("berita")
+        verbose_name_plural = pgettext_lazy("plural", "berita")
+        constraints = [
+            models.UniqueConstraint(fields=["kim", "slug"], name="post_slug_unique_in_kim"),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="post_published_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="post_live_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("sites:post_detail", kwargs={"kim": self.kim.slug, "slug": self.slug})
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in self.tags.split(",") if t.strip()]
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+class PostRevision(models.Model):
+    """A copy of a post's text as it was saved, for restoring."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, blank=True)
+    body = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("revisi")
+        verbose_name_plural = pgettext_lazy("plural", "revisi")
+
+    def __str__(self) -> str:
+        return f"{self.post_id} @ {self.created_at:%Y-%m-%d %H:%M}"

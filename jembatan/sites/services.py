@@ -1,0 +1,206 @@
+"""Writing and publishing posts: sanitised, revisioned, audited, one state machine."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import nh3
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.models import User
+from jembatan.communities.models import Kim
+from jembatan.sites.access import (
+    can_approve_posts,
+    can_edit_post,
+    can_publish_post,
+    can_write_posts,
+)
+from jembatan.sites.models import Post, PostRevision
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "img",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "height"}}
+TEXT_FIELDS = ["title", "summary", "body"]
+POST_FIELDS = ["title", "slug", "summary", "body", "category", "tags", "status", "published_at"]
+
+_HAS_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
+
+
+def sanitize_html(html: str) -> str:
+    """Keep an allow-list of tags; plain text (a phone without the editor) becomes paragraphs."""
+    html = (html or "").strip()
+    if not _HAS_TAG.search(html):
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", html) if p.strip()]
+        html = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    ).strip()
+
+
+def unique_post_slug(kim: Kim, title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:100] or "berita"
+    slug, n = base, 2
+    existing = Post.objects.filter(kim=kim).exclude(pk=exclude_pk)
+    while existing.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _revision(post: Post, actor: User) -> None:
+    PostRevision.objects.create(
+        post=post, title=post.title, summary=post.summary, body=post.body, author=actor
+    )
+
+
+def _clean_values(kim: Kim, data: dict[str, Any], *, exclude_pk: int | None) -> dict[str, Any]:
+    values = {k: data[k] for k in ("title", "summary", "body", "category", "tags") if k in data}
+    if "body" in values:
+        values["body"] = sanitize_html(values["body"])
+        if not values["body"]:
+            raise ValidationError({"body": _("Isi berita tidak boleh kosong.")})
+    if values.get("category") is not None and values["category"].kim_id != kim.pk:
+        raise ValidationError({"category": _("Kategori ini milik KIM lain.")})
+    slug = (data.get("slug") or "").strip()
+    if slug:
+        if Post.objects.filter(kim=kim, slug=slug).exclude(pk=exclude_pk).exists():
+            raise ValidationError({"slug": _("Alamat ini sudah dipakai berita lain di KIM ini.")})
+        values["slug"] = slug
+    return values
+
+
+def post_create(*, actor: User, kim: Kim, data: dict[str, Any]) -> Post:
+    if not can_write_posts(actor, kim):
+        raise PermissionDenied(_("Anda bukan anggota KIM ini."))
+    values = _clean_values(kim, data, exclude_pk=None)
+    values.setdefault("slug", unique_post_slug(kim, values["title"]))
+    with transaction.atomic():
+        post = Post.objects.create(kim=kim, author=actor, **values)
+        _revision(post, actor)
+        audit_record(
+            actor=actor, action="post.create", target=post, after=snapshot(post, POST_FIELDS)
+        )
+    return post
+
+
+def post_update(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
+    if not can_edit_post(actor, post):
+        raise PermissionDenied(_("Anda tidak berhak mengubah berita ini."))
+    values = _clean_values(post.kim, data, exclude_pk=post.pk)
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        before = snapshot(locked, POST_FIELDS)
+        changed = [k for k, v in values.items() if getattr(locked, k) != v]
+        if not changed:
+            return locked
+        for name in changed:
+            setattr(locked, name, values[name])
+        locked.save()
+        if any(name in TEXT_FIELDS for name in changed):
+            _revision(locked, actor)
+        audit_record(
+            actor=actor,
+            action="post.update",
+            target=locked,
+            before={k: before[k] for k in changed},
+            after={k: v for k, v in snapshot(locked, POST_FIELDS).items() if k in changed},
+        )
+    return locked
+
+
+S = Post.Status
+# action: (states it may start from, state it leads to, who may take it)
+TRANSITIONS = {
+    "submit": ({S.DRAFT}, S.REVIEW, can_edit_post),
+    "publish": ({S.DRAFT, S.REVIEW}, S.PUBLISHED, can_publish_post),
+    "return": ({S.REVIEW}, S.DRAFT, lambda user, post: can_approve_posts(user, post.kim)),
+    "unpublish": ({S.PUBLISHED}, S.DRAFT, can_publish_post),
+}
+ACTION_LABELS = {
+    "submit": gettext_lazy("Ajukan untuk disetujui"),
+    "publish": gettext_lazy("Terbitkan"),
+    "return": gettext_lazy("Kembalikan ke penulis"),
+    "unpublish": gettext_lazy("Tarik dari situs"),
+}
+
+
+def post_actions_for_user(user: User, post: Post) -> list[str]:
+    return [
+        action
+        for action, (sources, _target, allowed) in TRANSITIONS.items()
+        if post.status in sources and allowed(user, post)
+    ]
+
+
+def post_transition(
+    *, actor: User, post: Post, action: str, publish_at: datetime.datetime | None = None
+) -> Post:
+    if action not in TRANSITIONS:
+        raise ValidationError(_("Tindakan tidak dikenal."))
+    sources, target, allowed = TRANSITIONS[action]
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().select_related("kim").get(pk=post.pk)
+        if locked.status not in sources:
+            raise ValidationError(
+                _("Tindakan “%(action)s” tidak berlaku untuk berita berstatus “%(status)s”.")
+                % {"status": locked.get_status_display(), "action": ACTION_LABELS[action]}
+            )
+        if not allowed(actor, locked):
+            raise PermissionDenied(_("Anda tidak berhak melakukan tindakan ini."))
+        before = snapshot(locked, ["status", "published_at"])
+        locked.status = target
+        if target == S.PUBLISHED:
+            locked.published_at = publish_at or timezone.now()
+        locked.save(update_fields=["status", "published_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=f"post.{action}",
+            target=locked,
+            before=before,
+            after=snapshot(locked, ["status", "published_at"]),
+        )
+    return locked
+
+
+def post_restore_revision(*, actor: User, post: Post, revision: PostRevision) -> Post:
+    if revision.post_id != post.pk:
+        raise ValidationError(_("Revisi ini bukan milik berita ini."))
+    return post_update(
+        actor=actor,
+        post=post,
+        data={
+            "title": revision.title,
+            "summary": revision.summary,
+            "body": revision.body,
+        },
+    )

@@ -1,0 +1,140 @@
+"""Writing and publishing posts in the workspace (/kelola/kim/<kim>/berita/)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jembatan.sites import services
+from jembatan.sites.access import (
+    can_approve_posts,
+    can_edit_post,
+    get_post_for_user,
+    get_posts_for_user,
+)
+from jembatan.sites.forms import PostForm, ScheduleForm
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def post_list(request: HttpRequest, kim: str) -> HttpResponse:
+    obj, posts = get_posts_for_user(request.user, kim)
+    status = request.GET.get("status", "")
+    if status in dict(services.Post.Status.choices):
+        posts = posts.filter(status=status)
+    return render(
+        request,
+        "sites/manage/post_list.html",
+        {
+            "kim": obj,
+            "posts": posts.order_by("-updated_at")[:100],
+            "status": status,
+            "statuses": services.Post.Status.choices,
+            "can_approve": can_approve_posts(request.user, obj),
+        },
+    )
+
+
+@login_required
+def post_create(request: HttpRequest, kim: str) -> HttpResponse:
+    obj, _posts = get_posts_for_user(request.user, kim)
+    form = PostForm(request.POST or None, kim=obj)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.post_create(actor=request.user, kim=obj, data=form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Draf tersimpan."))
+            return redirect("sites:manage_post_edit", kim=obj.slug, pk=post.pk)
+    return render(request, "sites/manage/post_form.html", {"kim": obj, "form": form, "post": None})
+
+
+@login_required
+def post_edit(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
+    post = get_post_for_user(request.user, kim, pk)
+    editable = can_edit_post(request.user, post)
+    form = PostForm(request.POST or None, instance=post, kim=post.kim)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(_("Anda tidak berhak mengubah berita ini."))
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data["slug"] = data.get("slug") or post.slug
+            try:
+                post = services.post_update(actor=request.user, post=post, data=data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Perubahan tersimpan."))
+                return redirect("sites:manage_post_edit", kim=kim, pk=post.pk)
+    return render(
+        request,
+        "sites/manage/post_form.html",
+        {
+            "kim": post.kim,
+            "form": form,
+            "post": post,
+            "editable": editable,
+            "actions": [
+                (a, services.ACTION_LABELS[a])
+                for a in services.post_actions_for_user(request.user, post)
+            ],
+            "schedule_form": ScheduleForm(),
+            "revisions": post.revisions.select_related("author")[:10],
+        },
+    )
+
+
+@login_required
+@require_POST
+def post_action(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
+    post = get_post_for_user(request.user, kim, pk)
+    action = request.POST.get("action", "")
+    schedule = ScheduleForm(request.POST)
+    if not schedule.is_valid():
+        messages.error(request, _("Jadwal terbit tidak valid."))
+        return redirect("sites:manage_post_edit", kim=kim, pk=pk)
+    try:
+        post = services.post_transition(
+            actor=request.user,
+            post=post,
+            action=action,
+            publish_at=schedule.cleaned_data.get("publish_at"),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if post.is_scheduled:
+            messages.success(
+                request,
+                _("Berita dijadwalkan terbit %(when)s.")
+                % {"when": post.published_at.strftime("%d-%m-%Y %H:%M")},
+            )
+        else:
+            messages.success(
+                request, _("Status berita: %(status)s.") % {"status": post.get_status_display()}
+            )
+    return redirect("sites:manage_post_edit", kim=kim, pk=pk)
+
+
+@login_required
+@require_POST
+def post_restore(request: HttpRequest, kim: str, pk: int, revision: int) -> HttpResponse:
+    post = get_post_for_user(request.user, kim, pk)
+    rev = get_object_or_404(post.revisions, pk=revision)
+    services.post_restore_revision(actor=request.user, post=post, revision=rev)
+    messages.success(request, _("Revisi dipulihkan."))
+    return redirect("sites:manage_post_edit", kim=kim, pk=pk)
