@@ -55,7 +55,8 @@ _HAS_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
 
 def sanitize_html(html: str) -> str:
     """Keep an allow-list of tags; plain text (a phone without the editor) becomes paragraphs."""
-    html = (html or "").strip()
+    # Phones and browsers send CRLF from text boxes.
+    html = (html or "").replace("\r\n", "\n").strip()
     if not _HAS_TAG.search(html):
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", html) if p.strip()]
         html = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
@@ -119,6 +120,10 @@ def post_update(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
     values = _clean_values(post.kim, data, exclude_pk=post.pk)
     with transaction.atomic():
         locked = Post.objects.select_for_update().get(pk=post.pk)
+        locked.kim = post.kim
+        # Check again on the locked row: the caller's copy may predate a publish.
+        if not can_edit_post(actor, locked):
+            raise PermissionDenied(_("Anda tidak berhak mengubah berita ini."))
         before = snapshot(locked, POST_FIELDS)
         changed = [k for k, v in values.items() if getattr(locked, k) != v]
         if not changed:
