@@ -65,6 +65,11 @@ class Kim(models.Model):
         default=True,
         help_text=_("Berita dari anggota terbit setelah disetujui ketua atau sekretaris."),
     )
+    comments_need_moderation = models.BooleanField(
+        _("komentar perlu dimoderasi"),
+        default=True,
+        help_text=_("Komentar baru tampil setelah disetujui pengurus."),
+    )
     verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
 
@@ -125,6 +130,7 @@ PROFILE_FIELDS = [
     "instagram_url",
     "youtube_url",
     "posts_need_review",
+    "comments_need_moderation",
     "is_active",
 ]
 

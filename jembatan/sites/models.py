@@ -22,6 +22,11 @@ class PostQuerySet(models.QuerySet["Post"]):
         )
 
 
+def live_posts() -> PostQuerySet:
+    """Live posts with what list and article pages show of them."""
+    return Post.objects.live().select_related("kim", "kim__region", "author", "category")
+
+
 class Category(models.Model):
     kim = models.ForeignKey(Kim, on_delete=models.CASCADE, related_name="categories")
     name = models.CharField(_("nama"), max_length=60)
@@ -135,3 +140,30 @@ class PostRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Comment(models.Model):
+    """A reader's comment on a post. Plain text; no account, no contact data kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu moderasi")
+        APPROVED = "approved", _("Tampil")
+        HIDDEN = "hidden", _("Disembunyikan")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    name = models.CharField(_("nama"), max_length=80)
+    body = models.TextField(_("komentar"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    report_count = models.PositiveIntegerField(_("laporan"), default=0)
+    created_at = models.DateTimeField(_("dikirim"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("komentar")
+        verbose_name_plural = pgettext_lazy("plural", "komentar")
+        indexes = [models.Index(fields=["post", "status"], name="comment_post_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.body[:40]}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jembatan.sites import views, views_manage
+from jembatan.sites import views, views_comments, views_manage
 
 app_name = "sites"
 
@@ -11,6 +11,24 @@ urlpatterns = [
     path("kim/<slug:kim>/", views.kim_home, name="kim_home"),
     path("kim/<slug:kim>/berita/", views.kim_posts, name="kim_posts"),
     path("kim/<slug:kim>/berita/<slug:slug>/", views.post_detail, name="post_detail"),
+    path(
+        "kim/<slug:kim>/berita/<slug:slug>/komentar/",
+        views_comments.comment_submit,
+        name="comment_submit",
+    ),
+    path(
+        "kim/<slug:kim>/berita/<slug:slug>/komentar/<int:pk>/laporkan/",
+        views_comments.comment_report_view,
+        name="comment_report",
+    ),
+    path(
+        "kelola/kim/<slug:kim>/komentar/", views_comments.moderation_queue, name="manage_comments"
+    ),
+    path(
+        "kelola/kim/<slug:kim>/komentar/<int:pk>/",
+        views_comments.moderation_action,
+        name="manage_comment_action",
+    ),
     path("kelola/kim/<slug:kim>/berita/", views_manage.post_list, name="manage_posts"),
     path("kelola/kim/<slug:kim>/berita/baru/", views_manage.post_create, name="manage_post_create"),
     path("kelola/kim/<slug:kim>/berita/<int:pk>/", views_manage.post_edit, name="manage_post_edit"),

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET
 
 from jembatan.communities.models import Kim, Position
 from jembatan.regions.models import Region
-from jembatan.sites.models import Post
+from jembatan.sites.models import Post, live_posts
+from jembatan.sites.views_comments import post_page
 
 PAGE_SIZE = 10
 
@@ -19,10 +20,6 @@ PAGE_SIZE = 10
 def _page(request: HttpRequest, queryset):
     """One page of a list; a page number past the end shows the last page."""
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("halaman"))
-
-
-def live_posts():
-    return Post.objects.live().select_related("kim", "kim__region", "author", "category")
 
 
 def hub_kabupaten() -> Region | None:
@@ -133,4 +130,4 @@ def kim_posts(request: HttpRequest, kim: str) -> HttpResponse:
 @require_GET
 def post_detail(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
     post = get_object_or_404(live_posts(), kim__slug=kim, slug=slug)
-    return render(request, "sites/post_detail.html", {"kim": post.kim, "post": post})
+    return post_page(request, post)

@@ -1,0 +1,153 @@
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from jembatan.accounts.audit import audit_for
+from jembatan.sites.models import Comment
+from jembatan.sites.services import post_create, post_transition
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def post(two_tenants):
+    a = two_tenants.a
+    draft = post_create(actor=a.owner, kim=a.kim, data={"title": "Musyawarah desa", "body": "x"})
+    return post_transition(actor=a.owner, post=draft, action="publish")
+
+
+def submit(client, post, **data):
+    url = reverse("sites:comment_submit", kwargs={"kim": post.kim.slug, "slug": post.slug})
+    return client.post(url, {"name": "Yohanes", "body": "Setuju, mari hadir.", **data})
+
+
+def test_comment_waits_for_moderation_by_default(client, post):
+    response = submit(client, post)
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert "Setuju, mari hadir." not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_comment_shows_at_once_when_the_kim_does_not_moderate(client, post):
+    post.kim.comments_need_moderation = False
+    post.kim.save(update_fields=["comments_need_moderation"])
+    submit(client, post)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Setuju, mari hadir." in html
+
+
+@pytest.mark.parametrize(
+    "body", ["Lihat https://spam.example", "kunjungi www.judi.xyz", "promo murah.com"]
+)
+def test_links_are_refused_with_a_clear_message(client, post, body):
+    response = submit(client, post, body=body)
+    assert response.status_code == 400
+    assert "tidak boleh berisi tautan" in response.content.decode()
+    assert body in response.content.decode()  # what was typed is kept
+    assert not Comment.objects.exists()
+
+
+def test_name_is_required(client, post):
+    response = submit(client, post, name="   ")
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_script_is_shown_as_text(client, post):
+    post.kim.comments_need_moderation = False
+    post.kim.save(update_fields=["comments_need_moderation"])
+    submit(client, post, body="<script>alert('x')</script>")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+
+
+def test_honeypot_stores_nothing_but_looks_fine(client, post):
+    response = submit(client, post, website="http://bot.example")
+    assert response.status_code == 302
+    assert not Comment.objects.exists()
+
+
+def test_rate_limit_per_visitor(client, post):
+    for _ in range(5):
+        assert submit(client, post).status_code == 302
+    response = submit(client, post)
+    assert response.status_code == 429
+    assert "Terlalu banyak komentar" in response.content.decode()
+    assert Comment.objects.count() == 5
+    other = client.__class__(REMOTE_ADDR="10.1.2.3")
+    assert submit(other, post).status_code == 302
+
+
+def test_comments_on_drafts_are_refused(client, two_tenants):
+    a = two_tenants.a
+    draft = post_create(actor=a.owner, kim=a.kim, data={"title": "Draf", "body": "x"})
+    assert submit(client, draft).status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_reports_hide_a_comment_until_a_moderator_decides(client, post, two_tenants):
+    comment = Comment.objects.create(post=post, name="A", body="b", status=Comment.Status.APPROVED)
+    url = reverse(
+        "sites:comment_report", kwargs={"kim": post.kim.slug, "slug": post.slug, "pk": comment.pk}
+    )
+    client.post(url)
+    client.post(url)  # the same visitor again does not count twice
+    comment.refresh_from_db()
+    assert comment.report_count == 1
+    for address in ("10.0.0.2", "10.0.0.3"):
+        client.__class__(REMOTE_ADDR=address).post(url)
+    comment.refresh_from_db()
+    assert comment.report_count == 3
+    assert comment.status == Comment.Status.PENDING
+
+    owner = two_tenants.a.owner
+    client.force_login(owner)
+    queue = client.get(reverse("sites:manage_comments", kwargs={"kim": post.kim.slug}))
+    assert "A" in queue.content.decode()
+    client.post(
+        reverse("sites:manage_comment_action", kwargs={"kim": post.kim.slug, "pk": comment.pk}),
+        {"status": "hidden"},
+    )
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.HIDDEN
+    row = audit_for(comment).get()
+    assert row.actor == owner and row.after["status"] == "hidden"
+
+
+def test_only_approvers_moderate_and_only_their_kim(client, post, two_tenants):
+    comment = Comment.objects.create(post=post, name="A", body="b")
+    a, b = two_tenants.a, two_tenants.b
+    action = reverse("sites:manage_comment_action", kwargs={"kim": a.kim.slug, "pk": comment.pk})
+    client.force_login(a.member)
+    assert (
+        client.get(reverse("sites:manage_comments", kwargs={"kim": a.kim.slug})).status_code == 404
+    )
+    assert client.post(action, {"status": "approved"}).status_code == 403
+    client.force_login(b.owner)
+    assert client.post(action, {"status": "approved"}).status_code == 404
+    other = reverse("sites:manage_comment_action", kwargs={"kim": b.kim.slug, "pk": comment.pk})
+    assert client.post(other, {"status": "approved"}).status_code == 404
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_share_links_and_open_graph(client, post):
+    html = client.get(post.get_absolute_url()).content.decode()
+    for needle in [
+        "https://wa.me/?text=Musyawarah%20desa%20http%3A%2F%2Ftestserver%2Fkim%2F",
+        "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2Ftestserver",
+        "https://twitter.com/intent/tweet?text=Musyawarah%20desa",
+        "https://t.me/share/url?url=http%3A%2F%2Ftestserver",
+        'property="og:title" content="Musyawarah desa"',
+        'property="og:image" content="http://testserver/static/img/share.png"',
+        'name="twitter:card" content="summary_large_image"',
+        f'id="share-url" type="url" value="http://testserver{post.get_absolute_url()}"',
+    ]:
+        assert needle in html, needle
