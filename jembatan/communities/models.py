@@ -146,6 +146,16 @@ class Position(models.TextChoices):
 PENGURUS = {Position.KETUA, Position.SEKRETARIS, Position.BENDAHARA}
 
 
+class KimMembershipQuerySet(models.QuerySet["KimMembership"]):
+    def by_rank(self) -> KimMembershipQuerySet:
+        """Ketua first, then sekretaris, bendahara, anggota; active before former."""
+        rank = models.Case(
+            *(models.When(position=v, then=models.Value(i)) for i, v in enumerate(Position.values)),
+            default=models.Value(len(Position.values)),
+        )
+        return self.annotate(rank=rank).order_by("-is_active", "rank", "user__full_name")
+
+
 class KimMembership(models.Model):
     kim = models.ForeignKey(
         Kim, verbose_name=_("KIM"), on_delete=models.CASCADE, related_name="memberships"
@@ -161,6 +171,8 @@ class KimMembership(models.Model):
     )
     is_active = models.BooleanField(_("aktif"), default=True)
     joined_at = models.DateField(_("bergabung"), default=timezone.localdate)
+
+    objects = KimMembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["kim_id", "position", "user_id"]

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -60,15 +59,7 @@ def kim_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def kim_manage(request: HttpRequest, kim: str) -> HttpResponse:
     obj = get_kim_for_user(request.user, kim)
-    rank = Case(
-        *(When(position=value, then=Value(i)) for i, value in enumerate(Position.values)),
-        default=Value(len(Position.values)),
-    )
-    members = (
-        obj.memberships.select_related("user")
-        .annotate(rank=rank)
-        .order_by("-is_active", "rank", "user__full_name")
-    )
+    members = obj.memberships.select_related("user").by_rank()
     history = list(audit_for(obj).select_related("actor")[:10])
     for row in history:
         row.label = services.AUDIT_ACTIONS.get(row.action, row.action)

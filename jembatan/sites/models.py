@@ -167,3 +167,121 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.body[:40]}"
+
+
+class KimContent(models.Model):
+    """What every page type of a KIM site shares: owner, address, text, visibility."""
+
+    kim = models.ForeignKey(Kim, verbose_name=_("KIM"), on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("judul"), max_length=200)
+    slug = models.SlugField(_("alamat"), max_length=120)
+    # Sanitised HTML, like Post.body.
+    body = models.TextField(_("uraian"), blank=True)
+    is_published = models.BooleanField(_("tampil di situs"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    # The URL segment under /kim/<kim>/ (set by each concrete type).
+    url_segment = ""
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "sites:content_detail",
+            kwargs={"kim": self.kim.slug, "kind": self.url_segment, "slug": self.slug},
+        )
+
+
+class Potential(KimContent):
+    """Potensi desa: what the village has to offer."""
+
+    class Kind(models.TextChoices):
+        WISATA = "wisata", _("Wisata")
+        PERTANIAN = "pertanian", _("Pertanian dan perkebunan")
+        PERIKANAN = "perikanan", _("Perikanan dan peternakan")
+        BUDAYA = "budaya", _("Seni dan budaya")
+        KERAJINAN = "kerajinan", _("Kerajinan dan industri rumah")
+        LAINNYA = "lainnya", _("Lainnya")
+
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices, default=Kind.LAINNYA)
+    location = models.CharField(_("lokasi"), max_length=200, blank=True)
+
+    url_segment = "potensi"
+
+    class Meta(KimContent.Meta):
+        verbose_name = _("potensi desa")
+        verbose_name_plural = pgettext_lazy("plural", "potensi desa")
+        constraints = [
+            models.UniqueConstraint(fields=["kim", "slug"], name="potential_slug_unique_in_kim"),
+        ]
+
+
+class Product(KimContent):
+    """A UMKM product, ordered through the seller's WhatsApp."""
+
+    price = models.PositiveIntegerField(_("harga (Rp)"), null=True, blank=True)
+    unit = models.CharField(
+        _("satuan"), max_length=40, blank=True, help_text=_("mis. per kg, per bungkus")
+    )
+    seller = models.CharField(_("penjual"), max_length=120, blank=True)
+    whatsapp = models.CharField(_("WhatsApp penjual"), max_length=16, blank=True)
+
+    url_segment = "produk"
+
+    class Meta(KimContent.Meta):
+        verbose_name = _("produk")
+        verbose_name_plural = pgettext_lazy("plural", "produk")
+        constraints = [
+            models.UniqueConstraint(fields=["kim", "slug"], name="product_slug_unique_in_kim"),
+        ]
+
+
+class Event(KimContent):
+    """Agenda: a meeting, posyandu day, training or festival."""
+
+    starts_at = models.DateTimeField(_("mulai"))
+    ends_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    place = models.CharField(_("tempat"), max_length=200, blank=True)
+
+    url_segment = "agenda"
+
+    class Meta(KimContent.Meta):
+        ordering = ["starts_at"]
+        verbose_name = _("agenda")
+        verbose_name_plural = pgettext_lazy("plural", "agenda")
+        constraints = [
+            models.UniqueConstraint(fields=["kim", "slug"], name="event_slug_unique_in_kim"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(ends_at__gte=models.F("starts_at")),
+                name="event_ends_after_start",
+            ),
+        ]
+
+
+class Page(KimContent):
+    """A static page: sejarah, visi misi, kontak..."""
+
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    url_segment = "halaman"
+
+    class Meta(KimContent.Meta):
+        ordering = ["position", "title"]
+        verbose_name = _("halaman")
+        verbose_name_plural = pgettext_lazy("plural", "halaman")
+        constraints = [
+            models.UniqueConstraint(fields=["kim", "slug"], name="page_slug_unique_in_kim"),
+        ]

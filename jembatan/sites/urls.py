@@ -1,6 +1,19 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from jembatan.sites import views, views_comments, views_manage
+from jembatan.sites import views, views_comments, views_content, views_manage
+
+
+class ContentKindConverter:
+    regex = "potensi|produk|agenda|halaman"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ContentKindConverter, "kind")
 
 app_name = "sites"
 
@@ -10,6 +23,29 @@ urlpatterns = [
     path("kim/", views.kim_directory, name="kim_directory"),
     path("kim/<slug:kim>/", views.kim_home, name="kim_home"),
     path("kim/<slug:kim>/berita/", views.kim_posts, name="kim_posts"),
+    path("kim/<slug:kim>/profil/", views_content.kim_profile, name="kim_profile"),
+    path("kim/<slug:kim>/<kind:kind>/", views_content.content_list, name="content_list"),
+    path(
+        "kim/<slug:kim>/<kind:kind>/<slug:slug>/",
+        views_content.content_detail,
+        name="content_detail",
+    ),
+    path("kelola/kim/<slug:kim>/<kind:kind>/", views_content.manage_list, name="manage_content"),
+    path(
+        "kelola/kim/<slug:kim>/<kind:kind>/baru/",
+        views_content.manage_edit,
+        name="manage_content_create",
+    ),
+    path(
+        "kelola/kim/<slug:kim>/<kind:kind>/<int:pk>/",
+        views_content.manage_edit,
+        name="manage_content_edit",
+    ),
+    path(
+        "kelola/kim/<slug:kim>/<kind:kind>/<int:pk>/hapus/",
+        views_content.manage_delete,
+        name="manage_content_delete",
+    ),
     path("kim/<slug:kim>/berita/<slug:slug>/", views.post_detail, name="post_detail"),
     path(
         "kim/<slug:kim>/berita/<slug:slug>/komentar/",

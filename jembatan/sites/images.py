@@ -1,0 +1,294 @@
+"""Uploaded photos: checked by content, stripped of metadata, resized once on upload.
+
+Pages never resize anything: they only point at the renditions written here (see the
+``photo`` template tag). ``validate_image`` decides whether a file is a photo we accept;
+``make_renditions`` turns it into a re-encoded master and the WebP/JPEG widths of a srcset.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import uuid
+import warnings
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
+
+# Decoded formats accepted, whatever the file is called or claims to be. Many phone
+# cameras write JPEGs with a multi-picture (MPO) extension; Pillow names those "MPO".
+FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
+# The widths of the srcset; an image narrower than a step also gets its own width.
+WIDTHS = (480, 960, 1600)
+# The longest side of the stored master (the only full-size copy kept).
+MASTER_MAX_SIDE = 2400
+JPEG_QUALITY = 80
+WEBP_QUALITY = 80
+EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
+
+
+@dataclass
+class ImageInfo:
+    """A decoded, accepted upload. ``image`` is loaded; width/height are as stored."""
+
+    format: str  # "JPEG", "PNG" or "WebP"
+    width: int
+    height: int
+    image: Image.Image = field(repr=False)
+
+
+@dataclass
+class Rendered:
+    """What make_renditions wrote: the master and each rendition, as storage names."""
+
+    folder: str
+    master: str
+    width: int
+    height: int
+    renditions: list[dict] = field(default_factory=list)
+
+    @property
+    def paths(self) -> list[str]:
+        return [self.master, *(r["path"] for r in self.renditions)]
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+
+
+def max_image_pixels() -> int:
+    return int(getattr(settings, "MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS))
+
+
+def _file_size(file: IO[bytes]) -> int:
+    size = getattr(file, "size", None)
+    if size is not None:
+        return int(size)
+    position = file.tell()
+    file.seek(0, io.SEEK_END)
+    size = file.tell()
+    file.seek(position)
+    return size
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f}"
+
+
+def _not_an_image() -> ValidationError:
+    return ValidationError(_("Berkas ini bukan gambar JPEG, PNG atau WebP."), code="invalid_image")
+
+
+def _too_many_pixels() -> ValidationError:
+    return ValidationError(
+        _(
+            "Gambar terlalu besar (lebih dari %(megapixels)s megapiksel). "
+            "Kecilkan dulu ukurannya, lalu unggah lagi."
+        )
+        % {"megapixels": f"{max_image_pixels() / 1_000_000:.0f}"},
+        code="too_many_pixels",
+    )
+
+
+def _broken() -> ValidationError:
+    return ValidationError(
+        _("Gambar ini rusak atau tidak lengkap. Coba ambil atau unggah ulang."),
+        code="broken_image",
+    )
+
+
+def _open(file: IO[bytes]) -> Image.Image:
+    """Open (header only), refusing bombs and unknown formats before any pixel is decoded."""
+    file.seek(0)
+    with warnings.catch_warnings():
+        # Pillow warns above its own limit and refuses above twice that; both mean "no".
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            im = Image.open(file, formats=list(FORMATS))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _too_many_pixels() from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise _not_an_image() from None
+    if im.format not in FORMATS:
+        raise _not_an_image()
+    width, height = im.size
+    if width < 1 or height < 1:
+        raise _broken()
+    if width * height > max_image_pixels():
+        raise _too_many_pixels()
+    return im
+
+
+def validate_image(file: IO[bytes]) -> ImageInfo:
+    """Accept a JPEG, PNG or WebP by its decoded content, or raise ValidationError.
+
+    Refused: files over MAX_UPLOAD_BYTES, anything Pillow does not decode as one of the
+    three formats (names and declared content types are ignored), images over
+    MAX_IMAGE_PIXELS (checked from the header, before decoding), and truncated or
+    corrupt files. The returned image is fully decoded (large JPEGs at a reduced scale
+    that still covers the master size).
+    """
+    size = _file_size(file)
+    if size > max_upload_bytes():
+        raise ValidationError(
+            _("Berkas terlalu besar (%(size)s MB). Batasnya %(limit)s MB.")
+            % {"size": _megabytes(size), "limit": _megabytes(max_upload_bytes())},
+            code="file_too_large",
+        )
+    if size == 0:
+        raise _not_an_image()
+
+    im = _open(file)
+    try:
+        im.verify()
+    except Exception:
+        raise _broken() from None
+
+    # verify() leaves the image unusable: open again and decode every pixel, which is
+    # what finds truncated JPEGs (Pillow refuses them unless LOAD_TRUNCATED_IMAGES).
+    im = _open(file)
+    fmt = FORMATS[im.format]
+    width, height = im.size
+    if fmt == "JPEG":
+        # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while staying at least as
+        # large as the master: far less memory for a 50-megapixel phone photo.
+        im.draft("RGB", (MASTER_MAX_SIDE, MASTER_MAX_SIDE))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except Exception:
+        raise _broken() from None
+    return ImageInfo(format=fmt, width=width, height=height, image=im)
+
+
+def _to_srgb(im: Image.Image) -> Image.Image:
+    """Convert an embedded colour profile (e.g. Display P3) to sRGB; drop it if that fails."""
+    icc = im.info.get("icc_profile")
+    if not icc or im.mode not in {"RGB", "RGBA", "CMYK", "L"}:
+        return im
+    try:
+        from PIL import ImageCms
+
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        target = ImageCms.createProfile("sRGB")
+        mode = "RGBA" if im.mode == "RGBA" else "RGB"
+        converted = ImageCms.profileToProfile(im, source, target, outputMode=mode)
+        return converted if converted is not None else im
+    except Exception:  # an odd or broken profile: keep the pixels as they are
+        logger.info("Colour profile ignored", exc_info=True)
+        return im
+
+
+def _flatten(im: Image.Image) -> Image.Image:
+    """An RGB image: transparency over white, 16-bit and CMYK brought down to 8-bit RGB."""
+    if im.mode in {"I;16", "I;16B", "I;16L", "I;16N", "I"}:
+        im = im.point(lambda v: v / 256).convert("L")
+    elif im.mode == "F":
+        im = im.convert("L")
+    has_alpha = im.mode in {"RGBA", "LA", "RGBa", "La", "PA"} or (
+        im.mode in {"P", "L", "RGB"} and "transparency" in im.info
+    )
+    if has_alpha:
+        rgba = im.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return im.convert("RGB")
+
+
+def _clean_master(im: Image.Image) -> Image.Image:
+    """Upright, sRGB, RGB, at most MASTER_MAX_SIDE, and without any metadata."""
+    im = ImageOps.exif_transpose(im)  # applies the orientation tag (and drops it)
+    im = _to_srgb(im)
+    im = _flatten(im)
+    if max(im.size) > MASTER_MAX_SIDE:
+        im.thumbnail((MASTER_MAX_SIDE, MASTER_MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=3)
+    # Copy the pixels into a new image: nothing of the upload's EXIF (GPS included),
+    # XMP, comments or text chunks can travel with it to the encoder.
+    clean = Image.new("RGB", im.size)
+    clean.paste(im)
+    return clean
+
+
+def rendition_widths(width: int) -> list[int]:
+    """480, 960 and 1600 where the image is at least that wide, plus its own width
+    when it falls short of the next step (never upscaled)."""
+    widths = [w for w in WIDTHS if w <= width]
+    if width < WIDTHS[-1] and width not in widths:
+        widths.append(width)
+    return widths
+
+
+def _encode(im: Image.Image, fmt: str) -> bytes:
+    out = io.BytesIO()
+    if fmt == "jpeg":
+        im.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    else:
+        im.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
+    return out.getvalue()
+
+
+def _resized(master: Image.Image, width: int) -> Image.Image:
+    if width >= master.width:
+        return master
+    height = max(1, round(master.height * width / master.width))
+    return master.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3)
+
+
+def delete_files(paths: list[str]) -> None:
+    """Remove stored files, logging (not raising) on failure: used for cleanup."""
+    for path in paths:
+        try:
+            default_storage.delete(path)
+        except Exception:
+            logger.warning("Could not delete %s", path, exc_info=True)
+
+
+def make_renditions(source: ImageInfo | IO[bytes], *, kim_id: int) -> Rendered:
+    """Write the master and renditions of an image under photos/<kim-id>/<uuid>/.
+
+    The master is a re-encoded JPEG of at most MASTER_MAX_SIDE pixels; the upload
+    itself is never stored. Renditions are <width>.webp and <width>.jpg. If anything
+    fails, whatever was already written is deleted before the error propagates.
+    """
+    info = source if isinstance(source, ImageInfo) else validate_image(source)
+    folder = f"photos/{int(kim_id)}/{uuid.uuid4().hex}"
+    written: list[str] = []
+
+    def store(name: str, data: bytes) -> str:
+        path = default_storage.save(f"{folder}/{name}", ContentFile(data))
+        written.append(path)
+        return path
+
+    try:
+        master = _clean_master(info.image)
+        rendered = Rendered(
+            folder=folder,
+            master=store("master.jpg", _encode(master, "jpeg")),
+            width=master.width,
+            height=master.height,
+        )
+        for width in rendition_widths(master.width):
+            resized = _resized(master, width)
+            for fmt in ("webp", "jpeg"):
+                path = store(f"{width}.{EXTENSIONS[fmt]}", _encode(resized, fmt))
+                rendered.renditions.append(
+                    {"width": width, "height": resized.height, "format": fmt, "path": path}
+                )
+    except BaseException:
+        delete_files(written)
+        raise
+    return rendered
