@@ -13,5 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 AXES_ENABLED = True
+# Tests change rows with .update(), which sends no signal; pagecache tests turn it on.
+PAGE_CACHE_SECONDS = 0
 # WhiteNoise warns about a missing static root on every request otherwise.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -6,3 +6,26 @@ class SitesConfig(AppConfig):
     name = "jembatan.sites"
     label = "kimsites"
     verbose_name = _("Situs KIM")
+
+    def ready(self) -> None:
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
+
+        from jembatan.core.pagecache import content_changed
+
+        # Anything a public page shows: a change makes every cached page stale.
+        for label in [
+            "communities.Kim",
+            "communities.KimMembership",
+            "kimsites.Post",
+            "kimsites.Comment",
+            "kimsites.Potential",
+            "kimsites.Product",
+            "kimsites.Event",
+            "kimsites.Page",
+        ]:
+            model = apps.get_model(label)
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"pagecache-save-{label}")
+            post_delete.connect(
+                content_changed, sender=model, dispatch_uid=f"pagecache-delete-{label}"
+            )

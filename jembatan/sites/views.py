@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from jembatan.communities.models import Kim, Position
+from jembatan.core.pagecache import cache_public_page
 from jembatan.regions.models import Region
 from jembatan.sites.models import Post, live_posts
 from jembatan.sites.views_comments import post_page
@@ -48,6 +49,7 @@ def kecamatan_coverage(kabupaten: Region) -> list[Region]:
 
 
 @require_GET
+@cache_public_page
 def hub(request: HttpRequest) -> HttpResponse:
     kabupaten = hub_kabupaten()
     context: dict[str, object] = {"kabupaten": kabupaten}
@@ -65,6 +67,7 @@ def hub(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def kim_directory(request: HttpRequest) -> HttpResponse:
     kabupaten = hub_kabupaten()
     kims = Kim.objects.active().select_related("region", "region__parent")
@@ -92,6 +95,7 @@ def kim_directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def kim_home(request: HttpRequest, kim: str) -> HttpResponse:
     obj = get_object_or_404(Kim.objects.active().select_related("region__parent"), slug=kim)
     counts = dict(
@@ -108,6 +112,7 @@ def kim_home(request: HttpRequest, kim: str) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def news(request: HttpRequest) -> HttpResponse:
     """All news of the hub's kabupaten (/berita/)."""
     kabupaten = hub_kabupaten()
@@ -118,6 +123,7 @@ def news(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def kim_posts(request: HttpRequest, kim: str) -> HttpResponse:
     obj = get_object_or_404(Kim.objects.active().select_related("region__parent"), slug=kim)
     return render(
@@ -128,6 +134,7 @@ def kim_posts(request: HttpRequest, kim: str) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def post_detail(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
     post = get_object_or_404(live_posts(), kim__slug=kim, slug=slug)
     return post_page(request, post)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jembatan.communities.models import Kim
+from jembatan.core.pagecache import cache_public_page
 from jembatan.sites.access import can_approve_posts, get_posts_for_user
 from jembatan.sites.content import (
     KINDS,
@@ -29,6 +30,7 @@ def _public_kim(slug: str) -> Kim:
 
 
 @require_GET
+@cache_public_page
 def content_list(request: HttpRequest, kim: str, kind: str) -> HttpResponse:
     obj, content_kind = _public_kim(kim), get_kind(kind)
     items = content_kind.public(obj)
@@ -52,6 +54,7 @@ def content_list(request: HttpRequest, kim: str, kind: str) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def content_detail(request: HttpRequest, kim: str, kind: str, slug: str) -> HttpResponse:
     obj, content_kind = _public_kim(kim), get_kind(kind)
     item = get_object_or_404(content_kind.public(obj), slug=slug)
@@ -142,6 +145,7 @@ def manage_delete(request: HttpRequest, kim: str, kind: str, pk: int) -> HttpRes
 
 
 @require_GET
+@cache_public_page
 def kim_profile(request: HttpRequest, kim: str) -> HttpResponse:
     obj = _public_kim(kim)
     members = obj.memberships.filter(is_active=True).select_related("user").by_rank()

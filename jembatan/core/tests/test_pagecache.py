@@ -1,0 +1,85 @@
+"""The anonymous page cache: served from cache, fresh after a change, safe with forms."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from jembatan.sites.models import Comment
+from jembatan.sites.services import post_create, post_transition, post_update
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.HUB_REGION_CODE = "61.07"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def post(two_tenants):
+    a = two_tenants.a
+    draft = post_create(actor=a.owner, kim=a.kim, data={"title": "Kerja bakti", "body": "x"})
+    return post_transition(actor=a.owner, post=draft, action="publish")
+
+
+def test_second_anonymous_request_is_a_hit(client, post):
+    assert client.get("/").headers["X-Page-Cache"] == "miss"
+    assert client.get("/").headers["X-Page-Cache"] == "hit"
+
+
+def test_publishing_invalidates_at_once(client, post, two_tenants):
+    a = two_tenants.a
+    client.get("/")
+    second = post_create(actor=a.owner, kim=a.kim, data={"title": "Panen raya", "body": "x"})
+    post_transition(actor=a.owner, post=second, action="publish")
+    response = client.get("/")
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert "Panen raya" in response.content.decode()
+
+
+def test_editing_a_post_shows_the_new_title(client, post, two_tenants):
+    client.get(post.get_absolute_url())
+    post_update(actor=two_tenants.a.owner, post=post, data={"title": "Kerja bakti massal"})
+    assert "Kerja bakti massal" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_signed_in_users_are_never_served_from_cache(client, post, two_tenants):
+    client.get("/")
+    client.force_login(two_tenants.a.owner)
+    response = client.get("/")
+    assert "X-Page-Cache" not in response.headers
+    assert "Keluar" in response.content.decode()
+
+
+def test_each_visitor_gets_a_working_csrf_token_from_a_cached_page(post):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(post.get_absolute_url())
+    response = second.get(post.get_absolute_url())
+    assert response.headers["X-Page-Cache"] == "hit"
+    html = response.content.decode()
+    assert "__CSRF_TOKEN__" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    posted = second.post(
+        f"{post.get_absolute_url()}komentar/",
+        {"name": "Maria", "body": "Ikut!", "csrfmiddlewaretoken": token},
+    )
+    assert posted.status_code == 302
+    assert Comment.objects.filter(name="Maria").exists()
+
+
+def test_a_pending_message_bypasses_the_cache(client, post):
+    client.get(post.get_absolute_url())
+    client.post(f"{post.get_absolute_url()}komentar/", {"name": "Budi", "body": "Setuju"})
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Terima kasih" in html
+
+
+def test_languages_are_cached_apart(client, post):
+    client.get("/")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/")
+    assert 'lang="en"' in response.content.decode()
