@@ -47,7 +47,8 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         if not seconds or not _cacheable_request(request):
             return view(request, *args, **kwargs)
         version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
-        key = f"pagecache:{version}:{translation.get_language()}:{request.get_host()}:{request.get_full_path()}"
+        language = translation.get_language()
+        key = f"pagecache:{version}:{language}:{request.get_host()}:{request.get_full_path()}"
         cached = cache.get(key)
         if cached is not None:
             status, content_type, body = cached
