@@ -8,6 +8,7 @@ instead of a traceback deep inside Django.
 from __future__ import annotations
 
 import os
+import re
 import zoneinfo
 from collections.abc import Mapping
 from typing import Any
@@ -76,6 +77,36 @@ def env_list(
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_HOST_NAME = re.compile(
+    r"(?=.{1,253}\Z)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\Z"
+)
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+
+
+def env_host_map(name: str, *, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """Comma-separated "host=slug" pairs as {host: slug}; host names are lowercased.
+
+    Unset or empty gives {}. A host may be named once; several hosts may share a slug
+    (e.g. with and without "www.").
+    """
+    raw = environ.get(name) or ""
+    mapping: dict[str, str] = {}
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        host, sep, slug = (s.strip() for s in item.partition("="))
+        host = host.lower().removesuffix(".")
+        if not sep or not _HOST_NAME.match(host) or not _SLUG.match(slug):
+            raise ConfigError(
+                f"{name} must be comma-separated host=kim-slug pairs "
+                f"(e.g. sebalo.kim.example.go.id=sebalo); got {item!r}."
+            )
+        if host in mapping:
+            raise ConfigError(f"{name} names the host {host!r} more than once.")
+        mapping[host] = slug
+    return mapping
 
 
 def env_timezone(name: str, default: str, *, environ: Mapping[str, str] = os.environ) -> str:

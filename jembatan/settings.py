@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.utils.http import is_same_domain
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.env import (
     ConfigError,
     env_bool,
+    env_host_map,
     env_int,
     env_list,
     env_str,
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "axes",
     "jembatan.core",
     "jembatan.regions",
@@ -60,9 +63,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Village connections are slow: compress HTML (Django pads it against BREACH).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jembatan.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After CommonMiddleware, which has already checked the host against ALLOWED_HOSTS.
+    "jembatan.sites.hosts.KimHostMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -169,6 +176,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded photos (jembatan.sites.images): largest file accepted, and largest image in
+# pixels (checked from the header before decoding; refuses decompression bombs).
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 10, minimum=1, maximum=100) * 1024 * 1024
+MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_MEGAPIXELS", 40, minimum=1, maximum=150) * 1_000_000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -222,6 +233,22 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # The kabupaten whose hub is served at "/" (a Kemendagri code, e.g. 61.07).
 HUB_REGION_CODE = env_str("HUB_REGION_CODE", "61.07")
 SITE_NAME = env_str("SITE_NAME", "Jembatan")
+# Anonymous pages are served from the cache for this long (0 turns the page cache off);
+# any change to public content invalidates them at once.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0, maximum=3600)
+# A KIM's own host name: "host=kim-slug" pairs; that host serves the KIM's site at its root
+# (jembatan.sites.hosts). Each host must also be accepted by ALLOWED_HOSTS.
+KIM_HOSTS = env_host_map("KIM_HOSTS")
+_refused_kim_hosts = [
+    host
+    for host in KIM_HOSTS
+    if not any(p == "*" or is_same_domain(host, p) for p in ALLOWED_HOSTS)
+]
+if _refused_kim_hosts:
+    raise ConfigError(
+        "KIM_HOSTS names hosts that ALLOWED_HOSTS does not accept: "
+        f"{', '.join(_refused_kim_hosts)}; add them to ALLOWED_HOSTS."
+    )
 
 LOGGING = {
     "version": 1,

@@ -29,3 +29,8 @@ class SitesConfig(AppConfig):
             post_delete.connect(
                 content_changed, sender=model, dispatch_uid=f"pagecache-delete-{label}"
             )
+
+        from jembatan.sites import search
+
+        # Keeps the SQLite full-text index in step with posts (PostgreSQL needs nothing).
+        search.connect_signals()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import uuid
 import warnings
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -26,6 +28,8 @@ logger = logging.getLogger(__name__)
 # Decoded formats accepted, whatever the file is called or claims to be. Many phone
 # cameras write JPEGs with a multi-picture (MPO) extension; Pillow names those "MPO".
 FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+# The plugins tried on open (the JPEG plugin itself hands back MPO files).
+PLUGINS = ["JPEG", "PNG", "WEBP"]
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
 # The widths of the srcset; an image narrower than a step also gets its own width.
@@ -82,7 +86,10 @@ def _file_size(file: IO[bytes]) -> int:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f}"
+    """Megabytes as the reader writes them: "10", "10,4" (localised; rounded up, so that
+    a file just over the limit never reads as equal to it)."""
+    value = math.ceil(size * 10 / (1024 * 1024)) / 10
+    return number_format(value, decimal_pos=0 if value == int(value) else 1)
 
 
 def _not_an_image() -> ValidationError:
@@ -107,6 +114,15 @@ def _broken() -> ValidationError:
     )
 
 
+def _looks_like_ours(file: IO[bytes]) -> bool:
+    """Whether the file starts like a JPEG, PNG or WebP (then it is broken, not foreign)."""
+    file.seek(0)
+    head = file.read(12)
+    return head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")) or (
+        head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    )
+
+
 def _open(file: IO[bytes]) -> Image.Image:
     """Open (header only), refusing bombs and unknown formats before any pixel is decoded."""
     file.seek(0)
@@ -114,11 +130,11 @@ def _open(file: IO[bytes]) -> Image.Image:
         # Pillow warns above its own limit and refuses above twice that; both mean "no".
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            im = Image.open(file, formats=list(FORMATS))
+            im = Image.open(file, formats=PLUGINS)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _too_many_pixels() from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise _not_an_image() from None
+            raise (_broken() if _looks_like_ours(file) else _not_an_image()) from None
     if im.format not in FORMATS:
         raise _not_an_image()
     width, height = im.size

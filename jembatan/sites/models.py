@@ -285,3 +285,6 @@ class Page(KimContent):
         constraints = [
             models.UniqueConstraint(fields=["kim", "slug"], name="page_slug_unique_in_kim"),
         ]
+
+
+from jembatan.sites.photos_model import Photo  # noqa: E402,F401

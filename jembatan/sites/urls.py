@@ -1,6 +1,9 @@
 from django.urls import path, register_converter
 
-from jembatan.sites import views, views_comments, views_content, views_manage
+from jembatan.sites import poster, views, views_comments, views_content, views_manage, views_photos
+from jembatan.sites.feeds import hub_feed, kim_feed
+from jembatan.sites.sitemaps import robots_txt, sitemap
+from jembatan.sites.views_search import search
 
 
 class ContentKindConverter:
@@ -20,10 +23,16 @@ app_name = "sites"
 urlpatterns = [
     path("", views.hub, name="hub"),
     path("berita/", views.news, name="news"),
+    path("cari/", search, name="search"),
+    path("feed/", hub_feed, name="hub_feed"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("kim/", views.kim_directory, name="kim_directory"),
     path("kim/<slug:kim>/", views.kim_home, name="kim_home"),
     path("kim/<slug:kim>/berita/", views.kim_posts, name="kim_posts"),
+    path("kim/<slug:kim>/feed/", kim_feed, name="kim_feed"),
     path("kim/<slug:kim>/profil/", views_content.kim_profile, name="kim_profile"),
+    path("kim/<slug:kim>/poster/", poster.kim_poster, name="kim_poster"),
     path("kim/<slug:kim>/<kind:kind>/", views_content.content_list, name="content_list"),
     path(
         "kim/<slug:kim>/<kind:kind>/<slug:slug>/",
@@ -64,6 +73,12 @@ urlpatterns = [
         "kelola/kim/<slug:kim>/komentar/<int:pk>/",
         views_comments.moderation_action,
         name="manage_comment_action",
+    ),
+    path("kelola/kim/<slug:kim>/foto/", views_photos.photo_list, name="manage_photos"),
+    path(
+        "kelola/kim/<slug:kim>/foto/<int:pk>/hapus/",
+        views_photos.photo_delete,
+        name="manage_photo_delete",
     ),
     path("kelola/kim/<slug:kim>/berita/", views_manage.post_list, name="manage_posts"),
     path("kelola/kim/<slug:kim>/berita/baru/", views_manage.post_create, name="manage_post_create"),

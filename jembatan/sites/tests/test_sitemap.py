@@ -1,0 +1,77 @@
+"""/sitemap.xml (every kabupaten on the install) and /robots.txt."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.utils import timezone
+
+from jembatan.sites.tests.test_feeds import posts  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_urls(response) -> dict[str, str | None]:
+    """{location: lastmod} of a sitemap response."""
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(response.content)  # noqa: S314 (our own output)
+    return {
+        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+        for url in root.findall(f"{SITEMAP}url")
+    }
+
+
+def test_sitemap_lists_pages_kims_and_live_posts_of_every_kabupaten(client, posts):  # noqa: F811
+    urls = sitemap_urls(client.get("/sitemap.xml"))
+    base = "http://testserver"
+    for page in ("/", "/berita/", "/kim/", "/kim/kim-a/", "/kim/kim-b/", "/kim/kim-c/"):
+        assert f"{base}{page}" in urls, page
+    for post in (posts.live_a, posts.live_a_no_summary, posts.live_c, posts.live_b):
+        location = f"{base}{post.get_absolute_url()}"
+        # The date in the site's time zone, as Django's sitemap template writes it.
+        assert urls[location] == f"{timezone.localtime(post.updated_at):%Y-%m-%d}", location
+    assert len(urls) == 10
+
+
+def test_sitemap_leaves_out_drafts_scheduled_posts_and_inactive_kims(client, posts):  # noqa: F811
+    posts.kim_c.is_active = False
+    posts.kim_c.save()
+    urls = sitemap_urls(client.get("/sitemap.xml"))
+    text = " ".join(urls)
+    assert posts.draft_a.slug not in text
+    assert posts.scheduled_a.slug not in text
+    assert "/kim/kim-c/" not in text
+
+
+def test_sitemap_is_cacheable(client, posts):  # noqa: F811
+    response = client.get("/sitemap.xml")
+    assert "max-age=3600" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"]
+
+
+def test_robots_txt_keeps_crawlers_out_of_private_areas_and_names_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "max-age=" in response["Cache-Control"]
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    for path in ("/kelola/", "/akun/", "/admin/", "/api/"):
+        assert f"Disallow: {path}" in lines
+    assert "Allow: /" in lines
+    assert "Disallow: /" not in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_robots_txt_builds_the_sitemap_address_from_the_request(client):
+    response = client.get("/robots.txt", HTTP_HOST="localhost", secure=True)
+    assert "Sitemap: https://localhost/sitemap.xml" in response.content.decode().splitlines()
+
+
+def test_robots_and_sitemap_answer_get_only(client):
+    assert client.post("/robots.txt").status_code == 405
+    assert client.post("/sitemap.xml").status_code == 405
