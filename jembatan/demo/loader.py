@@ -211,9 +211,143 @@ def demo_load() -> DemoReport:
                 )
                 if created:
                     report.count("kim_members")
+        _demo_content(report)
         for role, local in [
             ("Ketua KIM Sebalo", "ketua.sebalo"),
             ("Anggota KIM Sebalo", "anggota.sebalo.3"),
         ]:
             report.logins.append(DemoLogin(role, f"{local}@{DEMO_DOMAIN}"))
     return report
+
+
+DEMO_POSTS = [
+    (
+        "sebalo",
+        "Posyandu balita dan lansia bulan ini",
+        "Posyandu dibuka di balai kelurahan mulai pukul 08.00 WIB.",
+        "<p>Pelayanan posyandu untuk balita dan lansia dibuka di balai kelurahan mulai pukul "
+        "08.00 WIB. Bawa buku KIA dan kartu BPJS.</p><p>Kader posyandu juga membuka konsultasi "
+        "gizi untuk ibu hamil.</p>",
+        "posyandu, kesehatan",
+    ),
+    (
+        "sebalo",
+        "Gotong royong membersihkan parit sebelum musim hujan",
+        "Warga RT 03 dan RT 04 bergotong royong membersihkan parit.",
+        "<p>Menjelang musim hujan, warga bersama KIM Sebalo membersihkan parit sepanjang 400 "
+        "meter agar air tidak meluap ke jalan.</p>",
+        "gotong royong, lingkungan",
+    ),
+    (
+        "bumi-emas",
+        "Sosialisasi pembangunan jalan lingkungan",
+        "Pemerintah kecamatan menjelaskan rencana pembangunan jalan lingkungan.",
+        "<p>Camat Bengkayang bersama Dinas PUPR menjelaskan rencana pembangunan jalan lingkungan "
+        "tahun depan. Warga diminta menyampaikan usulan melalui KIM.</p>",
+        "pembangunan, jalan",
+    ),
+    (
+        "lesabela",
+        "Pelatihan pembuatan pupuk organik untuk petani lada",
+        "Kelompok tani Lesabela belajar membuat pupuk organik.",
+        "<p>Penyuluh pertanian melatih kelompok tani membuat pupuk organik dari limbah kebun "
+        "untuk tanaman lada.</p>",
+        "pertanian, lada",
+    ),
+    (
+        "jagoi",
+        "Festival budaya perbatasan Jagoi Babang",
+        "Tari dan musik tradisional Dayak Bidayuh ditampilkan di perbatasan.",
+        "<p>Festival budaya perbatasan menampilkan tari dan musik tradisional serta pameran "
+        "kerajinan tangan warga.</p>",
+        "budaya, perbatasan",
+    ),
+]
+
+
+def _demo_content(report: DemoReport) -> None:
+    """A few posts, products, potentials and events so the sites are not empty."""
+    import datetime
+
+    from jembatan.sites.models import Event, Post, Potential, Product
+    from jembatan.sites.services import sanitize_html
+
+    now = timezone.now()
+    for i, (slug, title, summary, body, tags) in enumerate(DEMO_POSTS):
+        kim = Kim.objects.filter(slug=slug).first()
+        if kim is None:
+            continue
+        ketua = kim.memberships.filter(position=Position.KETUA).first().user
+        _, created = Post.objects.get_or_create(
+            kim=kim,
+            slug=slugify(title)[:100],
+            defaults={
+                "title": title,
+                "summary": summary,
+                "body": sanitize_html(body),
+                "tags": tags,
+                "status": Post.Status.PUBLISHED,
+                "author": ketua,
+                "published_at": now - datetime.timedelta(days=i, hours=2),
+            },
+        )
+        if created:
+            report.count("posts")
+    sebalo = Kim.objects.filter(slug="sebalo").first()
+    if sebalo is None:
+        return
+    ketua = sebalo.memberships.filter(position=Position.KETUA).first().user
+    for model, slug, values in [
+        (
+            Product,
+            "lada-putih-kering",
+            {
+                "title": "Lada putih kering",
+                "price": 120000,
+                "unit": "per kg",
+                "seller": "Kelompok Tani Sebalo Maju",
+                "whatsapp": "+6281234500099",
+                "body": "<p>Lada putih kering hasil kebun warga, dijemur alami.</p>",
+            },
+        ),
+        (
+            Product,
+            "tikar-anyaman-pandan",
+            {
+                "title": "Tikar anyaman pandan",
+                "price": 85000,
+                "unit": "per lembar",
+                "seller": "Ibu-ibu PKK Sebalo",
+                "whatsapp": "+6281234500098",
+                "body": "<p>Tikar anyaman pandan buatan tangan, ukuran 1 x 2 meter.</p>",
+            },
+        ),
+        (
+            Potential,
+            "kebun-lada-sebalo",
+            {
+                "title": "Kebun lada Sebalo",
+                "kind": Potential.Kind.PERTANIAN,
+                "location": "Kelurahan Sebalo",
+                "body": "<p>Kebun lada rakyat seluas puluhan hektare, terbuka untuk kunjungan "
+                "belajar.</p>",
+            },
+        ),
+        (
+            Event,
+            "musyawarah-kelurahan",
+            {
+                "title": "Musyawarah kelurahan",
+                "place": "Balai Kelurahan Sebalo",
+                "starts_at": now + datetime.timedelta(days=5),
+                "body": "<p>Membahas usulan pembangunan tahun depan.</p>",
+            },
+        ),
+    ]:
+        _, created = model.objects.get_or_create(
+            kim=sebalo,
+            slug=slug,
+            defaults={**values, "is_published": True, "created_by": ketua},
+        )
+        if created:
+            report.count("site items")

@@ -8,6 +8,8 @@ from jembatan.communities.models import Kim, KimMembership, Position
 from jembatan.demo.loader import DEMO_PASSWORD
 from jembatan.regions.importer import region_import
 from jembatan.regions.models import Region
+from jembatan.sites.models import Post, Product
+from jembatan.sites.search import search_posts
 
 
 @pytest.fixture
@@ -48,6 +50,11 @@ def test_demo_has_real_bengkayang_and_people_in_every_role(kalbar):
     assert not User.objects.filter(is_demo=False).exists()
     admin = User.objects.get(email="diskominfo@demo.jembatan.test")
     assert admin.check_password(DEMO_PASSWORD)
+    assert Post.objects.live().filter(kim__kabupaten_id="61.07").count() >= 5
+    assert Product.objects.filter(is_published=True, whatsapp__startswith="+62").exists()
+    assert [p.title for p in search_posts("membangun")] == [
+        "Sosialisasi pembangunan jalan lingkungan"
+    ]
     text = out.getvalue()
     assert "Demo loaded" in text
     assert "diskominfo@demo.jembatan.test" in text
