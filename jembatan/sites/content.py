@@ -80,28 +80,28 @@ KINDS = {
             Potential,
             gettext_lazy("Potensi desa"),
             gettext_lazy("Potensi desa"),
-            ("title", "kind", "location", "body"),
+            ("title", "kind", "location", "photo", "body"),
         ),
         ContentKind(
             "produk",
             Product,
             gettext_lazy("Produk"),
             gettext_lazy("Produk UMKM"),
-            ("title", "price", "unit", "seller", "whatsapp", "body"),
+            ("title", "price", "unit", "seller", "whatsapp", "photo", "body"),
         ),
         ContentKind(
             "agenda",
             Event,
             gettext_lazy("Agenda"),
             gettext_lazy("Agenda"),
-            ("title", "starts_at", "ends_at", "place", "body"),
+            ("title", "starts_at", "ends_at", "place", "photo", "body"),
         ),
         ContentKind(
             "halaman",
             Page,
             gettext_lazy("Halaman"),
             gettext_lazy("Halaman"),
-            ("title", "position", "body"),
+            ("title", "position", "photo", "body"),
         ),
     ]
 }
@@ -149,6 +149,8 @@ def content_save(
         )
     if "body" in values:
         values["body"] = sanitize_html(values["body"])
+    if values.get("photo") is not None and values["photo"].kim_id != kim.pk:
+        raise ValidationError({"photo": _("Foto ini milik KIM lain.")})
     if values.get("whatsapp"):
         try:
             values["whatsapp"] = normalize_phone(values["whatsapp"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jembatan.sites.models import Category, Post
+from jembatan.sites.models import Category, Photo, Post
 
 
 class PostForm(forms.ModelForm):
@@ -15,7 +15,7 @@ class PostForm(forms.ModelForm):
 
     class Meta:
         model = Post
-        fields = ["title", "summary", "body", "category", "tags", "slug"]
+        fields = ["title", "summary", "body", "photo", "category", "tags", "slug"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 2, "maxlength": 300})}
         help_texts = {"slug": _("Kosongkan untuk dibuat dari judul.")}
 
@@ -25,6 +25,7 @@ class PostForm(forms.ModelForm):
     def __init__(self, *args, kim, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(kim=kim)
+        self.fields["photo"].queryset = Photo.objects.filter(kim=kim)
         self.fields["slug"].required = False
 
     def _post_clean(self) -> None:

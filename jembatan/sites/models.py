@@ -24,7 +24,7 @@ class PostQuerySet(models.QuerySet["Post"]):
 
 def live_posts() -> PostQuerySet:
     """Live posts with what list and article pages show of them."""
-    return Post.objects.live().select_related("kim", "kim__region", "author", "category")
+    return Post.objects.live().select_related("kim", "kim__region", "author", "category", "photo")
 
 
 class Category(models.Model):
@@ -65,6 +65,15 @@ class Post(models.Model):
         null=True,
         blank=True,
         related_name="posts",
+    )
+    photo = models.ForeignKey(
+        "kimsites.Photo",
+        verbose_name=_("foto utama"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Dipakai juga sebagai gambar saat dibagikan."),
     )
     tags = models.CharField(
         _("tag"),
@@ -177,6 +186,14 @@ class KimContent(models.Model):
     slug = models.SlugField(_("alamat"), max_length=120)
     # Sanitised HTML, like Post.body.
     body = models.TextField(_("uraian"), blank=True)
+    photo = models.ForeignKey(
+        "kimsites.Photo",
+        verbose_name=_("foto"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     is_published = models.BooleanField(_("tampil di situs"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

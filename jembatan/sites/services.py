@@ -48,7 +48,17 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "height"}}
 TEXT_FIELDS = ["title", "summary", "body"]
-POST_FIELDS = ["title", "slug", "summary", "body", "category", "tags", "status", "published_at"]
+POST_FIELDS = [
+    "title",
+    "slug",
+    "summary",
+    "body",
+    "photo",
+    "category",
+    "tags",
+    "status",
+    "published_at",
+]
 
 _HAS_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
 
@@ -85,13 +95,17 @@ def _revision(post: Post, actor: User) -> None:
 
 
 def _clean_values(kim: Kim, data: dict[str, Any], *, exclude_pk: int | None) -> dict[str, Any]:
-    values = {k: data[k] for k in ("title", "summary", "body", "category", "tags") if k in data}
+    values = {
+        k: data[k] for k in ("title", "summary", "body", "photo", "category", "tags") if k in data
+    }
     if "body" in values:
         values["body"] = sanitize_html(values["body"])
         if not values["body"]:
             raise ValidationError({"body": _("Isi berita tidak boleh kosong.")})
     if values.get("category") is not None and values["category"].kim_id != kim.pk:
         raise ValidationError({"category": _("Kategori ini milik KIM lain.")})
+    if values.get("photo") is not None and values["photo"].kim_id != kim.pk:
+        raise ValidationError({"photo": _("Foto ini milik KIM lain.")})
     slug = (data.get("slug") or "").strip()
     if slug:
         if Post.objects.filter(kim=kim, slug=slug).exclude(pk=exclude_pk).exists():

@@ -21,7 +21,7 @@ from jembatan.sites.content import (
     get_kind,
     whatsapp_order_link,
 )
-from jembatan.sites.models import Event
+from jembatan.sites.models import Event, Photo
 from jembatan.sites.views import _page
 
 
@@ -96,6 +96,8 @@ def manage_edit(request: HttpRequest, kim: str, kind: str, pk: int | None = None
     content_kind = get_kind(kind)
     instance = get_object_or_404(content_kind.queryset(obj), pk=pk) if pk else None
     form = content_kind.form_class()(request.POST or None, instance=instance)
+    if "photo" in form.fields:
+        form.fields["photo"].queryset = Photo.objects.filter(kim=obj)
     if request.method == "POST" and form.is_valid():
         try:
             item = content_save(

@@ -5,7 +5,7 @@
   var gettext = window.gettext || function (s) { return s; };
   var BUTTONS = [
     ["bold", "B", gettext("Tebal")], ["italic", "I", gettext("Miring")], ["h2", "H", gettext("Subjudul")],
-    ["insertUnorderedList", "•", gettext("Daftar")], ["createLink", "🔗", gettext("Tautan")],
+    ["insertUnorderedList", "•", gettext("Daftar")], ["createLink", "↗", gettext("Tautan")],
     ["removeFormat", "⌫", gettext("Hapus format")]
   ];
   function setup(textarea) {
