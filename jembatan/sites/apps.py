@@ -9,7 +9,7 @@ class SitesConfig(AppConfig):
 
     def ready(self) -> None:
         from django.apps import apps
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from jembatan.core.pagecache import content_changed
 
@@ -23,12 +23,20 @@ class SitesConfig(AppConfig):
             "kimsites.Product",
             "kimsites.Event",
             "kimsites.Page",
+            "kimsites.Album",
+            "kimsites.Photo",
         ]:
             model = apps.get_model(label)
             post_save.connect(content_changed, sender=model, dispatch_uid=f"pagecache-save-{label}")
             post_delete.connect(
                 content_changed, sender=model, dispatch_uid=f"pagecache-delete-{label}"
             )
+
+        m2m_changed.connect(
+            content_changed,
+            sender=apps.get_model("kimsites.Album").photos.through,
+            dispatch_uid="pagecache-album-photos",
+        )
 
         from jembatan.sites import search
 

@@ -23,7 +23,7 @@ from jembatan.accounts.models import User
 from jembatan.accounts.phone import normalize_phone
 from jembatan.communities.models import Kim
 from jembatan.sites.access import can_approve_posts, can_write_posts
-from jembatan.sites.models import Event, KimContent, Page, Potential, Product
+from jembatan.sites.models import Album, Event, KimContent, Page, Potential, Product
 from jembatan.sites.services import sanitize_html
 
 BODY_WIDGET = forms.Textarea(attrs={"rows": 8, "data-rich-editor": ""})
@@ -58,6 +58,8 @@ class ContentKind:
         widgets: dict[str, Any] = {"body": BODY_WIDGET}
         if self.model is Event:
             widgets.update(starts_at=DATETIME_WIDGET, ends_at=DATETIME_WIDGET)
+        if self.model is Album:
+            widgets.update(photos=forms.CheckboxSelectMultiple(attrs={"class": "photo-picks"}))
         form = forms.modelform_factory(
             self.model,
             form=BaseContentForm,
@@ -102,6 +104,13 @@ KINDS = {
             gettext_lazy("Halaman"),
             gettext_lazy("Halaman"),
             ("title", "position", "photo", "body"),
+        ),
+        ContentKind(
+            "galeri",
+            Album,
+            gettext_lazy("Album"),
+            gettext_lazy("Galeri"),
+            ("title", "photos", "body"),
         ),
     ]
 }
@@ -151,6 +160,9 @@ def content_save(
         values["body"] = sanitize_html(values["body"])
     if values.get("photo") is not None and values["photo"].kim_id != kim.pk:
         raise ValidationError({"photo": _("Foto ini milik KIM lain.")})
+    photos = values.pop("photos", None)
+    if photos is not None and any(p.kim_id != kim.pk for p in photos):
+        raise ValidationError({"photos": _("Foto ini milik KIM lain.")})
     if values.get("whatsapp"):
         try:
             values["whatsapp"] = normalize_phone(values["whatsapp"])
@@ -175,6 +187,8 @@ def content_save(
         obj.updated_at = timezone.now()
         obj.full_clean(exclude=["kim", "created_by"])
         obj.save()
+        if photos is not None:
+            obj.photos.set(photos)
         audit_record(
             actor=actor,
             action=f"{kind.segment}.{'create' if before is None else 'update'}",

@@ -304,4 +304,26 @@ class Page(KimContent):
         ]
 
 
-from jembatan.sites.photos_model import Photo  # noqa: E402,F401
+from jembatan.sites.photos_model import Photo  # noqa: E402
+
+
+class Album(KimContent):
+    """Galeri: photos of one occasion, chosen from the KIM's photo library."""
+
+    photos = models.ManyToManyField(
+        "kimsites.Photo", verbose_name=_("foto"), related_name="albums", blank=True
+    )
+
+    url_segment = "galeri"
+
+    class Meta(KimContent.Meta):
+        verbose_name = _("album")
+        verbose_name_plural = pgettext_lazy("plural", "album")
+        constraints = [
+            models.UniqueConstraint(fields=["kim", "slug"], name="album_slug_unique_in_kim"),
+        ]
+
+
+def kim_photo_of(kim: Kim, purpose: str):
+    """The KIM's current logo or decree scan: the latest upload of that purpose."""
+    return Photo.objects.filter(kim=kim, purpose=purpose).first()

@@ -29,11 +29,21 @@ def can_delete_photo(user: User, photo: Photo) -> bool:
 
 
 def photo_upload(
-    *, actor: User, kim: Kim, file: IO[bytes], caption: str = "", alt_text: str = ""
+    *,
+    actor: User,
+    kim: Kim,
+    file: IO[bytes],
+    caption: str = "",
+    alt_text: str = "",
+    purpose: str = Photo.Purpose.PHOTO,
 ) -> Photo:
     """Store a photo for a KIM, or raise (PermissionDenied, ValidationError) changing nothing."""
     if not can_write_posts(actor, kim):
         raise PermissionDenied(_("Anda tidak berhak mengunggah foto untuk KIM ini."))
+    if purpose not in Photo.Purpose.values:
+        raise ValidationError({"purpose": _("Kegunaan foto tidak dikenal.")})
+    if purpose != Photo.Purpose.PHOTO and not can_approve_posts(actor, kim):
+        raise PermissionDenied(_("Logo dan scan SK hanya diunggah ketua atau sekretaris."))
     caption = (caption or "").strip()
     alt_text = (alt_text or "").strip()
     errors = {}
@@ -69,6 +79,7 @@ def photo_upload(
                 height=rendered.height,
                 master=rendered.master,
                 renditions=rendered.renditions,
+                purpose=purpose,
             )
             audit_record(
                 actor=actor,

@@ -21,6 +21,11 @@ DEFAULT_WIDTH = 960
 
 
 class Photo(models.Model):
+    class Purpose(models.TextChoices):
+        PHOTO = "photo", _("Foto")
+        LOGO = "logo", _("Logo KIM")
+        DECREE = "sk", _("Scan SK pengukuhan")
+
     kim = models.ForeignKey(
         Kim, verbose_name=_("KIM"), on_delete=models.CASCADE, related_name="photos"
     )
@@ -43,6 +48,9 @@ class Photo(models.Model):
     master = models.CharField(_("berkas induk"), max_length=255)
     # [{"width": 480, "height": 360, "format": "webp" | "jpeg", "path": "photos/..."}]
     renditions = models.JSONField(_("ukuran tersedia"), default=list)
+    purpose = models.CharField(
+        _("kegunaan"), max_length=8, choices=Purpose.choices, default=Purpose.PHOTO
+    )
     created_at = models.DateTimeField(_("diunggah"), default=timezone.now)
 
     class Meta:

@@ -7,7 +7,7 @@ from jembatan.sites.views_search import search
 
 
 class ContentKindConverter:
-    regex = "potensi|produk|agenda|halaman"
+    regex = "potensi|produk|agenda|halaman|galeri"
 
     def to_python(self, value: str) -> str:
         return value

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from jembatan.communities.models import Kim, Position
 from jembatan.core.pagecache import cache_public_page
 from jembatan.regions.models import Region
-from jembatan.sites.models import Post, live_posts
+from jembatan.sites.models import Photo, Post, kim_photo_of, live_posts
 from jembatan.sites.views_comments import post_page
 
 PAGE_SIZE = 10
@@ -106,8 +106,11 @@ def kim_home(request: HttpRequest, kim: str) -> HttpResponse:
     )
     positions = [(label, counts.get(value, 0)) for value, label in Position.choices]
     posts = live_posts().filter(kim=obj)[:5]
+    logo = kim_photo_of(obj, Photo.Purpose.LOGO)
     return render(
-        request, "sites/kim_home.html", {"kim": obj, "positions": positions, "posts": posts}
+        request,
+        "sites/kim_home.html",
+        {"kim": obj, "positions": positions, "posts": posts, "logo": logo},
     )
 
 

@@ -21,7 +21,7 @@ from jembatan.sites.content import (
     get_kind,
     whatsapp_order_link,
 )
-from jembatan.sites.models import Event, Photo
+from jembatan.sites.models import Event, Photo, kim_photo_of
 from jembatan.sites.views import _page
 
 
@@ -98,6 +98,8 @@ def manage_edit(request: HttpRequest, kim: str, kind: str, pk: int | None = None
     form = content_kind.form_class()(request.POST or None, instance=instance)
     if "photo" in form.fields:
         form.fields["photo"].queryset = Photo.objects.filter(kim=obj)
+    if "photos" in form.fields:
+        form.fields["photos"].queryset = Photo.objects.filter(kim=obj, purpose=Photo.Purpose.PHOTO)
     if request.method == "POST" and form.is_valid():
         try:
             item = content_save(
@@ -158,5 +160,7 @@ def kim_profile(request: HttpRequest, kim: str) -> HttpResponse:
             "kim": obj,
             "members": members,
             "pages": KINDS["halaman"].public(obj),
+            "logo": kim_photo_of(obj, Photo.Purpose.LOGO),
+            "decree": kim_photo_of(obj, Photo.Purpose.DECREE),
         },
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -45,6 +45,13 @@ class PhotoUploadForm(forms.Form):
         ),
     )
 
+    purpose = forms.ChoiceField(
+        label=gettext_lazy("Kegunaan"),
+        choices=Photo.Purpose.choices,
+        initial=Photo.Purpose.PHOTO,
+        required=False,
+    )
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
@@ -72,9 +79,12 @@ def photo_list(request: HttpRequest, kim: str) -> HttpResponse:
                 file=form.cleaned_data["file"],
                 caption=form.cleaned_data["caption"],
                 alt_text=form.cleaned_data["alt_text"],
+                purpose=form.cleaned_data["purpose"] or Photo.Purpose.PHOTO,
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("purpose", str(exc))
         else:
             messages.success(request, _("Foto tersimpan."))
             return redirect("sites:manage_photos", kim=obj.slug)

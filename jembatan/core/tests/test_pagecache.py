@@ -83,3 +83,27 @@ def test_languages_are_cached_apart(client, post):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     response = client.get("/")
     assert 'lang="en"' in response.content.decode()
+
+
+def test_adding_photos_to_an_album_invalidates(client, two_tenants, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from jembatan.sites.models import Album
+    from jembatan.sites.photo_services import photo_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    a = two_tenants.a
+    album = Album.objects.create(
+        kim=a.kim, title="Lomba", slug="lomba", is_published=True, created_by=a.owner
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 400), "#333").save(buffer, "JPEG")
+    photo = photo_upload(
+        actor=a.owner, kim=a.kim, file=SimpleUploadedFile("x.jpg", buffer.getvalue())
+    )
+    assert client.get(album.get_absolute_url()).content.decode().count("<picture>") == 0
+    album.photos.add(photo)
+    assert client.get(album.get_absolute_url()).content.decode().count("<picture>") == 1
