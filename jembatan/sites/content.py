@@ -49,7 +49,8 @@ class ContentKind:
     fields: tuple[str, ...]
 
     def queryset(self, kim: Kim) -> QuerySet:
-        return self.model.objects.filter(kim=kim)
+        # get_absolute_url needs the KIM's slug: fetch it with each row.
+        return self.model.objects.filter(kim=kim).select_related("kim")
 
     def public(self, kim: Kim) -> QuerySet:
         return self.queryset(kim).filter(is_published=True)

@@ -24,7 +24,7 @@ from jembatan.sites.access import (
     can_publish_post,
     can_write_posts,
 )
-from jembatan.sites.models import Post, PostRevision
+from jembatan.sites.models import Category, Post, PostRevision
 
 ALLOWED_TAGS = {
     "p",
@@ -209,6 +209,31 @@ def post_transition(
             after=snapshot(locked, ["status", "published_at"]),
         )
     return locked
+
+
+def category_create(*, actor: User, kim: Kim, name: str) -> Category:
+    if not can_approve_posts(actor, kim):
+        raise PermissionDenied(_("Hanya ketua atau sekretaris yang dapat mengubah kategori."))
+    name = " ".join(name.split())
+    slug = slugify(name)[:60]
+    if not slug:
+        raise ValidationError({"name": _("Nama kategori tidak valid.")})
+    if Category.objects.filter(kim=kim, slug=slug).exists():
+        raise ValidationError({"name": _("Kategori ini sudah ada.")})
+    with transaction.atomic():
+        category = Category.objects.create(kim=kim, name=name, slug=slug)
+        audit_record(actor=actor, action="category.create", target=category, after={"name": name})
+    return category
+
+
+def category_delete(*, actor: User, category: Category) -> None:
+    if not can_approve_posts(actor, category.kim):
+        raise PermissionDenied(_("Hanya ketua atau sekretaris yang dapat mengubah kategori."))
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action="category.delete", target=category, before={"name": category.name}
+        )
+        category.delete()
 
 
 def post_restore_revision(*, actor: User, post: Post, revision: PostRevision) -> Post:

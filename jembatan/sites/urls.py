@@ -81,6 +81,12 @@ urlpatterns = [
         name="manage_photo_delete",
     ),
     path("kelola/kim/<slug:kim>/berita/", views_manage.post_list, name="manage_posts"),
+    path("kelola/kim/<slug:kim>/kategori/", views_manage.category_list, name="manage_categories"),
+    path(
+        "kelola/kim/<slug:kim>/kategori/<int:pk>/hapus/",
+        views_manage.category_delete,
+        name="manage_category_delete",
+    ),
     path("kelola/kim/<slug:kim>/berita/baru/", views_manage.post_create, name="manage_post_create"),
     path("kelola/kim/<slug:kim>/berita/<int:pk>/", views_manage.post_edit, name="manage_post_edit"),
     path(

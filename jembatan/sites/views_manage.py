@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jembatan.sites import services
@@ -18,6 +21,7 @@ from jembatan.sites.access import (
     get_posts_for_user,
 )
 from jembatan.sites.forms import PostForm, ScheduleForm
+from jembatan.sites.models import Category
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -138,3 +142,48 @@ def post_restore(request: HttpRequest, kim: str, pk: int, revision: int) -> Http
     services.post_restore_revision(actor=request.user, post=post, revision=rev)
     messages.success(request, _("Revisi dipulihkan."))
     return redirect("sites:manage_post_edit", kim=kim, pk=pk)
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Nama kategori"), max_length=60)
+
+
+@login_required
+def category_list(request: HttpRequest, kim: str) -> HttpResponse:
+    """Categories of a KIM's news: pengurus add and remove them."""
+    obj, _posts = get_posts_for_user(request.user, kim)
+    may_edit = can_approve_posts(request.user, obj)
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(_("Hanya ketua atau sekretaris yang dapat mengubah kategori."))
+        if form.is_valid():
+            try:
+                services.category_create(
+                    actor=request.user, kim=obj, name=form.cleaned_data["name"]
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Kategori ditambahkan."))
+                return redirect("sites:manage_categories", kim=obj.slug)
+    return render(
+        request,
+        "sites/manage/categories.html",
+        {
+            "kim": obj,
+            "form": form,
+            "may_edit": may_edit,
+            "categories": Category.objects.filter(kim=obj).annotate(n=Count("posts")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def category_delete(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
+    obj, _posts = get_posts_for_user(request.user, kim)
+    category = get_object_or_404(Category, kim=obj, pk=pk)
+    services.category_delete(actor=request.user, category=category)
+    messages.success(request, _("Kategori dihapus; beritanya tetap ada."))
+    return redirect("sites:manage_categories", kim=obj.slug)
