@@ -90,6 +90,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--path", help="load this path instead of the article (e.g. /, /kim/)")
     parser.add_argument(
         "--threads",
         type=int,
@@ -162,8 +163,16 @@ def main() -> None:
             f"   goal <= 14336: {'ok' if total <= 14336 else 'MISSED'}"
         )
 
+        target = opts.path or path
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{opts.connections}", f"-d{opts.seconds}s", "--latency", base + path],
+            [
+                "wrk",
+                "-t2",
+                f"-c{opts.connections}",
+                f"-d{opts.seconds}s",
+                "--latency",
+                base + target,
+            ],
             capture_output=True,
             text=True,
             check=True,
