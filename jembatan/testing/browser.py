@@ -1,0 +1,107 @@
+"""Headless Chromium for browser tests: Debian's chromium and chromedriver.
+
+selenium-manager is bypassed so nothing is downloaded. A missing driver fails the test
+(CI installs it). Screenshots land in /tmp/jembatan-shots/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SHOTS = Path("/tmp/jembatan-shots")  # noqa: S108 (screenshots for people to look at)
+WIDTH, HEIGHT = 360, 740
+
+
+@pytest.fixture
+def browser(tmp_path):
+    if not os.path.exists(CHROMEDRIVER):
+        pytest.fail(
+            f"{CHROMEDRIVER} not found: install Debian's chromium-driver "
+            "(apt-get install chromium chromium-driver) to run the browser tests."
+        )
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium.")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--window-size={WIDTH},{HEIGHT}",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        "--lang=id",
+    ]:
+        options.add_argument(argument)
+    # Headless Chromium will not make a window narrower than 500 px; emulate the phone's
+    # viewport instead (this also honours <meta name="viewport">, as a phone does).
+    options.add_experimental_option(
+        "mobileEmulation", {"deviceMetrics": {"width": WIDTH, "height": HEIGHT, "pixelRatio": 2}}
+    )
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=CHROMEDRIVER, log_output=str(tmp_path / "chromedriver.log"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(30)
+    driver.implicitly_wait(0)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+def severe_console_entries(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def assert_fits_phone_width(driver) -> None:
+    inner_width = driver.execute_script("return window.innerWidth")
+    assert inner_width == WIDTH, f"viewport is {inner_width}px wide, expected a {WIDTH}px phone"
+    scroll_width = driver.execute_script("return document.documentElement.scrollWidth")
+    assert scroll_width <= WIDTH, f"page is {scroll_width}px wide: horizontal scroll at {WIDTH}px"
+    too_wide = driver.execute_script(
+        """
+        const limit = document.documentElement.clientWidth;
+        return [...document.querySelectorAll('body *')]
+          .filter(el => el.getBoundingClientRect().right > limit + 1
+                        && !el.closest('.table-wrap'))
+          .map(el => el.tagName + (el.className ? '.' + el.className : ''))
+          .slice(0, 5);
+        """
+    )
+    assert too_wide == [], f"elements stick out to the right: {too_wide}"
+
+
+def sign_in(driver, base_url: str, login: str, password: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{base_url}/akun/masuk/")
+    WebDriverWait(driver, 10).until(ec.visibility_of_element_located((By.NAME, "username")))
+    driver.find_element(By.NAME, "username").send_keys(login)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    old_page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(ec.staleness_of(old_page))
+    # The new document may still be building; wait until it is whole before anyone reads it.
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
