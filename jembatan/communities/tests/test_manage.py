@@ -265,3 +265,24 @@ def test_members_are_listed_ketua_first(client, two_tenants):
     client.force_login(a.owner)
     members = list(client.get(url("manage", a.kim)).context["members"])
     assert [m.position for m in members] == [Position.KETUA, Position.ANGGOTA]
+
+
+def test_ketua_reaches_every_section_of_the_kim_site_from_the_workspace(client, two_tenants):
+    a = two_tenants.a
+    client.force_login(a.owner)
+    html = client.get(url("manage", a.kim)).content.decode()
+    slug = a.kim.slug
+    for path in [
+        f"/kelola/kim/{slug}/berita/",
+        f"/kelola/kim/{slug}/potensi/",
+        f"/kelola/kim/{slug}/produk/",
+        f"/kelola/kim/{slug}/agenda/",
+        f"/kelola/kim/{slug}/halaman/",
+        f"/kelola/kim/{slug}/galeri/",
+        f"/kelola/kim/{slug}/foto/",
+        f"/kelola/kim/{slug}/komentar/",
+        f"/kim/{slug}/poster/",
+        f"/kelola/kim/{slug}/ubah/",
+    ]:
+        assert f'href="{path}"' in html, path
+        assert client.get(path).status_code == 200, path
