@@ -40,5 +40,6 @@ class SitesConfig(AppConfig):
 
         from jembatan.sites import search
 
-        # Keeps the SQLite full-text index in step with posts (PostgreSQL needs nothing).
+        # Keeps the SQLite full-text indexes in step with posts, potensi and produk
+        # (PostgreSQL needs nothing).
         search.connect_signals()

@@ -1,44 +1,51 @@
-"""Full-text search of news posts with Indonesian stemming (/cari/).
+"""Full-text search with Indonesian stemming (/cari/): news posts, potensi desa and produk.
 
 Both databases stem with Snowball's Indonesian algorithm, so "membangun" and
 "pembangunan" both become "bangun" and find each other:
 
 * PostgreSQL: the built-in ``indonesian`` text search configuration (the same Snowball
-  stemmer), a weighted tsvector of title (A), summary and tags (B) and body (C), and a GIN
-  expression index on exactly that tsvector (migration 0005). Nothing to maintain.
-* SQLite: an FTS5 table ``sites_post_fts`` holding the text stemmed here in Python with the
-  ``snowballstemmer`` package; signals keep it in step with saved and deleted posts, and
-  ``manage.py rebuild_search_index`` rebuilds it.
+  stemmer), a weighted tsvector per model (title A, short fields B, body C) and a GIN
+  expression index on exactly that tsvector (migrations 0005 and 0008). Nothing to maintain.
+* SQLite: one FTS5 table per model (``sites_post_fts``, ``sites_potential_fts``,
+  ``sites_product_fts``) holding the text stemmed here in Python with the
+  ``snowballstemmer`` package; signals keep them in step with saved and deleted rows, and
+  ``manage.py rebuild_search_index`` rebuilds them.
+
+What is searched is described once, by the ``SearchTarget`` table at the end of the query
+section: model, FTS5 table, fields with weights, and which rows may be shown. Index
+maintenance, rebuilding, signals and querying are all driven by it.
 
 The query is parsed once, here, into the same structure for both databases, so they agree
 on what matches. Like PostgreSQL's websearch syntax: words must all appear; ``"a b"`` is a
 phrase; ``a or b`` either; ``-a`` excludes. Everything else is ignored, so no input can
-produce an invalid query. Whether a post is live is decided at query time, so the index
-may hold drafts and scheduled posts without showing them.
+produce an invalid query. Whether a row may be shown is decided at query time, so the index
+may hold drafts, hidden items and scheduled posts without showing them.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import snowballstemmer
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.signals import post_delete, post_save
+from django.utils import translation
 from django.utils.html import strip_tags
 
 from jembatan.regions.models import Region
-from jembatan.sites.models import Post, live_posts
+from jembatan.sites.models import Post, Potential, Product, live_posts
 
 CONFIG = "indonesian"  # PostgreSQL text search configuration
-FTS_TABLE = "sites_post_fts"
+FTS_TABLE = "sites_post_fts"  # the posts' table (see POSTS.fts_table)
 MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 16
-INDEXED_FIELDS = frozenset({"title", "summary", "tags", "body"})
+INDEX_BATCH = 500
 
 # Letters and digits; everything else separates words (as PostgreSQL's parser does).
 _WORD = re.compile(r"[^\W_]+")
@@ -179,22 +186,185 @@ def pg_search_query(parsed: ParsedQuery):
     return combined
 
 
-def pg_search_vector():
-    """The weighted tsvector searched on PostgreSQL; migration 0005 indexes this expression."""
-    from django.contrib.postgres.search import SearchVector
-
-    return (
-        SearchVector("title", config=CONFIG, weight="A")
-        + SearchVector("summary", "tags", config=CONFIG, weight="B")
-        + SearchVector("body", config=CONFIG, weight="C")
-    )
+# --- What is searched -----------------------------------------------------------------
 
 
-class RankedPosts:
-    """Posts in a fixed order of ids, loaded a page at a time (for the paginator)."""
+@functools.cache
+def _source_labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    # The Indonesian source labels, whatever the active language: the index must not
+    # depend on who saved the row.
+    with translation.override(None):
+        return {value: str(label) for value, label in choices.choices}
 
-    def __init__(self, ids: list[int]) -> None:
+
+@dataclass(frozen=True)
+class Field:
+    """One indexed column. ``weight`` is PostgreSQL's (A to D); on SQLite, A is written twice."""
+
+    name: str
+    weight: str
+    html: bool = False  # sanitised HTML: only its text is indexed
+    choices: type[models.TextChoices] | None = None  # index the label, not the stored value
+
+    def text(self, value) -> str:
+        if self.choices is not None:
+            return _source_labels(self.choices).get(value, "")
+        if self.html:
+            return html_to_text(value)
+        return value or ""
+
+    def pg_expression(self):
+        if self.choices is None:
+            return self.name
+        return models.Case(
+            *(
+                models.When(**{self.name: value}, then=models.Value(label))
+                for value, label in _source_labels(self.choices).items()
+            ),
+            output_field=models.TextField(),
+        )
+
+
+@dataclass(frozen=True)
+class SearchTarget:
+    """A searchable model: its FTS5 table on SQLite, its tsvector on PostgreSQL."""
+
+    key: str  # "posts", "potensi", "produk"
+    model: type[models.Model]
+    fts_table: str
+    fields: tuple[Field, ...]  # title first; its order is the order of document_text()
+    shown: Callable[[], models.QuerySet]  # rows that may be shown, with what lists need
+    newest: str  # the date column that orders equally good matches
+
+    @property
+    def id_column(self) -> str:
+        return f"{self.model._meta.model_name}_id"
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def document_text(self, *values) -> str:
+        """What the SQLite index holds for a row: stems, weight A fields twice."""
+        parts: list[str] = []
+        for field, value in zip(self.fields, values, strict=True):
+            stemmed = stem_text(field.text(value))
+            parts.extend([stemmed, stemmed] if field.weight == "A" else [stemmed])
+        return " ".join(p for p in parts if p)
+
+    def pg_vector(self):
+        """The weighted tsvector searched on PostgreSQL; a migration indexes this expression."""
+        from django.contrib.postgres.search import SearchVector
+
+        vector = None
+        for weight in "ABCD":
+            expressions = [f.pg_expression() for f in self.fields if f.weight == weight]
+            if expressions:
+                part = SearchVector(*expressions, config=CONFIG, weight=weight)
+                vector = part if vector is None else vector + part
+        return vector
+
+    # Querying
+
+    def search(self, query: str, *, kabupaten: Region | str | None = None):
+        """Rows that may be shown matching ``query``, best match first, then newest."""
+        parsed = parse_query(query)
+        base = self.shown()
+        if kabupaten is not None:
+            code = kabupaten.code if isinstance(kabupaten, Region) else kabupaten
+            base = base.filter(kim__kabupaten_id=code)
+        if not parsed:
+            return base.none()
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchRank
+
+            vector, pg_query = self.pg_vector(), pg_search_query(parsed)
+            return (
+                base.alias(search=vector)
+                .filter(search=pg_query)
+                .alias(rank=SearchRank(vector, pg_query))
+                .order_by("-rank", f"-{self.newest}", "-pk")
+            )
+        if connection.vendor == "sqlite":
+            return RankedResults(base, self._sqlite_ranked_ids(base, fts_match_expression(parsed)))
+        raise NotImplementedError(f"search is not implemented for {connection.vendor}")
+
+    def _sqlite_ranked_ids(self, base, expression: str) -> list[int]:
+        candidates, params = base.order_by().values("pk").query.sql_with_params()
+        fts, table = self.fts_table, self.model._meta.db_table
+        # `candidates` is SQL that Django compiled from the queryset; values are in params.
+        sql = (
+            f"SELECT t.id FROM {fts} JOIN {table} t ON t.id = {fts}.rowid "  # noqa: S608
+            f"WHERE {fts} MATCH %s AND t.id IN ({candidates}) "
+            f"ORDER BY bm25({fts}), t.{self.newest} DESC, t.id DESC"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, *params])
+            return [row[0] for row in cursor.fetchall()]
+
+    # Index maintenance (SQLite; PostgreSQL indexes by itself)
+
+    def _insert_sql(self) -> str:
+        return (
+            f"INSERT INTO {self.fts_table} (rowid, {self.id_column}, content) "  # noqa: S608
+            "VALUES (%s, %s, %s)"
+        )
+
+    def index(self, pk: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
+        """Write a row's current text (read from the database) to the SQLite index."""
+        if not _uses_fts(using):
+            return
+        row = (
+            self.model._default_manager.using(using)
+            .filter(pk=pk)
+            .values_list(*self.field_names)
+            .first()
+        )
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.fts_table} WHERE rowid = %s", [pk])  # noqa: S608
+            if row is not None:
+                cursor.execute(self._insert_sql(), [pk, pk, self.document_text(*row)])
+
+    def unindex(self, pk: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
+        if not _uses_fts(using):
+            return
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.fts_table} WHERE rowid = %s", [pk])  # noqa: S608
+
+    def fill(self, rows, cursor) -> int:
+        """Insert ``(pk, *field values)`` rows into an empty SQLite index; returns the count."""
+        count = 0
+        batch: list[tuple[int, int, str]] = []
+        for pk, *values in rows:
+            batch.append((pk, pk, self.document_text(*values)))
+            if len(batch) == INDEX_BATCH:
+                cursor.executemany(self._insert_sql(), batch)
+                count, batch = count + len(batch), []
+        if batch:
+            cursor.executemany(self._insert_sql(), batch)
+            count += len(batch)
+        return count
+
+    def rebuild(self, *, using: str = DEFAULT_DB_ALIAS) -> int:
+        """Index every row again; returns the number of rows (on PostgreSQL, just counts)."""
+        rows = self.model._default_manager.using(using)
+        if not _uses_fts(using):
+            return rows.count()
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.fts_table}")  # noqa: S608
+            rows = rows.order_by("pk").values_list("pk", *self.field_names)
+            return self.fill(rows.iterator(chunk_size=INDEX_BATCH), cursor)
+
+
+class RankedResults:
+    """Rows in a fixed order of ids, loaded a slice at a time (for the paginator)."""
+
+    def __init__(self, queryset: models.QuerySet, ids: list[int]) -> None:
+        self.queryset = queryset
         self.ids = ids
+
+    def count(self) -> int:
+        return len(self.ids)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -202,16 +372,85 @@ class RankedPosts:
     def __getitem__(self, index):
         if isinstance(index, slice):
             ids = self.ids[index]
-            found = live_posts().in_bulk(ids)
+            found = self.queryset.in_bulk(ids)
             return [found[i] for i in ids if i in found]
-        post = self[index : index + 1 if index != -1 else None]
-        if not post:
+        row = self[index : index + 1 if index != -1 else None]
+        if not row:
             raise IndexError(index)
-        return post[0]
+        return row[0]
 
-    def __iter__(self) -> Iterator[Post]:
+    def __iter__(self) -> Iterator[models.Model]:
         for start in range(0, len(self.ids), 100):
             yield from self[start : start + 100]
+
+
+RankedPosts = RankedResults  # the name before potensi and produk were searched
+
+
+def _shown_content(model: type[models.Model]) -> Callable[[], models.QuerySet]:
+    def shown() -> models.QuerySet:
+        # Like content.KINDS[...].public(kim), for every active KIM at once.
+        return model.objects.filter(is_published=True, kim__is_active=True).select_related("kim")
+
+    return shown
+
+
+POSTS = SearchTarget(
+    key="posts",
+    model=Post,
+    fts_table=FTS_TABLE,
+    fields=(
+        Field("title", "A"),
+        Field("summary", "B"),
+        Field("tags", "B"),
+        Field("body", "C", html=True),
+    ),
+    shown=live_posts,
+    newest="published_at",
+)
+POTENTIALS = SearchTarget(
+    key="potensi",
+    model=Potential,
+    fts_table="sites_potential_fts",
+    fields=(
+        Field("title", "A"),
+        Field("location", "B"),
+        Field("kind", "B", choices=Potential.Kind),
+        Field("body", "C", html=True),
+    ),
+    shown=_shown_content(Potential),
+    newest="created_at",
+)
+PRODUCTS = SearchTarget(
+    key="produk",
+    model=Product,
+    fts_table="sites_product_fts",
+    fields=(
+        Field("title", "A"),
+        Field("seller", "B"),
+        Field("unit", "B"),
+        Field("body", "C", html=True),
+    ),
+    shown=_shown_content(Product),
+    newest="created_at",
+)
+TARGETS: dict[str, SearchTarget] = {t.key: t for t in (POSTS, POTENTIALS, PRODUCTS)}
+_TARGET_OF_MODEL = {t.model: t for t in TARGETS.values()}
+
+
+def pg_search_vector():
+    """The posts' tsvector on PostgreSQL; migration 0005 indexes this expression."""
+    return POSTS.pg_vector()
+
+
+def pg_potential_vector():
+    """The potensi tsvector on PostgreSQL; migration 0008 indexes this expression."""
+    return POTENTIALS.pg_vector()
+
+
+def pg_product_vector():
+    """The produk tsvector on PostgreSQL; migration 0008 indexes this expression."""
+    return PRODUCTS.pg_vector()
 
 
 def search_posts(query: str, *, kabupaten: Region | str | None = None):
@@ -221,126 +460,59 @@ def search_posts(query: str, *, kabupaten: Region | str | None = None):
     code) limits the search to that kabupaten's KIMs. A query shorter than two characters,
     or without any word, finds nothing.
     """
-    parsed = parse_query(query)
-    base = live_posts()
-    if kabupaten is not None:
-        code = kabupaten.code if isinstance(kabupaten, Region) else kabupaten
-        base = base.filter(kim__kabupaten_id=code)
-    if not parsed:
-        return base.none()
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchRank
-
-        vector, pg_query = pg_search_vector(), pg_search_query(parsed)
-        return (
-            base.alias(search=vector)
-            .filter(search=pg_query)
-            .alias(rank=SearchRank(vector, pg_query))
-            .order_by("-rank", "-published_at", "-pk")
-        )
-    if connection.vendor == "sqlite":
-        return RankedPosts(_sqlite_ranked_ids(base, fts_match_expression(parsed)))
-    raise NotImplementedError(f"search is not implemented for {connection.vendor}")
+    return POSTS.search(query, kabupaten=kabupaten)
 
 
-def _sqlite_ranked_ids(base, expression: str) -> list[int]:
-    candidates, params = base.order_by().values("pk").query.sql_with_params()
-    # `candidates` is SQL that Django compiled from the queryset; values are in params.
-    sql = (
-        f"SELECT p.id FROM {FTS_TABLE} JOIN kimsites_post p ON p.id = {FTS_TABLE}.rowid "  # noqa: S608
-        f"WHERE {FTS_TABLE} MATCH %s AND p.id IN ({candidates}) "
-        f"ORDER BY bm25({FTS_TABLE}), p.published_at DESC, p.id DESC"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [expression, *params])
-        return [row[0] for row in cursor.fetchall()]
+def search_all(query: str, *, kabupaten: Region | str | None = None) -> dict[str, object]:
+    """Matches of every kind, best first: ``{"posts": …, "potensi": …, "produk": …}``.
+
+    Each value is a queryset (PostgreSQL) or a ``RankedResults`` (SQLite); both can be
+    counted with ``.count()``, sliced and paginated. Posts must be live, potensi and
+    produk shown on the site, and their KIM active.
+    """
+    return {key: target.search(query, kabupaten=kabupaten) for key, target in TARGETS.items()}
 
 
 # --- Index maintenance (SQLite; PostgreSQL indexes by itself) -------------------------
 
 
 def document_text(title: str, summary: str, tags: str, body: str) -> str:
-    """What the SQLite index holds for a post: stems, the title twice to weigh it more."""
-    stemmed_title = stem_text(title)
-    parts = [stemmed_title, stemmed_title, stem_text(summary), stem_text(tags)]
-    parts.append(stem_text(html_to_text(body)))
-    return " ".join(p for p in parts if p)
+    """What the SQLite index holds for a post (used by migration 0005)."""
+    return POSTS.document_text(title, summary, tags, body)
 
 
 def _uses_fts(using: str) -> bool:
     return connections[using].vendor == "sqlite"
 
 
-def index_post(post_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Write a post's current text (read from the database) to the SQLite index."""
-    if not _uses_fts(using):
-        return
-    row = (
-        Post.objects.using(using)
-        .filter(pk=post_id)
-        .values_list("title", "summary", "tags", "body")
-        .first()
-    )
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [post_id])  # noqa: S608
-        if row is not None:
-            cursor.execute(
-                f"INSERT INTO {FTS_TABLE} (rowid, post_id, content) VALUES (%s, %s, %s)",  # noqa: S608
-                [post_id, post_id, document_text(*row)],
-            )
-
-
-def unindex_post(post_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
-    if not _uses_fts(using):
-        return
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [post_id])  # noqa: S608
-
-
 def clear_index(*, using: str = DEFAULT_DB_ALIAS) -> None:
     if not _uses_fts(using):
         return
     with connections[using].cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+        for target in TARGETS.values():
+            cursor.execute(f"DELETE FROM {target.fts_table}")  # noqa: S608
 
 
-def rebuild_index(*, using: str = DEFAULT_DB_ALIAS) -> int:
-    """Index every post again; returns the number of posts (on PostgreSQL, just counts)."""
-    posts = Post.objects.using(using)
-    if not _uses_fts(using):
-        return posts.count()
-    count = 0
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
-        rows = posts.order_by("pk").values_list("pk", "title", "summary", "tags", "body")
-        batch: list[tuple[int, int, str]] = []
-        for pk, *text in rows.iterator(chunk_size=500):
-            batch.append((pk, pk, document_text(*text)))
-            if len(batch) == 500:
-                cursor.executemany(
-                    f"INSERT INTO {FTS_TABLE} (rowid, post_id, content) VALUES (%s, %s, %s)",  # noqa: S608
-                    batch,
-                )
-                count, batch = count + len(batch), []
-        if batch:
-            cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, post_id, content) VALUES (%s, %s, %s)",  # noqa: S608
-                batch,
-            )
-            count += len(batch)
-    return count
+def rebuild_index(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
+    """Index every post, potensi and produk again; returns the count of each kind."""
+    return {key: target.rebuild(using=using) for key, target in TARGETS.items()}
 
 
-def _post_saved(sender, instance: Post, using: str, update_fields=None, **kwargs) -> None:
-    if update_fields is not None and not INDEXED_FIELDS.intersection(update_fields):
-        return  # e.g. a status change: liveness is checked when searching
-    index_post(instance.pk, using=using)
+def _saved(sender, instance, using: str, update_fields=None, **kwargs) -> None:
+    target = _TARGET_OF_MODEL[sender]
+    if update_fields is not None and not set(target.field_names).intersection(update_fields):
+        return  # e.g. a status change: whether a row is shown is checked when searching
+    target.index(instance.pk, using=using)
 
 
-def _post_deleted(sender, instance: Post, using: str, **kwargs) -> None:
-    unindex_post(instance.pk, using=using)
+def _deleted(sender, instance, using: str, **kwargs) -> None:
+    _TARGET_OF_MODEL[sender].unindex(instance.pk, using=using)
 
 
 def connect_signals() -> None:
-    post_save.connect(_post_saved, sender=Post, dispatch_uid="sites.search.post_saved")
-    post_delete.connect(_post_deleted, sender=Post, dispatch_uid="sites.search.post_deleted")
+    for target in TARGETS.values():
+        name = target.model._meta.model_name
+        post_save.connect(_saved, sender=target.model, dispatch_uid=f"sites.search.{name}_saved")
+        post_delete.connect(
+            _deleted, sender=target.model, dispatch_uid=f"sites.search.{name}_deleted"
+        )

@@ -3,11 +3,13 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from jembatan.sites.search import rebuild_index
 
+NAMES = {"posts": "Posts", "potensi": "Potensi", "produk": "Produk"}
+
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the full-text search index of posts (SQLite FTS5 table). "
-        "On PostgreSQL the index is maintained by the database; this only counts posts."
+        "Rebuild the full-text search indexes of posts, potensi and produk (SQLite FTS5 "
+        "tables). On PostgreSQL the indexes are maintained by the database; this only counts."
     )
 
     def add_arguments(self, parser):
@@ -15,9 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, database=DEFAULT_DB_ALIAS, **options):
         with transaction.atomic(using=database):
-            count = rebuild_index(using=database)
+            counts = rebuild_index(using=database)
         if connections[database].vendor == "sqlite":
-            message = f"Search index rebuilt. Posts indexed: {count}."
+            lines = [f"{NAMES.get(k, k)} indexed: {n}." for k, n in counts.items()]
+            message = "Search index rebuilt. " + " ".join(lines)
         else:
-            message = f"The database maintains the search index itself. Posts: {count}."
+            lines = [f"{NAMES.get(k, k)}: {n}." for k, n in counts.items()]
+            message = "The database maintains the search index itself. " + " ".join(lines)
         self.stdout.write(self.style.SUCCESS(message))
