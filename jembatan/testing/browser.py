@@ -98,10 +98,40 @@ def sign_in(driver, base_url: str, login: str, password: str) -> None:
     WebDriverWait(driver, 10).until(ec.visibility_of_element_located((By.NAME, "username")))
     driver.find_element(By.NAME, "username").send_keys(login)
     driver.find_element(By.NAME, "password").send_keys(password)
-    old_page = driver.find_element(By.TAG_NAME, "html")
+    old_page = page_token(driver)
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    WebDriverWait(driver, 10).until(ec.staleness_of(old_page))
-    # The new document may still be building; wait until it is whole before anyone reads it.
-    WebDriverWait(driver, 10).until(
-        lambda d: d.execute_script("return document.readyState") == "complete"
-    )
+    wait_for_new_page(driver, old_page)
+
+
+def page_token(driver) -> str:
+    """Mark the current document; pass the mark to wait_for_new_page after a navigating click.
+
+    Chromedriver's staleness check is unreliable here (it may answer "Node with given id
+    does not belong to the document" instead of reporting the element stale), so the test
+    asks the page itself: a new document has a fresh window without the mark.
+    """
+    import secrets
+
+    token = secrets.token_hex(8)
+    driver.execute_script("window.__jembatanPage = arguments[0];", token)
+    return token
+
+
+def wait_for_new_page(driver, token: str) -> None:
+    """After a click that navigates: a new document, completely loaded."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def loaded(d) -> bool:
+        try:
+            return bool(
+                d.execute_script(
+                    "return window.__jembatanPage !== arguments[0]"
+                    " && document.readyState === 'complete';",
+                    token,
+                )
+            )
+        except WebDriverException:  # the old document went away mid-call
+            return False
+
+    WebDriverWait(driver, 10).until(loaded)

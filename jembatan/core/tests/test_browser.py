@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from jembatan.testing.browser import assert_fits_phone_width, severe_console_entries, sign_in
+from jembatan.testing.browser import (
+    assert_fits_phone_width,
+    page_token,
+    severe_console_entries,
+    sign_in,
+    wait_for_new_page,
+)
 from jembatan.testing.factories import KimFactory, KimMembershipFactory, UserFactory, region_chain
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -87,12 +93,9 @@ def test_directory_on_a_phone(browser, live_server, hub_data):
     browser.get(live_server.url + "/kim/")
     assert_fits_phone_width(browser)
     Select(browser.find_element(By.ID, "kecamatan")).select_by_value("61.07.04")
-    old = browser.find_element(By.TAG_NAME, "html")
+    old = page_token(browser)
     browser.find_element(By.CSS_SELECTOR, "form.filter-form button[type=submit]").click()
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(browser, 10).until(ec.staleness_of(old))
+    wait_for_new_page(browser, old)
     assert browser.current_url.endswith("/kim/?kecamatan=61.07.04")
     items = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "ul.list li")]
     assert len(items) == 3

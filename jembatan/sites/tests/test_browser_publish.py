@@ -3,7 +3,13 @@
 import pytest
 
 from jembatan.sites.models import Post
-from jembatan.testing.browser import assert_fits_phone_width, severe_console_entries, sign_in
+from jembatan.testing.browser import (
+    assert_fits_phone_width,
+    page_token,
+    severe_console_entries,
+    sign_in,
+    wait_for_new_page,
+)
 from jembatan.testing.factories import KimMembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -28,15 +34,18 @@ def test_write_with_the_editor_then_publish(browser, live_server, two_tenants, s
     browser.find_element(By.CSS_SELECTOR, ".editor-bar button[aria-label]").click()  # bold
     area.send_keys("Penting")
     browser.save_screenshot(str(shots / "editor.png"))
+    old = page_token(browser)
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    WebDriverWait(browser, 10).until(ec.url_contains("/berita/"))
+    wait_for_new_page(browser, old)
     WebDriverWait(browser, 10).until(
         ec.presence_of_element_located((By.CSS_SELECTOR, "input[name=action][value=publish]"))
     )
     post = Post.objects.get(kim=a.kim)
     assert "<b>Penting</b>" in post.body or "<strong>Penting</strong>" in post.body
 
+    old = page_token(browser)
     browser.find_element(By.CSS_SELECTOR, "input[name=action][value=publish] ~ button").click()
+    wait_for_new_page(browser, old)
     WebDriverWait(browser, 10).until(lambda d: Post.objects.get(pk=post.pk).status == "published")
 
     browser.delete_all_cookies()
