@@ -29,8 +29,8 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "Jembatan: http://$(HOST):$(PORT)/  (workspace: /kelola/, admin: /admin/, health: /healthz)"
-	DEBUG=1 $(BIN)/gunicorn jembatan.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+	@echo "Background tasks: a Huey consumer (manage.py run_huey) runs beside gunicorn."
+	DEBUG=1 BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) sh scripts/serve.sh
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "axes",
+    "huey.contrib.djhuey",
     "jembatan.core",
     "jembatan.regions",
     "jembatan.accounts",
@@ -122,6 +123,23 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background tasks (Huey) ----------------------------------------------
+# Tasks run in a separate consumer (`manage.py run_huey`; `make run` starts one). Its queue
+# is Redis when REDIS_URL is set, otherwise its own SQLite file, apart from the main database
+# so that queue writes never wait for (or block) the site's writes. HUEY_IMMEDIATE=1 runs
+# tasks in-process, synchronously, with no consumer (the test suite does that).
+HUEY = {
+    "name": "jembatan",
+    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    # For `run_huey`; an idle SQLite queue is polled at least every 2 seconds.
+    "consumer": {"workers": 2, "worker_type": "thread", "max_delay": 2},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": parse_redis_url(REDIS_URL)}}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")}
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # --- Authentication -------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -259,5 +277,7 @@ LOGGING = {
     "loggers": {
         # axes logs usernames and addresses of failed logins: personal data.
         "axes": {"level": "WARNING"},
+        # A handler here stops `run_huey` from adding its own, which would log everything twice.
+        "huey": {"handlers": ["console"], "propagate": False},
     },
 }

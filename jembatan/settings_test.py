@@ -5,6 +5,9 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("JEMBATAN_VAR_DIR", "/tmp/jembatan-test-var")  # noqa: S108
+# Background tasks run in-process and synchronously, so a test sees their effects without
+# a consumer. The consumer test (core/tests/test_tasks.py) sets HUEY_IMMEDIATE=0 explicitly.
+os.environ.setdefault("HUEY_IMMEDIATE", "1")
 
 from jembatan.settings import *
 

@@ -76,6 +76,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Demo accounts have published passwords: they cannot log in when DEBUG is off.
     is_demo = models.BooleanField(_("akun demo"), default=False, editable=False)
     date_joined = models.DateTimeField(_("terdaftar"), default=timezone.now)
+    # When the last invitation to choose a password was mailed (accounts.tasks).
+    invited_at = models.DateTimeField(_("diundang"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 

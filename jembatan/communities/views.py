@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user
 from jembatan.accounts.audit import audit_for
-from jembatan.accounts.invitations import account_invite_send
+from jembatan.accounts.tasks import send_invitation
 from jembatan.communities import services
 from jembatan.communities.access import (
     can_edit_profile,
@@ -22,6 +21,7 @@ from jembatan.communities.access import (
 )
 from jembatan.communities.forms import KimForm, MemberAddForm, MemberUpdateForm
 from jembatan.communities.models import Kim, Position
+from jembatan.core.tasks import enqueue_on_commit
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -123,8 +123,8 @@ def member_add(request: HttpRequest, kim: str) -> HttpResponse:
             user = membership.user
             if not user.has_usable_password():
                 base_url = request.build_absolute_uri("/")
-                transaction.on_commit(
-                    lambda: account_invite_send(user=user, base_url=base_url, invited_to=obj.name)
+                enqueue_on_commit(
+                    send_invitation, user.pk, base_url, obj.name, last_invited_at=user.invited_at
                 )
             if not user.email and not user.has_usable_password():
                 messages.warning(

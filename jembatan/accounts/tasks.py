@@ -1,0 +1,44 @@
+"""Background tasks of the accounts app."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+from huey.contrib.djhuey import db_task
+
+from jembatan.accounts.invitations import account_invite_send
+from jembatan.accounts.models import User
+from jembatan.core.tasks import RETRIES, RETRY_DELAY
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def send_invitation(
+    user_id: int, base_url: str, invited_to: str, last_invited_at: datetime | None = None
+) -> bool:
+    """Mail the invitation to choose a password, at most once per enqueued invitation.
+
+    ``last_invited_at`` is the user's ``invited_at`` when the invitation was enqueued. The
+    run first claims the invitation by moving ``invited_at`` on with a compare-and-set
+    UPDATE: if it has changed since, this invitation went out already (a retry, or a
+    duplicate message) and nothing is sent. No row stays locked while the mail server is
+    talked to (on SQLite that would hold the database's write lock). A mail failure gives
+    the claim back and raises, so Huey tries again later. Returns whether a mail was sent.
+    """
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or user.has_usable_password():
+        return False
+    claimed_at = timezone.now()
+    claimed = User.objects.filter(pk=user_id, invited_at=last_invited_at).update(
+        invited_at=claimed_at
+    )
+    if not claimed:
+        return False
+    try:
+        sent = account_invite_send(user=user, base_url=base_url, invited_to=invited_to)
+    except BaseException:
+        User.objects.filter(pk=user_id, invited_at=claimed_at).update(invited_at=last_invited_at)
+        raise
+    if not sent:
+        User.objects.filter(pk=user_id, invited_at=claimed_at).update(invited_at=last_invited_at)
+    return sent

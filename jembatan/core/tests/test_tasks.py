@@ -1,0 +1,85 @@
+"""Background tasks: enqueue_on_commit, and a real Huey consumer running a task."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from huey import RedisHuey, SqliteHuey
+
+from jembatan.core.tasks import enqueue_on_commit, ping
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_enqueue_on_commit_runs_the_task_after_commit(tmp_path):
+    marker = tmp_path / "marker"
+    with transaction.atomic():
+        enqueue_on_commit(ping, str(marker), text="committed")
+        assert not marker.exists()  # not before the commit
+    assert marker.read_text() == "committed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_enqueue_on_commit_never_runs_the_task_on_rollback(tmp_path):
+    marker = tmp_path / "marker"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        enqueue_on_commit(ping, str(marker))
+        raise RuntimeError
+    assert not marker.exists()
+
+
+def _sqlite_queue(tmp_path):
+    env = {"JEMBATAN_VAR_DIR": str(tmp_path)}
+    return env, SqliteHuey("jembatan", filename=str(tmp_path / "tasks.sqlite3"))
+
+
+def _redis_queue(tmp_path):
+    import redis
+
+    # Redis runs wherever the suite runs (.ci/run starts it): a missing one is a failure.
+    redis.Redis.from_url(REDIS_TEST_URL).ping()
+    env = {"JEMBATAN_VAR_DIR": str(tmp_path), "REDIS_URL": REDIS_TEST_URL}
+    return env, RedisHuey("jembatan", url=REDIS_TEST_URL)
+
+
+@pytest.mark.parametrize("make_queue", [_sqlite_queue, _redis_queue], ids=["sqlite", "redis"])
+def test_the_consumer_runs_enqueued_tasks(tmp_path, make_queue):
+    overrides, queue = make_queue(tmp_path)
+    # The same task, registered on a queue that is not in immediate mode.
+    remote_ping = queue.task()(ping.func)
+    queue.flush()
+    env = (
+        os.environ
+        | overrides
+        | {
+            "DJANGO_SETTINGS_MODULE": "jembatan.settings_test",
+            "HUEY_IMMEDIATE": "0",
+        }
+    )
+    consumer = subprocess.Popen(
+        [sys.executable, "manage.py", "run_huey", "--workers", "1", "--delay", "0.1"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    marker = tmp_path / "marker"
+    try:
+        remote_ping(str(marker), text="ran in the consumer")
+        deadline = time.monotonic() + 15
+        while not marker.exists() and time.monotonic() < deadline:
+            assert consumer.poll() is None, consumer.stdout.read().decode()
+            time.sleep(0.1)
+        assert marker.exists(), "the consumer did not run the task in 15 seconds"
+        assert marker.read_text() == "ran in the consumer"
+    finally:
+        consumer.terminate()
+        output = consumer.communicate(timeout=15)[0].decode()
+        queue.flush()
+    assert "jembatan.core.tasks.ping" in output

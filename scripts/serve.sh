@@ -1,0 +1,29 @@
+#!/bin/sh
+# Serve Jembatan for `make run`: the Huey consumer (background tasks) in the background,
+# gunicorn in the foreground. When gunicorn stops, or this script gets Ctrl-C or TERM,
+# both stop. In production run `manage.py run_huey` as its own service instead (README).
+set -u
+BIN=${BIN:-.venv/bin}
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+WORKERS=${WORKERS:-2}
+
+"$BIN/python" manage.py run_huey &  # workers: settings.HUEY["consumer"]
+huey_pid=$!
+gunicorn_pid=
+
+stop() {
+	trap - EXIT INT TERM
+	if [ -n "$gunicorn_pid" ]; then kill -TERM "$gunicorn_pid" 2>/dev/null; fi
+	# INT: the consumer finishes the tasks it is running, then exits.
+	kill -INT "$huey_pid" 2>/dev/null
+	wait 2>/dev/null
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+"$BIN/gunicorn" jembatan.wsgi --bind "$HOST:$PORT" --workers "$WORKERS" \
+	--access-logfile - --forwarded-allow-ips 127.0.0.1 &
+gunicorn_pid=$!
+wait "$gunicorn_pid"
