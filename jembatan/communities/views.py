@@ -21,15 +21,8 @@ from jembatan.communities.access import (
 )
 from jembatan.communities.forms import KimForm, MemberAddForm, MemberUpdateForm
 from jembatan.communities.models import Kim, Position
+from jembatan.core.forms import add_service_errors
 from jembatan.core.tasks import enqueue_on_commit
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _administered(request: HttpRequest, kim: Kim | None = None) -> list:
@@ -49,7 +42,7 @@ def kim_create(request: HttpRequest) -> HttpResponse:
         try:
             kim = services.kim_create(actor=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(name)s terdaftar.") % {"name": kim.name})
             return redirect("communities:manage", kim=kim.slug)
@@ -92,7 +85,7 @@ def kim_edit(request: HttpRequest, kim: str) -> HttpResponse:
             obj.refresh_from_db()
             obj = services.kim_update(actor=request.user, kim=obj, data=data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Profil KIM disimpan."))
             return redirect("communities:manage", kim=obj.slug)
@@ -118,7 +111,7 @@ def member_add(request: HttpRequest, kim: str) -> HttpResponse:
         try:
             membership = services.kim_member_add(actor=request.user, kim=obj, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             user = membership.user
             if not user.has_usable_password():

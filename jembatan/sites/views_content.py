@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jembatan.communities.models import Kim
+from jembatan.core.forms import add_service_errors
 from jembatan.core.pagecache import cache_public_page
 from jembatan.sites.access import can_approve_posts, get_posts_for_user
 from jembatan.sites.content import (
@@ -110,11 +111,7 @@ def manage_edit(request: HttpRequest, kim: str, kind: str, pk: int | None = None
                 instance=instance,
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

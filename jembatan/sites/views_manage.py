@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jembatan.core.forms import add_service_errors
 from jembatan.sites import services
 from jembatan.sites.access import (
     can_approve_posts,
@@ -22,14 +23,6 @@ from jembatan.sites.access import (
 )
 from jembatan.sites.forms import PostForm, ScheduleForm
 from jembatan.sites.models import Category
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -59,7 +52,7 @@ def post_create(request: HttpRequest, kim: str) -> HttpResponse:
         try:
             post = services.post_create(actor=request.user, kim=obj, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Draf tersimpan."))
             return redirect("sites:manage_post_edit", kim=obj.slug, pk=post.pk)
@@ -80,7 +73,7 @@ def post_edit(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
             try:
                 post = services.post_update(actor=request.user, post=post, data=data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Perubahan tersimpan."))
                 return redirect("sites:manage_post_edit", kim=kim, pk=post.pk)
@@ -163,7 +156,7 @@ def category_list(request: HttpRequest, kim: str) -> HttpResponse:
                     actor=request.user, kim=obj, name=form.cleaned_data["name"]
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Kategori ditambahkan."))
                 return redirect("sites:manage_categories", kim=obj.slug)

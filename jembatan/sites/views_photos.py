@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jembatan.core.forms import add_service_errors
 from jembatan.sites import photo_services
 from jembatan.sites.access import can_approve_posts, get_posts_for_user
 from jembatan.sites.images import max_upload_bytes
@@ -59,14 +60,6 @@ class PhotoUploadForm(forms.Form):
         ) % {"limit": max_upload_bytes() // (1024 * 1024)}
 
 
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def photo_list(request: HttpRequest, kim: str) -> HttpResponse:
     obj, _posts = get_posts_for_user(request.user, kim)
@@ -82,7 +75,7 @@ def photo_list(request: HttpRequest, kim: str) -> HttpResponse:
                 purpose=form.cleaned_data["purpose"] or Photo.Purpose.PHOTO,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("purpose", str(exc))
         else:
