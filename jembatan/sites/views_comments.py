@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jembatan.core.forms import add_service_errors
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.sites.access import can_approve_posts, get_posts_for_user
 from jembatan.sites.comments import comment_create, comment_moderate, comment_report
@@ -68,8 +69,7 @@ def comment_submit(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
             post=post, name=form.cleaned_data["name"], body=form.cleaned_data["body"]
         )
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field, errors)
+        add_service_errors(form, exc)
         return post_page(request, post, form, status=400)
     if comment.status == Comment.Status.PENDING:
         messages.success(
