@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +16,7 @@ from jembatan.accounts.backends import find_user_by_login
 from jembatan.accounts.models import User
 from jembatan.communities.access import can_edit_profile, can_manage_members
 from jembatan.communities.models import PROFILE_FIELDS, Kim, KimMembership, Position
+from jembatan.core.slugs import free_slug
 from jembatan.regions.models import Region
 
 MEMBER_FIELDS = ["position", "is_active"]
@@ -35,12 +35,12 @@ AUDIT_ACTIONS = {
 
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(name.removeprefix("KIM ").removeprefix("kim "))[:70] or "kim"
-    slug, n = base, 2
-    existing = Kim.objects.exclude(pk=exclude_pk)
-    while existing.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return free_slug(
+        Kim.objects.exclude(pk=exclude_pk),
+        name.removeprefix("KIM ").removeprefix("kim "),
+        fallback="kim",
+        max_length=70,
+    )
 
 
 def _require_admin_of(actor: User, region: Region) -> None:

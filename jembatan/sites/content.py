@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +21,7 @@ from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import User
 from jembatan.accounts.phone import normalize_phone
 from jembatan.communities.models import Kim
+from jembatan.core.slugs import free_slug
 from jembatan.sites.access import can_approve_posts, can_write_posts
 from jembatan.sites.models import Album, Event, KimContent, Page, Potential, Product
 from jembatan.sites.services import sanitize_html
@@ -126,12 +126,7 @@ def get_kind(segment: str) -> ContentKind:
 
 
 def _unique_slug(kind: ContentKind, kim: Kim, title: str, exclude_pk: int | None) -> str:
-    base = slugify(title)[:100] or kind.segment
-    slug, n = base, 2
-    taken = kind.queryset(kim).exclude(pk=exclude_pk)
-    while taken.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return free_slug(kind.queryset(kim).exclude(pk=exclude_pk), title, fallback=kind.segment)
 
 
 def content_save(

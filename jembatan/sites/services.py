@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import User
 from jembatan.communities.models import Kim
+from jembatan.core.slugs import free_slug
 from jembatan.sites.access import (
     can_approve_posts,
     can_edit_post,
@@ -80,12 +81,7 @@ def sanitize_html(html: str) -> str:
 
 
 def unique_post_slug(kim: Kim, title: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(title)[:100] or "berita"
-    slug, n = base, 2
-    existing = Post.objects.filter(kim=kim).exclude(pk=exclude_pk)
-    while existing.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return free_slug(Post.objects.filter(kim=kim).exclude(pk=exclude_pk), title, fallback="berita")
 
 
 def _revision(post: Post, actor: User) -> None:
