@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import User
+from jembatan.core.pagecache import content_changed
 from jembatan.sites.access import can_approve_posts
 from jembatan.sites.models import Comment, Post
 
@@ -39,9 +40,12 @@ def comment_report(*, comment: Comment) -> None:
     """A reader flags a comment; enough flags hide it until a moderator looks."""
     with transaction.atomic():
         Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
-        Comment.objects.filter(
+        hidden = Comment.objects.filter(
             pk=comment.pk, report_count__gte=REPORTS_TO_HIDE, status=Comment.Status.APPROVED
         ).update(status=Comment.Status.PENDING)
+    if hidden:
+        # update() sends no signal: cached pages that still show the comment go stale here.
+        content_changed()
 
 
 def comment_moderate(*, actor: User, comment: Comment, status: str) -> Comment:

@@ -177,6 +177,11 @@ def content_save(
             before = None
         else:
             obj = kind.model.objects.select_for_update().get(pk=instance.pk, kim=kim)
+            # Check again on the locked row: an approver may have published it meanwhile.
+            if obj.is_published and not may_publish:
+                raise PermissionDenied(
+                    _("Sudah tampil di situs; hanya ketua atau sekretaris yang dapat mengubahnya.")
+                )
             before = snapshot(obj, AUDIT_FIELDS)
             for name, value in values.items():
                 setattr(obj, name, value)

@@ -107,3 +107,16 @@ def test_adding_photos_to_an_album_invalidates(client, two_tenants, settings, tm
     assert client.get(album.get_absolute_url()).content.decode().count("<picture>") == 0
     album.photos.add(photo)
     assert client.get(album.get_absolute_url()).content.decode().count("<picture>") == 1
+
+
+def test_a_comment_hidden_by_reports_leaves_cached_pages_at_once(client, post):
+    from django.test import Client
+
+    comment = Comment.objects.create(
+        post=post, name="Penipu", body="Beli di sini", status=Comment.Status.APPROVED
+    )
+    assert "Beli di sini" in client.get(post.get_absolute_url()).content.decode()
+    report = f"{post.get_absolute_url()}komentar/{comment.pk}/laporkan/"
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        Client(REMOTE_ADDR=address).post(report)
+    assert "Beli di sini" not in Client().get(post.get_absolute_url()).content.decode()

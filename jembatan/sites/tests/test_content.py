@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -174,3 +175,24 @@ def test_profile_shows_members_and_decree_without_contacts(client, two_tenants):
     assert "188.45/77/2024" in html
     assert a.owner.email not in html
     assert html.index(a.owner.full_name) < html.index(a.member.full_name)
+
+
+def test_an_item_published_meanwhile_cannot_be_overwritten_by_an_anggota(two_tenants):
+    from django.core.exceptions import PermissionDenied
+
+    from jembatan.sites.content import KINDS, content_save
+
+    a = two_tenants.a
+    item = Potential.objects.create(kim=a.kim, title="Kebun", slug="kebun", created_by=a.member)
+    stale_copy = Potential.objects.get(pk=item.pk)
+    Potential.objects.filter(pk=item.pk).update(is_published=True)  # the ketua publishes
+    with pytest.raises(PermissionDenied):
+        content_save(
+            actor=a.member,
+            kim=a.kim,
+            kind=KINDS["potensi"],
+            data={"title": "Diganti", "is_published": False},
+            instance=stale_copy,
+        )
+    item.refresh_from_db()
+    assert (item.title, item.is_published) == ("Kebun", True)
