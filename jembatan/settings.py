@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jembatan.accounts",
     "jembatan.communities",
     "jembatan.sites",
+    "jembatan.dissemination",
     "jembatan.demo",
 ]
 
@@ -251,6 +252,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # The kabupaten whose hub is served at "/" (a Kemendagri code, e.g. 61.07).
 HUB_REGION_CODE = env_str("HUB_REGION_CODE", "61.07")
 SITE_NAME = env_str("SITE_NAME", "Jembatan")
+# The public address, for links in email sent from background tasks (no request there).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Anonymous pages are served from the cache for this long (0 turns the page cache off);
 # any change to public content invalidates them at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0, maximum=3600)

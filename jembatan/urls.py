@@ -10,6 +10,7 @@ handler404 = "jembatan.core.views.page_not_found"
 urlpatterns = [
     path("", include("jembatan.sites.urls")),
     path("", include("jembatan.core.urls")),
+    path("", include("jembatan.dissemination.urls")),
     path("kelola/kim/", include("jembatan.communities.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("akun/", include("jembatan.accounts.urls")),

@@ -260,3 +260,41 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class Notification(models.Model):
+    """A message for one user, listed in /kelola/ and (once) mailed.
+
+    The text is not stored: ``kind`` names a registered template (accounts.notifications)
+    and ``params`` fill it, so each reader sees it in their own language.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penerima"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("jenis"), max_length=40)
+    params = models.JSONField(_("isi"), default=dict)
+    url = models.CharField(_("tautan"), max_length=300, blank=True)
+    # One notification per recipient and event: the same event never notifies twice.
+    key = models.CharField(_("kunci"), max_length=120)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    read_at = models.DateTimeField(_("dibaca"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("dikirim ke email"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("pemberitahuan")
+        verbose_name_plural = pgettext_lazy("plural", "pemberitahuan")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["key"], name="notification_key_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"

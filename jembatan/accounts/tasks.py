@@ -42,3 +42,57 @@ def send_invitation(
     if not sent:
         User.objects.filter(pk=user_id, invited_at=claimed_at).update(invited_at=last_invited_at)
     return sent
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def send_notification_emails(key: str) -> int:
+    """Mail every not-yet-mailed notification with this key; returns how many went out.
+
+    Each row is claimed with a compare-and-set on ``emailed_at`` before its mail is sent,
+    so a retry or a duplicate task never mails a row twice. A failed mail gives its claim
+    back and the task raises after the others, so Huey retries the ones that failed.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    from jembatan.accounts.models import Notification
+    from jembatan.accounts.notifications import (
+        absolute_url,
+        notification_text,
+        notification_title,
+    )
+
+    sent = 0
+    failed: Exception | None = None
+    pending = Notification.objects.filter(
+        key=key, emailed_at__isnull=True, recipient__is_active=True, recipient__email__isnull=False
+    ).select_related("recipient")
+    for notification in pending:
+        claimed_at = timezone.now()
+        if not Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+            emailed_at=claimed_at
+        ):
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = notification_title(notification)
+            body = notification_text(notification)
+            if notification.url:
+                body = f"{body}\n\n{absolute_url(notification.url)}".strip()
+        try:
+            send_mail(
+                subject=f"[{settings.SITE_NAME}] {subject}",
+                message=body + "\n",
+                from_email=None,
+                recipient_list=[notification.recipient.email],
+            )
+        except Exception as exc:
+            Notification.objects.filter(pk=notification.pk, emailed_at=claimed_at).update(
+                emailed_at=None
+            )
+            failed = exc
+            continue
+        sent += 1
+    if failed is not None:
+        raise failed
+    return sent

@@ -6,4 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("kelola/", views.workspace, name="workspace"),
+    path("kelola/pemberitahuan/", views.notifications, name="notifications"),
 ]

@@ -4,6 +4,7 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -13,8 +14,11 @@ from jembatan.accounts.access import (
     get_administered_kabupaten_for_user,
     get_memberships_for_user,
 )
+from jembatan.accounts.models import Notification
 from jembatan.communities.access import get_kims_for_user
 from jembatan.communities.models import KimMembership, Position
+from jembatan.dissemination.access import can_publish_information
+from jembatan.dissemination.models import Delivery, InfoItem
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +45,21 @@ def workspace(request: HttpRequest) -> HttpResponse:
         KimMembership.objects.filter(user=user, is_active=True).values_list("kim_id", "position")
     )
     kims = list(get_kims_for_user(user).select_related("region", "kabupaten")[:200])
+    # Unread information per KIM the user is a member of (their inboxes).
+    unread = dict(
+        Delivery.objects.filter(
+            kim_id__in=list(positions),
+            read_at__isnull=True,
+            item__status=InfoItem.Status.PUBLISHED,
+        )
+        .values("kim_id")
+        .annotate(n=Count("id"))
+        .values_list("kim_id", "n")
+    )
     for kim in kims:
         position = positions.get(kim.pk)
         kim.my_position = Position(position).label if position else None
+        kim.unread_info = unread.get(kim.pk, 0)
     return render(
         request,
         "core/workspace.html",
@@ -51,6 +67,10 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "memberships": get_memberships_for_user(user),
             "kims": kims,
             "can_register_kim": get_administered_kabupaten_for_user(user).exists(),
+            "can_publish_information": can_publish_information(user),
+            "unread_notifications": Notification.objects.filter(
+                recipient=user, read_at__isnull=True
+            ).count(),
         },
     )
 
@@ -60,3 +80,29 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if exception.args and isinstance(exception.args[0], str):
         message = exception.args[0]
     return render(request, "404.html", {"message": message}, status=404)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's notifications; POST marks them all read."""
+    from django.contrib import messages
+    from django.core.paginator import Paginator
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from jembatan.accounts.notifications import (
+        notification_mark_read,
+        notification_text,
+        notification_title,
+        notifications_for_user,
+    )
+
+    if request.method == "POST":
+        notification_mark_read(user=request.user)
+        messages.success(request, _("Semua pemberitahuan ditandai sudah dibaca."))
+        return redirect("core:notifications")
+    page = Paginator(notifications_for_user(request.user), 30).get_page(request.GET.get("halaman"))
+    for n in page.object_list:
+        n.title = notification_title(n)
+        n.text = notification_text(n)
+    return render(request, "core/notifications.html", {"page": page})

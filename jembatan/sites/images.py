@@ -264,6 +264,15 @@ def _resized(master: Image.Image, width: int) -> Image.Image:
     return master.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3)
 
 
+def clean_jpeg(info: ImageInfo, *, max_side: int = MASTER_MAX_SIDE) -> tuple[bytes, int, int]:
+    """One metadata-free, upright sRGB JPEG of an accepted image, at most max_side wide
+    or high: for images that are documents (attachments), not library photos."""
+    im = _clean_master(info.image)
+    if max(im.size) > max_side:
+        im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=3)
+    return _encode(im, "jpeg"), im.width, im.height
+
+
 def delete_files(paths: list[str]) -> None:
     """Remove stored files, logging (not raising) on failure: used for cleanup."""
     for path in paths:

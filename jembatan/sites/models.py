@@ -75,6 +75,10 @@ class Post(models.Model):
         related_name="+",
         help_text=_("Dipakai juga sebagai gambar saat dibagikan."),
     )
+    # Set when the post re-publishes information from elsewhere (dissemination): the
+    # original's address and publisher, shown as the source and kept up to date.
+    source_url = models.CharField(_("alamat sumber"), max_length=300, blank=True)
+    source_name = models.CharField(_("sumber"), max_length=200, blank=True)
     tags = models.CharField(
         _("tag"),
         max_length=200,

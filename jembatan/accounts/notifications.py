@@ -1,0 +1,108 @@
+"""Notifications: one service to send them, a registry of what each kind says.
+
+Apps register their kinds at import time (``register_kind`` in their notifications
+module, imported by their AppConfig.ready) with a lazily translated title and text;
+a notification row keeps only the kind and its parameters, so the list in /kelola/
+and the email read in the reader's language, and a changed wording applies to old
+rows too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from jembatan.accounts.models import Notification, User
+
+
+@dataclass(frozen=True)
+class Kind:
+    title: str | Promise  # "%(item)s" placeholders filled from params
+    text: str | Promise
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register_kind(name: str, *, title: str | Promise, text: str | Promise = "") -> None:
+    KINDS[name] = Kind(title=title, text=text)
+
+
+def _fill(template: str | Promise, params: dict[str, Any]) -> str:
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def notification_title(notification: Notification) -> str:
+    kind = KINDS.get(notification.kind)
+    return _fill(kind.title, notification.params) if kind else _("Pemberitahuan")
+
+
+def notification_text(notification: Notification) -> str:
+    kind = KINDS.get(notification.kind)
+    return _fill(kind.text, notification.params) if kind else ""
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    key: str,
+    params: dict[str, Any] | None = None,
+    url: str = "",
+    email: bool = True,
+) -> int:
+    """Notify each recipient once per ``key``; returns how many were new.
+
+    Recipients already notified under ``key`` are skipped (a unique constraint decides,
+    so two workers racing create one row). Email goes out in the background after commit.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"Unknown notification kind {kind!r}")
+    users = {u.pk: u for u in recipients if u.is_active}
+    if not users:
+        return 0
+    existing = set(
+        Notification.objects.filter(key=key, recipient_id__in=users).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    rows = [
+        Notification(recipient_id=pk, kind=kind, key=key, params=params or {}, url=url)
+        for pk in users
+        if pk not in existing
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows and email:
+        from jembatan.accounts.tasks import send_notification_emails
+        from jembatan.core.tasks import enqueue_on_commit
+
+        enqueue_on_commit(send_notification_emails, key)
+    return len(rows)
+
+
+def notifications_for_user(user: User):
+    return Notification.objects.filter(recipient=user)
+
+
+def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when ids is None)."""
+    from django.utils import timezone
+
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    with transaction.atomic():
+        return rows.update(read_at=timezone.now())
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path if path.startswith("/") else path

@@ -1,0 +1,117 @@
+"""Who may publish information where, and who sees which items and inboxes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from jembatan.accounts.access import (
+    AnyUser,
+    get_memberships_for_user,
+    get_supervised_regions_for_user,
+    is_operator,
+    region_scope_q,
+)
+from jembatan.accounts.models import Office, Role
+from jembatan.communities.access import get_kim_for_user
+from jembatan.communities.models import Kim
+from jembatan.dissemination.models import Delivery, InfoItem
+from jembatan.regions.models import Region
+from jembatan.sites.access import can_write_posts
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where a user may publish: a region (kabupaten or kecamatan), or None for national."""
+
+    region: Region | None
+    office: Office | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.region.code if self.region else ''}|{self.office.pk if self.office else ''}"
+
+    @property
+    def label(self) -> str:
+        place = self.region.name if self.region else _("Seluruh Indonesia")
+        return f"{self.office.name} — {place}" if self.office else str(place)
+
+    def contains(self, region: Region) -> bool:
+        if self.region is None:
+            return True
+        return region.code == self.region.code or region.code.startswith(f"{self.region.code}.")
+
+
+def get_publishing_areas_for_user(user: AnyUser) -> list[Area]:
+    """The areas the user may publish information for, most specific role last."""
+    if not user.is_authenticated:
+        return []
+    areas: list[Area] = []
+    if is_operator(user):
+        areas.append(Area(region=None))
+    for m in get_memberships_for_user(user).order_by("role", "region_id"):
+        if m.role == Role.KABUPATEN_ADMIN:
+            office = Office.objects.filter(kabupaten=m.region, kind=Office.Kind.DISKOMINFO).first()
+            areas.append(Area(region=m.region, office=office))
+        elif m.role == Role.OPD_OFFICER and m.office is not None:
+            areas.append(Area(region=m.office.kabupaten, office=m.office))
+        elif m.role == Role.CAMAT and m.region is not None:
+            areas.append(Area(region=m.region))
+    unique: dict[str, Area] = {}
+    for area in areas:
+        unique.setdefault(area.key, area)
+    return list(unique.values())
+
+
+def can_publish_information(user: AnyUser) -> bool:
+    return bool(get_publishing_areas_for_user(user))
+
+
+def get_items_for_user(user: AnyUser) -> QuerySet[InfoItem]:
+    """Items the user may edit, publish and read the reach of."""
+    items = InfoItem.objects.select_related("area", "office", "author")
+    if not user.is_authenticated:
+        return items.none()
+    if is_operator(user):
+        return items
+    regions = list(get_supervised_regions_for_user(user))
+    offices = [m.office_id for m in get_memberships_for_user(user) if m.role == Role.OPD_OFFICER]
+    condition = region_scope_q(regions, field="area") | Q(office_id__in=offices)
+    return items.filter(condition)
+
+
+def get_item_for_user(user: AnyUser, pk: int) -> InfoItem:
+    item = get_items_for_user(user).filter(pk=pk).first()
+    if item is None:
+        raise Http404(_("Informasi tidak ditemukan."))
+    return item
+
+
+def get_inbox_kim_for_user(user: AnyUser, kim_slug: str) -> Kim:
+    """A KIM whose inbox the user works: its members and its kabupaten's Diskominfo."""
+    kim = get_kim_for_user(user, kim_slug)
+    if not can_write_posts(user, kim):
+        raise Http404(_("KIM tidak ditemukan."))
+    return kim
+
+
+def get_inbox_for_kim(kim: Kim) -> QuerySet[Delivery]:
+    """The KIM's inbox: every published item sent to it (withdrawn ones are gone)."""
+    return (
+        Delivery.objects.filter(kim=kim, item__status=InfoItem.Status.PUBLISHED)
+        .select_related("item", "item__office", "item__area", "post")
+        .order_by("-item__published_at", "-id")
+    )
+
+
+def get_delivery_for_user(user: AnyUser, kim_slug: str, item_pk: int) -> Delivery:
+    """One inbox entry, or 404 when the KIM was not targeted by the item."""
+    kim = get_inbox_kim_for_user(user, kim_slug)
+    delivery = get_inbox_for_kim(kim).filter(item_id=item_pk).first()
+    if delivery is None:
+        raise Http404(_("Informasi ini tidak dikirim ke KIM Anda."))
+    delivery.kim = kim
+    return delivery

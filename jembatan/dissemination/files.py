@@ -1,0 +1,180 @@
+"""Attachments of information items: a PDF or an image, accepted by what the file is.
+
+The name and the declared type of an upload are only claims: the content decides. A file
+whose name or type claims one thing while its content is another (or nothing we accept)
+is refused with a message that says so. Images are re-encoded (no EXIF, no GPS); PDFs are
+opened and refused when broken, locked with a password or carrying scripts.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from jembatan.sites.images import _looks_like_ours, _megabytes, clean_jpeg, validate_image
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+IMAGE_MAX_SIDE = 1600
+PDF_NAMES = {".pdf"}
+IMAGE_NAMES = {".jpg", ".jpeg", ".png", ".webp"}
+# Names in a PDF's catalogue that run something when the document opens.
+PDF_ACTIVE_KEYS = {"/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch", "/EmbeddedFiles"}
+
+
+@dataclass
+class CheckedFile:
+    kind: str  # "pdf" or "image"
+    content: ContentFile
+    name: str  # the name to show (cleaned), with the right extension
+    size: int
+    pages: int | None = None
+
+
+def max_attachment_bytes() -> int:
+    return int(getattr(settings, "MAX_ATTACHMENT_BYTES", DEFAULT_MAX_ATTACHMENT_BYTES))
+
+
+def _claim(name: str, content_type: str) -> str | None:
+    """What the upload says it is ("pdf", "image" or None) by its name and type."""
+    extension = os.path.splitext(name or "")[1].lower()
+    if extension in PDF_NAMES or content_type == "application/pdf":
+        return "pdf"
+    if extension in IMAGE_NAMES or (content_type or "").startswith("image/"):
+        return "image"
+    return None
+
+
+def _read(file: IO[bytes]) -> bytes:
+    file.seek(0)
+    return file.read()
+
+
+def _display_name(name: str, extension: str) -> str:
+    stem = os.path.splitext(os.path.basename(name or ""))[0]
+    stem = get_valid_filename(stem.strip())[:100] if stem.strip() else ""
+    return f"{stem or _('lampiran')}{extension}"
+
+
+def _pdf_has_scripts(reader: PdfReader) -> bool:
+    root = reader.trailer.get("/Root")
+    if root is None:
+        return False
+    root = root.get_object()
+    if any(key in root for key in ("/OpenAction", "/AA")):
+        return True
+    names = root.get("/Names")
+    if names is not None:
+        names = names.get_object()
+        if any(key in names for key in ("/JavaScript", "/EmbeddedFiles")):
+            return True
+    return False
+
+
+def _check_pdf(data: bytes, name: str) -> CheckedFile:
+    broken = ValidationError(
+        _("Berkas “%(name)s” bukan PDF yang utuh. Simpan ulang sebagai PDF, lalu unggah lagi.")
+        % {"name": name},
+        code="broken_pdf",
+    )
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
+        raise broken
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ValidationError(
+                _("PDF “%(name)s” dikunci dengan sandi. Unggah versi tanpa sandi.")
+                % {"name": name},
+                code="encrypted_pdf",
+            )
+        pages = len(reader.pages)
+        scripted = _pdf_has_scripts(reader)
+    except ValidationError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        raise broken from None
+    except Exception:  # pypdf raises a wide range on hostile input
+        logger.info("PDF refused by the parser", exc_info=True)
+        raise broken from None
+    if pages < 1:
+        raise broken
+    if scripted:
+        raise ValidationError(
+            _(
+                "PDF “%(name)s” berisi skrip atau berkas tersemat. "
+                "Cetak ulang sebagai PDF biasa, lalu unggah lagi."
+            )
+            % {"name": name},
+            code="active_pdf",
+        )
+    return CheckedFile(
+        kind="pdf",
+        content=ContentFile(data),
+        name=_display_name(name, ".pdf"),
+        size=len(data),
+        pages=pages,
+    )
+
+
+def _check_image(file: IO[bytes], name: str) -> CheckedFile:
+    info = validate_image(file)
+    try:
+        data, _width, _height = clean_jpeg(info, max_side=IMAGE_MAX_SIDE)
+    finally:
+        info.image.close()
+    return CheckedFile(
+        kind="image", content=ContentFile(data), name=_display_name(name, ".jpg"), size=len(data)
+    )
+
+
+def check_attachment(file: IO[bytes], *, name: str = "", content_type: str = "") -> CheckedFile:
+    """Accept a PDF or a JPEG/PNG/WebP image by content, or raise ValidationError."""
+    name = os.path.basename(name or getattr(file, "name", "") or "")
+    content_type = content_type or getattr(file, "content_type", "") or ""
+    data = _read(file)
+    if len(data) > max_attachment_bytes():
+        raise ValidationError(
+            _("Berkas terlalu besar (%(size)s MB). Batasnya %(limit)s MB.")
+            % {"size": _megabytes(len(data)), "limit": _megabytes(max_attachment_bytes())},
+            code="file_too_large",
+        )
+    is_pdf = data.startswith(b"%PDF-")
+    is_image = _looks_like_ours(io.BytesIO(data))
+    claim = _claim(name, content_type)
+    if claim == "pdf" and not is_pdf:
+        raise ValidationError(
+            _("Berkas “%(name)s” mengaku PDF, tetapi isinya bukan PDF.") % {"name": name},
+            code="not_what_it_claims",
+        )
+    if claim == "image" and not is_image:
+        raise ValidationError(
+            _("Berkas “%(name)s” mengaku gambar, tetapi isinya bukan gambar JPEG, PNG atau WebP.")
+            % {"name": name},
+            code="not_what_it_claims",
+        )
+    if is_pdf:
+        return _check_pdf(data, name)
+    if is_image:
+        return _check_image(io.BytesIO(data), name)
+    raise ValidationError(
+        _("Lampiran harus berupa PDF atau gambar JPEG, PNG atau WebP."), code="unsupported"
+    )
+
+
+def storage_name(checked: CheckedFile) -> str:
+    """A fresh file name (never the uploaded one); the field puts it under informasi/Y/m/."""
+    extension = ".pdf" if checked.kind == "pdf" else ".jpg"
+    return f"{uuid.uuid4().hex}{extension}"

@@ -1,0 +1,76 @@
+"""Background work of dissemination: fan-out, correction sync, reminders, reach counts."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from jembatan.core.tasks import RETRIES, RETRY_DELAY
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def fan_out(item_id: int) -> int:
+    """Fill the targeted KIMs' inboxes (idempotent: existing rows are kept)."""
+    from jembatan.dissemination.services import item_fan_out
+
+    return item_fan_out(item_id)
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def sync_republished(item_id: int) -> int:
+    from jembatan.dissemination.services import item_sync_republished
+
+    return item_sync_republished(item_id)
+
+
+@db_periodic_task(crontab(minute="*/15"), retries=RETRIES, retry_delay=RETRY_DELAY)
+def remind_inactive_kims() -> int:
+    from jembatan.dissemination.services import send_reminders
+
+    return send_reminders()
+
+
+@db_task(retries=2, retry_delay=5)
+def record_hit(kind: str, pk: int, visitor: str) -> bool:
+    """Count a view or click unless this visitor was counted for it within the window.
+
+    kind: "item" (a view of the item page, no KIM), "delivery" (a view that came through
+    a KIM: its re-published post, or the item page reached by its link), "link" (a click
+    on a short link). Returns whether it counted.
+    """
+    from jembatan.dissemination.models import Delivery, InfoItem, ShareLink
+    from jembatan.dissemination.reach import bump, count_once, forget
+
+    targets = {
+        "item": (InfoItem, "view_count"),
+        "delivery": (Delivery, "view_count"),
+        "link": (ShareLink, "click_count"),
+    }
+    if kind not in targets or not count_once(kind, pk, visitor):
+        return False
+    model, field = targets[kind]
+    try:
+        return bool(bump(model, pk, field))
+    except BaseException:
+        forget(kind, pk, visitor)  # let the retry count it
+        raise
+
+
+@db_task(retries=2, retry_delay=5)
+def record_view(item_id: int, kim_slug: str, post_id: int, visitor: str) -> bool:
+    """A page view: of a KIM's re-published post (post_id), or of the item page, reached
+    through a KIM's link (kim_slug) or directly. Attributed, then counted once."""
+    from jembatan.dissemination.models import Delivery
+
+    if post_id:
+        delivery_id = Delivery.objects.filter(post_id=post_id).values_list("pk", flat=True).first()
+        return bool(delivery_id) and record_hit.call_local("delivery", delivery_id, visitor)
+    if kim_slug:
+        delivery_id = (
+            Delivery.objects.filter(item_id=item_id, kim__slug=kim_slug)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if delivery_id:
+            return record_hit.call_local("delivery", delivery_id, visitor)
+    return record_hit.call_local("item", item_id, visitor)

@@ -1,0 +1,138 @@
+"""A KIM's inbox of development information (/kelola/kim/<kim>/informasi/)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jembatan.dissemination import services
+from jembatan.dissemination.access import (
+    get_delivery_for_user,
+    get_inbox_for_kim,
+    get_inbox_kim_for_user,
+)
+from jembatan.dissemination.forms import FeedbackForm, RepublishForm
+from jembatan.dissemination.models import ShareLink
+from jembatan.sites.templatetags.share import share_targets
+
+PAGE_SIZE = 20
+
+
+@login_required
+def inbox(request: HttpRequest, kim: str) -> HttpResponse:
+    obj = get_inbox_kim_for_user(request.user, kim)
+    deliveries = get_inbox_for_kim(obj)
+    page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    return render(
+        request,
+        "dissemination/inbox/list.html",
+        {"kim": obj, "page": page, "unread": deliveries.filter(read_at__isnull=True).count()},
+    )
+
+
+@login_required
+def inbox_item(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
+    delivery = get_delivery_for_user(request.user, kim, pk)
+    if delivery.read_at is None:
+        services.delivery_mark_read(actor=request.user, delivery=delivery)
+    links = {link.channel: link for link in delivery.links.all()}
+    copy_link = links.get(ShareLink.Channel.LINK)
+    return render(
+        request,
+        "dissemination/inbox/item.html",
+        {
+            "kim": delivery.kim,
+            "delivery": delivery,
+            "item": delivery.item,
+            "attachments": delivery.item.attachments.all(),
+            "republish_form": RepublishForm(initial={"note": delivery.local_note}),
+            "feedback_form": FeedbackForm(),
+            "feedback": delivery.feedback.select_related("author", "answered_by"),
+            "channels": [
+                (value, label)
+                for value, label in ShareLink.Channel.choices
+                if value != ShareLink.Channel.LINK
+            ],
+            "links": links,
+            "copy_url": request.build_absolute_uri(copy_link.get_absolute_url())
+            if copy_link
+            else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def republish(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
+    delivery = get_delivery_for_user(request.user, kim, pk)
+    form = RepublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("dissemination:inbox_item", kim=kim, pk=pk)
+    had_post = delivery.post_id is not None
+    try:
+        post = services.delivery_republish(
+            actor=request.user,
+            kim=delivery.kim,
+            item=delivery.item,
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if had_post:
+            messages.success(request, _("Catatan setempat diperbarui."))
+        elif post.status == post.Status.PUBLISHED:
+            messages.success(request, _("Diterbitkan ulang di situs KIM Anda."))
+        else:
+            messages.success(
+                request, _("Terbitan ulang menunggu persetujuan ketua atau sekretaris.")
+            )
+    return redirect("dissemination:inbox_item", kim=kim, pk=pk)
+
+
+@login_required
+@require_POST
+def share(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
+    """Make (or reuse) the KIM's short link for the channel and open the network's share
+    page with it; the KIM counts as having shared the item."""
+    delivery = get_delivery_for_user(request.user, kim, pk)
+    channel = request.POST.get("channel", "")
+    try:
+        link = services.delivery_share(actor=request.user, delivery=delivery, channel=channel)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("dissemination:inbox_item", kim=kim, pk=pk)
+    url = request.build_absolute_uri(link.get_absolute_url())
+    if channel == ShareLink.Channel.LINK:
+        messages.success(request, _("Tautan siap disalin: %(url)s") % {"url": url})
+        return redirect("dissemination:inbox_item", kim=kim, pk=pk)
+    target = next(
+        href for key, _label, href in share_targets(url, delivery.item.title) if key == channel
+    )
+    return HttpResponseRedirect(target)
+
+
+@login_required
+@require_POST
+def feedback(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
+    delivery = get_delivery_for_user(request.user, kim, pk)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.feedback_send(
+                actor=request.user, delivery=delivery, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Tanggapan terkirim ke penerbit."))
+    else:
+        messages.error(request, _("Tuliskan tanggapan atau pertanyaan Anda."))
+    return redirect("dissemination:inbox_item", kim=kim, pk=pk)
