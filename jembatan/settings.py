@@ -124,6 +124,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Each process has its own local-memory cache: the page-cache version is shared
+    # through a file instead (jembatan.core.pagecache).
+    PAGE_CACHE_VERSION_FILE = VAR_DIR / "pagecache.version"
 
 # --- Background tasks (Huey) ----------------------------------------------
 # Tasks run in a separate consumer (`manage.py run_huey`; `make run` starts one). Its queue

@@ -4,13 +4,22 @@ Pages with forms keep working: the per-visitor CSRF token is cut out before the
 page is stored and put back for each visitor. Visitors with a session (signed in)
 or a pending message always get a fresh page. Scheduled posts need no event: the
 short lifetime brings them in within PAGE_CACHE_SECONDS.
+
+The version that invalidates every page lives in the cache when the cache is shared
+(Redis). The embedded setup runs several gunicorn workers, each with its own local-memory
+cache, so there the version also lives in a small file (PAGE_CACHE_VERSION_FILE) that
+every worker reads: a change seen by one worker (a withdrawn item, an edited post)
+reaches the pages cached by the others at once, not after PAGE_CACHE_SECONDS.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,12 +32,40 @@ PLACEHOLDER = "__CSRF_TOKEN__"
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
+def _version_file() -> Path | None:
+    path = getattr(settings, "PAGE_CACHE_VERSION_FILE", None)
+    return Path(path) if path else None
+
+
+def _file_version() -> str:
+    path = _version_file()
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="ascii")
+    except OSError:
+        return ""
+
+
+def _bump_file_version() -> None:
+    path = _version_file()
+    if path is None:
+        return
+    # A new random token, swapped in atomically: two workers bumping at once still
+    # both leave a value no page was stored under.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    temporary.write_text(uuid.uuid4().hex[:12], encoding="ascii")
+    os.replace(temporary, path)
+
+
 def content_changed(**_kwargs) -> None:
     """Signal receiver: every cached page is stale from now on."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 1, timeout=None)
+    _bump_file_version()
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -46,7 +83,7 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         seconds = getattr(settings, "PAGE_CACHE_SECONDS", 60)
         if not seconds or not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
+        version = f"{cache.get_or_set(VERSION_KEY, 1, timeout=None)}.{_file_version()}"
         language = translation.get_language()
         key = f"pagecache:{version}:{language}:{request.get_host()}:{request.get_full_path()}"
         cached = cache.get(key)

@@ -212,6 +212,9 @@ def demo_load() -> DemoReport:
                 if created:
                     report.count("kim_members")
         _demo_content(report)
+        _demo_information(
+            report, admin=admin, dinkes=User.objects.get(email=f"dinkes@{DEMO_DOMAIN}"), camat=camat
+        )
         for role, local in [
             ("Ketua KIM Sebalo", "ketua.sebalo"),
             ("Anggota KIM Sebalo", "anggota.sebalo.3"),
@@ -351,3 +354,118 @@ def _demo_content(report: DemoReport) -> None:
         )
         if created:
             report.count("site items")
+
+
+def _demo_information(report: DemoReport, *, admin: User, dinkes: User, camat: User) -> None:
+    """Development information in the KIM inboxes, with some of it already spread."""
+    import datetime
+
+    from jembatan.dissemination import services as info
+    from jembatan.dissemination.access import get_publishing_areas_for_user
+    from jembatan.dissemination.models import Delivery, Feedback, InfoItem, ShareLink
+
+    today = timezone.localdate()
+    items = [
+        (
+            dinkes,
+            "Jadwal imunisasi dan posyandu bulan Desember",
+            "Imunisasi dasar lengkap untuk balita di setiap posyandu desa dan kelurahan.",
+            "<p>Dinas Kesehatan bersama puskesmas melayani imunisasi dasar lengkap untuk bayi "
+            "dan balita di setiap posyandu pada minggu kedua Desember.</p><p>Bawa buku KIA. "
+            "Imunisasi gratis.</p>",
+            InfoItem.Category.HEALTH,
+            InfoItem.Priority.HIGH,
+            InfoItem.Scope.AREA,
+            [],
+            True,
+        ),
+        (
+            admin,
+            "Musrenbang kecamatan: usulan jalan desa dibuka",
+            "Warga dapat menyampaikan usulan pembangunan jalan desa melalui KIM.",
+            "<p>Musyawarah perencanaan pembangunan tingkat kecamatan dibuka. Usulan jalan "
+            "desa, jembatan dan drainase disampaikan melalui KIM paling lambat akhir bulan.</p>",
+            InfoItem.Category.PARTICIPATION,
+            InfoItem.Priority.NORMAL,
+            InfoItem.Scope.KECAMATAN,
+            ["61.07.04", "61.07.03"],
+            True,
+        ),
+        (
+            camat,
+            "Kerja bakti serentak se-Kecamatan Bengkayang",
+            "Kerja bakti membersihkan parit dan saluran air menjelang musim hujan.",
+            "<p>Seluruh desa dan kelurahan di Kecamatan Bengkayang diajak bekerja bakti "
+            "membersihkan parit dan saluran air pada hari Minggu pagi.</p>",
+            InfoItem.Category.ANNOUNCEMENT,
+            InfoItem.Priority.NORMAL,
+            InfoItem.Scope.AREA,
+            [],
+            True,
+        ),
+        (
+            admin,
+            "Pelatihan literasi digital untuk pengurus KIM",
+            "Pelatihan membuat berita dan memeriksa hoaks untuk pengurus KIM.",
+            "<p>Diskominfo membuka pelatihan literasi digital bagi pengurus KIM.</p>",
+            InfoItem.Category.EDUCATION,
+            InfoItem.Priority.NORMAL,
+            InfoItem.Scope.AREA,
+            [],
+            False,
+        ),
+    ]
+    for author, title, summary, body, category, priority, scope, kecamatan, publish in items:
+        if InfoItem.objects.filter(title=title).exists():
+            continue
+        area = get_publishing_areas_for_user(author)[-1]
+        item = info.item_create(
+            actor=author,
+            area_key=area.key,
+            data={
+                "title": title,
+                "summary": summary,
+                "body": body,
+                "category": category,
+                "priority": priority,
+                "scope": scope,
+                "valid_from": today,
+                "valid_until": today + datetime.timedelta(days=30),
+            },
+            kecamatan=list(Region.objects.filter(code__in=kecamatan)),
+        )
+        report.count("information items")
+        if publish:
+            info.item_publish(actor=author, item=item)
+            info.item_fan_out(item.pk)  # at once, so the demo inboxes are filled before serving
+
+    first = InfoItem.objects.filter(title=items[0][1]).first()
+    sebalo = Kim.objects.filter(slug="sebalo").first()
+    if first is None or sebalo is None:
+        return
+    delivery = Delivery.objects.filter(item=first, kim=sebalo).first()
+    if delivery is None or delivery.post_id:
+        return
+    ketua = sebalo.memberships.filter(position=Position.KETUA).first().user
+    info.delivery_republish(
+        actor=ketua,
+        kim=sebalo,
+        item=first,
+        note="Di Kelurahan Sebalo: posyandu Melati, balai kelurahan, Sabtu pukul 08.00 WIB.",
+    )
+    delivery.refresh_from_db()
+    for channel, clicks in [("whatsapp", 23), ("facebook", 7)]:
+        link = info.delivery_share(actor=ketua, delivery=delivery, channel=channel)
+        ShareLink.objects.filter(pk=link.pk).update(click_count=clicks)
+    Delivery.objects.filter(pk=delivery.pk).update(view_count=41)
+    feedback = info.feedback_send(
+        actor=ketua,
+        delivery=delivery,
+        body="Apakah imunisasi juga untuk anak usia sekolah dasar?",
+    )
+    if not Feedback.objects.filter(pk=feedback.pk, answered_at__isnull=False).exists():
+        info.feedback_answer(
+            actor=dinkes,
+            feedback=feedback,
+            answer="Untuk anak SD ada Bulan Imunisasi Anak Sekolah di sekolah masing-masing.",
+        )

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 10
 
 
-def _hub_items():
+def hub_items():
     """Items shown at this hub: its kabupaten's (incl. its kecamatan's) and national ones."""
     code = settings.HUB_REGION_CODE
     return (
@@ -37,7 +37,7 @@ def _hub_items():
 @require_GET
 @cache_public_page
 def info_list(request: HttpRequest) -> HttpResponse:
-    items = _hub_items()
+    items = hub_items()
     category = request.GET.get("kategori", "")
     if category in InfoItem.Category.values:
         items = items.filter(category=category)

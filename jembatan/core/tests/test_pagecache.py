@@ -120,3 +120,24 @@ def test_a_comment_hidden_by_reports_leaves_cached_pages_at_once(client, post):
     for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
         Client(REMOTE_ADDR=address).post(report)
     assert "Beli di sini" not in Client().get(post.get_absolute_url()).content.decode()
+
+
+def test_a_change_in_another_worker_reaches_this_workers_cached_pages(
+    client, post, settings, tmp_path
+):
+    """Embedded setup: each gunicorn worker has its own local-memory cache. Another
+    worker's change only touches the shared version file, never this worker's cache."""
+    from jembatan.core import pagecache
+
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "pagecache.version"
+    assert client.get("/").headers["X-Page-Cache"] == "miss"
+    assert client.get("/").headers["X-Page-Cache"] == "hit"
+    pagecache._bump_file_version()  # what content_changed does in the other process
+    assert client.get("/").headers["X-Page-Cache"] == "miss"
+    assert client.get("/").headers["X-Page-Cache"] == "hit"
+
+
+def test_without_a_version_file_the_cache_version_alone_decides(client, post, settings):
+    settings.PAGE_CACHE_VERSION_FILE = None
+    assert client.get("/").headers["X-Page-Cache"] == "miss"
+    assert client.get("/").headers["X-Page-Cache"] == "hit"

@@ -1,0 +1,425 @@
+"""Publish one item to every village's KIM of a national install; time the inboxes.
+
+    .venv/bin/python bench/dissemination.py                 # SQLite
+    .venv/bin/python bench/dissemination.py --postgres postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/dissemination.py --both          # SQLite, then PostgreSQL
+
+Each database runs in its own child process (Django reads its settings once): a fresh
+temporary SQLite file under /tmp with the Huey queue in the same temporary VAR dir, or a
+throwaway PostgreSQL database jembatan_bench_dissem (created and dropped through the given
+server) with the queue in Redis (--redis, db 13 by default, flushed before and after).
+The child migrates, imports the national region list, bulk-creates one active KIM per
+desa/kelurahan (83,762) and a platform operator, starts a real consumer
+(`manage.py run_huey`), then times what the operator sees: item_create + item_publish,
+commit included ("publish"), and from the same start until the background fan-out has
+filled every KIM's inbox ("inboxes"). Goals: publish under 1 s, inboxes under 60 s, on
+both databases; the script exits non-zero when one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "jembatan_bench_dissem"
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
+PUBLISH_GOAL = 1.0
+INBOX_GOAL = 60.0
+KIM_BATCH = 5000
+POLL_SECONDS = 0.05
+
+
+def log(message: str) -> None:
+    """Progress on stderr (the parent lets it through); stdout carries the results."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- In the child ------------------------------------------------------------------
+
+
+def setup_national_install() -> tuple[int, object]:
+    """Migrate, import every region, one active KIM per desa/kelurahan, an operator."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from jembatan.accounts.models import Membership, Role, User
+    from jembatan.communities.models import Kim
+    from jembatan.regions.models import Region
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("import_regions", stdout=io.StringIO())
+    villages = (
+        Region.objects.filter(level=Region.Level.DESA)
+        .only("code", "name", "level", "kind")
+        .order_by("code")
+    )
+    # bulk_create skips Kim.save, which derives kabupaten and level from the region.
+    with transaction.atomic():
+        batch: list[Kim] = []
+        for region in villages.iterator(chunk_size=KIM_BATCH):
+            batch.append(
+                Kim(
+                    name=f"KIM {region.name}",
+                    slug=f"kim-{region.code.replace('.', '-')}",
+                    region_id=region.code,
+                    kabupaten_id=region.kabupaten_code,
+                    level=Kim.level_for(region),
+                    is_active=True,
+                )
+            )
+            if len(batch) >= KIM_BATCH:
+                Kim.objects.bulk_create(batch, batch_size=KIM_BATCH)
+                batch = []
+        Kim.objects.bulk_create(batch, batch_size=KIM_BATCH)
+        operator = User.objects.create_user(
+            email="operator@bench.invalid", full_name="Operator Bench"
+        )
+        Membership.objects.create(user=operator, role=Role.OPERATOR)
+    return Kim.objects.filter(is_active=True).count(), operator
+
+
+def start_consumer(var_dir: Path) -> tuple[subprocess.Popen, Path]:
+    """`manage.py run_huey` with this process's environment; returns once it ran a task."""
+    from jembatan.core.tasks import ping
+
+    log_path = var_dir / "consumer.log"
+    env = {**os.environ, "LOG_LEVEL": "INFO"}  # huey logs each task and its duration
+    with log_path.open("w") as log_file:
+        consumer = subprocess.Popen(
+            [sys.executable, "manage.py", "run_huey"],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    ready = var_dir / "consumer-ready"
+    ping(str(ready))
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        if consumer.poll() is not None or time.monotonic() > deadline:
+            stop_consumer(consumer)
+            raise SystemExit(f"the consumer did not start:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.05)
+    return consumer, log_path
+
+
+def stop_consumer(consumer: subprocess.Popen) -> int | None:
+    """SIGINT is Huey's graceful shutdown (running tasks finish); returns the exit code."""
+    if consumer.poll() is not None:
+        return consumer.returncode
+    consumer.send_signal(signal.SIGINT)
+    try:
+        return consumer.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        consumer.terminate()
+        try:
+            consumer.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            consumer.kill()
+            consumer.wait()
+        return None
+
+
+def worker(timeout: float) -> None:
+    """In the child: build the install, publish nationally, wait for the inboxes."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from jembatan.dissemination.access import get_publishing_areas_for_user
+    from jembatan.dissemination.models import Delivery, InfoItem
+    from jembatan.dissemination.services import item_create, item_publish
+
+    vendor = connection.vendor
+    var_dir = Path(os.environ["JEMBATAN_VAR_DIR"])
+    started = time.perf_counter()
+    kims, operator = setup_national_install()
+    setup_seconds = time.perf_counter() - started
+    log(f"{vendor}: national install ready in {setup_seconds:.1f} s ({kims:,} active KIMs)")
+
+    areas = get_publishing_areas_for_user(operator)
+    national = next(a for a in areas if a.region is None)
+    consumer, log_path = start_consumer(var_dir)
+    log(f"{vendor}: consumer running (pid {consumer.pid}); publishing")
+    exit_code: int | None = None
+    try:
+        t0 = time.perf_counter()
+        item = item_create(
+            actor=operator,
+            area_key=national.key,
+            data={
+                "title": "Bulan Imunisasi Anak Nasional",
+                "summary": "Imunisasi tambahan gratis di posyandu seluruh desa dan kelurahan.",
+                "body": "<p>Bawa anak usia 0-59 bulan ke posyandu terdekat.</p>"
+                "<p>Jadwal tiap desa diumumkan oleh puskesmas setempat.</p>",
+                "category": InfoItem.Category.HEALTH,
+                "priority": InfoItem.Priority.HIGH,
+                "scope": InfoItem.Scope.AREA,
+            },
+        )
+        t_created = time.perf_counter()
+        item_publish(actor=operator, item=item)  # commits and enqueues fan_out on commit
+        t_published = time.perf_counter()
+        published_wall = datetime.datetime.now(datetime.UTC)
+
+        fanned_out_at = None
+        deliveries = 0
+        while True:
+            fanned_out_at = (
+                InfoItem.objects.filter(pk=item.pk).values_list("fanned_out_at", flat=True).get()
+            )
+            if fanned_out_at is not None:
+                deliveries = Delivery.objects.filter(item_id=item.pk).count()
+                if deliveries >= kims:
+                    break
+            if time.perf_counter() - t0 > timeout:
+                deliveries = Delivery.objects.filter(item_id=item.pk).count()
+                break
+            time.sleep(POLL_SECONDS)
+        t_done = time.perf_counter()
+        complete = fanned_out_at is not None and deliveries >= kims
+        targeted = InfoItem.objects.filter(pk=item.pk).values_list("targeted_count", flat=True)[0]
+    finally:
+        exit_code = stop_consumer(consumer)
+    # item_fan_out stamps fanned_out_at when it starts filling: the queue wait before it.
+    picked_up = (
+        (fanned_out_at - published_wall).total_seconds() if fanned_out_at is not None else None
+    )
+    task = re.findall(r"\.fan_out: .*? executed in ([\d.]+)s", log_path.read_text())
+    record = {
+        "database": vendor,
+        "queue": "redis" if os.environ.get("REDIS_URL") else "sqlite",
+        "kims": kims,
+        "setup": round(setup_seconds, 2),
+        "create": round(t_created - t0, 3),
+        "publish": round(t_published - t0, 3),
+        "pickup": round(max(picked_up, 0.0), 2) if picked_up is not None else None,
+        "task": round(float(task[-1]), 2) if task else None,
+        "inboxes": round(t_done - t0, 2) if complete else None,
+        "waited": round(t_done - t0, 2),
+        "deliveries": deliveries,
+        "targeted": targeted,
+        "consumer_exit": exit_code,
+    }
+    print(json.dumps(record), flush=True)
+
+
+# --- In the parent -----------------------------------------------------------------
+
+
+def run_child(database_url: str, var_dir: Path, redis_url: str | None, timeout: float) -> dict:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jembatan.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": database_url,
+        "JEMBATAN_VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "WARNING",
+        "HUEY_IMMEDIATE": "0",
+    }
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    var_dir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [sys.executable, __file__, "--worker", "--timeout", str(timeout)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"benchmark against {database_url} failed (exit {result.returncode})")
+    return next(json.loads(line) for line in result.stdout.splitlines() if line.startswith("{"))
+
+
+def bench_sqlite(var_dir: Path, timeout: float) -> dict:
+    sqlite_dir = var_dir / "sqlite"
+    return run_child(f"sqlite:///{sqlite_dir / 'bench.sqlite3'}", sqlite_dir, None, timeout)
+
+
+def flush_redis(redis_url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+
+
+def bench_postgres(server_url: str, redis_url: str, var_dir: Path, timeout: float) -> dict:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(server_url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise SystemExit(f"--postgres needs a postgres:// URL, not {server_url!r}")
+    if urlsplit(redis_url).scheme not in {"redis", "rediss", "unix"}:
+        raise SystemExit(f"--redis needs a redis:// URL, not {redis_url!r}")
+    maintenance_db = parts.path.lstrip("/") or "postgres"
+    if maintenance_db == BENCH_DB:
+        maintenance_db = "postgres"
+    admin_url = urlunsplit((parts.scheme, parts.netloc, f"/{maintenance_db}", "", ""))
+    bench_url = urlunsplit((parts.scheme, parts.netloc, f"/{BENCH_DB}", parts.query, ""))
+
+    def admin(statement: sql.Composable) -> None:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(statement)
+
+    name = sql.Identifier(BENCH_DB)
+    admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+    admin(sql.SQL("CREATE DATABASE {}").format(name))
+    flush_redis(redis_url)
+    try:
+        return run_child(bench_url, var_dir / "postgresql", redis_url, timeout)
+    finally:
+        flush_redis(redis_url)
+        admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+
+
+def seconds(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def print_table(records: list[dict]) -> None:
+    columns = [
+        "database",
+        "queue",
+        "KIMs",
+        "setup s",
+        "publish s",
+        "pickup s",
+        "fan-out s",
+        "inboxes s",
+        "deliveries",
+    ]
+    rows = [
+        [
+            r["database"],
+            r["queue"],
+            f"{r['kims']:,}",
+            seconds(r["setup"], 1),
+            seconds(r["publish"], 3),
+            seconds(r["pickup"]),
+            seconds(r["task"]),
+            seconds(r["inboxes"]) if r["inboxes"] is not None else f">{r['waited']:.0f}",
+            f"{r['deliveries']:,}",
+        ]
+        for r in records
+    ]
+    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(columns)]
+
+    def line(cells: list[str]) -> str:
+        # Names left-aligned, numbers right-aligned.
+        return "  ".join(
+            cell.ljust(w) if i < 2 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    print(line(columns))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print(line(row))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="benchmark PostgreSQL instead of SQLite, e.g. "
+        f"{DEFAULT_POSTGRES} (a throwaway database {BENCH_DB} is created there and dropped "
+        "afterwards)",
+    )
+    parser.add_argument(
+        "--both",
+        action="store_true",
+        help=f"SQLite, then PostgreSQL (at --postgres, default {DEFAULT_POSTGRES})",
+    )
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        default=DEFAULT_REDIS,
+        help=f"the Huey queue for the PostgreSQL run; this db is flushed (default {DEFAULT_REDIS})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="give up waiting for the inboxes after this many seconds (default 300)",
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.timeout)
+        return
+
+    started = time.perf_counter()
+    postgres_url = args.postgres or (DEFAULT_POSTGRES if args.both else None)
+    var_dir = Path(tempfile.mkdtemp(prefix="jembatan-bench-dissem-", dir="/tmp"))
+    records: list[dict] = []
+    try:
+        if args.both or not postgres_url:
+            records.append(bench_sqlite(var_dir, args.timeout))
+        if postgres_url:
+            records.append(bench_postgres(postgres_url, args.redis, var_dir, args.timeout))
+    finally:
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+    print()
+    print_table(records)
+    print(
+        "\npublish: item_create + item_publish with the commit, in the request's process; "
+        "pickup: from publish's return until the consumer started the fan-out; fan-out: the "
+        "task's run time (Huey log); inboxes: from the start of publish until every "
+        "active KIM has its Delivery row."
+    )
+    for r in records:
+        if r["queue"] == "redis":
+            print(f"{r['database']}: Huey queue in Redis ({args.redis}, flushed before and after).")
+        else:
+            print(f"{r['database']}: Huey queue in its own SQLite file (SqliteHuey).")
+        if r["consumer_exit"] != 0:
+            print(
+                f"{r['database']}: the consumer did not stop cleanly (exit {r['consumer_exit']})."
+            )
+        if r["targeted"] != r["deliveries"]:
+            print(f"{r['database']}: targeted_count {r['targeted']} != {r['deliveries']} rows.")
+
+    missed = False
+    for r in records:
+        publish_ok = r["publish"] < PUBLISH_GOAL
+        inbox_ok = r["inboxes"] is not None and r["inboxes"] < INBOX_GOAL
+        inbox_ok = inbox_ok and r["deliveries"] == r["kims"]
+        missed |= not (publish_ok and inbox_ok)
+        print(
+            f"\nGoal ({r['database']}, publish to {r['kims']:,} KIMs returns under "
+            f"{PUBLISH_GOAL:.0f} s): {'met' if publish_ok else 'MISSED'}."
+            f"\nGoal ({r['database']}, all {r['kims']:,} inboxes filled under "
+            f"{INBOX_GOAL:.0f} s): {'met' if inbox_ok else 'MISSED'}."
+        )
+    print(f"\nTotal wall time: {time.perf_counter() - started:.0f} s.")
+    if missed:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
