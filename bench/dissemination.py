@@ -51,8 +51,10 @@ def log(message: str) -> None:
 # --- In the child ------------------------------------------------------------------
 
 
-def setup_national_install() -> tuple[int, object]:
-    """Migrate, import every region, one active KIM per desa/kelurahan, an operator."""
+def setup_national_install() -> tuple[int, object, dict[str, float]]:
+    """Migrate, import every region, one active KIM per desa/kelurahan, an operator.
+
+    Returns the number of active KIMs, the operator and the seconds of each step."""
     from django.core.management import call_command
     from django.db import transaction
 
@@ -60,8 +62,14 @@ def setup_national_install() -> tuple[int, object]:
     from jembatan.communities.models import Kim
     from jembatan.regions.models import Region
 
+    steps: dict[str, float] = {}
+    started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
+    steps["migrate"] = time.perf_counter() - started
+    started = time.perf_counter()
     call_command("import_regions", stdout=io.StringIO())
+    steps["regions"] = time.perf_counter() - started
+    started = time.perf_counter()
     villages = (
         Region.objects.filter(level=Region.Level.DESA)
         .only("code", "name", "level", "kind")
@@ -89,7 +97,8 @@ def setup_national_install() -> tuple[int, object]:
             email="operator@bench.invalid", full_name="Operator Bench"
         )
         Membership.objects.create(user=operator, role=Role.OPERATOR)
-    return Kim.objects.filter(is_active=True).count(), operator
+    steps["kims"] = time.perf_counter() - started
+    return Kim.objects.filter(is_active=True).count(), operator, steps
 
 
 def start_consumer(var_dir: Path) -> tuple[subprocess.Popen, Path]:
@@ -134,7 +143,7 @@ def stop_consumer(consumer: subprocess.Popen) -> int | None:
         return None
 
 
-def worker(timeout: float) -> None:
+def worker(timeout: float, idle: float) -> None:
     """In the child: build the install, publish nationally, wait for the inboxes."""
     sys.path.insert(0, str(ROOT))
     import django
@@ -149,14 +158,21 @@ def worker(timeout: float) -> None:
     vendor = connection.vendor
     var_dir = Path(os.environ["JEMBATAN_VAR_DIR"])
     started = time.perf_counter()
-    kims, operator = setup_national_install()
+    kims, operator, steps = setup_national_install()
     setup_seconds = time.perf_counter() - started
-    log(f"{vendor}: national install ready in {setup_seconds:.1f} s ({kims:,} active KIMs)")
+    log(
+        f"{vendor}: national install ready in {setup_seconds:.1f} s (migrate "
+        f"{steps['migrate']:.1f} s, regions {steps['regions']:.1f} s, {kims:,} KIMs and the "
+        f"operator {steps['kims']:.1f} s)"
+    )
 
     areas = get_publishing_areas_for_user(operator)
     national = next(a for a in areas if a.region is None)
     consumer, log_path = start_consumer(var_dir)
-    log(f"{vendor}: consumer running (pid {consumer.pid}); publishing")
+    log(f"{vendor}: consumer running (pid {consumer.pid}); idle for {idle:.0f} s, then publish")
+    # An idle consumer polls its queue less and less often (Huey's backoff, up to
+    # HUEY consumer max_delay): publish at a moment like any other, not right after a task.
+    time.sleep(idle)
     exit_code: int | None = None
     try:
         t0 = time.perf_counter()
@@ -207,6 +223,7 @@ def worker(timeout: float) -> None:
         "queue": "redis" if os.environ.get("REDIS_URL") else "sqlite",
         "kims": kims,
         "setup": round(setup_seconds, 2),
+        "setup_steps": {k: round(v, 2) for k, v in steps.items()},
         "create": round(t_created - t0, 3),
         "publish": round(t_published - t0, 3),
         "pickup": round(max(picked_up, 0.0), 2) if picked_up is not None else None,
@@ -223,7 +240,9 @@ def worker(timeout: float) -> None:
 # --- In the parent -----------------------------------------------------------------
 
 
-def run_child(database_url: str, var_dir: Path, redis_url: str | None, timeout: float) -> dict:
+def run_child(
+    database_url: str, var_dir: Path, redis_url: str | None, timeout: float, idle: float
+) -> dict:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "jembatan.settings",
@@ -238,7 +257,7 @@ def run_child(database_url: str, var_dir: Path, redis_url: str | None, timeout: 
         env["REDIS_URL"] = redis_url
     var_dir.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [sys.executable, __file__, "--worker", "--timeout", str(timeout)],
+        [sys.executable, __file__, "--worker", "--timeout", str(timeout), "--idle", str(idle)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -250,9 +269,9 @@ def run_child(database_url: str, var_dir: Path, redis_url: str | None, timeout: 
     return next(json.loads(line) for line in result.stdout.splitlines() if line.startswith("{"))
 
 
-def bench_sqlite(var_dir: Path, timeout: float) -> dict:
+def bench_sqlite(var_dir: Path, timeout: float, idle: float) -> dict:
     sqlite_dir = var_dir / "sqlite"
-    return run_child(f"sqlite:///{sqlite_dir / 'bench.sqlite3'}", sqlite_dir, None, timeout)
+    return run_child(f"sqlite:///{sqlite_dir / 'bench.sqlite3'}", sqlite_dir, None, timeout, idle)
 
 
 def flush_redis(redis_url: str) -> None:
@@ -265,7 +284,9 @@ def flush_redis(redis_url: str) -> None:
         client.close()
 
 
-def bench_postgres(server_url: str, redis_url: str, var_dir: Path, timeout: float) -> dict:
+def bench_postgres(
+    server_url: str, redis_url: str, var_dir: Path, timeout: float, idle: float
+) -> dict:
     import psycopg
     from psycopg import sql
 
@@ -289,7 +310,7 @@ def bench_postgres(server_url: str, redis_url: str, var_dir: Path, timeout: floa
     admin(sql.SQL("CREATE DATABASE {}").format(name))
     flush_redis(redis_url)
     try:
-        return run_child(bench_url, var_dir / "postgresql", redis_url, timeout)
+        return run_child(bench_url, var_dir / "postgresql", redis_url, timeout, idle)
     finally:
         flush_redis(redis_url)
         admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
@@ -366,21 +387,31 @@ def main() -> None:
         default=300.0,
         help="give up waiting for the inboxes after this many seconds (default 300)",
     )
+    parser.add_argument(
+        "--idle",
+        type=float,
+        default=15.0,
+        help="let the started consumer sit idle this long before publishing, so that it "
+        "polls its queue at its idle pace (default 15)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.timeout)
+        worker(args.timeout, args.idle)
         return
 
+    sys.stdout.reconfigure(line_buffering=True)  # the children's progress goes to stderr
     started = time.perf_counter()
     postgres_url = args.postgres or (DEFAULT_POSTGRES if args.both else None)
     var_dir = Path(tempfile.mkdtemp(prefix="jembatan-bench-dissem-", dir="/tmp"))
     records: list[dict] = []
     try:
         if args.both or not postgres_url:
-            records.append(bench_sqlite(var_dir, args.timeout))
+            records.append(bench_sqlite(var_dir, args.timeout, args.idle))
         if postgres_url:
-            records.append(bench_postgres(postgres_url, args.redis, var_dir, args.timeout))
+            records.append(
+                bench_postgres(postgres_url, args.redis, var_dir, args.timeout, args.idle)
+            )
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
 

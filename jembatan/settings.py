@@ -201,6 +201,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded photos (jembatan.sites.images): largest file accepted, and largest image in
 # pixels (checked from the header before decoding; refuses decompression bombs).
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 10, minimum=1, maximum=100) * 1024 * 1024
+MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_MB", 20, minimum=1, maximum=200) * 1024 * 1024
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_MEGAPIXELS", 40, minimum=1, maximum=150) * 1_000_000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -257,6 +258,8 @@ HUB_REGION_CODE = env_str("HUB_REGION_CODE", "61.07")
 SITE_NAME = env_str("SITE_NAME", "Jembatan")
 # The public address, for links in email sent from background tasks (no request there).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# KIMs that have not re-published or shared an item are reminded after this many days.
+INFO_REMINDER_DAYS = env_int("INFO_REMINDER_DAYS", 3, minimum=1, maximum=60)
 # Anonymous pages are served from the cache for this long (0 turns the page cache off);
 # any change to public content invalidates them at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0, maximum=3600)

@@ -52,9 +52,7 @@ class InfoItemForm(forms.ModelForm):
         widget=MultipleFileInput(
             attrs={"accept": ".pdf,application/pdf,image/jpeg,image/png,image/webp"}
         ),
-        help_text=_(
-            "Boleh beberapa berkas sekaligus; paling banyak 10 lampiran, 20 MB per berkas."
-        ),
+        help_text=_("Boleh beberapa berkas sekaligus; paling banyak 10 lampiran."),
     )
     correction_note = forms.CharField(
         label=_("Catatan perbaikan"),

@@ -15,7 +15,8 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -474,6 +475,31 @@ def item_fan_out(item_id: int) -> int:
     return made
 
 
+def deliver_current_items(kim_id: int) -> int:
+    """A KIM registered (or re-activated) after items were published still gets the ones
+    that target it and are still valid. Returns the inbox rows made."""
+    kim = Kim.objects.filter(pk=kim_id, is_active=True).select_related("region").first()
+    if kim is None:
+        return 0
+    today = timezone.localdate()
+    current = (
+        InfoItem.objects.filter(status=I.PUBLISHED)
+        .exclude(scope=InfoItem.Scope.KIMS)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .exclude(deliveries__kim=kim)
+        .select_related("area")
+    )
+    made = [
+        Delivery(item=item, kim=kim)
+        for item in current
+        if targeted_kims(item).filter(pk=kim.pk).exists()
+    ]
+    Delivery.objects.bulk_create(made, ignore_conflicts=True)
+    for delivery in made:
+        InfoItem.objects.filter(pk=delivery.item_id).update(targeted_count=F("targeted_count") + 1)
+    return len(made)
+
+
 # --- The KIM side -----------------------------------------------------------------
 
 
@@ -695,7 +721,7 @@ def feedback_send(*, actor: User, delivery: Delivery, body: str) -> Feedback:
             kind="info.feedback",
             key=f"info.feedback:{feedback.pk}",
             params={"item": item.title, "kim": delivery.kim.name},
-            url=f"/kelola/informasi/{item.pk}/#tanggapan",
+            url=reverse("dissemination:manage_reach", kwargs={"pk": item.pk}) + "#tanggapan",
         )
     return feedback
 
@@ -741,7 +767,8 @@ def feedback_answer(*, actor: User, feedback: Feedback, answer: str) -> Feedback
             kind="info.answer",
             key=f"info.answer:{feedback.pk}:{int(feedback.answered_at.timestamp())}",
             params={"item": item.title},
-            url=f"/kelola/kim/{kim.slug}/informasi/{item.pk}/#tanggapan",
+            url=reverse("dissemination:inbox_item", kwargs={"kim": kim.slug, "pk": item.pk})
+            + "#tanggapan",
         )
     return feedback
 
@@ -782,6 +809,6 @@ def send_reminders(*, now: datetime.datetime | None = None) -> int:
                 kind="info.reminder",
                 key=f"info.reminder:{item.pk}",
                 params={"item": item.title, "days": reminder_days()},
-                url="/kelola/",
+                url=reverse("core:workspace"),
             )
     return reminded

@@ -17,6 +17,13 @@ def fan_out(item_id: int) -> int:
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def deliver_to_new_kim(kim_id: int) -> int:
+    from jembatan.dissemination.services import deliver_current_items
+
+    return deliver_current_items(kim_id)
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def sync_republished(item_id: int) -> int:
     from jembatan.dissemination.services import item_sync_republished
 

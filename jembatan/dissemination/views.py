@@ -108,7 +108,9 @@ def short_link(request: HttpRequest, code: str) -> HttpResponse:
         target = post.get_absolute_url()
     else:
         target = f"{delivery.item.get_absolute_url()}?kim={delivery.kim.slug}"
-    if not is_bot(request):
+    if not is_bot(request) and not rate_limit_exceeded(
+        "reach-click", visitor_key(request), limit=60, window=60
+    ):
         from jembatan.dissemination.tasks import record_hit
 
         _enqueue_safely(record_hit, "link", link.pk, visitor_digest(request))
@@ -118,7 +120,12 @@ def short_link(request: HttpRequest, code: str) -> HttpResponse:
 @csrf_exempt  # a beacon carries no session and changes nothing but a number
 @require_POST
 def view_beacon(request: HttpRequest) -> HttpResponse:
-    """A page finished loading in a browser: count one view (in the background)."""
+    """A page finished loading in a browser: count one view (in the background).
+
+    Only this site's own pages count: a browser says where a request comes from
+    (Sec-Fetch-Site), so another site cannot make its visitors inflate the numbers."""
+    if request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") != "same-origin":
+        return HttpResponse(status=204)
     if is_bot(request) or rate_limit_exceeded(
         "reach-beacon", visitor_key(request), limit=120, window=60
     ):

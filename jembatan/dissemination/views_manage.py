@@ -10,6 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -223,4 +224,4 @@ def feedback_answer(request: HttpRequest, pk: int, feedback: int) -> HttpRespons
             messages.success(request, _("Jawaban terkirim ke KIM."))
     else:
         messages.error(request, _("Tuliskan jawaban."))
-    return redirect(f"{request.path.rsplit('/tanggapan/', 1)[0]}/jangkauan/#tanggapan")
+    return redirect(reverse("dissemination:manage_reach", kwargs={"pk": item.pk}) + "#tanggapan")

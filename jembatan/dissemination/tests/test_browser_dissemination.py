@@ -76,9 +76,7 @@ def test_publish_republish_and_count_a_reader(browser, live_server, two_tenants,
     source = browser.find_element(By.CSS_SELECTOR, ".source a")
     assert source.get_attribute("href").endswith(item.get_absolute_url())
     # The page's beacon reaches the server and the (in-process) task counts one view.
-    WebDriverWait(browser, 10).until(
-        lambda d: Delivery.objects.get(pk=delivery.pk).view_count == 1
-    )
+    WebDriverWait(browser, 10).until(lambda d: Delivery.objects.get(pk=delivery.pk).view_count == 1)
     browser.refresh()  # the same reader again within the window: not a new view
     time.sleep(1)
     assert Delivery.objects.get(pk=delivery.pk).view_count == 1
