@@ -22,6 +22,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from jembatan.sites.images import _looks_like_ours, _megabytes, clean_jpeg, validate_image
 
@@ -32,7 +33,19 @@ IMAGE_MAX_SIDE = 1600
 PDF_NAMES = {".pdf"}
 IMAGE_NAMES = {".jpg", ".jpeg", ".png", ".webp"}
 # Names in a PDF's catalogue that run something when the document opens.
-PDF_ACTIVE_KEYS = {"/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch", "/EmbeddedFiles"}
+PDF_ACTIVE_KEYS = {
+    "/JavaScript",
+    "/JS",
+    "/OpenAction",
+    "/AA",
+    "/Launch",
+    "/EmbeddedFile",
+    "/EmbeddedFiles",
+    "/RichMedia",
+}
+# Action types (/S) that run code, open programs, or send data elsewhere.
+PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/RichMediaExecute"}
+MAX_PDF_OBJECTS = 200_000
 
 
 @dataclass
@@ -70,17 +83,38 @@ def _display_name(name: str, extension: str) -> str:
 
 
 def _pdf_has_scripts(reader: PdfReader) -> bool:
+    """Whether anything reachable from the catalogue runs or carries something: document,
+    page, link and form-field actions, scripts, launches, embedded files. Every object is
+    visited once; a document too large to check is treated as active (refused)."""
     root = reader.trailer.get("/Root")
     if root is None:
         return False
-    root = root.get_object()
-    if any(key in root for key in ("/OpenAction", "/AA")):
-        return True
-    names = root.get("/Names")
-    if names is not None:
-        names = names.get_object()
-        if any(key in names for key in ("/JavaScript", "/EmbeddedFiles")):
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    budget = MAX_PDF_OBJECTS
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            node = node.get_object()
+        budget -= 1
+        if budget < 0:
             return True
+        if isinstance(node, DictionaryObject):
+            for key, value in node.items():
+                if key in PDF_ACTIVE_KEYS:
+                    return True
+                if key == "/S" and value in PDF_ACTIVE_ACTIONS:
+                    return True
+                if isinstance(value, IndirectObject | DictionaryObject | ArrayObject):
+                    stack.append(value)
+        elif isinstance(node, ArrayObject):
+            stack.extend(
+                v for v in node if isinstance(v, IndirectObject | DictionaryObject | ArrayObject)
+            )
     return False
 
 
@@ -130,7 +164,7 @@ def _check_pdf(data: bytes, name: str) -> CheckedFile:
 
 
 def _check_image(file: IO[bytes], name: str) -> CheckedFile:
-    info = validate_image(file)
+    info = validate_image(file, max_bytes=max_attachment_bytes())
     try:
         data, _width, _height = clean_jpeg(info, max_side=IMAGE_MAX_SIDE)
     finally:

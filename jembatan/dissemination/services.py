@@ -15,7 +15,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -345,7 +345,10 @@ def item_withdraw(*, actor: User, item: InfoItem, reason: str) -> InfoItem:
         locked.withdrawn_at = timezone.now()
         locked.withdrawal_reason = reason[:300]
         locked.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
-        posts = Post.objects.filter(delivery__item=locked, status=Post.Status.PUBLISHED)
+        # Copies waiting for approval go back too, or an approver could still publish them.
+        posts = Post.objects.filter(
+            delivery__item=locked, status__in=[Post.Status.PUBLISHED, Post.Status.REVIEW]
+        )
         post_ids = list(posts.values_list("pk", flat=True))
         Post.objects.filter(pk__in=post_ids).update(
             status=Post.Status.DRAFT, updated_at=timezone.now()
@@ -458,21 +461,18 @@ def item_fan_out(item_id: int) -> int:
     if item is None:
         return 0
     now = timezone.now()
-    made = 0
+    before = Delivery.objects.filter(item_id=item.pk).count()
     batch: list[Delivery] = []
     for kim_id in targeted_kims(item).values_list("pk", flat=True).iterator(chunk_size=5000):
         batch.append(Delivery(item_id=item.pk, kim_id=kim_id, created_at=now))
         if len(batch) >= FAN_OUT_BATCH:
             Delivery.objects.bulk_create(batch, ignore_conflicts=True)
-            made += len(batch)
             batch = []
     if batch:
         Delivery.objects.bulk_create(batch, ignore_conflicts=True)
-        made += len(batch)
-    InfoItem.objects.filter(pk=item.pk).update(
-        targeted_count=Delivery.objects.filter(item_id=item.pk).count(), fanned_out_at=now
-    )
-    return made
+    total = Delivery.objects.filter(item_id=item.pk).count()
+    InfoItem.objects.filter(pk=item.pk).update(targeted_count=total, fanned_out_at=timezone.now())
+    return total - before
 
 
 def deliver_current_items(kim_id: int) -> int:
@@ -496,7 +496,9 @@ def deliver_current_items(kim_id: int) -> int:
     ]
     Delivery.objects.bulk_create(made, ignore_conflicts=True)
     for delivery in made:
-        InfoItem.objects.filter(pk=delivery.item_id).update(targeted_count=F("targeted_count") + 1)
+        InfoItem.objects.filter(pk=delivery.item_id).update(
+            targeted_count=Delivery.objects.filter(item_id=delivery.item_id).count()
+        )
     return len(made)
 
 
@@ -523,20 +525,19 @@ def _find_delivery(kim: Kim, item: InfoItem) -> Delivery:
 def republished_body(item: InfoItem, note: str) -> str:
     """The re-published post's text: the KIM's note, the original, its attachments."""
     with translation.override(settings.LANGUAGE_CODE):
+        note_label = escape(_("Catatan KIM"))
+        attachments_label = escape(_("Lampiran"))
         parts = []
         if note:
             lines = "<br>".join(escape(line) for line in note.strip().splitlines())
-            parts.append(
-                f"<blockquote><p><strong>{escape(_('Catatan KIM'))}:</strong> {lines}</p>"
-                "</blockquote>"
-            )
+            parts.append(f"<blockquote><p><strong>{note_label}:</strong> {lines}</p></blockquote>")
         parts.append(item.body)
         attachments = list(item.attachments.all())
         if attachments:
             links = "".join(
                 f'<li><a href="{escape(a.file.url)}">{escape(a.name)}</a></li>' for a in attachments
             )
-            parts.append(f"<p><strong>{escape(_('Lampiran'))}:</strong></p><ul>{links}</ul>")
+            parts.append(f"<p><strong>{attachments_label}:</strong></p><ul>{links}</ul>")
     return sanitize_html("".join(parts))
 
 
@@ -550,7 +551,12 @@ def delivery_republish(*, actor: User, kim: Kim, item: InfoItem, note: str = "")
     if len(note) > 2000:
         raise ValidationError({"note": _("Catatan setempat paling panjang 2.000 karakter.")})
     with transaction.atomic():
-        locked = Delivery.objects.select_for_update().select_related("post").get(pk=delivery.pk)
+        # of=("self",): PostgreSQL cannot lock the nullable side of the post join.
+        locked = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("post")
+            .get(pk=delivery.pk)
+        )
         if locked.post is not None:
             locked.local_note = note
             locked.save(update_fields=["local_note"])
@@ -634,7 +640,7 @@ def item_sync_republished(item_id: int) -> int:
         _notify_republishers(
             item,
             kind="info.corrected",
-            key=f"info.corrected:{item.pk}:{int(item.corrected_at.timestamp())}",
+            key=f"info.corrected:{item.pk}:{item.corrected_at.isoformat()}",
             params={"item": item.title, "note": item.correction_note},
         )
     if changed:
@@ -687,10 +693,16 @@ def share_link_for(delivery: Delivery, channel: str) -> ShareLink:
     raise RuntimeError("No free short-link code after 5 attempts")
 
 
+def _require_live(delivery: Delivery) -> None:
+    if delivery.item.status != I.PUBLISHED:
+        raise PermissionDenied(_("Informasi ini sudah ditarik."))
+
+
 def delivery_share(*, actor: User, delivery: Delivery, channel: str) -> ShareLink:
     """A KIM member shares the item to a channel: its link, and the KIM counts as sharing."""
     if not can_write_posts(actor, delivery.kim):
         raise PermissionDenied(_("Anda bukan anggota KIM ini."))
+    _require_live(delivery)
     link = share_link_for(delivery, channel)
     now = timezone.now()
     with transaction.atomic():
@@ -707,6 +719,7 @@ def delivery_share(*, actor: User, delivery: Delivery, channel: str) -> ShareLin
 def feedback_send(*, actor: User, delivery: Delivery, body: str) -> Feedback:
     if not can_write_posts(actor, delivery.kim):
         raise PermissionDenied(_("Anda bukan anggota KIM ini."))
+    _require_live(delivery)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Tuliskan tanggapan atau pertanyaan Anda.")})
@@ -765,7 +778,7 @@ def feedback_answer(*, actor: User, feedback: Feedback, answer: str) -> Feedback
         notify(
             recipients=[feedback.author],
             kind="info.answer",
-            key=f"info.answer:{feedback.pk}:{int(feedback.answered_at.timestamp())}",
+            key=f"info.answer:{feedback.pk}:{feedback.answered_at.isoformat()}",
             params={"item": item.title},
             url=reverse("dissemination:inbox_item", kwargs={"kim": kim.slug, "pk": item.pk})
             + "#tanggapan",
@@ -792,7 +805,7 @@ def send_reminders(*, now: datetime.datetime | None = None) -> int:
         shared_at__isnull=True,
         reminded_at__isnull=True,
         kim__is_active=True,
-    ).filter(Q(item__valid_until__isnull=True) | Q(item__valid_until__gte=now.date()))
+    ).filter(Q(item__valid_until__isnull=True) | Q(item__valid_until__gte=timezone.localdate(now)))
     reminded = 0
     for item_id in due.values_list("item_id", flat=True).distinct():
         item = InfoItem.objects.get(pk=item_id)

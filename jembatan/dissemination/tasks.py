@@ -56,6 +56,11 @@ def record_hit(kind: str, pk: int, visitor: str) -> bool:
     if kind not in targets or not count_once(kind, pk, visitor):
         return False
     model, field = targets[kind]
+    if (
+        kind == "item"
+        and not InfoItem.objects.filter(pk=pk, status=InfoItem.Status.PUBLISHED).exists()
+    ):
+        return False  # a forged beacon for a draft or withdrawn item
     try:
         return bool(bump(model, pk, field))
     except BaseException:

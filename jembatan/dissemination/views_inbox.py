@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jembatan.communities.access import get_position
 from jembatan.dissemination import services
 from jembatan.dissemination.access import (
     get_delivery_for_user,
@@ -39,7 +40,8 @@ def inbox(request: HttpRequest, kim: str) -> HttpResponse:
 @login_required
 def inbox_item(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
     delivery = get_delivery_for_user(request.user, kim, pk)
-    if delivery.read_at is None:
+    # Read by the KIM means read by one of its members, not by Diskominfo looking in.
+    if delivery.read_at is None and get_position(request.user, delivery.kim) is not None:
         services.delivery_mark_read(actor=request.user, delivery=delivery)
     links = {link.channel: link for link in delivery.links.all()}
     copy_link = links.get(ShareLink.Channel.LINK)

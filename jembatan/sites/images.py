@@ -145,7 +145,7 @@ def _open(file: IO[bytes]) -> Image.Image:
     return im
 
 
-def validate_image(file: IO[bytes]) -> ImageInfo:
+def validate_image(file: IO[bytes], *, max_bytes: int | None = None) -> ImageInfo:
     """Accept a JPEG, PNG or WebP by its decoded content, or raise ValidationError.
 
     Refused: files over MAX_UPLOAD_BYTES, anything Pillow does not decode as one of the
@@ -155,10 +155,11 @@ def validate_image(file: IO[bytes]) -> ImageInfo:
     that still covers the master size).
     """
     size = _file_size(file)
-    if size > max_upload_bytes():
+    limit = max_bytes if max_bytes is not None else max_upload_bytes()
+    if size > limit:
         raise ValidationError(
             _("Berkas terlalu besar (%(size)s MB). Batasnya %(limit)s MB.")
-            % {"size": _megabytes(size), "limit": _megabytes(max_upload_bytes())},
+            % {"size": _megabytes(size), "limit": _megabytes(limit)},
             code="file_too_large",
         )
     if size == 0:

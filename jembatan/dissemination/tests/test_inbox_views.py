@@ -261,9 +261,7 @@ def test_feedback_reaches_the_staff_who_can_answer(
     feedback.refresh_from_db()
     assert feedback.answer == "Boleh, semua warga."
     assert feedback.answered_by == admin
-    assert Notification.objects.filter(
-        recipient=two_tenants.a.member, kind="info.answer"
-    ).exists()
+    assert Notification.objects.filter(recipient=two_tenants.a.member, kind="info.answer").exists()
 
     page = member.get(inbox_url(pk=item.pk)).content.decode()
     assert "Boleh, semua warga." in page

@@ -174,6 +174,9 @@ def test_detail_via_kim_link_passes_the_kim_to_the_beacon(
     response = client.get(f"/informasi/{item.slug}/", {"kim": "kim-a"})
     assert response.status_code == 200
     assert 'data-kim="kim-a"' in response.content.decode()
+    hostile = client.get(f"/informasi/{item.slug}/", {"kim": '"><script>alert(1)</script>'})
+    assert hostile.status_code == 200
+    assert "<script>alert(1)</script>" not in hostile.content.decode()
 
 
 def test_withdrawn_item_answers_410_with_reason_and_link_home(

@@ -289,6 +289,35 @@ def test_beacon_rate_limit_still_answers_204(client, item):
     assert item.view_count == 1  # another address is not limited
 
 
+def test_beacon_from_another_site_is_not_counted(client, item):
+    for site in ("cross-site", "same-site", "none"):
+        response = client.post(
+            BEACON, {"item": item.pk}, HTTP_USER_AGENT=BROWSER, HTTP_SEC_FETCH_SITE=site
+        )
+        assert response.status_code == 204
+    item.refresh_from_db()
+    assert item.view_count == 0
+    client.post(
+        BEACON, {"item": item.pk}, HTTP_USER_AGENT=BROWSER, HTTP_SEC_FETCH_SITE="same-origin"
+    )
+    item.refresh_from_db()
+    assert item.view_count == 1
+
+
+def test_click_flood_still_redirects_but_stops_counting(client, item, two_tenants):
+    link = share(two_tenants.a.member, item, two_tenants.a.kim, "whatsapp")
+    flooder = "198.51.100.88"
+    for n in range(60):
+        assert click(client, link, ua=f"{BROWSER} {n}", addr=flooder).status_code == 302
+    assert clicks(link) == 60
+    response = click(client, link, ua=f"{BROWSER} extra", addr=flooder)
+    assert response.status_code == 302
+    assert response["Location"] == f"{item.get_absolute_url()}?kim=kim-a"
+    assert clicks(link) == 60
+    click(client, link, addr="198.51.100.89")
+    assert clicks(link) == 61
+
+
 # --- Privacy ------------------------------------------------------------------------
 
 
@@ -335,7 +364,7 @@ def test_reach_page_totals_and_not_acted_list(admin, item, two_tenants):
     region = region_chain("61.07.04.2003", "Tirta Kencana")
     kim_c = KimFactory(name="KIM Cahaya", slug="kim-c", region=region)
     kim_d = KimFactory(name="KIM Damai", slug="kim-d", region=region)
-    kim_e = KimFactory(name="KIM Embun", slug="kim-e", region=region)
+    KimFactory(name="KIM Embun", slug="kim-e", region=region)
     member_c = KimMembershipFactory(kim=kim_c, position=Position.KETUA).user
     member_d = KimMembershipFactory(kim=kim_d, position=Position.ANGGOTA).user
     # The item was published before these KIMs existed: deliver again (idempotent).

@@ -16,7 +16,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
 
@@ -245,9 +244,7 @@ def test_an_area_the_user_does_not_have_is_refused(world):
     assert InfoItem.objects.count() == 0
 
 
-def test_a_kecamatan_outside_the_kabupaten_is_refused_and_nothing_is_created(
-    world, media_root
-):
+def test_a_kecamatan_outside_the_kabupaten_is_refused_and_nothing_is_created(world, media_root):
     toho = region_chain("61.04.07", "Kecamatan Toho")
     before = counts()
     with pytest.raises(ValidationError) as exc:
@@ -439,9 +436,7 @@ def test_a_kim_deactivated_before_publishing_gets_nothing(
     assert item.targeted_count == 1
 
 
-def test_running_the_fan_out_again_creates_no_duplicates(
-    world, django_capture_on_commit_callbacks
-):
+def test_running_the_fan_out_again_creates_no_duplicates(world, django_capture_on_commit_callbacks):
     item = publish(world.admin, create(world.admin), django_capture_on_commit_callbacks)
     rows = set(Delivery.objects.filter(item=item).values_list("pk", "kim_id", "created_at"))
     assert len(rows) == 3
@@ -461,9 +456,7 @@ def test_running_the_fan_out_again_creates_no_duplicates(
     assert item.targeted_count == 4
 
 
-def test_running_the_fan_out_again_reports_no_new_rows(
-    world, django_capture_on_commit_callbacks
-):
+def test_running_the_fan_out_again_reports_no_new_rows(world, django_capture_on_commit_callbacks):
     """item_fan_out "Returns inbox rows made": a second run makes none."""
     item = publish(world.admin, create(world.admin), django_capture_on_commit_callbacks)
     assert Delivery.objects.filter(item=item).count() == 3
@@ -655,13 +648,11 @@ def test_withdrawing_unpublishes_every_republished_post_at_once(
     post_a, post_c = republish_all(world, item)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        withdrawn = services.item_withdraw(
-            actor=world.admin, item=item, reason="tanggal  salah"
-        )
+        withdrawn = services.item_withdraw(actor=world.admin, item=item, reason="tanggal  salah")
         # Already in the same call, before anything runs on commit.
-        assert set(Post.objects.filter(pk__in=[post_a.pk, post_c.pk]).values_list("status", flat=True)) == {
-            Post.Status.DRAFT
-        }
+        assert set(
+            Post.objects.filter(pk__in=[post_a.pk, post_c.pk]).values_list("status", flat=True)
+        ) == {Post.Status.DRAFT}
     assert withdrawn.status == InfoItem.Status.WITHDRAWN
     item.refresh_from_db()
     assert item.withdrawn_at is not None
@@ -984,7 +975,8 @@ def test_an_empty_answer_is_refused(world, django_capture_on_commit_callbacks):
 
 def test_pdf_and_image_attachments_are_checked_and_stored(world, media_root):
     item = create(world.admin, files=[pdf_upload("Jadwal Juni.pdf"), png_upload("peta.png")])
-    pdf, image = item.attachments.order_by("kind")
+    pdf = item.attachments.get(kind=Attachment.Kind.PDF)
+    image = item.attachments.get(kind=Attachment.Kind.IMAGE)
     assert (pdf.kind, pdf.pages) == (Attachment.Kind.PDF, 1)
     assert pdf.name.endswith(".pdf")
     assert image.kind == Attachment.Kind.IMAGE
