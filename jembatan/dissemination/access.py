@@ -110,7 +110,7 @@ def get_inbox_for_kim(kim: Kim) -> QuerySet[Delivery]:
 def get_delivery_for_user(user: AnyUser, kim_slug: str, item_pk: int) -> Delivery:
     """One inbox entry, or 404 when the KIM was not targeted by the item."""
     kim = get_inbox_kim_for_user(user, kim_slug)
-    delivery = get_inbox_for_kim(kim).filter(item_id=item_pk).first()
+    delivery = get_inbox_for_kim(kim).filter(item__pk=item_pk).first()
     if delivery is None:
         raise Http404(_("Informasi ini tidak dikirim ke KIM Anda."))
     delivery.kim = kim

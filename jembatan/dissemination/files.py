@@ -178,11 +178,13 @@ def check_attachment(file: IO[bytes], *, name: str = "", content_type: str = "")
     """Accept a PDF or a JPEG/PNG/WebP image by content, or raise ValidationError."""
     name = os.path.basename(name or getattr(file, "name", "") or "")
     content_type = content_type or getattr(file, "content_type", "") or ""
-    data = _read(file)
-    if len(data) > max_attachment_bytes():
+    declared = getattr(file, "size", None)
+    data = b"" if declared is not None and declared > max_attachment_bytes() else _read(file)
+    size = declared if declared is not None and not data else len(data)
+    if size > max_attachment_bytes():
         raise ValidationError(
             _("Berkas terlalu besar (%(size)s MB). Batasnya %(limit)s MB.")
-            % {"size": _megabytes(len(data)), "limit": _megabytes(max_attachment_bytes())},
+            % {"size": _megabytes(size), "limit": _megabytes(max_attachment_bytes())},
             code="file_too_large",
         )
     is_pdf = data.startswith(b"%PDF-")

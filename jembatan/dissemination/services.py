@@ -32,7 +32,7 @@ from jembatan.dissemination.access import Area, get_items_for_user, get_publishi
 from jembatan.dissemination.files import check_attachment, storage_name
 from jembatan.dissemination.models import Attachment, Delivery, Feedback, InfoItem, ShareLink
 from jembatan.regions.models import Region
-from jembatan.sites.access import can_publish_post, can_write_posts
+from jembatan.sites.access import can_edit_post, can_publish_post, can_write_posts
 from jembatan.sites.models import Post, PostRevision
 from jembatan.sites.services import post_create, post_transition, sanitize_html
 
@@ -218,7 +218,7 @@ def item_update(
     _require_manage(actor, item)
     values = _clean_text(data)
     correction_note = " ".join((correction_note or "").split())
-    remove = {int(pk) for pk in remove_attachments}
+    remove = {int(pk) for pk in remove_attachments if str(pk).isdecimal() and len(str(pk)) < 19}
     stored: list[str] = []
     try:
         return _item_update(
@@ -351,8 +351,10 @@ def item_withdraw(*, actor: User, item: InfoItem, reason: str) -> InfoItem:
         )
         post_ids = list(posts.values_list("pk", flat=True))
         Post.objects.filter(pk__in=post_ids).update(
-            status=Post.Status.DRAFT, updated_at=timezone.now()
+            status=Post.Status.DRAFT, source_withdrawn=True, updated_at=timezone.now()
         )
+        # Drafts too: no copy of a withdrawn item may be published again.
+        Post.objects.filter(delivery__item=locked).update(source_withdrawn=True)
         audit_record(
             actor=actor,
             action="info.withdraw",
@@ -558,6 +560,11 @@ def delivery_republish(*, actor: User, kim: Kim, item: InfoItem, note: str = "")
             .get(pk=delivery.pk)
         )
         if locked.post is not None:
+            locked.post.kim = kim
+            if not can_edit_post(actor, locked.post):
+                raise PermissionDenied(
+                    _("Hanya ketua atau sekretaris yang dapat mengubah terbitan ulang ini.")
+                )
             locked.local_note = note
             locked.save(update_fields=["local_note"])
             _sync_post(locked.post, item, note, actor=actor)
@@ -605,7 +612,11 @@ def _sync_post(post: Post, item: InfoItem, note: str, *, actor: User | None) -> 
     changed = {k: v for k, v in values.items() if getattr(post, k) != v}
     if not changed:
         return False
-    Post.objects.filter(pk=post.pk).update(updated_at=timezone.now(), **changed)
+    before = {k: getattr(post, k) for k in changed if k != "body"}
+    for name, value in changed.items():
+        setattr(post, name, value)
+    # A real save: its signals refresh the search index and the page cache.
+    post.save(update_fields=[*changed, "updated_at"])
     PostRevision.objects.create(
         post=post,
         title=values["title"],
@@ -617,7 +628,7 @@ def _sync_post(post: Post, item: InfoItem, note: str, *, actor: User | None) -> 
         actor=actor,
         action="post.sync_from_source",
         target=post,
-        before={k: getattr(post, k) for k in changed if k != "body"},
+        before=before,
         after={k: v for k, v in changed.items() if k != "body"},
         note=item.correction_note,
     )

@@ -75,11 +75,11 @@ def record_view(item_id: int, kim_slug: str, post_id: int, visitor: str) -> bool
     from jembatan.dissemination.models import Delivery
 
     if post_id:
-        delivery_id = Delivery.objects.filter(post_id=post_id).values_list("pk", flat=True).first()
+        delivery_id = Delivery.objects.filter(post__pk=post_id).values_list("pk", flat=True).first()
         return bool(delivery_id) and record_hit.call_local("delivery", delivery_id, visitor)
     if kim_slug:
         delivery_id = (
-            Delivery.objects.filter(item_id=item_id, kim__slug=kim_slug)
+            Delivery.objects.filter(item__pk=item_id, kim__slug=kim_slug)
             .values_list("pk", flat=True)
             .first()
         )

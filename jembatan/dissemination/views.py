@@ -135,6 +135,8 @@ def view_beacon(request: HttpRequest) -> HttpResponse:
         post = int(request.POST.get("post") or 0)
     except ValueError:
         return HttpResponse(status=204)
+    if not (0 <= item < 2**63 and 0 <= post < 2**63):
+        return HttpResponse(status=204)
     kim = (request.POST.get("kim") or "")[:80]
     if item or post:
         from jembatan.dissemination.tasks import record_view

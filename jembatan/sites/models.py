@@ -79,6 +79,8 @@ class Post(models.Model):
     # original's address and publisher, shown as the source and kept up to date.
     source_url = models.CharField(_("alamat sumber"), max_length=300, blank=True)
     source_name = models.CharField(_("sumber"), max_length=200, blank=True)
+    # The source was withdrawn: this copy stays a draft for good.
+    source_withdrawn = models.BooleanField(_("sumber ditarik"), default=False)
     tags = models.CharField(
         _("tag"),
         max_length=200,

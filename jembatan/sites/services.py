@@ -173,7 +173,9 @@ def post_actions_for_user(user: User, post: Post) -> list[str]:
     return [
         action
         for action, (sources, _target, allowed) in TRANSITIONS.items()
-        if post.status in sources and allowed(user, post)
+        if post.status in sources
+        and allowed(user, post)
+        and not (post.source_withdrawn and TRANSITIONS[action][1] != S.DRAFT)
     ]
 
 
@@ -192,6 +194,13 @@ def post_transition(
             )
         if not allowed(actor, locked):
             raise PermissionDenied(_("Anda tidak berhak melakukan tindakan ini."))
+        if locked.source_withdrawn and target != S.DRAFT:
+            raise ValidationError(
+                _(
+                    "Informasi asli berita ini sudah ditarik penerbitnya, "
+                    "jadi berita ini tidak dapat diterbitkan lagi."
+                )
+            )
         before = snapshot(locked, ["status", "published_at"])
         locked.status = target
         if target == S.PUBLISHED:
