@@ -38,13 +38,16 @@ def _version_file() -> Path | None:
 
 
 def _file_version() -> str:
+    """The shared version: the file's identity, read with one stat() call per request.
+    Each bump replaces the file, so its inode and modification time change together."""
     path = _version_file()
     if path is None:
         return ""
     try:
-        return path.read_text(encoding="ascii")
+        info = os.stat(path)
     except OSError:
         return ""
+    return f"{info.st_ino}-{info.st_mtime_ns}"
 
 
 def _bump_file_version() -> None:
