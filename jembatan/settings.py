@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jembatan.communities",
     "jembatan.sites",
     "jembatan.dissemination",
+    "jembatan.aspirations",
     "jembatan.demo",
 ]
 

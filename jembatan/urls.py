@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("jembatan.sites.urls")),
     path("", include("jembatan.core.urls")),
     path("", include("jembatan.dissemination.urls")),
+    path("", include("jembatan.aspirations.urls")),
     path("kelola/kim/", include("jembatan.communities.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("akun/", include("jembatan.accounts.urls")),

@@ -215,6 +215,7 @@ def demo_load() -> DemoReport:
         _demo_information(
             report, admin=admin, dinkes=User.objects.get(email=f"dinkes@{DEMO_DOMAIN}"), camat=camat
         )
+        _demo_aspirations(report, kabupaten=kabupaten, offices=offices, admin=admin)
         for role, local in [
             ("Ketua KIM Sebalo", "ketua.sebalo"),
             ("Anggota KIM Sebalo", "anggota.sebalo.3"),
@@ -469,3 +470,87 @@ def _demo_information(report: DemoReport, *, admin: User, dinkes: User, camat: U
             feedback=feedback,
             answer="Untuk anak SD ada Bulan Imunisasi Anak Sekolah di sekolah masing-masing.",
         )
+
+
+def _demo_aspirations(report: DemoReport, *, kabupaten: Region, offices: dict, admin: User) -> None:
+    """Categories with their routing, and cases at several steps of the workflow."""
+    from jembatan.aspirations import services as asp
+    from jembatan.aspirations.models import Aspiration, Category
+
+    categories = {}
+    for name, office in [
+        ("Jalan dan jembatan", "Dinas PUPR"),
+        ("Kesehatan", "Dinkes"),
+        ("Air bersih dan drainase", "Dinas PUPR"),
+        ("Informasi dan layanan publik", "Diskominfo"),
+        ("Lainnya", None),
+    ]:
+        categories[name], created = Category.objects.get_or_create(
+            kabupaten=kabupaten,
+            name=name,
+            defaults={"office": offices.get(office) if office else None},
+        )
+        if created:
+            report.count("aspiration categories")
+    if Aspiration.objects.filter(kabupaten=kabupaten).exists():
+        return
+    sebalo = Region.objects.filter(code="61.07.04.1010").first()
+    desa = (
+        Region.objects.filter(parent_id="61.07.03", level=Region.Level.DESA)
+        .order_by("code")
+        .first()
+    )
+    if sebalo is None or desa is None:
+        return
+    dinkes = User.objects.get(email=f"dinkes@{DEMO_DOMAIN}")
+    pupr = User.objects.get(email=f"pupr@{DEMO_DOMAIN}")
+    cases = [
+        (
+            sebalo,
+            "Jalan dan jembatan",
+            "Jalan di RT 04 berlubang besar sejak musim hujan; motor sering terjatuh saat malam.",
+            "publik",
+            "Yohanes",
+            ["verify", "dispose", "finish"],
+        ),
+        (
+            sebalo,
+            "Kesehatan",
+            "Mohon jadwal posyandu lansia ditambah, antrean terlalu panjang.",
+            "anonim",
+            "",
+            ["verify", "dispose"],
+        ),
+        (
+            desa,
+            "Air bersih dan drainase",
+            "Parit depan SD tersumbat sampah dan air meluap ke jalan.",
+            "anonim",
+            "",
+            ["verify"],
+        ),
+        (desa, "Lainnya", "Lampu jalan di simpang tiga mati sudah dua minggu.", "rahasia", "", []),
+    ]
+    for region, category, text, visibility, name, steps in cases:
+        case, _created = asp.aspiration_submit(
+            data={
+                "region": region,
+                "category": categories[category],
+                "description": text,
+                "visibility": visibility,
+                "reporter_name": name,
+                "reporter_phone": "081234500077",
+            }
+        )
+        report.count("aspirations")
+        for step in steps:
+            actor = {"finish": pupr if category.startswith("Jalan") else dinkes}.get(step, admin)
+            asp.aspiration_transition(
+                actor=actor,
+                case=case,
+                action=step,
+                office=categories[category].office,
+                body="Jalan sudah ditambal oleh tim pemeliharaan pada hari Kamis."
+                if step == "finish"
+                else "",
+            )

@@ -1,0 +1,106 @@
+"""Who sees which aspirations, and who may see who sent them.
+
+Staff reach cases only through get_cases_for_user / get_case_for_user. OPD officers see
+the cases sent to their office and nothing else; a KIM sees the cases of the places it
+serves; the reporter's contact data is shown only to Diskominfo of the kabupaten and to
+the KIM that recorded the case for a neighbour.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from jembatan.accounts.access import (
+    AnyUser,
+    get_administered_kabupaten_for_user,
+    get_memberships_for_user,
+    is_operator,
+    region_scope_q,
+)
+from jembatan.accounts.models import Role
+from jembatan.aspirations.models import Aspiration
+from jembatan.communities.models import PENGURUS, Kim, KimMembership
+from jembatan.regions.models import Region
+
+
+def _member_kims(user: AnyUser, *, pengurus_only: bool = False) -> QuerySet[Kim]:
+    if not user.is_authenticated:
+        return Kim.objects.none()
+    rows = KimMembership.objects.filter(user=user, is_active=True)
+    if pengurus_only:
+        rows = rows.filter(position__in=list(PENGURUS))
+    return Kim.objects.filter(pk__in=rows.values("kim_id"), is_active=True).select_related("region")
+
+
+def _kim_area_q(kims) -> Q:
+    return region_scope_q([k.region for k in kims], field="region")
+
+
+def get_cases_for_user(user: AnyUser) -> QuerySet[Aspiration]:
+    cases = Aspiration.objects.select_related("category", "region", "office", "kabupaten")
+    if not user.is_authenticated:
+        return cases.none()
+    if is_operator(user):
+        return cases
+    condition = Q(kabupaten__in=get_administered_kabupaten_for_user(user))
+    memberships = list(get_memberships_for_user(user))
+    camat = [m.region for m in memberships if m.role == Role.CAMAT and m.region is not None]
+    condition |= region_scope_q(camat, field="region")
+    offices = [m.office_id for m in memberships if m.role == Role.OPD_OFFICER]
+    condition |= Q(office_id__in=offices)
+    condition |= _kim_area_q(list(_member_kims(user)))
+    return cases.filter(condition)
+
+
+def get_case_for_user(user: AnyUser, code: str) -> Aspiration:
+    case = get_cases_for_user(user).filter(code=code).first()
+    if case is None:
+        raise Http404(_("Aspirasi tidak ditemukan."))
+    return case
+
+
+def administers(user: AnyUser, case: Aspiration) -> bool:
+    return get_administered_kabupaten_for_user(user).filter(code=case.kabupaten_id).exists()
+
+
+def serves_as_kim(user: AnyUser, case: Aspiration, *, pengurus_only: bool = True) -> bool:
+    """A KIM pengurus of the place the case is about (or of the KIM that recorded it)."""
+    kims = list(_member_kims(user, pengurus_only=pengurus_only))
+    return any(
+        k.pk == case.kim_id
+        or case.region_id == k.region_id
+        or case.region_id.startswith(f"{k.region_id}.")
+        for k in kims
+    )
+
+
+def handles(user: AnyUser, case: Aspiration) -> bool:
+    """An officer of the office the case is assigned to."""
+    if case.office_id is None or not user.is_authenticated:
+        return False
+    return any(
+        m.role == Role.OPD_OFFICER and m.office_id == case.office_id
+        for m in get_memberships_for_user(user)
+    )
+
+
+def can_see_reporter(user: AnyUser, case: Aspiration) -> bool:
+    if is_operator(user) or administers(user, case):
+        return True
+    if case.kim_id is None or not user.is_authenticated:
+        return False
+    return KimMembership.objects.filter(user=user, kim_id=case.kim_id, is_active=True).exists()
+
+
+def get_recording_kims_for_user(user: AnyUser) -> QuerySet[Kim]:
+    """KIMs in which the user may record an aspiration for a neighbour (any member)."""
+    return _member_kims(user)
+
+
+def regions_for_kim(kim: Kim) -> QuerySet[Region]:
+    """The desa/kelurahan a KIM serves: its own, or every one of its kecamatan."""
+    if kim.region.level == Region.Level.KECAMATAN:
+        return Region.objects.filter(parent=kim.region).order_by("name")
+    return Region.objects.filter(pk=kim.region_id)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AspirationsConfig(AppConfig):
+    name = "jembatan.aspirations"
+    verbose_name = _("Aspirasi masyarakat")

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from jembatan.accounts.models import Office
+from jembatan.aspirations.models import Aspiration, Category
+from jembatan.dissemination.forms import MultipleFileField, MultipleFileInput
+from jembatan.regions.forms import RegionField
+from jembatan.regions.models import Region
+
+
+class AspirationForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Kategori"), queryset=Category.objects.none(), empty_label=_("— pilih kategori —")
+    )
+    region = RegionField(
+        label=_("Desa atau kelurahan"),
+        level=Region.Level.DESA,
+        help_text=_("Ketik nama desa atau kelurahan, lalu pilih dari daftar."),
+    )
+    location = forms.CharField(
+        label=_("Lokasi tepatnya (opsional)"),
+        required=False,
+        max_length=200,
+        help_text=_("Mis. RT 03, depan SD Negeri 2."),
+    )
+    description = forms.CharField(
+        label=_("Aspirasi, usulan atau keluhan Anda"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    photos = MultipleFileField(
+        label=_("Foto (opsional, paling banyak 4)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("Data lokasi di dalam foto dihapus sebelum disimpan."),
+    )
+    reporter_name = forms.CharField(label=_("Nama Anda"), required=False, max_length=120)
+    reporter_phone = forms.CharField(
+        label=_("Nomor HP"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    reporter_email = forms.EmailField(label=_("Email"), required=False)
+    visibility = forms.ChoiceField(
+        label=_("Tampil untuk umum?"),
+        choices=Aspiration.Visibility.choices,
+        initial=Aspiration.Visibility.ANONYMOUS,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Nomor HP dan email Anda tidak pernah ditampilkan. Aspirasi rahasia hanya "
+            "dilihat petugas."
+        ),
+    )
+    # Honeypot: hidden from people, filled in by bots.
+    website = forms.CharField(required=False, label=_("Jangan diisi"))
+
+    def __init__(self, *args, kabupaten_code: str | None = None, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = kabupaten_code or settings.HUB_REGION_CODE
+        self.fields["category"].queryset = Category.objects.filter(
+            kabupaten_id=code, is_active=True
+        )
+        if regions is not None:
+            self.fields["region"] = forms.ModelChoiceField(
+                label=_("Desa atau kelurahan"), queryset=regions, empty_label=None
+            )
+        else:
+            self.fields["region"] = RegionField(
+                label=_("Desa atau kelurahan"),
+                level=Region.Level.DESA,
+                within=code,
+                help_text=_("Ketik nama desa atau kelurahan, lalu pilih dari daftar."),
+            )
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode lacak"),
+        max_length=40,
+        help_text=_("Delapan huruf dan angka, mis. 7K3M-Q9XD."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+
+
+class FollowUpForm(forms.Form):
+    body = forms.CharField(
+        label=_("Tambahkan keterangan untuk petugas"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RespondForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Apakah jawaban ini menyelesaikan aspirasi Anda?"),
+        choices=[("1", _("Ya, selesai")), ("0", _("Belum, buka kembali"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    rating = forms.TypedChoiceField(
+        label=_("Nilai jawaban (1 buruk, 5 sangat baik)"),
+        choices=[("", "—")] + [(str(i), str(i)) for i in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    body = forms.CharField(
+        label=_("Komentar (opsional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ActionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    office = forms.ModelChoiceField(
+        label=_("Instansi"), queryset=Office.objects.none(), required=False
+    )
+    reason = forms.ChoiceField(
+        label=_("Alasan"),
+        choices=[("", "—"), *Aspiration.CloseReason.choices],
+        required=False,
+    )
+    body = forms.CharField(
+        label=_("Pesan untuk warga"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, kabupaten_code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = Office.objects.filter(kabupaten_id=kabupaten_code)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Tulisan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    public = forms.BooleanField(
+        label=_("Tampilkan kepada warga (jawaban publik)"), required=False, initial=True
+    )

@@ -1,0 +1,244 @@
+"""Citizens' aspirations: one case per aspiration, an explicit workflow, every step kept.
+
+A case belongs to a kabupaten (the tenant) and a place in it. Its reporter's contact data
+is personal data (UU 27/2022): only the roles that need it see it (aspirations.access).
+``CaseEvent`` is the case's timeline: status changes, public answers, internal notes and
+the citizen's follow-ups; every status change also writes an audit row.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Category(models.Model):
+    """What an aspiration is about, per kabupaten, with its routing and deadlines."""
+
+    kabupaten = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("kabupaten/kota"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": 2},
+    )
+    name = models.CharField(_("nama"), max_length=100)
+    office = models.ForeignKey(
+        "accounts.Office",
+        verbose_name=_("instansi tujuan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Disarankan saat disposisi."),
+    )
+    verify_days = models.PositiveSmallIntegerField(_("batas verifikasi (hari kerja)"), default=3)
+    answer_days = models.PositiveSmallIntegerField(_("batas jawaban (hari kerja)"), default=5)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["kabupaten_id", "name"]
+        verbose_name = _("kategori aspirasi")
+        verbose_name_plural = pgettext_lazy("plural", "kategori aspirasi")
+        constraints = [
+            models.UniqueConstraint(fields=["kabupaten", "name"], name="aspiration_category_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    RECEIVED = "diterima", _("Diterima")
+    VERIFIED = "diverifikasi", _("Diverifikasi")
+    DISPOSED = "didisposisikan", _("Didisposisikan")
+    IN_PROGRESS = "ditindaklanjuti", _("Ditindaklanjuti")
+    DONE = "selesai", _("Selesai")
+    CLOSED = "ditutup", _("Ditutup")
+
+
+class Aspiration(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "publik", _("Publik: tampil dengan nama saya")
+        ANONYMOUS = "anonim", _("Anonim: tampil tanpa nama saya")
+        CONFIDENTIAL = "rahasia", _("Rahasia: tidak tampil untuk umum")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Formulir web")
+        KIM = "kim", _("Dicatat KIM")
+        SMS = "sms", _("SMS")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+
+    class CloseReason(models.TextChoices):
+        DUPLICATE = "duplikat", _("Duplikat dari aspirasi lain")
+        SPAM = "spam", _("Spam atau tidak pantas")
+        OUT_OF_SCOPE = "di_luar_kewenangan", _("Di luar kewenangan pemerintah kabupaten")
+
+    code = models.CharField(_("kode lacak"), max_length=12, unique=True)
+    kabupaten = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("kabupaten/kota"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="aspirations",
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("kategori"), on_delete=models.PROTECT, related_name="aspirations"
+    )
+    description = models.TextField(_("isi aspirasi"), max_length=4000)
+    location = models.CharField(_("lokasi"), max_length=200, blank=True)
+    visibility = models.CharField(
+        _("tampil untuk umum"),
+        max_length=8,
+        choices=Visibility.choices,
+        default=Visibility.ANONYMOUS,
+    )
+    # The reporter: personal data, never on public pages or in logs.
+    reporter_name = models.CharField(_("nama pelapor"), max_length=120, blank=True)
+    reporter_phone = models.CharField(_("telepon pelapor"), max_length=16, blank=True)
+    reporter_email = models.EmailField(_("email pelapor"), blank=True)
+    channel = models.CharField(
+        _("saluran"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+    kim = models.ForeignKey(
+        "communities.Kim",
+        verbose_name=_("dicatat oleh KIM"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="aspirations",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set by the client for offline and gateway submissions: a retry finds the same case.
+    client_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
+    )
+    office = models.ForeignKey(
+        "accounts.Office",
+        verbose_name=_("instansi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="aspirations",
+    )
+    close_reason = models.CharField(
+        _("alasan penutupan"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    verify_due = models.DateField(_("batas verifikasi"), null=True, blank=True)
+    answer_due = models.DateField(_("batas jawaban"), null=True, blank=True)
+    citizen_confirmed = models.BooleanField(_("dikonfirmasi warga"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("penilaian"), null=True, blank=True)
+    created_at = models.DateTimeField(_("diterima"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("aspirasi")
+        verbose_name_plural = pgettext_lazy("plural", "aspirasi")
+        indexes = [
+            models.Index(fields=["kabupaten", "status"], name="aspiration_queue_idx"),
+            models.Index(fields=["office", "status"], name="aspiration_office_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="aspiration_rating_1_5",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="ditutup") | ~models.Q(close_reason=""),
+                name="aspiration_closed_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("aspirations:track_detail", kwargs={"code": self.code})
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility != self.Visibility.CONFIDENTIAL
+
+    @property
+    def public_name(self) -> str:
+        if self.visibility == self.Visibility.PUBLIC and self.reporter_name:
+            return self.reporter_name
+        return str(_("Warga"))
+
+    @property
+    def due(self):
+        if self.status == Status.RECEIVED:
+            return self.verify_due
+        if self.status in (Status.DISPOSED, Status.IN_PROGRESS):
+            return self.answer_due
+        return None
+
+    @property
+    def is_overdue(self) -> bool:
+        due = self.due
+        return due is not None and due < timezone.localdate()
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's timeline."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Perubahan status")
+        ANSWER = "jawaban", _("Jawaban")
+        NOTE = "catatan", _("Catatan internal")
+        FOLLOW_UP = "tambahan", _("Tambahan dari warga")
+
+    aspiration = models.ForeignKey(Aspiration, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    body = models.TextField(_("isi"), blank=True, max_length=4000)
+    is_public = models.BooleanField(_("tampil di linimasa publik"), default=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    office = models.ForeignKey(
+        "accounts.Office", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+    # When the citizen was mailed about this step (claimed before sending: never twice).
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("riwayat aspirasi")
+        verbose_name_plural = pgettext_lazy("plural", "riwayat aspirasi")
+
+    def __str__(self) -> str:
+        return f"{self.aspiration_id} {self.kind}"
+
+
+class AspirationPhoto(models.Model):
+    """A photo sent with an aspiration: re-encoded on upload, without EXIF or GPS."""
+
+    aspiration = models.ForeignKey(Aspiration, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to="aspirasi/%Y/%m/", max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("foto aspirasi")
+        verbose_name_plural = pgettext_lazy("plural", "foto aspirasi")
+
+    def __str__(self) -> str:
+        return self.file.name

@@ -1,0 +1,392 @@
+"""Receiving aspirations and moving them through their workflow, every step on record."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jembatan.accounts.access import is_operator
+from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.models import Office, User
+from jembatan.accounts.phone import normalize_phone
+from jembatan.aspirations.access import administers, handles, serves_as_kim
+from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Category, Status
+from jembatan.communities.models import Kim
+from jembatan.core.workdays import add_working_days
+from jembatan.regions.models import Region
+from jembatan.sites.images import clean_jpeg, delete_files, validate_image
+
+# Tracking codes: 8 characters without 0/O, 1/I/L, 8/B or 5/S, so that a code read over
+# the phone or copied from paper survives; 27^8 ≈ 2.8e11 codes, and lookups are rate
+# limited, so guessing one is hopeless.
+CODE_ALPHABET = "2345679ACDEFGHJKMNPQRTUVWXYZ"
+CODE_LENGTH = 8
+MAX_PHOTOS = 4
+PHOTO_MAX_SIDE = 1600
+CASE_FIELDS = ["status", "office", "close_reason", "verify_due", "answer_due"]
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(text: str) -> str:
+    """What a citizen types ('asp 7k3m-q9xd') as a stored code ('7K3MQ9XD')."""
+    cleaned = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    if cleaned.startswith("ASP") and len(cleaned) == CODE_LENGTH + 3:
+        cleaned = cleaned[3:]
+    return cleaned[:32]
+
+
+def display_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+# --- Intake -----------------------------------------------------------------------------
+
+
+def _clean_intake(data: dict[str, Any], *, contact_required: bool) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    region: Region | None = data.get("region")
+    category: Category | None = data.get("category")
+    if region is None or region.level < Region.Level.KECAMATAN:
+        errors["region"] = _("Pilih desa atau kelurahan tempat aspirasi ini.")
+    elif category is not None and category.kabupaten_id != region.kabupaten_code:
+        errors["category"] = _("Kategori ini milik kabupaten lain.")
+    if category is None or not category.is_active:
+        errors["category"] = _("Pilih kategori.")
+    description = (data.get("description") or "").strip()
+    if len(description) < 10:
+        errors["description"] = _("Ceritakan aspirasi Anda, paling sedikit 10 huruf.")
+    elif len(description) > 4000:
+        errors["description"] = _("Paling panjang 4.000 huruf.")
+    phone = (data.get("reporter_phone") or "").strip()
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except ValidationError as exc:
+            errors["reporter_phone"] = exc.messages[0]
+    email = (data.get("reporter_email") or "").strip().lower()
+    if contact_required and not phone and not email and "reporter_phone" not in errors:
+        errors["reporter_phone"] = _(
+            "Tulis nomor HP atau email agar kami dapat mengabarkan tindak lanjutnya."
+        )
+    visibility = data.get("visibility") or Aspiration.Visibility.ANONYMOUS
+    if visibility not in Aspiration.Visibility.values:
+        errors["visibility"] = _("Pilihan tidak dikenal.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "region": region,
+        "category": category,
+        "description": description,
+        "location": (data.get("location") or "").strip()[:200],
+        "visibility": visibility,
+        "reporter_name": " ".join((data.get("reporter_name") or "").split())[:120],
+        "reporter_phone": phone,
+        "reporter_email": email,
+    }
+
+
+def _check_photos(files: Iterable[IO[bytes]]) -> list[tuple[bytes, int, int]]:
+    files = [f for f in files if f]
+    if len(files) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("Paling banyak %(n)s foto.") % {"n": MAX_PHOTOS}})
+    checked = []
+    for file in files:
+        try:
+            info = validate_image(file)
+        except ValidationError as exc:
+            raise ValidationError({"photos": exc.messages}) from None
+        try:
+            checked.append(clean_jpeg(info, max_side=PHOTO_MAX_SIDE))
+        finally:
+            info.image.close()
+    return checked
+
+
+def aspiration_submit(
+    *,
+    data: dict[str, Any],
+    photos: Iterable[IO[bytes]] = (),
+    channel: str = Aspiration.Channel.WEB,
+    kim: Kim | None = None,
+    actor: User | None = None,
+    client_id: str | None = None,
+) -> tuple[Aspiration, bool]:
+    """Receive an aspiration; returns (case, created). A client_id already seen returns
+    the case it made, so a retried submission never makes a second case."""
+    if client_id:
+        existing = Aspiration.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            return existing, False
+    values = _clean_intake(data, contact_required=channel == Aspiration.Channel.WEB)
+    if kim is not None:
+        region = values["region"]
+        if not (region.pk == kim.region_id or region.pk.startswith(f"{kim.region_id}.")):
+            raise ValidationError({"region": _("Desa ini di luar wilayah KIM Anda.")})
+    checked = _check_photos(photos)
+    category: Category = values["category"]
+    kabupaten_code = values["region"].kabupaten_code
+    now = timezone.now()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            case = _create_with_free_code(
+                kabupaten_id=kabupaten_code,
+                channel=channel,
+                kim=kim,
+                recorded_by=actor if actor is not None and actor.is_authenticated else None,
+                client_id=client_id or None,
+                verify_due=add_working_days(
+                    now, category.verify_days, kabupaten_code=kabupaten_code
+                ),
+                created_at=now,
+                **values,
+            )
+            for data_bytes, width, height in checked:
+                photo = AspirationPhoto(aspiration=case, width=width, height=height)
+                photo.file.save(f"{secrets.token_hex(16)}.jpg", ContentFile(data_bytes), save=False)
+                stored.append(photo.file.name)
+                photo.save()
+            event = CaseEvent.objects.create(
+                aspiration=case,
+                kind=CaseEvent.Kind.STATUS,
+                to_status=Status.RECEIVED,
+                actor=case.recorded_by,
+                created_at=now,
+            )
+            _tell_citizen(case, event)
+            audit_record(
+                actor=case.recorded_by,
+                action="aspiration.submit",
+                target=case,
+                after={"status": case.status, "channel": channel, "category": category.pk},
+            )
+    except IntegrityError:
+        delete_files(stored)
+        if client_id:  # the same submission arrived twice at once: the other one won
+            existing = Aspiration.objects.filter(client_id=client_id).first()
+            if existing is not None:
+                return existing, False
+        raise
+    except BaseException:
+        delete_files(stored)
+        raise
+    return case, True
+
+
+def _create_with_free_code(**values: Any) -> Aspiration:
+    for _attempt in range(5):
+        code = new_code()
+        if not Aspiration.objects.filter(code=code).exists():
+            return Aspiration.objects.create(code=code, **values)
+    raise RuntimeError("No free tracking code after 5 attempts")
+
+
+def _tell_citizen(case: Aspiration, event: CaseEvent) -> None:
+    """Mail the citizen about a public step, after commit, in the background."""
+    if case.reporter_email and event.is_public:
+        from jembatan.aspirations.tasks import mail_citizen
+        from jembatan.core.tasks import enqueue_on_commit
+
+        enqueue_on_commit(mail_citizen, event.pk)
+
+
+# --- Workflow ---------------------------------------------------------------------------
+
+S = Status
+Check = Callable[[User, Aspiration], bool]
+
+
+def _staff(user: User, case: Aspiration) -> bool:
+    return is_operator(user) or administers(user, case)
+
+
+def _verifier(user: User, case: Aspiration) -> bool:
+    return _staff(user, case) or serves_as_kim(user, case)
+
+
+def _handler(user: User, case: Aspiration) -> bool:
+    return _staff(user, case) or handles(user, case)
+
+
+# action: (states it starts from, state it leads to, who may take it)
+TRANSITIONS: dict[str, tuple[set[str], str, Check]] = {
+    "verify": ({S.RECEIVED}, S.VERIFIED, _verifier),
+    "close": ({S.RECEIVED, S.VERIFIED}, S.CLOSED, _verifier),
+    "dispose": ({S.VERIFIED, S.DISPOSED}, S.DISPOSED, _staff),
+    "start": ({S.DISPOSED}, S.IN_PROGRESS, _handler),
+    "finish": ({S.DISPOSED, S.IN_PROGRESS}, S.DONE, _handler),
+}
+ACTION_LABELS = {
+    "verify": gettext_lazy("Verifikasi"),
+    "close": gettext_lazy("Tutup"),
+    "dispose": gettext_lazy("Disposisikan ke instansi"),
+    "start": gettext_lazy("Mulai tindak lanjut"),
+    "finish": gettext_lazy("Selesaikan dengan jawaban"),
+}
+
+
+def actions_for_user(user: User, case: Aspiration) -> list[str]:
+    return [
+        action
+        for action, (sources, _target, allowed) in TRANSITIONS.items()
+        if case.status in sources and allowed(user, case)
+    ]
+
+
+def aspiration_transition(
+    *,
+    actor: User,
+    case: Aspiration,
+    action: str,
+    office: Office | None = None,
+    reason: str = "",
+    body: str = "",
+) -> Aspiration:
+    """Take one workflow step. ``body`` is shown to the citizen (the answer, or why a
+    case was closed); dispose needs ``office``, close needs ``reason``."""
+    if action not in TRANSITIONS:
+        raise ValidationError(_("Tindakan tidak dikenal."))
+    sources, target, allowed = TRANSITIONS[action]
+    body = (body or "").strip()
+    with transaction.atomic():
+        locked = (
+            Aspiration.objects.select_for_update(of=("self",))
+            .select_related("category")
+            .get(pk=case.pk)
+        )
+        if locked.status not in sources:
+            raise ValidationError(
+                _("Tindakan “%(action)s” tidak berlaku untuk aspirasi berstatus “%(status)s”.")
+                % {"action": ACTION_LABELS[action], "status": locked.get_status_display()}
+            )
+        if not allowed(actor, locked):
+            raise PermissionDenied(_("Anda tidak berhak melakukan tindakan ini."))
+        before = snapshot(locked, CASE_FIELDS)
+        now = timezone.now()
+        if action == "close":
+            if reason not in Aspiration.CloseReason.values:
+                raise ValidationError({"reason": _("Pilih alasan penutupan.")})
+            locked.close_reason = reason
+        if action == "dispose":
+            if office is None or office.kabupaten_id != locked.kabupaten_id:
+                raise ValidationError({"office": _("Pilih instansi di kabupaten ini.")})
+            locked.office = office
+            locked.answer_due = add_working_days(
+                now, locked.category.answer_days, kabupaten_code=locked.kabupaten_id
+            )
+        if action == "finish" and not body:
+            raise ValidationError({"body": _("Tuliskan jawaban untuk warga.")})
+        locked.status = target
+        locked.save(update_fields=[*CASE_FIELDS, "updated_at"])
+        event = CaseEvent.objects.create(
+            aspiration=locked,
+            kind=CaseEvent.Kind.STATUS,
+            from_status=before["status"],
+            to_status=target,
+            body=body,
+            actor=actor,
+            office=locked.office if action in ("dispose", "start", "finish") else None,
+            created_at=now,
+        )
+        _tell_citizen(locked, event)
+        audit_record(
+            actor=actor,
+            action=f"aspiration.{action}",
+            target=locked,
+            before=before,
+            after=snapshot(locked, CASE_FIELDS),
+            note=body,
+        )
+    return locked
+
+
+def aspiration_comment(*, actor: User, case: Aspiration, body: str, public: bool) -> CaseEvent:
+    """A public answer (citizen sees it) or an internal note (staff only)."""
+    if not (_verifier(actor, case) or _handler(actor, case)):
+        raise PermissionDenied(_("Anda tidak berhak menanggapi aspirasi ini."))
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Tulisan tidak boleh kosong.")})
+    if len(body) > 4000:
+        raise ValidationError({"body": _("Paling panjang 4.000 huruf.")})
+    kind = CaseEvent.Kind.ANSWER if public else CaseEvent.Kind.NOTE
+    with transaction.atomic():
+        event = CaseEvent.objects.create(
+            aspiration=case, kind=kind, body=body, is_public=public, actor=actor
+        )
+        audit_record(actor=actor, action=f"aspiration.{kind}", target=case, note=body)
+        if public:
+            _tell_citizen(case, event)
+    return event
+
+
+def citizen_follow_up(*, case: Aspiration, body: str) -> CaseEvent:
+    """The citizen (holder of the tracking code) adds information; officers see it."""
+    body = (body or "").strip()
+    if len(body) < 3:
+        raise ValidationError({"body": _("Tulisan terlalu pendek.")})
+    if len(body) > 2000:
+        raise ValidationError({"body": _("Paling panjang 2.000 huruf.")})
+    if case.status == S.CLOSED:
+        raise ValidationError(_("Aspirasi ini sudah ditutup."))
+    with transaction.atomic():
+        event = CaseEvent.objects.create(
+            aspiration=case, kind=CaseEvent.Kind.FOLLOW_UP, body=body, is_public=False
+        )
+        audit_record(actor=None, action="aspiration.follow_up", target=case, note=body)
+    return event
+
+
+def citizen_respond(
+    *, case: Aspiration, accept: bool, rating: int | None, body: str = ""
+) -> Aspiration:
+    """After an answer: the citizen confirms (and rates it) or disputes, which reopens it."""
+    body = (body or "").strip()[:2000]
+    if rating is not None and not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("Nilai 1 sampai 5.")})
+    with transaction.atomic():
+        locked = Aspiration.objects.select_for_update().get(pk=case.pk)
+        if locked.status != S.DONE or locked.citizen_confirmed is not None:
+            raise ValidationError(_("Aspirasi ini tidak sedang menunggu tanggapan Anda."))
+        before = snapshot(locked, [*CASE_FIELDS, "citizen_confirmed", "rating"])
+        locked.rating = rating
+        if accept:
+            locked.citizen_confirmed = True
+        else:
+            locked.status = S.IN_PROGRESS
+            locked.answer_due = add_working_days(
+                timezone.now(),
+                Category.objects.get(pk=locked.category_id).answer_days,
+                kabupaten_code=locked.kabupaten_id,
+            )
+        locked.save(
+            update_fields=["citizen_confirmed", "rating", "status", "answer_due", "updated_at"]
+        )
+        CaseEvent.objects.create(
+            aspiration=locked,
+            kind=CaseEvent.Kind.STATUS if not accept else CaseEvent.Kind.FOLLOW_UP,
+            from_status=S.DONE,
+            to_status=locked.status,
+            body=body or (_("Warga menerima jawaban.") if accept else _("Warga belum puas.")),
+            is_public=True,
+        )
+        audit_record(
+            actor=None,
+            action="aspiration.confirm" if accept else "aspiration.dispute",
+            target=locked,
+            before=before,
+            after=snapshot(locked, [*CASE_FIELDS, "citizen_confirmed", "rating"]),
+            note=body,
+        )
+    return locked

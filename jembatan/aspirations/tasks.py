@@ -1,0 +1,51 @@
+"""Background work of aspirations: telling the citizen what happened to their case."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from huey.contrib.djhuey import db_task
+
+from jembatan.core.tasks import RETRIES, RETRY_DELAY
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def mail_citizen(event_id: int) -> bool:
+    """Mail the reporter about one public step of their case, at most once.
+
+    The event is claimed with a compare-and-set on mailed_at before sending; a failure
+    gives the claim back and raises, so Huey retries later.
+    """
+    from jembatan.aspirations.models import CaseEvent
+    from jembatan.aspirations.services import display_code
+
+    event = CaseEvent.objects.select_related("aspiration").filter(pk=event_id).first()
+    if event is None or not event.is_public or not event.aspiration.reporter_email:
+        return False
+    claimed_at = timezone.now()
+    if not CaseEvent.objects.filter(pk=event_id, mailed_at__isnull=True).update(
+        mailed_at=claimed_at
+    ):
+        return False
+    case = event.aspiration
+    context = {
+        "case": case,
+        "event": event,
+        "code": display_code(case.code),
+        "link": settings.SITE_URL.rstrip("/") + case.get_absolute_url(),
+        "site_name": settings.SITE_NAME,
+    }
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            send_mail(
+                subject=render_to_string("aspirations/email/step_subject.txt", context).strip(),
+                message=render_to_string("aspirations/email/step.txt", context),
+                from_email=None,
+                recipient_list=[case.reporter_email],
+            )
+    except BaseException:
+        CaseEvent.objects.filter(pk=event_id, mailed_at=claimed_at).update(mailed_at=None)
+        raise
+    return True

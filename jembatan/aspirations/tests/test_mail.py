@@ -1,0 +1,62 @@
+"""The citizen is mailed at each public step of their case, once per step."""
+
+import pytest
+from django.core import mail
+
+from jembatan.accounts.models import Role
+from jembatan.aspirations import services
+from jembatan.aspirations.models import CaseEvent, Category
+from jembatan.aspirations.tasks import mail_citizen
+from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup():
+    kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
+    office = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR")
+    category = Category.objects.create(kabupaten=kabupaten, name="Jalan", office=office)
+    admin = UserFactory()
+    MembershipFactory(user=admin, role=Role.KABUPATEN_ADMIN, region=kabupaten)
+    return category, admin
+
+
+def _submit(category, **extra):
+    data = {
+        "region": region_chain("61.07.04.1010", "Sebalo"),
+        "category": category,
+        "description": "Jalan berlubang di RT 03",
+        "visibility": "anonim",
+    } | extra
+    case, _ = services.aspiration_submit(data=data)
+    return case
+
+
+def test_receipt_and_each_public_step_are_mailed_once(
+    setup, django_capture_on_commit_callbacks
+):
+    category, admin = setup
+    with django_capture_on_commit_callbacks(execute=True):
+        case = _submit(category, reporter_email="warga@example.test")
+    assert len(mail.outbox) == 1
+    receipt = mail.outbox[0]
+    assert receipt.to == ["warga@example.test"]
+    assert services.display_code(case.code) in receipt.body
+    assert case.get_absolute_url() in receipt.body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.aspiration_transition(actor=admin, case=case, action="verify")
+        services.aspiration_comment(actor=admin, case=case, body="Catatan dalam", public=False)
+    assert len(mail.outbox) == 2  # the internal note is not mailed
+    assert "Diverifikasi" in mail.outbox[1].subject
+    # A retried or duplicated task never mails the same step again.
+    for event in CaseEvent.objects.filter(aspiration=case):
+        assert mail_citizen.call_local(event.pk) is False
+    assert len(mail.outbox) == 2
+
+
+def test_no_email_no_mail(setup, django_capture_on_commit_callbacks):
+    category, _admin = setup
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(category, reporter_phone="081234567890")
+    assert mail.outbox == []

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from jembatan.aspirations import views, views_manage
+
+app_name = "aspirations"
+
+urlpatterns = [
+    path("aspirasi/", views.case_list, name="list"),
+    path("aspirasi/kirim/", views.submit, name="submit"),
+    path("aspirasi/lacak/", views.track, name="track"),
+    path("aspirasi/<str:code>/", views.track_detail, name="track_detail"),
+    path("aspirasi/<str:code>/tambahan/", views.follow_up, name="follow_up"),
+    path("aspirasi/<str:code>/tanggapan/", views.respond, name="respond"),
+    path("kelola/aspirasi/", views_manage.queue, name="manage_queue"),
+    path("kelola/aspirasi/<str:code>/", views_manage.case_detail, name="manage_detail"),
+    path("kelola/aspirasi/<str:code>/tindakan/", views_manage.case_action, name="manage_action"),
+    path("kelola/aspirasi/<str:code>/tulis/", views_manage.case_comment, name="manage_comment"),
+    path(
+        "kelola/kim/<slug:kim>/aspirasi/baru/",
+        views_manage.record_for_neighbour,
+        name="record",
+    ),
+]

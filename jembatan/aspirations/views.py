@@ -1,0 +1,199 @@
+"""Public side of aspirations: send, track, follow a case, and the list of public cases."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jembatan.aspirations import services
+from jembatan.aspirations.forms import AspirationForm, FollowUpForm, RespondForm, TrackForm
+from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
+from jembatan.core.forms import add_service_errors
+from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
+from jembatan.regions.models import Region
+
+SUBMIT_LIMIT, SUBMIT_WINDOW = 5, 600
+LOOKUP_LIMIT, LOOKUP_WINDOW = 20, 600
+PAGE_SIZE = 20
+
+
+def _public_cases():
+    return (
+        Aspiration.objects.filter(kabupaten_id=settings.HUB_REGION_CODE)
+        .exclude(visibility=Aspiration.Visibility.CONFIDENTIAL)
+        .exclude(status=Status.CLOSED, close_reason=Aspiration.CloseReason.SPAM)
+        .select_related("category", "region", "region__parent", "office")
+    )
+
+
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = _public_cases()
+    kecamatan = Region.objects.filter(parent_id=settings.HUB_REGION_CODE).order_by("name")
+    categories = Category.objects.filter(kabupaten_id=settings.HUB_REGION_CODE)
+    chosen = {
+        "kecamatan": request.GET.get("kecamatan", ""),
+        "kategori": request.GET.get("kategori", ""),
+        "status": request.GET.get("status", ""),
+    }
+    if any(k.code == chosen["kecamatan"] for k in kecamatan):
+        cases = cases.filter(region__parent_id=chosen["kecamatan"])
+    if chosen["kategori"].isdecimal() and len(chosen["kategori"]) < 10:
+        cases = cases.filter(category_id=int(chosen["kategori"]))
+    if chosen["status"] in Status.values:
+        cases = cases.filter(status=chosen["status"])
+    query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
+    return render(
+        request,
+        "aspirations/list.html",
+        {
+            "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("halaman")),
+            "kecamatan": kecamatan,
+            "categories": categories,
+            "statuses": Status.choices,
+            "chosen": chosen,
+            "page_query": query,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    form = AspirationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if rate_limit_exceeded(
+            "aspiration", visitor_key(request), limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW
+        ):
+            form.is_valid()
+            form.add_error(
+                None, _("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")
+            )
+            return render(request, "aspirations/submit.html", {"form": form}, status=429)
+        if form.is_valid():
+            if form.cleaned_data["website"]:
+                return redirect("aspirations:list")  # a bot: accept silently, keep nothing
+            try:
+                case, _created = services.aspiration_submit(
+                    data=form.cleaned_data, photos=form.cleaned_data["photos"]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Aspirasi Anda diterima. Simpan kode lacak ini: %(code)s")
+                    % {"code": services.display_code(case.code)},
+                )
+                return redirect(case.get_absolute_url())
+        return render(request, "aspirations/submit.html", {"form": form}, status=400)
+    return render(request, "aspirations/submit.html", {"form": form})
+
+
+def _lookup_blocked(request: HttpRequest) -> bool:
+    return rate_limit_exceeded(
+        "aspiration-lookup", visitor_key(request), limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW
+    )
+
+
+@never_cache
+@require_GET
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    status = 200
+    if request.GET and form.is_valid():
+        if _lookup_blocked(request):
+            form.add_error(None, _("Terlalu banyak pencarian. Coba lagi beberapa menit lagi."))
+            status = 429
+        else:
+            code = services.normalize_code(form.cleaned_data["code"])
+            if Aspiration.objects.filter(code=code).exists():
+                return redirect("aspirations:track_detail", code=code)
+            form.add_error("code", _("Kode lacak ini tidak ditemukan. Periksa lagi hurufnya."))
+            status = 404
+    return render(request, "aspirations/track.html", {"form": form}, status=status)
+
+
+def _case_by_code(request: HttpRequest, code: str) -> Aspiration:
+    case = (
+        Aspiration.objects.select_related("category", "region", "office").filter(code=code).first()
+    )
+    if case is None:
+        # Unknown codes count against the lookup limit: guessing codes by URL is no faster.
+        _lookup_blocked(request)
+        raise Http404(_("Kode lacak ini tidak ditemukan."))
+    return case
+
+
+@never_cache
+@require_GET
+def track_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if _lookup_blocked(request):
+        return render(request, "aspirations/track.html", {"form": TrackForm()}, status=429)
+    case = _case_by_code(request, code)
+    events = case.events.filter(is_public=True).select_related("office")
+    return render(
+        request,
+        "aspirations/detail.html",
+        {
+            "case": case,
+            "events": events,
+            "display_code": services.display_code(case.code),
+            "follow_up_form": FollowUpForm(),
+            "respond_form": RespondForm(),
+            "can_respond": case.status == Status.DONE and case.citizen_confirmed is None,
+            "photos": case.photos.all(),
+            "follow_ups": case.events.filter(kind=CaseEvent.Kind.FOLLOW_UP).count(),
+        },
+    )
+
+
+@require_POST
+def follow_up(request: HttpRequest, code: str) -> HttpResponse:
+    case = _case_by_code(request, code)
+    form = FollowUpForm(request.POST)
+    if rate_limit_exceeded("aspiration-follow-up", visitor_key(request), limit=10, window=600):
+        messages.error(request, _("Terlalu banyak kiriman. Coba lagi beberapa menit lagi."))
+    elif form.is_valid():
+        try:
+            services.citizen_follow_up(case=case, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Keterangan tambahan terkirim ke petugas."))
+    else:
+        messages.error(request, _("Tuliskan keterangan tambahan."))
+    return redirect(case.get_absolute_url())
+
+
+@require_POST
+def respond(request: HttpRequest, code: str) -> HttpResponse:
+    case = _case_by_code(request, code)
+    form = RespondForm(request.POST)
+    if form.is_valid():
+        try:
+            case = services.citizen_respond(
+                case=case,
+                accept=form.cleaned_data["accept"],
+                rating=form.cleaned_data["rating"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Terima kasih atas penilaian Anda.")
+                if case.citizen_confirmed
+                else _("Aspirasi dibuka kembali; petugas akan menindaklanjuti."),
+            )
+    else:
+        messages.error(request, _("Pilih apakah jawaban ini menyelesaikan aspirasi Anda."))
+    return redirect(case.get_absolute_url())

@@ -1,0 +1,164 @@
+"""Staff and KIM side of aspirations in /kelola/: the queue, a case, its workflow."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jembatan.aspirations import services
+from jembatan.aspirations.access import (
+    can_see_reporter,
+    get_case_for_user,
+    get_cases_for_user,
+    get_recording_kims_for_user,
+    regions_for_kim,
+)
+from jembatan.aspirations.forms import ActionForm, AspirationForm, CommentForm
+from jembatan.aspirations.models import Aspiration, Status
+from jembatan.core.forms import add_service_errors
+
+PAGE_SIZE = 30
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    cases = get_cases_for_user(request.user)
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        cases = cases.filter(status=status)
+    overdue = request.GET.get("terlambat") == "1"
+    if overdue:
+        today = timezone.localdate()
+        cases = cases.filter(
+            Q(status=Status.RECEIVED, verify_due__lt=today)
+            | Q(status__in=[Status.DISPOSED, Status.IN_PROGRESS], answer_due__lt=today)
+        )
+    query = "&".join(
+        p for p in [f"status={status}" if status else "", "terlambat=1" if overdue else ""] if p
+    )
+    return render(
+        request,
+        "aspirations/manage/queue.html",
+        {
+            "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("halaman")),
+            "statuses": Status.choices,
+            "status": status,
+            "overdue": overdue,
+            "page_query": query,
+            "kims": get_recording_kims_for_user(request.user),
+        },
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, code: str) -> HttpResponse:
+    case = get_case_for_user(request.user, code)
+    actions = services.actions_for_user(request.user, case)
+    return render(
+        request,
+        "aspirations/manage/detail.html",
+        {
+            "case": case,
+            "display_code": services.display_code(case.code),
+            "events": case.events.select_related("actor", "office"),
+            "photos": case.photos.all(),
+            "show_reporter": can_see_reporter(request.user, case),
+            "actions": [(a, services.ACTION_LABELS[a]) for a in actions],
+            "action_form": ActionForm(kabupaten_code=case.kabupaten_id),
+            "suggested_office": case.category.office,
+            "comment_form": CommentForm(),
+            "may_comment": bool(actions)
+            or services._verifier(request.user, case)
+            or services._handler(request.user, case),
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, code: str) -> HttpResponse:
+    case = get_case_for_user(request.user, code)
+    form = ActionForm(request.POST, kabupaten_code=case.kabupaten_id)
+    if not form.is_valid():
+        messages.error(request, _("Periksa isian tindakan."))
+        return redirect("aspirations:manage_detail", code=code)
+    data = form.cleaned_data
+    try:
+        case = services.aspiration_transition(
+            actor=request.user,
+            case=case,
+            action=data["action"],
+            office=data.get("office"),
+            reason=data.get("reason") or "",
+            body=data.get("body") or "",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Status aspirasi: %(status)s.") % {"status": case.get_status_display()}
+        )
+    return redirect("aspirations:manage_detail", code=code)
+
+
+@login_required
+@require_POST
+def case_comment(request: HttpRequest, code: str) -> HttpResponse:
+    case = get_case_for_user(request.user, code)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.aspiration_comment(
+                actor=request.user,
+                case=case,
+                body=form.cleaned_data["body"],
+                public=form.cleaned_data["public"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Tersimpan."))
+    else:
+        messages.error(request, _("Tulisan tidak boleh kosong."))
+    return redirect("aspirations:manage_detail", code=code)
+
+
+@login_required
+def record_for_neighbour(request: HttpRequest, kim: str) -> HttpResponse:
+    """A KIM member records the aspiration of a neighbour who is offline."""
+    obj = get_recording_kims_for_user(request.user).filter(slug=kim).first()
+    if obj is None:
+        raise PermissionDenied(_("Hanya anggota KIM yang dapat mencatat aspirasi warga."))
+    form = AspirationForm(
+        request.POST or None,
+        request.FILES or None,
+        kabupaten_code=obj.kabupaten_id,
+        regions=regions_for_kim(obj),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case, _created = services.aspiration_submit(
+                data=form.cleaned_data,
+                photos=form.cleaned_data["photos"],
+                channel=Aspiration.Channel.KIM,
+                kim=obj,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Aspirasi tercatat. Berikan kode lacak ini kepada warga: %(code)s")
+                % {"code": services.display_code(case.code)},
+            )
+            return redirect("aspirations:manage_detail", code=case.code)
+    return render(request, "aspirations/manage/record.html", {"form": form, "kim": obj})
