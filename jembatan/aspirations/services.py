@@ -9,6 +9,7 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -390,3 +391,43 @@ def citizen_respond(
             note=body,
         )
     return locked
+
+
+# --- Deadlines ----------------------------------------------------------------------
+
+
+def escalate_overdue(*, today=None) -> int:
+    """Tell Diskominfo (and the assigned office's officers) about cases past their
+    deadline, once per case and stage. Returns the number of cases escalated."""
+    from django.db.models import Q
+
+    from jembatan.accounts.models import Membership, Role
+    from jembatan.accounts.notifications import notify
+
+    today = today or timezone.localdate()
+    overdue = Aspiration.objects.filter(
+        Q(status=S.RECEIVED, verify_due__lt=today)
+        | Q(status__in=[S.DISPOSED, S.IN_PROGRESS], answer_due__lt=today)
+    ).select_related("category")
+    escalated = 0
+    for case in overdue.iterator(chunk_size=500):
+        staff = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id=case.kabupaten_id)
+        if case.office_id:
+            staff = staff | Membership.objects.filter(
+                role=Role.OPD_OFFICER, office_id=case.office_id
+            )
+        users = User.objects.filter(pk__in=staff.values("user_id"), is_active=True)
+        due = case.verify_due if case.status == S.RECEIVED else case.answer_due
+        made = notify(
+            recipients=users,
+            kind="aspiration.overdue",
+            key=f"aspiration.overdue:{case.pk}:{case.status}:{due.isoformat()}",
+            params={
+                "code": display_code(case.code),
+                "status": str(case.get_status_display()),
+                "due": due.isoformat(),
+            },
+            url=reverse("aspirations:manage_detail", kwargs={"code": case.code}),
+        )
+        escalated += bool(made)
+    return escalated

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
 
@@ -49,3 +50,11 @@ def mail_citizen(event_id: int) -> bool:
         CaseEvent.objects.filter(pk=event_id, mailed_at=claimed_at).update(mailed_at=None)
         raise
     return True
+
+
+@db_periodic_task(crontab(minute="5", hour="*"), retries=RETRIES, retry_delay=RETRY_DELAY)
+def escalate_overdue_cases() -> int:
+    """Hourly: cases past their working-day deadline go to Diskominfo and the office."""
+    from jembatan.aspirations.services import escalate_overdue
+
+    return escalate_overdue()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("aspirasi/", views.case_list, name="list"),
     path("aspirasi/kirim/", views.submit, name="submit"),
     path("aspirasi/lacak/", views.track, name="track"),
+    path("aspirasi/mirip/", views.similar, name="similar"),
     path("aspirasi/<str:code>/", views.track_detail, name="track_detail"),
     path("aspirasi/<str:code>/tambahan/", views.follow_up, name="follow_up"),
     path("aspirasi/<str:code>/tanggapan/", views.respond, name="respond"),

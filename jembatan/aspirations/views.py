@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +27,7 @@ from jembatan.regions.models import Region
 SUBMIT_LIMIT, SUBMIT_WINDOW = 5, 600
 LOOKUP_LIMIT, LOOKUP_WINDOW = 20, 600
 PAGE_SIZE = 20
+SIMILAR_DAYS = 60
 
 
 def _public_cases():
@@ -197,3 +203,43 @@ def respond(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.error(request, _("Pilih apakah jawaban ini menyelesaikan aspirasi Anda."))
     return redirect(case.get_absolute_url())
+
+
+@require_GET
+def similar(request: HttpRequest) -> JsonResponse:
+    """Recent public cases of the same category in the same desa: shown on the form
+    before sending, so that a citizen can follow an existing case instead."""
+    category = request.GET.get("kategori", "")
+    text = (request.GET.get("desa") or "").strip()[:120]
+    if not category.isdecimal() or len(category) > 9 or not text:
+        return JsonResponse({"results": []})
+    match = re.search(r"(\d{2}(?:\.\d+){3})", text)
+    villages = Region.objects.filter(
+        level=Region.Level.DESA, code__startswith=f"{settings.HUB_REGION_CODE}."
+    )
+    village = (
+        villages.filter(code=match.group(1)).first()
+        if match
+        else villages.filter(name__iexact=text).first()
+    )
+    if village is None:
+        return JsonResponse({"results": []})
+    since = timezone.now() - datetime.timedelta(days=SIMILAR_DAYS)
+    cases = (
+        _public_cases()
+        .filter(category_id=int(category), region=village, created_at__gte=since)
+        .exclude(status=Status.CLOSED)[:5]
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "code": services.display_code(c.code),
+                    "url": c.get_absolute_url(),
+                    "status": str(c.get_status_display()),
+                    "text": Truncator(c.description).chars(120),
+                }
+                for c in cases
+            ]
+        }
+    )

@@ -33,9 +33,7 @@ def _submit(category, **extra):
     return case
 
 
-def test_receipt_and_each_public_step_are_mailed_once(
-    setup, django_capture_on_commit_callbacks
-):
+def test_receipt_and_each_public_step_are_mailed_once(setup, django_capture_on_commit_callbacks):
     category, admin = setup
     with django_capture_on_commit_callbacks(execute=True):
         case = _submit(category, reporter_email="warga@example.test")
@@ -60,3 +58,37 @@ def test_no_email_no_mail(setup, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         _submit(category, reporter_phone="081234567890")
     assert mail.outbox == []
+
+
+def test_overdue_cases_are_escalated_once_per_stage(setup, django_capture_on_commit_callbacks):
+    import datetime
+
+    from jembatan.accounts.models import Notification
+
+    category, admin = setup
+    case = _submit(category, reporter_phone="081234567890")
+    assert services.escalate_overdue(today=case.verify_due) == 0  # due today: not late
+    later = case.verify_due + datetime.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.escalate_overdue(today=later) == 1
+    assert services.escalate_overdue(today=later) == 0  # never twice
+    note = Notification.objects.get(recipient=admin, kind="aspiration.overdue")
+    assert note.url.endswith(f"/kelola/aspirasi/{case.code}/")
+    assert len(mail.outbox) == 1 and services.display_code(case.code) in mail.outbox[0].subject
+
+
+def test_similar_cases_before_sending(client, setup, settings):
+    settings.HUB_REGION_CODE = "61.07"
+    category, _admin = setup
+    case = _submit(category, reporter_phone="081234567890")
+    secret = _submit(category, reporter_phone="081234567890", visibility="rahasia")
+    found = client.get(
+        "/aspirasi/mirip/", {"kategori": category.pk, "desa": "Sebalo (61.07.04.1010)"}
+    ).json()["results"]
+    assert [r["code"] for r in found] == [services.display_code(case.code)]
+    assert services.display_code(secret.code) not in str(found)
+    assert "081234567890" not in str(found) and "+62" not in str(found)
+    by_name = client.get("/aspirasi/mirip/", {"kategori": category.pk, "desa": "sebalo"})
+    assert len(by_name.json()["results"]) == 1
+    for bad in [{"kategori": "x", "desa": "Sebalo"}, {"kategori": "99999999999", "desa": "a"}]:
+        assert client.get("/aspirasi/mirip/", bad).json() == {"results": []}
