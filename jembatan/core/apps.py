@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,13 @@ class CoreConfig(AppConfig):
     name = "jembatan.core"
     label = "core"
     verbose_name = _("Inti")
+
+    def ready(self) -> None:
+        from jembatan.core import workdays
+        from jembatan.core.models import Holiday
+
+        # Deadlines are computed from a short-lived in-process copy of the holidays.
+        post_save.connect(workdays.holiday_changed, sender=Holiday, dispatch_uid="workdays_save")
+        post_delete.connect(
+            workdays.holiday_changed, sender=Holiday, dispatch_uid="workdays_delete"
+        )
