@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jembatan.aspirations import views, views_manage
+from jembatan.aspirations import views, views_manage, webhook
 
 app_name = "aspirations"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("aspirasi/kirim/", views.submit, name="submit"),
     path("aspirasi/lacak/", views.track, name="track"),
     path("aspirasi/mirip/", views.similar, name="similar"),
+    path("aspirasi/webhook/", webhook.inbound, name="webhook"),
     path("aspirasi/<str:code>/", views.track_detail, name="track_detail"),
     path("aspirasi/<str:code>/tambahan/", views.follow_up, name="follow_up"),
     path("aspirasi/<str:code>/tanggapan/", views.respond, name="respond"),

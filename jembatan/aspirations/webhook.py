@@ -1,0 +1,143 @@
+"""Inbound SMS and WhatsApp gateways: one signed JSON request per message.
+
+The gateway signs ``<timestamp>.<body>`` with HMAC-SHA256 under ASPIRATION_WEBHOOK_SECRET
+and sends it as ``X-Jembatan-Signature: sha256=<hex>`` with ``X-Jembatan-Timestamp``
+(Unix seconds). Requests older or newer than five minutes are refused (replays). The
+body (UTF-8 JSON)::
+
+    {"id": "gateway-message-id", "channel": "sms" | "whatsapp", "from": "+62812...",
+     "text": "Sebalo # Jalan di RT 04 berlubang", "desa": "61.07.04.1010", "kategori": 3}
+
+``desa`` (a code or a name in the hub kabupaten) may instead start the text, before a
+``#``; ``kategori`` is optional (the kabupaten's "Lainnya" category, else its first). The
+same ``id`` twice gives the same case (the gateway may retry). The answer is JSON with
+``reply``, the text to send back to the citizen, and ``code``, the tracking code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from jembatan.aspirations import services
+from jembatan.aspirations.models import Aspiration, Category
+from jembatan.regions.models import Region
+
+MAX_SKEW = 300  # seconds
+MAX_BODY = 16 * 1024
+
+
+def signature_for(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
+
+
+def _verified(request: HttpRequest, secret: str) -> bool:
+    timestamp = request.headers.get("X-Jembatan-Timestamp", "")
+    given = request.headers.get("X-Jembatan-Signature", "")
+    if not timestamp.isdecimal() or abs(time.time() - int(timestamp)) > MAX_SKEW:
+        return False
+    return hmac.compare_digest(given, signature_for(secret, timestamp, request.body))
+
+
+def _village(value: str) -> Region | None:
+    value = (value or "").strip()
+    villages = Region.objects.filter(
+        level=Region.Level.DESA, code__startswith=f"{settings.HUB_REGION_CODE}."
+    )
+    return villages.filter(code=value).first() or villages.filter(name__iexact=value).first()
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message, "reply": message}, status=status)
+
+
+@csrf_exempt  # authenticated by its signature, not by a browser session
+@require_POST
+def inbound(request: HttpRequest) -> JsonResponse:
+    secret = getattr(settings, "ASPIRATION_WEBHOOK_SECRET", "")
+    if not secret:
+        return _error("webhook not configured", 503)
+    if len(request.body) > MAX_BODY:
+        return _error("payload too large", 413)
+    if not _verified(request, secret):
+        return _error("bad or expired signature", 403)
+    try:
+        payload = json.loads(request.body)
+    except ValueError:
+        return _error("body is not JSON", 400)
+    if not isinstance(payload, dict) or not str(payload.get("id") or "").strip():
+        return _error("id is required", 400)
+    with translation.override(settings.LANGUAGE_CODE):
+        return _receive(payload)
+
+
+def _receive(payload: dict) -> JsonResponse:
+    channel = payload.get("channel")
+    if channel not in (Aspiration.Channel.SMS, Aspiration.Channel.WHATSAPP):
+        return _error("channel must be sms or whatsapp", 400)
+    text = str(payload.get("text") or "").strip()
+    desa = str(payload.get("desa") or "").strip()
+    if not desa and "#" in text:
+        desa, text = (part.strip() for part in text.split("#", 1))
+    village = _village(desa)
+    if village is None:
+        return _error(
+            _(
+                "Aspirasi belum diterima. Tulis: nama desa # isi aspirasi. "
+                "Contoh: Sebalo # jalan RT 04 rusak."
+            ),
+            422,
+        )
+    categories = Category.objects.filter(kabupaten_id=village.kabupaten_code, is_active=True)
+    wanted = str(payload.get("kategori") or "")
+    category = (
+        (
+            categories.filter(pk=int(wanted)).first()
+            if wanted.isdecimal() and len(wanted) < 10
+            else None
+        )
+        or categories.filter(name__iexact="Lainnya").first()
+        or categories.first()
+    )
+    phone = str(payload.get("from") or "")
+    data = {
+        "region": village,
+        "category": category,
+        "description": text,
+        "reporter_phone": phone,
+        "visibility": Aspiration.Visibility.ANONYMOUS,
+    }
+    client_id = f"{channel}:{str(payload['id']).strip()[:50]}"
+    try:
+        case, created = services.aspiration_submit(data=data, channel=channel, client_id=client_id)
+    except ValidationError as exc:
+        if "reporter_phone" in getattr(exc, "error_dict", {}):
+            data["reporter_phone"] = ""  # an odd sender id is no reason to lose the message
+            try:
+                case, created = services.aspiration_submit(
+                    data=data, channel=channel, client_id=client_id
+                )
+            except ValidationError as again:
+                return _error(" ".join(again.messages), 422)
+        else:
+            return _error(" ".join(exc.messages), 422)
+    code = services.display_code(case.code)
+    link = settings.SITE_URL.rstrip("/") + case.get_absolute_url()
+    reply = _("Aspirasi diterima. Kode lacak: %(code)s. Ikuti di %(link)s") % {
+        "code": code,
+        "link": link,
+    }
+    return JsonResponse(
+        {"code": code, "created": created, "reply": reply}, status=201 if created else 200
+    )
