@@ -87,8 +87,11 @@ def submit(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data["website"]:
                 return redirect("aspirations:list")  # a bot: accept silently, keep nothing
             try:
+                client_id = form.cleaned_data.get("client_id")
                 case, _created = services.aspiration_submit(
-                    data=form.cleaned_data, photos=form.cleaned_data["photos"]
+                    data=form.cleaned_data,
+                    photos=form.cleaned_data["photos"],
+                    client_id=f"web:{client_id}" if client_id else None,
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

@@ -6,5 +6,6 @@ app_name = "core"
 
 urlpatterns = [
     path("kelola/", views.workspace, name="workspace"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("kelola/pemberitahuan/", views.notifications, name="notifications"),
 ]

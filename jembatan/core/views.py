@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
@@ -106,3 +107,17 @@ def notifications(request: HttpRequest) -> HttpResponse:
         n.title = notification_title(n)
         n.text = notification_text(n)
     return render(request, "core/notifications.html", {"page": page})
+
+
+_SERVICE_WORKER = Path(__file__).parent / "static" / "js" / "sw.js"
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, from the site's root so that it may serve the whole site."""
+    response = HttpResponse(
+        _SERVICE_WORKER.read_bytes(), content_type="application/javascript; charset=utf-8"
+    )
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
