@@ -35,6 +35,11 @@ urlpatterns = [
         name="inbox_share",
     ),
     path(
+        "kelola/kim/<slug:kim>/informasi/<int:pk>/bagikan/<slug:channel>/",
+        views_inbox.share_to,
+        name="inbox_share_to",
+    ),
+    path(
         "kelola/kim/<slug:kim>/informasi/<int:pk>/tanggapan/",
         views_inbox.feedback,
         name="inbox_feedback",

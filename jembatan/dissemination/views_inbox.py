@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from jembatan.communities.access import get_position
 from jembatan.dissemination import services
@@ -104,8 +104,20 @@ def republish(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
 def share(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
     """Make (or reuse) the KIM's short link for the channel and open the network's share
     page with it; the KIM counts as having shared the item."""
+    return _share(request, kim, pk, request.POST.get("channel", ""))
+
+
+@login_required
+@require_GET
+def share_to(request: HttpRequest, kim: str, pk: int, channel: str) -> HttpResponse:
+    """The same as a link: browsers refuse to follow a form's redirect to another site
+    (CSP form-action 'self'), but a link may lead there. Sharing is idempotent: it only
+    makes the KIM's short link once and notes when the KIM first shared."""
+    return _share(request, kim, pk, channel)
+
+
+def _share(request: HttpRequest, kim: str, pk: int, channel: str) -> HttpResponse:
     delivery = get_delivery_for_user(request.user, kim, pk)
-    channel = request.POST.get("channel", "")
     try:
         link = services.delivery_share(actor=request.user, delivery=delivery, channel=channel)
     except ValidationError as exc:

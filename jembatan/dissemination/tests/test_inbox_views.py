@@ -388,3 +388,20 @@ def test_get_on_post_only_actions_is_refused(item, two_tenants):
     for action in ("terbitkan-ulang/", "bagikan/", "tanggapan/"):
         assert client.get(inbox_url(pk=item.pk, action=action)).status_code == 405
     assert not Post.objects.exists()
+
+
+def test_share_buttons_are_links_that_lead_to_the_network(item, two_tenants):
+    """A form's redirect to another site is blocked by CSP form-action; a link is not."""
+    client = login(two_tenants.a.owner)
+    page = client.get(inbox_url(pk=item.pk)).content.decode()
+    link = f"/kelola/kim/kim-a/informasi/{item.pk}/bagikan/whatsapp/"
+    assert f'href="{link}"' in page
+    response = client.get(link)
+    assert response.status_code == 302 and response["Location"].startswith("https://wa.me/")
+    code = ShareLink.objects.get(channel="whatsapp").code
+    assert (
+        quote(f"/s/{code}", safe="") in response["Location"] or f"/s/{code}" in response["Location"]
+    )
+    assert Delivery.objects.get(item=item, kim=two_tenants.a.kim).shared_at is not None
+    assert client.get(f"/kelola/kim/kim-a/informasi/{item.pk}/bagikan/myspace/").status_code == 302
+    assert ShareLink.objects.count() == 1
