@@ -60,7 +60,7 @@ class AspirationForm(forms.Form):
     # Made by the page's script: a form sent again (offline outbox, double tap, a retry
     # after a lost answer) finds the case the first one made.
     client_id = forms.RegexField(
-        regex=r"^[A-Za-z0-9-]{16,64}$", required=False, widget=forms.HiddenInput
+        regex=r"^[A-Za-z0-9-]{16,60}$", required=False, widget=forms.HiddenInput
     )
 
     def __init__(self, *args, kabupaten_code: str | None = None, regions=None, **kwargs):

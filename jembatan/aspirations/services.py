@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +29,7 @@ from jembatan.sites.images import clean_jpeg, delete_files, validate_image
 # Tracking codes: 8 characters without 0/O, 1/I/L, 8/B or 5/S, so that a code read over
 # the phone or copied from paper survives; 27^8 ≈ 2.8e11 codes, and lookups are rate
 # limited, so guessing one is hopeless.
-CODE_ALPHABET = "2345679ACDEFGHJKMNPQRTUVWXYZ"
+CODE_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
 CODE_LENGTH = 8
 MAX_PHOTOS = 4
 PHOTO_MAX_SIDE = 1600
@@ -58,7 +59,7 @@ def _clean_intake(data: dict[str, Any], *, contact_required: bool) -> dict[str, 
     errors: dict[str, str] = {}
     region: Region | None = data.get("region")
     category: Category | None = data.get("category")
-    if region is None or region.level < Region.Level.KECAMATAN:
+    if region is None or region.level != Region.Level.DESA:
         errors["region"] = _("Pilih desa atau kelurahan tempat aspirasi ini.")
     elif category is not None and category.kabupaten_id != region.kabupaten_code:
         errors["category"] = _("Kategori ini milik kabupaten lain.")
@@ -76,7 +77,18 @@ def _clean_intake(data: dict[str, Any], *, contact_required: bool) -> dict[str, 
         except ValidationError as exc:
             errors["reporter_phone"] = exc.messages[0]
     email = (data.get("reporter_email") or "").strip().lower()
-    if contact_required and not phone and not email and "reporter_phone" not in errors:
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["reporter_email"] = _("Alamat email tidak valid.")
+    if (
+        contact_required
+        and not phone
+        and not email
+        and "reporter_phone" not in errors
+        and "reporter_email" not in errors
+    ):
         errors["reporter_phone"] = _(
             "Tulis nomor HP atau email agar kami dapat mengabarkan tindak lanjutnya."
         )
@@ -266,13 +278,13 @@ def aspiration_transition(
             .select_related("category")
             .get(pk=case.pk)
         )
+        if not allowed(actor, locked):
+            raise PermissionDenied(_("Anda tidak berhak melakukan tindakan ini."))
         if locked.status not in sources:
             raise ValidationError(
                 _("Tindakan “%(action)s” tidak berlaku untuk aspirasi berstatus “%(status)s”.")
                 % {"action": ACTION_LABELS[action], "status": locked.get_status_display()}
             )
-        if not allowed(actor, locked):
-            raise PermissionDenied(_("Anda tidak berhak melakukan tindakan ini."))
         before = snapshot(locked, CASE_FIELDS)
         now = timezone.now()
         if action == "close":
@@ -376,7 +388,7 @@ def citizen_respond(
         )
         CaseEvent.objects.create(
             aspiration=locked,
-            kind=CaseEvent.Kind.STATUS if not accept else CaseEvent.Kind.FOLLOW_UP,
+            kind=CaseEvent.Kind.STATUS,
             from_status=S.DONE,
             to_status=locked.status,
             body=body or (_("Warga menerima jawaban.") if accept else _("Warga belum puas.")),

@@ -21,7 +21,7 @@ from jembatan.aspirations import services
 from jembatan.aspirations.forms import AspirationForm, FollowUpForm, RespondForm, TrackForm
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.core.forms import add_service_errors
-from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
+from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached, visitor_key
 from jembatan.regions.models import Region
 
 SUBMIT_LIMIT, SUBMIT_WINDOW = 5, 600
@@ -144,7 +144,10 @@ def _case_by_code(request: HttpRequest, code: str) -> Aspiration:
 @never_cache
 @require_GET
 def track_detail(request: HttpRequest, code: str) -> HttpResponse:
-    if _lookup_blocked(request):
+    # Opening a known case is not a guess: only unknown codes count (in _case_by_code),
+    # but a visitor over the limit is refused for every code, so that the address cannot
+    # tell real codes from invented ones.
+    if rate_limit_reached("aspiration-lookup", visitor_key(request), limit=LOOKUP_LIMIT):
         return render(request, "aspirations/track.html", {"form": TrackForm()}, status=429)
     case = _case_by_code(request, code)
     events = case.events.filter(is_public=True).select_related("office")

@@ -29,6 +29,11 @@ def visitor_key(request: HttpRequest) -> str:
     return digest.hexdigest()[:32]
 
 
+def rate_limit_reached(scope: str, key: str, *, limit: int) -> bool:
+    """Whether the window's count is already over the limit, without counting a hit."""
+    return (cache.get(f"rl:{scope}:{key}") or 0) > limit
+
+
 def rate_limit_exceeded(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one hit for key in scope; True once more than limit hits fell in the window."""
     cache_key = f"rl:{scope}:{key}"

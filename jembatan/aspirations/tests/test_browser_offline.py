@@ -45,7 +45,9 @@ def test_offline_aspiration_waits_in_the_outbox_then_is_sent_once(
     )
     Select(browser.find_element(By.NAME, "category")).select_by_value(str(category.pk))
     browser.find_element(By.NAME, "region").send_keys("61.07.04.1010")
-    browser.find_element(By.CSS_SELECTOR, "textarea[name=description]").send_keys("Jembatan kayu di RT 02 lapuk")
+    browser.find_element(By.CSS_SELECTOR, "textarea[name=description]").send_keys(
+        "Jembatan kayu di RT 02 lapuk"
+    )
     browser.find_element(By.NAME, "reporter_phone").send_keys("0812 3456 7890")
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     status = browser.find_element(By.ID, "outbox-status")

@@ -273,8 +273,11 @@ def test_a_kim_cannot_record_for_a_village_outside_its_area(world):
 
 
 def test_the_code_alphabet_has_no_look_alike_characters():
+    # As documented in services: "without 0/O, 1/I/L, 8/B or 5/S", 27 characters.
     assert len(set(services.CODE_ALPHABET)) == len(services.CODE_ALPHABET)
+    assert set(services.CODE_ALPHABET) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
     assert set("01OIL8B5S").isdisjoint(services.CODE_ALPHABET)
+    assert len(services.CODE_ALPHABET) == 27
     assert services.CODE_LENGTH == 8
 
 
@@ -469,9 +472,7 @@ def test_an_unknown_action_is_refused(world):
 
 def test_the_whole_path_leaves_one_event_and_one_audit_row_per_step(world):
     case = advance(world, submit(world), Status.DONE)
-    steps = [
-        (e.from_status, e.to_status) for e in case.events.filter(kind=CaseEvent.Kind.STATUS)
-    ]
+    steps = [(e.from_status, e.to_status) for e in case.events.filter(kind=CaseEvent.Kind.STATUS)]
     assert steps == [
         ("", "diterima"),
         ("diterima", "diverifikasi"),
