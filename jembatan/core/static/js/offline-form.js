@@ -7,7 +7,7 @@
   if (!form || !window.indexedDB || !window.fetch || !window.FormData) { return; }
   var status = document.getElementById("outbox-status");
   var idField = form.elements.client_id;
-  var t = window.gettext || function (s) { return s; };
+  var gettext = window.gettext || function (s) { return s; };
 
   function newId() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -42,7 +42,7 @@
     if (link) {
       var a = document.createElement("a");
       a.href = link;
-      a.textContent = " " + t("Lihat aspirasi");
+      a.textContent = " " + gettext("Lihat aspirasi");
       status.appendChild(a);
     }
   }
@@ -56,9 +56,9 @@
       .then(function () {
         form.reset();
         idField.value = newId();
-        show(t("Tidak ada sinyal. Aspirasi disimpan di ponsel ini dan dikirim otomatis saat online."));
+        show(gettext("Tidak ada sinyal. Aspirasi disimpan di ponsel ini dan dikirim otomatis saat online."));
       })
-      .catch(function () { show(t("Tidak dapat menyimpan di ponsel ini. Coba lagi saat ada sinyal.")); });
+      .catch(function () { show(gettext("Tidak dapat menyimpan di ponsel ini. Coba lagi saat ada sinyal.")); });
   });
 
   var sending = false;
@@ -73,11 +73,11 @@
           return fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
             .then(function (response) {
               if (response.ok && response.redirected) {
-                show(t("Aspirasi yang tersimpan sudah terkirim."), response.url);
+                show(gettext("Aspirasi yang tersimpan sudah terkirim."), response.url);
                 return store("readwrite", function (s) { return s.delete(item.id); });
               }
               if (response.status === 400) {
-                show(t("Aspirasi yang tersimpan belum lengkap; isi lagi formulir ini."));
+                show(gettext("Aspirasi yang tersimpan belum lengkap; isi lagi formulir ini."));
                 return store("readwrite", function (s) { return s.delete(item.id); });
               }
               return null;  // 429 or a server error: keep it and try again later
