@@ -263,6 +263,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 INFO_REMINDER_DAYS = env_int("INFO_REMINDER_DAYS", 3, minimum=1, maximum=60)
 # Shared secret of the SMS/WhatsApp gateway (jembatan.aspirations.webhook); empty: off.
 ASPIRATION_WEBHOOK_SECRET = env_str("ASPIRATION_WEBHOOK_SECRET", "")
+# Aspirations one visitor (address) may send through the public form in 10 minutes.
+ASPIRATION_SUBMIT_LIMIT = env_int("ASPIRATION_SUBMIT_LIMIT", 5, minimum=1, maximum=100000)
 # Anonymous pages are served from the cache for this long (0 turns the page cache off);
 # any change to public content invalidates them at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0, maximum=3600)

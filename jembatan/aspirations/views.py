@@ -24,7 +24,7 @@ from jembatan.core.forms import add_service_errors
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached, visitor_key
 from jembatan.regions.models import Region
 
-SUBMIT_LIMIT, SUBMIT_WINDOW = 5, 600
+SUBMIT_WINDOW = 600
 LOOKUP_LIMIT, LOOKUP_WINDOW = 20, 600
 PAGE_SIZE = 20
 SIMILAR_DAYS = 60
@@ -76,7 +76,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     form = AspirationForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if rate_limit_exceeded(
-            "aspiration", visitor_key(request), limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW
+            "aspiration",
+            visitor_key(request),
+            limit=settings.ASPIRATION_SUBMIT_LIMIT,
+            window=SUBMIT_WINDOW,
         ):
             form.is_valid()
             form.add_error(
