@@ -264,6 +264,10 @@ INFO_REMINDER_DAYS = env_int("INFO_REMINDER_DAYS", 3, minimum=1, maximum=60)
 # Shared secret of the SMS/WhatsApp gateway (jembatan.aspirations.webhook); empty: off.
 ASPIRATION_WEBHOOK_SECRET = env_str("ASPIRATION_WEBHOOK_SECRET", "")
 # Aspirations one visitor (address) may send through the public form in 10 minutes.
+# Reporters' names and contacts are erased this many days after a case is resolved/closed.
+ASPIRATION_CONTACT_RETENTION_DAYS = env_int(
+    "ASPIRATION_CONTACT_RETENTION_DAYS", 365, minimum=30, maximum=3650
+)
 ASPIRATION_SUBMIT_LIMIT = env_int("ASPIRATION_SUBMIT_LIMIT", 5, minimum=1, maximum=100000)
 # Anonymous pages are served from the cache for this long (0 turns the page cache off);
 # any change to public content invalidates them at once.

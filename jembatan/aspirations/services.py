@@ -443,3 +443,108 @@ def escalate_overdue(*, today=None) -> int:
         )
         escalated += bool(made)
     return escalated
+
+
+# --- Personal data (UU 27/2022) ---------------------------------------------------------
+
+CONTACT_FIELDS = ["reporter_name", "reporter_phone", "reporter_email"]
+
+
+def mask(value: str) -> str:
+    """Enough of a contact to recognise it, not enough to use it: +62812****7890."""
+    if not value:
+        return ""
+    if "@" in value:
+        name, _at, domain = value.partition("@")
+        return f"{name[:2]}***@{domain}"
+    if len(value) <= 6:
+        return "*" * len(value)
+    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}" if len(value) > 10 else "****"
+
+
+def mask_name(name: str) -> str:
+    """'Budi Santoso' → 'B*** S******'."""
+    return " ".join(w[0] + "*" * (len(w) - 1) for w in (name or "").split())
+
+
+def lapor_export(case: Aspiration, *, with_reporter: bool) -> dict[str, Any]:
+    """A case in the shape of an SP4N-LAPOR! report, to forward it there by hand or by a
+    later integration: title, text, category, place, confidentiality, history."""
+    region = case.region
+    kecamatan = region.parent
+    anonymous = case.visibility != Aspiration.Visibility.PUBLIC
+    data: dict[str, Any] = {
+        "sumber": "Jembatan",
+        "kode_lacak": display_code(case.code),
+        "judul": f"{case.category.name}: {region.name}"[:150],
+        "isi": case.description,
+        "kategori": case.category.name,
+        "lokasi": {
+            "desa_kelurahan": region.name,
+            "kode_wilayah": region.code,
+            "kecamatan": kecamatan.name if kecamatan else "",
+            "kabupaten_kota": case.kabupaten.name,
+            "keterangan": case.location,
+        },
+        "tanggal": case.created_at.isoformat(),
+        "rahasia": case.visibility == Aspiration.Visibility.CONFIDENTIAL,
+        "anonim": anonymous,
+        "status": case.status,
+        "instansi_tujuan": case.office.name if case.office_id else "",
+        "riwayat": [
+            {
+                "waktu": e.created_at.isoformat(),
+                "jenis": e.kind,
+                "status": e.to_status,
+                "isi": e.body,
+            }
+            for e in case.events.filter(is_public=True)
+        ],
+    }
+    if with_reporter:
+        data["pelapor"] = {
+            "nama": case.reporter_name,
+            "telepon": case.reporter_phone,
+            "email": case.reporter_email,
+        }
+    return data
+
+
+def contact_erase(*, case: Aspiration, actor: User | None = None, reason: str) -> bool:
+    """Remove the reporter's name and contact from a case; the case itself stays."""
+    with transaction.atomic():
+        locked = Aspiration.objects.select_for_update().get(pk=case.pk)
+        if not any(getattr(locked, f) for f in CONTACT_FIELDS):
+            return False
+        for name in CONTACT_FIELDS:
+            setattr(locked, name, "")
+        if locked.visibility == Aspiration.Visibility.PUBLIC:
+            locked.visibility = Aspiration.Visibility.ANONYMOUS
+        locked.save(update_fields=[*CONTACT_FIELDS, "visibility", "updated_at"])
+        # The audit row says that it happened, never what was erased.
+        audit_record(actor=actor, action="aspiration.contact_erase", target=locked, note=reason)
+    return True
+
+
+def contact_retention_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "ASPIRATION_CONTACT_RETENTION_DAYS", 365))
+
+
+def purge_old_contacts(*, now=None) -> int:
+    """Erase the contact data of cases resolved or closed longer ago than the retention
+    period. Returns how many cases were cleared."""
+    import datetime
+
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=contact_retention_days())
+    old = Aspiration.objects.filter(status__in=[S.DONE, S.CLOSED], updated_at__lt=cutoff).filter(
+        ~Q(reporter_name="") | ~Q(reporter_phone="") | ~Q(reporter_email="")
+    )
+    cleared = 0
+    for case in old.iterator(chunk_size=500):
+        cleared += contact_erase(case=case, reason="retention")
+    return cleared

@@ -52,6 +52,14 @@ def mail_citizen(event_id: int) -> bool:
     return True
 
 
+@db_periodic_task(crontab(minute="35", hour="2"), retries=RETRIES, retry_delay=RETRY_DELAY)
+def purge_old_contacts() -> int:
+    """Nightly: the retention rule for reporters' personal data."""
+    from jembatan.aspirations.services import purge_old_contacts as purge
+
+    return purge()
+
+
 @db_periodic_task(crontab(minute="5", hour="*"), retries=RETRIES, retry_delay=RETRY_DELAY)
 def escalate_overdue_cases() -> int:
     """Hourly: cases past their working-day deadline go to Diskominfo and the office."""

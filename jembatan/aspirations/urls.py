@@ -12,11 +12,13 @@ urlpatterns = [
     path("aspirasi/webhook/", webhook.inbound, name="webhook"),
     path("aspirasi/<str:code>/", views.track_detail, name="track_detail"),
     path("aspirasi/<str:code>/tambahan/", views.follow_up, name="follow_up"),
+    path("aspirasi/<str:code>/data-saya/", views.my_data, name="my_data"),
     path("aspirasi/<str:code>/tanggapan/", views.respond, name="respond"),
     path("kelola/aspirasi/", views_manage.queue, name="manage_queue"),
     path("kelola/aspirasi/<str:code>/", views_manage.case_detail, name="manage_detail"),
     path("kelola/aspirasi/<str:code>/tindakan/", views_manage.case_action, name="manage_action"),
     path("kelola/aspirasi/<str:code>/tulis/", views_manage.case_comment, name="manage_comment"),
+    path("kelola/aspirasi/<str:code>/lapor.json", views_manage.case_export, name="manage_export"),
     path(
         "kelola/kim/<slug:kim>/aspirasi/baru/",
         views_manage.record_for_neighbour,

@@ -252,3 +252,37 @@ def similar(request: HttpRequest) -> JsonResponse:
             ]
         }
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def my_data(request: HttpRequest, code: str) -> HttpResponse:
+    """What is stored about the reporter of this case, and erasing it (UU 27/2022).
+
+    Holding the tracking code is all that proves who is asking, so the contact data is
+    shown masked, never in full; erasing needs no more than the code."""
+    if rate_limit_reached("aspiration-lookup", visitor_key(request), limit=LOOKUP_LIMIT):
+        return render(request, "aspirations/track.html", {"form": TrackForm()}, status=429)
+    case = _case_by_code(request, code)
+    if request.method == "POST":
+        if request.POST.get("confirm") == "1":
+            services.contact_erase(case=case, reason="citizen request")
+            messages.success(request, _("Nama dan kontak Anda sudah dihapus dari aspirasi ini."))
+        else:
+            messages.error(request, _("Centang persetujuan untuk menghapus data Anda."))
+        return redirect("aspirations:my_data", code=case.code)
+    return render(
+        request,
+        "aspirations/my_data.html",
+        {
+            "case": case,
+            "display_code": services.display_code(case.code),
+            "masked": {
+                "name": services.mask_name(case.reporter_name),
+                "phone": services.mask(case.reporter_phone),
+                "email": services.mask(case.reporter_email),
+            },
+            "photo_count": case.photos.count(),
+            "retention_days": services.contact_retention_days(),
+        },
+    )

@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jembatan.accounts.audit import audit_record
 from jembatan.aspirations import services
 from jembatan.aspirations.access import (
     can_see_reporter,
@@ -107,6 +108,21 @@ def case_action(request: HttpRequest, code: str) -> HttpResponse:
             request, _("Status aspirasi: %(status)s.") % {"status": case.get_status_display()}
         )
     return redirect("aspirations:manage_detail", code=code)
+
+
+@login_required
+def case_export(request: HttpRequest, code: str) -> JsonResponse:
+    """The case as an SP4N-LAPOR! report (JSON download). The reporter's identity is in
+    it only for those who may see it, and never for a confidential or anonymous case."""
+    case = get_case_for_user(request.user, code)
+    with_reporter = (
+        can_see_reporter(request.user, case) and case.visibility == Aspiration.Visibility.PUBLIC
+    )
+    data = services.lapor_export(case, with_reporter=with_reporter)
+    audit_record(actor=request.user, action="aspiration.export", target=case)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="aspirasi-{case.code}.json"'
+    return response
 
 
 @login_required
