@@ -26,6 +26,21 @@ class AspirationForm(forms.Form):
         max_length=200,
         help_text=_("Mis. RT 03, depan SD Negeri 2."),
     )
+    latitude = forms.DecimalField(
+        label=_("Titik lokasi: lintang (opsional)"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        help_text=_("Tombol “Pakai lokasi saya” mengisinya dari ponsel Anda."),
+    )
+    longitude = forms.DecimalField(
+        label=_("Titik lokasi: bujur (opsional)"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
     description = forms.CharField(
         label=_("Aspirasi, usulan atau keluhan Anda"),
         max_length=4000,

@@ -96,6 +96,13 @@ class Aspiration(models.Model):
     )
     description = models.TextField(_("isi aspirasi"), max_length=4000)
     location = models.CharField(_("lokasi"), max_length=200, blank=True)
+    # An optional map point (WGS 84), e.g. from the phone's location button.
+    latitude = models.DecimalField(
+        _("lintang"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     visibility = models.CharField(
         _("tampil untuk umum"),
         max_length=8,
@@ -152,6 +159,13 @@ class Aspiration(models.Model):
             models.Index(fields=["office", "status"], name="aspiration_office_idx"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(
+                    latitude__gte=-11, latitude__lte=6, longitude__gte=94, longitude__lte=142
+                ),
+                name="aspiration_point_in_indonesia",
+            ),
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="aspiration_rating_1_5",

@@ -92,6 +92,11 @@ def _clean_intake(data: dict[str, Any], *, contact_required: bool) -> dict[str, 
         errors["reporter_phone"] = _(
             "Tulis nomor HP atau email agar kami dapat mengabarkan tindak lanjutnya."
         )
+    latitude, longitude = data.get("latitude"), data.get("longitude")
+    if (latitude is None) != (longitude is None):
+        errors["latitude"] = _("Isi lintang dan bujur, atau kosongkan keduanya.")
+    elif latitude is not None and not (-11 <= latitude <= 6 and 94 <= longitude <= 142):
+        errors["latitude"] = _("Titik ini berada di luar Indonesia.")
     visibility = data.get("visibility") or Aspiration.Visibility.ANONYMOUS
     if visibility not in Aspiration.Visibility.values:
         errors["visibility"] = _("Pilihan tidak dikenal.")
@@ -102,6 +107,8 @@ def _clean_intake(data: dict[str, Any], *, contact_required: bool) -> dict[str, 
         "category": category,
         "description": description,
         "location": (data.get("location") or "").strip()[:200],
+        "latitude": latitude,
+        "longitude": longitude,
         "visibility": visibility,
         "reporter_name": " ".join((data.get("reporter_name") or "").split())[:120],
         "reporter_phone": phone,

@@ -103,3 +103,18 @@ def test_an_anonymous_case_exports_without_identity_even_for_diskominfo(client, 
     client.force_login(world["admin"])
     data = client.get(f"/kelola/aspirasi/{case.code}/lapor.json").json()
     assert "pelapor" not in data and data["anonim"] is True
+
+
+def test_a_map_point_is_kept_when_inside_indonesia(world):
+    from decimal import Decimal
+
+    case = _case(world, latitude=Decimal("0.912345"), longitude=Decimal("109.456789"))
+    assert (case.latitude, case.longitude) == (Decimal("0.912345"), Decimal("109.456789"))
+    for bad in [
+        {"latitude": Decimal("48.85"), "longitude": Decimal("2.35")},  # Paris
+        {"latitude": Decimal("0.9")},  # half a point
+    ]:
+        with pytest.raises(services.ValidationError) as error:
+            _case(world, description="Titik yang salah sekali", **bad)
+        assert "latitude" in error.value.message_dict
+    assert Aspiration.objects.count() == 1
