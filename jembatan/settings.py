@@ -263,6 +263,11 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 INFO_REMINDER_DAYS = env_int("INFO_REMINDER_DAYS", 3, minimum=1, maximum=60)
 # Shared secret of the SMS/WhatsApp gateway (jembatan.aspirations.webhook); empty: off.
 ASPIRATION_WEBHOOK_SECRET = env_str("ASPIRATION_WEBHOOK_SECRET", "")
+# Outbound texts to citizens (jembatan.aspirations.gateway); empty URL: no texts.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_SECRET = env_str("SMS_GATEWAY_SECRET", "")
+if SMS_GATEWAY_URL and not SMS_GATEWAY_SECRET:
+    raise ConfigError("SMS_GATEWAY_SECRET is required when SMS_GATEWAY_URL is set.")
 # Aspirations one visitor (address) may send through the public form in 10 minutes.
 # Reporters' names and contacts are erased this many days after a case is resolved/closed.
 ASPIRATION_CONTACT_RETENTION_DAYS = env_int(

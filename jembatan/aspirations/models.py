@@ -230,6 +230,8 @@ class CaseEvent(models.Model):
     created_at = models.DateTimeField(_("waktu"), default=timezone.now)
     # When the citizen was mailed about this step (claimed before sending: never twice).
     mailed_at = models.DateTimeField(null=True, blank=True)
+    # The same for the text message through the SMS/WhatsApp gateway.
+    texted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -214,11 +214,16 @@ def _create_with_free_code(**values: Any) -> Aspiration:
 
 def _tell_citizen(case: Aspiration, event: CaseEvent) -> None:
     """Mail the citizen about a public step, after commit, in the background."""
-    if case.reporter_email and event.is_public:
-        from jembatan.aspirations.tasks import mail_citizen
-        from jembatan.core.tasks import enqueue_on_commit
+    if not event.is_public:
+        return
+    from jembatan.aspirations.gateway import gateway_enabled
+    from jembatan.aspirations.tasks import mail_citizen, text_citizen
+    from jembatan.core.tasks import enqueue_on_commit
 
+    if case.reporter_email:
         enqueue_on_commit(mail_citizen, event.pk)
+    if case.reporter_phone and gateway_enabled():
+        enqueue_on_commit(text_citizen, event.pk)
 
 
 # --- Workflow ---------------------------------------------------------------------------

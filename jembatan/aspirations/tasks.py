@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -66,3 +67,37 @@ def escalate_overdue_cases() -> int:
     from jembatan.aspirations.services import escalate_overdue
 
     return escalate_overdue()
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def text_citizen(event_id: int) -> bool:
+    """Text the reporter about one public step through the gateway, at most once (the
+    event is claimed first; a gateway failure gives the claim back and raises)."""
+    from jembatan.aspirations.gateway import gateway_enabled, send_text
+    from jembatan.aspirations.models import CaseEvent
+    from jembatan.aspirations.services import display_code
+
+    event = CaseEvent.objects.select_related("aspiration").filter(pk=event_id).first()
+    if event is None or not event.is_public or not gateway_enabled():
+        return False
+    case = event.aspiration
+    if not case.reporter_phone:
+        return False
+    claimed_at = timezone.now()
+    if not CaseEvent.objects.filter(pk=event_id, texted_at__isnull=True).update(
+        texted_at=claimed_at
+    ):
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        step = event.get_to_status_display() if event.to_status else _("jawaban baru")
+        text = _("Aspirasi %(code)s: %(step)s. Lihat %(link)s") % {
+            "code": display_code(case.code),
+            "step": step,
+            "link": settings.SITE_URL.rstrip("/") + case.get_absolute_url(),
+        }
+    try:
+        send_text(case.reporter_phone, text)
+    except BaseException:
+        CaseEvent.objects.filter(pk=event_id, texted_at=claimed_at).update(texted_at=None)
+        raise
+    return True
