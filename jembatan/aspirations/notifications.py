@@ -5,6 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from jembatan.accounts.notifications import register_kind
 
 register_kind(
+    "aspiration.follow_up",
+    title=_("Tambahan dari warga: aspirasi %(code)s"),
+    text=_("Pelapor aspirasi %(code)s menambahkan keterangan. Bukalah riwayat aspirasinya."),
+)
+register_kind(
     "aspiration.overdue",
     title=_("Aspirasi %(code)s lewat batas waktu"),
     text=_(

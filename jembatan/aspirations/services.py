@@ -370,7 +370,27 @@ def citizen_follow_up(*, case: Aspiration, body: str) -> CaseEvent:
             aspiration=case, kind=CaseEvent.Kind.FOLLOW_UP, body=body, is_public=False
         )
         audit_record(actor=None, action="aspiration.follow_up", target=case, note=body)
+        from jembatan.accounts.notifications import notify
+
+        notify(
+            recipients=case_staff(case),
+            kind="aspiration.follow_up",
+            key=f"aspiration.follow_up:{event.pk}",
+            params={"code": display_code(case.code)},
+            url=reverse("aspirations:manage_detail", kwargs={"code": case.code}),
+        )
     return event
+
+
+def case_staff(case: Aspiration):
+    """Who works the case now: the assigned office's officers, else Diskominfo."""
+    from jembatan.accounts.models import Membership, Role
+
+    if case.office_id:
+        rows = Membership.objects.filter(role=Role.OPD_OFFICER, office_id=case.office_id)
+    else:
+        rows = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id=case.kabupaten_id)
+    return User.objects.filter(pk__in=rows.values("user_id"), is_active=True)
 
 
 def citizen_respond(

@@ -92,3 +92,21 @@ def test_similar_cases_before_sending(client, setup, settings):
     assert len(by_name.json()["results"]) == 1
     for bad in [{"kategori": "x", "desa": "Sebalo"}, {"kategori": "99999999999", "desa": "a"}]:
         assert client.get("/aspirasi/mirip/", bad).json() == {"results": []}
+
+
+def test_a_follow_up_reaches_the_officers_working_the_case(setup):
+    from jembatan.accounts.models import Notification
+
+    category, admin = setup
+    officer = UserFactory()
+    MembershipFactory(
+        user=officer, role=Role.OPD_OFFICER, region=category.kabupaten, office=category.office
+    )
+    case = _submit(category, reporter_phone="081234567890")
+    services.citizen_follow_up(case=case, body="Lubangnya makin besar")
+    assert Notification.objects.filter(recipient=admin, kind="aspiration.follow_up").count() == 1
+    services.aspiration_transition(actor=admin, case=case, action="verify")
+    services.aspiration_transition(actor=admin, case=case, action="dispose", office=category.office)
+    services.citizen_follow_up(case=case, body="Sudah ada korban jatuh")
+    assert Notification.objects.filter(recipient=officer, kind="aspiration.follow_up").count() == 1
+    assert Notification.objects.filter(recipient=admin, kind="aspiration.follow_up").count() == 1

@@ -1,0 +1,461 @@
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) for the hub kabupaten.
+
+Other apps read the public cases of the kabupaten this installation serves at its hub
+(settings.HUB_REGION_CODE) and send new aspirations, in JSON or XML. The same privacy
+rules as the public list apply: confidential cases and cases closed as spam are never
+shown, and nothing that identifies the reporter (name, phone, email, the free-text
+location) ever leaves through this API.
+
+We have no coordinates yet, so a new request names its desa/kelurahan (``address_id``
+with its Kemendagri code, or ``address_string`` with its code or exact name); lat/long
+alone are refused. ``Idempotency-Key`` (with ``device_id``) makes a retried POST return
+the case the first attempt made instead of a second one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from jembatan.aspirations import services
+from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Category, Status
+from jembatan.aspirations.views import _public_cases
+from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
+from jembatan.regions.models import Region
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When this API last changed (GeoReport's "changeset"): bump it with every change.
+CHANGESET = "2026-11-29T00:00:00+07:00"
+CONTENT_TYPES = {"json": "application/json", "xml": "text/xml; charset=utf-8"}
+DEFAULT_DAYS = 90
+MAX_RESULTS = 1000
+POST_WINDOW = 600
+CLOSED = (Status.DONE, Status.CLOSED)
+# XML names of the items of nested lists (the JSON has plain arrays there).
+XML_ITEMS = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute"}
+# Open311 parameter names of the intake service's fields, for error messages.
+PARAMETERS = {
+    "region": "address_id",
+    "category": "service_code",
+    "description": "description",
+    "reporter_phone": "phone",
+    "reporter_email": "email",
+    "reporter_name": "first_name",
+    "photos": "media",
+}
+# Characters XML 1.0 cannot carry at all, even escaped.
+XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+REGION_CODE = re.compile(r"\d{2}(?:\.\d{1,4}){3}")
+# A '+' of an unencoded offset arrives as a space: "...T10:00:00 07:00".
+SPACED_OFFSET = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
+
+
+# --- Output -----------------------------------------------------------------------------
+
+
+def _xml_value(element: ET.Element, key: str, value: Any) -> None:
+    if isinstance(value, dict):
+        for name, item in value.items():
+            _xml_value(ET.SubElement(element, name), name, item)
+    elif isinstance(value, list):
+        for item in value:
+            name = XML_ITEMS.get(key, "item")
+            _xml_value(ET.SubElement(element, name), name, item)
+    elif isinstance(value, bool):
+        element.text = "true" if value else "false"
+    elif value is not None:
+        element.text = XML_INVALID.sub("", str(value))
+
+
+def _render(
+    fmt: str, data: dict | list, *, root: str, item: str = "", status: int = 200
+) -> HttpResponse:
+    """JSON as the data is; XML under ``root``, a list's members each as ``item``."""
+    if fmt != "xml":
+        return JsonResponse(data, safe=False, status=status)
+    element = ET.Element(root)
+    if isinstance(data, list):
+        for member in data:
+            _xml_value(ET.SubElement(element, item), item, member)
+    else:
+        _xml_value(element, root, data)
+    body = ET.tostring(element, encoding="utf-8", xml_declaration=True)
+    return HttpResponse(body, status=status, content_type=CONTENT_TYPES["xml"])
+
+
+def _errors(fmt: str, status: int, messages: list[str]) -> HttpResponse:
+    data = [{"code": status, "description": str(message)} for message in messages]
+    return _render(fmt, data, root="errors", item="error", status=status)
+
+
+def _methods(*allowed: str) -> Callable:
+    """Refuse other HTTP methods in the error format (Django's 405 has no body)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+            if request.method not in allowed:
+                response = _errors(fmt, 405, [_("Metode ini tidak didukung di alamat ini.")])
+                response["Allow"] = ", ".join(allowed)
+                return response
+            return view(request, *args, fmt=fmt, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def _iso(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+# --- Discovery and services -------------------------------------------------------------
+
+
+def _hub_name() -> str:
+    hub = Region.objects.filter(pk=settings.HUB_REGION_CODE).first()
+    return hub.name if hub is not None else settings.HUB_REGION_CODE
+
+
+@_methods("GET", "HEAD")
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    base = request.build_absolute_uri(reverse("open311:root"))
+    data = {
+        "changeset": CHANGESET,
+        "contact": _("Diskominfo %(kabupaten)s melalui %(site)s")
+        % {"kabupaten": _hub_name(), "site": request.build_absolute_uri("/")},
+        "key_service": _("Tidak perlu kunci API: api_key boleh dikirim, tetapi tidak diperiksa."),
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": base,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["application/json", "text/xml"],
+            }
+        ],
+    }
+    return _render(fmt, data, root="discovery")
+
+
+def _hub_categories() -> QuerySet[Category]:
+    return Category.objects.filter(kabupaten_id=settings.HUB_REGION_CODE, is_active=True)
+
+
+def _category(code: str) -> Category | None:
+    code = (code or "").strip()
+    if not code.isdecimal() or len(code) > 9:
+        return None
+    return _hub_categories().filter(pk=int(code)).first()
+
+
+@_methods("GET", "HEAD")
+def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    kabupaten = _hub_name()
+    data = [
+        {
+            "service_code": str(category.pk),
+            "service_name": category.name,
+            "description": _(
+                "Aspirasi tentang %(name)s di %(kabupaten)s: diverifikasi dalam %(verify)s "
+                "hari kerja, dijawab dalam %(answer)s hari kerja setelah diteruskan ke "
+                "instansi."
+            )
+            % {
+                "name": category.name,
+                "kabupaten": kabupaten,
+                "verify": category.verify_days,
+                "answer": category.answer_days,
+            },
+            "metadata": False,
+            "type": "realtime",
+            "keywords": "",
+            "group": category.office.name if category.office else "",
+        }
+        for category in _hub_categories().select_related("office").order_by("name", "pk")
+    ]
+    return _render(fmt, data, root="services", item="service")
+
+
+@_methods("GET", "HEAD")
+def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    category = _category(code)
+    if category is None:
+        return _errors(fmt, 404, [_("service_code tidak dikenal.")])
+    return _render(
+        fmt, {"service_code": str(category.pk), "attributes": []}, root="service_definition"
+    )
+
+
+# --- Reading requests -------------------------------------------------------------------
+
+
+def _cases() -> QuerySet[Aspiration]:
+    """Public cases of the hub with what a request shows: the latest public text written
+    by staff (an answer, or a note with a status step), and the latest public step."""
+    public_events = CaseEvent.objects.filter(aspiration=OuterRef("pk"), is_public=True).order_by(
+        "-created_at", "-id"
+    )
+    # Steps that start from "selesai" are the citizen's own response, not an answer.
+    answers = public_events.exclude(body="").filter(
+        Q(kind=CaseEvent.Kind.ANSWER) | (Q(kind=CaseEvent.Kind.STATUS) & ~Q(from_status=Status.DONE))
+    )
+    return (
+        _public_cases()
+        .annotate(
+            latest_answer=Subquery(answers.values("body")[:1]),
+            latest_step_at=Subquery(public_events.values("created_at")[:1]),
+        )
+        .prefetch_related(
+            Prefetch("photos", queryset=AspirationPhoto.objects.order_by("id"), to_attr="photo_list")
+        )
+    )
+
+
+def _address(region: Region) -> str:
+    kecamatan = region.parent
+    if kecamatan is None:
+        return region.name
+    return _("%(desa)s, Kecamatan %(kecamatan)s") % {
+        "desa": region.name,
+        "kecamatan": kecamatan.name,
+    }
+
+
+def _as_request(request: HttpRequest, case: Aspiration) -> dict[str, Any]:
+    # Never the reporter's name, phone, email or free-text location: personal data.
+    if case.status == Status.CLOSED:
+        notes = str(case.get_close_reason_display()) or None
+    else:
+        notes = case.latest_answer or None
+    updated = max(filter(None, [case.updated_at, case.latest_step_at]))
+    photos = case.photo_list
+    return {
+        "service_request_id": services.display_code(case.code),
+        "status": "closed" if case.status in CLOSED else "open",
+        "status_notes": notes,
+        "service_name": case.category.name,
+        "service_code": str(case.category_id),
+        "description": case.description,
+        "agency_responsible": case.office.name if case.office else None,
+        "service_notice": None,
+        "requested_datetime": _iso(case.created_at),
+        "updated_datetime": _iso(updated),
+        "expected_datetime": None,
+        "address": _address(case.region),
+        "address_id": case.region_id,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": request.build_absolute_uri(photos[0].file.url) if photos else None,
+    }
+
+
+def _moment(value: str, *, end: bool) -> datetime.datetime:
+    """An ISO 8601 datetime or date (a date means its whole day); ValueError if neither."""
+    value = SPACED_OFFSET.sub(r"\1+\2", value.strip())
+    moment = parse_datetime(value)
+    if moment is None:
+        day = parse_date(value)
+        if day is None:
+            raise ValueError(value)
+        moment = datetime.datetime.combine(day, datetime.time.max if end else datetime.time.min)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _filtered(
+    cases: QuerySet[Aspiration], params: Any
+) -> tuple[QuerySet[Aspiration], list[str]]:
+    errors: list[str] = []
+    ids = params.get("service_request_id", "").strip()
+    if ids:
+        # The spec: a list of ids overrides every other parameter.
+        codes = [services.normalize_code(part) for part in ids.split(",")[:MAX_RESULTS]]
+        return cases.filter(code__in=[code for code in codes if code]), errors
+    wanted = [part.strip() for part in params.get("service_code", "").split(",") if part.strip()]
+    if wanted:
+        if all(code.isdecimal() and len(code) <= 9 for code in wanted):
+            cases = cases.filter(category_id__in=[int(code) for code in wanted])
+        else:
+            errors.append(_("service_code tidak valid."))
+    bounds: dict[str, datetime.datetime | None] = {"start_date": None, "end_date": None}
+    for name in bounds:
+        if params.get(name, "").strip():
+            try:
+                bounds[name] = _moment(params[name], end=name == "end_date")
+            except ValueError:
+                errors.append(
+                    _("%(name)s tidak valid: pakai format ISO 8601, misalnya %(example)s.")
+                    % {"name": name, "example": "2026-01-31T00:00:00+07:00"}
+                )
+    start, end = bounds["start_date"], bounds["end_date"]
+    if start is None:
+        start = (end or timezone.now()) - datetime.timedelta(days=DEFAULT_DAYS)
+    cases = cases.filter(created_at__gte=start)
+    if end is not None:
+        cases = cases.filter(created_at__lte=end)
+    states = {part.strip().lower() for part in params.get("status", "").split(",") if part.strip()}
+    if states - {"open", "closed"}:
+        errors.append(_("status tidak valid: pilih open atau closed."))
+    elif states == {"open"}:
+        cases = cases.exclude(status__in=CLOSED)
+    elif states == {"closed"}:
+        cases = cases.filter(status__in=CLOSED)
+    return cases, errors
+
+
+def _list(request: HttpRequest, fmt: str) -> HttpResponse:
+    cases, errors = _filtered(_cases(), request.GET)
+    if errors:
+        return _errors(fmt, 400, errors)
+    found = cases.order_by("-created_at", "-id")[:MAX_RESULTS]
+    data = [_as_request(request, case) for case in found]
+    return _render(fmt, data, root="service_requests", item="request")
+
+
+@never_cache
+@_methods("GET", "HEAD")
+def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
+    code = services.normalize_code(request_id)
+    case = _cases().filter(code=code).first() if code else None
+    if case is None:  # confidential cases too: they are not to be told from unknown codes
+        return _errors(fmt, 404, [_("Permintaan layanan tidak ditemukan.")])
+    return _render(fmt, [_as_request(request, case)], root="service_requests", item="request")
+
+
+# --- Creating requests ------------------------------------------------------------------
+
+
+def _village(params: Any) -> tuple[Region | None, str]:
+    """The desa/kelurahan a new request names, or why none could be found."""
+    villages = Region.objects.filter(
+        level=Region.Level.DESA, code__startswith=f"{settings.HUB_REGION_CODE}."
+    )
+    address_id = params.get("address_id", "").strip()
+    if address_id:
+        village = villages.filter(code=address_id).first()
+        if village is None:
+            return None, _(
+                "address_id tidak dikenal: kirim kode Kemendagri desa/kelurahan di "
+                "kabupaten ini."
+            )
+        return village, ""
+    text = " ".join(params.get("address_string", "").split())
+    if not text:
+        return None, _("address_string (nama desa) wajib")
+    if REGION_CODE.fullmatch(text):
+        village = villages.filter(code=text).first()
+    else:
+        matches = list(villages.filter(name__iexact=text)[:2])
+        if len(matches) > 1:
+            return None, _(
+                "Ada lebih dari satu desa/kelurahan bernama “%(name)s”: kirim kodenya "
+                "sebagai address_id."
+            ) % {"name": text[:120]}
+        village = matches[0] if matches else None
+    if village is None:
+        return None, _("Desa/kelurahan “%(name)s” tidak ditemukan di kabupaten ini.") % {
+            "name": text[:120]
+        }
+    return village, ""
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    if not hasattr(exc, "error_dict"):
+        return exc.messages
+    messages = []
+    for field, texts in exc.message_dict.items():
+        name = PARAMETERS.get(field, "") if field != NON_FIELD_ERRORS else ""
+        messages += [f"{name}: {text}" if name else text for text in texts]
+    return messages
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    if rate_limit_exceeded(
+        "open311-post",
+        visitor_key(request),
+        limit=settings.ASPIRATION_SUBMIT_LIMIT,
+        window=POST_WINDOW,
+    ):
+        return _errors(
+            fmt, 429, [_("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")]
+        )
+    params = request.POST
+    errors = []
+    service_code = params.get("service_code", "").strip()
+    category = _category(service_code)
+    if not service_code:
+        errors.append(_("service_code wajib diisi."))
+    elif category is None:
+        errors.append(_("service_code tidak dikenal."))
+    village, problem = _village(params)
+    if problem:
+        errors.append(problem)
+    if errors:
+        return _errors(fmt, 400, errors)
+    address_string = " ".join(params.get("address_string", "").split())
+    data = {
+        "region": village,
+        "category": category,
+        "description": params.get("description", ""),
+        # A street address sent next to address_id: kept for staff, never shown publicly.
+        "location": address_string if params.get("address_id", "").strip() else "",
+        "visibility": Aspiration.Visibility.ANONYMOUS,
+        "reporter_name": f"{params.get('first_name', '')} {params.get('last_name', '')}",
+        "reporter_phone": params.get("phone", ""),
+        "reporter_email": params.get("email", ""),
+    }
+    key = request.headers.get("Idempotency-Key", "").strip()
+    client_id = f"open311:{key}"[:60] if key and params.get("device_id", "").strip() else None
+    try:
+        case, created = services.aspiration_submit(
+            data=data, channel=Aspiration.Channel.WEB, client_id=client_id
+        )
+    except ValidationError as exc:
+        return _errors(fmt, 400, _messages(exc))
+    code = services.display_code(case.code)
+    notice = _("Aspirasi diterima. Simpan kode lacak %(code)s dan ikuti tindak lanjutnya di %(link)s")
+    data = [
+        {
+            "service_request_id": code,
+            "service_notice": notice
+            % {"code": code, "link": request.build_absolute_uri(case.get_absolute_url())},
+            "account_id": None,
+        }
+    ]
+    # A retry with the same Idempotency-Key gets the first attempt's case, as 200.
+    return _render(
+        fmt, data, root="service_requests", item="request", status=201 if created else 200
+    )
+
+
+@csrf_exempt  # an API for other apps: no cookies, so no cross-site request to forge
+@never_cache
+@_methods("GET", "HEAD", "POST")
+def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _create(request, fmt)
+    return _list(request, fmt)
+
+
+@csrf_exempt  # so that a POST to a wrong address gets this 404, not a CSRF page
+def not_found(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    return _errors(fmt, 404, [_("Alamat ini tidak ada di API Open311 ini.")])
