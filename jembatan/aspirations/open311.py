@@ -213,7 +213,8 @@ def _cases() -> QuerySet[Aspiration]:
     )
     # Steps that start from "selesai" are the citizen's own response, not an answer.
     answers = public_events.exclude(body="").filter(
-        Q(kind=CaseEvent.Kind.ANSWER) | (Q(kind=CaseEvent.Kind.STATUS) & ~Q(from_status=Status.DONE))
+        Q(kind=CaseEvent.Kind.ANSWER)
+        | (Q(kind=CaseEvent.Kind.STATUS) & ~Q(from_status=Status.DONE))
     )
     return (
         _public_cases()
@@ -222,7 +223,9 @@ def _cases() -> QuerySet[Aspiration]:
             latest_step_at=Subquery(public_events.values("created_at")[:1]),
         )
         .prefetch_related(
-            Prefetch("photos", queryset=AspirationPhoto.objects.order_by("id"), to_attr="photo_list")
+            Prefetch(
+                "photos", queryset=AspirationPhoto.objects.order_by("id"), to_attr="photo_list"
+            )
         )
     )
 
@@ -280,9 +283,7 @@ def _moment(value: str, *, end: bool) -> datetime.datetime:
     return moment
 
 
-def _filtered(
-    cases: QuerySet[Aspiration], params: Any
-) -> tuple[QuerySet[Aspiration], list[str]]:
+def _filtered(cases: QuerySet[Aspiration], params: Any) -> tuple[QuerySet[Aspiration], list[str]]:
     errors: list[str] = []
     ids = params.get("service_request_id", "").strip()
     if ids:
@@ -353,8 +354,7 @@ def _village(params: Any) -> tuple[Region | None, str]:
         village = villages.filter(code=address_id).first()
         if village is None:
             return None, _(
-                "address_id tidak dikenal: kirim kode Kemendagri desa/kelurahan di "
-                "kabupaten ini."
+                "address_id tidak dikenal: kirim kode Kemendagri desa/kelurahan di kabupaten ini."
             )
         return village, ""
     text = " ".join(params.get("address_string", "").split())
@@ -431,7 +431,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     except ValidationError as exc:
         return _errors(fmt, 400, _messages(exc))
     code = services.display_code(case.code)
-    notice = _("Aspirasi diterima. Simpan kode lacak %(code)s dan ikuti tindak lanjutnya di %(link)s")
+    notice = _(
+        "Aspirasi diterima. Simpan kode lacak %(code)s dan ikuti tindak lanjutnya di %(link)s"
+    )
     data = [
         {
             "service_request_id": code,

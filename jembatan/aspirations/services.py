@@ -373,7 +373,7 @@ def citizen_follow_up(*, case: Aspiration, body: str) -> CaseEvent:
         from jembatan.accounts.notifications import notify
 
         notify(
-            recipients=case_staff(case),
+            recipients=case_staff(Aspiration.objects.get(pk=case.pk)),
             kind="aspiration.follow_up",
             key=f"aspiration.follow_up:{event.pk}",
             params={"code": display_code(case.code)},
