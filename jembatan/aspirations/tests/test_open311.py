@@ -1,0 +1,688 @@
+"""Open311 GeoReport v2: discovery, services, requests (read and create), in JSON and XML."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from PIL import Image
+
+from jembatan.accounts.models import Office, Role, User
+from jembatan.aspirations import open311, services
+from jembatan.aspirations.models import Aspiration, Category
+from jembatan.core import workdays
+from jembatan.regions.models import Region
+from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/open311/v2/"
+NAME = "Budi Santoso Rahasia"
+PHONE = "+6281234567890"
+EMAIL = "budi.rahasia@example.test"
+STREET = "Gang Mawar nomor 7 rumah cat hijau"
+INTERNAL = "Catatan internal: pelapor kerabat kepala desa"
+# Every way the reporter (or what only staff may read) could leak into a response.
+SECRETS = [
+    "Budi",
+    "Santoso",
+    PHONE,
+    "081234567890",
+    "1234567890",
+    EMAIL,
+    "budi.rahasia",
+    "Gang Mawar",
+    "kerabat kepala desa",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    cache.clear()
+    workdays.clear_cache()
+    yield
+    cache.clear()
+    workdays.clear_cache()
+
+
+@dataclass
+class World:
+    kabupaten: Region
+    village: Region  # Sebalo 61.07.04.1010, kecamatan Sungai Betung
+    other_village: Region  # Lembah Bawang 61.07.05.2002, kecamatan Teriak
+    village_b: Region  # Sungai Pinyuh 61.04.05.2001, another kabupaten
+    office: Office
+    category: Category  # Jalan (Dinas PUPR)
+    other_category: Category  # Kesehatan
+    inactive: Category
+    category_b: Category  # of Kabupaten Mempawah
+    admin: User
+
+
+@pytest.fixture
+def world(two_tenants, settings, tmp_path) -> World:
+    settings.HUB_REGION_CODE = "61.07"
+    settings.MEDIA_ROOT = tmp_path
+    kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
+    Region.objects.filter(code="61.07.04").update(name="Sungai Betung")
+    region_chain("61.07.05", "Teriak")
+    office = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR")
+    admin = UserFactory()
+    MembershipFactory(user=admin, role=Role.KABUPATEN_ADMIN, region=kabupaten)
+    return World(
+        kabupaten=kabupaten,
+        village=region_chain("61.07.04.1010", "Sebalo"),
+        other_village=region_chain("61.07.05.2002", "Lembah Bawang"),
+        village_b=region_chain("61.04.05.2001", "Sungai Pinyuh"),
+        office=office,
+        category=Category.objects.create(kabupaten=kabupaten, name="Jalan", office=office),
+        other_category=Category.objects.create(kabupaten=kabupaten, name="Kesehatan"),
+        inactive=Category.objects.create(kabupaten=kabupaten, name="Lama", is_active=False),
+        category_b=Category.objects.create(
+            kabupaten=region_chain("61.04", "Kabupaten Mempawah"), name="Jembatan"
+        ),
+        admin=admin,
+    )
+
+
+def jpeg() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(out, "JPEG")
+    return SimpleUploadedFile("foto.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def make_case(world: World, *, days_ago: float = 1, photos=(), **extra) -> Aspiration:
+    data = {
+        "region": world.village,
+        "category": world.category,
+        "description": "Jalan berlubang di depan sekolah dasar",
+        "visibility": Aspiration.Visibility.PUBLIC,
+        "reporter_name": NAME,
+        "reporter_phone": "0812 3456 7890",
+        "reporter_email": EMAIL,
+        "location": STREET,
+    } | extra
+    case, _ = services.aspiration_submit(data=data, photos=photos)
+    created = timezone.now() - datetime.timedelta(days=days_ago)
+    Aspiration.objects.filter(pk=case.pk).update(created_at=created)
+    case.refresh_from_db()
+    return case
+
+
+def step(world: World, case: Aspiration, action: str, **kwargs) -> Aspiration:
+    return services.aspiration_transition(actor=world.admin, case=case, action=action, **kwargs)
+
+
+def xml(response) -> ET.Element:
+    assert response["Content-Type"] == "text/xml; charset=utf-8"
+    return ET.fromstring(response.content)  # noqa: S314 (our own response)
+
+
+def as_dicts(root: ET.Element) -> list[dict[str, str | None]]:
+    return [{child.tag: child.text for child in item} for item in root]
+
+
+def shown_ids(response) -> set[str]:
+    return {row["service_request_id"] for row in response.json()}
+
+
+def code(case: Aspiration) -> str:
+    return services.display_code(case.code)
+
+
+def assert_error(response, status: int, text: str = "") -> None:
+    assert response.status_code == status
+    if response["Content-Type"].startswith("text/xml"):
+        root = xml(response)
+        assert root.tag == "errors"
+        errors = [
+            {"code": int(e.findtext("code")), "description": e.findtext("description")}
+            for e in root.findall("error")
+        ]
+    else:
+        errors = response.json()
+    assert errors and all(e["code"] == status and e["description"] for e in errors)
+    assert text in " ".join(e["description"] for e in errors)
+
+
+# --- Discovery and services -------------------------------------------------------------
+
+
+def test_discovery_json_names_the_endpoint(client, world):
+    response = client.get(f"{BASE}discovery.json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["changeset"] and "Kabupaten Bengkayang" in body["contact"] and body["key_service"]
+    [endpoint] = body["endpoints"]
+    assert endpoint == {
+        "specification": "http://wiki.open311.org/GeoReport_v2",
+        "url": "http://testserver/open311/v2/",
+        "changeset": body["changeset"],
+        "type": "production",
+        "formats": ["application/json", "text/xml"],
+    }
+
+
+def test_discovery_xml(client, world):
+    root = xml(client.get(f"{BASE}discovery.xml"))
+    assert root.tag == "discovery"
+    assert root.findtext("changeset") == open311.CHANGESET
+    endpoint = root.find("endpoints/endpoint")
+    assert endpoint.findtext("specification") == "http://wiki.open311.org/GeoReport_v2"
+    assert endpoint.findtext("url") == "http://testserver/open311/v2/"
+    assert endpoint.findtext("type") == "production"
+    assert [f.text for f in endpoint.findall("formats/format")] == [
+        "application/json",
+        "text/xml",
+    ]
+
+
+def test_services_json_lists_the_active_categories_of_the_hub(client, world):
+    response = client.get(f"{BASE}services.json")
+    assert response.status_code == 200
+    body = response.json()
+    assert [s["service_name"] for s in body] == ["Jalan", "Kesehatan"]  # not Lama, not Jembatan
+    jalan = body[0]
+    assert jalan["service_code"] == str(world.category.pk)
+    assert jalan["metadata"] is False and jalan["type"] == "realtime"
+    assert jalan["group"] == "Dinas PUPR" and "Jalan" in jalan["description"]
+    assert set(jalan) == {
+        "service_code",
+        "service_name",
+        "description",
+        "metadata",
+        "type",
+        "keywords",
+        "group",
+    }
+
+
+def test_services_xml(client, world):
+    root = xml(client.get(f"{BASE}services.xml"))
+    assert root.tag == "services"
+    rows = as_dicts(root)
+    assert [r["service_code"] for r in rows] == [
+        str(world.category.pk),
+        str(world.other_category.pk),
+    ]
+    assert {r["metadata"] for r in rows} == {"false"}
+    assert {r["type"] for r in rows} == {"realtime"}
+    assert [child.tag for child in root] == ["service", "service"]
+
+
+def test_service_definition_of_a_known_code(client, world):
+    response = client.get(f"{BASE}services/{world.category.pk}.json")
+    assert response.status_code == 200
+    assert response.json() == {"service_code": str(world.category.pk), "attributes": []}
+    root = xml(client.get(f"{BASE}services/{world.category.pk}.xml"))
+    assert root.tag == "service_definition"
+    assert root.findtext("service_code") == str(world.category.pk)
+    assert root.find("attributes") is not None and len(root.find("attributes")) == 0
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_service_definition_of_unknown_inactive_or_foreign_codes_is_a_404(client, world, fmt):
+    for service_code in ["99999", "abc", world.inactive.pk, world.category_b.pk]:
+        assert_error(client.get(f"{BASE}services/{service_code}.{fmt}"), 404, "service_code")
+
+
+# --- Reading requests -------------------------------------------------------------------
+
+
+def test_requests_json_shows_public_and_anonymous_cases_of_the_hub_only(client, world):
+    public = make_case(world, days_ago=3)
+    anonymous = make_case(world, days_ago=2, visibility="anonim")
+    confidential = make_case(world, days_ago=1, visibility="rahasia")
+    spam = make_case(world, days_ago=1)
+    step(world, spam, "close", reason=Aspiration.CloseReason.SPAM)
+    duplicate = make_case(world, days_ago=1)
+    step(world, duplicate, "close", reason=Aspiration.CloseReason.DUPLICATE)
+    make_case(world, region=world.village_b, category=world.category_b)  # Mempawah
+    response = client.get(f"{BASE}requests.json")
+    assert response.status_code == 200
+    assert shown_ids(response) == {code(public), code(anonymous), code(duplicate)}
+    assert code(confidential) not in response.content.decode()
+    assert code(spam) not in response.content.decode()
+
+
+def test_request_fields(client, world):
+    case = make_case(world, photos=[jpeg()])
+    [row] = client.get(f"{BASE}requests.json").json()
+    assert row["service_request_id"] == code(case)
+    assert row["status"] == "open" and row["status_notes"] is None
+    assert row["service_name"] == "Jalan" and row["service_code"] == str(world.category.pk)
+    assert row["description"] == case.description
+    assert row["agency_responsible"] is None  # not disposed yet
+    assert row["address"] == "Sebalo, Kecamatan Sungai Betung"
+    assert row["address_id"] == "61.07.04.1010"
+    assert row["lat"] is None and row["long"] is None
+    assert row["media_url"].startswith("http://testserver/media/aspirasi/")
+    assert row["media_url"].endswith(".jpg")
+    requested = datetime.datetime.fromisoformat(row["requested_datetime"])
+    assert row["requested_datetime"].endswith("+07:00")
+    assert requested == case.created_at.replace(microsecond=0)
+    assert datetime.datetime.fromisoformat(row["updated_datetime"]) >= requested
+
+
+def test_request_without_photo_has_no_media_url(client, world):
+    make_case(world)
+    [row] = client.get(f"{BASE}requests.json").json()
+    assert row["media_url"] is None
+
+
+def test_status_and_status_notes_follow_the_case(client, world):
+    answered = make_case(world, days_ago=3)
+    step(world, answered, "verify")
+    step(world, answered, "dispose", office=world.office)
+    services.aspiration_comment(actor=world.admin, case=answered, body=INTERNAL, public=False)
+    step(world, answered, "finish", body="Lubang sudah ditambal pekan ini.")
+    commented = make_case(world, days_ago=2)
+    services.aspiration_comment(
+        actor=world.admin, case=commented, body="Kami cek ke lokasi besok.", public=True
+    )
+    closed = make_case(world, days_ago=1)
+    step(world, closed, "close", reason=Aspiration.CloseReason.OUT_OF_SCOPE)
+    rows = {r["service_request_id"]: r for r in client.get(f"{BASE}requests.json").json()}
+    assert rows[code(answered)]["status"] == "closed"  # selesai
+    assert rows[code(answered)]["status_notes"] == "Lubang sudah ditambal pekan ini."
+    assert rows[code(answered)]["agency_responsible"] == "Dinas PUPR"
+    assert rows[code(commented)]["status"] == "open"
+    assert rows[code(commented)]["status_notes"] == "Kami cek ke lokasi besok."
+    assert rows[code(closed)]["status"] == "closed"
+    assert rows[code(closed)]["status_notes"] == str(Aspiration.CloseReason.OUT_OF_SCOPE.label)
+
+
+def test_the_citizens_own_response_is_not_an_answer(client, world):
+    case = make_case(world)
+    step(world, case, "verify")
+    step(world, case, "dispose", office=world.office)
+    step(world, case, "finish", body="Sudah diperbaiki.")
+    services.citizen_respond(case=case, accept=True, rating=5, body="Terima kasih Pak Budi")
+    [row] = client.get(f"{BASE}requests.json").json()
+    assert row["status_notes"] == "Sudah diperbaiki."
+
+
+def test_requests_xml(client, world):
+    case = make_case(world, photos=[jpeg()])
+    make_case(world, visibility="rahasia")
+    root = xml(client.get(f"{BASE}requests.xml"))
+    assert root.tag == "service_requests"
+    [item] = root.findall("request")
+    row = {child.tag: child.text for child in item}
+    assert row["service_request_id"] == code(case)
+    assert row["status"] == "open"
+    assert row["service_code"] == str(world.category.pk)
+    assert row["address"] == "Sebalo, Kecamatan Sungai Betung"
+    assert row["lat"] is None and row["long"] is None  # empty elements
+    assert row["media_url"].startswith("http://testserver/media/")
+    assert row["requested_datetime"].endswith("+07:00")
+
+
+def test_requests_are_newest_first_and_capped(client, world, monkeypatch):
+    cases = [make_case(world, days_ago=days) for days in (5, 1, 3)]
+    rows = client.get(f"{BASE}requests.json").json()
+    assert [r["service_request_id"] for r in rows] == [
+        code(cases[1]),
+        code(cases[2]),
+        code(cases[0]),
+    ]
+    monkeypatch.setattr(open311, "MAX_RESULTS", 2)
+    assert len(client.get(f"{BASE}requests.json").json()) == 2
+
+
+def test_the_list_costs_the_same_few_queries_for_any_number_of_cases(
+    client, world, django_assert_max_num_queries
+):
+    for _ in range(5):
+        case = make_case(world, photos=[jpeg()])
+        services.aspiration_comment(actor=world.admin, case=case, body="Dicek.", public=True)
+    with django_assert_max_num_queries(2):  # the cases, their photos
+        assert len(client.get(f"{BASE}requests.json").json()) == 5
+
+
+def test_one_request_by_display_or_raw_code(client, world):
+    case = make_case(world)
+    for wanted in [code(case), case.code, code(case).lower()]:
+        response = client.get(f"{BASE}requests/{wanted}.json")
+        assert response.status_code == 200
+        assert [r["service_request_id"] for r in response.json()] == [code(case)]
+    root = xml(client.get(f"{BASE}requests/{code(case)}.xml"))
+    assert root.tag == "service_requests"
+    assert [r.findtext("service_request_id") for r in root.findall("request")] == [code(case)]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_confidential_spam_foreign_and_unknown_requests_are_404(client, world, fmt):
+    confidential = make_case(world, visibility="rahasia")
+    spam = make_case(world)
+    step(world, spam, "close", reason=Aspiration.CloseReason.SPAM)
+    foreign = make_case(world, region=world.village_b, category=world.category_b)
+    for case in (confidential, spam, foreign):
+        response = client.get(f"{BASE}requests/{code(case)}.{fmt}")
+        assert_error(response, 404)
+        assert case.description not in response.content.decode()
+    assert_error(client.get(f"{BASE}requests/ZZZZ-ZZZZ.{fmt}"), 404)
+
+
+def test_old_cases_are_fetchable_one_by_one(client, world):
+    old = make_case(world, days_ago=400)
+    assert client.get(f"{BASE}requests.json").json() == []
+    assert shown_ids(client.get(f"{BASE}requests/{code(old)}.json")) == {code(old)}
+
+
+# --- Filters ----------------------------------------------------------------------------
+
+
+def test_default_is_the_last_90_days_and_start_date_reaches_further(client, world):
+    recent = make_case(world, days_ago=10)
+    old = make_case(world, days_ago=120)
+    assert shown_ids(client.get(f"{BASE}requests.json")) == {code(recent)}
+    since = (timezone.now() - datetime.timedelta(days=200)).isoformat()
+    response = client.get(f"{BASE}requests.json", {"start_date": since})
+    assert shown_ids(response) == {code(recent), code(old)}
+
+
+def test_start_and_end_date_bound_the_range(client, world):
+    make_case(world, days_ago=30)
+    middle = make_case(world, days_ago=20)
+    make_case(world, days_ago=2)
+    now = timezone.localtime()
+    response = client.get(
+        f"{BASE}requests.json",
+        {
+            "start_date": (now - datetime.timedelta(days=25)).isoformat(),
+            "end_date": (now - datetime.timedelta(days=15)).isoformat(),
+        },
+    )
+    assert shown_ids(response) == {code(middle)}
+    # end_date alone: the 90 days before it.
+    older = make_case(world, days_ago=100)
+    end = (now - datetime.timedelta(days=25)).isoformat()
+    assert code(older) in shown_ids(client.get(f"{BASE}requests.json", {"end_date": end}))
+    assert code(middle) not in shown_ids(client.get(f"{BASE}requests.json", {"end_date": end}))
+
+
+def test_dates_in_utc_as_plain_dates_and_with_an_unencoded_plus(client, world):
+    case = make_case(world, days_ago=5)
+    day = timezone.localtime(case.created_at).date()
+    assert shown_ids(
+        client.get(f"{BASE}requests.json", {"start_date": day.isoformat(), "end_date": day})
+    ) == {code(case)}
+    utc = case.created_at.astimezone(datetime.UTC)
+    after = (utc + datetime.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert shown_ids(client.get(f"{BASE}requests.json", {"start_date": after})) == set()
+    local = timezone.localtime(case.created_at - datetime.timedelta(minutes=1))
+    raw = local.isoformat(timespec="seconds")  # ends with +07:00
+    # Sent without encoding, the '+' becomes a space: still understood.
+    response = client.get(f"{BASE}requests.json?start_date={raw}")
+    assert shown_ids(response) == {code(case)}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start_date": "kemarin"},
+        {"end_date": "2026-13-45"},
+        {"status": "pending"},
+        {"service_code": "jalan"},
+    ],
+)
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_bad_filters_are_400(client, world, params, fmt):
+    assert_error(client.get(f"{BASE}requests.{fmt}", params), 400, next(iter(params)))
+
+
+def test_status_and_service_code_filters(client, world):
+    open_case = make_case(world)
+    other = make_case(world, category=world.other_category)
+    closed = make_case(world)
+    step(world, closed, "close", reason=Aspiration.CloseReason.DUPLICATE)
+    url = f"{BASE}requests.json"
+    assert shown_ids(client.get(url, {"status": "open"})) == {code(open_case), code(other)}
+    assert shown_ids(client.get(url, {"status": "closed"})) == {code(closed)}
+    assert len(shown_ids(client.get(url, {"status": "open,closed"}))) == 3
+    by_service = client.get(url, {"service_code": world.other_category.pk})
+    assert shown_ids(by_service) == {code(other)}
+    assert shown_ids(client.get(url, {"service_code": "99999"})) == set()
+
+
+def test_service_request_id_list_overrides_the_other_filters(client, world):
+    first = make_case(world, days_ago=300)
+    second = make_case(world, category=world.other_category)
+    confidential = make_case(world, visibility="rahasia")
+    wanted = f"{code(first)}, {second.code.lower()},{code(confidential)},ZZZZ-ZZZZ"
+    response = client.get(
+        f"{BASE}requests.json",
+        {"service_request_id": wanted, "service_code": world.category.pk, "status": "closed"},
+    )
+    assert shown_ids(response) == {code(first), code(second)}
+
+
+# --- Privacy ----------------------------------------------------------------------------
+
+
+def test_no_response_carries_the_reporter_or_staff_only_text(client, world):
+    case = make_case(world, photos=[jpeg()])
+    services.aspiration_comment(actor=world.admin, case=case, body=INTERNAL, public=False)
+    services.citizen_follow_up(case=case, body="Saya Budi, telepon saya 081234567890")
+    anonymous = make_case(world, visibility="anonim")
+    confidential = make_case(
+        world, visibility="rahasia", description="Pungutan liar oleh oknum di kantor desa"
+    )
+    paths = [
+        "discovery.json",
+        "discovery.xml",
+        "services.json",
+        "services.xml",
+        f"services/{world.category.pk}.json",
+        "requests.json",
+        "requests.xml",
+        f"requests/{code(case)}.json",
+        f"requests/{code(case)}.xml",
+        f"requests/{code(anonymous)}.json",
+        f"requests/{code(confidential)}.json",
+        f"requests/{code(confidential)}.xml",
+        f"requests.json?service_request_id={code(confidential)}",
+    ]
+    for path in paths:
+        body = client.get(BASE + path).content.decode()
+        for secret in [*SECRETS, "Pungutan liar", code(confidential)]:
+            assert secret not in body, (path, secret)
+
+
+# --- Creating requests ------------------------------------------------------------------
+
+
+def post_data(world: World, **extra) -> dict[str, str]:
+    return {
+        "service_code": str(world.category.pk),
+        "description": "Lampu jalan mati sejak seminggu",
+        "address_string": "Sebalo",
+        "email": EMAIL,
+        "phone": "0812 3456 7890",
+        "first_name": "Budi",
+        "last_name": "Santoso Rahasia",
+        "device_id": "",
+        "api_key": "apa-saja",
+    } | extra
+
+
+def test_post_json_creates_an_anonymous_web_case_that_is_then_listed(world):
+    client = Client(enforce_csrf_checks=True)  # an API: no CSRF token needed
+    response = client.post(f"{BASE}requests.json", post_data(world))
+    assert response.status_code == 201
+    [row] = response.json()
+    case = Aspiration.objects.get()
+    assert row["service_request_id"] == code(case)
+    assert row["account_id"] is None
+    assert code(case) in row["service_notice"]
+    assert f"http://testserver{case.get_absolute_url()}" in row["service_notice"]
+    assert case.channel == "web" and case.visibility == "anonim"
+    assert case.region == world.village and case.category == world.category
+    assert case.reporter_phone == PHONE and case.reporter_email == EMAIL
+    assert case.reporter_name == NAME
+    assert case.client_id is None and case.location == ""
+    for secret in SECRETS:
+        assert secret not in response.content.decode()
+    listed = client.get(f"{BASE}requests.json").json()
+    assert [r["service_request_id"] for r in listed] == [code(case)]
+    assert listed[0]["description"] == "Lampu jalan mati sejak seminggu"
+    assert listed[0]["address"] == "Sebalo, Kecamatan Sungai Betung"
+    fetched = client.get(f"{BASE}requests/{code(case)}.xml")
+    assert xml(fetched).findtext("request/service_request_id") == code(case)
+
+
+def test_post_xml(client, world):
+    response = client.post(f"{BASE}requests.xml", post_data(world))
+    assert response.status_code == 201
+    root = xml(response)
+    assert root.tag == "service_requests"
+    [item] = root.findall("request")
+    assert item.findtext("service_request_id") == code(Aspiration.objects.get())
+    assert item.findtext("service_notice")
+    assert item.find("account_id") is not None and item.findtext("account_id") == ""
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        {"address_string": "sEbAlO"},
+        {"address_string": "61.07.04.1010"},
+        {"address_id": "61.07.04.1010"},
+        {"address_id": "61.07.04.1010", "address_string": STREET, "lat": "0.8", "long": "109.4"},
+    ],
+)
+def test_post_finds_the_village_by_name_or_code(client, world, location):
+    data = post_data(world) | location
+    if "address_id" in location and "address_string" not in location:
+        data.pop("address_string")
+    response = client.post(f"{BASE}requests.json", data)
+    assert response.status_code == 201, response.content
+    case = Aspiration.objects.get()
+    assert case.region == world.village
+    # A street address next to address_id is kept (for staff only); a name is not.
+    assert case.location == (location.get("address_string", "") if "address_id" in location else "")
+
+
+@pytest.mark.parametrize(
+    ("change", "text"),
+    [
+        (
+            {"address_string": "", "lat": "0.85", "long": "109.48"},
+            "address_string (nama desa) wajib",
+        ),
+        ({"address_string": ""}, "address_string (nama desa) wajib"),
+        ({"address_string": "Kampung Antah"}, "Kampung Antah"),
+        ({"address_string": "Sungai Pinyuh"}, "Sungai Pinyuh"),  # another kabupaten
+        ({"address_id": "61.04.05.2001"}, "address_id"),
+        ({"address_id": "61.07.04"}, "address_id"),  # a kecamatan, not a desa
+        ({"address_string": "Suka Maju"}, "address_id"),  # two villages of that name
+        ({"service_code": ""}, "service_code"),
+        ({"service_code": "99999"}, "service_code"),
+        ({"service_code": "Jalan"}, "service_code"),
+        ({"description": ""}, "description"),
+        ({"description": "rusak"}, "description"),
+        ({"phone": "12345", "email": ""}, "phone"),
+        ({"email": "bukan-email"}, "email"),
+        ({"phone": "", "email": ""}, "email"),  # the web form's rule: a way to reach you
+    ],
+)
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_post_validation_errors_are_400_and_make_nothing(client, world, change, text, fmt):
+    region_chain("61.07.01.2001", "Suka Maju")
+    region_chain("61.07.02.2004", "Suka Maju")
+    response = client.post(f"{BASE}requests.{fmt}", post_data(world) | change)
+    assert_error(response, 400, text)
+    assert not Aspiration.objects.exists()
+
+
+def test_post_into_a_category_of_another_kabupaten_or_an_inactive_one_is_refused(client, world):
+    for category in (world.category_b, world.inactive):
+        response = client.post(
+            f"{BASE}requests.json", post_data(world, service_code=str(category.pk))
+        )
+        assert_error(response, 400, "service_code")
+    assert not Aspiration.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_post_is_rate_limited(client, world, settings, fmt):
+    cache.clear()
+    settings.ASPIRATION_SUBMIT_LIMIT = 2
+    for _ in range(2):
+        assert client.post(f"{BASE}requests.{fmt}", post_data(world)).status_code == 201
+    response = client.post(f"{BASE}requests.{fmt}", post_data(world))
+    assert_error(response, 429, "Terlalu banyak")
+    assert Aspiration.objects.count() == 2
+    # Another address is not held back.
+    other = client.post(f"{BASE}requests.{fmt}", post_data(world), REMOTE_ADDR="10.9.8.7")
+    assert other.status_code == 201
+
+
+def test_a_retry_with_the_same_idempotency_key_gives_the_same_case(client, world):
+    cache.clear()
+    data = post_data(world, device_id="hp-warga-1")
+    headers = {"Idempotency-Key": "4f1c2b7e-0d5a-4c55-9a57-3c9d2b1f0e11"}
+    first = client.post(f"{BASE}requests.json", data, headers=headers)
+    again = client.post(f"{BASE}requests.json", data, headers=headers)
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()[0]["service_request_id"] == first.json()[0]["service_request_id"]
+    case = Aspiration.objects.get()
+    assert case.client_id == "open311:4f1c2b7e-0d5a-4c55-9a57-3c9d2b1f0e11"
+    # Another key is another case; a very long key is cut to fit.
+    long_key = "k" * 100
+    third = client.post(f"{BASE}requests.json", data, headers={"Idempotency-Key": long_key})
+    assert third.status_code == 201
+    assert Aspiration.objects.get(client_id=f"open311:{long_key}"[:60])
+
+
+def test_an_idempotency_key_without_device_id_is_ignored(client, world):
+    headers = {"Idempotency-Key": "sama"}
+    for _ in range(2):
+        response = client.post(f"{BASE}requests.json", post_data(world), headers=headers)
+        assert response.status_code == 201
+    assert Aspiration.objects.count() == 2
+    assert not Aspiration.objects.filter(client_id__isnull=False).exists()
+
+
+# --- Wrong addresses and methods --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "apa", "requests", "requests.html", "services.csv", "discovery.JSON", "a/b/c.json"],
+)
+def test_any_other_path_is_a_404_in_the_error_format(client, world, path):
+    response = client.get(BASE + path)
+    assert response["Content-Type"] == "application/json"
+    assert_error(response, 404)
+
+
+def test_unknown_xml_paths_answer_in_xml_and_posts_get_no_csrf_page(world):
+    client = Client(enforce_csrf_checks=True)
+    assert_error(client.get(f"{BASE}tidak-ada.xml"), 404)
+    assert_error(client.post(f"{BASE}tidak-ada.json", {"a": "b"}), 404)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "discovery.json"),
+        ("post", "services.xml"),
+        ("delete", "requests.json"),
+        ("put", "requests.xml"),
+        ("post", "requests/ABCD-EFGH.json"),
+    ],
+)
+def test_other_methods_are_405_in_the_error_format(world, method, path):
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(BASE + path)
+    assert_error(response, 405)
+    assert "GET" in response["Allow"]
