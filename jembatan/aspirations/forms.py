@@ -165,3 +165,29 @@ class CommentForm(forms.Form):
     public = forms.BooleanField(
         label=_("Tampilkan kepada warga (jawaban publik)"), required=False, initial=True
     )
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "office", "verify_days", "answer_days", "is_active"]
+
+    def __init__(self, *args, kabupaten_code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kabupaten_code = kabupaten_code
+        self.fields["office"].queryset = Office.objects.filter(kabupaten_id=kabupaten_code)
+        for name in ("verify_days", "answer_days"):
+            self.fields[name].min_value = 1
+            self.fields[name].widget.attrs.update({"min": 1, "max": 60})
+
+    def clean(self):
+        data = super().clean()
+        for name in ("verify_days", "answer_days"):
+            value = data.get(name)
+            if value is not None and not 1 <= value <= 60:
+                self.add_error(name, _("Antara 1 dan 60 hari kerja."))
+        name = data.get("name")
+        taken = Category.objects.filter(kabupaten_id=self.kabupaten_code, name__iexact=name)
+        if name and taken.exclude(pk=self.instance.pk).exists():
+            self.add_error("name", _("Kategori ini sudah ada."))
+        return data

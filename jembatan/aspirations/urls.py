@@ -15,6 +15,12 @@ urlpatterns = [
     path("aspirasi/<str:code>/data-saya/", views.my_data, name="my_data"),
     path("aspirasi/<str:code>/tanggapan/", views.respond, name="respond"),
     path("kelola/aspirasi/", views_manage.queue, name="manage_queue"),
+    path("kelola/aspirasi/kategori/", views_manage.categories, name="manage_categories"),
+    path(
+        "kelola/aspirasi/kategori/<int:pk>/",
+        views_manage.categories,
+        name="manage_category_edit",
+    ),
     path("kelola/aspirasi/<str:code>/", views_manage.case_detail, name="manage_detail"),
     path("kelola/aspirasi/<str:code>/tindakan/", views_manage.case_action, name="manage_action"),
     path("kelola/aspirasi/<str:code>/tulis/", views_manage.case_comment, name="manage_comment"),

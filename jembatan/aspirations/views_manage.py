@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jembatan.accounts.audit import audit_record
+from jembatan.accounts.access import get_administered_kabupaten_for_user
+from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.aspirations import services
 from jembatan.aspirations.access import (
     can_see_reporter,
@@ -22,8 +24,8 @@ from jembatan.aspirations.access import (
     get_recording_kims_for_user,
     regions_for_kim,
 )
-from jembatan.aspirations.forms import ActionForm, AspirationForm, CommentForm
-from jembatan.aspirations.models import Aspiration, Status
+from jembatan.aspirations.forms import ActionForm, AspirationForm, CategoryForm, CommentForm
+from jembatan.aspirations.models import Aspiration, Category, Status
 from jembatan.core.forms import add_service_errors
 
 PAGE_SIZE = 30
@@ -55,6 +57,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "overdue": overdue,
             "page_query": query,
             "kims": get_recording_kims_for_user(request.user),
+            "can_configure": get_administered_kabupaten_for_user(request.user).exists(),
         },
     )
 
@@ -178,3 +181,37 @@ def record_for_neighbour(request: HttpRequest, kim: str) -> HttpResponse:
             )
             return redirect("aspirations:manage_detail", code=case.code)
     return render(request, "aspirations/manage/record.html", {"form": form, "kim": obj})
+
+
+@login_required
+def categories(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Diskominfo sets its kabupaten's categories: routing office and deadlines."""
+    kabupaten = get_administered_kabupaten_for_user(request.user).order_by("code").first()
+    if kabupaten is None:
+        raise PermissionDenied(_("Hanya Diskominfo yang mengatur kategori aspirasi."))
+    rows = Category.objects.filter(kabupaten=kabupaten).select_related("office")
+    instance = get_object_or_404(rows, pk=pk) if pk is not None else None
+    form = CategoryForm(request.POST or None, instance=instance, kabupaten_code=kabupaten.code)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            before = snapshot(instance, CATEGORY_FIELDS) if instance else None
+            category = form.save(commit=False)
+            category.kabupaten = kabupaten
+            category.save()
+            audit_record(
+                actor=request.user,
+                action="aspiration_category.update" if instance else "aspiration_category.create",
+                target=category,
+                before=before,
+                after=snapshot(category, CATEGORY_FIELDS),
+            )
+        messages.success(request, _("Kategori tersimpan."))
+        return redirect("aspirations:manage_categories")
+    return render(
+        request,
+        "aspirations/manage/categories.html",
+        {"kabupaten": kabupaten, "categories": rows, "form": form, "editing": instance},
+    )
+
+
+CATEGORY_FIELDS = ["name", "office", "verify_days", "answer_days", "is_active"]

@@ -118,3 +118,36 @@ def test_a_map_point_is_kept_when_inside_indonesia(world):
             _case(world, description="Titik yang salah sekali", **bad)
         assert "latitude" in error.value.message_dict
     assert Aspiration.objects.count() == 1
+
+
+def test_diskominfo_sets_categories_and_deadlines_others_cannot(client, world):
+    from jembatan.accounts.audit import audit_for
+
+    client.force_login(world["officer"])
+    assert client.get("/kelola/aspirasi/kategori/").status_code == 403
+    client.force_login(world["admin"])
+    assert client.get("/kelola/aspirasi/kategori/").status_code == 200
+    response = client.post(
+        "/kelola/aspirasi/kategori/",
+        {
+            "name": "Sampah",
+            "office": world["office"].pk,
+            "verify_days": 2,
+            "answer_days": 7,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    created = Category.objects.get(name="Sampah")
+    assert (created.verify_days, created.answer_days, created.kabupaten_id) == (2, 7, "61.07")
+    assert audit_for(created).filter(action="aspiration_category.create").exists()
+    bad = client.post(
+        f"/kelola/aspirasi/kategori/{created.pk}/",
+        {"name": "jalan", "verify_days": 0, "answer_days": 5, "is_active": "on"},
+    )
+    assert bad.status_code == 200
+    assert "Kategori ini sudah ada." in bad.content.decode()
+    assert "Antara 1 dan 60 hari kerja." in bad.content.decode()
+    assert Category.objects.get(pk=created.pk).name == "Sampah"
+    other = Category.objects.create(kabupaten=region_chain("61.04"), name="Lain")
+    assert client.get(f"/kelola/aspirasi/kategori/{other.pk}/").status_code == 404
