@@ -145,9 +145,10 @@ def aspiration_submit(
     """Receive an aspiration; returns (case, created). A client_id already seen returns
     the case it made, so a retried submission never makes a second case."""
     if client_id:
-        existing = Aspiration.objects.filter(client_id=client_id).first()
-        if existing is not None:
-            return existing, False
+        try:
+            return Aspiration.objects.get(client_id=client_id), False
+        except Aspiration.DoesNotExist:
+            pass
     values = _clean_intake(data, contact_required=channel == Aspiration.Channel.WEB)
     if kim is not None:
         region = values["region"]
@@ -205,10 +206,16 @@ def aspiration_submit(
 
 
 def _create_with_free_code(**values: Any) -> Aspiration:
+    """Insert with a fresh code; the unique constraint (not a query before) catches the
+    rare collision, and a savepoint lets the next code be tried."""
     for _attempt in range(5):
-        code = new_code()
-        if not Aspiration.objects.filter(code=code).exists():
-            return Aspiration.objects.create(code=code, **values)
+        try:
+            with transaction.atomic():
+                return Aspiration.objects.create(code=new_code(), **values)
+        except IntegrityError:
+            client_id = values.get("client_id")
+            if client_id and Aspiration.objects.filter(client_id=client_id).exists():
+                raise  # the same submission won a race: the caller returns that case
     raise RuntimeError("No free tracking code after 5 attempts")
 
 

@@ -37,11 +37,9 @@ def rate_limit_reached(scope: str, key: str, *, limit: int) -> bool:
 def rate_limit_exceeded(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one hit for key in scope; True once more than limit hits fell in the window."""
     cache_key = f"rl:{scope}:{key}"
-    if cache.add(cache_key, 1, timeout=window):
-        return limit < 1
     try:
-        hits = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window)
-        hits = 1
+        hits = cache.incr(cache_key)  # the common case: the window is open
+    except ValueError:  # no window yet (or it just expired): open one
+        # (unless another request opened it in between)
+        hits = 1 if cache.add(cache_key, 1, timeout=window) else cache.incr(cache_key)
     return hits > limit
