@@ -9,7 +9,7 @@ from huey.contrib.djhuey import db_task
 
 from jembatan.accounts.invitations import account_invite_send
 from jembatan.accounts.models import User
-from jembatan.core.tasks import RETRIES, RETRY_DELAY
+from jembatan.core.tasks import RETRIES, RETRY_DELAY, claimed
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
@@ -69,27 +69,22 @@ def send_notification_emails(key: str) -> int:
         key=key, emailed_at__isnull=True, recipient__is_active=True, recipient__email__isnull=False
     ).select_related("recipient")
     for notification in pending:
-        claimed_at = timezone.now()
-        if not Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=claimed_at
-        ):
-            continue
         with translation.override(settings.LANGUAGE_CODE):
             subject = notification_title(notification)
             body = notification_text(notification)
             if notification.url:
                 body = f"{body}\n\n{absolute_url(notification.url)}".strip()
         try:
-            send_mail(
-                subject=f"[{settings.SITE_NAME}] {subject}",
-                message=body + "\n",
-                from_email=None,
-                recipient_list=[notification.recipient.email],
-            )
-        except Exception as exc:
-            Notification.objects.filter(pk=notification.pk, emailed_at=claimed_at).update(
-                emailed_at=None
-            )
+            with claimed(Notification.objects.filter(pk=notification.pk), "emailed_at") as mine:
+                if not mine:
+                    continue
+                send_mail(
+                    subject=f"[{settings.SITE_NAME}] {subject}",
+                    message=body + "\n",
+                    from_email=None,
+                    recipient_list=[notification.recipient.email],
+                )
+        except Exception as exc:  # the claim was given back; the others still go out
             failed = exc
             continue
         sent += 1

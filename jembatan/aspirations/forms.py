@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.models import Office
 from jembatan.aspirations.models import Aspiration, Category
-from jembatan.dissemination.forms import MultipleFileField, MultipleFileInput
+from jembatan.core.forms import MultipleFileField, MultipleFileInput
 from jembatan.regions.forms import RegionField
 from jembatan.regions.models import Region
 

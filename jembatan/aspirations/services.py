@@ -24,7 +24,7 @@ from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, 
 from jembatan.communities.models import Kim
 from jembatan.core.workdays import add_working_days
 from jembatan.regions.models import Region
-from jembatan.sites.images import clean_jpeg, delete_files, validate_image
+from jembatan.sites.images import clean_jpeg, removed_on_failure
 
 # Tracking codes: 8 characters without 0/O, 1/I/L, 8/B or 5/S, so that a code read over
 # the phone or copied from paper survives; 27^8 ≈ 2.8e11 codes, and lookups are rate
@@ -123,13 +123,9 @@ def _check_photos(files: Iterable[IO[bytes]]) -> list[tuple[bytes, int, int]]:
     checked = []
     for file in files:
         try:
-            info = validate_image(file)
+            checked.append(clean_jpeg(file, max_side=PHOTO_MAX_SIDE))
         except ValidationError as exc:
             raise ValidationError({"photos": exc.messages}) from None
-        try:
-            checked.append(clean_jpeg(info, max_side=PHOTO_MAX_SIDE))
-        finally:
-            info.image.close()
     return checked
 
 
@@ -158,9 +154,8 @@ def aspiration_submit(
     category: Category = values["category"]
     kabupaten_code = values["region"].kabupaten_code
     now = timezone.now()
-    stored: list[str] = []
     try:
-        with transaction.atomic():
+        with removed_on_failure() as stored, transaction.atomic():
             case = _create_with_free_code(
                 kabupaten_id=kabupaten_code,
                 channel=channel,
@@ -193,14 +188,10 @@ def aspiration_submit(
                 after={"status": case.status, "channel": channel, "category": category.pk},
             )
     except IntegrityError:
-        delete_files(stored)
         if client_id:  # the same submission arrived twice at once: the other one won
             existing = Aspiration.objects.filter(client_id=client_id).first()
             if existing is not None:
                 return existing, False
-        raise
-    except BaseException:
-        delete_files(stored)
         raise
     return case, True
 

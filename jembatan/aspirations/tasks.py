@@ -5,19 +5,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from jembatan.core.tasks import RETRIES, RETRY_DELAY
+from jembatan.core.tasks import RETRIES, RETRY_DELAY, claimed
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def mail_citizen(event_id: int) -> bool:
     """Mail the reporter about one public step of their case, at most once.
 
-    The event is claimed with a compare-and-set on mailed_at before sending; a failure
+    The event is claimed on mailed_at before sending (core.tasks.claimed); a failure
     gives the claim back and raises, so Huey retries later.
     """
     from jembatan.aspirations.models import CaseEvent
@@ -25,11 +25,6 @@ def mail_citizen(event_id: int) -> bool:
 
     event = CaseEvent.objects.select_related("aspiration").filter(pk=event_id).first()
     if event is None or not event.is_public or not event.aspiration.reporter_email:
-        return False
-    claimed_at = timezone.now()
-    if not CaseEvent.objects.filter(pk=event_id, mailed_at__isnull=True).update(
-        mailed_at=claimed_at
-    ):
         return False
     case = event.aspiration
     context = {
@@ -39,7 +34,9 @@ def mail_citizen(event_id: int) -> bool:
         "link": settings.SITE_URL.rstrip("/") + case.get_absolute_url(),
         "site_name": settings.SITE_NAME,
     }
-    try:
+    with claimed(CaseEvent.objects.filter(pk=event_id), "mailed_at") as mine:
+        if not mine:
+            return False
         with translation.override(settings.LANGUAGE_CODE):
             send_mail(
                 subject=render_to_string("aspirations/email/step_subject.txt", context).strip(),
@@ -47,9 +44,6 @@ def mail_citizen(event_id: int) -> bool:
                 from_email=None,
                 recipient_list=[case.reporter_email],
             )
-    except BaseException:
-        CaseEvent.objects.filter(pk=event_id, mailed_at=claimed_at).update(mailed_at=None)
-        raise
     return True
 
 
@@ -72,7 +66,7 @@ def escalate_overdue_cases() -> int:
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def text_citizen(event_id: int) -> bool:
     """Text the reporter about one public step through the gateway, at most once (the
-    event is claimed first; a gateway failure gives the claim back and raises)."""
+    event is claimed on texted_at; a gateway failure gives the claim back and raises)."""
     from jembatan.aspirations.gateway import gateway_enabled, send_text
     from jembatan.aspirations.models import CaseEvent
     from jembatan.aspirations.services import display_code
@@ -83,11 +77,6 @@ def text_citizen(event_id: int) -> bool:
     case = event.aspiration
     if not case.reporter_phone:
         return False
-    claimed_at = timezone.now()
-    if not CaseEvent.objects.filter(pk=event_id, texted_at__isnull=True).update(
-        texted_at=claimed_at
-    ):
-        return False
     with translation.override(settings.LANGUAGE_CODE):
         step = event.get_to_status_display() if event.to_status else _("jawaban baru")
         text = _("Aspirasi %(code)s: %(step)s. Lihat %(link)s") % {
@@ -95,9 +84,8 @@ def text_citizen(event_id: int) -> bool:
             "step": step,
             "link": settings.SITE_URL.rstrip("/") + case.get_absolute_url(),
         }
-    try:
+    with claimed(CaseEvent.objects.filter(pk=event_id), "texted_at") as mine:
+        if not mine:
+            return False
         send_text(case.reporter_phone, text)
-    except BaseException:
-        CaseEvent.objects.filter(pk=event_id, texted_at=claimed_at).update(texted_at=None)
-        raise
     return True

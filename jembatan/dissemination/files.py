@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from jembatan.sites.images import _looks_like_ours, _megabytes, clean_jpeg, validate_image
+from jembatan.sites.images import _looks_like_ours, _megabytes, clean_jpeg
 
 logger = logging.getLogger(__name__)
 
@@ -164,11 +164,9 @@ def _check_pdf(data: bytes, name: str) -> CheckedFile:
 
 
 def _check_image(file: IO[bytes], name: str) -> CheckedFile:
-    info = validate_image(file, max_bytes=max_attachment_bytes())
-    try:
-        data, _width, _height = clean_jpeg(info, max_side=IMAGE_MAX_SIDE)
-    finally:
-        info.image.close()
+    data, _width, _height = clean_jpeg(
+        file, max_side=IMAGE_MAX_SIDE, max_bytes=max_attachment_bytes()
+    )
     return CheckedFile(
         kind="image", content=ContentFile(data), name=_display_name(name, ".jpg"), size=len(data)
     )

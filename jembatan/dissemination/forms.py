@@ -4,22 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.communities.models import Kim
+from jembatan.core.forms import MultipleFileField, MultipleFileInput
 from jembatan.dissemination.access import Area
 from jembatan.dissemination.models import InfoItem
 from jembatan.regions.models import Region
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class InfoItemForm(forms.ModelForm):

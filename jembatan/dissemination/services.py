@@ -33,6 +33,7 @@ from jembatan.dissemination.files import check_attachment, storage_name
 from jembatan.dissemination.models import Attachment, Delivery, Feedback, InfoItem, ShareLink
 from jembatan.regions.models import Region
 from jembatan.sites.access import can_edit_post, can_publish_post, can_write_posts
+from jembatan.sites.images import removed_on_failure
 from jembatan.sites.models import Post, PostRevision
 from jembatan.sites.services import post_create, post_transition, sanitize_html
 
@@ -164,19 +165,7 @@ def item_create(
     scope = data.get("scope") or InfoItem.Scope.AREA
     target_kecamatan, target_kims = _clean_targets(area, scope, kecamatan, kims)
     checked = _check_files(files, existing=0)
-    stored: list[str] = []
-    try:
-        item = _item_create(
-            actor, area, values, scope, target_kecamatan, target_kims, checked, stored
-        )
-    except BaseException:
-        _cleanup_on_failure(stored)
-        raise
-    return item
-
-
-def _item_create(actor, area, values, scope, target_kecamatan, target_kims, checked, stored):
-    with transaction.atomic():
+    with removed_on_failure() as stored, transaction.atomic():
         item = InfoItem.objects.create(
             area=area.region,
             office=area.office,
@@ -219,20 +208,7 @@ def item_update(
     values = _clean_text(data)
     correction_note = " ".join((correction_note or "").split())
     remove = {int(pk) for pk in remove_attachments if str(pk).isdecimal() and len(str(pk)) < 19}
-    stored: list[str] = []
-    try:
-        return _item_update(
-            actor, item, data, values, kecamatan, kims, files, remove, correction_note, stored
-        )
-    except BaseException:
-        _cleanup_on_failure(stored)
-        raise
-
-
-def _item_update(
-    actor, item, data, values, kecamatan, kims, files, remove, correction_note, stored
-):
-    with transaction.atomic():
+    with removed_on_failure() as stored, transaction.atomic():
         locked = InfoItem.objects.select_for_update().get(pk=item.pk)
         if locked.status == I.WITHDRAWN:
             raise ValidationError(_("Informasi yang sudah ditarik tidak dapat diubah."))
@@ -431,11 +407,6 @@ def _store_files(item: InfoItem, checked: list, stored: list[str]) -> None:
         attachment.file.save(storage_name(c), c.content, save=False)
         stored.append(attachment.file.name)
         attachment.save()
-
-
-def _cleanup_on_failure(stored: list[str]) -> None:
-    for name in stored:
-        _delete_stored(name)
 
 
 # --- Fan-out ----------------------------------------------------------------------

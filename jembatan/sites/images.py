@@ -12,6 +12,8 @@ import logging
 import math
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -265,13 +267,32 @@ def _resized(master: Image.Image, width: int) -> Image.Image:
     return master.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3)
 
 
-def clean_jpeg(info: ImageInfo, *, max_side: int = MASTER_MAX_SIDE) -> tuple[bytes, int, int]:
-    """One metadata-free, upright sRGB JPEG of an accepted image, at most max_side wide
-    or high: for images that are documents (attachments), not library photos."""
-    im = _clean_master(info.image)
+def clean_jpeg(
+    file: IO[bytes], *, max_side: int = MASTER_MAX_SIDE, max_bytes: int | None = None
+) -> tuple[bytes, int, int]:
+    """Validate an upload (validate_image) and return one metadata-free, upright sRGB JPEG
+    of it, at most max_side wide or high, with its size: for images that are documents
+    (attachments, aspiration photos), not library photos with renditions."""
+    info = validate_image(file, max_bytes=max_bytes)
+    try:
+        im = _clean_master(info.image)
+    finally:
+        info.image.close()
     if max(im.size) > max_side:
         im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=3)
     return _encode(im, "jpeg"), im.width, im.height
+
+
+@contextmanager
+def removed_on_failure() -> Iterator[list[str]]:
+    """Collect the storage names written inside the block; if the block raises (a
+    rolled-back transaction, say), delete those files before the error goes on."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        delete_files(stored)
+        raise
 
 
 def delete_files(paths: list[str]) -> None:
