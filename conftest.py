@@ -8,6 +8,7 @@ import pytest
 
 from jembatan.accounts.models import User
 from jembatan.communities.models import Kim, Position
+from jembatan.core.localcache import clear_all
 from jembatan.testing.browser import browser, shots  # noqa: F401 (fixtures)
 from jembatan.testing.factories import (
     KimFactory,
@@ -15,6 +16,13 @@ from jembatan.testing.factories import (
     UserFactory,
     region_chain,
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_caches():
+    """Rolled-back rows must not survive in a worker's per-process copies."""
+    yield
+    clear_all()
 
 
 @dataclass

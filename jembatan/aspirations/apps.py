@@ -7,4 +7,17 @@ class AspirationsConfig(AppConfig):
     verbose_name = _("Aspirasi masyarakat")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from jembatan.aspirations import notifications  # noqa: F401 (registers kinds)
+        from jembatan.aspirations.forms import hub_rows
+        from jembatan.aspirations.models import Category
+        from jembatan.regions.models import Region
+
+        for model in (Category, Region):
+            post_save.connect(
+                hub_rows.clear, sender=model, dispatch_uid=f"hub_rows_{model.__name__}"
+            )
+            post_delete.connect(
+                hub_rows.clear, sender=model, dispatch_uid=f"hub_rows_del_{model.__name__}"
+            )

@@ -1,18 +1,66 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.models import Office
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.core.forms import MultipleFileField, MultipleFileInput
+from jembatan.core.localcache import LocalCache
 from jembatan.regions.forms import RegionField
 from jembatan.regions.models import Region
 
+# The public form looks up a category and a desa on every submission; both tables change
+# rarely, so each process keeps the hub's rows for a minute (cleared on save, see apps.py).
+hub_rows: LocalCache[dict] = LocalCache(seconds=60)
+
+
+def _active_categories(kabupaten_code: str) -> dict[str, Category]:
+    return hub_rows.get(
+        ("categories", kabupaten_code),
+        lambda: {
+            str(c.pk): c
+            for c in Category.objects.filter(kabupaten_id=kabupaten_code, is_active=True)
+        },
+    )
+
+
+def _desa_within(kabupaten_code: str) -> dict[str, Region]:
+    return hub_rows.get(
+        ("desa", kabupaten_code),
+        lambda: {
+            r.code: r for r in Region.objects.filter(level=Region.Level.DESA).within(kabupaten_code)
+        },
+    )
+
+
+class CategoryField(forms.ModelChoiceField):
+    """The kabupaten's active categories, validated against the per-process copy."""
+
+    kabupaten_code = ""
+
+    def to_python(self, value: Any) -> Category | None:
+        if value in self.empty_values:
+            return None
+        category = _active_categories(self.kabupaten_code).get(str(value).strip())
+        if category is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return category
+
+
+class HubDesaField(RegionField):
+    """A desa of the kabupaten; codes are looked up in the per-process copy."""
+
+    def region_by_code(self, code: str) -> Region | None:
+        return _desa_within(self.within).get(code)
+
 
 class AspirationForm(forms.Form):
-    category = forms.ModelChoiceField(
+    category = CategoryField(
         label=_("Kategori"), queryset=Category.objects.none(), empty_label=_("— pilih kategori —")
     )
     region = RegionField(
@@ -79,22 +127,39 @@ class AspirationForm(forms.Form):
     )
 
     def __init__(self, *args, kabupaten_code: str | None = None, regions=None, **kwargs):
-        super().__init__(*args, **kwargs)
         code = kabupaten_code or settings.HUB_REGION_CODE
-        self.fields["category"].queryset = Category.objects.filter(
-            kabupaten_id=code, is_active=True
-        )
+        # The kabupaten's fields are built once per process and only copied per request
+        # (as Django copies any form's fields): this form is the busiest in the product.
+        self.base_fields = _fields_for(code)
+        super().__init__(*args, **kwargs)
         if regions is not None:
             self.fields["region"] = forms.ModelChoiceField(
                 label=_("Desa atau kelurahan"), queryset=regions, empty_label=None
             )
-        else:
-            self.fields["region"] = RegionField(
-                label=_("Desa atau kelurahan"),
-                level=Region.Level.DESA,
-                within=code,
-                help_text=_("Ketik nama desa atau kelurahan, lalu pilih dari daftar."),
-            )
+
+
+_fields_by_kabupaten: dict[str, dict[str, forms.Field]] = {}
+
+
+def _fields_for(code: str) -> dict[str, forms.Field]:
+    fields = _fields_by_kabupaten.get(code)
+    if fields is None:
+        fields = dict(AspirationForm.base_fields)
+        category = CategoryField(
+            label=fields["category"].label,
+            queryset=Category.objects.filter(kabupaten_id=code, is_active=True),
+            empty_label=fields["category"].empty_label,
+        )
+        category.kabupaten_code = code
+        fields["category"] = category
+        fields["region"] = HubDesaField(
+            label=_("Desa atau kelurahan"),
+            level=Region.Level.DESA,
+            within=code,
+            help_text=_("Ketik nama desa atau kelurahan, lalu pilih dari daftar."),
+        )
+        _fields_by_kabupaten[code] = fields
+    return fields
 
 
 class TrackForm(forms.Form):

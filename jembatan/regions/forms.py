@@ -21,6 +21,14 @@ _CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 _LABEL_CODE = re.compile(r"\((\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?)\)\s*$")
 
 
+def code_in(text: str) -> str | None:
+    """The region code a picker's text names: 'Sebalo (61.07.04.1001)' or a bare code."""
+    match = _LABEL_CODE.search(text)
+    if match:
+        return match.group(1)
+    return text if _CODE.match(text) else None
+
+
 class RegionSearchInput(forms.TextInput):
     template_name = "regions/widgets/region_search.html"
 
@@ -71,6 +79,7 @@ class RegionField(forms.ModelChoiceField):
             queryset = queryset.within(within)
         kwargs.setdefault("widget", RegionSearchInput(level=level, within=within))
         super().__init__(queryset=queryset, **kwargs)
+        self.within = within
 
     def to_python(self, value: Any) -> Region | None:
         if value in self.empty_values:
@@ -80,10 +89,9 @@ class RegionField(forms.ModelChoiceField):
         text = " ".join(str(value).split())
         if not text:
             return None
-        match = _LABEL_CODE.search(text)
-        code = match.group(1) if match else (text if _CODE.match(text) else None)
+        code = code_in(text)
         if code is not None:
-            region = self.queryset.filter(code=code).first()
+            region = self.region_by_code(code)
             if region is None:
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
             return region
@@ -98,6 +106,10 @@ class RegionField(forms.ModelChoiceField):
         raise ValidationError(
             self.error_messages["ambiguous"], code="ambiguous", params={"choices": choices}
         )
+
+    def region_by_code(self, code: str) -> Region | None:
+        """The region of the field's queryset with this code (a hook for cached lookups)."""
+        return self.queryset.filter(code=code).first()
 
     def validate(self, value: Region | None) -> None:
         forms.Field.validate(self, value)

@@ -691,6 +691,45 @@ def test_without_a_client_id_each_submission_is_a_new_case(world):
     assert second.client_id is None
 
 
+def test_a_tracking_code_collision_is_retried_with_another_code(world, monkeypatch):
+    first = submit(world)
+    codes = iter([first.code, first.code, "K7M3Q9XD"])
+    monkeypatch.setattr(services, "new_code", lambda: next(codes))
+    second, created = services.aspiration_submit(data=intake(world), client_id="hp-9:1")
+    assert created
+    assert second.code == "K7M3Q9XD"
+    assert Aspiration.objects.count() == 2
+    # The failed attempts left nothing behind: one event and one audit row per case.
+    assert CaseEvent.objects.filter(aspiration=second).count() == 1
+    assert AuditLog.objects.filter(action="aspiration.submit").count() == 2
+
+
+def test_a_retry_whose_data_no_longer_passes_still_gets_its_case(world):
+    first, _ = services.aspiration_submit(data=intake(world), client_id="hp-9:2")
+    world.category.is_active = False
+    world.category.save(update_fields=["is_active"])
+    again, created = services.aspiration_submit(data=intake(world), client_id="hp-9:2")
+    assert created is False
+    assert again.pk == first.pk
+    # Without the client id the same data is refused, and nothing is added.
+    with pytest.raises(ValidationError):
+        services.aspiration_submit(data=intake(world), client_id="hp-9:3")
+    assert Aspiration.objects.count() == 1
+
+
+def test_a_retry_with_photos_stores_no_second_set(world, media):
+    photo = SimpleUploadedFile("a.jpg", jpeg(), content_type="image/jpeg")
+    first, _ = services.aspiration_submit(data=intake(world), photos=[photo], client_id="hp-9:4")
+    again, created = services.aspiration_submit(
+        data=intake(world),
+        photos=[SimpleUploadedFile("b.jpg", jpeg(), content_type="image/jpeg")],
+        client_id="hp-9:4",
+    )
+    assert (created, again.pk) == (False, first.pk)
+    assert AspirationPhoto.objects.count() == 1
+    assert len([p for p in media.rglob("*") if p.is_file()]) == 1
+
+
 # --- Photos -----------------------------------------------------------------------------
 
 

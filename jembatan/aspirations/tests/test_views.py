@@ -188,6 +188,38 @@ def test_a_category_of_another_kabupaten_is_not_a_choice(client, world):
     assert not Aspiration.objects.exists()
 
 
+def test_a_category_switched_off_is_refused_at_once_although_the_form_caches_categories(
+    client, world
+):
+    assert client.post(SUBMIT, form_data(world)).status_code == 302  # fills the copy
+    world.category.is_active = False
+    world.category.save(update_fields=["is_active"])
+    response = client.post(SUBMIT, form_data(world, description="Kiriman kedua, kategori mati."))
+    assert response.status_code == 400
+    assert response.context["form"].has_error("category")
+    assert Aspiration.objects.count() == 1
+
+
+def test_a_category_and_a_desa_added_after_the_form_was_used_are_accepted(client, world):
+    assert client.post(SUBMIT, form_data(world)).status_code == 302
+    fresh = Category.objects.create(kabupaten=world.kabupaten, name="Air bersih")
+    desa = region_chain("61.07.05.2099", "Desa Baru")
+    response = client.post(
+        SUBMIT,
+        form_data(world, category=fresh.pk, region=f"{desa.name} ({desa.code})"),
+    )
+    assert response.status_code == 302
+    case = Aspiration.objects.get(category=fresh)
+    assert case.region_id == "61.07.05.2099"
+
+
+def test_a_kecamatan_code_is_not_a_desa_even_from_the_cached_list(client, world):
+    response = client.post(SUBMIT, form_data(world, region="61.07.04"))
+    assert response.status_code == 400
+    assert "Wilayah tidak ditemukan" in text(response)
+    assert not Aspiration.objects.exists()
+
+
 def test_a_non_image_photo_is_refused_with_the_form(client, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     data = form_data(world) | {
