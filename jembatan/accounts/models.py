@@ -188,6 +188,12 @@ class Membership(models.Model):
         blank=True,
         related_name="memberships",
     )
+    # The head of an OPD (kepala dinas) is whom overdue aspirations escalate to.
+    is_head = models.BooleanField(
+        _("kepala instansi"),
+        default=False,
+        help_text=_("Kepala OPD: menerima eskalasi aspirasi yang melewati tenggat."),
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     class Meta:
@@ -218,6 +224,10 @@ class Membership(models.Model):
                     | models.Q(role=Role.CAMAT, region__isnull=False)
                 ),
                 name="membership_scope_matches_role",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_head=False) | models.Q(role=Role.OPD_OFFICER),
+                name="membership_head_is_opd_officer",
             ),
         ]
 

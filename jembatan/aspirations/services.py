@@ -447,8 +447,9 @@ def citizen_respond(
 
 
 def escalate_overdue(*, today=None) -> int:
-    """Tell Diskominfo (and the assigned office's officers) about cases past their
-    deadline, once per case and stage. Returns the number of cases escalated."""
+    """Tell Diskominfo and the head of the assigned office (its officers when it has no
+    head on record) about cases past their deadline, once per case and stage. Returns
+    the number of cases escalated."""
     from django.db.models import Q
 
     from jembatan.accounts.models import Membership, Role
@@ -463,9 +464,11 @@ def escalate_overdue(*, today=None) -> int:
     for case in overdue.iterator(chunk_size=500):
         staff = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id=case.kabupaten_id)
         if case.office_id:
-            staff = staff | Membership.objects.filter(
-                role=Role.OPD_OFFICER, office_id=case.office_id
-            )
+            officers = Membership.objects.filter(role=Role.OPD_OFFICER, office_id=case.office_id)
+            # The head of the office; its officers when no head is recorded, so that
+            # an escalation always reaches someone in the office.
+            heads = officers.filter(is_head=True)
+            staff = staff | (heads if heads.exists() else officers)
         users = User.objects.filter(pk__in=staff.values("user_id"), is_active=True)
         due = case.verify_due if case.status == S.RECEIVED else case.answer_due
         made = notify(

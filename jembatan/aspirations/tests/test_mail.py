@@ -77,6 +77,48 @@ def test_overdue_cases_are_escalated_once_per_stage(setup, django_capture_on_com
     assert len(mail.outbox) == 1 and services.display_code(case.code) in mail.outbox[0].subject
 
 
+@pytest.mark.parametrize("with_head", [True, False])
+def test_an_overdue_answer_escalates_to_the_office_head_and_diskominfo(setup, with_head):
+    import datetime
+
+    from jembatan.accounts.models import Notification
+
+    category, admin = setup
+    officer, head = UserFactory(), UserFactory()
+    MembershipFactory(
+        user=officer, role=Role.OPD_OFFICER, region=category.kabupaten, office=category.office
+    )
+    MembershipFactory(
+        user=head,
+        role=Role.OPD_OFFICER,
+        region=category.kabupaten,
+        office=category.office,
+        is_head=with_head,
+    )
+    case = _submit(category, reporter_phone="081234567890")
+    services.aspiration_transition(actor=admin, case=case, action="verify")
+    services.aspiration_transition(actor=admin, case=case, action="dispose", office=category.office)
+    case.refresh_from_db()
+    assert services.escalate_overdue(today=case.answer_due + datetime.timedelta(days=1)) == 1
+    told = set(
+        Notification.objects.filter(kind="aspiration.overdue").values_list("recipient", flat=True)
+    )
+    if with_head:
+        assert told == {admin.pk, head.pk}  # the officers already have the case
+    else:
+        assert told == {admin.pk, head.pk, officer.pk}  # no head on record: all officers
+
+
+def test_only_an_opd_officer_can_be_an_office_head(setup):
+    from django.db import IntegrityError
+
+    _category, _admin = setup
+    with pytest.raises(IntegrityError):
+        MembershipFactory(
+            user=UserFactory(), role=Role.KABUPATEN_ADMIN, region=_category.kabupaten, is_head=True
+        )
+
+
 def test_similar_cases_before_sending(client, setup, settings):
     settings.HUB_REGION_CODE = "61.07"
     category, _admin = setup
