@@ -1,10 +1,18 @@
 """Settings for the test suite: the real settings with a fixed key and a fast hasher."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
-os.environ.setdefault("JEMBATAN_VAR_DIR", "/tmp/jembatan-test-var")  # noqa: S108
+if "JEMBATAN_VAR_DIR" not in os.environ:
+    # One directory per run (child processes inherit it): two suites running at once
+    # (SQLite and PostgreSQL side by side) must not share the page-cache version file.
+    _var = tempfile.mkdtemp(prefix="jembatan-test-var-")
+    os.environ["JEMBATAN_VAR_DIR"] = _var
+    atexit.register(shutil.rmtree, _var, ignore_errors=True)
 # Background tasks run in-process and synchronously, so a test sees their effects without
 # a consumer. The consumer test (core/tests/test_tasks.py) sets HUEY_IMMEDIATE=0 explicitly.
 os.environ.setdefault("HUEY_IMMEDIATE", "1")

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -100,7 +101,13 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             response.headers["X-Page-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            # A message the view queued is this visitor's, set as a cookie after the view.
+            and not len(messages.get_messages(request))
+        ):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             body = response.content.decode(response.charset)

@@ -141,3 +141,32 @@ def test_without_a_version_file_the_cache_version_alone_decides(client, post, se
     settings.PAGE_CACHE_VERSION_FILE = None
     assert client.get("/").headers["X-Page-Cache"] == "miss"
     assert client.get("/").headers["X-Page-Cache"] == "hit"
+
+
+def test_a_page_that_queues_a_message_is_not_stored_for_the_next_visitor(rf):
+    from django.contrib import messages
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+
+    from jembatan.core.pagecache import cache_public_page
+
+    rendered = []
+
+    @cache_public_page
+    def view(request):
+        rendered.append(request)
+        if len(rendered) == 1:
+            messages.info(request, "Hanya untuk pengunjung pertama")
+        return HttpResponse("halaman")
+
+    def visit():
+        request = rf.get("/halaman-uji/")
+        request.user = AnonymousUser()
+        request._messages = CookieStorage(request)
+        return view(request)
+
+    assert "X-Page-Cache" not in visit().headers  # queued a message: not stored
+    assert visit().headers["X-Page-Cache"] == "miss"  # rendered again, now stored
+    assert visit().headers["X-Page-Cache"] == "hit"
+    assert len(rendered) == 2
