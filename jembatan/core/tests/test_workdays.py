@@ -208,15 +208,19 @@ def test_a_hundred_deadlines_cost_one_query(django_assert_max_num_queries):
 
 def test_the_shipped_file_loads_and_a_second_run_changes_nothing():
     first = load()
-    assert "created 53, updated 0, unchanged 0" in first
+    assert "created 58, updated 0, unchanged 0" in first
     assert Holiday.objects.filter(date__year=2025, kind=Holiday.Kind.NATIONAL).count() == 17
     assert Holiday.objects.filter(date__year=2025, kind=Holiday.Kind.JOINT_LEAVE).count() == 11
     assert Holiday.objects.filter(date__year=2026, kind=Holiday.Kind.NATIONAL).count() == 17
     assert Holiday.objects.filter(date__year=2026, kind=Holiday.Kind.JOINT_LEAVE).count() == 8
+    # 2027: the fixed-date holidays only, until the SKB for 2027 is out.
+    assert [
+        d.isoformat()[5:] for d in Holiday.objects.filter(date__year=2027).dates("date", "day")
+    ] == ["01-01", "05-01", "06-01", "08-17", "12-25"]
     assert not Holiday.objects.filter(kabupaten__isnull=False).exists()
     before = snapshot()
     second = load()
-    assert "created 0, updated 0, unchanged 53" in second
+    assert "created 0, updated 0, unchanged 58" in second
     assert "no changes" in second
     assert snapshot() == before
 
