@@ -6,10 +6,13 @@ rules as the public list apply: confidential cases and cases closed as spam are 
 shown, and nothing that identifies the reporter (name, phone, email, the free-text
 location) ever leaves through this API.
 
-We have no coordinates yet, so a new request names its desa/kelurahan (``address_id``
+Cases are routed by desa/kelurahan, so a new request names its desa (``address_id``
 with its Kemendagri code, or ``address_string`` with its code or exact name); lat/long
-alone are refused. ``Idempotency-Key`` (with ``device_id``) makes a retried POST return
-the case the first attempt made instead of a second one.
+alone are refused, and lat/long next to the desa are kept as the case's map point. A
+listed case's point is rounded to three decimals (about 100 m): enough to find the
+broken bridge, not enough to pin the reporter's house. ``Idempotency-Key`` (with
+``device_id``) makes a retried POST return the case the first attempt made instead of a
+second one.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import functools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -57,6 +61,7 @@ PARAMETERS = {
     "reporter_email": "email",
     "reporter_name": "first_name",
     "photos": "media",
+    "latitude": "lat",
 }
 # Characters XML 1.0 cannot carry at all, even escaped.
 XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -267,10 +272,28 @@ def _as_request(request: HttpRequest, case: Aspiration) -> dict[str, Any]:
         "address": _address(case.region),
         "address_id": case.region_id,
         "zipcode": None,
-        "lat": None,
-        "long": None,
+        "lat": _rounded(case.latitude),
+        "long": _rounded(case.longitude),
         "media_url": request.build_absolute_uri(photos[0].file.url) if photos else None,
     }
+
+
+def _rounded(value: Decimal | None) -> float | None:
+    return None if value is None else float(round(value, 3))
+
+
+def _coordinate(params: Any, name: str, errors: list[str]) -> Decimal | None:
+    text = params.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        errors.append(_("%(name)s harus berupa angka desimal.") % {"name": name})
+        return None
+    return round(value, 6)
 
 
 def _moment(value: str, *, end: bool) -> datetime.datetime:
@@ -414,6 +437,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     village, problem = _village(params)
     if problem:
         errors.append(problem)
+    latitude = _coordinate(params, "lat", errors)
+    longitude = _coordinate(params, "long", errors)
     if errors:
         return _errors(fmt, 400, errors)
     address_string = " ".join(params.get("address_string", "").split())
@@ -423,6 +448,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         "description": params.get("description", ""),
         # A street address sent next to address_id: kept for staff, never shown publicly.
         "location": address_string if params.get("address_id", "").strip() else "",
+        "latitude": latitude,
+        "longitude": longitude,
         "visibility": Aspiration.Visibility.ANONYMOUS,
         "reporter_name": f"{params.get('first_name', '')} {params.get('last_name', '')}",
         "reporter_phone": params.get("phone", ""),

@@ -592,6 +592,10 @@ def test_post_finds_the_village_by_name_or_code(client, world, location):
         ({"phone": "12345", "email": ""}, "phone"),
         ({"email": "bukan-email"}, "email"),
         ({"phone": "", "email": ""}, "email"),  # the web form's rule: a way to reach you
+        ({"lat": "0.85"}, "lat: Isi lintang dan bujur"),  # one half of a point
+        ({"lat": "utara", "long": "109.4"}, "lat harus berupa angka"),
+        ({"lat": "NaN", "long": "109.4"}, "lat harus berupa angka"),
+        ({"lat": "48.85", "long": "2.35"}, "di luar Indonesia"),
     ],
 )
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -601,6 +605,22 @@ def test_post_validation_errors_are_400_and_make_nothing(client, world, change, 
     response = client.post(f"{BASE}requests.{fmt}", post_data(world) | change)
     assert_error(response, 400, text)
     assert not Aspiration.objects.exists()
+
+
+def test_a_point_sent_with_the_desa_is_kept_and_listed_rounded(client, world):
+    data = post_data(world, lat="0.8512349", long="109.4876541")
+    assert client.post(f"{BASE}requests.json", data).status_code == 201
+    case = Aspiration.objects.get()
+    assert (str(case.latitude), str(case.longitude)) == ("0.851235", "109.487654")
+    [row] = client.get(f"{BASE}requests/{code(case)}.json").json()
+    assert (row["lat"], row["long"]) == (0.851, 109.488)  # about 100 m, not the house
+    listed = xml(client.get(f"{BASE}requests.xml"))
+    assert listed.findtext("request/lat") == "0.851"
+    without = client.post(
+        f"{BASE}requests.json", post_data(world, description="Tanpa titik lokasi di peta")
+    )
+    [row] = client.get(f"{BASE}requests/{without.json()[0]['service_request_id']}.json").json()
+    assert row["lat"] is None and row["long"] is None
 
 
 def test_post_into_a_category_of_another_kabupaten_or_an_inactive_one_is_refused(client, world):
