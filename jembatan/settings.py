@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jembatan.sites",
     "jembatan.dissemination",
     "jembatan.aspirations",
+    "jembatan.disclosure",
     "jembatan.demo",
 ]
 

@@ -216,6 +216,7 @@ def demo_load() -> DemoReport:
             report, admin=admin, dinkes=User.objects.get(email=f"dinkes@{DEMO_DOMAIN}"), camat=camat
         )
         _demo_aspirations(report, kabupaten=kabupaten, offices=offices, admin=admin)
+        _demo_disclosure(report, kabupaten=kabupaten, offices=offices, admin=admin)
         for role, local in [
             ("Ketua KIM Sebalo", "ketua.sebalo"),
             ("Anggota KIM Sebalo", "anggota.sebalo.3"),
@@ -554,3 +555,119 @@ def _demo_aspirations(report: DemoReport, *, kabupaten: Region, offices: dict, a
                 if step == "finish"
                 else "",
             )
+
+
+def _demo_disclosure(report: DemoReport, *, kabupaten: Region, offices: dict, admin: User) -> None:
+    """PPID: the kabupaten, one OPD and one desa with a KIM, a list each, one request."""
+    from jembatan.disclosure import services as ppid
+    from jembatan.disclosure.models import InformationRequest, PublicBody
+
+    desa = (
+        Region.objects.filter(kims__isnull=False, parent_id="61.07.04", kind=Region.Kind.DESA)
+        .order_by("code")
+        .first()
+    )
+    targets = [("kabupaten", kabupaten, None), ("opd", None, offices.get("Dinkes"))]
+    if desa is not None:
+        targets.append(("desa", desa, None))
+    bodies = []
+    for kind, region, office in targets:
+        if kind == "opd" and office is None:
+            continue
+        found = PublicBody.objects.filter(region=region if region else None, office=office)
+        body = found.first()
+        if body is None:
+            body = ppid.public_body_create(
+                actor=admin,
+                kind=kind,
+                kabupaten=kabupaten,
+                region=region,
+                office=office,
+                contact="Layanan informasi: Senin-Jumat 08.00-15.00 WIB",
+            )
+            report.count("ppid bodies")
+        bodies.append(body)
+    exempt = {
+        "exemption_ground": "h",
+        "exemption_reason": "Memuat NIK, alamat dan kondisi ekonomi warga penerima.",
+        "exemption_harm": "Bila dibuka, data pribadi warga dapat disalahgunakan.",
+    }
+    lists = {
+        "kabupaten": [
+            ("LKPJ Bupati Bengkayang 2025", "berkala", "Bagian Organisasi", "2025", "PDF", {}),
+            ("Peringatan dini banjir dan longsor", "serta_merta", "BPBD", "2026", "HTML", {}),
+            ("Daftar aset daerah", "setiap_saat", "BPKAD", "2025", "XLSX", {}),
+            (
+                "Dokumen pengadaan yang sedang dievaluasi",
+                "dikecualikan",
+                "UKPBJ",
+                "2026",
+                "PDF",
+                {
+                    **exempt,
+                    "exemption_ground": "b",
+                    "exemption_reason": "Dokumen penawaran peserta tender yang sedang dievaluasi.",
+                    "exemption_harm": "Membuka penawaran dapat menimbulkan persaingan tidak sehat.",
+                },
+            ),
+        ],
+        "opd": [
+            ("Profil kesehatan kabupaten", "berkala", "Sekretariat Dinkes", "2025", "PDF", {}),
+            ("Informasi wabah demam berdarah", "serta_merta", "Bidang P2P", "2026", "PDF", {}),
+            ("Data sarana kesehatan", "setiap_saat", "Bidang Yankes", "2026", "XLSX", {}),
+            ("Rekam medis pasien", "dikecualikan", "Puskesmas", "2026", "Cetak", exempt),
+        ],
+        "desa": [
+            ("APBDes 2026", "berkala", "Sekretaris desa", "2026", "PDF", {}),
+            (
+                "Pengumuman pemadaman listrik",
+                "serta_merta",
+                "Kasi Pemerintahan",
+                "2026",
+                "Cetak",
+                {},
+            ),
+            ("Daftar inventaris desa", "setiap_saat", "Kaur Umum", "2025", "XLSX", {}),
+            (
+                "Data penerima BLT Dana Desa",
+                "dikecualikan",
+                "Kasi Kesejahteraan",
+                "2026",
+                "XLSX",
+                exempt,
+            ),
+        ],
+    }
+    for body in bodies:
+        if body.documents.exists():
+            continue
+        for title, category, owner, period, fmt, extra in lists[body.kind]:
+            ppid.info_document_save(
+                actor=admin,
+                body=body,
+                data={
+                    "title": title,
+                    "category": category,
+                    "owner": owner,
+                    "period": period,
+                    "format": fmt,
+                    "is_published": True,
+                    **extra,
+                },
+            )
+            report.count("ppid documents")
+    if bodies and not InformationRequest.objects.filter(body__kabupaten=kabupaten).exists():
+        ppid.information_request_submit(
+            data={
+                "body": bodies[-1],
+                "requester_name": "Yohanes Demo",
+                "requester_nik": "6107040101900001",
+                "requester_address": "Jl. Demo No. 1, Bengkayang",
+                "requester_phone": "081234500088",
+                "information": "Salinan laporan realisasi APBDes semester pertama 2026.",
+                "purpose": "Bahan musyawarah warga.",
+                "obtain_form": "salinan_cetak",
+                "delivery": "ambil",
+            }
+        )
+        report.count("ppid requests")

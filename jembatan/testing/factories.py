@@ -83,3 +83,30 @@ class KimMembershipFactory(factory.django.DjangoModelFactory):
     kim = factory.SubFactory(KimFactory)
     user = factory.SubFactory(UserFactory)
     position = Position.ANGGOTA
+
+
+class PublicBodyFactory(factory.django.DjangoModelFactory):
+    """A PPID public body; by default the kabupaten Bengkayang itself."""
+
+    class Meta:
+        model = "disclosure.PublicBody"
+
+    kind = "kabupaten"
+    region = factory.LazyFunction(lambda: region_chain("61.07", "Kabupaten Bengkayang"))
+    kabupaten = factory.LazyAttribute(
+        lambda o: Region.objects.get(
+            code=(o.region.code if o.region else o.office.kabupaten_id)[:5]
+        )
+    )
+
+
+class InfoDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "disclosure.InfoDocument"
+
+    body = factory.SubFactory(PublicBodyFactory)
+    title = factory.Sequence(lambda n: f"Informasi contoh {n}")
+    category = "berkala"
+    owner = "Sekretariat"
+    period = "2026"
+    format = "PDF"

@@ -1,0 +1,147 @@
+"""Who manages which public body, and through it which requests and objections.
+
+- Operators: every body.
+- A kabupaten admin (Diskominfo, the PPID Utama and its superior): every body of their
+  kabupaten; only they (and operators) register bodies and decide objections.
+- An OPD officer: the body of their own office.
+- KIM pengurus (ketua, sekretaris, bendahara) of a KIM at desa/kelurahan level: the body
+  of that desa/kelurahan, whose PPID is often run together with the KIM.
+
+Staff reach requests only through get_requests_for_user / get_request_for_user; the
+requester's identity is shown to the managers of the body asked, nobody else.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from jembatan.accounts.access import (
+    AnyUser,
+    get_administered_kabupaten_for_user,
+    get_memberships_for_user,
+    is_operator,
+)
+from jembatan.accounts.models import Membership, Role, User
+from jembatan.communities.models import PENGURUS, Kim, KimMembership
+from jembatan.disclosure.models import InfoDocument, InformationRequest, Objection, PublicBody
+from jembatan.regions.models import Region
+
+
+def _pengurus_desa_codes(user: AnyUser) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    kims = KimMembership.objects.filter(
+        user=user, is_active=True, position__in=list(PENGURUS), kim__is_active=True
+    ).values("kim_id")
+    return list(
+        Kim.objects.filter(pk__in=kims, region__level=Region.Level.DESA).values_list(
+            "region_id", flat=True
+        )
+    )
+
+
+def get_bodies_for_user(user: AnyUser) -> QuerySet[PublicBody]:
+    """The bodies whose list, requests and report the user manages."""
+    bodies = PublicBody.objects.select_related("region", "office", "kabupaten").in_order()
+    if not user.is_authenticated:
+        return bodies.none()
+    if is_operator(user):
+        return bodies
+    condition = Q(kabupaten__in=get_administered_kabupaten_for_user(user))
+    offices = [m.office_id for m in get_memberships_for_user(user) if m.role == Role.OPD_OFFICER]
+    condition |= Q(kind=PublicBody.Kind.OPD, office_id__in=offices)
+    condition |= Q(kind=PublicBody.Kind.DESA, region_id__in=_pengurus_desa_codes(user))
+    return bodies.filter(condition)
+
+
+def get_body_for_user(user: AnyUser, pk: int) -> PublicBody:
+    body = get_bodies_for_user(user).filter(pk=pk).first()
+    if body is None:
+        raise Http404(_("Badan publik tidak ditemukan."))
+    return body
+
+
+def manages_body(user: AnyUser, body: PublicBody) -> bool:
+    return get_bodies_for_user(user).filter(pk=body.pk).exists()
+
+
+def is_ppid_superior(user: AnyUser, body: PublicBody) -> bool:
+    """The atasan PPID who decides objections: Diskominfo of the body's kabupaten."""
+    return get_administered_kabupaten_for_user(user).filter(code=body.kabupaten_id).exists()
+
+
+def can_register_bodies(user: AnyUser) -> bool:
+    return get_administered_kabupaten_for_user(user).exists()
+
+
+def get_documents_for_user(user: AnyUser) -> QuerySet[InfoDocument]:
+    return InfoDocument.objects.filter(body__in=get_bodies_for_user(user)).select_related("body")
+
+
+def get_document_for_user(user: AnyUser, pk: int) -> InfoDocument:
+    document = get_documents_for_user(user).filter(pk=pk).first()
+    if document is None:
+        raise Http404(_("Informasi tidak ditemukan."))
+    return document
+
+
+def get_requests_for_user(user: AnyUser) -> QuerySet[InformationRequest]:
+    return InformationRequest.objects.filter(body__in=get_bodies_for_user(user)).select_related(
+        "body", "body__region", "body__office", "document"
+    )
+
+
+def get_request_for_user(user: AnyUser, number: str) -> InformationRequest:
+    request = get_requests_for_user(user).filter(number=number).first()
+    if request is None:
+        raise Http404(_("Permohonan tidak ditemukan."))
+    return request
+
+
+def get_objections_for_user(user: AnyUser) -> QuerySet[Objection]:
+    return Objection.objects.filter(request__body__in=get_bodies_for_user(user)).select_related(
+        "request", "request__body", "request__body__region", "request__body__office"
+    )
+
+
+def get_objection_for_user(user: AnyUser, number: str) -> Objection:
+    objection = get_objections_for_user(user).filter(number=number).first()
+    if objection is None:
+        raise Http404(_("Keberatan tidak ditemukan."))
+    return objection
+
+
+def body_managers(body: PublicBody) -> QuerySet[User]:
+    """Who is told about the body's requests: its officers, KIM pengurus, else Diskominfo."""
+    users = Q(pk__in=[])
+    if body.kind == PublicBody.Kind.OPD:
+        users |= Q(
+            pk__in=Membership.objects.filter(
+                role=Role.OPD_OFFICER, office_id=body.office_id
+            ).values("user_id")
+        )
+    elif body.kind == PublicBody.Kind.DESA:
+        users |= Q(
+            pk__in=KimMembership.objects.filter(
+                is_active=True,
+                position__in=list(PENGURUS),
+                kim__region_id=body.region_id,
+                kim__is_active=True,
+            ).values("user_id")
+        )
+    managers = User.objects.filter(users, is_active=True)
+    if body.kind == PublicBody.Kind.KABUPATEN or not managers.exists():
+        return kabupaten_admins(body)
+    return managers
+
+
+def kabupaten_admins(body: PublicBody) -> QuerySet[User]:
+    rows = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id=body.kabupaten_id)
+    return User.objects.filter(pk__in=rows.values("user_id"), is_active=True)
+
+
+def can_manage_ppid(user: AnyUser) -> bool:
+    """Whether /kelola/ppid/ has anything for the user (the workspace button)."""
+    return can_register_bodies(user) or get_bodies_for_user(user).exists()

@@ -1,0 +1,196 @@
+"""The annual PPID report (Perki SLIP 1/2021 Pasal 36): per body, what was asked and how
+it was answered, in how many working days, and the objections. HTML, CSV and PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from jembatan.core.workdays import working_days_between
+from jembatan.disclosure.models import InformationRequest, Objection, Outcome, PublicBody
+
+
+@dataclass
+class BodyRow:
+    body: PublicBody
+    received: int = 0
+    answered: int = 0
+    open: int = 0
+    outcomes: dict[str, int] = field(default_factory=lambda: {o: 0 for o in Outcome.values})
+    extended: int = 0
+    late: int = 0
+    days: list[int] = field(default_factory=list)
+    objections: int = 0
+    objections_decided: int = 0
+    decisions: dict[str, int] = field(
+        default_factory=lambda: {d: 0 for d in Objection.Decision.values}
+    )
+
+    @property
+    def average_days(self) -> float | None:
+        return round(sum(self.days) / len(self.days), 1) if self.days else None
+
+    @property
+    def max_days(self) -> int | None:
+        return max(self.days) if self.days else None
+
+
+def annual_report(bodies: QuerySet[PublicBody], year: int) -> list[BodyRow]:
+    """One row per body (only bodies with a request or a list, in their order)."""
+    rows = {b.pk: BodyRow(body=b) for b in bodies}
+    today = timezone.localdate()
+    requests = InformationRequest.objects.filter(
+        body_id__in=list(rows), received_at__year=year
+    ).select_related("body")
+    for request in requests.iterator(chunk_size=500):
+        row = rows[request.body_id]
+        row.received += 1
+        if request.extended_at is not None:
+            row.extended += 1
+        if request.answered_at is not None:
+            row.answered += 1
+            row.outcomes[request.outcome] = row.outcomes.get(request.outcome, 0) + 1
+            row.days.append(
+                working_days_between(
+                    request.received_at,
+                    request.answered_at,
+                    kabupaten_code=request.body.kabupaten_id,
+                )
+            )
+            if timezone.localdate(request.answered_at) > request.due_date:
+                row.late += 1
+        else:
+            row.open += 1
+            if request.due_date < today:
+                row.late += 1
+    objections = Objection.objects.filter(
+        request__body_id__in=list(rows), submitted_at__year=year
+    ).values_list("request__body_id", "status", "decision")
+    for body_id, status, decision in objections:
+        row = rows[body_id]
+        row.objections += 1
+        if status == Objection.Status.DECIDED:
+            row.objections_decided += 1
+            row.decisions[decision] = row.decisions.get(decision, 0) + 1
+    return list(rows.values())
+
+
+def columns() -> list[str]:
+    return [
+        _("Badan publik"),
+        _("Permohonan diterima"),
+        _("Dijawab"),
+        _("Belum dijawab"),
+        _("Dikabulkan seluruhnya"),
+        _("Dikabulkan sebagian"),
+        _("Ditolak"),
+        _("Tidak dikuasai"),
+        _("Diperpanjang"),
+        _("Melewati batas waktu"),
+        _("Rata-rata hari kerja menjawab"),
+        _("Paling lama (hari kerja)"),
+        _("Keberatan diterima"),
+        _("Keberatan diputus"),
+        _("Keberatan dikabulkan"),
+        _("Keberatan dikabulkan sebagian"),
+        _("Keberatan ditolak"),
+    ]
+
+
+def row_values(row: BodyRow) -> list[str]:
+    return [
+        row.body.name,
+        str(row.received),
+        str(row.answered),
+        str(row.open),
+        str(row.outcomes[Outcome.GRANTED]),
+        str(row.outcomes[Outcome.PARTLY]),
+        str(row.outcomes[Outcome.REFUSED]),
+        str(row.outcomes[Outcome.NOT_HELD]),
+        str(row.extended),
+        str(row.late),
+        "" if row.average_days is None else str(row.average_days).replace(".", ","),
+        "" if row.max_days is None else str(row.max_days),
+        str(row.objections),
+        str(row.objections_decided),
+        str(row.decisions[Objection.Decision.UPHELD]),
+        str(row.decisions[Objection.Decision.PARTLY]),
+        str(row.decisions[Objection.Decision.REJECTED]),
+    ]
+
+
+def totals(rows: list[BodyRow]) -> list[str]:
+    total = BodyRow(body=PublicBody())
+    for row in rows:
+        for name in ("received", "answered", "open", "extended", "late"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        total.objections += row.objections
+        total.objections_decided += row.objections_decided
+        total.days.extend(row.days)
+        for key, value in row.outcomes.items():
+            total.outcomes[key] += value
+        for key, value in row.decisions.items():
+            total.decisions[key] += value
+    values = row_values(total)
+    values[0] = _("Jumlah")
+    return values
+
+
+def report_csv(rows: list[BodyRow]) -> bytes:
+    """UTF-8 with a byte order mark, so that Excel opens it with the right letters."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(columns())
+    for row in rows:
+        writer.writerow(row_values(row))
+    writer.writerow(totals(rows))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _latin1(text: str) -> str:
+    replacements = {"\u2013": "-", "\u2014": "-", "\u201c": '"', "\u201d": '"', "\u2019": "'"}
+    for char, repl in replacements.items():
+        text = text.replace(char, repl)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def report_pdf(rows: list[BodyRow], *, year: int, title: str) -> bytes:
+    """A landscape A4 table with the core Helvetica font (latin-1 only)."""
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    pdf.cell(
+        0,
+        6,
+        _latin1(
+            _("Tahun %(year)s. Waktu dihitung dalam hari kerja. Dibuat %(date)s.")
+            % {"year": year, "date": timezone.localdate().strftime("%d-%m-%Y")}
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(2)
+    headers = columns()
+    widths = [49] + [14.25] * (len(headers) - 1)
+    pdf.set_font("Helvetica", "B", 6.5)
+    with pdf.table(
+        col_widths=widths, text_align=["LEFT"] + ["RIGHT"] * (len(headers) - 1), line_height=3.5
+    ) as table:
+        header = table.row()
+        for text in headers:
+            header.cell(_latin1(text))
+        pdf.set_font("Helvetica", "", 7)
+        for row in [*map(row_values, rows), totals(rows)]:
+            line = table.row()
+            for text in row:
+                line.cell(_latin1(text or "-"))
+    return bytes(pdf.output())

@@ -1,0 +1,724 @@
+"""Writes of the PPID: bodies, the information list, requests, objections, deadlines.
+
+Legal deadlines (UU 14/2008, Perki SLIP 1/2021), all in working days (core.workdays):
+an answer within 10 days of receipt, extendable once by 7 with a written reason; an
+objection within 30 days of the answer (or of the unanswered deadline); the superior's
+decision within 30 days of the objection.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jembatan.accounts.access import get_administered_kabupaten_for_user
+from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.models import Office, User
+from jembatan.accounts.phone import normalize_phone
+from jembatan.core.pagecache import content_changed
+from jembatan.core.workdays import add_working_days, working_days_between
+from jembatan.disclosure.access import (
+    body_managers,
+    is_ppid_superior,
+    kabupaten_admins,
+    manages_body,
+)
+from jembatan.disclosure.files import check_document_file
+from jembatan.disclosure.models import (
+    InfoDocument,
+    InformationRequest,
+    Objection,
+    Outcome,
+    Pasal17,
+    PublicBody,
+    RequestStatus,
+)
+from jembatan.regions.models import Region
+
+ANSWER_DAYS = 10
+EXTENSION_DAYS = 7
+OBJECTION_WINDOW_DAYS = 30
+OBJECTION_ANSWER_DAYS = 30
+REMINDER_DAYS = 2
+
+REQUEST_FIELDS = [
+    "status",
+    "due_date",
+    "extended_at",
+    "extension_reason",
+    "answered_at",
+    "outcome",
+    "refusal_grounds",
+    "answer_text",
+    "answer_file_name",
+]
+DOCUMENT_FIELDS = [
+    "title",
+    "summary",
+    "category",
+    "owner",
+    "period",
+    "format",
+    "file_name",
+    "exemption_ground",
+    "exemption_reason",
+    "exemption_harm",
+    "is_published",
+]
+OBJECTION_FIELDS = ["status", "decision", "decision_text", "decided_at"]
+NUMBER_RE = re.compile(r"^(PPID|KBR)-(\d{4})-(\d{6})$")
+
+
+# --- Bodies -----------------------------------------------------------------------------
+
+
+def public_body_create(
+    *,
+    actor: User,
+    kind: str,
+    kabupaten: Region,
+    region: Region | None = None,
+    office: Office | None = None,
+    contact: str = "",
+) -> PublicBody:
+    """Register a body of a kabupaten (only its Diskominfo or an operator)."""
+    if not get_administered_kabupaten_for_user(actor).filter(code=kabupaten.code).exists():
+        raise PermissionDenied(_("Hanya Diskominfo kabupaten ini yang mendaftarkan badan publik."))
+    if kind == PublicBody.Kind.KABUPATEN:
+        region, office = kabupaten, None
+    elif kind == PublicBody.Kind.OPD:
+        if office is None or office.kabupaten_id != kabupaten.code:
+            raise ValidationError({"office": _("Pilih perangkat daerah di kabupaten ini.")})
+        region = None
+    elif kind == PublicBody.Kind.DESA:
+        if (
+            region is None
+            or region.level != Region.Level.DESA
+            or not region.code.startswith(f"{kabupaten.code}.")
+        ):
+            raise ValidationError({"region": _("Pilih desa atau kelurahan di kabupaten ini.")})
+        office = None
+    else:
+        raise ValidationError({"kind": _("Pilih jenis badan publik.")})
+    duplicate = PublicBody.objects.filter(region=region) if region else None
+    if office is not None:
+        duplicate = PublicBody.objects.filter(office=office)
+    if duplicate is not None and duplicate.exists():
+        raise ValidationError(_("Badan publik ini sudah terdaftar."))
+    with transaction.atomic():
+        body = PublicBody.objects.create(
+            kind=kind,
+            kabupaten=kabupaten,
+            region=region,
+            office=office,
+            contact=(contact or "").strip()[:200],
+        )
+        audit_record(
+            actor=actor,
+            action="ppid.body_create",
+            target=body,
+            after=snapshot(body, ["kind", "kabupaten", "region", "office", "contact"]),
+        )
+        transaction.on_commit(content_changed)
+    return body
+
+
+# --- Information list -------------------------------------------------------------------
+
+
+def _clean_document(data: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    values = {
+        "title": " ".join((data.get("title") or "").split())[:200],
+        "summary": (data.get("summary") or "").strip()[:2000],
+        "category": data.get("category") or "",
+        "owner": " ".join((data.get("owner") or "").split())[:150],
+        "period": " ".join((data.get("period") or "").split())[:60],
+        "format": " ".join((data.get("format") or "").split())[:30],
+        "exemption_ground": data.get("exemption_ground") or "",
+        "exemption_reason": (data.get("exemption_reason") or "").strip()[:2000],
+        "exemption_harm": (data.get("exemption_harm") or "").strip()[:2000],
+        "is_published": bool(data.get("is_published", True)),
+    }
+    for name, message in [
+        ("title", _("Tulis judul informasi.")),
+        ("owner", _("Tulis penanggung jawab informasi.")),
+        ("period", _("Tulis periode informasi.")),
+        ("format", _("Tulis format informasi.")),
+    ]:
+        if not values[name]:
+            errors[name] = message
+    if values["category"] not in InfoDocument.Category.values:
+        errors["category"] = _("Pilih kategori informasi.")
+    if values["category"] == InfoDocument.Category.EXEMPT:
+        if values["exemption_ground"] not in Pasal17.values:
+            errors["exemption_ground"] = _("Pilih dasar pengecualian menurut Pasal 17.")
+        if len(values["exemption_reason"]) < 10:
+            errors["exemption_reason"] = _("Jelaskan alasan informasi ini dikecualikan.")
+        if len(values["exemption_harm"]) < 10:
+            errors["exemption_harm"] = _(
+                "Tuliskan uji konsekuensi: akibat yang timbul bila informasi ini dibuka."
+            )
+    else:
+        values["exemption_ground"] = values["exemption_reason"] = values["exemption_harm"] = ""
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def info_document_save(
+    *,
+    actor: User,
+    body: PublicBody,
+    data: dict[str, Any],
+    document: InfoDocument | None = None,
+    file: IO[bytes] | None = None,
+    remove_file: bool = False,
+) -> InfoDocument:
+    """Create or change an entry of the list. An exempt entry keeps no file at all."""
+    if not manages_body(actor, body) or (document is not None and document.body_id != body.pk):
+        raise PermissionDenied(_("Anda tidak mengelola daftar informasi badan publik ini."))
+    values = _clean_document(data)
+    exempt = values["category"] == InfoDocument.Category.EXEMPT
+    if file and exempt:
+        raise ValidationError(
+            {"file": _("Informasi yang dikecualikan tidak boleh diberi berkas unduhan.")}
+        )
+    stored = None
+    if file:
+        try:
+            stored = check_document_file(file)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from None
+    old_file = document.file.name if document is not None and document.file else ""
+    with transaction.atomic():
+        before = snapshot(document, DOCUMENT_FIELDS) if document is not None else None
+        if document is None:
+            document = InfoDocument(body=body)
+        for name, value in values.items():
+            setattr(document, name, value)
+        if stored is not None:
+            document.file.save(stored.storage_name(), stored.content, save=False)
+            document.file_name = stored.name
+            document.file_size = stored.size
+        elif remove_file or exempt:
+            document.file = ""
+            document.file_name = ""
+            document.file_size = None
+        document.save()
+        audit_record(
+            actor=actor,
+            action="ppid.document_update" if before else "ppid.document_create",
+            target=document,
+            before=before,
+            after=snapshot(document, DOCUMENT_FIELDS),
+        )
+        if old_file and old_file != (document.file.name or ""):
+            storage = document.file.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
+        transaction.on_commit(content_changed)
+    return document
+
+
+def info_document_delete(*, actor: User, document: InfoDocument) -> None:
+    if not manages_body(actor, document.body):
+        raise PermissionDenied(_("Anda tidak mengelola daftar informasi badan publik ini."))
+    with transaction.atomic():
+        before = snapshot(document, DOCUMENT_FIELDS)
+        audit_record(actor=actor, action="ppid.document_delete", target=document, before=before)
+        name = document.file.name if document.file else ""
+        storage = document.file.storage
+        document.delete()
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+        transaction.on_commit(content_changed)
+
+
+# --- Requests ---------------------------------------------------------------------------
+
+
+def normalize_number(text: str) -> str:
+    """'ppid 2026 123' or 'PPID-2026-000123' -> 'PPID-2026-000123' ('' if not a number)."""
+    parts = re.findall(r"[A-Za-z]+|\d+", text or "")
+    if len(parts) != 3 or parts[0].upper() not in ("PPID", "KBR"):
+        return ""
+    if len(parts[1]) != 4 or len(parts[2]) > 6:
+        return ""
+    return f"{parts[0].upper()}-{parts[1]}-{int(parts[2]):06d}"
+
+
+def _next_number(model, prefix: str, year: int) -> str:
+    start = f"{prefix}-{year}-"
+    last = (
+        model.objects.filter(number__startswith=start)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{start}{seq:06d}"
+
+
+def _create_numbered(model, prefix: str, **values: Any):
+    """Insert with the year's next number; a concurrent insert that took it makes us retry."""
+    year = timezone.localdate().year
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return model.objects.create(number=_next_number(model, prefix, year), **values)
+        except IntegrityError:
+            continue
+    raise RuntimeError("No free registration number after 5 attempts")
+
+
+def _clean_request(data: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    body: PublicBody | None = data.get("body")
+    if body is None or not body.is_active:
+        errors["body"] = _("Pilih badan publik yang Anda mintai informasi.")
+    document: InfoDocument | None = data.get("document")
+    if document is not None:
+        if body is not None and document.body_id != body.pk:
+            errors["document"] = _("Informasi ini tercantum di daftar badan publik lain.")
+        elif document.is_exempt:
+            errors["document"] = _(
+                "Informasi “%(title)s” termasuk informasi yang dikecualikan "
+                "(UU 14/2008 Pasal 17 huruf %(ground)s): %(reason)s Permohonan tidak dapat "
+                "diproses untuk informasi ini."
+            ) % {
+                "title": document.title,
+                "ground": document.exemption_ground,
+                "reason": document.exemption_reason,
+            }
+        elif not document.is_published:
+            errors["document"] = _("Informasi ini tidak ditemukan.")
+    kind = data.get("requester_kind") or InformationRequest.RequesterKind.PERSON
+    if kind not in InformationRequest.RequesterKind.values:
+        errors["requester_kind"] = _("Pilih jenis pemohon.")
+    name = " ".join((data.get("requester_name") or "").split())[:150]
+    if len(name) < 3:
+        errors["requester_name"] = _("Tulis nama lengkap pemohon sesuai identitas.")
+    nik = re.sub(r"\s+", "", data.get("requester_nik") or "")
+    legal = " ".join((data.get("requester_legal_basis") or "").split())[:200]
+    if kind == InformationRequest.RequesterKind.LEGAL_ENTITY:
+        if len(legal) < 5:
+            errors["requester_legal_basis"] = _(
+                "Badan hukum wajib menyebutkan nomor akta pendirian atau pengesahan badan hukum."
+            )
+        if nik and not re.fullmatch(r"\d{16}", nik):
+            errors["requester_nik"] = _("NIK terdiri atas 16 angka.")
+    elif not re.fullmatch(r"\d{16}", nik):
+        errors["requester_nik"] = _(
+            "Tulis NIK (16 angka) sesuai KTP pemohon; identitas wajib menurut UU 14/2008."
+        )
+    address = " ".join((data.get("requester_address") or "").split())[:300]
+    if len(address) < 5:
+        errors["requester_address"] = _("Tulis alamat lengkap pemohon.")
+    phone = (data.get("requester_phone") or "").strip()
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except ValidationError as exc:
+            errors["requester_phone"] = exc.messages[0]
+    email = (data.get("requester_email") or "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["requester_email"] = _("Alamat email tidak valid.")
+    if not phone and not email and not {"requester_phone", "requester_email"} & set(errors):
+        errors["requester_phone"] = _("Tulis nomor telepon atau email agar PPID dapat menjawab.")
+    information = (data.get("information") or "").strip()
+    if len(information) < 10:
+        errors["information"] = _("Jelaskan informasi yang Anda minta, paling sedikit 10 huruf.")
+    purpose = (data.get("purpose") or "").strip()
+    if len(purpose) < 5:
+        errors["purpose"] = _("Tulis tujuan penggunaan informasi.")
+    obtain = data.get("obtain_form") or ""
+    if obtain not in InformationRequest.ObtainForm.values:
+        errors["obtain_form"] = _("Pilih cara memperoleh informasi.")
+    delivery = data.get("delivery") or ""
+    if delivery not in InformationRequest.Delivery.values:
+        errors["delivery"] = _("Pilih cara mendapatkan salinan informasi.")
+    elif delivery == InformationRequest.Delivery.EMAIL and not email:
+        errors.setdefault("requester_email", _("Tulis email untuk menerima salinan lewat email."))
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "body": body,
+        "document": document,
+        "requester_kind": kind,
+        "requester_name": name,
+        "requester_nik": nik,
+        "requester_legal_basis": legal,
+        "requester_address": address,
+        "requester_occupation": " ".join((data.get("requester_occupation") or "").split())[:100],
+        "requester_phone": phone,
+        "requester_email": email,
+        "information": information[:4000],
+        "purpose": purpose[:2000],
+        "obtain_form": obtain,
+        "delivery": delivery,
+    }
+
+
+def information_request_submit(*, data: dict[str, Any], now=None) -> InformationRequest:
+    """Register a request; the answer is due 10 working days after receipt."""
+    values = _clean_request(data)
+    now = now or timezone.now()
+    body: PublicBody = values["body"]
+    with transaction.atomic():
+        request = _create_numbered(
+            InformationRequest,
+            "PPID",
+            token=secrets.token_urlsafe(24),
+            received_at=now,
+            due_date=add_working_days(now, ANSWER_DAYS, kabupaten_code=body.kabupaten_id),
+            **values,
+        )
+        # The audit row never carries the requester's identity.
+        audit_record(
+            actor=None,
+            action="ppid.request_submit",
+            target=request,
+            after={"body": body.pk, "status": request.status, "due_date": request.due_date},
+        )
+        from jembatan.accounts.notifications import notify
+
+        notify(
+            recipients=body_managers(body),
+            kind="ppid.request_new",
+            key=f"ppid.request_new:{request.pk}",
+            params={"number": request.number, "due": request.due_date.isoformat()},
+            url=reverse("disclosure:manage_request", kwargs={"number": request.number}),
+        )
+        _tell_requester(request, "received")
+    return request
+
+
+def _tell_requester(request: InformationRequest, step: str) -> None:
+    if not request.requester_email:
+        return
+    from jembatan.core.tasks import enqueue_on_commit
+    from jembatan.disclosure.tasks import mail_requester
+
+    enqueue_on_commit(mail_requester, request.pk, step)
+
+
+def _may_handle(user: User, request: InformationRequest) -> bool:
+    return manages_body(user, request.body)
+
+
+# action: (statuses it starts from, status it leads to)
+TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    "extend": ({RequestStatus.RECEIVED}, RequestStatus.EXTENDED),
+    "answer": ({RequestStatus.RECEIVED, RequestStatus.EXTENDED}, RequestStatus.ANSWERED),
+}
+
+
+def _locked_for(actor: User, request: InformationRequest, action: str) -> InformationRequest:
+    locked = (
+        InformationRequest.objects.select_for_update(of=("self",))
+        .select_related("body")
+        .get(pk=request.pk)
+    )
+    if not _may_handle(actor, locked):
+        raise PermissionDenied(_("Anda tidak menangani permohonan ini."))
+    sources, _target = TRANSITIONS[action]
+    if locked.status not in sources:
+        if action == "extend" and locked.extended_at is not None:
+            raise ValidationError(
+                _("Permohonan ini sudah pernah diperpanjang; perpanjangan hanya sekali.")
+            )
+        raise ValidationError(
+            _("Permohonan berstatus “%(status)s” tidak dapat diubah lagi.")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def information_request_extend(
+    *, actor: User, request: InformationRequest, reason: str
+) -> InformationRequest:
+    """Extend the deadline once by 7 working days, with a written reason to the requester."""
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": _("Tuliskan alasan perpanjangan secara tertulis.")})
+    with transaction.atomic():
+        locked = _locked_for(actor, request, "extend")
+        before = snapshot(locked, REQUEST_FIELDS)
+        locked.status = TRANSITIONS["extend"][1]
+        locked.extended_at = timezone.now()
+        locked.extension_reason = reason[:2000]
+        locked.due_date = add_working_days(
+            locked.due_date, EXTENSION_DAYS, kabupaten_code=locked.body.kabupaten_id
+        )
+        locked.save(
+            update_fields=["status", "extended_at", "extension_reason", "due_date", "updated_at"]
+        )
+        audit_record(
+            actor=actor,
+            action="ppid.request_extend",
+            target=locked,
+            before=before,
+            after=snapshot(locked, REQUEST_FIELDS),
+            note=reason,
+        )
+        _tell_requester(locked, "extended")
+    return locked
+
+
+def information_request_answer(
+    *,
+    actor: User,
+    request: InformationRequest,
+    outcome: str,
+    text: str,
+    grounds: list[str] | None = None,
+    file: IO[bytes] | None = None,
+) -> InformationRequest:
+    """Answer: granted, partly granted, refused (with Pasal 17 grounds) or not held."""
+    text = (text or "").strip()
+    grounds = sorted(set(grounds or []))
+    errors: dict[str, str] = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = _("Pilih keputusan atas permohonan.")
+    if outcome in (Outcome.REFUSED, Outcome.PARTLY):
+        if not grounds or any(g not in Pasal17.values for g in grounds):
+            errors["grounds"] = _(
+                "Pilih dasar hukum penolakan: huruf pengecualian Pasal 17 UU 14/2008."
+            )
+    else:
+        grounds = []
+    if len(text) < 10:
+        errors["text"] = (
+            _("Jelaskan alasan penolakan untuk pemohon.")
+            if outcome in (Outcome.REFUSED, Outcome.PARTLY)
+            else _("Tuliskan jawaban untuk pemohon.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    stored = None
+    if file:
+        try:
+            stored = check_document_file(file)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from None
+    with transaction.atomic():
+        locked = _locked_for(actor, request, "answer")
+        before = snapshot(locked, REQUEST_FIELDS)
+        locked.status = TRANSITIONS["answer"][1]
+        locked.outcome = outcome
+        locked.refusal_grounds = grounds
+        locked.answer_text = text[:6000]
+        locked.answered_at = timezone.now()
+        locked.answered_by = actor
+        update = ["status", "outcome", "refusal_grounds", "answer_text", "answered_at"]
+        if stored is not None:
+            locked.answer_file.save(stored.storage_name(), stored.content, save=False)
+            locked.answer_file_name = stored.name
+            update += ["answer_file", "answer_file_name"]
+        locked.save(update_fields=[*update, "answered_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="ppid.request_answer",
+            target=locked,
+            before=before,
+            after=snapshot(locked, REQUEST_FIELDS),
+        )
+        _tell_requester(locked, "answered")
+    return locked
+
+
+def working_days_taken(request: InformationRequest) -> int | None:
+    if request.answered_at is None:
+        return None
+    return working_days_between(
+        request.received_at, request.answered_at, kabupaten_code=request.body.kabupaten_id
+    )
+
+
+# --- Objections -------------------------------------------------------------------------
+
+
+def objection_window(request: InformationRequest, *, today=None):
+    """(opens, closes) dates of the objection window, or None while it cannot open yet."""
+    today = today or timezone.localdate()
+    code = request.body.kabupaten_id
+    if request.answered_at is not None:
+        opened = timezone.localdate(request.answered_at)
+    elif request.due_date < today:
+        opened = request.due_date
+    else:
+        return None
+    return opened, add_working_days(opened, OBJECTION_WINDOW_DAYS, kabupaten_code=code)
+
+
+def objection_submit(
+    *, request: InformationRequest, reasons: list[str], text: str, now=None
+) -> Objection:
+    """The requester objects (Pasal 35) within 30 working days; decided within 30 more."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    reasons = sorted(set(reasons or []))
+    text = (text or "").strip()
+    with transaction.atomic():
+        locked = (
+            InformationRequest.objects.select_for_update(of=("self",))
+            .select_related("body")
+            .get(pk=request.pk)
+        )
+        window = objection_window(locked, today=today)
+        if window is None:
+            raise ValidationError(
+                _(
+                    "Keberatan dapat diajukan setelah permohonan dijawab, atau setelah batas "
+                    "waktu jawaban (%(date)s) lewat tanpa jawaban."
+                )
+                % {"date": locked.due_date.strftime("%d-%m-%Y")}
+            )
+        if today > window[1]:
+            raise ValidationError(
+                _(
+                    "Batas waktu pengajuan keberatan (30 hari kerja) sudah lewat pada %(date)s. "
+                    "Keberatan tidak dapat diterima."
+                )
+                % {"date": window[1].strftime("%d-%m-%Y")}
+            )
+        if Objection.objects.filter(request=locked).exists():
+            raise ValidationError(_("Keberatan atas permohonan ini sudah diajukan."))
+        errors: dict[str, str] = {}
+        if not reasons or any(r not in Objection.Reason.values for r in reasons):
+            errors["reasons"] = _("Pilih paling sedikit satu alasan keberatan.")
+        if len(text) < 10:
+            errors["text"] = _("Uraikan keberatan Anda, paling sedikit 10 huruf.")
+        if errors:
+            raise ValidationError(errors)
+        body = locked.body
+        objection = _create_numbered(
+            Objection,
+            "KBR",
+            request=locked,
+            reasons=reasons,
+            text=text[:4000],
+            submitted_at=now,
+            due_date=add_working_days(now, OBJECTION_ANSWER_DAYS, kabupaten_code=body.kabupaten_id),
+        )
+        audit_record(
+            actor=None,
+            action="ppid.objection_submit",
+            target=objection,
+            after={"request": locked.number, "reasons": reasons, "due_date": objection.due_date},
+        )
+        from jembatan.accounts.notifications import notify
+
+        notify(
+            recipients=kabupaten_admins(body),
+            kind="ppid.objection_new",
+            key=f"ppid.objection_new:{objection.pk}",
+            params={"number": objection.number, "request": locked.number},
+            url=reverse("disclosure:manage_objection", kwargs={"number": objection.number}),
+        )
+        _tell_requester(locked, "objection")
+    return objection
+
+
+def objection_decide(*, actor: User, objection: Objection, decision: str, text: str) -> Objection:
+    """The PPID's superior (Diskominfo of the kabupaten) decides, in writing."""
+    text = (text or "").strip()
+    errors: dict[str, str] = {}
+    if decision not in Objection.Decision.values:
+        errors["decision"] = _("Pilih putusan atas keberatan.")
+    if len(text) < 10:
+        errors["text"] = _("Tuliskan tanggapan tertulis atasan PPID.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("request", "request__body")
+            .get(pk=objection.pk)
+        )
+        if not is_ppid_superior(actor, locked.request.body):
+            raise PermissionDenied(_("Keberatan diputus oleh atasan PPID (Diskominfo)."))
+        if locked.status != Objection.Status.RECEIVED:
+            raise ValidationError(_("Keberatan ini sudah diputus."))
+        before = snapshot(locked, OBJECTION_FIELDS)
+        locked.status = Objection.Status.DECIDED
+        locked.decision = decision
+        locked.decision_text = text[:6000]
+        locked.decided_at = timezone.now()
+        locked.decided_by = actor
+        locked.save(update_fields=[*OBJECTION_FIELDS, "decided_by"])
+        audit_record(
+            actor=actor,
+            action="ppid.objection_decide",
+            target=locked,
+            before=before,
+            after=snapshot(locked, OBJECTION_FIELDS),
+        )
+        _tell_requester(locked.request, "objection_decided")
+    return locked
+
+
+# --- Deadlines --------------------------------------------------------------------------
+
+
+def remind_and_escalate(*, today=None) -> tuple[int, int]:
+    """Tell a body's managers 2 working days before a request is due, and Diskominfo once
+    it is overdue (objections too); once each, by notification key. Returns (reminded,
+    escalated)."""
+    from jembatan.accounts.notifications import notify
+
+    today = today or timezone.localdate()
+    reminded = escalated = 0
+    open_requests = InformationRequest.objects.filter(
+        status__in=[RequestStatus.RECEIVED, RequestStatus.EXTENDED]
+    ).select_related("body", "body__region", "body__office")
+    for request in open_requests.iterator(chunk_size=500):
+        url = reverse("disclosure:manage_request", kwargs={"number": request.number})
+        params = {"number": request.number, "due": request.due_date.isoformat()}
+        code = request.body.kabupaten_id
+        if request.due_date < today:
+            recipients = list(kabupaten_admins(request.body)) + list(body_managers(request.body))
+            escalated += bool(
+                notify(
+                    recipients=recipients,
+                    kind="ppid.request_overdue",
+                    key=f"ppid.overdue:{request.pk}:{request.due_date.isoformat()}",
+                    params=params,
+                    url=url,
+                )
+            )
+        elif working_days_between(today, request.due_date, kabupaten_code=code) <= REMINDER_DAYS:
+            reminded += bool(
+                notify(
+                    recipients=body_managers(request.body),
+                    kind="ppid.request_due_soon",
+                    key=f"ppid.due_soon:{request.pk}:{request.due_date.isoformat()}",
+                    params=params,
+                    url=url,
+                )
+            )
+    late_objections = Objection.objects.filter(
+        status=Objection.Status.RECEIVED, due_date__lt=today
+    ).select_related("request__body")
+    for objection in late_objections.iterator(chunk_size=500):
+        escalated += bool(
+            notify(
+                recipients=kabupaten_admins(objection.request.body),
+                kind="ppid.objection_overdue",
+                key=f"ppid.objection_overdue:{objection.pk}",
+                params={"number": objection.number, "due": objection.due_date.isoformat()},
+                url=reverse("disclosure:manage_objection", kwargs={"number": objection.number}),
+            )
+        )
+    return reminded, escalated

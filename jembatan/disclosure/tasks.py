@@ -1,0 +1,51 @@
+"""Background work of the PPID: mail to requesters, deadline reminders and escalation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from jembatan.core.tasks import RETRIES, RETRY_DELAY
+
+STEPS = {"received", "extended", "answered", "objection", "objection_decided"}
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def mail_requester(request_id: int, step: str) -> bool:
+    """Mail the requester about one step of their request (a link, never the identity)."""
+    from jembatan.disclosure.models import InformationRequest, Objection
+
+    request = (
+        InformationRequest.objects.select_related("body", "body__region", "body__office")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None or not request.requester_email or step not in STEPS:
+        return False
+    context = {
+        "request": request,
+        "objection": Objection.objects.filter(request=request).first(),
+        "step": step,
+        "link": settings.SITE_URL.rstrip("/") + request.get_absolute_url(),
+        "site_name": settings.SITE_NAME,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=render_to_string("disclosure/email/step_subject.txt", context).strip(),
+            message=render_to_string("disclosure/email/step.txt", context),
+            from_email=None,
+            recipient_list=[request.requester_email],
+        )
+    return True
+
+
+@db_periodic_task(crontab(minute="20", hour="*"), retries=RETRIES, retry_delay=RETRY_DELAY)
+def remind_deadlines() -> tuple[int, int]:
+    """Hourly: reminders 2 working days before a request is due; escalation when late."""
+    from jembatan.disclosure.services import remind_and_escalate
+
+    return remind_and_escalate()

@@ -1,0 +1,304 @@
+"""Public side of the PPID: the information lists, requests, tracking, objections, register."""
+
+from __future__ import annotations
+
+import hmac
+import os
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jembatan.accounts.phone import normalize_phone
+from jembatan.core.forms import add_service_errors
+from jembatan.core.pagecache import cache_public_page
+from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached, visitor_key
+from jembatan.disclosure import services
+from jembatan.disclosure.forms import ObjectionForm, RequestForm, TrackForm
+from jembatan.disclosure.models import InfoDocument, InformationRequest, Objection, PublicBody
+
+SUBMIT_LIMIT, SUBMIT_WINDOW = 5, 600
+LOOKUP_LIMIT, LOOKUP_WINDOW = 20, 600
+PAGE_SIZE = 30
+
+
+def public_bodies():
+    """The bodies of the kabupaten this site serves."""
+    return (
+        PublicBody.objects.filter(kabupaten_id=settings.HUB_REGION_CODE, is_active=True)
+        .select_related("region", "office")
+        .in_order()
+    )
+
+
+def _published(bodies=None):
+    return InfoDocument.objects.filter(
+        body__in=bodies if bodies is not None else public_bodies(), is_published=True
+    )
+
+
+@require_GET
+@cache_public_page
+def hub(request: HttpRequest) -> HttpResponse:
+    bodies = list(
+        public_bodies().annotate(
+            documents_count=Count("documents", filter=Q(documents__is_published=True))
+        )
+    )
+    return render(
+        request,
+        "disclosure/hub.html",
+        {
+            "bodies": bodies,
+            "kinds": PublicBody.Kind,
+            "answer_days": services.ANSWER_DAYS,
+            "extension_days": services.EXTENSION_DAYS,
+            "objection_days": services.OBJECTION_WINDOW_DAYS,
+        },
+    )
+
+
+@require_GET
+@cache_public_page
+def body_list(request: HttpRequest, pk: int) -> HttpResponse:
+    body = public_bodies().filter(pk=pk).first()
+    if body is None:
+        raise Http404(_("Badan publik tidak ditemukan."))
+    documents = _published([body])
+    chosen = request.GET.get("kategori", "")
+    sections = []
+    for value, label in InfoDocument.Category.choices:
+        if chosen and chosen != value:
+            continue
+        sections.append((value, label, [d for d in documents if d.category == value]))
+    return render(
+        request,
+        "disclosure/body.html",
+        {
+            "body": body,
+            "sections": sections,
+            "categories": InfoDocument.Category.choices,
+            "chosen": chosen,
+        },
+    )
+
+
+@require_GET
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The only way to a listed file: published, not exempt, of a body of this site."""
+    document = _published().filter(pk=pk).first()
+    if document is None or not document.downloadable:
+        raise Http404(_("Berkas tidak tersedia."))
+    return _file_response(document.file, document.file_name)
+
+
+def _file_response(field, name: str) -> FileResponse:
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404(_("Berkas tidak tersedia.")) from None
+    extension = os.path.splitext(field.name)[1]
+    response = FileResponse(handle, as_attachment=True, filename=name or f"dokumen{extension}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_submit(request: HttpRequest) -> HttpResponse:
+    bodies = public_bodies()
+    initial = {}
+    if request.method == "GET":
+        for key, field in (("badan", "body"), ("dokumen", "document")):
+            value = request.GET.get(key, "")
+            if value.isdecimal() and len(value) < 10:
+                initial[field] = int(value)
+    form = RequestForm(request.POST or None, bodies=bodies, initial=initial)
+    if request.method == "POST":
+        if rate_limit_exceeded(
+            "ppid-request", visitor_key(request), limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW
+        ):
+            form.is_valid()
+            form.add_error(
+                None, _("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")
+            )
+            return render(request, "disclosure/request_form.html", {"form": form}, status=429)
+        if form.is_valid():
+            if form.cleaned_data["website"]:
+                return redirect("disclosure:hub")  # a bot: accept silently, keep nothing
+            try:
+                info_request = services.information_request_submit(data=form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Permohonan Anda diterima dengan nomor registrasi %(number)s. Simpan "
+                        "alamat halaman ini untuk mengikuti jawabannya."
+                    )
+                    % {"number": info_request.number},
+                )
+                return redirect(info_request.get_absolute_url())
+        return render(request, "disclosure/request_form.html", {"form": form}, status=400)
+    return render(request, "disclosure/request_form.html", {"form": form})
+
+
+def _lookup_blocked(request: HttpRequest) -> bool:
+    return rate_limit_exceeded(
+        "ppid-lookup", visitor_key(request), limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW
+    )
+
+
+def _contact_matches(info_request: InformationRequest, contact: str) -> bool:
+    contact = (contact or "").strip()
+    if "@" in contact:
+        return bool(info_request.requester_email) and hmac.compare_digest(
+            contact.lower(), info_request.requester_email
+        )
+    try:
+        phone = normalize_phone(contact)
+    except ValidationError:
+        return False
+    return bool(info_request.requester_phone) and hmac.compare_digest(
+        phone, info_request.requester_phone
+    )
+
+
+@never_cache
+@require_GET
+def track(request: HttpRequest) -> HttpResponse:
+    """Number + the email or phone given: leads to the requester's private page."""
+    form = TrackForm(request.GET or None)
+    status = 200
+    if request.GET and form.is_valid():
+        if _lookup_blocked(request):
+            form.add_error(None, _("Terlalu banyak pencarian. Coba lagi beberapa menit lagi."))
+            status = 429
+        else:
+            number = services.normalize_number(form.cleaned_data["number"])
+            found = InformationRequest.objects.filter(number=number).first() if number else None
+            if found is not None and _contact_matches(found, form.cleaned_data["contact"]):
+                return redirect(found.get_absolute_url())
+            # One message for an unknown number and a wrong contact: the page must not
+            # tell which numbers exist with someone else's data.
+            form.add_error(
+                None,
+                _(
+                    "Permohonan dengan nomor registrasi dan kontak itu tidak ditemukan. "
+                    "Periksa nomornya (mis. PPID-2026-000123) dan email/HP Anda."
+                ),
+            )
+            status = 404
+    return render(request, "disclosure/track.html", {"form": form}, status=status)
+
+
+def _request_by_token(request: HttpRequest, number: str, token: str) -> InformationRequest:
+    if rate_limit_reached("ppid-lookup", visitor_key(request), limit=LOOKUP_LIMIT):
+        raise Http404(_("Permohonan tidak ditemukan."))
+    found = (
+        InformationRequest.objects.select_related("body", "body__region", "body__office")
+        .filter(number=number)
+        .first()
+    )
+    if found is None or not hmac.compare_digest(found.token, token):
+        _lookup_blocked(request)
+        raise Http404(_("Permohonan tidak ditemukan."))
+    return found
+
+
+@never_cache
+@require_GET
+def request_detail(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    info_request = _request_by_token(request, number, token)
+    objection = Objection.objects.filter(request=info_request).first()
+    window = services.objection_window(info_request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "disclosure/request_detail.html",
+        {
+            "req": info_request,
+            "objection": objection,
+            "window": window,
+            "can_object": objection is None and window is not None and today <= window[1],
+            "objection_form": ObjectionForm(),
+            "days_taken": services.working_days_taken(info_request),
+        },
+    )
+
+
+@require_GET
+def answer_download(request: HttpRequest, number: str, token: str) -> FileResponse:
+    info_request = _request_by_token(request, number, token)
+    if not info_request.answer_file:
+        raise Http404(_("Berkas tidak tersedia."))
+    return _file_response(info_request.answer_file, info_request.answer_file_name)
+
+
+@require_POST
+def objection_submit(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    info_request = _request_by_token(request, number, token)
+    form = ObjectionForm(request.POST)
+    if rate_limit_exceeded("ppid-objection", visitor_key(request), limit=5, window=600):
+        messages.error(request, _("Terlalu banyak kiriman. Coba lagi beberapa menit lagi."))
+    elif form.is_valid():
+        try:
+            objection = services.objection_submit(
+                request=info_request,
+                reasons=form.cleaned_data["reasons"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Keberatan Anda tercatat dengan nomor %(number)s.")
+                % {"number": objection.number},
+            )
+    else:
+        messages.error(request, _("Pilih alasan keberatan dan uraikan keberatan Anda."))
+    return redirect(info_request.get_absolute_url())
+
+
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """The public register: numbers, dates, status and outcome; never who asked or what."""
+    bodies = list(public_bodies())
+    rows = InformationRequest.objects.filter(body__in=bodies).select_related(
+        "body", "body__region", "body__office", "objection"
+    )
+    year = request.GET.get("tahun", "")
+    if year.isdecimal() and len(year) == 4:
+        rows = rows.filter(received_at__year=int(year))
+    body = request.GET.get("badan", "")
+    if body.isdecimal() and len(body) < 10:
+        rows = rows.filter(body_id=int(body))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    for item in page.object_list:
+        item.days_taken = services.working_days_taken(item)
+    query = "&".join(f"{k}={v}" for k, v in (("tahun", year), ("badan", body)) if v)
+    years = sorted(
+        {d.year for d in InformationRequest.objects.dates("received_at", "year")}, reverse=True
+    )
+    return render(
+        request,
+        "disclosure/register.html",
+        {
+            "page": page,
+            "bodies": bodies,
+            "years": years,
+            "chosen": {"tahun": year, "badan": body},
+            "page_query": query,
+        },
+    )

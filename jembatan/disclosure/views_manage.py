@@ -1,0 +1,317 @@
+"""Staff side of the PPID in /kelola/ppid/: register, lists, answers, objections, report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jembatan.accounts.access import get_administered_kabupaten_for_user
+from jembatan.core.forms import add_service_errors
+from jembatan.disclosure import access, report, services
+from jembatan.disclosure.forms import (
+    AnswerForm,
+    BodyForm,
+    DecisionForm,
+    DocumentForm,
+    ExtendForm,
+)
+from jembatan.disclosure.models import InfoDocument, Objection, RequestStatus
+
+PAGE_SIZE = 30
+
+
+def _bodies_or_403(request: HttpRequest):
+    bodies = access.get_bodies_for_user(request.user)
+    if not bodies.exists() and not access.can_register_bodies(request.user):
+        raise PermissionDenied(_("Anda tidak mengelola PPID badan publik mana pun."))
+    return bodies
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    bodies = _bodies_or_403(request)
+    requests = access.get_requests_for_user(request.user)
+    objections = access.get_objections_for_user(request.user)
+    chosen = {
+        "status": request.GET.get("status", ""),
+        "badan": request.GET.get("badan", ""),
+        "tahun": request.GET.get("tahun", ""),
+        "terlambat": request.GET.get("terlambat", ""),
+    }
+    if chosen["status"] in RequestStatus.values:
+        requests = requests.filter(status=chosen["status"])
+    if chosen["badan"].isdecimal() and len(chosen["badan"]) < 10:
+        requests = requests.filter(body_id=int(chosen["badan"]))
+        objections = objections.filter(request__body_id=int(chosen["badan"]))
+    if chosen["tahun"].isdecimal() and len(chosen["tahun"]) == 4:
+        requests = requests.filter(received_at__year=int(chosen["tahun"]))
+        objections = objections.filter(submitted_at__year=int(chosen["tahun"]))
+    if chosen["terlambat"] == "1":
+        requests = requests.exclude(status=RequestStatus.ANSWERED).filter(
+            due_date__lt=timezone.localdate()
+        )
+    query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
+    return render(
+        request,
+        "disclosure/manage/register.html",
+        {
+            "page": Paginator(requests, PAGE_SIZE).get_page(request.GET.get("halaman")),
+            "objections": objections[:100],
+            "bodies": bodies,
+            "statuses": RequestStatus.choices,
+            "chosen": chosen,
+            "page_query": query,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+            "can_register_bodies": access.can_register_bodies(request.user),
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+@login_required
+def bodies(request: HttpRequest) -> HttpResponse:
+    """Diskominfo registers the kabupaten, its OPD and its desa as public bodies."""
+    kabupaten = get_administered_kabupaten_for_user(request.user).order_by("code").first()
+    if kabupaten is None:
+        raise PermissionDenied(_("Hanya Diskominfo yang mendaftarkan badan publik."))
+    form = BodyForm(request.POST or None, kabupaten_code=kabupaten.code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.public_body_create(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                kabupaten=kabupaten,
+                region=form.cleaned_data.get("region"),
+                office=form.cleaned_data.get("office"),
+                contact=form.cleaned_data.get("contact") or "",
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Badan publik terdaftar."))
+            return redirect("disclosure:manage_bodies")
+    return render(
+        request,
+        "disclosure/manage/bodies.html",
+        {
+            "kabupaten": kabupaten,
+            "bodies": access.get_bodies_for_user(request.user).filter(kabupaten=kabupaten),
+            "form": form,
+        },
+    )
+
+
+@login_required
+def documents(request: HttpRequest, pk: int) -> HttpResponse:
+    body = access.get_body_for_user(request.user, pk)
+    return render(
+        request,
+        "disclosure/manage/documents.html",
+        {"body": body, "documents": body.documents.all()},
+    )
+
+
+def _document_form_view(request: HttpRequest, body, document: InfoDocument | None):
+    initial = None
+    if document is not None:
+        initial = {
+            name: getattr(document, name)
+            for name in DocumentForm.base_fields
+            if name not in ("file", "remove_file")
+        }
+    form = DocumentForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.info_document_save(
+                actor=request.user,
+                body=body,
+                document=document,
+                data=form.cleaned_data,
+                file=form.cleaned_data.get("file"),
+                remove_file=form.cleaned_data.get("remove_file", False),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Daftar informasi tersimpan."))
+            return redirect("disclosure:manage_documents", pk=body.pk)
+    return render(
+        request,
+        "disclosure/manage/document_form.html",
+        {"body": body, "document": document, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def document_create(request: HttpRequest, pk: int) -> HttpResponse:
+    body = access.get_body_for_user(request.user, pk)
+    return _document_form_view(request, body, None)
+
+
+@login_required
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access.get_document_for_user(request.user, pk)
+    return _document_form_view(request, document.body, document)
+
+
+@login_required
+@require_POST
+def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access.get_document_for_user(request.user, pk)
+    body_pk = document.body_id
+    services.info_document_delete(actor=request.user, document=document)
+    messages.success(request, _("Informasi dihapus dari daftar."))
+    return redirect("disclosure:manage_documents", pk=body_pk)
+
+
+@login_required
+def document_file(request: HttpRequest, pk: int):
+    """Staff may open the file of any entry they manage (exempt entries keep none)."""
+    from jembatan.disclosure.views import _file_response
+
+    document = access.get_document_for_user(request.user, pk)
+    if not document.file:
+        raise Http404(_("Berkas tidak tersedia."))
+    return _file_response(document.file, document.file_name)
+
+
+@login_required
+def request_detail(request: HttpRequest, number: str) -> HttpResponse:
+    info_request = access.get_request_for_user(request.user, number)
+    return render(
+        request,
+        "disclosure/manage/request_detail.html",
+        {
+            "req": info_request,
+            "objection": Objection.objects.filter(request=info_request).first(),
+            "extend_form": ExtendForm(),
+            "answer_form": AnswerForm(),
+            "days_taken": services.working_days_taken(info_request),
+            "can_extend": info_request.status == RequestStatus.RECEIVED,
+            "can_answer": info_request.is_open,
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_extend(request: HttpRequest, number: str) -> HttpResponse:
+    info_request = access.get_request_for_user(request.user, number)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tuliskan alasan perpanjangan."))
+    else:
+        try:
+            info_request = services.information_request_extend(
+                actor=request.user, request=info_request, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Jangka waktu diperpanjang sampai %(date)s.")
+                % {"date": info_request.due_date.strftime("%d-%m-%Y")},
+            )
+    return redirect("disclosure:manage_request", number=number)
+
+
+@login_required
+@require_POST
+def request_answer(request: HttpRequest, number: str) -> HttpResponse:
+    info_request = access.get_request_for_user(request.user, number)
+    form = AnswerForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Periksa isian jawaban."))
+    else:
+        try:
+            services.information_request_answer(
+                actor=request.user,
+                request=info_request,
+                outcome=form.cleaned_data["outcome"],
+                grounds=form.cleaned_data["grounds"],
+                text=form.cleaned_data["text"],
+                file=form.cleaned_data.get("file"),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Jawaban tersimpan dan dikirim kepada pemohon."))
+    return redirect("disclosure:manage_request", number=number)
+
+
+@login_required
+def request_answer_file(request: HttpRequest, number: str):
+    from jembatan.disclosure.views import _file_response
+
+    info_request = access.get_request_for_user(request.user, number)
+    if not info_request.answer_file:
+        raise Http404(_("Berkas tidak tersedia."))
+    return _file_response(info_request.answer_file, info_request.answer_file_name)
+
+
+@login_required
+def objection_detail(request: HttpRequest, number: str) -> HttpResponse:
+    objection = access.get_objection_for_user(request.user, number)
+    form = DecisionForm(request.POST or None)
+    may_decide = access.is_ppid_superior(request.user, objection.request.body)
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied(_("Keberatan diputus oleh atasan PPID (Diskominfo)."))
+        if form.is_valid():
+            try:
+                services.objection_decide(
+                    actor=request.user,
+                    objection=objection,
+                    decision=form.cleaned_data["decision"],
+                    text=form.cleaned_data["text"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Putusan keberatan tersimpan."))
+                return redirect("disclosure:manage_objection", number=number)
+    return render(
+        request,
+        "disclosure/manage/objection_detail.html",
+        {"objection": objection, "req": objection.request, "form": form, "may_decide": may_decide},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def annual_report(request: HttpRequest, year: int, fmt: str = "html") -> HttpResponse:
+    bodies = _bodies_or_403(request)
+    if not 2000 <= year <= 2100:
+        raise Http404(_("Tahun tidak dikenal."))
+    rows = report.annual_report(bodies, year)
+    title = _("Laporan Layanan Informasi Publik %(year)s") % {"year": year}
+    if fmt == "csv":
+        response = HttpResponse(report.report_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="laporan-ppid-{year}.csv"'
+        return response
+    if fmt == "pdf":
+        response = HttpResponse(
+            report.report_pdf(rows, year=year, title=title), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="laporan-ppid-{year}.pdf"'
+        return response
+    return render(
+        request,
+        "disclosure/manage/report.html",
+        {
+            "year": year,
+            "title": title,
+            "columns": report.columns(),
+            "rows": [report.row_values(r) for r in rows],
+            "totals": report.totals(rows),
+        },
+    )
