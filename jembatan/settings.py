@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jembatan.dissemination",
     "jembatan.aspirations",
     "jembatan.disclosure",
+    "jembatan.literacy",
     "jembatan.demo",
 ]
 

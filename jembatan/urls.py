@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("jembatan.core.urls")),
     path("", include("jembatan.dissemination.urls")),
     path("", include("jembatan.aspirations.urls")),
+    path("", include("jembatan.literacy.urls")),
     path("", include("jembatan.disclosure.urls")),
     path("open311/v2/", include("jembatan.aspirations.urls_open311")),
     path("kelola/kim/", include("jembatan.communities.urls")),

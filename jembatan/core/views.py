@@ -21,6 +21,7 @@ from jembatan.communities.models import KimMembership, Position
 from jembatan.disclosure.access import can_manage_ppid
 from jembatan.dissemination.access import can_publish_information
 from jembatan.dissemination.models import Delivery, InfoItem
+from jembatan.literacy.access import can_manage_literacy
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "kims": kims,
             "can_register_kim": get_administered_kabupaten_for_user(user).exists(),
             "can_publish_information": can_publish_information(user),
+            "can_manage_literacy": can_manage_literacy(user),
             "can_manage_ppid": can_manage_ppid(user),
             "unread_notifications": Notification.objects.filter(
                 recipient=user, read_at__isnull=True

@@ -216,6 +216,7 @@ def demo_load() -> DemoReport:
             report, admin=admin, dinkes=User.objects.get(email=f"dinkes@{DEMO_DOMAIN}"), camat=camat
         )
         _demo_aspirations(report, kabupaten=kabupaten, offices=offices, admin=admin)
+        _demo_literacy(report, kabupaten=kabupaten, admin=admin)
         _demo_disclosure(report, kabupaten=kabupaten, offices=offices, admin=admin)
         for role, local in [
             ("Ketua KIM Sebalo", "ketua.sebalo"),
@@ -671,3 +672,11 @@ def _demo_disclosure(report: DemoReport, *, kabupaten: Region, offices: dict, ad
             }
         )
         report.count("ppid requests")
+
+
+def _demo_literacy(report: DemoReport, *, kabupaten: Region, admin: User) -> None:
+    """A training with registrations, a past one with attendance, a module with a quiz,
+    and the KIM scores (jembatan/literacy/demo.py)."""
+    from jembatan.literacy.demo import load
+
+    load(report, kabupaten=kabupaten, admin=admin)

@@ -110,3 +110,44 @@ class InfoDocumentFactory(factory.django.DjangoModelFactory):
     owner = "Sekretariat"
     period = "2026"
     format = "PDF"
+
+
+def _in_days(days: int):
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.now() + datetime.timedelta(days=days)
+
+
+def _hours(hours: int):
+    import datetime
+
+    return datetime.timedelta(hours=hours)
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    """An open, in-person training of Kabupaten Bengkayang for all its KIMs, next week."""
+
+    class Meta:
+        model = "literacy.Training"
+
+    kabupaten = factory.LazyFunction(lambda: region_chain("61.07", "Kabupaten Bengkayang"))
+    organiser = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Pelatihan jurnalistik warga {n}")
+    level = "desa"
+    mode = "tatap_muka"
+    place = "Aula Diskominfo"
+    starts_at = factory.LazyFunction(lambda: _in_days(7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + _hours(6))
+    quota = 30
+    status = "dibuka"
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "literacy.Module"
+
+    kabupaten = factory.LazyFunction(lambda: region_chain("61.07", "Kabupaten Bengkayang"))
+    title = factory.Sequence(lambda n: f"Modul literasi {n}")
+    is_published = True

@@ -1,0 +1,174 @@
+"""Files made for people to keep: certificate PDFs and a module's offline ZIP."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+
+import qrcode
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from jembatan.literacy.models import Certificate, Module
+
+
+def latin1(text: str) -> str:
+    """fpdf2's core fonts speak latin-1: typographic quotes and dashes become plain ones."""
+    text = (
+        str(text)
+        .replace("\u2018", "'")
+        .replace("\u2019", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+        .replace("\u2013", "-")
+        .replace("\u2014", "-")
+        .replace("\u2026", "...")
+    )
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def verification_url(cert: Certificate) -> str:
+    return settings.SITE_URL.rstrip("/") + cert.get_absolute_url()
+
+
+def certificate_pdf(cert: Certificate) -> bytes:
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_title(latin1(_("Sertifikat %(code)s") % {"code": cert.display_code}))
+    pdf.add_page()
+    pdf.set_draw_color(20, 90, 140)
+    pdf.set_line_width(1.5)
+    pdf.rect(10, 10, 277, 190)
+    pdf.set_y(30)
+    pdf.set_font("Helvetica", "B", 30)
+    pdf.cell(0, 14, latin1(_("SERTIFIKAT")), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 14)
+    pdf.cell(0, 8, latin1(cert.get_kind_display()), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(10)
+    pdf.cell(0, 8, latin1(_("diberikan kepada")), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 24)
+    pdf.cell(0, 14, latin1(cert.holder_name), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 14)
+    what = (
+        _("atas kehadirannya dalam pelatihan")
+        if cert.kind == Certificate.Kind.ATTENDANCE
+        else _("atas penyelesaian modul belajar")
+    )
+    pdf.cell(0, 8, latin1(what), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.set_x(30)
+    pdf.multi_cell(237, 9, latin1(cert.subject), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 12)
+    issued = formats.date_format(timezone.localtime(cert.issued_at), "j F Y")
+    pdf.cell(
+        0,
+        8,
+        latin1(_("Diterbitkan %(date)s") % {"date": issued}),
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    # The QR and the code let anyone check the certificate on the public page.
+    url = verification_url(cert)
+    image = qrcode.make(url, border=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    png.seek(0)
+    pdf.image(png, x=22, y=150, w=38, h=38)
+    pdf.set_xy(65, 160)
+    pdf.set_font("Helvetica", "", 11)
+    pdf.cell(0, 6, latin1(_("Kode verifikasi: %(code)s") % {"code": cert.display_code}))
+    pdf.set_xy(65, 167)
+    pdf.cell(0, 6, latin1(_("Periksa keaslian di %(url)s") % {"url": url}))
+    pdf.set_xy(65, 174)
+    pdf.cell(0, 6, latin1(settings.SITE_NAME))
+    return bytes(pdf.output())
+
+
+def module_zip_name(module: Module) -> str:
+    return f"modul-{slugify(module.title)[:60] or module.pk}.zip"
+
+
+def module_zip_chunks(module: Module) -> Iterator[bytes]:
+    """The module's files and articles (as HTML) as a ZIP, produced piece by piece so that
+    a large video does not sit in memory: each file is written, then the bytes written so
+    far are handed on."""
+    buffer = _Pipe()
+    entries = []
+    for number, lesson in enumerate(module.lessons.all(), start=1):
+        stem = f"{number:02d}-{slugify(lesson.title)[:50] or lesson.pk}"
+        if lesson.kind == lesson.Kind.ARTICLE:
+            entries.append((lesson, f"{stem}.html"))
+        elif lesson.file:
+            entries.append((lesson, stem + "." + lesson.file.name.rsplit(".", 1)[-1]))
+    with zipfile.ZipFile(buffer, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
+        index = render_to_string(
+            "literacy/offline/index.html", {"module": module, "entries": entries}
+        )
+        archive.writestr("index.html", index)
+        yield buffer.take()
+        for lesson, name in entries:
+            if lesson.kind == lesson.Kind.ARTICLE:
+                html = render_to_string("literacy/offline/article.html", {"lesson": lesson})
+                archive.writestr(name, html)
+            else:
+                info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
+                # Videos and PDFs are compressed already.
+                info.compress_type = zipfile.ZIP_STORED
+                with lesson.file.open("rb") as source, archive.open(info, mode="w") as target:
+                    for chunk in iter(lambda: source.read(256 * 1024), b""):
+                        target.write(chunk)
+                        yield buffer.take()
+            yield buffer.take()
+    yield buffer.take()
+
+
+class _Pipe(io.RawIOBase):
+    """A write-only, unseekable stream that keeps what was written until taken."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+        self._written = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._chunks.append(bytes(data))
+        self._written += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._written
+
+    def take(self) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks = []
+        return data
+
+
+def handout_pdf(title: str, paragraphs: list[str]) -> bytes:
+    """A small text PDF (demo material, tests). fpdf2 always writes an /OpenAction (a
+    zoom destination) that the upload checker refuses as active content, so it is taken
+    out here."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(0, 9, latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 12)
+    for paragraph in paragraphs:
+        pdf.ln(3)
+        pdf.multi_cell(0, 7, latin1(paragraph), new_x="LMARGIN", new_y="NEXT")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(bytes(pdf.output()))))
+    writer._root_object.pop(NameObject("/OpenAction"), None)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

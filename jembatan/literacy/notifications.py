@@ -1,0 +1,11 @@
+"""What the literacy notifications say (see accounts.notifications)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from jembatan.accounts.notifications import register_kind
+
+register_kind(
+    "literacy.certificate",
+    title=_("Sertifikat baru: %(what)s"),
+    text=_("Anda mendapat sertifikat “%(what)s” dengan kode %(code)s. Unduh dari halaman Saya."),
+)
