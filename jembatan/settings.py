@@ -206,6 +206,11 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 10, minimum=1, maximum=100) * 1024 * 1024
 MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_MB", 20, minimum=1, maximum=200) * 1024 * 1024
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_MEGAPIXELS", 40, minimum=1, maximum=150) * 1_000_000
+# Short training videos (jembatan.literacy), uploaded and served by the product itself.
+LITERACY_MAX_VIDEO_BYTES = env_int("MAX_VIDEO_MB", 60, minimum=1, maximum=500) * 1024 * 1024
+# PPID documents and answers (jembatan.disclosure) live outside MEDIA_ROOT and are served
+# only through views that check who may read them (exempt entries: nobody).
+PPID_PRIVATE_ROOT = Path(env_str("PPID_PRIVATE_ROOT", "") or VAR_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -13,8 +13,6 @@ served through views that check what may be downloaded (never exempt documents).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -26,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 def private_storage() -> FileSystemStorage:
     """Files outside MEDIA_ROOT: the web server never serves them, only our views do."""
-    root = getattr(settings, "PPID_PRIVATE_ROOT", None) or Path(settings.VAR_DIR) / "private"
+    root = settings.PPID_PRIVATE_ROOT
     return FileSystemStorage(location=root, base_url=None)
 
 

@@ -13,7 +13,7 @@ import logging
 import os
 import uuid
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -105,6 +105,8 @@ def _pdf_has_scripts(reader: PdfReader) -> bool:
             return True
         if isinstance(node, DictionaryObject):
             for key, value in node.items():
+                if key == "/OpenAction" and _opens_at_a_page(value):
+                    continue  # "open at page 1, fit width": what most exporters write
                 if key in PDF_ACTIVE_KEYS:
                     return True
                 if key == "/S" and value in PDF_ACTIVE_ACTIONS:
@@ -116,6 +118,19 @@ def _pdf_has_scripts(reader: PdfReader) -> bool:
                 v for v in node if isinstance(v, IndirectObject | DictionaryObject | ArrayObject)
             )
     return False
+
+
+def _opens_at_a_page(value: Any) -> bool:
+    """Whether an /OpenAction only shows a place in the document: a destination array
+    ([page /XYZ left top zoom]) or a plain GoTo action to one, with nothing chained."""
+    target = value.get_object() if isinstance(value, IndirectObject) else value
+    if isinstance(target, ArrayObject):
+        return True
+    return (
+        isinstance(target, DictionaryObject)
+        and target.get("/S") == "/GoTo"
+        and "/Next" not in target
+    )
 
 
 def _check_pdf(data: bytes, name: str) -> CheckedFile:

@@ -153,12 +153,7 @@ class _Pipe(io.RawIOBase):
 
 
 def handout_pdf(title: str, paragraphs: list[str]) -> bytes:
-    """A small text PDF (demo material, tests). fpdf2 always writes an /OpenAction (a
-    zoom destination) that the upload checker refuses as active content, so it is taken
-    out here."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject
-
+    """A small text PDF (demo material, tests)."""
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
@@ -167,8 +162,4 @@ def handout_pdf(title: str, paragraphs: list[str]) -> bytes:
     for paragraph in paragraphs:
         pdf.ln(3)
         pdf.multi_cell(0, 7, latin1(paragraph), new_x="LMARGIN", new_y="NEXT")
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(bytes(pdf.output()))))
-    writer._root_object.pop(NameObject("/OpenAction"), None)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return bytes(pdf.output())

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from jembatan.dissemination.files import check_attachment
 
-DEFAULT_MAX_VIDEO_BYTES = 60 * 1024 * 1024
 EBML_MAGIC = b"\x1a\x45\xdf\xa3"  # WebM / Matroska
 MP4_BRANDS = {b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash", b"iso5", b"iso6"}
 
@@ -35,7 +34,7 @@ class LessonFile:
 
 def max_video_bytes() -> int:
     """settings.LITERACY_MAX_VIDEO_BYTES when the installation sets it."""
-    return int(getattr(settings, "LITERACY_MAX_VIDEO_BYTES", DEFAULT_MAX_VIDEO_BYTES))
+    return settings.LITERACY_MAX_VIDEO_BYTES
 
 
 def _megabytes(size: int) -> str:

@@ -52,3 +52,12 @@ def test_audit_rows_of_other_objects_are_not_mixed():
     audit_record(actor=None, action="x", target=a)
     assert audit_for(b).count() == 0
     assert AuditLog.objects.count() == 1
+
+
+def test_a_snapshot_takes_file_fields_empty_or_not():
+    from jembatan.aspirations.models import AspirationPhoto
+
+    photo = AspirationPhoto(width=1, height=1)
+    assert snapshot(photo, ["file", "width"]) == {"file": None, "width": 1}
+    photo.file.name = "aspirasi/2026/11/a.jpg"
+    assert snapshot(photo, ["file"]) == {"file": "aspirasi/2026/11/a.jpg"}

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from jembatan.accounts.models import Role
 from jembatan.dissemination import services
@@ -108,6 +108,47 @@ def test_pdf_with_javascript_is_refused():
 )
 def test_pdf_with_other_active_content_is_refused(kind):
     error = refused(upload("aktif.pdf", pdf_bytes(**{kind: True}), "application/pdf"))
+    assert error.code == "active_pdf"
+
+
+def fpdf_bytes() -> bytes:
+    """A PDF as fpdf2 (and most office exporters) writes it: /OpenAction is a destination."""
+    from fpdf import FPDF
+
+    document = FPDF()
+    document.add_page()
+    document.set_font("Helvetica", size=12)
+    document.cell(text="Laporan tahunan")
+    return bytes(document.output())
+
+
+def test_a_pdf_that_opens_at_its_first_page_is_accepted():
+    data = fpdf_bytes()
+    assert b"/OpenAction" in data
+    checked = check_attachment(upload("Laporan.pdf", data, "application/pdf"))
+    assert (checked.kind, checked.pages) == ("pdf", 1)
+
+
+@pytest.mark.parametrize("chained", [False, True], ids=["launch", "goto-then-js"])
+def test_an_open_action_that_runs_something_is_refused(chained):
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    if chained:
+        action = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/GoTo"),
+                NameObject("/D"): ArrayObject([writer.pages[0].indirect_reference]),
+                NameObject("/Next"): _js_action(),
+            }
+        )
+    else:
+        action = DictionaryObject(
+            {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("x.exe")}
+        )
+    writer._root_object[NameObject("/OpenAction")] = action
+    out = io.BytesIO()
+    writer.write(out)
+    error = refused(upload("buka.pdf", out.getvalue(), "application/pdf"))
     assert error.code == "active_pdf"
 
 

@@ -274,6 +274,7 @@ def test_training_lifecycle_and_organisers(client, two_tenants, admin):
     assert client.get("/kelola/literasi/baru/").status_code == 403
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_the_last_seat_goes_to_one_member_only(two_tenants):
     """Members taking the last seat at the same moment: the training row lock lets one in."""
@@ -281,8 +282,6 @@ def test_the_last_seat_goes_to_one_member_only(two_tenants):
 
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        pytest.skip("needs concurrent connections (PostgreSQL)")
     training = TrainingFactory(quota=1)
     users = [UserFactory() for _ in range(4)]
     for user in users:
