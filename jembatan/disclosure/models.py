@@ -413,3 +413,20 @@ class Objection(models.Model):
     def reason_labels(self) -> list[str]:
         labels = dict(self.Reason.choices)
         return [str(labels.get(r, r)) for r in self.reasons or []]
+
+
+class RequesterMail(models.Model):
+    """A step of a request the requester was mailed about: each step is mailed once,
+    however often the task runs (a retry after a lost answer from the mail server)."""
+
+    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="mails")
+    step = models.CharField(max_length=20)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "step"], name="ppid_mail_once_per_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}:{self.step}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from huey import crontab
@@ -17,7 +18,7 @@ STEPS = {"received", "extended", "answered", "objection", "objection_decided"}
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def mail_requester(request_id: int, step: str) -> bool:
     """Mail the requester about one step of their request (a link, never the identity)."""
-    from jembatan.disclosure.models import InformationRequest, Objection
+    from jembatan.disclosure.models import InformationRequest, Objection, RequesterMail
 
     request = (
         InformationRequest.objects.select_related("body", "body__region", "body__office")
@@ -33,13 +34,22 @@ def mail_requester(request_id: int, step: str) -> bool:
         "link": settings.SITE_URL.rstrip("/") + request.get_absolute_url(),
         "site_name": settings.SITE_NAME,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        send_mail(
-            subject=render_to_string("disclosure/email/step_subject.txt", context).strip(),
-            message=render_to_string("disclosure/email/step.txt", context),
-            from_email=None,
-            recipient_list=[request.requester_email],
-        )
+    try:  # claim the step first: a duplicate or retried task finds it taken
+        with transaction.atomic():
+            claim = RequesterMail.objects.create(request=request, step=step)
+    except IntegrityError:
+        return False
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            send_mail(
+                subject=render_to_string("disclosure/email/step_subject.txt", context).strip(),
+                message=render_to_string("disclosure/email/step.txt", context),
+                from_email=None,
+                recipient_list=[request.requester_email],
+            )
+    except BaseException:
+        claim.delete()  # not sent: the retry may send it
+        raise
     return True
 
 

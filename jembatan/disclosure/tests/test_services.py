@@ -150,6 +150,11 @@ def test_refusal_needs_legal_ground_and_answer_is_final(ppid, django_capture_on_
         )
     assert answered.status == "dijawab" and answered.refusal_grounds == ["h"]
     assert len(mail.outbox) == 1 and "Ditolak" in mail.outbox[0].body
+    # A retried or duplicated task never mails the same step again.
+    from jembatan.disclosure.tasks import mail_requester
+
+    assert mail_requester.call_local(answered.pk, "answered") is False
+    assert len(mail.outbox) == 1
     with pytest.raises(ValidationError):
         services.information_request_answer(
             actor=ppid.admin, request=answered, outcome="dikabulkan", text="Berubah pikiran."
@@ -384,3 +389,26 @@ def test_normalize_number():
     assert services.normalize_number("ppid 2026 123") == "PPID-2026-000123"
     assert services.normalize_number("PPID-2026-000123") == "PPID-2026-000123"
     assert services.normalize_number("hello") == ""
+
+
+def test_a_failed_mail_gives_its_step_back_for_the_retry(ppid, settings):
+    from jembatan.disclosure.models import RequesterMail
+    from jembatan.disclosure.tasks import mail_requester
+
+    request = submit(ppid.kabupaten)
+    mail.outbox.clear()
+    settings.EMAIL_BACKEND = "jembatan.disclosure.tests.test_services.FailingBackend"
+    with pytest.raises(ConnectionError):
+        mail_requester.call_local(request.pk, "extended")
+    assert not RequesterMail.objects.filter(request=request, step="extended").exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert mail_requester.call_local(request.pk, "extended") is True
+    assert len(mail.outbox) == 1
+
+
+class FailingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionError("mail server down")
