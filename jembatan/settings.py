@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "jembatan.aspirations",
     "jembatan.disclosure",
     "jembatan.literacy",
+    "jembatan.dialogue",
     "jembatan.demo",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("jembatan.aspirations.urls")),
     path("", include("jembatan.literacy.urls")),
     path("", include("jembatan.disclosure.urls")),
+    path("", include("jembatan.dialogue.urls")),
     path("open311/v2/", include("jembatan.aspirations.urls_open311")),
     path("kelola/kim/", include("jembatan.communities.urls")),
     path("healthz", core_views.healthz, name="healthz"),

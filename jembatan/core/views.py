@@ -18,6 +18,7 @@ from jembatan.accounts.access import (
 from jembatan.accounts.models import Notification
 from jembatan.communities.access import get_kims_for_user
 from jembatan.communities.models import KimMembership, Position
+from jembatan.dialogue.access import can_use_dialogue
 from jembatan.disclosure.access import can_manage_ppid
 from jembatan.dissemination.access import can_publish_information
 from jembatan.dissemination.models import Delivery, InfoItem
@@ -73,6 +74,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "can_publish_information": can_publish_information(user),
             "can_manage_literacy": can_manage_literacy(user),
             "can_manage_ppid": can_manage_ppid(user),
+            "can_use_dialogue": can_use_dialogue(user),
             "unread_notifications": Notification.objects.filter(
                 recipient=user, read_at__isnull=True
             ).count(),

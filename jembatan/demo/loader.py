@@ -218,6 +218,7 @@ def demo_load() -> DemoReport:
         _demo_aspirations(report, kabupaten=kabupaten, offices=offices, admin=admin)
         _demo_literacy(report, kabupaten=kabupaten, admin=admin)
         _demo_disclosure(report, kabupaten=kabupaten, offices=offices, admin=admin)
+        _demo_dialogue(report, kabupaten=kabupaten, admin=admin)
         for role, local in [
             ("Ketua KIM Sebalo", "ketua.sebalo"),
             ("Anggota KIM Sebalo", "anggota.sebalo.3"),
@@ -678,5 +679,12 @@ def _demo_literacy(report: DemoReport, *, kabupaten: Region, admin: User) -> Non
     """A training with registrations, a past one with attendance, a module with a quiz,
     and the KIM scores (jembatan/literacy/demo.py)."""
     from jembatan.literacy.demo import load
+
+    load(report, kabupaten=kabupaten, admin=admin)
+
+
+def _demo_dialogue(report: DemoReport, *, kabupaten: Region, admin: User) -> None:
+    """A consultation with comments, a poll and a discussion (jembatan/dialogue/demo.py)."""
+    from jembatan.dialogue.demo import load
 
     load(report, kabupaten=kabupaten, admin=admin)

@@ -1,0 +1,39 @@
+"""Background work of the dialogue app: sending one-time codes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
+from huey.contrib.djhuey import db_task
+
+from jembatan.core.tasks import RETRIES, RETRY_DELAY
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def send_code(channel: str, contact: str, code: str) -> bool:
+    """Send a one-time code by email, or by SMS/WhatsApp through the operator's gateway.
+
+    A failure raises and Huey retries; a retry sends the same code again, which is
+    harmless (it is the same code, and it expires 10 minutes after it was made)."""
+    from jembatan.aspirations.gateway import gateway_enabled, send_text
+
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _(
+            "Kode verifikasi %(site)s: %(code)s. Berlaku 10 menit. Jangan berikan kode ini "
+            "kepada siapa pun."
+        ) % {"site": settings.SITE_NAME, "code": code}
+        if channel == "email":
+            send_mail(
+                subject=_("Kode verifikasi %(site)s") % {"site": settings.SITE_NAME},
+                message=text,
+                from_email=None,
+                recipient_list=[contact],
+            )
+            return True
+    if not gateway_enabled():
+        return False
+    # The gateway takes {"to", "text"} for SMS and WhatsApp alike (its operator routes).
+    send_text(contact, text)
+    return True
