@@ -8,7 +8,7 @@ WORKERS ?= 2
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run test test-postgres lint messages install clean
+.PHONY: run test test-postgres lint messages install clean backup restore
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -50,3 +50,12 @@ messages: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Back up the database and uploaded files into var/backups (or BACKUP_DIR); restore one
+# into an empty database: make restore ARCHIVE=var/backups/jembatan-backup-....tar
+backup: install
+	$(BIN)/python manage.py backup $(if $(BACKUP_DIR),--output $(BACKUP_DIR),)
+
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "Usage: make restore ARCHIVE=path/to/jembatan-backup-....tar"; exit 2; }
+	$(BIN)/python manage.py restore "$(ARCHIVE)"
