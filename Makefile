@@ -8,7 +8,7 @@ WORKERS ?= 2
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run test test-postgres lint messages install clean backup restore
+.PHONY: run run-prod test test-postgres lint messages install clean backup restore
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -32,6 +32,11 @@ run: install
 	@echo "Jembatan: http://$(HOST):$(PORT)/  (workspace: /kelola/, admin: /admin/, health: /healthz)"
 	@echo "Background tasks: a Huey consumer (manage.py run_huey) runs beside gunicorn."
 	DEBUG=1 BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) sh scripts/serve.sh
+
+# The production profile on this machine: PostgreSQL and Redis (local), two app servers
+# behind nginx on http://127.0.0.1:8080/ (README: Production).
+run-prod: install
+	BIN=$(BIN) sh scripts/run-prod.sh
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
