@@ -1,0 +1,454 @@
+"""The production profile under load, at national scale: one command, a table and a file.
+
+    .venv/bin/python bench/national.py            # once: the national-scale database
+    .venv/bin/python bench/production.py          # then this
+    .venv/bin/python bench/production.py --seconds 20 --connections 32
+
+Serves the national-scale database (bench/national.py, ``--database``) the way
+``make run-prod`` does: two gunicorn app servers (``--app-servers``, ``--workers`` sync
+workers each) behind nginx rendered by ``manage.py nginx_conf``, Redis for cache, rate
+limits and the queue (db ``--redis-db``, flushed), the Huey consumer, ``DEBUG`` off, static
+files collected. The hub is the kabupaten with the most KIMs. Then wrk, a second process,
+loads each endpoint in turn through nginx for ``--seconds``, rotating over many URLs (so
+the page cache, on as in production, serves repeats but not everything):
+
+    hub            /                                   (the kabupaten hub)
+    kim home       /kim/<kim>/                         (500 KIMs from the whole country)
+    article        /kim/<kim>/berita/<post>/           (500 published posts)
+    search         /cari/?q=<words>                    (12 queries, Indonesian stemming)
+    information    /informasi/<item>/                  (the hub's information items)
+    aspiration     POST /aspirasi/kirim/               (each one a new case, 302 = stored)
+    dashboard      /kelola/dasbor/                     (a kabupaten admin's session)
+
+For each: requests/s, p50 and p99 latency, errors (non-2xx/3xx and socket errors), and
+the RSS of the servers (app servers, nginx, consumer) after the run. The results go to
+bench/results/production-<time>.json and are printed as a table. Loopback only; wrk
+shares the 2 cores with the servers, PostgreSQL and Redis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+SEARCHES = [
+    "posyandu", "gotong royong", "jalan desa", "panen", "stunting", "bumdes",
+    "jembatan", "sampah", "pelatihan", "vaksinasi", "pupuk kompos", "air bersih",
+]  # fmt: skip
+ROTATE = """
+local paths = {}
+for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+local headers = {}
+local cookie = os.getenv("WRK_COOKIE")
+if cookie and cookie ~= "" then headers["Cookie"] = cookie end
+local i = 0
+function init(args) i = math.random(0, #paths) end
+function request()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1], headers)
+end
+"""
+SUBMIT = """
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("tid", counter)
+end
+local n = 0
+function request()
+  n = n + 1
+  local id = string.format("bench%03d%012d", tid, n)
+  local body = "csrfmiddlewaretoken=" .. os.getenv("WRK_TOKEN")
+    .. "&category=" .. os.getenv("WRK_CATEGORY")
+    .. "&region=" .. os.getenv("WRK_REGION")
+    .. "&description=Jalan+desa+rusak+berlubang+laporan+" .. id
+    .. "&reporter_phone=081234567890&visibility=anonim&website=&client_id=" .. id
+  return wrk.format("POST", "/aspirasi/kirim/", {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "csrftoken=" .. os.getenv("WRK_CSRF_COOKIE"),
+  }, body)
+end
+"""
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url(server: str, name: str) -> str:
+    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+
+
+def query(url: str, sql: str, params: tuple = ()) -> list[tuple]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def run(args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(f"{' '.join(args[1:4])} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+def descendants(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        children = subprocess.run(
+            ["pgrep", "-P", str(current)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        stack.extend(int(c) for c in children)
+    return found
+
+
+def rss_mib(pids: list[int]) -> float:
+    total = 0
+    for root in pids:
+        for pid in descendants(root):
+            try:
+                match = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text())
+            except OSError:
+                continue
+            total += int(match.group(1)) if match else 0
+    return total / 1024
+
+
+def wait_for(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"a server stopped at start (exit {process.returncode})")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    sys.exit(f"nothing listens on {port} after {seconds} s")
+
+
+def get(url: str, cookie: str = "") -> tuple[int, str, dict]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+        return response.status, response.read().decode(), dict(response.headers)
+
+
+def parse_wrk(output: str) -> dict:
+    def seconds_of(text: str) -> float:
+        value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+        return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
+
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.M))
+    requests = re.search(r"(\d+) requests in", output)
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    errors = int(non2xx.group(1)) if non2xx else 0
+    if sockets:
+        errors += sum(int(x) for x in sockets.groups())
+    return {
+        "requests": int(requests.group(1)) if requests else 0,
+        "rps": float(rate.group(1)) if rate else 0.0,
+        "p50_ms": seconds_of(latency["50"]) * 1000 if "50" in latency else None,
+        "p99_ms": seconds_of(latency["99"]) * 1000 if "99" in latency else None,
+        "errors": errors,
+    }
+
+
+def site_env(tmp: Path, db_url: str, redis_url: str, hub: str) -> dict[str, str]:
+    return dict(
+        os.environ,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=db_url,
+        REDIS_URL=redis_url,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        PROXY_COUNT="1",
+        HUB_REGION_CODE=hub,
+        JEMBATAN_VAR_DIR=str(tmp / "var"),
+        STATIC_ROOT=str(tmp / "static"),
+        MEDIA_ROOT=str(tmp / "media"),
+        PPID_PRIVATE_ROOT=str(tmp / "private"),
+        ASPIRATION_SUBMIT_LIMIT="100000",
+        HUEY_IMMEDIATE="0",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+
+
+STAFF_SESSION = """
+import os
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from importlib import import_module
+from jembatan.accounts.models import Membership
+m = Membership.objects.filter(role="kabupaten_admin", region_id=os.environ["BENCH_HUB"]).first()
+user = m.user if m else None
+store = import_module(settings.SESSION_ENGINE).SessionStore()
+assert user is not None, "no kabupaten admin"
+store[SESSION_KEY] = str(user.pk)
+store[BACKEND_SESSION_KEY] = "jembatan.accounts.backends.EmailOrPhoneBackend"
+store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+try:  # two-step sign-in, where installed: the bench session counts as verified
+    from django_otp.plugins.otp_static.models import StaticDevice
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    store["otp_device_id"] = device.persistent_id
+except Exception:
+    pass
+store.create()
+print(settings.SESSION_COOKIE_NAME + "=" + store.session_key)
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--database", default="jembatan_national")
+    parser.add_argument("--redis-db", type=int, default=11)
+    parser.add_argument("--app-servers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="sync workers per app server")
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--only", help="comma-separated endpoints to run (default all)", default="")
+    opts = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            sys.exit(f"{tool} is needed: apt-get install {tool}")
+    db_url = database_url(opts.postgres, opts.database)
+    try:
+        [(kims,)] = query(db_url, "SELECT count(*) FROM communities_kim")
+    except Exception as exc:
+        sys.exit(f"{opts.database} is not ready ({exc}); run bench/national.py first.")
+    [(hub, hub_kims)] = query(
+        db_url,
+        "SELECT kabupaten_id, count(*) FROM communities_kim GROUP BY 1 ORDER BY 2 DESC LIMIT 1",
+    )
+    [(posts,)] = query(db_url, "SELECT count(*) FROM kimsites_post")
+    [(cases,)] = query(db_url, "SELECT count(*) FROM aspirations_aspiration")
+    log(
+        f"{opts.database}: {kims:,} KIMs, {posts:,} posts, {cases:,} aspirations; "
+        f"hub {hub} ({hub_kims} KIMs)"
+    )
+    redis_url = f"redis://127.0.0.1:6379/{opts.redis_db}"
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+
+    tmp = Path(tempfile.mkdtemp(prefix="jembatan-prod-bench-"))
+    env = site_env(tmp, db_url, redis_url, hub)
+    manage = [PYTHON, "manage.py"]
+    run([*manage, "migrate", "--noinput", "--verbosity", "0"], env)
+    run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
+    nginx_port = free_port()
+    app_ports = [free_port() for _ in range(opts.app_servers)]
+    upstreams = [a for p in app_ports for a in ("--upstream", f"127.0.0.1:{p}")]
+    conf = tmp / "nginx.conf"
+    run(
+        [*manage, "nginx_conf", "--listen", f"127.0.0.1:{nginx_port}", *upstreams,
+         "--var", str(tmp), "--output", str(conf)],
+        env,
+    )  # fmt: skip
+    servers: list[subprocess.Popen] = []
+    results: list[dict] = []
+    try:
+        servers.append(
+            subprocess.Popen(
+                [*manage, "run_huey"], cwd=ROOT, env=env,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+        )  # fmt: skip
+        for port in app_ports:
+            servers.append(
+                subprocess.Popen(
+                    [str(BIN / "gunicorn"), "jembatan.wsgi", "--bind", f"127.0.0.1:{port}",
+                     "--workers", str(opts.workers), "--forwarded-allow-ips", "127.0.0.1",
+                     "--log-level", "warning"],
+                    cwd=ROOT, env=env,
+                )
+            )  # fmt: skip
+            wait_for(port, servers[-1])
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        servers.append(subprocess.Popen([nginx, "-p", str(tmp), "-c", str(conf)]))
+        wait_for(nginx_port, servers[-1])
+        base = f"http://127.0.0.1:{nginx_port}"
+
+        # What each endpoint rotates over.
+        kim_slugs = [
+            r[0]
+            for r in query(db_url, "SELECT slug FROM communities_kim ORDER BY md5(slug) LIMIT 500")
+        ]
+        articles = query(
+            db_url,
+            "SELECT k.slug, p.slug FROM kimsites_post p TABLESAMPLE SYSTEM (1)"
+            " JOIN communities_kim k ON k.id = p.kim_id"
+            " WHERE p.status = 'published' AND p.published_at <= now() LIMIT 500",
+        )
+        items = [
+            r[0]
+            for r in query(
+                db_url,
+                "SELECT slug FROM dissemination_infoitem WHERE status = 'published'"
+                " AND area_id = %s ORDER BY id LIMIT 300",
+                (hub,),
+            )
+        ] or [r[0] for r in query(db_url, "SELECT slug FROM dissemination_infoitem LIMIT 300")]
+        [(category,)] = query(
+            db_url,
+            "SELECT id FROM aspirations_category WHERE kabupaten_id = %s ORDER BY id LIMIT 1",
+            (hub,),
+        )
+        [(desa,)] = query(
+            db_url,
+            "SELECT code FROM regions_region WHERE level = 4 AND code LIKE %s"
+            " ORDER BY code LIMIT 1",
+            (f"{hub}.%",),
+        )
+        endpoints = {
+            "hub": ["/"],
+            "kim home": [f"/kim/{s}/" for s in kim_slugs],
+            "article": [f"/kim/{k}/berita/{p}/" for k, p in articles],
+            "search": [f"/cari/?q={quote(q)}" for q in SEARCHES],
+            "information": [f"/informasi/{s}/" for s in items],
+        }
+        staff_cookie = run([*manage, "shell", "-c", STAFF_SESSION], {**env, "BENCH_HUB": hub})
+        staff_cookie = staff_cookie.strip()
+        staff_cookie = staff_cookie.splitlines()[-1] if staff_cookie else ""
+        wanted = {e.strip() for e in opts.only.split(",") if e.strip()}
+        plan = [*endpoints, "aspiration", "dashboard"]
+        for name in plan:
+            if wanted and name not in wanted:
+                continue
+            script = tmp / f"{name.replace(' ', '-')}.lua"
+            wrk_env = dict(os.environ)
+            if name == "aspiration":
+                _, page, headers = get(f"{base}/aspirasi/kirim/")
+                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+                cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
+                script.write_text(SUBMIT)
+                wrk_env.update(
+                    WRK_TOKEN=token, WRK_CSRF_COOKIE=cookie,
+                    WRK_CATEGORY=str(category), WRK_REGION=desa,
+                )  # fmt: skip
+                before = query(db_url, "SELECT count(*) FROM aspirations_aspiration")[0][0]
+            else:
+                paths = endpoints.get(name)
+                if name == "dashboard":
+                    if not staff_cookie:
+                        log("dashboard: no kabupaten admin in this database; skipped")
+                        continue
+                    try:
+                        get(f"{base}/kelola/dasbor/", staff_cookie)
+                    except Exception as exc:
+                        log(f"dashboard: /kelola/dasbor/ answers {exc}; skipped")
+                        continue
+                    paths = ["/kelola/dasbor/"]
+                    wrk_env["WRK_COOKIE"] = staff_cookie
+                listing = tmp / f"{name.replace(' ', '-')}.paths"
+                listing.write_text("\n".join(paths) + "\n")
+                script.write_text(ROTATE)
+                wrk_env["WRK_PATHS"] = str(listing)
+            log(f"{name}: wrk {opts.connections} connections, {opts.seconds} s ...")
+            done = subprocess.run(
+                ["wrk", "-t", str(opts.threads), "-c", str(opts.connections),
+                 "-d", f"{opts.seconds}s", "--latency", "-s", str(script), base],
+                env=wrk_env, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            record = {"endpoint": name, **parse_wrk(done.stdout)}
+            if os.environ.get("BENCH_DEBUG"):
+                log(done.stdout + done.stderr)
+            if name == "aspiration":
+                after = query(db_url, "SELECT count(*) FROM aspirations_aspiration")[0][0]
+                record["stored"] = after - before
+            record["rss_mib"] = round(rss_mib([s.pid for s in servers]), 1)
+            results.append(record)
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        query(db_url, "SELECT 1")  # the database is still there for the next run
+        shutil.rmtree(tmp, ignore_errors=True)
+        redis.Redis.from_url(redis_url).flushdb()
+
+    print_table(results, opts)
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / f"production-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(
+        json.dumps(
+            {
+                "database": opts.database,
+                "kims": kims,
+                "posts": posts,
+                "aspirations": cases,
+                "hub": hub,
+                "app_servers": opts.app_servers,
+                "workers": opts.workers,
+                "connections": opts.connections,
+                "seconds": opts.seconds,
+                "results": results,
+            },
+            indent=2,
+        )
+    )
+    log(f"\nResults written to {out.relative_to(ROOT)}")
+    return 1 if any(r["errors"] for r in results) else 0
+
+
+def print_table(results: list[dict], opts: argparse.Namespace) -> None:
+    log(
+        f"\n{opts.app_servers} app servers x {opts.workers} sync workers behind nginx; "
+        f"wrk {opts.threads} threads, {opts.connections} connections, {opts.seconds} s each"
+    )
+    head = (
+        f"{'endpoint':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+        f"{'requests':>9} {'RSS MiB':>8}"
+    )
+    log(head)
+    log("-" * len(head))
+    for r in results:
+        p50 = f"{r['p50_ms']:.1f}" if r["p50_ms"] is not None else "-"
+        p99 = f"{r['p99_ms']:.1f}" if r["p99_ms"] is not None else "-"
+        line = (
+            f"{r['endpoint']:<12} {r['rps']:>8.1f} {p50:>8} {p99:>8} {r['errors']:>7} "
+            f"{r['requests']:>9} {r['rss_mib']:>8.1f}"
+        )
+        if "stored" in r:
+            line += f"   (stored {r['stored']})"
+        log(line)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
