@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "jembatan.disclosure",
     "jembatan.literacy",
     "jembatan.dialogue",
+    "jembatan.dashboard",
+    "rest_framework",
+    "drf_spectacular",
+    "jembatan.api",
     "jembatan.demo",
 ]
 
@@ -260,6 +264,40 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 # The health check is polled over plain HTTP by load balancers.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- JSON API (jembatan.api, /api/v1/) ---------------------------------------
+# Bearer tokens only: no session authentication, so the API has no CSRF surface. JSON in
+# and out (no browsable HTML API); one error format (jembatan.api.errors).
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["jembatan.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "jembatan.api.pagination.ApiPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "jembatan.api.throttling.AnonThrottle",
+        "jembatan.api.throttling.UserThrottle",
+        "jembatan.api.throttling.WriteThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_RATE", "60/minute"),
+        "user": env_str("API_USER_RATE", "300/minute"),
+        "write": env_str("API_WRITE_RATE", "30/minute"),
+    },
+    "EXCEPTION_HANDLER": "jembatan.api.errors.api_exception_handler",
+    # Anonymous limits count per address: trust X-Forwarded-For only behind our proxies.
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jembatan API",
+    "DESCRIPTION": "Konten publik KIM dan pemerintah kabupaten; menulis dengan token Bearer.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["jembatan.api.schema.only_v1"],
+}
 
 # --- Jembatan -------------------------------------------------------------
 # The kabupaten whose hub is served at "/" (a Kemendagri code, e.g. 61.07).

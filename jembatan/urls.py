@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("jembatan.literacy.urls")),
     path("", include("jembatan.disclosure.urls")),
     path("", include("jembatan.dialogue.urls")),
+    path("", include("jembatan.dashboard.urls")),
+    path("", include("jembatan.api.urls")),
     path("open311/v2/", include("jembatan.aspirations.urls_open311")),
     path("kelola/kim/", include("jembatan.communities.urls")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -16,8 +16,10 @@ from jembatan.accounts.access import (
     get_memberships_for_user,
 )
 from jembatan.accounts.models import Notification
+from jembatan.api.access import can_use_api
 from jembatan.communities.access import get_kims_for_user
 from jembatan.communities.models import KimMembership, Position
+from jembatan.dashboard.access import can_read_dashboard
 from jembatan.dialogue.access import can_use_dialogue
 from jembatan.disclosure.access import can_manage_ppid
 from jembatan.dissemination.access import can_publish_information
@@ -75,6 +77,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "can_manage_literacy": can_manage_literacy(user),
             "can_manage_ppid": can_manage_ppid(user),
             "can_use_dialogue": can_use_dialogue(user),
+            "can_use_api": can_use_api(user),
+            "can_read_dashboard": can_read_dashboard(user),
             "unread_notifications": Notification.objects.filter(
                 recipient=user, read_at__isnull=True
             ).count(),

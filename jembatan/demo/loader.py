@@ -219,6 +219,8 @@ def demo_load() -> DemoReport:
         _demo_literacy(report, kabupaten=kabupaten, admin=admin)
         _demo_disclosure(report, kabupaten=kabupaten, offices=offices, admin=admin)
         _demo_dialogue(report, kabupaten=kabupaten, admin=admin)
+        _demo_api(report)
+        _demo_stats(report)
         for role, local in [
             ("Ketua KIM Sebalo", "ketua.sebalo"),
             ("Anggota KIM Sebalo", "anggota.sebalo.3"),
@@ -683,8 +685,23 @@ def _demo_literacy(report: DemoReport, *, kabupaten: Region, admin: User) -> Non
     load(report, kabupaten=kabupaten, admin=admin)
 
 
+def _demo_api(report: DemoReport) -> None:
+    """An API token of the ketua of KIM Sebalo (jembatan/api/demo.py)."""
+    from jembatan.api.demo import DEMO_API_TOKEN, load
+
+    load(report, ketua=User.objects.get(email=f"ketua.sebalo@{DEMO_DOMAIN}"))
+    report.logins.append(DemoLogin("Token API (ketua Sebalo)", DEMO_API_TOKEN))
+
+
 def _demo_dialogue(report: DemoReport, *, kabupaten: Region, admin: User) -> None:
     """A consultation with comments, a poll and a discussion (jembatan/dialogue/demo.py)."""
     from jembatan.dialogue.demo import load
 
     load(report, kabupaten=kabupaten, admin=admin)
+
+
+def _demo_stats(report: DemoReport) -> None:
+    """The dashboard's rollups, so that /kelola/dasbor/ and /statistik/ show the demo."""
+    from jembatan.dashboard.rollup import refresh
+
+    refresh()  # recomputed every time; not counted as a change (the load stays idempotent)

@@ -1,0 +1,32 @@
+"""Who may hold API tokens, and which tokens a user sees (only their own)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from jembatan.accounts.access import AnyUser, get_memberships_for_user
+from jembatan.api.models import ApiToken
+from jembatan.communities.access import get_kims_for_user
+
+
+def can_use_api(user: AnyUser) -> bool:
+    """Tokens act as their user, so only users with a role (a KIM or a government
+    membership) have anything to do with one."""
+    if not user.is_authenticated:
+        return False
+    return get_memberships_for_user(user).exists() or get_kims_for_user(user).exists()
+
+
+def get_api_tokens_for_user(user: AnyUser) -> QuerySet[ApiToken]:
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user)
+
+
+def get_api_token_for_user(user: AnyUser, pk: int) -> ApiToken:
+    token = get_api_tokens_for_user(user).filter(pk=pk).first()
+    if token is None:
+        raise Http404(_("Token tidak ditemukan."))
+    return token

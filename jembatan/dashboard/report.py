@@ -1,0 +1,187 @@
+"""The monthly PDF report for the Bupati (fpdf2, core fonts: text is made latin-1)."""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from jembatan.dashboard import rollup as R
+from jembatan.dashboard.access import Scope
+from jembatan.dashboard.stats import figures
+
+REPLACEMENTS = {
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u2026": "...",
+    "\u2265": ">=",
+}
+
+
+def latin1(text: object) -> str:
+    value = str(text)
+    for bad, good in REPLACEMENTS.items():
+        value = value.replace(bad, good)
+    value = unicodedata.normalize("NFKC", value)
+    return value.encode("latin-1", "replace").decode("latin-1")
+
+
+class _Report(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", size=8)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 6, latin1(f"{self.footer_text} - {self.page_no()}"), align="C")
+
+
+def _number(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return str(value)
+
+
+def monthly_report(*, scope: Scope, month: datetime.date) -> bytes:
+    month_data = figures(code=scope.code, until=month, size=1)
+    trend = figures(code=scope.code, until=month, children=False)
+    month_name = date_format(month, "F Y")
+    pdf = _Report(format="A4")
+    pdf.footer_text = latin1(
+        _("Laporan bulanan KIM %(scope)s, %(month)s") % {"scope": scope.name, "month": month_name}
+    )
+    pdf.set_auto_page_break(auto=True, margin=16)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(0, 8, latin1(_("Laporan Bulanan Jaringan KIM")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 7, latin1(f"{scope.name} - {month_name}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=9)
+    updated = trend.updated_at
+    stamp = (
+        date_format(timezone.localtime(updated), "j F Y H:i")
+        if updated
+        else _("belum pernah diperbarui")
+    )
+    pdf.multi_cell(
+        0,
+        5,
+        latin1(
+            _("Untuk Bupati. Angka diperbarui: %(when)s. Tanpa data pribadi.") % {"when": stamp}
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(3)
+
+    _heading(pdf, _("Ringkasan bulan ini"))
+    totals = month_data.totals
+    rows = [
+        (_("KIM aktif"), month_data.get(R.KIMS)),
+        (
+            _("Desa/kelurahan ber-KIM"),
+            f"{month_data.get(R.DESA_WITH_KIM)} / {month_data.get(R.DESA)}",
+        ),
+        (_("Cakupan desa/kelurahan (%)"), month_data.coverage_percent),
+        (_("Berita terbit"), totals.get(R.POSTS, 0)),
+        (_("Informasi pembangunan diterima KIM"), totals.get(R.DELIVERIES, 0)),
+        (_("Informasi diterbitkan ulang"), totals.get(R.REPUBLICATIONS, 0)),
+        (_("Jangkauan (dilihat + klik)"), totals.get(R.REACH, 0)),
+        (_("Aspirasi diterima"), totals.get(R.ASPIRATIONS, 0)),
+        (_("Aspirasi dijawab"), totals.get(R.ANSWERED, 0)),
+        (_("Median hari sampai dijawab"), month_data.median_days_to_answer),
+        (_("Kepuasan warga (1-5)"), month_data.satisfaction),
+        (_("Aspirasi terbuka (saat ini)"), month_data.get(R.OPEN)),
+        (_("Aspirasi melewati batas waktu (saat ini)"), month_data.get(R.OVERDUE)),
+        (_("Kehadiran pelatihan"), totals.get(R.ATTENDANCES, 0)),
+        (_("Anggota terlatih (seluruhnya)"), month_data.get(R.MEMBERS_TRAINED)),
+    ]
+    pdf.set_font("Helvetica", size=10)
+    for label, value in rows:
+        pdf.cell(120, 6, latin1(label), border="B")
+        pdf.cell(
+            50, 6, latin1(_number(value)), border="B", align="R", new_x="LMARGIN", new_y="NEXT"
+        )
+    pdf.ln(4)
+
+    _heading(pdf, _("Tren 12 bulan: berita dan aspirasi"))
+    _bars(pdf, trend)
+    pdf.ln(2)
+
+    if month_data.children:
+        _heading(pdf, _("Per wilayah"))
+        widths = [56, 16, 24, 18, 20, 22, 24]
+        header = [
+            _("Wilayah"),
+            _("KIM"),
+            _("Desa ber-KIM"),
+            _("Cakupan"),
+            _("Berita"),
+            _("Aspirasi"),
+            _("Terlambat"),
+        ]
+        pdf.set_font("Helvetica", "B", 9)
+        for width, text in zip(widths, header, strict=True):
+            pdf.cell(width, 6, latin1(text), border=1)
+        pdf.ln()
+        pdf.set_font("Helvetica", size=9)
+        for child in month_data.children:
+            values = [
+                child["name"][:32],
+                _number(child[R.KIMS]),
+                f"{child[R.DESA_WITH_KIM]}/{child[R.DESA]}",
+                "-" if child["coverage_percent"] is None else f"{child['coverage_percent']:.0f}%",
+                _number(child[R.POSTS]),
+                _number(child[R.ASPIRATIONS]),
+                _number(child[R.OVERDUE]),
+            ]
+            for i, (width, text) in enumerate(zip(widths, values, strict=True)):
+                pdf.cell(width, 6, latin1(text), border=1, align="L" if i == 0 else "R")
+            pdf.ln()
+    return bytes(pdf.output())
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 8, latin1(text), new_x="LMARGIN", new_y="NEXT")
+
+
+def _bars(pdf: FPDF, data) -> None:
+    series = data.series
+    peak = max([max(r.get(R.POSTS, 0), r.get(R.ASPIRATIONS, 0)) for r in series] + [1])
+    left, top, height = pdf.l_margin, pdf.get_y(), 40
+    slot = (pdf.w - pdf.l_margin - pdf.r_margin) / len(series)
+    pdf.set_font("Helvetica", size=7)
+    for i, row in enumerate(series):
+        x = left + i * slot
+        for j, (metric, colour) in enumerate(
+            [(R.POSTS, (31, 95, 153)), (R.ASPIRATIONS, (179, 38, 30))]
+        ):
+            value = row.get(metric, 0)
+            h = height * value / peak
+            pdf.set_fill_color(*colour)
+            if h > 0:
+                pdf.rect(x + 2 + j * (slot - 4) / 2, top + height - h, (slot - 4) / 2, h, style="F")
+        pdf.set_xy(x, top + height + 1)
+        pdf.cell(slot, 4, row["month"].strftime("%m/%y"), align="C")
+    pdf.set_xy(left, top + height + 6)
+    pdf.set_font("Helvetica", size=8)
+    pdf.cell(
+        0,
+        5,
+        latin1(_("Biru: berita terbit. Merah: aspirasi diterima.")),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )

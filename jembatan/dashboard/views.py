@@ -1,0 +1,401 @@
+"""Staff dashboards: national, provinsi, kabupaten, kecamatan and KIM; the lists behind
+every figure with their exports; the monthly PDF report."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from jembatan.dashboard import charts, exports
+from jembatan.dashboard import rollup as R
+from jembatan.dashboard.access import (
+    Scope,
+    get_dashboard_kims_for_user,
+    get_dashboard_roots_for_user,
+    get_kim_scope_for_user,
+    get_list_scope_for_user,
+    get_scope_for_user,
+)
+from jembatan.dashboard.lists import (
+    LISTS,
+    MAX_MONTHS,
+    PAGE_SIZE,
+    XLSX_MAX_ROWS,
+    Period,
+    iter_rows,
+)
+from jembatan.dashboard.stats import Figures, add_months, figures, kim_figures, month_window
+from jembatan.regions.models import Region
+
+DASH = "\u2013"
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class BadInput(Exception):
+    pass
+
+
+def parse_month(text: str | None, default: datetime.date | None = None) -> datetime.date:
+    if not text:
+        if default is None:
+            raise BadInput(_("Bulan wajib diisi."))
+        return default
+    match = MONTH.match(text)
+    if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
+        raise BadInput(
+            _("Bulan “%(text)s” tidak dikenal: tulis TTTT-BB, mis. 2026-01.") % {"text": text[:20]}
+        )
+    return datetime.date(int(match[1]), int(match[2]), 1)
+
+
+def parse_period(request: HttpRequest) -> Period:
+    this_month = R.month_start(timezone.localdate())
+    if request.GET.get("bulan"):
+        month = parse_month(request.GET["bulan"])
+        return Period(month, month)
+    last = parse_month(request.GET.get("sampai"), this_month)
+    first = parse_month(request.GET.get("dari"), add_months(last, -11))
+    period = Period(first, last)
+    if first > last:
+        raise BadInput(_("Bulan awal harus sebelum bulan akhir."))
+    if period.months > MAX_MONTHS:
+        raise BadInput(
+            _("Rentang terlalu panjang (%(n)s bulan): paling banyak %(max)s bulan sekali unduh.")
+            % {"n": period.months, "max": MAX_MONTHS}
+        )
+    return period
+
+
+def _bad(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    return render(request, "dashboard/error.html", {"message": message}, status=status)
+
+
+def _list_url(metric: str, scope: Scope, period: Period | None = None, **extra: str) -> str:
+    query = scope.query
+    if period is not None:
+        query += "&" + period.query
+    for key, value in extra.items():
+        query += f"&{key}={value}"
+    return f"{reverse('dashboard:list', kwargs={'metric': metric})}?{query}"
+
+
+def _month_label(month: datetime.date) -> str:
+    return month.strftime("%m/%y")
+
+
+def _context(request: HttpRequest, scope: Scope, data: Figures) -> dict[str, Any]:
+    """What every dashboard shows: cards, trend charts and the table behind them."""
+    period = Period(data.months[0], data.months[-1])
+
+    def link(metric: str, with_period: bool = True) -> str:
+        return _list_url(metric, scope, period if with_period else None)
+
+    totals = data.totals
+    cards = []
+    if scope.kim:
+        cards.append((_("Anggota aktif"), data.get(R.MEMBERS), None))
+    else:
+        coverage = f"{data.get(R.DESA_WITH_KIM)} / {data.get(R.DESA)}"
+        if data.coverage_percent is not None:
+            coverage += f" ({data.coverage_percent:.0f}%)"
+        cards += [
+            (_("KIM aktif"), data.get(R.KIMS), link("kim", False)),
+            (_("Desa/kelurahan ber-KIM"), coverage, link("desa-tanpa-kim", False)),
+        ]
+    median = data.median_days_to_answer
+    cards += [
+        (_("Berita terbit"), totals.get(R.POSTS, 0), link("berita")),
+        (_("Informasi diterbitkan ulang"), totals.get(R.REPUBLICATIONS, 0), link("terbit-ulang")),
+        (_("Jangkauan (dilihat + klik)"), totals.get(R.REACH, 0), link("jangkauan")),
+        (_("Aspirasi diterima"), totals.get(R.ASPIRATIONS, 0), link("aspirasi")),
+        (_("Aspirasi terbuka"), data.get(R.OPEN), link("aspirasi-terbuka", False)),
+        (_("Melewati batas waktu"), data.get(R.OVERDUE), link("aspirasi-terlambat", False)),
+        (_("Aspirasi dijawab"), totals.get(R.ANSWERED, 0), link("aspirasi-dijawab")),
+        (
+            _("Median hari sampai dijawab"),
+            DASH if median is None else f"{median:g}",
+            link("aspirasi-dijawab"),
+        ),
+        (
+            _("Kepuasan warga (1-5)"),
+            DASH if data.satisfaction is None else f"{data.satisfaction:.1f}",
+            link("aspirasi-dijawab"),
+        ),
+        (_("Kehadiran pelatihan"), totals.get(R.ATTENDANCES, 0), link("pelatihan")),
+        (_("Anggota terlatih (seluruhnya)"), data.get(R.MEMBERS_TRAINED), link("pelatihan")),
+    ]
+    series = data.series
+    posts_chart = charts.bar_chart(
+        [
+            charts.Point(
+                _month_label(row["month"]),
+                row.get(R.POSTS, 0),
+                _list_url("berita", scope, Period(row["month"], row["month"])),
+            )
+            for row in series
+        ],
+        title=_("Berita terbit per bulan"),
+        desc=_("Batang: berita terbit; garis: informasi diterbitkan ulang."),
+        line=[row.get(R.REPUBLICATIONS, 0) for row in series],
+    )
+    cases_chart = charts.bar_chart(
+        [
+            charts.Point(
+                _month_label(row["month"]),
+                row.get(R.ASPIRATIONS, 0),
+                _list_url("aspirasi", scope, Period(row["month"], row["month"])),
+            )
+            for row in series
+        ],
+        title=_("Aspirasi per bulan"),
+        desc=_("Batang: aspirasi diterima; garis: aspirasi dijawab."),
+        line=[row.get(R.ANSWERED, 0) for row in series],
+    )
+    table = [
+        {
+            "month": row["month"],
+            "values": [
+                (row.get(m, 0), _list_url(slug, scope, Period(row["month"], row["month"])))
+                for m, slug in TREND_COLUMNS
+            ],
+        }
+        for row in series
+    ]
+    return {
+        "scope": scope,
+        "data": data,
+        "period": period,
+        "cards": cards,
+        "posts_chart": posts_chart,
+        "cases_chart": cases_chart,
+        "trend_table": table,
+        "trend_headers": [
+            _("Berita"),
+            _("Terbit ulang"),
+            _("Jangkauan"),
+            _("Aspirasi"),
+            _("Dijawab"),
+            _("Hadir pelatihan"),
+        ],
+        "stale": data.updated_at is None,
+    }
+
+
+TREND_COLUMNS = [
+    (R.POSTS, "berita"),
+    (R.REPUBLICATIONS, "terbit-ulang"),
+    (R.REACH, "jangkauan"),
+    (R.ASPIRATIONS, "aspirasi"),
+    (R.ANSWERED, "aspirasi-dijawab"),
+    (R.ATTENDANCES, "pelatihan"),
+]
+
+
+def _breadcrumbs(user, scope: Scope) -> list[tuple[str, str]]:
+    """The path from the user's own top scope down to this one."""
+    roots = get_dashboard_roots_for_user(user)
+    codes = [""] + [".".join(scope.code.split(".")[:i]) for i in range(1, scope.level + 1)]
+    top = next((c for c in codes if c in roots), scope.code)
+    shown = codes[codes.index(top) :]
+    names = dict(
+        Region.objects.filter(code__in=[c for c in shown if c]).values_list("code", "name")
+    )
+    names[""] = _("Indonesia")
+    base = reverse("dashboard:overview")
+    return [(names.get(c, c), f"{base}?wilayah={c}") for c in shown]
+
+
+@never_cache
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    roots = get_dashboard_roots_for_user(request.user)
+    if not roots:
+        kims = list(get_dashboard_kims_for_user(request.user)[:1])
+        if kims:
+            return redirect("dashboard:kim", slug=kims[0].slug)
+        raise PermissionDenied(_("Dasbor ini hanya untuk staf pemerintah dan pengurus KIM."))
+    code = request.GET.get("wilayah", request.GET.get("kabupaten"))
+    scope = get_scope_for_user(request.user, code)
+    try:
+        month = parse_month(request.GET.get("bulan"), R.month_start(timezone.localdate()))
+    except BadInput as exc:
+        return _bad(request, str(exc))
+    data = figures(code=scope.code, until=month)
+    context = _context(request, scope, data)
+    base = reverse("dashboard:overview")
+    for child in data.children:
+        child["url"] = f"{base}?wilayah={child['code']}"
+    context["children"] = data.children
+    context["child_label"] = {
+        0: _("Provinsi"),
+        1: _("Kabupaten/kota"),
+        2: _("Kecamatan"),
+    }.get(scope.level, "")
+    if data.children:
+        context["tile_map"] = charts.tile_map(
+            data.children,
+            title=_("Peta cakupan KIM"),
+            desc=_(
+                "Setiap kotak satu wilayah; warna menunjukkan persentase desa/kelurahan "
+                "yang memiliki KIM."
+            ),
+        )
+        context["legend"] = [(label, charts.swatch(colour)) for label, colour in charts.legend()]
+    if scope.level == Region.Level.KECAMATAN:
+        context["desa"] = _desa_of(scope.code)
+    context["breadcrumbs"] = _breadcrumbs(request.user, scope)
+    context["roots"] = (
+        list(Region.objects.filter(code__in=roots).order_by("code")) if len(roots) > 1 else []
+    )
+    context["month_value"] = month.strftime("%Y-%m")
+    context["report_url"] = (
+        reverse("dashboard:report", kwargs={"year": month.year, "month": f"{month.month:02d}"})
+        + f"?wilayah={scope.code}"
+    )
+    return render(request, "dashboard/overview.html", context)
+
+
+def _desa_of(kecamatan_code: str) -> list[dict[str, Any]]:
+    from jembatan.communities.models import Kim
+
+    rows = Region.objects.filter(parent_id=kecamatan_code).order_by("code")
+    kims: dict[str, list[Kim]] = {}
+    for kim in Kim.objects.filter(is_active=True, region__parent_id=kecamatan_code).order_by(
+        "name"
+    ):
+        kims.setdefault(kim.region_id, []).append(kim)
+    return [{"region": r, "kims": kims.get(r.code, [])} for r in rows]
+
+
+@never_cache
+@login_required
+@require_GET
+def kim_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    scope = get_kim_scope_for_user(request.user, slug)
+    try:
+        month = parse_month(request.GET.get("bulan"), R.month_start(timezone.localdate()))
+    except BadInput as exc:
+        return _bad(request, str(exc))
+    data = kim_figures(scope.kim, until=month)
+    context = _context(request, scope, data)
+    context["month_value"] = month.strftime("%Y-%m")
+    context["other_kims"] = list(get_dashboard_kims_for_user(request.user).exclude(pk=scope.kim.pk))
+    return render(request, "dashboard/kim.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def metric_list(request: HttpRequest, metric: str) -> HttpResponse:
+    definition = LISTS.get(metric)
+    if definition is None:
+        raise Http404(_("Daftar tidak ditemukan."))
+    scope = get_list_scope_for_user(
+        request.user, code=request.GET.get("wilayah"), kim_slug=request.GET.get("kim")
+    )
+    if scope.kim is not None and not definition.kim_scope:
+        raise Http404(_("Daftar tidak ditemukan."))
+    try:
+        period = parse_period(request)
+    except BadInput as exc:
+        return _bad(request, str(exc))
+    queryset = definition.rows(scope, period)
+    filename = slugify(
+        f"{definition.slug}-{scope.code or 'indonesia'}-{period.first:%Y-%m}-{period.last:%Y-%m}"
+    )
+    if scope.kim is not None:
+        filename = slugify(
+            f"{definition.slug}-{scope.kim.slug}-{period.first:%Y-%m}-{period.last:%Y-%m}"
+        )
+    wanted = request.GET.get("format", "")
+    if wanted == "csv":
+        return exports.csv_response(filename, definition.columns, iter_rows(definition, queryset))
+    if wanted == "xlsx":
+        count = queryset.count()
+        if count > XLSX_MAX_ROWS:
+            return _bad(
+                request,
+                _(
+                    "Daftar ini berisi %(count)s baris, lebih dari %(max)s baris yang muat dalam "
+                    "satu berkas XLSX. Persempit rentang bulan atau unduh CSV."
+                )
+                % {
+                    "count": f"{count:,}".replace(",", "."),
+                    "max": f"{XLSX_MAX_ROWS:,}".replace(",", "."),
+                },
+            )
+        return exports.xlsx_response(
+            filename, str(definition.title), definition.columns, iter_rows(definition, queryset)
+        )
+    if wanted:
+        return _bad(request, _("Format unduhan tidak dikenal: pilih csv atau xlsx."))
+    paginator = Paginator(queryset, PAGE_SIZE)
+    number = request.GET.get("halaman", "1")
+    try:
+        page = paginator.page(number)
+    except PageNotAnInteger:
+        return _bad(request, _("Nomor halaman harus berupa angka."))
+    except EmptyPage:
+        return _bad(
+            request,
+            _("Halaman %(number)s tidak ada: daftar ini berisi %(pages)s halaman.")
+            % {"number": str(number)[:10], "pages": paginator.num_pages},
+            status=404,
+        )
+    rows = [
+        {"cells": [c for c in definition.row(obj)], "url": definition.link(obj)} for obj in page
+    ]
+    base_query = scope.query + ("&" + period.query if definition.uses_period else "")
+    back = (
+        reverse("dashboard:kim", kwargs={"slug": scope.kim.slug})
+        if scope.kim
+        else f"{reverse('dashboard:overview')}?wilayah={scope.code}"
+    )
+    return render(
+        request,
+        "dashboard/list.html",
+        {
+            "definition": definition,
+            "scope": scope,
+            "period": period,
+            "page": page,
+            "rows": rows,
+            "base_query": base_query,
+            "back": back,
+            "months": month_window(None, 24)[::-1],
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def report(request: HttpRequest, year: int, month: str) -> HttpResponse:
+    from jembatan.dashboard.report import monthly_report
+
+    scope = get_scope_for_user(request.user, request.GET.get("wilayah"))
+    try:
+        first = parse_month(f"{int(year):04d}-{month}")
+    except BadInput as exc:
+        return _bad(request, str(exc))
+    if first > R.month_start(timezone.localdate()):
+        return _bad(request, _("Laporan bulan yang belum tiba belum dapat dibuat."))
+    pdf = monthly_report(scope=scope, month=first)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = slugify(f"laporan-kim-{scope.code or 'indonesia'}-{first:%Y-%m}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
