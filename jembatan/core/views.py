@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
@@ -119,15 +118,4 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "core/notifications.html", {"page": page})
 
 
-_SERVICE_WORKER = Path(__file__).parent / "static" / "js" / "sw.js"
-
-
-@require_GET
-def service_worker(request: HttpRequest) -> HttpResponse:
-    """The service worker, from the site's root so that it may serve the whole site."""
-    response = HttpResponse(
-        _SERVICE_WORKER.read_bytes(), content_type="application/javascript; charset=utf-8"
-    )
-    response["Service-Worker-Allowed"] = "/"
-    response["Cache-Control"] = "no-cache"
-    return response
+# The service worker, the web app manifest and the offline page: jembatan/core/views_pwa.py.
