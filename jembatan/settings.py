@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The database unreachable: a 503 page with Retry-After instead of a 500.
+    "jembatan.core.middleware.DatabaseUnavailableMiddleware",
     # Village connections are slow: compress HTML (Django pads it against BREACH).
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,13 +123,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_MS", 250, minimum=10, maximum=10000) / 1000
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Acts as a miss while Redis is unreachable (jembatan.core.cache).
+            "BACKEND": "jembatan.core.cache.ResilientRedisCache",
             "LOCATION": parse_redis_url(REDIS_URL),
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "jembatan"),
             "TIMEOUT": 300,
+            # A dead or stalled Redis must cost a request milliseconds, not seconds.
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -148,10 +157,23 @@ HUEY = {
     "consumer": {"workers": 2, "worker_type": "thread", "max_delay": 2},
 }
 if REDIS_URL:
-    HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": parse_redis_url(REDIS_URL)}}
+    HUEY |= {
+        "huey_class": "huey.RedisHuey",
+        # Enqueueing after a commit must not hang a request on a dead Redis (the work is
+        # recorded in the database: jembatan.core.tasks); the consumer's blocking reads
+        # wait up to 1 s, so its socket timeout stays above that.
+        "connection": {
+            "url": parse_redis_url(REDIS_URL)
+            + ("&" if "?" in REDIS_URL else "?")
+            + f"socket_connect_timeout={REDIS_TIMEOUT_SECONDS}&socket_timeout=5"
+        },
+    }
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")}
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Background work is recorded in the database (core.TaskRecord); a run started or queued
+# this long ago without finishing is run again (its worker died). See jembatan.core.tasks.
+TASK_STALE_MINUTES = env_int("TASK_STALE_MINUTES", 10, minimum=1, maximum=1440)
 
 # --- Authentication -------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

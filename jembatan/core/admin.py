@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jembatan.core.models import Holiday
+from jembatan.core.models import Holiday, TaskRecord
 
 
 @admin.register(Holiday)
@@ -13,3 +13,31 @@ class HolidayAdmin(admin.ModelAdmin):
     list_select_related = ["kabupaten"]
     # Searched by name or code (RegionAdmin.search_fields), limited to kabupaten/kota.
     autocomplete_fields = ["kabupaten"]
+
+
+@admin.register(TaskRecord)
+class TaskRecordAdmin(admin.ModelAdmin):
+    """Background work owed, for operators: read-only; the arguments (which may hold a
+    phone number or an address) are not shown."""
+
+    list_display = ["task", "created_at", "enqueued_at", "finished_at", "failed_at", "attempts"]
+    list_filter = ["task"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+    fields = [
+        "task",
+        "created_at",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "failed_at",
+        "attempts",
+        "last_error",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,11 +1,16 @@
-"""Security headers that Django does not set by itself."""
+"""Security headers that Django does not set by itself; the language; the database away."""
 
+import logging
+import sys
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 # Everything is served by the product itself: no CDN, no inline script.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -58,3 +63,74 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+# --- The database unreachable -------------------------------------------------------------
+
+_db_logger = logging.getLogger("jembatan.core.database")
+DATABASE_RETRY_AFTER = 30  # seconds
+_DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def _database_unavailable_response() -> HttpResponse:
+    # Rendered without the request: no context processor may ask the dead database for
+    # the user or the session's messages.
+    body = render_to_string("503.html", {"SITE_NAME": settings.SITE_NAME})
+    response = HttpResponse(body, status=503)
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    add_never_cache_headers(response)
+    # Logged once, by this module (or by Django's own 500 log): not again as a 503.
+    response._has_been_logged = True
+    return response
+
+
+def _log_database_unavailable(request: HttpRequest, exc: BaseException) -> None:
+    # The view's name, not the path (which may carry a tracking code); no query, no values.
+    match = getattr(request, "resolver_match", None)
+    _db_logger.error(
+        "Database unavailable: %s during %s %s; answered 503.",
+        type(exc).__name__,
+        request.method,
+        match.view_name if match else "(unresolved)",
+    )
+
+
+def _note_database_exception(sender: object, request: HttpRequest | None = None, **kwargs):
+    """got_request_exception: remember that a middleware below failed on the database."""
+    exc = sys.exc_info()[1]
+    if request is not None and isinstance(exc, _DATABASE_UNAVAILABLE):
+        request._database_unavailable = True
+
+
+got_request_exception.connect(_note_database_exception, dispatch_uid="jembatan-db-unavailable")
+
+
+class DatabaseUnavailableMiddleware:
+    """The database unreachable (server down, connection cut): 503, Retry-After, no traceback.
+
+    A view that raises django.db.OperationalError or InterfaceError gets a self-contained
+    503 page (templates/503.html), logged once without personal data. Nothing half-written
+    stays behind: every write goes through transaction.atomic(), and PostgreSQL rolls back
+    an open transaction when its connection dies. Django's connection health checks
+    (CONN_HEALTH_CHECKS) drop the broken connection at the next request, so the site
+    recovers by itself when the database is back. The same failure in a middleware further
+    down (the session, the user) has already been logged by Django as a 500; its page is
+    replaced by the same 503.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, "_database_unavailable", False):
+            response = _database_unavailable_response()
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers.setdefault("Content-Language", translation.get_language() or "")
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, _DATABASE_UNAVAILABLE):
+            return None
+        _log_database_unavailable(request, exception)
+        return _database_unavailable_response()

@@ -1,8 +1,11 @@
-"""Holidays: the days that legal deadlines counted in working days skip (core.workdays)."""
+"""Holidays (the days legal deadlines in working days skip, core.workdays) and task records."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -63,3 +66,44 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class TaskRecord(models.Model):
+    """Background work that is owed, kept in the database (core.tasks.enqueue_on_commit).
+
+    Written in the same transaction as the change that needs the work, so the work is
+    never lost while the queue (Redis) is down or a worker dies mid-task: the sweeper
+    (core.tasks.resume_tasks) enqueues again what never reached the queue or never
+    finished. The arguments are blanked once the task has finished.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task = models.CharField(_("tugas"), max_length=200)
+    args = models.JSONField(_("argumen"), default=list, blank=True)
+    kwargs = models.JSONField(_("argumen bernama"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    enqueued_at = models.DateTimeField(_("masuk antrean"), null=True, blank=True)
+    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("gagal"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("percobaan"), default=0)
+    last_error = models.CharField(_("galat terakhir"), max_length=200, blank=True)
+    # Side effects claimed (core.tasks.claimed) by a run that has not finished them yet:
+    # given back by the sweeper when that run's worker died.
+    claims = models.JSONField(_("klaim berjalan"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("catatan tugas")
+        verbose_name_plural = pgettext_lazy("plural", "catatan tugas")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="taskrecord_open_idx",
+                condition=models.Q(finished_at__isnull=True, failed_at__isnull=True),
+            ),
+            models.Index(fields=["finished_at"], name="taskrecord_finished_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.pk}"

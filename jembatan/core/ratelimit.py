@@ -2,6 +2,12 @@
 
 Addresses are hashed with the secret key before they become cache keys, and are
 never stored anywhere else.
+
+While Redis is unreachable the shared limits fail OPEN (with a warning, at most once a
+minute): a request is never refused, nor answered with an error, because Redis is down, so
+citizens can still send their aspirations and requests. Each process then counts on its
+own, in memory, until Redis is back: the limits loosen (each app worker allows ``limit``)
+but stay in force, including the lock on wrong second-factor codes.
 """
 
 from __future__ import annotations
@@ -11,9 +17,13 @@ import hashlib
 import redis
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from redis.commands.core import Script
+
+from jembatan.core.cache import UNAVAILABLE, redis_failed, redis_is_down
 
 
 def client_address(request: HttpRequest) -> str:
@@ -32,9 +42,18 @@ def visitor_key(request: HttpRequest) -> str:
     return digest.hexdigest()[:32]
 
 
+# This process's own counts while Redis is unreachable (see the module's docstring).
+_fallback = LocMemCache("jembatan-ratelimit-fallback", {"OPTIONS": {"max_entries": 10000}})
+
+
 def rate_limit_reached(scope: str, key: str, *, limit: int) -> bool:
     """Whether the window's count is already over the limit, without counting a hit."""
-    return (cache.get(f"rl:{scope}:{key}") or 0) > limit
+    cache_key = f"rl:{scope}:{key}"
+    hits = cache.get(cache_key) or 0
+    backend = caches["default"]
+    if isinstance(backend, RedisCache) and redis_is_down(backend._servers[0]):
+        hits = max(hits, _fallback.get(cache_key) or 0)
+    return hits > limit
 
 
 def rate_limit_exceeded(scope: str, key: str, *, limit: int, window: int) -> bool:
@@ -42,13 +61,19 @@ def rate_limit_exceeded(scope: str, key: str, *, limit: int, window: int) -> boo
     cache_key = f"rl:{scope}:{key}"
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        return _redis_hit(backend, cache_key, window) > limit
+        hits = _redis_hit(backend, cache_key, window)
+        if hits is None:  # Redis unreachable: count in this process
+            hits = _local_hit(_fallback, cache_key, window)
+        return hits > limit
+    return _local_hit(cache, cache_key, window) > limit
+
+
+def _local_hit(counts: BaseCache, cache_key: str, window: int) -> int:
     try:
-        hits = cache.incr(cache_key)  # the common case: the window is open
+        return counts.incr(cache_key)  # the common case: the window is open
     except ValueError:  # no window yet (or it just expired): open one
         # (unless another request opened it in between)
-        hits = 1 if cache.add(cache_key, 1, timeout=window) else cache.incr(cache_key)
-    return hits > limit
+        return 1 if counts.add(cache_key, 1, timeout=window) else counts.incr(cache_key)
 
 
 # Count the hit and open the window with the first one, in one command. EXPIRE only on
@@ -61,18 +86,32 @@ return hits
 _hit_scripts: dict[str, Script] = {}
 
 
-def _redis_hit(backend: RedisCache, cache_key: str, window: int) -> int:
+def _redis_hit(backend: RedisCache, cache_key: str, window: int) -> int | None:
     """One round trip and one small client per process.
 
     Django's ``incr`` asks ``EXISTS`` before ``INCR`` (``add`` is a third trip) and
     builds a client object per call; on the public forms that was a tenth of a request.
     The value is a plain Redis integer, which Django's Redis serializer reads back as an
-    int, so ``cache.get`` (``rate_limit_reached``) still works.
+    int, so ``cache.get`` (``rate_limit_reached``) still works. None when Redis is
+    unreachable: the caller counts in this process instead.
     """
     # Writes go to the first server in Django's RedisCache; _servers has no public twin.
     location = backend._servers[0]
+    if redis_is_down(location):
+        return None  # skipped for a few seconds after a failure (jembatan.core.cache)
     script = _hit_scripts.get(location)
     if script is None:
-        script = redis.Redis.from_url(location).register_script(_HIT)
+        # The cache's own socket timeouts: a dead Redis must cost milliseconds, not seconds.
+        options = backend._options
+        timeouts = {
+            name: options[name]
+            for name in ("socket_connect_timeout", "socket_timeout")
+            if name in options
+        }
+        script = redis.Redis.from_url(location, **timeouts).register_script(_HIT)
         _hit_scripts[location] = script
-    return int(script(keys=[backend.make_and_validate_key(cache_key)], args=[window]))
+    try:
+        return int(script(keys=[backend.make_and_validate_key(cache_key)], args=[window]))
+    except UNAVAILABLE as exc:
+        redis_failed(location, exc, what="rate limits, counted per process")
+        return None
