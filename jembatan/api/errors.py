@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -53,6 +54,20 @@ def _code(exc: exceptions.APIException) -> str:
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response:
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is unreachable: the same answer as the site's 503 page, in JSON.
+        logger.warning("Database unavailable in the API: %s", type(exc).__name__)
+        set_rollback()
+        response = Response(
+            error_body(
+                503,
+                "unavailable",
+                _("Layanan sedang tidak tersedia. Coba lagi beberapa saat lagi."),
+            ),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+        response["Retry-After"] = "30"
+        return response
     exc = _as_api_exception(exc)
     response = drf_exception_handler(exc, context)  # sets WWW-Authenticate, Retry-After
     if response is None or not isinstance(exc, exceptions.APIException):

@@ -1,4 +1,4 @@
-"""One error format for every error: 400, 401, 403, 404, 405, 415, 429, 500."""
+"""One error format for every error: 400, 401, 403, 404, 405, 415, 429, 500, 503."""
 
 from __future__ import annotations
 
@@ -102,3 +102,17 @@ def test_bad_rate_setting_is_refused_at_start_up():
     check_throttle_rates({"anon": "60/minute", "user": None})
     with pytest.raises(ImproperlyConfigured):
         check_throttle_rates({"anon": "banyak"})
+
+
+def test_a_lost_database_is_a_503_in_the_error_format(client_api, monkeypatch):
+    from django.db import OperationalError
+
+    def unreachable(self):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(views.KimListView, "get_queryset", unreachable)
+    response = client_api.get("/api/v1/kim/")
+    error = _error(response, 503)
+    assert error["code"] == "unavailable"
+    assert response["Retry-After"] == "30"
+    assert "closed the connection" not in response.content.decode()
