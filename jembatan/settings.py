@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
     "jembatan.core",
     "jembatan.regions",
@@ -84,7 +87,11 @@ MIDDLEWARE = [
     "jembatan.sites.hosts.KimHostMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out sessions left idle, then keeps unverified sessions on the second step.
+    "jembatan.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "jembatan.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jembatan.core.middleware.SecurityHeadersMiddleware",
     # Last, so that it sees the outcome of authentication for lockouts.
@@ -211,7 +218,23 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0, maximum=5)
 
+# A session lasts at most 12 hours from sign-in (the cookie is not renewed on each
+# request) and ends sooner after SESSION_IDLE_MINUTES without a request
+# (jembatan.accounts.middleware.SessionIdleTimeoutMiddleware).
 SESSION_COOKIE_AGE = 60 * 60 * 12
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 120, minimum=5, maximum=720) * 60
+
+# Two-factor sign-in (django-otp; jembatan.accounts.two_factor): required for operators,
+# kabupaten admins and anyone with admin-site access; others may opt in. Demo accounts
+# are exempt while DEBUG is on (they cannot sign in at all when it is off).
+TWO_FACTOR_REQUIRED = True
+OTP_TOTP_ISSUER = env_str("SITE_NAME", "Jembatan")
+# Wrong codes are counted and locked by jembatan.accounts.two_factor instead of
+# django-otp's per-device back-off, which would also refuse the next right code.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+TWO_FACTOR_FAILURE_LIMIT = env_int("TWO_FACTOR_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+TWO_FACTOR_LOCK_SECONDS = env_int("TWO_FACTOR_LOCK_MINUTES", 15, minimum=1, maximum=1440) * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -28,3 +28,6 @@ AXES_ENABLED = True
 PAGE_CACHE_SECONDS = 0
 # WhiteNoise warns about a missing static root on every request otherwise.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Every app's tests sign staff in with force_login and no second factor; the two-factor
+# tests (accounts/tests/test_two_factor.py) and the security sweeps turn the rule back on.
+TWO_FACTOR_REQUIRED = False

@@ -1,0 +1,90 @@
+"""Session policies: idle sessions end, and unverified sessions stay on the second step."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jembatan.accounts.two_factor import has_confirmed_device, needs_verification
+
+LAST_ACTIVITY_KEY = "last_activity"
+# Writing the session on every request would cost a write per page; a minute is precise
+# enough for a two-hour idle limit.
+_ACTIVITY_RESOLUTION = 60
+
+
+class SessionIdleTimeoutMiddleware:
+    """Sign out a session after SESSION_IDLE_TIMEOUT seconds without a request.
+
+    The absolute limit is SESSION_COOKIE_AGE (12 hours from sign-in). Shared laptops at
+    the balai desa are the reason for the idle limit.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY_KEY)
+            if isinstance(last, int) and now - last > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(
+                    request,
+                    _("Sesi Anda berakhir karena lama tidak aktif. Silakan masuk kembali."),
+                )
+            elif not isinstance(last, int) or now - last >= _ACTIVITY_RESOLUTION:
+                request.session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+
+def _open_paths() -> tuple[str, ...]:
+    return (
+        reverse("accounts:two_factor_setup"),
+        reverse("accounts:two_factor_verify"),
+        reverse("accounts:logout"),
+        settings.STATIC_URL,
+        "/i18n/",
+        "/jsi18n/",
+        "/healthz",
+        reverse("core:service_worker"),
+        reverse("core:manifest"),
+        reverse("core:offline"),
+    )
+
+
+class TwoFactorMiddleware:
+    """A session signed in with a password alone reaches only the second-step pages.
+
+    That holds for users with an authenticator (until they enter a code) and for users
+    whose role requires one (until they set it up); /admin/ included.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(_open_paths())
+            and needs_verification(user)
+        ):
+            name = (
+                "accounts:two_factor_verify"
+                if has_confirmed_device(user)
+                else "accounts:two_factor_setup"
+            )
+            target = reverse(name)
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(target)
+        return self.get_response(request)

@@ -1,0 +1,202 @@
+"""Upload attacks against every upload field: files that claim to be images or PDFs but
+are HTML, SVG with script, ZIP bombs, polyglots, or too large. Each is refused with an
+error on the form, and nothing is stored (no row, no file on disk)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+
+pytestmark = [pytest.mark.django_db]
+
+
+def _zip_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.txt", b"\0" * (20 * 1024 * 1024))
+    return out.getvalue()
+
+
+def attacks() -> dict[str, tuple[str, bytes, str]]:
+    """name -> (file name, content, claimed type)."""
+    return {
+        "html as jpeg": ("foto.jpg", b"<html><script>alert(1)</script></html>", "image/jpeg"),
+        "html as pdf": ("surat.pdf", b"<html><script>alert(1)</script></html>", "application/pdf"),
+        "svg with script": (
+            "gambar.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "image/svg+xml",
+        ),
+        "svg as png": (
+            "gambar.png",
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+            "image/png",
+        ),
+        "zip bomb as pdf": ("laporan.pdf", _zip_bomb(), "application/pdf"),
+        "gif/js polyglot": ("x.gif", b"GIF89a/*\x00\x00*/=alert(1);//", "image/gif"),
+        "pdf/html polyglot": (
+            "x.pdf",
+            b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF",
+            "application/pdf",
+        ),
+        "oversized": ("besar.pdf", b"%PDF-1.4\n" + b"0" * 4096, "application/pdf"),
+    }
+
+
+def _files_on_disk() -> set[str]:
+    found = set()
+    for root in {Path(settings.MEDIA_ROOT), Path(settings.PPID_PRIVATE_ROOT)}:
+        if root.exists():
+            for dirpath, _dirs, names in os.walk(root):
+                found.update(os.path.join(dirpath, n) for n in names)
+    return found
+
+
+def targets(world) -> list[tuple[str, str, str, str, dict, str]]:
+    """(name, role, url, file field, other fields, model label whose rows must not grow)."""
+    a = world.args["a"]
+    return [
+        (
+            "post photo",
+            "ketua",
+            "/kelola/kim/kim-a/foto/",
+            "file",
+            {"caption": "Foto"},
+            "kimsites.Photo",
+        ),
+        (
+            "aspiration photo",
+            "anonymous",
+            "/aspirasi/kirim/",
+            "photos",
+            {
+                "description": "Jalan rusak di depan sekolah dasar.",
+                "location": "RT 3",
+                "region": "61.07.04.1010",
+                "category": a["pk:case_category"],
+                "visibility": "publik",
+                "reporter_name": "Budi",
+                "reporter_phone": "081234567890",
+            },
+            "aspirations.Aspiration",
+        ),
+        (
+            "information attachment",
+            "kab_admin",
+            "/kelola/informasi/baru/",
+            "files",
+            {
+                "title": "Vaksinasi",
+                "summary": "Ringkas",
+                "body": "Isi",
+                "area": "61.07|",
+                "scope": "area",
+                "category": "kesehatan",
+                "priority": "normal",
+                "valid_from": "2026-01-01",
+            },
+            "dissemination.InfoItem",
+        ),
+        (
+            "lesson file",
+            "kab_admin",
+            f"/kelola/literasi/modul/{a['module']}/materi/baru/",
+            "file",
+            {"title": "Materi", "kind": "pdf", "order": "1"},
+            "literacy.Lesson",
+        ),
+        (
+            "PPID document",
+            "kab_admin",
+            f"/kelola/ppid/badan/{a['pk:body']}/tambah/",
+            "file",
+            {
+                "title": "APBD 2026",
+                "category": "berkala",
+                "owner": "Setda",
+                "period": "2026",
+                "format": "PDF",
+                "is_published": "on",
+            },
+            "disclosure.InfoDocument",
+        ),
+    ]
+
+
+@override_settings(MAX_UPLOAD_BYTES=2048, MAX_ATTACHMENT_BYTES=2048, LITERACY_MAX_VIDEO_BYTES=2048)
+def test_every_upload_field_refuses_every_attack(world):
+    from django.apps import apps
+
+    clients = {role: world.client(role) for role in ("ketua", "kab_admin")}
+    clients["anonymous"] = Client()
+    failures = []
+    for name, role, url, field, data, label in targets(world):
+        model = apps.get_model(label)
+        for attack, (filename, content, claimed) in attacks().items():
+            cache.clear()
+            rows, files = model.objects.count(), _files_on_disk()
+            upload = SimpleUploadedFile(filename, content, content_type=claimed)
+            response = clients[role].post(url, {**data, field: upload})
+            html = response.content.decode(errors="ignore")
+            shown = re.search(r'class="(field-error|form-errors)', html) or "errorlist" in html
+            if response.status_code >= 500 or response.status_code == 302 or not shown:
+                failures.append(f"{name} / {attack}: {response.status_code}")
+            if model.objects.count() != rows or _files_on_disk() != files:
+                failures.append(f"{name} / {attack}: stored")
+    assert not failures, "\n".join(failures)
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_same_forms_accept_a_real_file(world):
+    """The control: with a genuine file the same data is stored, so the refusals above
+    come from the file checks and not from the other fields."""
+    from django.apps import apps
+
+    clients = {role: world.client(role) for role in ("ketua", "kab_admin")}
+    clients["anonymous"] = Client()
+    stored = []
+    for name, role, url, field, data, label in targets(world):
+        model = apps.get_model(label)
+        rows = model.objects.count()
+        good = (
+            SimpleUploadedFile("foto.png", _png(), content_type="image/png")
+            if "photo" in name
+            else SimpleUploadedFile("surat.pdf", _pdf(), content_type="application/pdf")
+        )
+        cache.clear()
+        response = clients[role].post(url, {**data, field: good})
+        if model.objects.count() == rows + 1:
+            stored.append(name)
+        else:
+            print(
+                name,
+                response.status_code,
+                re.findall(r'field-error"[^>]*>([^<]*)', response.content.decode()),
+            )
+    assert stored == [t[0] for t in targets(world)]

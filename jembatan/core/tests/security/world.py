@@ -1,0 +1,342 @@
+"""Two tenants with one object of every kind, and a user for every role of tenant A.
+
+Tenant A: KIM "kim-a" in Kabupaten Bengkayang (61.07, kecamatan 61.07.04).
+Tenant B: KIM "kim-b" in Kabupaten Mempawah (61.04). The sweeps build concrete URLs from
+``World.args[tenant]`` (values for every URL parameter name) and sign in as each role.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jembatan.accounts.models import Role, User
+from jembatan.communities.models import Kim, KimMembership, Position
+from jembatan.regions.models import Region
+from jembatan.testing.factories import (
+    KimFactory,
+    KimMembershipFactory,
+    MembershipFactory,
+    OfficeFactory,
+    PublicBodyFactory,
+    UserFactory,
+    region_chain,
+)
+
+ROLES = ["anonymous", "outsider", "member", "ketua", "kab_admin", "opd", "camat", "operator"]
+
+DRAFT = """# Bab I Ketentuan Umum
+Dalam Peraturan Bupati ini yang dimaksud dengan desa adalah desa di kabupaten.
+
+# Bab II Partisipasi
+Warga berhak menyampaikan usulan dalam musyawarah desa.
+"""
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    args: dict[str, dict[str, Any]] = field(default_factory=dict)  # "a"/"b" -> values
+    kims: dict[str, Kim] = field(default_factory=dict)
+
+    def client(self, role: str) -> Client:
+        client = Client()
+        user = self.users[role]
+        if user is not None:
+            login_verified(client, user)
+        return client
+
+
+def login_verified(client: Client, user: User) -> None:
+    """Sign in with a second factor already given, as TwoFactorMiddleware expects."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def _window() -> dict[str, Any]:
+    now = timezone.now()
+    return {
+        "opens_at": now - datetime.timedelta(days=1),
+        "closes_at": now + datetime.timedelta(days=7),
+    }
+
+
+def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) -> dict:
+    from jembatan.api.services import api_token_create
+    from jembatan.aspirations.models import Aspiration
+    from jembatan.aspirations.models import Category as CaseCategory
+    from jembatan.dialogue import services as dialogue
+    from jembatan.dialogue import services_polls as polls
+    from jembatan.dialogue.models import Block, Comment, Question
+    from jembatan.disclosure.models import InfoDocument, Objection
+    from jembatan.disclosure.services import information_request_submit
+    from jembatan.dissemination.models import Delivery, Feedback, InfoItem, ShareLink
+    from jembatan.literacy.models import Certificate, Lesson, Module, Training
+    from jembatan.literacy.models import Question as QuizQuestion
+    from jembatan.sites.models import Category, Photo, Post, PostRevision, Potential
+    from jembatan.sites.models import Comment as PostComment
+
+    kab_code = village_code[:5]
+    kabupaten = region_chain(kab_code, kabupaten_name)
+    region = region_chain(village_code, village)
+    kim = KimFactory(name=f"KIM {village}", slug=label, region=region)
+    ketua = UserFactory(full_name=f"Ketua {label}")
+    member = UserFactory(full_name=f"Anggota {label}")
+    KimMembershipFactory(kim=kim, user=ketua, position=Position.KETUA)
+    membership = KimMembershipFactory(kim=kim, user=member, position=Position.ANGGOTA)
+    admin = MembershipFactory(
+        user=UserFactory(full_name=f"Admin {label}"), role=Role.KABUPATEN_ADMIN, region=kabupaten
+    ).user
+    office = OfficeFactory(kabupaten=kabupaten, name=f"Dinas Kesehatan {label}")
+    now = timezone.now()
+    post = Post.objects.create(
+        kim=kim,
+        author=ketua,
+        title=f"Berita {label}",
+        slug=f"berita-{label}",
+        body="<p>Isi</p>",
+        status=Post.Status.PUBLISHED,
+        published_at=now - datetime.timedelta(hours=1),
+    )
+    revision = PostRevision.objects.create(post=post, title=post.title, body=post.body)
+    comment = PostComment.objects.create(
+        post=post, name="Warga", body="Bagus", status=PostComment.Status.APPROVED
+    )
+    category = Category.objects.create(kim=kim, name="Umum", slug=f"umum-{label}")
+    potential = Potential.objects.create(
+        kim=kim, title="Kebun lada", slug=f"kebun-{label}", created_by=ketua, is_published=True
+    )
+    photo = Photo.objects.create(
+        kim=kim, uploaded_by=ketua, width=10, height=10, master=f"photos/{label}.jpg"
+    )
+    item = InfoItem.objects.create(
+        area=kabupaten,
+        author=admin,
+        title=f"Vaksinasi {label}",
+        slug=f"vaksinasi-{label}",
+        summary="Ringkas",
+        body="<p>Isi</p>",
+        status=InfoItem.Status.PUBLISHED,
+        published_at=now - datetime.timedelta(hours=1),
+    )
+    delivery = Delivery.objects.create(item=item, kim=kim)
+    feedback = Feedback.objects.create(delivery=delivery, author=ketua, body="Pertanyaan")
+    share = ShareLink.objects.create(delivery=delivery, channel="whatsapp", code=f"sl{label[-1]}1")
+    case_category = CaseCategory.objects.create(kabupaten=kabupaten, name="Jalan")
+    aspiration = Aspiration.objects.create(
+        code=f"ASP{label[-1].upper()}2345",
+        kabupaten=kabupaten,
+        region=region,
+        category=case_category,
+        description="Jalan rusak",
+        reporter_name="Budi Rahasia",
+        reporter_phone="+6281234567890",
+    )
+    training = Training.objects.create(
+        kabupaten=kabupaten,
+        organiser=admin,
+        title=f"Pelatihan {label}",
+        level="desa",
+        mode="tatap_muka",
+        place="Aula",
+        starts_at=now + datetime.timedelta(days=7),
+        ends_at=now + datetime.timedelta(days=7, hours=6),
+        quota=30,
+        status="dibuka",
+    )
+    module = Module.objects.create(kabupaten=kabupaten, title=f"Modul {label}", is_published=True)
+    lesson = Lesson.objects.create(module=module, title="Materi", kind="artikel", body="<p>x</p>")
+    quiz = QuizQuestion.objects.create(module=module, text="Pertanyaan?")
+    certificate = Certificate.objects.create(
+        user=ketua,
+        kind="modul",
+        code=f"CERT{label[-1].upper()}234",
+        holder_name=ketua.full_name,
+        subject=module.title,
+        module=module,
+    )
+    body = PublicBodyFactory(region=kabupaten, kabupaten=kabupaten)
+    document = InfoDocument.objects.create(
+        body=body, title="APBD", category="berkala", owner="Setda", period="2026", format="PDF"
+    )
+    info_request = information_request_submit(
+        data={
+            "body": body,
+            "requester_kind": "perorangan",
+            "requester_name": "Maria Goreti",
+            "requester_nik": "6107041234560001",
+            "requester_address": "Jl. Sanggau Ledo No. 5",
+            "requester_phone": "081234567890",
+            "requester_email": f"maria-{label}@example.test",
+            "information": "Salinan APBDes tahun 2026.",
+            "purpose": "Bahan diskusi warga.",
+            "obtain_form": "salinan_elektronik",
+            "delivery": "email",
+        }
+    )
+    objection = Objection.objects.create(
+        number=f"KEB-2026-00000{(label[-1] == 'a' and 1) or 2}",
+        request=info_request,
+        text="Keberatan",
+        due_date=now.date() + datetime.timedelta(days=30),
+    )
+    owner_key = f"{kab_code}|"
+    consultation = dialogue.consultation_create(
+        actor=admin,
+        owner_key=owner_key,
+        data={"title": f"Rancangan {label}", "summary": "Ringkas", "text": DRAFT, **_window()},
+    )
+    consultation = dialogue.consultation_publish(actor=admin, consultation=consultation)
+    section = consultation.sections.order_by("order").first()
+    paragraph = section.paragraphs.order_by("order").first()
+    dialogue_comment = Comment.objects.create(
+        kabupaten=kabupaten, author_name="Warga", body="Setuju", paragraph=paragraph
+    )
+    poll = polls.poll_create(
+        actor=admin,
+        owner_key=owner_key,
+        data={"title": f"Jajak {label}", "summary": "Ringkas", **_window()},
+    )
+    question = polls.question_add(
+        actor=admin,
+        poll=poll,
+        text="Prioritas",
+        kind=Question.Kind.SINGLE,
+        required=True,
+        options=["Jalan", "Air"],
+    )
+    poll = polls.poll_publish(actor=admin, poll=poll)
+    thread = dialogue.thread_create(
+        actor=ketua,
+        opener_key=f"{kab_code}|{kim.pk}",
+        title=f"Diskusi {label}",
+        body="Kapan jadwal posyandu?",
+    )
+    block = Block.objects.create(
+        kabupaten=kabupaten,
+        label="Pengirim spam",
+        reason="spam",
+        created_by=admin,
+        contact_hash=f"hash-{label}",
+    )
+    token, _ = api_token_create(actor=ketua, name="Aplikasi", days=30)
+    return {
+        "kabupaten_region": kabupaten,
+        "admin": admin,
+        "ketua": ketua,
+        "member": member,
+        "office": office,
+        "kim_obj": kim,
+        "args": {
+            "kim": kim.slug,
+            "slug:post_detail": post.slug,
+            "slug:content_detail": potential.slug,
+            "kind": "potensi",
+            "pk:manage_content_edit": potential.pk,
+            "pk:manage_content_delete": potential.pk,
+            "pk:comment": comment.pk,
+            "pk:photo": photo.pk,
+            "pk:category": category.pk,
+            "pk:post": post.pk,
+            "revision": revision.pk,
+            "pk:info": item.pk,
+            "slug:info": item.slug,
+            "feedback": feedback.pk,
+            "code:share": share.code,
+            "channel": "whatsapp",
+            "code:aspiration": aspiration.code,
+            "pk:case_category": case_category.pk,
+            "pk:training": training.pk,
+            "pk:module": module.pk,
+            "module": module.pk,
+            "pk:lesson": lesson.pk,
+            "pk:quiz": quiz.pk,
+            "code:certificate": certificate.code,
+            "year": 2026,
+            "kabupaten": kab_code,
+            "pk:body": body.pk,
+            "pk:document": document.pk,
+            "number": info_request.number,
+            "token": info_request.token,
+            "number:objection": objection.number,
+            "slug:consultation": consultation.slug,
+            "pk:consultation": consultation.pk,
+            "section": section.pk,
+            "pk:paragraph": paragraph.pk,
+            "pk:dialogue_comment": dialogue_comment.pk,
+            "slug:poll": poll.slug,
+            "pk:poll": poll.pk,
+            "question": question.pk,
+            "slug:thread": thread.slug,
+            "pk:thread": thread.pk,
+            "pk:block": block.pk,
+            "pk:token": token.pk,
+            "member": membership.pk,
+            "fmt": "csv",
+            "month": "03",
+            "metric": "aspirasi",
+            "code:region": village_code,
+            "code:open311": aspiration.code,
+            "request_id": aspiration.code,
+            "kind:dialogue": "tanggapan",
+            "kind:disseminate": "konsultasi",
+            "code:case_category": str(case_category.pk),
+            "fmt:open311": "json",
+            "dataset": _first_dataset(),
+            "uidb64": urlsafe_base64_encode(force_bytes(ketua.pk)),
+            "reset_token": default_token_generator.make_token(ketua),
+        },
+    }
+
+
+def _first_dataset() -> str:
+    try:
+        from jembatan.dashboard.opendata import DATASETS
+    except ImportError:  # (the dashboard is optional for these sweeps)
+        return "kim"
+    return next(iter(DATASETS.values())).slug
+
+
+def build_world() -> World:
+    a = _tenant("kim-a", "61.07.04.1010", "Sebalo", "Kabupaten Bengkayang")
+    b = _tenant("kim-b", "61.04.05.2001", "Sungai Pinyuh", "Kabupaten Mempawah")
+    opd = UserFactory(full_name="Petugas OPD A")
+    MembershipFactory(
+        user=opd, role=Role.OPD_OFFICER, region=a["kabupaten_region"], office=a["office"]
+    )
+    camat = UserFactory(full_name="Camat A")
+    MembershipFactory(user=camat, role=Role.CAMAT, region=region_chain("61.07.04"))
+    operator = MembershipFactory(
+        user=UserFactory(full_name="Operator"), role=Role.OPERATOR, region=None
+    ).user
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "outsider": UserFactory(full_name="Orang luar"),
+        "member": a["member"],
+        "ketua": a["ketua"],
+        "kab_admin": a["admin"],
+        "opd": opd,
+        "camat": camat,
+        "operator": operator,
+    }
+    assert KimMembership.objects.filter(kim=a["kim_obj"]).count() == 2
+    assert Region.objects.filter(code="61.04").exists()
+    return World(
+        users=users,
+        args={"a": a["args"], "b": b["args"]},
+        kims={"a": a["kim_obj"], "b": b["kim_obj"]},
+    )
