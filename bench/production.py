@@ -73,7 +73,8 @@ end
 local n = 0
 function request()
   n = n + 1
-  local id = string.format("bench%03d%012d", tid, n)
+  -- Unique per run too: an id sent in an earlier run is a retry and stores nothing.
+  local id = string.format("b%s%03d%09d", os.getenv("WRK_RUN"), tid, n)
   local body = "csrfmiddlewaretoken=" .. os.getenv("WRK_TOKEN")
     .. "&category=" .. os.getenv("WRK_CATEGORY")
     .. "&region=" .. os.getenv("WRK_REGION")
@@ -356,7 +357,7 @@ def main() -> int:
                 cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
                 script.write_text(SUBMIT)
                 wrk_env.update(
-                    WRK_TOKEN=token, WRK_CSRF_COOKIE=cookie,
+                    WRK_TOKEN=token, WRK_CSRF_COOKIE=cookie, WRK_RUN=str(int(time.time())),
                     WRK_CATEGORY=str(category), WRK_REGION=desa,
                 )  # fmt: skip
                 before = query(db_url, "SELECT count(*) FROM aspirations_aspiration")[0][0]

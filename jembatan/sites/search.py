@@ -271,8 +271,14 @@ class SearchTarget:
         parsed = parse_query(query)
         base = self.shown()
         if kabupaten is not None:
+            from jembatan.communities.models import Kim
+
             code = kabupaten.code if isinstance(kabupaten, Region) else kabupaten
-            base = base.filter(kim__kabupaten_id=code)
+            # The kabupaten's KIM ids as a list (a few hundred at most), not a join: the
+            # database can then intersect the text index with the kim_id index (a bitmap
+            # AND on PostgreSQL) instead of matching the whole country's rows first.
+            kims = list(Kim.objects.filter(kabupaten_id=code).values_list("pk", flat=True))
+            base = base.filter(kim_id__in=kims)
         if not parsed:
             return base.none()
         if connection.vendor == "postgresql":
