@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -102,6 +104,78 @@ def test_public_forms_never_answer_a_server_error(world, form):
         response = client.post(url, data)
         TRIED[form] = TRIED.get(form, 0) + 1
         assert response.status_code < 500, (url, data)
+
+    post()
+
+
+# Public POST forms on one object's page (a case, a request, a consultation, a poll, a
+# thread) and Open311's POST: the path is filled with tenant A's objects.
+OBJECT_FORMS = {
+    "aspiration_follow_up": ("/aspirasi/{code:aspiration}/tambahan/", ["body", "website"]),
+    "aspiration_respond": ("/aspirasi/{code:aspiration}/tanggapan/", ["accept", "rating", "body"]),
+    "aspiration_my_data": ("/aspirasi/{code:aspiration}/data-saya/", ["contact", "action"]),
+    "ppid_objection": (
+        "/ppid/permohonan/{number}/{token}/keberatan/",
+        ["reasons", "text", "website"],
+    ),
+    "dialogue_paragraph_comment": (
+        "/dialog/konsultasi/{slug:consultation}/p/{pk:paragraph}/",
+        ["body", "name", "website"],
+    ),
+    "dialogue_vote": (
+        "/dialog/konsultasi/{slug:consultation}/tanggapan/{pk:dialogue_comment}/suara/",
+        ["value"],
+    ),
+    "dialogue_report": ("/dialog/lapor/tanggapan/{pk:dialogue_comment}/", ["reason", "note"]),
+    "poll_response": (
+        "/dialog/jajak/{slug:poll}/",
+        ["region", "q{question}", "website", "serial"],
+    ),
+    "thread_reply": ("/dialog/diskusi/{slug:thread}/", ["body", "website"]),
+    "open311_post": (
+        "/open311/v2/requests.json",
+        [
+            "service_code",
+            "description",
+            "address_string",
+            "address_id",
+            "lat",
+            "long",
+            "email",
+            "phone",
+            "first_name",
+            "device_id",
+        ],
+    ),
+}
+
+
+def _filled(template: str, args: dict) -> str:
+    return re.sub(r"\{([^}]+)\}", lambda m: str(args[m.group(1)]), template)
+
+
+@pytest.mark.parametrize("form", sorted(OBJECT_FORMS))
+def test_public_forms_on_an_object_never_answer_a_server_error(world, form):
+    template, fields = OBJECT_FORMS[form]
+    args = world.args["a"]
+    url = _filled(template, args)
+    fields = [_filled(f, args) for f in fields]
+    client = Client(raise_request_exception=False)
+
+    @settings(
+        max_examples=20,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(st.fixed_dictionaries({f: text for f in fields}))
+    def post(data):
+        cache.clear()
+        response = client.post(url, data)
+        TRIED[form] = TRIED.get(form, 0) + 1
+        assert response.status_code < 500, (url, data)
+        assert response.status_code != 404, (url, "the object must exist: fix the path")
 
     post()
 
