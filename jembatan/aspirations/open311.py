@@ -122,6 +122,11 @@ def _methods(*allowed: str) -> Callable:
                 response = _errors(fmt, 405, [_("Metode ini tidak didukung di alamat ini.")])
                 response["Allow"] = ", ".join(allowed)
                 return response
+            # No form stands between these parameters and the database, and PostgreSQL
+            # refuses NUL in text: answer a clear 400 instead of a server error.
+            for values in (request.GET, request.POST):
+                if any("\x00" in item for _key, items in values.lists() for item in items):
+                    return _errors(fmt, 400, [_("Parameter berisi karakter yang tidak sah.")])
             return view(request, *args, fmt=fmt, **kwargs)
 
         return csrf_exempt(wrapped)

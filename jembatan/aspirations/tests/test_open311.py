@@ -596,6 +596,8 @@ def test_post_finds_the_village_by_name_or_code(client, world, location):
         ({"lat": "utara", "long": "109.4"}, "lat harus berupa angka"),
         ({"lat": "NaN", "long": "109.4"}, "lat harus berupa angka"),
         ({"lat": "48.85", "long": "2.35"}, "di luar Indonesia"),
+        ({"address_id": "61.07\x00"}, "karakter yang tidak sah"),  # PostgreSQL refuses NUL
+        ({"description": "Lampu mati\x00 lagi di dusun"}, "karakter yang tidak sah"),
     ],
 )
 @pytest.mark.parametrize("fmt", ["json", "xml"])
