@@ -23,7 +23,7 @@ def test_public_statistics_page(client, refreshed):
     assert "Statistik KIM Kabupaten Bengkayang" in html
     assert "<svg" in html
     assert "Sungai Raya" in html
-    assert "Budi" not in html and "081234" not in html
+    assert "Rahasiawati" not in html and "081234" not in html
     assert "Pinyuh" not in html  # another kabupaten
 
 
@@ -62,7 +62,7 @@ def test_every_dataset_downloads_without_personal_data(client, refreshed, slug):
         assert response.status_code == 200
         assert response.streaming
         body = b"".join(response.streaming_content).decode("utf-8-sig")
-        assert "Budi" not in body and "081234" not in body and "budi@" not in body
+        assert "Rahasiawati" not in body and "081234" not in body and "budi@" not in body
         assert "Jalan rusak" not in body  # aspiration texts stay on their own pages
 
 

@@ -37,7 +37,7 @@ def test_public_statistics_of_a_kabupaten(world):
         "kims": 2,
     }
     assert kec["61.07.05"]["kims"] == 1
-    assert "Budi" not in json.dumps(data)
+    assert "Rahasiawati" not in json.dumps(data)
     assert data["updated_at"] is not None
 
 

@@ -44,7 +44,7 @@ def test_kabupaten_admin_sees_their_kabupaten(client, refreshed):
     assert "<svg" in html and "<title" in html  # charts and map, accessible
     assert "Diperbarui" in html
     assert "/kelola/dasbor/daftar/aspirasi-terlambat/?wilayah=61.07" in html
-    assert "Budi" not in html
+    assert "Rahasiawati" not in html
     assert response.context["data"].get(R.OVERDUE) == 1
 
 
@@ -145,13 +145,13 @@ def test_every_list_renders_and_exports(client, refreshed, metric):
     url = f"/kelola/dasbor/daftar/{metric}/"
     response = client.get(url, {"wilayah": "61.07"})
     assert response.status_code == 200
-    assert b"Budi" not in response.content
+    assert b"Rahasiawati" not in response.content
     response = client.get(url, {"wilayah": "61.07", "format": "csv"})
     assert response.status_code == 200
     assert response.streaming
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
-    assert "Budi" not in body and "081234" not in body and "example.test" not in body
+    assert "Rahasiawati" not in body and "081234" not in body and "example.test" not in body
     response = client.get(url, {"wilayah": "61.07", "format": "xlsx"})
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
@@ -220,7 +220,7 @@ def test_monthly_pdf_report(client, refreshed):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert b"Budi" not in response.content
+    assert b"Rahasiawati" not in response.content
     assert client.get("/kelola/dasbor/laporan/2099-01.pdf").status_code == 400
     assert client.get("/kelola/dasbor/laporan/2026-13.pdf").status_code == 400
     client.force_login(refreshed.operator)
