@@ -135,3 +135,41 @@ def wait_for_new_page(driver, token: str) -> None:
             return False
 
     WebDriverWait(driver, 10).until(loaded)
+
+
+def set_network(browser, *, online: bool) -> None:
+    """No signal for the page and for its service worker.
+
+    Chromedriver's CDP commands reach the page only; the service worker is its own target
+    and fetches past the page's emulated network unless told too. One session per worker,
+    kept on the driver: conditions set in a session are lifted in that session only.
+    """
+    import itertools
+    import json
+
+    conditions = {
+        "offline": not online,
+        "latency": 0,
+        "downloadThroughput": -1,
+        "uploadThroughput": -1,
+    }
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.emulateNetworkConditions", conditions)
+    targets = browser.execute_cdp_cmd("Target.getTargets", {})["targetInfos"]
+    workers = [t["targetId"] for t in targets if t["type"] == "service_worker"]
+    assert workers, targets
+    sessions = browser.__dict__.setdefault("_worker_sessions", {})
+    ids = browser.__dict__.setdefault("_worker_message_ids", itertools.count(1))
+    for worker in workers:
+        if worker not in sessions:
+            sessions[worker] = browser.execute_cdp_cmd(
+                "Target.attachToTarget", {"targetId": worker, "flatten": False}
+            )["sessionId"]
+        for method, params in [
+            ("Network.enable", {}),
+            ("Network.emulateNetworkConditions", conditions),
+        ]:
+            message = json.dumps({"id": next(ids), "method": method, "params": params})
+            browser.execute_cdp_cmd(
+                "Target.sendMessageToTarget", {"sessionId": sessions[worker], "message": message}
+            )

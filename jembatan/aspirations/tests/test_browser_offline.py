@@ -3,18 +3,10 @@
 import pytest
 
 from jembatan.aspirations.models import Aspiration, Category
-from jembatan.testing.browser import assert_fits_phone_width
+from jembatan.testing.browser import assert_fits_phone_width, set_network
 from jembatan.testing.factories import region_chain
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
-
-
-def _network(browser, *, online: bool) -> None:
-    browser.execute_cdp_cmd("Network.enable", {})
-    browser.execute_cdp_cmd(
-        "Network.emulateNetworkConditions",
-        {"offline": not online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
-    )
 
 
 def test_offline_aspiration_waits_in_the_outbox_then_is_sent_once(
@@ -34,7 +26,7 @@ def test_offline_aspiration_waits_in_the_outbox_then_is_sent_once(
         lambda d: d.execute_script("return !!navigator.serviceWorker.controller")
     )
     assert_fits_phone_width(browser)
-    _network(browser, online=False)
+    set_network(browser, online=False)
     browser.refresh()  # no signal: the form still opens, from the phone's copy
     WebDriverWait(browser, 10).until(
         lambda d: d.execute_script("return document.readyState") == "complete"
@@ -56,7 +48,7 @@ def test_offline_aspiration_waits_in_the_outbox_then_is_sent_once(
     browser.save_screenshot(str(shots / "aspiration-offline.png"))
     assert not Aspiration.objects.exists()
 
-    _network(browser, online=True)  # the page hears "online" and empties its outbox
+    set_network(browser, online=True)  # the page hears "online" and empties its outbox
     WebDriverWait(browser, 15).until(lambda d: Aspiration.objects.exists())
     WebDriverWait(browser, 10).until(lambda d: "sudah terkirim" in status.text)
     case = Aspiration.objects.get()

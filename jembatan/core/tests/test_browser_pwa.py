@@ -11,7 +11,7 @@ import pytest
 from jembatan.accounts.models import Role
 from jembatan.dissemination import services as dissemination
 from jembatan.dissemination.access import get_publishing_areas_for_user
-from jembatan.testing.browser import page_token, sign_in, wait_for_new_page
+from jembatan.testing.browser import page_token, set_network, sign_in, wait_for_new_page
 from jembatan.testing.factories import MembershipFactory, UserFactory, region_chain
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -26,44 +26,6 @@ caches.keys().then(names => Promise.all(names.map(name => caches.open(name)
     .then(keys => [name, keys.map(k => new URL(k.url)).map(u => u.pathname + u.search)]))))
   .then(entries => done(Object.fromEntries(entries)), error => done({error: String(error)}));
 """
-
-
-def _network(browser, *, online: bool) -> None:
-    """No signal for the page and for its service worker.
-
-    Chromedriver's CDP commands reach the page only; the service worker is its own target
-    and fetches past the page's emulated network unless told too. One session per worker,
-    kept on the driver: conditions set in a session are lifted in that session only.
-    """
-    import itertools
-    import json
-
-    conditions = {
-        "offline": not online,
-        "latency": 0,
-        "downloadThroughput": -1,
-        "uploadThroughput": -1,
-    }
-    browser.execute_cdp_cmd("Network.enable", {})
-    browser.execute_cdp_cmd("Network.emulateNetworkConditions", conditions)
-    targets = browser.execute_cdp_cmd("Target.getTargets", {})["targetInfos"]
-    workers = [t["targetId"] for t in targets if t["type"] == "service_worker"]
-    assert workers, targets
-    sessions = browser.__dict__.setdefault("_worker_sessions", {})
-    ids = browser.__dict__.setdefault("_worker_message_ids", itertools.count(1))
-    for worker in workers:
-        if worker not in sessions:
-            sessions[worker] = browser.execute_cdp_cmd(
-                "Target.attachToTarget", {"targetId": worker, "flatten": False}
-            )["sessionId"]
-        for method, params in [
-            ("Network.enable", {}),
-            ("Network.emulateNetworkConditions", conditions),
-        ]:
-            message = json.dumps({"id": next(ids), "method": method, "params": params})
-            browser.execute_cdp_cmd(
-                "Target.sendMessageToTarget", {"sessionId": sessions[worker], "message": message}
-            )
 
 
 def _open(browser, url: str) -> None:
@@ -176,7 +138,7 @@ def test_installable_and_visited_pages_open_without_signal(
     shell = [keys for name, keys in _caches(browser).items() if name.startswith("jembatan-shell-")]
     assert len(shell) == 1 and {"/offline/", "/aspirasi/kirim/", "/jsi18n/"} <= set(shell[0])
 
-    _network(browser, online=False)
+    set_network(browser, online=False)
     try:
         for path in [kim_url, info_url, "/"]:
             _open(browser, base + path)
@@ -211,7 +173,7 @@ def test_installable_and_visited_pages_open_without_signal(
             lambda d: d.find_element(By.TAG_NAME, "h1").text != "Tanpa sinyal"
         )
     finally:
-        _network(browser, online=True)
+        set_network(browser, online=True)
 
     # Online, but the server answers 503 (its database away): the kept copy is shown;
     # a page never read gets the server's answer.
