@@ -81,6 +81,34 @@ def _verify_url(request: HttpRequest, next_url: str) -> str:
     return f"{reverse('dialogue:verify')}?{urlencode({'next': next_url})}"
 
 
+def _post_text(request, form, participant, *, create, bot_to, shown, held, anchor):
+    """The POST of a comment or a reply: a verified participant, the rate limit, the
+    honeypot, the service, and a message that says whether the text shows or waits for
+    the moderators. Returns (a redirect or None, the status to render the form with)."""
+    if request.method != "POST":
+        return None, 200
+    if participant is None:
+        messages.error(request, _("Masuk atau verifikasi nomor HP/email Anda dahulu."))
+        return redirect(_verify_url(request, request.path)), 200
+    if _too_many(request, "post", POST_LIMIT):
+        form.add_error(None, _("Terlalu banyak kiriman. Coba lagi beberapa menit lagi."))
+        return None, 429
+    if not form.is_valid():
+        return None, 400
+    if form.cleaned_data["website"]:
+        return redirect(bot_to), 200
+    try:
+        text = create(form.cleaned_data["body"])
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None, 400
+    if text.visibility == Visibility.PUBLISHED:
+        messages.success(request, shown)
+    else:
+        messages.info(request, held)
+    return redirect(anchor(text)), 200
+
+
 # --- Index -------------------------------------------------------------------------------
 
 
@@ -264,35 +292,20 @@ def paragraph_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     paragraph = _paragraph(consultation, pk)
     participant = otp.participant_for(request)
     form = CommentForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if participant is None:
-            messages.error(request, _("Masuk atau verifikasi nomor HP/email Anda dahulu."))
-            return redirect(_verify_url(request, request.path))
-        if _too_many(request, "post", POST_LIMIT):
-            form.add_error(None, _("Terlalu banyak kiriman. Coba lagi beberapa menit lagi."))
-            status = 429
-        elif form.is_valid():
-            if form.cleaned_data["website"]:
-                return redirect(consultation.get_absolute_url())
-            try:
-                comment = services.comment_create(
-                    paragraph=paragraph, participant=participant, body=form.cleaned_data["body"]
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-                status = 400
-            else:
-                if comment.visibility == Visibility.PUBLISHED:
-                    messages.success(request, _("Tanggapan Anda tampil. Terima kasih."))
-                else:
-                    messages.info(
-                        request,
-                        _("Tanggapan Anda diterima dan menunggu pemeriksaan moderator."),
-                    )
-                return redirect(f"{request.path}#c{comment.pk}")
-        else:
-            status = 400
+    response, status = _post_text(
+        request,
+        form,
+        participant,
+        create=lambda body: services.comment_create(
+            paragraph=paragraph, participant=participant, body=body
+        ),
+        bot_to=consultation.get_absolute_url(),
+        shown=_("Tanggapan Anda tampil. Terima kasih."),
+        held=_("Tanggapan Anda diterima dan menunggu pemeriksaan moderator."),
+        anchor=lambda comment: f"{request.path}#c{comment.pk}",
+    )
+    if response is not None:
+        return response
     my_votes = {}
     if participant is not None:
         my_votes = dict(
@@ -482,34 +495,20 @@ def thread_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(_("Diskusi tidak ditemukan."))
     participant = otp.participant_for(request)
     form = ReplyForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if participant is None:
-            messages.error(request, _("Masuk atau verifikasi nomor HP/email Anda dahulu."))
-            return redirect(_verify_url(request, request.path))
-        if _too_many(request, "post", POST_LIMIT):
-            form.add_error(None, _("Terlalu banyak kiriman. Coba lagi beberapa menit lagi."))
-            status = 429
-        elif form.is_valid():
-            if form.cleaned_data["website"]:
-                return redirect(thread.get_absolute_url())
-            try:
-                reply = services.reply_create(
-                    thread=thread, participant=participant, body=form.cleaned_data["body"]
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-                status = 400
-            else:
-                if reply.visibility == Visibility.PUBLISHED:
-                    messages.success(request, _("Balasan Anda tampil. Terima kasih."))
-                else:
-                    messages.info(
-                        request, _("Balasan Anda diterima dan menunggu pemeriksaan moderator.")
-                    )
-                return redirect(f"{thread.get_absolute_url()}#r{reply.pk}")
-        else:
-            status = 400
+    response, status = _post_text(
+        request,
+        form,
+        participant,
+        create=lambda body: services.reply_create(
+            thread=thread, participant=participant, body=body
+        ),
+        bot_to=thread.get_absolute_url(),
+        shown=_("Balasan Anda tampil. Terima kasih."),
+        held=_("Balasan Anda diterima dan menunggu pemeriksaan moderator."),
+        anchor=lambda reply: f"{thread.get_absolute_url()}#r{reply.pk}",
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "dialogue/thread.html",
