@@ -25,6 +25,16 @@ from jembatan.dashboard.stats import add_months
 MAX_MONTHS = 60  # the longest range a list or export accepts
 XLSX_MAX_ROWS = 50_000  # beyond this, CSV (streamed) only
 PAGE_SIZE = 50
+# The columns of every list of cases (what _case_row gives).
+CASE_COLUMNS = [
+    _("Kode"),
+    _("Diterima"),
+    _("Kategori"),
+    _("Desa/kelurahan"),
+    _("Status"),
+    _("Instansi"),
+    _("Batas waktu"),
+]
 
 
 @dataclass(frozen=True)
@@ -345,15 +355,7 @@ LISTS: dict[str, ListDef] = {
         ListDef(
             slug="aspirasi",
             title=_("Aspirasi diterima"),
-            columns=[
-                _("Kode"),
-                _("Diterima"),
-                _("Kategori"),
-                _("Desa/kelurahan"),
-                _("Status"),
-                _("Instansi"),
-                _("Batas waktu"),
-            ],
+            columns=CASE_COLUMNS,
             rows=lambda s, p: _received(s, p).order_by("-created_at", "-id"),
             row=_case_row,
             link=_case_link,
@@ -361,15 +363,7 @@ LISTS: dict[str, ListDef] = {
         ListDef(
             slug="aspirasi-terbuka",
             title=_("Aspirasi terbuka (belum selesai)"),
-            columns=[
-                _("Kode"),
-                _("Diterima"),
-                _("Kategori"),
-                _("Desa/kelurahan"),
-                _("Status"),
-                _("Instansi"),
-                _("Batas waktu"),
-            ],
+            columns=CASE_COLUMNS,
             rows=_open,
             row=_case_row,
             link=_case_link,
@@ -378,15 +372,7 @@ LISTS: dict[str, ListDef] = {
         ListDef(
             slug="aspirasi-terlambat",
             title=_("Aspirasi melewati batas waktu"),
-            columns=[
-                _("Kode"),
-                _("Diterima"),
-                _("Kategori"),
-                _("Desa/kelurahan"),
-                _("Status"),
-                _("Instansi"),
-                _("Batas waktu"),
-            ],
+            columns=CASE_COLUMNS,
             rows=_overdue,
             row=_case_row,
             link=_case_link,
