@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
+from pypdf.generic import DictionaryObject
 
 pytestmark = [pytest.mark.django_db]
 
@@ -200,3 +201,202 @@ def test_the_same_forms_accept_a_real_file(world):
                 re.findall(r'field-error"[^>]*>([^<]*)', response.content.decode()),
             )
     assert stored == [t[0] for t in targets(world)]
+
+
+# --- PDFs with active content ---------------------------------------------------------
+
+
+def _action(kind: str, **extra) -> DictionaryObject:
+    from pypdf.generic import NameObject, TextStringObject
+
+    action = DictionaryObject({NameObject("/S"): NameObject(kind)})
+    if kind == "/JavaScript":
+        action[NameObject("/JS")] = TextStringObject("app.alert(1)")
+    for key, value in extra.items():
+        action[NameObject(f"/{key}")] = value
+    return action
+
+
+def _annotation(writer, annotation: DictionaryObject) -> None:
+    from pypdf.generic import ArrayObject, NameObject, NumberObject
+
+    annotation.update(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (10, 10, 90, 40)]),
+        }
+    )
+    writer.add_annotation(0, annotation)
+
+
+def active_pdfs() -> dict[str, bytes]:
+    """name -> a one-page PDF (built with pypdf) carrying one kind of active content."""
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        NameObject,
+        TextStringObject,
+    )
+
+    def build(change) -> bytes:
+        writer = PdfWriter()
+        writer.add_blank_page(200, 200)
+        change(writer)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    def xfa(writer):
+        template = DecodedStreamObject()
+        template.set_data(
+            b'<template><script contentType="application/x-javascript">'
+            b"app.alert(1)</script></template>"
+        )
+        writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
+            {
+                NameObject("/Fields"): ArrayObject(),
+                NameObject("/XFA"): ArrayObject(
+                    [TextStringObject("template"), writer._add_object(template)]
+                ),
+            }
+        )
+
+    def field_script(writer):
+        field = DictionaryObject(
+            {
+                NameObject("/Subtype"): NameObject("/Widget"),
+                NameObject("/FT"): NameObject("/Tx"),
+                NameObject("/T"): TextStringObject("nama"),
+                # Keystroke script of a text field (AcroForm field additional-actions).
+                NameObject("/AA"): DictionaryObject({NameObject("/K"): _action("/JavaScript")}),
+            }
+        )
+        _annotation(writer, field)
+        writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
+            {NameObject("/Fields"): ArrayObject(writer.pages[0]["/Annots"])}
+        )
+
+    def link_script(writer):
+        _annotation(
+            writer,
+            DictionaryObject(
+                {
+                    NameObject("/Subtype"): NameObject("/Link"),
+                    NameObject("/A"): _action("/JavaScript"),
+                }
+            ),
+        )
+
+    def names_script(writer):
+        tree = DictionaryObject(
+            {
+                NameObject("/Names"): ArrayObject(
+                    [TextStringObject("mulai"), writer._add_object(_action("/JavaScript"))]
+                )
+            }
+        )
+        writer._root_object[NameObject("/Names")] = DictionaryObject(
+            {NameObject("/JavaScript"): writer._add_object(tree)}
+        )
+
+    def open_script(writer):
+        writer._root_object[NameObject("/OpenAction")] = _action("/JavaScript")
+
+    def launch(writer):
+        _annotation(
+            writer,
+            DictionaryObject(
+                {
+                    NameObject("/Subtype"): NameObject("/Link"),
+                    NameObject("/A"): _action("/Launch", F=TextStringObject("cmd.exe")),
+                }
+            ),
+        )
+
+    def launch_by_reference(writer):
+        # The action's type written as a reference to the name, not the name itself.
+        action = DictionaryObject(
+            {
+                NameObject("/S"): writer._add_object(NameObject("/Launch")),
+                NameObject("/F"): TextStringObject("cmd.exe"),
+            }
+        )
+        _annotation(
+            writer,
+            DictionaryObject(
+                {NameObject("/Subtype"): NameObject("/Link"), NameObject("/A"): action}
+            ),
+        )
+
+    def goto_then_script(writer):
+        # "Open at page 1" on the surface, a script chained behind it.
+        writer._root_object[NameObject("/OpenAction")] = _action(
+            "/GoTo",
+            D=ArrayObject([writer.pages[0].indirect_reference, NameObject("/Fit")]),
+            JS=TextStringObject("app.alert(1)"),
+        )
+
+    return {
+        "XFA form": build(xfa),
+        "form field keystroke script": build(field_script),
+        "link annotation script": build(link_script),
+        "document-level script (Names)": build(names_script),
+        "open action script": build(open_script),
+        "launch action": build(launch),
+        "launch action by reference": build(launch_by_reference),
+        "go-to open action with a script": build(goto_then_script),
+    }
+
+
+@pytest.mark.parametrize("attack", list(active_pdfs()))
+def test_active_pdf_is_refused_by_the_check(attack):
+    from django.core.exceptions import ValidationError
+
+    from jembatan.dissemination.files import check_attachment
+
+    data = active_pdfs()[attack]
+    with pytest.raises(ValidationError) as refused:
+        check_attachment(io.BytesIO(data), name="surat.pdf")
+    assert refused.value.code == "active_pdf"
+
+
+def test_a_plain_pdf_and_a_plain_open_at_page_one_are_accepted():
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, NameObject
+
+    from jembatan.dissemination.files import check_attachment
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer._root_object[NameObject("/OpenAction")] = _action(
+        "/GoTo", D=ArrayObject([writer.pages[0].indirect_reference, NameObject("/Fit")])
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    for data in (_pdf(), out.getvalue()):
+        assert check_attachment(io.BytesIO(data), name="surat.pdf").kind == "pdf"
+
+
+def test_every_pdf_upload_field_refuses_active_pdfs(world):
+    """Information attachments, lesson files and PPID documents: each refuses each."""
+    from django.apps import apps
+
+    clients = {role: world.client(role) for role in ("ketua", "kab_admin")}
+    pdf_targets = [t for t in targets(world) if "photo" not in t[0]]
+    assert len(pdf_targets) == 3
+    failures = []
+    for name, role, url, field, data, label in pdf_targets:
+        model = apps.get_model(label)
+        for attack, content in active_pdfs().items():
+            cache.clear()
+            rows, files = model.objects.count(), _files_on_disk()
+            upload = SimpleUploadedFile("surat.pdf", content, content_type="application/pdf")
+            response = clients[role].post(url, {**data, field: upload})
+            html = response.content.decode(errors="ignore")
+            shown = "errorlist" in html or "field-error" in html
+            if response.status_code not in (200, 400) or not shown:
+                failures.append(f"{name} / {attack}: {response.status_code}")
+            if model.objects.count() != rows or _files_on_disk() != files:
+                failures.append(f"{name} / {attack}: stored")
+    assert not failures, "\n".join(failures)
