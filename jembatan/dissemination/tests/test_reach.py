@@ -515,3 +515,29 @@ def test_reach_page_before_any_kim_acted(admin, item, two_tenants):
     assert (totals["click_total"], totals["views"]) == (0, 0)
     idle = staff.get(f"/kelola/informasi/{item.pk}/jangkauan/?belum=1")
     assert [d.kim.slug for d in idle.context["page"].object_list] == ["kim-a"]
+
+
+def test_an_address_is_remembered_only_as_a_keyed_hash_for_half_an_hour(client, item):
+    import time
+
+    from django.core.cache import caches
+
+    from jembatan.dissemination.reach import REPEAT_WINDOW
+
+    backend = caches["default"]
+    if not hasattr(backend, "_expire_info"):
+        pytest.skip("inspects the local-memory cache of the test settings")
+    beacon(client, {"item": item.pk}, addr="198.51.100.60")
+    seen = {k: v for k, v in backend._expire_info.items() if "reach:seen" in k}
+    assert len(seen) == 1
+    ((key, expires),) = seen.items()
+    assert "198.51.100.60" not in key
+    assert REPEAT_WINDOW - 5 < expires - time.time() <= REPEAT_WINDOW
+    beacon(client, {"item": item.pk}, addr="198.51.100.60", ua=OTHER_BROWSER)
+    item.refresh_from_db()
+    assert item.view_count == 1
+    # Once the half hour is over, the same address counts again.
+    backend._expire_info[key] = time.time() - 1
+    beacon(client, {"item": item.pk}, addr="198.51.100.60")
+    item.refresh_from_db()
+    assert item.view_count == 2
