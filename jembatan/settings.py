@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The database unreachable: a 503 page with Retry-After instead of a 500.
     "jembatan.core.middleware.DatabaseUnavailableMiddleware",
+    # One budget of decoded image bytes per request (jembatan.sites.images).
+    "jembatan.sites.images.DecodedImageBudgetMiddleware",
     # Village connections are slow: compress HTML (Django pads it against BREACH).
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -256,6 +258,12 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 10, minimum=1, maximum=100) * 1024 * 1024
 MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_MB", 20, minimum=1, maximum=200) * 1024 * 1024
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_MEGAPIXELS", 40, minimum=1, maximum=150) * 1_000_000
+# Memory an image may take once decoded (pixels x bands x bit depth), checked from its
+# header before decoding: per file, and for all the images of one request together.
+MAX_DECODED_IMAGE_BYTES = env_int("MAX_DECODED_IMAGE_MB", 64, minimum=8, maximum=1024) * 1024 * 1024
+MAX_DECODED_REQUEST_BYTES = (
+    env_int("MAX_DECODED_REQUEST_MB", 192, minimum=8, maximum=4096) * 1024 * 1024
+)
 # Short training videos (jembatan.literacy), uploaded and served by the product itself.
 LITERACY_MAX_VIDEO_BYTES = env_int("MAX_VIDEO_MB", 60, minimum=1, maximum=500) * 1024 * 1024
 # PPID documents and answers (jembatan.disclosure) live outside MEDIA_ROOT and are served

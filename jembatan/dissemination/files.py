@@ -32,7 +32,8 @@ DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 IMAGE_MAX_SIDE = 1600
 PDF_NAMES = {".pdf"}
 IMAGE_NAMES = {".jpg", ".jpeg", ".png", ".webp"}
-# Names in a PDF's catalogue that run something when the document opens.
+# Keys, anywhere reachable from the catalogue, that run something or carry a program: an
+# XFA form is an XML program of its own (with scripts the reader runs), refused outright.
 PDF_ACTIVE_KEYS = {
     "/JavaScript",
     "/JS",
@@ -42,6 +43,7 @@ PDF_ACTIVE_KEYS = {
     "/EmbeddedFile",
     "/EmbeddedFiles",
     "/RichMedia",
+    "/XFA",
 }
 # Action types (/S) that run code, open programs, or send data elsewhere.
 PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/RichMediaExecute"}
@@ -84,8 +86,9 @@ def _display_name(name: str, extension: str) -> str:
 
 def _pdf_has_scripts(reader: PdfReader) -> bool:
     """Whether anything reachable from the catalogue runs or carries something: document,
-    page, link and form-field actions, scripts, launches, embedded files. Every object is
-    visited once; a document too large to check is treated as active (refused)."""
+    page, annotation and form-field actions (/AA, /A, chained /Next), the /Names
+    JavaScript tree, XFA forms, launches, embedded files. Every object is visited once; a
+    document too large to check is treated as active (refused)."""
     root = reader.trailer.get("/Root")
     if root is None:
         return False
@@ -106,10 +109,13 @@ def _pdf_has_scripts(reader: PdfReader) -> bool:
         if isinstance(node, DictionaryObject):
             for key, value in node.items():
                 if key == "/OpenAction" and _opens_at_a_page(value):
-                    continue  # "open at page 1, fit width": what most exporters write
+                    # "Open at page 1, fit width": what most exporters write. Its target is
+                    # still looked into (a page outside the page tree may carry actions).
+                    stack.append(value)
+                    continue
                 if key in PDF_ACTIVE_KEYS:
                     return True
-                if key == "/S" and value in PDF_ACTIVE_ACTIONS:
+                if key == "/S" and _resolved(value) in PDF_ACTIVE_ACTIONS:
                     return True
                 if isinstance(value, IndirectObject | DictionaryObject | ArrayObject):
                     stack.append(value)
@@ -120,16 +126,25 @@ def _pdf_has_scripts(reader: PdfReader) -> bool:
     return False
 
 
+def _resolved(value: Any) -> Any:
+    """The object itself: an action type (/S) may be written as a reference to a name."""
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+# All a plain "go to a place" action may carry; anything else (/Next, /JS...) is looked at.
+_GOTO_KEYS = {"/Type", "/S", "/D"}
+
+
 def _opens_at_a_page(value: Any) -> bool:
     """Whether an /OpenAction only shows a place in the document: a destination array
     ([page /XYZ left top zoom]) or a plain GoTo action to one, with nothing chained."""
-    target = value.get_object() if isinstance(value, IndirectObject) else value
+    target = _resolved(value)
     if isinstance(target, ArrayObject):
         return True
     return (
         isinstance(target, DictionaryObject)
-        and target.get("/S") == "/GoTo"
-        and "/Next" not in target
+        and _resolved(target.get("/S")) == "/GoTo"
+        and set(target.keys()) <= _GOTO_KEYS
     )
 
 

@@ -2,25 +2,33 @@
 
 A page view (a small beacon sent by the page's script after it loaded) or a short-link
 click only computes a visitor digest and enqueues a task; the task (in the consumer)
-drops repeats of the same visitor within REPEAT_WINDOW and bumps a number. The digest
-is an HMAC of the day, the address and the browser string under the secret key: it
-changes every day, lives only in the task queue and the cache until it expires, and is
-never written to the database. Crawlers and link-preview fetchers (WhatsApp, Facebook,
-Telegram fetch every shared link once to draw its card) are recognised by their
-User-Agent and never counted; neither are prefetches and HEAD requests.
+drops repeats of the same visitor within REPEAT_WINDOW and bumps a number. So each item
+(or KIM delivery, or share link) counts at most one view or click per client address
+per REPEAT_WINDOW, whatever the browser string says: one machine rotating its
+User-Agent counted a hundred views in seconds when the digest included it. Phones
+behind one shared address (a village's mobile carrier) count as one per half hour; an
+undercount is the price of numbers that cannot be inflated.
+
+The digest is an HMAC of the address (its /64 network for IPv6, which one machine
+holds whole) under the secret key: it lives only in the task queue and in a cache key
+that expires after REPEAT_WINDOW, and is never written to the database. Crawlers and
+link-preview fetchers (WhatsApp, Facebook, Telegram fetch every shared link once to draw
+its card) are recognised by their User-Agent and never counted; neither are prefetches
+and HEAD requests.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone
 
 from jembatan.core.ratelimit import client_address
 
@@ -43,11 +51,41 @@ def is_bot(request: HttpRequest) -> bool:
     return "prefetch" in purpose.lower() or request.method == "HEAD"
 
 
+def from_own_page(request: HttpRequest) -> bool:
+    """Whether a beacon was sent by one of this site's own pages.
+
+    Browsers say so in Sec-Fetch-Site. Without it (older browsers, or no browser at all)
+    the origin is unknown, never taken as ours: then the Origin header, which browsers
+    put on every beacon, must name this host; a request with neither is not counted."""
+    site = request.META.get("HTTP_SEC_FETCH_SITE", "")
+    if site:
+        return site == "same-origin"
+    origin = request.META.get("HTTP_ORIGIN", "")
+    if not origin or origin == "null":
+        return False
+    # The host alone: behind a proxy that ends TLS the scheme seen here may differ.
+    return urlsplit(origin).netloc == request.get_host()
+
+
+def _address_key(address: str) -> str:
+    """The address a visitor is counted by: an IPv6 client gets a whole /64 (its privacy
+    addresses change at will), an IPv4-mapped address is the IPv4 one."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 def visitor_digest(request: HttpRequest) -> str:
-    day = timezone.localdate().isoformat()
-    message = f"{day}|{client_address(request)}|{request.META.get('HTTP_USER_AGENT', '')}"
+    """The client address, keyed and hashed: never the browser string (see the module)."""
     key = f"reach:{settings.SECRET_KEY}".encode()
-    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:32]
+    message = _address_key(client_address(request)).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
 def count_once(kind: str, pk: int, visitor: str) -> bool:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.dissemination.models import InfoItem, ShareLink
-from jembatan.dissemination.reach import is_bot, visitor_digest
+from jembatan.dissemination.reach import from_own_page, is_bot, visitor_digest
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 10
@@ -123,8 +123,9 @@ def view_beacon(request: HttpRequest) -> HttpResponse:
     """A page finished loading in a browser: count one view (in the background).
 
     Only this site's own pages count: a browser says where a request comes from
-    (Sec-Fetch-Site), so another site cannot make its visitors inflate the numbers."""
-    if request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") != "same-origin":
+    (Sec-Fetch-Site, else Origin), so another site cannot make its visitors inflate the
+    numbers; a request that says neither is not counted."""
+    if not from_own_page(request):
         return HttpResponse(status=204)
     if is_bot(request) or rate_limit_exceeded(
         "reach-beacon", visitor_key(request), limit=120, window=60

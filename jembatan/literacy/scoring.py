@@ -5,7 +5,8 @@
 where each value is counted from the records of the year (one aggregate query per
 component for all KIMs of a kabupaten, never a query per KIM) and each weight is the
 kabupaten's ScoreWeights (points per unit, shown on the KIM's score page). Reach counts
-per 100 (views of re-published items plus clicks on the KIM's share links). The level
+per 100 (views of re-published items plus clicks on the KIM's share links), and its points
+are capped (reach_cap). The level
 follows from the points and the kabupaten's thresholds. Results are stored as KimScore
 rows (nightly task, `manage.py compute_kim_scores`), so profile pages read one row.
 """
@@ -30,6 +31,20 @@ from jembatan.sites.models import Post
 REACH_UNIT = 100
 
 
+def reach_cap(weights: ScoreWeights) -> int:
+    """The most points reach may give: as many as the first level (Berkembang) needs.
+
+    Reach is the one component that people outside the KIM produce, from any address on
+    the internet: counting keeps one view per address per half hour, but a KIM with many
+    addresses (or friends) can still push it up. Every other component is a record made
+    by signed-in members and seen by staff. So reach alone can lift a KIM to Berkembang
+    at most, never to Maju or Mandiri: with the default weights 40 points (4,000 views
+    and clicks a year), against 120 for Maju and 250 for Mandiri. Tied to the threshold
+    rather than a fixed number, so it follows the kabupaten's own weights and levels.
+    """
+    return weights.level_berkembang
+
+
 @dataclass(frozen=True)
 class Component:
     key: str
@@ -52,7 +67,10 @@ COMPONENTS = [
     Component(
         "reach",
         _("Jangkauan"),
-        _("Kunjungan ke informasi terbitan ulang ditambah klik tautan berbagi KIM, per 100."),
+        _(
+            "Kunjungan ke informasi terbitan ulang ditambah klik tautan berbagi KIM, per 100; "
+            "paling banyak sebesar poin minimal tingkat Berkembang."
+        ),
         REACH_UNIT,
     ),
     Component(
@@ -166,8 +184,15 @@ def component_values(kim_ids: list[int], year: int) -> dict[str, dict[int, int]]
     }
 
 
+def component_points(component: Component, value: int, weights: ScoreWeights) -> int:
+    points = (value // component.unit) * getattr(weights, component.key)
+    if component.key == "reach":
+        points = min(points, reach_cap(weights))
+    return points
+
+
 def points_for(values: dict[str, int], weights: ScoreWeights) -> int:
-    return sum((values[c.key] // c.unit) * getattr(weights, c.key) for c in COMPONENTS)
+    return sum(component_points(c, values[c.key], weights) for c in COMPONENTS)
 
 
 def level_for(points: int, weights: ScoreWeights) -> str:
@@ -244,7 +269,7 @@ def explain(score: KimScore) -> list[ScoreLine]:
     for c in COMPONENTS:
         value = getattr(score, c.key)
         weight = getattr(weights, c.key)
-        lines.append(ScoreLine(c, value, weight, (value // c.unit) * weight))
+        lines.append(ScoreLine(c, value, weight, component_points(c, value, weights)))
     return lines
 
 

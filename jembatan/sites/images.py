@@ -12,8 +12,9 @@ import logging
 import math
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -34,6 +36,11 @@ FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 PLUGINS = ["JPEG", "PNG", "WEBP"]
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
+# Bytes an image takes once decoded (see _decoded_bytes), per file and per request: the
+# pixel limit alone lets a small 16-bit RGBA PNG cost hundreds of megabytes and seconds.
+# A phone photo fits easily (a 48-megapixel JPEG decodes at half scale: 37 MB).
+DEFAULT_MAX_DECODED_IMAGE_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_DECODED_REQUEST_BYTES = 192 * 1024 * 1024
 # The widths of the srcset; an image narrower than a step also gets its own width.
 WIDTHS = (480, 960, 1600)
 # The longest side of the stored master (the only full-size copy kept).
@@ -76,6 +83,46 @@ def max_image_pixels() -> int:
     return int(getattr(settings, "MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS))
 
 
+def max_decoded_image_bytes() -> int:
+    return int(getattr(settings, "MAX_DECODED_IMAGE_BYTES", DEFAULT_MAX_DECODED_IMAGE_BYTES))
+
+
+def max_decoded_request_bytes() -> int:
+    return int(getattr(settings, "MAX_DECODED_REQUEST_BYTES", DEFAULT_MAX_DECODED_REQUEST_BYTES))
+
+
+@dataclass
+class _Budget:
+    left: int
+
+
+# The decoded bytes still allowed to the images of the current request (None outside one).
+_request_budget: ContextVar[_Budget | None] = ContextVar("decoded_image_budget", default=None)
+
+
+@contextmanager
+def decoded_image_budget(total: int | None = None) -> Iterator[None]:
+    """Within the block, all images validated together may decode at most ``total`` bytes
+    (MAX_DECODED_REQUEST_BYTES by default). Every request runs inside one (middleware)."""
+    limit = max_decoded_request_bytes() if total is None else total
+    token = _request_budget.set(_Budget(left=limit))
+    try:
+        yield
+    finally:
+        _request_budget.reset(token)
+
+
+class DecodedImageBudgetMiddleware:
+    """One decoding budget per request, whichever form or service validates the images."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with decoded_image_budget():
+            return self.get_response(request)
+
+
 def _file_size(file: IO[bytes]) -> int:
     size = getattr(file, "size", None)
     if size is not None:
@@ -107,6 +154,63 @@ def _too_many_pixels() -> ValidationError:
         % {"megapixels": f"{max_image_pixels() / 1_000_000:.0f}"},
         code="too_many_pixels",
     )
+
+
+def _too_heavy(size: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "Gambar ini terlalu berat untuk diolah (%(size)s MB setelah dibuka, batasnya "
+            "%(limit)s MB). Kecilkan ukurannya atau simpan ulang sebagai JPEG, lalu unggah lagi."
+        )
+        % {"size": _megabytes(size), "limit": _megabytes(max_decoded_image_bytes())},
+        code="too_heavy",
+    )
+
+
+def _too_heavy_together() -> ValidationError:
+    return ValidationError(
+        _(
+            "Gambar-gambar dalam satu kiriman ini terlalu berat untuk diolah bersama. "
+            "Kirim lebih sedikit gambar atau kecilkan ukurannya."
+        ),
+        code="too_heavy_together",
+    )
+
+
+def _bits_per_sample(im: Image.Image, file: IO[bytes]) -> int:
+    """The sample depth the file declares (Pillow's mode hides it: a 16-bit RGBA PNG opens
+    as "RGBA"). PNG: the IHDR byte; JPEG: the frame header; WebP is always 8 bits."""
+    if im.format == "PNG":
+        position = file.tell()  # Pillow reads on from the same file object
+        file.seek(24)  # signature (8), IHDR length and type (8), width and height (8)
+        depth = file.read(1)
+        file.seek(position)
+        return depth[0] if depth else 8
+    return int(getattr(im, "bits", 8) or 8)
+
+
+def _decoded_bytes(im: Image.Image, file: IO[bytes]) -> int:
+    """What decoding costs, from the header alone: pixels x bands x bits per sample.
+
+    At least three bands are counted, since every image is turned into RGB right after
+    (a palette or grey image of a few kilobytes would otherwise slip under the limit and
+    triple in memory a moment later), and at least 8 bits, a byte per sample in memory."""
+    width, height = im.size
+    bands = max(len(im.getbands()), 3)
+    bits = max(_bits_per_sample(im, file), 8)
+    return width * height * bands * bits // 8
+
+
+def _claim_decoding(size: int) -> None:
+    """Refuse, before a pixel is decoded, an image that would cost more than allowed for
+    one file or for what the request has left; otherwise take its share of the budget."""
+    if size > max_decoded_image_bytes():
+        raise _too_heavy(size)
+    budget = _request_budget.get()
+    if budget is not None:
+        if size > budget.left:
+            raise _too_heavy_together()
+        budget.left -= size
 
 
 def _broken() -> ValidationError:
@@ -147,14 +251,25 @@ def _open(file: IO[bytes]) -> Image.Image:
     return im
 
 
+def _drafted(im: Image.Image) -> Image.Image:
+    """Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while staying at least as large
+    as the master: far less memory for a 50-megapixel phone photo. (The size it will
+    decode at is known from then on, before decoding.)"""
+    if FORMATS[im.format] == "JPEG":
+        im.draft("RGB", (MASTER_MAX_SIDE, MASTER_MAX_SIDE))
+    return im
+
+
 def validate_image(file: IO[bytes], *, max_bytes: int | None = None) -> ImageInfo:
     """Accept a JPEG, PNG or WebP by its decoded content, or raise ValidationError.
 
     Refused: files over MAX_UPLOAD_BYTES, anything Pillow does not decode as one of the
     three formats (names and declared content types are ignored), images over
-    MAX_IMAGE_PIXELS (checked from the header, before decoding), and truncated or
-    corrupt files. The returned image is fully decoded (large JPEGs at a reduced scale
-    that still covers the master size).
+    MAX_IMAGE_PIXELS or whose decoded size (pixels x bands x bit depth) is over
+    MAX_DECODED_IMAGE_BYTES or over what is left of the request's
+    MAX_DECODED_REQUEST_BYTES (all checked from the header, before decoding), and
+    truncated or corrupt files. The returned image is fully decoded (large JPEGs at a
+    reduced scale that still covers the master size).
     """
     size = _file_size(file)
     limit = max_bytes if max_bytes is not None else max_upload_bytes()
@@ -168,6 +283,7 @@ def validate_image(file: IO[bytes], *, max_bytes: int | None = None) -> ImageInf
         raise _not_an_image()
 
     im = _open(file)
+    _claim_decoding(_decoded_bytes(_drafted(im), file))
     try:
         im.verify()
     except Exception:
@@ -178,10 +294,7 @@ def validate_image(file: IO[bytes], *, max_bytes: int | None = None) -> ImageInf
     im = _open(file)
     fmt = FORMATS[im.format]
     width, height = im.size
-    if fmt == "JPEG":
-        # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while staying at least as
-        # large as the master: far less memory for a 50-megapixel phone photo.
-        im.draft("RGB", (MASTER_MAX_SIDE, MASTER_MAX_SIDE))
+    im = _drafted(im)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -187,3 +187,29 @@ def test_weights_service_refuses_other_kabupaten(two_tenants):
             | {"level_berkembang": 1, "level_maju": 2, "level_mandiri": 3},
         )
     assert not ScoreWeights.objects.exists()
+
+
+def test_reach_points_are_capped_at_what_the_first_level_needs(activity):
+    """Reach is counted by visits from anywhere: alone it lifts a KIM to Berkembang at
+    most, however many views it is shown (here a million, which would make it Mandiri)."""
+    kim = activity.a.kim
+    Delivery.objects.filter(kim=kim).update(view_count=1_000_000)
+    score = {r.kim_id: r for r in scoring.compute_kabupaten("61.07", YEAR)}[kim.pk]
+    assert score.reach == 1_000_060  # the figure itself is shown as counted
+    # 28 points without reach's 3, plus reach capped at level_berkembang (40)
+    assert score.points == 25 + 40 and score.level == "berkembang"
+    lines = {line.component.key: line for line in scoring.explain(score)}
+    assert (lines["reach"].value, lines["reach"].points) == (1_000_060, 40)
+    assert sum(line.points for line in lines.values()) == score.points
+
+    # The cap follows the kabupaten's own levels, whatever weight reach is given.
+    ScoreWeights.objects.create(
+        kabupaten_id="61.07", reach=50, level_berkembang=30, level_maju=60, level_mandiri=90
+    )
+    score = {r.kim_id: r for r in scoring.compute_kabupaten("61.07", YEAR)}[kim.pk]
+    assert score.points == 25 + 30 and score.level == "berkembang"
+    # Below the cap reach counts as before: 3 units of 100 at 5 points each.
+    Delivery.objects.filter(kim=kim).update(view_count=250)
+    ScoreWeights.objects.filter(kabupaten_id="61.07").update(reach=5)
+    score = {r.kim_id: r for r in scoring.compute_kabupaten("61.07", YEAR)}[kim.pk]
+    assert score.points == 25 + 15
