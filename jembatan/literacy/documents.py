@@ -21,6 +21,38 @@ def verification_url(cert: Certificate) -> str:
     return settings.SITE_URL.rstrip("/") + cert.get_absolute_url()
 
 
+def certificate_issuer(cert: Certificate) -> str:
+    """Who issues it: the Diskominfo of the training's (or module's) kabupaten."""
+    source = cert.training if cert.training_id else cert.module
+    kabupaten = getattr(source, "kabupaten", None)
+    if kabupaten is None:
+        return settings.SITE_NAME
+    return _("Dinas Komunikasi dan Informatika %(kabupaten)s") % {"kabupaten": kabupaten.name}
+
+
+def certificate_facts(cert: Certificate) -> list[str]:
+    """The lines under the subject: when and where the training was, who issued it, when."""
+    lines = []
+    training = cert.training
+    if training is not None:
+        start = timezone.localtime(training.starts_at)
+        end = timezone.localtime(training.ends_at)
+        when = formats.date_format(start, "j F Y")
+        if end.date() != start.date():
+            when = _("%(start)s sampai %(end)s") % {
+                "start": when,
+                "end": formats.date_format(end, "j F Y"),
+            }
+        place = training.place or training.get_mode_display()
+        lines.append(_("%(when)s, %(place)s") % {"when": when, "place": place})
+    issued = formats.date_format(timezone.localtime(cert.issued_at), "j F Y")
+    lines.append(
+        _("Diterbitkan oleh %(issuer)s, %(date)s")
+        % {"issuer": certificate_issuer(cert), "date": issued}
+    )
+    return lines
+
+
 def certificate_pdf(cert: Certificate) -> bytes:
     pdf = Document(title=_("Sertifikat %(code)s") % {"code": cert.display_code}, orientation="L")
     pdf.set_auto_page_break(False)
@@ -48,15 +80,9 @@ def certificate_pdf(cert: Certificate) -> bytes:
     pdf.set_x(30)
     pdf.multi_cell(237, 9, pdf_text(cert.subject), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.use(12)
-    issued = formats.date_format(timezone.localtime(cert.issued_at), "j F Y")
-    pdf.cell(
-        0,
-        8,
-        pdf_text(_("Diterbitkan %(date)s") % {"date": issued}),
-        align="C",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    for line in certificate_facts(cert):
+        pdf.set_x(30)
+        pdf.multi_cell(237, 7, pdf_text(line), align="C", new_x="LMARGIN", new_y="NEXT")
     # The QR and the code let anyone check the certificate on the public page.
     url = verification_url(cert)
     image = qrcode.make(url, border=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
