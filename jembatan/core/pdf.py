@@ -99,6 +99,21 @@ class Document(FPDF):
         self.cell(0, 6, f"{self.footer_text} - {self.page_no()}", align="C")
         self.set_text_color(0, 0, 0)
 
+    def size_to_fit_words(
+        self, texts: list[str], width: float, *, size: float, style: str = "", least: float = 4.5
+    ) -> float:
+        """The largest font size (from `size` down to `least`) at which the longest word of
+        every text fits a column `width` mm wide, so that table headers wrap between words
+        and never split one ("Diperpanj-ang")."""
+        room = width - 2 * self.c_margin - 0.2
+        words = [w for text in texts for w in pdf_text(text).split()]
+        while size > least:
+            self.use(size, style)
+            if all(self.get_string_width(w) <= room for w in words):
+                break
+            size -= 0.25
+        return max(size, least)
+
     def write_lines(self, height: float, text: object, **kwargs) -> None:
         """A paragraph across the page width, then the next line."""
         self.multi_cell(0, height, pdf_text(text), new_x="LMARGIN", new_y="NEXT", **kwargs)

@@ -434,6 +434,28 @@ class Objection(models.Model):
         return [str(labels.get(r, r)) for r in self.reasons or []]
 
 
+class InformationCommission(models.Model):
+    """The provincial Komisi Informasi that settles information disputes (UU 14/2008
+    Pasal 37-38): a requester unhappy with the superior's decision, or who got none in
+    30 working days, files there within 14 working days. Keyed by the province's code so
+    that the row exists before the region list is imported."""
+
+    province_code = models.CharField(_("kode provinsi"), max_length=2, unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    address = models.CharField(_("alamat"), max_length=300)
+    website = models.URLField(_("situs web"), blank=True)
+    email = models.EmailField(_("surel"), blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["province_code"]
+        verbose_name = _("Komisi Informasi")
+        verbose_name_plural = pgettext_lazy("plural", "Komisi Informasi")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class RequesterMail(models.Model):
     """A step of a request the requester was mailed about: each step is mailed once,
     however often the task runs (a retry after a lost answer from the mail server)."""

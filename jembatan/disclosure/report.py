@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,7 +175,8 @@ def report_pdf(rows: list[BodyRow], *, year: int, title: str) -> bytes:
     pdf.ln(2)
     headers = columns()
     widths = [49] + [14.25] * (len(headers) - 1)
-    pdf.use(6.5, "B")
+    size = pdf.size_to_fit_words(headers[1:], widths[1], size=6.5, style="B")
+    pdf.use(size, "B")
     with pdf.table(
         col_widths=widths, text_align=["LEFT"] + ["RIGHT"] * (len(headers) - 1), line_height=3.5
     ) as table:
@@ -187,3 +189,15 @@ def report_pdf(rows: list[BodyRow], *, year: int, title: str) -> bytes:
             for text in row:
                 line.cell(pdf_text(text or "-"))
     return pdf.to_bytes()
+
+
+def report_download(rows: list[BodyRow], *, year: int, title: str, fmt: str) -> HttpResponse:
+    """The annual report as a CSV or PDF attachment (the staff and the public page)."""
+    if fmt == "csv":
+        response = HttpResponse(report_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            report_pdf(rows, year=year, title=title), content_type="application/pdf"
+        )
+    response["Content-Disposition"] = f'attachment; filename="laporan-ppid-{year}.{fmt}"'
+    return response

@@ -263,9 +263,15 @@ def objection_detail(request: HttpRequest, number: str) -> HttpResponse:
     objection = access.get_objection_for_user(request.user, number)
     form = DecisionForm(request.POST or None)
     may_decide = access.is_ppid_superior(request.user, objection.request.body)
+    # Whoever answered the request does not judge the objection against that answer.
+    answered_it = objection.request.answered_by_id == request.user.pk
     if request.method == "POST":
-        if not may_decide:
-            raise PermissionDenied(_("Keberatan diputus oleh atasan PPID (Diskominfo)."))
+        if not may_decide or answered_it:
+            raise PermissionDenied(
+                _("Anda yang menjawab permohonan ini, jadi tidak dapat memutus keberatan atasnya.")
+                if answered_it
+                else _("Keberatan diputus oleh atasan PPID (Diskominfo).")
+            )
         if form.is_valid():
             try:
                 services.objection_decide(
@@ -282,7 +288,13 @@ def objection_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "disclosure/manage/objection_detail.html",
-        {"objection": objection, "req": objection.request, "form": form, "may_decide": may_decide},
+        {
+            "objection": objection,
+            "req": objection.request,
+            "form": form,
+            "may_decide": may_decide and not answered_it,
+            "answered_it": answered_it,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -294,16 +306,8 @@ def annual_report(request: HttpRequest, year: int, fmt: str = "html") -> HttpRes
         raise Http404(_("Tahun tidak dikenal."))
     rows = report.annual_report(bodies, year)
     title = _("Laporan Layanan Informasi Publik %(year)s") % {"year": year}
-    if fmt == "csv":
-        response = HttpResponse(report.report_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="laporan-ppid-{year}.csv"'
-        return response
-    if fmt == "pdf":
-        response = HttpResponse(
-            report.report_pdf(rows, year=year, title=title), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="laporan-ppid-{year}.pdf"'
-        return response
+    if fmt in ("csv", "pdf"):
+        return report.report_download(rows, year=year, title=title, fmt=fmt)
     return render(
         request,
         "disclosure/manage/report.html",
