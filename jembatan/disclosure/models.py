@@ -286,6 +286,14 @@ class InformationRequest(models.Model):
     requester_address = models.CharField(_("alamat"), max_length=300)
     requester_occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
     requester_phone = models.CharField(_("telepon"), max_length=16, blank=True)
+    # A copy of the KTP (or the legal entity's deed), as the standard of service asks:
+    # kept outside MEDIA_ROOT and shown only to the PPID that handles the request.
+    identity_file = models.FileField(
+        _("salinan identitas"),
+        storage=private_storage,
+        upload_to="ppid/identitas/%Y/",
+        blank=True,
+    )
     requester_email = models.EmailField(_("email"), blank=True)
     information = models.TextField(_("informasi yang dimohon"), max_length=4000)
     purpose = models.TextField(_("tujuan penggunaan informasi"), max_length=2000)

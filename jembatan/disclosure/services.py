@@ -45,6 +45,7 @@ from jembatan.disclosure.models import (
     RequesterMail,
     RequestStatus,
 )
+from jembatan.dissemination.files import check_attachment
 from jembatan.regions.models import Region
 
 ANSWER_DAYS = 10
@@ -355,9 +356,17 @@ def _clean_request(data: dict[str, Any]) -> dict[str, Any]:
         errors["delivery"] = _("Pilih cara mendapatkan salinan informasi.")
     elif delivery == InformationRequest.Delivery.EMAIL and not email:
         errors.setdefault("requester_email", _("Tulis email untuk menerima salinan lewat email."))
+    identity = data.get("identity_file")
+    checked_identity = None
+    if identity:
+        try:
+            checked_identity = check_attachment(identity, name=getattr(identity, "name", ""))
+        except ValidationError as exc:
+            errors["identity_file"] = exc.messages
     if errors:
         raise ValidationError(errors)
     return {
+        "identity_file": checked_identity,
         "body": body,
         "document": document,
         "requester_kind": kind,
@@ -378,6 +387,7 @@ def _clean_request(data: dict[str, Any]) -> dict[str, Any]:
 def information_request_submit(*, data: dict[str, Any], now=None) -> InformationRequest:
     """Register a request; the answer is due 10 working days after receipt."""
     values = _clean_request(data)
+    identity = values.pop("identity_file")
     now = now or timezone.now()
     body: PublicBody = values["body"]
     with transaction.atomic():
@@ -389,6 +399,12 @@ def information_request_submit(*, data: dict[str, Any], now=None) -> Information
             due_date=add_working_days(now, ANSWER_DAYS, kabupaten_code=body.kabupaten_id),
             **values,
         )
+        if identity is not None:
+            extension = ".pdf" if identity.kind == "pdf" else ".jpg"
+            request.identity_file.save(
+                f"{secrets.token_hex(16)}{extension}", identity.content, save=False
+            )
+            request.save(update_fields=["identity_file"])
         # The audit row never carries the requester's identity.
         audit_record(
             actor=None,

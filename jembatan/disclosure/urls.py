@@ -74,6 +74,11 @@ urlpatterns = [
         name="manage_request_answer",
     ),
     path(
+        "kelola/ppid/permohonan/<str:number>/identitas/",
+        views_manage.request_identity_file,
+        name="manage_request_identity",
+    ),
+    path(
         "kelola/ppid/permohonan/<str:number>/lampiran/",
         views_manage.request_answer_file,
         name="manage_request_file",

@@ -124,7 +124,7 @@ def request_submit(request: HttpRequest) -> HttpResponse:
             value = request.GET.get(key, "")
             if value.isdecimal() and len(value) < 10:
                 initial[field] = int(value)
-    form = RequestForm(request.POST or None, bodies=bodies, initial=initial)
+    form = RequestForm(request.POST or None, request.FILES or None, bodies=bodies, initial=initial)
     if request.method == "POST":
         if rate_limit_exceeded(
             "ppid-request", visitor_key(request), limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW

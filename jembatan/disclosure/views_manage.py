@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -256,6 +258,18 @@ def request_answer_file(request: HttpRequest, number: str):
     if not info_request.answer_file:
         raise Http404(_("Berkas tidak tersedia."))
     return _file_response(info_request.answer_file, info_request.answer_file_name)
+
+
+@login_required
+def request_identity_file(request: HttpRequest, number: str):
+    """The requester's identity copy, for the PPID handling the request only."""
+    from jembatan.disclosure.views import _file_response
+
+    info_request = access.get_request_for_user(request.user, number)
+    if not info_request.identity_file:
+        raise Http404(_("Berkas tidak tersedia."))
+    extension = os.path.splitext(info_request.identity_file.name)[1]
+    return _file_response(info_request.identity_file, f"identitas-{number}{extension}")
 
 
 @login_required

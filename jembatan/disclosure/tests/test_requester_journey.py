@@ -143,3 +143,62 @@ def test_the_annual_report_is_public_readable_and_whole_worded(client, ppid, tmp
         for word in header.split():
             assert word in words, f"{word!r} of {header!r} split in the PDF header"
     assert InformationRequest.objects.count() == 1
+
+
+def form_post(body, **overrides):
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in request_data(body).items()}
+    data.update(overrides)
+    return data
+
+
+def test_a_bad_nik_is_summarised_at_the_top(client, ppid):
+    response = client.post("/ppid/permohonan/", form_post(ppid.kabupaten, requester_nik="12345"))
+    text = response.content.decode()
+    assert response.status_code == 400
+    summary = text.index('id="error-summary"')
+    assert summary < text.index('name="information"')  # above the first field
+    assert 'href="#id_requester_nik"' in text[summary:] and "16 angka" in text[summary:]
+    assert InformationRequest.objects.count() == 0
+
+
+def test_identity_copy_is_kept_private_and_shown_to_the_ppid_only(client, ppid, settings):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (64, 40), "white").save(buffer, format="JPEG")
+    upload = SimpleUploadedFile("ktp.jpg", buffer.getvalue(), content_type="image/jpeg")
+    response = client.post(
+        "/ppid/permohonan/", {**form_post(ppid.kabupaten), "identity_file": upload}
+    )
+    assert response.status_code == 302
+    request = InformationRequest.objects.get()
+    assert request.identity_file
+    stored = request.identity_file.path
+    assert stored.startswith(str(settings.PPID_PRIVATE_ROOT))
+    assert not stored.startswith(str(settings.MEDIA_ROOT))
+    url = f"/kelola/ppid/permohonan/{request.number}/identitas/"
+    assert client.get(url).status_code in (302, 403, 404)  # nobody signed in
+    client.force_login(ppid.other_admin)
+    assert client.get(url).status_code == 404
+    client.force_login(ppid.admin)
+    page = client.get(f"/kelola/ppid/permohonan/{request.number}/").content.decode()
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    # The requester's own page never links the copy.
+    assert url not in client.get(request.get_absolute_url()).content.decode()
+
+
+def test_an_identity_copy_that_is_not_an_image_or_pdf_is_refused(client, ppid):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("ktp.jpg", b"MZ\x90\x00 not an image", content_type="image/jpeg")
+    response = client.post(
+        "/ppid/permohonan/", {**form_post(ppid.kabupaten), "identity_file": upload}
+    )
+    assert response.status_code == 400
+    assert 'href="#id_identity_file"' in response.content.decode()
+    assert InformationRequest.objects.count() == 0
