@@ -399,6 +399,8 @@ LOGGING = {
     "loggers": {
         # axes logs usernames and addresses of failed logins: personal data.
         "axes": {"level": "WARNING"},
+        # fontTools reports every table it subsets while a PDF is made.
+        "fontTools": {"level": "WARNING"},
         # A handler here stops `run_huey` from adding its own, which would log everything twice.
         "huey": {"handlers": ["console"], "propagate": False},
     },

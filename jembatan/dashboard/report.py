@@ -1,47 +1,17 @@
-"""The monthly PDF report for the Bupati (fpdf2, core fonts: text is made latin-1)."""
+"""The monthly PDF report for the Bupati."""
 
 from __future__ import annotations
 
 import datetime
-import unicodedata
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
+from jembatan.core.pdf import Document, pdf_text
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import Scope
 from jembatan.dashboard.stats import figures
-
-REPLACEMENTS = {
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u2026": "...",
-    "\u2265": ">=",
-}
-
-
-def latin1(text: object) -> str:
-    value = str(text)
-    for bad, good in REPLACEMENTS.items():
-        value = value.replace(bad, good)
-    value = unicodedata.normalize("NFKC", value)
-    return value.encode("latin-1", "replace").decode("latin-1")
-
-
-class _Report(FPDF):
-    footer_text = ""
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("Helvetica", size=8)
-        self.set_text_color(90, 90, 90)
-        self.cell(0, 6, latin1(f"{self.footer_text} - {self.page_no()}"), align="C")
 
 
 def _number(value: object) -> str:
@@ -58,17 +28,18 @@ def monthly_report(*, scope: Scope, month: datetime.date) -> bytes:
     month_data = figures(code=scope.code, until=month, size=1)
     trend = figures(code=scope.code, until=month, children=False)
     month_name = date_format(month, "F Y")
-    pdf = _Report(format="A4")
-    pdf.footer_text = latin1(
-        _("Laporan bulanan KIM %(scope)s, %(month)s") % {"scope": scope.name, "month": month_name}
-    )
+    title = _("Laporan bulanan KIM %(scope)s, %(month)s") % {
+        "scope": scope.name,
+        "month": month_name,
+    }
+    pdf = Document(title=title, footer_text=title)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 8, latin1(_("Laporan Bulanan Jaringan KIM")), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=12)
-    pdf.multi_cell(0, 7, latin1(f"{scope.name} - {month_name}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=9)
+    pdf.use(16, "B")
+    pdf.multi_cell(0, 8, pdf_text(_("Laporan Bulanan Jaringan KIM")), new_x="LMARGIN", new_y="NEXT")
+    pdf.use(12)
+    pdf.multi_cell(0, 7, pdf_text(f"{scope.name} - {month_name}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.use(9)
     updated = trend.updated_at
     stamp = (
         date_format(timezone.localtime(updated), "j F Y H:i")
@@ -78,7 +49,7 @@ def monthly_report(*, scope: Scope, month: datetime.date) -> bytes:
     pdf.multi_cell(
         0,
         5,
-        latin1(
+        pdf_text(
             _("Untuk Bupati. Angka diperbarui: %(when)s. Tanpa data pribadi.") % {"when": stamp}
         ),
         new_x="LMARGIN",
@@ -108,11 +79,11 @@ def monthly_report(*, scope: Scope, month: datetime.date) -> bytes:
         (_("Kehadiran pelatihan"), totals.get(R.ATTENDANCES, 0)),
         (_("Anggota terlatih (seluruhnya)"), month_data.get(R.MEMBERS_TRAINED)),
     ]
-    pdf.set_font("Helvetica", size=10)
+    pdf.use(10)
     for label, value in rows:
-        pdf.cell(120, 6, latin1(label), border="B")
+        pdf.cell(120, 6, pdf_text(label), border="B")
         pdf.cell(
-            50, 6, latin1(_number(value)), border="B", align="R", new_x="LMARGIN", new_y="NEXT"
+            50, 6, pdf_text(_number(value)), border="B", align="R", new_x="LMARGIN", new_y="NEXT"
         )
     pdf.ln(4)
 
@@ -132,11 +103,11 @@ def monthly_report(*, scope: Scope, month: datetime.date) -> bytes:
             _("Aspirasi"),
             _("Terlambat"),
         ]
-        pdf.set_font("Helvetica", "B", 9)
+        pdf.use(9, "B")
         for width, text in zip(widths, header, strict=True):
-            pdf.cell(width, 6, latin1(text), border=1)
+            pdf.cell(width, 6, pdf_text(text), border=1)
         pdf.ln()
-        pdf.set_font("Helvetica", size=9)
+        pdf.use(9)
         for child in month_data.children:
             values = [
                 child["name"][:32],
@@ -148,22 +119,22 @@ def monthly_report(*, scope: Scope, month: datetime.date) -> bytes:
                 _number(child[R.OVERDUE]),
             ]
             for i, (width, text) in enumerate(zip(widths, values, strict=True)):
-                pdf.cell(width, 6, latin1(text), border=1, align="L" if i == 0 else "R")
+                pdf.cell(width, 6, pdf_text(text), border=1, align="L" if i == 0 else "R")
             pdf.ln()
-    return bytes(pdf.output())
+    return pdf.to_bytes()
 
 
-def _heading(pdf: FPDF, text: str) -> None:
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 8, latin1(text), new_x="LMARGIN", new_y="NEXT")
+def _heading(pdf: Document, text: str) -> None:
+    pdf.use(12, "B")
+    pdf.cell(0, 8, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
 
 
-def _bars(pdf: FPDF, data) -> None:
+def _bars(pdf: Document, data) -> None:
     series = data.series
     peak = max([max(r.get(R.POSTS, 0), r.get(R.ASPIRATIONS, 0)) for r in series] + [1])
     left, top, height = pdf.l_margin, pdf.get_y(), 40
     slot = (pdf.w - pdf.l_margin - pdf.r_margin) / len(series)
-    pdf.set_font("Helvetica", size=7)
+    pdf.use(7)
     for i, row in enumerate(series):
         x = left + i * slot
         for j, (metric, colour) in enumerate(
@@ -177,11 +148,11 @@ def _bars(pdf: FPDF, data) -> None:
         pdf.set_xy(x, top + height + 1)
         pdf.cell(slot, 4, row["month"].strftime("%m/%y"), align="C")
     pdf.set_xy(left, top + height + 6)
-    pdf.set_font("Helvetica", size=8)
+    pdf.use(8)
     pdf.cell(
         0,
         5,
-        latin1(_("Biru: berita terbit. Merah: aspirasi diterima.")),
+        pdf_text(_("Biru: berita terbit. Merah: aspirasi diterima.")),
         new_x="LMARGIN",
         new_y="NEXT",
     )

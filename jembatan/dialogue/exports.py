@@ -14,27 +14,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from jembatan.core.pdf import Document, pdf_text
 from jembatan.dialogue.models import Comment, Consultation, Poll, Visibility
 from jembatan.dialogue.services_polls import poll_results
 
 FORMATS = {"csv", "xlsx", "pdf"}
 Rows = list[Sequence[object]]
-
-
-def _latin1(text: object) -> str:
-    value = str(text if text is not None else "")
-    replacements = {
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-    }
-    for a, b in replacements.items():
-        value = value.replace(a, b)
-    return value.encode("latin-1", "replace").decode("latin-1")
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]], name: str) -> HttpResponse:
@@ -81,30 +66,28 @@ def _xlsx(sheets: list[tuple[str, Sequence[str], Rows]], name: str) -> HttpRespo
 
 class _Pdf:
     def __init__(self, title: str, subtitle: str):
-        from fpdf import FPDF
-
-        self.pdf = FPDF(format="A4")
+        self.pdf = Document(title=title)
         self.pdf.set_auto_page_break(auto=True, margin=15)
         self.pdf.add_page()
-        self.pdf.set_font("Helvetica", "B", 14)
-        self.pdf.multi_cell(0, 7, _latin1(title), new_x="LMARGIN", new_y="NEXT")
-        self.pdf.set_font("Helvetica", "", 9)
-        self.pdf.multi_cell(0, 5, _latin1(subtitle), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.use(14, "B")
+        self.pdf.multi_cell(0, 7, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.use(9)
+        self.pdf.multi_cell(0, 5, pdf_text(subtitle), new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(3)
 
     def heading(self, text: str) -> None:
-        self.pdf.set_font("Helvetica", "B", 11)
-        self.pdf.multi_cell(0, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.use(11, "B")
+        self.pdf.multi_cell(0, 6, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
 
     def text(self, text: str, *, size: int = 10, style: str = "") -> None:
-        self.pdf.set_font("Helvetica", style, size)
-        self.pdf.multi_cell(0, 5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.use(size, style)
+        self.pdf.multi_cell(0, 5, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
 
     def gap(self) -> None:
         self.pdf.ln(3)
 
     def response(self, name: str) -> HttpResponse:
-        response = HttpResponse(bytes(self.pdf.output()), content_type="application/pdf")
+        response = HttpResponse(self.pdf.to_bytes(), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
 

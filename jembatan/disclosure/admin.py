@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jembatan.disclosure.models import InfoDocument, PublicBody
+from jembatan.disclosure.models import InfoDocument, InformationCommission, PublicBody
 
 
 @admin.register(PublicBody)
@@ -17,3 +17,9 @@ class InfoDocumentAdmin(admin.ModelAdmin):
     list_filter = ["category", "is_published"]
     search_fields = ["title"]
     raw_id_fields = ["body"]
+
+
+@admin.register(InformationCommission)
+class InformationCommissionAdmin(admin.ModelAdmin):
+    list_display = ["name", "province_code", "address"]
+    search_fields = ["name", "province_code"]

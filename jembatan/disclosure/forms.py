@@ -70,6 +70,15 @@ class RequestForm(forms.Form):
         required=False,
         help_text=_("Hanya untuk badan hukum."),
     )
+    identity_file = forms.FileField(
+        label=_("Foto atau pindaian KTP (atau akta badan hukum)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+        help_text=_(
+            "Dianjurkan: mempercepat pemeriksaan identitas. Foto dengan kamera ponsel cukup. "
+            "Disimpan rahasia; hanya PPID yang menangani permohonan Anda yang dapat melihatnya."
+        ),
+    )
     requester_address = forms.CharField(label=_("Alamat"), max_length=300)
     requester_occupation = forms.CharField(
         label=_("Pekerjaan (opsional)"), max_length=100, required=False

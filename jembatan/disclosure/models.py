@@ -286,6 +286,14 @@ class InformationRequest(models.Model):
     requester_address = models.CharField(_("alamat"), max_length=300)
     requester_occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
     requester_phone = models.CharField(_("telepon"), max_length=16, blank=True)
+    # A copy of the KTP (or the legal entity's deed), as the standard of service asks:
+    # kept outside MEDIA_ROOT and shown only to the PPID that handles the request.
+    identity_file = models.FileField(
+        _("salinan identitas"),
+        storage=private_storage,
+        upload_to="ppid/identitas/%Y/",
+        blank=True,
+    )
     requester_email = models.EmailField(_("email"), blank=True)
     information = models.TextField(_("informasi yang dimohon"), max_length=4000)
     purpose = models.TextField(_("tujuan penggunaan informasi"), max_length=2000)
@@ -432,6 +440,28 @@ class Objection(models.Model):
     def reason_labels(self) -> list[str]:
         labels = dict(self.Reason.choices)
         return [str(labels.get(r, r)) for r in self.reasons or []]
+
+
+class InformationCommission(models.Model):
+    """The provincial Komisi Informasi that settles information disputes (UU 14/2008
+    Pasal 37-38): a requester unhappy with the superior's decision, or who got none in
+    30 working days, files there within 14 working days. Keyed by the province's code so
+    that the row exists before the region list is imported."""
+
+    province_code = models.CharField(_("kode provinsi"), max_length=2, unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    address = models.CharField(_("alamat"), max_length=300)
+    website = models.URLField(_("situs web"), blank=True)
+    email = models.EmailField(_("surel"), blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["province_code"]
+        verbose_name = _("Komisi Informasi")
+        verbose_name_plural = pgettext_lazy("plural", "Komisi Informasi")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RequesterMail(models.Model):

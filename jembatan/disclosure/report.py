@@ -8,10 +8,11 @@ import io
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
+from jembatan.core.pdf import Document, pdf_text
 from jembatan.core.workdays import working_days_between
 from jembatan.disclosure.models import InformationRequest, Objection, Outcome, PublicBody
 
@@ -153,25 +154,18 @@ def report_csv(rows: list[BodyRow]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _latin1(text: str) -> str:
-    replacements = {"\u2013": "-", "\u2014": "-", "\u201c": '"', "\u201d": '"', "\u2019": "'"}
-    for char, repl in replacements.items():
-        text = text.replace(char, repl)
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def report_pdf(rows: list[BodyRow], *, year: int, title: str) -> bytes:
-    """A landscape A4 table with the core Helvetica font (latin-1 only)."""
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    """A landscape A4 table."""
+    pdf = Document(title=title, orientation="L")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 13)
-    pdf.cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
+    pdf.use(13, "B")
+    pdf.cell(0, 8, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.use(9)
     pdf.cell(
         0,
         6,
-        _latin1(
+        pdf_text(
             _("Tahun %(year)s. Waktu dihitung dalam hari kerja. Dibuat %(date)s.")
             % {"year": year, "date": timezone.localdate().strftime("%d-%m-%Y")}
         ),
@@ -181,16 +175,29 @@ def report_pdf(rows: list[BodyRow], *, year: int, title: str) -> bytes:
     pdf.ln(2)
     headers = columns()
     widths = [49] + [14.25] * (len(headers) - 1)
-    pdf.set_font("Helvetica", "B", 6.5)
+    size = pdf.size_to_fit_words(headers[1:], widths[1], size=6.5, style="B")
+    pdf.use(size, "B")
     with pdf.table(
         col_widths=widths, text_align=["LEFT"] + ["RIGHT"] * (len(headers) - 1), line_height=3.5
     ) as table:
         header = table.row()
         for text in headers:
-            header.cell(_latin1(text))
-        pdf.set_font("Helvetica", "", 7)
+            header.cell(pdf_text(text))
+        pdf.use(7)
         for row in [*map(row_values, rows), totals(rows)]:
             line = table.row()
             for text in row:
-                line.cell(_latin1(text or "-"))
-    return bytes(pdf.output())
+                line.cell(pdf_text(text or "-"))
+    return pdf.to_bytes()
+
+
+def report_download(rows: list[BodyRow], *, year: int, title: str, fmt: str) -> HttpResponse:
+    """The annual report as a CSV or PDF attachment (the staff and the public page)."""
+    if fmt == "csv":
+        response = HttpResponse(report_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            report_pdf(rows, year=year, title=title), content_type="application/pdf"
+        )
+    response["Content-Disposition"] = f'attachment; filename="laporan-ppid-{year}.{fmt}"'
+    return response

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
+from datetime import date
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,19 +36,23 @@ from jembatan.disclosure.access import (
 from jembatan.disclosure.files import check_document_file
 from jembatan.disclosure.models import (
     InfoDocument,
+    InformationCommission,
     InformationRequest,
     Objection,
     Outcome,
     Pasal17,
     PublicBody,
+    RequesterMail,
     RequestStatus,
 )
+from jembatan.dissemination.files import check_attachment
 from jembatan.regions.models import Region
 
 ANSWER_DAYS = 10
 EXTENSION_DAYS = 7
 OBJECTION_WINDOW_DAYS = 30
 OBJECTION_ANSWER_DAYS = 30
+DISPUTE_FILING_DAYS = 14  # UU 14/2008 Pasal 37 ayat (2)
 REMINDER_DAYS = 2
 
 REQUEST_FIELDS = [
@@ -350,9 +356,17 @@ def _clean_request(data: dict[str, Any]) -> dict[str, Any]:
         errors["delivery"] = _("Pilih cara mendapatkan salinan informasi.")
     elif delivery == InformationRequest.Delivery.EMAIL and not email:
         errors.setdefault("requester_email", _("Tulis email untuk menerima salinan lewat email."))
+    identity = data.get("identity_file")
+    checked_identity = None
+    if identity:
+        try:
+            checked_identity = check_attachment(identity, name=getattr(identity, "name", ""))
+        except ValidationError as exc:
+            errors["identity_file"] = exc.messages
     if errors:
         raise ValidationError(errors)
     return {
+        "identity_file": checked_identity,
         "body": body,
         "document": document,
         "requester_kind": kind,
@@ -373,6 +387,7 @@ def _clean_request(data: dict[str, Any]) -> dict[str, Any]:
 def information_request_submit(*, data: dict[str, Any], now=None) -> InformationRequest:
     """Register a request; the answer is due 10 working days after receipt."""
     values = _clean_request(data)
+    identity = values.pop("identity_file")
     now = now or timezone.now()
     body: PublicBody = values["body"]
     with transaction.atomic():
@@ -384,6 +399,12 @@ def information_request_submit(*, data: dict[str, Any], now=None) -> Information
             due_date=add_working_days(now, ANSWER_DAYS, kabupaten_code=body.kabupaten_id),
             **values,
         )
+        if identity is not None:
+            extension = ".pdf" if identity.kind == "pdf" else ".jpg"
+            request.identity_file.save(
+                f"{secrets.token_hex(16)}{extension}", identity.content, save=False
+            )
+            request.save(update_fields=["identity_file"])
         # The audit row never carries the requester's identity.
         audit_record(
             actor=None,
@@ -651,6 +672,15 @@ def objection_decide(*, actor: User, objection: Objection, decision: str, text: 
             raise PermissionDenied(_("Keberatan diputus oleh atasan PPID (Diskominfo)."))
         if locked.status != Objection.Status.RECEIVED:
             raise ValidationError(_("Keberatan ini sudah diputus."))
+        if locked.request.answered_by_id == actor.pk:
+            # Pasal 35-36: the objection goes to the PPID's superior, so the officer whose
+            # answer is contested never judges it.
+            raise PermissionDenied(
+                _(
+                    "Anda yang menjawab permohonan ini, jadi tidak dapat memutus keberatan "
+                    "atasnya. Keberatan diputus oleh atasan PPID lain."
+                )
+            )
         before = snapshot(locked, OBJECTION_FIELDS)
         locked.status = Objection.Status.DECIDED
         locked.decision = decision
@@ -667,6 +697,35 @@ def objection_decide(*, actor: User, objection: Objection, decision: str, text: 
         )
         _tell_requester(locked.request, "objection_decided")
     return locked
+
+
+@dataclass(frozen=True)
+class DisputeRoute:
+    """The way to the Komisi Informasi, once it is open to the requester."""
+
+    opened: date  # the superior's decision, or the day their 30 working days ran out
+    closes: date  # the last day to file (14 working days later)
+    decided: bool
+    commission: InformationCommission | None
+
+
+def dispute_route(objection: Objection, *, today: date | None = None) -> DisputeRoute | None:
+    """The Komisi Informasi route (UU 14/2008 Pasal 37): open after the superior's written
+    decision, or when the superior let 30 working days pass without one; None before."""
+    today = today or timezone.localdate()
+    if objection.decided_at is not None:
+        opened = timezone.localdate(objection.decided_at)
+    elif objection.due_date < today:
+        opened = objection.due_date
+    else:
+        return None
+    code = objection.request.body.kabupaten_id
+    return DisputeRoute(
+        opened=opened,
+        closes=add_working_days(opened, DISPUTE_FILING_DAYS, kabupaten_code=code),
+        decided=objection.decided_at is not None,
+        commission=InformationCommission.objects.filter(province_code=code[:2]).first(),
+    )
 
 
 # --- Deadlines --------------------------------------------------------------------------
@@ -712,6 +771,11 @@ def remind_and_escalate(*, today=None) -> tuple[int, int]:
         status=Objection.Status.RECEIVED, due_date__lt=today
     ).select_related("request__body")
     for objection in late_objections.iterator(chunk_size=500):
+        # The requester learns that the route to the Komisi Informasi is open (once).
+        if not RequesterMail.objects.filter(
+            request=objection.request, step="objection_lapsed"
+        ).exists():
+            _tell_requester(objection.request, "objection_lapsed")
         escalated += bool(
             notify(
                 recipients=kabupaten_admins(objection.request.body),

@@ -12,13 +12,14 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
 
-STEPS = {"received", "extended", "answered", "objection", "objection_decided"}
+STEPS = {"received", "extended", "answered", "objection", "objection_decided", "objection_lapsed"}
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def mail_requester(request_id: int, step: str) -> bool:
     """Mail the requester about one step of their request (a link, never the identity)."""
     from jembatan.disclosure.models import InformationRequest, Objection, RequesterMail
+    from jembatan.disclosure.services import dispute_route
 
     request = (
         InformationRequest.objects.select_related("body", "body__region", "body__office")
@@ -27,9 +28,11 @@ def mail_requester(request_id: int, step: str) -> bool:
     )
     if request is None or not request.requester_email or step not in STEPS:
         return False
+    objection = Objection.objects.filter(request=request).first()
     context = {
         "request": request,
-        "objection": Objection.objects.filter(request=request).first(),
+        "objection": objection,
+        "route": dispute_route(objection) if objection is not None else None,
         "step": step,
         "link": settings.SITE_URL.rstrip("/") + request.get_absolute_url(),
         "site_name": settings.SITE_NAME,

@@ -26,6 +26,19 @@ urlpatterns = [
         name="objection_submit",
     ),
     path("ppid/register/", views.register, name="register"),
+    path("ppid/laporan/<int:year>/", views.annual_report, name="public_report"),
+    path(
+        "ppid/laporan/<int:year>.csv",
+        views.annual_report,
+        {"fmt": "csv"},
+        name="public_report_csv",
+    ),
+    path(
+        "ppid/laporan/<int:year>.pdf",
+        views.annual_report,
+        {"fmt": "pdf"},
+        name="public_report_pdf",
+    ),
     path("kelola/ppid/", views_manage.register, name="manage"),
     path("kelola/ppid/badan/", views_manage.bodies, name="manage_bodies"),
     path("kelola/ppid/badan/<int:pk>/", views_manage.documents, name="manage_documents"),
@@ -59,6 +72,11 @@ urlpatterns = [
         "kelola/ppid/permohonan/<str:number>/jawab/",
         views_manage.request_answer,
         name="manage_request_answer",
+    ),
+    path(
+        "kelola/ppid/permohonan/<str:number>/identitas/",
+        views_manage.request_identity_file,
+        name="manage_request_identity",
     ),
     path(
         "kelola/ppid/permohonan/<str:number>/lampiran/",

@@ -21,7 +21,7 @@ from jembatan.accounts.phone import normalize_phone
 from jembatan.core.forms import add_service_errors
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached, visitor_key
-from jembatan.disclosure import services
+from jembatan.disclosure import report, services
 from jembatan.disclosure.forms import ObjectionForm, RequestForm, TrackForm
 from jembatan.disclosure.models import InfoDocument, InformationRequest, Objection, PublicBody
 
@@ -62,6 +62,8 @@ def hub(request: HttpRequest) -> HttpResponse:
             "answer_days": services.ANSWER_DAYS,
             "extension_days": services.EXTENSION_DAYS,
             "objection_days": services.OBJECTION_WINDOW_DAYS,
+            # The last complete year's report until the new one is due (end of March).
+            "report_year": timezone.localdate().year - 1,
         },
     )
 
@@ -122,7 +124,7 @@ def request_submit(request: HttpRequest) -> HttpResponse:
             value = request.GET.get(key, "")
             if value.isdecimal() and len(value) < 10:
                 initial[field] = int(value)
-    form = RequestForm(request.POST or None, bodies=bodies, initial=initial)
+    form = RequestForm(request.POST or None, request.FILES or None, bodies=bodies, initial=initial)
     if request.method == "POST":
         if rate_limit_exceeded(
             "ppid-request", visitor_key(request), limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW
@@ -229,6 +231,7 @@ def request_detail(request: HttpRequest, number: str, token: str) -> HttpRespons
         {
             "req": info_request,
             "objection": objection,
+            "route": services.dispute_route(objection) if objection is not None else None,
             "window": window,
             "can_object": objection is None and window is not None and today <= window[1],
             "objection_form": ObjectionForm(),
@@ -300,5 +303,32 @@ def register(request: HttpRequest) -> HttpResponse:
             "years": years,
             "chosen": {"tahun": year, "badan": body},
             "page_query": query,
+        },
+    )
+
+
+@require_GET
+@cache_public_page
+def annual_report(request: HttpRequest, year: int, fmt: str = "html") -> HttpResponse:
+    """The annual public-information service report (Perki 1/2021), public: figures per
+    body, never who asked or what."""
+    if not 2000 <= year <= 2100:
+        raise Http404(_("Tahun tidak dikenal."))
+    rows = report.annual_report(list(public_bodies()), year)
+    title = _("Laporan Layanan Informasi Publik %(year)s") % {"year": year}
+    if fmt in ("csv", "pdf"):
+        return report.report_download(rows, year=year, title=title, fmt=fmt)
+    columns = report.columns()
+    return render(
+        request,
+        "disclosure/report.html",
+        {
+            "year": year,
+            "title": title,
+            "cards": [
+                {"name": values[0], "facts": list(zip(columns[1:], values[1:], strict=True))}
+                for values in [*map(report.row_values, rows), report.totals(rows)]
+            ],
+            "this_year": timezone.localdate().year,
         },
     )

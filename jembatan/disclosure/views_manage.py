@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -259,13 +261,31 @@ def request_answer_file(request: HttpRequest, number: str):
 
 
 @login_required
+def request_identity_file(request: HttpRequest, number: str):
+    """The requester's identity copy, for the PPID handling the request only."""
+    from jembatan.disclosure.views import _file_response
+
+    info_request = access.get_request_for_user(request.user, number)
+    if not info_request.identity_file:
+        raise Http404(_("Berkas tidak tersedia."))
+    extension = os.path.splitext(info_request.identity_file.name)[1]
+    return _file_response(info_request.identity_file, f"identitas-{number}{extension}")
+
+
+@login_required
 def objection_detail(request: HttpRequest, number: str) -> HttpResponse:
     objection = access.get_objection_for_user(request.user, number)
     form = DecisionForm(request.POST or None)
     may_decide = access.is_ppid_superior(request.user, objection.request.body)
+    # Whoever answered the request does not judge the objection against that answer.
+    answered_it = objection.request.answered_by_id == request.user.pk
     if request.method == "POST":
-        if not may_decide:
-            raise PermissionDenied(_("Keberatan diputus oleh atasan PPID (Diskominfo)."))
+        if not may_decide or answered_it:
+            raise PermissionDenied(
+                _("Anda yang menjawab permohonan ini, jadi tidak dapat memutus keberatan atasnya.")
+                if answered_it
+                else _("Keberatan diputus oleh atasan PPID (Diskominfo).")
+            )
         if form.is_valid():
             try:
                 services.objection_decide(
@@ -282,7 +302,13 @@ def objection_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "disclosure/manage/objection_detail.html",
-        {"objection": objection, "req": objection.request, "form": form, "may_decide": may_decide},
+        {
+            "objection": objection,
+            "req": objection.request,
+            "form": form,
+            "may_decide": may_decide and not answered_it,
+            "answered_it": answered_it,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -294,16 +320,8 @@ def annual_report(request: HttpRequest, year: int, fmt: str = "html") -> HttpRes
         raise Http404(_("Tahun tidak dikenal."))
     rows = report.annual_report(bodies, year)
     title = _("Laporan Layanan Informasi Publik %(year)s") % {"year": year}
-    if fmt == "csv":
-        response = HttpResponse(report.report_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="laporan-ppid-{year}.csv"'
-        return response
-    if fmt == "pdf":
-        response = HttpResponse(
-            report.report_pdf(rows, year=year, title=title), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="laporan-ppid-{year}.pdf"'
-        return response
+    if fmt in ("csv", "pdf"):
+        return report.report_download(rows, year=year, title=title, fmt=fmt)
     return render(
         request,
         "disclosure/manage/report.html",

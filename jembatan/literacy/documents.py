@@ -12,67 +12,77 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
+from jembatan.core.pdf import Document, pdf_text
 from jembatan.literacy.models import Certificate, Module
-
-
-def latin1(text: str) -> str:
-    """fpdf2's core fonts speak latin-1: typographic quotes and dashes become plain ones."""
-    text = (
-        str(text)
-        .replace("\u2018", "'")
-        .replace("\u2019", "'")
-        .replace("\u201c", '"')
-        .replace("\u201d", '"')
-        .replace("\u2013", "-")
-        .replace("\u2014", "-")
-        .replace("\u2026", "...")
-    )
-    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def verification_url(cert: Certificate) -> str:
     return settings.SITE_URL.rstrip("/") + cert.get_absolute_url()
 
 
+def certificate_issuer(cert: Certificate) -> str:
+    """Who issues it: the Diskominfo of the training's (or module's) kabupaten."""
+    source = cert.training if cert.training_id else cert.module
+    kabupaten = getattr(source, "kabupaten", None)
+    if kabupaten is None:
+        return settings.SITE_NAME
+    return _("Dinas Komunikasi dan Informatika %(kabupaten)s") % {"kabupaten": kabupaten.name}
+
+
+def certificate_facts(cert: Certificate) -> list[str]:
+    """The lines under the subject: when and where the training was, who issued it, when."""
+    lines = []
+    training = cert.training
+    if training is not None:
+        start = timezone.localtime(training.starts_at)
+        end = timezone.localtime(training.ends_at)
+        when = formats.date_format(start, "j F Y")
+        if end.date() != start.date():
+            when = _("%(start)s sampai %(end)s") % {
+                "start": when,
+                "end": formats.date_format(end, "j F Y"),
+            }
+        place = training.place or training.get_mode_display()
+        lines.append(_("%(when)s, %(place)s") % {"when": when, "place": place})
+    issued = formats.date_format(timezone.localtime(cert.issued_at), "j F Y")
+    lines.append(
+        _("Diterbitkan oleh %(issuer)s, %(date)s")
+        % {"issuer": certificate_issuer(cert), "date": issued}
+    )
+    return lines
+
+
 def certificate_pdf(cert: Certificate) -> bytes:
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf = Document(title=_("Sertifikat %(code)s") % {"code": cert.display_code}, orientation="L")
     pdf.set_auto_page_break(False)
-    pdf.set_title(latin1(_("Sertifikat %(code)s") % {"code": cert.display_code}))
     pdf.add_page()
     pdf.set_draw_color(20, 90, 140)
     pdf.set_line_width(1.5)
     pdf.rect(10, 10, 277, 190)
     pdf.set_y(30)
-    pdf.set_font("Helvetica", "B", 30)
-    pdf.cell(0, 14, latin1(_("SERTIFIKAT")), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 14)
-    pdf.cell(0, 8, latin1(cert.get_kind_display()), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.use(30, "B")
+    pdf.cell(0, 14, pdf_text(_("SERTIFIKAT")), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.use(14)
+    pdf.cell(0, 8, pdf_text(cert.get_kind_display()), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
-    pdf.cell(0, 8, latin1(_("diberikan kepada")), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 24)
-    pdf.cell(0, 14, latin1(cert.holder_name), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 14)
+    pdf.cell(0, 8, pdf_text(_("diberikan kepada")), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.use(24, "B")
+    pdf.cell(0, 14, pdf_text(cert.holder_name), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.use(14)
     what = (
         _("atas kehadirannya dalam pelatihan")
         if cert.kind == Certificate.Kind.ATTENDANCE
         else _("atas penyelesaian modul belajar")
     )
-    pdf.cell(0, 8, latin1(what), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 8, pdf_text(what), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.use(16, "B")
     pdf.set_x(30)
-    pdf.multi_cell(237, 9, latin1(cert.subject), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 12)
-    issued = formats.date_format(timezone.localtime(cert.issued_at), "j F Y")
-    pdf.cell(
-        0,
-        8,
-        latin1(_("Diterbitkan %(date)s") % {"date": issued}),
-        align="C",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf.multi_cell(237, 9, pdf_text(cert.subject), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.use(12)
+    for line in certificate_facts(cert):
+        pdf.set_x(30)
+        pdf.multi_cell(237, 7, pdf_text(line), align="C", new_x="LMARGIN", new_y="NEXT")
     # The QR and the code let anyone check the certificate on the public page.
     url = verification_url(cert)
     image = qrcode.make(url, border=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
@@ -81,13 +91,13 @@ def certificate_pdf(cert: Certificate) -> bytes:
     png.seek(0)
     pdf.image(png, x=22, y=150, w=38, h=38)
     pdf.set_xy(65, 160)
-    pdf.set_font("Helvetica", "", 11)
-    pdf.cell(0, 6, latin1(_("Kode verifikasi: %(code)s") % {"code": cert.display_code}))
+    pdf.use(11)
+    pdf.cell(0, 6, pdf_text(_("Kode verifikasi: %(code)s") % {"code": cert.display_code}))
     pdf.set_xy(65, 167)
-    pdf.cell(0, 6, latin1(_("Periksa keaslian di %(url)s") % {"url": url}))
+    pdf.cell(0, 6, pdf_text(_("Periksa keaslian di %(url)s") % {"url": url}))
     pdf.set_xy(65, 174)
-    pdf.cell(0, 6, latin1(settings.SITE_NAME))
-    return bytes(pdf.output())
+    pdf.cell(0, 6, pdf_text(settings.SITE_NAME))
+    return pdf.to_bytes()
 
 
 def module_zip_name(module: Module) -> str:
@@ -154,12 +164,12 @@ class _Pipe(io.RawIOBase):
 
 def handout_pdf(title: str, paragraphs: list[str]) -> bytes:
     """A small text PDF (demo material, tests)."""
-    pdf = FPDF()
+    pdf = Document(title=title)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 9, latin1(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 12)
+    pdf.use(16, "B")
+    pdf.multi_cell(0, 9, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.use(12)
     for paragraph in paragraphs:
         pdf.ln(3)
-        pdf.multi_cell(0, 7, latin1(paragraph), new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+        pdf.multi_cell(0, 7, pdf_text(paragraph), new_x="LMARGIN", new_y="NEXT")
+    return pdf.to_bytes()

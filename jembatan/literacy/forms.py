@@ -56,6 +56,9 @@ class TrainingForm(forms.ModelForm):
         )
         for name in ("starts_at", "ends_at", "registration_deadline"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if not self.instance.pk and "target_all" not in self.initial:
+            # Ticked by default, it silently overrode the KIMs an organiser then chose.
+            self.initial["target_all"] = False
 
     def _post_clean(self) -> None:
         # The service checks the rules (and the database the constraints).

@@ -9,3 +9,11 @@ register_kind(
     title=_("Sertifikat baru: %(what)s"),
     text=_("Anda mendapat sertifikat “%(what)s” dengan kode %(code)s. Unduh dari halaman Saya."),
 )
+
+register_kind(
+    "literacy.registration_open",
+    title=_("Pendaftaran dibuka: %(what)s"),
+    text=_(
+        "Pelatihan “%(what)s” (mulai %(when)s) terbuka untuk KIM Anda. Daftar sebelum kuota penuh."
+    ),
+)

@@ -233,8 +233,11 @@ def compute_kabupaten(kabupaten_code: str, year: int) -> list[KimScore]:
             )
         )
     rows.sort(key=lambda r: (-r.points, r.kim.name))
-    for rank, row in enumerate(rows, start=1):
-        row.rank = rank
+    # Competition ranking ("1, 2, 2, 4"): KIMs with the same points share a rank, so the
+    # alphabet never decides an award.
+    for position, row in enumerate(rows, start=1):
+        tied = position > 1 and rows[position - 2].points == row.points
+        row.rank = rows[position - 2].rank if tied else position
     with transaction.atomic():
         KimScore.objects.filter(kabupaten_id=kabupaten_code, year=year).exclude(
             kim_id__in=[k.pk for k in kims]
@@ -271,6 +274,27 @@ def explain(score: KimScore) -> list[ScoreLine]:
         weight = getattr(weights, c.key)
         lines.append(ScoreLine(c, value, weight, component_points(c, value, weights)))
     return lines
+
+
+@dataclass
+class NextLevel:
+    level: str
+    label: str
+    needed: int  # points still missing
+    threshold: int
+
+
+def next_level(score: KimScore) -> NextLevel | None:
+    """The level above the KIM's and the points it still needs; None at the top."""
+    weights = weights_for(score.kabupaten_id)
+    for level, threshold in (
+        (KimLevel.BERKEMBANG, weights.level_berkembang),
+        (KimLevel.MAJU, weights.level_maju),
+        (KimLevel.MANDIRI, weights.level_mandiri),
+    ):
+        if score.points < threshold:
+            return NextLevel(level, level.label, threshold - score.points, threshold)
+    return None
 
 
 def kabupaten_region(code: str) -> Region | None:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from jembatan.accounts.audit import audit_record, snapshot
@@ -104,6 +104,16 @@ def training_save(
     if data.get("mode") == Training.Mode.IN_PERSON and not data.get("place"):
         raise ValidationError({"place": _("Isi tempat pelatihan tatap muka.")})
     kims = list(kims or [])
+    if data.get("target_all") and kims:
+        # Both ticked used to drop the chosen KIMs without a word.
+        raise ValidationError(
+            {
+                "target_all": _(
+                    "Anda memilih KIM tertentu dan juga “semua KIM di wilayahnya”. "
+                    "Pilih salah satu."
+                )
+            }
+        )
     if not data.get("target_all"):
         if not kims:
             raise ValidationError({"target_kims": _("Pilih KIM sasaran, atau sasar semua KIM.")})
@@ -166,7 +176,30 @@ def training_transition(*, actor: User, training: Training, action: str) -> Trai
             before=before,
             after={"status": target},
         )
+        if action == "open":
+            _notify_registration_open(training)
+        elif action == "close":
+            certificates_issue_due(training=training)
     return training
+
+
+def _notify_registration_open(training: Training) -> int:
+    """Tell the members of every targeted KIM that they can register (once each)."""
+    members = User.objects.filter(
+        is_active=True,
+        kim_memberships__kim__in=access.target_kims(training),
+        kim_memberships__is_active=True,
+    ).distinct()
+    return notify(
+        recipients=members,
+        kind="literacy.registration_open",
+        key=f"literacy.registration_open:{training.pk}",
+        params={
+            "what": training.title,
+            "when": formats.date_format(timezone.localtime(training.starts_at), "j F Y H:i"),
+        },
+        url=training.get_absolute_url(),
+    )
 
 
 # --- registration ------------------------------------------------------------------------
@@ -286,7 +319,8 @@ def registration_check_in(
             )
         if registration.attended_at is not None:
             return CheckIn(registration=registration, already=True)
-        registration.attended_at = timezone.now()
+        now = timezone.now()
+        registration.attended_at = now
         registration.checked_in_by = actor
         registration.checkin_method = method
         registration.save(update_fields=["attended_at", "checked_in_by", "checkin_method"])
@@ -296,12 +330,15 @@ def registration_check_in(
             target=registration,
             after={"method": method, "attended_at": registration.attended_at},
         )
-        certificate_issue(
-            actor=actor,
-            user=registration.user,
-            kind=Certificate.Kind.ATTENDANCE,
-            training=registration.training,
-        )
+        # A check-in before the training starts records the arrival; the certificate
+        # follows once it has started (certificates_issue_due), never before.
+        if now >= registration.training.starts_at:
+            certificate_issue(
+                actor=actor,
+                user=registration.user,
+                kind=Certificate.Kind.ATTENDANCE,
+                training=registration.training,
+            )
     return CheckIn(registration=registration, already=False)
 
 
@@ -370,6 +407,55 @@ def certificate_issue(
             continue  # a code collision: draw again
         return cert
     raise RuntimeError("no free certificate code")
+
+
+def certificates_issue_due(*, training: Training | None = None, user: User | None = None) -> int:
+    """Attendance certificates owed: checked in, the training has started, none issued
+    yet. Run by the periodic job, when a training closes and when a member opens their
+    page; returns how many were issued."""
+    due = Registration.objects.filter(
+        attended_at__isnull=False, training__starts_at__lte=timezone.now()
+    ).exclude(training__certificates__user=models.F("user"))
+    if training is not None:
+        due = due.filter(training=training)
+    if user is not None:
+        due = due.filter(user=user)
+    issued = 0
+    for registration in due.select_related("user", "training")[:500]:
+        certificate_issue(
+            actor=None,
+            user=registration.user,
+            kind=Certificate.Kind.ATTENDANCE,
+            training=registration.training,
+        )
+        issued += 1
+    return issued
+
+
+def certificate_rename(*, actor: User, cert: Certificate, name: str) -> Certificate:
+    """The holder corrects the name printed on their certificate (audited)."""
+    name = " ".join((name or "").split())
+    if cert.user_id != actor.pk:
+        raise ValidationError(_("Hanya pemegang sertifikat yang bisa memperbaiki namanya."))
+    if not name:
+        raise ValidationError({"holder_name": _("Tulis nama Anda.")})
+    if len(name) > Certificate._meta.get_field("holder_name").max_length:
+        raise ValidationError({"holder_name": _("Nama terlalu panjang (paling banyak 150 huruf).")})
+    with transaction.atomic():
+        cert = Certificate.objects.select_for_update().get(pk=cert.pk)
+        before = {"holder_name": cert.holder_name}
+        if before["holder_name"] == name:
+            return cert
+        cert.holder_name = name
+        cert.save(update_fields=["holder_name"])
+        audit_record(
+            actor=actor,
+            action="literacy.certificate_rename",
+            target=cert,
+            before=before,
+            after={"holder_name": name},
+        )
+    return cert
 
 
 def find_certificate(code: str) -> Certificate | None:

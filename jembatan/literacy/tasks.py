@@ -31,3 +31,11 @@ def recompute_kabupaten_scores(kabupaten_code: str) -> int:
     from jembatan.literacy.scoring import compute_kabupaten
 
     return len(compute_kabupaten(kabupaten_code, timezone.localdate().year))
+
+
+@db_periodic_task(crontab(minute="*/15"), retries=RETRIES, retry_delay=RETRY_DELAY)
+def issue_due_certificates() -> int:
+    """Attendance certificates of members who checked in before their training started."""
+    from jembatan.literacy.services import certificates_issue_due
+
+    return certificates_issue_due()

@@ -30,6 +30,11 @@ urlpatterns = [
         views_manage.certificate_download,
         name="certificate_pdf",
     ),
+    path(
+        "kelola/literasi/sertifikat/<str:code>/nama/",
+        views_manage.certificate_rename,
+        name="certificate_rename",
+    ),
     path("kelola/literasi/baru/", views_manage.training_create, name="training_create"),
     path("kelola/literasi/<int:pk>/", views_manage.training_detail, name="manage_training"),
     path("kelola/literasi/<int:pk>/ubah/", views_manage.training_edit, name="training_edit"),

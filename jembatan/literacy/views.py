@@ -19,7 +19,7 @@ from jembatan.communities.models import Kim
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.literacy import access, scoring, services
-from jembatan.literacy.documents import module_zip_chunks, module_zip_name
+from jembatan.literacy.documents import certificate_facts, module_zip_chunks, module_zip_name
 from jembatan.literacy.forms import CertificateLookupForm, QuizForm, RegisterForm
 from jembatan.literacy.models import KimScore, Lesson, LessonProgress, QuizAttempt
 
@@ -50,14 +50,17 @@ def training(request: HttpRequest, pk: int) -> HttpResponse:
     obj = access.get_public_training(pk)
     kims = access.get_registrable_kims_for_user(request.user, obj)
     mine = access.get_registrations_for_user(request.user).filter(training=obj).first()
+    registered = obj.registrations.count()
+    full = registered >= obj.quota
     return render(
         request,
         "literacy/training.html",
         {
             "training": obj,
-            "registered": obj.registrations.count(),
+            "registered": registered,
+            "full": full,
             "mine": mine,
-            "form": RegisterForm(kims=kims) if not mine and kims.exists() else None,
+            "form": RegisterForm(kims=kims) if not mine and not full and kims.exists() else None,
         },
     )
 
@@ -183,7 +186,9 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
             {"code": code[:30], "form": CertificateLookupForm()},
             status=404,
         )
-    return render(request, "literacy/certificate.html", {"cert": cert})
+    return render(
+        request, "literacy/certificate.html", {"cert": cert, "facts": certificate_facts(cert)}
+    )
 
 
 @require_GET
@@ -201,6 +206,7 @@ def kim_score(request: HttpRequest, kim: str, year: int) -> HttpResponse:
             "score": score,
             "lines": scoring.explain(score),
             "weights": scoring.weights_for(score.kabupaten_id),
+            "next_level": scoring.next_level(score),
         },
     )
 

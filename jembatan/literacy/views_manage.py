@@ -195,7 +195,17 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 status = "already" if result.already else "ok"
                 if _wants_json(request):
-                    return JsonResponse({"status": status, "message": result.message})
+                    # The page updates its count and ticks the name without a reload.
+                    attended = obj.registrations.filter(attended_at__isnull=False).count()
+                    return JsonResponse(
+                        {
+                            "status": status,
+                            "message": result.message,
+                            "registration": result.registration.pk,
+                            "attended": attended,
+                            "summary": _attendance_summary(attended, obj.registrations.count()),
+                        }
+                    )
                 if result.already:
                     messages.info(request, result.message)
                 else:
@@ -208,7 +218,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.GET.get("kode"):
         # Opened from the QR with the phone's own camera app: ready to confirm.
         form = CheckInForm(initial={"code": request.GET["kode"][:40], "method": "qr"})
-    registrations = obj.registrations.select_related("user", "kim")
+    registrations = list(obj.registrations.select_related("user", "kim"))
     return render(
         request,
         "literacy/manage/check_in.html",
@@ -216,9 +226,15 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
             "training": obj,
             "form": form,
             "registrations": registrations,
-            "attended": sum(1 for r in registrations if r.attended_at),
+            "summary": _attendance_summary(
+                sum(1 for r in registrations if r.attended_at), len(registrations)
+            ),
         },
     )
+
+
+def _attendance_summary(attended: int, total: int) -> str:
+    return _("%(n)s dari %(total)s peserta hadir.") % {"n": attended, "total": total}
 
 
 @login_required
@@ -379,7 +395,13 @@ def mine(request: HttpRequest) -> HttpResponse:
     and what to learn next."""
     user = request.user
     now = timezone.now()
-    registrations = list(access.get_registrations_for_user(user).order_by("-training__starts_at"))
+    services.certificates_issue_due(user=user)
+    registrations = list(access.get_registrations_for_user(user).order_by("training__starts_at"))
+    # Today's and upcoming trainings first (soonest first), then the past (latest first).
+    today = timezone.localdate()
+    current = [r for r in registrations if timezone.localdate(r.training.ends_at) >= today]
+    past = [r for r in registrations if timezone.localdate(r.training.ends_at) < today]
+    registrations = current + past[::-1]
     base = settings.SITE_URL.rstrip("/")
     for r in registrations:
         r.upcoming = r.training.ends_at >= now and r.training.status == Training.Status.OPEN
@@ -418,6 +440,22 @@ def mine(request: HttpRequest) -> HttpResponse:
             "available": available[:10],
         },
     )
+
+
+@login_required
+@require_POST
+def certificate_rename(request: HttpRequest, code: str) -> HttpResponse:
+    """The holder corrects the name printed on their certificate."""
+    cert = access.get_own_certificate(request.user, code)
+    try:
+        services.certificate_rename(
+            actor=request.user, cert=cert, name=request.POST.get("holder_name", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Nama di sertifikat sudah diperbaiki."))
+    return redirect("literacy:mine")
 
 
 @login_required

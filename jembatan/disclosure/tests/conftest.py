@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from pypdf import PdfWriter
 
@@ -37,9 +38,12 @@ class Ppid:
 @pytest.fixture(autouse=True)
 def _fresh_calendar():
     # Holidays are cached in process memory; a rolled-back test leaves no signal behind.
+    # The rate limits live in the cache: each test starts with a visitor's full allowance.
     clear_cache()
+    cache.clear()
     yield
     clear_cache()
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,13 +10,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jembatan.accounts.audit import audit_for
-from jembatan.accounts.models import Notification
+from jembatan.accounts.models import Notification, Role
 from jembatan.core.models import Holiday
 from jembatan.core.workdays import clear_cache
 from jembatan.disclosure import services
 from jembatan.disclosure.models import InfoDocument, InformationRequest, Objection
 from jembatan.disclosure.tests.conftest import MONDAY, pdf_bytes, request_data
-from jembatan.testing.factories import InfoDocumentFactory
+from jembatan.testing.factories import (
+    InfoDocumentFactory,
+    MembershipFactory,
+    UserFactory,
+    region_chain,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -250,18 +255,25 @@ def test_objection_decided_by_superior_only(ppid):
         services.objection_decide(
             actor=ppid.officer, objection=objection, decision="dikabulkan", text="Dikabulkan ya."
         )
+    # The admin answered the request, so they may not judge the objection against it.
+    with pytest.raises(PermissionDenied):
+        services.objection_decide(
+            actor=ppid.admin, objection=objection, decision="ditolak", text="Jawaban saya benar."
+        )
+    superior = UserFactory(full_name="Sekretaris Daerah")
+    MembershipFactory(user=superior, role=Role.KABUPATEN_ADMIN, region=region_chain("61.07"))
     with pytest.raises(ValidationError):
-        services.objection_decide(actor=ppid.admin, objection=objection, decision="x", text="")
+        services.objection_decide(actor=superior, objection=objection, decision="x", text="")
     decided = services.objection_decide(
-        actor=ppid.admin,
+        actor=superior,
         objection=objection,
         decision="dikabulkan",
         text="PPID diperintahkan memberikan salinan.",
     )
-    assert decided.status == "diputus" and decided.decided_by == ppid.admin
+    assert decided.status == "diputus" and decided.decided_by == superior
     with pytest.raises(ValidationError):
         services.objection_decide(
-            actor=ppid.admin, objection=decided, decision="ditolak", text="Berubah pikiran."
+            actor=superior, objection=decided, decision="ditolak", text="Berubah pikiran."
         )
 
 

@@ -31,6 +31,15 @@ def training(admin):
     return TrainingFactory(organiser=admin, quota=2)
 
 
+def started(training, *, minutes_ago: int = 10) -> None:
+    """The training began a few minutes ago (members register before the start)."""
+    start = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    Training.objects.filter(pk=training.pk).update(
+        starts_at=start, ends_at=start + datetime.timedelta(hours=6)
+    )
+    training.refresh_from_db()
+
+
 def test_member_registers_and_gets_a_checkin_code(client, two_tenants, training):
     member = two_tenants.a.member
     client.force_login(member)
@@ -133,6 +142,7 @@ def test_check_in_by_code_issues_a_certificate_once(client, two_tenants, admin, 
     registration = services.registration_create(
         actor=member, training=training, kim=two_tenants.a.kim
     )
+    started(training)
     client.force_login(admin)
     url = f"/kelola/literasi/{training.pk}/hadir/"
     assert client.get(url).status_code == 200
@@ -206,6 +216,7 @@ def test_check_in_by_list_and_access(client, two_tenants, admin, training):
         services.registration_create(actor=u, training=training, kim=a.kim)
         for u in (a.member, a.owner)
     ]
+    started(training)
     client.force_login(a.member)
     assert client.get(f"/kelola/literasi/{training.pk}/hadir/").status_code == 404
     assert (

@@ -30,6 +30,14 @@
     log.insertBefore(li, log.firstChild);
     show(text, isError);
   }
+  // The count above and the tick in the list follow each accepted code, no reload.
+  function refresh(body) {
+    var summary = document.getElementById("attendance-summary");
+    if (summary) { summary.textContent = body.summary; }
+    var row = document.getElementById("registration-" + body.registration);
+    var box = row && row.querySelector("input[type=checkbox]");
+    if (box) { box.checked = true; box.disabled = true; }
+  }
   function pending() {
     var items = queue();
     if (items.length) {
@@ -67,6 +75,7 @@
       return response.json().then(function (body) {
         save(queue().filter(function (i) { return i.code !== item.code; }));
         note(body.message, body.status === "rejected");
+        if (body.summary) { refresh(body); }
       });
     }).then(function () {
       sending = false;

@@ -1,0 +1,122 @@
+"""PDF documents: the one place that knows fonts.
+
+Every PDF the product makes (certificates, the Bupati's monthly report, the PPID annual
+report, consultation exports) is built on `Document`, which embeds Unicode TrueType fonts
+shipped in `core/fonts/` (subset into each file): DejaVu Sans for text (extended Latin,
+Vietnamese, symbols), with Noto Sans Javanese and Droid Sans Fallback (Chinese names) as
+fallbacks. fpdf2's core fonts speak only latin-1, which turned "Ŋaju" or "黄秀兰" into
+question marks; a name on a certificate must survive as written.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FAMILY = "DejaVuSans"
+# (family, style, file): the first family is the text font, the others fill its gaps.
+FONTS = (
+    (FAMILY, "", "DejaVuSans.ttf"),
+    (FAMILY, "B", "DejaVuSans-Bold.ttf"),
+    (FAMILY, "I", "DejaVuSans-Oblique.ttf"),
+    (FAMILY, "BI", "DejaVuSans-BoldOblique.ttf"),
+    ("NotoSansJavanese", "", "NotoSansJavanese-Regular.ttf"),
+    ("DroidSansFallback", "", "DroidSansFallbackFull.ttf"),
+)
+FALLBACK_FAMILIES = ["NotoSansJavanese", "DroidSansFallback"]
+# What a character that no shipped font can draw (an emoji, say) becomes: visible, so a
+# reader sees that something was there, and never an empty box the viewer may hide.
+MISSING = "?"
+
+
+@lru_cache(maxsize=1)
+def covered_codepoints() -> frozenset[int]:
+    """Every code point that at least one shipped font draws (read once per process)."""
+    points: set[int] = set()
+    for _family, _style, name in FONTS:
+        with TTFont(FONT_DIR / name, lazy=True) as font:
+            points.update(font.getBestCmap() or {})
+    return frozenset(points)
+
+
+def pdf_text(value: object) -> str:
+    """Text ready for a `Document`: composed (NFC), with characters that no shipped font
+    has replaced by MISSING. Control characters other than line breaks are dropped."""
+    text = unicodedata.normalize("NFC", "" if value is None else str(value))
+    covered = covered_codepoints()
+    out = []
+    for char in text:
+        if char in "\n\t":
+            out.append(char)
+        elif unicodedata.category(char) in ("Cc", "Cf"):
+            continue
+        elif ord(char) in covered or char == " ":
+            out.append(char)
+        else:
+            out.append(MISSING)
+    return "".join(out)
+
+
+class Document(FPDF):
+    """An A4 document with the shipped fonts, its title in the metadata and an optional
+    footer (text and page number) on every page."""
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        orientation: str = "P",
+        footer_text: str = "",
+        language: str = "id",
+    ) -> None:
+        super().__init__(orientation=orientation, unit="mm", format="A4")
+        for family, style, name in FONTS:
+            self.add_font(family, style, str(FONT_DIR / name))
+        # Fallbacks have one weight: a bold Chinese name is drawn in the regular weight.
+        self.set_fallback_fonts(FALLBACK_FAMILIES, exact_match=False)
+        self.footer_text = pdf_text(footer_text)
+        self.set_title(pdf_text(title))
+        self.set_lang(language)
+        self.set_creator(pdf_text(settings.SITE_NAME))
+        self.set_font(FAMILY, size=11)
+
+    def use(self, size: float, style: str = "") -> None:
+        """Switch size and weight of the text font."""
+        self.set_font(FAMILY, style, size)
+
+    def footer(self) -> None:
+        if not self.footer_text:
+            return
+        self.set_y(-12)
+        self.use(8)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 6, f"{self.footer_text} - {self.page_no()}", align="C")
+        self.set_text_color(0, 0, 0)
+
+    def size_to_fit_words(
+        self, texts: list[str], width: float, *, size: float, style: str = "", least: float = 4.5
+    ) -> float:
+        """The largest font size (from `size` down to `least`) at which the longest word of
+        every text fits a column `width` mm wide, so that table headers wrap between words
+        and never split one ("Diperpanj-ang")."""
+        room = width - 2 * self.c_margin - 0.2
+        words = [w for text in texts for w in pdf_text(text).split()]
+        while size > least:
+            self.use(size, style)
+            if all(self.get_string_width(w) <= room for w in words):
+                break
+            size -= 0.25
+        return max(size, least)
+
+    def write_lines(self, height: float, text: object, **kwargs) -> None:
+        """A paragraph across the page width, then the next line."""
+        self.multi_cell(0, height, pdf_text(text), new_x="LMARGIN", new_y="NEXT", **kwargs)
+
+    def to_bytes(self) -> bytes:
+        return bytes(self.output())
