@@ -235,14 +235,16 @@ def _children(
 def public_statistics(*, kabupaten_code: str) -> dict[str, Any]:
     """JSON-ready figures of one kabupaten for the public (/statistik/, the API).
 
-    Counts only, never personal data. ``posts_published`` and ``aspirations.received``
-    are all-time totals; ``months`` are the last 12 calendar months; ``open`` and
-    ``overdue`` are as of the last refresh (``updated_at``); the median time to answer
-    (calendar days from receipt to the first answer) and satisfaction (mean rating 1-5)
-    cover the last 12 months. Raises Region.DoesNotExist for an unknown kabupaten.
+    Counts only, never personal data, and no confidential case. ``posts_published`` and
+    ``aspirations.received`` are all-time totals; ``months`` are the last 12 calendar
+    months; ``open`` and ``overdue`` are as of the last refresh (``updated_at``); the
+    median time to answer (calendar days from receipt to the first answer) and
+    satisfaction (mean rating 1-5) cover the last 12 months. Raises Region.DoesNotExist
+    for an unknown kabupaten.
     """
     region = Region.objects.get(code=kabupaten_code, level=Region.Level.KABUPATEN)
-    data = figures(code=region.code)
+    # Public: without confidential cases, as the public list of cases.
+    data = figures(code=region.code, confidential=False)
     return {
         "kabupaten": {"code": region.code, "name": region.name},
         "updated_at": data.updated_at.isoformat() if data.updated_at else None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 
 import pytest
@@ -292,3 +293,15 @@ def test_notifications_reach_only_those_who_may_open_it(world):
     allowed = {world.users[w].pk for w in ALLOWED}
     assert recipients <= allowed
     assert not recipients & {world.users[w].pk for w in REFUSED}
+
+
+def test_public_figures_leave_it_out_and_never_publish_its_share(client, world):
+    R.refresh()
+    stats = client.get("/api/v1/statistik/61.07/").json()
+    assert stats["aspirations"]["received"] == 1 and stats["aspirations"]["open"] == 1
+    page = client.get("/statistik/")
+    assert page.context["data"].get(R.OPEN) == 1
+    monthly = json.loads(b"".join(client.get("/data/statistik-bulanan.json").streaming_content))
+    assert not any(r["ukuran"].startswith(R.CONFIDENTIAL) for r in monthly)
+    received = [r["nilai"] for r in monthly if r["ukuran"] == R.ASPIRATIONS]
+    assert sum(received) == 1
