@@ -1,9 +1,13 @@
 """Who sees which aspirations, and who may see who sent them.
 
-Staff reach cases only through get_cases_for_user / get_case_for_user. OPD officers see
-the cases sent to their office and nothing else; a KIM sees the cases of the places it
-serves; the reporter's contact data is shown only to Diskominfo of the kabupaten and to
-the KIM that recorded the case for a neighbour.
+Staff reach cases only through get_cases_for_user / get_case_for_user (and lists, counts
+and exports start from get_cases_for_user). OPD officers see the cases sent to their
+office and nothing else; a KIM sees the cases of the places it serves; a camat those of
+the kecamatan. A confidential ("rahasia") case is narrower still: Diskominfo of its
+kabupaten, the officers of the office it is referred to, the KIM member who recorded it
+and platform operators, nobody else (not the other members of the KIM, not the camat).
+The reporter's contact data is shown only to Diskominfo of the kabupaten and to the KIM
+that recorded the case for a neighbour (for a confidential case: the member who did).
 """
 
 from __future__ import annotations
@@ -51,7 +55,27 @@ def get_cases_for_user(user: AnyUser) -> QuerySet[Aspiration]:
     offices = [m.office_id for m in memberships if m.role == Role.OPD_OFFICER]
     condition |= Q(office_id__in=offices)
     condition |= _kim_area_q(list(_member_kims(user)))
-    return cases.filter(condition)
+    # The confidentiality rule applies on top of the area: a case in one's area is not
+    # enough to open a confidential one.
+    confidential_ok = (
+        ~Q(visibility=Aspiration.Visibility.CONFIDENTIAL)
+        | Q(kabupaten__in=get_administered_kabupaten_for_user(user))
+        | Q(office_id__in=offices)
+        | Q(recorded_by=user)
+    )
+    return cases.filter(condition & confidential_ok)
+
+
+def may_see_case(user: AnyUser, case: Aspiration) -> bool:
+    """The same rule as get_cases_for_user, for one case already in hand."""
+    return get_cases_for_user(user).filter(pk=case.pk).exists()
+
+
+def _confidential_for_others(user: AnyUser, case: Aspiration) -> bool:
+    """A confidential case that a KIM reaches only through the member who recorded it."""
+    return case.visibility == Aspiration.Visibility.CONFIDENTIAL and (
+        not user.is_authenticated or case.recorded_by_id != user.pk
+    )
 
 
 def get_case_for_user(user: AnyUser, code: str) -> Aspiration:
@@ -66,7 +90,10 @@ def administers(user: AnyUser, case: Aspiration) -> bool:
 
 
 def serves_as_kim(user: AnyUser, case: Aspiration, *, pengurus_only: bool = True) -> bool:
-    """A KIM pengurus of the place the case is about (or of the KIM that recorded it)."""
+    """A KIM pengurus of the place the case is about (or of the KIM that recorded it);
+    for a confidential case, only the member who recorded it."""
+    if _confidential_for_others(user, case):
+        return False
     kims = list(_member_kims(user, pengurus_only=pengurus_only))
     return any(
         k.pk == case.kim_id
@@ -90,6 +117,8 @@ def can_see_reporter(user: AnyUser, case: Aspiration) -> bool:
     if is_operator(user) or administers(user, case):
         return True
     if case.kim_id is None or not user.is_authenticated:
+        return False
+    if _confidential_for_others(user, case):
         return False
     return KimMembership.objects.filter(user=user, kim_id=case.kim_id, is_active=True).exists()
 

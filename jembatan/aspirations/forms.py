@@ -59,6 +59,50 @@ class HubDesaField(RegionField):
         return _desa_within(self.within).get(code)
 
 
+V = Aspiration.Visibility
+# What each choice means, said exactly to the citizen who makes it: who sees the text and
+# who sees their name and contact (aspirations.access).
+VISIBILITY_CHOICES = [
+    (
+        V.PUBLIC,
+        _(
+            "Publik: isi aspirasi dan nama saya tampil di situs untuk semua orang. "
+            "Nomor HP dan email saya hanya dilihat Diskominfo."
+        ),
+    ),
+    (
+        V.ANONYMOUS,
+        _(
+            "Anonim: isi aspirasi tampil di situs tanpa nama saya. Nama, nomor HP dan "
+            "email saya hanya dilihat Diskominfo."
+        ),
+    ),
+    (
+        V.CONFIDENTIAL,
+        _(
+            "Rahasia: tidak tampil di situs. Isinya hanya dilihat Diskominfo dan instansi "
+            "yang menanganinya; nama dan kontak saya hanya dilihat Diskominfo."
+        ),
+    ),
+]
+# The same for staff and for a KIM member who records a neighbour's aspiration: about
+# the reporter, never in the first person.
+STAFF_VISIBILITY = {
+    V.PUBLIC: _("Publik: isi dan nama pelapor tampil di situs"),
+    V.ANONYMOUS: _("Anonim: isi tampil di situs tanpa nama pelapor"),
+    V.CONFIDENTIAL: _(
+        "Rahasia: tidak tampil di situs; hanya Diskominfo, instansi tujuan dan anggota KIM "
+        "yang mencatatnya"
+    ),
+}
+
+STAFF_VISIBILITY_HELP = _(
+    "Nama dan kontak pelapor dilihat Diskominfo dan anggota KIM ini; untuk aspirasi "
+    "rahasia hanya Diskominfo dan Anda. Camat dan anggota KIM lain tidak melihat aspirasi "
+    "rahasia."
+)
+
+
 class AspirationForm(forms.Form):
     category = CategoryField(
         label=_("Kategori"), queryset=Category.objects.none(), empty_label=_("— pilih kategori —")
@@ -110,12 +154,12 @@ class AspirationForm(forms.Form):
     reporter_email = forms.EmailField(label=_("Email"), required=False)
     visibility = forms.ChoiceField(
         label=_("Tampil untuk umum?"),
-        choices=Aspiration.Visibility.choices,
+        choices=VISIBILITY_CHOICES,
         initial=Aspiration.Visibility.ANONYMOUS,
         widget=forms.RadioSelect,
         help_text=_(
-            "Nomor HP dan email Anda tidak pernah ditampilkan. Aspirasi rahasia hanya "
-            "dilihat petugas."
+            "Nomor HP dan email Anda tidak pernah ditampilkan untuk umum. Camat dan "
+            "anggota KIM tidak melihat aspirasi rahasia."
         ),
     )
     # Honeypot: hidden from people, filled in by bots.
@@ -136,6 +180,10 @@ class AspirationForm(forms.Form):
             self.fields["region"] = forms.ModelChoiceField(
                 label=_("Desa atau kelurahan"), queryset=regions, empty_label=None
             )
+            # Recorded by a KIM member for a neighbour: the choices speak of the reporter.
+            visibility = self.fields["visibility"]
+            visibility.choices = list(STAFF_VISIBILITY.items())
+            visibility.help_text = STAFF_VISIBILITY_HELP
 
 
 _fields_by_kabupaten: dict[str, dict[str, forms.Field]] = {}
@@ -227,8 +275,13 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Tulisan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # Internal unless the writer ticks the box: a note meant for colleagues must never
+    # reach the citizen (and the public page) by a default left on.
     public = forms.BooleanField(
-        label=_("Tampilkan kepada warga (jawaban publik)"), required=False, initial=True
+        label=_("Tampilkan kepada warga (jawaban publik)"),
+        required=False,
+        initial=False,
+        help_text=_("Tanpa centang, tulisan ini catatan internal: hanya petugas yang melihatnya."),
     )
 
 

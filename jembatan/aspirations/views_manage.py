@@ -24,7 +24,13 @@ from jembatan.aspirations.access import (
     get_recording_kims_for_user,
     regions_for_kim,
 )
-from jembatan.aspirations.forms import ActionForm, AspirationForm, CategoryForm, CommentForm
+from jembatan.aspirations.forms import (
+    STAFF_VISIBILITY,
+    ActionForm,
+    AspirationForm,
+    CategoryForm,
+    CommentForm,
+)
 from jembatan.aspirations.models import Aspiration, Category, Status
 from jembatan.core.forms import add_service_errors
 
@@ -47,11 +53,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = "&".join(
         p for p in [f"status={status}" if status else "", "terlambat=1" if overdue else ""] if p
     )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    for case in page.object_list:
+        case.staff_visibility = STAFF_VISIBILITY[case.visibility]
     return render(
         request,
         "aspirations/manage/queue.html",
         {
-            "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("halaman")),
+            "page": page,
             "statuses": Status.choices,
             "status": status,
             "overdue": overdue,
@@ -72,12 +81,17 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "case": case,
             "display_code": services.display_code(case.code),
+            "staff_visibility": STAFF_VISIBILITY[case.visibility],
             "events": case.events.select_related("actor", "office"),
             "photos": case.photos.all(),
             "show_reporter": can_see_reporter(request.user, case),
-            "actions": [(a, services.ACTION_LABELS[a]) for a in actions],
+            # Closing is apart from the workflow steps: a different form, further down.
+            "actions": [(a, services.ACTION_LABELS[a]) for a in actions if a != "close"],
+            "may_close": "close" in actions,
             "action_form": ActionForm(kabupaten_code=case.kabupaten_id),
-            "suggested_office": case.category.office,
+            # The office chosen before, else the category's; none when the category has
+            # none: a preselected office sends cases there by a single click.
+            "preselected_office_id": case.office_id or case.category.office_id,
             "comment_form": CommentForm(),
             "may_comment": bool(actions)
             or services._verifier(request.user, case)

@@ -9,7 +9,8 @@ nothing says whether it is there.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.access import (
     AnyUser,
+    get_administered_kabupaten_for_user,
     get_supervised_regions_for_user,
     is_operator,
     user_supervises_region,
@@ -36,6 +38,9 @@ class Scope:
     code: str
     name: str
     kim: Kim | None = None
+    # Who reads it: lists of cases start from what this user may see (confidential
+    # cases, aspirations.access). A scope without a viewer lists no case at all.
+    viewer: Any = field(default=None, compare=False, repr=False)
 
     @property
     def level(self) -> int:
@@ -88,11 +93,11 @@ def get_scope_for_user(user: AnyUser, code: str | None) -> Scope:
     ):
         raise Http404(_("Wilayah tidak ditemukan."))
     if code == "":
-        return Scope(code="", name=str(_("Indonesia")))
+        return Scope(code="", name=str(_("Indonesia")), viewer=user)
     region = Region.objects.filter(code=code, level__lte=Region.Level.KECAMATAN).first()
     if region is None:
         raise Http404(_("Wilayah tidak ditemukan."))
-    return Scope(code=region.code, name=region.name)
+    return Scope(code=region.code, name=region.name, viewer=user)
 
 
 def get_kim_scope_for_user(user: AnyUser, slug: str) -> Scope:
@@ -100,7 +105,19 @@ def get_kim_scope_for_user(user: AnyUser, slug: str) -> Scope:
     kim = get_kim_for_user(user, slug)
     if not (is_pengurus(user, kim) or user_supervises_region(user, kim.region)):
         raise Http404(_("KIM tidak ditemukan."))
-    return Scope(code=kim.region_id, name=kim.name, kim=kim)
+    return Scope(code=kim.region_id, name=kim.name, kim=kim, viewer=user)
+
+
+def sees_confidential_counts(user: AnyUser, scope: Scope) -> bool:
+    """Whether the scope's counted figures may include confidential cases: only for
+    operators and Diskominfo of the kabupaten (the others with a dashboard, a camat, may
+    not open them: aspirations.access). Lists are filtered case by case instead."""
+    if is_operator(user):
+        return True
+    code = scope.code
+    if len(code.split(".")) < Region.Level.KABUPATEN:
+        return False
+    return get_administered_kabupaten_for_user(user).filter(code=code[:5]).exists()
 
 
 def get_list_scope_for_user(user: AnyUser, *, code: str | None, kim_slug: str | None) -> Scope:

@@ -2,7 +2,8 @@
 
 Each list is a queryset over the source tables, filtered by the scope's indexed region
 fields and, for activity, by a range of months; rows are plain values, never personal
-data (no reporter, no member names: trainings are counted per KIM).
+data (no reporter, no member names: trainings are counted per KIM). Lists of cases hold
+only the cases the reader may open (aspirations.access.get_cases_for_user).
 """
 
 from __future__ import annotations
@@ -175,9 +176,13 @@ def _reach(scope: Scope, period: Period):
 
 
 def _cases(scope: Scope):
-    from jembatan.aspirations.models import Aspiration
+    from django.contrib.auth.models import AnonymousUser
 
-    cases = Aspiration.objects.all()
+    from jembatan.aspirations.access import get_cases_for_user
+
+    # Through the access helper: a confidential case is listed (and exported) only for
+    # those who may open it.
+    cases = get_cases_for_user(scope.viewer or AnonymousUser())
     if scope.kim is not None:
         region = scope.kim.region
         cases = cases.filter(Q(region=region) | Q(region__code__startswith=f"{region.code}."))

@@ -70,18 +70,25 @@ def monthly_rows() -> Iterator[dict[str, Any]]:
     from jembatan.regions.models import Region
 
     names = dict(Region.objects.filter(parent_id=_hub()).values_list("code", "name"))
-    rows = (
-        MonthlyStat.objects.filter(level=Level.KECAMATAN, parent_code=_hub())
-        .exclude(metric__startswith=R.ANSWER_DAYS)
-        .order_by("month", "region_code", "metric")
+    rows = MonthlyStat.objects.filter(level=Level.KECAMATAN, parent_code=_hub()).exclude(
+        metric__startswith=R.ANSWER_DAYS
     )
-    for row in rows.iterator(chunk_size=5000):
+    # Like the public list, the public figures leave confidential cases out: their share
+    # is taken off each aspiration figure and never published on its own.
+    confidential = {
+        (row.month, row.region_code, row.metric[len(R.CONFIDENTIAL) :]): row.value
+        for row in rows.filter(metric__startswith=R.CONFIDENTIAL)
+    }
+    public = rows.exclude(metric__startswith=R.CONFIDENTIAL).order_by(
+        "month", "region_code", "metric"
+    )
+    for row in public.iterator(chunk_size=5000):
         yield {
             "bulan": row.month.strftime("%Y-%m"),
             "kode_kecamatan": row.region_code,
             "kecamatan": names.get(row.region_code, ""),
             "ukuran": row.metric,
-            "nilai": row.value,
+            "nilai": row.value - confidential.get((row.month, row.region_code, row.metric), 0),
         }
 
 

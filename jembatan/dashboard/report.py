@@ -24,9 +24,10 @@ def _number(value: object) -> str:
     return str(value)
 
 
-def monthly_report(*, scope: Scope, month: datetime.date) -> bytes:
-    month_data = figures(code=scope.code, until=month, size=1)
-    trend = figures(code=scope.code, until=month, children=False)
+def monthly_report(*, scope: Scope, month: datetime.date, confidential: bool) -> bytes:
+    """``confidential``: whether the counts include confidential cases (stats.figures)."""
+    month_data = figures(code=scope.code, until=month, size=1, confidential=confidential)
+    trend = figures(code=scope.code, until=month, children=False, confidential=confidential)
     month_name = date_format(month, "F Y")
     title = _("Laporan bulanan KIM %(scope)s, %(month)s") % {
         "scope": scope.name,

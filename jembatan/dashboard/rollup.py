@@ -58,6 +58,12 @@ MEMBERS_TRAINED = "members_trained"
 OPEN = "aspirations_open"
 OVERDUE = "aspirations_overdue"
 
+# The share of each aspiration metric that comes from confidential cases, stored under
+# this prefix ("rahasia:aspirations"): readers who may not see confidential cases (a
+# camat, aspirations.access) get the figures without them (stats.figures).
+CONFIDENTIAL = "rahasia:"
+CASE_METRICS = [ASPIRATIONS, ANSWERED, RATING_SUM, RATING_COUNT, OPEN, OVERDUE]
+
 BATCH = 5000
 
 
@@ -102,14 +108,14 @@ Monthly = dict[tuple[str, datetime.date, str], int]
 Current = dict[tuple[str, str], int]
 
 
-def _add_monthly(out: Monthly, metric: str, rows: Iterable[dict]) -> None:
+def _add_monthly(out: Monthly, metric: str, rows: Iterable[dict], prefix: str = "") -> None:
     for row in rows:
         if row["month"] is None or not row["n"]:
             continue
         month = row["month"]
         if isinstance(month, datetime.datetime):
             month = month.date()
-        name = (
+        name = prefix + (
             metric
             if "days" not in row
             else f"{ANSWER_DAYS}{min(max(row['days'], 0), ANSWER_DAYS_CAP)}"
@@ -119,7 +125,7 @@ def _add_monthly(out: Monthly, metric: str, rows: Iterable[dict]) -> None:
 
 
 def compute_monthly(since: datetime.date | None) -> Monthly:
-    from jembatan.aspirations.models import Aspiration, CaseEvent, Status
+    from jembatan.aspirations.models import Aspiration
     from jembatan.dissemination.models import Delivery, ShareLink
     from jembatan.literacy.models import Registration
     from jembatan.sites.models import Post
@@ -178,22 +184,42 @@ def compute_monthly(since: datetime.date | None) -> Monthly:
         .order_by()
     )
     _add_monthly(out, REACH, clicks)
+    _aspirations_monthly(out, Aspiration.objects.all(), after)
+    _aspirations_monthly(
+        out,
+        Aspiration.objects.filter(visibility=Aspiration.Visibility.CONFIDENTIAL),
+        after,
+        prefix=CONFIDENTIAL,
+    )
+    attended = (
+        Registration.objects.filter(after("attended_at"), attended_at__isnull=False)
+        .values(kec=_kec("kim__region_id"), month=_month("attended_at"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    _add_monthly(out, ATTENDANCES, attended)
+    return out
+
+
+def _aspirations_monthly(out: Monthly, cases, after, prefix: str = "") -> None:
+    from jembatan.aspirations.models import CaseEvent, Status
+
     received = (
-        Aspiration.objects.filter(after("created_at"))
+        cases.filter(after("created_at"))
         .values(kec=_kec("region_id"), month=_month("created_at"))
         .annotate(n=Count("id"))
         .order_by()
     )
-    _add_monthly(out, ASPIRATIONS, received)
+    _add_monthly(out, ASPIRATIONS, received, prefix)
     rated = (
-        Aspiration.objects.filter(after("created_at"), rating__isnull=False)
+        cases.filter(after("created_at"), rating__isnull=False)
         .values(kec=_kec("region_id"), month=_month("created_at"))
         .annotate(n=Count("id"), total=Sum("rating"))
         .order_by()
     )
     for row in rated:
-        _add_monthly(out, RATING_COUNT, [row])
-        _add_monthly(out, RATING_SUM, [{**row, "n": row["total"]}])
+        _add_monthly(out, RATING_COUNT, [row], prefix)
+        _add_monthly(out, RATING_SUM, [{**row, "n": row["total"]}], prefix)
     # Answered: the first "finished" step of each case, in the month it was taken.
     first_answer = (
         CaseEvent.objects.filter(
@@ -205,7 +231,7 @@ def compute_monthly(since: datetime.date | None) -> Monthly:
         .values("first")
     )
     answered = (
-        Aspiration.objects.filter(
+        cases.filter(
             id__in=CaseEvent.objects.filter(
                 after("created_at"), kind=CaseEvent.Kind.STATUS, to_status=Status.DONE
             ).values("aspiration_id")
@@ -221,16 +247,8 @@ def compute_monthly(since: datetime.date | None) -> Monthly:
         .order_by()
     )
     rows = list(answered)
-    _add_monthly(out, ANSWERED, [{k: v for k, v in r.items() if k != "days"} for r in rows])
-    _add_monthly(out, ANSWER_DAYS, rows)
-    attended = (
-        Registration.objects.filter(after("attended_at"), attended_at__isnull=False)
-        .values(kec=_kec("kim__region_id"), month=_month("attended_at"))
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    _add_monthly(out, ATTENDANCES, attended)
-    return out
+    _add_monthly(out, ANSWERED, [{k: v for k, v in r.items() if k != "days"} for r in rows], prefix)
+    _add_monthly(out, ANSWER_DAYS, rows, prefix)
 
 
 def compute_current(today: datetime.date | None = None) -> Current:
@@ -284,20 +302,22 @@ def compute_current(today: datetime.date | None = None) -> Current:
         .annotate(n=Count("user_id", distinct=True))
         .order_by(),
     )
-    add(
-        OPEN,
-        Aspiration.objects.exclude(status__in=[Status.DONE, Status.CLOSED])
-        .values(kec=_kec("region_id"))
-        .annotate(n=Count("id"))
-        .order_by(),
-    )
-    add(
-        OVERDUE,
-        Aspiration.objects.filter(overdue_q(today))
-        .values(kec=_kec("region_id"))
-        .annotate(n=Count("id"))
-        .order_by(),
-    )
+    confidential = Aspiration.objects.filter(visibility=Aspiration.Visibility.CONFIDENTIAL)
+    for prefix, cases in (("", Aspiration.objects.all()), (CONFIDENTIAL, confidential)):
+        add(
+            prefix + OPEN,
+            cases.exclude(status__in=[Status.DONE, Status.CLOSED])
+            .values(kec=_kec("region_id"))
+            .annotate(n=Count("id"))
+            .order_by(),
+        )
+        add(
+            prefix + OVERDUE,
+            cases.filter(overdue_q(today))
+            .values(kec=_kec("region_id"))
+            .annotate(n=Count("id"))
+            .order_by(),
+        )
     return out
 
 

@@ -101,37 +101,67 @@ def _name(level: int, code: str) -> str:
     return region.name if region else code
 
 
+def _without_confidential(rows, confidential: bool):
+    """(metric, value, *rest) rows with the confidential share taken off each aspiration
+    metric when ``confidential`` is False; the confidential rows themselves are dropped."""
+    for metric, value, *rest in rows:
+        if metric.startswith(R.CONFIDENTIAL):
+            if not confidential:
+                yield (metric[len(R.CONFIDENTIAL) :], -(value or 0), *rest)
+            continue
+        yield (metric, value, *rest)
+
+
 def figures(
-    *, code: str, until: datetime.date | None = None, size: int = WINDOW, children: bool = True
+    *,
+    code: str,
+    until: datetime.date | None = None,
+    size: int = WINDOW,
+    children: bool = True,
+    confidential: bool = True,
 ) -> Figures:
     """The figures of a region ("" for the whole country) for ``size`` months up to
-    ``until`` (default: this month)."""
+    ``until`` (default: this month). ``confidential=False``: without confidential cases,
+    for readers who may not see them (dashboard.access.sees_confidential_counts)."""
     level = level_of(code)
     months = month_window(until, size)
-    current = dict(
-        CurrentStat.objects.filter(level=level, region_code=code).values_list("metric", "value")
-    )
-    monthly: dict[datetime.date, dict[str, int]] = defaultdict(dict)
+    current: dict[str, int] = defaultdict(int)
+    for metric, value in _without_confidential(
+        CurrentStat.objects.filter(level=level, region_code=code).values_list("metric", "value"),
+        confidential,
+    ):
+        current[metric] += value
+    current = dict(current)
+    monthly: dict[datetime.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     totals: dict[str, int] = defaultdict(int)
     histogram: dict[int, int] = defaultdict(int)
     rows = MonthlyStat.objects.filter(
         level=level, region_code=code, month__gte=months[0], month__lte=months[-1]
-    ).values_list("month", "metric", "value")
-    for month, metric, value in rows:
+    ).values_list("metric", "value", "month")
+    for metric, value, month in _without_confidential(rows, confidential):
         if metric.startswith(R.ANSWER_DAYS):
             histogram[int(metric[len(R.ANSWER_DAYS) :])] += value
             continue
-        monthly[month][metric] = value
+        monthly[month][metric] += value
         totals[metric] += value
-    all_time = dict(
+    monthly = defaultdict(dict, {m: dict(v) for m, v in monthly.items()})
+    histogram = defaultdict(int, {k: v for k, v in histogram.items() if v})
+    counted = [R.POSTS, R.ASPIRATIONS, R.REPUBLICATIONS]
+    all_time: dict[str, int] = defaultdict(int)
+    for metric, value in _without_confidential(
         MonthlyStat.objects.filter(
-            level=level, region_code=code, metric__in=[R.POSTS, R.ASPIRATIONS, R.REPUBLICATIONS]
+            level=level,
+            region_code=code,
+            metric__in=[*counted, R.CONFIDENTIAL + R.ASPIRATIONS],
         )
         .values("metric")
         .annotate(total=Sum("value"))
         .values_list("metric", "total")
-        .order_by()
-    )
+        .order_by(),
+        confidential,
+    ):
+        all_time[metric] += value or 0
+    all_time = dict(all_time)
     result = Figures(
         level=level,
         code=code,
@@ -145,11 +175,13 @@ def figures(
         updated_at=R.last_refreshed(),
     )
     if children:
-        result.children = _children(level, code, months)
+        result.children = _children(level, code, months, confidential)
     return result
 
 
-def _children(level: int, code: str, months: list[datetime.date]) -> list[dict[str, Any]]:
+def _children(
+    level: int, code: str, months: list[datetime.date], confidential: bool = True
+) -> list[dict[str, Any]]:
     if level >= Level.KECAMATAN:
         return []
     regions = (
@@ -158,26 +190,30 @@ def _children(level: int, code: str, months: list[datetime.date]) -> list[dict[s
         else Region.objects.filter(parent_id=code)
     )
     child_level = level + 1
-    current: dict[str, dict[str, int]] = defaultdict(dict)
-    for region_code, metric, value in CurrentStat.objects.filter(
-        level=child_level, parent_code=code
-    ).values_list("region_code", "metric", "value"):
-        current[region_code][metric] = value
+    current: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for metric, value, region_code in _without_confidential(
+        CurrentStat.objects.filter(level=child_level, parent_code=code).values_list(
+            "metric", "value", "region_code"
+        ),
+        confidential,
+    ):
+        current[region_code][metric] += value
     activity: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for region_code, metric, total in (
+    for metric, total, region_code in _without_confidential(
         MonthlyStat.objects.filter(
             level=child_level,
             parent_code=code,
             month__gte=months[0],
             month__lte=months[-1],
-            metric__in=CHILD_MONTHLY,
+            metric__in=[*CHILD_MONTHLY, *(R.CONFIDENTIAL + m for m in CHILD_MONTHLY)],
         )
         .values("region_code", "metric")
         .annotate(total=Sum("value"))
-        .values_list("region_code", "metric", "total")
-        .order_by()
+        .values_list("metric", "total", "region_code")
+        .order_by(),
+        confidential,
     ):
-        activity[region_code][metric] = total
+        activity[region_code][metric] += total or 0
     out = []
     for region in regions.only("code", "name").order_by("code"):
         now = current.get(region.code, {})
@@ -199,14 +235,16 @@ def _children(level: int, code: str, months: list[datetime.date]) -> list[dict[s
 def public_statistics(*, kabupaten_code: str) -> dict[str, Any]:
     """JSON-ready figures of one kabupaten for the public (/statistik/, the API).
 
-    Counts only, never personal data. ``posts_published`` and ``aspirations.received``
-    are all-time totals; ``months`` are the last 12 calendar months; ``open`` and
-    ``overdue`` are as of the last refresh (``updated_at``); the median time to answer
-    (calendar days from receipt to the first answer) and satisfaction (mean rating 1-5)
-    cover the last 12 months. Raises Region.DoesNotExist for an unknown kabupaten.
+    Counts only, never personal data, and no confidential case. ``posts_published`` and
+    ``aspirations.received`` are all-time totals; ``months`` are the last 12 calendar
+    months; ``open`` and ``overdue`` are as of the last refresh (``updated_at``); the
+    median time to answer (calendar days from receipt to the first answer) and
+    satisfaction (mean rating 1-5) cover the last 12 months. Raises Region.DoesNotExist
+    for an unknown kabupaten.
     """
     region = Region.objects.get(code=kabupaten_code, level=Region.Level.KABUPATEN)
-    data = figures(code=region.code)
+    # Public: without confidential cases, as the public list of cases.
+    data = figures(code=region.code, confidential=False)
     return {
         "kabupaten": {"code": region.code, "name": region.name},
         "updated_at": data.updated_at.isoformat() if data.updated_at else None,
@@ -245,12 +283,15 @@ def public_statistics(*, kabupaten_code: str) -> dict[str, Any]:
     }
 
 
-def kim_figures(kim, *, until: datetime.date | None = None, size: int = WINDOW) -> Figures:
-    """The same figures for one KIM, counted live: a KIM's rows are few and indexed."""
+def kim_figures(kim, *, viewer, until: datetime.date | None = None, size: int = WINDOW) -> Figures:
+    """The same figures for one KIM, counted live: a KIM's rows are few and indexed.
+    Cases are counted among those ``viewer`` may open (confidential ones only for
+    those who may see them, aspirations.access)."""
     from django.db.models import Count, DateField, Q
     from django.db.models.functions import TruncMonth
 
-    from jembatan.aspirations.models import Aspiration, CaseEvent, Status
+    from jembatan.aspirations.access import get_cases_for_user
+    from jembatan.aspirations.models import CaseEvent, Status
     from jembatan.communities.models import KimMembership
     from jembatan.dissemination.models import Delivery, ShareLink
     from jembatan.literacy.models import Registration
@@ -279,7 +320,7 @@ def kim_figures(kim, *, until: datetime.date | None = None, size: int = WINDOW) 
             totals[metric] += n or 0
 
     area = Q(region=kim.region) | Q(region__code__startswith=f"{kim.region_id}.")
-    cases = Aspiration.objects.filter(area, kabupaten_id=kim.kabupaten_id)
+    cases = get_cases_for_user(viewer).filter(area, kabupaten_id=kim.kabupaten_id)
     add(R.POSTS, Post.objects.filter(kim=kim, status=Post.Status.PUBLISHED), "published_at")
     deliveries = Delivery.objects.filter(kim=kim)
     add(R.DELIVERIES, deliveries, "created_at")

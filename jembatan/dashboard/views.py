@@ -28,6 +28,7 @@ from jembatan.dashboard.access import (
     get_kim_scope_for_user,
     get_list_scope_for_user,
     get_scope_for_user,
+    sees_confidential_counts,
 )
 from jembatan.dashboard.lists import (
     LISTS,
@@ -234,7 +235,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         month = parse_month(request.GET.get("bulan"), R.month_start(timezone.localdate()))
     except BadInput as exc:
         return _bad(request, str(exc))
-    data = figures(code=scope.code, until=month)
+    data = figures(
+        code=scope.code,
+        until=month,
+        confidential=sees_confidential_counts(request.user, scope),
+    )
     context = _context(request, scope, data)
     base = reverse("dashboard:overview")
     for child in data.children:
@@ -290,7 +295,7 @@ def kim_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         month = parse_month(request.GET.get("bulan"), R.month_start(timezone.localdate()))
     except BadInput as exc:
         return _bad(request, str(exc))
-    data = kim_figures(scope.kim, until=month)
+    data = kim_figures(scope.kim, viewer=request.user, until=month)
     context = _context(request, scope, data)
     context["month_value"] = month.strftime("%Y-%m")
     context["other_kims"] = list(get_dashboard_kims_for_user(request.user).exclude(pk=scope.kim.pk))
@@ -394,7 +399,11 @@ def report(request: HttpRequest, year: int, month: str) -> HttpResponse:
         return _bad(request, str(exc))
     if first > R.month_start(timezone.localdate()):
         return _bad(request, _("Laporan bulan yang belum tiba belum dapat dibuat."))
-    pdf = monthly_report(scope=scope, month=first)
+    pdf = monthly_report(
+        scope=scope,
+        month=first,
+        confidential=sees_confidential_counts(request.user, scope),
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = slugify(f"laporan-kim-{scope.code or 'indonesia'}-{first:%Y-%m}")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'

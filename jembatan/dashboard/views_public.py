@@ -28,7 +28,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     region = Region.objects.filter(code=settings.HUB_REGION_CODE).first()
     if region is None:
         raise Http404(_("Kabupaten belum disiapkan."))
-    data = figures(code=region.code)
+    data = figures(code=region.code, confidential=False)  # as the public list: none
     series = data.series
     context = {
         "region": region,
