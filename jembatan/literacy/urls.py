@@ -1,12 +1,18 @@
 from django.urls import path
 
-from jembatan.literacy import views, views_manage
+from jembatan.literacy import calendars, views, views_manage
 
 app_name = "literacy"
 
 urlpatterns = [
     path("literasi/", views.index, name="index"),
     path("literasi/pelatihan/<int:pk>/", views.training, name="training"),
+    path(
+        "literasi/pelatihan/<int:pk>/kalender.ics",
+        calendars.training_calendar,
+        name="training_calendar",
+    ),
+    path("literasi/kalender.ics", calendars.trainings_calendar, name="trainings_calendar"),
     path("literasi/pelatihan/<int:pk>/daftar/", views.register, name="register"),
     path("literasi/pelatihan/<int:pk>/batal/", views.unregister, name="unregister"),
     path("literasi/modul/<int:pk>/", views.module, name="module"),

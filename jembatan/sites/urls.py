@@ -1,6 +1,14 @@
 from django.urls import path, register_converter
 
-from jembatan.sites import poster, views, views_comments, views_content, views_manage, views_photos
+from jembatan.sites import (
+    calendars,
+    poster,
+    views,
+    views_comments,
+    views_content,
+    views_manage,
+    views_photos,
+)
 from jembatan.sites.feeds import hub_feed, kim_feed
 from jembatan.sites.sitemaps import robots_txt, sitemap
 from jembatan.sites.views_search import search
@@ -31,6 +39,13 @@ urlpatterns = [
     path("kim/<slug:kim>/", views.kim_home, name="kim_home"),
     path("kim/<slug:kim>/berita/", views.kim_posts, name="kim_posts"),
     path("kim/<slug:kim>/feed/", kim_feed, name="kim_feed"),
+    path("agenda.ics", calendars.hub_calendar, name="hub_calendar"),
+    path("kim/<slug:kim>/agenda.ics", calendars.kim_calendar, name="kim_calendar"),
+    path(
+        "kim/<slug:kim>/agenda/<slug:slug>/kalender.ics",
+        calendars.event_calendar,
+        name="event_calendar",
+    ),
     path("kim/<slug:kim>/profil/", views_content.kim_profile, name="kim_profile"),
     path("kim/<slug:kim>/poster/", poster.kim_poster, name="kim_poster"),
     path("kim/<slug:kim>/<kind:kind>/", views_content.content_list, name="content_list"),

@@ -1,0 +1,58 @@
+"""Training calendars: one training to add to a phone's calendar, and a subscribable feed
+of the kabupaten's trainings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from jembatan.core.ical import CalendarEntry, calendar_response
+from jembatan.core.pagecache import cache_public_page
+from jembatan.literacy import access
+from jembatan.literacy.models import Training
+
+FEED_SIZE = 300
+
+
+def training_entry(request: HttpRequest, training: Training) -> CalendarEntry:
+    place = training.place if training.mode != Training.Mode.ONLINE else _("Daring")
+    return CalendarEntry(
+        uid=f"pelatihan-{training.pk}@{request.get_host().split(':')[0]}",
+        title=training.title,
+        start=training.starts_at,
+        end=training.ends_at,
+        location=place,
+        description=training.description,
+        url=request.build_absolute_uri(training.get_absolute_url()),
+        updated=training.updated_at,
+    )
+
+
+@require_GET
+@cache_public_page
+def training_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    training = access.get_public_training(pk)
+    return calendar_response(
+        [training_entry(request, training)],
+        name=training.title,
+        filename=f"pelatihan-{training.pk}.ics",
+        download=True,
+    )
+
+
+@require_GET
+@cache_public_page
+def trainings_calendar(request: HttpRequest) -> HttpResponse:
+    trainings = (
+        access.get_public_trainings()
+        .filter(kabupaten_id=settings.HUB_REGION_CODE)
+        .order_by("-starts_at")[:FEED_SIZE]
+    )
+    return calendar_response(
+        [training_entry(request, t) for t in trainings],
+        name=_("Pelatihan KIM %(site)s") % {"site": settings.SITE_NAME},
+        filename="pelatihan-kim.ics",
+        download=False,
+    )
