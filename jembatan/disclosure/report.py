@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from jembatan.core.pdf import Document, pdf_text
@@ -116,7 +117,7 @@ def row_values(row: BodyRow) -> list[str]:
         str(row.outcomes[Outcome.NOT_HELD]),
         str(row.extended),
         str(row.late),
-        "" if row.average_days is None else str(row.average_days).replace(".", ","),
+        "" if row.average_days is None else number_format(row.average_days),
         "" if row.max_days is None else str(row.max_days),
         str(row.objections),
         str(row.objections_decided),
