@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from jembatan.dashboard import charts, exports
+from jembatan.core import exports
+from jembatan.dashboard import charts
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import (
     Scope,

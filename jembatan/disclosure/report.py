@@ -3,8 +3,6 @@ it was answered, in how many working days, and the objections. HTML, CSV and PDF
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -13,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from jembatan.core.exports import CSV_TYPE, csv_bytes
 from jembatan.core.pdf import Document, pdf_text
 from jembatan.core.workdays import working_days_between
 from jembatan.disclosure.models import InformationRequest, Objection, Outcome, PublicBody
@@ -145,14 +144,7 @@ def totals(rows: list[BodyRow]) -> list[str]:
 
 
 def report_csv(rows: list[BodyRow]) -> bytes:
-    """UTF-8 with a byte order mark, so that Excel opens it with the right letters."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(columns())
-    for row in rows:
-        writer.writerow(row_values(row))
-    writer.writerow(totals(rows))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(columns(), [*map(row_values, rows), totals(rows)])
 
 
 def report_pdf(rows: list[BodyRow], *, year: int, title: str) -> bytes:
@@ -195,7 +187,7 @@ def report_pdf(rows: list[BodyRow], *, year: int, title: str) -> bytes:
 def report_download(rows: list[BodyRow], *, year: int, title: str, fmt: str) -> HttpResponse:
     """The annual report as a CSV or PDF attachment (the staff and the public page)."""
     if fmt == "csv":
-        response = HttpResponse(report_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(report_csv(rows), content_type=CSV_TYPE)
     else:
         response = HttpResponse(
             report_pdf(rows, year=year, title=title), content_type="application/pdf"
