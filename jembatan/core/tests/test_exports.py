@@ -25,7 +25,7 @@ def test_csv_is_utf8_with_bom_comma_separated_and_defused():
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["teks", "angka", "nama"]
     assert rows[1] == ["'=SUM(A1) jalan rusak", "12", "Ŋaju 黄秀兰"]
-    assert rows[2][0] == "'+62812" and rows[2][2] == "'-"
+    assert rows[2][0] == "+62812" and rows[2][2] == "'-"  # a number is no formula
     assert rows[3][:2] == ["'@admin", ""]
 
 
