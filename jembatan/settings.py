@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "jembatan.dialogue",
     "jembatan.dashboard",
     "rest_framework",
+    "corsheaders",
     "drf_spectacular",
     "jembatan.api",
     "jembatan.demo",
@@ -80,6 +81,9 @@ MIDDLEWARE = [
     "jembatan.core.middleware.DatabaseUnavailableMiddleware",
     # One budget of decoded image bytes per request (jembatan.sites.images).
     "jembatan.sites.images.DecodedImageBudgetMiddleware",
+    # Anonymous reads of the open data, feeds, the public API and Open311 by other
+    # agencies' browser apps (CORS_* below); before anything that may answer early.
+    "corsheaders.middleware.CorsMiddleware",
     # Village connections are slow: compress HTML (Django pads it against BREACH).
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -356,6 +360,21 @@ SPECTACULAR_SETTINGS = {
 # The kabupaten whose hub is served at "/" (a Kemendagri code, e.g. 61.07).
 HUB_REGION_CODE = env_str("HUB_REGION_CODE", "61.07")
 SITE_NAME = env_str("SITE_NAME", "Jembatan")
+
+# CORS: other agencies' browser apps may read what is public anyway — the JSON API's
+# public reads, Open311, the feeds and calendars, the open data and its catalogue — with
+# `Access-Control-Allow-Origin: *`, which browsers never combine with cookies. Preflights
+# allow reads only and no Authorization header, so a browser never sends a bearer token
+# across origins; the workspace, sign-in and every staff path stay outside the regex.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_URLS_REGEX = (
+    r"^/(api/v1/|open311/v2/|data/|feed/$|agenda\.ics$|literasi/kalender\.ics$"
+    r"|kim/[^/]+/(feed/|agenda\.ics)$)"
+)
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "content-language"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 # The public address, for links in email sent from background tasks (no request there).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # KIMs that have not re-published or shared an item are reminded after this many days.

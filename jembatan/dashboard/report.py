@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from jembatan.core.pdf import Document, pdf_text
@@ -17,10 +17,11 @@ from jembatan.dashboard.stats import figures
 def _number(value: object) -> str:
     if value is None:
         return "-"
+    # Grouping and decimal marks follow the reader's language (1.234,5 or 1,234.5).
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return number_format(value, decimal_pos=1, force_grouping=True)
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return number_format(value, force_grouping=True)
     return str(value)
 
 

@@ -14,12 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from jembatan.dashboard import charts, exports
+from jembatan.core import exports
+from jembatan.dashboard import charts
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import (
     Scope,
@@ -339,8 +341,8 @@ def metric_list(request: HttpRequest, metric: str) -> HttpResponse:
                     "satu berkas XLSX. Persempit rentang bulan atau unduh CSV."
                 )
                 % {
-                    "count": f"{count:,}".replace(",", "."),
-                    "max": f"{XLSX_MAX_ROWS:,}".replace(",", "."),
+                    "count": number_format(count, force_grouping=True),
+                    "max": number_format(XLSX_MAX_ROWS, force_grouping=True),
                 },
             )
         return exports.xlsx_response(

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from jembatan.core import exports
 from jembatan.core.pagecache import cache_public_page
-from jembatan.dashboard import charts, exports
+from jembatan.dashboard import charts
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.opendata import DATASETS
 from jembatan.dashboard.stats import figures

@@ -5,8 +5,6 @@ Only public display names go out, never phone numbers, email addresses or their 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
@@ -14,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from jembatan.core.exports import CSV_TYPE, csv_bytes, xlsx_file_response
 from jembatan.core.pdf import Document, pdf_text
 from jembatan.dialogue.models import Comment, Consultation, Poll, Visibility
 from jembatan.dialogue.services_polls import poll_results
@@ -23,45 +22,13 @@ Rows = list[Sequence[object]]
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]], name: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_bytes(header, rows), content_type=CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # BOM: Excel then reads UTF-8
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        # A cell starting with = + - @ would be a formula in a spreadsheet.
-        writer.writerow(
-            [f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row]
-        )
     return response
 
 
 def _xlsx(sheets: list[tuple[str, Sequence[str], Rows]], name: str) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title=title[:31])
-        sheet.append(list(header))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(
-                [
-                    f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
-                    for v in row
-                ]
-            )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return xlsx_file_response(name, sheets)
 
 
 class _Pdf:

@@ -3,15 +3,15 @@ it was answered, in how many working days, and the objections. HTML, CSV and PDF
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from jembatan.core.exports import CSV_TYPE, csv_bytes
 from jembatan.core.pdf import Document, pdf_text
 from jembatan.core.workdays import working_days_between
 from jembatan.disclosure.models import InformationRequest, Objection, Outcome, PublicBody
@@ -116,7 +116,7 @@ def row_values(row: BodyRow) -> list[str]:
         str(row.outcomes[Outcome.NOT_HELD]),
         str(row.extended),
         str(row.late),
-        "" if row.average_days is None else str(row.average_days).replace(".", ","),
+        "" if row.average_days is None else number_format(row.average_days),
         "" if row.max_days is None else str(row.max_days),
         str(row.objections),
         str(row.objections_decided),
@@ -144,14 +144,7 @@ def totals(rows: list[BodyRow]) -> list[str]:
 
 
 def report_csv(rows: list[BodyRow]) -> bytes:
-    """UTF-8 with a byte order mark, so that Excel opens it with the right letters."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(columns())
-    for row in rows:
-        writer.writerow(row_values(row))
-    writer.writerow(totals(rows))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(columns(), [*map(row_values, rows), totals(rows)])
 
 
 def report_pdf(rows: list[BodyRow], *, year: int, title: str) -> bytes:
@@ -194,7 +187,7 @@ def report_pdf(rows: list[BodyRow], *, year: int, title: str) -> bytes:
 def report_download(rows: list[BodyRow], *, year: int, title: str, fmt: str) -> HttpResponse:
     """The annual report as a CSV or PDF attachment (the staff and the public page)."""
     if fmt == "csv":
-        response = HttpResponse(report_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(report_csv(rows), content_type=CSV_TYPE)
     else:
         response = HttpResponse(
             report_pdf(rows, year=year, title=title), content_type="application/pdf"

@@ -19,6 +19,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from jembatan.dissemination.files import check_attachment
+from jembatan.sites.images import _megabytes
 
 EBML_MAGIC = b"\x1a\x45\xdf\xa3"  # WebM / Matroska
 MP4_BRANDS = {b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash", b"iso5", b"iso6"}
@@ -35,10 +36,6 @@ class LessonFile:
 def max_video_bytes() -> int:
     """settings.LITERACY_MAX_VIDEO_BYTES when the installation sets it."""
     return settings.LITERACY_MAX_VIDEO_BYTES
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
 
 def _display_name(name: str, extension: str, fallback: str) -> str:
