@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # After CommonMiddleware, which has already checked the host against ALLOWED_HOSTS.
     "jembatan.sites.hosts.KimHostMiddleware",
+    # A form body in another charset than UTF-8: a clear 400 before CSRF reads the body.
+    "jembatan.core.middleware.FormCharsetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

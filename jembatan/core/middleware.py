@@ -1,5 +1,7 @@
-"""Security headers that Django does not set by itself; the language; the database away."""
+"""Security headers that Django does not set by itself; the language; the database away;
+form bodies in another charset."""
 
+import codecs
 import logging
 import sys
 from collections.abc import Callable
@@ -11,6 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
+
+from jembatan.core.params import BadParameter, shown
 
 # Everything is served by the product itself: no CDN, no inline script.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -134,3 +139,58 @@ class DatabaseUnavailableMiddleware:
             return None
         _log_database_unavailable(request, exception)
         return _database_unavailable_response()
+
+
+# --- Form bodies in a charset other than UTF-8 ----------------------------------------------
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+UTF8_NAMES = {"utf-8", "ascii"}  # ASCII is a subset of UTF-8
+
+
+def _charset_is_utf8(charset: str) -> bool:
+    try:
+        return codecs.lookup(charset).name in UTF8_NAMES
+    except LookupError:
+        return False
+
+
+class FormCharsetMiddleware:
+    """A form sent in another charset (utf-16, an unknown name): the site's 400 page that
+    says so, before CSRF or the view reads the body and fails on it.
+
+    Every form of the site is UTF-8; Django refuses other charsets for url-encoded bodies
+    with a bare BadRequest and decodes multipart ones into nonsense. Views exempt from CSRF
+    (Open311, the webhook, the beacon) answer bad bodies in their own formats, so they are
+    left alone. Placed before CsrfViewMiddleware: its process_view must run first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
+    ) -> HttpResponse | None:
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return None
+        if getattr(view_func, "csrf_exempt", False):
+            return None
+        if request.content_type not in FORM_CONTENT_TYPES:
+            return None
+        charset = request.content_params.get("charset")
+        if charset is None or _charset_is_utf8(charset):
+            return None
+        from jembatan.core.views import bad_request
+
+        return bad_request(
+            request,
+            BadParameter(
+                _(
+                    "Formulir ini dikirim dalam pengodean “%(charset)s”; situs ini hanya "
+                    "menerima UTF-8. Muat ulang halaman, lalu kirim lagi."
+                )
+                % {"charset": shown(charset)}
+            ),
+        )
