@@ -27,6 +27,7 @@ from jembatan.aspirations.access import (
 from jembatan.aspirations.forms import ActionForm, AspirationForm, CategoryForm, CommentForm
 from jembatan.aspirations.models import Aspiration, Category, Status
 from jembatan.core.forms import add_service_errors
+from jembatan.core.params import get_page
 
 PAGE_SIZE = 30
 
@@ -51,7 +52,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         request,
         "aspirations/manage/queue.html",
         {
-            "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("halaman")),
+            "page": get_page(Paginator(cases, PAGE_SIZE), request.GET.get("halaman")),
             "statuses": Status.choices,
             "status": status,
             "overdue": overdue,
