@@ -85,8 +85,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # After CommonMiddleware, which has already checked the host against ALLOWED_HOSTS.
     "jembatan.sites.hosts.KimHostMiddleware",
-    # A form body in another charset than UTF-8: a clear 400 before CSRF reads the body.
-    "jembatan.core.middleware.FormCharsetMiddleware",
+    # A form body in another charset than UTF-8, NUL in the query: a clear 400 before
+    # CSRF or a view reads them.
+    "jembatan.core.middleware.BadInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
