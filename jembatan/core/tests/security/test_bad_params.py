@@ -218,6 +218,18 @@ def test_nul_in_the_path_is_400(clients, path):
     assert clients("anonymous").get(path).status_code == 400
 
 
+def test_nul_in_the_path_of_the_api_and_open311_is_not_a_500(clients):
+    client = clients("anonymous")
+    response = client.get("/api/v1/statistik/61.07%00/")
+    assert response.status_code == 404 and response.json()["error"]["status"] == 404
+    assert client.get("/open311/v2/requests/ASP%00X.json").status_code == 404
+
+
+def test_nul_in_the_view_beacon_is_not_a_500(clients):
+    response = clients("anonymous").post("/s/lihat", {"item": "1", "kim": "kim-a\x00"})
+    assert response.status_code == 204
+
+
 # --- The parsing helpers ----------------------------------------------------------------
 
 
