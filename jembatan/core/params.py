@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Page, Paginator
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -82,6 +82,17 @@ def _bad_moment(name: str) -> BadParameter:
         _("%(name)s harus antara tahun %(min)s dan %(max)s.")
         % {"name": name, "min": MIN_YEAR, "max": MAX_YEAR}
     )
+
+
+def validate_moment(moment: datetime.datetime | None) -> None:
+    """Form validator: the same years as query parameters, for date-times people type in
+    (a post scheduled for 9999 would overflow the first time something adds to it)."""
+    if moment is None:
+        return
+    try:
+        check_moment(moment, name=_("Waktu"))
+    except BadParameter as exc:
+        raise ValidationError(exc.message, code="out_of_range") from exc
 
 
 def parse_moment(value: str | None, *, name: str, end: bool = False) -> datetime.datetime | None:

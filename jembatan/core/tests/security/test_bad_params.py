@@ -388,3 +388,20 @@ def test_api_json_bodies_deep_or_with_nul_are_400(world, clients):
         assert response.status_code == 400, field
         assert field in response.json()["error"]["details"], field
     assert Post.objects.count() == before
+
+
+# --- Date-times typed into forms --------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00", "0002-01-01T00:00", "9999-12-31T23:59"])
+def test_schedules_out_of_range_are_form_errors(value):
+    from jembatan.dialogue.forms import ScheduleForm as DialogueSchedule
+    from jembatan.sites.forms import ScheduleForm as PostSchedule
+
+    post = PostSchedule(data={"publish_at": value})
+    assert not post.is_valid() and "publish_at" in post.errors
+    dialogue = DialogueSchedule(
+        data={"title": "t", "summary": "s", "opens_at": value, "closes_at": "2026-01-02T00:00"}
+    )
+    assert not dialogue.is_valid() and "opens_at" in dialogue.errors
+    assert PostSchedule(data={"publish_at": "2026-12-31T10:00"}).is_valid()
