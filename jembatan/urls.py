@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from jembatan.core import views as core_views
 
+handler400 = "jembatan.core.views.bad_request"
 handler404 = "jembatan.core.views.page_not_found"
 
 urlpatterns = [

@@ -15,6 +15,22 @@ class ApiPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_page_size(self, request):
+        # DRF falls back to the default size on a bad value; say so instead (a size past
+        # the maximum is still cut to it, as documented).
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (
+            raw.isascii() and raw.isdecimal() and len(raw) <= 7 and int(raw) >= 1
+        ):
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Jumlah per halaman harus bilangan bulat 1 atau lebih.")
+                    ]
+                }
+            )
+        return super().get_page_size(request)
+
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
         if not (raw.isascii() and raw.isdecimal() and len(raw) <= 7) or int(raw) < 1:

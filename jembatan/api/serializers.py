@@ -13,6 +13,7 @@ from rest_framework import serializers
 from jembatan.aspirations import services as aspiration_services
 from jembatan.aspirations.models import Aspiration, Status
 from jembatan.communities.models import Kim
+from jembatan.core.params import BadParameter, check_moment
 from jembatan.dissemination.models import Attachment, InfoItem
 from jembatan.sites.models import Post
 
@@ -327,6 +328,20 @@ class AspirationCreatedSerializer(serializers.Serializer):
 
 # --- Query parameters -------------------------------------------------------------------
 
+
+class SinceField(serializers.DateTimeField):
+    """An ISO 8601 moment within the years a filter can mean: year 1 or 9999 would
+    overflow when the database moves it to UTC."""
+
+    def enforce_timezone(self, value):
+        # Before DRF's own conversion, which overflows on year 1 itself.
+        try:
+            check_moment(value, name=self.field_name)
+        except BadParameter as exc:
+            raise serializers.ValidationError(exc.message) from exc
+        return super().enforce_timezone(value)
+
+
 KABUPATEN_CODE = r"^\d{2}\.\d{2}$"
 KECAMATAN_CODE = r"^\d{2}\.\d{2}\.\d{2}$"
 
@@ -346,7 +361,7 @@ class PostFilterSerializer(serializers.Serializer):
     kabupaten = serializers.RegexField(
         KABUPATEN_CODE, required=False, help_text=_("Kode kabupaten/kota, mis. 61.07.")
     )
-    since = serializers.DateTimeField(
+    since = SinceField(
         required=False,
         help_text=_(
             "Hanya yang terbit sejak waktu ini (ISO 8601, mis. 2026-01-31T00:00:00+07:00)."
@@ -361,7 +376,7 @@ class InfoFilterSerializer(serializers.Serializer):
         required=False,
         help_text=_("Kode kabupaten/kota: informasinya, kecamatannya dan informasi nasional."),
     )
-    since = serializers.DateTimeField(required=False, help_text=_("Terbit sejak (ISO 8601)."))
+    since = SinceField(required=False, help_text=_("Terbit sejak (ISO 8601)."))
 
 
 class AspirationFilterSerializer(serializers.Serializer):
@@ -370,7 +385,7 @@ class AspirationFilterSerializer(serializers.Serializer):
     kecamatan = serializers.RegexField(
         KECAMATAN_CODE, required=False, help_text=_("Kode kecamatan, mis. 61.07.04.")
     )
-    since = serializers.DateTimeField(required=False, help_text=_("Diterima sejak (ISO 8601)."))
+    since = SinceField(required=False, help_text=_("Diterima sejak (ISO 8601)."))
 
 
 # --- Statistics (jembatan.dashboard.stats.public_statistics; described for the schema) ---

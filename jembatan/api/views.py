@@ -435,7 +435,10 @@ class StatisticsView(APIView):
     def get(self, request: Request, kabupaten: str) -> Response:
         from jembatan.dashboard.stats import public_statistics
 
-        if not Region.objects.filter(code=kabupaten, level=Region.Level.KABUPATEN).exists():
+        # Checked for shape first: NUL in the path would reach PostgreSQL, which refuses it.
+        if not re.fullmatch(r"\d{2}\.\d{2}", kabupaten) or not (
+            Region.objects.filter(code=kabupaten, level=Region.Level.KABUPATEN).exists()
+        ):
             raise exceptions.NotFound(_("Kabupaten/kota dengan kode ini tidak ada."))
         return Response(public_statistics(kabupaten_code=kabupaten))
 

@@ -26,12 +26,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, ValidationError
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -39,6 +38,7 @@ from django.views.decorators.csrf import csrf_exempt
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Category, Status
 from jembatan.aspirations.views import _public_cases
+from jembatan.core.params import BadParameter, parse_moment
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.regions.models import Region
 
@@ -124,7 +124,11 @@ def _methods(*allowed: str) -> Callable:
                 return response
             # No form stands between these parameters and the database, and PostgreSQL
             # refuses NUL in text: answer a clear 400 instead of a server error.
-            for values in (request.GET, request.POST):
+            try:
+                posted = request.POST
+            except BadRequest:  # a body in another charset than UTF-8
+                return _errors(fmt, 400, [_("Isi permintaan harus berupa UTF-8.")])
+            for values in (request.GET, posted):
                 if any("\x00" in item for _key, items in values.lists() for item in items):
                     return _errors(fmt, 400, [_("Parameter berisi karakter yang tidak sah.")])
             return view(request, *args, fmt=fmt, **kwargs)
@@ -295,26 +299,18 @@ def _coordinate(params: Any, name: str, errors: list[str]) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         value = None
-    if value is None or not value.is_finite():
+    # Past 180 no coordinate is meant, and rounding 1e30 to six places overflows.
+    if value is None or not value.is_finite() or abs(value) > 180:
         errors.append(_("%(name)s harus berupa angka desimal.") % {"name": name})
         return None
     return round(value, 6)
 
 
-def _moment(value: str, *, end: bool) -> datetime.datetime:
-    """An ISO 8601 datetime or date (a date means its whole day); ValueError if neither."""
+def _moment(value: str, *, name: str) -> datetime.datetime | None:
+    """An ISO 8601 datetime or date (a date means its whole day); BadParameter if neither,
+    or if it is too far from today for the database (year 1, 9999 with a -12:00 offset)."""
     value = SPACED_OFFSET.sub(r"\1+\2", value.strip())
-    # A date first: parse_datetime would read "2026-01-31" as its midnight.
-    day = parse_date(value)
-    if day is not None:
-        moment = datetime.datetime.combine(day, datetime.time.max if end else datetime.time.min)
-    else:
-        moment = parse_datetime(value)
-        if moment is None:
-            raise ValueError(value)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    return parse_moment(value, name=name, end=name == "end_date")
 
 
 def _filtered(cases: QuerySet[Aspiration], params: Any) -> tuple[QuerySet[Aspiration], list[str]]:
@@ -326,20 +322,19 @@ def _filtered(cases: QuerySet[Aspiration], params: Any) -> tuple[QuerySet[Aspira
         return cases.filter(code__in=[code for code in codes if code]), errors
     wanted = [part.strip() for part in params.get("service_code", "").split(",") if part.strip()]
     if wanted:
-        if all(code.isdecimal() and len(code) <= 9 for code in wanted):
+        if all(
+            code.isascii() and code.isdecimal() and 1 <= len(code) <= 9 and int(code) >= 1
+            for code in wanted
+        ):
             cases = cases.filter(category_id__in=[int(code) for code in wanted])
         else:
             errors.append(_("service_code tidak valid."))
     bounds: dict[str, datetime.datetime | None] = {"start_date": None, "end_date": None}
     for name in bounds:
-        if params.get(name, "").strip():
-            try:
-                bounds[name] = _moment(params[name], end=name == "end_date")
-            except ValueError:
-                errors.append(
-                    _("%(name)s tidak valid: pakai format ISO 8601, misalnya %(example)s.")
-                    % {"name": name, "example": "2026-01-31T00:00:00+07:00"}
-                )
+        try:
+            bounds[name] = _moment(params.get(name, ""), name=name)
+        except BadParameter as exc:
+            errors.append(exc.message)
     start, end = bounds["start_date"], bounds["end_date"]
     if start is None:
         start = (end or timezone.now()) - datetime.timedelta(days=DEFAULT_DAYS)

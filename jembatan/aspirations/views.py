@@ -21,6 +21,7 @@ from jembatan.aspirations import services
 from jembatan.aspirations.forms import AspirationForm, FollowUpForm, RespondForm, TrackForm
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.core.forms import add_service_errors
+from jembatan.core.params import get_page
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached, visitor_key
 from jembatan.regions.models import Region
 
@@ -60,7 +61,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request,
         "aspirations/list.html",
         {
-            "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("halaman")),
+            "page": get_page(Paginator(cases, PAGE_SIZE), request.GET.get("halaman")),
             "kecamatan": kecamatan,
             "categories": categories,
             "statuses": Status.choices,

@@ -33,6 +33,7 @@ from jembatan.aspirations.forms import (
 )
 from jembatan.aspirations.models import Aspiration, Category, Status
 from jembatan.core.forms import add_service_errors
+from jembatan.core.params import get_page
 
 PAGE_SIZE = 30
 
@@ -53,7 +54,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = "&".join(
         p for p in [f"status={status}" if status else "", "terlambat=1" if overdue else ""] if p
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = get_page(Paginator(cases, PAGE_SIZE), request.GET.get("halaman"))
     for case in page.object_list:
         case.staff_visibility = STAFF_VISIBILITY[case.visibility]
     return render(

@@ -58,6 +58,12 @@ def _village(value: str) -> Region | None:
     return villages.filter(code=value).first() or villages.filter(name__iexact=value).first()
 
 
+def _text(payload: dict, key: str) -> str:
+    """A value of the message as text: without NUL, which PostgreSQL refuses in text (an
+    SMS gateway may pass one through; the message is still worth keeping)."""
+    return str(payload.get(key) or "").replace("\x00", "").strip()
+
+
 def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message, "reply": message}, status=status)
 
@@ -76,7 +82,9 @@ def inbound(request: HttpRequest) -> JsonResponse:
         payload = json.loads(request.body)
     except ValueError:
         return _error("body is not JSON", 400)
-    if not isinstance(payload, dict) or not str(payload.get("id") or "").strip():
+    except RecursionError:  # nested thousands deep: Python's parser runs out of stack
+        return _error("body is nested too deeply", 400)
+    if not isinstance(payload, dict) or not _text(payload, "id"):
         return _error("id is required", 400)
     with translation.override(settings.LANGUAGE_CODE):
         return _receive(payload)
@@ -86,8 +94,8 @@ def _receive(payload: dict) -> JsonResponse:
     channel = payload.get("channel")
     if channel not in (Aspiration.Channel.SMS, Aspiration.Channel.WHATSAPP):
         return _error("channel must be sms or whatsapp", 400)
-    text = str(payload.get("text") or "").strip()
-    desa = str(payload.get("desa") or "").strip()
+    text = _text(payload, "text")
+    desa = _text(payload, "desa")
     if not desa and "#" in text:
         desa, text = (part.strip() for part in text.split("#", 1))
     village = _village(desa)
@@ -100,7 +108,7 @@ def _receive(payload: dict) -> JsonResponse:
             422,
         )
     categories = Category.objects.filter(kabupaten_id=village.kabupaten_code, is_active=True)
-    wanted = str(payload.get("kategori") or "")
+    wanted = _text(payload, "kategori")
     category = (
         (
             categories.filter(pk=int(wanted)).first()
@@ -110,7 +118,7 @@ def _receive(payload: dict) -> JsonResponse:
         or categories.filter(name__iexact="Lainnya").first()
         or categories.first()
     )
-    phone = str(payload.get("from") or "")
+    phone = _text(payload, "from")
     data = {
         "region": village,
         "category": category,
@@ -118,7 +126,7 @@ def _receive(payload: dict) -> JsonResponse:
         "reporter_phone": phone,
         "visibility": Aspiration.Visibility.ANONYMOUS,
     }
-    client_id = f"{channel}:{str(payload['id']).strip()[:50]}"
+    client_id = f"{channel}:{_text(payload, 'id')[:50]}"
     try:
         case, created = services.aspiration_submit(data=data, channel=channel, client_id=client_id)
     except ValidationError as exc:

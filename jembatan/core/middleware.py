@@ -1,5 +1,7 @@
-"""Security headers that Django does not set by itself; the language; the database away."""
+"""Security headers that Django does not set by itself; the language; the database away;
+bad input before any view reads it."""
 
+import codecs
 import logging
 import sys
 from collections.abc import Callable
@@ -11,6 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
+
+from jembatan.core.params import BadParameter, shown
 
 # Everything is served by the product itself: no CDN, no inline script.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -134,3 +139,68 @@ class DatabaseUnavailableMiddleware:
             return None
         _log_database_unavailable(request, exception)
         return _database_unavailable_response()
+
+
+# --- Bad input before any view reads it ------------------------------------------------------
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+UTF8_NAMES = {"utf-8", "ascii"}  # ASCII is a subset of UTF-8
+
+
+def _charset_is_utf8(charset: str) -> bool:
+    try:
+        return codecs.lookup(charset).name in UTF8_NAMES
+    except LookupError:
+        return False
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or "\x00" in item for key, items in values.lists() for item in items)
+
+
+class BadInputMiddleware:
+    """Input no view can use answers the site's 400 page that says why, before CSRF or
+    the view reads it and fails on it.
+
+    A form sent in another charset (utf-16, an unknown name): every form of the site is
+    UTF-8; Django refuses other charsets for url-encoded bodies with a bare BadRequest and
+    decodes multipart ones into nonsense. NUL in the path or the query string: PostgreSQL
+    refuses it in text, so any parameter that reaches a filter would be a 500. Views
+    exempt from CSRF (the API, Open311, the webhook, the beacon) answer bad input in their
+    own formats, so they are left alone. Placed before CsrfViewMiddleware: its
+    process_view must run first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
+    ) -> HttpResponse | None:
+        if getattr(view_func, "csrf_exempt", False):
+            return None
+        message = self._problem(request)
+        if message is None:
+            return None
+        from jembatan.core.views import bad_request
+
+        return bad_request(request, BadParameter(message))
+
+    @staticmethod
+    def _problem(request: HttpRequest) -> str | None:
+        if "\x00" in request.path or _has_nul(request.GET):
+            return _("Parameter berisi karakter yang tidak sah.")
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return None
+        if request.content_type not in FORM_CONTENT_TYPES:
+            return None
+        charset = request.content_params.get("charset")
+        if charset is None or _charset_is_utf8(charset):
+            return None
+        return _(
+            "Formulir ini dikirim dalam pengodean “%(charset)s”; situs ini hanya "
+            "menerima UTF-8. Muat ulang halaman, lalu kirim lagi."
+        ) % {"charset": shown(charset)}

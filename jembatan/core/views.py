@@ -18,6 +18,7 @@ from jembatan.accounts.models import Notification
 from jembatan.api.access import can_use_api
 from jembatan.communities.access import get_kims_for_user
 from jembatan.communities.models import KimMembership, Position
+from jembatan.core.params import BadParameter, get_page
 from jembatan.dashboard.access import can_read_dashboard
 from jembatan.dialogue.access import can_use_dialogue
 from jembatan.disclosure.access import can_manage_ppid
@@ -85,6 +86,12 @@ def workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # Only our own parameter messages are shown: a SuspiciousOperation's text is for the log.
+    message = exception.message if isinstance(exception, BadParameter) else ""
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     message = ""
     if exception.args and isinstance(exception.args[0], str):
@@ -111,7 +118,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
         notification_mark_read(user=request.user)
         messages.success(request, _("Semua pemberitahuan ditandai sudah dibaca."))
         return redirect("core:notifications")
-    page = Paginator(notifications_for_user(request.user), 30).get_page(request.GET.get("halaman"))
+    page = get_page(Paginator(notifications_for_user(request.user), 30), request.GET.get("halaman"))
     for n in page.object_list:
         n.title = notification_title(n)
         n.text = notification_text(n)

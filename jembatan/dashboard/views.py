@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from jembatan.core import exports
+from jembatan.core.params import BadParameter, parse_page_number
 from jembatan.dashboard import charts
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import (
@@ -351,11 +352,11 @@ def metric_list(request: HttpRequest, metric: str) -> HttpResponse:
     if wanted:
         return _bad(request, _("Format unduhan tidak dikenal: pilih csv atau xlsx."))
     paginator = Paginator(queryset, PAGE_SIZE)
-    number = request.GET.get("halaman", "1")
     try:
+        number = parse_page_number(request.GET.get("halaman"))
         page = paginator.page(number)
-    except PageNotAnInteger:
-        return _bad(request, _("Nomor halaman harus berupa angka."))
+    except BadParameter as exc:
+        return _bad(request, exc.message)
     except EmptyPage:
         return _bad(
             request,

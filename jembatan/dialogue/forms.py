@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.communities.models import Kim
+from jembatan.core.params import validate_moment
 from jembatan.dialogue.access import Opener, Owner
 from jembatan.dialogue.models import OneTimeCode, Poll, Question, Report
 from jembatan.dissemination.models import InfoItem
@@ -18,6 +19,7 @@ def _datetime_field(label: str) -> forms.DateTimeField:
         label=label,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Waktu setempat (WIB)."),
+        validators=[validate_moment],
     )
 
 

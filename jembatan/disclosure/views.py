@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jembatan.accounts.phone import normalize_phone
 from jembatan.core.forms import add_service_errors
 from jembatan.core.pagecache import cache_public_page
+from jembatan.core.params import get_page, parse_id, parse_year
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached, visitor_key
 from jembatan.disclosure import report, services
 from jembatan.disclosure.forms import ObjectionForm, RequestForm, TrackForm
@@ -282,12 +283,12 @@ def register(request: HttpRequest) -> HttpResponse:
         "body", "body__region", "body__office", "objection"
     )
     year = request.GET.get("tahun", "")
-    if year.isdecimal() and len(year) == 4:
-        rows = rows.filter(received_at__year=int(year))
+    if (chosen_year := parse_year(year)) is not None:
+        rows = rows.filter(received_at__year=chosen_year)
     body = request.GET.get("badan", "")
-    if body.isdecimal() and len(body) < 10:
-        rows = rows.filter(body_id=int(body))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    if (chosen_body := parse_id(body, name="badan")) is not None:
+        rows = rows.filter(body_id=chosen_body)
+    page = get_page(Paginator(rows, PAGE_SIZE), request.GET.get("halaman"))
     for item in page.object_list:
         item.days_taken = services.working_days_taken(item)
     query = "&".join(f"{k}={v}" for k, v in (("tahun", year), ("badan", body)) if v)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user
 from jembatan.core.forms import add_service_errors
+from jembatan.core.params import get_page, parse_id, parse_year
 from jembatan.disclosure import access, report, services
 from jembatan.disclosure.forms import (
     AnswerForm,
@@ -49,12 +50,12 @@ def register(request: HttpRequest) -> HttpResponse:
     }
     if chosen["status"] in RequestStatus.values:
         requests = requests.filter(status=chosen["status"])
-    if chosen["badan"].isdecimal() and len(chosen["badan"]) < 10:
-        requests = requests.filter(body_id=int(chosen["badan"]))
-        objections = objections.filter(request__body_id=int(chosen["badan"]))
-    if chosen["tahun"].isdecimal() and len(chosen["tahun"]) == 4:
-        requests = requests.filter(received_at__year=int(chosen["tahun"]))
-        objections = objections.filter(submitted_at__year=int(chosen["tahun"]))
+    if (body := parse_id(chosen["badan"], name="badan")) is not None:
+        requests = requests.filter(body_id=body)
+        objections = objections.filter(request__body_id=body)
+    if (year := parse_year(chosen["tahun"])) is not None:
+        requests = requests.filter(received_at__year=year)
+        objections = objections.filter(submitted_at__year=year)
     if chosen["terlambat"] == "1":
         requests = requests.exclude(status=RequestStatus.ANSWERED).filter(
             due_date__lt=timezone.localdate()
@@ -64,7 +65,7 @@ def register(request: HttpRequest) -> HttpResponse:
         request,
         "disclosure/manage/register.html",
         {
-            "page": Paginator(requests, PAGE_SIZE).get_page(request.GET.get("halaman")),
+            "page": get_page(Paginator(requests, PAGE_SIZE), request.GET.get("halaman")),
             "objections": objections[:100],
             "bodies": bodies,
             "statuses": RequestStatus.choices,

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from jembatan.core.pagecache import cache_public_page
+from jembatan.core.params import get_page
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.dissemination.models import InfoItem, ShareLink
 from jembatan.dissemination.reach import from_own_page, is_bot, visitor_digest
@@ -45,7 +46,7 @@ def info_list(request: HttpRequest) -> HttpResponse:
         category = ""
     today = timezone.localdate()
     current = items.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-    page = Paginator(current, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = get_page(Paginator(current, PAGE_SIZE), request.GET.get("halaman"))
     return render(
         request,
         "dissemination/list.html",

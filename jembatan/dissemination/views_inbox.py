@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jembatan.communities.access import get_position
+from jembatan.core.params import get_page
 from jembatan.dissemination import services
 from jembatan.dissemination.access import (
     get_delivery_for_user,
@@ -29,7 +30,7 @@ PAGE_SIZE = 20
 def inbox(request: HttpRequest, kim: str) -> HttpResponse:
     obj = get_inbox_kim_for_user(request.user, kim)
     deliveries = get_inbox_for_kim(obj)
-    page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = get_page(Paginator(deliveries, PAGE_SIZE), request.GET.get("halaman"))
     return render(
         request,
         "dissemination/inbox/list.html",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jembatan.core.forms import add_service_errors
+from jembatan.core.params import get_page
 from jembatan.dissemination import services
 from jembatan.dissemination.access import (
     get_item_for_user,
@@ -40,7 +41,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dissemination/manage/list.html",
-        {"page": Paginator(items, PAGE_SIZE).get_page(request.GET.get("halaman")), "areas": areas},
+        {"page": get_page(Paginator(items, PAGE_SIZE), request.GET.get("halaman")), "areas": areas},
     )
 
 
@@ -180,7 +181,7 @@ def item_reach(request: HttpRequest, pk: int) -> HttpResponse:
     only_idle = request.GET.get("belum") == "1"
     if only_idle:
         rows = rows.filter(republished_at__isnull=True, shared_at__isnull=True)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = get_page(Paginator(rows, PAGE_SIZE), request.GET.get("halaman"))
     clicks_by_channel: dict[int, dict[str, int]] = {}
     for delivery_id, channel, n in ShareLink.objects.filter(
         delivery_id__in=[d.pk for d in page.object_list]

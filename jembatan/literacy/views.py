@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from jembatan.communities.models import Kim
+from jembatan.core import params
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.literacy import access, scoring, services
@@ -217,6 +218,8 @@ def ranking(request: HttpRequest, kabupaten: str, year: int) -> HttpResponse:
     region = scoring.kabupaten_region(kabupaten)
     if region is None:
         raise Http404(_("Kabupaten tidak ditemukan."))
+    if not params.MIN_YEAR <= year <= params.MAX_YEAR:
+        raise Http404(_("Skor KIM untuk tahun itu belum dihitung."))
     scores = KimScore.objects.filter(kabupaten=region, year=year).select_related(
         "kim", "kim__region"
     )

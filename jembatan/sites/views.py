@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from jembatan.communities.models import Kim, Position
 from jembatan.core.pagecache import cache_public_page
+from jembatan.core.params import get_page
 from jembatan.regions.models import Region
 from jembatan.sites.models import Photo, Post, kim_photo_of, live_posts
 from jembatan.sites.views_comments import post_page
@@ -20,7 +21,7 @@ PAGE_SIZE = 10
 
 def _page(request: HttpRequest, queryset):
     """One page of a list; a page number past the end shows the last page."""
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    return get_page(Paginator(queryset, PAGE_SIZE), request.GET.get("halaman"))
 
 
 def hub_kabupaten() -> Region | None:
