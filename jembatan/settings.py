@@ -147,9 +147,17 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # Each process has its own local-memory cache: the page-cache version is shared
-    # through a file instead (jembatan.core.pagecache).
+    # A file beside the database, shared by every worker on the machine: rate limits,
+    # two-step code counters and API throttles hold across workers (jembatan.core.sqlitecache).
+    CACHES = {
+        "default": {
+            "BACKEND": "jembatan.core.sqlitecache.SqliteCache",
+            "LOCATION": str(VAR_DIR / "cache.sqlite3"),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        }
+    }
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     PAGE_CACHE_VERSION_FILE = VAR_DIR / "pagecache.version"
 
 # --- Background tasks (Huey) ----------------------------------------------
