@@ -147,8 +147,8 @@ if REDIS_URL:
         }
     }
 else:
-    # A file beside the database, shared by every worker on the machine: rate limits,
-    # two-step code counters and API throttles hold across workers (jembatan.core.sqlitecache).
+    # A SQLite file in var/, shared by every worker on the machine: rate limits, two-step
+    # code counters and API throttles hold across workers (jembatan.core.sqlitecache).
     CACHES = {
         "default": {
             "BACKEND": "jembatan.core.sqlitecache.SqliteCache",
@@ -158,6 +158,7 @@ else:
         }
     }
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # The page-cache version is read from a file as well (jembatan.core.pagecache).
     PAGE_CACHE_VERSION_FILE = VAR_DIR / "pagecache.version"
 
 # --- Background tasks (Huey) ----------------------------------------------

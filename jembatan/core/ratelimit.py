@@ -1,4 +1,5 @@
-"""Fixed-window rate limits on the shared cache (Redis in production).
+"""Fixed-window rate limits on the shared cache: Redis in production, else the SQLite file
+of jembatan.core.sqlitecache (shared by the workers of one machine, atomic ``incr``).
 
 Addresses are hashed with the secret key before they become cache keys, and are
 never stored anywhere else.
