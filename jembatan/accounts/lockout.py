@@ -42,8 +42,10 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from jembatan.accounts.backends import find_user_by_login
 from jembatan.accounts.models import User
 from jembatan.accounts.phone import looks_like_phone, normalize_phone
+from jembatan.accounts.two_factor import has_confirmed_device
 
 ACCOUNT_PREFIX = "user:"
 
@@ -61,8 +63,6 @@ def normalise_login(login: str) -> str:
 
 def login_key(login: str) -> str:
     """``user:<pk>`` for the account a login resolves to, else the normalised login."""
-    from jembatan.accounts.backends import find_user_by_login
-
     user = find_user_by_login(login)
     return f"{ACCOUNT_PREFIX}{user.pk}" if user is not None else normalise_login(login)
 
@@ -89,8 +89,6 @@ def lockout_username(request: HttpRequest | None, credentials: dict | None) -> s
 
 
 def _has_second_factor(username: str) -> bool:
-    from jembatan.accounts.two_factor import has_confirmed_device
-
     if not username.startswith(ACCOUNT_PREFIX):
         return False
     user = User.objects.filter(pk=username.removeprefix(ACCOUNT_PREFIX)).first()
