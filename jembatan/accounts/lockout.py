@@ -38,10 +38,12 @@ from axes.helpers import get_client_username, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from jembatan.accounts.audit import audit_record
 from jembatan.accounts.backends import find_user_by_login
 from jembatan.accounts.models import User
 from jembatan.accounts.phone import looks_like_phone, normalize_phone
@@ -136,8 +138,16 @@ class LoginLockoutHandler(AxesDatabaseHandler):
 
 def account_lock_clear(*, user: User) -> int:
     """Forget an account's failed sign-ins from every address (after a password reset)."""
-    count, _ = AccessAttempt.objects.filter(username=f"{ACCOUNT_PREFIX}{user.pk}").delete()
-    return count
+    with transaction.atomic():
+        attempts = AccessAttempt.objects.filter(username=f"{ACCOUNT_PREFIX}{user.pk}")
+        failures = attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+        if not failures:
+            return 0
+        attempts.delete()
+        audit_record(
+            actor=user, action="account.lock_cleared", target=user, before={"failures": failures}
+        )
+    return failures
 
 
 def lockout_response(

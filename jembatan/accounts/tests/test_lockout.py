@@ -12,6 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jembatan.accounts.audit import audit_for
 from jembatan.accounts.lockout import login_key, normalise_login
 from jembatan.testing.factories import UserFactory
 
@@ -138,4 +139,5 @@ def test_a_password_reset_lifts_the_account_lock(siti, password):
     new = "kata-sandi-baru-yang-panjang"
     done = owner.post(page.url, {"new_password1": new, "new_password2": new})
     assert done.status_code == 302
+    assert audit_for(siti).filter(action="account.lock_cleared").count() == 1
     assert signed_in(owner.post(LOGIN, {"username": "siti@example.test", "password": new}))
