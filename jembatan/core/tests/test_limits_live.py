@@ -127,6 +127,8 @@ class _Nginx:
             except OSError:
                 pass
             time.sleep(0.1)
+        self.stop()  # never left running behind a failed test
+        raise AssertionError("nginx did not answer /healthz")
 
     def stop(self) -> None:
         self.process.terminate()
