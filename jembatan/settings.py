@@ -156,9 +156,18 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # Each process has its own local-memory cache: the page-cache version is shared
-    # through a file instead (jembatan.core.pagecache).
+    # A SQLite file in var/, shared by every worker on the machine: rate limits, two-step
+    # code counters and API throttles hold across workers (jembatan.core.sqlitecache).
+    CACHES = {
+        "default": {
+            "BACKEND": "jembatan.core.sqlitecache.SqliteCache",
+            "LOCATION": str(VAR_DIR / "cache.sqlite3"),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        }
+    }
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # The page-cache version is read from a file as well (jembatan.core.pagecache).
     PAGE_CACHE_VERSION_FILE = VAR_DIR / "pagecache.version"
 
 # --- Background tasks (Huey) ----------------------------------------------
@@ -216,16 +225,28 @@ LOGIN_REDIRECT_URL = "core:workspace"
 LOGOUT_REDIRECT_URL = "sites:hub"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 
-# Brute-force protection (django-axes): lock a username+address pair after
-# repeated failures; the lock lifts by itself.
+# How many reverse proxies (nginx) stand in front of the app servers: the visitor's address
+# is read that many hops from the right of X-Forwarded-For (jembatan.core.ratelimit
+# .client_address), by the rate limits, the login lockout and the API throttles alike.
+PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0, maximum=5)
+
+# Brute-force protection (django-axes, with the rules of jembatan.accounts.lockout):
+# failures count per account (however its login is typed) and per address; the lock
+# lifts by itself after the cool-off, or for an account when its password is reset.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+# Failures from one address on any accounts (carrier NAT puts many phones behind one).
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int(
+    "LOGIN_ADDRESS_FAILURE_LIMIT", 4 * AXES_FAILURE_LIMIT, minimum=AXES_FAILURE_LIMIT, maximum=1000
+)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=1440) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "jembatan.accounts.lockout.LoginLockoutHandler"
+AXES_USERNAME_CALLABLE = "jembatan.accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "jembatan.core.ratelimit.client_address"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "jembatan.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0, maximum=5)
 
 # A session lasts at most 12 hours from sign-in (the cookie is not renewed on each
 # request) and ends sooner after SESSION_IDLE_MINUTES without a request
@@ -348,7 +369,7 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "jembatan.api.errors.api_exception_handler",
     # Anonymous limits count per address: trust X-Forwarded-For only behind our proxies.
-    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
+    "NUM_PROXIES": PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jembatan API",

@@ -8,8 +8,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.backends import find_user_by_login
 from jembatan.accounts.forms import EmailOrPhonePasswordResetForm, LoginForm
+from jembatan.accounts.lockout import account_lock_clear, login_key
 from jembatan.accounts.two_factor import has_confirmed_device, needs_verification
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 
@@ -55,18 +55,17 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {"site_name": settings.SITE_NAME}
 
     def form_valid(self, form: EmailOrPhonePasswordResetForm) -> HttpResponse:
-        # Per account, however it is written (email, 08..., +62...): a flood to one mailbox
-        # is what the limit stops.
-        user = find_user_by_login(form.cleaned_data["email"])
-        login = f"user:{user.pk}" if user else form.cleaned_data["email"].strip().lower()
-        login_key = hashlib.sha256(f"{settings.SECRET_KEY}:{login}".encode()).hexdigest()[:32]
+        # Per account, however it is written (email, 08..., +62...), as the login lockout
+        # counts: a flood to one mailbox is what the limit stops.
+        login = login_key(form.cleaned_data["email"])
+        key = hashlib.sha256(f"{settings.SECRET_KEY}:{login}".encode()).hexdigest()[:32]
         if rate_limit_exceeded(
             "password-reset",
             visitor_key(self.request),
             limit=RESET_LIMIT_PER_VISITOR,
             window=RESET_WINDOW,
         ) or rate_limit_exceeded(
-            "password-reset-login", login_key, limit=RESET_LIMIT_PER_LOGIN, window=RESET_WINDOW
+            "password-reset-login", key, limit=RESET_LIMIT_PER_LOGIN, window=RESET_WINDOW
         ):
             form.add_error(
                 None, _("Terlalu banyak permintaan atur ulang kata sandi. Coba lagi nanti.")
@@ -82,6 +81,13 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form) -> HttpResponse:
+        # Whoever set a new password from the mailed link is the owner: failed sign-ins
+        # of others no longer stand between them and their account.
+        response = super().form_valid(form)
+        account_lock_clear(user=form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

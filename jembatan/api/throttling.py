@@ -8,10 +8,17 @@ from __future__ import annotations
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
+from jembatan.core.ratelimit import client_address
+
 
 class _CurrentRate:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        # The visitor as the rate limits and the login lockout see them (PROXY_COUNT),
+        # not DRF's own reading of X-Forwarded-For.
+        return client_address(request)
 
 
 class AnonThrottle(_CurrentRate, AnonRateThrottle):

@@ -1,4 +1,5 @@
-"""Fixed-window rate limits on the shared cache (Redis in production).
+"""Fixed-window rate limits on the shared cache: Redis in production, else the SQLite file
+of jembatan.core.sqlitecache (shared by the workers of one machine, atomic ``incr``).
 
 Addresses are hashed with the secret key before they become cache keys, and are
 never stored anywhere else.
@@ -27,8 +28,12 @@ from jembatan.core.cache import UNAVAILABLE, redis_failed, redis_is_down
 
 
 def client_address(request: HttpRequest) -> str:
-    """The visitor's address, trusting only as many X-Forwarded-For hops as proxies we run."""
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
+    """The visitor's address, trusting only as many X-Forwarded-For hops as proxies we run.
+
+    The one definition of "the visitor" for rate limits, the login lockout (axes'
+    AXES_CLIENT_IP_CALLABLE) and reach counting; the API throttles use PROXY_COUNT too.
+    """
+    proxies = getattr(settings, "PROXY_COUNT", 0)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]

@@ -87,7 +87,7 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn serving jembatan.wsgi with a given environment, on a free local port."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, *, workers: int = 1) -> None:
         self.port = free_port()
         self.log = log
         self._log_file = log.open("w")
@@ -100,7 +100,7 @@ class Gunicorn:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "1",
+                str(workers),
                 "--timeout",
                 "30",
             ],

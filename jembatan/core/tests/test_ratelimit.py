@@ -1,4 +1,4 @@
-"""Fixed-window rate limits, on the local-memory cache and on a real Redis."""
+"""Fixed-window rate limits, on the embedded SQLite-file cache and on a real Redis."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def use_redis(settings) -> None:
     }
 
 
-@pytest.fixture(params=["locmem", "redis"])
+@pytest.fixture(params=["sqlite", "redis"])
 def backend(request, settings):
     if request.param == "redis":
         use_redis(settings)

@@ -172,7 +172,7 @@ class TestProductionSettings:
         lines = result.stdout.strip().splitlines()[-4:]
         assert lines[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
         assert lines[1] == "False True True True"
-        assert lines[2] == ("31536000 Asia/Jakarta django.core.cache.backends.locmem.LocMemCache")
+        assert lines[2] == ("31536000 Asia/Jakarta jembatan.core.sqlitecache.SqliteCache")
         assert lines[3] == "IMMEDIATE"
 
     def test_argon2_hashes_passwords(self, tmp_path):
