@@ -6,6 +6,7 @@ from jembatan.aspirations.models import Aspiration, Category
 from jembatan.testing.browser import (
     assert_fits_phone_width,
     page_token,
+    set_network,
     severe_console_entries,
     wait_for_new_page,
 )
@@ -57,3 +58,52 @@ def test_a_name_in_two_kecamatan_is_chosen_on_the_re_shown_form(
     # The re-shown form's 400 is logged as a failed load; no script failed.
     entries = severe_console_entries(browser)
     assert [e for e in entries if "status of 400" not in e] == []
+
+
+def test_a_form_written_offline_and_sent_back_returns_to_the_form(
+    browser, live_server, settings, shots
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    settings.HUB_REGION_CODE = "61.07"
+    kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
+    region_chain("61.07.10.2003", "Suka Maju")
+    betung = region_chain("61.07.14.2004", "Suka Maju")
+    category = Category.objects.create(kabupaten=kabupaten, name="Jalan")
+
+    browser.get(f"{live_server.url}/aspirasi/kirim/")
+    WebDriverWait(browser, 10).until(
+        lambda d: d.execute_script("return !!navigator.serviceWorker.controller")
+    )
+    set_network(browser, online=False)
+    Select(browser.find_element(By.NAME, "category")).select_by_value(str(category.pk))
+    browser.find_element(By.NAME, "region").send_keys("Suka Maju")
+    description = "Jembatan gantung di Dusun Sungai Keli putus sejak banjir."
+    browser.find_element(By.CSS_SELECTOR, "textarea[name=description]").send_keys(description)
+    browser.find_element(By.NAME, "reporter_phone").send_keys("0812 3456 7890")
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    status = browser.find_element(By.ID, "outbox-status")
+    WebDriverWait(browser, 10).until(lambda d: "disimpan di ponsel ini" in status.text)
+    assert browser.find_element(By.NAME, "region").get_attribute("value") == ""
+
+    # Online again: the server cannot tell which Suka Maju; what was written comes back.
+    set_network(browser, online=True)
+    WebDriverWait(browser, 15).until(lambda d: "belum lengkap" in status.text)
+    assert browser.find_element(By.NAME, "region").get_attribute("value") == "Suka Maju"
+    typed = browser.find_element(By.CSS_SELECTOR, "textarea[name=description]")
+    assert typed.get_attribute("value") == description
+    assert not Aspiration.objects.exists()
+    browser.save_screenshot(str(shots / "aspiration-outbox-returned.png"))
+
+    old = page_token(browser)
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for_new_page(browser, old)
+    browser.find_element(
+        By.CSS_SELECTOR, f"input[name=region-pilih][value='{betung.code}']"
+    ).click()
+    old = page_token(browser)
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for_new_page(browser, old)
+    case = Aspiration.objects.get()
+    assert case.region == betung and case.description == description
