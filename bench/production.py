@@ -199,6 +199,7 @@ def site_env(tmp: Path, db_url: str, redis_url: str, hub: str) -> dict[str, str]
         MEDIA_ROOT=str(tmp / "media"),
         PPID_PRIVATE_ROOT=str(tmp / "private"),
         ASPIRATION_SUBMIT_LIMIT="100000",
+        ASPIRATION_SUBMIT_CONTACT_LIMIT="100000",
         HUEY_IMMEDIATE="0",
         PYTHONDONTWRITEBYTECODE="1",
     )

@@ -410,12 +410,17 @@ SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_SECRET = env_str("SMS_GATEWAY_SECRET", "")
 if SMS_GATEWAY_URL and not SMS_GATEWAY_SECRET:
     raise ConfigError("SMS_GATEWAY_SECRET is required when SMS_GATEWAY_URL is set.")
-# Aspirations one visitor (address) may send through the public form in 10 minutes.
 # Reporters' names and contacts are erased this many days after a case is resolved/closed.
 ASPIRATION_CONTACT_RETENTION_DAYS = env_int(
     "ASPIRATION_CONTACT_RETENTION_DAYS", 365, minimum=30, maximum=3650
 )
-ASPIRATION_SUBMIT_LIMIT = env_int("ASPIRATION_SUBMIT_LIMIT", 5, minimum=1, maximum=100000)
+# Aspirations the public form accepts from one address in 10 minutes, and from one phone
+# number or email in an hour; only stored ones count (README, "Rate limits"). The address
+# limit is high because a whole posko or a carrier's NAT can share one address.
+ASPIRATION_SUBMIT_LIMIT = env_int("ASPIRATION_SUBMIT_LIMIT", 20, minimum=1, maximum=100000)
+ASPIRATION_SUBMIT_CONTACT_LIMIT = env_int(
+    "ASPIRATION_SUBMIT_CONTACT_LIMIT", 3, minimum=1, maximum=100000
+)
 # Anonymous pages are served from the cache for this long (0 turns the page cache off);
 # any change to public content invalidates them at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0, maximum=3600)

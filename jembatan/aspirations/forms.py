@@ -110,7 +110,7 @@ class AspirationForm(forms.Form):
     region = RegionField(
         label=_("Desa atau kelurahan"),
         level=Region.Level.DESA,
-        help_text=_("Ketik nama desa atau kelurahan, lalu pilih dari daftar."),
+        help_text=_("Ketik nama desa atau kelurahan; bila ada yang sama, tambahkan kecamatannya."),
     )
     location = forms.CharField(
         label=_("Lokasi tepatnya (opsional)"),
@@ -204,7 +204,9 @@ def _fields_for(code: str) -> dict[str, forms.Field]:
             label=_("Desa atau kelurahan"),
             level=Region.Level.DESA,
             within=code,
-            help_text=_("Ketik nama desa atau kelurahan, lalu pilih dari daftar."),
+            help_text=_(
+                "Ketik nama desa atau kelurahan; bila ada yang sama, tambahkan kecamatannya."
+            ),
         )
         _fields_by_kabupaten[code] = fields
     return fields

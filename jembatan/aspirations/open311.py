@@ -41,6 +41,7 @@ from jembatan.aspirations.views import _public_cases
 from jembatan.core.params import BadParameter, parse_moment
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.regions.models import Region
+from jembatan.regions.resolve import region_match
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed (GeoReport's "changeset"): bump it with every change.
@@ -392,8 +393,10 @@ def _village(params: Any) -> tuple[Region | None, str]:
     if REGION_CODE.fullmatch(text):
         village = villages.filter(code=text).first()
     else:
-        matches = list(villages.filter(name__iexact=text)[:2])
-        if len(matches) > 1:
+        # Written as people write it ("Desa Sebalo, Kec. Bengkayang", one typo forgiven).
+        match = region_match(text, level=Region.Level.DESA, within=settings.HUB_REGION_CODE)
+        matches = list(villages.filter(code__in=match.codes)) if match.sure else []
+        if len(match.codes) > 1:
             return None, _(
                 "Ada lebih dari satu desa/kelurahan bernama “%(name)s”: kirim kodenya "
                 "sebagai address_id."

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jembatan.aspirations import services
+from jembatan.aspirations import limits, services
 from jembatan.aspirations.forms import AspirationForm, FollowUpForm, RespondForm, TrackForm
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.core.forms import add_service_errors
@@ -25,7 +25,6 @@ from jembatan.core.params import get_page
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached, visitor_key
 from jembatan.regions.models import Region
 
-SUBMIT_WINDOW = 600
 LOOKUP_LIMIT, LOOKUP_WINDOW = 20, 600
 PAGE_SIZE = 20
 SIMILAR_DAYS = 60
@@ -76,12 +75,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def submit(request: HttpRequest) -> HttpResponse:
     form = AspirationForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if rate_limit_exceeded(
-            "aspiration",
-            visitor_key(request),
-            limit=settings.ASPIRATION_SUBMIT_LIMIT,
-            window=SUBMIT_WINDOW,
-        ):
+        # Only stored aspirations use up the allowance (jembatan.aspirations.limits).
+        if limits.attempts_exceeded(request) or limits.address_full(request):
             form.is_valid()
             form.add_error(
                 None, _("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")
@@ -89,10 +84,17 @@ def submit(request: HttpRequest) -> HttpResponse:
             return render(request, "aspirations/submit.html", {"form": form}, status=429)
         if form.is_valid():
             if form.cleaned_data["website"]:
+                limits.count_accepted(request, {})  # a bot is answered as if it was stored
                 return redirect("aspirations:list")  # a bot: accept silently, keep nothing
+            if limits.contact_full(form.cleaned_data):
+                form.add_error(
+                    None,
+                    _("Sudah banyak aspirasi dari nomor HP atau email ini. Coba lagi sejam lagi."),
+                )
+                return render(request, "aspirations/submit.html", {"form": form}, status=429)
             try:
                 client_id = form.cleaned_data.get("client_id")
-                case, _created = services.aspiration_submit(
+                case, created = services.aspiration_submit(
                     data=form.cleaned_data,
                     photos=form.cleaned_data["photos"],
                     client_id=f"web:{client_id}" if client_id else None,
@@ -100,6 +102,8 @@ def submit(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                if created:  # a form sent again finds its case and is not counted twice
+                    limits.count_accepted(request, form.cleaned_data)
                 messages.success(
                     request,
                     _("Aspirasi Anda diterima. Simpan kode lacak ini: %(code)s")

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.regions.models import Region
+from jembatan.regions.resolve import region_match
 
 MAX_SKEW = 300  # seconds
 MAX_BODY = 16 * 1024
@@ -50,12 +51,20 @@ def _verified(request: HttpRequest, secret: str) -> bool:
     return hmac.compare_digest(given, signature_for(secret, timestamp, request.body))
 
 
-def _village(value: str) -> Region | None:
+def _village(value: str) -> tuple[Region | None, list[Region]]:
+    """The desa a message names, or the desa it could mean (written as people write)."""
     value = (value or "").strip()
     villages = Region.objects.filter(
         level=Region.Level.DESA, code__startswith=f"{settings.HUB_REGION_CODE}."
-    )
-    return villages.filter(code=value).first() or villages.filter(name__iexact=value).first()
+    ).select_related("parent")
+    by_code = villages.filter(code=value).first()
+    if by_code is not None or not value:
+        return by_code, []
+    match = region_match(value, level=Region.Level.DESA, within=settings.HUB_REGION_CODE)
+    found = sorted(villages.filter(code__in=match.codes), key=lambda r: r.code)
+    if match.sure and len(found) == 1:
+        return found[0], []
+    return None, found
 
 
 def _text(payload: dict, key: str) -> str:
@@ -98,7 +107,20 @@ def _receive(payload: dict) -> JsonResponse:
     desa = _text(payload, "desa")
     if not desa and "#" in text:
         desa, text = (part.strip() for part in text.split("#", 1))
-    village = _village(desa)
+    village, maybe = _village(desa)
+    if village is None and maybe:
+        # A text message cannot show radio buttons: name the places and how to choose.
+        places = "; ".join(
+            f"{r.name}, {r.parent.get_kind_display()} {r.parent.name}" for r in maybe
+        )
+        return _error(
+            _(
+                "Aspirasi belum diterima. Desa yang mana: %(places)s? Tulis: nama desa, "
+                "kecamatan # isi aspirasi."
+            )
+            % {"places": places},
+            422,
+        )
     if village is None:
         return _error(
             _(

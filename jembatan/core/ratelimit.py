@@ -61,6 +61,16 @@ def rate_limit_reached(scope: str, key: str, *, limit: int) -> bool:
     return hits > limit
 
 
+def rate_limit_full(scope: str, key: str, *, limit: int) -> bool:
+    """Whether ``limit`` hits were already counted in the window, without counting one.
+
+    For limits that count only what succeeded (an aspiration stored, a code sent): ask this
+    before the work, call ``rate_limit_exceeded`` (its answer unused) after it succeeded.
+    A refused or invalid attempt then costs the visitor nothing.
+    """
+    return rate_limit_reached(scope, key, limit=limit - 1)
+
+
 def rate_limit_exceeded(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one hit for key in scope; True once more than limit hits fell in the window."""
     cache_key = f"rl:{scope}:{key}"

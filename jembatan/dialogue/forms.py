@@ -121,7 +121,9 @@ class PollAnswerForm(HoneypotForm):
             label=_("Desa atau kelurahan tempat Anda tinggal"),
             level=Region.Level.DESA,
             within=poll.kabupaten_id,
-            help_text=_("Ketik nama desa atau kelurahan, lalu pilih dari daftar."),
+            help_text=_(
+                "Ketik nama desa atau kelurahan; bila ada yang sama, tambahkan kecamatannya."
+            ),
         )
         if kims is not None:
             self.fields["kim"] = forms.ModelChoiceField(

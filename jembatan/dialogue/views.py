@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jembatan.core.forms import add_service_errors
 from jembatan.core.pagecache import cache_public_page
-from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
+from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_full, visitor_key
 from jembatan.dialogue import otp, services, services_polls
 from jembatan.dialogue.forms import (
     CommentForm,
@@ -42,8 +42,11 @@ from jembatan.dialogue.moderation import contribution_report
 
 WINDOW = 600
 POST_LIMIT = 10  # comments, replies, votes per visitor in 10 minutes
-CODE_LIMIT = 5  # code requests per visitor in 10 minutes
-CONTACT_LIMIT = 3  # code requests per contact in 10 minutes
+# Codes sent: only a code that went out counts, a mistyped number costs nothing. One
+# address is a posko Wi-Fi or a carrier's NAT (many villagers), one contact is one person.
+CODE_LIMIT = 20  # codes sent per visitor (address) in 10 minutes
+CODE_ATTEMPT_LIMIT = 5 * CODE_LIMIT  # every request, valid or not: a flood guard
+CONTACT_LIMIT = 3  # codes sent per contact in 10 minutes
 CHECK_LIMIT = 15  # code checks per visitor in 10 minutes
 REPORT_LIMIT = 10
 PENDING_KEY = "dialogue_pending"
@@ -162,7 +165,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     code_form = VerifyCodeForm(request.POST if step == "code" else None)
     status = 200
     if request.method == "POST" and step == "request":
-        if _too_many(request, "code", CODE_LIMIT):
+        if _too_many(request, "code-attempt", CODE_ATTEMPT_LIMIT) or rate_limit_full(
+            "dialogue-code", visitor_key(request), limit=CODE_LIMIT
+        ):
             request_form.add_error(
                 None, _("Terlalu banyak permintaan kode. Coba lagi beberapa menit lagi.")
             )
@@ -173,23 +178,27 @@ def verify(request: HttpRequest) -> HttpResponse:
             contact = request_form.cleaned_data["contact"]
             try:
                 normalized, _kind = otp.normalize_contact(contact)
-                if rate_limit_exceeded(
-                    "dialogue-code-contact",
-                    otp.contact_hash(normalized),
-                    limit=CONTACT_LIMIT,
-                    window=WINDOW,
-                ):
+                hashed = otp.contact_hash(normalized)
+                if rate_limit_full("dialogue-code-contact", hashed, limit=CONTACT_LIMIT):
                     raise ValidationError(
-                        _("Kode untuk nomor atau email ini sudah sering diminta. Coba lagi nanti.")
+                        _("Kode untuk nomor atau email ini sudah sering diminta. Coba lagi nanti."),
+                        code="throttled",
                     )
                 otp.code_request(contact=normalized, channel=request_form.cleaned_data["channel"])
             except ValidationError as exc:
                 request_form.add_error("contact", exc.messages)
-                status = 400
+                status = 429 if exc.code == "throttled" else 400
             else:
+                # The code went out: now it counts, for the address and the contact.
+                rate_limit_exceeded(
+                    "dialogue-code", visitor_key(request), limit=CODE_LIMIT, window=WINDOW
+                )
+                rate_limit_exceeded(
+                    "dialogue-code-contact", hashed, limit=CONTACT_LIMIT, window=WINDOW
+                )
                 # Only the contact's hash waits in the session for the code.
                 request.session[PENDING_KEY] = {
-                    "hash": otp.contact_hash(normalized),
+                    "hash": hashed,
                     "name": request_form.cleaned_data["name"],
                 }
                 messages.info(request, _("Kode 6 angka sudah dikirim. Berlaku 10 menit."))

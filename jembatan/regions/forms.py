@@ -1,8 +1,9 @@
 """A region picker that never renders the 83,000 villages as options.
 
 The field is a text input: with JavaScript it suggests names as you type (from
-/wilayah/cari/); without it, typing a name or a code is enough, and an ambiguous
-name is answered with the candidates to choose from.
+/wilayah/cari/); without it, typing a name the way people write it is enough
+(jembatan.regions.resolve), and a name that fits several places re-shows the form with
+those places as radio buttons, everything else as typed.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.regions.models import Region
+from jembatan.regions.resolve import region_match, words
 
 _CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+# The radio buttons offered for an ambiguous name, and the text they answer.
+PICK_SUFFIX, ASKED_SUFFIX = "-pilih", "-ketik"
 _LABEL_CODE = re.compile(r"\((\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?)\)\s*$")
 
 
@@ -43,6 +47,10 @@ class RegionSearchInput(forms.TextInput):
 
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
+        context["widget"]["offered"] = getattr(self, "offered", [])
+        context["widget"]["asked"] = getattr(self, "asked", "")
+        context["widget"]["pick_name"] = name + PICK_SUFFIX
+        context["widget"]["asked_name"] = name + ASKED_SUFFIX
         context["widget"]["attrs"].update(
             {
                 "data-region-search": reverse_lazy("regions:search"),
@@ -52,6 +60,20 @@ class RegionSearchInput(forms.TextInput):
             }
         )
         return context
+
+    def offer(self, asked: str, choices: list[tuple[str, str, str]]) -> None:
+        """Show (code, name, where) choices for ``asked`` under the input, as radio buttons."""
+        self.asked = asked
+        self.offered = choices
+
+    def value_from_datadict(self, data, files, name: str) -> Any:
+        typed = data.get(name)
+        picked = data.get(name + PICK_SUFFIX) or ""
+        asked = data.get(name + ASKED_SUFFIX)
+        # A choice answers the text it was offered for; a text typed anew is read anew.
+        if _CODE.match(picked) and asked is not None and words(asked) == words(typed or ""):
+            return picked
+        return typed
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, Region):
@@ -65,7 +87,10 @@ class RegionSearchInput(forms.TextInput):
 class RegionField(forms.ModelChoiceField):
     default_error_messages = {
         "invalid_choice": _("Wilayah tidak ditemukan. Ketik nama atau kodenya."),
-        "ambiguous": _("Ada beberapa wilayah bernama itu: %(choices)s. Tulis kodenya."),
+        "ambiguous": _("Ada beberapa wilayah yang cocok. Pilih salah satu di bawah ini."),
+        "unsure": _("Maksud Anda wilayah di bawah ini? Pilih untuk memastikan."),
+        # For a widget that cannot show the choices.
+        "ambiguous_listed": _("Ada beberapa wilayah bernama itu: %(choices)s. Tulis kodenya."),
     }
 
     def __init__(self, *, level: int | None = None, within: str = "", **kwargs: Any) -> None:
@@ -79,6 +104,7 @@ class RegionField(forms.ModelChoiceField):
             queryset = queryset.within(within)
         kwargs.setdefault("widget", RegionSearchInput(level=level, within=within))
         super().__init__(queryset=queryset, **kwargs)
+        self.level = level
         self.within = within
 
     def to_python(self, value: Any) -> Region | None:
@@ -95,17 +121,28 @@ class RegionField(forms.ModelChoiceField):
             if region is None:
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
             return region
-        candidates = list(self.queryset.filter(name__iexact=text).select_related("parent")[:6])
-        if len(candidates) == 1:
-            return candidates[0]
-        if not candidates:
+        match = region_match(text, queryset=self.queryset, level=self.level, within=self.within)
+        regions = [r for r in map(self.region_by_code, match.codes) if r is not None]
+        if len(regions) == 1 and match.sure:
+            return regions[0]
+        if not regions:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        choices = "; ".join(
-            f"{r.label}{' — ' + r.parent.name if r.parent else ''}" for r in candidates[:5]
-        )
-        raise ValidationError(
-            self.error_messages["ambiguous"], code="ambiguous", params={"choices": choices}
-        )
+        parents = Region.objects.in_bulk({r.parent_id for r in regions if r.parent_id})
+        choices = []
+        for region in regions:
+            parent = parents.get(region.parent_id)
+            where = f"{parent.get_kind_display()} {parent.name}" if parent else ""
+            choices.append((region.code, region.name, where))
+        if not isinstance(self.widget, RegionSearchInput):
+            listed = "; ".join(f"{name} ({code}) — {where}" for code, name, where in choices)
+            raise ValidationError(
+                self.error_messages["ambiguous_listed"],
+                code="ambiguous",
+                params={"choices": listed},
+            )
+        self.widget.offer(text, choices)
+        message = self.error_messages["ambiguous" if len(choices) > 1 else "unsure"]
+        raise ValidationError(message, code="ambiguous")
 
     def region_by_code(self, code: str) -> Region | None:
         """The region of the field's queryset with this code (a hook for cached lookups)."""

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -12,8 +14,13 @@ from jembatan.regions.models import Region
 SEARCH_LIMIT = 20
 
 
+# "Desa seb", "Kel. Seb": the words people put before a name are not part of it.
+_LEADING_NOISE = re.compile(r"^(?:(?:desa|ds|kelurahan|kel|kecamatan|kec)\b\.?\s*)+", re.I)
+
+
 def _search(request: HttpRequest):
     query = (request.GET.get("q") or "").strip()[:100]
+    query = _LEADING_NOISE.sub("", query).strip() or query
     regions = Region.objects.all()
     level = request.GET.get("level", "")
     if level:

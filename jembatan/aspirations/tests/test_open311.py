@@ -554,6 +554,7 @@ def test_post_xml(client, world):
     "location",
     [
         {"address_string": "sEbAlO"},
+        {"address_string": "Desa Seballo"},  # written as people write, one typo
         {"address_string": "61.07.04.1010"},
         {"address_id": "61.07.04.1010"},
         {"address_id": "61.07.04.1010", "address_string": STREET, "lat": "0.8", "long": "109.4"},

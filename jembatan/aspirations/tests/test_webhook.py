@@ -111,3 +111,27 @@ def test_an_odd_sender_id_does_not_lose_the_message(client):
     response = _post(client, MESSAGE | {"id": "m-2", "from": "TELKOMSEL"})
     assert response.status_code == 201
     assert Aspiration.objects.get().reporter_phone == ""
+
+
+@pytest.mark.parametrize("text", ["Desa Sebalo # Jalan rusak", "kel seballo # Jalan rusak"])
+def test_the_desa_is_read_as_people_write_it(client, text):
+    response = _post(client, MESSAGE | {"text": text})
+    assert response.status_code == 201
+    assert Aspiration.objects.get().region_id == "61.07.04.1010"
+
+
+def test_a_desa_name_in_two_kecamatan_is_answered_with_both(client):
+    region_chain("61.07.10", "Suti Semarang")
+    region_chain("61.07.14", "Sungai Betung")
+    region_chain("61.07.10.2003", "Suka Maju")
+    region_chain("61.07.14.2004", "Suka Maju")
+
+    response = _post(client, MESSAGE | {"text": "Suka Maju # Jembatan putus"})
+
+    assert response.status_code == 422
+    reply = response.json()["reply"]
+    assert "Suka Maju, Kecamatan Suti Semarang; Suka Maju, Kecamatan Sungai Betung" in reply
+    assert not Aspiration.objects.exists()
+    again = MESSAGE | {"id": "m-2", "text": "Suka Maju, Sungai Betung # Jembatan putus"}
+    assert _post(client, again).status_code == 201
+    assert Aspiration.objects.get().region_id == "61.07.14.2004"

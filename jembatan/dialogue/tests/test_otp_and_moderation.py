@@ -16,6 +16,7 @@ from jembatan.accounts.models import AuditLog
 from jembatan.dialogue import moderation, otp, services
 from jembatan.dialogue.models import Block, Comment, OneTimeCode, Paragraph, Reply, Visibility
 from jembatan.dialogue.tests.conftest import client_for, verified_client
+from jembatan.dialogue.views import CODE_LIMIT, CONTACT_LIMIT
 from jembatan.dissemination.models import Delivery, InfoItem
 
 pytestmark = pytest.mark.django_db
@@ -75,20 +76,63 @@ def test_phone_code_goes_through_the_gateway(django_capture_on_commit_callbacks,
     assert otp.code_verify(contact="+62 812 3456 7890", code=code) == row.contact_hash
 
 
+def _request_code(client, contact: str, capture):
+    with capture(execute=True):
+        response = client.post(
+            "/dialog/verifikasi/", {"step": "request", "name": "A", "contact": contact}
+        )
+    client.post("/dialog/verifikasi/", {"step": "restart"})
+    return response
+
+
 def test_code_requests_are_rate_limited(world, django_capture_on_commit_callbacks):
     client = client_for(None)
-    statuses = []
-    for n in range(7):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                "/dialog/verifikasi/",
-                {"step": "request", "name": "A", "contact": f"w{n}@example.test"},
-            )
-        client.post("/dialog/verifikasi/", {"step": "restart"})
-        statuses.append(response.status_code)
-    assert statuses[:5] == [302] * 5
-    assert statuses[5] == 429
-    assert OneTimeCode.objects.count() == 5
+    statuses = [
+        _request_code(client, f"w{n}@example.test", django_capture_on_commit_callbacks).status_code
+        for n in range(CODE_LIMIT + 1)
+    ]
+    assert statuses[:CODE_LIMIT] == [302] * CODE_LIMIT
+    assert statuses[CODE_LIMIT] == 429
+    assert OneTimeCode.objects.count() == CODE_LIMIT
+
+
+def test_mistyped_contacts_do_not_use_up_the_code_limit(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("jembatan.dialogue.views.CODE_LIMIT", 2)
+    client = client_for(None)
+    for n in range(10):
+        assert (
+            _request_code(client, f"0812-{n}", django_capture_on_commit_callbacks).status_code
+            == 400
+        )
+    assert (
+        _request_code(client, "a@example.test", django_capture_on_commit_callbacks).status_code
+        == 302
+    )
+    assert (
+        _request_code(client, "b@example.test", django_capture_on_commit_callbacks).status_code
+        == 302
+    )
+    assert (
+        _request_code(client, "c@example.test", django_capture_on_commit_callbacks).status_code
+        == 429
+    )
+    assert OneTimeCode.objects.count() == 2
+
+
+def test_one_contact_gets_three_codes_from_any_address(world, django_capture_on_commit_callbacks):
+    for n in range(CONTACT_LIMIT):
+        client = client_for(None)
+        client.defaults["REMOTE_ADDR"] = f"10.0.0.{n}"
+        response = _request_code(client, "0812-3456-7890", django_capture_on_commit_callbacks)
+        assert response.status_code == 302, n
+    client = client_for(None)
+    client.defaults["REMOTE_ADDR"] = "10.0.0.99"
+    response = _request_code(client, "+62 812 3456 7890", django_capture_on_commit_callbacks)
+    assert response.status_code == 429
+    assert "sudah sering diminta" in response.content.decode()
+    assert OneTimeCode.objects.count() == CONTACT_LIMIT
 
 
 def test_bad_contact_is_refused(world):

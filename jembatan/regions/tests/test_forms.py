@@ -85,15 +85,51 @@ def test_required_field_rejects_blank_as_required(villages, value):
     assert [e.code for e in form.errors.as_data()["region"]] == ["required"]
 
 
-def test_ambiguous_name_lists_both_candidates(villages):
+def test_ambiguous_name_offers_both_candidates_as_radio_buttons(villages):
     region_chain("61.07.05.2002", "Sebalo")
+    form = VillageForm(data={"region": "Desa Sebalo"})
 
-    (message,) = errors(VillageForm, "Sebalo")
+    assert not form.is_valid()
+    assert form.errors["region"] == [
+        "Ada beberapa wilayah yang cocok. Pilih salah satu di bawah ini."
+    ]
+    html = str(form["region"])
+    assert re.search(r"<fieldset[^>]*>\s*<legend>[^<]*Desa Sebalo", html)
+    assert 'type="radio" name="region-pilih" value="61.07.04.1010"' in html
+    assert 'type="radio" name="region-pilih" value="61.07.05.2002"' in html
+    assert '<input type="hidden" name="region-ketik" value="Desa Sebalo">' in html
+    assert 'value="Desa Sebalo"' in html  # the text stays as typed
 
-    assert "Ada beberapa wilayah bernama itu" in message
-    assert "Tulis kodenya" in message
-    assert "61.07.04.1010" in message
-    assert "61.07.05.2002" in message
+
+def test_a_chosen_candidate_is_taken(villages):
+    other = region_chain("61.07.05.2002", "Sebalo")
+    data = {"region": "Desa Sebalo", "region-ketik": "Desa Sebalo", "region-pilih": other.code}
+
+    form = VillageForm(data=data)
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["region"] == other
+    # Shown again (another field wrong), the input holds the choice, not the question.
+    assert 'value="Sebalo (61.07.05.2002)"' in str(form["region"])
+    assert "<fieldset" not in str(form["region"])
+
+
+def test_a_choice_does_not_outlive_a_text_typed_anew(villages):
+    region_chain("61.07.05.2002", "Sebalo")
+    data = {"region": "Karimunting", "region-ketik": "Sebalo", "region-pilih": "61.07.05.2002"}
+
+    assert cleaned(VillageForm, data["region"]) == villages["karimunting"]
+    form = VillageForm(data=data)
+    assert form.is_valid() and form.cleaned_data["region"] == villages["karimunting"]
+
+
+def test_a_chosen_code_outside_the_field_is_refused(villages):
+    data = {"region": "Sebalo", "region-ketik": "Sebalo", "region-pilih": "61.04.05.2001"}
+
+    form = BengkayangVillageForm(data=data)
+
+    assert not form.is_valid()
+    assert form.errors["region"] == [NOT_FOUND]
 
 
 def test_ambiguous_name_is_resolved_by_code(villages):

@@ -51,6 +51,19 @@ def test_search_returns_code_name_and_label(client, bengkayang):
     assert sebalo["context"] == "Sungai Raya"
 
 
+@pytest.mark.parametrize("q", ["Desa Sebalo", "kel. sebalo", "Kelurahan seb", "Ds. Seb"])
+def test_search_ignores_the_words_people_write_before_a_name(client, bengkayang, q):
+    found = results(client, q=q, level=4, within="61.07")
+
+    assert [r["code"] for r in found] == ["61.07.04.1010"]
+
+
+def test_search_keeps_a_name_that_is_only_such_a_word(client, bengkayang):
+    region_chain("61.07.05.2002", "Desa")
+
+    assert [r["name"] for r in results(client, q="desa", level=4)] == ["Desa"]
+
+
 def test_search_puts_exact_match_then_prefix_then_contains(client, bengkayang):
     names = [r["name"] for r in results(client, q="sebalo")]
 

@@ -47,6 +47,29 @@
     }
   }
 
+  // A stored form the server sent back (a desa name found in two kecamatan, a missing
+  // field) goes back into the form instead of being lost; sent again online, the answer
+  // shows what to fix. Photos come back too where the browser allows setting files.
+  function refill(entries) {
+    var photos = {};
+    entries.forEach(function (pair) {
+      var name = pair[0], value = pair[1], field = form.elements[name];
+      if (!field || name === "csrfmiddlewaretoken" || name === "client_id") { return; }
+      if (typeof value !== "string") {
+        if (value && value.size) { (photos[name] = photos[name] || []).push(value); }
+        return;
+      }
+      if (field.type === "checkbox") { field.checked = true; } else { field.value = value; }
+    });
+    Object.keys(photos).forEach(function (name) {
+      try {
+        var files = new DataTransfer();
+        photos[name].forEach(function (file) { files.items.add(file); });
+        form.elements[name].files = files.files;
+      } catch (e) { /* this browser cannot set files: the text is back, the photos not */ }
+    });
+  }
+
   form.addEventListener("submit", function (event) {
     if (navigator.onLine) { return; }  // online: the normal form post
     event.preventDefault();
@@ -77,7 +100,8 @@
                 return store("readwrite", function (s) { return s.delete(item.id); });
               }
               if (response.status === 400) {
-                show(gettext("Aspirasi yang tersimpan belum lengkap; isi lagi formulir ini."));
+                refill(item.entries);
+                show(gettext("Aspirasi yang tersimpan belum lengkap. Isinya sudah dikembalikan ke formulir ini: periksa, lalu kirim lagi."));
                 return store("readwrite", function (s) { return s.delete(item.id); });
               }
               return null;  // 429 or a server error: keep it and try again later
