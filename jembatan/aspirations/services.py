@@ -21,6 +21,7 @@ from jembatan.accounts.models import Office, User
 from jembatan.accounts.phone import normalize_phone
 from jembatan.aspirations.access import administers, handles, serves_as_kim
 from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Category, Status
+from jembatan.aspirations.reporter import new_key_row
 from jembatan.communities.models import Kim
 from jembatan.core.workdays import add_working_days
 from jembatan.regions.models import Region
@@ -139,7 +140,8 @@ def aspiration_submit(
     client_id: str | None = None,
 ) -> tuple[Aspiration, bool]:
     """Receive an aspiration; returns (case, created). A client_id already seen returns
-    the case it made, so a retried submission never makes a second case.
+    the case it made, so a retried submission never makes a second case. A new case
+    carries its reporter's key as ``case.reporter_key`` (stored nowhere in clear).
 
     The client_id is not looked up first: retries are rare, so the unique constraint
     finds them at the insert, and the first case is returned then (a query saved on
@@ -181,6 +183,9 @@ def aspiration_submit(
                     created_at=now,
                     **values,
                 )
+                # The reporter's secret (aspirations.reporter): the caller shows it once.
+                key_row, case.reporter_key = new_key_row(case)
+                key_row.save()
                 for data_bytes, width, height in checked:
                     photo = AspirationPhoto(aspiration=case, width=width, height=height)
                     photo.file.save(
