@@ -395,7 +395,16 @@ class AspirationListView(PublicApiView, generics.ListCreateAPIView):
             data=data,
             channel=Aspiration.Channel.WEB,
             actor=request.user,
-            client_id=f"api:{request.user.pk}:{key}" if key else None,
+            # Per API token: another client's same key makes its own case.
+            client_id=(
+                aspiration_services.client_scoped_id(
+                    "api",
+                    client=f"token:{getattr(request.auth, 'pk', '')}:{request.user.pk}",
+                    key=key,
+                )
+                if key
+                else None
+            ),
         )
         code = aspiration_services.display_code(case.code)
         body = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable, Iterable
 from typing import IO, Any
@@ -215,6 +216,15 @@ def aspiration_submit(
             if attempt == 4 or not Aspiration.objects.filter(code=code).exists():
                 raise  # not a tracking-code collision
     raise AssertionError("unreachable")
+
+
+def client_scoped_id(source: str, *, client: str, key: str) -> str:
+    """The stored client_id of an idempotency key: the key counts only for the client
+    that sent it (an API token, an Open311 device), so that another client sending the
+    same key makes its own case instead of getting this one. Hashed: any length of key
+    and client fits, and no two of them share an id by being cut short."""
+    digest = hashlib.sha256(f"{client}\n{key}".encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{source}:{digest[:48]}"
 
 
 def _case_of_client(client_id: str | None) -> Aspiration | None:
