@@ -176,7 +176,9 @@ def _key_from(value: str) -> str:
 
 
 def _reporter_only(request: HttpRequest, case: Aspiration) -> HttpResponse:
-    """What a visitor without the reporter's key gets from a reporter's page: 403."""
+    """What a visitor without the reporter's key gets from a reporter's page: 403. It
+    counts as a lookup: holding a code and probing its reporter's pages is guessing."""
+    _lookup_blocked(request)
     return render(
         request,
         "aspirations/reporter_only.html",
