@@ -215,3 +215,21 @@ def test_existing_cases_get_keys_and_their_reporters_the_link(
     client = Client()
     client.get(f"/aspirasi/{with_mail.code}/", {"k": link})
     assert client.get(f"/aspirasi/{with_mail.code}/data-saya/").status_code == 200
+
+
+def test_the_command_sends_every_pending_link_once(world, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    cases = [make_case(world, description=f"Jalan rusak nomor {n}") for n in range(3)]
+    ReporterKey.objects.all().delete()
+    importlib.import_module("jembatan.aspirations.migrations.0005_issue_reporter_keys").issue(
+        django_apps, None
+    )
+    mail.outbox.clear()
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reporter_links", stdout=out)
+    assert out.getvalue().strip() == "3"
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(c.reporter_email for c in cases)
+    call_command("send_reporter_links", stdout=io.StringIO())
+    assert len(mail.outbox) == 3
