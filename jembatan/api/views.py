@@ -27,6 +27,7 @@ from jembatan.api.services import api_post_create
 from jembatan.aspirations import services as aspiration_services
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.aspirations.open311 import _cases as public_cases_with_answers
+from jembatan.aspirations.views import count_code_guess, lookup_over_limit
 from jembatan.communities.models import Kim
 from jembatan.dissemination.models import Attachment, InfoItem
 from jembatan.regions.models import Region
@@ -424,9 +425,13 @@ class AspirationDetailView(PublicApiView, generics.RetrieveAPIView):
     serializer_class = s.AspirationSerializer
 
     def get_object(self) -> Aspiration:
+        # The tracking-code lookup limit of the web pages: one bucket per visitor.
+        if lookup_over_limit(self.request):
+            raise exceptions.Throttled()
         code = aspiration_services.normalize_code(self.kwargs["code"])
         case = public_cases_with_answers().filter(code=code).first() if code else None
         if case is None:  # confidential too: not to be told apart from unknown codes
+            count_code_guess(self.request)
             raise exceptions.NotFound(_("Aspirasi tidak ditemukan."))
         return case
 

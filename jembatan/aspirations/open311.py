@@ -40,7 +40,7 @@ from django.views.decorators.csrf import csrf_exempt
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Category, Status
 from jembatan.aspirations.reporter import private_path, reporter_key_issue
-from jembatan.aspirations.views import _public_cases
+from jembatan.aspirations.views import _public_cases, count_code_guess, lookup_over_limit
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.regions.models import Region
 
@@ -370,9 +370,13 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
 @never_cache
 @_methods("GET", "HEAD")
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
+    # The tracking-code lookup limit of the web pages: one bucket per visitor.
+    if lookup_over_limit(request):
+        return _errors(fmt, 429, [_("Terlalu banyak pencarian. Coba lagi beberapa menit lagi.")])
     code = services.normalize_code(request_id)
     case = _cases().filter(code=code).first() if code else None
     if case is None:  # confidential cases too: they are not to be told from unknown codes
+        count_code_guess(request)
         return _errors(fmt, 404, [_("Permintaan layanan tidak ditemukan.")])
     return _render(fmt, [_as_request(request, case)], root="service_requests", item="request")
 

@@ -114,9 +114,19 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 def _lookup_blocked(request: HttpRequest) -> bool:
+    """Count one guess (an unknown code, a wrong key) in the visitor's lookup bucket."""
     return rate_limit_exceeded(
         "aspiration-lookup", visitor_key(request), limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW
     )
+
+
+def lookup_over_limit(request: HttpRequest) -> bool:
+    """Whether the visitor's lookup bucket is full: shared by every route that looks a
+    tracking code up, here and in Open311 and the API."""
+    return rate_limit_reached("aspiration-lookup", visitor_key(request), limit=LOOKUP_LIMIT)
+
+
+count_code_guess = _lookup_blocked
 
 
 def _refused(request: HttpRequest) -> HttpResponse:
@@ -131,7 +141,7 @@ def code_lookup(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if rate_limit_reached("aspiration-lookup", visitor_key(request), limit=LOOKUP_LIMIT):
+        if lookup_over_limit(request):
             return _refused(request)
         return view(request, *args, **kwargs)
 

@@ -233,3 +233,18 @@ def test_the_command_sends_every_pending_link_once(world, django_capture_on_comm
     assert sorted(m.to[0] for m in mail.outbox) == sorted(c.reporter_email for c in cases)
     call_command("send_reporter_links", stdout=io.StringIO())
     assert len(mail.outbox) == 3
+
+
+def test_open311_and_the_api_share_the_web_pages_lookup_limit(client, world, settings):
+    settings.HUB_REGION_CODE = "61.07"
+    case = make_case(world)
+    assert client.get(f"/open311/v2/requests/{case.code}.json").status_code == 200
+    assert client.get(f"/api/v1/aspirasi/{case.code}/").status_code == 200
+    # Guesses spread over the three doors fill one bucket.
+    for i in range(7):
+        client.get(f"/aspirasi/ZZZZZZ{services.CODE_ALPHABET[i]}Z/")
+        client.get(f"/open311/v2/requests/ZZZZZZ{services.CODE_ALPHABET[i]}Y.json")
+        client.get(f"/api/v1/aspirasi/ZZZZZZ{services.CODE_ALPHABET[i]}X/")
+    assert client.get(f"/open311/v2/requests/{case.code}.json").status_code == 429
+    assert client.get(f"/api/v1/aspirasi/{case.code}/").status_code == 429
+    assert client.get(f"/aspirasi/{case.code}/").status_code == 429
