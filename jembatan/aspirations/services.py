@@ -377,8 +377,9 @@ def aspiration_comment(*, actor: User, case: Aspiration, body: str, public: bool
     return event
 
 
-def citizen_follow_up(*, case: Aspiration, body: str) -> CaseEvent:
-    """The citizen (holder of the tracking code) adds information; officers see it."""
+def citizen_follow_up(*, case: Aspiration, body: str, actor: User | None = None) -> CaseEvent:
+    """The citizen (holder of the reporter's key) adds information; officers see it.
+    ``actor``: the KIM member acting for a neighbour, on record."""
     body = (body or "").strip()
     if len(body) < 3:
         raise ValidationError({"body": _("Tulisan terlalu pendek.")})
@@ -388,9 +389,13 @@ def citizen_follow_up(*, case: Aspiration, body: str) -> CaseEvent:
         raise ValidationError(_("Aspirasi ini sudah ditutup."))
     with transaction.atomic():
         event = CaseEvent.objects.create(
-            aspiration=case, kind=CaseEvent.Kind.FOLLOW_UP, body=body, is_public=False
+            aspiration=case,
+            kind=CaseEvent.Kind.FOLLOW_UP,
+            body=body,
+            is_public=False,
+            actor=actor if actor is not None and actor.is_authenticated else None,
         )
-        audit_record(actor=None, action="aspiration.follow_up", target=case, note=body)
+        audit_record(actor=actor, action="aspiration.follow_up", target=case, note=body)
         from jembatan.accounts.notifications import notify
 
         notify(
@@ -415,9 +420,15 @@ def case_staff(case: Aspiration):
 
 
 def citizen_respond(
-    *, case: Aspiration, accept: bool, rating: int | None, body: str = ""
+    *,
+    case: Aspiration,
+    accept: bool,
+    rating: int | None,
+    body: str = "",
+    actor: User | None = None,
 ) -> Aspiration:
-    """After an answer: the citizen confirms (and rates it) or disputes, which reopens it."""
+    """After an answer: the citizen confirms (and rates it) or disputes, which reopens it.
+    ``actor``: the KIM member acting for a neighbour, on record."""
     body = (body or "").strip()[:2000]
     if rating is not None and not 1 <= rating <= 5:
         raise ValidationError({"rating": _("Nilai 1 sampai 5.")})
@@ -448,7 +459,7 @@ def citizen_respond(
             is_public=True,
         )
         audit_record(
-            actor=None,
+            actor=actor,
             action="aspiration.confirm" if accept else "aspiration.dispute",
             target=locked,
             before=before,

@@ -185,6 +185,12 @@ def _key_from(value: str) -> str:
     return value[: reporter.MAX_KEY_LENGTH]
 
 
+def _acting_user(request: HttpRequest):
+    """Who is on record for a reporter's action: a signed-in KIM member acting for a
+    neighbour; nobody for the citizen themselves."""
+    return request.user if request.user.is_authenticated else None
+
+
 def _reporter_only(request: HttpRequest, case: Aspiration) -> HttpResponse:
     """What a visitor without the reporter's key gets from a reporter's page: 403. It
     counts as a lookup: holding a code and probing its reporter's pages is guessing."""
@@ -302,7 +308,9 @@ def follow_up(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Terlalu banyak kiriman. Coba lagi beberapa menit lagi."))
     elif form.is_valid():
         try:
-            services.citizen_follow_up(case=case, body=form.cleaned_data["body"])
+            services.citizen_follow_up(
+                case=case, body=form.cleaned_data["body"], actor=_acting_user(request)
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -326,6 +334,7 @@ def respond(request: HttpRequest, code: str) -> HttpResponse:
                 accept=form.cleaned_data["accept"],
                 rating=form.cleaned_data["rating"],
                 body=form.cleaned_data["body"],
+                actor=_acting_user(request),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -394,7 +403,7 @@ def my_data(request: HttpRequest, code: str) -> HttpResponse:
         return _reporter_only(request, case)
     if request.method == "POST":
         if request.POST.get("confirm") == "1":
-            services.contact_erase(case=case, reason="citizen request")
+            services.contact_erase(case=case, actor=_acting_user(request), reason="citizen request")
             messages.success(request, _("Nama dan kontak Anda sudah dihapus dari aspirasi ini."))
         else:
             messages.error(request, _("Centang persetujuan untuk menghapus data Anda."))

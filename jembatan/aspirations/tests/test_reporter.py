@@ -248,3 +248,18 @@ def test_open311_and_the_api_share_the_web_pages_lookup_limit(client, world, set
     assert client.get(f"/open311/v2/requests/{case.code}.json").status_code == 429
     assert client.get(f"/api/v1/aspirasi/{case.code}/").status_code == 429
     assert client.get(f"/aspirasi/{case.code}/").status_code == 429
+
+
+def test_a_kim_member_acting_for_a_neighbour_is_on_record(client, world):
+    from jembatan.accounts.audit import audit_for
+
+    kim = world.tenants.a.kim
+    member = UserFactory()
+    KimMembership.objects.create(user=member, kim=kim, position="anggota")
+    case = make_case(world, channel="kim", kim=kim, reporter_phone="", reporter_email="")
+    case = move(world, case, "verify", "dispose", "finish")
+    client.force_login(member)
+    client.post(f"/aspirasi/{case.code}/tanggapan/", {"accept": "0", "body": "Belum beres"})
+    client.post(f"/aspirasi/{case.code}/tambahan/", {"body": "Lubangnya makin besar"})
+    assert audit_for(case).get(action="aspiration.dispute").actor == member
+    assert audit_for(case).get(action="aspiration.follow_up").actor == member
