@@ -113,7 +113,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     return render(request, "aspirations/submit.html", {"form": form})
 
 
-def _lookup_blocked(request: HttpRequest) -> bool:
+def count_code_guess(request: HttpRequest) -> bool:
     """Count one guess (an unknown code, a wrong key) in the visitor's lookup bucket."""
     return rate_limit_exceeded(
         "aspiration-lookup", visitor_key(request), limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW
@@ -124,9 +124,6 @@ def lookup_over_limit(request: HttpRequest) -> bool:
     """Whether the visitor's lookup bucket is full: shared by every route that looks a
     tracking code up, here and in Open311 and the API."""
     return rate_limit_reached("aspiration-lookup", visitor_key(request), limit=LOOKUP_LIMIT)
-
-
-count_code_guess = _lookup_blocked
 
 
 def _refused(request: HttpRequest) -> HttpResponse:
@@ -154,7 +151,7 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.GET or None)
     status = 200
     if request.GET and form.is_valid():
-        if _lookup_blocked(request):
+        if count_code_guess(request):
             form.add_error(None, _("Terlalu banyak pencarian. Coba lagi beberapa menit lagi."))
             status = 429
         else:
@@ -172,7 +169,7 @@ def _case_by_code(request: HttpRequest, code: str) -> Aspiration:
     )
     if case is None:
         # Unknown codes count against the lookup limit: guessing codes by URL is no faster.
-        _lookup_blocked(request)
+        count_code_guess(request)
         raise Http404(_("Kode lacak ini tidak ditemukan."))
     return case
 
@@ -194,7 +191,7 @@ def _acting_user(request: HttpRequest):
 def _reporter_only(request: HttpRequest, case: Aspiration) -> HttpResponse:
     """What a visitor without the reporter's key gets from a reporter's page: 403. It
     counts as a lookup: holding a code and probing its reporter's pages is guessing."""
-    _lookup_blocked(request)
+    count_code_guess(request)
     return render(
         request,
         "aspirations/reporter_only.html",
@@ -217,7 +214,7 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
             reporter.remember(request, case)
             messages.success(request, _("Anda membuka aspirasi ini sebagai pelapornya."))
         else:
-            _lookup_blocked(request)  # a wrong key is a guess like a wrong code
+            count_code_guess(request)  # a wrong key is a guess like a wrong code
             messages.error(
                 request, _("Tautan pribadi atau kunci ini tidak berlaku untuk aspirasi ini.")
             )
