@@ -27,6 +27,7 @@ from jembatan.api.services import api_post_create
 from jembatan.aspirations import services as aspiration_services
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.aspirations.open311 import _cases as public_cases_with_answers
+from jembatan.aspirations.views import count_code_guess, lookup_over_limit
 from jembatan.communities.models import Kim
 from jembatan.dissemination.models import Attachment, InfoItem
 from jembatan.regions.models import Region
@@ -395,7 +396,16 @@ class AspirationListView(PublicApiView, generics.ListCreateAPIView):
             data=data,
             channel=Aspiration.Channel.WEB,
             actor=request.user,
-            client_id=f"api:{request.user.pk}:{key}" if key else None,
+            # Per API token: another client's same key makes its own case.
+            client_id=(
+                aspiration_services.client_scoped_id(
+                    "api",
+                    client=f"token:{getattr(request.auth, 'pk', '')}:{request.user.pk}",
+                    key=key,
+                )
+                if key
+                else None
+            ),
         )
         code = aspiration_services.display_code(case.code)
         body = {
@@ -415,9 +425,13 @@ class AspirationDetailView(PublicApiView, generics.RetrieveAPIView):
     serializer_class = s.AspirationSerializer
 
     def get_object(self) -> Aspiration:
+        # The tracking-code lookup limit of the web pages: one bucket per visitor.
+        if lookup_over_limit(self.request):
+            raise exceptions.Throttled()
         code = aspiration_services.normalize_code(self.kwargs["code"])
         case = public_cases_with_answers().filter(code=code).first() if code else None
         if case is None:  # confidential too: not to be told apart from unknown codes
+            count_code_guess(self.request)
             raise exceptions.NotFound(_("Aspirasi tidak ditemukan."))
         return case
 

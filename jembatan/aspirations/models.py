@@ -61,6 +61,25 @@ class Status(models.TextChoices):
     CLOSED = "ditutup", _("Ditutup")
 
 
+def citizen_step(status: str, office) -> str:
+    office_name = office.name if office is not None else ""
+    if status == Status.DISPOSED:
+        if office_name:
+            return _("Diteruskan ke %(office)s") % {"office": office_name}
+        return str(_("Diteruskan ke instansi yang berwenang"))
+    if status == Status.IN_PROGRESS:
+        if office_name:
+            return _("Sedang dikerjakan %(office)s") % {"office": office_name}
+        return str(_("Sedang dikerjakan"))
+    labels = {
+        Status.RECEIVED: _("Diterima, menunggu diperiksa petugas"),
+        Status.VERIFIED: _("Sudah diperiksa petugas"),
+        Status.DONE: _("Selesai: sudah ada jawaban"),
+        Status.CLOSED: _("Ditutup"),
+    }
+    return str(labels.get(status, status))
+
+
 class Aspiration(models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "publik", _("Publik: tampil dengan nama saya")
@@ -193,6 +212,11 @@ class Aspiration(models.Model):
         return str(_("Warga"))
 
     @property
+    def citizen_status(self) -> str:
+        """The status in words a citizen knows ("Diteruskan ke Dinas PUPR")."""
+        return citizen_step(self.status, self.office)
+
+    @property
     def due(self):
         if self.status == Status.RECEIVED:
             return self.verify_due
@@ -241,6 +265,10 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.aspiration_id} {self.kind}"
 
+    @property
+    def citizen_step(self) -> str:
+        return citizen_step(self.to_status, self.office)
+
 
 class AspirationPhoto(models.Model):
     """A photo sent with an aspiration: re-encoded on upload, without EXIF or GPS."""
@@ -258,3 +286,41 @@ class AspirationPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+
+class ReporterKey(models.Model):
+    """The reporter's secret for one case: the tracking code is public (on the list, in
+    Open311 and the API), so acting as the reporter needs this key as well. A case may
+    hold several (a retried submission from the same client gets a fresh one, without
+    breaking the first).
+
+    The key is an HMAC of ``salt`` under the site's secret key, like Django's password
+    reset tokens: the database alone (a backup, a leak) gives no key, yet the messages
+    to the reporter can carry their private link later, from the background worker,
+    without the key passing through the queue. ``key_hash`` (SHA-256 of the key, as for
+    API tokens) finds it. ``deliver``: a "your private link" message is still to be sent
+    (keys issued by the migration to cases that existed before keys did).
+    """
+
+    aspiration = models.ForeignKey(
+        Aspiration, on_delete=models.CASCADE, related_name="reporter_keys"
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    salt = models.CharField(max_length=32, editable=False)
+    deliver = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("kunci pelapor")
+        verbose_name_plural = pgettext_lazy("plural", "kunci pelapor")
+        indexes = [
+            models.Index(
+                fields=["deliver"],
+                condition=models.Q(deliver=True),
+                name="reporter_key_deliver_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.aspiration_id} #{self.pk}"

@@ -11,8 +11,9 @@ with its Kemendagri code, or ``address_string`` with its code or exact name); la
 alone are refused, and lat/long next to the desa are kept as the case's map point. A
 listed case's point is rounded to three decimals (about 100 m): enough to find the
 broken bridge, not enough to pin the reporter's house. ``Idempotency-Key`` (with
-``device_id``) makes a retried POST return the case the first attempt made instead of a
-second one.
+``device_id``) makes a retried POST from the same client (``api_key`` and ``device_id``)
+return the case the first attempt made instead of a second one; another client's same
+key makes its own case.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Category, Status
-from jembatan.aspirations.views import _public_cases
+from jembatan.aspirations.reporter import private_path, reporter_key_issue
+from jembatan.aspirations.views import _public_cases, count_code_guess, lookup_over_limit
 from jembatan.core.params import BadParameter, parse_moment
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.regions.models import Region
@@ -364,9 +366,13 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
 @never_cache
 @_methods("GET", "HEAD")
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
+    # The tracking-code lookup limit of the web pages: one bucket per visitor.
+    if lookup_over_limit(request):
+        return _errors(fmt, 429, [_("Terlalu banyak pencarian. Coba lagi beberapa menit lagi.")])
     code = services.normalize_code(request_id)
     case = _cases().filter(code=code).first() if code else None
     if case is None:  # confidential cases too: they are not to be told from unknown codes
+        count_code_guess(request)
         return _errors(fmt, 404, [_("Permintaan layanan tidak ditemukan.")])
     return _render(fmt, [_as_request(request, case)], root="service_requests", item="request")
 
@@ -459,7 +465,12 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         "reporter_email": params.get("email", ""),
     }
     key = request.headers.get("Idempotency-Key", "").strip()
-    client_id = f"open311:{key}"[:60] if key and params.get("device_id", "").strip() else None
+    device = params.get("device_id", "").strip()
+    # A key counts only for the client that sent it (its api_key and device_id).
+    client = f"{params.get('api_key', '').strip()}\n{device}"
+    client_id = (
+        services.client_scoped_id("open311", client=client, key=key) if key and device else None
+    )
     try:
         case, created = services.aspiration_submit(
             data=data, channel=Aspiration.Channel.WEB, client_id=client_id
@@ -470,11 +481,14 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     notice = _(
         "Aspirasi diterima. Simpan kode lacak %(code)s dan ikuti tindak lanjutnya di %(link)s"
     )
+    # The notice goes to the reporter's own app: their private link (a retry by the same
+    # client gets a fresh one, since the first answer may never have arrived).
+    reporter_key = case.reporter_key if created else reporter_key_issue(case=case)
+    link = request.build_absolute_uri(private_path(case, reporter_key))
     data = [
         {
             "service_request_id": code,
-            "service_notice": notice
-            % {"code": code, "link": request.build_absolute_uri(case.get_absolute_url())},
+            "service_notice": notice % {"code": code, "link": link},
             "account_id": None,
         }
     ]

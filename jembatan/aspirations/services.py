@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable, Iterable
 from typing import IO, Any
@@ -21,6 +22,7 @@ from jembatan.accounts.models import Office, User
 from jembatan.accounts.phone import normalize_phone
 from jembatan.aspirations.access import administers, handles, serves_as_kim
 from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Category, Status
+from jembatan.aspirations.reporter import new_key_row
 from jembatan.communities.models import Kim
 from jembatan.core.workdays import add_working_days
 from jembatan.regions.models import Region
@@ -139,7 +141,8 @@ def aspiration_submit(
     client_id: str | None = None,
 ) -> tuple[Aspiration, bool]:
     """Receive an aspiration; returns (case, created). A client_id already seen returns
-    the case it made, so a retried submission never makes a second case.
+    the case it made, so a retried submission never makes a second case. A new case
+    carries its reporter's key as ``case.reporter_key`` (stored nowhere in clear).
 
     The client_id is not looked up first: retries are rare, so the unique constraint
     finds them at the insert, and the first case is returned then (a query saved on
@@ -181,6 +184,9 @@ def aspiration_submit(
                     created_at=now,
                     **values,
                 )
+                # The reporter's secret (aspirations.reporter): the caller shows it once.
+                key_row, case.reporter_key = new_key_row(case)
+                key_row.save()
                 for data_bytes, width, height in checked:
                     photo = AspirationPhoto(aspiration=case, width=width, height=height)
                     photo.file.save(
@@ -210,6 +216,15 @@ def aspiration_submit(
             if attempt == 4 or not Aspiration.objects.filter(code=code).exists():
                 raise  # not a tracking-code collision
     raise AssertionError("unreachable")
+
+
+def client_scoped_id(source: str, *, client: str, key: str) -> str:
+    """The stored client_id of an idempotency key: the key counts only for the client
+    that sent it (an API token, an Open311 device), so that another client sending the
+    same key makes its own case instead of getting this one. Hashed: any length of key
+    and client fits, and no two of them share an id by being cut short."""
+    digest = hashlib.sha256(f"{client}\n{key}".encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{source}:{digest[:48]}"
 
 
 def _case_of_client(client_id: str | None) -> Aspiration | None:
@@ -362,8 +377,9 @@ def aspiration_comment(*, actor: User, case: Aspiration, body: str, public: bool
     return event
 
 
-def citizen_follow_up(*, case: Aspiration, body: str) -> CaseEvent:
-    """The citizen (holder of the tracking code) adds information; officers see it."""
+def citizen_follow_up(*, case: Aspiration, body: str, actor: User | None = None) -> CaseEvent:
+    """The citizen (holder of the reporter's key) adds information; officers see it.
+    ``actor``: the KIM member acting for a neighbour, on record."""
     body = (body or "").strip()
     if len(body) < 3:
         raise ValidationError({"body": _("Tulisan terlalu pendek.")})
@@ -373,9 +389,13 @@ def citizen_follow_up(*, case: Aspiration, body: str) -> CaseEvent:
         raise ValidationError(_("Aspirasi ini sudah ditutup."))
     with transaction.atomic():
         event = CaseEvent.objects.create(
-            aspiration=case, kind=CaseEvent.Kind.FOLLOW_UP, body=body, is_public=False
+            aspiration=case,
+            kind=CaseEvent.Kind.FOLLOW_UP,
+            body=body,
+            is_public=False,
+            actor=actor if actor is not None and actor.is_authenticated else None,
         )
-        audit_record(actor=None, action="aspiration.follow_up", target=case, note=body)
+        audit_record(actor=actor, action="aspiration.follow_up", target=case, note=body)
         from jembatan.accounts.notifications import notify
 
         notify(
@@ -400,9 +420,15 @@ def case_staff(case: Aspiration):
 
 
 def citizen_respond(
-    *, case: Aspiration, accept: bool, rating: int | None, body: str = ""
+    *,
+    case: Aspiration,
+    accept: bool,
+    rating: int | None,
+    body: str = "",
+    actor: User | None = None,
 ) -> Aspiration:
-    """After an answer: the citizen confirms (and rates it) or disputes, which reopens it."""
+    """After an answer: the citizen confirms (and rates it) or disputes, which reopens it.
+    ``actor``: the KIM member acting for a neighbour, on record."""
     body = (body or "").strip()[:2000]
     if rating is not None and not 1 <= rating <= 5:
         raise ValidationError({"rating": _("Nilai 1 sampai 5.")})
@@ -433,7 +459,7 @@ def citizen_respond(
             is_public=True,
         )
         audit_record(
-            actor=None,
+            actor=actor,
             action="aspiration.confirm" if accept else "aspiration.dispute",
             target=locked,
             before=before,

@@ -26,12 +26,15 @@ def mail_citizen(event_id: int) -> bool:
     event = CaseEvent.objects.select_related("aspiration").filter(pk=event_id).first()
     if event is None or not event.is_public or not event.aspiration.reporter_email:
         return False
+    from jembatan.aspirations.reporter import reporter_link
+
     case = event.aspiration
     context = {
         "case": case,
         "event": event,
         "code": display_code(case.code),
-        "link": settings.SITE_URL.rstrip("/") + case.get_absolute_url(),
+        # Only the reporter gets these messages: their private link, not the public page.
+        "link": reporter_link(case),
         "site_name": settings.SITE_NAME,
     }
     with claimed(CaseEvent.objects.filter(pk=event_id), "mailed_at") as mine:
@@ -69,6 +72,7 @@ def text_citizen(event_id: int) -> bool:
     event is claimed on texted_at; a gateway failure gives the claim back and raises)."""
     from jembatan.aspirations.gateway import gateway_enabled, send_text
     from jembatan.aspirations.models import CaseEvent
+    from jembatan.aspirations.reporter import reporter_link
     from jembatan.aspirations.services import display_code
 
     event = CaseEvent.objects.select_related("aspiration").filter(pk=event_id).first()
@@ -82,10 +86,62 @@ def text_citizen(event_id: int) -> bool:
         text = _("Aspirasi %(code)s: %(step)s. Lihat %(link)s") % {
             "code": display_code(case.code),
             "step": step,
-            "link": settings.SITE_URL.rstrip("/") + case.get_absolute_url(),
+            "link": reporter_link(case),
         }
     with claimed(CaseEvent.objects.filter(pk=event_id), "texted_at") as mine:
         if not mine:
             return False
         send_text(case.reporter_phone, text)
     return True
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def send_reporter_link(key_id: int) -> bool:
+    """Send the reporter of a case that existed before reporter keys their private link,
+    by e-mail and, through the gateway, by SMS. The key is derived again here (see
+    ReporterKey), so it never sits in the queue."""
+    from jembatan.aspirations.gateway import gateway_enabled, send_text
+    from jembatan.aspirations.models import ReporterKey
+    from jembatan.aspirations.reporter import key_of_row, private_path
+    from jembatan.aspirations.services import display_code
+
+    row = ReporterKey.objects.select_related("aspiration").filter(pk=key_id).first()
+    key = key_of_row(row) if row is not None else ""
+    if not key:
+        return False
+    case = row.aspiration
+    params = {
+        "code": display_code(case.code),
+        "link": settings.SITE_URL.rstrip("/") + private_path(case, key),
+    }
+    sent = False
+    with translation.override(settings.LANGUAGE_CODE):
+        if case.reporter_email:
+            send_mail(
+                subject=_("Tautan pribadi aspirasi %(code)s") % params,
+                message=_(
+                    "Kode lacak aspirasi Anda (%(code)s) kini hanya untuk melihat. Untuk "
+                    "menambahkan keterangan, menanggapi jawaban, atau melihat dan menghapus "
+                    "data Anda, pakai tautan pribadi ini. Jangan bagikan tautan ini.\n\n"
+                    "%(link)s"
+                )
+                % params,
+                from_email=None,
+                recipient_list=[case.reporter_email],
+            )
+            sent = True
+        if case.reporter_phone and gateway_enabled():
+            send_text(
+                case.reporter_phone,
+                _("Aspirasi %(code)s: tautan pribadi Anda (jangan dibagikan): %(link)s") % params,
+            )
+            sent = True
+    return sent
+
+
+@db_periodic_task(crontab(minute="50", hour="*"), retries=RETRIES, retry_delay=RETRY_DELAY)
+def deliver_reporter_links() -> int:
+    """Hourly, in batches: the private links of cases that existed before reporter keys."""
+    from jembatan.aspirations.reporter import deliver_pending_keys
+
+    return deliver_pending_keys()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("aspirasi/mirip/", views.similar, name="similar"),
     path("aspirasi/webhook/", webhook.inbound, name="webhook"),
     path("aspirasi/<str:code>/", views.track_detail, name="track_detail"),
+    path("aspirasi/<str:code>/terkirim/", views.submitted, name="submitted"),
     path("aspirasi/<str:code>/tambahan/", views.follow_up, name="follow_up"),
     path("aspirasi/<str:code>/data-saya/", views.my_data, name="my_data"),
     path("aspirasi/<str:code>/tanggapan/", views.respond, name="respond"),

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jembatan.aspirations import limits, services
+from jembatan.aspirations import limits, reporter, services
 from jembatan.aspirations.forms import AspirationForm, FollowUpForm, RespondForm, TrackForm
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.core.forms import add_service_errors
@@ -104,20 +108,46 @@ def submit(request: HttpRequest) -> HttpResponse:
             else:
                 if created:  # a form sent again finds its case and is not counted twice
                     limits.count_accepted(request, form.cleaned_data)
-                messages.success(
-                    request,
-                    _("Aspirasi Anda diterima. Simpan kode lacak ini: %(code)s")
-                    % {"code": services.display_code(case.code)},
-                )
-                return redirect(case.get_absolute_url())
+                # A retry from the same browser (its own client_id) gets a fresh key: the
+                # first answer may never have reached it.
+                key = case.reporter_key if created else reporter.reporter_key_issue(case=case)
+                reporter.remember(request, case)
+                request.session[reporter.SESSION_NEW_KEY] = {"code": case.code, "key": key}
+                return redirect("aspirations:submitted", code=case.code)
         return render(request, "aspirations/submit.html", {"form": form}, status=400)
     return render(request, "aspirations/submit.html", {"form": form})
 
 
-def _lookup_blocked(request: HttpRequest) -> bool:
+def count_code_guess(request: HttpRequest) -> bool:
+    """Count one guess (an unknown code, a wrong key) in the visitor's lookup bucket."""
     return rate_limit_exceeded(
         "aspiration-lookup", visitor_key(request), limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW
     )
+
+
+def lookup_over_limit(request: HttpRequest) -> bool:
+    """Whether the visitor's lookup bucket is full: shared by every route that looks a
+    tracking code up, here and in Open311 and the API."""
+    return rate_limit_reached("aspiration-lookup", visitor_key(request), limit=LOOKUP_LIMIT)
+
+
+def _refused(request: HttpRequest) -> HttpResponse:
+    messages.error(request, _("Terlalu banyak pencarian. Coba lagi beberapa menit lagi."))
+    return render(request, "aspirations/track.html", {"form": TrackForm()}, status=429)
+
+
+def code_lookup(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Every page that looks a tracking code up shares one limit per visitor: once over
+    it, each of them refuses every code alike, so that no route (a GET, a POST, the data
+    page) can still tell real codes from invented ones."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if lookup_over_limit(request):
+            return _refused(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 @never_cache
@@ -126,7 +156,7 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.GET or None)
     status = 200
     if request.GET and form.is_valid():
-        if _lookup_blocked(request):
+        if count_code_guess(request):
             form.add_error(None, _("Terlalu banyak pencarian. Coba lagi beberapa menit lagi."))
             status = 429
         else:
@@ -144,46 +174,145 @@ def _case_by_code(request: HttpRequest, code: str) -> Aspiration:
     )
     if case is None:
         # Unknown codes count against the lookup limit: guessing codes by URL is no faster.
-        _lookup_blocked(request)
+        count_code_guess(request)
         raise Http404(_("Kode lacak ini tidak ditemukan."))
     return case
 
 
+def _key_from(value: str) -> str:
+    """The key alone, from the key or from the whole private link pasted into the form."""
+    value = (value or "").strip()
+    if "k=" in value:
+        value = value.split("k=", 1)[1].split("&", 1)[0].split("#", 1)[0]
+    return value[: reporter.MAX_KEY_LENGTH]
+
+
+def _acting_user(request: HttpRequest):
+    """Who is on record for a reporter's action: a signed-in KIM member acting for a
+    neighbour; nobody for the citizen themselves."""
+    return request.user if request.user.is_authenticated else None
+
+
+def _reporter_only(request: HttpRequest, case: Aspiration) -> HttpResponse:
+    """What a visitor without the reporter's key gets from a reporter's page: 403. It
+    counts as a lookup: holding a code and probing its reporter's pages is guessing."""
+    count_code_guess(request)
+    return render(
+        request,
+        "aspirations/reporter_only.html",
+        {"case": case, "display_code": services.display_code(case.code)},
+        status=403,
+    )
+
+
 @never_cache
 @require_GET
+@code_lookup
 def track_detail(request: HttpRequest, code: str) -> HttpResponse:
     # Opening a known case is not a guess: only unknown codes count (in _case_by_code),
-    # but a visitor over the limit is refused for every code, so that the address cannot
-    # tell real codes from invented ones.
-    if rate_limit_reached("aspiration-lookup", visitor_key(request), limit=LOOKUP_LIMIT):
-        return render(request, "aspirations/track.html", {"form": TrackForm()}, status=429)
+    # but a visitor over the limit is refused for every code (code_lookup).
     case = _case_by_code(request, code)
-    events = case.events.filter(is_public=True).select_related("office")
+    if "k" in request.GET:
+        # The private link: remembered in the session, then out of the address bar (and
+        # of the history and of any address shared from it).
+        if reporter.key_matches(case, _key_from(request.GET["k"])):
+            reporter.remember(request, case)
+            messages.success(request, _("Anda membuka aspirasi ini sebagai pelapornya."))
+        else:
+            count_code_guess(request)  # a wrong key is a guess like a wrong code
+            messages.error(
+                request, _("Tautan pribadi atau kunci ini tidak berlaku untuk aspirasi ini.")
+            )
+        return redirect(case.get_absolute_url())
+    is_reporter = reporter.acts_for_reporter(request, case)
+    shown = Q(is_public=True)
+    if is_reporter:
+        shown |= Q(kind=CaseEvent.Kind.FOLLOW_UP)  # their own follow-ups
+    events = list(case.events.filter(shown).select_related("office"))
+    answers = [
+        e
+        for e in events
+        if e.body and (e.kind == CaseEvent.Kind.ANSWER or e.to_status == Status.DONE)
+    ]
     return render(
         request,
         "aspirations/detail.html",
         {
             "case": case,
             "events": events,
+            "latest_answer": answers[-1] if answers else None,
             "display_code": services.display_code(case.code),
+            "is_reporter": is_reporter,
             "follow_up_form": FollowUpForm(),
             "respond_form": RespondForm(),
             "can_respond": case.status == Status.DONE and case.citizen_confirmed is None,
-            "photos": case.photos.all(),
-            "follow_ups": case.events.filter(kind=CaseEvent.Kind.FOLLOW_UP).count(),
+            # The reporter's photos are theirs: no public page has ever shown them.
+            "photos": case.photos.all() if is_reporter else [],
+            "updates": _how_updates_reach(case) if is_reporter else "",
+        },
+    )
+
+
+def _how_updates_reach(case: Aspiration) -> str:
+    from jembatan.aspirations.gateway import gateway_enabled
+
+    if case.reporter_email:
+        return _("Setiap perkembangan juga kami kirim ke email %(email)s.") % {
+            "email": services.mask(case.reporter_email)
+        }
+    if case.reporter_phone and gateway_enabled():
+        return _("Setiap perkembangan juga kami kirim lewat SMS ke nomor %(phone)s.") % {
+            "phone": services.mask(case.reporter_phone)
+        }
+    if case.reporter_phone:
+        return _(
+            "Kami tidak mengirim SMS: petugas dapat menelepon nomor %(phone)s bila perlu. "
+            "Untuk melihat perkembangan, buka lagi tautan pribadi Anda atau halaman ini di "
+            "ponsel ini."
+        ) % {"phone": services.mask(case.reporter_phone)}
+    if case.kim_id:
+        return _("KIM yang mencatat aspirasi ini akan mengabarkan perkembangannya kepada Anda.")
+    return _("Untuk melihat perkembangan, buka lagi tautan pribadi Anda.")
+
+
+@never_cache
+@require_GET
+@code_lookup
+def submitted(request: HttpRequest, code: str) -> HttpResponse:
+    """The success page: the tracking code, and the private link while this browser's
+    session holds it (it is stored nowhere else)."""
+    case = _case_by_code(request, code)
+    new = request.session.get(reporter.SESSION_NEW_KEY) or {}
+    if new.get("code") != case.code:
+        return redirect(case.get_absolute_url())
+    return render(
+        request,
+        "aspirations/submitted.html",
+        {
+            "case": case,
+            "display_code": services.display_code(case.code),
+            "private_link": request.build_absolute_uri(
+                reporter.private_path(case, new.get("key", ""))
+            ),
+            "updates": _how_updates_reach(case),
         },
     )
 
 
 @require_POST
+@code_lookup
 def follow_up(request: HttpRequest, code: str) -> HttpResponse:
     case = _case_by_code(request, code)
+    if not reporter.acts_for_reporter(request, case):
+        return _reporter_only(request, case)
     form = FollowUpForm(request.POST)
     if rate_limit_exceeded("aspiration-follow-up", visitor_key(request), limit=10, window=600):
         messages.error(request, _("Terlalu banyak kiriman. Coba lagi beberapa menit lagi."))
     elif form.is_valid():
         try:
-            services.citizen_follow_up(case=case, body=form.cleaned_data["body"])
+            services.citizen_follow_up(
+                case=case, body=form.cleaned_data["body"], actor=_acting_user(request)
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -194,8 +323,11 @@ def follow_up(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
+@code_lookup
 def respond(request: HttpRequest, code: str) -> HttpResponse:
     case = _case_by_code(request, code)
+    if not reporter.acts_for_reporter(request, case):
+        return _reporter_only(request, case)
     form = RespondForm(request.POST)
     if form.is_valid():
         try:
@@ -204,6 +336,7 @@ def respond(request: HttpRequest, code: str) -> HttpResponse:
                 accept=form.cleaned_data["accept"],
                 rating=form.cleaned_data["rating"],
                 body=form.cleaned_data["body"],
+                actor=_acting_user(request),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -261,17 +394,18 @@ def similar(request: HttpRequest) -> JsonResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@code_lookup
 def my_data(request: HttpRequest, code: str) -> HttpResponse:
     """What is stored about the reporter of this case, and erasing it (UU 27/2022).
 
-    Holding the tracking code is all that proves who is asking, so the contact data is
-    shown masked, never in full; erasing needs no more than the code."""
-    if rate_limit_reached("aspiration-lookup", visitor_key(request), limit=LOOKUP_LIMIT):
-        return render(request, "aspirations/track.html", {"form": TrackForm()}, status=429)
+    Only the reporter (their key) sees it; the contact is still shown masked, as a
+    phone left unlocked on the private page should not hand it out either."""
     case = _case_by_code(request, code)
+    if not reporter.acts_for_reporter(request, case):
+        return _reporter_only(request, case)
     if request.method == "POST":
         if request.POST.get("confirm") == "1":
-            services.contact_erase(case=case, reason="citizen request")
+            services.contact_erase(case=case, actor=_acting_user(request), reason="citizen request")
             messages.success(request, _("Nama dan kontak Anda sudah dihapus dari aspirasi ini."))
         else:
             messages.error(request, _("Centang persetujuan untuk menghapus data Anda."))

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration, Category
+from jembatan.aspirations.reporter import reporter_link
 from jembatan.regions.models import Region
 from jembatan.regions.resolve import region_match
 
@@ -163,7 +164,9 @@ def _receive(payload: dict) -> JsonResponse:
         else:
             return _error(" ".join(exc.messages), 422)
     code = services.display_code(case.code)
-    link = settings.SITE_URL.rstrip("/") + case.get_absolute_url()
+    # The reply goes back to the sender's phone only: their private link, the same for
+    # a retried message (aspirations.reporter).
+    link = reporter_link(case)
     reply = _("Aspirasi diterima. Kode lacak: %(code)s. Ikuti di %(link)s") % {
         "code": code,
         "link": link,

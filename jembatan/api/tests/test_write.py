@@ -229,6 +229,26 @@ def test_create_aspiration_with_token_and_idempotency(client_api, world):
     assert Aspiration.objects.count() == before + 1
 
 
+def test_idempotency_keys_count_per_token_never_across_clients(client_api, world):
+    _a, secret_a = make_token(world.tenants.a.member)
+    _b, secret_b = make_token(world.tenants.a.member)  # another app of the same member
+    _c, secret_c = make_token(world.tenants.b.member)
+    codes = []
+    for secret in (secret_a, secret_b, secret_c, secret_a):
+        response = client_api.post(
+            "/api/v1/aspirasi/",
+            _aspiration(world),
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="sms-1",
+            **bearer(secret),
+        )
+        assert response.status_code in (200, 201), response.content
+        codes.append(response.json()["code"])
+    # A, B and C each made their own case; A's retry got A's.
+    assert len(set(codes[:3])) == 3
+    assert codes[3] == codes[0]
+
+
 def test_aspiration_needs_contact_and_valid_data(client_api, world):
     _token, secret = make_token(world.tenants.a.member)
     before = Aspiration.objects.count()

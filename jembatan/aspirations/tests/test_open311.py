@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from jembatan.accounts.models import Office, Role, User
-from jembatan.aspirations import open311, services
+from jembatan.aspirations import open311, reporter, services
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.core import workdays
 from jembatan.regions.models import Region
@@ -658,12 +658,38 @@ def test_a_retry_with_the_same_idempotency_key_gives_the_same_case(client, world
     assert first.status_code == 201 and again.status_code == 200
     assert again.json()[0]["service_request_id"] == first.json()[0]["service_request_id"]
     case = Aspiration.objects.get()
-    assert case.client_id == "open311:4f1c2b7e-0d5a-4c55-9a57-3c9d2b1f0e11"
-    # Another key is another case; a very long key is cut to fit.
-    long_key = "k" * 100
-    third = client.post(f"{BASE}requests.json", data, headers={"Idempotency-Key": long_key})
-    assert third.status_code == 201
-    assert Aspiration.objects.get(client_id=f"open311:{long_key}"[:60])
+    assert case.client_id.startswith("open311:")
+    assert "4f1c2b7e" not in case.client_id  # hashed with the client, not the bare key
+    # Both answers carry a private link of the reporter that works.
+    for response in (first, again):
+        notice = response.json()[0]["service_notice"]
+        assert reporter.key_matches(case, notice.split("?k=")[1].split()[0])
+    # Another key is another case; very long keys differing only at the end stay apart.
+    for long_key in ("k" * 100 + "1", "k" * 100 + "2"):
+        third = client.post(f"{BASE}requests.json", data, headers={"Idempotency-Key": long_key})
+        assert third.status_code == 201
+    assert Aspiration.objects.count() == 3
+
+
+def test_another_clients_same_idempotency_key_never_gets_the_first_case(client, world):
+    cache.clear()
+    headers = {"Idempotency-Key": "kunci-yang-sama"}
+    a = client.post(f"{BASE}requests.json", post_data(world, device_id="hp-a"), headers=headers)
+    b = client.post(f"{BASE}requests.json", post_data(world, device_id="hp-b"), headers=headers)
+    assert (a.status_code, b.status_code) == (201, 201)
+    first, second = a.json()[0], b.json()[0]
+    assert first["service_request_id"] != second["service_request_id"]
+    # B's answer holds no key of A's case.
+    case_a = Aspiration.objects.get(code=first["service_request_id"].replace("-", ""))
+    assert not reporter.key_matches(case_a, second["service_notice"].split("?k=")[1].split()[0])
+    # Another api_key on the same device is another client too.
+    c = client.post(
+        f"{BASE}requests.json",
+        post_data(world, device_id="hp-a", api_key="aplikasi-lain"),
+        headers=headers,
+    )
+    assert c.status_code == 201
+    assert Aspiration.objects.count() == 3
 
 
 def test_an_idempotency_key_without_device_id_is_ignored(client, world):

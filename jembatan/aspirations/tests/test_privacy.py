@@ -41,8 +41,18 @@ def _case(world, **extra):
     return case
 
 
+def test_my_data_page_needs_the_reporters_key(client, world):
+    case = _case(world)
+    refused = client.get(f"/aspirasi/{case.code}/data-saya/")
+    assert refused.status_code == 403
+    assert "0812" not in refused.content.decode() and "B*** S" not in refused.content.decode()
+    assert client.post(f"/aspirasi/{case.code}/data-saya/", {"confirm": "1"}).status_code == 403
+    assert Aspiration.objects.get(pk=case.pk).reporter_phone == "+6281234567890"
+
+
 def test_my_data_page_shows_masked_contact_only(client, world):
     case = _case(world)
+    client.get(f"/aspirasi/{case.code}/?k={case.reporter_key}")
     page = client.get(f"/aspirasi/{case.code}/data-saya/").content.decode()
     assert "+62812****7890" in page and "bu***@example.test" in page and "B*** S******" in page
     assert "+6281234567890" not in page and "budi@example.test" not in page
@@ -51,6 +61,7 @@ def test_my_data_page_shows_masked_contact_only(client, world):
 
 def test_the_citizen_erases_their_contact_and_the_case_goes_on(client, world):
     case = _case(world)
+    client.get(f"/aspirasi/{case.code}/?k={case.reporter_key}")
     refused = client.post(f"/aspirasi/{case.code}/data-saya/", {})
     assert refused.status_code == 302
     assert Aspiration.objects.get(pk=case.pk).reporter_phone == "+6281234567890"

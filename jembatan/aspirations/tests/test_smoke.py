@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from jembatan.accounts.models import Role
@@ -28,7 +30,11 @@ def test_flow(client, two_tenants):
     assert r.status_code == 302, r.content.decode()[:3000]
     case = Aspiration.objects.get()
     assert case.verify_due
+    assert r["Location"] == f"/aspirasi/{case.code}/terkirim/"
     r = client.get(r["Location"])
+    assert r.status_code == 200 and b"Budi" not in r.content
+    private = re.search(r'id="private-link"[^>]*>([^<]+)<', r.content.decode()).group(1)
+    r = client.get(f"/aspirasi/{case.code}/")
     assert r.status_code == 200 and b"Jalan berlubang" in r.content and b"Budi" not in r.content
     r = client.get("/aspirasi/lacak/", {"code": case.code.lower()})
     assert r.status_code == 302
@@ -60,6 +66,9 @@ def test_flow(client, two_tenants):
     case.refresh_from_db()
     assert case.status == "selesai"
     client.logout()
+    r = client.post(f"/aspirasi/{case.code}/tanggapan/", {"accept": "0", "rating": "2"})
+    assert r.status_code == 403  # the tracking code alone is not the reporter
+    client.get(private)
     r = client.post(f"/aspirasi/{case.code}/tanggapan/", {"accept": "0", "rating": "2"})
     assert r.status_code == 302
     case.refresh_from_db()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -12,7 +13,7 @@ from django.test import Client
 from PIL import Image
 
 from jembatan.accounts.models import Office, Role, User
-from jembatan.aspirations import services
+from jembatan.aspirations import reporter, services
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.core import workdays
 from jembatan.regions.models import Region
@@ -134,6 +135,19 @@ def text(response) -> str:
     return response.content.decode()
 
 
+def private_link(response) -> str:
+    return re.search(r'id="private-link"[^>]*>([^<]+)<', text(response)).group(1)
+
+
+def as_reporter(case: Aspiration, client: Client | None = None) -> Client:
+    """A browser that opened the case's private link."""
+    client = client or Client()
+    key = getattr(case, "reporter_key", None) or reporter.reporter_key_issue(case=case)
+    response = client.get(f"/aspirasi/{case.code}/?k={key}")
+    assert response.status_code == 302
+    return client
+
+
 def jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (64, 48), (10, 200, 90)).save(out, "JPEG")
@@ -153,16 +167,25 @@ def test_the_form_offers_this_kabupatens_categories_only(client, world):
     assert "Jembatan" not in body.split('name="category"')[1].split("</select>")[0]
 
 
-def test_a_submission_redirects_to_the_case_and_shows_the_code(client, world):
+def test_a_submission_shows_the_code_and_the_private_link_then_the_case(client, world):
     response = client.post(SUBMIT, form_data(world))
     assert response.status_code == 302
     case = Aspiration.objects.get()
-    assert response["Location"] == f"/aspirasi/{case.code}/"
+    assert response["Location"] == f"/aspirasi/{case.code}/terkirim/"
     assert (case.channel, case.reporter_phone, case.visibility) == ("web", PHONE, "anonim")
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert services.display_code(case.code) in text(page)
+    link = private_link(page)
+    assert f"/aspirasi/{case.code}/?k=" in link
+    assert reporter.key_matches(case, link.split("k=")[1])
+    page = client.get(f"/aspirasi/{case.code}/")
     assert "Lampu jalan di RT 04" in text(page)
+    assert f"/aspirasi/{case.code}/tambahan/" in text(page)  # this browser is the reporter
+    # Another browser with the code only reads.
+    other = Client()
+    assert f"/aspirasi/{case.code}/tambahan/" not in text(other.get(f"/aspirasi/{case.code}/"))
+    assert other.get(f"/aspirasi/{case.code}/terkirim/").status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -258,8 +281,10 @@ def test_the_longest_client_id_the_form_accepts_is_stored(client, world):
     assert response.status_code == 302
     case = Aspiration.objects.get()
     again = client.post(SUBMIT, form_data(world, client_id="a" * 60))
-    assert again["Location"] == f"/aspirasi/{case.code}/"
+    assert again["Location"] == f"/aspirasi/{case.code}/terkirim/"
     assert Aspiration.objects.count() == 1
+    # The retry got a fresh key of its own, and the first one still works.
+    assert case.reporter_keys.count() == 2
 
 
 def test_the_honeypot_keeps_nothing(client, world):
@@ -456,11 +481,15 @@ def test_the_case_page_hides_internal_notes_and_follow_ups(client, world):
     services.aspiration_comment(
         actor=world.users["officer"], case=case, body="CATATAN-DALAM-ANGGARAN", public=False
     )
-    response = client.post(
+    reporter_client = as_reporter(case)
+    response = reporter_client.post(
         f"/aspirasi/{case.code}/tambahan/", {"body": "TAMBAHAN-DARI-WARGA rumah saya nomor 7"}
     )
     assert response.status_code == 302
     assert case.events.filter(kind="tambahan", is_public=False).count() == 1
+    # The reporter sees their own follow-up, never the internal note.
+    mine = text(reporter_client.get(f"/aspirasi/{case.code}/"))
+    assert "TAMBAHAN-DARI-WARGA" in mine and "CATATAN-DALAM-ANGGARAN" not in mine
 
     body = text(client.get(f"/aspirasi/{case.code}/"))
     assert "JAWABAN-UNTUK-WARGA" in body
@@ -476,6 +505,7 @@ def test_the_case_page_hides_internal_notes_and_follow_ups(client, world):
 
 def test_a_follow_up_on_a_closed_case_is_refused(client, world):
     case = move(world, make_case(world), "close")
+    client = as_reporter(case)
     page = text(client.get(f"/aspirasi/{case.code}/"))
     assert f"/aspirasi/{case.code}/tambahan/" not in page
     response = client.post(f"/aspirasi/{case.code}/tambahan/", {"body": "Tolong buka lagi."})
@@ -486,6 +516,8 @@ def test_a_follow_up_on_a_closed_case_is_refused(client, world):
 
 def test_the_citizen_confirms_or_disputes_an_answer(client, world):
     case = move(world, make_case(world), "verify", "dispose", "finish")
+    assert 'name="accept"' not in text(client.get(f"/aspirasi/{case.code}/"))
+    client = as_reporter(case)
     assert 'name="accept"' in text(client.get(f"/aspirasi/{case.code}/"))
     url = f"/aspirasi/{case.code}/tanggapan/"
     # A rating out of range is refused by the form.

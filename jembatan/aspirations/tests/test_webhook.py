@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from jembatan.aspirations import reporter
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.aspirations.webhook import signature_for
 from jembatan.testing.factories import region_chain
@@ -54,6 +55,8 @@ def test_a_signed_message_becomes_a_case_and_the_reply_has_its_code(client, conf
     body = response.json()
     assert body["code"] == f"{case.code[:4]}-{case.code[4:]}"
     assert body["code"] in body["reply"] and case.get_absolute_url() in body["reply"]
+    # The reply is the sender's own: it carries their private link.
+    assert reporter.key_matches(case, body["reply"].split("?k=")[1].split()[0])
 
 
 def test_a_retried_message_gives_the_same_case(client):
