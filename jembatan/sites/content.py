@@ -23,10 +23,11 @@ from jembatan.accounts.phone import normalize_phone
 from jembatan.communities.models import Kim
 from jembatan.core.slugs import free_slug
 from jembatan.sites.access import can_approve_posts, can_write_posts
+from jembatan.sites.forms import RichTextarea
 from jembatan.sites.models import Album, Event, KimContent, Page, Potential, Product
 from jembatan.sites.services import sanitize_html
 
-BODY_WIDGET = forms.Textarea(attrs={"rows": 8, "data-rich-editor": ""})
+BODY_WIDGET = RichTextarea(attrs={"rows": 8})
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
