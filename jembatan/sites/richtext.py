@@ -79,10 +79,10 @@ _BOLD = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.I)
 _NOT_BOLD = re.compile(r"font-weight\s*:\s*(normal|[1-4]00)", re.I)
 _ITALIC = re.compile(r"font-style\s*:\s*italic", re.I)
 # A sentence end glued to the next sentence ("bibit pohon.Kegiatan"): what an earlier
-# sanitiser left of two <div> lines. Only after a lower-case word or a number, so that
-# "S.Pd", "Kab.Bengkayang" and URLs stay whole.
+# sanitiser left of two <div> lines. Only after a word or a number, so that "S.Pd",
+# "Kab.Bengkayang" and URLs stay whole.
 _GLUED = re.compile(r"(?<=[a-z0-9])([.!?]+[\"\u201d\u2019)]?)(?=[A-Z][a-z])")
-_WORD_BEFORE = re.compile(r"(?:^|\s)([a-z0-9][a-z0-9-]+)$")
+_WORD_BEFORE = re.compile(r"(?:^|\s)([A-Z]?[a-z0-9][a-z0-9-]+)$")
 
 
 class _Node:
@@ -269,7 +269,9 @@ def _split_glued(text: str) -> list[str]:
     pieces, start = [], 0
     for match in _GLUED.finditer(text):
         word = _WORD_BEFORE.search(text[start : match.start()])
-        if word is None:
+        # A capitalised word ends a sentence only when longer than abbreviations
+        # ("Kab.", "Prof.") are: "Sabtu.Bawa" splits, "Kab.Bengkayang" does not.
+        if word is None or (word.group(1)[0].isupper() and len(word.group(1)) < 5):
             continue
         pieces.append(text[start : match.end()])
         start = match.end()

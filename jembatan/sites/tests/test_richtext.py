@@ -131,6 +131,7 @@ def test_rich_html_is_not_turned_into_plain_text(html):
             "Lulusan S.Pd dari Kab.Bengkayang hadir.",
             "<p>Lulusan S.Pd dari Kab.Bengkayang hadir.</p>",
         ),
+        ("Prof.Budi hadir Sabtu.Bawa KTP.", "<p>Prof.Budi hadir Sabtu.</p><p>Bawa KTP.</p>"),
         (
             "Lihat www.bengkayangkab.go.id.Terima kasih",
             "<p>Lihat www.bengkayangkab.go.id.Terima kasih</p>",
