@@ -97,6 +97,15 @@ class PostForm(NewPhotoMixin, forms.ModelForm):
         self.fields["photo"].label = _("Atau pilih dari pustaka foto")
         self.fields["photo"].empty_label = _("Tanpa foto")
         self.fields["slug"].required = False
+        if not self.fields["photo"].queryset.exists():
+            # Nothing to pick yet: the photo taken above is the only way in.
+            self.fields["photo"].widget = forms.HiddenInput()
+
+    def show_library(self) -> None:
+        """Show the picker after all (a photo was just added to an empty library)."""
+        field = self.fields["photo"]
+        field.widget = PhotoPicker()
+        field.widget.choices = field.choices
 
     def _post_clean(self) -> None:
         # Uniqueness and sanitising are the service's job; see services.post_create.

@@ -70,6 +70,7 @@ def _data_with_new_photo(request: HttpRequest, form: PostForm, kim: Kim) -> dict
     # Should the post itself be refused, the form comes back with this photo chosen.
     form.data = form.data.copy()
     form.data["photo"] = str(photo.pk)
+    form.show_library()
     return data
 
 

@@ -165,3 +165,12 @@ def test_rich_post_reopens_as_html_for_the_editor(client, two_tenants):
     client.force_login(a.owner)
     html = client.get(edit_url(post)).content.decode()
     assert "&lt;p&gt;&lt;strong&gt;Penting" in html
+
+
+def test_empty_library_shows_no_picker_only_the_camera(client, two_tenants):
+    a = two_tenants.a
+    client.force_login(a.member)
+    html = client.get(create_url(a.kim)).content.decode()
+    assert 'class="photo-picker"' not in html
+    assert 'type="hidden" name="photo"' in html
+    assert 'name="new_photo"' in html

@@ -8,15 +8,17 @@
     box.setAttribute("aria-live", "polite");
     input.insertAdjacentElement("afterend", box);
     input.addEventListener("change", function () {
-      box.querySelectorAll("img").forEach(function (img) { URL.revokeObjectURL(img.src); });
       box.textContent = "";
       Array.prototype.forEach.call(input.files || [], function (file) {
         var item = document.createElement("figure");
         if (/^image\//.test(file.type)) {
           var img = document.createElement("img");
-          img.src = URL.createObjectURL(file);
           img.alt = "";
           item.appendChild(img);
+          // A data: URL, because the Content-Security-Policy allows no blob: images.
+          var reader = new FileReader();
+          reader.onload = function () { img.src = reader.result; };
+          reader.readAsDataURL(file);
         }
         var name = document.createElement("figcaption");
         name.textContent = file.name;
