@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.sites.models import Category, Photo, Post
@@ -25,8 +23,8 @@ class RichTextarea(forms.Textarea):
         return value if text is None else text
 
 
-class PhotoPicker(forms.RadioSelect):
-    """The KIM's photo library as thumbnails with their captions (not "8/2")."""
+class _PhotoOptions:
+    """Options that carry their Photo and its thumbnail, for sites/widgets/photo_picker.html."""
 
     template_name = "sites/widgets/photo_picker.html"
 
@@ -38,11 +36,12 @@ class PhotoPicker(forms.RadioSelect):
         return option
 
 
-class PhotoChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Photo) -> str:
-        if obj.caption or obj.alt_text:
-            return (obj.caption or obj.alt_text)[:80]
-        return _("Foto %(date)s") % {"date": date_format(localtime(obj.created_at), "j M Y")}
+class PhotoPicker(_PhotoOptions, forms.RadioSelect):
+    """The KIM's photo library as thumbnails with their captions (not "8/2")."""
+
+
+class PhotoPickerMultiple(_PhotoOptions, forms.CheckboxSelectMultiple):
+    """Several photos of the library (an album), as thumbnails with captions."""
 
 
 class NewPhotoMixin(forms.Form):
@@ -78,7 +77,6 @@ class PostForm(NewPhotoMixin, forms.ModelForm):
         model = Post
         fields = ["title", "summary", "body", "photo", "category", "tags", "slug"]
         help_texts = {"slug": _("Kosongkan untuk dibuat dari judul.")}
-        field_classes = {"photo": PhotoChoiceField}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
             "photo": PhotoPicker,

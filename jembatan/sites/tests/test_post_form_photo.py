@@ -174,3 +174,22 @@ def test_empty_library_shows_no_picker_only_the_camera(client, two_tenants):
     assert 'class="photo-picker"' not in html
     assert 'type="hidden" name="photo"' in html
     assert 'name="new_photo"' in html
+
+
+def test_photo_without_caption_is_named_by_its_date_not_by_ids(two_tenants, media):
+    a = two_tenants.a
+    photo = photo_upload(actor=a.owner, kim=a.kim, file=jpeg())
+    assert str(photo).startswith("Foto ")
+    assert f"{a.kim.pk}/{photo.pk}" not in str(photo)
+
+
+@pytest.mark.parametrize("kind", ["potensi", "galeri"])
+def test_content_forms_pick_photos_by_thumbnail(client, two_tenants, media, kind):
+    a = two_tenants.a
+    photo = photo_upload(actor=a.owner, kim=a.kim, file=jpeg(), caption="Air terjun Riam")
+    client.force_login(a.owner)
+    url = reverse("sites:manage_content_create", kwargs={"kim": a.kim.slug, "kind": kind})
+    html = client.get(url).content.decode()
+    assert 'class="photo-picker"' in html
+    assert photo.url_for(240) in html and "Air terjun Riam" in html
+    assert "css/editor-photos.css" in html
