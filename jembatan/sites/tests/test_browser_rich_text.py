@@ -127,6 +127,14 @@ def test_ketua_writes_two_paragraphs_with_a_camera_photo(
     browser.get(f"{live_server.url}/kelola/kim/{a.kim.slug}/berita/{post.pk}/")
     assert len(browser.find_elements(By.CSS_SELECTOR, ".editor-area > p")) == 2
     browser.save_screenshot(str(shots / "post-form-reopened.png"))
+    # The library picker: the photo as a thumbnail with its caption, chosen.
+    chosen = browser.find_element(By.CSS_SELECTOR, ".photo-picker input:checked")
+    label = chosen.find_element(By.XPATH, "..")
+    assert label.text == "Bibit di tepi sungai"
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", label)
+    assert _images_loaded(browser, ".photo-picker img")[0] > 0
+    assert_fits_phone_width(browser)
+    browser.save_screenshot(str(shots / "post-form-picker.png"))
 
     browser.delete_all_cookies()
     browser.get(live_server.url + post.get_absolute_url())
