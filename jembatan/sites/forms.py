@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.sites.models import Category, Photo, Post
@@ -91,7 +92,10 @@ class PostForm(NewPhotoMixin, forms.ModelForm):
     def __init__(self, *args, kim, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(kim=kim)
-        self.fields["photo"].queryset = Photo.objects.filter(kim=kim, purpose=Photo.Purpose.PHOTO)
+        # Photos, not logos or decree scans; and whatever the post already shows.
+        self.fields["photo"].queryset = Photo.objects.filter(kim=kim).filter(
+            Q(purpose=Photo.Purpose.PHOTO) | Q(pk=self.instance.photo_id)
+        )
         self.fields["photo"].label = _("Atau pilih dari pustaka foto")
         self.fields["photo"].empty_label = _("Tanpa foto")
         self.fields["slug"].required = False
