@@ -8,14 +8,15 @@ from jembatan.core.forms import MultipleFileField, MultipleFileInput
 from jembatan.dissemination.access import Area
 from jembatan.dissemination.models import InfoItem
 from jembatan.regions.models import Region
+from jembatan.sites.forms import RICH_TEXT_HELP, RichTextarea
 
 
 class InfoItemForm(forms.ModelForm):
     area = forms.ChoiceField(label=_("Diterbitkan atas nama"))
     body = forms.CharField(
         label=_("Isi"),
-        widget=forms.Textarea(attrs={"rows": 12, "data-rich-editor": ""}),
-        help_text=_("Tanpa editor: tulis biasa, pisahkan paragraf dengan baris kosong."),
+        widget=RichTextarea(),
+        help_text=RICH_TEXT_HELP,
     )
     scope = forms.ChoiceField(
         label=_("Sasaran"), choices=InfoItem.Scope.choices, widget=forms.RadioSelect
@@ -38,7 +39,10 @@ class InfoItemForm(forms.ModelForm):
         label=_("Lampiran (PDF atau gambar)"),
         required=False,
         widget=MultipleFileInput(
-            attrs={"accept": ".pdf,application/pdf,image/jpeg,image/png,image/webp"}
+            attrs={
+                "accept": ".pdf,application/pdf,image/jpeg,image/png,image/webp",
+                "data-photo-preview": "",
+            }
         ),
         help_text=_("Boleh beberapa berkas sekaligus; paling banyak 10 lampiran."),
     )
@@ -67,7 +71,8 @@ class InfoItemForm(forms.ModelForm):
         }
 
     class Media:
-        js = ["js/editor.js"]
+        js = ["js/editor.js", "js/photo-field.js"]
+        css = {"all": ["css/editor-photos.css"]}
 
     def __init__(self, *args, areas: list[Area], item: InfoItem | None = None, **kwargs):
         super().__init__(*args, instance=item, **kwargs)

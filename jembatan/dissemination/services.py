@@ -506,9 +506,16 @@ def republished_body(item: InfoItem, note: str) -> str:
             parts.append(f"<blockquote><p><strong>{note_label}:</strong> {lines}</p></blockquote>")
         parts.append(item.body)
         attachments = list(item.attachments.all())
-        if attachments:
+        # Images are shown as images; documents are listed as links.
+        for a in attachments:
+            if a.kind == Attachment.Kind.IMAGE:
+                parts.append(
+                    f'<figure><img src="{escape(a.file.url)}" alt="{escape(item.title)}"></figure>'
+                )
+        documents = [a for a in attachments if a.kind != Attachment.Kind.IMAGE]
+        if documents:
             links = "".join(
-                f'<li><a href="{escape(a.file.url)}">{escape(a.name)}</a></li>' for a in attachments
+                f'<li><a href="{escape(a.file.url)}">{escape(a.name)}</a></li>' for a in documents
             )
             parts.append(f"<p><strong>{attachments_label}:</strong></p><ul>{links}</ul>")
     return sanitize_html("".join(parts))

@@ -23,10 +23,11 @@ from jembatan.accounts.phone import normalize_phone
 from jembatan.communities.models import Kim
 from jembatan.core.slugs import free_slug
 from jembatan.sites.access import can_approve_posts, can_write_posts
+from jembatan.sites.forms import PhotoPicker, PhotoPickerMultiple, RichTextarea
 from jembatan.sites.models import Album, Event, KimContent, Page, Potential, Product
 from jembatan.sites.services import sanitize_html
 
-BODY_WIDGET = forms.Textarea(attrs={"rows": 8, "data-rich-editor": ""})
+BODY_WIDGET = RichTextarea(attrs={"rows": 8})
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -34,6 +35,7 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 class BaseContentForm(forms.ModelForm):
     class Media:
         js = ["js/editor.js"]
+        css = {"all": ["css/editor-photos.css"]}
 
     def _post_clean(self) -> None:
         # Slug uniqueness, sanitising and constraints are content_save's job.
@@ -60,7 +62,9 @@ class ContentKind:
         if self.model is Event:
             widgets.update(starts_at=DATETIME_WIDGET, ends_at=DATETIME_WIDGET)
         if self.model is Album:
-            widgets.update(photos=forms.CheckboxSelectMultiple(attrs={"class": "photo-picks"}))
+            widgets.update(photos=PhotoPickerMultiple)
+        if "photo" in self.fields:
+            widgets.update(photo=PhotoPicker)
         form = forms.modelform_factory(
             self.model,
             form=BaseContentForm,

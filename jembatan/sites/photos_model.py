@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -61,7 +62,11 @@ class Photo(models.Model):
         indexes = [models.Index(fields=["kim", "-created_at"], name="photo_kim_created_idx")]
 
     def __str__(self) -> str:
-        return self.caption[:60] or self.alt_text[:60] or f"{self.kim_id}/{self.pk}"
+        # Shown in pickers and lists: never the bare "kim/pk" a person cannot recognise.
+        if self.caption or self.alt_text:
+            return (self.caption or self.alt_text)[:60]
+        when = date_format(timezone.localtime(self.created_at), "j M Y H:i")
+        return _("Foto %(date)s") % {"date": when}
 
     def _of_format(self, fmt: str) -> list[dict]:
         return sorted(

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
-import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,28 +23,8 @@ from jembatan.sites.access import (
     can_write_posts,
 )
 from jembatan.sites.models import Category, Post, PostRevision
+from jembatan.sites.richtext import sanitize_html
 
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "b",
-    "em",
-    "i",
-    "u",
-    "s",
-    "a",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "blockquote",
-    "figure",
-    "figcaption",
-    "img",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "height"}}
 TEXT_FIELDS = ["title", "summary", "body"]
 POST_FIELDS = [
     "title",
@@ -60,24 +37,6 @@ POST_FIELDS = [
     "status",
     "published_at",
 ]
-
-_HAS_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
-
-
-def sanitize_html(html: str) -> str:
-    """Keep an allow-list of tags; plain text (a phone without the editor) becomes paragraphs."""
-    # Phones and browsers send CRLF from text boxes.
-    html = (html or "").replace("\r\n", "\n").strip()
-    if not _HAS_TAG.search(html):
-        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", html) if p.strip()]
-        html = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    ).strip()
 
 
 def unique_post_slug(kim: Kim, title: str, *, exclude_pk: int | None = None) -> str:

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jembatan.communities.models import Kim
 from jembatan.core.forms import add_service_errors
-from jembatan.sites import services
+from jembatan.sites import photo_services, services
 from jembatan.sites.access import (
     can_approve_posts,
     can_edit_post,
@@ -44,18 +45,49 @@ def post_list(request: HttpRequest, kim: str) -> HttpResponse:
     )
 
 
+def _data_with_new_photo(request: HttpRequest, form: PostForm, kim: Kim) -> dict | None:
+    """The form's data; a photo taken in the form goes to the KIM's library first and
+    becomes the post's photo. None (errors on the form) when the photo is refused."""
+    data = dict(form.cleaned_data)
+    upload = data.pop("new_photo", None)
+    caption = data.pop("new_photo_caption", "")
+    if upload is None:
+        return data
+    try:
+        photo = photo_services.photo_upload(
+            actor=request.user, kim=kim, file=upload, caption=caption
+        )
+    except ValidationError as exc:
+        fields = {"file": "new_photo", "caption": "new_photo_caption"}
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"file": exc.messages}
+        for name, messages_ in errors.items():
+            form.add_error(fields.get(name, "new_photo"), messages_)
+        return None
+    except PermissionDenied as exc:
+        form.add_error("new_photo", str(exc))
+        return None
+    data["photo"] = photo
+    # Should the post itself be refused, the form comes back with this photo chosen.
+    form.data = form.data.copy()
+    form.data["photo"] = str(photo.pk)
+    form.show_library()
+    return data
+
+
 @login_required
 def post_create(request: HttpRequest, kim: str) -> HttpResponse:
     obj, _posts = get_posts_for_user(request.user, kim)
-    form = PostForm(request.POST or None, kim=obj)
+    form = PostForm(request.POST or None, request.FILES or None, kim=obj)
     if request.method == "POST" and form.is_valid():
-        try:
-            post = services.post_create(actor=request.user, kim=obj, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Draf tersimpan."))
-            return redirect("sites:manage_post_edit", kim=obj.slug, pk=post.pk)
+        data = _data_with_new_photo(request, form, obj)
+        if data is not None:
+            try:
+                post = services.post_create(actor=request.user, kim=obj, data=data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Draf tersimpan."))
+                return redirect("sites:manage_post_edit", kim=obj.slug, pk=post.pk)
     return render(request, "sites/manage/post_form.html", {"kim": obj, "form": form, "post": None})
 
 
@@ -63,20 +95,21 @@ def post_create(request: HttpRequest, kim: str) -> HttpResponse:
 def post_edit(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
     post = get_post_for_user(request.user, kim, pk)
     editable = can_edit_post(request.user, post)
-    form = PostForm(request.POST or None, instance=post, kim=post.kim)
+    form = PostForm(request.POST or None, request.FILES or None, instance=post, kim=post.kim)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied(_("Anda tidak berhak mengubah berita ini."))
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            data["slug"] = data.get("slug") or post.slug
-            try:
-                post = services.post_update(actor=request.user, post=post, data=data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Perubahan tersimpan."))
-                return redirect("sites:manage_post_edit", kim=kim, pk=post.pk)
+            data = _data_with_new_photo(request, form, post.kim)
+            if data is not None:
+                data["slug"] = data.get("slug") or post.slug
+                try:
+                    post = services.post_update(actor=request.user, post=post, data=data)
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    messages.success(request, _("Perubahan tersimpan."))
+                    return redirect("sites:manage_post_edit", kim=kim, pk=post.pk)
     return render(
         request,
         "sites/manage/post_form.html",

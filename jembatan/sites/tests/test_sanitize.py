@@ -41,13 +41,15 @@ def test_dangerous_link_schemes_are_dropped(href):
     out = sanitize_html(f'<a href="{href}">tautan</a>')
     assert "href" not in out
     assert "alert" not in out and "data:" not in out
-    assert out == f"<a {REL}>tautan</a>"
+    assert out == f"<p><a {REL}>tautan</a></p>"
 
 
-def test_data_image_source_is_dropped_but_alt_kept():
-    out = sanitize_html('<img src="data:image/png;base64,AAAA" alt="foto">')
+def test_image_without_a_usable_source_is_dropped():
+    # A data: URI (or Word's file:///C:/...) would show as a broken image.
+    out = sanitize_html('<p>Teks<img src="data:image/png;base64,AAAA" alt="foto"></p>')
     assert "data:" not in out
-    assert out == '<img alt="foto">'
+    assert out == "<p>Teks</p>"
+    assert sanitize_html('<img src="file:///C:/Users/x/foto.jpg" alt="foto">') == ""
 
 
 def test_iframe_is_removed():
@@ -63,8 +65,8 @@ def test_style_element_and_style_attribute_are_removed():
     assert "display" not in out and "color" not in out
 
 
-def test_disallowed_tag_is_unwrapped_keeping_text():
-    assert sanitize_html("<div><span>Teks</span></div>") == "Teks"
+def test_disallowed_tag_is_unwrapped_keeping_text_as_a_paragraph():
+    assert sanitize_html("<div><span>Teks</span></div>") == "<p>Teks</p>"
 
 
 def test_allowed_tags_and_attributes_are_kept():
@@ -72,8 +74,10 @@ def test_allowed_tags_and_attributes_are_kept():
         "<h2>Judul</h2><h3>Sub</h3>"
         "<p><strong>Tebal</strong> dan <em>miring</em></p>"
         "<ul><li>satu</li><li>dua</li></ul>"
-        "<blockquote>kutipan</blockquote>"
-        '<img src="https://kim.example/foto.jpg" alt="Foto kegiatan">'
+        "<blockquote><p>kutipan</p></blockquote>"
+        '<p><img src="https://kim.example/foto.jpg" alt="Foto kegiatan"></p>'
+        '<figure><img src="/media/foto.jpg" alt="Foto"><figcaption>Kerja bakti</figcaption>'
+        "</figure>"
     )
     assert sanitize_html(html) == html
 
