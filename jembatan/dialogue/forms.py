@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.communities.models import Kim
@@ -53,6 +54,33 @@ class VerifyRequestForm(HoneypotForm):
     )
 
     field_order = ["name", "contact", "channel", "website"]
+
+    def __init__(self, *args, phones: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.phones = phones
+        if not phones:
+            # Without an SMS/WhatsApp gateway a code can only go by e-mail: offer that alone
+            # rather than promise an SMS that never comes.
+            del self.fields["channel"]
+            contact = self.fields["contact"]
+            contact.label = _("Alamat email")
+            contact.widget.attrs.update({"autocomplete": "email", "inputmode": "email"})
+            contact.help_text = _(
+                "Kami mengirim kode 6 angka ke email ini. Kode lewat SMS atau WhatsApp belum "
+                "tersedia di situs ini. Email Anda tidak pernah ditampilkan."
+            )
+
+    def clean_contact(self) -> str:
+        contact = self.cleaned_data["contact"].strip()
+        if not self.phones and "@" not in contact:
+            raise ValidationError(
+                _(
+                    "Kode lewat SMS atau WhatsApp belum tersedia di situs ini. Tulis alamat "
+                    "email Anda; kodenya kami kirim ke sana."
+                ),
+                code="no_gateway",
+            )
+        return contact
 
 
 class VerifyCodeForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import translation
@@ -9,6 +11,8 @@ from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
+
+logger = logging.getLogger(__name__)
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
@@ -33,6 +37,9 @@ def send_code(channel: str, contact: str, code: str) -> bool:
             )
             return True
     if not gateway_enabled():
+        # The form offers phones only with a gateway; a code queued before the gateway was
+        # switched off is dropped, and the operator sees why (no number in the log).
+        logger.warning("One-time code by %s not sent: no SMS/WhatsApp gateway configured", channel)
         return False
     # The gateway takes {"to", "text"} for SMS and WhatsApp alike (its operator routes).
     send_text(contact, text)

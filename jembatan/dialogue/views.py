@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jembatan.aspirations.gateway import gateway_enabled
 from jembatan.core.forms import add_service_errors
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_full, visitor_key
@@ -50,6 +51,8 @@ CONTACT_LIMIT = 3  # codes sent per contact in 10 minutes
 CHECK_LIMIT = 15  # code checks per visitor in 10 minutes
 REPORT_LIMIT = 10
 PENDING_KEY = "dialogue_pending"
+# The name typed at step 1, kept when the citizen goes back to change the number or e-mail.
+NAME_KEY = "dialogue_pending_name"
 
 
 def _too_many(request: HttpRequest, scope: str, limit: int) -> bool:
@@ -161,8 +164,14 @@ def verify(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     pending = request.session.get(PENDING_KEY)
     step = request.POST.get("step") or ("code" if pending else "request")
-    request_form = VerifyRequestForm(request.POST if step == "request" else None)
-    code_form = VerifyCodeForm(request.POST if step == "code" else None)
+    posted = request.method == "POST"
+    # Unbound on a first visit: no "this field is required" before anything was typed.
+    request_form = VerifyRequestForm(
+        request.POST if posted and step == "request" else None,
+        phones=gateway_enabled(),
+        initial={"name": request.session.get(NAME_KEY, "")},
+    )
+    code_form = VerifyCodeForm(request.POST if posted and step == "code" else None)
     status = 200
     if request.method == "POST" and step == "request":
         if _too_many(request, "code-attempt", CODE_ATTEMPT_LIMIT) or rate_limit_full(
@@ -184,7 +193,9 @@ def verify(request: HttpRequest) -> HttpResponse:
                         _("Kode untuk nomor atau email ini sudah sering diminta. Coba lagi nanti."),
                         code="throttled",
                     )
-                otp.code_request(contact=normalized, channel=request_form.cleaned_data["channel"])
+                otp.code_request(
+                    contact=normalized, channel=request_form.cleaned_data.get("channel", "")
+                )
             except ValidationError as exc:
                 request_form.add_error("contact", exc.messages)
                 status = 429 if exc.code == "throttled" else 400
@@ -201,7 +212,12 @@ def verify(request: HttpRequest) -> HttpResponse:
                     "hash": hashed,
                     "name": request_form.cleaned_data["name"],
                 }
-                messages.info(request, _("Kode 6 angka sudah dikirim. Berlaku 10 menit."))
+                request.session[NAME_KEY] = request_form.cleaned_data["name"]
+                if _kind == "email":
+                    sent = _("Kode 6 angka sudah dikirim ke email Anda. Berlaku 10 menit.")
+                else:
+                    sent = _("Kode 6 angka sudah dikirim ke nomor HP Anda. Berlaku 10 menit.")
+                messages.info(request, sent)
                 return redirect(_verify_url(request, next_url))
         else:
             status = 400
@@ -238,6 +254,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             "request_form": request_form,
             "code_form": code_form,
             "pending": bool(request.session.get(PENDING_KEY)),
+            "phones": request_form.phones,
             "next": next_url,
         },
         status=status,

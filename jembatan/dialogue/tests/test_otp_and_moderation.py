@@ -121,7 +121,22 @@ def test_mistyped_contacts_do_not_use_up_the_code_limit(
     assert OneTimeCode.objects.count() == 2
 
 
-def test_one_contact_gets_three_codes_from_any_address(world, django_capture_on_commit_callbacks):
+@pytest.fixture
+def sms_gateway(settings, monkeypatch):
+    """An operator's SMS/WhatsApp gateway is configured (its HTTP side is tested in
+    aspirations/tests/test_gateway.py); what it would send is collected here."""
+    sent = []
+    settings.SMS_GATEWAY_URL = "https://gateway.example.test/"
+    settings.SMS_GATEWAY_SECRET = "s"
+    monkeypatch.setattr(
+        "jembatan.aspirations.gateway.send_text", lambda to, text: sent.append((to, text))
+    )
+    return sent
+
+
+def test_one_contact_gets_three_codes_from_any_address(
+    world, sms_gateway, django_capture_on_commit_callbacks
+):
     for n in range(CONTACT_LIMIT):
         client = client_for(None)
         client.defaults["REMOTE_ADDR"] = f"10.0.0.{n}"
@@ -135,7 +150,7 @@ def test_one_contact_gets_three_codes_from_any_address(world, django_capture_on_
     assert OneTimeCode.objects.count() == CONTACT_LIMIT
 
 
-def test_bad_contact_is_refused(world):
+def test_bad_contact_is_refused(world, sms_gateway):
     response = client_for(None).post(
         "/dialog/verifikasi/", {"step": "request", "name": "A", "contact": "12ab"}
     )
