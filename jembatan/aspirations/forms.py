@@ -200,6 +200,12 @@ class RespondForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args, **kwargs):
+        # The finished case's page also shows FollowUpForm, whose "body" would otherwise
+        # take the same id; the field names (what the view reads) stay the same.
+        kwargs.setdefault("auto_id", "id_respond_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ActionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)

