@@ -149,3 +149,63 @@ def test_the_checker_reports_what_is_wrong(tmp_path):
     errors = vnu_errors({"bad": bad}, tmp_path)
     assert any("Duplicate ID" in e for e in errors), errors
     assert any("datetime" in e for e in errors), errors
+
+
+def _open_as(browser, live_server, page: Page, sessions: dict) -> None:
+    """Sign in by the session cookie of a Django test client: demo accounts refuse passwords
+    when DEBUG is off, and signing in through the form is tested elsewhere."""
+    from django.conf import settings
+
+    if page.user not in sessions:
+        if page.user is None:
+            sessions[None] = None
+        else:
+            User.objects.filter(email=page.user).update(is_demo=False)
+            client = Client()
+            client.force_login(User.objects.get(email=page.user))
+            sessions[page.user] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    browser.get(live_server.url + "/robots.txt")
+    browser.delete_all_cookies()
+    if sessions[page.user]:
+        browser.add_cookie(
+            {"name": settings.SESSION_COOKIE_NAME, "value": sessions[page.user], "path": "/"}
+        )
+    browser.get(live_server.url + page.path)
+
+
+def axe_violations(browser) -> list[str]:
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed: {SETUP_HINT}")
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => done(r.violations)).catch(e => done([{id: 'axe-error', impact: 'critical',"
+        " help: String(e), nodes: []}]));"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(
+            " ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
+            for n in v["nodes"][:3]
+        )
+        for v in result
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_demo_pages_pass_axe_on_a_phone(browser, live_server, settings, shots):
+    settings.HUB_REGION_CODE = "61.07"
+    region_import(province="61")
+    call_command("load_demo", verbosity=0)
+    browser.set_script_timeout(60)
+    sessions: dict = {}
+    found = {}
+    for page in demo_pages():
+        _open_as(browser, live_server, page, sessions)
+        problems = axe_violations(browser)
+        if problems:
+            found[page.name] = problems
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
