@@ -80,7 +80,7 @@ class AspirationForm(forms.Form):
         max_digits=9,
         decimal_places=6,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-        help_text=_("Tombol “Pakai lokasi saya” mengisinya dari ponsel Anda."),
+        help_text=_("Tombol “Gunakan lokasi saya” mengisinya dari ponsel Anda."),
     )
     longitude = forms.DecimalField(
         label=_("Titik lokasi: bujur (opsional)"),

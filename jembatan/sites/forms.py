@@ -18,6 +18,8 @@ class PostForm(forms.ModelForm):
         fields = ["title", "summary", "body", "photo", "category", "tags", "slug"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 2, "maxlength": 300})}
         help_texts = {"slug": _("Kosongkan untuk dibuat dari judul.")}
+        # "Alamat" alone reads as a street address.
+        labels = {"slug": _("Alamat web")}
 
     class Media:
         js = ["js/editor.js"]

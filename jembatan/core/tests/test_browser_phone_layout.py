@@ -96,3 +96,30 @@ def test_information_form_shows_only_the_chosen_targets(browser, live_server, de
     assert shown("target_kims") and not shown("target_kecamatan")
     legend = browser.find_element(By.CSS_SELECTOR, "fieldset:has(#id_target_kims) > legend")
     assert legend.text.startswith("KIM sasaran")
+
+
+def test_aspiration_form_locates_with_one_button(browser, live_server, demo):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(live_server.url + "/aspirasi/kirim/")
+    browser.execute_cdp_cmd(
+        "Browser.grantPermissions", {"origin": live_server.url, "permissions": ["geolocation"]}
+    )
+    browser.execute_cdp_cmd(
+        "Emulation.setGeolocationOverride",
+        {"latitude": 0.8123456, "longitude": 109.4567891, "accuracy": 10},
+    )
+    latitude = browser.find_element(By.NAME, "latitude")
+    assert not latitude.is_displayed()  # the numbers are only the fallback
+    button = browser.find_element(By.CSS_SELECTOR, ".locate button")
+    assert button.text == "Gunakan lokasi saya"
+    browser.execute_script("arguments[0].scrollIntoView()", button)
+    button.click()
+    WebDriverWait(browser, 10).until(lambda d: latitude.get_attribute("value"))
+    assert latitude.get_attribute("value") == "0.812346"
+    assert browser.find_element(By.NAME, "longitude").get_attribute("value") == "109.456789"
+    status = browser.find_element(By.CSS_SELECTOR, ".locate [role=status]").text
+    assert "0.812346" in status
+    browser.find_element(By.CSS_SELECTOR, ".locate summary").click()
+    assert latitude.is_displayed()
