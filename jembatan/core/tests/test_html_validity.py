@@ -74,6 +74,47 @@ def demo_pages() -> list[Page]:
         Page("case", f"/kelola/aspirasi/{done.code}/", staff),
         Page("dashboard", "/kelola/dasbor/", staff),
         Page("dashboard-list", "/kelola/dasbor/daftar/kim/", staff),
+        *_more_pages(ketua, staff),
+    ]
+
+
+def _more_pages(ketua: str, staff: str) -> list[Page]:
+    from jembatan.dialogue.models import Consultation, Poll, Thread
+    from jembatan.disclosure.models import PublicBody
+    from jembatan.literacy.models import Module, Training
+
+    poll = Poll.objects.order_by("pk").first()
+    consultation = Consultation.objects.order_by("pk").first()
+    thread = Thread.objects.order_by("pk").first()
+    body = PublicBody.objects.order_by("pk").first()
+    training = Training.objects.order_by("pk").first()
+    module = Module.objects.order_by("pk").first()
+    return [
+        Page("kim-profile", "/kim/sebalo/profil/"),
+        Page("kim-posts", "/kim/sebalo/berita/"),
+        Page("aspirations", "/aspirasi/"),
+        Page("track-form", "/aspirasi/lacak/"),
+        Page("poll", f"/dialog/jajak/{poll.slug}/"),
+        Page("consultation", f"/dialog/konsultasi/{consultation.slug}/"),
+        Page("thread", f"/dialog/diskusi/{thread.slug}/"),
+        Page("ppid-body", f"/ppid/daftar/{body.pk}/"),
+        Page("ppid-request", "/ppid/permohonan/"),
+        Page("training", f"/literasi/pelatihan/{training.pk}/"),
+        Page("module", f"/literasi/modul/{module.pk}/"),
+        Page("search", "/cari/?q=posyandu"),
+        Page("regions", "/wilayah/"),
+        Page("inbox", "/kelola/kim/sebalo/informasi/", ketua),
+        Page("record", "/kelola/kim/sebalo/aspirasi/baru/", ketua),
+        Page("kim-edit", "/kelola/kim/sebalo/ubah/", ketua),
+        Page("content-form", "/kelola/kim/sebalo/agenda/baru/", ketua),
+        Page("album-form", "/kelola/kim/sebalo/galeri/baru/", ketua),
+        Page("information-list", "/kelola/informasi/", staff),
+        Page("dialogue-desk", "/kelola/dialog/", staff),
+        Page("poll-new", "/kelola/dialog/jajak/baru/", staff),
+        Page("literacy-desk", "/kelola/literasi/", staff),
+        Page("training-new", "/kelola/literasi/baru/", staff),
+        Page("ppid-desk", "/kelola/ppid/", staff),
+        Page("notifications", "/kelola/pemberitahuan/", ketua),
     ]
 
 
@@ -171,6 +212,7 @@ def _open_as(browser, live_server, page: Page, sessions: dict) -> None:
             {"name": settings.SESSION_COOKIE_NAME, "value": sessions[page.user], "path": "/"}
         )
     browser.get(live_server.url + page.path)
+    assert browser.current_url == live_server.url + page.path, (page, browser.current_url)
 
 
 def axe_violations(browser) -> list[str]:
