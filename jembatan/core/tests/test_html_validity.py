@@ -22,6 +22,7 @@ from jembatan.aspirations.models import Aspiration
 from jembatan.dissemination.models import InfoItem
 from jembatan.regions.importer import region_import
 from jembatan.sites.models import Post
+from jembatan.testing.browser import assert_fits_phone_width
 
 ROOT = Path(__file__).resolve().parents[3]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -238,7 +239,7 @@ def axe_violations(browser) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_demo_pages_pass_axe_on_a_phone(browser, live_server, settings, shots):
+def test_demo_pages_pass_axe_and_fit_a_phone(browser, live_server, settings, shots):
     settings.HUB_REGION_CODE = "61.07"
     region_import(province="61")
     call_command("load_demo", verbosity=0)
@@ -248,6 +249,10 @@ def test_demo_pages_pass_axe_on_a_phone(browser, live_server, settings, shots):
     for page in demo_pages():
         _open_as(browser, live_server, page, sessions)
         problems = axe_violations(browser)
+        try:
+            assert_fits_phone_width(browser)
+        except AssertionError as exc:
+            problems.append(str(exc))
         if problems:
             found[page.name] = problems
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
