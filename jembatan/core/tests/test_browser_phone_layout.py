@@ -61,6 +61,8 @@ def test_kim_tabs_all_in_sight_with_the_aspiration_form(browser, live_server, de
         rect = browser.execute_script("return arguments[0].getBoundingClientRect()", tab)
         assert rect["right"] <= 360 and rect["height"] >= 44, (tab.text, rect)
     assert tabs[-1].get_attribute("href").endswith("/aspirasi/kirim/")
+    assert tabs[0].get_attribute("aria-current") == "page"  # "Beranda KIM", where we are
+    assert [t.get_attribute("aria-current") for t in tabs[1:]] == [None] * 7
     # Susunan KIM: names and posts.
     people = browser.find_element(By.CSS_SELECTOR, "[aria-labelledby=pengurus-title]").text
     assert "Ketua" in people and "Stefanus Sinaga" in people
