@@ -165,7 +165,9 @@ def vnu_errors(html: dict[str, str], folder: Path) -> list[str]:
         timeout=300,
         check=False,
     )
-    report = json.loads(result.stderr or result.stdout or '{"messages": []}')
+    # vnu writes its JSON report to stderr, even when there is nothing to report.
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    report = json.loads(result.stderr)
     return [
         f"{Path(m.get('url', '')).stem}:{m.get('lastLine', '?')}: {m['message']}"
         f" [{m.get('extract', '').strip()[:120]}]"
