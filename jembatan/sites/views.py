@@ -99,19 +99,23 @@ def kim_directory(request: HttpRequest) -> HttpResponse:
 @cache_public_page
 def kim_home(request: HttpRequest, kim: str) -> HttpResponse:
     obj = get_object_or_404(Kim.objects.active().select_related("region__parent"), slug=kim)
-    counts = dict(
-        obj.memberships.filter(is_active=True)
-        .values_list("position")
-        .annotate(n=Count("id"))
-        .values_list("position", "n")
-    )
-    positions = [(label, counts.get(value, 0)) for value, label in Position.choices]
+    # A visitor wants to know whom to talk to: the officers by name and post, the
+    # members as a number (every name is on the profile page).
+    active = obj.memberships.filter(is_active=True)
+    officers = list(active.exclude(position=Position.ANGGOTA).select_related("user").by_rank())
+    member_count = active.filter(position=Position.ANGGOTA).count()
     posts = live_posts().filter(kim=obj)[:5]
     logo = kim_photo_of(obj, Photo.Purpose.LOGO)
     return render(
         request,
         "sites/kim_home.html",
-        {"kim": obj, "positions": positions, "posts": posts, "logo": logo},
+        {
+            "kim": obj,
+            "officers": officers,
+            "member_count": member_count,
+            "posts": posts,
+            "logo": logo,
+        },
     )
 
 

@@ -195,7 +195,7 @@ def test_html_disguised_as_pdf_is_refused_and_nothing_is_created(admin, media):
     assert "mengaku PDF" in " ".join(errors["files"])
     html_out = response.content.decode()
     assert "mengaku PDF" in html_out
-    assert 'class="field-error" id="id_files-error"' in html_out
+    assert 'class="field-error" id="id_files_error"' in html_out
     assert not InfoItem.objects.exists()
     assert not Attachment.objects.exists()
     assert stored_files(media) == []

@@ -220,8 +220,11 @@ class TestKimHome:
         assert response.status_code == 200
         html = response.content.decode()
         assert "<h1>KIM Sebalo</h1>" in html
-        assert "Ketua: 1" in html
-        assert "Anggota: 1" in html
+        # "Susunan KIM": the officers by name and post, the members as a number.
+        assert "<dt>Ketua</dt><dd>Ketua kim-a</dd>" in html
+        assert "Dan 1 anggota." in html
+        assert "Anggota kim-a" not in html
+        assert "Ketua: 1" not in html
 
     def test_other_kabupatens_kim_has_a_home_too(self, client, bengkayang):
         assert client.get("/kim/kim-b/").status_code == 200
