@@ -113,7 +113,8 @@ def env_timezone(name: str, default: str, *, environ: Mapping[str, str] = os.env
     value = environ.get(name) or default
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: the tzdata package answers "Asia" (a folder) with IsADirectoryError.
         raise ConfigError(f"{name} is not a known time zone: {value!r}.") from None
     return value
 
