@@ -29,8 +29,14 @@ Contribution = Comment | Reply
 TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "hide": ({Visibility.PUBLISHED, Visibility.HELD}, Visibility.HIDDEN),
     "restore": ({Visibility.HELD, Visibility.HIDDEN}, Visibility.PUBLISHED),
+    # Reported but fine: it stays up and leaves the queue (the reports stay on record).
+    "keep": ({Visibility.PUBLISHED}, Visibility.PUBLISHED),
 }
-ACTION_LABELS = {"hide": gettext_lazy("Sembunyikan"), "restore": gettext_lazy("Tampilkan")}
+ACTION_LABELS = {
+    "hide": gettext_lazy("Sembunyikan"),
+    "restore": gettext_lazy("Terbitkan lagi"),
+    "keep": gettext_lazy("Biarkan tampil"),
+}
 
 
 def _normal(text: str) -> str:
@@ -145,17 +151,19 @@ def contribution_moderate(
                 _("Tulisan ini sudah berstatus “%(status)s”.")
                 % {"status": locked.get_visibility_display()}
             )
-        before = snapshot(locked, ["visibility", "held_reason"])
+        before = snapshot(locked, ["visibility", "held_reason", "report_count"])
         locked.visibility = target
-        if action == "restore":
+        if action in ("restore", "keep"):
+            # Decided: the reports so far no longer ask for a decision.
             locked.held_reason = ""
-        locked.save(update_fields=["visibility", "held_reason"])
+            locked.report_count = 0
+        locked.save(update_fields=["visibility", "held_reason", "report_count"])
         audit_record(
             actor=actor,
             action=f"dialogue.{action}",
             target=locked,
             before=before,
-            after=snapshot(locked, ["visibility", "held_reason"]),
+            after=snapshot(locked, ["visibility", "held_reason", "report_count"]),
             note=note[:300],
         )
     return locked

@@ -12,3 +12,12 @@ register_kind(
         "Periksalah di antrean moderasi."
     ),
 )
+
+register_kind(
+    "dialogue.report_published",
+    title=_("Laporan hasil konsultasi terbit: %(what)s"),
+    text=_(
+        "Pemilik konsultasi “%(what)s” sudah menerbitkan tanggapannya atas masukan warga, "
+        "termasuk masukan Anda."
+    ),
+)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -247,8 +248,14 @@ def consultation_report_publish(*, actor: User, consultation: Consultation) -> C
             raise ValidationError(_("Laporan diterbitkan setelah konsultasi ditutup."))
         if locked.report_published_at is not None:
             raise ValidationError(_("Laporan sudah diterbitkan."))
-        if locked.sections.filter(heard="").exists():
-            raise ValidationError(_("Tulis tanggapan untuk setiap bagian terlebih dahulu."))
+        # Only sections that citizens commented on (as the public sees it) need an answer.
+        unanswered = locked.sections.filter(
+            heard="", paragraphs__comments__visibility=Visibility.PUBLISHED
+        )
+        if unanswered.exists():
+            raise ValidationError(
+                _("Tulis tanggapan untuk setiap bagian yang dikomentari warga terlebih dahulu.")
+            )
         locked.report_published_at = timezone.now()
         locked.save(update_fields=["report_published_at"])
         audit_record(
@@ -258,7 +265,29 @@ def consultation_report_publish(*, actor: User, consultation: Consultation) -> C
             after=snapshot(locked, ["report_published_at"]),
         )
         transaction.on_commit(content_changed)
+        _tell_participants_report(locked)
     return locked
+
+
+def _tell_participants_report(consultation: Consultation) -> int:
+    """Participants with an account hear that the response report is out. Those who took
+    part with a verified contact left only its hash: the consultation page told them the
+    report appears there."""
+    from jembatan.accounts.models import User
+    from jembatan.accounts.notifications import notify
+
+    authors = User.objects.filter(
+        pk__in=Comment.objects.filter(
+            paragraph__section__consultation=consultation, author__isnull=False
+        ).values("author_id")
+    )
+    return notify(
+        recipients=authors,
+        kind="dialogue.report_published",
+        key=f"dialogue.report_published:{consultation.pk}",
+        params={"what": consultation.title},
+        url=reverse("dialogue:report_page", args=[consultation.slug]),
+    )
 
 
 # --- Citizens' texts ---------------------------------------------------------------------
@@ -317,6 +346,15 @@ def comment_create(*, paragraph: Paragraph, participant: Participant, body: str)
     return comment
 
 
+def is_own(comment: Comment, participant: Participant | None) -> bool:
+    """Whether the participant wrote the comment (by account, or by the proven contact)."""
+    if participant is None:
+        return False
+    if participant.user_id is not None:
+        return comment.author_id == participant.user_id
+    return bool(comment.contact_hash) and comment.contact_hash == participant.contact_hash
+
+
 def comment_vote(*, comment: Comment, participant: Participant, value: int) -> int | None:
     """Agree (+1) or disagree (-1); the same vote again takes it back. Returns the vote now
     standing (None when taken back)."""
@@ -327,6 +365,10 @@ def comment_vote(*, comment: Comment, participant: Participant, value: int) -> i
         raise ValidationError(_("Konsultasi ini sudah ditutup; suara tidak lagi diterima."))
     if comment.visibility != Visibility.PUBLISHED:
         raise ValidationError(_("Tanggapan ini tidak tampil."))
+    if is_own(comment, participant):
+        raise ValidationError(
+            _("Ini tanggapan Anda sendiri: setuju atau tidak setuju diberikan orang lain.")
+        )
     require_not_blocked(consultation.kabupaten_id, participant)
     column = {1: "agree_count", -1: "disagree_count"}
     with transaction.atomic():

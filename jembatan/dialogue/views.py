@@ -342,6 +342,7 @@ def paragraph_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     comments = list(_visible(paragraph.comments.all()))
     for comment in comments:
         comment.my_vote = my_votes.get(comment.pk)
+        comment.mine = services.is_own(comment, participant)
     return render(
         request,
         "dialogue/paragraph.html",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,6 +46,7 @@ from jembatan.dialogue.models import (
     Comment,
     Question,
     Reply,
+    Report,
     Visibility,
     WordFilter,
 )
@@ -126,9 +129,26 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Perubahan tersimpan."))
             return redirect("dialogue:manage_consultation", pk=pk)
-    sections = consultation.sections.annotate(comment_count=Count("paragraphs__comments")).order_by(
-        "order"
+    published = Q(paragraphs__comments__visibility=Visibility.PUBLISHED)
+    sections = list(
+        consultation.sections.annotate(
+            comment_count=Count("paragraphs__comments", filter=published),
+            withheld_count=Count("paragraphs__comments", filter=~published),
+        ).order_by("order")
     )
+    # The citizens' comments beside each section's response form, as the public sees them.
+    shown = (
+        Comment.objects.filter(
+            paragraph__section__consultation=consultation, visibility=Visibility.PUBLISHED
+        )
+        .select_related("paragraph")
+        .order_by("paragraph__order", "created_at")
+    )
+    by_section: dict[int, list[Comment]] = {}
+    for comment in shown:
+        by_section.setdefault(comment.paragraph.section_id, []).append(comment)
+    for section in sections:
+        section.shown_comments = by_section.get(section.pk, [])
     return render(
         request,
         "dialogue/manage/consultation_form.html",
@@ -447,26 +467,44 @@ def _moderated_kabupaten(request: HttpRequest):
 @login_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     kabupaten, current = _moderated_kabupaten(request)
-    show = request.GET.get("tampil", "antrean")
-    visibility = {
-        "antrean": [Visibility.HELD],
-        "tersembunyi": [Visibility.HIDDEN],
-        "dilaporkan": [Visibility.PUBLISHED],
-    }.get(show, [Visibility.HELD])
-    condition = Q(kabupaten=current, visibility__in=visibility)
-    if show == "dilaporkan":
-        condition &= Q(report_count__gt=0)
+    show = request.GET.get("tampil", "perlu")
+    # By default what needs a decision: held texts, and texts still up that were reported.
+    condition = {
+        "perlu": Q(visibility=Visibility.HELD)
+        | Q(visibility=Visibility.PUBLISHED, report_count__gt=0),
+        "antrean": Q(visibility=Visibility.HELD),
+        "dilaporkan": Q(visibility=Visibility.PUBLISHED, report_count__gt=0),
+        "tersembunyi": Q(visibility=Visibility.HIDDEN),
+    }.get(show)
+    if condition is None:
+        show, condition = (
+            "perlu",
+            Q(visibility=Visibility.HELD) | Q(visibility=Visibility.PUBLISHED, report_count__gt=0),
+        )
+    condition &= Q(kabupaten=current)
+    reports = Prefetch("reports", queryset=Report.objects.order_by("created_at"))
     comments = (
         Comment.objects.filter(condition)
         .select_related("paragraph__section__consultation")
+        .prefetch_related(reports)
         .order_by("-created_at")[:100]
     )
-    replies = Reply.objects.filter(condition).select_related("thread").order_by("-created_at")[:100]
+    replies = (
+        Reply.objects.filter(condition)
+        .select_related("thread")
+        .prefetch_related(reports)
+        .order_by("-created_at")[:100]
+    )
     items = sorted(
         [("tanggapan", c) for c in comments] + [("balasan", r) for r in replies],
         key=lambda pair: pair[1].created_at,
         reverse=True,
     )
+    labels = dict(Report.Reason.choices)
+    for _kind, item in items:
+        # Each reason with how many people gave it, e.g. "Hoaks atau menyesatkan (2)".
+        counts = Counter(r.reason for r in item.reports.all())
+        item.reasons = [(labels.get(reason, reason), n) for reason, n in counts.most_common()]
     return render(
         request,
         "dialogue/manage/moderation.html",
@@ -514,10 +552,12 @@ def moderation_action(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             messages.success(request, _("Penulis diblokir dan tulisannya disembunyikan."))
         else:
             moderation.contribution_moderate(actor=request.user, item=item, action=action)
-            messages.success(
-                request,
-                _("Tulisan disembunyikan.") if action == "hide" else _("Tulisan ditampilkan."),
-            )
+            done = {
+                "hide": _("Tulisan disembunyikan."),
+                "restore": _("Tulisan diterbitkan lagi."),
+                "keep": _("Tulisan tetap tampil; laporannya sudah ditangani."),
+            }
+            messages.success(request, done.get(action, _("Tulisan diperbarui.")))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return _back(current)

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from jembatan.accounts.audit import audit_for
+from jembatan.accounts.models import Notification
 from jembatan.dialogue import services
 from jembatan.dialogue.models import Comment, CommentVote, Paragraph, Visibility
 from jembatan.dialogue.otp import Participant
@@ -172,10 +173,25 @@ def test_owner_responds_per_section_and_publishes_the_report(world):
     assert audit_for(consultation).filter(action="dialogue.report_publish").exists()
 
 
-def test_report_needs_every_section_answered(world):
-    close_now(world.consultation)
-    with pytest.raises(ValidationError, match="setiap bagian"):
-        services.consultation_report_publish(actor=world.admin, consultation=world.consultation)
+def test_report_needs_an_answer_where_citizens_commented_and_tells_them(world):
+    consultation = world.consultation
+    paragraph = _paragraph(world)
+    client_for(world.citizen).post(_url(world, paragraph), {"body": "Jadwal musyawarah?"})
+    close_now(consultation)
+    staff = client_for(world.admin)
+    page = staff.get(f"/kelola/dialog/konsultasi/{consultation.pk}/").content.decode()
+    # The owner reads the comments beside the section while writing the response.
+    assert "Jadwal musyawarah?" in page and "1 tanggapan tampil" in page
+    assert "tidak perlu" in page or "boleh dikosongkan" in page  # the other sections
+    with pytest.raises(ValidationError, match="dikomentari warga"):
+        services.consultation_report_publish(actor=world.admin, consultation=consultation)
+    services.section_respond(
+        actor=world.admin, section=paragraph.section, heard="Jadwal diumumkan.", changed=""
+    )
+    # Sections nobody commented on need no response.
+    services.consultation_report_publish(actor=world.admin, consultation=consultation)
+    told = Notification.objects.filter(kind="dialogue.report_published")
+    assert list(told.values_list("recipient_id", flat=True)) == [world.citizen.pk]
 
 
 def test_text_is_fixed_once_commented(world):
