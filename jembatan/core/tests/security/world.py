@@ -87,7 +87,7 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
     from jembatan.dissemination.models import Delivery, Feedback, InfoItem, ShareLink
     from jembatan.literacy.models import Certificate, Lesson, Module, Training
     from jembatan.literacy.models import Question as QuizQuestion
-    from jembatan.sites.models import Category, Photo, Post, PostRevision, Potential
+    from jembatan.sites.models import Category, Event, Photo, Post, PostRevision, Potential
     from jembatan.sites.models import Comment as PostComment
 
     kab_code = village_code[:5]
@@ -119,6 +119,14 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
     category = Category.objects.create(kim=kim, name="Umum", slug=f"umum-{label}")
     potential = Potential.objects.create(
         kim=kim, title="Kebun lada", slug=f"kebun-{label}", created_by=ketua, is_published=True
+    )
+    event = Event.objects.create(
+        kim=kim,
+        title="Rapat warga",
+        slug=f"rapat-{label}",
+        starts_at=timezone.now(),
+        created_by=ketua,
+        is_published=True,
     )
     photo = Photo.objects.create(
         kim=kim, uploaded_by=ketua, width=10, height=10, master=f"photos/{label}.jpg"
@@ -245,6 +253,7 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
             "kim": kim.slug,
             "slug:post_detail": post.slug,
             "slug:content_detail": potential.slug,
+            "slug:event": event.slug,
             "kind": "potensi",
             "pk:manage_content_edit": potential.pk,
             "pk:manage_content_delete": potential.pk,
