@@ -3,10 +3,12 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, connection
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -87,6 +89,12 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if isinstance(exception, DisallowedHost):
+        # The site's page asks the request for its host (links, the tenant), which is the
+        # very thing refused: answer plainly.
+        return HttpResponseBadRequest(
+            _("Permintaan tidak dapat diproses."), content_type="text/plain; charset=utf-8"
+        )
     # Only our own parameter messages are shown: a SuspiciousOperation's text is for the log.
     message = exception.message if isinstance(exception, BadParameter) else ""
     return render(request, "400.html", {"message": message}, status=400)
@@ -105,7 +113,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
     from django.contrib import messages
     from django.core.paginator import Paginator
     from django.shortcuts import redirect
-    from django.utils.translation import gettext as _
 
     from jembatan.accounts.notifications import (
         notification_mark_read,

@@ -352,7 +352,7 @@ def test_one_ipv6_network_counts_as_one_address(client, item):
 
 
 def test_visitors_behind_our_proxy_are_told_apart_by_the_trusted_address(client, item, settings):
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.PROXY_COUNT = 1
     for visitor in ("203.0.113.5", "203.0.113.6", "203.0.113.6"):
         # A forged hop in front changes nothing: only the one our proxy added counts.
         forwarded = f"10.9.9.{len(visitor)}, {visitor}"

@@ -453,7 +453,8 @@ def test_hostile_queries_still_answer_the_page(client, two_tenants):
     _produk(two_tenants.a, "Jalan-jalan kopi")
     for query in [*HOSTILE_QUERIES, "potential_id:1", "product_id:1", "kind:wisata"]:
         response = client.get("/cari/", {"q": query})
-        assert response.status_code == 200, query
+        # NUL is refused before any view with a clear 400 page (core BadInputMiddleware).
+        assert response.status_code == (400 if "\x00" in query else 200), query
         for results in search_all(query).values():
             assert isinstance(list(results), list), query
     assert Potential.objects.count() == 1
