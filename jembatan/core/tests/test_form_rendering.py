@@ -68,3 +68,19 @@ def test_a_slug_is_labelled_as_a_web_address():
     assert PostForm.base_fields["slug"].label == "Alamat web"
     for kind in KINDS.values():
         assert kind.form_class().base_fields["slug"].label == "Alamat web", kind.segment
+
+
+def test_no_template_writes_time_datetime_with_microseconds():
+    """`|date:'c'` prints six-digit fractions, which <time datetime> refuses: every template
+    uses `|datetime_attr` (a page rendered by only one test found the last one)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.html")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"<time[^>]*datetime=\"\{\{[^}]*\|date:['\"]c['\"]", line)
+    ]
+    assert offenders == []
