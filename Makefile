@@ -31,7 +31,7 @@ run: install
 	@echo ""
 	@echo "Jembatan: http://$(HOST):$(PORT)/  (workspace: /kelola/, admin: /admin/, health: /healthz)"
 	@echo "Background tasks: a Huey consumer (manage.py run_huey) runs beside gunicorn."
-	DEBUG=1 BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) sh scripts/serve.sh
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) sh scripts/serve.sh
 
 # The production profile on this machine: PostgreSQL and Redis (local), two app servers
 # behind nginx on http://127.0.0.1:8080/ (README: Production).

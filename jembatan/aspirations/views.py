@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -77,7 +78,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    form = AspirationForm(request.POST or None, request.FILES or None)
+    # A client id from the server too: without script a double tap on "Kirim" still makes
+    # one case (the page's script keeps this id; never cached, so it is this visitor's).
+    form = AspirationForm(
+        request.POST or None, request.FILES or None, initial={"client_id": uuid.uuid4().hex}
+    )
     if request.method == "POST":
         # Only stored aspirations use up the allowance (jembatan.aspirations.limits).
         if limits.attempts_exceeded(request) or limits.address_full(request):
@@ -114,7 +119,10 @@ def submit(request: HttpRequest) -> HttpResponse:
                 reporter.remember(request, case)
                 request.session[reporter.SESSION_NEW_KEY] = {"code": case.code, "key": key}
                 return redirect("aspirations:submitted", code=case.code)
-        return render(request, "aspirations/submit.html", {"form": form}, status=400)
+        had_photos = any(f.size for f in request.FILES.getlist("photos"))
+        return render(
+            request, "aspirations/submit.html", {"form": form, "had_photos": had_photos}, status=400
+        )
     return render(request, "aspirations/submit.html", {"form": form})
 
 

@@ -777,3 +777,80 @@ def test_staff_and_kim_posts_need_a_csrf_token(world):
     response = client.post(record_url("kim-a"), form_data(world, region=world.village.pk))
     assert response.status_code == 403
     assert Aspiration.objects.count() == 1
+
+
+# --- What a villager stumbled on in the outside pass -------------------------------------
+
+SUBMIT_URL = "/aspirasi/kirim/"
+
+
+def jpeg_upload() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(buffer, format="JPEG")
+    return SimpleUploadedFile("jalan.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_without_script_a_double_tap_makes_one_case(world):
+    client = Client()
+    page = text(client.get(SUBMIT_URL))
+    client_id = re.search(r'name="client_id" value="([0-9a-f]{32})"', page).group(1)
+    data = form_data(world, client_id=client_id)
+    first = client.post(SUBMIT_URL, data)
+    second = client.post(SUBMIT_URL, data)
+    assert first.status_code == second.status_code == 302
+    assert Aspiration.objects.count() == 1
+    # Two visitors get two ids.
+    assert client_id not in text(Client().get(SUBMIT_URL))
+
+
+def test_a_form_error_says_the_photo_must_be_chosen_again_and_lists_errors_on_top(world):
+    response = Client().post(
+        SUBMIT_URL, form_data(world, reporter_phone="08l2 3456 789O") | {"photos": jpeg_upload()}
+    )
+    page = text(response)
+    assert response.status_code == 400
+    summary = page.index('id="error-summary"')
+    assert summary < re.search(r'<textarea[^>]*name="description"', page).start()
+    assert "pilih fotonya lagi" in page
+    assert Aspiration.objects.count() == 0
+
+
+def test_the_success_page_says_which_village_was_understood(world):
+    client = Client()
+    response = client.post(SUBMIT_URL, form_data(world, region="Desa Sebalo"), follow=True)
+    page = text(response)
+    assert world.village.name in page and "Kecamatan" in page
+
+
+@pytest.mark.parametrize(
+    ("visibility", "says"),
+    [
+        ("publik", "nama Anda tampil"),
+        ("anonim", "tanpa nama Anda"),
+        ("rahasia", "tidak tampil untuk umum"),
+    ],
+)
+def test_the_data_page_matches_the_choice(world, visibility, says):
+    client = Client()
+    response = client.post(SUBMIT_URL, form_data(world, visibility=visibility), follow=True)
+    link = private_link(response)
+    client.get(link)
+    case = Aspiration.objects.get()
+    page = text(client.get(f"/aspirasi/{case.code}/data-saya/"))
+    assert says in page
+    assert "KIM yang mencatat" not in page  # no KIM recorded this one
+
+
+def test_home_offers_the_aspiration_form_at_the_top(world):
+    page = text(Client().get("/"))
+    hero = page[page.index('class="hero"') : page.index("</section>", page.index('class="hero"'))]
+    assert "/aspirasi/kirim/" in hero
+
+
+def test_messages_are_announced_with_valid_markup(world):
+    client = Client()
+    response = client.post(SUBMIT_URL, form_data(world), follow=True)
+    page = text(response)
+    if 'class="messages"' in page:
+        assert '<div role="status"><ul class="messages">' in page
+    assert '<ul class="messages" role="status">' not in page
