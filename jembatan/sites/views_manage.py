@@ -108,7 +108,12 @@ def post_edit(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
                 except ValidationError as exc:
                     add_service_errors(form, exc)
                 else:
-                    messages.success(request, _("Perubahan tersimpan."))
+                    then = request.POST.get("then", "")
+                    if then:
+                        # "Simpan dan terbitkan": the edits are saved first, never lost.
+                        _transition(request, post, then)
+                    else:
+                        messages.success(request, _("Perubahan tersimpan."))
                     return redirect("sites:manage_post_edit", kim=kim, pk=post.pk)
     return render(
         request,
@@ -137,12 +142,18 @@ def post_action(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
     if not schedule.is_valid():
         messages.error(request, _("Jadwal terbit tidak valid."))
         return redirect("sites:manage_post_edit", kim=kim, pk=pk)
+    _transition(request, post, action, publish_at=schedule.cleaned_data.get("publish_at"))
+    return redirect("sites:manage_post_edit", kim=kim, pk=pk)
+
+
+def _transition(request: HttpRequest, post, action: str, *, publish_at=None) -> None:
+    """Move a post along its workflow and tell the writer how it went."""
+    if publish_at is None and action == "publish":
+        schedule = ScheduleForm(request.POST)
+        publish_at = schedule.cleaned_data.get("publish_at") if schedule.is_valid() else None
     try:
         post = services.post_transition(
-            actor=request.user,
-            post=post,
-            action=action,
-            publish_at=schedule.cleaned_data.get("publish_at"),
+            actor=request.user, post=post, action=action, publish_at=publish_at
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -157,7 +168,6 @@ def post_action(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
             messages.success(
                 request, _("Status berita: %(status)s.") % {"status": post.get_status_display()}
             )
-    return redirect("sites:manage_post_edit", kim=kim, pk=pk)
 
 
 @login_required

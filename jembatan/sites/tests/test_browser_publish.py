@@ -38,13 +38,14 @@ def test_write_with_the_editor_then_publish(browser, live_server, two_tenants, s
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     wait_for_new_page(browser, old)
     WebDriverWait(browser, 10).until(
-        ec.presence_of_element_located((By.CSS_SELECTOR, "input[name=action][value=publish]"))
+        ec.presence_of_element_located((By.CSS_SELECTOR, "button[name=then][value=publish]"))
     )
     post = Post.objects.get(kim=a.kim)
     assert "<b>Penting</b>" in post.body or "<strong>Penting</strong>" in post.body
 
     old = page_token(browser)
-    browser.find_element(By.CSS_SELECTOR, "input[name=action][value=publish] ~ button").click()
+    # "Simpan dan terbitkan": whatever is in the form is saved with it.
+    browser.find_element(By.CSS_SELECTOR, "button[name=then][value=publish]").click()
     wait_for_new_page(browser, old)
     WebDriverWait(browser, 10).until(lambda d: Post.objects.get(pk=post.pk).status == "published")
 

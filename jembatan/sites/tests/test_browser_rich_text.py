@@ -121,7 +121,7 @@ def test_ketua_writes_two_paragraphs_with_a_camera_photo(
     )
     assert post.photo is not None and post.photo.caption == "Bibit di tepi sungai"
     assert post.photo in a.kim.photos.all()
-    _submit(browser, "input[name=action][value=publish] ~ button")
+    _submit(browser, "button[name=then][value=publish]")
     assert Post.objects.get(pk=post.pk).status == "published"
     # Reopened, the editor shows the two paragraphs again.
     browser.get(f"{live_server.url}/kelola/kim/{a.kim.slug}/berita/{post.pk}/")

@@ -209,3 +209,26 @@ def test_picker_leaves_out_logos_but_keeps_the_posts_own_photo(client, two_tenan
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.title == "Rapat RT" and post.photo == logo
+
+
+def test_save_and_publish_keeps_the_edits(client, two_tenants):
+    """Publishing from the edit page saves what was typed first (a separate "Terbitkan"
+    above the form threw unsaved edits away)."""
+    from jembatan.sites.models import Post
+    from jembatan.sites.services import post_create
+
+    a = two_tenants.a
+    post = post_create(
+        actor=a.owner, kim=a.kim, data={"title": "Judul lama", "body": "<p>Isi.</p>"}
+    )
+    client.force_login(a.owner)
+    url = f"/kelola/kim/{a.kim.slug}/berita/{post.pk}/"
+    page = client.get(url).content.decode()
+    assert 'name="then" value="publish"' in page
+    assert 'name="action" value="publish"' not in page  # no second, form-less publish
+    response = client.post(
+        url, {"title": "Judul baru", "body": "<p>Isi.</p>", "slug": post.slug, "then": "publish"}
+    )
+    assert response.status_code == 302
+    post = Post.objects.get(pk=post.pk)
+    assert post.title == "Judul baru" and post.status == "published"
