@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, ValidationError
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from jembatan.aspirations import services
-from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Category, Status
+from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.aspirations.reporter import private_path, reporter_key_issue
 from jembatan.aspirations.views import _public_cases, count_code_guess, lookup_over_limit
 from jembatan.core.params import BadParameter, parse_moment
@@ -237,17 +237,9 @@ def _cases() -> QuerySet[Aspiration]:
         Q(kind=CaseEvent.Kind.ANSWER)
         | (Q(kind=CaseEvent.Kind.STATUS) & ~Q(from_status=Status.DONE))
     )
-    return (
-        _public_cases()
-        .annotate(
-            latest_answer=Subquery(answers.values("body")[:1]),
-            latest_step_at=Subquery(public_events.values("created_at")[:1]),
-        )
-        .prefetch_related(
-            Prefetch(
-                "photos", queryset=AspirationPhoto.objects.order_by("id"), to_attr="photo_list"
-            )
-        )
+    return _public_cases().annotate(
+        latest_answer=Subquery(answers.values("body")[:1]),
+        latest_step_at=Subquery(public_events.values("created_at")[:1]),
     )
 
 
@@ -268,7 +260,6 @@ def _as_request(request: HttpRequest, case: Aspiration) -> dict[str, Any]:
     else:
         notes = case.latest_answer or None
     updated = max(filter(None, [case.updated_at, case.latest_step_at]))
-    photos = case.photo_list
     return {
         "service_request_id": services.display_code(case.code),
         "status": "closed" if case.status in CLOSED else "open",
@@ -286,7 +277,9 @@ def _as_request(request: HttpRequest, case: Aspiration) -> dict[str, Any]:
         "zipcode": None,
         "lat": _rounded(case.latitude),
         "long": _rounded(case.longitude),
-        "media_url": request.build_absolute_uri(photos[0].file.url) if photos else None,
+        # A citizen's photos are theirs and the staff's (the reporter's key shows them):
+        # never handed to every reader of the public list.
+        "media_url": None,
     }
 
 
@@ -466,10 +459,16 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     }
     key = request.headers.get("Idempotency-Key", "").strip()
     device = params.get("device_id", "").strip()
-    # A key counts only for the client that sent it (its api_key and device_id).
+    # A key counts only for the client that sent it (its api_key and device_id, which are
+    # not secret) and for the same request: a retry repeats the body, while someone else
+    # reusing the key with their own body makes their own case and never gets this one
+    # (nor a fresh private link to it).
     client = f"{params.get('api_key', '').strip()}\n{device}"
+    body = "\n".join(f"{name}={data[name]}" for name in sorted(data) if data[name] is not None)
     client_id = (
-        services.client_scoped_id("open311", client=client, key=key) if key and device else None
+        services.client_scoped_id("open311", client=client, key=f"{key}\n{body}")
+        if key and device
+        else None
     )
     try:
         case, created = services.aspiration_submit(

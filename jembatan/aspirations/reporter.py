@@ -109,6 +109,9 @@ def acts_for_reporter(request: HttpRequest, case: Aspiration) -> bool:
         return False
     if case.recorded_by_id is not None and case.recorded_by_id == user.pk:
         return True
+    if case.visibility == Aspiration.Visibility.CONFIDENTIAL:
+        # A confidential case is the recorder's alone among the KIM's members.
+        return False
     return (
         case.kim_id is not None
         and KimMembership.objects.filter(user=user, kim_id=case.kim_id, is_active=True).exists()

@@ -151,7 +151,10 @@ def code_lookup(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if lookup_over_limit(request):
+        # The reporter's own case, remembered by this session, is no guess: a neighbour's
+        # typos on a shared address must not hide a citizen's fresh private link.
+        own = kwargs.get("code") in request.session.get(reporter.SESSION_KEY, [])
+        if not own and lookup_over_limit(request):
             return _refused(request)
         return view(request, *args, **kwargs)
 

@@ -92,12 +92,12 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         key = f"pagecache:{version}:{language}:{request.get_host()}:{request.get_full_path()}"
         cached = cache.get(key)
         if cached is not None:
-            status, content_type, body = cached
-            response = HttpResponse(
-                body.replace(PLACEHOLDER, get_token(request)) if PLACEHOLDER in body else body,
-                status=status,
-                content_type=content_type,
-            )
+            status, content_type, body, *rest = cached
+            if isinstance(body, str) and PLACEHOLDER in body:
+                body = body.replace(PLACEHOLDER, get_token(request))
+            response = HttpResponse(body, status=status, content_type=content_type)
+            for header, value in (rest[0] if rest else {}).items():
+                response.headers[header] = value
             response.headers["X-Page-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
@@ -110,12 +110,14 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         ):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            body = response.content.decode(response.charset)
-            cache.set(
-                key,
-                (200, response["Content-Type"], _TOKEN.sub(rf"\g<1>{PLACEHOLDER}\g<2>", body)),
-                timeout=seconds,
-            )
+            content_type = response["Content-Type"]
+            body: str | bytes = response.content
+            if content_type.startswith("text/html"):
+                # Only a page can hold a form, whose CSRF token is this visitor's.
+                body = _TOKEN.sub(rf"\g<1>{PLACEHOLDER}\g<2>", body.decode(response.charset))
+            # A file (PDF, CSV, calendar) keeps its name and whether it downloads.
+            kept = {h: response[h] for h in ("Content-Disposition",) if h in response}
+            cache.set(key, (200, content_type, body, kept), timeout=seconds)
             response.headers["X-Page-Cache"] = "miss"
         return response
 

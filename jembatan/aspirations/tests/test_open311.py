@@ -263,8 +263,8 @@ def test_request_fields(client, world):
     assert row["address"] == "Sebalo, Kecamatan Sungai Betung"
     assert row["address_id"] == "61.07.04.1010"
     assert row["lat"] is None and row["long"] is None
-    assert row["media_url"].startswith("http://testserver/media/aspirasi/")
-    assert row["media_url"].endswith(".jpg")
+    # The photo is the reporter's: never in the public list (the key shows it).
+    assert row["media_url"] is None
     requested = datetime.datetime.fromisoformat(row["requested_datetime"])
     assert row["requested_datetime"].endswith("+07:00")
     assert requested == case.created_at.replace(microsecond=0)
@@ -321,7 +321,7 @@ def test_requests_xml(client, world):
     assert row["service_code"] == str(world.category.pk)
     assert row["address"] == "Sebalo, Kecamatan Sungai Betung"
     assert row["lat"] is None and row["long"] is None  # empty elements
-    assert row["media_url"].startswith("http://testserver/media/")
+    assert row["media_url"] is None  # the citizen's photo stays private
     assert row["requested_datetime"].endswith("+07:00")
 
 
@@ -690,6 +690,37 @@ def test_another_clients_same_idempotency_key_never_gets_the_first_case(client, 
     )
     assert c.status_code == 201
     assert Aspiration.objects.count() == 3
+
+
+def test_the_same_client_and_key_with_another_body_never_gets_the_first_case(client, world):
+    """api_key and device_id are not secrets: someone replaying them with a victim's key
+    but their own text makes their own case, and gets no private link to the victim's."""
+    cache.clear()
+    headers = {"Idempotency-Key": "K"}
+    same = {"device_id": "dev-123", "api_key": "appkey"}
+    victim = client.post(
+        f"{BASE}requests.json",
+        post_data(world, description="Jembatan putus", **same),
+        headers=headers,
+    )
+    attacker = client.post(
+        f"{BASE}requests.json",
+        post_data(world, description="Teks penyerang yang lain", **same),
+        headers=headers,
+    )
+    assert (victim.status_code, attacker.status_code) == (201, 201)
+    first, second = victim.json()[0], attacker.json()[0]
+    assert first["service_request_id"] != second["service_request_id"]
+    case = Aspiration.objects.get(code=first["service_request_id"].replace("-", ""))
+    assert not reporter.key_matches(case, second["service_notice"].split("?k=")[1].split()[0])
+    # A true retry (the same body) still finds its case.
+    retry = client.post(
+        f"{BASE}requests.json",
+        post_data(world, description="Jembatan putus", **same),
+        headers=headers,
+    )
+    assert retry.status_code == 200
+    assert retry.json()[0]["service_request_id"] == first["service_request_id"]
 
 
 def test_an_idempotency_key_without_device_id_is_ignored(client, world):

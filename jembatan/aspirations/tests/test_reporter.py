@@ -263,3 +263,47 @@ def test_a_kim_member_acting_for_a_neighbour_is_on_record(client, world):
     client.post(f"/aspirasi/{case.code}/tambahan/", {"body": "Lubangnya makin besar"})
     assert audit_for(case).get(action="aspiration.dispute").actor == member
     assert audit_for(case).get(action="aspiration.follow_up").actor == member
+
+
+def test_a_reporter_sees_their_fresh_link_although_the_shared_address_is_over_the_limit(
+    world,
+):
+    """Behind one carrier address, a neighbour's wrong codes must not hide a citizen's
+    success page with their private link (the session already holds that code)."""
+    from django.test import Client
+
+    from jembatan.aspirations.tests.test_views import form_data
+
+    neighbour, citizen = Client(), Client()
+    for i in range(21):
+        neighbour.get(f"/aspirasi/ZZZZZZ{services.CODE_ALPHABET[i]}Z/")
+    response = citizen.post("/aspirasi/kirim/", form_data(world))
+    assert response.status_code == 302 and response["Location"].endswith("/terkirim/")
+    page = citizen.get(response["Location"])
+    assert page.status_code == 200 and 'id="private-link"' in page.content.decode()
+    # A code this session does not hold is still refused, like every other.
+    assert citizen.get("/aspirasi/ZZZZZZZZ/").status_code == 429
+
+
+def test_a_confidential_case_is_the_recorders_alone_among_the_kims_members(client, world):
+    kim = world.tenants.a.kim
+    recorder, other = UserFactory(), UserFactory()
+    for user in (recorder, other):
+        KimMembership.objects.create(user=user, kim=kim, position="anggota")
+    case = make_case(
+        world,
+        channel=Aspiration.Channel.KIM,
+        kim=kim,
+        actor=recorder,
+        visibility="rahasia",
+        reporter_phone="",
+        reporter_email="",
+    )
+    client.force_login(other)
+    page = text(client.get(f"/aspirasi/{case.code}/"))
+    assert case.description not in page
+    assert client.get(f"/aspirasi/{case.code}/data-saya/").status_code == 403
+    response = client.post(f"/aspirasi/{case.code}/tambahan/", {"body": "Bukan saya"})
+    assert response.status_code == 403
+    client.force_login(recorder)
+    assert client.get(f"/aspirasi/{case.code}/data-saya/").status_code == 200

@@ -170,3 +170,16 @@ def test_a_page_that_queues_a_message_is_not_stored_for_the_next_visitor(rf):
     assert visit().headers["X-Page-Cache"] == "miss"  # rendered again, now stored
     assert visit().headers["X-Page-Cache"] == "hit"
     assert len(rendered) == 2
+
+
+def test_files_are_cached_whole_with_their_name(client, db):
+    """A PDF (binary) and a calendar served from the cache keep their bytes and their
+    Content-Disposition; a binary body used to fail the anonymous request with a 500."""
+    for url in ("/ppid/laporan/2026.pdf", "/agenda.ics"):
+        first = client.get(url)
+        second = client.get(url)
+        assert first.status_code == second.status_code == 200, url
+        assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+        assert second.content == first.content
+        assert second["Content-Disposition"] == first["Content-Disposition"]
+        assert second["Content-Type"] == first["Content-Type"]
