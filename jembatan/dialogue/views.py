@@ -435,6 +435,8 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         messages.error(request, _("Terlalu banyak laporan. Coba lagi beberapa menit lagi."))
     elif not form.is_valid():
         messages.error(request, _("Pilih alasan laporan."))
+    elif isinstance(item, Comment) and services.is_own(item, otp.participant_for(request)):
+        messages.info(request, _("Ini tulisan Anda sendiri; tulisan sendiri tidak dilaporkan."))
     else:
         participant = otp.participant_for(request)
         key = participant.key if participant is not None else f"v:{visitor_key(request)}"

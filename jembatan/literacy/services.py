@@ -4,6 +4,7 @@ writes its audit row there."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,9 @@ TRAINING_FIELDS = [
     "target_all",
     "status",
 ]
+
+# Check-in opens a little before the start (people arrive early); never days before.
+CHECKIN_OPENS_BEFORE = datetime.timedelta(hours=3)
 
 S = Training.Status
 # action -> (states it may start from, state it leads to)
@@ -165,6 +169,10 @@ def training_transition(*, actor: User, training: Training, action: str) -> Trai
             raise ValidationError(
                 _("Pelatihan berstatus “%(status)s”; tindakan itu tidak bisa dilakukan.")
                 % {"status": training.get_status_display()}
+            )
+        if action == "close" and timezone.now() < training.starts_at:
+            raise ValidationError(
+                _("Pelatihan belum dimulai; tandai selesai setelah pelatihan berlangsung.")
             )
         before = {"status": training.status}
         training.status = target
@@ -303,6 +311,13 @@ def registration_check_in(
     if len(code) != CHECKIN_CODE_LENGTH:
         raise ValidationError(
             _("Kode hadir terdiri dari 8 huruf dan angka. Periksa lagi."), code="bad_code"
+        )
+    opens = training.starts_at - CHECKIN_OPENS_BEFORE
+    if timezone.now() < opens:
+        raise ValidationError(
+            _("Presensi dibuka mulai %(when)s, tiga jam sebelum pelatihan dimulai.")
+            % {"when": formats.date_format(timezone.localtime(opens), "j F Y H.i")},
+            code="too_early",
         )
     with transaction.atomic():
         registration = (

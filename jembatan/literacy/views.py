@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from jembatan.accounts.audit import audit_for
 from jembatan.communities.models import Kim
 from jembatan.core import params
 from jembatan.core.pagecache import cache_public_page
@@ -187,8 +188,20 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
             {"code": code[:30], "form": CertificateLookupForm()},
             status=404,
         )
+    # A name the holder corrected shows as corrected, with the name as first issued: a
+    # check page must not vouch silently for any name typed later.
+    renamed = (
+        audit_for(cert).filter(action="literacy.certificate_rename").order_by("created_at").first()
+    )
     return render(
-        request, "literacy/certificate.html", {"cert": cert, "facts": certificate_facts(cert)}
+        request,
+        "literacy/certificate.html",
+        {
+            "cert": cert,
+            "facts": certificate_facts(cert),
+            "renamed_at": renamed.created_at if renamed else None,
+            "issued_name": (renamed.before or {}).get("holder_name", "") if renamed else "",
+        },
     )
 
 

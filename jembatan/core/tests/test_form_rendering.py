@@ -84,3 +84,19 @@ def test_no_template_writes_time_datetime_with_microseconds():
         if re.search(r"<time[^>]*datetime=\"\{\{[^}]*\|date:['\"]c['\"]", line)
     ]
     assert offenders == []
+
+
+def test_every_scrolling_table_can_be_reached_by_keyboard():
+    """A table box that scrolls sideways is focusable and named (axe: scrollable-region-
+    focusable), wherever it is written."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        for tag in re.findall(r'<div class="table-wrap"[^>]*>', path.read_text(encoding="utf-8"))
+        if 'tabindex="0"' not in tag or 'role="region"' not in tag
+    ]
+    assert offenders == []

@@ -111,6 +111,7 @@ def test_check_in_answers_with_the_new_count_for_the_page(client, two_tenants, a
     services.registration_create(
         actor=two_tenants.a.owner, training=training, kim=two_tenants.a.kim
     )
+    move(training, start=timezone.now() - datetime.timedelta(minutes=5))
     client.force_login(admin)
     response = client.post(
         f"/kelola/literasi/{training.pk}/hadir/",
@@ -170,6 +171,10 @@ def test_the_holder_corrects_the_name_on_the_certificate(client, two_tenants):
     assert cert.holder_name == "Yohanes Atong"
     assert audit_for(cert).filter(action="literacy.certificate_rename").count() == 1
     assert client.get(url).status_code == 405
+    # The public check says the name was corrected, and what it was when issued.
+    public = client.get(f"/literasi/sertifikat/{cert.code}/").content.decode()
+    assert "Yohanes Atong" in public and "Nama diperbaiki oleh pemegangnya" in public
+    assert "yohanes atong" in public
 
 
 def test_tied_kims_share_a_rank_and_the_page_shows_points_to_next_level(client, two_tenants):

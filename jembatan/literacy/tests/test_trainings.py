@@ -175,6 +175,8 @@ def test_forged_and_foreign_codes_are_rejected(client, two_tenants, admin, train
     foreign = services.registration_create(
         actor=two_tenants.a.owner, training=other, kim=two_tenants.a.kim
     )
+    started(training)
+    started(other)
     client.force_login(admin)
     url = f"/kelola/literasi/{training.pk}/hadir/"
     audits = AuditLog.objects.count()
@@ -195,6 +197,7 @@ def test_scanner_json_endpoint_is_idempotent(client, two_tenants, admin, trainin
     registration = services.registration_create(
         actor=two_tenants.a.member, training=training, kim=two_tenants.a.kim
     )
+    started(training)
     client.force_login(admin)
     url = f"/kelola/literasi/{training.pk}/hadir/"
     # The QR carries the check-in URL; the scanner posts what it read.
@@ -317,3 +320,21 @@ def test_the_last_seat_goes_to_one_member_only(two_tenants):
         thread.join()
     assert sorted(results) == ["full", "full", "full", "ok"]
     assert Registration.objects.filter(training=training).count() == 1
+
+
+def test_check_in_days_early_is_refused_and_a_future_training_cannot_close(
+    client, two_tenants, admin, training
+):
+    registration = services.registration_create(
+        actor=two_tenants.a.member, training=training, kim=two_tenants.a.kim
+    )
+    with pytest.raises(ValidationError, match="Presensi dibuka mulai"):
+        services.registration_check_in(
+            actor=admin, training=training, code=registration.checkin_code
+        )
+    registration.refresh_from_db()
+    assert registration.attended_at is None
+    with pytest.raises(ValidationError, match="belum dimulai"):
+        services.training_transition(actor=admin, training=training, action="close")
+    training.refresh_from_db()
+    assert training.status == Training.Status.OPEN
