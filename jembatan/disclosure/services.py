@@ -285,6 +285,24 @@ def _create_numbered(model, prefix: str, **values: Any):
     raise RuntimeError("No free registration number after 5 attempts")
 
 
+def nik_problem(nik: str) -> str | None:
+    """Why a 16-digit NIK cannot be a real one, or None. Its parts (Dukcapil): the
+    province, kabupaten and kecamatan codes, the birth date (women: day + 40), and a serial
+    number that never is 0000."""
+    province, day, month, serial = nik[:2], int(nik[6:8]), int(nik[8:10]), nik[12:]
+    provinces = Region.objects.filter(level=Region.Level.PROVINSI)
+    if provinces.exists() and not provinces.filter(code=province).exists():
+        return _("Dua angka pertama NIK adalah kode provinsi; %(code)s bukan kode provinsi.") % {
+            "code": province
+        }
+    if not (1 <= day <= 31 or 41 <= day <= 71) or not 1 <= month <= 12 or serial == "0000":
+        return _(
+            "NIK ini tidak mungkin: angka ke-7 sampai ke-12 adalah tanggal lahir. Periksa "
+            "lagi sesuai KTP."
+        )
+    return None
+
+
 def _clean_request(data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     body: PublicBody | None = data.get("body")
@@ -321,6 +339,10 @@ def _clean_request(data: dict[str, Any]) -> dict[str, Any]:
             )
         if nik and not re.fullmatch(r"\d{16}", nik):
             errors["requester_nik"] = _("NIK terdiri atas 16 angka.")
+        elif nik and (problem := nik_problem(nik)):
+            errors["requester_nik"] = problem
+    elif re.fullmatch(r"\d{16}", nik) and (problem := nik_problem(nik)):
+        errors["requester_nik"] = problem
     elif not re.fullmatch(r"\d{16}", nik):
         errors["requester_nik"] = _(
             "Tulis NIK (16 angka) sesuai KTP pemohon; identitas wajib menurut UU 14/2008."

@@ -21,12 +21,20 @@ from jembatan.accounts.phone import normalize_phone
 from jembatan.core.forms import add_service_errors
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.params import get_page, parse_id, parse_year
-from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached, visitor_key
+from jembatan.core.ratelimit import (
+    rate_limit_exceeded,
+    rate_limit_full,
+    rate_limit_reached,
+    visitor_key,
+)
 from jembatan.disclosure import report, services
 from jembatan.disclosure.forms import ObjectionForm, RequestForm, TrackForm
 from jembatan.disclosure.models import InfoDocument, InformationRequest, Objection, PublicBody
 
-SUBMIT_LIMIT, SUBMIT_WINDOW = 5, 600
+# settings.PPID_REQUEST_LIMIT requests stored per address in 10 minutes: a posko or a
+# carrier address serves many people, and a form sent back with an error is not counted.
+# Every POST counts toward a flood guard five times higher.
+SUBMIT_WINDOW = 600
 LOOKUP_LIMIT, LOOKUP_WINDOW = 20, 600
 PAGE_SIZE = 30
 
@@ -127,9 +135,10 @@ def request_submit(request: HttpRequest) -> HttpResponse:
                 initial[field] = int(value)
     form = RequestForm(request.POST or None, request.FILES or None, bodies=bodies, initial=initial)
     if request.method == "POST":
+        visitor, limit = visitor_key(request), settings.PPID_REQUEST_LIMIT
         if rate_limit_exceeded(
-            "ppid-request", visitor_key(request), limit=SUBMIT_LIMIT, window=SUBMIT_WINDOW
-        ):
+            "ppid-request-attempt", visitor, limit=5 * limit, window=SUBMIT_WINDOW
+        ) or rate_limit_full("ppid-request", visitor, limit=limit):
             form.is_valid()
             form.add_error(
                 None, _("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")
@@ -143,6 +152,7 @@ def request_submit(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                rate_limit_exceeded("ppid-request", visitor, limit=limit, window=SUBMIT_WINDOW)
                 messages.success(
                     request,
                     _(
@@ -152,7 +162,13 @@ def request_submit(request: HttpRequest) -> HttpResponse:
                     % {"number": info_request.number},
                 )
                 return redirect(info_request.get_absolute_url())
-        return render(request, "disclosure/request_form.html", {"form": form}, status=400)
+        had_file = bool(request.FILES.get("identity_file"))
+        return render(
+            request,
+            "disclosure/request_form.html",
+            {"form": form, "had_file": had_file},
+            status=400,
+        )
     return render(request, "disclosure/request_form.html", {"form": form})
 
 

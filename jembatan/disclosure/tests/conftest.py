@@ -72,7 +72,7 @@ def request_data(body: PublicBody, **overrides):
         "body": body,
         "requester_kind": "perorangan",
         "requester_name": "Maria Goreti",
-        "requester_nik": "6107041234560001",
+        "requester_nik": "6107045203900001",
         "requester_address": "Jl. Sanggau Ledo No. 5, Bengkayang",
         "requester_phone": "081234567890",
         "requester_email": "maria@example.test",

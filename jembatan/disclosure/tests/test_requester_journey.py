@@ -113,7 +113,7 @@ def test_the_answerer_cannot_decide_and_the_superior_sees_the_answer(
     assert objection.status == Objection.Status.RECEIVED
     client.force_login(superior)
     page = client.get(url).content.decode()
-    assert "Jawaban PPID yang dikeberatankan" in page and "Ditolak karena dikecualikan" in page
+    assert "Jawaban PPID yang diajukan keberatan" in page and "Ditolak karena dikecualikan" in page
     assert 'name="decision"' in page
 
 
@@ -202,3 +202,43 @@ def test_an_identity_copy_that_is_not_an_image_or_pdf_is_refused(client, ppid):
     assert response.status_code == 400
     assert 'href="#id_identity_file"' in response.content.decode()
     assert InformationRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "nik",
+    ["1234567890123456", "0000000000000000", "6107041399900001", "6107040101900000"],
+)
+def test_a_nik_that_cannot_exist_is_refused(client, ppid, nik):
+    response = client.post("/ppid/permohonan/", form_post(ppid.kabupaten, requester_nik=nik))
+    assert response.status_code == 400
+    assert 'href="#id_requester_nik"' in response.content.decode()
+    assert InformationRequest.objects.count() == 0
+
+
+def test_forms_with_errors_do_not_use_up_a_village_address(client, ppid, settings):
+    settings.PPID_REQUEST_LIMIT = 3
+    for _ in range(6):  # typos from a posko: never stored, never counted
+        client.post("/ppid/permohonan/", form_post(ppid.kabupaten, requester_nik="12"))
+    for _ in range(3):
+        response = client.post("/ppid/permohonan/", form_post(ppid.kabupaten))
+        assert response.status_code == 302
+    response = client.post("/ppid/permohonan/", form_post(ppid.kabupaten))
+    assert response.status_code == 429  # stored requests still meet the limit
+    assert InformationRequest.objects.count() == 3
+
+
+def test_an_identity_copy_must_be_chosen_again_after_an_error(client, ppid):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (30, 20), "white").save(buffer, format="JPEG")
+    upload = SimpleUploadedFile("ktp.jpg", buffer.getvalue(), content_type="image/jpeg")
+    response = client.post(
+        "/ppid/permohonan/",
+        {**form_post(ppid.kabupaten, requester_nik="12"), "identity_file": upload},
+    )
+    assert response.status_code == 400
+    assert "pilih berkasnya lagi" in response.content.decode()

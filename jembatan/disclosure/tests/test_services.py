@@ -40,7 +40,7 @@ def test_submit_numbers_deadline_audit_and_notice(ppid, django_capture_on_commit
     assert len(first.token) >= 30 and first.token != second.token
     assert first.due_date == datetime.date(2026, 3, 16)  # 10 working days
     row = audit_for(first).get(action="ppid.request_submit")
-    assert "Maria" not in str(row.after) and "6107041234560001" not in str(row.after)
+    assert "Maria" not in str(row.after) and "6107045203900001" not in str(row.after)
     assert Notification.objects.filter(
         recipient=ppid.officer, kind="ppid.request_new", key=f"ppid.request_new:{first.pk}"
     ).exists()

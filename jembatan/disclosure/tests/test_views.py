@@ -177,7 +177,7 @@ def test_public_register_has_no_personal_data(client, ppid):
     request = services.information_request_submit(data=request_data(ppid.desa))
     html = client.get(reverse("disclosure:register")).content.decode()
     assert request.number in html
-    for secret in ("Maria", "6107041234560001", "maria@example.test", "APBDes", request.token):
+    for secret in ("Maria", "6107045203900001", "maria@example.test", "APBDes", request.token):
         assert secret not in html
 
 
@@ -187,7 +187,7 @@ def test_staff_register_and_scoping(client, ppid, two_tenants):
     html = client.get(reverse("disclosure:manage")).content.decode()
     assert request.number in html
     detail = client.get(reverse("disclosure:manage_request", kwargs={"number": request.number}))
-    assert "6107041234560001" in detail.content.decode()
+    assert "6107045203900001" in detail.content.decode()
     for outsider in (ppid.other_admin, two_tenants.a.owner):
         client.force_login(outsider)
         response = client.get(

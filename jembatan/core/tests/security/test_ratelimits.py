@@ -101,7 +101,7 @@ def refused(response) -> bool:
     return response.status_code == 429 or REFUSED in response.content.decode(errors="ignore")
 
 
-@override_settings(ASPIRATION_SUBMIT_LIMIT=3, AXES_FAILURE_LIMIT=3)
+@override_settings(ASPIRATION_SUBMIT_LIMIT=3, PPID_REQUEST_LIMIT=3, AXES_FAILURE_LIMIT=3)
 def test_every_public_form_refuses_a_flood(world):
     UserFactory(email="x@example.test")  # the reset form mails a real account
     report = {}

@@ -102,7 +102,7 @@ def test_public_forms(world):
             "body": a["pk:body"],
             "requester_kind": "perorangan",
             "requester_name": PAYLOAD,
-            "requester_nik": "6107041234560001",
+            "requester_nik": "6107045203900001",
             "requester_address": PAYLOAD,
             "requester_phone": "081234567890",
             "requester_email": "warga@example.test",

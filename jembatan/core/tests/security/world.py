@@ -186,7 +186,7 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
             "body": body,
             "requester_kind": "perorangan",
             "requester_name": "Maria Goreti",
-            "requester_nik": "6107041234560001",
+            "requester_nik": "6107045203900001",
             "requester_address": "Jl. Sanggau Ledo No. 5",
             "requester_phone": "081234567890",
             "requester_email": f"maria-{label}@example.test",
