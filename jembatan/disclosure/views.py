@@ -239,6 +239,12 @@ def _request_by_token(request: HttpRequest, number: str, token: str) -> Informat
 @require_GET
 def request_detail(request: HttpRequest, number: str, token: str) -> HttpResponse:
     info_request = _request_by_token(request, number, token)
+    return _request_page(request, info_request, ObjectionForm())
+
+
+def _request_page(
+    request: HttpRequest, info_request: InformationRequest, form: ObjectionForm, status: int = 200
+) -> HttpResponse:
     objection = Objection.objects.filter(request=info_request).first()
     window = services.objection_window(info_request)
     today = timezone.localdate()
@@ -251,9 +257,10 @@ def request_detail(request: HttpRequest, number: str, token: str) -> HttpRespons
             "route": services.dispute_route(objection) if objection is not None else None,
             "window": window,
             "can_object": objection is None and window is not None and today <= window[1],
-            "objection_form": ObjectionForm(),
+            "objection_form": form,
             "days_taken": services.working_days_taken(info_request),
         },
+        status=status,
     )
 
 
@@ -279,16 +286,18 @@ def objection_submit(request: HttpRequest, number: str, token: str) -> HttpRespo
                 text=form.cleaned_data["text"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
                 _("Keberatan Anda tercatat dengan nomor %(number)s.")
                 % {"number": objection.number},
             )
-    else:
-        messages.error(request, _("Pilih alasan keberatan dan uraikan keberatan Anda."))
-    return redirect(info_request.get_absolute_url())
+            return redirect(info_request.get_absolute_url())
+    # Errors beside their fields, and what the citizen wrote stays in the form.
+    if not form.errors:
+        return redirect(info_request.get_absolute_url())
+    return _request_page(request, info_request, form, status=400)
 
 
 @require_GET

@@ -45,7 +45,7 @@ class Training(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draf", _("Draf")
         OPEN = "dibuka", _("Dibuka")
-        CLOSED = "selesai", _("Selesai")
+        CLOSED = "selesai", pgettext_lazy("pelatihan", "Selesai")
         CANCELLED = "batal", _("Dibatalkan")
 
     kabupaten = models.ForeignKey(

@@ -242,3 +242,24 @@ def test_an_identity_copy_must_be_chosen_again_after_an_error(client, ppid):
     )
     assert response.status_code == 400
     assert "pilih berkasnya lagi" in response.content.decode()
+
+
+def test_an_objection_with_an_error_keeps_what_was_written(
+    client, ppid, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.information_request_submit(data=request_data(ppid.kabupaten))
+        services.information_request_answer(
+            actor=ppid.admin,
+            request=request,
+            outcome="ditolak",
+            grounds=["a"],
+            text="Ditolak karena dikecualikan.",
+        )
+    url = request.get_absolute_url() + "keberatan/"
+    response = client.post(url, {"text": "Uraian panjang keberatan saya yang tidak boleh hilang."})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Uraian panjang keberatan saya yang tidak boleh hilang." in page
+    assert "field-error" in page
+    assert not Objection.objects.exists()
