@@ -114,6 +114,10 @@ def share_to(request: HttpRequest, kim: str, pk: int, channel: str) -> HttpRespo
     """The same as a link: browsers refuse to follow a form's redirect to another site
     (CSP form-action 'self'), but a link may lead there. Sharing is idempotent: it only
     makes the KIM's short link once and notes when the KIM first shared."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        # A link on another site must not record a share for a signed-in member (a GET
+        # that changes the reach figures): only the inbox's own buttons do.
+        return redirect("dissemination:inbox_item", kim=kim, pk=pk)
     return _share(request, kim, pk, channel)
 
 

@@ -405,3 +405,16 @@ def test_share_buttons_are_links_that_lead_to_the_network(item, two_tenants):
     assert Delivery.objects.get(item=item, kim=two_tenants.a.kim).shared_at is not None
     assert client.get(f"/kelola/kim/kim-a/informasi/{item.pk}/bagikan/myspace/").status_code == 302
     assert ShareLink.objects.count() == 1
+
+
+def test_a_share_link_followed_from_another_site_records_nothing(item, two_tenants):
+    """A GET that records a share must come from the inbox itself, not from a link that
+    another site planted for a signed-in member."""
+    client = login(two_tenants.a.owner)
+    link = f"/kelola/kim/kim-a/informasi/{item.pk}/bagikan/whatsapp/"
+    response = client.get(link, HTTP_SEC_FETCH_SITE="cross-site")
+    assert response.status_code == 302 and not response["Location"].startswith("https://")
+    assert not ShareLink.objects.exists()
+    assert Delivery.objects.get(item=item, kim=two_tenants.a.kim).shared_at is None
+    response = client.get(link, HTTP_SEC_FETCH_SITE="same-origin")
+    assert response["Location"].startswith("https://wa.me/")
