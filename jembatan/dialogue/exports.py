@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -60,7 +61,7 @@ class _Pdf:
 
 
 def _stamp() -> str:
-    return timezone.localtime().strftime("%d-%m-%Y %H:%M")
+    return date_format(timezone.localtime(), "j F Y H.i")
 
 
 # --- Consultation comments -----------------------------------------------------------------

@@ -144,7 +144,11 @@ class PublicBody(models.Model):
         if self.kind == self.Kind.OPD and self.office_id:
             return self.office.name
         if self.kind == self.Kind.DESA and self.region_id:
-            return f"{self.region.get_kind_display()} {self.region.name}"
+            # "Desa Sebalo" / "Sebalo Village": the order is the language's.
+            return _("%(kind)s %(name)s") % {
+                "kind": self.region.get_kind_display(),
+                "name": self.region.name,
+            }
         return self.region.name if self.region_id else "?"
 
 

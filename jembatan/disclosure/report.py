@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from jembatan.core.exports import CSV_TYPE, csv_bytes
@@ -160,7 +160,7 @@ def report_pdf(rows: list[BodyRow], *, year: int, title: str) -> bytes:
         6,
         pdf_text(
             _("Tahun %(year)s. Waktu dihitung dalam hari kerja. Dibuat %(date)s.")
-            % {"year": year, "date": timezone.localdate().strftime("%d-%m-%Y")}
+            % {"year": year, "date": date_format(timezone.localdate(), "j F Y")}
         ),
         new_x="LMARGIN",
         new_y="NEXT",

@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user
@@ -626,7 +627,7 @@ def objection_submit(
                     "Keberatan dapat diajukan setelah permohonan dijawab, atau setelah batas "
                     "waktu jawaban (%(date)s) lewat tanpa jawaban."
                 )
-                % {"date": locked.due_date.strftime("%d-%m-%Y")}
+                % {"date": date_format(locked.due_date, "j F Y")}
             )
         if today > window[1]:
             raise ValidationError(
@@ -634,7 +635,7 @@ def objection_submit(
                     "Batas waktu pengajuan keberatan (30 hari kerja) sudah lewat pada %(date)s. "
                     "Keberatan tidak dapat diterima."
                 )
-                % {"date": window[1].strftime("%d-%m-%Y")}
+                % {"date": date_format(window[1], "j F Y")}
             )
         if Objection.objects.filter(request=locked).exists():
             raise ValidationError(_("Keberatan atas permohonan ini sudah diajukan."))

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -222,7 +223,7 @@ def request_extend(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(
                 request,
                 _("Jangka waktu diperpanjang sampai %(date)s.")
-                % {"date": info_request.due_date.strftime("%d-%m-%Y")},
+                % {"date": date_format(info_request.due_date, "j F Y")},
             )
     return redirect("disclosure:manage_request", number=number)
 

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -162,7 +164,7 @@ def _transition(request: HttpRequest, post, action: str, *, publish_at=None) -> 
             messages.success(
                 request,
                 _("Berita dijadwalkan terbit %(when)s.")
-                % {"when": post.published_at.strftime("%d-%m-%Y %H:%M")},
+                % {"when": date_format(timezone.localtime(post.published_at), "j F Y H.i")},
             )
         else:
             messages.success(
