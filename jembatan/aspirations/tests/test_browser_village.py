@@ -105,5 +105,7 @@ def test_a_form_written_offline_and_sent_back_returns_to_the_form(
     old = page_token(browser)
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     wait_for_new_page(browser, old)
+    # The page's outbox may send it in the background: wait for the case, not the click.
+    WebDriverWait(browser, 20).until(lambda d: Aspiration.objects.exists())
     case = Aspiration.objects.get()
     assert case.region == betung and case.description == description
