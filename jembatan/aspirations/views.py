@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jembatan.aspirations import limits, reporter, services
 from jembatan.aspirations.forms import AspirationForm, FollowUpForm, RespondForm, TrackForm
@@ -44,7 +44,7 @@ def _public_cases():
     )
 
 
-@require_GET
+@require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
     cases = _public_cases()
     kecamatan = Region.objects.filter(parent_id=settings.HUB_REGION_CODE).order_by("name")
@@ -106,7 +106,9 @@ def submit(request: HttpRequest) -> HttpResponse:
                 case, created = services.aspiration_submit(
                     data=form.cleaned_data,
                     photos=form.cleaned_data["photos"],
-                    client_id=f"web:{client_id}" if client_id else None,
+                    client_id=_web_client_id(request, client_id, form.cleaned_data)
+                    if client_id
+                    else None,
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -126,11 +128,48 @@ def submit(request: HttpRequest) -> HttpResponse:
     return render(request, "aspirations/submit.html", {"form": form})
 
 
+def _web_client_id(request: HttpRequest, client_id: str, data: dict) -> str:
+    """The stored id of a form sent with the page's client id. A retry finds the first
+    case: from the browser that made it (the session remembers it), or with the same text
+    (the outbox resending after the session was lost). Someone else sending that id with
+    other text gets an id of their own, so a case of their own, never this one or a link
+    to it."""
+    plain = f"web:{client_id}"
+    existing = Aspiration.objects.filter(client_id=plain).first()
+    if existing is None or reporter.remembered(request, existing):
+        return plain
+    same = (
+        existing.description.strip() == (data.get("description") or "").strip()
+        and existing.region_id == getattr(data.get("region"), "pk", None)
+        and existing.category_id == getattr(data.get("category"), "pk", None)
+    )
+    if same:
+        return plain
+    return services.client_scoped_id("web", client=client_id, key=data.get("description", ""))
+
+
 def count_code_guess(request: HttpRequest) -> bool:
     """Count one guess (an unknown code, a wrong key) in the visitor's lookup bucket."""
     return rate_limit_exceeded(
         "aspiration-lookup", visitor_key(request), limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW
     )
+
+
+def _own_case(request: HttpRequest, code: str) -> bool:
+    """The reporter's own case (remembered by this session, or opened with its key) or
+    one the signed-in KIM member recorded: no guess, so not refused when neighbours' typos
+    on a shared address have filled the lookup limit. A wrong key does not pass."""
+    if code in request.session.get(reporter.SESSION_KEY, []):
+        return True
+    key = _key_from(request.GET.get("k", ""))
+    if not key and not request.user.is_authenticated:
+        return False
+    case = Aspiration.objects.filter(code=code).first()
+    if case is None:
+        return False
+    if key and reporter.key_matches(case, key):
+        return True
+    return request.user.is_authenticated and case.recorded_by_id == request.user.pk
 
 
 def lookup_over_limit(request: HttpRequest) -> bool:
@@ -153,8 +192,7 @@ def code_lookup(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # The reporter's own case, remembered by this session, is no guess: a neighbour's
         # typos on a shared address must not hide a citizen's fresh private link.
-        own = kwargs.get("code") in request.session.get(reporter.SESSION_KEY, [])
-        if not own and lookup_over_limit(request):
+        if lookup_over_limit(request) and not _own_case(request, kwargs.get("code", "")):
             return _refused(request)
         return view(request, *args, **kwargs)
 
@@ -162,7 +200,7 @@ def code_lookup(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 
 @never_cache
-@require_GET
+@require_safe
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.GET or None)
     status = 200
@@ -217,7 +255,7 @@ def _reporter_only(request: HttpRequest, case: Aspiration) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 @code_lookup
 def track_detail(request: HttpRequest, code: str) -> HttpResponse:
     # Opening a known case is not a guess: only unknown codes count (in _case_by_code),
@@ -287,7 +325,7 @@ def _how_updates_reach(case: Aspiration) -> str:
 
 
 @never_cache
-@require_GET
+@require_safe
 @code_lookup
 def submitted(request: HttpRequest, code: str) -> HttpResponse:
     """The success page: the tracking code, and the private link while this browser's
@@ -363,7 +401,7 @@ def respond(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(case.get_absolute_url())
 
 
-@require_GET
+@require_safe
 def similar(request: HttpRequest) -> JsonResponse:
     """Recent public cases of the same category in the same desa: shown on the form
     before sending, so that a citizen can follow an existing case instead."""

@@ -20,7 +20,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 SERVICE_WORKER_SOURCE = Path(__file__).parent / "static" / "js" / "sw.js"
 CONFIG_MARKER = "/* CONFIG */ {}"
@@ -71,7 +71,7 @@ def _service_worker_config() -> dict:
     }
 
 
-@require_GET
+@require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, from the site's root so that it may serve the whole site."""
     config = _service_worker_config()
@@ -87,7 +87,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest: what a phone needs to install Jembatan on its home screen."""
     data = {
@@ -141,7 +141,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@require_GET
+@require_safe
 def offline(request: HttpRequest) -> HttpResponse:
     """Shown by the service worker for a page not kept on the phone, when there is no signal.
 

@@ -18,7 +18,7 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from jembatan.core import exports
 from jembatan.core.params import BadParameter, parse_page_number
@@ -224,7 +224,7 @@ def _breadcrumbs(user, scope: Scope) -> list[tuple[str, str]]:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     roots = get_dashboard_roots_for_user(request.user)
     if not roots:
@@ -291,7 +291,7 @@ def _desa_of(kecamatan_code: str) -> list[dict[str, Any]]:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def kim_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     scope = get_kim_scope_for_user(request.user, slug)
     try:
@@ -307,7 +307,7 @@ def kim_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def metric_list(request: HttpRequest, metric: str) -> HttpResponse:
     definition = LISTS.get(metric)
     if definition is None:
@@ -391,7 +391,7 @@ def metric_list(request: HttpRequest, metric: str) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def report(request: HttpRequest, year: int, month: str) -> HttpResponse:
     from jembatan.dashboard.report import monthly_report
 

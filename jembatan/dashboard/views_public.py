@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from jembatan.core import exports
 from jembatan.core.pagecache import cache_public_page
@@ -23,7 +23,7 @@ from jembatan.dashboard.stats import figures
 from jembatan.regions.models import Region
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def statistics(request: HttpRequest) -> HttpResponse:
     region = Region.objects.filter(code=settings.HUB_REGION_CODE).first()
@@ -62,7 +62,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/statistics.html", context)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def catalogue(request: HttpRequest) -> HttpResponse:
     region = Region.objects.filter(code=settings.HUB_REGION_CODE).first()
@@ -81,7 +81,7 @@ def _absolute(request: HttpRequest, path: str) -> str:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def catalogue_json(request: HttpRequest) -> JsonResponse:
     """A DCAT catalogue (JSON-LD): one dcat:Dataset per dataset, each with a CSV and a
@@ -160,7 +160,7 @@ def _json_lines(rows: Iterator[dict]) -> Iterator[str]:
     yield "\n]\n"
 
 
-@require_GET
+@require_safe
 def dataset(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """One dataset, streamed (a big kabupaten's aspirations never sit in memory)."""
     found = DATASETS.get(slug)

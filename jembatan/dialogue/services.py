@@ -346,7 +346,7 @@ def comment_create(*, paragraph: Paragraph, participant: Participant, body: str)
     return comment
 
 
-def is_own(comment: Comment, participant: Participant | None) -> bool:
+def is_own(comment: Comment | Reply, participant: Participant | None) -> bool:
     """Whether the participant wrote the comment (by account, or by the proven contact)."""
     if participant is None:
         return False

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jembatan.aspirations.gateway import gateway_enabled
 from jembatan.core.forms import add_service_errors
@@ -118,7 +118,7 @@ def _post_text(request, form, participant, *, create, bot_to, shown, held, ancho
 # --- Index -------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def index(request: HttpRequest) -> HttpResponse:
     hub = settings.HUB_REGION_CODE
@@ -284,7 +284,7 @@ def _sections(consultation: Consultation):
 
 
 @never_cache
-@require_GET
+@require_safe
 def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _consultation(slug)
     return render(
@@ -388,7 +388,7 @@ def comment_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(back)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def consultation_report(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _consultation(slug)
@@ -435,7 +435,7 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         messages.error(request, _("Terlalu banyak laporan. Coba lagi beberapa menit lagi."))
     elif not form.is_valid():
         messages.error(request, _("Pilih alasan laporan."))
-    elif isinstance(item, Comment) and services.is_own(item, otp.participant_for(request)):
+    elif services.is_own(item, otp.participant_for(request)):
         messages.info(request, _("Ini tulisan Anda sendiri; tulisan sendiri tidak dilaporkan."))
     else:
         participant = otp.participant_for(request)
@@ -501,7 +501,7 @@ def poll_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def poll_results(request: HttpRequest, slug: str) -> HttpResponse:
     poll = _poll(slug)
     if not poll.results_public:

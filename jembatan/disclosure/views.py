@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jembatan.accounts.phone import normalize_phone
 from jembatan.core.forms import add_service_errors
@@ -54,7 +54,7 @@ def _published(bodies=None):
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def hub(request: HttpRequest) -> HttpResponse:
     bodies = list(
@@ -77,7 +77,7 @@ def hub(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def body_list(request: HttpRequest, pk: int) -> HttpResponse:
     body = public_bodies().filter(pk=pk).first()
@@ -102,7 +102,7 @@ def body_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     """The only way to a listed file: published, not exempt, of a body of this site."""
     document = _published().filter(pk=pk).first()
@@ -194,7 +194,7 @@ def _contact_matches(info_request: InformationRequest, contact: str) -> bool:
 
 
 @never_cache
-@require_GET
+@require_safe
 def track(request: HttpRequest) -> HttpResponse:
     """Number + the email or phone given: leads to the requester's private page."""
     form = TrackForm(request.GET or None)
@@ -236,7 +236,7 @@ def _request_by_token(request: HttpRequest, number: str, token: str) -> Informat
 
 
 @never_cache
-@require_GET
+@require_safe
 def request_detail(request: HttpRequest, number: str, token: str) -> HttpResponse:
     info_request = _request_by_token(request, number, token)
     return _request_page(request, info_request, ObjectionForm())
@@ -264,7 +264,7 @@ def _request_page(
     )
 
 
-@require_GET
+@require_safe
 def answer_download(request: HttpRequest, number: str, token: str) -> FileResponse:
     info_request = _request_by_token(request, number, token)
     if not info_request.answer_file:
@@ -300,7 +300,7 @@ def objection_submit(request: HttpRequest, number: str, token: str) -> HttpRespo
     return _request_page(request, info_request, form, status=400)
 
 
-@require_GET
+@require_safe
 def register(request: HttpRequest) -> HttpResponse:
     """The public register: numbers, dates, status and outcome; never who asked or what."""
     bodies = list(public_bodies())
@@ -333,7 +333,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def annual_report(request: HttpRequest, year: int, fmt: str = "html") -> HttpResponse:
     """The annual public-information service report (Perki 1/2021), public: figures per

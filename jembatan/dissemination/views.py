@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.params import get_page
@@ -35,7 +35,7 @@ def hub_items():
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def info_list(request: HttpRequest) -> HttpResponse:
     items = hub_items()
@@ -59,7 +59,7 @@ def info_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def info_detail(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(

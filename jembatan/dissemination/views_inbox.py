@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from jembatan.communities.access import get_position
 from jembatan.core.params import get_page
@@ -109,7 +109,7 @@ def share(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def share_to(request: HttpRequest, kim: str, pk: int, channel: str) -> HttpResponse:
     """The same as a link: browsers refuse to follow a form's redirect to another site
     (CSP form-action 'self'), but a link may lead there. Sharing is idempotent: it only

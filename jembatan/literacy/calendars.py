@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from jembatan.core.ical import CalendarEntry, calendar_response
 from jembatan.core.pagecache import cache_public_page
@@ -30,7 +30,7 @@ def training_entry(request: HttpRequest, training: Training) -> CalendarEntry:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def training_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     training = access.get_public_training(pk)
@@ -42,7 +42,7 @@ def training_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def trainings_calendar(request: HttpRequest) -> HttpResponse:
     trainings = (

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from jembatan.accounts.audit import audit_for
 from jembatan.communities.models import Kim
@@ -29,7 +29,7 @@ LOOKUP_LIMIT = 20  # certificate look-ups per visitor per window
 LOOKUP_WINDOW = 10 * 60
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def index(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -67,7 +67,7 @@ def training(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def module(request: HttpRequest, pk: int) -> HttpResponse:
     obj = access.get_readable_module(request.user, pk)
@@ -162,7 +162,7 @@ def quiz(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @never_cache
 def certificate_lookup(request: HttpRequest) -> HttpResponse:
     form = CertificateLookupForm(request.GET or None)
@@ -173,7 +173,7 @@ def certificate_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "literacy/certificate_lookup.html", {"form": form})
 
 
-@require_GET
+@require_safe
 @never_cache
 def certificate(request: HttpRequest, code: str) -> HttpResponse:
     if rate_limit_exceeded(
@@ -205,7 +205,7 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def kim_score(request: HttpRequest, kim: str, year: int) -> HttpResponse:
     obj = get_object_or_404(Kim.objects.active(), slug=kim)
@@ -225,7 +225,7 @@ def kim_score(request: HttpRequest, kim: str, year: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def ranking(request: HttpRequest, kabupaten: str, year: int) -> HttpResponse:
     region = scoring.kabupaten_region(kabupaten)

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from jembatan.regions.models import Region
 
@@ -46,7 +46,7 @@ def _search(request: HttpRequest):
     return regions.select_related("parent", "parent__parent")[:SEARCH_LIMIT], query
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def search(request: HttpRequest) -> JsonResponse:
     """Name search for region pickers: ?q=seb&level=4&within=61.07 (at most 20 results)."""
@@ -70,7 +70,7 @@ def search(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@require_safe
 def browse(request: HttpRequest) -> HttpResponse:
     regions, query = _search(request)
     provinces = Region.objects.filter(level=Region.Level.PROVINSI) if not query else None
@@ -86,7 +86,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     region = Region.objects.select_related("parent__parent__parent").filter(code=code).first()
     if region is None:

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from jembatan.communities.models import Kim
 from jembatan.core.ical import CalendarEntry, calendar_response
@@ -41,7 +41,7 @@ def _published(kims) -> list[Event]:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def event_calendar(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
     owner = get_object_or_404(Kim.objects.active(), slug=kim)
@@ -56,7 +56,7 @@ def event_calendar(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def kim_calendar(request: HttpRequest, kim: str) -> HttpResponse:
     owner = get_object_or_404(Kim.objects.active(), slug=kim)
@@ -68,7 +68,7 @@ def kim_calendar(request: HttpRequest, kim: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def hub_calendar(request: HttpRequest) -> HttpResponse:
     kims = Kim.objects.active().in_kabupaten(settings.HUB_REGION_CODE)

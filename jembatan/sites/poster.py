@@ -7,7 +7,7 @@ import qrcode.image.svg
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from jembatan.communities.models import Kim
 from jembatan.core.pagecache import cache_public_page
@@ -26,7 +26,7 @@ def qr_svg(data: str) -> str:
     return svg.replace('width="', 'data-w="', 1).replace('height="', 'data-h="', 1)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def kim_poster(request: HttpRequest, kim: str) -> HttpResponse:
     obj = get_object_or_404(Kim.objects.active().select_related("region__parent"), slug=kim)

@@ -12,7 +12,7 @@ from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from jembatan.communities.models import Kim
 from jembatan.sites.models import Post
@@ -62,13 +62,13 @@ def sitemaps_for(request: HttpRequest) -> dict[str, Sitemap]:
     return {"halaman": StaticSitemap(), "kim": KimSitemap(), "berita": PostSitemap()}
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=CACHE_SECONDS, public=True)
 def sitemap(request: HttpRequest) -> HttpResponse:
     return sitemap_view(request, sitemaps=sitemaps_for(request))
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=CACHE_SECONDS, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "Allow: /"]

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from jembatan.communities.models import Kim, Position
 from jembatan.core.pagecache import cache_public_page
@@ -49,7 +49,7 @@ def kecamatan_coverage(kabupaten: Region) -> list[Region]:
     return kecamatan
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def hub(request: HttpRequest) -> HttpResponse:
     kabupaten = hub_kabupaten()
@@ -67,7 +67,7 @@ def hub(request: HttpRequest) -> HttpResponse:
     return render(request, "sites/hub.html", context)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def kim_directory(request: HttpRequest) -> HttpResponse:
     kabupaten = hub_kabupaten()
@@ -95,7 +95,7 @@ def kim_directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def kim_home(request: HttpRequest, kim: str) -> HttpResponse:
     obj = get_object_or_404(Kim.objects.active().select_related("region__parent"), slug=kim)
@@ -119,7 +119,7 @@ def kim_home(request: HttpRequest, kim: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def news(request: HttpRequest) -> HttpResponse:
     """All news of the hub's kabupaten (/berita/)."""
@@ -130,7 +130,7 @@ def news(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def kim_posts(request: HttpRequest, kim: str) -> HttpResponse:
     obj = get_object_or_404(Kim.objects.active().select_related("region__parent"), slug=kim)
@@ -141,7 +141,7 @@ def kim_posts(request: HttpRequest, kim: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def post_detail(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
     post = get_object_or_404(live_posts(), kim__slug=kim, slug=slug)

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from jembatan.communities.models import Kim
 from jembatan.core.forms import add_service_errors
@@ -30,7 +30,7 @@ def _public_kim(slug: str) -> Kim:
     return get_object_or_404(Kim.objects.active().select_related("region__parent"), slug=slug)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def content_list(request: HttpRequest, kim: str, kind: str) -> HttpResponse:
     obj, content_kind = _public_kim(kim), get_kind(kind)
@@ -54,7 +54,7 @@ def content_list(request: HttpRequest, kim: str, kind: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def content_detail(request: HttpRequest, kim: str, kind: str, slug: str) -> HttpResponse:
     obj, content_kind = _public_kim(kim), get_kind(kind)
@@ -145,7 +145,7 @@ def manage_delete(request: HttpRequest, kim: str, kind: str, pk: int) -> HttpRes
     return redirect("sites:manage_content", kim=obj.slug, kind=kind)
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def kim_profile(request: HttpRequest, kim: str) -> HttpResponse:
     obj = _public_kim(kim)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from jembatan.sites.search import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, search_all
 from jembatan.sites.views import _page, hub_kabupaten
@@ -19,7 +19,7 @@ def _best(results) -> tuple[list, int]:
     return top, count
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     # Not page-cached: every query would be a new cache entry.
     query = " ".join((request.GET.get("q") or "")[:MAX_QUERY_LENGTH].split())

@@ -307,3 +307,37 @@ def test_a_confidential_case_is_the_recorders_alone_among_the_kims_members(clien
     assert response.status_code == 403
     client.force_login(recorder)
     assert client.get(f"/aspirasi/{case.code}/data-saya/").status_code == 200
+
+
+def test_someone_elses_form_id_with_other_text_never_gets_their_case(world):
+    from django.test import Client
+
+    from jembatan.aspirations.tests.test_views import form_data
+
+    victim, intruder = Client(), Client()
+    data = form_data(world, client_id="a" * 32, visibility="rahasia")
+    first = victim.post("/aspirasi/kirim/", data)
+    second = intruder.post(
+        "/aspirasi/kirim/",
+        data | {"description": "Teks penyusup yang lain sama sekali.", "visibility": "anonim"},
+    )
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] != second["Location"]
+    assert Aspiration.objects.count() == 2
+    # The victim's own retry (the same text) still finds the one case.
+    again = victim.post("/aspirasi/kirim/", data)
+    assert again["Location"] == first["Location"] and Aspiration.objects.count() == 2
+
+
+def test_a_reporters_key_opens_the_case_although_the_address_is_over_the_limit(world):
+    from django.test import Client
+
+    case = make_case(world)
+    key = reporter.reporter_key_issue(case=case)
+    neighbour, citizen = Client(), Client()
+    for i in range(21):
+        neighbour.get(f"/aspirasi/ZZZZZZ{services.CODE_ALPHABET[i]}Z/")
+    assert citizen.get(f"/aspirasi/{case.code}/").status_code == 429
+    assert citizen.get(f"/aspirasi/{case.code}/", {"k": "salah"}).status_code == 429
+    response = citizen.get(f"/aspirasi/{case.code}/", {"k": key}, follow=True)
+    assert response.status_code == 200
