@@ -259,6 +259,9 @@ class RespondForm(forms.Form):
 
 class ActionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
+    # The case as the page showed it (services.case_version): a step taken on an older
+    # page is refused instead of silently undoing a colleague's.
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=24)
     office = forms.ModelChoiceField(
         label=_("Instansi"), queryset=Office.objects.none(), required=False
     )
@@ -280,6 +283,7 @@ class ActionForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=24)
     body = forms.CharField(
         label=_("Tulisan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )

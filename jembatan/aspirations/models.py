@@ -159,6 +159,15 @@ class Aspiration(models.Model):
         blank=True,
         related_name="aspirations",
     )
+    # The officer who took the case ("Ditangani oleh …"): colleagues see who is on it.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditangani oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     close_reason = models.CharField(
         _("alasan penutupan"), max_length=20, choices=CloseReason.choices, blank=True
     )
