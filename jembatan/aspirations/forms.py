@@ -297,6 +297,18 @@ class CommentForm(forms.Form):
     )
 
 
+class ExtendForm(forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=24)
+    new_due = forms.DateField(
+        label=_("Batas waktu baru"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Alasan (dikirim kepada warga)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category

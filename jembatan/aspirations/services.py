@@ -502,50 +502,6 @@ def aspiration_comment(
     return event
 
 
-def may_take(user: User, case: Aspiration) -> bool:
-    return (
-        case.status not in (S.DONE, S.CLOSED)
-        and case.assignee_id != user.pk
-        and (_handler(user, case) or _verifier(user, case))
-    )
-
-
-def aspiration_take(*, actor: User, case: Aspiration, version: str | None = None) -> Aspiration:
-    """An officer takes the case ("Ditangani oleh …"); taking over from a colleague
-    tells the colleague."""
-    with transaction.atomic():
-        locked = Aspiration.objects.select_for_update().get(pk=case.pk)
-        if not (_handler(actor, locked) or _verifier(actor, locked)):
-            raise PermissionDenied(_("Anda tidak berhak menangani aspirasi ini."))
-        _check_version(locked, version)
-        if locked.status in (S.DONE, S.CLOSED):
-            raise ValidationError(_("Aspirasi ini sudah selesai atau ditutup."))
-        if locked.assignee_id == actor.pk:
-            return locked
-        previous = locked.assignee
-        before = snapshot(locked, ["assignee"])
-        locked.assignee = actor
-        locked.save(update_fields=["assignee", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="aspiration.take",
-            target=locked,
-            before=before,
-            after=snapshot(locked, ["assignee"]),
-        )
-        if previous is not None:
-            from jembatan.accounts.notifications import notify
-
-            notify(
-                recipients=[previous],
-                kind="aspiration.taken_over",
-                key=f"aspiration.taken_over:{locked.pk}:{previous.pk}:{case_version(locked)}",
-                params={"code": display_code(locked.code), "name": str(actor)},
-                url=case_url(locked),
-            )
-    return locked
-
-
 def citizen_follow_up(*, case: Aspiration, body: str, actor: User | None = None) -> CaseEvent:
     """The citizen (holder of the reporter's key) adds information; officers see it.
     ``actor``: the KIM member acting for a neighbour, on record."""

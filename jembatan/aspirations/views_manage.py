@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from jembatan.accounts.access import get_administered_kabupaten_for_user
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.notifications import notification_mark_read
-from jembatan.aspirations import services
+from jembatan.aspirations import desk, services
 from jembatan.aspirations.access import (
     can_see_reporter,
     get_case_for_user,
@@ -31,6 +31,7 @@ from jembatan.aspirations.forms import (
     AspirationForm,
     CategoryForm,
     CommentForm,
+    ExtendForm,
 )
 from jembatan.aspirations.models import Aspiration, Category, Status
 from jembatan.core.forms import add_service_errors
@@ -96,7 +97,9 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             "may_close": "close" in actions,
             "action_form": ActionForm(kabupaten_code=case.kabupaten_id),
             "version": version,
-            "may_take": services.may_take(request.user, case),
+            "may_take": desk.may_take(request.user, case),
+            "may_extend": desk.may_extend(request.user, case),
+            "extend_form": ExtendForm(initial={"version": version}),
             # The office chosen before, else the category's; none when the category has
             # none: a preselected office sends cases there by a single click.
             "preselected_office_id": case.office_id or case.category.office_id,
@@ -143,11 +146,35 @@ def case_take(request: HttpRequest, code: str) -> HttpResponse:
     case = get_case_for_user(request.user, code)
     version = (request.POST.get("version") or "")[:24] or None
     try:
-        services.aspiration_take(actor=request.user, case=case, version=version)
+        desk.aspiration_take(actor=request.user, case=case, version=version)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Aspirasi ini kini Anda tangani."))
+    return redirect("aspirations:manage_detail", code=code)
+
+
+@login_required
+@require_POST
+def case_extend(request: HttpRequest, code: str) -> HttpResponse:
+    """The office asks for more time; the citizen is told the new date and why."""
+    case = get_case_for_user(request.user, code)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("aspirations:manage_detail", code=code)
+    try:
+        desk.aspiration_extend(
+            actor=request.user,
+            case=case,
+            new_due=form.cleaned_data["new_due"],
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"] or None,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Batas waktu diperpanjang; warga sudah diberi tahu."))
     return redirect("aspirations:manage_detail", code=code)
 
 

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 
 from jembatan.accounts.models import AuditLog, Notification, Role
+from jembatan.aspirations import desk as staff_desk
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
@@ -108,7 +109,7 @@ def test_moving_a_case_tells_both_offices_and_works_after_the_office_started(des
     services.aspiration_transition(
         actor=desk["admin"], case=case, action="dispose", office=desk["pupr"]
     )
-    services.aspiration_take(actor=desk["officer"], case=case)
+    staff_desk.aspiration_take(actor=desk["officer"], case=case)
     services.aspiration_transition(actor=desk["officer"], case=case, action="start")
     moved = services.aspiration_transition(
         actor=desk["admin"], case=case, action="dispose", office=desk["health"]
@@ -297,11 +298,11 @@ def test_an_officer_takes_a_case_and_the_list_shows_who(desk):
     assert case.assignee == desk["officer"]
     assert "Ditangani oleh Budi Petugas" in officer.get("/kelola/aspirasi/").content.decode()
     # A colleague takes over: the first officer hears of it.
-    services.aspiration_take(actor=desk["other"], case=case)
+    staff_desk.aspiration_take(actor=desk["other"], case=case)
     assert _told("aspiration.taken_over") == {desk["officer"].pk}
     # Someone outside the office cannot take it.
     with pytest.raises(Exception):  # noqa: B017 - PermissionDenied or Http404
-        services.aspiration_take(actor=desk["nurse"], case=case)
+        staff_desk.aspiration_take(actor=desk["nurse"], case=case)
 
 
 def test_taking_from_an_older_page_is_refused(desk):
@@ -311,9 +312,9 @@ def test_taking_from_an_older_page_is_refused(desk):
     )
     case.refresh_from_db()
     version = services.case_version(case)
-    services.aspiration_take(actor=desk["officer"], case=case, version=version)
+    staff_desk.aspiration_take(actor=desk["officer"], case=case, version=version)
     with pytest.raises(ValidationError):
-        services.aspiration_take(actor=desk["other"], case=case, version=version)
+        staff_desk.aspiration_take(actor=desk["other"], case=case, version=version)
     case.refresh_from_db()
     assert case.assignee == desk["officer"]
 
@@ -342,3 +343,60 @@ def test_an_office_sends_a_case_back_with_a_reason_and_diskominfo_hears(desk):
     assert "jalan provinsi" in note.params["reason"]
     # Diskominfo refers it again.
     assert "dispose" in services.actions_for_user(desk["admin"], back)
+
+
+def test_an_office_asks_for_more_time_and_the_citizen_is_told(
+    desk, django_capture_on_commit_callbacks
+):
+    case = desk["case"]()
+    case.reporter_email = "warga@example.test"
+    case.save()
+    services.aspiration_transition(
+        actor=desk["admin"], case=case, action="dispose", office=desk["pupr"]
+    )
+    case.refresh_from_db()
+    new_due = case.answer_due + datetime.timedelta(days=10)
+    officer = _client(desk["officer"])
+    page = officer.get(f"/kelola/aspirasi/{case.code}/")
+    assert "Minta tambahan waktu" in page.content.decode()
+    url = f"/kelola/aspirasi/{case.code}/perpanjang/"
+    # Without a reason, or a date before the deadline: refused, nothing changed.
+    officer.post(url, {"new_due": new_due.isoformat(), "reason": "", "version": "x"})
+    officer.post(
+        url,
+        {
+            "new_due": case.answer_due.isoformat(),
+            "reason": "Menunggu aspal.",
+            "version": page.context["version"],
+        },
+    )
+    case.refresh_from_db()
+    assert case.answer_due == new_due - datetime.timedelta(days=10)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(
+            url,
+            {
+                "new_due": new_due.isoformat(),
+                "reason": "Menunggu aspal dari provinsi.",
+                "version": page.context["version"],
+            },
+        )
+    case.refresh_from_db()
+    assert case.answer_due == new_due
+    told = [m for m in mail.outbox if m.to == ["warga@example.test"]]
+    assert len(told) == 1 and "Menunggu aspal dari provinsi." in told[0].body
+    # Another office, or Diskominfo's KIM side, cannot move this office's deadline.
+    assert not staff_desk.may_extend(desk["nurse"], case)
+
+
+def test_the_staff_pages_fit_a_phone(desk):
+    """Answering from a phone: the page declares the device width and the forms use no
+    fixed-width layout (tables) the officer would have to scroll sideways."""
+    case = desk["case"]()
+    services.aspiration_transition(
+        actor=desk["admin"], case=case, action="dispose", office=desk["pupr"]
+    )
+    html = _client(desk["officer"]).get(f"/kelola/aspirasi/{case.code}/").content.decode()
+    assert 'name="viewport" content="width=device-width' in html
+    assert "<table" not in html
