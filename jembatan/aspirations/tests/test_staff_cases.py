@@ -388,15 +388,3 @@ def test_an_office_asks_for_more_time_and_the_citizen_is_told(
     assert len(told) == 1 and "Menunggu aspal dari provinsi." in told[0].body
     # Another office, or Diskominfo's KIM side, cannot move this office's deadline.
     assert not staff_desk.may_extend(desk["nurse"], case)
-
-
-def test_the_staff_pages_fit_a_phone(desk):
-    """Answering from a phone: the page declares the device width and the forms use no
-    fixed-width layout (tables) the officer would have to scroll sideways."""
-    case = desk["case"]()
-    services.aspiration_transition(
-        actor=desk["admin"], case=case, action="dispose", office=desk["pupr"]
-    )
-    html = _client(desk["officer"]).get(f"/kelola/aspirasi/{case.code}/").content.decode()
-    assert 'name="viewport" content="width=device-width' in html
-    assert "<table" not in html
