@@ -287,6 +287,14 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Tulisan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    photos = MultipleFileField(
+        label=_("Foto untuk jawaban publik (opsional, paling banyak 4)"),
+        required=False,
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
+        ),
+        help_text=_("Misalnya jalan yang sudah diperbaiki. Data lokasi di dalam foto dihapus."),
+    )
     # Internal unless the writer ticks the box: a note meant for colleagues must never
     # reach the citizen (and the public page) by a default left on.
     public = forms.BooleanField(

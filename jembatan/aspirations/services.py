@@ -473,7 +473,13 @@ def aspiration_transition(
 
 
 def aspiration_comment(
-    *, actor: User, case: Aspiration, body: str, public: bool, version: str | None = None
+    *,
+    actor: User,
+    case: Aspiration,
+    body: str,
+    public: bool,
+    version: str | None = None,
+    photos: Iterable[IO[bytes]] = (),
 ) -> CaseEvent:
     """A public answer (citizen sees it) or an internal note (staff only). A public
     answer counts as a change of the case: given the ``version`` of the page it was
@@ -487,7 +493,11 @@ def aspiration_comment(
     if len(body) > 4000:
         raise ValidationError({"body": _("Paling panjang 4.000 huruf.")})
     kind = CaseEvent.Kind.ANSWER if public else CaseEvent.Kind.NOTE
-    with transaction.atomic():
+    photos = [f for f in photos if f]
+    if photos and not public:
+        raise ValidationError({"photos": _("Foto hanya dapat dilampirkan pada jawaban publik.")})
+    checked = _check_photos(photos)
+    with removed_on_failure() as stored, transaction.atomic():
         if public:
             locked = Aspiration.objects.select_for_update().get(pk=case.pk)
             _check_version(locked, version)
@@ -496,6 +506,11 @@ def aspiration_comment(
         event = CaseEvent.objects.create(
             aspiration=case, kind=kind, body=body, is_public=public, actor=actor
         )
+        for data_bytes, width, height in checked:
+            photo = AspirationPhoto(aspiration=case, event=event, width=width, height=height)
+            photo.file.save(f"{secrets.token_hex(16)}.jpg", ContentFile(data_bytes), save=False)
+            stored.append(photo.file.name)
+            photo.save()
         audit_record(actor=actor, action=f"aspiration.{kind}", target=case, note=body)
         if public:
             _tell_citizen(case, event)

@@ -89,8 +89,8 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             "case": case,
             "display_code": services.display_code(case.code),
             "staff_visibility": STAFF_VISIBILITY[case.visibility],
-            "events": case.events.select_related("actor", "office"),
-            "photos": case.photos.all(),
+            "events": case.events.select_related("actor", "office").prefetch_related("photos"),
+            "photos": case.photos.filter(event=None),
             "show_reporter": can_see_reporter(request.user, case),
             # Closing is apart from the workflow steps: a different form, further down.
             "actions": [(a, services.ACTION_LABELS[a]) for a in actions if a != "close"],
@@ -197,7 +197,7 @@ def case_export(request: HttpRequest, code: str) -> JsonResponse:
 @require_POST
 def case_comment(request: HttpRequest, code: str) -> HttpResponse:
     case = get_case_for_user(request.user, code)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.aspiration_comment(
@@ -206,6 +206,7 @@ def case_comment(request: HttpRequest, code: str) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 public=form.cleaned_data["public"],
                 version=form.cleaned_data["version"] or None,
+                photos=form.cleaned_data["photos"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -388,3 +388,58 @@ def test_an_office_asks_for_more_time_and_the_citizen_is_told(
     assert len(told) == 1 and "Menunggu aspal dari provinsi." in told[0].body
     # Another office, or Diskominfo's KIM side, cannot move this office's deadline.
     assert not staff_desk.may_extend(desk["nurse"], case)
+
+
+def _jpeg(name: str = "jalan.jpg"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 200, 90)).save(out, "JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def test_an_answer_carries_photos_the_citizen_sees_apart_from_their_own(desk, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = desk["case"]()
+    services.aspiration_transition(
+        actor=desk["admin"], case=case, action="dispose", office=desk["pupr"]
+    )
+    case.refresh_from_db()
+    officer = _client(desk["officer"])
+    page = officer.get(f"/kelola/aspirasi/{case.code}/")
+    assert 'enctype="multipart/form-data"' in page.content.decode()
+    officer.post(
+        f"/kelola/aspirasi/{case.code}/tulis/",
+        {
+            "body": "Jalan sudah ditambal.",
+            "public": "on",
+            "version": page.context["version"],
+            "photos": [_jpeg(), _jpeg("b.jpg")],
+        },
+    )
+    answer = CaseEvent.objects.get(aspiration=case, kind=CaseEvent.Kind.ANSWER)
+    assert answer.photos.count() == 2
+    public = Client().get(f"/aspirasi/{case.code}/").content.decode()
+    for photo in answer.photos.all():
+        assert photo.file.url in public
+    # An internal note takes no photos; nothing is stored.
+    with pytest.raises(ValidationError):
+        services.aspiration_comment(
+            actor=desk["officer"], case=case, body="Catatan", public=False, photos=[_jpeg()]
+        )
+    assert case.photos.count() == 2
+    # A file that is no image is refused with the answer, which is not saved.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(ValidationError):
+        services.aspiration_comment(
+            actor=desk["officer"],
+            case=case,
+            body="Lagi",
+            public=True,
+            photos=[SimpleUploadedFile("x.jpg", b"%PDF-1.4\n", content_type="image/jpeg")],
+        )
+    assert CaseEvent.objects.filter(aspiration=case, kind=CaseEvent.Kind.ANSWER).count() == 1
