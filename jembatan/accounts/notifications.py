@@ -111,14 +111,16 @@ def notification_batch() -> Iterator[None]:
     _batch.keys = []
     try:
         yield
-        keys = list(dict.fromkeys(_batch.keys))
     finally:
+        # Also when the block failed half-way: the notifications it made are kept and
+        # would never be mailed otherwise (a later run finds them made and skips them).
+        keys = list(dict.fromkeys(_batch.keys))
         _batch.keys = None
-    if keys:
-        from jembatan.accounts.tasks import send_notification_emails
-        from jembatan.core.tasks import enqueue_on_commit
+        if keys:
+            from jembatan.accounts.tasks import send_notification_emails
+            from jembatan.core.tasks import enqueue_on_commit
 
-        enqueue_on_commit(send_notification_emails, keys)
+            enqueue_on_commit(send_notification_emails, keys)
 
 
 def digest_after() -> int:

@@ -443,3 +443,24 @@ def test_an_answer_carries_photos_the_citizen_sees_apart_from_their_own(desk, se
             photos=[SimpleUploadedFile("x.jpg", b"%PDF-1.4\n", content_type="image/jpeg")],
         )
     assert CaseEvent.objects.filter(aspiration=case, kind=CaseEvent.Kind.ANSWER).count() == 1
+
+
+def test_a_batch_that_fails_half_way_still_mails_what_it_made(
+    desk, django_capture_on_commit_callbacks
+):
+    from jembatan.accounts.notifications import notification_batch, notify
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        notification_batch(),
+    ):
+        notify(
+            recipients=[desk["admin"]],
+            kind="aspiration.reopened",
+            key="test-batch:1",
+            params={"code": "ABCD-EFGH"},
+        )
+        assert mail.outbox == []  # held until the batch ends
+        raise RuntimeError("the run broke")
+    assert len(mail.outbox) == 1 and "ABCD-EFGH" in mail.outbox[0].subject
