@@ -9,7 +9,9 @@ rows too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jembatan.accounts.models import Notification, User
 
@@ -28,6 +31,10 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {}
+# More unmailed notifications of one kind than this for one person in one run (a
+# batch, such as the daily deadline check) go out as one digest mail instead.
+DIGEST_AFTER = 5
+_batch = threading.local()
 
 
 def register_kind(name: str, *, title: str | Promise, text: str | Promise = "") -> None:
@@ -82,24 +89,77 @@ def notify(
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     if rows and email:
-        from jembatan.accounts.tasks import send_notification_emails
-        from jembatan.core.tasks import enqueue_on_commit
+        keys = getattr(_batch, "keys", None)
+        if keys is not None:
+            keys.append(key)
+        else:
+            from jembatan.accounts.tasks import send_notification_emails
+            from jembatan.core.tasks import enqueue_on_commit
 
-        enqueue_on_commit(send_notification_emails, key)
+            enqueue_on_commit(send_notification_emails, key)
     return len(rows)
+
+
+@contextlib.contextmanager
+def notification_batch() -> Iterator[None]:
+    """Mail the notifications made inside the block in one background run at its end,
+    so that whoever gets many of one kind gets one digest (see DIGEST_AFTER) rather
+    than a mail each: the deadline check once found 36 overdue cases for one person."""
+    if getattr(_batch, "keys", None) is not None:  # nested: the outer batch mails
+        yield
+        return
+    _batch.keys = []
+    try:
+        yield
+    finally:
+        # Also when the block failed half-way: the notifications it made are kept and
+        # would never be mailed otherwise (a later run finds them made and skips them).
+        keys = list(dict.fromkeys(_batch.keys))
+        _batch.keys = None
+        if keys:
+            from jembatan.accounts.tasks import send_notification_emails
+            from jembatan.core.tasks import enqueue_on_commit
+
+            enqueue_on_commit(send_notification_emails, keys)
+
+
+def digest_after() -> int:
+    return int(getattr(settings, "NOTIFICATION_DIGEST_AFTER", DIGEST_AFTER))
+
+
+def digest_mail(notifications: list[Notification]) -> tuple[str, str]:
+    """Subject and body of one mail listing several notifications."""
+    count = len(notifications)
+    subject = ngettext("%(count)s pemberitahuan baru", "%(count)s pemberitahuan baru", count) % {
+        "count": count
+    }
+    lines = [
+        _("Ringkasan pemberitahuan untuk Anda. Semuanya juga tampil di ruang kerja Anda."),
+        "",
+    ]
+    for notification in notifications:
+        lines.append(f"- {notification_title(notification)}")
+        if notification.url:
+            lines.append(f"  {absolute_url(notification.url)}")
+    return subject, "\n".join(lines)
 
 
 def notifications_for_user(user: User):
     return Notification.objects.filter(recipient=user)
 
 
-def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
-    """Mark the user's notifications read (all unread ones when ids is None)."""
+def notification_mark_read(
+    *, user: User, ids: Iterable[int] | None = None, url: str | None = None
+) -> int:
+    """Mark the user's notifications read (all unread ones when ids and url are None);
+    ``url``: those that link to this page (opening a case reads what was about it)."""
     from django.utils import timezone
 
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
+    if url is not None:
+        rows = rows.filter(url=url)
     with transaction.atomic():
         return rows.update(read_at=timezone.now())
 

@@ -45,12 +45,15 @@ def send_invitation(
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
-def send_notification_emails(key: str) -> int:
-    """Mail every not-yet-mailed notification with this key; returns how many went out.
+def send_notification_emails(key: str | list[str]) -> int:
+    """Mail every not-yet-mailed notification with this key (or these keys); returns how
+    many mails went out.
 
     Each row is claimed with a compare-and-set on ``emailed_at`` before its mail is sent,
     so a retry or a duplicate task never mails a row twice. A failed mail gives its claim
     back and the task raises after the others, so Huey retries the ones that failed.
+    Whoever has more than ``digest_after()`` rows of one kind among them gets those in
+    one digest mail.
     """
     from django.conf import settings
     from django.core.mail import send_mail
@@ -59,16 +62,51 @@ def send_notification_emails(key: str) -> int:
     from jembatan.accounts.models import Notification
     from jembatan.accounts.notifications import (
         absolute_url,
+        digest_after,
+        digest_mail,
         notification_text,
         notification_title,
     )
 
     sent = 0
     failed: Exception | None = None
-    pending = Notification.objects.filter(
-        key=key, emailed_at__isnull=True, recipient__is_active=True, recipient__email__isnull=False
-    ).select_related("recipient")
+    keys = [key] if isinstance(key, str) else list(key)
+    pending = list(
+        Notification.objects.filter(
+            key__in=keys,
+            emailed_at__isnull=True,
+            recipient__is_active=True,
+            recipient__email__isnull=False,
+        )
+        .select_related("recipient")
+        .order_by("created_at", "id")
+    )
+    groups: dict[tuple[int, str], list[Notification]] = {}
     for notification in pending:
+        groups.setdefault((notification.recipient_id, notification.kind), []).append(notification)
+    single = []
+    for group in groups.values():
+        if len(group) <= digest_after():
+            single.extend(group)
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            subject, body = digest_mail(group)
+        try:
+            rows = Notification.objects.filter(pk__in=[n.pk for n in group])
+            with claimed(rows, "emailed_at") as mine:
+                if not mine:
+                    continue
+                send_mail(
+                    subject=f"[{settings.SITE_NAME}] {subject}",
+                    message=body + "\n",
+                    from_email=None,
+                    recipient_list=[group[0].recipient.email],
+                )
+        except Exception as exc:
+            failed = exc
+            continue
+        sent += 1
+    for notification in single:
         with translation.override(settings.LANGUAGE_CODE):
             subject = notification_title(notification)
             body = notification_text(notification)

@@ -259,6 +259,9 @@ class RespondForm(forms.Form):
 
 class ActionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
+    # The case as the page showed it (services.case_version): a step taken on an older
+    # page is refused instead of silently undoing a colleague's.
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=24)
     office = forms.ModelChoiceField(
         label=_("Instansi"), queryset=Office.objects.none(), required=False
     )
@@ -280,8 +283,17 @@ class ActionForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=24)
     body = forms.CharField(
         label=_("Tulisan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photos = MultipleFileField(
+        label=_("Foto untuk jawaban publik (opsional, paling banyak 4)"),
+        required=False,
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
+        ),
+        help_text=_("Misalnya jalan yang sudah diperbaiki. Data lokasi di dalam foto dihapus."),
     )
     # Internal unless the writer ticks the box: a note meant for colleagues must never
     # reach the citizen (and the public page) by a default left on.
@@ -290,6 +302,18 @@ class CommentForm(forms.Form):
         required=False,
         initial=False,
         help_text=_("Tanpa centang, tulisan ini catatan internal: hanya petugas yang melihatnya."),
+    )
+
+
+class ExtendForm(forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=24)
+    new_due = forms.DateField(
+        label=_("Batas waktu baru"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Alasan (dikirim kepada warga)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

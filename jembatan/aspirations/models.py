@@ -159,6 +159,15 @@ class Aspiration(models.Model):
         blank=True,
         related_name="aspirations",
     )
+    # The officer who took the case ("Ditangani oleh …"): colleagues see who is on it.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditangani oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     close_reason = models.CharField(
         _("alasan penutupan"), max_length=20, choices=CloseReason.choices, blank=True
     )
@@ -274,6 +283,11 @@ class AspirationPhoto(models.Model):
     """A photo sent with an aspiration: re-encoded on upload, without EXIF or GPS."""
 
     aspiration = models.ForeignKey(Aspiration, on_delete=models.CASCADE, related_name="photos")
+    # Set for a photo sent with an office's public answer (the repaired road); empty for
+    # the reporter's own photos, which stay private to the reporter and staff.
+    event = models.ForeignKey(
+        "CaseEvent", on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
     file = models.FileField(upload_to="aspirasi/%Y/%m/", max_length=255)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()

@@ -17,3 +17,40 @@ register_kind(
         "Mohon segera ditindaklanjuti."
     ),
 )
+register_kind(
+    "aspiration.referred",
+    title=_("Aspirasi %(code)s diteruskan ke %(office)s"),
+    text=_(
+        "Diskominfo meneruskan aspirasi %(code)s kepada %(office)s. "
+        "Batas jawaban: %(due)s. Bukalah aspirasinya untuk menindaklanjuti."
+    ),
+)
+register_kind(
+    "aspiration.moved",
+    title=_("Aspirasi %(code)s dipindahkan ke %(office)s"),
+    text=_(
+        "Diskominfo memindahkan aspirasi %(code)s dari instansi Anda ke %(office)s. "
+        "Instansi Anda tidak perlu menindaklanjutinya lagi."
+    ),
+)
+register_kind(
+    "aspiration.returned",
+    title=_("Aspirasi %(code)s dikembalikan oleh %(office)s"),
+    text=_(
+        "%(office)s menyatakan aspirasi %(code)s bukan urusannya: “%(reason)s”. "
+        "Mohon disposisikan ke instansi yang tepat."
+    ),
+)
+register_kind(
+    "aspiration.reopened",
+    title=_("Aspirasi %(code)s dibuka kembali"),
+    text=_(
+        "Warga belum puas dengan jawaban atas aspirasi %(code)s, sehingga aspirasi ini "
+        "kembali ditindaklanjuti. Bukalah riwayatnya."
+    ),
+)
+register_kind(
+    "aspiration.taken_over",
+    title=_("Aspirasi %(code)s diambil alih"),
+    text=_("Aspirasi %(code)s yang Anda tangani kini ditangani oleh %(name)s."),
+)

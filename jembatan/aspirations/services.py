@@ -35,7 +35,7 @@ CODE_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
 CODE_LENGTH = 8
 MAX_PHOTOS = 4
 PHOTO_MAX_SIDE = 1600
-CASE_FIELDS = ["status", "office", "close_reason", "verify_due", "answer_due"]
+CASE_FIELDS = ["status", "office", "assignee", "close_reason", "verify_due", "answer_due"]
 
 
 def new_code() -> str:
@@ -265,13 +265,22 @@ def _handler(user: User, case: Aspiration) -> bool:
     return _staff(user, case) or handles(user, case)
 
 
+def _office_side(user: User, case: Aspiration) -> bool:
+    """The office's own officers (or staff standing in for them): who may send it back."""
+    return case.office_id is not None and _handler(user, case)
+
+
 # action: (states it starts from, state it leads to, who may take it)
 TRANSITIONS: dict[str, tuple[set[str], str, Check]] = {
     "verify": ({S.RECEIVED}, S.VERIFIED, _verifier),
     "close": ({S.RECEIVED, S.VERIFIED}, S.CLOSED, _verifier),
-    "dispose": ({S.VERIFIED, S.DISPOSED}, S.DISPOSED, _staff),
+    # Diskominfo may move a case to another office at any open stage, not only before
+    # the office has started on it.
+    "dispose": ({S.VERIFIED, S.DISPOSED, S.IN_PROGRESS}, S.DISPOSED, _staff),
     "start": ({S.DISPOSED}, S.IN_PROGRESS, _handler),
     "finish": ({S.DISPOSED, S.IN_PROGRESS}, S.DONE, _handler),
+    # The office says the case is not theirs: it goes back to Diskominfo to refer again.
+    "return": ({S.DISPOSED, S.IN_PROGRESS}, S.VERIFIED, _office_side),
 }
 ACTION_LABELS = {
     "verify": gettext_lazy("Verifikasi"),
@@ -279,7 +288,94 @@ ACTION_LABELS = {
     "dispose": gettext_lazy("Disposisikan ke instansi"),
     "start": gettext_lazy("Mulai tindak lanjut"),
     "finish": gettext_lazy("Selesaikan dengan jawaban"),
+    "return": gettext_lazy("Kembalikan ke Diskominfo"),
 }
+
+
+def case_version(case: Aspiration) -> str:
+    """What an action form carries to tell whether the case changed since the page was
+    loaded: its last change, in microseconds (every change to the case moves it)."""
+    return str(int(case.updated_at.timestamp() * 1_000_000)) if case.updated_at else ""
+
+
+def _check_version(locked: Aspiration, version: str | None) -> None:
+    """Refuse an action taken on a page older than the case (another officer acted in
+    between): nothing is changed and nothing recorded. ``None``: the caller keeps no
+    version (the API, background jobs)."""
+    if version is not None and version != case_version(locked):
+        raise ValidationError(
+            _(
+                "Aspirasi ini sudah diubah petugas lain sejak halaman ini dibuka. "
+                "Periksa riwayatnya di bawah, lalu ulangi tindakan Anda bila masih perlu."
+            ),
+            code="stale",
+        )
+
+
+def case_url(case: Aspiration) -> str:
+    return reverse("aspirations:manage_detail", kwargs={"code": case.code})
+
+
+def _kabupaten_staff(case: Aspiration):
+    from jembatan.accounts.models import Membership, Role
+
+    rows = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id=case.kabupaten_id)
+    return User.objects.filter(pk__in=rows.values("user_id"), is_active=True)
+
+
+def _office_people(office_id: int):
+    """The officers of an office, its head among them (the head is an officer too)."""
+    from jembatan.accounts.models import Membership, Role
+
+    rows = Membership.objects.filter(role=Role.OPD_OFFICER, office_id=office_id)
+    return User.objects.filter(pk__in=rows.values("user_id"), is_active=True)
+
+
+def _tell_staff(case: Aspiration, event: CaseEvent, *, previous_office_id: int | None) -> None:
+    """Tell the people a step concerns, in the workspace and once by mail: the office a
+    case was referred to (or moved away from, or reopened for) and Diskominfo when an
+    office sends it back."""
+    from jembatan.accounts.notifications import notify
+
+    params = {"code": display_code(case.code)}
+    url = case_url(case)
+    if event.to_status == S.DISPOSED:
+        params |= {
+            "office": case.office.name if case.office_id else "",
+            "due": case.answer_due.isoformat() if case.answer_due else "",
+        }
+        notify(
+            recipients=_office_people(case.office_id),
+            kind="aspiration.referred",
+            key=f"aspiration.referred:{event.pk}",
+            params=params,
+            url=url,
+        )
+        if previous_office_id and previous_office_id != case.office_id:
+            notify(
+                recipients=_office_people(previous_office_id),
+                kind="aspiration.moved",
+                key=f"aspiration.moved:{event.pk}",
+                params=params,
+                url=url,
+            )
+    elif event.from_status in (S.DISPOSED, S.IN_PROGRESS) and event.to_status == S.VERIFIED:
+        office = Office.objects.filter(pk=previous_office_id).first()
+        notify(
+            recipients=_kabupaten_staff(case),
+            kind="aspiration.returned",
+            key=f"aspiration.returned:{event.pk}",
+            params=params | {"office": office.name if office else "", "reason": event.body},
+            url=url,
+        )
+    elif event.from_status == S.DONE and event.to_status == S.IN_PROGRESS and case.office_id:
+        notify(
+            recipients=_office_people(case.office_id),
+            kind="aspiration.reopened",
+            key=f"aspiration.reopened:{event.pk}",
+            params=params,
+            url=url,
+        )
 
 
 def actions_for_user(user: User, case: Aspiration) -> list[str]:
@@ -298,9 +394,12 @@ def aspiration_transition(
     office: Office | None = None,
     reason: str = "",
     body: str = "",
+    version: str | None = None,
 ) -> Aspiration:
     """Take one workflow step. ``body`` is shown to the citizen (the answer, or why a
-    case was closed); dispose needs ``office``, close needs ``reason``."""
+    case was closed); dispose needs ``office``, close needs ``reason``; return needs
+    ``body``, the office's reason, which stays internal. ``version``: the case's
+    ``case_version`` when the page was loaded; a changed case refuses the step."""
     if action not in TRANSITIONS:
         raise ValidationError(_("Tindakan tidak dikenal."))
     sources, target, allowed = TRANSITIONS[action]
@@ -313,6 +412,7 @@ def aspiration_transition(
         )
         if not allowed(actor, locked):
             raise PermissionDenied(_("Anda tidak berhak melakukan tindakan ini."))
+        _check_version(locked, version)
         if locked.status not in sources:
             raise ValidationError(
                 _("Tindakan “%(action)s” tidak berlaku untuk aspirasi berstatus “%(status)s”.")
@@ -327,12 +427,23 @@ def aspiration_transition(
         if action == "dispose":
             if office is None or office.kabupaten_id != locked.kabupaten_id:
                 raise ValidationError({"office": _("Pilih instansi di kabupaten ini.")})
+            if locked.office_id != office.pk:
+                locked.assignee = None  # the officer who had it works elsewhere
             locked.office = office
             locked.answer_due = add_working_days(
                 now, locked.category.answer_days, kabupaten_code=locked.kabupaten_id
             )
         if action == "finish" and not body:
             raise ValidationError({"body": _("Tuliskan jawaban untuk warga.")})
+        previous_office_id = locked.office_id if action != "dispose" else before["office"]
+        if action == "return":
+            if len(body) < 5:
+                raise ValidationError(
+                    {"body": _("Tuliskan mengapa aspirasi ini bukan urusan instansi Anda.")}
+                )
+            locked.office = None
+            locked.assignee = None
+            locked.answer_due = None
         locked.status = target
         locked.save(update_fields=[*CASE_FIELDS, "updated_at"])
         event = CaseEvent.objects.create(
@@ -341,11 +452,15 @@ def aspiration_transition(
             from_status=before["status"],
             to_status=target,
             body=body,
+            # The office's reason for sending a case back is for Diskominfo, not the
+            # citizen, whose case simply waits for the right office.
+            is_public=action != "return",
             actor=actor,
             office=locked.office if action in ("dispose", "start", "finish") else None,
             created_at=now,
         )
         _tell_citizen(locked, event)
+        _tell_staff(locked, event, previous_office_id=previous_office_id)
         audit_record(
             actor=actor,
             action=f"aspiration.{action}",
@@ -357,8 +472,19 @@ def aspiration_transition(
     return locked
 
 
-def aspiration_comment(*, actor: User, case: Aspiration, body: str, public: bool) -> CaseEvent:
-    """A public answer (citizen sees it) or an internal note (staff only)."""
+def aspiration_comment(
+    *,
+    actor: User,
+    case: Aspiration,
+    body: str,
+    public: bool,
+    version: str | None = None,
+    photos: Iterable[IO[bytes]] = (),
+) -> CaseEvent:
+    """A public answer (citizen sees it) or an internal note (staff only). A public
+    answer counts as a change of the case: given the ``version`` of the page it was
+    written on, it is refused when another answer (or step) came in between, so two
+    officers answering at once do not both reach the citizen."""
     if not (_verifier(actor, case) or _handler(actor, case)):
         raise PermissionDenied(_("Anda tidak berhak menanggapi aspirasi ini."))
     body = (body or "").strip()
@@ -367,10 +493,24 @@ def aspiration_comment(*, actor: User, case: Aspiration, body: str, public: bool
     if len(body) > 4000:
         raise ValidationError({"body": _("Paling panjang 4.000 huruf.")})
     kind = CaseEvent.Kind.ANSWER if public else CaseEvent.Kind.NOTE
-    with transaction.atomic():
+    photos = [f for f in photos if f]
+    if photos and not public:
+        raise ValidationError({"photos": _("Foto hanya dapat dilampirkan pada jawaban publik.")})
+    checked = _check_photos(photos)
+    with removed_on_failure() as stored, transaction.atomic():
+        if public:
+            locked = Aspiration.objects.select_for_update().get(pk=case.pk)
+            _check_version(locked, version)
+            locked.save(update_fields=["updated_at"])
+            case.updated_at = locked.updated_at
         event = CaseEvent.objects.create(
             aspiration=case, kind=kind, body=body, is_public=public, actor=actor
         )
+        for data_bytes, width, height in checked:
+            photo = AspirationPhoto(aspiration=case, event=event, width=width, height=height)
+            photo.file.save(f"{secrets.token_hex(16)}.jpg", ContentFile(data_bytes), save=False)
+            stored.append(photo.file.name)
+            photo.save()
         audit_record(actor=actor, action=f"aspiration.{kind}", target=case, note=body)
         if public:
             _tell_citizen(case, event)
@@ -450,7 +590,7 @@ def citizen_respond(
         locked.save(
             update_fields=["citizen_confirmed", "rating", "status", "answer_due", "updated_at"]
         )
-        CaseEvent.objects.create(
+        event = CaseEvent.objects.create(
             aspiration=locked,
             kind=CaseEvent.Kind.STATUS,
             from_status=S.DONE,
@@ -458,6 +598,8 @@ def citizen_respond(
             body=body or (_("Warga menerima jawaban.") if accept else _("Warga belum puas.")),
             is_public=True,
         )
+        if not accept:
+            _tell_staff(locked, event, previous_office_id=locked.office_id)
         audit_record(
             actor=actor,
             action="aspiration.confirm" if accept else "aspiration.dispute",
@@ -478,8 +620,7 @@ def escalate_overdue(*, today=None) -> int:
     the number of cases escalated."""
     from django.db.models import Q
 
-    from jembatan.accounts.models import Membership, Role
-    from jembatan.accounts.notifications import notify
+    from jembatan.accounts.notifications import notification_batch
 
     today = today or timezone.localdate()
     overdue = Aspiration.objects.filter(
@@ -487,29 +628,37 @@ def escalate_overdue(*, today=None) -> int:
         | Q(status__in=[S.DISPOSED, S.IN_PROGRESS], answer_due__lt=today)
     ).select_related("category")
     escalated = 0
-    for case in overdue.iterator(chunk_size=500):
-        staff = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id=case.kabupaten_id)
-        if case.office_id:
-            officers = Membership.objects.filter(role=Role.OPD_OFFICER, office_id=case.office_id)
-            # The head of the office; its officers when no head is recorded, so that
-            # an escalation always reaches someone in the office.
-            heads = officers.filter(is_head=True)
-            staff = staff | (heads if heads.exists() else officers)
-        users = User.objects.filter(pk__in=staff.values("user_id"), is_active=True)
-        due = case.verify_due if case.status == S.RECEIVED else case.answer_due
-        made = notify(
-            recipients=users,
-            kind="aspiration.overdue",
-            key=f"aspiration.overdue:{case.pk}:{case.status}:{due.isoformat()}",
-            params={
-                "code": display_code(case.code),
-                "status": str(case.get_status_display()),
-                "due": due.isoformat(),
-            },
-            url=reverse("aspirations:manage_detail", kwargs={"code": case.code}),
-        )
-        escalated += bool(made)
+    with notification_batch():
+        for case in overdue.iterator(chunk_size=500):
+            escalated += _escalate(case)
     return escalated
+
+
+def _escalate(case: Aspiration) -> bool:
+    from jembatan.accounts.models import Membership, Role
+    from jembatan.accounts.notifications import notify
+
+    staff = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id=case.kabupaten_id)
+    if case.office_id:
+        officers = Membership.objects.filter(role=Role.OPD_OFFICER, office_id=case.office_id)
+        # The head of the office; its officers when no head is recorded, so that
+        # an escalation always reaches someone in the office.
+        heads = officers.filter(is_head=True)
+        staff = staff | (heads if heads.exists() else officers)
+    users = User.objects.filter(pk__in=staff.values("user_id"), is_active=True)
+    due = case.verify_due if case.status == S.RECEIVED else case.answer_due
+    made = notify(
+        recipients=users,
+        kind="aspiration.overdue",
+        key=f"aspiration.overdue:{case.pk}:{case.status}:{due.isoformat()}",
+        params={
+            "code": display_code(case.code),
+            "status": str(case.get_status_display()),
+            "due": due.isoformat(),
+        },
+        url=case_url(case),
+    )
+    return bool(made)
 
 
 # --- Personal data (UU 27/2022) ---------------------------------------------------------

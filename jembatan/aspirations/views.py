@@ -296,7 +296,7 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
             "respond_form": RespondForm(),
             "can_respond": case.status == Status.DONE and case.citizen_confirmed is None,
             # The reporter's photos are theirs: no public page has ever shown them.
-            "photos": case.photos.all() if is_reporter else [],
+            "photos": case.photos.filter(event=None) if is_reporter else [],
             "updates": _how_updates_reach(case) if is_reporter else "",
         },
     )
@@ -470,7 +470,7 @@ def my_data(request: HttpRequest, code: str) -> HttpResponse:
                 "phone": services.mask(case.reporter_phone),
                 "email": services.mask(case.reporter_email),
             },
-            "photo_count": case.photos.count(),
+            "photo_count": case.photos.filter(event=None).count(),
             "retention_days": services.contact_retention_days(),
         },
     )

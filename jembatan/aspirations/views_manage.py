@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user
 from jembatan.accounts.audit import audit_record, snapshot
-from jembatan.aspirations import services
+from jembatan.accounts.notifications import notification_mark_read
+from jembatan.aspirations import desk, services
 from jembatan.aspirations.access import (
     can_see_reporter,
     get_case_for_user,
@@ -30,6 +31,7 @@ from jembatan.aspirations.forms import (
     AspirationForm,
     CategoryForm,
     CommentForm,
+    ExtendForm,
 )
 from jembatan.aspirations.models import Aspiration, Category, Status
 from jembatan.core.forms import add_service_errors
@@ -54,6 +56,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = "&".join(
         p for p in [f"status={status}" if status else "", "terlambat=1" if overdue else ""] if p
     )
+    cases = cases.select_related("assignee")
     page = get_page(Paginator(cases, PAGE_SIZE), request.GET.get("halaman"))
     for case in page.object_list:
         case.staff_visibility = STAFF_VISIBILITY[case.visibility]
@@ -76,6 +79,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     case = get_case_for_user(request.user, code)
     actions = services.actions_for_user(request.user, case)
+    # Opening the case reads what the workspace said about it.
+    notification_mark_read(user=request.user, url=services.case_url(case))
+    version = services.case_version(case)
     return render(
         request,
         "aspirations/manage/detail.html",
@@ -83,17 +89,21 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             "case": case,
             "display_code": services.display_code(case.code),
             "staff_visibility": STAFF_VISIBILITY[case.visibility],
-            "events": case.events.select_related("actor", "office"),
-            "photos": case.photos.all(),
+            "events": case.events.select_related("actor", "office").prefetch_related("photos"),
+            "photos": case.photos.filter(event=None),
             "show_reporter": can_see_reporter(request.user, case),
             # Closing is apart from the workflow steps: a different form, further down.
             "actions": [(a, services.ACTION_LABELS[a]) for a in actions if a != "close"],
             "may_close": "close" in actions,
             "action_form": ActionForm(kabupaten_code=case.kabupaten_id),
+            "version": version,
+            "may_take": desk.may_take(request.user, case),
+            "may_extend": desk.may_extend(request.user, case),
+            "extend_form": ExtendForm(initial={"version": version}),
             # The office chosen before, else the category's; none when the category has
             # none: a preselected office sends cases there by a single click.
             "preselected_office_id": case.office_id or case.category.office_id,
-            "comment_form": CommentForm(),
+            "comment_form": CommentForm(initial={"version": version}),
             "may_comment": bool(actions)
             or services._verifier(request.user, case)
             or services._handler(request.user, case),
@@ -118,6 +128,7 @@ def case_action(request: HttpRequest, code: str) -> HttpResponse:
             office=data.get("office"),
             reason=data.get("reason") or "",
             body=data.get("body") or "",
+            version=data.get("version") or None,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -125,6 +136,45 @@ def case_action(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(
             request, _("Status aspirasi: %(status)s.") % {"status": case.get_status_display()}
         )
+    return redirect("aspirations:manage_detail", code=code)
+
+
+@login_required
+@require_POST
+def case_take(request: HttpRequest, code: str) -> HttpResponse:
+    """The officer takes the case ("Ditangani oleh …")."""
+    case = get_case_for_user(request.user, code)
+    version = (request.POST.get("version") or "")[:24] or None
+    try:
+        desk.aspiration_take(actor=request.user, case=case, version=version)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Aspirasi ini kini Anda tangani."))
+    return redirect("aspirations:manage_detail", code=code)
+
+
+@login_required
+@require_POST
+def case_extend(request: HttpRequest, code: str) -> HttpResponse:
+    """The office asks for more time; the citizen is told the new date and why."""
+    case = get_case_for_user(request.user, code)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("aspirations:manage_detail", code=code)
+    try:
+        desk.aspiration_extend(
+            actor=request.user,
+            case=case,
+            new_due=form.cleaned_data["new_due"],
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"] or None,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Batas waktu diperpanjang; warga sudah diberi tahu."))
     return redirect("aspirations:manage_detail", code=code)
 
 
@@ -147,7 +197,7 @@ def case_export(request: HttpRequest, code: str) -> JsonResponse:
 @require_POST
 def case_comment(request: HttpRequest, code: str) -> HttpResponse:
     case = get_case_for_user(request.user, code)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.aspiration_comment(
@@ -155,6 +205,8 @@ def case_comment(request: HttpRequest, code: str) -> HttpResponse:
                 case=case,
                 body=form.cleaned_data["body"],
                 public=form.cleaned_data["public"],
+                version=form.cleaned_data["version"] or None,
+                photos=form.cleaned_data["photos"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -61,3 +61,54 @@ def test_refer_needs_an_office_chosen_and_closing_is_apart(browser, live_server,
     wait_for_new_page(browser, old)
     case.refresh_from_db()
     assert case.status == Status.DISPOSED and case.office_id == pupr.pk
+
+
+def test_an_officer_takes_and_answers_a_case_from_a_phone(browser, live_server, settings, shots):
+    """The office's side on a 360 px phone: the case fits, the officer takes it and
+    answers; an answer sent from the same (now older) page is refused, not doubled."""
+    from selenium.webdriver.common.by import By
+
+    from jembatan.aspirations.models import CaseEvent
+
+    settings.HUB_REGION_CODE = "61.07"
+    kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
+    desa = region_chain("61.07.04.2001", "Sungai Jaga A")
+    pupr = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR")
+    roads = Category.objects.create(kabupaten=kabupaten, name="Jalan", office=pupr)
+    staff = UserFactory(email="diskominfo@example.test")
+    MembershipFactory(user=staff, role=Role.KABUPATEN_ADMIN, region=kabupaten)
+    officer = UserFactory(email="pupr@example.test", full_name="Budi Petugas")
+    MembershipFactory(user=officer, role=Role.OPD_OFFICER, region=kabupaten, office=pupr)
+    case, _ = services.aspiration_submit(
+        data={
+            "region": desa,
+            "category": roads,
+            "description": "Jalan berlubang di depan sekolah.",
+            "visibility": "anonim",
+            "reporter_phone": "081234567890",
+        }
+    )
+    services.aspiration_transition(actor=staff, case=case, action="verify")
+    services.aspiration_transition(actor=staff, case=case, action="dispose", office=pupr)
+
+    sign_in(browser, live_server.url, officer.email, "rahasia-yang-panjang")
+    browser.get(f"{live_server.url}/kelola/aspirasi/{case.code}/")
+    assert_fits_phone_width(browser)
+    old = page_token(browser)
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/ambil/'] button").click()
+    wait_for_new_page(browser, old)
+    assert "Ditangani oleh Budi Petugas" in browser.page_source
+    assert_fits_phone_width(browser)
+    browser.save_screenshot(str(shots / "aspiration-office-phone.png"))
+    # A colleague answers meanwhile; this page's answer then comes back refused.
+    services.aspiration_comment(actor=staff, case=case, body="Dijadwalkan.", public=True)
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/tulis/'] textarea").send_keys(
+        "Sudah ditambal hari ini."
+    )
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/tulis/'] input[name=public]").click()
+    old = page_token(browser)
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/tulis/'] button").click()
+    wait_for_new_page(browser, old)
+    assert "sudah diubah petugas lain" in browser.page_source
+    answers = CaseEvent.objects.filter(aspiration=case, kind=CaseEvent.Kind.ANSWER)
+    assert list(answers.values_list("body", flat=True)) == ["Dijadwalkan."]
