@@ -11,7 +11,6 @@ import threading
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 
 from jembatan.accounts.models import AuditLog, Notification, Role
@@ -243,13 +242,13 @@ def test_the_form_carries_the_version_through_the_view(desk):
     assert not CaseEvent.objects.filter(aspiration=case, kind=CaseEvent.Kind.ANSWER).exists()
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_at_once_one_referral_wins(desk):
     """Both requests hold the same page version and run at the same moment: the row lock
     lets one through and the other sees the changed version. SQLite serialises writers
-    differently (no row locks), so the truly parallel run is for PostgreSQL."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks: PostgreSQL")
+    differently (no row locks), so the truly parallel run is for PostgreSQL (collected
+    only in the PostgreSQL leg, as the other concurrency tests)."""
     case = desk["case"]()
     version = services.case_version(case)
     barrier = threading.Barrier(2)
