@@ -66,6 +66,8 @@ PARAMS: dict[str, dict[str, str]] = {
     "aspirations:manage_category_edit": {PK: "pk:case_category"},
     "aspirations:manage_detail": {"code": "code:aspiration"},
     "aspirations:manage_action": {"code": "code:aspiration"},
+    "aspirations:manage_take": {"code": "code:aspiration"},
+    "aspirations:manage_extend": {"code": "code:aspiration"},
     "aspirations:manage_comment": {"code": "code:aspiration"},
     "aspirations:manage_export": {"code": "code:aspiration"},
     "literacy:training": {PK: "pk:training"},
