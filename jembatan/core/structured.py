@@ -52,12 +52,18 @@ def when(value: datetime.datetime | datetime.date | None) -> str | None:
     return value.isoformat()
 
 
+def place_name(region: Any) -> str:
+    """'Kabupaten Bengkayang', 'Kecamatan Sungai Betung': a kabupaten's name carries its
+    kind already (the Kemendagri list), a kecamatan's does not."""
+    kind = str(region.get_kind_display())
+    if region.name.lower().startswith(kind.lower() + " "):
+        return region.name
+    return f"{kind} {region.name}"
+
+
 def government_name(region: Any) -> str:
-    """'Pemerintah Kabupaten Sambas': the body, not the territory."""
-    return _("Pemerintah %(kind)s %(name)s") % {
-        "kind": region.get_kind_display(),
-        "name": region.name,
-    }
+    """'Pemerintah Kabupaten Bengkayang': the body, not the territory."""
+    return _("Pemerintah %(place)s") % {"place": place_name(region)}
 
 
 def government_ld(request: HttpRequest, region: Any, *, url: str = "/") -> dict[str, Any]:
@@ -68,7 +74,7 @@ def government_ld(request: HttpRequest, region: Any, *, url: str = "/") -> dict[
         "logo": image_url(request),
         "areaServed": {
             "@type": "AdministrativeArea",
-            "name": f"{region.get_kind_display()} {region.name}",
+            "name": place_name(region),
         },
     }
 

@@ -137,6 +137,9 @@ def test_json_ld_has_schema_org_required_properties(demo):
                 assert fetchable(image), (name, image)
             check_required(node["publisher"])
             assert node["author"]["name"]
+        if kind == "GovernmentOrganization":
+            assert node["name"] == "Pemerintah Kabupaten Bengkayang"
+            assert node["areaServed"]["name"] == "Kabupaten Bengkayang"
         if kind == "Event":
             assert node["location"]["@type"] == "Place" and node["location"]["name"]
             check_required(node["organizer"])
