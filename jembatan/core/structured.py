@@ -34,6 +34,23 @@ def absolute(request: HttpRequest, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
+def check_share_image(app_configs=None, **kwargs) -> list:
+    """SHARE_IMAGE must be a shipped static file: a wrong name would fail every page at
+    render time under the manifest storage, so it is refused at start instead."""
+    from django.contrib.staticfiles import finders
+    from django.core.checks import Error
+
+    if finders.find(settings.SHARE_IMAGE):
+        return []
+    return [
+        Error(
+            f"SHARE_IMAGE {settings.SHARE_IMAGE!r} is not a static file.",
+            hint="Name a 1200x630 PNG under a static folder, e.g. img/share.png.",
+            id="jembatan.E101",
+        )
+    ]
+
+
 def image_url(request: HttpRequest, image: Any = None) -> str:
     """A photo (anything with default_url), a path or URL, or the tenant's share card."""
     url = getattr(image, "default_url", None) if image is not None else None

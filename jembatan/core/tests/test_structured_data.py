@@ -214,3 +214,11 @@ def test_the_tenant_chooses_its_own_share_card(demo, settings):
     data = extract(Client(), "/")
     assert og_of(data)["og:image"] == "http://testserver/static/img/icon-512.png"
     assert data["json-ld"][0]["logo"] == "http://testserver/static/img/icon-512.png"
+
+
+def test_a_share_image_that_is_not_shipped_is_refused_at_start(settings):
+    from jembatan.core.structured import check_share_image
+
+    assert check_share_image() == []
+    settings.SHARE_IMAGE = "img/no-such-card.png"
+    assert [e.id for e in check_share_image()] == ["jembatan.E101"]
