@@ -384,6 +384,9 @@ SPECTACULAR_SETTINGS = {
 # The kabupaten whose hub is served at "/" (a Kemendagri code, e.g. 61.07).
 HUB_REGION_CODE = env_str("HUB_REGION_CODE", "61.07")
 SITE_NAME = env_str("SITE_NAME", "Jembatan")
+# The picture a shared link shows when its page has no photo and its KIM no logo: a
+# 1200x630 static file, so that each kabupaten can ship its own (Open Graph, JSON-LD).
+SHARE_IMAGE = env_str("SHARE_IMAGE", "img/share.png")
 
 # CORS: other agencies' browser apps may read what is public anyway — the JSON API's
 # public reads, Open311, the feeds and calendars, the open data and its catalogue — with

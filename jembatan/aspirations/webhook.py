@@ -11,7 +11,10 @@ body (UTF-8 JSON)::
 ``desa`` (a code or a name in the hub kabupaten) may instead start the text, before a
 ``#``; ``kategori`` is optional (the kabupaten's "Lainnya" category, else its first). The
 same ``id`` twice gives the same case (the gateway may retry). The answer is JSON with
-``reply``, the text to send back to the citizen, and ``code``, the tracking code.
+``reply``, the text to send back to the citizen (always Indonesian, whatever the site's
+language, and never technical), and ``code``, the tracking code; a refusal has ``error``,
+a stable code for the gateway's own logs, beside its ``reply``. docs/webhook.md is the
+gateway's reference: keep it in step with the codes and limits here.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -37,6 +41,10 @@ from jembatan.regions.resolve import region_match
 
 MAX_SKEW = 300  # seconds
 MAX_BODY = 16 * 1024
+MIN_TEXT = 10  # as aspiration_submit checks them (services._clean_intake)
+MAX_TEXT = 4000
+# The language of every reply: the citizen texts in Indonesian, whatever the site offers.
+REPLY_LANGUAGE = "id"
 
 
 def signature_for(secret: str, timestamp: str, body: bytes) -> str:
@@ -74,36 +82,65 @@ def _text(payload: dict, key: str) -> str:
     return str(payload.get(key) or "").replace("\x00", "").strip()
 
 
-def _error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": message, "reply": message}, status=status)
+def _refuse(error: str, reply: str, status: int, **extra) -> JsonResponse:
+    """A refusal: ``error`` for the gateway (a stable code), ``reply`` for the citizen."""
+    return JsonResponse({"error": error, "reply": reply, **extra}, status=status)
+
+
+def _technical(error: str, status: int, **extra) -> JsonResponse:
+    """A fault of the gateway or of the set-up, not of the message: the citizen is told
+    only that it did not go through (the gateway reads ``error``)."""
+    return _refuse(
+        error,
+        _(
+            "Maaf, pesan Anda belum dapat diproses karena gangguan teknis. "
+            "Silakan kirim ulang nanti."
+        ),
+        status,
+        **extra,
+    )
+
+
+def _too_long(error: str, status: int) -> JsonResponse:
+    """Too long to be one aspiration: the citizen can shorten it."""
+    return _refuse(
+        error,
+        _("Aspirasi belum diterima: pesan terlalu panjang. Kirim paling banyak %(limit)s huruf.")
+        % {"limit": number_format(MAX_TEXT, force_grouping=True)},
+        status,
+    )
 
 
 @csrf_exempt  # authenticated by its signature, not by a browser session
 @require_POST
 def inbound(request: HttpRequest) -> JsonResponse:
+    with translation.override(REPLY_LANGUAGE):
+        return _inbound(request)
+
+
+def _inbound(request: HttpRequest) -> JsonResponse:
     secret = getattr(settings, "ASPIRATION_WEBHOOK_SECRET", "")
     if not secret:
-        return _error("webhook not configured", 503)
+        return _technical("not_configured", 503)
     if len(request.body) > MAX_BODY:
-        return _error("payload too large", 413)
+        return _too_long("body_too_large", 413)
     if not _verified(request, secret):
-        return _error("bad or expired signature", 403)
+        return _technical("bad_signature", 403)
     try:
         payload = json.loads(request.body)
     except ValueError:
-        return _error("body is not JSON", 400)
+        return _technical("invalid_json", 400)
     except RecursionError:  # nested thousands deep: Python's parser runs out of stack
-        return _error("body is nested too deeply", 400)
+        return _technical("invalid_json", 400)
     if not isinstance(payload, dict) or not _text(payload, "id"):
-        return _error("id is required", 400)
-    with translation.override(settings.LANGUAGE_CODE):
-        return _receive(payload)
+        return _technical("missing_id", 400)
+    return _receive(payload)
 
 
 def _receive(payload: dict) -> JsonResponse:
     channel = payload.get("channel")
     if channel not in (Aspiration.Channel.SMS, Aspiration.Channel.WHATSAPP):
-        return _error("channel must be sms or whatsapp", 400)
+        return _technical("invalid_channel", 400)
     text = _text(payload, "text")
     desa = _text(payload, "desa")
     if not desa and "#" in text:
@@ -114,16 +151,19 @@ def _receive(payload: dict) -> JsonResponse:
         places = "; ".join(
             f"{r.name}, {r.parent.get_kind_display()} {r.parent.name}" for r in maybe
         )
-        return _error(
+        return _refuse(
+            "ambiguous_desa",
             _(
                 "Aspirasi belum diterima. Desa yang mana: %(places)s? Tulis: nama desa, "
                 "kecamatan # isi aspirasi."
             )
             % {"places": places},
             422,
+            choices=[r.code for r in maybe],
         )
     if village is None:
-        return _error(
+        return _refuse(
+            "unknown_desa",
             _(
                 "Aspirasi belum diterima. Tulis: nama desa # isi aspirasi. "
                 "Contoh: Sebalo # jalan RT 04 rusak."
@@ -160,9 +200,9 @@ def _receive(payload: dict) -> JsonResponse:
                     data=data, channel=channel, client_id=client_id
                 )
             except ValidationError as again:
-                return _error(" ".join(again.messages), 422)
+                return _invalid(again, text)
         else:
-            return _error(" ".join(exc.messages), 422)
+            return _invalid(exc, text)
     code = services.display_code(case.code)
     # The reply goes back to the sender's phone only: their private link, the same for
     # a retried message (aspirations.reporter).
@@ -174,3 +214,22 @@ def _receive(payload: dict) -> JsonResponse:
     return JsonResponse(
         {"code": code, "created": created, "reply": reply}, status=201 if created else 200
     )
+
+
+def _invalid(exc: ValidationError, text: str) -> JsonResponse:
+    """The service refused the message. The citizen can fix the text; anything else
+    (no category set up for the kabupaten) is the operators' to fix."""
+    fields = sorted(getattr(exc, "error_dict", {}) or ["__all__"])
+    if fields == ["description"]:
+        if len(text) > MAX_TEXT:
+            return _too_long("text_too_long", 422)
+        return _refuse(
+            "text_too_short",
+            _(
+                "Aspirasi belum diterima: ceritakan aspirasi Anda, paling sedikit "
+                "%(limit)s huruf. Tulis: nama desa # isi aspirasi."
+            )
+            % {"limit": MIN_TEXT},
+            422,
+        )
+    return _technical("invalid_message", 422, fields=fields)

@@ -9,8 +9,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Inti")
 
     def ready(self) -> None:
-        from jembatan.core import workdays
+        from django.core import checks
+
+        from jembatan.core import structured, workdays
         from jembatan.core.models import Holiday
+
+        checks.register(structured.check_share_image)
 
         # Deadlines are computed from a short-lived in-process copy of the holidays.
         post_save.connect(workdays.holiday_changed, sender=Holiday, dispatch_uid="workdays_save")

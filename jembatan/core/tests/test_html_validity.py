@@ -83,6 +83,7 @@ def _more_pages(ketua: str, staff: str) -> list[Page]:
     from jembatan.dialogue.models import Consultation, Poll, Thread
     from jembatan.disclosure.models import PublicBody
     from jembatan.literacy.models import Module, Training
+    from jembatan.sites.models import Event
 
     poll = Poll.objects.order_by("pk").first()
     consultation = Consultation.objects.order_by("pk").first()
@@ -90,9 +91,11 @@ def _more_pages(ketua: str, staff: str) -> list[Page]:
     body = PublicBody.objects.order_by("pk").first()
     training = Training.objects.order_by("pk").first()
     module = Module.objects.order_by("pk").first()
+    event = Event.objects.filter(is_published=True).select_related("kim").order_by("pk").first()
     return [
         Page("kim-profile", "/kim/sebalo/profil/"),
         Page("kim-posts", "/kim/sebalo/berita/"),
+        Page("agenda-item", event.get_absolute_url()),
         Page("aspirations", "/aspirasi/"),
         Page("track-form", "/aspirasi/lacak/"),
         Page("poll", f"/dialog/jajak/{poll.slug}/"),

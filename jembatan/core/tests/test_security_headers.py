@@ -25,6 +25,13 @@ def parse_csp(header: str) -> dict[str, list[str]]:
     return directives
 
 
+def _executable(attributes: dict) -> bool:
+    """A script a browser runs. A data block (JSON-LD, application/json) is never run, so
+    the CSP has nothing to block in it (HTML's "prepare the script element" stops first)."""
+    kind = (attributes.get("type") or "").strip().lower()
+    return kind in ("", "module", "text/javascript", "application/javascript")
+
+
 class PageParser(HTMLParser):
     """Collects forms (method, inputs) and inline code that a strict CSP would block."""
 
@@ -49,7 +56,7 @@ class PageParser(HTMLParser):
                 "javascript:"
             ):
                 self.javascript_urls.append(value)
-        if tag == "script" and not attributes.get("src"):
+        if tag == "script" and not attributes.get("src") and _executable(attributes):
             self.inline_scripts += 1
         if tag == "style":
             self.style_elements += 1
