@@ -435,7 +435,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if not service_code:
         errors.append(_("service_code wajib diisi."))
     elif category is None:
-        errors.append(_("service_code tidak dikenal."))
+        # The spec: a service_code this server does not offer is not found.
+        return _errors(fmt, 404, [_("service_code tidak dikenal.")])
     village, problem = _village(params)
     if problem:
         errors.append(problem)

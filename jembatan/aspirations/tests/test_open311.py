@@ -586,8 +586,6 @@ def test_post_finds_the_village_by_name_or_code(client, world, location):
         ({"address_id": "61.07.04"}, "address_id"),  # a kecamatan, not a desa
         ({"address_string": "Suka Maju"}, "address_id"),  # two villages of that name
         ({"service_code": ""}, "service_code"),
-        ({"service_code": "99999"}, "service_code"),
-        ({"service_code": "Jalan"}, "service_code"),
         ({"description": ""}, "description"),
         ({"description": "rusak"}, "description"),
         ({"phone": "12345", "email": ""}, "phone"),
@@ -626,12 +624,13 @@ def test_a_point_sent_with_the_desa_is_kept_and_listed_rounded(client, world):
     assert row["lat"] is None and row["long"] is None
 
 
-def test_post_into_a_category_of_another_kabupaten_or_an_inactive_one_is_refused(client, world):
-    for category in (world.category_b, world.inactive):
-        response = client.post(
-            f"{BASE}requests.json", post_data(world, service_code=str(category.pk))
-        )
-        assert_error(response, 400, "service_code")
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_post_with_an_unknown_service_code_is_a_404(client, world, fmt):
+    """The spec: a service_code the server does not offer (another kabupaten's, a
+    category switched off, a made-up one, a name) is not found, not a bad request."""
+    for service_code in (str(world.category_b.pk), str(world.inactive.pk), "99999", "Jalan"):
+        response = client.post(f"{BASE}requests.{fmt}", post_data(world, service_code=service_code))
+        assert_error(response, 404, "service_code")
     assert not Aspiration.objects.exists()
 
 
