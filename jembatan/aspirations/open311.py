@@ -473,7 +473,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     )
     try:
         case, created = services.aspiration_submit(
-            data=data, channel=Aspiration.Channel.WEB, client_id=client_id
+            data=data, channel=Aspiration.Channel.OPEN311, client_id=client_id
         )
     except ValidationError as exc:
         return _errors(fmt, 400, _messages(exc))
