@@ -309,14 +309,19 @@ def _moment(value: str, *, name: str) -> datetime.datetime | None:
     return parse_moment(value, name=name, end=name == "end_date")
 
 
+def _listed(params: Any, name: str) -> list[str]:
+    """A list parameter's parts: ``a,b`` and a repeated key (``name=a&name=b``) alike."""
+    return [part.strip() for value in params.getlist(name) for part in value.split(",")]
+
+
 def _filtered(cases: QuerySet[Aspiration], params: Any) -> tuple[QuerySet[Aspiration], list[str]]:
     errors: list[str] = []
-    ids = params.get("service_request_id", "").strip()
+    ids = [part for part in _listed(params, "service_request_id") if part]
     if ids:
         # The spec: a list of ids overrides every other parameter.
-        codes = [services.normalize_code(part) for part in ids.split(",")[:MAX_RESULTS]]
+        codes = [services.normalize_code(part) for part in ids[:MAX_RESULTS]]
         return cases.filter(code__in=[code for code in codes if code]), errors
-    wanted = [part.strip() for part in params.get("service_code", "").split(",") if part.strip()]
+    wanted = [part for part in _listed(params, "service_code") if part]
     if wanted:
         if all(
             code.isascii() and code.isdecimal() and 1 <= len(code) <= 9 and int(code) >= 1
@@ -337,7 +342,7 @@ def _filtered(cases: QuerySet[Aspiration], params: Any) -> tuple[QuerySet[Aspira
     cases = cases.filter(created_at__gte=start)
     if end is not None:
         cases = cases.filter(created_at__lte=end)
-    states = {part.strip().lower() for part in params.get("status", "").split(",") if part.strip()}
+    states = {part.lower() for part in _listed(params, "status") if part}
     if states - {"open", "closed"}:
         errors.append(_("status tidak valid: pilih open atau closed."))
     elif states == {"open"}:

@@ -465,6 +465,31 @@ def test_service_request_id_list_overrides_the_other_filters(client, world):
     assert shown_ids(response) == {code(first), code(second)}
 
 
+def test_repeated_keys_combine_like_the_comma_form(client, world):
+    jalan = make_case(world)
+    kesehatan = make_case(world, category=world.other_category)
+    closed = make_case(world, category=world.other_category)
+    step(world, closed, "close", reason=Aspiration.CloseReason.DUPLICATE)
+    make_case(world, category=Category.objects.create(kabupaten=world.kabupaten, name="Air"))
+    url = f"{BASE}requests.json"
+    both = [world.category.pk, world.other_category.pk]
+    # service_code=1&service_code=2, as a client's list encoder writes it.
+    repeated = client.get(url, {"service_code": both})
+    assert shown_ids(repeated) == {code(jalan), code(kesehatan), code(closed)}
+    assert shown_ids(repeated) == shown_ids(
+        client.get(url, {"service_code": ",".join(map(str, both))})
+    )
+    assert shown_ids(client.get(url, {"service_code": both, "status": ["open", "closed"]})) == {
+        code(jalan),
+        code(kesehatan),
+        code(closed),
+    }
+    assert shown_ids(client.get(url, {"service_code": both, "status": "closed"})) == {code(closed)}
+    ids = client.get(url, {"service_request_id": [code(jalan), code(closed)]})
+    assert shown_ids(ids) == {code(jalan), code(closed)}
+    assert_error(client.get(url, {"service_code": [world.category.pk, "x"]}), 400, "service_code")
+
+
 # --- Privacy ----------------------------------------------------------------------------
 
 
