@@ -48,7 +48,9 @@ from jembatan.regions.resolve import region_match
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed (GeoReport's "changeset"): bump it with every change.
 CHANGESET = "2026-11-29T00:00:00+07:00"
-CONTENT_TYPES = {"json": "application/json", "xml": "text/xml; charset=utf-8"}
+# The charset is named: GeoReport clients (and some HTTP libraries) otherwise guess
+# Latin-1 for desa names such as "Saba'u" or quotes in the notes.
+CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 DEFAULT_DAYS = 90
 MAX_RESULTS = 1000
 POST_WINDOW = 600
@@ -95,7 +97,13 @@ def _render(
 ) -> HttpResponse:
     """JSON as the data is; XML under ``root``, a list's members each as ``item``."""
     if fmt != "xml":
-        return JsonResponse(data, safe=False, status=status)
+        return JsonResponse(
+            data,
+            safe=False,
+            status=status,
+            content_type=CONTENT_TYPES["json"],
+            json_dumps_params={"ensure_ascii": False},
+        )
     element = ET.Element(root)
     if isinstance(data, list):
         for member in data:

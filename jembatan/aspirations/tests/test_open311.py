@@ -784,8 +784,22 @@ def test_an_idempotency_key_without_device_id_is_ignored(client, world):
 )
 def test_any_other_path_is_a_404_in_the_error_format(client, world, path):
     response = client.get(BASE + path)
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     assert_error(response, 404)
+
+
+@pytest.mark.parametrize("path", ["discovery.json", "services.json", "requests.json"])
+def test_json_names_its_charset_and_is_utf8(client, world, path):
+    Category.objects.create(kabupaten=world.kabupaten, name="Jalan “Desa” Saba\u2019u")
+    make_case(world, description="Jembatan “gantung” di Saba\u2019u putus")
+    response = client.get(BASE + path)
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json()
+    if path != "discovery.json":
+        assert "Saba\u2019u".encode() in response.content  # raw UTF-8, not \\u escapes
+    posted = client.post(f"{BASE}requests.json", post_data(world))
+    assert posted["Content-Type"] == "application/json; charset=utf-8"
+    assert posted.status_code == 201
 
 
 def test_unknown_xml_paths_answer_in_xml_and_posts_get_no_csrf_page(world):
