@@ -53,6 +53,8 @@ CHANGESET = "2026-11-29T00:00:00+07:00"
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 DEFAULT_DAYS = 90
 MAX_RESULTS = 1000
+# Parts of a free address_string tried as the desa's name (each is a lookup in memory).
+MAX_READINGS = 24
 POST_WINDOW = 600
 CLOSED = (Status.DONE, Status.CLOSED)
 # XML names of the items of nested lists (the JSON has plain arrays there).
@@ -386,8 +388,24 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
 # --- Creating requests ------------------------------------------------------------------
 
 
-def _village(params: Any) -> tuple[Region | None, str]:
-    """The desa/kelurahan a new request names, or why none could be found."""
+def _readings(text: str) -> list[str]:
+    """The parts of a free address that may name the desa, the fullest first.
+
+    "Jl. Raya Sebalo No. 4, Sebalo, Bengkayang": the whole text, then what follows each
+    comma ("Sebalo, Bengkayang", "Bengkayang"), then what follows each word. In an
+    Indonesian address the desa comes after the street and before the kecamatan and
+    kabupaten, and region_match takes words after a name only when they are the names of
+    its own kecamatan or kabupaten, so a street named after another desa is not taken."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    readings = [", ".join(parts[i:]) for i in range(len(parts))]
+    tokens = text.replace(",", " ").split()
+    readings += [" ".join(tokens[i:]) for i in range(1, len(tokens))]
+    return list(dict.fromkeys(readings))[:MAX_READINGS]
+
+
+def _village(params: Any) -> tuple[Region | None, str, bool]:
+    """The desa/kelurahan a new request names, or why none could be found, and whether
+    address_string said more than the desa (a street address worth keeping for staff)."""
     villages = Region.objects.filter(
         level=Region.Level.DESA, code__startswith=f"{settings.HUB_REGION_CODE}."
     )
@@ -395,30 +413,56 @@ def _village(params: Any) -> tuple[Region | None, str]:
     if address_id:
         village = villages.filter(code=address_id).first()
         if village is None:
-            return None, _(
-                "address_id tidak dikenal: kirim kode Kemendagri desa/kelurahan di kabupaten ini."
+            return (
+                None,
+                _(
+                    "address_id tidak dikenal: kirim kode Kemendagri desa/kelurahan di "
+                    "kabupaten ini."
+                ),
+                False,
             )
-        return village, ""
+        return village, "", False
     text = " ".join(params.get("address_string", "").split())
     if not text:
-        return None, _("address_string (nama desa) wajib")
+        if params.get("lat", "").strip() or params.get("long", "").strip():
+            # The region data has no coordinates (only codes and names): a point alone
+            # cannot be placed in a desa, and cases are routed by desa.
+            return (
+                None,
+                _(
+                    "Titik lat/long saja belum cukup: desa/kelurahan tidak dapat ditentukan "
+                    "dari titik. Kirim juga address_string (alamat dengan nama desa) atau "
+                    "address_id."
+                ),
+                False,
+            )
+        return None, _("address_string (nama desa) wajib"), False
     if REGION_CODE.fullmatch(text):
-        village = villages.filter(code=text).first()
-    else:
+        return villages.filter(code=text).first(), "", False
+    village, detailed = None, False
+    for number, reading in enumerate(_readings(text)):
         # Written as people write it ("Desa Sebalo, Kec. Bengkayang", one typo forgiven).
-        match = region_match(text, level=Region.Level.DESA, within=settings.HUB_REGION_CODE)
-        matches = list(villages.filter(code__in=match.codes)) if match.sure else []
+        match = region_match(reading, level=Region.Level.DESA, within=settings.HUB_REGION_CODE)
         if len(match.codes) > 1:
-            return None, _(
-                "Ada lebih dari satu desa/kelurahan bernama “%(name)s”: kirim kodenya "
-                "sebagai address_id."
-            ) % {"name": text[:120]}
-        village = matches[0] if matches else None
+            return (
+                None,
+                _(
+                    "Ada lebih dari satu desa/kelurahan bernama “%(name)s”: kirim kodenya "
+                    "sebagai address_id."
+                )
+                % {"name": reading[:120]},
+                False,
+            )
+        if match.sure:
+            village, detailed = villages.filter(code=match.codes[0]).first(), number > 0
+            break
     if village is None:
-        return None, _("Desa/kelurahan “%(name)s” tidak ditemukan di kabupaten ini.") % {
-            "name": text[:120]
-        }
-    return village, ""
+        return (
+            None,
+            _("Desa/kelurahan “%(name)s” tidak ditemukan di kabupaten ini.") % {"name": text[:120]},
+            False,
+        )
+    return village, "", detailed
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -450,7 +494,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     elif category is None:
         # The spec: a service_code this server does not offer is not found.
         return _errors(fmt, 404, [_("service_code tidak dikenal.")])
-    village, problem = _village(params)
+    village, problem, detailed = _village(params)
     if problem:
         errors.append(problem)
     latitude = _coordinate(params, "lat", errors)
@@ -462,8 +506,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         "region": village,
         "category": category,
         "description": params.get("description", ""),
-        # A street address sent next to address_id: kept for staff, never shown publicly.
-        "location": address_string if params.get("address_id", "").strip() else "",
+        # A street address (next to address_id, or around the desa's name): kept for
+        # staff, never shown publicly. A bare desa name is not an address.
+        "location": address_string if params.get("address_id", "").strip() or detailed else "",
         "latitude": latitude,
         "longitude": longitude,
         "visibility": Aspiration.Visibility.ANONYMOUS,

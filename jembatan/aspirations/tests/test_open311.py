@@ -618,11 +618,50 @@ def test_post_finds_the_village_by_name_or_code(client, world, location):
 
 
 @pytest.mark.parametrize(
+    ("address", "village"),
+    [
+        ("Jl. Raya Sebalo No. 4, Sebalo, Bengkayang", "village"),
+        ("Jl. Raya Sebalo No. 4, Desa Sebalo, Kec. Sungai Betung, Kab. Bengkayang", "village"),
+        ("Gang Mawar 7 RT 02 Sebalo Bengkayang", "village"),  # no commas
+        ("Jl. Lembah Bawang No. 9, Seballo", "village"),  # a street named after another desa
+        ("Dusun Tiga, Lembah Bawang, Teriak", "other_village"),
+        ("Jalan Sebalo 12, Lembah Bawang, Kecamatan Teriak, Bengkayang", "other_village"),
+    ],
+)
+def test_a_free_address_string_finds_its_desa_and_is_kept_for_staff(
+    client, world, address, village
+):
+    response = client.post(f"{BASE}requests.json", post_data(world, address_string=address))
+    assert response.status_code == 201, response.content
+    case = Aspiration.objects.get()
+    assert case.region == getattr(world, village)
+    assert case.location == address  # the street, for staff: never in the public list
+    listed = client.get(f"{BASE}requests.json").content.decode()
+    assert address not in listed and "Jl." not in listed and "Gang Mawar" not in listed
+
+
+@pytest.mark.parametrize(
+    ("address", "text"),
+    [
+        ("Jl. Merdeka No. 1, Kampung Antah, Bengkayang", "tidak ditemukan"),
+        ("Jl. Merdeka No. 1, Suka Maju, Bengkayang", "address_id"),  # two of that name
+        ("Jl. Merdeka No. 1, Sungai Pinyuh, Mempawah", "tidak ditemukan"),  # elsewhere
+    ],
+)
+def test_a_free_address_without_one_desa_of_the_kabupaten_is_refused(client, world, address, text):
+    region_chain("61.07.01.2001", "Suka Maju")
+    region_chain("61.07.02.2004", "Suka Maju")
+    response = client.post(f"{BASE}requests.json", post_data(world, address_string=address))
+    assert_error(response, 400, text)
+    assert not Aspiration.objects.exists()
+
+
+@pytest.mark.parametrize(
     ("change", "text"),
     [
         (
             {"address_string": "", "lat": "0.85", "long": "109.48"},
-            "address_string (nama desa) wajib",
+            "desa/kelurahan tidak dapat ditentukan dari titik",
         ),
         ({"address_string": ""}, "address_string (nama desa) wajib"),
         ({"address_string": "Kampung Antah"}, "Kampung Antah"),
