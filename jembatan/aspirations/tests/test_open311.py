@@ -617,6 +617,64 @@ def test_post_finds_the_village_by_name_or_code(client, world, location):
     assert case.location == (location.get("address_string", "") if "address_id" in location else "")
 
 
+# The spec's own sample POST (GeoReport v2, "POST Service Request"), as a client sends it:
+# form-encoded, every parameter the spec shows. Only what must be local is local: the
+# service code of this kabupaten, a point in it, an address in it, an Indonesian phone.
+SPEC_SAMPLE = (
+    "api_key=xyz&service_code={code}&lat=0.85240780&long=109.48212043"
+    "&address_string=Jl.%20Raya%20Sebalo%20No.%204%2C%20Sebalo%2C%20Bengkayang"
+    "&email=smit222%40sfgov.edu&device_id=tt222111&account_id=123456&first_name=john"
+    "&last_name=smith&phone=081211111111"
+    "&description=A%20large%20sinkhole%20is%20destroying%20the%20street"
+    "&media_url=http%3A%2F%2Ffarm3.static.flickr.com%2F2002%2F2212426634_5ed477a060.jpg"
+)
+
+
+class GeoReportClient:
+    """A GeoReport v2 client written from the spec's examples, not from this code."""
+
+    def __init__(self, http: Client, base: str) -> None:
+        self.http, self.base = http, base
+
+    def post_request(self, body: str, fmt: str) -> list[dict[str, str | None]]:
+        response = self.http.post(
+            f"{self.base}requests.{fmt}",
+            body,
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert response.status_code in (200, 201), response.content
+        if fmt == "json":
+            assert response["Content-Type"] == "application/json; charset=utf-8"
+            return response.json()
+        root = xml(response)
+        assert root.tag == "service_requests"
+        names = ("service_request_id", "service_notice", "account_id")
+        return [{n: item.findtext(n) or None for n in names} for item in root.findall("request")]
+
+    def get_request(self, request_id: str) -> dict:
+        [row] = self.http.get(f"{self.base}requests/{request_id}.json").json()
+        return row
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_the_specs_sample_post_succeeds(world, fmt):
+    spec = GeoReportClient(Client(enforce_csrf_checks=True), BASE)
+    [created] = spec.post_request(SPEC_SAMPLE.format(code=world.category.pk), fmt)
+    assert created["service_request_id"] and created["service_notice"]
+    case = Aspiration.objects.get()
+    assert created["service_request_id"] == code(case)
+    assert case.region == world.village and case.category == world.category
+    assert case.location == "Jl. Raya Sebalo No. 4, Sebalo, Bengkayang"
+    assert (str(case.latitude), str(case.longitude)) == ("0.852408", "109.482120")
+    assert case.reporter_email == "smit222@sfgov.edu" and case.reporter_name == "john smith"
+    row = spec.get_request(created["service_request_id"])
+    assert (
+        row["status"] == "open"
+        and row["description"] == "A large sinkhole is destroying the street"
+    )
+    assert row["service_code"] == str(world.category.pk)
+
+
 @pytest.mark.parametrize(
     ("address", "village"),
     [
