@@ -36,6 +36,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from jembatan.accounts.models import Role
+from jembatan.api.models import ApiToken
+from jembatan.api.services import TOKEN_PREFIX, api_token_touch, hash_token
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.aspirations.reporter import private_path, reporter_key_issue
@@ -170,7 +173,11 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
         "changeset": CHANGESET,
         "contact": _("Diskominfo %(kabupaten)s melalui %(site)s")
         % {"kabupaten": _hub_name(), "site": request.build_absolute_uri("/")},
-        "key_service": _("Tidak perlu kunci API: api_key boleh dikirim, tetapi tidak diperiksa."),
+        "key_service": _(
+            "Warga tidak perlu kunci API. Aplikasi pengumpul (aplikasi kota, jembatan ke "
+            "LAPOR!) meminta kunci kepada admin kabupaten, yang membuatnya sebagai token API "
+            "di ruang kerja, dan mengirimnya sebagai api_key: batas kirimannya lebih tinggi."
+        ),
         "endpoints": [
             {
                 "specification": SPECIFICATION,
@@ -475,17 +482,54 @@ def _messages(exc: ValidationError) -> list[str]:
     return messages
 
 
-def _create(request: HttpRequest, fmt: str) -> HttpResponse:
-    if rate_limit_exceeded(
-        "open311-post",
-        visitor_key(request),
-        limit=settings.ASPIRATION_SUBMIT_LIMIT,
-        window=POST_WINDOW,
+def _aggregator(key: str) -> tuple[ApiToken | None, str]:
+    """The aggregator whose key this is, or why the key is refused.
+
+    An aggregator key is an API token (made in the workspace) of an active admin of the
+    hub kabupaten. Any other api_key text is what it always was here, a name the client
+    gives itself (GeoReport clients send one whether asked or not): the citizen's limit."""
+    if not key.startswith(TOKEN_PREFIX):
+        return None, ""
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(key)).first()
+    if token is None:
+        return None, _("api_key tidak dikenal.")
+    if not token.is_active:
+        return None, _("api_key ini sudah dicabut atau kedaluwarsa: minta kunci baru.")
+    user = token.user
+    if not (
+        user.is_active
+        and user.memberships.filter(
+            role=Role.KABUPATEN_ADMIN, region_id=settings.HUB_REGION_CODE
+        ).exists()
     ):
+        return None, _("api_key ini bukan kunci aplikasi pengumpul kabupaten ini.")
+    api_token_touch(token=token)
+    return token, ""
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    params = request.POST
+    token, refused = _aggregator(params.get("api_key", "").strip())
+    if refused:
+        return _errors(fmt, 403, [refused])
+    if token is not None:
+        over = rate_limit_exceeded(
+            "open311-post-key",
+            str(token.pk),
+            limit=settings.OPEN311_KEY_SUBMIT_LIMIT,
+            window=POST_WINDOW,
+        )
+    else:
+        over = rate_limit_exceeded(
+            "open311-post",
+            visitor_key(request),
+            limit=settings.ASPIRATION_SUBMIT_LIMIT,
+            window=POST_WINDOW,
+        )
+    if over:
         return _errors(
             fmt, 429, [_("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")]
         )
-    params = request.POST
     errors = []
     service_code = params.get("service_code", "").strip()
     category = _category(service_code)
@@ -522,11 +566,17 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     # not secret) and for the same request: a retry repeats the body, while someone else
     # reusing the key with their own body makes their own case and never gets this one
     # (nor a fresh private link to it).
-    client = f"{params.get('api_key', '').strip()}\n{device}"
+    # An aggregator's key is its own scope (its token, which only it holds), so its
+    # Idempotency-Key counts without a device_id; its ids have their own source, so no
+    # api_key text a keyless client makes up can fall into that scope.
+    if token is not None:
+        source, client = "open311-key", f"{token.pk}\n{device}"
+    else:
+        source, client = "open311", f"{params.get('api_key', '').strip()}\n{device}"
     body = "\n".join(f"{name}={data[name]}" for name in sorted(data) if data[name] is not None)
     client_id = (
-        services.client_scoped_id("open311", client=client, key=f"{key}\n{body}")
-        if key and device
+        services.client_scoped_id(source, client=client, key=f"{key}\n{body}")
+        if key and (device or token is not None)
         else None
     )
     try:

@@ -863,6 +863,75 @@ def test_the_same_client_and_key_with_another_body_never_gets_the_first_case(cli
     assert retry.json()[0]["service_request_id"] == first["service_request_id"]
 
 
+def aggregator_key(user: User, name: str = "Aplikasi Kota") -> str:
+    from jembatan.api.services import api_token_create
+
+    return api_token_create(actor=user, name=name, days=30)[1]
+
+
+def test_an_aggregator_key_has_its_own_higher_limit(client, world, settings):
+    cache.clear()
+    settings.ASPIRATION_SUBMIT_LIMIT = 2
+    settings.OPEN311_KEY_SUBMIT_LIMIT = 4
+    key = aggregator_key(world.admin)
+    url = f"{BASE}requests.json"
+    for _ in range(4):  # past the citizen's 2, from the same address
+        assert client.post(url, post_data(world, api_key=key)).status_code == 201
+    assert_error(client.post(url, post_data(world, api_key=key)), 429, "Terlalu banyak")
+    # The citizens behind the same address keep their own budget; any other api_key text
+    # is no key (the citizen's limit).
+    assert client.post(url, post_data(world)).status_code == 201
+    assert client.post(url, post_data(world, api_key="xyz")).status_code == 201
+    assert_error(client.post(url, post_data(world, api_key="xyz")), 429, "Terlalu banyak")
+    assert Aspiration.objects.count() == 6
+    # Another aggregator has its own budget.
+    other = aggregator_key(world.admin, "Jembatan LAPOR!")
+    assert client.post(url, post_data(world, api_key=other)).status_code == 201
+
+
+def test_an_aggregator_key_is_its_own_idempotency_scope(client, world):
+    cache.clear()
+    key, other = aggregator_key(world.admin), aggregator_key(world.admin, "Lain")
+    headers = {"Idempotency-Key": "laporan-77"}
+    url = f"{BASE}requests.json"
+    first = client.post(url, post_data(world, api_key=key), headers=headers)
+    again = client.post(url, post_data(world, api_key=key), headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)  # no device_id needed
+    assert again.json()[0]["service_request_id"] == first.json()[0]["service_request_id"]
+    case = Aspiration.objects.get()
+    assert case.client_id.startswith("open311-key:")
+    # The same Idempotency-Key and body from another aggregator, or with no key at all
+    # (even naming the first one's scope), make their own cases and no link to the first.
+    for api_key, device in ((other, ""), ("", "x"), (f"open311-key:{case.pk}", "")):
+        response = client.post(
+            url, post_data(world, api_key=api_key, device_id=device), headers=headers
+        )
+        assert response.status_code == 201
+        row = response.json()[0]
+        assert row["service_request_id"] != code(case)
+        assert not reporter.key_matches(case, row["service_notice"].split("?k=")[1].split()[0])
+    assert Aspiration.objects.count() == 4
+
+
+def test_unknown_revoked_or_foreign_aggregator_keys_are_refused(client, world):
+    from jembatan.api.models import ApiToken
+
+    url = f"{BASE}requests.json"
+    assert_error(client.post(url, post_data(world, api_key="jbt_tidak-ada")), 403, "api_key")
+    revoked = aggregator_key(world.admin)
+    ApiToken.objects.update(revoked_at=timezone.now())
+    assert_error(client.post(url, post_data(world, api_key=revoked)), 403, "dicabut")
+    # A token of someone who is no admin of this kabupaten is no aggregator key.
+    outsider = UserFactory()
+    MembershipFactory(user=outsider, role=Role.KABUPATEN_ADMIN, region=world.category_b.kabupaten)
+    foreign = aggregator_key(outsider)
+    assert_error(client.post(url, post_data(world, api_key=foreign)), 403, "bukan kunci")
+    assert_error(
+        client.post(f"{BASE}requests.xml", post_data(world, api_key=foreign)), 403, "bukan kunci"
+    )
+    assert not Aspiration.objects.exists()
+
+
 def test_an_idempotency_key_without_device_id_is_ignored(client, world):
     headers = {"Idempotency-Key": "sama"}
     for _ in range(2):
