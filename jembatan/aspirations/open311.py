@@ -7,13 +7,15 @@ shown, and nothing that identifies the reporter (name, phone, email, the free-te
 location) ever leaves through this API.
 
 Cases are routed by desa/kelurahan, so a new request names its desa (``address_id``
-with its Kemendagri code, or ``address_string`` with its code or exact name); lat/long
-alone are refused, and lat/long next to the desa are kept as the case's map point. A
-listed case's point is rounded to three decimals (about 100 m): enough to find the
-broken bridge, not enough to pin the reporter's house. ``Idempotency-Key`` (with
-``device_id``) makes a retried POST from the same client (``api_key`` and ``device_id``)
-return the case the first attempt made instead of a second one; another client's same
-key makes its own case.
+with its Kemendagri code, or ``address_string``: its code, its name, or a free address
+with the name among its parts). lat/long alone are refused: the region data has codes and
+names but no coordinates, so a point cannot be placed in a desa; lat/long next to the
+desa are kept as the case's map point. A listed case's point is rounded to three
+decimals (about 100 m): enough to find the broken bridge, not enough to pin the
+reporter's house. ``Idempotency-Key`` (with ``device_id``, or an aggregator key) makes a
+retried POST from the same client return the case the first attempt made instead of a
+second one; another client's same key makes its own case. An aggregator key (an API
+token of a hub admin, sent as ``api_key``) has its own, higher submission limit.
 """
 
 from __future__ import annotations
