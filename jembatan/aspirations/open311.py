@@ -513,6 +513,13 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     params = request.POST
     token, refused = _aggregator(params.get("api_key", "").strip())
     if refused:
+        # Guessing keys costs the guesser's own (citizen) budget.
+        rate_limit_exceeded(
+            "open311-post",
+            visitor_key(request),
+            limit=settings.ASPIRATION_SUBMIT_LIMIT,
+            window=POST_WINDOW,
+        )
         return _errors(fmt, 403, [refused])
     if token is not None:
         over = rate_limit_exceeded(

@@ -932,6 +932,15 @@ def test_unknown_revoked_or_foreign_aggregator_keys_are_refused(client, world):
     assert not Aspiration.objects.exists()
 
 
+def test_guessing_aggregator_keys_uses_up_the_citizen_limit(client, world, settings):
+    cache.clear()
+    settings.ASPIRATION_SUBMIT_LIMIT = 2
+    url = f"{BASE}requests.json"
+    for guess in ("jbt_a", "jbt_b"):
+        assert_error(client.post(url, post_data(world, api_key=guess)), 403, "api_key")
+    assert_error(client.post(url, post_data(world)), 429, "Terlalu banyak")
+
+
 def test_an_idempotency_key_without_device_id_is_ignored(client, world):
     headers = {"Idempotency-Key": "sama"}
     for _ in range(2):
