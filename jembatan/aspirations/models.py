@@ -91,6 +91,9 @@ class Aspiration(models.Model):
         KIM = "kim", _("Dicatat KIM")
         SMS = "sms", _("SMS")
         WHATSAPP = "whatsapp", _("WhatsApp")
+        # Another app through the Open311 API: as in GeoReport v2, email and phone are
+        # optional there (an anonymous reporter follows the case by its code alone).
+        OPEN311 = "open311", _("Aplikasi lain (Open311)")
 
     class CloseReason(models.TextChoices):
         DUPLICATE = "duplikat", _("Duplikat dari aspirasi lain")

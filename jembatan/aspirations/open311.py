@@ -7,13 +7,15 @@ shown, and nothing that identifies the reporter (name, phone, email, the free-te
 location) ever leaves through this API.
 
 Cases are routed by desa/kelurahan, so a new request names its desa (``address_id``
-with its Kemendagri code, or ``address_string`` with its code or exact name); lat/long
-alone are refused, and lat/long next to the desa are kept as the case's map point. A
-listed case's point is rounded to three decimals (about 100 m): enough to find the
-broken bridge, not enough to pin the reporter's house. ``Idempotency-Key`` (with
-``device_id``) makes a retried POST from the same client (``api_key`` and ``device_id``)
-return the case the first attempt made instead of a second one; another client's same
-key makes its own case.
+with its Kemendagri code, or ``address_string``: its code, its name, or a free address
+with the name among its parts). lat/long alone are refused: the region data has codes and
+names but no coordinates, so a point cannot be placed in a desa; lat/long next to the
+desa are kept as the case's map point. A listed case's point is rounded to three
+decimals (about 100 m): enough to find the broken bridge, not enough to pin the
+reporter's house. ``Idempotency-Key`` (with ``device_id``, or an aggregator key) makes a
+retried POST from the same client return the case the first attempt made instead of a
+second one; another client's same key makes its own case. An aggregator key (an API
+token of a hub admin, sent as ``api_key``) has its own, higher submission limit.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from jembatan.accounts.models import Role
+from jembatan.api.models import ApiToken
+from jembatan.api.services import TOKEN_PREFIX, api_token_touch, hash_token
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.aspirations.reporter import private_path, reporter_key_issue
@@ -48,9 +53,13 @@ from jembatan.regions.resolve import region_match
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed (GeoReport's "changeset"): bump it with every change.
 CHANGESET = "2026-11-29T00:00:00+07:00"
-CONTENT_TYPES = {"json": "application/json", "xml": "text/xml; charset=utf-8"}
+# The charset is named: GeoReport clients (and some HTTP libraries) otherwise guess
+# Latin-1 for desa names such as "Saba'u" or quotes in the notes.
+CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 DEFAULT_DAYS = 90
 MAX_RESULTS = 1000
+# Parts of a free address_string tried as the desa's name (each is a lookup in memory).
+MAX_READINGS = 24
 POST_WINDOW = 600
 CLOSED = (Status.DONE, Status.CLOSED)
 # XML names of the items of nested lists (the JSON has plain arrays there).
@@ -95,7 +104,13 @@ def _render(
 ) -> HttpResponse:
     """JSON as the data is; XML under ``root``, a list's members each as ``item``."""
     if fmt != "xml":
-        return JsonResponse(data, safe=False, status=status)
+        return JsonResponse(
+            data,
+            safe=False,
+            status=status,
+            content_type=CONTENT_TYPES["json"],
+            json_dumps_params={"ensure_ascii": False},
+        )
     element = ET.Element(root)
     if isinstance(data, list):
         for member in data:
@@ -160,7 +175,11 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
         "changeset": CHANGESET,
         "contact": _("Diskominfo %(kabupaten)s melalui %(site)s")
         % {"kabupaten": _hub_name(), "site": request.build_absolute_uri("/")},
-        "key_service": _("Tidak perlu kunci API: api_key boleh dikirim, tetapi tidak diperiksa."),
+        "key_service": _(
+            "Warga tidak perlu kunci API. Aplikasi pengumpul (aplikasi kota, jembatan ke "
+            "LAPOR!) meminta kunci kepada admin kabupaten, yang membuatnya sebagai token API "
+            "di ruang kerja, dan mengirimnya sebagai api_key: batas kirimannya lebih tinggi."
+        ),
         "endpoints": [
             {
                 "specification": SPECIFICATION,
@@ -309,14 +328,19 @@ def _moment(value: str, *, name: str) -> datetime.datetime | None:
     return parse_moment(value, name=name, end=name == "end_date")
 
 
+def _listed(params: Any, name: str) -> list[str]:
+    """A list parameter's parts: ``a,b`` and a repeated key (``name=a&name=b``) alike."""
+    return [part.strip() for value in params.getlist(name) for part in value.split(",")]
+
+
 def _filtered(cases: QuerySet[Aspiration], params: Any) -> tuple[QuerySet[Aspiration], list[str]]:
     errors: list[str] = []
-    ids = params.get("service_request_id", "").strip()
+    ids = [part for part in _listed(params, "service_request_id") if part]
     if ids:
         # The spec: a list of ids overrides every other parameter.
-        codes = [services.normalize_code(part) for part in ids.split(",")[:MAX_RESULTS]]
+        codes = [services.normalize_code(part) for part in ids[:MAX_RESULTS]]
         return cases.filter(code__in=[code for code in codes if code]), errors
-    wanted = [part.strip() for part in params.get("service_code", "").split(",") if part.strip()]
+    wanted = [part for part in _listed(params, "service_code") if part]
     if wanted:
         if all(
             code.isascii() and code.isdecimal() and 1 <= len(code) <= 9 and int(code) >= 1
@@ -337,7 +361,7 @@ def _filtered(cases: QuerySet[Aspiration], params: Any) -> tuple[QuerySet[Aspira
     cases = cases.filter(created_at__gte=start)
     if end is not None:
         cases = cases.filter(created_at__lte=end)
-    states = {part.strip().lower() for part in params.get("status", "").split(",") if part.strip()}
+    states = {part.lower() for part in _listed(params, "status") if part}
     if states - {"open", "closed"}:
         errors.append(_("status tidak valid: pilih open atau closed."))
     elif states == {"open"}:
@@ -373,8 +397,24 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
 # --- Creating requests ------------------------------------------------------------------
 
 
-def _village(params: Any) -> tuple[Region | None, str]:
-    """The desa/kelurahan a new request names, or why none could be found."""
+def _readings(text: str) -> list[str]:
+    """The parts of a free address that may name the desa, the fullest first.
+
+    "Jl. Raya Sebalo No. 4, Sebalo, Bengkayang": the whole text, then what follows each
+    comma ("Sebalo, Bengkayang", "Bengkayang"), then what follows each word. In an
+    Indonesian address the desa comes after the street and before the kecamatan and
+    kabupaten, and region_match takes words after a name only when they are the names of
+    its own kecamatan or kabupaten, so a street named after another desa is not taken."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    readings = [", ".join(parts[i:]) for i in range(len(parts))]
+    tokens = text.replace(",", " ").split()
+    readings += [" ".join(tokens[i:]) for i in range(1, len(tokens))]
+    return list(dict.fromkeys(readings))[:MAX_READINGS]
+
+
+def _village(params: Any) -> tuple[Region | None, str, bool]:
+    """The desa/kelurahan a new request names, or why none could be found, and whether
+    address_string said more than the desa (a street address worth keeping for staff)."""
     villages = Region.objects.filter(
         level=Region.Level.DESA, code__startswith=f"{settings.HUB_REGION_CODE}."
     )
@@ -382,30 +422,56 @@ def _village(params: Any) -> tuple[Region | None, str]:
     if address_id:
         village = villages.filter(code=address_id).first()
         if village is None:
-            return None, _(
-                "address_id tidak dikenal: kirim kode Kemendagri desa/kelurahan di kabupaten ini."
+            return (
+                None,
+                _(
+                    "address_id tidak dikenal: kirim kode Kemendagri desa/kelurahan di "
+                    "kabupaten ini."
+                ),
+                False,
             )
-        return village, ""
+        return village, "", False
     text = " ".join(params.get("address_string", "").split())
     if not text:
-        return None, _("address_string (nama desa) wajib")
+        if params.get("lat", "").strip() or params.get("long", "").strip():
+            # The region data has no coordinates (only codes and names): a point alone
+            # cannot be placed in a desa, and cases are routed by desa.
+            return (
+                None,
+                _(
+                    "Titik lat/long saja belum cukup: desa/kelurahan tidak dapat ditentukan "
+                    "dari titik. Kirim juga address_string (alamat dengan nama desa) atau "
+                    "address_id."
+                ),
+                False,
+            )
+        return None, _("address_string (nama desa) wajib"), False
     if REGION_CODE.fullmatch(text):
-        village = villages.filter(code=text).first()
-    else:
+        return villages.filter(code=text).first(), "", False
+    village, detailed = None, False
+    for number, reading in enumerate(_readings(text)):
         # Written as people write it ("Desa Sebalo, Kec. Bengkayang", one typo forgiven).
-        match = region_match(text, level=Region.Level.DESA, within=settings.HUB_REGION_CODE)
-        matches = list(villages.filter(code__in=match.codes)) if match.sure else []
+        match = region_match(reading, level=Region.Level.DESA, within=settings.HUB_REGION_CODE)
         if len(match.codes) > 1:
-            return None, _(
-                "Ada lebih dari satu desa/kelurahan bernama “%(name)s”: kirim kodenya "
-                "sebagai address_id."
-            ) % {"name": text[:120]}
-        village = matches[0] if matches else None
+            return (
+                None,
+                _(
+                    "Ada lebih dari satu desa/kelurahan bernama “%(name)s”: kirim kodenya "
+                    "sebagai address_id."
+                )
+                % {"name": reading[:120]},
+                False,
+            )
+        if match.sure:
+            village, detailed = villages.filter(code=match.codes[0]).first(), number > 0
+            break
     if village is None:
-        return None, _("Desa/kelurahan “%(name)s” tidak ditemukan di kabupaten ini.") % {
-            "name": text[:120]
-        }
-    return village, ""
+        return (
+            None,
+            _("Desa/kelurahan “%(name)s” tidak ditemukan di kabupaten ini.") % {"name": text[:120]},
+            False,
+        )
+    return village, "", detailed
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -418,25 +484,70 @@ def _messages(exc: ValidationError) -> list[str]:
     return messages
 
 
-def _create(request: HttpRequest, fmt: str) -> HttpResponse:
-    if rate_limit_exceeded(
-        "open311-post",
-        visitor_key(request),
-        limit=settings.ASPIRATION_SUBMIT_LIMIT,
-        window=POST_WINDOW,
+def _aggregator(key: str) -> tuple[ApiToken | None, str]:
+    """The aggregator whose key this is, or why the key is refused.
+
+    An aggregator key is an API token (made in the workspace) of an active admin of the
+    hub kabupaten. Any other api_key text is what it always was here, a name the client
+    gives itself (GeoReport clients send one whether asked or not): the citizen's limit."""
+    if not key.startswith(TOKEN_PREFIX):
+        return None, ""
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(key)).first()
+    if token is None:
+        return None, _("api_key tidak dikenal.")
+    if not token.is_active:
+        return None, _("api_key ini sudah dicabut atau kedaluwarsa: minta kunci baru.")
+    user = token.user
+    if not (
+        user.is_active
+        and user.memberships.filter(
+            role=Role.KABUPATEN_ADMIN, region_id=settings.HUB_REGION_CODE
+        ).exists()
     ):
+        return None, _("api_key ini bukan kunci aplikasi pengumpul kabupaten ini.")
+    api_token_touch(token=token)
+    return token, ""
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    params = request.POST
+    token, refused = _aggregator(params.get("api_key", "").strip())
+    if refused:
+        # Guessing keys costs the guesser's own (citizen) budget.
+        rate_limit_exceeded(
+            "open311-post",
+            visitor_key(request),
+            limit=settings.ASPIRATION_SUBMIT_LIMIT,
+            window=POST_WINDOW,
+        )
+        return _errors(fmt, 403, [refused])
+    if token is not None:
+        over = rate_limit_exceeded(
+            "open311-post-key",
+            str(token.pk),
+            limit=settings.OPEN311_KEY_SUBMIT_LIMIT,
+            window=POST_WINDOW,
+        )
+    else:
+        over = rate_limit_exceeded(
+            "open311-post",
+            visitor_key(request),
+            limit=settings.ASPIRATION_SUBMIT_LIMIT,
+            window=POST_WINDOW,
+        )
+    if over:
         return _errors(
             fmt, 429, [_("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")]
         )
-    params = request.POST
     errors = []
     service_code = params.get("service_code", "").strip()
     category = _category(service_code)
     if not service_code:
         errors.append(_("service_code wajib diisi."))
     elif category is None:
-        errors.append(_("service_code tidak dikenal."))
-    village, problem = _village(params)
+        # The spec: a service_code this server does not offer is not found.
+        return _errors(fmt, 404, [_("service_code tidak dikenal.")])
+    village, problem, detailed = _village(params)
     if problem:
         errors.append(problem)
     latitude = _coordinate(params, "lat", errors)
@@ -448,8 +559,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         "region": village,
         "category": category,
         "description": params.get("description", ""),
-        # A street address sent next to address_id: kept for staff, never shown publicly.
-        "location": address_string if params.get("address_id", "").strip() else "",
+        # A street address (next to address_id, or around the desa's name): kept for
+        # staff, never shown publicly. A bare desa name is not an address.
+        "location": address_string if params.get("address_id", "").strip() or detailed else "",
         "latitude": latitude,
         "longitude": longitude,
         "visibility": Aspiration.Visibility.ANONYMOUS,
@@ -463,16 +575,22 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     # not secret) and for the same request: a retry repeats the body, while someone else
     # reusing the key with their own body makes their own case and never gets this one
     # (nor a fresh private link to it).
-    client = f"{params.get('api_key', '').strip()}\n{device}"
+    # An aggregator's key is its own scope (its token, which only it holds), so its
+    # Idempotency-Key counts without a device_id; its ids have their own source, so no
+    # api_key text a keyless client makes up can fall into that scope.
+    if token is not None:
+        source, client = "open311-key", f"{token.pk}\n{device}"
+    else:
+        source, client = "open311", f"{params.get('api_key', '').strip()}\n{device}"
     body = "\n".join(f"{name}={data[name]}" for name in sorted(data) if data[name] is not None)
     client_id = (
-        services.client_scoped_id("open311", client=client, key=f"{key}\n{body}")
-        if key and device
+        services.client_scoped_id(source, client=client, key=f"{key}\n{body}")
+        if key and (device or token is not None)
         else None
     )
     try:
         case, created = services.aspiration_submit(
-            data=data, channel=Aspiration.Channel.WEB, client_id=client_id
+            data=data, channel=Aspiration.Channel.OPEN311, client_id=client_id
         )
     except ValidationError as exc:
         return _errors(fmt, 400, _messages(exc))

@@ -465,6 +465,31 @@ def test_service_request_id_list_overrides_the_other_filters(client, world):
     assert shown_ids(response) == {code(first), code(second)}
 
 
+def test_repeated_keys_combine_like_the_comma_form(client, world):
+    jalan = make_case(world)
+    kesehatan = make_case(world, category=world.other_category)
+    closed = make_case(world, category=world.other_category)
+    step(world, closed, "close", reason=Aspiration.CloseReason.DUPLICATE)
+    make_case(world, category=Category.objects.create(kabupaten=world.kabupaten, name="Air"))
+    url = f"{BASE}requests.json"
+    both = [world.category.pk, world.other_category.pk]
+    # service_code=1&service_code=2, as a client's list encoder writes it.
+    repeated = client.get(url, {"service_code": both})
+    assert shown_ids(repeated) == {code(jalan), code(kesehatan), code(closed)}
+    assert shown_ids(repeated) == shown_ids(
+        client.get(url, {"service_code": ",".join(map(str, both))})
+    )
+    assert shown_ids(client.get(url, {"service_code": both, "status": ["open", "closed"]})) == {
+        code(jalan),
+        code(kesehatan),
+        code(closed),
+    }
+    assert shown_ids(client.get(url, {"service_code": both, "status": "closed"})) == {code(closed)}
+    ids = client.get(url, {"service_request_id": [code(jalan), code(closed)]})
+    assert shown_ids(ids) == {code(jalan), code(closed)}
+    assert_error(client.get(url, {"service_code": [world.category.pk, "x"]}), 400, "service_code")
+
+
 # --- Privacy ----------------------------------------------------------------------------
 
 
@@ -524,7 +549,7 @@ def test_post_json_creates_an_anonymous_web_case_that_is_then_listed(world):
     assert row["account_id"] is None
     assert code(case) in row["service_notice"]
     assert f"http://testserver{case.get_absolute_url()}" in row["service_notice"]
-    assert case.channel == "web" and case.visibility == "anonim"
+    assert case.channel == "open311" and case.visibility == "anonim"
     assert case.region == world.village and case.category == world.category
     assert case.reporter_phone == PHONE and case.reporter_email == EMAIL
     assert case.reporter_name == NAME
@@ -550,6 +575,26 @@ def test_post_xml(client, world):
     assert item.find("account_id") is not None and item.findtext("account_id") == ""
 
 
+def test_email_and_phone_are_optional_as_in_the_spec(client, world):
+    """No way to reach the reporter: the case is made all the same, and its tracking code
+    (with the private link) in the answer is how they follow it."""
+    data = post_data(world, email="", phone="", first_name="", last_name="")
+    response = client.post(f"{BASE}requests.json", data)
+    assert response.status_code == 201, response.content
+    case = Aspiration.objects.get()
+    assert (case.reporter_email, case.reporter_phone, case.reporter_name) == ("", "", "")
+    assert case.channel == Aspiration.Channel.OPEN311
+    [row] = response.json()
+    assert row["service_request_id"] == code(case)
+    assert code(case) in row["service_notice"] and "?k=" in row["service_notice"]
+    # Only keys absent altogether, too.
+    bare = {k: v for k, v in data.items() if k not in ("email", "phone", "first_name")}
+    assert client.post(f"{BASE}requests.json", bare).status_code == 201
+    # What is sent is still checked.
+    bad = client.post(f"{BASE}requests.json", post_data(world, email="bukan-email", phone=""))
+    assert_error(bad, 400, "email")
+
+
 @pytest.mark.parametrize(
     "location",
     [
@@ -572,12 +617,109 @@ def test_post_finds_the_village_by_name_or_code(client, world, location):
     assert case.location == (location.get("address_string", "") if "address_id" in location else "")
 
 
+# The spec's own sample POST (GeoReport v2, "POST Service Request"), as a client sends it:
+# form-encoded, every parameter the spec shows. Only what must be local is local: the
+# service code of this kabupaten, a point in it, an address in it, an Indonesian phone.
+SPEC_SAMPLE = (
+    "api_key=xyz&service_code={code}&lat=0.85240780&long=109.48212043"
+    "&address_string=Jl.%20Raya%20Sebalo%20No.%204%2C%20Sebalo%2C%20Bengkayang"
+    "&email=smit222%40sfgov.edu&device_id=tt222111&account_id=123456&first_name=john"
+    "&last_name=smith&phone=081211111111"
+    "&description=A%20large%20sinkhole%20is%20destroying%20the%20street"
+    "&media_url=http%3A%2F%2Ffarm3.static.flickr.com%2F2002%2F2212426634_5ed477a060.jpg"
+)
+
+
+class GeoReportClient:
+    """A GeoReport v2 client written from the spec's examples, not from this code."""
+
+    def __init__(self, http: Client, base: str) -> None:
+        self.http, self.base = http, base
+
+    def post_request(self, body: str, fmt: str) -> list[dict[str, str | None]]:
+        response = self.http.post(
+            f"{self.base}requests.{fmt}",
+            body,
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert response.status_code in (200, 201), response.content
+        if fmt == "json":
+            assert response["Content-Type"] == "application/json; charset=utf-8"
+            return response.json()
+        root = xml(response)
+        assert root.tag == "service_requests"
+        names = ("service_request_id", "service_notice", "account_id")
+        return [{n: item.findtext(n) or None for n in names} for item in root.findall("request")]
+
+    def get_request(self, request_id: str) -> dict:
+        [row] = self.http.get(f"{self.base}requests/{request_id}.json").json()
+        return row
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_the_specs_sample_post_succeeds(world, fmt):
+    spec = GeoReportClient(Client(enforce_csrf_checks=True), BASE)
+    [created] = spec.post_request(SPEC_SAMPLE.format(code=world.category.pk), fmt)
+    assert created["service_request_id"] and created["service_notice"]
+    case = Aspiration.objects.get()
+    assert created["service_request_id"] == code(case)
+    assert case.region == world.village and case.category == world.category
+    assert case.location == "Jl. Raya Sebalo No. 4, Sebalo, Bengkayang"
+    assert (str(case.latitude), str(case.longitude)) == ("0.852408", "109.482120")
+    assert case.reporter_email == "smit222@sfgov.edu" and case.reporter_name == "john smith"
+    row = spec.get_request(created["service_request_id"])
+    assert (
+        row["status"] == "open"
+        and row["description"] == "A large sinkhole is destroying the street"
+    )
+    assert row["service_code"] == str(world.category.pk)
+
+
+@pytest.mark.parametrize(
+    ("address", "village"),
+    [
+        ("Jl. Raya Sebalo No. 4, Sebalo, Bengkayang", "village"),
+        ("Jl. Raya Sebalo No. 4, Desa Sebalo, Kec. Sungai Betung, Kab. Bengkayang", "village"),
+        ("Gang Mawar 7 RT 02 Sebalo Bengkayang", "village"),  # no commas
+        ("Jl. Lembah Bawang No. 9, Seballo", "village"),  # a street named after another desa
+        ("Dusun Tiga, Lembah Bawang, Teriak", "other_village"),
+        ("Jalan Sebalo 12, Lembah Bawang, Kecamatan Teriak, Bengkayang", "other_village"),
+    ],
+)
+def test_a_free_address_string_finds_its_desa_and_is_kept_for_staff(
+    client, world, address, village
+):
+    response = client.post(f"{BASE}requests.json", post_data(world, address_string=address))
+    assert response.status_code == 201, response.content
+    case = Aspiration.objects.get()
+    assert case.region == getattr(world, village)
+    assert case.location == address  # the street, for staff: never in the public list
+    listed = client.get(f"{BASE}requests.json").content.decode()
+    assert address not in listed and "Jl." not in listed and "Gang Mawar" not in listed
+
+
+@pytest.mark.parametrize(
+    ("address", "text"),
+    [
+        ("Jl. Merdeka No. 1, Kampung Antah, Bengkayang", "tidak ditemukan"),
+        ("Jl. Merdeka No. 1, Suka Maju, Bengkayang", "address_id"),  # two of that name
+        ("Jl. Merdeka No. 1, Sungai Pinyuh, Mempawah", "tidak ditemukan"),  # elsewhere
+    ],
+)
+def test_a_free_address_without_one_desa_of_the_kabupaten_is_refused(client, world, address, text):
+    region_chain("61.07.01.2001", "Suka Maju")
+    region_chain("61.07.02.2004", "Suka Maju")
+    response = client.post(f"{BASE}requests.json", post_data(world, address_string=address))
+    assert_error(response, 400, text)
+    assert not Aspiration.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("change", "text"),
     [
         (
             {"address_string": "", "lat": "0.85", "long": "109.48"},
-            "address_string (nama desa) wajib",
+            "desa/kelurahan tidak dapat ditentukan dari titik",
         ),
         ({"address_string": ""}, "address_string (nama desa) wajib"),
         ({"address_string": "Kampung Antah"}, "Kampung Antah"),
@@ -586,13 +728,10 @@ def test_post_finds_the_village_by_name_or_code(client, world, location):
         ({"address_id": "61.07.04"}, "address_id"),  # a kecamatan, not a desa
         ({"address_string": "Suka Maju"}, "address_id"),  # two villages of that name
         ({"service_code": ""}, "service_code"),
-        ({"service_code": "99999"}, "service_code"),
-        ({"service_code": "Jalan"}, "service_code"),
         ({"description": ""}, "description"),
         ({"description": "rusak"}, "description"),
         ({"phone": "12345", "email": ""}, "phone"),
         ({"email": "bukan-email"}, "email"),
-        ({"phone": "", "email": ""}, "email"),  # the web form's rule: a way to reach you
         ({"lat": "0.85"}, "lat: Isi lintang dan bujur"),  # one half of a point
         ({"lat": "utara", "long": "109.4"}, "lat harus berupa angka"),
         ({"lat": "NaN", "long": "109.4"}, "lat harus berupa angka"),
@@ -626,12 +765,13 @@ def test_a_point_sent_with_the_desa_is_kept_and_listed_rounded(client, world):
     assert row["lat"] is None and row["long"] is None
 
 
-def test_post_into_a_category_of_another_kabupaten_or_an_inactive_one_is_refused(client, world):
-    for category in (world.category_b, world.inactive):
-        response = client.post(
-            f"{BASE}requests.json", post_data(world, service_code=str(category.pk))
-        )
-        assert_error(response, 400, "service_code")
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_post_with_an_unknown_service_code_is_a_404(client, world, fmt):
+    """The spec: a service_code the server does not offer (another kabupaten's, a
+    category switched off, a made-up one, a name) is not found, not a bad request."""
+    for service_code in (str(world.category_b.pk), str(world.inactive.pk), "99999", "Jalan"):
+        response = client.post(f"{BASE}requests.{fmt}", post_data(world, service_code=service_code))
+        assert_error(response, 404, "service_code")
     assert not Aspiration.objects.exists()
 
 
@@ -723,6 +863,84 @@ def test_the_same_client_and_key_with_another_body_never_gets_the_first_case(cli
     assert retry.json()[0]["service_request_id"] == first["service_request_id"]
 
 
+def aggregator_key(user: User, name: str = "Aplikasi Kota") -> str:
+    from jembatan.api.services import api_token_create
+
+    return api_token_create(actor=user, name=name, days=30)[1]
+
+
+def test_an_aggregator_key_has_its_own_higher_limit(client, world, settings):
+    cache.clear()
+    settings.ASPIRATION_SUBMIT_LIMIT = 2
+    settings.OPEN311_KEY_SUBMIT_LIMIT = 4
+    key = aggregator_key(world.admin)
+    url = f"{BASE}requests.json"
+    for _ in range(4):  # past the citizen's 2, from the same address
+        assert client.post(url, post_data(world, api_key=key)).status_code == 201
+    assert_error(client.post(url, post_data(world, api_key=key)), 429, "Terlalu banyak")
+    # The citizens behind the same address keep their own budget; any other api_key text
+    # is no key (the citizen's limit).
+    assert client.post(url, post_data(world)).status_code == 201
+    assert client.post(url, post_data(world, api_key="xyz")).status_code == 201
+    assert_error(client.post(url, post_data(world, api_key="xyz")), 429, "Terlalu banyak")
+    assert Aspiration.objects.count() == 6
+    # Another aggregator has its own budget.
+    other = aggregator_key(world.admin, "Jembatan LAPOR!")
+    assert client.post(url, post_data(world, api_key=other)).status_code == 201
+
+
+def test_an_aggregator_key_is_its_own_idempotency_scope(client, world):
+    cache.clear()
+    key, other = aggregator_key(world.admin), aggregator_key(world.admin, "Lain")
+    headers = {"Idempotency-Key": "laporan-77"}
+    url = f"{BASE}requests.json"
+    first = client.post(url, post_data(world, api_key=key), headers=headers)
+    again = client.post(url, post_data(world, api_key=key), headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)  # no device_id needed
+    assert again.json()[0]["service_request_id"] == first.json()[0]["service_request_id"]
+    case = Aspiration.objects.get()
+    assert case.client_id.startswith("open311-key:")
+    # The same Idempotency-Key and body from another aggregator, or with no key at all
+    # (even naming the first one's scope), make their own cases and no link to the first.
+    for api_key, device in ((other, ""), ("", "x"), (f"open311-key:{case.pk}", "")):
+        response = client.post(
+            url, post_data(world, api_key=api_key, device_id=device), headers=headers
+        )
+        assert response.status_code == 201
+        row = response.json()[0]
+        assert row["service_request_id"] != code(case)
+        assert not reporter.key_matches(case, row["service_notice"].split("?k=")[1].split()[0])
+    assert Aspiration.objects.count() == 4
+
+
+def test_unknown_revoked_or_foreign_aggregator_keys_are_refused(client, world):
+    from jembatan.api.models import ApiToken
+
+    url = f"{BASE}requests.json"
+    assert_error(client.post(url, post_data(world, api_key="jbt_tidak-ada")), 403, "api_key")
+    revoked = aggregator_key(world.admin)
+    ApiToken.objects.update(revoked_at=timezone.now())
+    assert_error(client.post(url, post_data(world, api_key=revoked)), 403, "dicabut")
+    # A token of someone who is no admin of this kabupaten is no aggregator key.
+    outsider = UserFactory()
+    MembershipFactory(user=outsider, role=Role.KABUPATEN_ADMIN, region=world.category_b.kabupaten)
+    foreign = aggregator_key(outsider)
+    assert_error(client.post(url, post_data(world, api_key=foreign)), 403, "bukan kunci")
+    assert_error(
+        client.post(f"{BASE}requests.xml", post_data(world, api_key=foreign)), 403, "bukan kunci"
+    )
+    assert not Aspiration.objects.exists()
+
+
+def test_guessing_aggregator_keys_uses_up_the_citizen_limit(client, world, settings):
+    cache.clear()
+    settings.ASPIRATION_SUBMIT_LIMIT = 2
+    url = f"{BASE}requests.json"
+    for guess in ("jbt_a", "jbt_b"):
+        assert_error(client.post(url, post_data(world, api_key=guess)), 403, "api_key")
+    assert_error(client.post(url, post_data(world)), 429, "Terlalu banyak")
+
+
 def test_an_idempotency_key_without_device_id_is_ignored(client, world):
     headers = {"Idempotency-Key": "sama"}
     for _ in range(2):
@@ -741,8 +959,22 @@ def test_an_idempotency_key_without_device_id_is_ignored(client, world):
 )
 def test_any_other_path_is_a_404_in_the_error_format(client, world, path):
     response = client.get(BASE + path)
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     assert_error(response, 404)
+
+
+@pytest.mark.parametrize("path", ["discovery.json", "services.json", "requests.json"])
+def test_json_names_its_charset_and_is_utf8(client, world, path):
+    Category.objects.create(kabupaten=world.kabupaten, name="Jalan “Desa” Saba\u2019u")
+    make_case(world, description="Jembatan “gantung” di Saba\u2019u putus")
+    response = client.get(BASE + path)
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json()
+    if path != "discovery.json":
+        assert "Saba\u2019u".encode() in response.content  # raw UTF-8, not \\u escapes
+    posted = client.post(f"{BASE}requests.json", post_data(world))
+    assert posted["Content-Type"] == "application/json; charset=utf-8"
+    assert posted.status_code == 201
 
 
 def test_unknown_xml_paths_answer_in_xml_and_posts_get_no_csrf_page(world):
