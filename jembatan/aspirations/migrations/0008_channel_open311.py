@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("aspirations", "0005_issue_reporter_keys"),
+        ("aspirations", "0007_answer_photos"),
     ]
 
     operations = [
