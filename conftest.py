@@ -35,7 +35,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fresh_local_caches():
-    """Rolled-back rows must not survive in a worker's per-process copies."""
+    """Rolled-back rows must not survive in a worker's per-process copies, and the shared
+    cache (rate limits, lockouts, the page cache) starts empty for every test: limits
+    counted by one test (e.g. three cases from one phone an hour) must not refuse the
+    next test's request."""
+    from django.core.cache import cache
+
+    cache.clear()
     yield
     clear_all()
 
