@@ -313,10 +313,12 @@ def test_open311_post_in_utf16_answers_in_its_format(clients):
 
 
 @pytest.mark.parametrize("value", ["1e30", "-1e999999", "181", "NaN", "Infinity"])
-def test_open311_coordinates_out_of_range_answer_400(clients, value):
+def test_open311_coordinates_out_of_range_answer_400(world, clients, value):
+    # A service that exists (ids differ between databases: an unknown one is now a 404).
+    service = world.args["a"]["code:case_category"]
     response = clients("anonymous").post(
         "/open311/v2/requests.json",
-        {"service_code": "1", "description": "Jalan rusak", "lat": value, "long": "109.5"},
+        {"service_code": service, "description": "Jalan rusak", "lat": value, "long": "109.5"},
     )
     assert response.status_code == 400
     assert any("lat harus berupa angka desimal" in e["description"] for e in response.json())
