@@ -11,7 +11,6 @@ import urllib.request
 import pytest
 from django.utils import timezone
 
-from jembatan.accounts.models import Role
 from jembatan.literacy import services
 from jembatan.literacy.models import Certificate, Registration, Training
 from jembatan.testing.browser import (
@@ -20,16 +19,17 @@ from jembatan.testing.browser import (
     sign_in,
     wait_for_new_page,
 )
-from jembatan.testing.factories import MembershipFactory, TrainingFactory, UserFactory, region_chain
+from jembatan.testing.factories import TrainingFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 
-def test_registration_to_certificate_on_a_phone(browser, live_server, two_tenants, shots, tmp_path):
+def test_registration_to_certificate_on_a_phone(
+    browser, live_server, two_tenants, admin, shots, tmp_path
+):
     from selenium.webdriver.common.by import By
 
-    organiser = UserFactory(full_name="Admin Bengkayang")
-    MembershipFactory(user=organiser, role=Role.KABUPATEN_ADMIN, region=region_chain("61.07"))
+    organiser = admin
     member = two_tenants.a.member
     member.full_name = "Bong Siu Lan 黄秀兰"
     member.save(update_fields=["full_name"])

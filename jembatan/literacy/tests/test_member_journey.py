@@ -13,25 +13,16 @@ import pytest
 from django.utils import timezone
 
 from jembatan.accounts.audit import audit_for
-from jembatan.accounts.models import Notification, Role
+from jembatan.accounts.models import Notification
 from jembatan.literacy import scoring, services
 from jembatan.literacy.models import Certificate, KimScore, Registration, Training
 from jembatan.testing.factories import (
     KimFactory,
-    MembershipFactory,
     TrainingFactory,
     UserFactory,
-    region_chain,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin(two_tenants):
-    user = UserFactory(full_name="Admin Bengkayang")
-    MembershipFactory(user=user, role=Role.KABUPATEN_ADMIN, region=region_chain("61.07"))
-    return user
 
 
 def move(training: Training, *, start: datetime.datetime) -> None:

@@ -20,13 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin(two_tenants):
-    user = UserFactory(full_name="Admin Bengkayang")
-    MembershipFactory(user=user, role=Role.KABUPATEN_ADMIN, region=region_chain("61.07"))
-    return user
-
-
-@pytest.fixture
 def training(admin):
     return TrainingFactory(organiser=admin, quota=2)
 
