@@ -109,6 +109,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         self._normalize_contacts()
         super().save(*args, **kwargs)
 
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        # The roles memoised for the request (accounts.access.actor) are read again too.
+        self.__dict__.pop("_jembatan_actor", None)
+        super().refresh_from_db(*args, **kwargs)
+
     def _normalize_contacts(self) -> None:
         self.email = self.email.strip().lower() if self.email else None
         self.phone = normalize_phone(self.phone) if self.phone else None

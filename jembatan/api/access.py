@@ -16,7 +16,7 @@ def can_use_api(user: AnyUser) -> bool:
     membership) have anything to do with one."""
     if not user.is_authenticated:
         return False
-    return get_memberships_for_user(user).exists() or get_kims_for_user(user).exists()
+    return bool(get_memberships_for_user(user)) or get_kims_for_user(user).exists()
 
 
 def get_api_tokens_for_user(user: AnyUser) -> QuerySet[ApiToken]:

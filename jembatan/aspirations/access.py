@@ -18,24 +18,18 @@ from django.utils.translation import gettext as _
 
 from jembatan.accounts.access import (
     AnyUser,
+    administers_kabupaten,
     get_administered_kabupaten_for_user,
     get_memberships_for_user,
+    get_officer_office_ids_for_user,
     is_operator,
     region_scope_q,
 )
 from jembatan.accounts.models import Role
 from jembatan.aspirations.models import Aspiration
-from jembatan.communities.models import PENGURUS, Kim, KimMembership
+from jembatan.communities.access import get_kim_positions_for_user, get_member_kims_for_user
+from jembatan.communities.models import Kim
 from jembatan.regions.models import Region
-
-
-def _member_kims(user: AnyUser, *, pengurus_only: bool = False) -> QuerySet[Kim]:
-    if not user.is_authenticated:
-        return Kim.objects.none()
-    rows = KimMembership.objects.filter(user=user, is_active=True)
-    if pengurus_only:
-        rows = rows.filter(position__in=list(PENGURUS))
-    return Kim.objects.filter(pk__in=rows.values("kim_id"), is_active=True).select_related("region")
 
 
 def _kim_area_q(kims) -> Q:
@@ -49,12 +43,12 @@ def get_cases_for_user(user: AnyUser) -> QuerySet[Aspiration]:
     if is_operator(user):
         return cases
     condition = Q(kabupaten__in=get_administered_kabupaten_for_user(user))
-    memberships = list(get_memberships_for_user(user))
+    memberships = get_memberships_for_user(user)
     camat = [m.region for m in memberships if m.role == Role.CAMAT and m.region is not None]
     condition |= region_scope_q(camat, field="region")
-    offices = [m.office_id for m in memberships if m.role == Role.OPD_OFFICER]
+    offices = get_officer_office_ids_for_user(user)
     condition |= Q(office_id__in=offices)
-    condition |= _kim_area_q(list(_member_kims(user)))
+    condition |= _kim_area_q(get_member_kims_for_user(user))
     # The confidentiality rule applies on top of the area: a case in one's area is not
     # enough to open a confidential one.
     confidential_ok = (
@@ -86,7 +80,7 @@ def get_case_for_user(user: AnyUser, code: str) -> Aspiration:
 
 
 def administers(user: AnyUser, case: Aspiration) -> bool:
-    return get_administered_kabupaten_for_user(user).filter(code=case.kabupaten_id).exists()
+    return administers_kabupaten(user, case.kabupaten_id)
 
 
 def serves_as_kim(user: AnyUser, case: Aspiration, *, pengurus_only: bool = True) -> bool:
@@ -94,7 +88,7 @@ def serves_as_kim(user: AnyUser, case: Aspiration, *, pengurus_only: bool = True
     for a confidential case, only the member who recorded it."""
     if _confidential_for_others(user, case):
         return False
-    kims = list(_member_kims(user, pengurus_only=pengurus_only))
+    kims = get_member_kims_for_user(user, pengurus_only=pengurus_only)
     return any(
         k.pk == case.kim_id
         or case.region_id == k.region_id
@@ -107,10 +101,7 @@ def handles(user: AnyUser, case: Aspiration) -> bool:
     """An officer of the office the case is assigned to."""
     if case.office_id is None or not user.is_authenticated:
         return False
-    return any(
-        m.role == Role.OPD_OFFICER and m.office_id == case.office_id
-        for m in get_memberships_for_user(user)
-    )
+    return case.office_id in get_officer_office_ids_for_user(user)
 
 
 def can_see_reporter(user: AnyUser, case: Aspiration) -> bool:
@@ -120,12 +111,14 @@ def can_see_reporter(user: AnyUser, case: Aspiration) -> bool:
         return False
     if _confidential_for_others(user, case):
         return False
-    return KimMembership.objects.filter(user=user, kim_id=case.kim_id, is_active=True).exists()
+    return case.kim_id in get_kim_positions_for_user(user)
 
 
 def get_recording_kims_for_user(user: AnyUser) -> QuerySet[Kim]:
     """KIMs in which the user may record an aspiration for a neighbour (any member)."""
-    return _member_kims(user)
+    return Kim.objects.filter(pk__in=[k.pk for k in get_member_kims_for_user(user)]).select_related(
+        "region"
+    )
 
 
 def regions_for_kim(kim: Kim) -> QuerySet[Region]:

@@ -8,12 +8,45 @@ from django.utils.translation import gettext as _
 
 from jembatan.accounts.access import (
     AnyUser,
-    get_administered_kabupaten_for_user,
-    get_supervised_regions_for_user,
+    actor,
+    administers_kabupaten,
     is_operator,
     region_scope_q,
+    supervised_regions,
 )
 from jembatan.communities.models import PENGURUS, Kim, KimMembership, Position
+
+_MEMO_KEY = "kim_memberships"
+
+
+def _kim_memberships(user: AnyUser) -> list[KimMembership]:
+    """The user's active KIM memberships with their KIM (region, kabupaten), read once per
+    request and kept with the user's roles (accounts.access.actor)."""
+    if not user.is_authenticated:
+        return []
+    memo = actor(user).memo
+    if _MEMO_KEY not in memo:
+        memo[_MEMO_KEY] = list(
+            KimMembership.objects.filter(user=user, is_active=True)
+            .select_related("kim", "kim__region", "kim__kabupaten")
+            .order_by("kim__name", "kim_id")
+        )
+    return memo[_MEMO_KEY]
+
+
+def get_kim_positions_for_user(user: AnyUser) -> dict[int, str]:
+    """The user's position in each KIM they are an active member of, by KIM id."""
+    return {m.kim_id: m.position for m in _kim_memberships(user)}
+
+
+def get_member_kims_for_user(user: AnyUser, *, pengurus_only: bool = False) -> list[Kim]:
+    """The active KIMs the user is an active member (or pengurus) of, by name; their
+    region and kabupaten are loaded. Without a query after the first in a request."""
+    return [
+        m.kim
+        for m in _kim_memberships(user)
+        if m.kim.is_active and (not pengurus_only or m.position in PENGURUS)
+    ]
 
 
 def get_kims_for_user(user: AnyUser) -> QuerySet[Kim]:
@@ -22,8 +55,8 @@ def get_kims_for_user(user: AnyUser) -> QuerySet[Kim]:
         return Kim.objects.none()
     if is_operator(user):
         return Kim.objects.all()
-    own = KimMembership.objects.filter(user=user, is_active=True).values("kim_id")
-    supervised = region_scope_q(list(get_supervised_regions_for_user(user)))
+    own = list(get_kim_positions_for_user(user))
+    supervised = region_scope_q(supervised_regions(user))
     return Kim.objects.filter(Q(pk__in=own) | supervised)
 
 
@@ -36,27 +69,21 @@ def get_kim_for_user(user: AnyUser, slug: str) -> Kim:
 
 
 def get_position(user: AnyUser, kim: Kim) -> str | None:
-    if not user.is_authenticated:
-        return None
-    return (
-        KimMembership.objects.filter(user=user, kim=kim, is_active=True)
-        .values_list("position", flat=True)
-        .first()
-    )
+    return get_kim_positions_for_user(user).get(kim.pk)
 
 
 def can_manage_members(user: AnyUser, kim: Kim) -> bool:
     """The KIM's ketua, Diskominfo of its kabupaten, and operators."""
     if get_position(user, kim) == Position.KETUA:
         return True
-    return get_administered_kabupaten_for_user(user).filter(code=kim.kabupaten_id).exists()
+    return administers_kabupaten(user, kim.kabupaten_id)
 
 
 def can_edit_profile(user: AnyUser, kim: Kim) -> bool:
     """Ketua and sekretaris edit the KIM's profile; so does Diskominfo of its kabupaten."""
     if get_position(user, kim) in {Position.KETUA, Position.SEKRETARIS}:
         return True
-    return get_administered_kabupaten_for_user(user).filter(code=kim.kabupaten_id).exists()
+    return administers_kabupaten(user, kim.kabupaten_id)
 
 
 def is_pengurus(user: AnyUser, kim: Kim) -> bool:

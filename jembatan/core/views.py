@@ -12,14 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from jembatan.accounts.access import (
-    get_administered_kabupaten_for_user,
-    get_memberships_for_user,
-)
+from jembatan.accounts.access import administers_any_kabupaten, get_memberships_for_user
 from jembatan.accounts.models import Notification
 from jembatan.api.access import can_use_api
-from jembatan.communities.access import get_kims_for_user
-from jembatan.communities.models import KimMembership, Position
+from jembatan.communities.access import get_kim_positions_for_user, get_kims_for_user
+from jembatan.communities.models import Position
 from jembatan.core.params import BadParameter, get_page
 from jembatan.dashboard.access import can_read_dashboard
 from jembatan.dialogue.access import can_use_dialogue
@@ -49,9 +46,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def workspace(request: HttpRequest) -> HttpResponse:
     """The signed-in home (/kelola/): the user's roles and the KIMs they work in."""
     user = request.user
-    positions = dict(
-        KimMembership.objects.filter(user=user, is_active=True).values_list("kim_id", "position")
-    )
+    positions = get_kim_positions_for_user(user)
     kims = list(get_kims_for_user(user).select_related("region", "kabupaten")[:200])
     # Unread information per KIM the user is a member of (their inboxes).
     unread = dict(
@@ -74,7 +69,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         {
             "memberships": get_memberships_for_user(user),
             "kims": kims,
-            "can_register_kim": get_administered_kabupaten_for_user(user).exists(),
+            "can_register_kim": administers_any_kabupaten(user),
             "can_publish_information": can_publish_information(user),
             "can_manage_literacy": can_manage_literacy(user),
             "can_manage_ppid": can_manage_ppid(user),

@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.access import (
     AnyUser,
-    get_administered_kabupaten_for_user,
-    get_supervised_regions_for_user,
+    administers_kabupaten,
     is_operator,
+    supervised_regions,
     user_supervises_region,
 )
-from jembatan.communities.access import get_kim_for_user, is_pengurus
-from jembatan.communities.models import PENGURUS, Kim, KimMembership
+from jembatan.communities.access import get_kim_for_user, get_member_kims_for_user, is_pengurus
+from jembatan.communities.models import Kim
 from jembatan.regions.models import Region
 
 CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}$")
@@ -62,7 +62,7 @@ def get_dashboard_roots_for_user(user: AnyUser) -> list[str]:
         return [""]
     return [
         r.code
-        for r in get_supervised_regions_for_user(user).order_by("level", "code")
+        for r in sorted(supervised_regions(user), key=lambda r: (r.level, r.code))
         if r.level in (Region.Level.KABUPATEN, Region.Level.KECAMATAN)
     ]
 
@@ -71,14 +71,14 @@ def get_dashboard_kims_for_user(user: AnyUser):
     """KIMs whose own dashboard the user reads as pengurus."""
     if not user.is_authenticated:
         return Kim.objects.none()
-    own = KimMembership.objects.filter(
-        user=user, is_active=True, position__in=list(PENGURUS)
-    ).values("kim_id")
+    own = [k.pk for k in get_member_kims_for_user(user, pengurus_only=True)]
     return Kim.objects.filter(pk__in=own, is_active=True).order_by("name")
 
 
 def can_read_dashboard(user: AnyUser) -> bool:
-    return bool(get_dashboard_roots_for_user(user)) or get_dashboard_kims_for_user(user).exists()
+    if get_dashboard_roots_for_user(user):
+        return True
+    return bool(get_member_kims_for_user(user, pengurus_only=True))
 
 
 def get_scope_for_user(user: AnyUser, code: str | None) -> Scope:
@@ -117,7 +117,7 @@ def sees_confidential_counts(user: AnyUser, scope: Scope) -> bool:
     code = scope.code
     if len(code.split(".")) < Region.Level.KABUPATEN:
         return False
-    return get_administered_kabupaten_for_user(user).filter(code=code[:5]).exists()
+    return administers_kabupaten(user, code[:5])
 
 
 def get_list_scope_for_user(user: AnyUser, *, code: str | None, kim_slug: str | None) -> Scope:

@@ -18,12 +18,16 @@ from django.utils.translation import gettext as _
 
 from jembatan.accounts.access import (
     AnyUser,
+    administered_kabupaten,
+    administers_kabupaten,
     get_administered_kabupaten_for_user,
     get_memberships_for_user,
+    get_officer_office_ids_for_user,
     is_operator,
 )
 from jembatan.accounts.models import Office, Role
-from jembatan.communities.models import PENGURUS, Kim, KimMembership
+from jembatan.communities.access import get_member_kims_for_user
+from jembatan.communities.models import Kim
 from jembatan.dialogue.models import Consultation, Poll, Thread
 from jembatan.regions.models import Region
 
@@ -48,7 +52,7 @@ class Owner:
 
 def get_owners_for_user(user: AnyUser) -> list[Owner]:
     owners: dict[str, Owner] = {}
-    for kabupaten in get_administered_kabupaten_for_user(user).order_by("code")[:50]:
+    for kabupaten in administered_kabupaten(user)[:50]:
         owner = Owner(kabupaten=kabupaten)
         owners.setdefault(owner.key, owner)
     for m in get_memberships_for_user(user):
@@ -63,7 +67,7 @@ def can_run_dialogue(user: AnyUser) -> bool:
 
 
 def _owned_q(user: AnyUser) -> Q:
-    offices = [m.office_id for m in get_memberships_for_user(user) if m.role == Role.OPD_OFFICER]
+    offices = get_officer_office_ids_for_user(user)
     return Q(kabupaten__in=get_administered_kabupaten_for_user(user)) | Q(office_id__in=offices)
 
 
@@ -102,23 +106,15 @@ def get_poll_for_user(user: AnyUser, pk: int) -> Poll:
 # --- KIM side --------------------------------------------------------------------------
 
 
-def _member_kims(user: AnyUser, *, pengurus_only: bool = False) -> QuerySet[Kim]:
-    if not user.is_authenticated:
-        return Kim.objects.none()
-    rows = KimMembership.objects.filter(user=user, is_active=True)
-    if pengurus_only:
-        rows = rows.filter(position__in=list(PENGURUS))
-    return Kim.objects.filter(pk__in=rows.values("kim_id"), is_active=True).select_related("region")
-
-
 def get_ballot_kims_for_user(user: AnyUser, poll: Poll) -> QuerySet[Kim]:
     """KIMs of the poll's kabupaten in which the user may record paper ballots."""
-    return _member_kims(user).filter(kabupaten_id=poll.kabupaten_id)
+    own = [k.pk for k in get_member_kims_for_user(user) if k.kabupaten_id == poll.kabupaten_id]
+    return Kim.objects.filter(pk__in=own).select_related("region")
 
 
 def get_ballot_polls_for_user(user: AnyUser) -> QuerySet[Poll]:
     """Open polls for which the user, a KIM member, may record paper ballots."""
-    kabupaten = _member_kims(user).values("kabupaten_id")
+    kabupaten = {k.kabupaten_id for k in get_member_kims_for_user(user)}
     now = timezone.now()
     return Poll.objects.filter(
         kabupaten_id__in=kabupaten, is_published=True, opens_at__lte=now, closes_at__gt=now
@@ -149,7 +145,7 @@ def get_openers_for_user(user: AnyUser) -> list[Opener]:
     for owner in get_owners_for_user(user):
         opener = Opener(kabupaten=owner.kabupaten)
         openers.setdefault(opener.key, opener)
-    for kim in _member_kims(user, pengurus_only=True).select_related("kabupaten"):
+    for kim in get_member_kims_for_user(user, pengurus_only=True):
         opener = Opener(kabupaten=kim.kabupaten, kim=kim)
         openers.setdefault(opener.key, opener)
     return list(openers.values())
@@ -163,7 +159,7 @@ def get_threads_for_user(user: AnyUser) -> QuerySet[Thread]:
     if is_operator(user):
         return rows
     staff = [o.kabupaten.code for o in get_owners_for_user(user)]
-    kims = _member_kims(user, pengurus_only=True).values("pk")
+    kims = [k.pk for k in get_member_kims_for_user(user, pengurus_only=True)]
     return rows.filter(Q(kabupaten_id__in=staff) | Q(kim_id__in=kims))
 
 
@@ -182,10 +178,10 @@ def get_moderated_kabupaten_for_user(user: AnyUser) -> QuerySet[Region]:
 
 
 def can_moderate(user: AnyUser, kabupaten_code: str) -> bool:
-    return get_moderated_kabupaten_for_user(user).filter(code=kabupaten_code).exists()
+    return administers_kabupaten(user, kabupaten_code)
 
 
 def can_use_dialogue(user: AnyUser) -> bool:
     """Whether the workspace shows the dialogue button: staff who run or moderate it, and
     KIM members (discussions, paper ballots)."""
-    return bool(get_owners_for_user(user)) or _member_kims(user).exists()
+    return bool(get_owners_for_user(user)) or bool(get_member_kims_for_user(user))

@@ -19,27 +19,25 @@ from django.utils.translation import gettext as _
 
 from jembatan.accounts.access import (
     AnyUser,
+    administers_any_kabupaten,
+    administers_kabupaten,
     get_administered_kabupaten_for_user,
-    get_memberships_for_user,
+    get_officer_office_ids_for_user,
     is_operator,
 )
 from jembatan.accounts.models import Membership, Role, User
-from jembatan.communities.models import PENGURUS, Kim, KimMembership
+from jembatan.communities.access import get_member_kims_for_user
+from jembatan.communities.models import PENGURUS, KimMembership
 from jembatan.disclosure.models import InfoDocument, InformationRequest, Objection, PublicBody
 from jembatan.regions.models import Region
 
 
 def _pengurus_desa_codes(user: AnyUser) -> list[str]:
-    if not user.is_authenticated:
-        return []
-    kims = KimMembership.objects.filter(
-        user=user, is_active=True, position__in=list(PENGURUS), kim__is_active=True
-    ).values("kim_id")
-    return list(
-        Kim.objects.filter(pk__in=kims, region__level=Region.Level.DESA).values_list(
-            "region_id", flat=True
-        )
-    )
+    return [
+        kim.region_id
+        for kim in get_member_kims_for_user(user, pengurus_only=True)
+        if kim.region.level == Region.Level.DESA
+    ]
 
 
 def get_bodies_for_user(user: AnyUser) -> QuerySet[PublicBody]:
@@ -50,7 +48,7 @@ def get_bodies_for_user(user: AnyUser) -> QuerySet[PublicBody]:
     if is_operator(user):
         return bodies
     condition = Q(kabupaten__in=get_administered_kabupaten_for_user(user))
-    offices = [m.office_id for m in get_memberships_for_user(user) if m.role == Role.OPD_OFFICER]
+    offices = get_officer_office_ids_for_user(user)
     condition |= Q(kind=PublicBody.Kind.OPD, office_id__in=offices)
     condition |= Q(kind=PublicBody.Kind.DESA, region_id__in=_pengurus_desa_codes(user))
     return bodies.filter(condition)
@@ -69,11 +67,11 @@ def manages_body(user: AnyUser, body: PublicBody) -> bool:
 
 def is_ppid_superior(user: AnyUser, body: PublicBody) -> bool:
     """The atasan PPID who decides objections: Diskominfo of the body's kabupaten."""
-    return get_administered_kabupaten_for_user(user).filter(code=body.kabupaten_id).exists()
+    return administers_kabupaten(user, body.kabupaten_id)
 
 
 def can_register_bodies(user: AnyUser) -> bool:
-    return get_administered_kabupaten_for_user(user).exists()
+    return administers_any_kabupaten(user)
 
 
 def get_documents_for_user(user: AnyUser) -> QuerySet[InfoDocument]:

@@ -11,16 +11,16 @@ from django.utils.translation import gettext as _
 from jembatan.accounts.access import (
     AnyUser,
     get_memberships_for_user,
-    get_supervised_regions_for_user,
+    get_officer_office_ids_for_user,
     is_operator,
     region_scope_q,
+    supervised_regions,
 )
 from jembatan.accounts.models import Office, Role
-from jembatan.communities.access import get_kim_for_user
 from jembatan.communities.models import Kim
 from jembatan.dissemination.models import Delivery, InfoItem
 from jembatan.regions.models import Region
-from jembatan.sites.access import can_write_posts
+from jembatan.sites.access import get_writable_kim_for_user
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,19 @@ def get_publishing_areas_for_user(user: AnyUser) -> list[Area]:
     areas: list[Area] = []
     if is_operator(user):
         areas.append(Area(region=None))
-    for m in get_memberships_for_user(user).order_by("role", "region_id"):
+    memberships = get_memberships_for_user(user)  # by role, then region
+    admin_regions = [m.region_id for m in memberships if m.role == Role.KABUPATEN_ADMIN]
+    diskominfo: dict[str, Office] = {}
+    if admin_regions:
+        # The first Diskominfo office of each administered kabupaten (Office orders by
+        # kabupaten, then name), in one query.
+        for office in Office.objects.filter(
+            kabupaten_id__in=admin_regions, kind=Office.Kind.DISKOMINFO
+        ):
+            diskominfo.setdefault(office.kabupaten_id, office)
+    for m in memberships:
         if m.role == Role.KABUPATEN_ADMIN:
-            office = Office.objects.filter(kabupaten=m.region, kind=Office.Kind.DISKOMINFO).first()
-            areas.append(Area(region=m.region, office=office))
+            areas.append(Area(region=m.region, office=diskominfo.get(m.region_id)))
         elif m.role == Role.OPD_OFFICER and m.office is not None:
             areas.append(Area(region=m.office.kabupaten, office=m.office))
         elif m.role == Role.CAMAT and m.region is not None:
@@ -77,9 +86,8 @@ def get_items_for_user(user: AnyUser) -> QuerySet[InfoItem]:
         return items.none()
     if is_operator(user):
         return items
-    regions = list(get_supervised_regions_for_user(user))
-    offices = [m.office_id for m in get_memberships_for_user(user) if m.role == Role.OPD_OFFICER]
-    condition = region_scope_q(regions, field="area") | Q(office_id__in=offices)
+    offices = get_officer_office_ids_for_user(user)
+    condition = region_scope_q(supervised_regions(user), field="area") | Q(office_id__in=offices)
     return items.filter(condition)
 
 
@@ -92,10 +100,7 @@ def get_item_for_user(user: AnyUser, pk: int) -> InfoItem:
 
 def get_inbox_kim_for_user(user: AnyUser, kim_slug: str) -> Kim:
     """A KIM whose inbox the user works: its members and its kabupaten's Diskominfo."""
-    kim = get_kim_for_user(user, kim_slug)
-    if not can_write_posts(user, kim):
-        raise Http404(_("KIM tidak ditemukan."))
-    return kim
+    return get_writable_kim_for_user(user, kim_slug)
 
 
 def get_inbox_for_kim(kim: Kim) -> QuerySet[Delivery]:

@@ -14,12 +14,15 @@ from django.utils.translation import gettext as _
 
 from jembatan.accounts.access import (
     AnyUser,
+    administered_kabupaten,
+    administers_any_kabupaten,
     get_administered_kabupaten_for_user,
     get_memberships_for_user,
     is_operator,
 )
 from jembatan.accounts.models import Role
-from jembatan.communities.models import Kim, KimMembership
+from jembatan.communities.access import get_kim_positions_for_user, get_member_kims_for_user
+from jembatan.communities.models import Kim
 from jembatan.literacy.models import Certificate, Module, Registration, Training
 from jembatan.regions.models import Region
 
@@ -54,7 +57,7 @@ def get_training_areas_for_user(user: AnyUser) -> list[Region]:
     """Where the user may organise trainings: administered kabupaten, camat's kecamatan."""
     if not user.is_authenticated:
         return []
-    areas = list(get_administered_kabupaten_for_user(user).order_by("name"))
+    areas = sorted(administered_kabupaten(user), key=lambda r: (r.name, r.code))
     return areas + _camat_kecamatan(user)
 
 
@@ -90,8 +93,21 @@ def get_registrable_kims_for_user(user: AnyUser, training: Training) -> QuerySet
     """The user's own KIMs that a training is aimed at (registration is on behalf of one)."""
     if not user.is_authenticated:
         return Kim.objects.none()
-    own = KimMembership.objects.filter(user=user, is_active=True).values("kim_id")
+    own = list(get_kim_positions_for_user(user))
     return target_kims(training).filter(pk__in=own)
+
+
+def training_is_registrable_for_user(user: AnyUser, training: Training) -> bool:
+    """Whether get_registrable_kims_for_user has any KIM, without a query: the user's KIMs
+    are read once per request; prefetch the trainings' target_kims for a list of them."""
+    kims = [k for k in get_member_kims_for_user(user) if k.kabupaten_id == training.kabupaten_id]
+    if not training.target_all:
+        targets = {k.pk for k in training.target_kims.all()}
+        return any(k.pk in targets for k in kims)
+    if training.kecamatan_id:
+        code = training.kecamatan_id
+        return any(k.region_id == code or k.region_id.startswith(f"{code}.") for k in kims)
+    return bool(kims)
 
 
 def get_registrations_for_user(user: AnyUser) -> QuerySet[Registration]:
@@ -144,7 +160,7 @@ def get_managed_module_for_user(user: AnyUser, pk: int) -> Module:
 
 
 def can_write_modules(user: AnyUser) -> bool:
-    return is_operator(user) or get_administered_kabupaten_for_user(user).exists()
+    return is_operator(user) or administers_any_kabupaten(user)
 
 
 def can_manage_literacy(user: AnyUser) -> bool:

@@ -543,16 +543,34 @@ def module_next_lesson(user: User, module: Module) -> Lesson | None:
     return module.lessons.exclude(pk__in=done).first()
 
 
-def learn_next(user: User) -> tuple[Module, Lesson | None] | None:
-    """What to learn next: the next lesson of a started, unfinished module; else the first
-    published module not started; (module, None) when only its quiz is left."""
-    modules = list(access.get_published_modules().annotate(n=Count("lessons")))
-    done_by_module = dict(
+def published_modules_with_lesson_counts() -> list[Module]:
+    """The published modules, each with ``n``, its number of lessons."""
+    return list(access.get_published_modules().annotate(n=Count("lessons")))
+
+
+def lessons_done_by_module(user: User) -> dict[int, int]:
+    """How many lessons of each module the user has done, by module id."""
+    return dict(
         LessonProgress.objects.filter(user=user)
         .values("lesson__module_id")
         .annotate(n=Count("id"))
         .values_list("lesson__module_id", "n")
     )
+
+
+def learn_next(
+    user: User,
+    *,
+    modules: list[Module] | None = None,
+    done_by_module: dict[int, int] | None = None,
+) -> tuple[Module, Lesson | None] | None:
+    """What to learn next: the next lesson of a started, unfinished module; else the first
+    published module not started; (module, None) when only its quiz is left. A page that
+    already read the modules and the progress passes them in."""
+    if modules is None:
+        modules = published_modules_with_lesson_counts()
+    if done_by_module is None:
+        done_by_module = lessons_done_by_module(user)
     certified = set(
         Certificate.objects.filter(user=user, module__isnull=False).values_list(
             "module_id", flat=True

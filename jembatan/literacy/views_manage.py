@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,7 +30,7 @@ from jembatan.literacy.forms import (
     TrainingForm,
     WeightsForm,
 )
-from jembatan.literacy.models import Lesson, LessonProgress, Registration, Training
+from jembatan.literacy.models import Registration, Training
 from jembatan.sites.poster import qr_svg
 
 CHECKIN_LIMIT = 600  # check-ins per organiser per window: a big hall, a few retries
@@ -408,27 +407,17 @@ def mine(request: HttpRequest) -> HttpResponse:
         if r.upcoming and not r.attended_at:
             url = base + f"/kelola/literasi/{r.training_id}/hadir/?kode={r.checkin_code}"
             r.qr = mark_safe(qr_svg(url))  # noqa: S308 (generated here)
-    modules = list(access.get_published_modules())
-    done = {}
-    for _lesson, module_id in LessonProgress.objects.filter(user=user).values_list(
-        "lesson_id", "lesson__module_id"
-    ):
-        done[module_id] = done.get(module_id, 0) + 1
-    totals = dict(
-        Lesson.objects.filter(module__in=modules).values_list("module_id").annotate(n=Count("id"))
-    )
-    progress = [
-        {"module": m, "done": done.get(m.pk, 0), "total": totals.get(m.pk, 0)}
-        for m in modules
-        if m.pk in done
-    ]
+    modules = services.published_modules_with_lesson_counts()
+    done = services.lessons_done_by_module(user)
+    progress = [{"module": m, "done": done[m.pk], "total": m.n} for m in modules if m.pk in done]
     trainings_open = (
         access.get_public_trainings()
         .filter(status=Training.Status.OPEN, starts_at__gt=now)
         .exclude(pk__in=[r.training_id for r in registrations])
         .order_by("starts_at")
+        .prefetch_related("target_kims")
     )
-    available = [t for t in trainings_open[:50] if access.get_registrable_kims_for_user(user, t)]
+    available = [t for t in trainings_open[:50] if access.training_is_registrable_for_user(user, t)]
     return render(
         request,
         "literacy/mine.html",
@@ -436,7 +425,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "registrations": registrations,
             "certificates": access.get_certificates_for_user(user),
             "progress": progress,
-            "next": services.learn_next(user),
+            "next": services.learn_next(user, modules=modules, done_by_module=done),
             "available": available[:10],
         },
     )

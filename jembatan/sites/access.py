@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.access import AnyUser, get_administered_kabupaten_for_user
+from jembatan.accounts.access import AnyUser, administers_kabupaten
 from jembatan.communities.access import get_kim_for_user, get_position
 from jembatan.communities.models import Kim, Position
 from jembatan.sites.models import Post
@@ -14,7 +14,7 @@ APPROVERS = {Position.KETUA, Position.SEKRETARIS}
 
 
 def _administers(user: AnyUser, kim: Kim) -> bool:
-    return get_administered_kabupaten_for_user(user).filter(code=kim.kabupaten_id).exists()
+    return administers_kabupaten(user, kim.kabupaten_id)
 
 
 def can_write_posts(user: AnyUser, kim: Kim) -> bool:
@@ -42,11 +42,17 @@ def can_publish_post(user: AnyUser, post: Post) -> bool:
     return not post.kim.posts_need_review and can_edit_post(user, post)
 
 
-def get_posts_for_user(user: AnyUser, kim_slug: str):
-    """The posts of one KIM the user works in (all statuses), or 404."""
+def get_writable_kim_for_user(user: AnyUser, kim_slug: str) -> Kim:
+    """A KIM the user writes for (its members, Diskominfo of its kabupaten), or 404."""
     kim = get_kim_for_user(user, kim_slug)
     if not can_write_posts(user, kim):
         raise Http404(_("KIM tidak ditemukan."))
+    return kim
+
+
+def get_posts_for_user(user: AnyUser, kim_slug: str):
+    """The posts of one KIM the user works in (all statuses), or 404."""
+    kim = get_writable_kim_for_user(user, kim_slug)
     return kim, Post.objects.filter(kim=kim).select_related("author", "category")
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from jembatan.core.forms import add_service_errors
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
-from jembatan.sites.access import can_approve_posts, get_posts_for_user
+from jembatan.sites.access import can_approve_posts, get_writable_kim_for_user
 from jembatan.sites.comments import comment_create, comment_moderate, comment_report
 from jembatan.sites.models import Comment, live_posts
 
@@ -95,7 +95,7 @@ def comment_report_view(request: HttpRequest, kim: str, slug: str, pk: int) -> H
 
 @login_required
 def moderation_queue(request: HttpRequest, kim: str) -> HttpResponse:
-    obj, _posts = get_posts_for_user(request.user, kim)
+    obj = get_writable_kim_for_user(request.user, kim)
     if not can_approve_posts(request.user, obj):
         raise Http404(_("Halaman tidak ditemukan."))
     comments = (
@@ -118,7 +118,7 @@ def moderation_queue(request: HttpRequest, kim: str) -> HttpResponse:
 @login_required
 @require_POST
 def moderation_action(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
-    obj, _posts = get_posts_for_user(request.user, kim)
+    obj = get_writable_kim_for_user(request.user, kim)
     comment = get_object_or_404(Comment.objects.select_related("post__kim"), pk=pk, post__kim=obj)
     try:
         comment_moderate(actor=request.user, comment=comment, status=request.POST.get("status", ""))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from jembatan.communities.models import Kim
 from jembatan.core.forms import add_service_errors
 from jembatan.core.pagecache import cache_public_page
-from jembatan.sites.access import can_approve_posts, get_posts_for_user
+from jembatan.sites.access import can_approve_posts, get_writable_kim_for_user
 from jembatan.sites.content import (
     KINDS,
     content_delete,
@@ -77,7 +77,7 @@ def content_detail(request: HttpRequest, kim: str, kind: str, slug: str) -> Http
 
 @login_required
 def manage_list(request: HttpRequest, kim: str, kind: str) -> HttpResponse:
-    obj, _posts = get_posts_for_user(request.user, kim)
+    obj = get_writable_kim_for_user(request.user, kim)
     content_kind = get_kind(kind)
     return render(
         request,
@@ -93,7 +93,7 @@ def manage_list(request: HttpRequest, kim: str, kind: str) -> HttpResponse:
 
 @login_required
 def manage_edit(request: HttpRequest, kim: str, kind: str, pk: int | None = None) -> HttpResponse:
-    obj, _posts = get_posts_for_user(request.user, kim)
+    obj = get_writable_kim_for_user(request.user, kim)
     content_kind = get_kind(kind)
     instance = get_object_or_404(content_kind.queryset(obj), pk=pk) if pk else None
     form = content_kind.form_class()(request.POST or None, instance=instance)
@@ -137,7 +137,7 @@ def manage_edit(request: HttpRequest, kim: str, kind: str, pk: int | None = None
 @login_required
 @require_POST
 def manage_delete(request: HttpRequest, kim: str, kind: str, pk: int) -> HttpResponse:
-    obj, _posts = get_posts_for_user(request.user, kim)
+    obj = get_writable_kim_for_user(request.user, kim)
     content_kind = get_kind(kind)
     instance = get_object_or_404(content_kind.queryset(obj), pk=pk)
     content_delete(actor=request.user, kim=obj, kind=content_kind, instance=instance)

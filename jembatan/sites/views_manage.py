@@ -23,6 +23,7 @@ from jembatan.sites.access import (
     can_edit_post,
     get_post_for_user,
     get_posts_for_user,
+    get_writable_kim_for_user,
 )
 from jembatan.sites.forms import PostForm, ScheduleForm
 from jembatan.sites.models import Category
@@ -78,7 +79,7 @@ def _data_with_new_photo(request: HttpRequest, form: PostForm, kim: Kim) -> dict
 
 @login_required
 def post_create(request: HttpRequest, kim: str) -> HttpResponse:
-    obj, _posts = get_posts_for_user(request.user, kim)
+    obj = get_writable_kim_for_user(request.user, kim)
     form = PostForm(request.POST or None, request.FILES or None, kim=obj)
     if request.method == "POST" and form.is_valid():
         data = _data_with_new_photo(request, form, obj)
@@ -189,7 +190,7 @@ class CategoryForm(forms.Form):
 @login_required
 def category_list(request: HttpRequest, kim: str) -> HttpResponse:
     """Categories of a KIM's news: pengurus add and remove them."""
-    obj, _posts = get_posts_for_user(request.user, kim)
+    obj = get_writable_kim_for_user(request.user, kim)
     may_edit = can_approve_posts(request.user, obj)
     form = CategoryForm(request.POST or None)
     if request.method == "POST":
@@ -220,7 +221,7 @@ def category_list(request: HttpRequest, kim: str) -> HttpResponse:
 @login_required
 @require_POST
 def category_delete(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
-    obj, _posts = get_posts_for_user(request.user, kim)
+    obj = get_writable_kim_for_user(request.user, kim)
     category = get_object_or_404(Category, kim=obj, pk=pk)
     services.category_delete(actor=request.user, category=category)
     messages.success(request, _("Kategori dihapus; beritanya tetap ada."))

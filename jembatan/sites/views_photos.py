@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jembatan.core.forms import add_service_errors
 from jembatan.sites import photo_services
-from jembatan.sites.access import can_approve_posts, get_posts_for_user
+from jembatan.sites.access import can_approve_posts, get_writable_kim_for_user
 from jembatan.sites.images import max_upload_bytes
 from jembatan.sites.photos_model import Photo
 
@@ -62,7 +62,7 @@ class PhotoUploadForm(forms.Form):
 
 @login_required
 def photo_list(request: HttpRequest, kim: str) -> HttpResponse:
-    obj, _posts = get_posts_for_user(request.user, kim)
+    obj = get_writable_kim_for_user(request.user, kim)
     form = PhotoUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +82,7 @@ def photo_list(request: HttpRequest, kim: str) -> HttpResponse:
             messages.success(request, _("Foto tersimpan."))
             return redirect("sites:manage_photos", kim=obj.slug)
     photos = list(Photo.objects.filter(kim=obj).select_related("uploaded_by")[:PAGE_SIZE])
-    # The page is reached only by those who write for the KIM (get_posts_for_user), so
+    # The page is reached only by those who write for the KIM (get_writable_kim_for_user), so
     # can_delete_photo reduces to: approvers delete any photo, others their own.
     approver = can_approve_posts(request.user, obj)
     for photo in photos:
@@ -94,7 +94,7 @@ def photo_list(request: HttpRequest, kim: str) -> HttpResponse:
 @login_required
 @require_POST
 def photo_delete(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
-    obj, _posts = get_posts_for_user(request.user, kim)
+    obj = get_writable_kim_for_user(request.user, kim)
     photo = get_object_or_404(Photo.objects.filter(kim=obj), pk=pk)
     photo.kim = obj
     photo_services.photo_delete(actor=request.user, photo=photo)  # PermissionDenied: 403
