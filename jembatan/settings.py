@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.utils.http import is_same_domain
@@ -25,7 +24,7 @@ VAR_DIR = Path(env_str("JEMBATAN_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ConfigError(
@@ -138,8 +137,10 @@ if (
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+REDIS_URL = env_str("REDIS_URL", "").strip()
 REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_MS", 250, minimum=10, maximum=10000) / 1000
+# The page-cache version lives in the cache; without Redis in a file as well (below).
+PAGE_CACHE_VERSION_FILE: Path | None = None
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -309,10 +310,10 @@ STORAGES = {
 }
 
 # --- Email ----------------------------------------------------------------
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
@@ -406,6 +407,9 @@ CORS_PREFLIGHT_MAX_AGE = 86400
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # KIMs that have not re-published or shared an item are reminded after this many days.
 INFO_REMINDER_DAYS = env_int("INFO_REMINDER_DAYS", 3, minimum=1, maximum=60)
+# More unmailed notifications of one kind than this for one person in one run (a batch,
+# such as the daily deadline check) go out as one digest mail (jembatan.accounts.notifications).
+NOTIFICATION_DIGEST_AFTER = env_int("NOTIFICATION_DIGEST_AFTER", 5, minimum=1, maximum=1000)
 # Shared secret of the SMS/WhatsApp gateway (jembatan.aspirations.webhook); empty: off.
 ASPIRATION_WEBHOOK_SECRET = env_str("ASPIRATION_WEBHOOK_SECRET", "")
 # Outbound texts to citizens (jembatan.aspirations.gateway); empty URL: no texts.

@@ -31,9 +31,6 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {}
-# More unmailed notifications of one kind than this for one person in one run (a
-# batch, such as the daily deadline check) go out as one digest mail instead.
-DIGEST_AFTER = 5
 _batch = threading.local()
 
 
@@ -103,8 +100,8 @@ def notify(
 @contextlib.contextmanager
 def notification_batch() -> Iterator[None]:
     """Mail the notifications made inside the block in one background run at its end,
-    so that whoever gets many of one kind gets one digest (see DIGEST_AFTER) rather
-    than a mail each: the deadline check once found 36 overdue cases for one person."""
+    so that whoever gets many of one kind gets one digest (NOTIFICATION_DIGEST_AFTER)
+    rather than a mail each: the deadline check once found 36 overdue cases for one person."""
     if getattr(_batch, "keys", None) is not None:  # nested: the outer batch mails
         yield
         return
@@ -124,7 +121,7 @@ def notification_batch() -> Iterator[None]:
 
 
 def digest_after() -> int:
-    return int(getattr(settings, "NOTIFICATION_DIGEST_AFTER", DIGEST_AFTER))
+    return settings.NOTIFICATION_DIGEST_AFTER
 
 
 def digest_mail(notifications: list[Notification]) -> tuple[str, str]:

@@ -24,7 +24,7 @@ _FAILURE_SCOPE = "otp-fail"
 
 def requires_two_factor(user: User) -> bool:
     """Operators, kabupaten admins, superusers and admin-site users must use a second factor."""
-    if not user.is_authenticated or not getattr(settings, "TWO_FACTOR_REQUIRED", True):
+    if not user.is_authenticated or not settings.TWO_FACTOR_REQUIRED:
         return False
     if user.is_demo and settings.DEBUG:
         # `make run` prints demo logins with a published password; they never work with

@@ -24,7 +24,7 @@ class GatewayError(Exception):
 
 
 def gateway_enabled() -> bool:
-    return bool(getattr(settings, "SMS_GATEWAY_URL", ""))
+    return bool(settings.SMS_GATEWAY_URL)
 
 
 def send_text(to: str, text: str) -> None:

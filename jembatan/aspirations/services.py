@@ -745,7 +745,7 @@ def contact_erase(*, case: Aspiration, actor: User | None = None, reason: str) -
 def contact_retention_days() -> int:
     from django.conf import settings
 
-    return int(getattr(settings, "ASPIRATION_CONTACT_RETENTION_DAYS", 365))
+    return settings.ASPIRATION_CONTACT_RETENTION_DAYS
 
 
 def purge_old_contacts(*, now=None) -> int:

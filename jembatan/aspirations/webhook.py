@@ -119,7 +119,7 @@ def inbound(request: HttpRequest) -> JsonResponse:
 
 
 def _inbound(request: HttpRequest) -> JsonResponse:
-    secret = getattr(settings, "ASPIRATION_WEBHOOK_SECRET", "")
+    secret = settings.ASPIRATION_WEBHOOK_SECRET
     if not secret:
         return _technical("not_configured", 503)
     if len(request.body) > MAX_BODY:

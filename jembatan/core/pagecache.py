@@ -34,7 +34,7 @@ _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
 def _version_file() -> Path | None:
-    path = getattr(settings, "PAGE_CACHE_VERSION_FILE", None)
+    path = settings.PAGE_CACHE_VERSION_FILE
     return Path(path) if path else None
 
 
@@ -84,7 +84,7 @@ def _cacheable_request(request: HttpRequest) -> bool:
 def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        seconds = getattr(settings, "PAGE_CACHE_SECONDS", 60)
+        seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or not _cacheable_request(request):
             return view(request, *args, **kwargs)
         version = f"{cache.get_or_set(VERSION_KEY, 1, timeout=None)}.{_file_version()}"

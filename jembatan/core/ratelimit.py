@@ -33,7 +33,7 @@ def client_address(request: HttpRequest) -> str:
     The one definition of "the visitor" for rate limits, the login lockout (axes'
     AXES_CLIENT_IP_CALLABLE) and reach counting; the API throttles use PROXY_COUNT too.
     """
-    proxies = getattr(settings, "PROXY_COUNT", 0)
+    proxies = settings.PROXY_COUNT
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]

@@ -57,7 +57,7 @@ _running = threading.local()  # the record of the task this thread is running, i
 
 
 def stale_after() -> datetime.timedelta:
-    return datetime.timedelta(minutes=getattr(settings, "TASK_STALE_MINUTES", 10))
+    return datetime.timedelta(minutes=settings.TASK_STALE_MINUTES)
 
 
 def _records():

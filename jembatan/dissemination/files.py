@@ -28,7 +28,6 @@ from jembatan.sites.images import _looks_like_ours, _megabytes, clean_jpeg
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 IMAGE_MAX_SIDE = 1600
 PDF_NAMES = {".pdf"}
 IMAGE_NAMES = {".jpg", ".jpeg", ".png", ".webp"}
@@ -60,7 +59,7 @@ class CheckedFile:
 
 
 def max_attachment_bytes() -> int:
-    return int(getattr(settings, "MAX_ATTACHMENT_BYTES", DEFAULT_MAX_ATTACHMENT_BYTES))
+    return settings.MAX_ATTACHMENT_BYTES
 
 
 def _claim(name: str, content_type: str) -> str | None:

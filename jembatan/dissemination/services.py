@@ -779,7 +779,7 @@ def feedback_answer(*, actor: User, feedback: Feedback, answer: str) -> Feedback
 
 
 def reminder_days() -> int:
-    return int(getattr(settings, "INFO_REMINDER_DAYS", 3))
+    return settings.INFO_REMINDER_DAYS
 
 
 def send_reminders(*, now: datetime.datetime | None = None) -> int:

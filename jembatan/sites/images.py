@@ -34,13 +34,11 @@ logger = logging.getLogger(__name__)
 FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 # The plugins tried on open (the JPEG plugin itself hands back MPO files).
 PLUGINS = ["JPEG", "PNG", "WEBP"]
-DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
-# Bytes an image takes once decoded (see _decoded_bytes), per file and per request: the
-# pixel limit alone lets a small 16-bit RGBA PNG cost hundreds of megabytes and seconds.
-# A phone photo fits easily (a 48-megapixel JPEG decodes at half scale: 37 MB).
-DEFAULT_MAX_DECODED_IMAGE_BYTES = 64 * 1024 * 1024
-DEFAULT_MAX_DECODED_REQUEST_BYTES = 192 * 1024 * 1024
+# The limits are settings (MAX_UPLOAD_BYTES, MAX_IMAGE_PIXELS, MAX_DECODED_IMAGE_BYTES,
+# MAX_DECODED_REQUEST_BYTES). Bytes an image takes once decoded (see _decoded_bytes) are
+# limited per file and per request: the pixel limit alone lets a small 16-bit RGBA PNG cost
+# hundreds of megabytes and seconds. A phone photo fits easily (a 48-megapixel JPEG
+# decodes at half scale: 37 MB).
 # The widths of the srcset; an image narrower than a step also gets its own width.
 WIDTHS = (480, 960, 1600)
 # The longest side of the stored master (the only full-size copy kept).
@@ -76,19 +74,19 @@ class Rendered:
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+    return settings.MAX_UPLOAD_BYTES
 
 
 def max_image_pixels() -> int:
-    return int(getattr(settings, "MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS))
+    return settings.MAX_IMAGE_PIXELS
 
 
 def max_decoded_image_bytes() -> int:
-    return int(getattr(settings, "MAX_DECODED_IMAGE_BYTES", DEFAULT_MAX_DECODED_IMAGE_BYTES))
+    return settings.MAX_DECODED_IMAGE_BYTES
 
 
 def max_decoded_request_bytes() -> int:
-    return int(getattr(settings, "MAX_DECODED_REQUEST_BYTES", DEFAULT_MAX_DECODED_REQUEST_BYTES))
+    return settings.MAX_DECODED_REQUEST_BYTES
 
 
 @dataclass
