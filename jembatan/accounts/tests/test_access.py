@@ -1,13 +1,16 @@
 import pytest
 
 from jembatan.accounts.access import (
+    administers_kabupaten,
     get_administered_kabupaten_for_user,
+    get_memberships_for_user,
     get_offices_for_user,
     get_supervised_regions_for_user,
     is_operator,
+    supervised_regions,
     user_supervises_region,
 )
-from jembatan.accounts.models import Role
+from jembatan.accounts.models import Membership, Role, User
 from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
 
 
@@ -76,3 +79,42 @@ def test_offices_scope(regions):
     admin = MembershipFactory(role=Role.KABUPATEN_ADMIN, region=regions["bengkayang"]).user
     assert set(get_offices_for_user(admin)) == {own, other_same_kab}
     assert elsewhere not in get_offices_for_user(admin)
+
+
+# --- The actor: roles read once per request ----------------------------------------------
+
+
+def test_roles_are_read_once_for_a_user_object(regions, django_assert_num_queries):
+    admin = MembershipFactory(role=Role.KABUPATEN_ADMIN, region=regions["bengkayang"]).user
+    with django_assert_num_queries(1):
+        assert not is_operator(admin)
+        assert administers_kabupaten(admin, "61.07")
+        assert not administers_kabupaten(admin, "61.04")
+        assert user_supervises_region(admin, regions["sebalo"])
+        assert [m.region_id for m in get_memberships_for_user(admin)] == ["61.07"]
+
+
+def test_a_role_granted_on_the_same_user_object_counts_at_once(regions):
+    user = UserFactory()
+    assert not administers_kabupaten(user, "61.04")  # memoised: no role
+    MembershipFactory(user=user, role=Role.KABUPATEN_ADMIN, region=regions["mempawah"])
+    assert administers_kabupaten(user, "61.04")
+    Membership.objects.filter(user=user).delete()
+    assert not administers_kabupaten(user, "61.04")
+
+
+def test_refresh_from_db_reads_the_roles_again(regions):
+    camat = MembershipFactory(role=Role.CAMAT, region=regions["kec_bengkayang"]).user
+    assert user_supervises_region(camat, regions["sebalo"])
+    # A change no signal reports (a bulk update), seen once the object is refreshed.
+    Membership.objects.filter(user=camat).update(region=regions["mempawah"])
+    camat.refresh_from_db()
+    assert not user_supervises_region(camat, regions["sebalo"])
+    assert [r.code for r in supervised_regions(camat)] == ["61.04"]
+
+
+def test_a_membership_of_another_user_object_for_the_same_account_counts(regions):
+    user = UserFactory()
+    assert not is_operator(user)
+    MembershipFactory(user=User.objects.get(pk=user.pk), role=Role.OPERATOR, region=None)
+    assert is_operator(user)

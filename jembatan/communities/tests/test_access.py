@@ -6,6 +6,7 @@ from jembatan.communities.access import (
     can_manage_members,
     get_kim_for_user,
     get_kims_for_user,
+    get_member_kims_for_user,
     get_position,
     is_pengurus,
 )
@@ -72,3 +73,21 @@ def test_member_of_two_kims_sees_both(two_tenants):
     KimMembershipFactory(kim=two_tenants.a.kim, user=user)
     KimMembershipFactory(kim=two_tenants.b.kim, user=user)
     assert set(get_kims_for_user(user)) == {two_tenants.a.kim, two_tenants.b.kim}
+
+
+def test_kim_memberships_are_read_once_and_again_after_a_change(
+    two_tenants, django_assert_num_queries
+):
+    a = two_tenants.a
+    with django_assert_num_queries(2):  # the user's roles, then their KIM memberships
+        assert get_position(a.member, a.kim) == Position.ANGGOTA
+        assert not is_pengurus(a.member, a.kim)
+        assert get_member_kims_for_user(a.member) == [a.kim]
+        assert get_member_kims_for_user(a.member, pengurus_only=True) == []
+    membership = a.kim.memberships.get(user=a.member)
+    membership.position = Position.SEKRETARIS
+    membership.save()
+    assert is_pengurus(a.member, a.kim)
+    a.kim.is_active = False
+    a.kim.save()
+    assert get_member_kims_for_user(a.member) == []
