@@ -76,13 +76,10 @@ class Actor:
         return sorted({m.office_id for m in self._with_role(Role.OPD_OFFICER) if m.office_id})
 
 
-_NOBODY = Actor()
-
-
 def actor(user: AnyUser) -> Actor:
     """The user's roles, read from the database at most once per request."""
     if not user.is_authenticated:
-        return _NOBODY
+        return Actor()
     cached = getattr(user, ACTOR_ATTRIBUTE, None)
     if cached is not None and cached.generation == _generation:
         return cached

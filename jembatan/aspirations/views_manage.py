@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jembatan.accounts.access import get_administered_kabupaten_for_user
+from jembatan.accounts.access import administers_any_kabupaten, get_administered_kabupaten_for_user
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.notifications import notification_mark_read
 from jembatan.aspirations import desk, services
@@ -70,7 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "overdue": overdue,
             "page_query": query,
             "kims": get_recording_kims_for_user(request.user),
-            "can_configure": get_administered_kabupaten_for_user(request.user).exists(),
+            "can_configure": administers_any_kabupaten(request.user),
         },
     )
 

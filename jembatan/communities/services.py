@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jembatan.accounts.access import get_administered_kabupaten_for_user
+from jembatan.accounts.access import administers_kabupaten
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.backends import find_user_by_login
 from jembatan.accounts.models import User
@@ -45,7 +45,7 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
 def _require_admin_of(actor: User, region: Region) -> None:
     kabupaten_code = region.kabupaten_code
-    if not get_administered_kabupaten_for_user(actor).filter(code=kabupaten_code).exists():
+    if not administers_kabupaten(actor, kabupaten_code):
         raise PermissionDenied(_("Hanya Diskominfo kabupaten ini yang dapat melakukannya."))
 
 
@@ -71,7 +71,7 @@ def kim_create(*, actor: User, data: dict[str, Any]) -> Kim:
 def kim_update(*, actor: User, kim: Kim, data: dict[str, Any]) -> Kim:
     if not can_edit_profile(actor, kim):
         raise PermissionDenied(_("Anda tidak berhak mengubah profil KIM ini."))
-    administers = get_administered_kabupaten_for_user(actor).filter(code=kim.kabupaten_id).exists()
+    administers = administers_kabupaten(actor, kim.kabupaten_id)
     # Where a KIM sits and whether it is active is Diskominfo's decision.
     editable = (
         PROFILE_FIELDS
@@ -176,7 +176,7 @@ def kim_member_update(
         membership.user_id == actor.pk
         and membership.position == Position.KETUA
         and (position != Position.KETUA or not is_active)
-        and not get_administered_kabupaten_for_user(actor).filter(code=kim.kabupaten_id).exists()
+        and not administers_kabupaten(actor, kim.kabupaten_id)
     ):
         raise ValidationError(
             _("Ketua tidak dapat melepas jabatannya sendiri; minta Diskominfo menggantinya.")

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.access import get_administered_kabupaten_for_user
+from jembatan.accounts.access import administers_kabupaten
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import Office, User
 from jembatan.accounts.phone import normalize_phone
@@ -97,7 +97,7 @@ def public_body_create(
     contact: str = "",
 ) -> PublicBody:
     """Register a body of a kabupaten (only its Diskominfo or an operator)."""
-    if not get_administered_kabupaten_for_user(actor).filter(code=kabupaten.code).exists():
+    if not administers_kabupaten(actor, kabupaten.code):
         raise PermissionDenied(_("Hanya Diskominfo kabupaten ini yang mendaftarkan badan publik."))
     if kind == PublicBody.Kind.KABUPATEN:
         region, office = kabupaten, None

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from jembatan.accounts.access import administers_kabupaten
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import User
 from jembatan.accounts.notifications import notify
@@ -594,10 +595,7 @@ def module_save(*, actor: User, data: dict[str, Any], module: Module | None = No
     kabupaten = data.get("kabupaten")
     if kabupaten is None and not access.is_operator(actor):
         raise ValidationError({"kabupaten": _("Pilih kabupaten modul ini.")})
-    if (
-        kabupaten is not None
-        and not access.get_administered_kabupaten_for_user(actor).filter(pk=kabupaten.pk).exists()
-    ):
+    if kabupaten is not None and not administers_kabupaten(actor, kabupaten.pk):
         raise ValidationError({"kabupaten": _("Anda tidak mengelola kabupaten itu.")})
     with transaction.atomic():
         before = snapshot(module, MODULE_FIELDS) if module is not None else None
@@ -726,7 +724,7 @@ WEIGHT_FIELDS = [
 
 
 def score_weights_save(*, actor: User, kabupaten: Region, data: dict[str, Any]) -> ScoreWeights:
-    if not access.get_administered_kabupaten_for_user(actor).filter(pk=kabupaten.pk).exists():
+    if not administers_kabupaten(actor, kabupaten.pk):
         raise ValidationError(_("Anda tidak mengelola kabupaten itu."))
     if not (1 <= data["level_berkembang"] < data["level_maju"] < data["level_mandiri"]):
         raise ValidationError(
