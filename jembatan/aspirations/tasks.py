@@ -71,7 +71,7 @@ def text_citizen(event_id: int) -> bool:
     """Text the reporter about one public step through the gateway, at most once (the
     event is claimed on texted_at; a gateway failure gives the claim back and raises)."""
     from jembatan.aspirations.gateway import gateway_enabled, send_text
-    from jembatan.aspirations.models import CaseEvent
+    from jembatan.aspirations.models import CaseEvent, Status
     from jembatan.aspirations.reporter import reporter_link
     from jembatan.aspirations.services import display_code
 
@@ -88,11 +88,24 @@ def text_citizen(event_id: int) -> bool:
             "step": step,
             "link": reporter_link(case),
         }
+        if case.merged_into_id is not None and event.to_status == Status.CLOSED:
+            from jembatan.aspirations.merge import merged_text
+
+            text = merged_text(case)  # the original's code and page, not a bare "Ditutup"
     with claimed(CaseEvent.objects.filter(pk=event_id), "texted_at") as mine:
         if not mine:
             return False
         send_text(case.reporter_phone, text)
     return True
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def tell_follower(event_id: int, follower_id: int) -> bool:
+    """Tell the reporter of a duplicate merged into a case about one of its public steps
+    (aspirations.merge), by mail and SMS, each at most once."""
+    from jembatan.aspirations.merge import send_to_follower
+
+    return send_to_follower(event_id, follower_id)
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
