@@ -137,7 +137,7 @@ def test_only_alike_recent_cases_of_the_same_desa_and_category_are_candidates(wo
     assert merge.MIN_SIMILARITY <= found[0].score < 1
     html = _client(world["admin"]).get(f"{QUEUE}{duplicate.code}/").content.decode()
     assert _candidate_codes(html) == [original.code]
-    assert "Gabungkan ke kasus ini" in html
+    assert f"Gabungkan {original.display_code} ke kasus ini" in html
     assert f"Gabungkan kasus ini ke {original.display_code}" in html
 
 
