@@ -162,13 +162,21 @@ def duplicate_candidates(user: User, case: Aspiration) -> list[Candidate]:
         if score >= MIN_SIMILARITY:
             scored.append((score, other))
     scored.sort(key=lambda pair: (-pair[0], pair[1].created_at))
-    page_case_closable = may_close_as_duplicate(user, case)
+    # Every candidate is of the page's kabupaten: Diskominfo's right is asked once.
+    staff = _staff(user, case)
+
+    def closable(other: Aspiration) -> bool:
+        if staff:
+            return other.status not in (S.DONE, S.CLOSED)
+        return may_close_as_duplicate(user, other)
+
+    page_case_closable = closable(case)
     return [
         Candidate(
             case=other,
             score=score,
             version=case_version(other),
-            into_this=not merge_problem(other, case) and may_close_as_duplicate(user, other),
+            into_this=not merge_problem(other, case) and closable(other),
             into_candidate=page_case_closable and not merge_problem(case, other),
         )
         for score, other in scored[:MAX_CANDIDATES]
