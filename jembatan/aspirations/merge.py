@@ -271,6 +271,66 @@ def aspiration_merge(
     return dup
 
 
+def may_unmerge(user: User, case: Aspiration) -> bool:
+    """Diskominfo of the kabupaten (and operators) may undo a merge."""
+    return case.merged_into_id is not None and _staff(user, case)
+
+
+def aspiration_unmerge(
+    *, actor: User, duplicate: Aspiration, version: str | None = None
+) -> Aspiration:
+    """Undo a merge (Diskominfo): the duplicate goes back to the status it had before,
+    its reporter is told and no longer follows the other case. Cases that followed the
+    duplicate before its merge stay with the case they follow now."""
+    with transaction.atomic():
+        dup = Aspiration.objects.select_for_update().get(pk=duplicate.pk)
+        if not _staff(actor, dup):
+            raise PermissionDenied(_("Anda tidak berhak melakukan tindakan ini."))
+        _check_version(dup, version)
+        if dup.merged_into_id is None:
+            raise ValidationError(_("Aspirasi ini tidak sedang digabung."))
+        orig = Aspiration.objects.get(pk=dup.merged_into_id)
+        merged = dup.events.filter(kind=CaseEvent.Kind.STATUS, to_status=S.CLOSED).last()
+        back_to = merged.from_status if merged is not None and merged.from_status else S.RECEIVED
+        before = snapshot(dup, MERGE_FIELDS)
+        dup.status = back_to
+        dup.close_reason = ""
+        dup.merged_into = None
+        dup.save(update_fields=[*MERGE_FIELDS, "updated_at"])
+        event = CaseEvent.objects.create(
+            aspiration=dup,
+            kind=CaseEvent.Kind.STATUS,
+            from_status=S.CLOSED,
+            to_status=back_to,
+            body=_(
+                "Penggabungan dengan aspirasi %(code)s dibatalkan: aspirasi ini "
+                "ditindaklanjuti sendiri lagi."
+            )
+            % {"code": display_code(orig.code)},
+            actor=actor,
+            office=dup.office if back_to in (S.DISPOSED, S.IN_PROGRESS) else None,
+        )
+        CaseEvent.objects.create(
+            aspiration=orig,
+            kind=CaseEvent.Kind.NOTE,
+            body=_("Penggabungan aspirasi %(code)s ke aspirasi ini dibatalkan.")
+            % {"code": display_code(dup.code)},
+            is_public=False,
+            actor=actor,
+        )
+        _tell_citizen(dup, event)
+        audit_record(
+            actor=actor,
+            action="aspiration.unmerge",
+            target=dup,
+            before=before,
+            after=snapshot(dup, MERGE_FIELDS),
+            note=orig.code,
+        )
+        audit_record(actor=actor, action="aspiration.unmerge_from", target=orig, note=dup.code)
+    return dup
+
+
 def public_link(case: Aspiration) -> str:
     """The public page of a case, in full, for messages."""
     return settings.SITE_URL.rstrip("/") + case.get_absolute_url()

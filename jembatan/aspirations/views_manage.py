@@ -111,6 +111,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             # Duplicates (aspirations.merge): the likely ones, and those merged here.
             "candidates": merge.duplicate_candidates(request.user, case),
             "merged_here": get_cases_for_user(request.user).filter(merged_into=case),
+            "may_unmerge": merge.may_unmerge(request.user, case),
         },
     )
 
@@ -219,6 +220,21 @@ def case_extend(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Batas waktu diperpanjang; warga sudah diberi tahu."))
+    return redirect("aspirations:manage_detail", code=code)
+
+
+@login_required
+@require_POST
+def case_unmerge(request: HttpRequest, code: str) -> HttpResponse:
+    """Diskominfo undoes a merge: the case is worked on its own again."""
+    case = get_case_for_user(request.user, code)
+    version = (request.POST.get("version") or "")[:24] or None
+    try:
+        merge.aspiration_unmerge(actor=request.user, duplicate=case, version=version)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Penggabungan dibatalkan; pelapornya sudah diberi tahu."))
     return redirect("aspirations:manage_detail", code=code)
 
 

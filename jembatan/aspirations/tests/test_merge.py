@@ -421,3 +421,54 @@ def test_open311_and_the_api_say_closed_with_the_merge(world):
     assert response.status_code == 200
     assert response.json()["status"] == "ditutup" and response.json()["answer"] == note
     assert Client().get("/api/v1/aspirasi/?status=ditutup").status_code == 200
+
+
+# --- Undoing a merge --------------------------------------------------------------------
+
+
+def test_diskominfo_undoes_a_merge(world, django_capture_on_commit_callbacks):
+    original = world["case"](LAMP)
+    made, _ = services.aspiration_submit(
+        data={
+            "region": world["desa"],
+            "category": world["roads"],
+            "description": LAMP_AGAIN,
+            "visibility": "anonim",
+            "reporter_email": "second@example.test",
+        }
+    )
+    services.aspiration_transition(actor=world["admin"], case=made, action="verify")
+    merge.aspiration_merge(actor=world["admin"], duplicate=made, original=original)
+    # The KIM's ketua may merge early cases but not undo a merge.
+    with pytest.raises(PermissionDenied):
+        merge.aspiration_unmerge(actor=world["ketua"], duplicate=made)
+    client = _client(world["ketua"])
+    assert "Batalkan penggabungan" not in client.get(f"{QUEUE}{made.code}/").content.decode()
+
+    client = _client(world["admin"])
+    html = client.get(f"{QUEUE}{made.code}/").content.decode()
+    version = re.search(
+        r'action="/kelola/aspirasi/' + made.code + r'/pisah/".*?name="version" value="([^"]*)"',
+        html,
+    )[1]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{QUEUE}{made.code}/pisah/", {"version": version})
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert made.status == Status.VERIFIED and made.merged_into_id is None
+    assert made.close_reason == ""
+    assert [m.to for m in mail.outbox] == [["second@example.test"]]
+    assert AuditLog.objects.filter(action="aspiration.unmerge", target_id=str(made.pk)).exists()
+    # No longer a follower: the original's next step is not sent to this reporter.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.aspiration_transition(
+            actor=world["admin"], case=original, action="dispose", office=world["pupr"]
+        )
+    assert "second@example.test" not in [m.to[0] for m in mail.outbox]
+    html = Client().get(f"/aspirasi/{made.code}/").content.decode()
+    assert "Digabung dengan" not in re.search(r'<span class="pill[^"]*">([^<]*)</span>', html)[1]
+    # A second undo (an older page) is refused.
+    response = client.post(f"{QUEUE}{made.code}/pisah/", {"version": version}, follow=True)
+    assert "sudah diubah petugas lain" in response.content.decode()
