@@ -245,16 +245,6 @@ def aspiration_merge(
             is_public=False,
             actor=actor,
         )
-        _tell_citizen(dup, event)
-        audit_record(
-            actor=actor,
-            action="aspiration.merge",
-            target=dup,
-            before=before,
-            after=snapshot(dup, MERGE_FIELDS),
-            note=orig.code,
-        )
-        audit_record(actor=actor, action="aspiration.merge_into", target=orig, note=dup.code)
         # Whoever followed the duplicate now follows the original (no chains to walk).
         for follower in Aspiration.objects.select_for_update().filter(merged_into=dup):
             follower_before = snapshot(follower, ["merged_into"])
@@ -268,6 +258,16 @@ def aspiration_merge(
                 after=snapshot(follower, ["merged_into"]),
                 note=orig.code,
             )
+        _tell_citizen(dup, event)
+        audit_record(
+            actor=actor,
+            action="aspiration.merge",
+            target=dup,
+            before=before,
+            after=snapshot(dup, MERGE_FIELDS),
+            note=orig.code,
+        )
+        audit_record(actor=actor, action="aspiration.merge_into", target=orig, note=dup.code)
     return dup
 
 
