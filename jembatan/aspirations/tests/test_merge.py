@@ -472,3 +472,22 @@ def test_diskominfo_undoes_a_merge(world, django_capture_on_commit_callbacks):
     # A second undo (an older page) is refused.
     response = client.post(f"{QUEUE}{made.code}/pisah/", {"version": version}, follow=True)
     assert "sudah diubah petugas lain" in response.content.decode()
+
+
+def test_the_merge_pages_are_valid_html(world, tmp_path):
+    from jembatan.core.tests.test_html_validity import vnu_errors
+
+    original = world["case"](LAMP)
+    duplicate = world["case"](LAMP_AGAIN)
+    staff = _client(world["admin"])
+    pages = {"candidates": staff.get(f"{QUEUE}{duplicate.code}/").content.decode()}
+    assert "Kemungkinan duplikat" in pages["candidates"]
+    merge.aspiration_merge(actor=world["admin"], duplicate=duplicate, original=original)
+    pages |= {
+        "merged-staff": staff.get(f"{QUEUE}{duplicate.code}/").content.decode(),
+        "original-staff": staff.get(f"{QUEUE}{original.code}/").content.decode(),
+        "merged-public": Client().get(f"/aspirasi/{duplicate.code}/").content.decode(),
+    }
+    assert "Batalkan penggabungan" in pages["merged-staff"]
+    errors = vnu_errors(pages, tmp_path)
+    assert errors == [], "\n".join(errors)
