@@ -20,7 +20,7 @@ def mail_citizen(event_id: int) -> bool:
     The event is claimed on mailed_at before sending (core.tasks.claimed); a failure
     gives the claim back and raises, so Huey retries later.
     """
-    from jembatan.aspirations.models import CaseEvent
+    from jembatan.aspirations.models import CaseEvent, Status
     from jembatan.aspirations.services import display_code
 
     event = CaseEvent.objects.select_related("aspiration").filter(pk=event_id).first()
@@ -36,6 +36,8 @@ def mail_citizen(event_id: int) -> bool:
         # Only the reporter gets these messages: their private link, not the public page.
         "link": reporter_link(case),
         "site_name": settings.SITE_NAME,
+        # A merged duplicate's step names the case it joined, not a bare "Ditutup".
+        "merged": case.merged_into_id is not None and event.to_status == Status.CLOSED,
     }
     with claimed(CaseEvent.objects.filter(pk=event_id), "mailed_at") as mine:
         if not mine:

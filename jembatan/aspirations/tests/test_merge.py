@@ -183,6 +183,8 @@ def test_merge_through_the_staff_page(world, django_capture_on_commit_callbacks)
     # The duplicate's reporter is told, with the original's code and public page.
     assert [m.to for m in mail.outbox] == [["second@example.test"]]
     assert original.display_code in mail.outbox[0].body
+    assert mail.outbox[0].subject.endswith(f"Digabung dengan {original.display_code}")
+    assert f"Status sekarang: Digabung dengan {original.display_code}." in mail.outbox[0].body
     assert f"https://kim.example.test/aspirasi/{original.code}/" in mail.outbox[0].body
     # Both staff pages show the link.
     html = client.get(f"{QUEUE}{duplicate.code}/").content.decode()
