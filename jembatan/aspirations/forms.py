@@ -317,6 +317,15 @@ class ExtendForm(forms.Form):
     )
 
 
+class MergeForm(forms.Form):
+    """Merge one case into another (aspirations.merge): both tracking codes, and the
+    duplicate's version as the page showed it."""
+
+    duplicate = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    original = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=24)
+
+
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category

@@ -174,6 +174,16 @@ class Aspiration(models.Model):
     close_reason = models.CharField(
         _("alasan penutupan"), max_length=20, choices=CloseReason.choices, blank=True
     )
+    # A duplicate closed by merging (aspirations.merge): the case it was merged into,
+    # which its reporter follows from then on.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("digabung dengan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+    )
     verify_due = models.DateField(_("batas verifikasi"), null=True, blank=True)
     answer_due = models.DateField(_("batas jawaban"), null=True, blank=True)
     citizen_confirmed = models.BooleanField(_("dikonfirmasi warga"), null=True, blank=True)
@@ -205,6 +215,11 @@ class Aspiration(models.Model):
                 condition=~models.Q(status="ditutup") | ~models.Q(close_reason=""),
                 name="aspiration_closed_has_reason",
             ),
+            models.CheckConstraint(
+                condition=models.Q(merged_into__isnull=True)
+                | models.Q(status="ditutup", close_reason="duplikat"),
+                name="aspiration_merged_is_closed_duplicate",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -224,8 +239,18 @@ class Aspiration(models.Model):
         return str(_("Warga"))
 
     @property
+    def display_code(self) -> str:
+        """The tracking code as people read it ("7K3M-Q9XD")."""
+        from jembatan.aspirations.services import display_code
+
+        return display_code(self.code)
+
+    @property
     def citizen_status(self) -> str:
-        """The status in words a citizen knows ("Diteruskan ke Dinas PUPR")."""
+        """The status in words a citizen knows ("Diteruskan ke Dinas PUPR"); a merged
+        duplicate says which case it joined ("Digabung dengan 7K3M-Q9XD")."""
+        if self.merged_into_id is not None:
+            return _("Digabung dengan %(code)s") % {"code": self.merged_into.display_code}
         return citizen_step(self.status, self.office)
 
     @property

@@ -42,6 +42,7 @@ from jembatan.accounts.models import Role
 from jembatan.api.models import ApiToken
 from jembatan.api.services import TOKEN_PREFIX, api_token_touch, hash_token
 from jembatan.aspirations import services
+from jembatan.aspirations.merge import merged_note
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.aspirations.reporter import private_path, reporter_key_issue
 from jembatan.aspirations.views import _public_cases, count_code_guess, lookup_over_limit
@@ -275,7 +276,8 @@ def _address(region: Region) -> str:
 def _as_request(request: HttpRequest, case: Aspiration) -> dict[str, Any]:
     # Never the reporter's name, phone, email or free-text location: personal data.
     if case.status == Status.CLOSED:
-        notes = str(case.get_close_reason_display()) or None
+        # A merged duplicate names the case it joined (aspirations.merge).
+        notes = merged_note(case) or str(case.get_close_reason_display()) or None
     else:
         notes = case.latest_answer or None
     updated = max(filter(None, [case.updated_at, case.latest_step_at]))

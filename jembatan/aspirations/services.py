@@ -245,6 +245,10 @@ def _tell_citizen(case: Aspiration, event: CaseEvent) -> None:
         enqueue_on_commit(mail_citizen, event.pk)
     if case.reporter_phone and gateway_enabled():
         enqueue_on_commit(text_citizen, event.pk)
+    # The reporters of duplicates merged into this case follow it (aspirations.merge).
+    from jembatan.aspirations.merge import tell_followers
+
+    tell_followers(case, event)
 
 
 # --- Workflow ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ def mail_citizen(event_id: int) -> bool:
     The event is claimed on mailed_at before sending (core.tasks.claimed); a failure
     gives the claim back and raises, so Huey retries later.
     """
-    from jembatan.aspirations.models import CaseEvent
+    from jembatan.aspirations.models import CaseEvent, Status
     from jembatan.aspirations.services import display_code
 
     event = CaseEvent.objects.select_related("aspiration").filter(pk=event_id).first()
@@ -36,6 +36,8 @@ def mail_citizen(event_id: int) -> bool:
         # Only the reporter gets these messages: their private link, not the public page.
         "link": reporter_link(case),
         "site_name": settings.SITE_NAME,
+        # A merged duplicate's step names the case it joined, not a bare "Ditutup".
+        "merged": case.merged_into_id is not None and event.to_status == Status.CLOSED,
     }
     with claimed(CaseEvent.objects.filter(pk=event_id), "mailed_at") as mine:
         if not mine:
@@ -71,7 +73,7 @@ def text_citizen(event_id: int) -> bool:
     """Text the reporter about one public step through the gateway, at most once (the
     event is claimed on texted_at; a gateway failure gives the claim back and raises)."""
     from jembatan.aspirations.gateway import gateway_enabled, send_text
-    from jembatan.aspirations.models import CaseEvent
+    from jembatan.aspirations.models import CaseEvent, Status
     from jembatan.aspirations.reporter import reporter_link
     from jembatan.aspirations.services import display_code
 
@@ -88,11 +90,24 @@ def text_citizen(event_id: int) -> bool:
             "step": step,
             "link": reporter_link(case),
         }
+        if case.merged_into_id is not None and event.to_status == Status.CLOSED:
+            from jembatan.aspirations.merge import merged_text
+
+            text = merged_text(case)  # the original's code and page, not a bare "Ditutup"
     with claimed(CaseEvent.objects.filter(pk=event_id), "texted_at") as mine:
         if not mine:
             return False
         send_text(case.reporter_phone, text)
     return True
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def tell_follower(event_id: int, follower_id: int) -> bool:
+    """Tell the reporter of a duplicate merged into a case about one of its public steps
+    (aspirations.merge), by mail and SMS, each at most once."""
+    from jembatan.aspirations.merge import send_to_follower
+
+    return send_to_follower(event_id, follower_id)
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)

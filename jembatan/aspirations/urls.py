@@ -26,6 +26,8 @@ urlpatterns = [
     path("kelola/aspirasi/<str:code>/tindakan/", views_manage.case_action, name="manage_action"),
     path("kelola/aspirasi/<str:code>/tulis/", views_manage.case_comment, name="manage_comment"),
     path("kelola/aspirasi/<str:code>/ambil/", views_manage.case_take, name="manage_take"),
+    path("kelola/aspirasi/<str:code>/gabung/", views_manage.case_merge, name="manage_merge"),
+    path("kelola/aspirasi/<str:code>/pisah/", views_manage.case_unmerge, name="manage_unmerge"),
     path("kelola/aspirasi/<str:code>/perpanjang/", views_manage.case_extend, name="manage_extend"),
     path("kelola/aspirasi/<str:code>/lapor.json", views_manage.case_export, name="manage_export"),
     path(

@@ -40,7 +40,7 @@ def _public_cases():
         Aspiration.objects.filter(kabupaten_id=settings.HUB_REGION_CODE)
         .exclude(visibility=Aspiration.Visibility.CONFIDENTIAL)
         .exclude(status=Status.CLOSED, close_reason=Aspiration.CloseReason.SPAM)
-        .select_related("category", "region", "region__parent", "office")
+        .select_related("category", "region", "region__parent", "office", "merged_into")
     )
 
 
@@ -219,7 +219,9 @@ def track(request: HttpRequest) -> HttpResponse:
 
 def _case_by_code(request: HttpRequest, code: str) -> Aspiration:
     case = (
-        Aspiration.objects.select_related("category", "region", "office").filter(code=code).first()
+        Aspiration.objects.select_related("category", "region", "office", "merged_into")
+        .filter(code=code)
+        .first()
     )
     if case is None:
         # Unknown codes count against the lookup limit: guessing codes by URL is no faster.

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from jembatan.accounts.access import administers_any_kabupaten, get_administered_kabupaten_for_user
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.notifications import notification_mark_read
-from jembatan.aspirations import desk, services
+from jembatan.aspirations import desk, merge, services
 from jembatan.aspirations.access import (
     can_see_reporter,
     get_case_for_user,
@@ -32,6 +32,7 @@ from jembatan.aspirations.forms import (
     CategoryForm,
     CommentForm,
     ExtendForm,
+    MergeForm,
 )
 from jembatan.aspirations.models import Aspiration, Category, Status
 from jembatan.core.forms import add_service_errors
@@ -107,8 +108,52 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             "may_comment": bool(actions)
             or services._verifier(request.user, case)
             or services._handler(request.user, case),
+            # Duplicates (aspirations.merge): the likely ones, and those merged here.
+            "candidates": merge.duplicate_candidates(request.user, case),
+            "merged_here": get_cases_for_user(request.user).filter(merged_into=case),
+            "may_unmerge": merge.may_unmerge(request.user, case),
         },
     )
+
+
+@login_required
+@require_POST
+def case_merge(request: HttpRequest, code: str) -> HttpResponse:
+    """Merge a likely duplicate into this case, or this case into it."""
+    case = get_case_for_user(request.user, code)
+    form = MergeForm(request.POST)
+    if not form.is_valid() or code not in (
+        form.cleaned_data["duplicate"],
+        form.cleaned_data["original"],
+    ):
+        messages.error(request, _("Periksa pilihan penggabungan."))
+        return redirect("aspirations:manage_detail", code=code)
+    data = form.cleaned_data
+    duplicate = (
+        case if data["duplicate"] == code else get_case_for_user(request.user, data["duplicate"])
+    )
+    original = (
+        case if data["original"] == code else get_case_for_user(request.user, data["original"])
+    )
+    try:
+        merge.aspiration_merge(
+            actor=request.user,
+            duplicate=duplicate,
+            original=original,
+            version=data["version"] or None,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Aspirasi %(duplicate)s digabung dengan %(original)s; pelapornya sudah diberi tahu.")
+            % {
+                "duplicate": services.display_code(duplicate.code),
+                "original": services.display_code(original.code),
+            },
+        )
+    return redirect("aspirations:manage_detail", code=code)
 
 
 @login_required
@@ -175,6 +220,21 @@ def case_extend(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Batas waktu diperpanjang; warga sudah diberi tahu."))
+    return redirect("aspirations:manage_detail", code=code)
+
+
+@login_required
+@require_POST
+def case_unmerge(request: HttpRequest, code: str) -> HttpResponse:
+    """Diskominfo undoes a merge: the case is worked on its own again."""
+    case = get_case_for_user(request.user, code)
+    version = (request.POST.get("version") or "")[:24] or None
+    try:
+        merge.aspiration_unmerge(actor=request.user, duplicate=case, version=version)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Penggabungan dibatalkan; pelapornya sudah diberi tahu."))
     return redirect("aspirations:manage_detail", code=code)
 
 

@@ -68,6 +68,8 @@ PARAMS: dict[str, dict[str, str]] = {
     "aspirations:manage_action": {"code": "code:aspiration"},
     "aspirations:manage_take": {"code": "code:aspiration"},
     "aspirations:manage_extend": {"code": "code:aspiration"},
+    "aspirations:manage_merge": {"code": "code:aspiration"},
+    "aspirations:manage_unmerge": {"code": "code:aspiration"},
     "aspirations:manage_comment": {"code": "code:aspiration"},
     "aspirations:manage_export": {"code": "code:aspiration"},
     "literacy:training": {PK: "pk:training"},
