@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from fpdf.fonts import FontFace
 
 from jembatan.core.pdf import Document, pdf_text
 from jembatan.dashboard import rollup as R
@@ -158,3 +159,83 @@ def _bars(pdf: Document, data) -> None:
         new_x="LMARGIN",
         new_y="NEXT",
     )
+
+
+# --- The monthly aspirations report per office ------------------------------------------
+
+PDF_MAX_LINES = 1000
+BOLD = FontFace(emphasis="BOLD")
+
+
+def office_report_pdf(report, *, title: str, subtitle: str, with_lines: bool) -> bytes:
+    """The office report (dashboard.casereport) as landscape A4 tables and its rules."""
+    from jembatan.dashboard import casereport as C
+
+    pdf = Document(title=title, orientation="L", footer_text=title)
+    pdf.set_auto_page_break(auto=True, margin=14)
+    pdf.add_page()
+    pdf.use(13, "B")
+    pdf.write_lines(7, title)
+    pdf.use(9)
+    pdf.write_lines(5, subtitle)
+    pdf.ln(2)
+    headers = C.columns()
+    for table in report.tables:
+        pdf.use(11, "B")
+        pdf.write_lines(7, table.title)
+        widths = [69] + [26] * len(headers)
+        size = pdf.size_to_fit_words(headers, widths[1], size=8, style="B")
+        pdf.use(size, "B")
+        with pdf.table(
+            col_widths=widths,
+            text_align=["LEFT"] + ["RIGHT"] * len(headers),
+            line_height=4,
+        ) as grid:
+            head = grid.row()
+            for text in [table.label, *headers]:
+                head.cell(pdf_text(text))
+            pdf.use(8)
+            for row in [*table.rows, table.total]:
+                line = grid.row()
+                style = BOLD if row is table.total else None
+                for value in [row.name, *C.row_values(row)]:
+                    line.cell(pdf_text(_number(value)), style=style)
+        pdf.ln(3)
+    if with_lines and report.lines:
+        _office_lines(pdf, report, C)
+    pdf.use(11, "B")
+    pdf.write_lines(7, _("Cara menghitung"))
+    pdf.use(8)
+    for rule in C.RULES:
+        pdf.write_lines(4, f"- {rule}")
+    return pdf.to_bytes()
+
+
+def _office_lines(pdf: Document, report, C) -> None:
+    """The list of the office's cases of the month (only for one office's report)."""
+    headers = C.line_columns()
+    names = C.office_names(report)
+    pdf.use(11, "B")
+    pdf.write_lines(7, _("Daftar aspirasi bulan ini"))
+    widths = [24, 34, 30, 30, 22, 26, 24, 18, 23, 23, 15]
+    size = pdf.size_to_fit_words(headers, min(widths), size=7, style="B")
+    pdf.use(size, "B")
+    with pdf.table(col_widths=widths, line_height=3.6, text_align="LEFT") as grid:
+        head = grid.row()
+        for text in headers:
+            head.cell(pdf_text(text))
+        pdf.use(7)
+        for item in report.lines[:PDF_MAX_LINES]:
+            line = grid.row()
+            for value in C.line_values(item, names):
+                if isinstance(value, datetime.date):
+                    value = date_format(value, "j M Y")
+                line.cell(pdf_text(_number(value)))
+    if len(report.lines) > PDF_MAX_LINES:
+        pdf.use(8)
+        pdf.write_lines(
+            4,
+            _("Hanya %(shown)s dari %(count)s aspirasi; daftar lengkap ada di XLSX.")
+            % {"shown": PDF_MAX_LINES, "count": len(report.lines)},
+        )
+    pdf.ln(3)
