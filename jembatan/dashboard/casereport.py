@@ -248,7 +248,7 @@ def build(
             kabupaten_code=kabupaten_code,
             answer_days=answer_days_of[pk],
         )
-    return _report(month, last_day, [line for line in lines.values() if line.status], office)
+    return _report(month, last_day, list(lines.values()), office)
 
 
 def _audit_rows(pks: list[int], end: datetime.datetime) -> dict[int, list]:
@@ -282,8 +282,9 @@ def _walk(
     kabupaten_code: str,
     answer_days: int,
 ) -> None:
-    """Replay one case's events up to the month's end."""
-    status = ""
+    """Replay one case's events up to the month's end (a case without its intake event,
+    from an import, starts as received)."""
+    status = S.RECEIVED
     office = None
     first_response = None
     answered_at = None
@@ -293,8 +294,7 @@ def _walk(
         if kind == CaseEvent.Kind.ANSWER:
             first_response = first_response or when
             continue
-        if not from_status and not status:  # the intake
-            status = to_status
+        if not from_status:  # the intake
             continue
         if from_status == S.DONE:  # the citizen's confirmation or dispute
             responded_in_month = responded_in_month or when >= start
@@ -329,7 +329,9 @@ def _walk(
         line.due = answer_due
     elif status != S.RECEIVED:
         line.due = None
-    line.overdue = line.is_open and line.due is not None and line.due < last_day
+    # Late when the deadline had passed on the month's last day (today, for this month).
+    reference = min(last_day, timezone.localdate())
+    line.overdue = line.is_open and line.due is not None and line.due < reference
     if responded_in_month:
         ratings = [a for a in audit if a[0] in RATING_ACTIONS and a[2] >= start]
         # The rating given with the response; the case's own when no audit row has it.

@@ -477,16 +477,16 @@ def office_report(request: HttpRequest) -> HttpResponse:
     if wanted == "csv":
         return exports.csv_response(filename, summary_header, casereport.summary_rows(report))
     if wanted == "xlsx":
-        sheets = [(_("Ringkasan"), summary_header, casereport.summary_rows(report))]
-        if with_lines:
-            names = casereport.office_names(report)
-            sheets.append(
-                (
-                    _("Daftar aspirasi"),
-                    casereport.line_columns(),
-                    (casereport.line_values(line, names) for line in report.lines),
-                )
-            )
+        # The workbook always lists the month's cases (no personal data in them).
+        names = casereport.office_names(report)
+        sheets = [
+            (_("Ringkasan"), summary_header, casereport.summary_rows(report)),
+            (
+                _("Daftar aspirasi"),
+                casereport.line_columns(),
+                (casereport.line_values(line, names) for line in report.lines),
+            ),
+        ]
         return exports.xlsx_file_response(filename, sheets)
     query = {"bulan": month.strftime("%Y-%m")}
     if not scope.own_office:

@@ -236,6 +236,36 @@ def test_the_next_month_sees_the_answers_given_then(month):
     assert offices["Jumlah"][:4] == [1, 2, 2, 1]
 
 
+def test_the_current_month_counts_late_against_today(month):
+    region = month.cases["april"].region
+    roads = month.cases["april"].category
+    today = timezone.localdate()
+    # Imported cases without their intake event still count as received.
+    Aspiration.objects.create(
+        code="NOW001",
+        kabupaten_id="61.07",
+        region=region,
+        category=roads,
+        description="-",
+        verify_due=today - datetime.timedelta(days=1),
+    )
+    Aspiration.objects.create(
+        code="NOW002",
+        kabupaten_id="61.07",
+        region=region,
+        category=roads,
+        description="-",
+        verify_due=today,
+    )
+    report = casereport.build(
+        cases=Aspiration.objects.all(), kabupaten_code="61.07", month=today.replace(day=1)
+    )
+    assert report.partial
+    lines = {line.code: line for line in report.lines}
+    assert lines["NOW001"].received and lines["NOW001"].overdue
+    assert lines["NOW002"].is_open and not lines["NOW002"].overdue
+
+
 def _url(**query) -> str:
     from urllib.parse import urlencode
 
@@ -304,6 +334,10 @@ def test_pdf_csv_and_xlsx_carry_the_same_figures(client, month, tmp_path):
     assert re.search(r"Dinas PUPR 2 1 2 1 1,0 6,0 4,0 1", pdf), pdf
     assert re.search(r"Jumlah 4 2 3 2 1,0 8,0 4,0 1", pdf), pdf
     assert "Cara menghitung" in pdf and REPORTER not in pdf
+
+    book = load_workbook(io.BytesIO(client.get(_url(bulan="2025-03", format="xlsx")).content))
+    cases = [list(r) for r in book["Daftar aspirasi"].iter_rows(values_only=True)]
+    assert len(cases) == 1 + 5 and not any(REPORTER in str(v) for r in cases for v in r)
 
     client.force_login(month.head_pupr)
     response = client.get(_url(bulan="2025-03", format="xlsx"))
