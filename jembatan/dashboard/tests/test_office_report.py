@@ -386,3 +386,56 @@ def test_staff_find_the_report_on_their_workspace_and_dashboard(client, month):
     client.force_login(month.admin)
     page = client.get(reverse("dashboard:overview")).content.decode()
     assert f"{reverse('dashboard:office_report')}?wilayah=61.07" in page
+
+
+def _layout_problems(browser) -> list[str]:
+    """Cells whose words are cut or stick out of their cell."""
+    return browser.execute_script(
+        """
+        return [...document.querySelectorAll('main th, main td')].filter(cell => {
+          const style = getComputedStyle(cell);
+          return style.wordBreak === 'break-all' || style.overflowWrap === 'anywhere'
+            || cell.scrollWidth > cell.clientWidth + 1;
+        }).map(cell => cell.textContent.trim()).slice(0, 5);
+        """
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_tables_scroll_in_their_own_box_on_a_phone(browser, live_server, month, shots):
+    from selenium.webdriver.common.by import By
+
+    from jembatan.core.tests.test_html_validity import Page, _open_as
+    from jembatan.testing.browser import assert_fits_phone_width
+
+    path = _url(bulan="2025-03")
+    _open_as(browser, live_server, Page("report", path, month.head_pupr.email), {})
+    browser.save_screenshot(str(shots / "phone-office-report.png"))
+    assert_fits_phone_width(browser)
+    boxes = browser.find_elements(By.CSS_SELECTOR, "main .table-wrap")
+    assert len(boxes) == 4  # office, kecamatan, category, the list of cases
+    widths = [
+        browser.execute_script("return [arguments[0].scrollWidth, arguments[0].clientWidth]", b)
+        for b in boxes
+    ]
+    assert all(scroll > client for scroll, client in widths), widths  # they scroll inside
+    assert _layout_problems(browser) == []
+    assert display_code("RA0003") in boxes[-1].text
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_report_fits_a_laptop_screen(laptop_browser, live_server, month, shots):
+    from selenium.webdriver.common.by import By
+
+    from jembatan.core.tests.test_html_validity import Page, _open_as
+
+    browser = laptop_browser
+    _open_as(browser, live_server, Page("report", _url(bulan="2025-03"), month.admin.email), {})
+    browser.save_screenshot(str(shots / "laptop-office-report.png"))
+    assert browser.execute_script("return window.innerWidth") == 1366
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 1366
+    assert _layout_problems(browser) == []
+    first = browser.find_element(By.CSS_SELECTOR, "main .table-wrap table tbody tr").text
+    assert first.startswith("Dinas Kesehatan")
