@@ -439,3 +439,24 @@ def test_the_report_fits_a_laptop_screen(laptop_browser, live_server, month, sho
     assert _layout_problems(browser) == []
     first = browser.find_element(By.CSS_SELECTOR, "main .table-wrap table tbody tr").text
     assert first.startswith("Dinas Kesehatan")
+
+
+def test_the_number_of_queries_does_not_grow_with_the_cases(month):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        clear_cache()
+        with CaptureQueriesContext(connection) as queries:
+            _build(month)
+        return len(queries)
+
+    few = count()
+    region = month.cases["april"].region
+    roads = month.cases["april"].category
+    for i in range(40):
+        case = _case(f"MANY{i:03d}", region, roads, at("03-03"), status=S.IN_PROGRESS)
+        _step(case, at("03-04"), S.RECEIVED, S.DISPOSED, month.pupr)
+        _audit(case, "aspiration.dispose", at("03-04"), answer_due="2025-03-11")
+    assert count() == few
+    assert _rows(_build(month).tables[0])["Dinas PUPR"][:4] == [42, 1, 42, 41]
