@@ -82,6 +82,7 @@ class CaseLine:
 
     pk: int
     code: str
+    kabupaten_code: str
     category: str
     kecamatan_code: str
     kecamatan: str
@@ -187,22 +188,31 @@ def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.date
 
 
 def build(
-    *, cases: QuerySet[Aspiration], kabupaten_code: str, month: datetime.date, office=None
+    *,
+    cases: QuerySet[Aspiration],
+    month: datetime.date,
+    kabupaten_code: str | None = None,
+    office=None,
 ) -> OfficeReport:
+    """The month's figures of ``cases`` (of one kabupaten when its code is given; the
+    working days of each case are those of its own kabupaten)."""
     start, end = month_bounds(month)
     last_day = (end - datetime.timedelta(days=1)).date()
     # Cases the month can concern: received by its end, and either changed since it began
     # or still open today (a case done and untouched before the month has no figure here).
-    candidates = cases.filter(kabupaten_id=kabupaten_code, created_at__lt=end).filter(
+    if kabupaten_code is not None:
+        cases = cases.filter(kabupaten_id=kabupaten_code)
+    candidates = cases.filter(created_at__lt=end).filter(
         Q(updated_at__gte=start) | Q(status__in=list(OPEN))
     )
     lines: dict[int, CaseLine] = {}
     answer_days_of: dict[int, int] = {}
-    for pk, code, created, cat, days, kec, kec_name, verify_due, rating in candidates.order_by(
+    for pk, code, kab, created, cat, days, kec, kec_name, verify_due, rating in candidates.order_by(
         "created_at", "pk"
     ).values_list(
         "pk",
         "code",
+        "kabupaten_id",
         "created_at",
         "category__name",
         "category__answer_days",
@@ -214,6 +224,7 @@ def build(
         lines[pk] = CaseLine(
             pk=pk,
             code=code,
+            kabupaten_code=kab,
             category=cat,
             kecamatan_code=kec or "",
             kecamatan=kec_name or "",
@@ -245,7 +256,6 @@ def build(
             audit.get(pk, []),
             start=start,
             last_day=last_day,
-            kabupaten_code=kabupaten_code,
             answer_days=answer_days_of[pk],
         )
     return _report(month, last_day, list(lines.values()), office)
@@ -279,11 +289,11 @@ def _walk(
     *,
     start: datetime.datetime,
     last_day: datetime.date,
-    kabupaten_code: str,
     answer_days: int,
 ) -> None:
     """Replay one case's events up to the month's end (a case without its intake event,
     from an import, starts as received)."""
+    kabupaten_code = line.kabupaten_code
     status = S.RECEIVED
     office = None
     first_response = None

@@ -13,6 +13,7 @@ from jembatan.core.pdf import Document, pdf_text
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import Scope
 from jembatan.dashboard.stats import figures
+from jembatan.regions.models import Region
 
 
 def _number(value: object) -> str:
@@ -73,12 +74,7 @@ def monthly_report(*, scope: Scope, month: datetime.date, confidential: bool) ->
         (_("Informasi pembangunan diterima KIM"), totals.get(R.DELIVERIES, 0)),
         (_("Informasi diterbitkan ulang"), totals.get(R.REPUBLICATIONS, 0)),
         (_("Jangkauan (dilihat + klik)"), totals.get(R.REACH, 0)),
-        (_("Aspirasi diterima"), totals.get(R.ASPIRATIONS, 0)),
-        (_("Aspirasi dijawab"), totals.get(R.ANSWERED, 0)),
-        (_("Median hari sampai dijawab"), month_data.median_days_to_answer),
-        (_("Kepuasan warga (1-5)"), month_data.satisfaction),
-        (_("Aspirasi terbuka (saat ini)"), month_data.get(R.OPEN)),
-        (_("Aspirasi melewati batas waktu (saat ini)"), month_data.get(R.OVERDUE)),
+        *_aspiration_rows(scope, month, confidential, month_data),
         (_("Kehadiran pelatihan"), totals.get(R.ATTENDANCES, 0)),
         (_("Anggota terlatih (seluruhnya)"), month_data.get(R.MEMBERS_TRAINED)),
     ]
@@ -125,6 +121,41 @@ def monthly_report(*, scope: Scope, month: datetime.date, confidential: bool) ->
                 pdf.cell(width, 6, pdf_text(text), border=1, align="L" if i == 0 else "R")
             pdf.ln()
     return pdf.to_bytes()
+
+
+def _aspiration_rows(scope: Scope, month: datetime.date, confidential: bool, month_data):
+    """A kabupaten's or kecamatan's aspirations as they stood at the month's end, in
+    working days (dashboard.casereport, as in the report per office); wider scopes keep
+    the rollups' figures, whose open and overdue counts are today's."""
+    if scope.kim is None and scope.level in (Region.Level.KABUPATEN, Region.Level.KECAMATAN):
+        from jembatan.aspirations.models import Aspiration
+        from jembatan.dashboard import casereport
+        from jembatan.dashboard.access import region_q
+
+        cases = Aspiration.objects.filter(
+            region_q(scope, region="region__code", kabupaten="kabupaten__code")
+        )
+        if not confidential:
+            cases = cases.exclude(visibility=Aspiration.Visibility.CONFIDENTIAL)
+        total = casereport.build(cases=cases, month=month).tables[0].total
+        return [
+            (_("Aspirasi diterima"), total.received),
+            (_("Aspirasi dijawab"), total.answered),
+            (_("Median hari kerja sampai tanggapan pertama"), casereport.row_values(total)[4]),
+            (_("Median hari kerja sampai dijawab"), casereport.row_values(total)[5]),
+            (_("Kepuasan warga (1-5)"), total.satisfaction),
+            (_("Aspirasi terbuka pada akhir bulan"), total.open),
+            (_("Aspirasi melewati batas waktu pada akhir bulan"), total.overdue),
+        ]
+    totals = month_data.totals
+    return [
+        (_("Aspirasi diterima"), totals.get(R.ASPIRATIONS, 0)),
+        (_("Aspirasi dijawab"), totals.get(R.ANSWERED, 0)),
+        (_("Median hari sampai dijawab"), month_data.median_days_to_answer),
+        (_("Kepuasan warga (1-5)"), month_data.satisfaction),
+        (_("Aspirasi terbuka (saat ini)"), month_data.get(R.OPEN)),
+        (_("Aspirasi melewati batas waktu (saat ini)"), month_data.get(R.OVERDUE)),
+    ]
 
 
 def _heading(pdf: Document, text: str) -> None:

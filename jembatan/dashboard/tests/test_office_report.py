@@ -460,3 +460,21 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(month):
         _audit(case, "aspiration.dispose", at("03-04"), answer_due="2025-03-11")
     assert count() == few
     assert _rows(_build(month).tables[0])["Dinas PUPR"][:4] == [42, 1, 42, 41]
+
+
+def test_the_bupatis_kim_report_shows_the_month_end_too(client, month, tmp_path):
+    client.force_login(month.admin)
+    url = reverse("dashboard:report", kwargs={"year": 2025, "month": "03"})
+    response = client.get(f"{url}?wilayah=61.07")
+    assert response.status_code == 200
+    text = " ".join(pdftotext(response.content, tmp_path, layout=True).split())
+    assert "Aspirasi diterima 4" in text and "Aspirasi dijawab 2" in text
+    assert "Aspirasi terbuka pada akhir bulan 3" in text
+    assert "Aspirasi melewati batas waktu pada akhir bulan 2" in text
+    assert "Median hari kerja sampai dijawab 8,0" in text
+    assert "(saat ini)" not in text
+    # A kecamatan: Sungai Raya holds cases 1, 3 and 5.
+    text = " ".join(
+        pdftotext(client.get(f"{url}?wilayah=61.07.04").content, tmp_path, layout=True).split()
+    )
+    assert "Aspirasi terbuka pada akhir bulan 2" in text and "Aspirasi diterima 2" in text
