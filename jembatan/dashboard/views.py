@@ -1,5 +1,6 @@
 """Staff dashboards: national, provinsi, kabupaten, kecamatan and KIM; the lists behind
-every figure with their exports; the monthly PDF report."""
+every figure with their exports; the monthly PDF report; the monthly aspirations report
+per office (dashboard.casereport)."""
 
 from __future__ import annotations
 
