@@ -18,7 +18,7 @@ from jembatan.api.access import can_use_api
 from jembatan.communities.access import get_kim_positions_for_user, get_kims_for_user
 from jembatan.communities.models import Position
 from jembatan.core.params import BadParameter, get_page
-from jembatan.dashboard.access import can_read_dashboard
+from jembatan.dashboard.access import can_read_dashboard, can_read_office_report
 from jembatan.dialogue.access import can_use_dialogue
 from jembatan.disclosure.access import can_manage_ppid
 from jembatan.dissemination.access import can_publish_information
@@ -76,6 +76,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "can_use_dialogue": can_use_dialogue(user),
             "can_use_api": can_use_api(user),
             "can_read_dashboard": can_read_dashboard(user),
+            "can_read_office_report": can_read_office_report(user),
             "unread_notifications": Notification.objects.filter(
                 recipient=user, read_at__isnull=True
             ).count(),

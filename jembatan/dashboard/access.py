@@ -19,7 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.access import (
     AnyUser,
+    administered_kabupaten,
     administers_kabupaten,
+    get_administered_kabupaten_for_user,
+    get_memberships_for_user,
+    get_supervised_regions_for_user,
     is_operator,
     supervised_regions,
     user_supervises_region,
@@ -140,3 +144,96 @@ def region_q(scope: Scope, *, region: str, kabupaten: str | None = None) -> Q:
     if scope.level == Region.Level.KABUPATEN:
         return Q(**{kabupaten: code})
     return Q(**{kabupaten: code[:5]}) & inside
+
+
+@dataclass(frozen=True)
+class OfficeReportScope:
+    """What the monthly aspirations report of a kabupaten covers for its reader.
+
+    ``cases`` is every case the figures may draw on; the report itself decides, from the
+    case events, which office held each one at the end of the month. ``office``: one
+    office only (its figures and the list of its cases). ``own_office``: the reader is the
+    head of that office and may choose no other."""
+
+    kabupaten: Region
+    office: Any = None
+    own_office: bool = False
+    cases: Any = None
+    offices: list = field(default_factory=list, compare=False)
+    kabupaten_choices: list = field(default_factory=list, compare=False)
+
+
+def get_headed_offices_for_user(user: AnyUser):
+    """Offices whose head (kepala instansi) the user is."""
+    from jembatan.accounts.models import Office, Role
+
+    if not user.is_authenticated:
+        return Office.objects.none()
+    heads = [
+        m.office_id
+        for m in get_memberships_for_user(user)
+        if m.role == Role.OPD_OFFICER and m.is_head
+    ]
+    return Office.objects.filter(pk__in=heads).order_by("name")
+
+
+def can_read_office_report(user: AnyUser) -> bool:
+    return bool(administered_kabupaten(user)) or any(
+        m.role == Role.OPD_OFFICER and m.is_head for m in get_memberships_for_user(user)
+    )
+
+
+def get_office_report_scope_for_user(
+    user: AnyUser, *, code: str | None, office_id: int | None
+) -> OfficeReportScope:
+    """Diskominfo (kabupaten admin) and operators: every office of a kabupaten they
+    administer, or one of them; the head of an office: that office only. Other officers
+    of an office, camat and KIM get no report (403); an office or kabupaten out of reach
+    is a 404, as on the dashboards."""
+    from jembatan.accounts.models import Office
+    from jembatan.aspirations.access import get_cases_for_user
+    from jembatan.aspirations.models import Aspiration, CaseEvent
+
+    administered = get_administered_kabupaten_for_user(user).order_by("code")
+    if administered.exists():
+        if code:
+            kabupaten = administered.filter(code=code).first() if CODE.match(code) else None
+        else:
+            kabupaten = administered.first()
+        if kabupaten is None:
+            raise Http404(_("Wilayah tidak ditemukan."))
+        offices = list(Office.objects.filter(kabupaten=kabupaten).order_by("name"))
+        office = None
+        if office_id is not None:
+            office = next((o for o in offices if o.pk == office_id), None)
+            if office is None:
+                raise Http404(_("Instansi tidak ditemukan."))
+        choices = [] if is_operator(user) else list(administered)
+        return OfficeReportScope(
+            kabupaten=kabupaten,
+            office=office,
+            cases=get_cases_for_user(user).filter(kabupaten_id=kabupaten.code),
+            offices=offices,
+            kabupaten_choices=choices if len(choices) > 1 else [],
+        )
+    headed = list(get_headed_offices_for_user(user).select_related("kabupaten"))
+    if not headed:
+        raise PermissionDenied(
+            _("Laporan ini untuk Diskominfo kabupaten/kota dan kepala instansi.")
+        )
+    office = (
+        headed[0] if office_id is None else next((o for o in headed if o.pk == office_id), None)
+    )
+    if office is None:
+        raise Http404(_("Instansi tidak ditemukan."))
+    # The office's figures at the end of a past month include cases it held then and
+    # has since passed on: every case ever referred to it (the report keeps those it
+    # held at the month's end). No reporter data is read.
+    referred = CaseEvent.objects.filter(office_id=office.pk).values("aspiration_id")
+    return OfficeReportScope(
+        kabupaten=office.kabupaten,
+        office=office,
+        own_office=True,
+        cases=Aspiration.objects.filter(pk__in=referred, kabupaten_id=office.kabupaten_id),
+        offices=headed,
+    )

@@ -7,11 +7,13 @@ import datetime
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from fpdf.fonts import FontFace
 
 from jembatan.core.pdf import Document, pdf_text
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import Scope
 from jembatan.dashboard.stats import figures
+from jembatan.regions.models import Region
 
 
 def _number(value: object) -> str:
@@ -72,12 +74,7 @@ def monthly_report(*, scope: Scope, month: datetime.date, confidential: bool) ->
         (_("Informasi pembangunan diterima KIM"), totals.get(R.DELIVERIES, 0)),
         (_("Informasi diterbitkan ulang"), totals.get(R.REPUBLICATIONS, 0)),
         (_("Jangkauan (dilihat + klik)"), totals.get(R.REACH, 0)),
-        (_("Aspirasi diterima"), totals.get(R.ASPIRATIONS, 0)),
-        (_("Aspirasi dijawab"), totals.get(R.ANSWERED, 0)),
-        (_("Median hari sampai dijawab"), month_data.median_days_to_answer),
-        (_("Kepuasan warga (1-5)"), month_data.satisfaction),
-        (_("Aspirasi terbuka (saat ini)"), month_data.get(R.OPEN)),
-        (_("Aspirasi melewati batas waktu (saat ini)"), month_data.get(R.OVERDUE)),
+        *_aspiration_rows(scope, month, confidential, month_data),
         (_("Kehadiran pelatihan"), totals.get(R.ATTENDANCES, 0)),
         (_("Anggota terlatih (seluruhnya)"), month_data.get(R.MEMBERS_TRAINED)),
     ]
@@ -126,6 +123,41 @@ def monthly_report(*, scope: Scope, month: datetime.date, confidential: bool) ->
     return pdf.to_bytes()
 
 
+def _aspiration_rows(scope: Scope, month: datetime.date, confidential: bool, month_data):
+    """A kabupaten's or kecamatan's aspirations as they stood at the month's end, in
+    working days (dashboard.casereport, as in the report per office); wider scopes keep
+    the rollups' figures, whose open and overdue counts are today's."""
+    if scope.kim is None and scope.level in (Region.Level.KABUPATEN, Region.Level.KECAMATAN):
+        from jembatan.aspirations.models import Aspiration
+        from jembatan.dashboard import casereport
+        from jembatan.dashboard.access import region_q
+
+        cases = Aspiration.objects.filter(
+            region_q(scope, region="region__code", kabupaten="kabupaten__code")
+        )
+        if not confidential:
+            cases = cases.exclude(visibility=Aspiration.Visibility.CONFIDENTIAL)
+        total = casereport.build(cases=cases, month=month).tables[0].total
+        return [
+            (_("Aspirasi diterima"), total.received),
+            (_("Aspirasi dijawab"), total.answered),
+            (_("Median hari kerja sampai tanggapan pertama"), casereport.row_values(total)[4]),
+            (_("Median hari kerja sampai dijawab"), casereport.row_values(total)[5]),
+            (_("Kepuasan warga (1-5)"), total.satisfaction),
+            (_("Aspirasi terbuka pada akhir bulan"), total.open),
+            (_("Aspirasi melewati batas waktu pada akhir bulan"), total.overdue),
+        ]
+    totals = month_data.totals
+    return [
+        (_("Aspirasi diterima"), totals.get(R.ASPIRATIONS, 0)),
+        (_("Aspirasi dijawab"), totals.get(R.ANSWERED, 0)),
+        (_("Median hari sampai dijawab"), month_data.median_days_to_answer),
+        (_("Kepuasan warga (1-5)"), month_data.satisfaction),
+        (_("Aspirasi terbuka (saat ini)"), month_data.get(R.OPEN)),
+        (_("Aspirasi melewati batas waktu (saat ini)"), month_data.get(R.OVERDUE)),
+    ]
+
+
 def _heading(pdf: Document, text: str) -> None:
     pdf.use(12, "B")
     pdf.cell(0, 8, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
@@ -158,3 +190,83 @@ def _bars(pdf: Document, data) -> None:
         new_x="LMARGIN",
         new_y="NEXT",
     )
+
+
+# --- The monthly aspirations report per office ------------------------------------------
+
+PDF_MAX_LINES = 1000
+BOLD = FontFace(emphasis="BOLD")
+
+
+def office_report_pdf(report, *, title: str, subtitle: str, with_lines: bool) -> bytes:
+    """The office report (dashboard.casereport) as landscape A4 tables and its rules."""
+    from jembatan.dashboard import casereport as C
+
+    pdf = Document(title=title, orientation="L", footer_text=title)
+    pdf.set_auto_page_break(auto=True, margin=14)
+    pdf.add_page()
+    pdf.use(13, "B")
+    pdf.write_lines(7, title)
+    pdf.use(9)
+    pdf.write_lines(5, subtitle)
+    pdf.ln(2)
+    headers = C.columns()
+    for table in report.tables:
+        pdf.use(11, "B")
+        pdf.write_lines(7, table.title)
+        widths = [69] + [26] * len(headers)
+        size = pdf.size_to_fit_words(headers, widths[1], size=8, style="B")
+        pdf.use(size, "B")
+        with pdf.table(
+            col_widths=widths,
+            text_align=["LEFT"] + ["RIGHT"] * len(headers),
+            line_height=4,
+        ) as grid:
+            head = grid.row()
+            for text in [table.label, *headers]:
+                head.cell(pdf_text(text))
+            pdf.use(8)
+            for row in [*table.rows, table.total]:
+                line = grid.row()
+                style = BOLD if row is table.total else None
+                for value in [row.name, *C.row_values(row)]:
+                    line.cell(pdf_text(_number(value)), style=style)
+        pdf.ln(3)
+    if with_lines and report.lines:
+        _office_lines(pdf, report, C)
+    pdf.use(11, "B")
+    pdf.write_lines(7, _("Cara menghitung"))
+    pdf.use(8)
+    for rule in C.RULES:
+        pdf.write_lines(4, f"- {rule}")
+    return pdf.to_bytes()
+
+
+def _office_lines(pdf: Document, report, C) -> None:
+    """The list of the office's cases of the month (only for one office's report)."""
+    headers = C.line_columns()
+    names = C.office_names(report)
+    pdf.use(11, "B")
+    pdf.write_lines(7, _("Daftar aspirasi bulan ini"))
+    widths = [24, 34, 30, 30, 22, 26, 24, 18, 23, 23, 15]
+    size = pdf.size_to_fit_words(headers, min(widths), size=7, style="B")
+    pdf.use(size, "B")
+    with pdf.table(col_widths=widths, line_height=3.6, text_align="LEFT") as grid:
+        head = grid.row()
+        for text in headers:
+            head.cell(pdf_text(text))
+        pdf.use(7)
+        for item in report.lines[:PDF_MAX_LINES]:
+            line = grid.row()
+            for value in C.line_values(item, names):
+                if isinstance(value, datetime.date):
+                    value = date_format(value, "j M Y")
+                line.cell(pdf_text(_number(value)))
+    if len(report.lines) > PDF_MAX_LINES:
+        pdf.use(8)
+        pdf.write_lines(
+            4,
+            _("Hanya %(shown)s dari %(count)s aspirasi; daftar lengkap ada di XLSX.")
+            % {"shown": PDF_MAX_LINES, "count": len(report.lines)},
+        )
+    pdf.ln(3)

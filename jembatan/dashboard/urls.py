@@ -13,6 +13,7 @@ urlpatterns = [
         views.report,
         name="report",
     ),
+    path("kelola/dasbor/aspirasi/", views.office_report, name="office_report"),
     path("statistik/", views_public.statistics, name="statistics"),
     path("data/", views_public.catalogue, name="data"),
     path("data/catalog.json", views_public.catalogue_json, name="catalog"),

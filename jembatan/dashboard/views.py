@@ -1,11 +1,13 @@
 """Staff dashboards: national, provinsi, kabupaten, kecamatan and KIM; the lists behind
-every figure with their exports; the monthly PDF report."""
+every figure with their exports; the monthly PDF report; the monthly aspirations report
+per office (dashboard.casereport)."""
 
 from __future__ import annotations
 
 import datetime
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,14 +16,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from jembatan.core import exports
-from jembatan.core.params import BadParameter, parse_page_number
+from jembatan.core.params import BadParameter, parse_id, parse_page_number
 from jembatan.dashboard import charts
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import (
@@ -30,6 +32,7 @@ from jembatan.dashboard.access import (
     get_dashboard_roots_for_user,
     get_kim_scope_for_user,
     get_list_scope_for_user,
+    get_office_report_scope_for_user,
     get_scope_for_user,
     sees_confidential_counts,
 )
@@ -265,6 +268,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         context["legend"] = [(label, charts.swatch(colour)) for label, colour in charts.legend()]
     if scope.level == Region.Level.KECAMATAN:
         context["desa"] = _desa_of(scope.code)
+    if scope.level == Region.Level.KABUPATEN:
+        # Who reads a kabupaten's dashboard reads its aspirations report per office.
+        context["office_report_url"] = (
+            f"{reverse('dashboard:office_report')}?wilayah={scope.code}&bulan={month:%Y-%m}"
+        )
     context["breadcrumbs"] = _breadcrumbs(request.user, scope)
     context["roots"] = (
         list(Region.objects.filter(code__in=roots).order_by("code")) if len(roots) > 1 else []
@@ -411,3 +419,107 @@ def report(request: HttpRequest, year: int, month: str) -> HttpResponse:
     name = slugify(f"laporan-kim-{scope.code or 'indonesia'}-{first:%Y-%m}")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@never_cache
+@login_required
+@require_safe
+def office_report(request: HttpRequest) -> HttpResponse:
+    """The monthly aspirations report per office: page, PDF, CSV and XLSX."""
+    from jembatan.dashboard import casereport
+    from jembatan.dashboard.report import office_report_pdf
+
+    office_id = parse_id(request.GET.get("instansi"), name="instansi")
+    scope = get_office_report_scope_for_user(
+        request.user, code=request.GET.get("wilayah"), office_id=office_id
+    )
+    this_month = R.month_start(timezone.localdate())
+    try:
+        month = parse_month(request.GET.get("bulan"), add_months(this_month, -1))
+    except BadInput as exc:
+        return _bad(request, str(exc))
+    if month > this_month:
+        return _bad(request, _("Laporan bulan yang belum tiba belum dapat dibuat."))
+    wanted = request.GET.get("format", "")
+    if wanted not in ("", "pdf", "csv", "xlsx"):
+        return _bad(request, _("Format unduhan tidak dikenal: pilih pdf, csv atau xlsx."))
+    report = casereport.build(
+        cases=scope.cases,
+        kabupaten_code=scope.kabupaten.code,
+        month=month,
+        office=scope.office,
+    )
+    with_lines = scope.office is not None
+    place = scope.office.name if scope.office is not None else scope.kabupaten.name
+    month_name = date_format(month, "F Y")
+    title = _("Laporan aspirasi %(place)s, %(month)s") % {"place": place, "month": month_name}
+    if report.partial:
+        as_of = _("Keadaan sampai %(date)s (bulan berjalan).") % {
+            "date": date_format(timezone.localdate(), "j F Y")
+        }
+    else:
+        as_of = _("Keadaan pada akhir %(date)s pukul 23.59.59.") % {
+            "date": date_format(report.last_day, "j F Y")
+        }
+    filename = slugify(f"laporan-aspirasi-{place}-{month:%Y-%m}")
+    if wanted == "pdf":
+        response = HttpResponse(
+            office_report_pdf(
+                report,
+                title=title,
+                subtitle=f"{scope.kabupaten.name}. {as_of}",
+                with_lines=with_lines,
+            ),
+            content_type="application/pdf",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+        return response
+    summary_header = [_("Tabel"), _("Nama"), *casereport.columns()]
+    if wanted == "csv":
+        return exports.csv_response(filename, summary_header, casereport.summary_rows(report))
+    if wanted == "xlsx":
+        # The workbook always lists the month's cases (no personal data in them).
+        names = casereport.office_names(report)
+        sheets = [
+            (_("Ringkasan"), summary_header, casereport.summary_rows(report)),
+            (
+                _("Daftar aspirasi"),
+                casereport.line_columns(),
+                (casereport.line_values(line, names) for line in report.lines),
+            ),
+        ]
+        return exports.xlsx_file_response(filename, sheets)
+    query = {"bulan": month.strftime("%Y-%m")}
+    if not scope.own_office:
+        query["wilayah"] = scope.kabupaten.code
+    if scope.office is not None:
+        query["instansi"] = str(scope.office.pk)
+    names = casereport.office_names(report) if with_lines else {}
+    return render(
+        request,
+        "dashboard/office_report.html",
+        {
+            "scope": scope,
+            "report": report,
+            "title": title,
+            "as_of": as_of,
+            "columns": casereport.columns(),
+            "tables": [
+                {
+                    "table": table,
+                    "rows": [(row.name, casereport.row_values(row), False) for row in table.rows]
+                    + [(table.total.name, casereport.row_values(table.total), True)],
+                }
+                for table in report.tables
+            ],
+            "line_columns": casereport.line_columns(),
+            "lines": [(line.code, casereport.line_values(line, names)) for line in report.lines]
+            if with_lines
+            else [],
+            "with_lines": with_lines,
+            "rules": casereport.RULES,
+            "month_value": month.strftime("%Y-%m"),
+            "max_month": this_month.strftime("%Y-%m"),
+            "query": urlencode(query),
+        },
+    )

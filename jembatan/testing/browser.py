@@ -15,10 +15,22 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 SHOTS = Path("/tmp/jembatan-shots")  # noqa: S108 (screenshots for people to look at)
 WIDTH, HEIGHT = 360, 740
+LAPTOP = (1366, 768)
 
 
 @pytest.fixture
 def browser(tmp_path):
+    """A 360x740 phone."""
+    yield from _chromium(tmp_path, WIDTH, HEIGHT, phone=True)
+
+
+@pytest.fixture
+def laptop_browser(tmp_path):
+    """A 1366x768 laptop screen, the most common in the offices."""
+    yield from _chromium(tmp_path, *LAPTOP, phone=False)
+
+
+def _chromium(tmp_path, width: int, height: int, *, phone: bool):
     if not os.path.exists(CHROMEDRIVER):
         pytest.fail(
             f"{CHROMEDRIVER} not found: install Debian's chromium-driver "
@@ -40,21 +52,30 @@ def browser(tmp_path):
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        f"--window-size={WIDTH},{HEIGHT}",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        f"--window-size={width},{height}",
+        f"--user-data-dir={tmp_path / ('chromium-profile' if phone else 'chromium-laptop')}",
         "--lang=id",
     ]:
         options.add_argument(argument)
-    # Headless Chromium will not make a window narrower than 500 px; emulate the phone's
-    # viewport instead (this also honours <meta name="viewport">, as a phone does).
-    options.add_experimental_option(
-        "mobileEmulation", {"deviceMetrics": {"width": WIDTH, "height": HEIGHT, "pixelRatio": 2}}
-    )
+    if phone:
+        # Headless Chromium will not make a window narrower than 500 px; emulate the
+        # phone's viewport instead (this also honours <meta name="viewport">, as a phone does).
+        options.add_experimental_option(
+            "mobileEmulation",
+            {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}},
+        )
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=CHROMEDRIVER, log_output=str(tmp_path / "chromedriver.log"))
+    log = tmp_path / ("chromedriver.log" if phone else "chromedriver-laptop.log")
+    service = Service(executable_path=CHROMEDRIVER, log_output=str(log))
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(30)
     driver.implicitly_wait(0)
+    if not phone:
+        # The window's frame takes some of --window-size: make the page itself that size.
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
     try:
         yield driver
     finally:

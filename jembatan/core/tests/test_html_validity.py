@@ -75,6 +75,7 @@ def demo_pages() -> list[Page]:
         Page("case", f"/kelola/aspirasi/{done.code}/", staff),
         Page("dashboard", "/kelola/dasbor/", staff),
         Page("dashboard-list", "/kelola/dasbor/daftar/kim/", staff),
+        Page("office-report", "/kelola/dasbor/aspirasi/", staff),
         *_more_pages(ketua, staff),
     ]
 

@@ -6,8 +6,6 @@ every character of the name, which the member can correct; tied KIMs share a ran
 from __future__ import annotations
 
 import datetime
-import shutil
-import subprocess
 
 import pytest
 from django.utils import timezone
@@ -21,6 +19,7 @@ from jembatan.testing.factories import (
     TrainingFactory,
     UserFactory,
 )
+from jembatan.testing.pdf import pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -115,16 +114,6 @@ def test_check_in_answers_with_the_new_count_for_the_page(client, two_tenants, a
     assert body["summary"] == "1 dari 2 peserta hadir."
     page = client.get(f"/kelola/literasi/{training.pk}/hadir/").content.decode()
     assert 'id="attendance-summary"' in page and f'id="registration-{registration.pk}"' in page
-
-
-def pdftotext(pdf: bytes, tmp_path) -> str:
-    path = tmp_path / "sertifikat.pdf"
-    path.write_bytes(pdf)
-    executable = shutil.which("pdftotext")
-    assert executable, "pdftotext is installed by make test's set-up (Debian poppler-utils)"
-    return subprocess.run(
-        [executable, str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
 
 
 def test_certificate_names_issuer_date_place_and_every_character(client, admin, tmp_path):

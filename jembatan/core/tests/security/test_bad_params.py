@@ -60,6 +60,8 @@ SWEEP = [
     ("ketua", "/kelola/kim/kim-a/informasi/", "halaman", HTML),
     ("kab_admin", "/kelola/pemberitahuan/", "halaman", HTML),
     ("kab_admin", "/kelola/dasbor/", "bulan", HTML),
+    ("kab_admin", "/kelola/dasbor/aspirasi/", "bulan", HTML),
+    ("kab_admin", "/kelola/dasbor/aspirasi/", "instansi", HTML),
     ("ketua", "/kelola/dasbor/kim/kim-a/", "bulan", HTML),
     ("kab_admin", "/kelola/dasbor/daftar/berita/", "bulan", HTML),
     ("kab_admin", "/kelola/dasbor/daftar/berita/", "dari", HTML),
