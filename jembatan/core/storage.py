@@ -12,6 +12,8 @@ import os
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 
 
 class PrivateStorage(FileSystemStorage):
@@ -29,3 +31,17 @@ class PrivateStorage(FileSystemStorage):
 
 def private_storage() -> FileSystemStorage:
     return PrivateStorage()
+
+
+def private_file_response(field, name: str) -> FileResponse:
+    """A private file as a download, after the caller has checked who asks: never cached
+    by a shared cache, never sniffed into another type. 404 when the file is gone."""
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404(_("Berkas tidak tersedia.")) from None
+    extension = os.path.splitext(field.name)[1]
+    response = FileResponse(handle, as_attachment=True, filename=name or f"dokumen{extension}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
