@@ -47,9 +47,11 @@ class Place:
     def referred(self, **extra) -> Aspiration:
         case = self.submit(**extra)
         services.aspiration_transition(actor=self.admin, case=case, action="verify")
-        return services.aspiration_transition(
+        referred = services.aspiration_transition(
             actor=self.admin, case=case, action="dispose", office=self.office
         )
+        referred.reporter_key = case.reporter_key  # shown once, at submission
+        return referred
 
 
 def build_place(two_tenants) -> Place:
