@@ -451,7 +451,11 @@ def aspiration_nudge(*, actor: User, case: Aspiration, body: str = "") -> CaseEv
     if len(body) > 1000:
         raise ValidationError({"body": _("Paling panjang 1.000 huruf.")})
     with transaction.atomic():
-        locked = Aspiration.objects.select_for_update().select_related("office").get(pk=case.pk)
+        locked = (
+            Aspiration.objects.select_for_update(of=("self",))
+            .select_related("office")
+            .get(pk=case.pk)
+        )
         if not is_camat_for(actor, locked):
             raise PermissionDenied(_("Hanya camat kecamatan ini yang dapat mendorong instansi."))
         if locked.status not in OPEN_STATUSES:
