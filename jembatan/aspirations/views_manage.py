@@ -246,6 +246,13 @@ def case_comment(request: HttpRequest, code: str) -> HttpResponse:
                 files=data.get("files", []),
             )
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict") and any(e.code == "stale" for e in exc.error_list):
+                # Refused because a colleague acted first: the form now carries the
+                # case as it is, so sending it again (after reading the timeline) works.
+                data = request.POST.copy()
+                data["version"] = services.case_version(case)
+                form = type(form)(data, request.FILES)
+                form.is_valid()
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Tersimpan."))

@@ -171,3 +171,26 @@ def test_a_photo_belongs_in_the_photo_field_and_files_only_on_public_answers(pla
     assert not AnswerFile.objects.exists()
     assert not case.events.filter(kind__in=[CaseEvent.Kind.ANSWER, CaseEvent.Kind.NOTE]).exists()
     assert _private_files() == []
+
+
+def test_an_answer_refused_as_stale_comes_back_ready_to_send_again(place):
+    case = place.referred()
+    stale = services.case_version(case)
+    services.aspiration_comment(actor=place.admin, case=case, body="Dijadwalkan.", public=True)
+    client = signed_in(place.officer)
+    response = client.post(
+        f"{_page(case)}tulis/", {"body": ANSWER, "public": "on", "version": stale}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "sudah diubah petugas lain" in page and ANSWER in page
+    current = response.context["comment_form"]["version"].value()
+    assert current != stale
+    # Having read the colleague's answer, the officer sends it again: it goes through.
+    again = client.post(
+        f"{_page(case)}tulis/",
+        {"body": ANSWER, "public": "on", "version": current, "files": [_pdf()]},
+    )
+    assert again.status_code == 302
+    assert case.events.filter(kind=CaseEvent.Kind.ANSWER).count() == 2
+    assert AnswerFile.objects.count() == 1
