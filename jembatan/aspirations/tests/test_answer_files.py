@@ -194,3 +194,68 @@ def test_an_answer_refused_as_stale_comes_back_ready_to_send_again(place):
     assert again.status_code == 302
     assert case.events.filter(kind=CaseEvent.Kind.ANSWER).count() == 2
     assert AnswerFile.objects.count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_office_answers_with_a_pdf_the_camat_nudges_the_ketua_flags(
+    browser, live_server, place, tmp_path, shots
+):
+    """Every new form of the case page at 360 px: the officer's answer with a file, the
+    camat's nudge and the ketua's flag, each fitting the phone and each taking effect."""
+    from selenium.webdriver.common.by import By
+
+    from jembatan.accounts.models import Notification
+    from jembatan.aspirations.models import CaseFlag
+    from jembatan.testing.browser import (
+        assert_fits_phone_width,
+        page_token,
+        sign_in,
+        wait_for_new_page,
+    )
+
+    case = place.referred()
+    report = tmp_path / "laporan-pekerjaan.pdf"
+    report.write_bytes(pdf_bytes())
+
+    def open_as(user):
+        browser.delete_all_cookies()
+        sign_in(browser, live_server.url, user.email, "rahasia-yang-panjang")
+        browser.get(f"{live_server.url}{_page(case)}")
+        assert_fits_phone_width(browser)
+
+    def send(form_selector):
+        old = page_token(browser)
+        browser.find_element(By.CSS_SELECTOR, f"{form_selector} button[type=submit]").click()
+        wait_for_new_page(browser, old)
+
+    open_as(place.officer)
+    form = "form[action$='/tulis/']"
+    browser.find_element(By.CSS_SELECTOR, f"{form} textarea").send_keys(ANSWER)
+    browser.find_element(By.CSS_SELECTOR, f"{form} input[name=files]").send_keys(str(report))
+    browser.find_element(By.CSS_SELECTOR, f"{form} input[name=public]").click()
+    send(form)
+    row = AnswerFile.objects.get()
+    assert row.name == "laporan-pekerjaan.pdf" and row.event.is_public
+    assert_fits_phone_width(browser)
+    assert browser.find_element(By.LINK_TEXT, "laporan-pekerjaan.pdf")
+    browser.save_screenshot(str(shots / "aspiration-answer-file-phone.png"))
+
+    open_as(place.camat)
+    assert not browser.find_elements(By.CSS_SELECTOR, "input[name=action]")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/dorong/'] textarea").send_keys(
+        "Warga menunggu."
+    )
+    send("form[action$='/dorong/']")
+    assert Notification.objects.filter(kind="aspiration.nudged", recipient=place.officer).exists()
+    assert_fits_phone_width(browser)
+
+    fresh = place.submit()
+    case = fresh
+    open_as(place.ketua)
+    browser.find_element(By.CSS_SELECTOR, "input[name=tanda-reason][value=spam]").click()
+    send("form[action$='/tandai/']")
+    assert CaseFlag.objects.get().aspiration == fresh
+    assert "Menunggu keputusan Diskominfo" in browser.page_source
+    assert_fits_phone_width(browser)
+    browser.save_screenshot(str(shots / "aspiration-flag-phone.png"))
