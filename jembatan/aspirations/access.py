@@ -133,9 +133,8 @@ def get_open_flags_for_user(user: AnyUser) -> QuerySet[CaseFlag]:
     rows = CaseFlag.objects.filter(outcome="").select_related("aspiration", "flagged_by")
     if is_operator(user):
         return rows
-    return rows.filter(aspiration__kabupaten__in=get_administered_kabupaten_for_user(user)).filter(
-        aspiration__in=get_cases_for_user(user)
-    )
+    # Diskominfo sees every case of its kabupaten, confidential ones included.
+    return rows.filter(aspiration__kabupaten__in=get_administered_kabupaten_for_user(user))
 
 
 def get_answer_file_for_user(user: AnyUser, case: Aspiration, pk: int) -> AnswerFile | None:

@@ -25,7 +25,9 @@ from jembatan.aspirations.access import (
     get_cases_for_user,
     get_open_flags_for_user,
     get_recording_kims_for_user,
+    is_camat_for,
     regions_for_kim,
+    serves_as_kim,
 )
 from jembatan.aspirations.forms import (
     STAFF_VISIBILITY,
@@ -64,6 +66,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         p for p in [f"status={status}" if status else "", "terlambat=1" if overdue else ""] if p
     )
     cases = cases.select_related("assignee")
+    can_configure = get_administered_kabupaten_for_user(request.user).exists()
     page = get_page(Paginator(cases, PAGE_SIZE), request.GET.get("halaman"))
     for case in page.object_list:
         case.staff_visibility = STAFF_VISIBILITY[case.visibility]
@@ -77,9 +80,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "overdue": overdue,
             "page_query": query,
             "kims": get_recording_kims_for_user(request.user),
-            "can_configure": get_administered_kabupaten_for_user(request.user).exists(),
+            "can_configure": can_configure,
             # KIM flags waiting for Diskominfo (none for the other roles).
-            "flag_count": get_open_flags_for_user(request.user).count(),
+            "flag_count": get_open_flags_for_user(request.user).count() if can_configure else 0,
         },
     )
 
@@ -104,6 +107,9 @@ def _render_detail(
     if comment_form is None:
         comment_form = CommentForm(initial={"version": version}) if may_answer else NoteForm()
     open_flag = case.flags.filter(outcome="").select_related("flagged_by").first()
+    # The same rules as services.may_note / may_nudge / may_flag, each asked once.
+    camat = is_camat_for(user, case)
+    pengurus = serves_as_kim(user, case)
     return render(
         request,
         "aspirations/manage/detail.html",
@@ -129,10 +135,10 @@ def _render_detail(
             "preselected_office_id": case.office_id or case.category.office_id,
             "comment_form": comment_form,
             "may_answer": may_answer,
-            "may_comment": services.may_note(user, case),
-            "may_nudge": services.may_nudge(user, case),
+            "may_comment": may_answer or camat or pengurus,
+            "may_nudge": camat and case.status in services.OPEN_STATUSES,
             "nudge_form": NudgeForm(prefix="dorong"),
-            "may_flag": services.may_flag(user, case),
+            "may_flag": pengurus and case.status in services.FLAGGABLE and open_flag is None,
             "flag_form": FlagForm(prefix="tanda"),
             "open_flag": open_flag,
             "may_resolve_flag": open_flag is not None and services.may_verify(user, case),
