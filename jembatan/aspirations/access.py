@@ -26,7 +26,7 @@ from jembatan.accounts.access import (
     region_scope_q,
 )
 from jembatan.accounts.models import Role
-from jembatan.aspirations.models import Aspiration
+from jembatan.aspirations.models import AnswerFile, Aspiration, CaseFlag
 from jembatan.communities.access import get_kim_positions_for_user, get_member_kims_for_user
 from jembatan.communities.models import Kim
 from jembatan.regions.models import Region
@@ -102,6 +102,38 @@ def handles(user: AnyUser, case: Aspiration) -> bool:
     if case.office_id is None or not user.is_authenticated:
         return False
     return case.office_id in get_officer_office_ids_for_user(user)
+
+
+def is_camat_for(user: AnyUser, case: Aspiration) -> bool:
+    """The camat of the kecamatan the case is in. A camat reads the case, adds internal
+    notes and nudges the office; never changes its status, office or deadlines, and never
+    sees a confidential case or the reporter's identity."""
+    if not user.is_authenticated or case.visibility == Aspiration.Visibility.CONFIDENTIAL:
+        return False
+    return any(
+        m.role == Role.CAMAT
+        and m.region_id
+        and (case.region_id == m.region_id or case.region_id.startswith(f"{m.region_id}."))
+        for m in get_memberships_for_user(user)
+    )
+
+
+def get_open_flags_for_user(user: AnyUser) -> QuerySet[CaseFlag]:
+    """Flags of KIM pengurus still waiting for Diskominfo, on the cases the user
+    administers (Diskominfo of the kabupaten, operators): the count on the desk."""
+    rows = CaseFlag.objects.filter(outcome="").select_related("aspiration", "flagged_by")
+    if is_operator(user):
+        return rows
+    # Diskominfo sees every case of its kabupaten, confidential ones included.
+    return rows.filter(aspiration__kabupaten__in=get_administered_kabupaten_for_user(user))
+
+
+def get_answer_file_for_user(user: AnyUser, case: Aspiration, pk: int) -> AnswerFile | None:
+    """An answer's file for staff who may see the case; None for anyone else (the
+    reporter's own route checks their key and that the answer is public)."""
+    if not may_see_case(user, case):
+        return None
+    return AnswerFile.objects.filter(aspiration=case, pk=pk).first()
 
 
 def can_see_reporter(user: AnyUser, case: Aspiration) -> bool:

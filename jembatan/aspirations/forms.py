@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.models import Office
-from jembatan.aspirations.models import Aspiration, Category
+from jembatan.aspirations.models import Aspiration, CaseFlag, Category
 from jembatan.core.forms import MultipleFileField, MultipleFileInput
 from jembatan.core.localcache import LocalCache
 from jembatan.regions.forms import RegionField
@@ -295,6 +295,15 @@ class CommentForm(forms.Form):
         ),
         help_text=_("Misalnya jalan yang sudah diperbaiki. Data lokasi di dalam foto dihapus."),
     )
+    files = MultipleFileField(
+        label=_("Berkas PDF untuk jawaban publik (opsional, paling banyak 4)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        help_text=_(
+            "Misalnya laporan pekerjaan atau surat. Hanya petugas dan pelapor yang dapat "
+            "mengunduhnya."
+        ),
+    )
     # Internal unless the writer ticks the box: a note meant for colleagues must never
     # reach the citizen (and the public page) by a default left on.
     public = forms.BooleanField(
@@ -303,6 +312,49 @@ class CommentForm(forms.Form):
         initial=False,
         help_text=_("Tanpa centang, tulisan ini catatan internal: hanya petugas yang melihatnya."),
     )
+
+
+class NoteForm(forms.Form):
+    """The internal note of a KIM pengurus or the camat: local context for staff."""
+
+    body = forms.CharField(
+        label=_("Catatan untuk petugas"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Hanya petugas yang melihatnya, tidak tampil kepada warga."),
+    )
+
+
+class NudgeForm(forms.Form):
+    body = forms.CharField(
+        label=_("Pesan untuk instansi (opsional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Menurut Anda aspirasi ini"),
+        choices=CaseFlag.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Keterangan untuk Diskominfo (opsional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Misalnya kode aspirasi yang sama, atau apa yang Anda ketahui di lapangan."),
+    )
+
+
+class FlagResolveForm(forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=24)
+    decision = forms.ChoiceField(
+        choices=[("konfirmasi", "konfirmasi"), ("tolak", "tolak")], widget=forms.HiddenInput
+    )
+    body = forms.CharField(max_length=4000, required=False)
 
 
 class ExtendForm(forms.Form):

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jembatan.core.storage import private_storage
+
 
 class Category(models.Model):
     """What an aspiration is about, per kabupaten, with its routing and deadlines."""
@@ -275,6 +277,11 @@ class CaseEvent(models.Model):
         ANSWER = "jawaban", _("Jawaban")
         NOTE = "catatan", _("Catatan internal")
         FOLLOW_UP = "tambahan", _("Tambahan dari warga")
+        # The camat asks the office (Diskominfo before referral) to act: internal.
+        NUDGE = "dorongan", _("Dorongan camat")
+        # A KIM pengurus marks a likely duplicate or spam, and Diskominfo's decision on
+        # it: internal.
+        FLAG = "tanda", _("Tanda dari KIM")
 
     aspiration = models.ForeignKey(Aspiration, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
@@ -328,6 +335,75 @@ class AspirationPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+
+class AnswerFile(models.Model):
+    """A document attached to an office's public answer (a PDF: the work report, the
+    letter). Checked like information attachments (dissemination.files) and kept in the
+    private storage: served only through a view that checks who asks (staff who may see
+    the case; the reporter, with their key, once the answer is public)."""
+
+    aspiration = models.ForeignKey(
+        Aspiration, on_delete=models.CASCADE, related_name="answer_files"
+    )
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(
+        storage=private_storage, upload_to="aspirasi/berkas/%Y/%m/", max_length=255
+    )
+    name = models.CharField(_("nama berkas"), max_length=120)
+    size = models.PositiveIntegerField(_("ukuran"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("berkas jawaban")
+        verbose_name_plural = pgettext_lazy("plural", "berkas jawaban")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseFlag(models.Model):
+    """A KIM pengurus's word that a case is likely a duplicate or spam, for Diskominfo
+    to confirm (the case is closed with that reason) or dismiss. A pengurus does not
+    close cases: the flag is how their local knowledge reaches the desk."""
+
+    class Reason(models.TextChoices):
+        DUPLICATE = "duplikat", _("Kemungkinan duplikat")
+        SPAM = "spam", _("Kemungkinan spam atau tidak pantas")
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "dikonfirmasi", _("Dikonfirmasi Diskominfo")
+        DISMISSED = "ditolak", _("Ditolak Diskominfo")
+
+    aspiration = models.ForeignKey(Aspiration, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(_("alasan"), max_length=10, choices=Reason.choices)
+    note = models.TextField(_("keterangan"), max_length=2000, blank=True)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(_("keputusan"), max_length=12, choices=Outcome.choices, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("tanda aspirasi")
+        verbose_name_plural = pgettext_lazy("plural", "tanda aspirasi")
+        constraints = [
+            # One open flag per case: a second pengurus adds a note instead.
+            models.UniqueConstraint(
+                fields=["aspiration"],
+                condition=models.Q(outcome=""),
+                name="aspiration_one_open_flag",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.aspiration_id} {self.reason}"
 
 
 class ReporterKey(models.Model):

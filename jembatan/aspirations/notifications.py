@@ -54,3 +54,24 @@ register_kind(
     title=_("Aspirasi %(code)s diambil alih"),
     text=_("Aspirasi %(code)s yang Anda tangani kini ditangani oleh %(name)s."),
 )
+register_kind(
+    "aspiration.nudged",
+    title=_("Camat meminta aspirasi %(code)s ditindaklanjuti"),
+    text=_(
+        "%(name)s, camat, meminta aspirasi %(code)s segera ditindaklanjuti. %(note)s "
+        "Bukalah aspirasinya."
+    ),
+)
+register_kind(
+    "aspiration.flagged",
+    title=_("Aspirasi %(code)s ditandai KIM: %(reason)s"),
+    text=_(
+        "%(name)s, pengurus KIM, menandai aspirasi %(code)s: %(reason)s. "
+        "Mohon periksa, lalu konfirmasi (aspirasi ditutup) atau tolak tandanya."
+    ),
+)
+register_kind(
+    "aspiration.flag_resolved",
+    title=_("Tanda Anda pada aspirasi %(code)s: %(outcome)s"),
+    text=_("Diskominfo sudah memutuskan tanda Anda pada aspirasi %(code)s: %(outcome)s."),
+)

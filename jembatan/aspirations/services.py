@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable
@@ -12,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,11 +21,21 @@ from jembatan.accounts.access import is_operator
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import Office, User
 from jembatan.accounts.phone import normalize_phone
-from jembatan.aspirations.access import administers, handles, serves_as_kim
-from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Category, Status
+from jembatan.aspirations.access import administers, handles, is_camat_for, serves_as_kim
+from jembatan.aspirations.models import (
+    AnswerFile,
+    Aspiration,
+    AspirationPhoto,
+    CaseEvent,
+    CaseFlag,
+    Category,
+    Status,
+)
 from jembatan.aspirations.reporter import new_key_row
 from jembatan.communities.models import Kim
+from jembatan.core.storage import private_storage
 from jembatan.core.workdays import add_working_days
+from jembatan.dissemination.files import CheckedFile, check_attachment, storage_name
 from jembatan.regions.models import Region
 from jembatan.sites.images import clean_jpeg, removed_on_failure
 
@@ -34,6 +45,7 @@ from jembatan.sites.images import clean_jpeg, removed_on_failure
 CODE_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
 CODE_LENGTH = 8
 MAX_PHOTOS = 4
+MAX_ANSWER_FILES = 4
 PHOTO_MAX_SIDE = 1600
 CASE_FIELDS = ["status", "office", "assignee", "close_reason", "verify_due", "answer_due"]
 
@@ -128,6 +140,25 @@ def _check_photos(files: Iterable[IO[bytes]]) -> list[tuple[bytes, int, int]]:
             checked.append(clean_jpeg(file, max_side=PHOTO_MAX_SIDE))
         except ValidationError as exc:
             raise ValidationError({"photos": exc.messages}) from None
+    return checked
+
+
+def _check_answer_files(files: list[IO[bytes]]) -> list[CheckedFile]:
+    """PDFs for an answer, checked as information attachments are (no scripts, no
+    password, content not name); photos go through the photo field."""
+    if len(files) > MAX_ANSWER_FILES:
+        raise ValidationError({"files": _("Paling banyak %(n)s berkas.") % {"n": MAX_ANSWER_FILES}})
+    checked = []
+    for file in files:
+        try:
+            result = check_attachment(file)
+        except ValidationError as exc:
+            raise ValidationError({"files": exc.messages}) from None
+        if result.kind != "pdf":
+            raise ValidationError(
+                {"files": _("Lampirkan foto pada kolom foto; kolom ini untuk berkas PDF.")}
+            )
+        checked.append(result)
     return checked
 
 
@@ -262,7 +293,16 @@ def _staff(user: User, case: Aspiration) -> bool:
 
 
 def _verifier(user: User, case: Aspiration) -> bool:
-    return _staff(user, case) or serves_as_kim(user, case)
+    """Who verifies a case or closes it: Diskominfo of the kabupaten (and operators).
+    A KIM pengurus does not: they flag a likely duplicate or spam (aspiration_flag) and
+    Diskominfo decides, so nothing leaves the desk without Diskominfo knowing."""
+    return _staff(user, case)
+
+
+def _local(user: User, case: Aspiration) -> bool:
+    """Who adds local knowledge without working the case: a KIM pengurus of the place,
+    the camat of the kecamatan. Internal notes only (and a flag, a nudge)."""
+    return serves_as_kim(user, case) or is_camat_for(user, case)
 
 
 def _handler(user: User, case: Aspiration) -> bool:
@@ -382,6 +422,203 @@ def _tell_staff(case: Aspiration, event: CaseEvent, *, previous_office_id: int |
         )
 
 
+def may_verify(user: User, case: Aspiration) -> bool:
+    """Who verifies, closes, and decides on a KIM's flag: Diskominfo (and operators)."""
+    return _verifier(user, case)
+
+
+def may_answer(user: User, case: Aspiration) -> bool:
+    """Who may write to the citizen (a public answer) and every kind of note: Diskominfo
+    and the office's officers."""
+    return _verifier(user, case) or _handler(user, case)
+
+
+def may_note(user: User, case: Aspiration) -> bool:
+    """Who may add an internal note: those who answer, a KIM pengurus of the place and
+    the camat (local context)."""
+    return may_answer(user, case) or _local(user, case)
+
+
+OPEN_STATUSES = (S.RECEIVED, S.VERIFIED, S.DISPOSED, S.IN_PROGRESS)
+NUDGE_INTERVAL = datetime.timedelta(days=1)
+
+
+def may_nudge(user: User, case: Aspiration) -> bool:
+    return case.status in OPEN_STATUSES and is_camat_for(user, case)
+
+
+def aspiration_nudge(*, actor: User, case: Aspiration, body: str = "") -> CaseEvent:
+    """The camat asks whoever works the case now (the office's officers; Diskominfo
+    before referral) to act on it: a notification, an internal entry of the timeline and
+    an audit row. Once per case per day, whoever nudged last: more would be noise."""
+    body = (body or "").strip()
+    if len(body) > 1000:
+        raise ValidationError({"body": _("Paling panjang 1.000 huruf.")})
+    with transaction.atomic():
+        locked = (
+            Aspiration.objects.select_for_update(of=("self",))
+            .select_related("office")
+            .get(pk=case.pk)
+        )
+        if not is_camat_for(actor, locked):
+            raise PermissionDenied(_("Hanya camat kecamatan ini yang dapat mendorong instansi."))
+        if locked.status not in OPEN_STATUSES:
+            raise ValidationError(_("Aspirasi ini sudah selesai atau ditutup."))
+        now = timezone.now()
+        last = (
+            locked.events.filter(kind=CaseEvent.Kind.NUDGE, created_at__gt=now - NUDGE_INTERVAL)
+            .order_by("-created_at")
+            .first()
+        )
+        if last is not None:
+            raise ValidationError(
+                _(
+                    "Aspirasi ini sudah didorong dalam 24 jam terakhir. "
+                    "Dorongan berikutnya dapat dikirim sesudah %(time)s."
+                )
+                % {
+                    "time": formats.date_format(
+                        timezone.localtime(last.created_at + NUDGE_INTERVAL), "j F Y H:i"
+                    )
+                },
+                code="nudged",
+            )
+        event = CaseEvent.objects.create(
+            aspiration=locked,
+            kind=CaseEvent.Kind.NUDGE,
+            body=body,
+            is_public=False,
+            actor=actor,
+            office=locked.office,
+            created_at=now,
+        )
+        audit_record(actor=actor, action="aspiration.nudge", target=locked, note=body)
+        from jembatan.accounts.notifications import notify
+
+        notify(
+            recipients=case_staff(locked),
+            kind="aspiration.nudged",
+            key=f"aspiration.nudged:{event.pk}",
+            params={"code": display_code(locked.code), "name": str(actor), "note": body},
+            url=case_url(locked),
+        )
+    return event
+
+
+FLAGGABLE = (S.RECEIVED, S.VERIFIED)
+
+
+def may_flag(user: User, case: Aspiration) -> bool:
+    return (
+        case.status in FLAGGABLE
+        and serves_as_kim(user, case)
+        and not case.flags.filter(outcome="").exists()
+    )
+
+
+def aspiration_flag(*, actor: User, case: Aspiration, reason: str, note: str = "") -> CaseFlag:
+    """A KIM pengurus of the place marks the case as a likely duplicate or spam. The
+    case stays as it is; Diskominfo is notified and confirms (closes it) or dismisses."""
+    note = (note or "").strip()
+    if reason not in CaseFlag.Reason.values:
+        raise ValidationError({"reason": _("Pilih alasan penandaan.")})
+    if len(note) > 2000:
+        raise ValidationError({"note": _("Paling panjang 2.000 huruf.")})
+    with transaction.atomic():
+        locked = Aspiration.objects.select_for_update().get(pk=case.pk)
+        if not serves_as_kim(actor, locked):
+            raise PermissionDenied(_("Hanya pengurus KIM setempat yang dapat menandai aspirasi."))
+        if locked.status not in FLAGGABLE:
+            raise ValidationError(_("Aspirasi ini sudah diteruskan, selesai atau ditutup."))
+        if locked.flags.filter(outcome="").exists():
+            raise ValidationError(_("Aspirasi ini sudah ditandai dan menunggu Diskominfo."))
+        flag = CaseFlag.objects.create(
+            aspiration=locked, reason=reason, note=note, flagged_by=actor
+        )
+        label = str(CaseFlag.Reason(reason).label)
+        event = CaseEvent.objects.create(
+            aspiration=locked,
+            kind=CaseEvent.Kind.FLAG,
+            body=f"{label}. {note}".strip() if note else label,
+            is_public=False,
+            actor=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="aspiration.flag",
+            target=locked,
+            after={"reason": reason},
+            note=note,
+        )
+        from jembatan.accounts.notifications import notify
+
+        notify(
+            recipients=_kabupaten_staff(locked),
+            kind="aspiration.flagged",
+            key=f"aspiration.flagged:{event.pk}",
+            params={"code": display_code(locked.code), "reason": label, "name": str(actor)},
+            url=case_url(locked),
+        )
+    return flag
+
+
+def aspiration_flag_resolve(
+    *, actor: User, case: Aspiration, confirm: bool, body: str = "", version: str | None = None
+) -> CaseFlag:
+    """Diskominfo decides on the open flag: confirmed, the case is closed with the
+    flag's reason (the citizen told, as for any closing); dismissed, it goes on as
+    before. The pengurus who flagged is told either way."""
+    with transaction.atomic():
+        locked = Aspiration.objects.select_for_update().get(pk=case.pk)
+        if not _verifier(actor, locked):
+            raise PermissionDenied(_("Hanya Diskominfo yang memutuskan tanda dari KIM."))
+        flag = locked.flags.select_for_update().filter(outcome="").first()
+        if flag is None:
+            raise ValidationError(_("Tidak ada tanda yang menunggu keputusan."))
+        if confirm:
+            if locked.status not in FLAGGABLE:
+                raise ValidationError(_("Aspirasi ini sudah diteruskan, selesai atau ditutup."))
+            aspiration_transition(
+                actor=actor,
+                case=locked,
+                action="close",
+                reason=Aspiration.CloseReason(flag.reason).value,
+                body=body,
+                version=version,
+            )
+        flag.outcome = CaseFlag.Outcome.CONFIRMED if confirm else CaseFlag.Outcome.DISMISSED
+        flag.resolved_by = actor
+        flag.resolved_at = timezone.now()
+        flag.save(update_fields=["outcome", "resolved_by", "resolved_at"])
+        outcome = str(CaseFlag.Outcome(flag.outcome).label)
+        event = CaseEvent.objects.create(
+            aspiration=locked,
+            kind=CaseEvent.Kind.FLAG,
+            body=outcome if confirm or not body else f"{outcome}. {body}",
+            is_public=False,
+            actor=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="aspiration.flag_confirm" if confirm else "aspiration.flag_dismiss",
+            target=locked,
+            before={"flag": flag.reason},
+            after={"outcome": flag.outcome},
+            note=body,
+        )
+        if flag.flagged_by_id:
+            from jembatan.accounts.notifications import notify
+
+            notify(
+                recipients=User.objects.filter(pk=flag.flagged_by_id),
+                kind="aspiration.flag_resolved",
+                key=f"aspiration.flag_resolved:{event.pk}",
+                params={"code": display_code(locked.code), "outcome": outcome},
+                url=case_url(locked),
+            )
+    return flag
+
+
 def actions_for_user(user: User, case: Aspiration) -> list[str]:
     return [
         action
@@ -484,12 +721,15 @@ def aspiration_comment(
     public: bool,
     version: str | None = None,
     photos: Iterable[IO[bytes]] = (),
+    files: Iterable[IO[bytes]] = (),
 ) -> CaseEvent:
     """A public answer (citizen sees it) or an internal note (staff only). A public
     answer counts as a change of the case: given the ``version`` of the page it was
     written on, it is refused when another answer (or step) came in between, so two
-    officers answering at once do not both reach the citizen."""
-    if not (_verifier(actor, case) or _handler(actor, case)):
+    officers answering at once do not both reach the citizen. A KIM pengurus of the
+    place and the camat write internal notes only (local context). ``files``: PDFs for
+    a public answer, kept private (AnswerFile)."""
+    if not may_answer(actor, case) and (public or not _local(actor, case)):
         raise PermissionDenied(_("Anda tidak berhak menanggapi aspirasi ini."))
     body = (body or "").strip()
     if not body:
@@ -500,8 +740,16 @@ def aspiration_comment(
     photos = [f for f in photos if f]
     if photos and not public:
         raise ValidationError({"photos": _("Foto hanya dapat dilampirkan pada jawaban publik.")})
+    files = [f for f in files if f]
+    if files and not public:
+        raise ValidationError({"files": _("Berkas hanya dapat dilampirkan pada jawaban publik.")})
     checked = _check_photos(photos)
-    with removed_on_failure() as stored, transaction.atomic():
+    checked_files = _check_answer_files(files)
+    with (
+        removed_on_failure() as stored,
+        removed_on_failure(private_storage()) as stored_private,
+        transaction.atomic(),
+    ):
         if public:
             locked = Aspiration.objects.select_for_update().get(pk=case.pk)
             _check_version(locked, version)
@@ -515,6 +763,13 @@ def aspiration_comment(
             photo.file.save(f"{secrets.token_hex(16)}.jpg", ContentFile(data_bytes), save=False)
             stored.append(photo.file.name)
             photo.save()
+        for checked_file in checked_files:
+            row = AnswerFile(
+                aspiration=case, event=event, name=checked_file.name, size=checked_file.size
+            )
+            row.file.save(storage_name(checked_file), checked_file.content, save=False)
+            stored_private.append(row.file.name)
+            row.save()
         audit_record(actor=actor, action=f"aspiration.{kind}", target=case, note=body)
         if public:
             _tell_citizen(case, event)
@@ -649,6 +904,10 @@ def _escalate(case: Aspiration) -> bool:
         # an escalation always reaches someone in the office.
         heads = officers.filter(is_head=True)
         staff = staff | (heads if heads.exists() else officers)
+    if case.visibility != Aspiration.Visibility.CONFIDENTIAL:
+        # The camat of the kecamatan follows its cases (never a confidential one).
+        kecamatan = case.region_id.rsplit(".", 1)[0]
+        staff = staff | Membership.objects.filter(role=Role.CAMAT, region_id=kecamatan)
     users = User.objects.filter(pk__in=staff.values("user_id"), is_active=True)
     due = case.verify_due if case.status == S.RECEIVED else case.answer_due
     made = notify(

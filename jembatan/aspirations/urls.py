@@ -15,8 +15,10 @@ urlpatterns = [
     path("aspirasi/<str:code>/tambahan/", views.follow_up, name="follow_up"),
     path("aspirasi/<str:code>/data-saya/", views.my_data, name="my_data"),
     path("aspirasi/<str:code>/tanggapan/", views.respond, name="respond"),
+    path("aspirasi/<str:code>/berkas/<int:pk>/", views.answer_file, name="answer_file"),
     path("kelola/aspirasi/", views_manage.queue, name="manage_queue"),
     path("kelola/aspirasi/kategori/", views_manage.categories, name="manage_categories"),
+    path("kelola/aspirasi/tanda-kim/", views_manage.flags, name="manage_flags"),
     path(
         "kelola/aspirasi/kategori/<int:pk>/",
         views_manage.categories,
@@ -29,6 +31,18 @@ urlpatterns = [
     path("kelola/aspirasi/<str:code>/gabung/", views_manage.case_merge, name="manage_merge"),
     path("kelola/aspirasi/<str:code>/pisah/", views_manage.case_unmerge, name="manage_unmerge"),
     path("kelola/aspirasi/<str:code>/perpanjang/", views_manage.case_extend, name="manage_extend"),
+    path("kelola/aspirasi/<str:code>/dorong/", views_manage.case_nudge, name="manage_nudge"),
+    path("kelola/aspirasi/<str:code>/tandai/", views_manage.case_flag, name="manage_flag"),
+    path(
+        "kelola/aspirasi/<str:code>/tanda/",
+        views_manage.case_flag_resolve,
+        name="manage_flag_resolve",
+    ),
+    path(
+        "kelola/aspirasi/<str:code>/berkas/<int:pk>/",
+        views_manage.answer_file,
+        name="manage_file",
+    ),
     path("kelola/aspirasi/<str:code>/lapor.json", views_manage.case_export, name="manage_export"),
     path(
         "kelola/kim/<slug:kim>/aspirasi/baru/",

@@ -24,10 +24,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jembatan.aspirations import limits, reporter, services
 from jembatan.aspirations.forms import AspirationForm, FollowUpForm, RespondForm, TrackForm
-from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
+from jembatan.aspirations.models import AnswerFile, Aspiration, CaseEvent, Category, Status
 from jembatan.core.forms import add_service_errors
 from jembatan.core.params import get_page
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached, visitor_key
+from jembatan.core.storage import private_file_response
 from jembatan.regions.models import Region
 
 LOOKUP_LIMIT, LOOKUP_WINDOW = 20, 600
@@ -279,7 +280,7 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
     shown = Q(is_public=True)
     if is_reporter:
         shown |= Q(kind=CaseEvent.Kind.FOLLOW_UP)  # their own follow-ups
-    events = list(case.events.filter(shown).select_related("office"))
+    events = list(case.events.filter(shown).select_related("office").prefetch_related("files"))
     answers = [
         e
         for e in events
@@ -302,6 +303,21 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
             "updates": _how_updates_reach(case) if is_reporter else "",
         },
     )
+
+
+@never_cache
+@require_safe
+@code_lookup
+def answer_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A file of a public answer, for the reporter (their key, or the KIM member who
+    recorded the case): never a public /media/ URL. Staff use /kelola/."""
+    case = _case_by_code(request, code)
+    if not reporter.acts_for_reporter(request, case):
+        return _reporter_only(request, case)
+    row = AnswerFile.objects.filter(aspiration=case, pk=pk, event__is_public=True).first()
+    if row is None:
+        raise Http404(_("Berkas tidak tersedia."))
+    return private_file_response(row.file, row.name)
 
 
 def _how_updates_reach(case: Aspiration) -> str:

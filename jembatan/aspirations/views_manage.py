@@ -8,22 +8,30 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jembatan.accounts.access import administers_any_kabupaten, get_administered_kabupaten_for_user
+from jembatan.accounts.access import (
+    administers_any_kabupaten,
+    get_administered_kabupaten_for_user,
+    is_operator,
+)
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.notifications import notification_mark_read
 from jembatan.aspirations import desk, merge, services
 from jembatan.aspirations.access import (
     can_see_reporter,
+    get_answer_file_for_user,
     get_case_for_user,
     get_cases_for_user,
+    get_open_flags_for_user,
     get_recording_kims_for_user,
+    is_camat_for,
     regions_for_kim,
+    serves_as_kim,
 )
 from jembatan.aspirations.forms import (
     STAFF_VISIBILITY,
@@ -32,11 +40,16 @@ from jembatan.aspirations.forms import (
     CategoryForm,
     CommentForm,
     ExtendForm,
+    FlagForm,
+    FlagResolveForm,
     MergeForm,
+    NoteForm,
+    NudgeForm,
 )
 from jembatan.aspirations.models import Aspiration, Category, Status
 from jembatan.core.forms import add_service_errors
 from jembatan.core.params import get_page
+from jembatan.core.storage import private_file_response
 
 PAGE_SIZE = 30
 
@@ -58,6 +71,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         p for p in [f"status={status}" if status else "", "terlambat=1" if overdue else ""] if p
     )
     cases = cases.select_related("assignee")
+    can_configure = administers_any_kabupaten(request.user)
     page = get_page(Paginator(cases, PAGE_SIZE), request.GET.get("halaman"))
     for case in page.object_list:
         case.staff_visibility = STAFF_VISIBILITY[case.visibility]
@@ -71,7 +85,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "overdue": overdue,
             "page_query": query,
             "kims": get_recording_kims_for_user(request.user),
-            "can_configure": administers_any_kabupaten(request.user),
+            "can_configure": can_configure,
+            # KIM flags waiting for Diskominfo (none for the other roles).
+            "flag_count": get_open_flags_for_user(request.user).count() if can_configure else 0,
         },
     )
 
@@ -79,10 +95,26 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     case = get_case_for_user(request.user, code)
-    actions = services.actions_for_user(request.user, case)
     # Opening the case reads what the workspace said about it.
     notification_mark_read(user=request.user, url=services.case_url(case))
+    return _render_detail(request, case)
+
+
+def _render_detail(
+    request: HttpRequest, case: Aspiration, *, comment_form=None, status: int = 200
+) -> HttpResponse:
+    """The case page; ``comment_form``: a bound form sent back with its errors, so that
+    the text written (an answer typed on a phone) is not lost."""
+    user = request.user
+    actions = services.actions_for_user(user, case)
     version = services.case_version(case)
+    may_answer = services.may_answer(user, case)
+    if comment_form is None:
+        comment_form = CommentForm(initial={"version": version}) if may_answer else NoteForm()
+    open_flag = case.flags.filter(outcome="").select_related("flagged_by").first()
+    # The same rules as services.may_note / may_nudge / may_flag, each asked once.
+    camat = is_camat_for(user, case)
+    pengurus = serves_as_kim(user, case)
     return render(
         request,
         "aspirations/manage/detail.html",
@@ -90,29 +122,37 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             "case": case,
             "display_code": services.display_code(case.code),
             "staff_visibility": STAFF_VISIBILITY[case.visibility],
-            "events": case.events.select_related("actor", "office").prefetch_related("photos"),
+            "events": case.events.select_related("actor", "office").prefetch_related(
+                "photos", "files"
+            ),
             "photos": case.photos.filter(event=None),
-            "show_reporter": can_see_reporter(request.user, case),
+            "show_reporter": can_see_reporter(user, case),
             # Closing is apart from the workflow steps: a different form, further down.
             "actions": [(a, services.ACTION_LABELS[a]) for a in actions if a != "close"],
             "may_close": "close" in actions,
             "action_form": ActionForm(kabupaten_code=case.kabupaten_id),
             "version": version,
-            "may_take": desk.may_take(request.user, case),
-            "may_extend": desk.may_extend(request.user, case),
+            "may_take": desk.may_take(user, case),
+            "may_extend": desk.may_extend(user, case),
             "extend_form": ExtendForm(initial={"version": version}),
             # The office chosen before, else the category's; none when the category has
             # none: a preselected office sends cases there by a single click.
             "preselected_office_id": case.office_id or case.category.office_id,
-            "comment_form": CommentForm(initial={"version": version}),
-            "may_comment": bool(actions)
-            or services._verifier(request.user, case)
-            or services._handler(request.user, case),
+            "comment_form": comment_form,
+            "may_answer": may_answer,
+            "may_comment": may_answer or camat or pengurus,
+            "may_nudge": camat and case.status in services.OPEN_STATUSES,
+            "nudge_form": NudgeForm(prefix="dorong"),
+            "may_flag": pengurus and case.status in services.FLAGGABLE and open_flag is None,
+            "flag_form": FlagForm(prefix="tanda"),
+            "open_flag": open_flag,
+            "may_resolve_flag": open_flag is not None and services.may_verify(user, case),
             # Duplicates (aspirations.merge): the likely ones, and those merged here.
             "candidates": merge.duplicate_candidates(request.user, case),
             "merged_here": get_cases_for_user(request.user).filter(merged_into=case),
             "may_unmerge": merge.may_unmerge(request.user, case),
         },
+        status=status,
     )
 
 
@@ -256,25 +296,130 @@ def case_export(request: HttpRequest, code: str) -> JsonResponse:
 @login_required
 @require_POST
 def case_comment(request: HttpRequest, code: str) -> HttpResponse:
+    """An answer or a note; a KIM pengurus or the camat sends a note (NoteForm). A
+    refused one (a bad file, a stale page) comes back with what was written."""
     case = get_case_for_user(request.user, code)
-    form = CommentForm(request.POST, request.FILES)
+    if services.may_answer(request.user, case):
+        form = CommentForm(request.POST, request.FILES)
+    else:
+        form = NoteForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
             services.aspiration_comment(
                 actor=request.user,
                 case=case,
-                body=form.cleaned_data["body"],
-                public=form.cleaned_data["public"],
-                version=form.cleaned_data["version"] or None,
-                photos=form.cleaned_data["photos"],
+                body=data["body"],
+                public=data.get("public", False),
+                version=data.get("version") or None,
+                photos=data.get("photos", []),
+                files=data.get("files", []),
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            if not hasattr(exc, "error_dict") and any(e.code == "stale" for e in exc.error_list):
+                # Refused because a colleague acted first: the form now carries the
+                # case as it is, so sending it again (after reading the timeline) works.
+                data = request.POST.copy()
+                data["version"] = services.case_version(case)
+                form = type(form)(data, request.FILES)
+                form.is_valid()
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Tersimpan."))
+            return redirect("aspirations:manage_detail", code=code)
+    return _render_detail(request, case, comment_form=form, status=400)
+
+
+@login_required
+@require_POST
+def case_nudge(request: HttpRequest, code: str) -> HttpResponse:
+    """The camat asks whoever works the case to act on it (once a day per case)."""
+    case = get_case_for_user(request.user, code)
+    form = NudgeForm(request.POST, prefix="dorong")
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("aspirations:manage_detail", code=code)
+    try:
+        services.aspiration_nudge(actor=request.user, case=case, body=form.cleaned_data["body"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, _("Tulisan tidak boleh kosong."))
+        messages.success(request, _("Instansi yang menangani sudah diberi tahu."))
     return redirect("aspirations:manage_detail", code=code)
+
+
+@login_required
+@require_POST
+def case_flag(request: HttpRequest, code: str) -> HttpResponse:
+    """A KIM pengurus marks a likely duplicate or spam for Diskominfo."""
+    case = get_case_for_user(request.user, code)
+    form = FlagForm(request.POST, prefix="tanda")
+    if not form.is_valid():
+        messages.error(request, _("Pilih alasan penandaan."))
+        return redirect("aspirations:manage_detail", code=code)
+    try:
+        services.aspiration_flag(
+            actor=request.user,
+            case=case,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Tanda terkirim; Diskominfo akan memeriksanya."))
+    return redirect("aspirations:manage_detail", code=code)
+
+
+@login_required
+@require_POST
+def case_flag_resolve(request: HttpRequest, code: str) -> HttpResponse:
+    """Diskominfo confirms a KIM's flag (the case is closed) or dismisses it."""
+    case = get_case_for_user(request.user, code)
+    form = FlagResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Periksa isian tindakan."))
+        return redirect("aspirations:manage_detail", code=code)
+    confirm = form.cleaned_data["decision"] == "konfirmasi"
+    try:
+        services.aspiration_flag_resolve(
+            actor=request.user,
+            case=case,
+            confirm=confirm,
+            body=form.cleaned_data["body"],
+            version=form.cleaned_data["version"] or None,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Tanda dikonfirmasi; aspirasi ditutup.") if confirm else _("Tanda ditolak."),
+        )
+    return redirect("aspirations:manage_detail", code=code)
+
+
+@login_required
+def flags(request: HttpRequest) -> HttpResponse:
+    """Diskominfo's list of KIM flags waiting for a decision."""
+    user = request.user
+    if not (is_operator(user) or get_administered_kabupaten_for_user(user).exists()):
+        raise PermissionDenied(_("Hanya Diskominfo yang memutuskan tanda dari KIM."))
+    rows = get_open_flags_for_user(request.user).select_related("aspiration__region")
+    page = get_page(Paginator(rows, PAGE_SIZE), request.GET.get("halaman"))
+    for flag in page.object_list:
+        flag.display_code = services.display_code(flag.aspiration.code)
+    return render(request, "aspirations/manage/flags.html", {"page": page})
+
+
+@login_required
+def answer_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A file of an answer, for staff who may see the case (never a public /media/ URL)."""
+    case = get_case_for_user(request.user, code)
+    row = get_answer_file_for_user(request.user, case, pk)
+    if row is None:
+        raise Http404(_("Berkas tidak tersedia."))
+    return private_file_response(row.file, row.name)
 
 
 @login_required

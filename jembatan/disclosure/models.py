@@ -13,38 +13,15 @@ served through views that check what may be downloaded (never exempt documents).
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-class PrivateStorage(FileSystemStorage):
-    """Files outside MEDIA_ROOT: the web server never serves them, only our views do.
-
-    The directory is read from settings.PPID_PRIVATE_ROOT at each use (not fixed when the
-    model is imported), so a changed setting, in tests or a backup restore, is honoured.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self) -> str:
-        return str(settings.PPID_PRIVATE_ROOT)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-
-def private_storage() -> FileSystemStorage:
-    return PrivateStorage()
+# Migrations name jembatan.disclosure.models.private_storage: kept importable from here.
+from jembatan.core.storage import PrivateStorage, private_storage  # noqa: F401
 
 
 class Pasal17(models.TextChoices):

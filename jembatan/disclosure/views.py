@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import os
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,6 +26,7 @@ from jembatan.core.ratelimit import (
     rate_limit_reached,
     visitor_key,
 )
+from jembatan.core.storage import private_file_response
 from jembatan.disclosure import report, services
 from jembatan.disclosure.forms import ObjectionForm, RequestForm, TrackForm
 from jembatan.disclosure.models import InfoDocument, InformationRequest, Objection, PublicBody
@@ -112,15 +112,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _file_response(field, name: str) -> FileResponse:
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404(_("Berkas tidak tersedia.")) from None
-    extension = os.path.splitext(field.name)[1]
-    response = FileResponse(handle, as_attachment=True, filename=name or f"dokumen{extension}")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(field, name)
 
 
 @never_cache

@@ -21,7 +21,7 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.http import HttpRequest, HttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -395,22 +395,24 @@ def clean_jpeg(
 
 
 @contextmanager
-def removed_on_failure() -> Iterator[list[str]]:
+def removed_on_failure(storage: Storage | None = None) -> Iterator[list[str]]:
     """Collect the storage names written inside the block; if the block raises (a
-    rolled-back transaction, say), delete those files before the error goes on."""
+    rolled-back transaction, say), delete those files before the error goes on.
+    ``storage``: where they were written (default: the media storage)."""
     stored: list[str] = []
     try:
         yield stored
     except BaseException:
-        delete_files(stored)
+        delete_files(stored, storage=storage)
         raise
 
 
-def delete_files(paths: list[str]) -> None:
+def delete_files(paths: list[str], *, storage: Storage | None = None) -> None:
     """Remove stored files, logging (not raising) on failure: used for cleanup."""
+    storage = storage or default_storage
     for path in paths:
         try:
-            default_storage.delete(path)
+            storage.delete(path)
         except Exception:
             logger.warning("Could not delete %s", path, exc_info=True)
 

@@ -362,16 +362,26 @@ STEPS = {
     "start": (Status.DISPOSED, {}),
     "finish": (Status.IN_PROGRESS, {"body": "Jalan sudah ditambal."}),
 }
+# A KIM pengurus no longer verifies or closes: they flag for Diskominfo
+# (test_pengurus_rules.py).
 ALLOWED = {
-    "verify": ["operator", "admin", "kim_ketua"],
-    "close": ["operator", "admin", "kim_ketua"],
+    "verify": ["operator", "admin"],
+    "close": ["operator", "admin"],
     "dispose": ["operator", "admin"],
     "start": ["operator", "admin", "officer"],
     "finish": ["operator", "admin", "officer"],
 }
 FORBIDDEN = {
-    "verify": ["admin_b", "camat", "officer", "kim_anggota", "kim_b_ketua", "outsider"],
-    "close": ["admin_b", "camat", "officer", "kim_anggota", "kim_b_ketua", "outsider"],
+    "verify": [
+        "admin_b",
+        "camat",
+        "officer",
+        "kim_ketua",
+        "kim_anggota",
+        "kim_b_ketua",
+        "outsider",
+    ],
+    "close": ["admin_b", "camat", "officer", "kim_ketua", "kim_anggota", "kim_b_ketua", "outsider"],
     "dispose": ["admin_b", "camat", "officer", "kim_ketua", "outsider"],
     "start": ["admin_b", "camat", "other_officer", "kim_ketua", "kim_anggota", "outsider"],
     "finish": ["admin_b", "camat", "other_officer", "kim_ketua", "kim_anggota", "outsider"],

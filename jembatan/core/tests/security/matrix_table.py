@@ -572,4 +572,29 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "302L 405 405 405 405 405 405 405",
         "302L 405 405 405 405 405 405 405",
     ),
+    # Camat, KIM pengurus and answer files (issue 23 items 9, 10 and 4).
+    "aspirations:manage_nudge": (
+        "302L 405 405 405 405 405 405 405",
+        "302L 405 405 405 405 405 405 405",
+    ),
+    "aspirations:manage_flag": (
+        "302L 405 405 405 405 405 405 405",
+        "302L 405 405 405 405 405 405 405",
+    ),
+    "aspirations:manage_flag_resolve": (
+        "302L 405 405 405 405 405 405 405",
+        "302L 405 405 405 405 405 405 405",
+    ),
+    "aspirations:manage_flags": (
+        "302L 403 403 403 200 403 403 200",
+        "302L 403 403 403 200 403 403 200",
+    ),
+    "aspirations:manage_file": (
+        "302L 404 200 200 200 404 200 200",
+        "302L 404 404 404 404 404 404 200",
+    ),
+    "aspirations:answer_file": (
+        "403 403 403 403 403 403 403 403",
+        "403 403 403 403 403 403 403 403",
+    ),
 }

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -77,7 +78,7 @@ def _window() -> dict[str, Any]:
 
 def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) -> dict:
     from jembatan.api.services import api_token_create
-    from jembatan.aspirations.models import Aspiration
+    from jembatan.aspirations.models import AnswerFile, Aspiration, CaseEvent
     from jembatan.aspirations.models import Category as CaseCategory
     from jembatan.dialogue import services as dialogue
     from jembatan.dialogue import services_polls as polls
@@ -154,6 +155,12 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
         reporter_name="Budi Rahasia",
         reporter_phone="+6281234567890",
     )
+    # A public answer with a PDF: served only by views that check, never from /media/.
+    answer = CaseEvent.objects.create(
+        aspiration=aspiration, kind=CaseEvent.Kind.ANSWER, body="Sudah", is_public=True
+    )
+    answer_file = AnswerFile(aspiration=aspiration, event=answer, name="laporan.pdf", size=9)
+    answer_file.file.save("laporan.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     training = Training.objects.create(
         kabupaten=kabupaten,
         organiser=admin,
@@ -269,6 +276,7 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
             "channel": "whatsapp",
             "code:aspiration": aspiration.code,
             "pk:case_category": case_category.pk,
+            "pk:answer_file": answer_file.pk,
             "pk:training": training.pk,
             "pk:module": module.pk,
             "module": module.pk,
