@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aspirations', '0008_channel_open311'),
+        ('aspirations', '0009_merged_into'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
