@@ -84,7 +84,8 @@ def overlap(first: frozenset[str], second: frozenset[str]) -> float:
 
 def may_close_as_duplicate(user: User, case: Aspiration) -> bool:
     """Who may close this case as a duplicate: Diskominfo (and operators) at any open
-    stage; a KIM pengurus of the place while the case is theirs to verify or close."""
+    stage. KIM pengurus do not close cases: they flag a likely duplicate (services.
+    aspiration_flag) for Diskominfo to confirm."""
     if case.status in (S.DONE, S.CLOSED):
         return False
     if _staff(user, case):

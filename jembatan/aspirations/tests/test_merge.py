@@ -346,17 +346,19 @@ def test_who_may_merge(world):
     # The office's officer sees neither case: refused.
     with pytest.raises(PermissionDenied):
         merge.aspiration_merge(actor=world["officer"], duplicate=duplicate, original=original)
-    # A KIM pengurus of the desa verifies and closes its cases: may merge them.
-    merge.aspiration_merge(actor=world["ketua"], duplicate=duplicate, original=original)
+    # A KIM pengurus never closes a case (they flag a likely duplicate for Diskominfo):
+    # refused, and nothing changed.
+    with pytest.raises(PermissionDenied):
+        merge.aspiration_merge(actor=world["ketua"], duplicate=duplicate, original=original)
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into_id is None
+    # Diskominfo merges at any open stage, after referral too.
+    services.aspiration_transition(
+        actor=world["admin"], case=duplicate, action="dispose", office=world["pupr"]
+    )
+    merge.aspiration_merge(actor=world["admin"], duplicate=duplicate, original=original)
     duplicate.refresh_from_db()
     assert duplicate.merged_into_id == original.pk
-    # Once referred, only Diskominfo closes a case: the pengurus no longer may.
-    services.aspiration_transition(
-        actor=world["admin"], case=original, action="dispose", office=world["pupr"]
-    )
-    third = world["case"](LAMP)
-    with pytest.raises(PermissionDenied):
-        merge.aspiration_merge(actor=world["ketua"], duplicate=original, original=third)
 
 
 def test_followers_of_a_merged_duplicate_follow_the_new_original(world):
@@ -385,7 +387,7 @@ def test_a_candidate_the_user_may_not_see_is_not_listed(world):
     assert merge.duplicate_candidates(world["ketua"], current) == []
     client = _client(world["ketua"])
     html = client.get(f"{QUEUE}{current.code}/").content.decode()
-    assert secret.code not in html and "Kemungkinan duplikat" not in html
+    assert secret.code not in html and "duplicates-title" not in html
     response = client.post(
         f"{QUEUE}{current.code}/gabung/", {"duplicate": secret.code, "original": current.code}
     )
