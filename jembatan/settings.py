@@ -79,8 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The database unreachable: a 503 page with Retry-After instead of a 500.
     "jembatan.core.middleware.DatabaseUnavailableMiddleware",
-    # One budget of decoded image bytes per request (jembatan.sites.images).
-    "jembatan.sites.images.DecodedImageBudgetMiddleware",
+    # One budget of decoded image bytes per request (jembatan.core.images).
+    "jembatan.core.images.DecodedImageBudgetMiddleware",
     # Anonymous reads of the open data, feeds, the public API and Open311 by other
     # agencies' browser apps (CORS_* below); before anything that may answer early.
     "corsheaders.middleware.CorsMiddleware",
@@ -281,7 +281,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-# Uploaded photos (jembatan.sites.images): largest file accepted, and largest image in
+# Uploaded photos (jembatan.core.images): largest file accepted, and largest image in
 # pixels (checked from the header before decoding; refuses decompression bombs).
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 10, minimum=1, maximum=100) * 1024 * 1024
 MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_MB", 20, minimum=1, maximum=200) * 1024 * 1024

@@ -24,9 +24,9 @@ from jembatan.aspirations.access import administers, handles, serves_as_kim
 from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Category, Status
 from jembatan.aspirations.reporter import new_key_row
 from jembatan.communities.models import Kim
+from jembatan.core.images import clean_jpeg, removed_on_failure
 from jembatan.core.workdays import add_working_days
 from jembatan.regions.models import Region
-from jembatan.sites.images import clean_jpeg, removed_on_failure
 
 # Tracking codes: 8 characters without 0/O, 1/I/L, 8/B or 5/S, so that a code read over
 # the phone or copied from paper survives; 27^8 ≈ 2.8e11 codes, and lookups are rate

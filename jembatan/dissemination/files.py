@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from jembatan.sites.images import _looks_like_ours, _megabytes, clean_jpeg
+from jembatan.core.images import _looks_like_ours, _megabytes, clean_jpeg
 
 logger = logging.getLogger(__name__)
 

@@ -25,6 +25,7 @@ from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import AuditLog, User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import PENGURUS, Kim, KimMembership
+from jembatan.core.images import delete_files, removed_on_failure
 from jembatan.core.pagecache import content_changed
 from jembatan.core.slugs import free_slug
 from jembatan.core.tasks import enqueue_on_commit
@@ -33,7 +34,6 @@ from jembatan.dissemination.files import check_attachment, storage_name
 from jembatan.dissemination.models import Attachment, Delivery, Feedback, InfoItem, ShareLink
 from jembatan.regions.models import Region
 from jembatan.sites.access import can_edit_post, can_publish_post, can_write_posts
-from jembatan.sites.images import removed_on_failure
 from jembatan.sites.models import Post, PostRevision
 from jembatan.sites.services import post_create, post_transition, sanitize_html
 
@@ -394,8 +394,6 @@ def _check_files(files: Iterable[IO[bytes]], *, existing: int) -> list:
 
 
 def _delete_stored(name: str) -> None:
-    from jembatan.sites.images import delete_files
-
     delete_files([name])
 
 
