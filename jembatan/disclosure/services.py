@@ -26,6 +26,7 @@ from jembatan.accounts.access import get_administered_kabupaten_for_user
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import Office, User
 from jembatan.accounts.phone import normalize_phone
+from jembatan.core.attachments import check_attachment
 from jembatan.core.pagecache import content_changed
 from jembatan.core.workdays import add_working_days, working_days_between
 from jembatan.disclosure.access import (
@@ -46,7 +47,6 @@ from jembatan.disclosure.models import (
     RequesterMail,
     RequestStatus,
 )
-from jembatan.dissemination.files import check_attachment
 from jembatan.regions.models import Region
 
 ANSWER_DAYS = 10

@@ -25,12 +25,12 @@ from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import AuditLog, User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import PENGURUS, Kim, KimMembership
+from jembatan.core.attachments import check_attachment, storage_name
 from jembatan.core.images import delete_files, removed_on_failure
 from jembatan.core.pagecache import content_changed
 from jembatan.core.slugs import free_slug
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.dissemination.access import Area, get_items_for_user, get_publishing_areas_for_user
-from jembatan.dissemination.files import check_attachment, storage_name
 from jembatan.dissemination.models import Attachment, Delivery, Feedback, InfoItem, ShareLink
 from jembatan.regions.models import Region
 from jembatan.sites.access import can_edit_post, can_publish_post, can_write_posts

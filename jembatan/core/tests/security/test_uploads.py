@@ -356,7 +356,7 @@ def active_pdfs() -> dict[str, bytes]:
 def test_active_pdf_is_refused_by_the_check(attack):
     from django.core.exceptions import ValidationError
 
-    from jembatan.dissemination.files import check_attachment
+    from jembatan.core.attachments import check_attachment
 
     data = active_pdfs()[attack]
     with pytest.raises(ValidationError) as refused:
@@ -368,7 +368,7 @@ def test_a_plain_pdf_and_a_plain_open_at_page_one_are_accepted():
     from pypdf import PdfWriter
     from pypdf.generic import ArrayObject, NameObject
 
-    from jembatan.dissemination.files import check_attachment
+    from jembatan.core.attachments import check_attachment
 
     writer = PdfWriter()
     writer.add_blank_page(200, 200)
