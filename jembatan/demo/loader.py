@@ -278,8 +278,8 @@ def _demo_content(report: DemoReport) -> None:
     """A few posts, products, potentials and events so the sites are not empty."""
     import datetime
 
+    from jembatan.core.richtext import sanitize_html
     from jembatan.sites.models import Event, Post, Potential, Product
-    from jembatan.sites.services import sanitize_html
 
     now = timezone.now()
     for i, (slug, title, summary, body, tags) in enumerate(DEMO_POSTS):

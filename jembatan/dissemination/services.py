@@ -28,6 +28,7 @@ from jembatan.communities.models import PENGURUS, Kim, KimMembership
 from jembatan.core.attachments import check_attachment, storage_name
 from jembatan.core.images import delete_files, removed_on_failure
 from jembatan.core.pagecache import content_changed
+from jembatan.core.richtext import sanitize_html
 from jembatan.core.slugs import free_slug
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.dissemination.access import Area, get_items_for_user, get_publishing_areas_for_user
@@ -35,7 +36,7 @@ from jembatan.dissemination.models import Attachment, Delivery, Feedback, InfoIt
 from jembatan.regions.models import Region
 from jembatan.sites.access import can_edit_post, can_publish_post, can_write_posts
 from jembatan.sites.models import Post, PostRevision
-from jembatan.sites.services import post_create, post_transition, sanitize_html
+from jembatan.sites.services import post_create, post_transition
 
 ITEM_FIELDS = [
     "title",

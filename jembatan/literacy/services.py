@@ -19,6 +19,7 @@ from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import Kim
+from jembatan.core.richtext import sanitize_html
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.literacy import access
 from jembatan.literacy.files import LessonFile, storage_name
@@ -39,7 +40,6 @@ from jembatan.literacy.models import (
     random_code,
 )
 from jembatan.regions.models import Region
-from jembatan.sites.services import sanitize_html
 
 TRAINING_FIELDS = [
     "kabupaten",
