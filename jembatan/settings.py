@@ -408,7 +408,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 INFO_REMINDER_DAYS = env_int("INFO_REMINDER_DAYS", 3, minimum=1, maximum=60)
 # Shared secret of the SMS/WhatsApp gateway (jembatan.aspirations.webhook); empty: off.
 ASPIRATION_WEBHOOK_SECRET = env_str("ASPIRATION_WEBHOOK_SECRET", "")
-# Outbound texts to citizens (jembatan.aspirations.gateway); empty URL: no texts.
+# Outbound texts (jembatan.core.gateway: aspirations, dialogue codes); empty URL: no texts.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_SECRET = env_str("SMS_GATEWAY_SECRET", "")
 if SMS_GATEWAY_URL and not SMS_GATEWAY_SECRET:

@@ -24,6 +24,7 @@ from jembatan.aspirations.access import administers, handles, serves_as_kim
 from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Category, Status
 from jembatan.aspirations.reporter import new_key_row
 from jembatan.communities.models import Kim
+from jembatan.core.gateway import gateway_enabled
 from jembatan.core.images import clean_jpeg, removed_on_failure
 from jembatan.core.workdays import add_working_days
 from jembatan.regions.models import Region
@@ -237,7 +238,6 @@ def _tell_citizen(case: Aspiration, event: CaseEvent) -> None:
     """Mail the citizen about a public step, after commit, in the background."""
     if not event.is_public:
         return
-    from jembatan.aspirations.gateway import gateway_enabled
     from jembatan.aspirations.tasks import mail_citizen, text_citizen
     from jembatan.core.tasks import enqueue_on_commit
 

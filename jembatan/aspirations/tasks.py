@@ -70,10 +70,10 @@ def escalate_overdue_cases() -> int:
 def text_citizen(event_id: int) -> bool:
     """Text the reporter about one public step through the gateway, at most once (the
     event is claimed on texted_at; a gateway failure gives the claim back and raises)."""
-    from jembatan.aspirations.gateway import gateway_enabled, send_text
     from jembatan.aspirations.models import CaseEvent
     from jembatan.aspirations.reporter import reporter_link
     from jembatan.aspirations.services import display_code
+    from jembatan.core.gateway import gateway_enabled, send_text
 
     event = CaseEvent.objects.select_related("aspiration").filter(pk=event_id).first()
     if event is None or not event.is_public or not gateway_enabled():
@@ -100,10 +100,10 @@ def send_reporter_link(key_id: int) -> bool:
     """Send the reporter of a case that existed before reporter keys their private link,
     by e-mail and, through the gateway, by SMS. The key is derived again here (see
     ReporterKey), so it never sits in the queue."""
-    from jembatan.aspirations.gateway import gateway_enabled, send_text
     from jembatan.aspirations.models import ReporterKey
     from jembatan.aspirations.reporter import key_of_row, private_path
     from jembatan.aspirations.services import display_code
+    from jembatan.core.gateway import gateway_enabled, send_text
 
     row = ReporterKey.objects.select_related("aspiration").filter(pk=key_id).first()
     key = key_of_row(row) if row is not None else ""

@@ -2,7 +2,7 @@
 
 A citizen without an account types a phone number or an email address; a 6-digit code
 goes out (email through Django's mail in a Huey task; SMS/WhatsApp through the operator's
-gateway, jembatan.aspirations.gateway.send_text, also in a task). Only keyed hashes of the
+gateway, jembatan.core.gateway.send_text, also in a task). Only keyed hashes of the
 contact and of the code are stored; a code expires after 10 minutes and allows 5 tries.
 Once proven, the session holds the contact's hash and the name typed for 2 hours: that
 hash is what makes "one response per person" and blocking work.
