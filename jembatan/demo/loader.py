@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.communities.models import Kim, KimMembership, Position
+from jembatan.dashboard.scoring import compute_kabupaten
 from jembatan.regions.models import Region
 
 KABUPATEN_CODE = "61.07"
@@ -678,11 +679,12 @@ def _demo_disclosure(report: DemoReport, *, kabupaten: Region, offices: dict, ad
 
 
 def _demo_literacy(report: DemoReport, *, kabupaten: Region, admin: User) -> None:
-    """A training with registrations, a past one with attendance, a module with a quiz,
-    and the KIM scores (jembatan/literacy/demo.py)."""
+    """A training with registrations, a past one with attendance, a module with a quiz
+    (jembatan/literacy/demo.py), and the KIM scores (jembatan/dashboard/scoring.py)."""
     from jembatan.literacy.demo import load
 
     load(report, kabupaten=kabupaten, admin=admin)
+    compute_kabupaten(kabupaten.code, timezone.localdate().year)
 
 
 def _demo_api(report: DemoReport) -> None:

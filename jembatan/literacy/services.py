@@ -20,7 +20,6 @@ from jembatan.accounts.models import User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import Kim
 from jembatan.core.richtext import sanitize_html
-from jembatan.core.tasks import enqueue_on_commit
 from jembatan.literacy import access
 from jembatan.literacy.files import LessonFile, storage_name
 from jembatan.literacy.models import (
@@ -39,6 +38,7 @@ from jembatan.literacy.models import (
     normalise_code,
     random_code,
 )
+from jembatan.literacy.signals import score_weights_changed
 from jembatan.regions.models import Region
 
 TRAINING_FIELDS = [
@@ -729,7 +729,5 @@ def score_weights_save(*, actor: User, kabupaten: Region, data: dict[str, Any]) 
             before=before,
             after=snapshot(weights, WEIGHT_FIELDS),
         )
-        from jembatan.literacy.tasks import recompute_kabupaten_scores
-
-        enqueue_on_commit(recompute_kabupaten_scores, kabupaten.code)
+        score_weights_changed.send(sender=ScoreWeights, kabupaten_code=kabupaten.code)
     return weights
