@@ -23,10 +23,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jembatan.api import serializers as s
+from jembatan.api.open311 import _cases as public_cases_with_answers
 from jembatan.api.services import api_post_create
 from jembatan.aspirations import services as aspiration_services
 from jembatan.aspirations.models import Aspiration, Category
-from jembatan.aspirations.open311 import _cases as public_cases_with_answers
 from jembatan.aspirations.views import count_code_guess, lookup_over_limit
 from jembatan.communities.models import Kim
 from jembatan.dissemination.models import Attachment, InfoItem
