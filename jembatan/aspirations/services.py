@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import is_operator
 from jembatan.accounts.audit import audit_record, snapshot
-from jembatan.accounts.models import Office, User
+from jembatan.accounts.models import Membership, Office, Role, User
+from jembatan.accounts.notifications import notification_batch, notify
 from jembatan.accounts.phone import normalize_phone
 from jembatan.aspirations.access import administers, handles, serves_as_kim
 from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Category, Status
@@ -26,6 +27,7 @@ from jembatan.aspirations.reporter import new_key_row
 from jembatan.communities.models import Kim
 from jembatan.core.gateway import gateway_enabled
 from jembatan.core.images import clean_jpeg, removed_on_failure
+from jembatan.core.tasks import enqueue_on_commit
 from jembatan.core.workdays import add_working_days
 from jembatan.regions.models import Region
 
@@ -238,13 +240,11 @@ def _tell_citizen(case: Aspiration, event: CaseEvent) -> None:
     """Mail the citizen about a public step, after commit, in the background."""
     if not event.is_public:
         return
-    from jembatan.aspirations.tasks import mail_citizen, text_citizen
-    from jembatan.core.tasks import enqueue_on_commit
 
     if case.reporter_email:
-        enqueue_on_commit(mail_citizen, event.pk)
+        enqueue_on_commit("jembatan.aspirations.tasks.mail_citizen", event.pk)
     if case.reporter_phone and gateway_enabled():
-        enqueue_on_commit(text_citizen, event.pk)
+        enqueue_on_commit("jembatan.aspirations.tasks.text_citizen", event.pk)
 
 
 # --- Workflow ---------------------------------------------------------------------------
@@ -317,16 +317,12 @@ def case_url(case: Aspiration) -> str:
 
 
 def _kabupaten_staff(case: Aspiration):
-    from jembatan.accounts.models import Membership, Role
-
     rows = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id=case.kabupaten_id)
     return User.objects.filter(pk__in=rows.values("user_id"), is_active=True)
 
 
 def _office_people(office_id: int):
     """The officers of an office, its head among them (the head is an officer too)."""
-    from jembatan.accounts.models import Membership, Role
-
     rows = Membership.objects.filter(role=Role.OPD_OFFICER, office_id=office_id)
     return User.objects.filter(pk__in=rows.values("user_id"), is_active=True)
 
@@ -335,8 +331,6 @@ def _tell_staff(case: Aspiration, event: CaseEvent, *, previous_office_id: int |
     """Tell the people a step concerns, in the workspace and once by mail: the office a
     case was referred to (or moved away from, or reopened for) and Diskominfo when an
     office sends it back."""
-    from jembatan.accounts.notifications import notify
-
     params = {"code": display_code(case.code)}
     url = case_url(case)
     if event.to_status == S.DISPOSED:
@@ -536,7 +530,6 @@ def citizen_follow_up(*, case: Aspiration, body: str, actor: User | None = None)
             actor=actor if actor is not None and actor.is_authenticated else None,
         )
         audit_record(actor=actor, action="aspiration.follow_up", target=case, note=body)
-        from jembatan.accounts.notifications import notify
 
         notify(
             recipients=case_staff(Aspiration.objects.get(pk=case.pk)),
@@ -550,8 +543,6 @@ def citizen_follow_up(*, case: Aspiration, body: str, actor: User | None = None)
 
 def case_staff(case: Aspiration):
     """Who works the case now: the assigned office's officers, else Diskominfo."""
-    from jembatan.accounts.models import Membership, Role
-
     if case.office_id:
         rows = Membership.objects.filter(role=Role.OPD_OFFICER, office_id=case.office_id)
     else:
@@ -620,8 +611,6 @@ def escalate_overdue(*, today=None) -> int:
     the number of cases escalated."""
     from django.db.models import Q
 
-    from jembatan.accounts.notifications import notification_batch
-
     today = today or timezone.localdate()
     overdue = Aspiration.objects.filter(
         Q(status=S.RECEIVED, verify_due__lt=today)
@@ -635,9 +624,6 @@ def escalate_overdue(*, today=None) -> int:
 
 
 def _escalate(case: Aspiration) -> bool:
-    from jembatan.accounts.models import Membership, Role
-    from jembatan.accounts.notifications import notify
-
     staff = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id=case.kabupaten_id)
     if case.office_id:
         officers = Membership.objects.filter(role=Role.OPD_OFFICER, office_id=case.office_id)

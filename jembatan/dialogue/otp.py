@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from jembatan.accounts.phone import normalize_phone
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.dialogue.models import OneTimeCode
+from jembatan.dialogue.tasks import send_code
 
 CODE_TTL = datetime.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -72,7 +73,6 @@ def code_request(*, contact: str, channel: str) -> OneTimeCode:
     code = f"{secrets.randbelow(1_000_000):06d}"
     hashed = contact_hash(normalized)
     now = timezone.now()
-    from jembatan.dialogue.tasks import send_code
 
     with transaction.atomic():
         # A new code replaces any earlier one for the same contact.

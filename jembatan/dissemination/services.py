@@ -22,7 +22,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from jembatan.accounts.audit import audit_record, snapshot
-from jembatan.accounts.models import AuditLog, User
+from jembatan.accounts.models import AuditLog, Membership, Role, User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import PENGURUS, Kim, KimMembership
 from jembatan.core.attachments import check_attachment, storage_name
@@ -271,9 +271,7 @@ def item_update(
             note=correction_note,
         )
         if correcting:
-            from jembatan.dissemination.tasks import sync_republished
-
-            enqueue_on_commit(sync_republished, locked.pk)
+            enqueue_on_commit("jembatan.dissemination.tasks.sync_republished", locked.pk)
             transaction.on_commit(content_changed)
     return locked
 
@@ -299,9 +297,8 @@ def item_publish(*, actor: User, item: InfoItem) -> InfoItem:
             before=before,
             after=snapshot(locked, ["status", "published_at"]),
         )
-        from jembatan.dissemination.tasks import fan_out
 
-        enqueue_on_commit(fan_out, locked.pk)
+        enqueue_on_commit("jembatan.dissemination.tasks.fan_out", locked.pk)
         transaction.on_commit(content_changed)
     return locked
 
@@ -729,8 +726,6 @@ def feedback_send(*, actor: User, delivery: Delivery, body: str) -> Feedback:
 
 def _item_staff(item: InfoItem) -> list[User]:
     """Who answers feedback: the author, and the officers of the publishing office."""
-    from jembatan.accounts.models import Membership, Role
-
     staff = {item.author_id}
     if item.office_id:
         staff |= set(

@@ -9,11 +9,10 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
+from jembatan.literacy.services import certificates_issue_due
 
 
 @db_periodic_task(crontab(minute="*/15"), retries=RETRIES, retry_delay=RETRY_DELAY)
 def issue_due_certificates() -> int:
     """Attendance certificates of members who checked in before their training started."""
-    from jembatan.literacy.services import certificates_issue_due
-
     return certificates_issue_due()
