@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from jembatan.communities.models import Kim
 from jembatan.core import exports
 from jembatan.core.params import BadParameter, parse_page_number
 from jembatan.dashboard import charts
+from jembatan.dashboard import report as report_pdf
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import (
     Scope,
@@ -278,8 +280,6 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _desa_of(kecamatan_code: str) -> list[dict[str, Any]]:
-    from jembatan.communities.models import Kim
-
     rows = Region.objects.filter(parent_id=kecamatan_code).order_by("code")
     kims: dict[str, list[Kim]] = {}
     for kim in Kim.objects.filter(is_active=True, region__parent_id=kecamatan_code).order_by(
@@ -393,8 +393,6 @@ def metric_list(request: HttpRequest, metric: str) -> HttpResponse:
 @login_required
 @require_safe
 def report(request: HttpRequest, year: int, month: str) -> HttpResponse:
-    from jembatan.dashboard.report import monthly_report
-
     scope = get_scope_for_user(request.user, request.GET.get("wilayah"))
     try:
         first = parse_month(f"{int(year):04d}-{month}")
@@ -402,7 +400,7 @@ def report(request: HttpRequest, year: int, month: str) -> HttpResponse:
         return _bad(request, str(exc))
     if first > R.month_start(timezone.localdate()):
         return _bad(request, _("Laporan bulan yang belum tiba belum dapat dibuat."))
-    pdf = monthly_report(
+    pdf = report_pdf.monthly_report(
         scope=scope,
         month=first,
         confidential=sees_confidential_counts(request.user, scope),
