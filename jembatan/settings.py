@@ -78,8 +78,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The database unreachable: a 503 page with Retry-After instead of a 500.
     "jembatan.core.middleware.DatabaseUnavailableMiddleware",
-    # One budget of decoded image bytes per request (jembatan.sites.images).
-    "jembatan.sites.images.DecodedImageBudgetMiddleware",
+    # One budget of decoded image bytes per request (jembatan.core.images).
+    "jembatan.core.images.DecodedImageBudgetMiddleware",
     # Anonymous reads of the open data, feeds, the public API and Open311 by other
     # agencies' browser apps (CORS_* below); before anything that may answer early.
     "corsheaders.middleware.CorsMiddleware",
@@ -282,7 +282,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-# Uploaded photos (jembatan.sites.images): largest file accepted, and largest image in
+# Uploaded photos (jembatan.core.images): largest file accepted, and largest image in
 # pixels (checked from the header before decoding; refuses decompression bombs).
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 10, minimum=1, maximum=100) * 1024 * 1024
 MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_MB", 20, minimum=1, maximum=200) * 1024 * 1024
@@ -412,7 +412,7 @@ INFO_REMINDER_DAYS = env_int("INFO_REMINDER_DAYS", 3, minimum=1, maximum=60)
 NOTIFICATION_DIGEST_AFTER = env_int("NOTIFICATION_DIGEST_AFTER", 5, minimum=1, maximum=1000)
 # Shared secret of the SMS/WhatsApp gateway (jembatan.aspirations.webhook); empty: off.
 ASPIRATION_WEBHOOK_SECRET = env_str("ASPIRATION_WEBHOOK_SECRET", "")
-# Outbound texts to citizens (jembatan.aspirations.gateway); empty URL: no texts.
+# Outbound texts (jembatan.core.gateway: aspirations, dialogue codes); empty URL: no texts.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_SECRET = env_str("SMS_GATEWAY_SECRET", "")
 if SMS_GATEWAY_URL and not SMS_GATEWAY_SECRET:

@@ -18,7 +18,7 @@ urlpatterns = [
     path("", include("jembatan.dialogue.urls")),
     path("", include("jembatan.dashboard.urls")),
     path("", include("jembatan.api.urls")),
-    path("open311/v2/", include("jembatan.aspirations.urls_open311")),
+    path("open311/v2/", include("jembatan.api.urls_open311")),
     path("kelola/kim/", include("jembatan.communities.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("akun/", include("jembatan.accounts.urls")),

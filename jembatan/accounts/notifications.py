@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jembatan.accounts.models import Notification, User
+from jembatan.core.tasks import enqueue_on_commit
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,7 @@ def notify(
         if keys is not None:
             keys.append(key)
         else:
-            from jembatan.accounts.tasks import send_notification_emails
-            from jembatan.core.tasks import enqueue_on_commit
-
-            enqueue_on_commit(send_notification_emails, key)
+            enqueue_on_commit("jembatan.accounts.tasks.send_notification_emails", key)
     return len(rows)
 
 
@@ -114,10 +112,7 @@ def notification_batch() -> Iterator[None]:
         keys = list(dict.fromkeys(_batch.keys))
         _batch.keys = None
         if keys:
-            from jembatan.accounts.tasks import send_notification_emails
-            from jembatan.core.tasks import enqueue_on_commit
-
-            enqueue_on_commit(send_notification_emails, keys)
+            enqueue_on_commit("jembatan.accounts.tasks.send_notification_emails", keys)
 
 
 def digest_after() -> int:

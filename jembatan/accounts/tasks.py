@@ -8,7 +8,14 @@ from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
 from jembatan.accounts.invitations import account_invite_send
-from jembatan.accounts.models import User
+from jembatan.accounts.models import Notification, User
+from jembatan.accounts.notifications import (
+    absolute_url,
+    digest_after,
+    digest_mail,
+    notification_text,
+    notification_title,
+)
 from jembatan.core.tasks import RETRIES, RETRY_DELAY, claimed
 
 
@@ -58,15 +65,6 @@ def send_notification_emails(key: str | list[str]) -> int:
     from django.conf import settings
     from django.core.mail import send_mail
     from django.utils import translation
-
-    from jembatan.accounts.models import Notification
-    from jembatan.accounts.notifications import (
-        absolute_url,
-        digest_after,
-        digest_mail,
-        notification_text,
-        notification_title,
-    )
 
     sent = 0
     failed: Exception | None = None

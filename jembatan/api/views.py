@@ -23,12 +23,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jembatan.api import serializers as s
+from jembatan.api.open311 import _cases as public_cases_with_answers
 from jembatan.api.services import api_post_create
 from jembatan.aspirations import services as aspiration_services
 from jembatan.aspirations.models import Aspiration, Category
-from jembatan.aspirations.open311 import _cases as public_cases_with_answers
 from jembatan.aspirations.views import count_code_guess, lookup_over_limit
 from jembatan.communities.models import Kim
+from jembatan.dashboard.stats import public_statistics
 from jembatan.dissemination.models import Attachment, InfoItem
 from jembatan.regions.models import Region
 from jembatan.sites.models import Category as PostCategory
@@ -447,8 +448,6 @@ class StatisticsView(APIView):
         responses={200: s.StatisticsSerializer, **_errors(404, 429)},
     )
     def get(self, request: Request, kabupaten: str) -> Response:
-        from jembatan.dashboard.stats import public_statistics
-
         # Checked for shape first: NUL in the path would reach PostgreSQL, which refuses it.
         if not re.fullmatch(r"\d{2}\.\d{2}", kabupaten) or not (
             Region.objects.filter(code=kabupaten, level=Region.Level.KABUPATEN).exists()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import User
+from jembatan.accounts.notifications import notify
 from jembatan.aspirations.models import Aspiration, CaseEvent
 from jembatan.aspirations.models import Status as S
 from jembatan.aspirations.services import (
@@ -63,8 +64,6 @@ def aspiration_take(*, actor: User, case: Aspiration, version: str | None = None
             after=snapshot(locked, ["assignee"]),
         )
         if previous is not None:
-            from jembatan.accounts.notifications import notify
-
             notify(
                 recipients=[previous],
                 kind="aspiration.taken_over",

@@ -6,8 +6,8 @@ words with it (a word overlap that reads the same on SQLite and PostgreSQL), and
 cases the user may see (``access.get_cases_for_user``, so confidential ones follow its
 rules). Merging closes the duplicate as "duplikat" with ``merged_into`` pointing at the
 original; the duplicate's reporter is told the original's tracking code and its public
-page, and from then on gets the original's public steps too (``tell_followers``, called
-for every public step by ``services._tell_citizen``).
+page, and from then on gets the original's public steps too (``services._tell_citizen``
+queues ``tasks.tell_follower`` for each of them, which calls ``send_to_follower``).
 
 The original is never a confidential case: its code would then reach another citizen
 (and, through a public duplicate's page, anyone), and with it the answers meant for its
@@ -26,7 +26,6 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -45,6 +44,7 @@ from jembatan.aspirations.services import (
     case_version,
     display_code,
 )
+from jembatan.core.gateway import gateway_enabled, send_text
 
 DUPLICATE_DAYS = 60
 MAX_CANDIDATES = 5
@@ -346,21 +346,6 @@ def merged_note(case: Aspiration) -> str:
 # --- The followers ----------------------------------------------------------------------
 
 
-def tell_followers(case: Aspiration, event: CaseEvent) -> None:
-    """Queue the public step ``event`` of ``case`` for the reporters of the duplicates
-    merged into it (a message each, after commit)."""
-    if not event.is_public or event.to_status == S.RECEIVED:
-        return  # a case just received has no duplicates merged into it yet
-    from jembatan.aspirations.tasks import tell_follower
-    from jembatan.core.tasks import enqueue_on_commit
-
-    followers = Aspiration.objects.filter(merged_into=case).filter(
-        ~Q(reporter_email="") | ~Q(reporter_phone="")
-    )
-    for pk in followers.values_list("pk", flat=True):
-        enqueue_on_commit(tell_follower, event.pk, pk)
-
-
 def _once(key: str):
     """A claim in the shared cache for one message to one follower: a retry after the
     message went out finds it and sends nothing. Given back when sending fails."""
@@ -371,8 +356,6 @@ def send_to_follower(event_id: int, follower_id: int) -> bool:
     """Tell the reporter of a merged duplicate about a public step of the original: the
     step as its public page shows it, and the link to that page (never the original's
     private link, which is its own reporter's)."""
-    from jembatan.aspirations.gateway import gateway_enabled, send_text
-
     event = CaseEvent.objects.select_related("aspiration", "office").filter(pk=event_id).first()
     follower = Aspiration.objects.filter(pk=follower_id).first()
     if event is None or follower is None or not event.is_public:

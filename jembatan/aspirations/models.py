@@ -18,6 +18,11 @@ from django.utils.translation import pgettext_lazy
 from jembatan.core.storage import private_storage
 
 
+def display_code(code: str) -> str:
+    """A tracking code as people read it: "7K3M-Q9XD" for "7K3MQ9XD"."""
+    return f"{code[:4]}-{code[4:]}"
+
+
 class Category(models.Model):
     """What an aspiration is about, per kabupaten, with its routing and deadlines."""
 
@@ -243,8 +248,6 @@ class Aspiration(models.Model):
     @property
     def display_code(self) -> str:
         """The tracking code as people read it ("7K3M-Q9XD")."""
-        from jembatan.aspirations.services import display_code
-
         return display_code(self.code)
 
     @property

@@ -25,6 +25,7 @@ from django.urls import reverse
 from jembatan.accounts.audit import audit_record
 from jembatan.aspirations.models import Aspiration, ReporterKey
 from jembatan.communities.models import KimMembership
+from jembatan.core.tasks import enqueue_on_commit
 
 SESSION_KEY = "aspiration_reporter"
 SESSION_NEW_KEY = "aspiration_new_key"
@@ -124,13 +125,10 @@ def acts_for_reporter(request: HttpRequest, case: Aspiration) -> bool:
 def deliver_pending_keys(*, limit: int = 500) -> int:
     """Queue the "your private link" message for keys that the migration issued to cases
     whose reporter left an e-mail or phone number. Returns how many were queued."""
-    from jembatan.aspirations.tasks import send_reporter_link
-    from jembatan.core.tasks import enqueue_on_commit
-
     queued = 0
     for row in ReporterKey.objects.filter(deliver=True).order_by("id")[:limit]:
         with transaction.atomic():
             ReporterKey.objects.filter(pk=row.pk).update(deliver=False)
-            enqueue_on_commit(send_reporter_link, row.pk)
+            enqueue_on_commit("jembatan.aspirations.tasks.send_reporter_link", row.pk)
             queued += 1
     return queued

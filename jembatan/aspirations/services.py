@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import is_operator
 from jembatan.accounts.audit import audit_record, snapshot
-from jembatan.accounts.models import Office, User
+from jembatan.accounts.models import Membership, Office, Role, User
+from jembatan.accounts.notifications import notification_batch, notify
 from jembatan.accounts.phone import normalize_phone
 from jembatan.aspirations.access import administers, handles, is_camat_for, serves_as_kim
 from jembatan.aspirations.models import (
@@ -30,14 +32,17 @@ from jembatan.aspirations.models import (
     CaseFlag,
     Category,
     Status,
+    display_code,
 )
 from jembatan.aspirations.reporter import new_key_row
 from jembatan.communities.models import Kim
+from jembatan.core.attachments import CheckedFile, check_attachment, storage_name
+from jembatan.core.gateway import gateway_enabled
+from jembatan.core.images import clean_jpeg, removed_on_failure
 from jembatan.core.storage import private_storage
+from jembatan.core.tasks import enqueue_on_commit
 from jembatan.core.workdays import add_working_days
-from jembatan.dissemination.files import CheckedFile, check_attachment, storage_name
 from jembatan.regions.models import Region
-from jembatan.sites.images import clean_jpeg, removed_on_failure
 
 # Tracking codes: 8 characters without 0/O, 1/I/L, 8/B or 5/S, so that a code read over
 # the phone or copied from paper survives; 27^8 ≈ 2.8e11 codes, and lookups are rate
@@ -60,10 +65,6 @@ def normalize_code(text: str) -> str:
     if cleaned.startswith("ASP") and len(cleaned) == CODE_LENGTH + 3:
         cleaned = cleaned[3:]
     return cleaned[:32]
-
-
-def display_code(code: str) -> str:
-    return f"{code[:4]}-{code[4:]}"
 
 
 # --- Intake -----------------------------------------------------------------------------
@@ -268,18 +269,18 @@ def _tell_citizen(case: Aspiration, event: CaseEvent) -> None:
     """Mail the citizen about a public step, after commit, in the background."""
     if not event.is_public:
         return
-    from jembatan.aspirations.gateway import gateway_enabled
-    from jembatan.aspirations.tasks import mail_citizen, text_citizen
-    from jembatan.core.tasks import enqueue_on_commit
 
     if case.reporter_email:
-        enqueue_on_commit(mail_citizen, event.pk)
+        enqueue_on_commit("jembatan.aspirations.tasks.mail_citizen", event.pk)
     if case.reporter_phone and gateway_enabled():
-        enqueue_on_commit(text_citizen, event.pk)
+        enqueue_on_commit("jembatan.aspirations.tasks.text_citizen", event.pk)
     # The reporters of duplicates merged into this case follow it (aspirations.merge).
-    from jembatan.aspirations.merge import tell_followers
-
-    tell_followers(case, event)
+    if event.to_status != Status.RECEIVED:
+        followers = Aspiration.objects.filter(merged_into=case).filter(
+            ~Q(reporter_email="") | ~Q(reporter_phone="")
+        )
+        for pk in followers.values_list("pk", flat=True):
+            enqueue_on_commit("jembatan.aspirations.tasks.tell_follower", event.pk, pk)
 
 
 # --- Workflow ---------------------------------------------------------------------------
@@ -361,16 +362,12 @@ def case_url(case: Aspiration) -> str:
 
 
 def _kabupaten_staff(case: Aspiration):
-    from jembatan.accounts.models import Membership, Role
-
     rows = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id=case.kabupaten_id)
     return User.objects.filter(pk__in=rows.values("user_id"), is_active=True)
 
 
 def _office_people(office_id: int):
     """The officers of an office, its head among them (the head is an officer too)."""
-    from jembatan.accounts.models import Membership, Role
-
     rows = Membership.objects.filter(role=Role.OPD_OFFICER, office_id=office_id)
     return User.objects.filter(pk__in=rows.values("user_id"), is_active=True)
 
@@ -379,8 +376,6 @@ def _tell_staff(case: Aspiration, event: CaseEvent, *, previous_office_id: int |
     """Tell the people a step concerns, in the workspace and once by mail: the office a
     case was referred to (or moved away from, or reopened for) and Diskominfo when an
     office sends it back."""
-    from jembatan.accounts.notifications import notify
-
     params = {"code": display_code(case.code)}
     url = case_url(case)
     if event.to_status == S.DISPOSED:
@@ -493,8 +488,6 @@ def aspiration_nudge(*, actor: User, case: Aspiration, body: str = "") -> CaseEv
             created_at=now,
         )
         audit_record(actor=actor, action="aspiration.nudge", target=locked, note=body)
-        from jembatan.accounts.notifications import notify
-
         notify(
             recipients=case_staff(locked),
             kind="aspiration.nudged",
@@ -550,8 +543,6 @@ def aspiration_flag(*, actor: User, case: Aspiration, reason: str, note: str = "
             after={"reason": reason},
             note=note,
         )
-        from jembatan.accounts.notifications import notify
-
         notify(
             recipients=_kabupaten_staff(locked),
             kind="aspiration.flagged",
@@ -607,8 +598,6 @@ def aspiration_flag_resolve(
             note=body,
         )
         if flag.flagged_by_id:
-            from jembatan.accounts.notifications import notify
-
             notify(
                 recipients=User.objects.filter(pk=flag.flagged_by_id),
                 kind="aspiration.flag_resolved",
@@ -795,7 +784,6 @@ def citizen_follow_up(*, case: Aspiration, body: str, actor: User | None = None)
             actor=actor if actor is not None and actor.is_authenticated else None,
         )
         audit_record(actor=actor, action="aspiration.follow_up", target=case, note=body)
-        from jembatan.accounts.notifications import notify
 
         notify(
             recipients=case_staff(Aspiration.objects.get(pk=case.pk)),
@@ -809,8 +797,6 @@ def citizen_follow_up(*, case: Aspiration, body: str, actor: User | None = None)
 
 def case_staff(case: Aspiration):
     """Who works the case now: the assigned office's officers, else Diskominfo."""
-    from jembatan.accounts.models import Membership, Role
-
     if case.office_id:
         rows = Membership.objects.filter(role=Role.OPD_OFFICER, office_id=case.office_id)
     else:
@@ -877,9 +863,6 @@ def escalate_overdue(*, today=None) -> int:
     """Tell Diskominfo and the head of the assigned office (its officers when it has no
     head on record) about cases past their deadline, once per case and stage. Returns
     the number of cases escalated."""
-    from django.db.models import Q
-
-    from jembatan.accounts.notifications import notification_batch
 
     today = today or timezone.localdate()
     overdue = Aspiration.objects.filter(
@@ -894,9 +877,6 @@ def escalate_overdue(*, today=None) -> int:
 
 
 def _escalate(case: Aspiration) -> bool:
-    from jembatan.accounts.models import Membership, Role
-    from jembatan.accounts.notifications import notify
-
     staff = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id=case.kabupaten_id)
     if case.office_id:
         officers = Membership.objects.filter(role=Role.OPD_OFFICER, office_id=case.office_id)

@@ -10,6 +10,17 @@ from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from jembatan.aspirations.merge import merged_text, send_to_follower
+from jembatan.aspirations.models import CaseEvent, ReporterKey, Status
+from jembatan.aspirations.reporter import (
+    deliver_pending_keys,
+    key_of_row,
+    private_path,
+    reporter_link,
+)
+from jembatan.aspirations.services import display_code, escalate_overdue
+from jembatan.aspirations.services import purge_old_contacts as purge
+from jembatan.core.gateway import gateway_enabled, send_text
 from jembatan.core.tasks import RETRIES, RETRY_DELAY, claimed
 
 
@@ -20,13 +31,9 @@ def mail_citizen(event_id: int) -> bool:
     The event is claimed on mailed_at before sending (core.tasks.claimed); a failure
     gives the claim back and raises, so Huey retries later.
     """
-    from jembatan.aspirations.models import CaseEvent, Status
-    from jembatan.aspirations.services import display_code
-
     event = CaseEvent.objects.select_related("aspiration").filter(pk=event_id).first()
     if event is None or not event.is_public or not event.aspiration.reporter_email:
         return False
-    from jembatan.aspirations.reporter import reporter_link
 
     case = event.aspiration
     context = {
@@ -55,16 +62,12 @@ def mail_citizen(event_id: int) -> bool:
 @db_periodic_task(crontab(minute="35", hour="2"), retries=RETRIES, retry_delay=RETRY_DELAY)
 def purge_old_contacts() -> int:
     """Nightly: the retention rule for reporters' personal data."""
-    from jembatan.aspirations.services import purge_old_contacts as purge
-
     return purge()
 
 
 @db_periodic_task(crontab(minute="5", hour="*"), retries=RETRIES, retry_delay=RETRY_DELAY)
 def escalate_overdue_cases() -> int:
     """Hourly: cases past their working-day deadline go to Diskominfo and the office."""
-    from jembatan.aspirations.services import escalate_overdue
-
     return escalate_overdue()
 
 
@@ -72,11 +75,6 @@ def escalate_overdue_cases() -> int:
 def text_citizen(event_id: int) -> bool:
     """Text the reporter about one public step through the gateway, at most once (the
     event is claimed on texted_at; a gateway failure gives the claim back and raises)."""
-    from jembatan.aspirations.gateway import gateway_enabled, send_text
-    from jembatan.aspirations.models import CaseEvent, Status
-    from jembatan.aspirations.reporter import reporter_link
-    from jembatan.aspirations.services import display_code
-
     event = CaseEvent.objects.select_related("aspiration").filter(pk=event_id).first()
     if event is None or not event.is_public or not gateway_enabled():
         return False
@@ -91,8 +89,6 @@ def text_citizen(event_id: int) -> bool:
             "link": reporter_link(case),
         }
         if case.merged_into_id is not None and event.to_status == Status.CLOSED:
-            from jembatan.aspirations.merge import merged_text
-
             text = merged_text(case)  # the original's code and page, not a bare "Ditutup"
     with claimed(CaseEvent.objects.filter(pk=event_id), "texted_at") as mine:
         if not mine:
@@ -105,8 +101,6 @@ def text_citizen(event_id: int) -> bool:
 def tell_follower(event_id: int, follower_id: int) -> bool:
     """Tell the reporter of a duplicate merged into a case about one of its public steps
     (aspirations.merge), by mail and SMS, each at most once."""
-    from jembatan.aspirations.merge import send_to_follower
-
     return send_to_follower(event_id, follower_id)
 
 
@@ -115,11 +109,6 @@ def send_reporter_link(key_id: int) -> bool:
     """Send the reporter of a case that existed before reporter keys their private link,
     by e-mail and, through the gateway, by SMS. The key is derived again here (see
     ReporterKey), so it never sits in the queue."""
-    from jembatan.aspirations.gateway import gateway_enabled, send_text
-    from jembatan.aspirations.models import ReporterKey
-    from jembatan.aspirations.reporter import key_of_row, private_path
-    from jembatan.aspirations.services import display_code
-
     row = ReporterKey.objects.select_related("aspiration").filter(pk=key_id).first()
     key = key_of_row(row) if row is not None else ""
     if not key:
@@ -157,6 +146,4 @@ def send_reporter_link(key_id: int) -> bool:
 @db_periodic_task(crontab(minute="50", hour="*"), retries=RETRIES, retry_delay=RETRY_DELAY)
 def deliver_reporter_links() -> int:
     """Hourly, in batches: the private links of cases that existed before reporter keys."""
-    from jembatan.aspirations.reporter import deliver_pending_keys
-
     return deliver_pending_keys()

@@ -26,6 +26,7 @@ from jembatan.aspirations import limits, reporter, services
 from jembatan.aspirations.forms import AspirationForm, FollowUpForm, RespondForm, TrackForm
 from jembatan.aspirations.models import AnswerFile, Aspiration, CaseEvent, Category, Status
 from jembatan.core.forms import add_service_errors
+from jembatan.core.gateway import gateway_enabled
 from jembatan.core.params import get_page
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached, visitor_key
 from jembatan.core.storage import private_file_response
@@ -321,8 +322,6 @@ def answer_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 def _how_updates_reach(case: Aspiration) -> str:
-    from jembatan.aspirations.gateway import gateway_enabled
-
     if case.reporter_email:
         return _("Setiap perkembangan juga kami kirim ke email %(email)s.") % {
             "email": services.mask(case.reporter_email)

@@ -19,7 +19,6 @@ gateway's reference: keep it in step with the codes and limits here.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import time
@@ -36,6 +35,7 @@ from django.views.decorators.http import require_POST
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.aspirations.reporter import reporter_link
+from jembatan.core.gateway import signature_for
 from jembatan.regions.models import Region
 from jembatan.regions.resolve import region_match
 
@@ -45,11 +45,6 @@ MIN_TEXT = 10  # as aspiration_submit checks them (services._clean_intake)
 MAX_TEXT = 4000
 # The language of every reply: the citizen texts in Indonesian, whatever the site offers.
 REPLY_LANGUAGE = "id"
-
-
-def signature_for(secret: str, timestamp: str, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return "sha256=" + digest.hexdigest()
 
 
 def _verified(request: HttpRequest, secret: str) -> bool:

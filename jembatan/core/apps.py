@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core import checks
+        from django.utils.module_loading import autodiscover_modules
 
         from jembatan.core import structured, workdays
         from jembatan.core.models import Holiday
@@ -21,3 +22,7 @@ class CoreConfig(AppConfig):
         post_delete.connect(
             workdays.holiday_changed, sender=Holiday, dispatch_uid="workdays_delete"
         )
+
+        # Every app's background tasks, registered in every process (web and worker), so
+        # that services can queue a task by its name (core.tasks.enqueue_on_commit).
+        autodiscover_modules("tasks")

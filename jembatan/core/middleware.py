@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from jembatan.core.params import BadParameter, shown
+from jembatan.core.views import bad_request
 
 # Everything is served by the product itself: no CDN, no inline script.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -185,7 +186,6 @@ class BadInputMiddleware:
         message = self._problem(request)
         if message is None:
             return None
-        from jembatan.core.views import bad_request
 
         return bad_request(request, BadParameter(message))
 

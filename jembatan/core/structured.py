@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,20 @@ SCHEMA = "https://schema.org"
 # The characters that could end a <script> element or start a comment in it; JSON reads
 # the escaped forms as the same text (django.utils.html.json_script does the same).
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+# The default image of a KIM's pages (its logo). The photos are the sites app's, which
+# registers the finder in its ready(): core names no app.
+_kim_image_finder: Callable[[Any], Any] | None = None
+
+
+def register_kim_image(finder: Callable[[Any], Any]) -> None:
+    global _kim_image_finder
+    _kim_image_finder = finder
+
+
+def kim_image(kim: Any) -> Any:
+    """The KIM's logo photo, the default image of its pages (None without one)."""
+    return _kim_image_finder(kim) if _kim_image_finder is not None else None
 
 
 def ld_json(data: dict[str, Any]) -> str:

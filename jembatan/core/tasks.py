@@ -8,6 +8,11 @@
   loads fresh rows.
 - Enqueue with ``enqueue_on_commit`` from code that writes to the database, so that the
   task runs only once the rows it needs are committed (and never for a rolled-back change).
+- ``tasks.py`` imports the app's services at module level; the services name the tasks
+  they queue (``enqueue_on_commit("jembatan.<app>.tasks.<function>", ...)``) instead of
+  importing them, so the two modules never import each other. Every installed app's
+  ``tasks`` module is imported when the app registry is ready (CoreConfig.ready), so a
+  name always finds its task; a name that finds none raises at once.
 
 The database, not the queue, is the record of the work owed. ``enqueue_on_commit`` writes a
 ``TaskRecord`` in the caller's transaction and hands the task to the queue after the commit;
@@ -128,10 +133,6 @@ def _give_back_claims(claims: list[dict]) -> None:
         )
 
 
-def task_name(wrapper: TaskWrapper) -> str:
-    return wrapper.huey._registry.task_to_string(wrapper.task_class)
-
-
 def _hand_to_queue(record_id: Any, task_class: type[Task], args: list, kwargs: dict) -> bool:
     """Enqueue one recorded run; False (and a warning) when the queue cannot be reached."""
     try:
@@ -148,17 +149,27 @@ def _hand_to_queue(record_id: Any, task_class: type[Task], args: list, kwargs: d
     return True
 
 
-def enqueue_on_commit(task: TaskWrapper, *args: Any, **kwargs: Any) -> None:
+def task_class_named(name: str) -> type[Task]:
+    """The task registered under ``name`` ("jembatan.<app>.tasks.<function>"); raises
+    HueyException for a name that no task has."""
+    return HUEY._registry.string_to_task(name)
+
+
+def enqueue_on_commit(task: TaskWrapper | str, *args: Any, **kwargs: Any) -> None:
     """Record ``task(*args, **kwargs)`` now and enqueue it once the transaction commits.
 
-    Outside a transaction it is recorded and enqueued at once; when the transaction rolls
-    back it is neither recorded nor enqueued. A queue that cannot be reached leaves the
-    record pending (``resume_tasks`` enqueues it later) and never fails the caller.
+    ``task`` is the task, or its name (see the module's notes: how services queue the
+    tasks that import them). Outside a transaction it is recorded and enqueued at once;
+    when the transaction rolls back it is neither recorded nor enqueued. A queue that
+    cannot be reached leaves the record pending (``resume_tasks`` enqueues it later) and
+    never fails the caller.
     """
-    record = _records().create(task=task_name(task), args=list(args), kwargs=kwargs)
+    task_class = task_class_named(task) if isinstance(task, str) else task.task_class
+    name = HUEY._registry.task_to_string(task_class)
+    record = _records().create(task=name, args=list(args), kwargs=kwargs)
 
     def hand_over() -> None:
-        if _hand_to_queue(record.pk, task.task_class, list(args), kwargs):
+        if _hand_to_queue(record.pk, task_class, list(args), kwargs):
             try:
                 _records().filter(pk=record.pk, enqueued_at__isnull=True).update(
                     enqueued_at=timezone.now()

@@ -28,6 +28,8 @@ from jembatan.accounts.access import (
     user_supervises_region,
 )
 from jembatan.accounts.models import Office, Role
+from jembatan.aspirations.access import get_cases_for_user
+from jembatan.aspirations.models import Aspiration, CaseEvent
 from jembatan.communities.access import get_kim_for_user, get_member_kims_for_user, is_pengurus
 from jembatan.communities.models import Kim
 from jembatan.regions.models import Region
@@ -165,7 +167,6 @@ class OfficeReportScope:
 
 def get_headed_offices_for_user(user: AnyUser):
     """Offices whose head (kepala instansi) the user is."""
-    from jembatan.accounts.models import Role
 
     if not user.is_authenticated:
         return Office.objects.none()
@@ -190,8 +191,6 @@ def get_office_report_scope_for_user(
     administer, or one of them; the head of an office: that office only. Other officers
     of an office, camat and KIM get no report (403); an office or kabupaten out of reach
     is a 404, as on the dashboards."""
-    from jembatan.aspirations.access import get_cases_for_user
-    from jembatan.aspirations.models import Aspiration, CaseEvent
 
     administered = get_administered_kabupaten_for_user(user).order_by("code")
     if administered.exists():

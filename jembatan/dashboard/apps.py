@@ -8,4 +8,9 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dasbor, laporan dan data terbuka")
 
     def ready(self) -> None:
-        from jembatan.dashboard import tasks  # noqa: F401 (registers the periodic refresh)
+        from jembatan.dashboard import tasks
+        from jembatan.literacy.signals import score_weights_changed
+
+        score_weights_changed.connect(
+            tasks.score_weights_changed, dispatch_uid="dashboard-score-weights"
+        )

@@ -39,9 +39,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jembatan.accounts.models import AuditLog
+from jembatan.accounts.models import AuditLog, Office
 from jembatan.aspirations.models import Aspiration, CaseEvent
 from jembatan.aspirations.models import Status as S
+from jembatan.aspirations.services import display_code
 from jembatan.core.workdays import add_working_days, working_days_between
 
 OPEN = frozenset({S.RECEIVED, S.VERIFIED, S.DISPOSED, S.IN_PROGRESS})
@@ -349,7 +350,6 @@ def _walk(
 
 
 def _report(month, last_day, lines: list[CaseLine], office) -> OfficeReport:
-    from jembatan.accounts.models import Office
 
     partial = last_day >= timezone.localdate()
     if office is not None:
@@ -451,7 +451,6 @@ def line_columns() -> list[str]:
 
 
 def line_values(line: CaseLine, office_names: dict) -> list:
-    from jembatan.aspirations.services import display_code
 
     return [
         display_code(line.code),
@@ -476,7 +475,6 @@ def summary_rows(report: OfficeReport) -> Iterable[list]:
 
 
 def office_names(report: OfficeReport) -> dict:
-    from jembatan.accounts.models import Office
 
     ids = {x.office_id for x in report.lines if x.office_id}
     return dict(Office.objects.filter(pk__in=ids).values_list("pk", "name"))

@@ -19,9 +19,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jembatan.aspirations.access import get_cases_for_user
+from jembatan.aspirations.models import CaseEvent, Status
+from jembatan.communities.models import Kim
 from jembatan.dashboard.access import Scope, region_q
 from jembatan.dashboard.rollup import overdue_q
 from jembatan.dashboard.stats import add_months
+from jembatan.dissemination.models import Delivery
+from jembatan.literacy.models import Registration
+from jembatan.regions.models import Region
+from jembatan.sites.models import Post
 
 MAX_MONTHS = 60  # the longest range a list or export accepts
 XLSX_MAX_ROWS = 50_000  # beyond this, CSV (streamed) only
@@ -79,8 +86,6 @@ class ListDef:
 
 
 def _kims(scope: Scope):
-    from jembatan.communities.models import Kim
-
     kims = Kim.objects.filter(is_active=True)
     if scope.kim is not None:
         return kims.filter(pk=scope.kim.pk)
@@ -102,9 +107,6 @@ def _kim_row(kim) -> list[Any]:
 
 
 def _idle_kims(scope: Scope, period: Period):
-    from jembatan.dissemination.models import Delivery
-    from jembatan.sites.models import Post
-
     posted = Post.objects.filter(
         kim=OuterRef("pk"),
         status=Post.Status.PUBLISHED,
@@ -118,9 +120,6 @@ def _idle_kims(scope: Scope, period: Period):
 
 
 def _desa_without_kim(scope: Scope, period: Period):
-    from jembatan.communities.models import Kim
-    from jembatan.regions.models import Region
-
     with_kim = Kim.objects.filter(region=OuterRef("pk"), is_active=True)
     desa = Region.objects.filter(level=Region.Level.DESA)
     if scope.code:
@@ -129,8 +128,6 @@ def _desa_without_kim(scope: Scope, period: Period):
 
 
 def _posts(scope: Scope, period: Period):
-    from jembatan.sites.models import Post
-
     posts = Post.objects.filter(
         status=Post.Status.PUBLISHED,
         published_at__gte=period.start,
@@ -146,8 +143,6 @@ def _posts(scope: Scope, period: Period):
 
 
 def _deliveries(scope: Scope):
-    from jembatan.dissemination.models import Delivery
-
     rows = Delivery.objects.all()
     if scope.kim is not None:
         return rows.filter(kim=scope.kim)
@@ -178,8 +173,6 @@ def _reach(scope: Scope, period: Period):
 def _cases(scope: Scope):
     from django.contrib.auth.models import AnonymousUser
 
-    from jembatan.aspirations.access import get_cases_for_user
-
     # Through the access helper: a confidential case is listed (and exported) only for
     # those who may open it.
     cases = get_cases_for_user(scope.viewer or AnonymousUser())
@@ -196,8 +189,6 @@ def _received(scope: Scope, period: Period):
 
 
 def _open(scope: Scope, period: Period):
-    from jembatan.aspirations.models import Status
-
     return _cases(scope).exclude(status__in=[Status.DONE, Status.CLOSED]).order_by("created_at")
 
 
@@ -206,8 +197,6 @@ def _overdue(scope: Scope, period: Period):
 
 
 def _answered(scope: Scope, period: Period):
-    from jembatan.aspirations.models import CaseEvent, Status
-
     done = {"events__kind": CaseEvent.Kind.STATUS, "events__to_status": Status.DONE}
     return (
         _cases(scope)
@@ -247,8 +236,6 @@ def _answered_row(case) -> list[Any]:
 
 
 def _trainings(scope: Scope, period: Period):
-    from jembatan.literacy.models import Registration
-
     rows = Registration.objects.filter(attended_at__gte=period.start, attended_at__lt=period.end)
     if scope.kim is not None:
         rows = rows.filter(kim=scope.kim)

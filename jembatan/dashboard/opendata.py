@@ -16,6 +16,16 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jembatan.aspirations.services import display_code
+from jembatan.aspirations.views import _public_cases
+from jembatan.communities.models import Kim
+from jembatan.dashboard import rollup as R
+from jembatan.dashboard.models import Level, MonthlyStat
+from jembatan.disclosure.models import InfoDocument
+from jembatan.disclosure.views import public_bodies
+from jembatan.dissemination.models import InfoItem
+from jembatan.regions.models import Region
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -40,8 +50,6 @@ def _iso(value) -> str | None:
 
 
 def kim_rows() -> Iterator[dict[str, Any]]:
-    from jembatan.communities.models import Kim
-
     kims = (
         Kim.objects.filter(kabupaten_id=_hub(), is_active=True)
         .select_related("region", "region__parent")
@@ -65,10 +73,6 @@ def kim_rows() -> Iterator[dict[str, Any]]:
 
 
 def monthly_rows() -> Iterator[dict[str, Any]]:
-    from jembatan.dashboard import rollup as R
-    from jembatan.dashboard.models import Level, MonthlyStat
-    from jembatan.regions.models import Region
-
     names = dict(Region.objects.filter(parent_id=_hub()).values_list("code", "name"))
     rows = MonthlyStat.objects.filter(level=Level.KECAMATAN, parent_code=_hub()).exclude(
         metric__startswith=R.ANSWER_DAYS
@@ -93,9 +97,6 @@ def monthly_rows() -> Iterator[dict[str, Any]]:
 
 
 def aspiration_rows() -> Iterator[dict[str, Any]]:
-    from jembatan.aspirations.services import display_code
-    from jembatan.aspirations.views import _public_cases
-
     site = settings.SITE_URL.rstrip("/")
     for case in _public_cases().order_by("created_at", "id").iterator(chunk_size=2000):
         yield {
@@ -112,8 +113,6 @@ def aspiration_rows() -> Iterator[dict[str, Any]]:
 
 
 def information_rows() -> Iterator[dict[str, Any]]:
-    from jembatan.dissemination.models import InfoItem
-
     hub = _hub()
     items = (
         InfoItem.objects.public()
@@ -141,9 +140,6 @@ def information_rows() -> Iterator[dict[str, Any]]:
 
 
 def dip_rows() -> Iterator[dict[str, Any]]:
-    from jembatan.disclosure.models import InfoDocument
-    from jembatan.disclosure.views import public_bodies
-
     documents = (
         InfoDocument.objects.filter(body__in=public_bodies(), is_published=True)
         .exclude(category=InfoDocument.Category.EXEMPT)

@@ -9,9 +9,11 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from fpdf.fonts import FontFace
 
+from jembatan.aspirations.models import Aspiration
 from jembatan.core.pdf import Document, pdf_text
+from jembatan.dashboard import casereport as C
 from jembatan.dashboard import rollup as R
-from jembatan.dashboard.access import Scope
+from jembatan.dashboard.access import Scope, region_q
 from jembatan.dashboard.stats import figures
 from jembatan.regions.models import Region
 
@@ -128,10 +130,6 @@ def _aspiration_rows(scope: Scope, month: datetime.date, confidential: bool, mon
     working days (dashboard.casereport, as in the report per office); wider scopes keep
     the rollups' figures, whose open and overdue counts are today's."""
     if scope.kim is None and scope.level in (Region.Level.KABUPATEN, Region.Level.KECAMATAN):
-        from jembatan.aspirations.models import Aspiration
-        from jembatan.dashboard import casereport
-        from jembatan.dashboard.access import region_q
-
         cases = Aspiration.objects.filter(
             region_q(scope, region="region__code", kabupaten="kabupaten__code")
         )
@@ -200,7 +198,6 @@ BOLD = FontFace(emphasis="BOLD")
 
 def office_report_pdf(report, *, title: str, subtitle: str, with_lines: bool) -> bytes:
     """The office report (dashboard.casereport) as landscape A4 tables and its rules."""
-    from jembatan.dashboard import casereport as C
 
     pdf = Document(title=title, orientation="L", footer_text=title)
     pdf.set_auto_page_break(auto=True, margin=14)

@@ -28,7 +28,13 @@ from django.db.models import (
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
+from jembatan.aspirations.models import Aspiration, CaseEvent, Status
+from jembatan.communities.models import Kim, KimMembership
 from jembatan.dashboard.models import CurrentStat, Level, MonthlyStat, StatsRun
+from jembatan.dissemination.models import Delivery, ShareLink
+from jembatan.literacy.models import Registration
+from jembatan.regions.models import Region
+from jembatan.sites.models import Post
 
 KEC = 8  # len("61.07.04")
 KAB = 5  # len("61.07")
@@ -125,11 +131,6 @@ def _add_monthly(out: Monthly, metric: str, rows: Iterable[dict], prefix: str = 
 
 
 def compute_monthly(since: datetime.date | None) -> Monthly:
-    from jembatan.aspirations.models import Aspiration
-    from jembatan.dissemination.models import Delivery, ShareLink
-    from jembatan.literacy.models import Registration
-    from jembatan.sites.models import Post
-
     def after(field: str) -> Q:
         if since is None:
             return Q()
@@ -202,8 +203,6 @@ def compute_monthly(since: datetime.date | None) -> Monthly:
 
 
 def _aspirations_monthly(out: Monthly, cases, after, prefix: str = "") -> None:
-    from jembatan.aspirations.models import CaseEvent, Status
-
     received = (
         cases.filter(after("created_at"))
         .values(kec=_kec("region_id"), month=_month("created_at"))
@@ -252,11 +251,6 @@ def _aspirations_monthly(out: Monthly, cases, after, prefix: str = "") -> None:
 
 
 def compute_current(today: datetime.date | None = None) -> Current:
-    from jembatan.aspirations.models import Aspiration, Status
-    from jembatan.communities.models import Kim, KimMembership
-    from jembatan.literacy.models import Registration
-    from jembatan.regions.models import Region
-
     today = today or timezone.localdate()
     out: Current = {}
 
@@ -323,8 +317,6 @@ def compute_current(today: datetime.date | None = None) -> Current:
 
 def overdue_q(today: datetime.date) -> Q:
     """The same rule as Aspiration.is_overdue, as a filter."""
-    from jembatan.aspirations.models import Status
-
     return Q(status=Status.RECEIVED, verify_due__lt=today) | Q(
         status__in=[Status.DISPOSED, Status.IN_PROGRESS], answer_due__lt=today
     )

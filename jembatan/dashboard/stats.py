@@ -17,9 +17,15 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jembatan.aspirations.access import get_cases_for_user
+from jembatan.aspirations.models import CaseEvent, Status
+from jembatan.communities.models import KimMembership
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.models import CurrentStat, Level, MonthlyStat
+from jembatan.dissemination.models import Delivery, ShareLink
+from jembatan.literacy.models import Registration
 from jembatan.regions.models import Region
+from jembatan.sites.models import Post
 
 WINDOW = 12  # months shown in trends
 CHILD_MONTHLY = [R.POSTS, R.REPUBLICATIONS, R.REACH, R.ASPIRATIONS, R.ANSWERED, R.ATTENDANCES]
@@ -289,13 +295,6 @@ def kim_figures(kim, *, viewer, until: datetime.date | None = None, size: int = 
     those who may see them, aspirations.access)."""
     from django.db.models import Count, DateField, Q
     from django.db.models.functions import TruncMonth
-
-    from jembatan.aspirations.access import get_cases_for_user
-    from jembatan.aspirations.models import CaseEvent, Status
-    from jembatan.communities.models import KimMembership
-    from jembatan.dissemination.models import Delivery, ShareLink
-    from jembatan.literacy.models import Registration
-    from jembatan.sites.models import Post
 
     months = month_window(until, size)
     start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time()))

@@ -22,9 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from jembatan.communities.models import Kim
 from jembatan.core import exports
 from jembatan.core.params import BadParameter, parse_id, parse_page_number
-from jembatan.dashboard import charts
+from jembatan.dashboard import casereport, charts
+from jembatan.dashboard import report as report_pdf
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import (
     Scope,
@@ -44,6 +46,7 @@ from jembatan.dashboard.lists import (
     Period,
     iter_rows,
 )
+from jembatan.dashboard.report import office_report_pdf
 from jembatan.dashboard.stats import Figures, add_months, figures, kim_figures, month_window
 from jembatan.regions.models import Region
 
@@ -286,8 +289,6 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _desa_of(kecamatan_code: str) -> list[dict[str, Any]]:
-    from jembatan.communities.models import Kim
-
     rows = Region.objects.filter(parent_id=kecamatan_code).order_by("code")
     kims: dict[str, list[Kim]] = {}
     for kim in Kim.objects.filter(is_active=True, region__parent_id=kecamatan_code).order_by(
@@ -401,8 +402,6 @@ def metric_list(request: HttpRequest, metric: str) -> HttpResponse:
 @login_required
 @require_safe
 def report(request: HttpRequest, year: int, month: str) -> HttpResponse:
-    from jembatan.dashboard.report import monthly_report
-
     scope = get_scope_for_user(request.user, request.GET.get("wilayah"))
     try:
         first = parse_month(f"{int(year):04d}-{month}")
@@ -410,7 +409,7 @@ def report(request: HttpRequest, year: int, month: str) -> HttpResponse:
         return _bad(request, str(exc))
     if first > R.month_start(timezone.localdate()):
         return _bad(request, _("Laporan bulan yang belum tiba belum dapat dibuat."))
-    pdf = monthly_report(
+    pdf = report_pdf.monthly_report(
         scope=scope,
         month=first,
         confidential=sees_confidential_counts(request.user, scope),
@@ -426,8 +425,6 @@ def report(request: HttpRequest, year: int, month: str) -> HttpResponse:
 @require_safe
 def office_report(request: HttpRequest) -> HttpResponse:
     """The monthly aspirations report per office: page, PDF, CSV and XLSX."""
-    from jembatan.dashboard import casereport
-    from jembatan.dashboard.report import office_report_pdf
 
     office_id = parse_id(request.GET.get("instansi"), name="instansi")
     scope = get_office_report_scope_for_user(

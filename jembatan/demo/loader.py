@@ -10,8 +10,22 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from jembatan.accounts.models import Membership, Office, Role, User
+from jembatan.api import demo as api_demo
+from jembatan.aspirations import services as asp
+from jembatan.aspirations.models import Aspiration, Category
 from jembatan.communities.models import Kim, KimMembership, Position
+from jembatan.core.richtext import sanitize_html
+from jembatan.dashboard.rollup import refresh
+from jembatan.dashboard.scoring import compute_kabupaten
+from jembatan.dialogue import demo as dialogue_demo
+from jembatan.disclosure import services as ppid
+from jembatan.disclosure.models import InformationRequest, PublicBody
+from jembatan.dissemination import services as info
+from jembatan.dissemination.access import get_publishing_areas_for_user
+from jembatan.dissemination.models import Delivery, Feedback, InfoItem, ShareLink
+from jembatan.literacy import demo as literacy_demo
 from jembatan.regions.models import Region
+from jembatan.sites.models import Event, Post, Potential, Product
 
 KABUPATEN_CODE = "61.07"
 DEMO_PASSWORD = "jembatan-demo"
@@ -278,9 +292,6 @@ def _demo_content(report: DemoReport) -> None:
     """A few posts, products, potentials and events so the sites are not empty."""
     import datetime
 
-    from jembatan.sites.models import Event, Post, Potential, Product
-    from jembatan.sites.services import sanitize_html
-
     now = timezone.now()
     for i, (slug, title, summary, body, tags) in enumerate(DEMO_POSTS):
         kim = Kim.objects.filter(slug=slug).first()
@@ -365,10 +376,6 @@ def _demo_content(report: DemoReport) -> None:
 def _demo_information(report: DemoReport, *, admin: User, dinkes: User, camat: User) -> None:
     """Development information in the KIM inboxes, with some of it already spread."""
     import datetime
-
-    from jembatan.dissemination import services as info
-    from jembatan.dissemination.access import get_publishing_areas_for_user
-    from jembatan.dissemination.models import Delivery, Feedback, InfoItem, ShareLink
 
     today = timezone.localdate()
     items = [
@@ -479,9 +486,6 @@ def _demo_information(report: DemoReport, *, admin: User, dinkes: User, camat: U
 
 def _demo_aspirations(report: DemoReport, *, kabupaten: Region, offices: dict, admin: User) -> None:
     """Categories with their routing, and cases at several steps of the workflow."""
-    from jembatan.aspirations import services as asp
-    from jembatan.aspirations.models import Aspiration, Category
-
     categories = {}
     for name, office in [
         ("Jalan dan jembatan", "Dinas PUPR"),
@@ -563,9 +567,6 @@ def _demo_aspirations(report: DemoReport, *, kabupaten: Region, offices: dict, a
 
 def _demo_disclosure(report: DemoReport, *, kabupaten: Region, offices: dict, admin: User) -> None:
     """PPID: the kabupaten, one OPD and one desa with a KIM, a list each, one request."""
-    from jembatan.disclosure import services as ppid
-    from jembatan.disclosure.models import InformationRequest, PublicBody
-
     desa = (
         Region.objects.filter(kims__isnull=False, parent_id="61.07.04", kind=Region.Kind.DESA)
         .order_by("code")
@@ -678,30 +679,23 @@ def _demo_disclosure(report: DemoReport, *, kabupaten: Region, offices: dict, ad
 
 
 def _demo_literacy(report: DemoReport, *, kabupaten: Region, admin: User) -> None:
-    """A training with registrations, a past one with attendance, a module with a quiz,
-    and the KIM scores (jembatan/literacy/demo.py)."""
-    from jembatan.literacy.demo import load
-
-    load(report, kabupaten=kabupaten, admin=admin)
+    """A training with registrations, a past one with attendance, a module with a quiz
+    (jembatan/literacy/demo.py), and the KIM scores (jembatan/dashboard/scoring.py)."""
+    literacy_demo.load(report, kabupaten=kabupaten, admin=admin)
+    compute_kabupaten(kabupaten.code, timezone.localdate().year)
 
 
 def _demo_api(report: DemoReport) -> None:
     """An API token of the ketua of KIM Sebalo (jembatan/api/demo.py)."""
-    from jembatan.api.demo import DEMO_API_TOKEN, load
-
-    load(report, ketua=User.objects.get(email=f"ketua.sebalo@{DEMO_DOMAIN}"))
-    report.logins.append(DemoLogin("Token API (ketua Sebalo)", DEMO_API_TOKEN))
+    api_demo.load(report, ketua=User.objects.get(email=f"ketua.sebalo@{DEMO_DOMAIN}"))
+    report.logins.append(DemoLogin("Token API (ketua Sebalo)", api_demo.DEMO_API_TOKEN))
 
 
 def _demo_dialogue(report: DemoReport, *, kabupaten: Region, admin: User) -> None:
     """A consultation with comments, a poll and a discussion (jembatan/dialogue/demo.py)."""
-    from jembatan.dialogue.demo import load
-
-    load(report, kabupaten=kabupaten, admin=admin)
+    dialogue_demo.load(report, kabupaten=kabupaten, admin=admin)
 
 
 def _demo_stats(report: DemoReport) -> None:
     """The dashboard's rollups, so that /kelola/dasbor/ and /statistik/ show the demo."""
-    from jembatan.dashboard.rollup import refresh
-
     refresh()  # recomputed every time; not counted as a change (the load stays idempotent)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.audit import audit_record, snapshot
-from jembatan.accounts.models import User
+from jembatan.accounts.models import Membership, Role, User
 from jembatan.accounts.notifications import notify
 from jembatan.dialogue.access import can_moderate
 from jembatan.dialogue.models import Block, Comment, Reply, Report, Visibility, WordFilter
@@ -68,8 +68,6 @@ def require_not_blocked(kabupaten_code: str, participant: Participant) -> None:
 
 
 def _moderators(kabupaten_code: str) -> list[User]:
-    from jembatan.accounts.models import Membership, Role
-
     ids = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id=kabupaten_code).values(
         "user_id"
     )

@@ -2,7 +2,7 @@
 
 A citizen without an account types a phone number or an email address; a 6-digit code
 goes out (email through Django's mail in a Huey task; SMS/WhatsApp through the operator's
-gateway, jembatan.aspirations.gateway.send_text, also in a task). Only keyed hashes of the
+gateway, jembatan.core.gateway.send_text, also in a task). Only keyed hashes of the
 contact and of the code are stored; a code expires after 10 minutes and allows 5 tries.
 Once proven, the session holds the contact's hash and the name typed for 2 hours: that
 hash is what makes "one response per person" and blocking work.
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from jembatan.accounts.phone import normalize_phone
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.dialogue.models import OneTimeCode
+from jembatan.dialogue.tasks import send_code
 
 CODE_TTL = datetime.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -72,7 +73,6 @@ def code_request(*, contact: str, channel: str) -> OneTimeCode:
     code = f"{secrets.randbelow(1_000_000):06d}"
     hashed = contact_hash(normalized)
     now = timezone.now()
-    from jembatan.dialogue.tasks import send_code
 
     with transaction.atomic():
         # A new code replaces any earlier one for the same contact.

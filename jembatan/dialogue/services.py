@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import User
+from jembatan.accounts.notifications import notify
 from jembatan.communities.models import Kim
 from jembatan.core.pagecache import content_changed
 from jembatan.core.slugs import free_slug
@@ -45,6 +46,9 @@ from jembatan.dialogue.models import (
 )
 from jembatan.dialogue.moderation import filtered_word, require_not_blocked, tell_moderators
 from jembatan.dialogue.otp import Participant
+from jembatan.dissemination import services as info
+from jembatan.dissemination.access import get_publishing_areas_for_user
+from jembatan.dissemination.models import InfoItem
 from jembatan.regions.models import Region
 
 CONSULTATION_FIELDS = ["title", "slug", "summary", "opens_at", "closes_at", "is_published"]
@@ -273,9 +277,6 @@ def _tell_participants_report(consultation: Consultation) -> int:
     """Participants with an account hear that the response report is out. Those who took
     part with a verified contact left only its hash: the consultation page told them the
     report appears there."""
-    from jembatan.accounts.models import User
-    from jembatan.accounts.notifications import notify
-
     authors = User.objects.filter(
         pk__in=Comment.objects.filter(
             paragraph__section__consultation=consultation, author__isnull=False
@@ -498,10 +499,6 @@ def disseminate(
 ) -> Any:
     """Send a consultation or a poll to KIMs as a development-information item, through
     the dissemination app's own services (targets, inboxes, tracked links and reach)."""
-    from jembatan.dissemination import services as info
-    from jembatan.dissemination.access import get_publishing_areas_for_user
-    from jembatan.dissemination.models import InfoItem
-
     owned = (
         get_consultations_for_user(actor)
         if isinstance(target, Consultation)

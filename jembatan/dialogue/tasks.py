@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
+from jembatan.core import gateway
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
 
 logger = logging.getLogger(__name__)
@@ -21,8 +22,6 @@ def send_code(channel: str, contact: str, code: str) -> bool:
 
     A failure raises and Huey retries; a retry sends the same code again, which is
     harmless (it is the same code, and it expires 10 minutes after it was made)."""
-    from jembatan.aspirations.gateway import gateway_enabled, send_text
-
     with translation.override(settings.LANGUAGE_CODE):
         text = _(
             "Kode verifikasi %(site)s: %(code)s. Berlaku 10 menit. Jangan berikan kode ini "
@@ -36,11 +35,11 @@ def send_code(channel: str, contact: str, code: str) -> bool:
                 recipient_list=[contact],
             )
             return True
-    if not gateway_enabled():
+    if not gateway.gateway_enabled():
         # The form offers phones only with a gateway; a code queued before the gateway was
         # switched off is dropped, and the operator sees why (no number in the log).
         logger.warning("One-time code by %s not sent: no SMS/WhatsApp gateway configured", channel)
         return False
     # The gateway takes {"to", "text"} for SMS and WhatsApp alike (its operator routes).
-    send_text(contact, text)
+    gateway.send_text(contact, text)
     return True

@@ -20,8 +20,8 @@ from django.core.files.base import ContentFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from jembatan.dissemination.files import check_attachment, max_attachment_bytes
-from jembatan.sites.images import _megabytes
+from jembatan.core.attachments import check_attachment, max_attachment_bytes
+from jembatan.core.images import _megabytes
 
 OFFICE_KINDS = {"xl/workbook.xml": ".xlsx", "word/document.xml": ".docx"}
 OFFICE_NAMES = {".xlsx", ".docx", ".csv"}

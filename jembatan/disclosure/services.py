@@ -25,8 +25,11 @@ from django.utils.translation import gettext as _
 from jembatan.accounts.access import administers_kabupaten
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import Office, User
+from jembatan.accounts.notifications import notify
 from jembatan.accounts.phone import normalize_phone
+from jembatan.core.attachments import check_attachment
 from jembatan.core.pagecache import content_changed
+from jembatan.core.tasks import enqueue_on_commit
 from jembatan.core.workdays import add_working_days, working_days_between
 from jembatan.disclosure.access import (
     body_managers,
@@ -46,7 +49,6 @@ from jembatan.disclosure.models import (
     RequesterMail,
     RequestStatus,
 )
-from jembatan.dissemination.files import check_attachment
 from jembatan.regions.models import Region
 
 ANSWER_DAYS = 10
@@ -435,7 +437,6 @@ def information_request_submit(*, data: dict[str, Any], now=None) -> Information
             target=request,
             after={"body": body.pk, "status": request.status, "due_date": request.due_date},
         )
-        from jembatan.accounts.notifications import notify
 
         notify(
             recipients=body_managers(body),
@@ -451,10 +452,8 @@ def information_request_submit(*, data: dict[str, Any], now=None) -> Information
 def _tell_requester(request: InformationRequest, step: str) -> None:
     if not request.requester_email:
         return
-    from jembatan.core.tasks import enqueue_on_commit
-    from jembatan.disclosure.tasks import mail_requester
 
-    enqueue_on_commit(mail_requester, request.pk, step)
+    enqueue_on_commit("jembatan.disclosure.tasks.mail_requester", request.pk, step)
 
 
 def _may_handle(user: User, request: InformationRequest) -> bool:
@@ -662,7 +661,6 @@ def objection_submit(
             target=objection,
             after={"request": locked.number, "reasons": reasons, "due_date": objection.due_date},
         )
-        from jembatan.accounts.notifications import notify
 
         notify(
             recipients=kabupaten_admins(body),
@@ -758,8 +756,6 @@ def remind_and_escalate(*, today=None) -> tuple[int, int]:
     """Tell a body's managers 2 working days before a request is due, and Diskominfo once
     it is overdue (objections too); once each, by notification key. Returns (reminded,
     escalated)."""
-    from jembatan.accounts.notifications import notify
-
     today = today or timezone.localdate()
     reminded = escalated = 0
     open_requests = InformationRequest.objects.filter(

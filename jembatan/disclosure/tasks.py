@@ -11,6 +11,8 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
+from jembatan.disclosure.models import InformationRequest, Objection, RequesterMail
+from jembatan.disclosure.services import dispute_route, remind_and_escalate
 
 STEPS = {"received", "extended", "answered", "objection", "objection_decided", "objection_lapsed"}
 
@@ -18,9 +20,6 @@ STEPS = {"received", "extended", "answered", "objection", "objection_decided", "
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def mail_requester(request_id: int, step: str) -> bool:
     """Mail the requester about one step of their request (a link, never the identity)."""
-    from jembatan.disclosure.models import InformationRequest, Objection, RequesterMail
-    from jembatan.disclosure.services import dispute_route
-
     request = (
         InformationRequest.objects.select_related("body", "body__region", "body__office")
         .filter(pk=request_id)
@@ -59,6 +58,4 @@ def mail_requester(request_id: int, step: str) -> bool:
 @db_periodic_task(crontab(minute="20", hour="*"), retries=RETRIES, retry_delay=RETRY_DELAY)
 def remind_deadlines() -> tuple[int, int]:
     """Hourly: reminders 2 working days before a request is due; escalation when late."""
-    from jembatan.disclosure.services import remind_and_escalate
-
     return remind_and_escalate()

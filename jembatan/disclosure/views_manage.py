@@ -27,6 +27,7 @@ from jembatan.disclosure.forms import (
     ExtendForm,
 )
 from jembatan.disclosure.models import InfoDocument, Objection, RequestStatus
+from jembatan.disclosure.views import _file_response
 
 PAGE_SIZE = 30
 
@@ -179,8 +180,6 @@ def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_file(request: HttpRequest, pk: int):
     """Staff may open the file of any entry they manage (exempt entries keep none)."""
-    from jembatan.disclosure.views import _file_response
-
     document = access.get_document_for_user(request.user, pk)
     if not document.file:
         raise Http404(_("Berkas tidak tersedia."))
@@ -254,8 +253,6 @@ def request_answer(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def request_answer_file(request: HttpRequest, number: str):
-    from jembatan.disclosure.views import _file_response
-
     info_request = access.get_request_for_user(request.user, number)
     if not info_request.answer_file:
         raise Http404(_("Berkas tidak tersedia."))
@@ -265,8 +262,6 @@ def request_answer_file(request: HttpRequest, number: str):
 @login_required
 def request_identity_file(request: HttpRequest, number: str):
     """The requester's identity copy, for the PPID handling the request only."""
-    from jembatan.disclosure.views import _file_response
-
     info_request = access.get_request_for_user(request.user, number)
     if not info_request.identity_file:
         raise Http404(_("Berkas tidak tersedia."))

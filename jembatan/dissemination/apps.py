@@ -11,15 +11,6 @@ class DisseminationConfig(AppConfig):
 
         from jembatan.communities.models import Kim
         from jembatan.dissemination import notifications  # noqa: F401 (registers kinds)
+        from jembatan.dissemination.tasks import kim_saved
 
-        post_save.connect(_kim_saved, sender=Kim, dispatch_uid="dissemination-new-kim")
-
-
-def _kim_saved(sender, instance, created: bool, **kwargs) -> None:
-    """A new KIM receives the current items that target its area (in the background)."""
-    if not created or not instance.is_active or kwargs.get("raw"):
-        return
-    from jembatan.core.tasks import enqueue_on_commit
-    from jembatan.dissemination.tasks import deliver_to_new_kim
-
-    enqueue_on_commit(deliver_to_new_kim, instance.pk)
+        post_save.connect(kim_saved, sender=Kim, dispatch_uid="dissemination-new-kim")

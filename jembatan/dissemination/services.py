@@ -22,20 +22,21 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from jembatan.accounts.audit import audit_record, snapshot
-from jembatan.accounts.models import AuditLog, User
+from jembatan.accounts.models import AuditLog, Membership, Role, User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import PENGURUS, Kim, KimMembership
+from jembatan.core.attachments import check_attachment, storage_name
+from jembatan.core.images import delete_files, removed_on_failure
 from jembatan.core.pagecache import content_changed
+from jembatan.core.richtext import sanitize_html
 from jembatan.core.slugs import free_slug
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.dissemination.access import Area, get_items_for_user, get_publishing_areas_for_user
-from jembatan.dissemination.files import check_attachment, storage_name
 from jembatan.dissemination.models import Attachment, Delivery, Feedback, InfoItem, ShareLink
 from jembatan.regions.models import Region
 from jembatan.sites.access import can_edit_post, can_publish_post, can_write_posts
-from jembatan.sites.images import removed_on_failure
 from jembatan.sites.models import Post, PostRevision
-from jembatan.sites.services import post_create, post_transition, sanitize_html
+from jembatan.sites.services import post_create, post_transition
 
 ITEM_FIELDS = [
     "title",
@@ -270,9 +271,7 @@ def item_update(
             note=correction_note,
         )
         if correcting:
-            from jembatan.dissemination.tasks import sync_republished
-
-            enqueue_on_commit(sync_republished, locked.pk)
+            enqueue_on_commit("jembatan.dissemination.tasks.sync_republished", locked.pk)
             transaction.on_commit(content_changed)
     return locked
 
@@ -298,9 +297,8 @@ def item_publish(*, actor: User, item: InfoItem) -> InfoItem:
             before=before,
             after=snapshot(locked, ["status", "published_at"]),
         )
-        from jembatan.dissemination.tasks import fan_out
 
-        enqueue_on_commit(fan_out, locked.pk)
+        enqueue_on_commit("jembatan.dissemination.tasks.fan_out", locked.pk)
         transaction.on_commit(content_changed)
     return locked
 
@@ -394,8 +392,6 @@ def _check_files(files: Iterable[IO[bytes]], *, existing: int) -> list:
 
 
 def _delete_stored(name: str) -> None:
-    from jembatan.sites.images import delete_files
-
     delete_files([name])
 
 
@@ -730,8 +726,6 @@ def feedback_send(*, actor: User, delivery: Delivery, body: str) -> Feedback:
 
 def _item_staff(item: InfoItem) -> list[User]:
     """Who answers feedback: the author, and the officers of the publishing office."""
-    from jembatan.accounts.models import Membership, Role
-
     staff = {item.author_id}
     if item.office_id:
         staff |= set(

@@ -5,35 +5,35 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from jembatan.core.tasks import RETRIES, RETRY_DELAY
+from jembatan.core.tasks import RETRIES, RETRY_DELAY, enqueue_on_commit
+from jembatan.dissemination.models import Delivery, InfoItem, ShareLink
+from jembatan.dissemination.reach import bump, count_once, forget
+from jembatan.dissemination.services import (
+    deliver_current_items,
+    item_fan_out,
+    item_sync_republished,
+    send_reminders,
+)
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def fan_out(item_id: int) -> int:
     """Fill the targeted KIMs' inboxes (idempotent: existing rows are kept)."""
-    from jembatan.dissemination.services import item_fan_out
-
     return item_fan_out(item_id)
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def deliver_to_new_kim(kim_id: int) -> int:
-    from jembatan.dissemination.services import deliver_current_items
-
     return deliver_current_items(kim_id)
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def sync_republished(item_id: int) -> int:
-    from jembatan.dissemination.services import item_sync_republished
-
     return item_sync_republished(item_id)
 
 
 @db_periodic_task(crontab(minute="*/15"), retries=RETRIES, retry_delay=RETRY_DELAY)
 def remind_inactive_kims() -> int:
-    from jembatan.dissemination.services import send_reminders
-
     return send_reminders()
 
 
@@ -45,9 +45,6 @@ def record_hit(kind: str, pk: int, visitor: str) -> bool:
     a KIM: its re-published post, or the item page reached by its link), "link" (a click
     on a short link). Returns whether it counted.
     """
-    from jembatan.dissemination.models import Delivery, InfoItem, ShareLink
-    from jembatan.dissemination.reach import bump, count_once, forget
-
     targets = {
         "item": (InfoItem, "view_count"),
         "delivery": (Delivery, "view_count"),
@@ -72,8 +69,6 @@ def record_hit(kind: str, pk: int, visitor: str) -> bool:
 def record_view(item_id: int, kim_slug: str, post_id: int, visitor: str) -> bool:
     """A page view: of a KIM's re-published post (post_id), or of the item page, reached
     through a KIM's link (kim_slug) or directly. Attributed, then counted once."""
-    from jembatan.dissemination.models import Delivery
-
     if post_id:
         delivery_id = Delivery.objects.filter(post__pk=post_id).values_list("pk", flat=True).first()
         return bool(delivery_id) and record_hit.call_local("delivery", delivery_id, visitor)
@@ -86,3 +81,11 @@ def record_view(item_id: int, kim_slug: str, post_id: int, visitor: str) -> bool
         if delivery_id:
             return record_hit.call_local("delivery", delivery_id, visitor)
     return record_hit.call_local("item", item_id, visitor)
+
+
+def kim_saved(sender, instance, created: bool, **kwargs) -> None:
+    """A new KIM receives the current items that target its area (in the background);
+    connected to the KIM's post_save in DisseminationConfig.ready."""
+    if not created or not instance.is_active or kwargs.get("raw"):
+        return
+    enqueue_on_commit(deliver_to_new_kim, instance.pk)

@@ -20,6 +20,7 @@ from jembatan.core.params import get_page
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.dissemination.models import InfoItem, ShareLink
 from jembatan.dissemination.reach import from_own_page, is_bot, visitor_digest
+from jembatan.dissemination.tasks import record_hit, record_view
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 10
@@ -112,8 +113,6 @@ def short_link(request: HttpRequest, code: str) -> HttpResponse:
     if not is_bot(request) and not rate_limit_exceeded(
         "reach-click", visitor_key(request), limit=60, window=60
     ):
-        from jembatan.dissemination.tasks import record_hit
-
         _enqueue_safely(record_hit, "link", link.pk, visitor_digest(request))
     return redirect(target)
 
@@ -141,8 +140,6 @@ def view_beacon(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=204)
     kim = (request.POST.get("kim") or "")[:80]
     if item or post:
-        from jembatan.dissemination.tasks import record_view
-
         _enqueue_safely(record_view, item, kim, post, visitor_digest(request))
     return HttpResponse(status=204)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from jembatan.accounts.models import User
 from jembatan.communities.models import Kim, KimMembership
-from jembatan.literacy import scoring, services
+from jembatan.literacy import services
 from jembatan.literacy.documents import handout_pdf
 from jembatan.literacy.files import LessonFile
 from jembatan.literacy.models import Lesson, Module, Registration, Training
@@ -108,7 +108,6 @@ def load(report, *, kabupaten: Region, admin: User) -> None:
         learner = members[-1]
         for lesson in module.lessons.all():
             services.lesson_complete(user=learner, lesson=lesson)
-    scoring.compute_kabupaten(kabupaten.code, timezone.localdate().year)
 
 
 def _module(report, *, kabupaten: Region, admin: User) -> Module | None:

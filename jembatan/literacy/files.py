@@ -18,8 +18,8 @@ from django.core.files import File
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from jembatan.dissemination.files import check_attachment
-from jembatan.sites.images import _megabytes
+from jembatan.core.attachments import check_attachment
+from jembatan.core.images import _megabytes
 
 EBML_MAGIC = b"\x1a\x45\xdf\xa3"  # WebM / Matroska
 MP4_BRANDS = {b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash", b"iso5", b"iso6"}

@@ -444,7 +444,7 @@ class KimLevel(models.TextChoices):
 
 
 class KimScore(models.Model):
-    """A KIM's development score for one year, as last computed (scoring.py)."""
+    """A KIM's development score for one year, as last computed (dashboard/scoring.py)."""
 
     kim = models.ForeignKey(Kim, on_delete=models.CASCADE, related_name="+")
     kabupaten = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")

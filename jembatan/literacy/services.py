@@ -20,7 +20,7 @@ from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import Kim
-from jembatan.core.tasks import enqueue_on_commit
+from jembatan.core.richtext import sanitize_html
 from jembatan.literacy import access
 from jembatan.literacy.files import LessonFile, storage_name
 from jembatan.literacy.models import (
@@ -39,8 +39,8 @@ from jembatan.literacy.models import (
     normalise_code,
     random_code,
 )
+from jembatan.literacy.signals import score_weights_changed
 from jembatan.regions.models import Region
-from jembatan.sites.services import sanitize_html
 
 TRAINING_FIELDS = [
     "kabupaten",
@@ -745,7 +745,5 @@ def score_weights_save(*, actor: User, kabupaten: Region, data: dict[str, Any]) 
             before=before,
             after=snapshot(weights, WEIGHT_FIELDS),
         )
-        from jembatan.literacy.tasks import recompute_kabupaten_scores
-
-        enqueue_on_commit(recompute_kabupaten_scores, kabupaten.code)
+        score_weights_changed.send(sender=ScoreWeights, kabupaten_code=kabupaten.code)
     return weights

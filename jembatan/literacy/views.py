@@ -20,7 +20,7 @@ from jembatan.communities.models import Kim
 from jembatan.core import params
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
-from jembatan.literacy import access, scoring, services
+from jembatan.literacy import access, score_rules, services
 from jembatan.literacy.documents import certificate_facts, module_zip_chunks, module_zip_name
 from jembatan.literacy.forms import CertificateLookupForm, QuizForm, RegisterForm
 from jembatan.literacy.models import KimScore, Lesson, LessonProgress, QuizAttempt
@@ -41,7 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
             .filter(status="dibuka", ends_at__gte=now)
             .order_by("starts_at")[:30],
             "modules": access.get_published_modules().annotate(n=Count("lessons")),
-            "hub": scoring.kabupaten_region(settings.HUB_REGION_CODE),
+            "hub": score_rules.kabupaten_region(settings.HUB_REGION_CODE),
             "year": timezone.localdate().year,
         },
     )
@@ -218,9 +218,9 @@ def kim_score(request: HttpRequest, kim: str, year: int) -> HttpResponse:
         {
             "kim": obj,
             "score": score,
-            "lines": scoring.explain(score),
-            "weights": scoring.weights_for(score.kabupaten_id),
-            "next_level": scoring.next_level(score),
+            "lines": score_rules.explain(score),
+            "weights": score_rules.weights_for(score.kabupaten_id),
+            "next_level": score_rules.next_level(score),
         },
     )
 
@@ -228,7 +228,7 @@ def kim_score(request: HttpRequest, kim: str, year: int) -> HttpResponse:
 @require_safe
 @cache_public_page
 def ranking(request: HttpRequest, kabupaten: str, year: int) -> HttpResponse:
-    region = scoring.kabupaten_region(kabupaten)
+    region = score_rules.kabupaten_region(kabupaten)
     if region is None:
         raise Http404(_("Kabupaten tidak ditemukan."))
     if not params.MIN_YEAR <= year <= params.MAX_YEAR:
@@ -250,7 +250,7 @@ def ranking(request: HttpRequest, kabupaten: str, year: int) -> HttpResponse:
             "year": year,
             "scores": scores,
             "years": list(years),
-            "weights": scoring.weights_for(region.code),
+            "weights": score_rules.weights_for(region.code),
         },
     )
 

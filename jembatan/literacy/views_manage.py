@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from jembatan.accounts.access import get_administered_kabupaten_for_user, is_operator
 from jembatan.core.forms import add_service_errors
 from jembatan.core.ratelimit import rate_limit_exceeded
-from jembatan.literacy import access, scoring, services
+from jembatan.literacy import access, score_rules, services
 from jembatan.literacy.documents import certificate_pdf
 from jembatan.literacy.forms import (
     CheckInForm,
@@ -362,7 +362,7 @@ def weights(request: HttpRequest) -> HttpResponse:
     )
     if kabupaten is None:
         raise PermissionDenied
-    current = scoring.weights_for(kabupaten.code)
+    current = score_rules.weights_for(kabupaten.code)
     form = WeightsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         try:
@@ -381,7 +381,7 @@ def weights(request: HttpRequest) -> HttpResponse:
             "form": form,
             "kabupaten": kabupaten,
             "administered": administered,
-            "components": scoring.COMPONENTS,
+            "components": score_rules.COMPONENTS,
             "year": timezone.localdate().year,
         },
     )

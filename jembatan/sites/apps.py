@@ -11,7 +11,11 @@ class SitesConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from jembatan.core import structured
         from jembatan.core.pagecache import content_changed
+        from jembatan.sites.models import kim_logo
+
+        structured.register_kim_image(kim_logo)
 
         # Anything a public page shows: a change makes every cached page stale.
         for label in [

@@ -21,11 +21,11 @@ from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import User
 from jembatan.accounts.phone import normalize_phone
 from jembatan.communities.models import Kim
+from jembatan.core.richtext import sanitize_html
 from jembatan.core.slugs import free_slug
 from jembatan.sites.access import can_approve_posts, can_write_posts
 from jembatan.sites.forms import PhotoPicker, PhotoPickerMultiple, RichTextarea
 from jembatan.sites.models import Album, Event, KimContent, Page, Potential, Product
-from jembatan.sites.services import sanitize_html
 
 BODY_WIDGET = RichTextarea(attrs={"rows": 8})
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.core.params import validate_moment
+from jembatan.core.richtext import html_to_plain_text
 from jembatan.sites.models import Category, Photo, Post
-from jembatan.sites.richtext import html_to_plain_text
 
 
 class RichTextarea(forms.Textarea):

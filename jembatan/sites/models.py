@@ -333,3 +333,8 @@ class Album(KimContent):
 def kim_photo_of(kim: Kim, purpose: str):
     """The KIM's current logo or decree scan: the latest upload of that purpose."""
     return Photo.objects.filter(kim=kim, purpose=purpose).first()
+
+
+def kim_logo(kim: Kim):
+    """The default image of a KIM's pages (registered with core.structured): its logo."""
+    return kim_photo_of(kim, Photo.Purpose.LOGO)

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import User
 from jembatan.communities.models import Kim
+from jembatan.core.images import delete_files, make_renditions, validate_image
 from jembatan.sites.access import can_approve_posts, can_write_posts
-from jembatan.sites.images import delete_files, make_renditions, validate_image
 from jembatan.sites.photos_model import Photo
 
 logger = logging.getLogger(__name__)

@@ -37,6 +37,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from django.utils.html import strip_tags
 
+from jembatan.communities.models import Kim
 from jembatan.regions.models import Region
 from jembatan.sites.models import Post, Potential, Product, live_posts
 
@@ -271,8 +272,6 @@ class SearchTarget:
         parsed = parse_query(query)
         base = self.shown()
         if kabupaten is not None:
-            from jembatan.communities.models import Kim
-
             code = kabupaten.code if isinstance(kabupaten, Region) else kabupaten
             # The kabupaten's KIM ids as a list (a few hundred at most), not a join: the
             # database can then intersect the text index with the kim_id index (a bitmap

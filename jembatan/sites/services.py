@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import User
 from jembatan.communities.models import Kim
+from jembatan.core.richtext import sanitize_html
 from jembatan.core.slugs import free_slug
 from jembatan.sites.access import (
     can_approve_posts,
@@ -23,7 +24,6 @@ from jembatan.sites.access import (
     can_write_posts,
 )
 from jembatan.sites.models import Category, Post, PostRevision
-from jembatan.sites.richtext import sanitize_html
 
 TEXT_FIELDS = ["title", "summary", "body"]
 POST_FIELDS = [

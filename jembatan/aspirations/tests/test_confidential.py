@@ -255,7 +255,7 @@ def test_the_monthly_report_of_the_camat_leaves_it_out(client, world, monkeypatc
         seen["confidential"] = confidential
         return b"%PDF-1.4"
 
-    # The view imports the report at call time, so the stand-in is what it calls.
+    # The view calls the report through its module, so the stand-in is what it calls.
     monkeypatch.setattr("jembatan.dashboard.report.monthly_report", fake)
     client.force_login(world.users["camat"])
     response = client.get("/kelola/dasbor/laporan/2026-01.pdf")

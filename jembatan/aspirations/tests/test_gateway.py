@@ -10,10 +10,9 @@ import pytest
 
 from jembatan.accounts.models import Role
 from jembatan.aspirations import services
-from jembatan.aspirations.gateway import GatewayError
 from jembatan.aspirations.models import CaseEvent, Category
 from jembatan.aspirations.tasks import text_citizen
-from jembatan.aspirations.webhook import signature_for
+from jembatan.core.gateway import GatewayError, signature_for
 from jembatan.testing.factories import MembershipFactory, UserFactory, region_chain
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 
 from jembatan.aspirations import reporter
 from jembatan.aspirations.models import Aspiration, Category
-from jembatan.aspirations.webhook import signature_for
+from jembatan.core.gateway import signature_for
 from jembatan.testing.factories import region_chain
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from jembatan.aspirations.models import Aspiration, Category
-from jembatan.aspirations.webhook import MAX_BODY, signature_for
+from jembatan.aspirations.webhook import MAX_BODY
+from jembatan.core.gateway import signature_for
 from jembatan.testing.factories import region_chain
 
 pytestmark = pytest.mark.django_db

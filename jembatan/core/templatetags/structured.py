@@ -21,17 +21,10 @@ register = template.Library()
 _LOCALES = {"id": "id_ID", "en": "en_US"}
 
 
-def kim_logo(kim: Any) -> Any:
-    """The KIM's logo photo, the default image of its pages (None without one)."""
-    from jembatan.sites.models import Photo, kim_photo_of
-
-    return kim_photo_of(kim, Photo.Purpose.LOGO)
-
-
 def _logo(kim: Any, logo: Any) -> Any:
     if logo or kim is None:
         return logo
-    return kim_logo(kim)
+    return structured.kim_image(kim)
 
 
 @register.inclusion_tag("core/_open_graph.html", takes_context=True)

@@ -1,5 +1,6 @@
 """Background tasks: enqueue_on_commit, and a real Huey consumer running a task."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -9,8 +10,11 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 from huey import RedisHuey, SqliteHuey
+from huey.exceptions import HueyException
 
-from jembatan.core.tasks import enqueue_on_commit, ping
+from jembatan.core.models import TaskRecord
+from jembatan.core.tasks import enqueue_on_commit, ping, task_class_named
+from jembatan.core.tests.test_layers import MODULES
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
@@ -32,6 +36,44 @@ def test_enqueue_on_commit_never_runs_the_task_on_rollback(tmp_path):
         enqueue_on_commit(ping, str(marker))
         raise RuntimeError
     assert not marker.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_queued_by_its_name_is_recorded_and_runs_like_the_task_itself(tmp_path):
+    """How services queue the tasks that import them (no import back from services)."""
+    marker = tmp_path / "marker"
+    with transaction.atomic():
+        enqueue_on_commit("jembatan.core.tasks.ping", str(marker), text="by name")
+        assert not marker.exists()
+    assert marker.read_text() == "by name"
+    assert TaskRecord.objects.get().task == "jembatan.core.tasks.ping"
+
+
+def _task_names_in_production_code() -> set[str]:
+    """Every task name given to enqueue_on_commit as a string literal."""
+    names = set()
+    for path in MODULES.values():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "enqueue_on_commit"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                names.add(node.args[0].value)
+    return names
+
+
+@pytest.mark.django_db
+def test_every_task_name_in_the_code_finds_its_task_and_a_wrong_name_raises():
+    """CoreConfig.ready loaded every app's tasks module, so the names services use exist."""
+    names = _task_names_in_production_code()
+    assert "jembatan.aspirations.tasks.mail_citizen" in names  # the walk sees the services
+    for name in names:
+        assert task_class_named(name).__name__ == name.rsplit(".", 1)[1]
+    with pytest.raises(HueyException):
+        enqueue_on_commit("jembatan.aspirations.tasks.no_such_task", 1)
+    assert not TaskRecord.objects.exists()
 
 
 def _sqlite_queue(tmp_path):

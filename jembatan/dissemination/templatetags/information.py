@@ -6,13 +6,13 @@ from django import template
 from django.db.models import Q
 from django.utils import timezone
 
+from jembatan.dissemination.views import hub_items
+
 register = template.Library()
 
 
 @register.inclusion_tag("dissemination/_latest.html")
 def latest_information(count: int = 3) -> dict:
-    from jembatan.dissemination.views import hub_items
-
     today = timezone.localdate()
     items = hub_items().filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
     return {"items": list(items[:count])}

@@ -13,9 +13,9 @@ from pypdf.actions import JavaScript
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from jembatan.accounts.models import Role
+from jembatan.core.attachments import check_attachment
 from jembatan.dissemination import services
 from jembatan.dissemination.access import get_publishing_areas_for_user
-from jembatan.dissemination.files import check_attachment
 from jembatan.dissemination.models import Attachment
 from jembatan.testing.factories import MembershipFactory, UserFactory, region_chain
 

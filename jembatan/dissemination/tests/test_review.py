@@ -20,9 +20,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from jembatan.accounts.models import Role
+from jembatan.core.attachments import check_attachment, max_attachment_bytes
 from jembatan.dissemination import services, tasks
 from jembatan.dissemination.access import get_items_for_user, get_publishing_areas_for_user
-from jembatan.dissemination.files import check_attachment, max_attachment_bytes
 from jembatan.dissemination.models import Delivery, Feedback, InfoItem
 from jembatan.sites.models import Post
 from jembatan.sites.search import search_posts

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from jembatan.accounts.audit import audit_for
 from jembatan.accounts.models import Notification
-from jembatan.literacy import scoring, services
+from jembatan.dashboard import scoring
+from jembatan.literacy import score_rules, services
 from jembatan.literacy.models import Certificate, KimScore, Registration, Training
 from jembatan.testing.factories import (
     KimFactory,
@@ -168,7 +169,7 @@ def test_tied_kims_share_a_rank_and_the_page_shows_points_to_next_level(client, 
     score = KimScore.objects.filter(kim=two_tenants.a.kim, year=2026).get()
     page = client.get(f"/literasi/skor/{two_tenants.a.kim.slug}/2026/")
     text = page.content.decode()
-    weights = scoring.weights_for(kabupaten)
+    weights = score_rules.weights_for(kabupaten)
     assert f"Kurang {weights.level_berkembang - score.points} poin lagi" in text
 
 

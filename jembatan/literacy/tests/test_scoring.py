@@ -10,8 +10,9 @@ from django.utils import timezone
 from jembatan.accounts.audit import audit_for
 from jembatan.accounts.models import Role
 from jembatan.aspirations.models import Aspiration, Category
+from jembatan.dashboard import scoring
 from jembatan.dissemination.models import Delivery, InfoItem, ShareLink
-from jembatan.literacy import scoring, services
+from jembatan.literacy import score_rules, services
 from jembatan.literacy.models import KimScore, Registration, ScoreWeights
 from jembatan.sites.models import Post
 from jembatan.testing.factories import (
@@ -198,7 +199,7 @@ def test_reach_points_are_capped_at_what_the_first_level_needs(activity):
     assert score.reach == 1_000_060  # the figure itself is shown as counted
     # 28 points without reach's 3, plus reach capped at level_berkembang (40)
     assert score.points == 25 + 40 and score.level == "berkembang"
-    lines = {line.component.key: line for line in scoring.explain(score)}
+    lines = {line.component.key: line for line in score_rules.explain(score)}
     assert (lines["reach"].value, lines["reach"].points) == (1_000_060, 40)
     assert sum(line.points for line in lines.values()) == score.points
 

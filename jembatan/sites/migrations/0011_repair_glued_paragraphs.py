@@ -8,7 +8,7 @@ are left alone; the reverse is a no-op (the glued text is not worth restoring).
 
 from django.db import migrations
 
-from jembatan.sites.richtext import repair_stored_html
+from jembatan.core.richtext import repair_stored_html
 
 
 def repair_bodies(model, field: str = "body") -> int:

@@ -1,6 +1,6 @@
 """{% photo photo sizes="..." %}: a <picture> of a Photo's stored renditions.
 
-Only reads what the upload wrote (jembatan.sites.images); nothing is resized here.
+Only reads what the upload wrote (jembatan.core.images); nothing is resized here.
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from django.views.static import serve
 from PIL import Image
 
 from jembatan.accounts.models import Role
+from jembatan.core.richtext import sanitize_html
 from jembatan.dissemination.models import Delivery, InfoItem
 from jembatan.sites.models import Post
-from jembatan.sites.richtext import sanitize_html
 from jembatan.testing.browser import (
     assert_fits_phone_width,
     page_token,

@@ -17,8 +17,9 @@ from PIL import ExifTags, Image, ImageCms, ImageFile
 
 from jembatan.accounts.audit import audit_for
 from jembatan.accounts.models import AuditLog
-from jembatan.sites import images, photo_services
-from jembatan.sites.images import rendition_widths, validate_image
+from jembatan.core import images
+from jembatan.core.images import rendition_widths, validate_image
+from jembatan.sites import photo_services
 from jembatan.sites.photo_services import photo_delete, photo_upload
 from jembatan.sites.photos_model import Photo
 

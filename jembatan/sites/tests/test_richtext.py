@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jembatan.sites.richtext import (
+from jembatan.core.richtext import (
     html_to_plain_text,
     repair_stored_html,
     sanitize_html,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jembatan.sites.services import sanitize_html
+from jembatan.core.richtext import sanitize_html
 
 REL = 'rel="noopener noreferrer nofollow"'
 

@@ -2,7 +2,7 @@
 // writes HTML back into the textarea. Without JavaScript the textarea is used as is.
 // What browsers type (Chromium: a <div> per line) and what people paste (Word, Google
 // Docs, WhatsApp Web) is turned into clean paragraphs here, and again on the server
-// (jembatan/sites/richtext.py, the same walk: keep both in step).
+// (jembatan/core/richtext.py, the same walk: keep both in step).
 (function () {
   "use strict";
   var gettext = window.gettext || function (s) { return s; };

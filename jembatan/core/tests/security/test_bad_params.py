@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 from django.utils import translation
 from django.utils.translation import gettext
 
-from jembatan.aspirations.webhook import signature_for
+from jembatan.core.gateway import signature_for
 from jembatan.core.params import BadParameter, parse_moment, parse_year
 
 pytestmark = [pytest.mark.django_db]

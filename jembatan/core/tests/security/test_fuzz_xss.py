@@ -262,7 +262,7 @@ def test_payloads_in_comments_and_aspirations_are_escaped(world):
 
 
 def test_rich_text_is_sanitised():
-    from jembatan.sites.services import sanitize_html
+    from jembatan.core.richtext import sanitize_html
 
     clean = sanitize_html(
         "<p>ok</p><script>alert(1)</script><img src=x onerror=alert(1)>"

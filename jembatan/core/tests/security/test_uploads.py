@@ -356,7 +356,7 @@ def active_pdfs() -> dict[str, bytes]:
 def test_active_pdf_is_refused_by_the_check(attack):
     from django.core.exceptions import ValidationError
 
-    from jembatan.dissemination.files import check_attachment
+    from jembatan.core.attachments import check_attachment
 
     data = active_pdfs()[attack]
     with pytest.raises(ValidationError) as refused:
@@ -368,7 +368,7 @@ def test_a_plain_pdf_and_a_plain_open_at_page_one_are_accepted():
     from pypdf import PdfWriter
     from pypdf.generic import ArrayObject, NameObject
 
-    from jembatan.dissemination.files import check_attachment
+    from jembatan.core.attachments import check_attachment
 
     writer = PdfWriter()
     writer.add_blank_page(200, 200)
@@ -466,7 +466,7 @@ IMAGE_TARGETS = ("post photo", "aspiration photo", "information attachment")
 def test_a_16_bit_rgba_bomb_is_refused_from_its_header(decodes):
     from django.core.exceptions import ValidationError
 
-    from jembatan.sites.images import validate_image
+    from jembatan.core.images import validate_image
 
     data = _png_16bit_rgba(6300, 6300)
     assert len(data) < 400 * 1024
@@ -539,7 +539,7 @@ def test_images_of_one_request_share_one_decoding_budget(world, decodes):
 def test_the_budget_applies_outside_requests_only_when_asked():
     from django.core.exceptions import ValidationError
 
-    from jembatan.sites.images import decoded_image_budget, validate_image
+    from jembatan.core.images import decoded_image_budget, validate_image
 
     photo = _rgba_png(100)  # 100 x 100 x 4 = 40,000 bytes decoded
     for _ in range(3):

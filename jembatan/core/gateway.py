@@ -8,19 +8,26 @@ the message. Anything else raises, so the task that called it is retried.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 import urllib.request
 
 from django.conf import settings
 
-from jembatan.aspirations.webhook import signature_for
-
 TIMEOUT = 10
 
 
 class GatewayError(Exception):
     pass
+
+
+def signature_for(secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=<hex>`` of ``<timestamp>.<body>``: signs outbound texts and checks inbound
+    webhooks (aspirations.webhook) alike."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
 
 
 def gateway_enabled() -> bool:

@@ -1,4 +1,5 @@
-"""Attachments of information items: a PDF or an image, accepted by what the file is.
+"""Attachments (of information items, requests, lessons): a PDF or an image, accepted by what
+the file is.
 
 The name and the declared type of an upload are only claims: the content decides. A file
 whose name or type claims one thing while its content is another (or nothing we accept)
@@ -24,7 +25,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from jembatan.sites.images import _looks_like_ours, _megabytes, clean_jpeg
+from jembatan.core.images import _looks_like_ours, _megabytes, clean_jpeg
 
 logger = logging.getLogger(__name__)
 

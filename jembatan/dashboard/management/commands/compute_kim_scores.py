@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from jembatan.literacy.scoring import compute_all, compute_kabupaten
+from jembatan.dashboard.scoring import compute_all, compute_kabupaten
 
 
 class Command(BaseCommand):

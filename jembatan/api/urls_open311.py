@@ -1,8 +1,8 @@
-"""Open311 GeoReport v2, mounted at /open311/v2/ (jembatan.aspirations.open311)."""
+"""Open311 GeoReport v2, mounted at /open311/v2/ (jembatan.api.open311)."""
 
 from django.urls import path, re_path
 
-from jembatan.aspirations import open311
+from jembatan.api import open311
 
 app_name = "open311"
 

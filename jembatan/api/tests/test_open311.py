@@ -15,7 +15,8 @@ from django.utils import timezone
 from PIL import Image
 
 from jembatan.accounts.models import Office, Role, User
-from jembatan.aspirations import open311, reporter, services
+from jembatan.api import open311
+from jembatan.aspirations import reporter, services
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.core import workdays
 from jembatan.regions.models import Region
