@@ -11,6 +11,7 @@ from fpdf.fonts import FontFace
 
 from jembatan.aspirations.models import Aspiration
 from jembatan.core.pdf import Document, pdf_text
+from jembatan.dashboard import casereport
 from jembatan.dashboard import casereport as C
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import Scope, region_q
