@@ -11,7 +11,6 @@ from fpdf.fonts import FontFace
 
 from jembatan.aspirations.models import Aspiration
 from jembatan.core.pdf import Document, pdf_text
-from jembatan.dashboard import casereport
 from jembatan.dashboard import casereport as C
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import Scope, region_q
@@ -136,12 +135,12 @@ def _aspiration_rows(scope: Scope, month: datetime.date, confidential: bool, mon
         )
         if not confidential:
             cases = cases.exclude(visibility=Aspiration.Visibility.CONFIDENTIAL)
-        total = casereport.build(cases=cases, month=month).tables[0].total
+        total = C.build(cases=cases, month=month).tables[0].total
         return [
             (_("Aspirasi diterima"), total.received),
             (_("Aspirasi dijawab"), total.answered),
-            (_("Median hari kerja sampai tanggapan pertama"), casereport.row_values(total)[4]),
-            (_("Median hari kerja sampai dijawab"), casereport.row_values(total)[5]),
+            (_("Median hari kerja sampai tanggapan pertama"), C.row_values(total)[4]),
+            (_("Median hari kerja sampai dijawab"), C.row_values(total)[5]),
             (_("Kepuasan warga (1-5)"), total.satisfaction),
             (_("Aspirasi terbuka pada akhir bulan"), total.open),
             (_("Aspirasi melewati batas waktu pada akhir bulan"), total.overdue),
