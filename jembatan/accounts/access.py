@@ -20,28 +20,66 @@ def is_operator(user: AnyUser) -> bool:
         return False
     if user.is_superuser:
         return True
-    return _roles(user).filter(role=Role.OPERATOR).exists()
+    return any(m.role == Role.OPERATOR for m in _role_rows(user))
 
 
 def _roles(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, user__is_active=True)
 
 
+# Bumped whenever a membership or a user is saved or deleted (accounts.apps): a user
+# object keeps its roles read once (a page asks many helpers) until anything changes.
+_generation = [0]
+
+
+def roles_changed(**kwargs) -> None:
+    _generation[0] += 1
+
+
+def roles_generation() -> int:
+    """Changes with every change of a role (memos of a user's roles compare it)."""
+    return _generation[0]
+
+
+def _role_rows(user: User) -> list[Membership]:
+    """The user's memberships, read once per user object while nothing changes."""
+    memo = user.__dict__.get("_jembatan_roles")
+    if memo is None or memo[0] != _generation[0]:
+        rows = list(_roles(user).select_related("region", "office"))
+        memo = user.__dict__["_jembatan_roles"] = (_generation[0], rows)
+    return memo[1]
+
+
 def get_memberships_for_user(user: AnyUser) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
-    return _roles(user).select_related("region", "office")
+    memberships = _roles(user).select_related("region", "office")
+    # Already evaluated from the rows read once: iterating costs nothing, while filtering
+    # or ordering it asks the database as before.
+    memberships._result_cache = list(_role_rows(user))
+    memberships._prefetch_done = True
+    return memberships
 
 
 def get_administered_kabupaten_for_user(user: AnyUser) -> QuerySet[Region]:
     """Kabupaten whose KIMs the user administers (Diskominfo role; all for operators)."""
-    kabupaten = Region.objects.filter(level=Region.Level.KABUPATEN)
+    kabupaten_level = Region.Level.KABUPATEN
+    kabupaten = Region.objects.filter(level=kabupaten_level)
     if is_operator(user):
         return kabupaten
     if not user.is_authenticated:
         return kabupaten.none()
-    codes = _roles(user).filter(role=Role.KABUPATEN_ADMIN).values("region_id")
-    return kabupaten.filter(code__in=codes)
+    regions = {
+        m.region_id: m.region
+        for m in _role_rows(user)
+        if m.role == Role.KABUPATEN_ADMIN and m.region_id and m.region.level == kabupaten_level
+    }
+    if not regions:
+        return kabupaten.none()
+    administered = kabupaten.filter(code__in=list(regions))
+    administered._result_cache = [regions[code] for code in sorted(regions)]  # (as ordered)
+    administered._prefetch_done = True
+    return administered
 
 
 def get_supervised_regions_for_user(user: AnyUser) -> QuerySet[Region]:
@@ -50,8 +88,17 @@ def get_supervised_regions_for_user(user: AnyUser) -> QuerySet[Region]:
         return Region.objects.none()
     if is_operator(user):
         return Region.objects.filter(level=Region.Level.PROVINSI)
-    codes = _roles(user).filter(role__in=[Role.KABUPATEN_ADMIN, Role.CAMAT]).values("region_id")
-    return Region.objects.filter(code__in=codes)
+    regions = {
+        m.region_id: m.region
+        for m in _role_rows(user)
+        if m.role in (Role.KABUPATEN_ADMIN, Role.CAMAT) and m.region_id
+    }
+    if not regions:
+        return Region.objects.none()
+    supervised = Region.objects.filter(code__in=list(regions))
+    supervised._result_cache = [regions[code] for code in sorted(regions)]  # (as ordered)
+    supervised._prefetch_done = True
+    return supervised
 
 
 def region_scope_q(regions: QuerySet[Region] | list[Region], field: str = "region") -> Q:
@@ -82,3 +129,14 @@ def get_offices_for_user(user: AnyUser) -> QuerySet[Office]:
     own = _roles(user).filter(role=Role.OPD_OFFICER).values("office_id")
     administered = get_administered_kabupaten_for_user(user).values("code")
     return Office.objects.filter(Q(pk__in=own) | Q(kabupaten_id__in=administered))
+
+
+def get_roles_for_user(user: AnyUser) -> frozenset[str]:
+    """The government and platform roles the user holds (``Role`` values); operators
+    include superusers. The workspace asks it for every entry it may show."""
+    if not user.is_authenticated:
+        return frozenset()
+    roles = {m.role for m in _role_rows(user)}
+    if user.is_superuser:
+        roles.add(Role.OPERATOR)
+    return frozenset(roles)

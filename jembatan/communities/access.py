@@ -12,6 +12,7 @@ from jembatan.accounts.access import (
     get_supervised_regions_for_user,
     is_operator,
     region_scope_q,
+    roles_generation,
 )
 from jembatan.communities.models import PENGURUS, Kim, KimMembership, Position
 
@@ -61,3 +62,28 @@ def can_edit_profile(user: AnyUser, kim: Kim) -> bool:
 
 def is_pengurus(user: AnyUser, kim: Kim) -> bool:
     return get_position(user, kim) in PENGURUS
+
+
+def get_kim_memberships_for_user(user: AnyUser) -> list[KimMembership]:
+    """The user's active KIM memberships with their KIMs, read once per user object while
+    no role changes (the workspace asks for them from every entry it shows)."""
+    if not user.is_authenticated:
+        return []
+    memo = user.__dict__.get("_jembatan_kim_memberships")
+    if memo is None or memo[0] != roles_generation():
+        rows = list(
+            KimMembership.objects.filter(user=user, is_active=True)
+            .select_related("kim")
+            .order_by("kim__name")
+        )
+        memo = user.__dict__["_jembatan_kim_memberships"] = (roles_generation(), rows)
+    return memo[1]
+
+
+def get_positions_for_user(user: AnyUser) -> dict[int, str]:
+    """{KIM id: position} of the user's active KIM memberships."""
+    return {m.kim_id: m.position for m in get_kim_memberships_for_user(user)}
+
+
+def is_pengurus_anywhere(user: AnyUser) -> bool:
+    return any(m.position in PENGURUS for m in get_kim_memberships_for_user(user))
