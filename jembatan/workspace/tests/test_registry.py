@@ -13,6 +13,7 @@ from jembatan.core.registry import (
     TODAY,
     TOOLS,
     AlreadyRegistered,
+    Button,
     Entry,
     WorkspaceRegistry,
     workspace_registry,
@@ -67,6 +68,31 @@ def test_a_today_entry_with_nothing_waiting_is_left_out_and_counts_read_as_told(
         ("x.some", 2, "2 baru", "/kelola/?status=diterima")
     ]
     assert registry.for_user(AnonymousUser(), PANELS) == []  # no context: not shown
+
+
+def test_buttons_and_per_user_targets_resolve_for_the_user():
+    registry = WorkspaceRegistry()
+    registry.register(
+        Entry(
+            key="y.queue",
+            section=TODAY,
+            title="Queue",
+            url="workspace:home",
+            count=lambda u: 1,
+            buttons=(Button(label="Semua", url="workspace:notifications", query="halaman=2"),),
+        ),
+        Entry(
+            key="y.tool",
+            section=TOOLS,
+            title="Default",
+            url_for=lambda u: "/kelola/anon/" if not u.is_authenticated else "/kelola/",
+            title_for=lambda u: "Tamu",
+        ),
+    )
+    (queue,) = registry.for_user(AnonymousUser(), TODAY)
+    assert [b.href() for b in queue.entry.buttons] == ["/kelola/pemberitahuan/?halaman=2"]
+    (tool,) = registry.for_user(AnonymousUser(), TOOLS)
+    assert (tool.title, tool.href) == ("Tamu", "/kelola/anon/")
 
 
 def test_a_key_is_registered_once_and_sections_are_known():
