@@ -45,7 +45,7 @@ def _role_rows(user: User) -> list[Membership]:
     """The user's memberships, read once per user object while nothing changes."""
     memo = user.__dict__.get("_jembatan_roles")
     if memo is None or memo[0] != _generation[0]:
-        rows = list(_roles(user).select_related("region", "office"))
+        rows = list(_roles(user).select_related("region", "office", "office__kabupaten"))
         memo = user.__dict__["_jembatan_roles"] = (_generation[0], rows)
     return memo[1]
 
