@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "drf_spectacular",
     "jembatan.api",
+    "jembatan.workspace",
     "jembatan.demo",
 ]
 
@@ -222,7 +223,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:workspace"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "sites:hub"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 

@@ -11,6 +11,7 @@ handler404 = "jembatan.core.views.page_not_found"
 urlpatterns = [
     path("", include("jembatan.sites.urls")),
     path("", include("jembatan.core.urls")),
+    path("", include("jembatan.workspace.urls")),
     path("", include("jembatan.dissemination.urls")),
     path("", include("jembatan.aspirations.urls")),
     path("", include("jembatan.literacy.urls")),

@@ -106,6 +106,17 @@ def is_operator(user: AnyUser) -> bool:
     return actor(user).is_operator
 
 
+def get_roles_for_user(user: AnyUser) -> frozenset[str]:
+    """The government and platform roles the user holds (``Role`` values); operators
+    include superusers. Without a query after the first in a request (``actor``)."""
+    if not user.is_authenticated:
+        return frozenset()
+    roles = {m.role for m in actor(user).memberships}
+    if is_operator(user):
+        roles.add(Role.OPERATOR)
+    return frozenset(roles)
+
+
 def get_memberships_for_user(user: AnyUser) -> list[Membership]:
     """The user's government roles (region and office loaded), by role then region."""
     return list(actor(user).memberships)

@@ -19,7 +19,7 @@ from jembatan.communities.models import PENGURUS, Kim, KimMembership, Position
 _MEMO_KEY = "kim_memberships"
 
 
-def _kim_memberships(user: AnyUser) -> list[KimMembership]:
+def get_kim_memberships_for_user(user: AnyUser) -> list[KimMembership]:
     """The user's active KIM memberships with their KIM (region, kabupaten), read once per
     request and kept with the user's roles (accounts.access.actor)."""
     if not user.is_authenticated:
@@ -36,7 +36,12 @@ def _kim_memberships(user: AnyUser) -> list[KimMembership]:
 
 def get_kim_positions_for_user(user: AnyUser) -> dict[int, str]:
     """The user's position in each KIM they are an active member of, by KIM id."""
-    return {m.kim_id: m.position for m in _kim_memberships(user)}
+    return {m.kim_id: m.position for m in get_kim_memberships_for_user(user)}
+
+
+def is_pengurus_anywhere(user: AnyUser) -> bool:
+    """Whether the user is pengurus of at least one KIM (no query after the first)."""
+    return any(m.position in PENGURUS for m in get_kim_memberships_for_user(user))
 
 
 def get_member_kims_for_user(user: AnyUser, *, pengurus_only: bool = False) -> list[Kim]:
@@ -44,7 +49,7 @@ def get_member_kims_for_user(user: AnyUser, *, pengurus_only: bool = False) -> l
     region and kabupaten are loaded. Without a query after the first in a request."""
     return [
         m.kim
-        for m in _kim_memberships(user)
+        for m in get_kim_memberships_for_user(user)
         if m.kim.is_active and (not pengurus_only or m.position in PENGURUS)
     ]
 

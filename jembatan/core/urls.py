@@ -1,13 +1,11 @@
 from django.urls import path
 
-from jembatan.core import views, views_pwa
+from jembatan.core import views_pwa
 
 app_name = "core"
 
 urlpatterns = [
-    path("kelola/", views.workspace, name="workspace"),
     path("sw.js", views_pwa.service_worker, name="service_worker"),
     path("manifest.webmanifest", views_pwa.manifest, name="manifest"),
     path("offline/", views_pwa.offline, name="offline"),
-    path("kelola/pemberitahuan/", views.notifications, name="notifications"),
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jembatan.accounts.access import (
@@ -18,7 +20,7 @@ from jembatan.accounts.access import (
 )
 from jembatan.accounts.models import Office, Role
 from jembatan.communities.models import Kim
-from jembatan.dissemination.models import Delivery, InfoItem
+from jembatan.dissemination.models import Delivery, Feedback, InfoItem
 from jembatan.regions.models import Region
 from jembatan.sites.access import get_writable_kim_for_user
 
@@ -76,7 +78,17 @@ def get_publishing_areas_for_user(user: AnyUser) -> list[Area]:
 
 
 def can_publish_information(user: AnyUser) -> bool:
-    return bool(get_publishing_areas_for_user(user))
+    """Whether get_publishing_areas_for_user has an area, without looking up the offices."""
+    if not user.is_authenticated:
+        return False
+    if is_operator(user):
+        return True
+    return any(
+        m.role == Role.KABUPATEN_ADMIN
+        or (m.role == Role.OPD_OFFICER and m.office_id is not None)
+        or (m.role == Role.CAMAT and m.region_id is not None)
+        for m in get_memberships_for_user(user)
+    )
 
 
 def get_items_for_user(user: AnyUser) -> QuerySet[InfoItem]:
@@ -120,3 +132,36 @@ def get_delivery_for_user(user: AnyUser, kim_slug: str, item_pk: int) -> Deliver
         raise Http404(_("Informasi ini tidak dikirim ke KIM Anda."))
     delivery.kim = kim
     return delivery
+
+
+# Low reach: an item published at least LOW_REACH_DAYS ago (and still valid) that fewer
+# than half of its targeted KIMs have acted on (re-published or shared).
+LOW_REACH_DAYS = 3
+
+
+def get_low_reach_items_for_user(user: AnyUser) -> QuerySet[InfoItem]:
+    now = timezone.now()
+    acted = Q(deliveries__republished_at__isnull=False) | Q(deliveries__shared_at__isnull=False)
+    return (
+        get_items_for_user(user)
+        .filter(
+            status=InfoItem.Status.PUBLISHED,
+            published_at__lte=now - datetime.timedelta(days=LOW_REACH_DAYS),
+            fanned_out_at__isnull=False,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate(now)))
+        .annotate(delivered=Count("deliveries"), acted=Count("deliveries", filter=acted))
+        .annotate(acted_twice=F("acted") * 2)
+        .filter(delivered__gt=0, acted_twice__lt=F("delivered"))
+    )
+
+
+def get_open_questions_for_user(user: AnyUser) -> QuerySet[Feedback]:
+    """Questions and feedback of KIMs not yet answered, on items the user manages."""
+    return (
+        Feedback.objects.filter(
+            delivery__item__in=get_items_for_user(user).values("pk"), answered_at__isnull=True
+        )
+        .select_related("delivery__kim", "delivery__item", "author")
+        .order_by("created_at", "id")
+    )

@@ -38,3 +38,11 @@ register_kind(
     title=_("Jawaban atas tanggapan Anda"),
     text=_("Penerbit menjawab tanggapan KIM Anda tentang “%(item)s”."),
 )
+register_kind(
+    "info.nudge",
+    title=_("Diingatkan: “%(item)s” belum disebarkan KIM Anda"),
+    text=_(
+        "Penerbit mengingatkan: informasi “%(item)s” belum diterbitkan ulang atau dibagikan "
+        "KIM Anda. Buka kotak masuk informasi untuk menyebarkannya."
+    ),
+)

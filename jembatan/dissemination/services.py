@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.audit import audit_for, audit_record, snapshot
 from jembatan.accounts.models import AuditLog, Membership, Role, User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import PENGURUS, Kim, KimMembership
@@ -805,6 +805,62 @@ def send_reminders(*, now: datetime.datetime | None = None) -> int:
                 kind="info.reminder",
                 key=f"info.reminder:{item.pk}",
                 params={"item": item.title, "days": reminder_days()},
-                url=reverse("core:workspace"),
+                url=reverse("workspace:home"),
             )
     return reminded
+
+
+# --- Nudges -------------------------------------------------------------------------
+
+NUDGE_INTERVAL = datetime.timedelta(hours=24)
+
+
+def nudges_of(item: InfoItem) -> QuerySet[AuditLog]:
+    """The nudges sent for an item, newest first (the audit rows are the record)."""
+    return audit_for(item).filter(action="info.nudge").order_by("-created_at", "-id")
+
+
+def infoitem_nudge(*, actor: User, item: InfoItem) -> int:
+    """Remind the pengurus of the KIMs that have not acted on an item (not re-published,
+    not shared), at most once per item per NUDGE_INTERVAL; returns how many KIMs.
+
+    The item row is locked while the last nudge is read, so two clicks at once send one."""
+    _require_manage(actor, item)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = InfoItem.objects.select_for_update().get(pk=item.pk)
+        if locked.status != I.PUBLISHED:
+            raise ValidationError(_("Hanya informasi yang sedang terbit dapat diingatkan."))
+        earlier = nudges_of(locked)
+        last = earlier.first()
+        if last is not None and last.created_at > now - NUDGE_INTERVAL:
+            raise ValidationError(
+                _("KIM sudah diingatkan %(when)s. Pengingat berikutnya dapat dikirim besok.")
+                % {"when": timezone.localtime(last.created_at).strftime("%d-%m-%Y %H:%M")},
+                code="rate_limited",
+            )
+        kim_ids = list(
+            Delivery.objects.filter(
+                item=locked,
+                republished_at__isnull=True,
+                shared_at__isnull=True,
+                kim__is_active=True,
+            ).values_list("kim_id", flat=True)
+        )
+        if not kim_ids:
+            raise ValidationError(_("Semua KIM sasaran sudah bertindak."))
+        sent = notify(
+            recipients=kim_contacts(kim_ids),
+            kind="info.nudge",
+            # One notification per person per nudge (the nth nudge of this item).
+            key=f"info.nudge:{locked.pk}:{earlier.count() + 1}",
+            params={"item": locked.title},
+            url=reverse("workspace:home"),
+        )
+        audit_record(
+            actor=actor,
+            action="info.nudge",
+            target=locked,
+            after={"kims": len(kim_ids), "recipients": sent},
+        )
+    return len(kim_ids)

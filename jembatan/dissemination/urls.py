@@ -13,10 +13,12 @@ urlpatterns = [
     path("s/<str:code>", views.short_link, name="short_link"),
     path("kelola/informasi/", views_manage.item_list, name="manage_list"),
     path("kelola/informasi/baru/", views_manage.item_create, name="manage_create"),
+    path("kelola/informasi/pertanyaan/", views_manage.questions, name="manage_questions"),
     path("kelola/informasi/<int:pk>/", views_manage.item_edit, name="manage_edit"),
     path("kelola/informasi/<int:pk>/terbitkan/", views_manage.item_publish, name="manage_publish"),
     path("kelola/informasi/<int:pk>/tarik/", views_manage.item_withdraw, name="manage_withdraw"),
     path("kelola/informasi/<int:pk>/jangkauan/", views_manage.item_reach, name="manage_reach"),
+    path("kelola/informasi/<int:pk>/ingatkan/", views_manage.item_nudge, name="manage_nudge"),
     path(
         "kelola/informasi/<int:pk>/tanggapan/<int:feedback>/",
         views_manage.feedback_answer,

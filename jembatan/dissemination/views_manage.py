@@ -12,14 +12,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from jembatan.core.forms import add_service_errors
 from jembatan.core.params import get_page
 from jembatan.dissemination import services
 from jembatan.dissemination.access import (
+    LOW_REACH_DAYS,
     get_item_for_user,
     get_items_for_user,
+    get_low_reach_items_for_user,
+    get_open_questions_for_user,
     get_publishing_areas_for_user,
 )
 from jembatan.dissemination.forms import AnswerForm, InfoItemForm, WithdrawForm
@@ -34,6 +38,10 @@ def item_list(request: HttpRequest) -> HttpResponse:
     items = get_items_for_user(request.user)
     if not areas and not items.exists():
         raise PermissionDenied(_("Halaman ini untuk petugas pemerintah."))
+    # ?jangkauan=rendah: the items few KIMs acted on (the workspace's today queue).
+    low_reach = request.GET.get("jangkauan") == "rendah"
+    if low_reach:
+        items = get_low_reach_items_for_user(request.user)
     items = items.annotate(
         read=Count("deliveries", filter=Q(deliveries__read_at__isnull=False)),
         republished=Count("deliveries", filter=Q(deliveries__republished_at__isnull=False)),
@@ -41,8 +49,52 @@ def item_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dissemination/manage/list.html",
-        {"page": get_page(Paginator(items, PAGE_SIZE), request.GET.get("halaman")), "areas": areas},
+        {
+            "page": get_page(Paginator(items, PAGE_SIZE), request.GET.get("halaman")),
+            "areas": areas,
+            "low_reach": low_reach,
+            "low_reach_days": LOW_REACH_DAYS,
+            "page_query": "jangkauan=rendah" if low_reach else "",
+        },
     )
+
+
+@login_required
+def questions(request: HttpRequest) -> HttpResponse:
+    """One queue of the KIMs' unanswered questions across every item the user manages,
+    each answerable in place (the form posts to feedback_answer, which comes back here)."""
+    if not get_publishing_areas_for_user(request.user) and not (
+        get_items_for_user(request.user).exists()
+    ):
+        raise PermissionDenied(_("Halaman ini untuk petugas pemerintah."))
+    page = get_page(
+        Paginator(get_open_questions_for_user(request.user), PAGE_SIZE),
+        request.GET.get("halaman"),
+    )
+    return render(request, "dissemination/manage/questions.html", {"page": page})
+
+
+@login_required
+@require_POST
+def item_nudge(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for_user(request.user, pk)
+    try:
+        kims = services.infoitem_nudge(actor=request.user, item=item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Pengurus %(n)s KIM yang belum bertindak sudah diingatkan.",
+                "Pengurus %(n)s KIM yang belum bertindak sudah diingatkan.",
+                kims,
+            )
+            % {"n": kims},
+        )
+    if request.POST.get("kembali") == "daftar":
+        return redirect(reverse("dissemination:manage_list") + "?jangkauan=rendah")
+    return redirect("dissemination:manage_reach", pk=item.pk)
 
 
 def _form_kwargs(request: HttpRequest) -> dict:
@@ -202,6 +254,7 @@ def item_reach(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("delivery__kim", "author", "answered_by")
             .order_by("-created_at"),
             "answer_form": AnswerForm(),
+            "nudges": services.nudges_of(item),
         },
     )
 
@@ -225,4 +278,6 @@ def feedback_answer(request: HttpRequest, pk: int, feedback: int) -> HttpRespons
             messages.success(request, _("Jawaban terkirim ke KIM."))
     else:
         messages.error(request, _("Tuliskan jawaban."))
+    if request.POST.get("kembali") == "pertanyaan":
+        return redirect("dissemination:manage_questions")
     return redirect(reverse("dissemination:manage_reach", kwargs={"pk": item.pk}) + "#tanggapan")

@@ -36,7 +36,7 @@ def test_user_email_is_stored_lowercase_and_phone_canonical(person):
 def test_login_by_email_or_phone(client, person, password, username):
     response = login(client, username, password)
     assert response.status_code == 302
-    assert response.url == reverse("core:workspace")
+    assert response.url == reverse("workspace:home")
     assert client.session["_auth_user_id"] == str(person.pk)
 
 
@@ -94,7 +94,7 @@ def test_demo_session_dies_when_debug_is_off(client, person, password):
     with override_settings(DEBUG=True):
         login(client, "siti@example.test", password)
     with override_settings(DEBUG=False):
-        response = client.get(reverse("core:workspace"))
+        response = client.get(reverse("workspace:home"))
     assert response.status_code == 302
     assert response.url.startswith(LOGIN)
 
@@ -107,6 +107,6 @@ def test_logout_requires_post(client, person, password):
 
 
 def test_workspace_requires_login(client, db):
-    response = client.get(reverse("core:workspace"))
+    response = client.get(reverse("workspace:home"))
     assert response.status_code == 302
     assert response.url.startswith(LOGIN)

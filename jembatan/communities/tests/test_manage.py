@@ -254,7 +254,7 @@ def test_membership_of_another_kim_cannot_be_changed_through_mine(client, two_te
 
 def test_workspace_links_to_kim_management(client, two_tenants, admin_a):
     client.force_login(admin_a)
-    page = client.get(reverse("core:workspace")).content.decode()
+    page = client.get(reverse("workspace:home")).content.decode()
     assert url("manage", two_tenants.a.kim) in page
     assert reverse("communities:create") in page
     assert url("manage", two_tenants.b.kim) not in page

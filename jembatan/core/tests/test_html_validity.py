@@ -86,6 +86,7 @@ def _more_pages(ketua: str, staff: str) -> list[Page]:
     from jembatan.literacy.models import Module, Training
     from jembatan.sites.models import Event
 
+    item = InfoItem.objects.filter(status="published").order_by("pk").first()
     poll = Poll.objects.order_by("pk").first()
     consultation = Consultation.objects.order_by("pk").first()
     thread = Thread.objects.order_by("pk").first()
@@ -114,6 +115,9 @@ def _more_pages(ketua: str, staff: str) -> list[Page]:
         Page("content-form", "/kelola/kim/sebalo/agenda/baru/", ketua),
         Page("album-form", "/kelola/kim/sebalo/galeri/baru/", ketua),
         Page("information-list", "/kelola/informasi/", staff),
+        Page("information-low-reach", "/kelola/informasi/?jangkauan=rendah", staff),
+        Page("kim-questions", "/kelola/informasi/pertanyaan/", staff),
+        Page("information-reach", f"/kelola/informasi/{item.pk}/jangkauan/", staff),
         Page("dialogue-desk", "/kelola/dialog/", staff),
         Page("poll-new", "/kelola/dialog/jajak/baru/", staff),
         Page("literacy-desk", "/kelola/literasi/", staff),

@@ -45,31 +45,14 @@ FLOORS = {
 }
 CAPABILITIES = 7  # the floor whose apps stand side by side and never import each other
 
-# core/views.py still holds the workspace home (/kelola/), which collects every app's
-# tiles; it is moving to jembatan/workspace/ (floor 8) in another branch. Remove this set
-# once that is merged: the test then holds core to floor 1 without exception.
-PENDING = {
-    ("jembatan.core.views", "jembatan.accounts.access"),
-    ("jembatan.core.views", "jembatan.accounts.models"),
-    ("jembatan.core.views", "jembatan.accounts.notifications"),
-    ("jembatan.core.views", "jembatan.api.access"),
-    ("jembatan.core.views", "jembatan.communities.access"),
-    ("jembatan.core.views", "jembatan.communities.models"),
-    ("jembatan.core.views", "jembatan.dashboard.access"),
-    ("jembatan.core.views", "jembatan.dialogue.access"),
-    ("jembatan.core.views", "jembatan.disclosure.access"),
-    ("jembatan.core.views", "jembatan.dissemination.access"),
-    ("jembatan.core.views", "jembatan.dissemination.models"),
-    ("jembatan.core.views", "jembatan.literacy.access"),
-}
+# Known imports against the floors, each to be removed (none today: the workspace home left
+# core for jembatan/workspace/, floor 8). The test below fails when an entry is no longer
+# needed, so this set can only shrink.
+PENDING: set[tuple[str, str]] = set()
 
 # Imports inside a function that are not there to dodge a cycle, each with its reason.
 # Keys: (importing module, function, imported module); "*" matches any imported module.
-ALLOWED_LOCAL = {
-    ("jembatan.core.views", "notifications", "jembatan.accounts.notifications"): (
-        "the workspace home, PENDING above: goes with it to jembatan/workspace/"
-    ),
-}
+ALLOWED_LOCAL: dict[tuple[str, str, str], str] = {}
 
 
 def _ready_reason(module: str, function: str) -> str | None:

@@ -376,12 +376,12 @@ def test_bad_parameters_are_explained(client, month, query, status, message):
 def test_staff_find_the_report_on_their_workspace_and_dashboard(client, month):
     client.force_login(month.head_pupr)
     assert (
-        reverse("dashboard:office_report") in client.get(reverse("core:workspace")).content.decode()
+        reverse("dashboard:office_report") in client.get(reverse("workspace:home")).content.decode()
     )
     client.force_login(month.officer_pupr)
     assert (
         reverse("dashboard:office_report")
-        not in client.get(reverse("core:workspace")).content.decode()
+        not in client.get(reverse("workspace:home")).content.decode()
     )
     client.force_login(month.admin)
     page = client.get(reverse("dashboard:overview")).content.decode()

@@ -316,10 +316,10 @@ def test_annual_report_html_csv_pdf(client, ppid):
 
 def test_workspace_shows_ppid_button(client, ppid, two_tenants):
     client.force_login(ppid.admin)
-    assert reverse("disclosure:manage") in client.get(reverse("core:workspace")).content.decode()
+    assert reverse("disclosure:manage") in client.get(reverse("workspace:home")).content.decode()
     client.force_login(two_tenants.a.member)
     assert (
-        reverse("disclosure:manage") not in client.get(reverse("core:workspace")).content.decode()
+        reverse("disclosure:manage") not in client.get(reverse("workspace:home")).content.decode()
     )
 
 

@@ -52,6 +52,7 @@ PARAMS: dict[str, dict[str, str]] = {
     "dissemination:manage_publish": {PK: "pk:info"},
     "dissemination:manage_withdraw": {PK: "pk:info"},
     "dissemination:manage_reach": {PK: "pk:info"},
+    "dissemination:manage_nudge": {PK: "pk:info"},
     "dissemination:manage_answer": {PK: "pk:info"},
     "dissemination:inbox_item": {PK: "pk:info"},
     "dissemination:inbox_republish": {PK: "pk:info"},

@@ -1,0 +1,150 @@
+"""Aspirations on the workspace home: the case list, and what needs doing today.
+
+The today queues, per role (the staff who act on that step):
+
+- waiting for verification (``diterima``): Diskominfo, the KIM pengurus of the area;
+- due today and overdue (verification or answer deadline): Diskominfo, the offices;
+  overdue also for the camat (who watches the kecamatan) and the KIM pengurus;
+- sent back by an office (``diverifikasi`` again, no office): Diskominfo;
+- waiting for the office's first response (``didisposisikan``, not started): the offices
+  and Diskominfo.
+
+All counts come from one query over ``get_cases_for_user`` (tenant isolation), kept on
+the user object for the request.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jembatan.accounts.access import get_roles_for_user
+from jembatan.accounts.models import Role
+from jembatan.aspirations.access import get_cases_for_user
+from jembatan.aspirations.models import CaseEvent, Status
+from jembatan.communities.access import get_kim_positions_for_user, is_pengurus_anywhere
+from jembatan.core.registry import TODAY, TOOLS, Entry, workspace_registry
+
+OPEN_ANSWER = [Status.DISPOSED, Status.IN_PROGRESS]
+
+
+def case_counts(user) -> dict[str, int]:
+    """How many of the user's cases wait at each step today (one query)."""
+    counts = getattr(user, "_workspace_case_counts", None)
+    if counts is not None:
+        return counts
+    today = timezone.localdate()
+    returned = CaseEvent.objects.filter(
+        aspiration=OuterRef("pk"),
+        kind=CaseEvent.Kind.STATUS,
+        from_status__in=OPEN_ANSWER,
+        to_status=Status.VERIFIED,
+    )
+    counts = (
+        get_cases_for_user(user)
+        .annotate(was_returned=Exists(returned))
+        .aggregate(
+            verify=Count("pk", filter=Q(status=Status.RECEIVED)),
+            due_today=Count(
+                "pk",
+                filter=Q(status=Status.RECEIVED, verify_due=today)
+                | Q(status__in=OPEN_ANSWER, answer_due=today),
+            ),
+            overdue=Count(
+                "pk",
+                filter=Q(status=Status.RECEIVED, verify_due__lt=today)
+                | Q(status__in=OPEN_ANSWER, answer_due__lt=today),
+            ),
+            returned=Count(
+                "pk",
+                filter=Q(status=Status.VERIFIED, office__isnull=True, was_returned=True),
+            ),
+            first_response=Count("pk", filter=Q(status=Status.DISPOSED)),
+        )
+    )
+    user._workspace_case_counts = counts
+    return counts
+
+
+def _has(*roles: str):
+    def visible(user) -> bool:
+        return bool(get_roles_for_user(user) & {Role.OPERATOR, *roles})
+
+    return visible
+
+
+def _staff_or_pengurus(*roles: str):
+    staff = _has(*roles)
+    return lambda user: staff(user) or is_pengurus_anywhere(user)
+
+
+def _count(name: str):
+    return lambda user: case_counts(user)[name]
+
+
+def _works_on_cases(user) -> bool:
+    return bool(get_roles_for_user(user)) or bool(get_kim_positions_for_user(user))
+
+
+workspace_registry.register(
+    Entry(
+        key="aspirations.queue",
+        section=TOOLS,
+        title=_("Aspirasi warga"),
+        url="aspirations:manage_queue",
+        order=40,
+        visible=_works_on_cases,
+    ),
+    Entry(
+        key="aspirations.verify",
+        section=TODAY,
+        title=_("Aspirasi menunggu verifikasi"),
+        url="aspirations:manage_queue",
+        query=f"status={Status.RECEIVED}",
+        order=10,
+        visible=_staff_or_pengurus(Role.KABUPATEN_ADMIN),
+        count=_count("verify"),
+    ),
+    Entry(
+        key="aspirations.due_today",
+        section=TODAY,
+        title=_("Aspirasi jatuh tempo hari ini"),
+        url="aspirations:manage_queue",
+        query="tenggat=hari-ini",
+        order=20,
+        visible=_has(Role.KABUPATEN_ADMIN, Role.OPD_OFFICER),
+        count=_count("due_today"),
+    ),
+    Entry(
+        key="aspirations.overdue",
+        section=TODAY,
+        title=_("Aspirasi melewati batas waktu"),
+        url="aspirations:manage_queue",
+        query="terlambat=1",
+        order=30,
+        visible=_staff_or_pengurus(Role.KABUPATEN_ADMIN, Role.OPD_OFFICER, Role.CAMAT),
+        count=_count("overdue"),
+    ),
+    Entry(
+        key="aspirations.returned",
+        section=TODAY,
+        title=_("Aspirasi dikembalikan instansi"),
+        help=_("Instansi menyatakan bukan urusannya: disposisikan ke instansi lain."),
+        url="aspirations:manage_queue",
+        query=f"status={Status.VERIFIED}&dikembalikan=1",
+        order=40,
+        visible=_has(Role.KABUPATEN_ADMIN),
+        count=_count("returned"),
+    ),
+    Entry(
+        key="aspirations.first_response",
+        section=TODAY,
+        title=_("Aspirasi menunggu tanggapan pertama instansi"),
+        url="aspirations:manage_queue",
+        query=f"status={Status.DISPOSED}",
+        order=50,
+        visible=_has(Role.KABUPATEN_ADMIN, Role.OPD_OFFICER),
+        count=_count("first_response"),
+    ),
+)

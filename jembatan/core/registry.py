@@ -1,0 +1,136 @@
+"""The workspace registry: what each app puts on the signed-in home (/kelola/).
+
+Core imports no app, so it only keeps the list. Each app describes its own entries in a
+``workspace.py`` module (a tool button, a queue of things to do today with a count, or a
+panel with its own template) and registers them here; the ``workspace`` app (floor 8)
+discovers those modules (``autodiscover_modules("workspace")``, the admin's pattern) and
+renders the home from ``workspace_registry.for_user(user, section)``.
+
+An entry's ``visible`` decides per user (by role) whether it shows at all; ``count``
+(one cheap query, through the app's access helpers, so tenant isolation holds) is
+asked only when it is visible. A "today" entry with nothing waiting is not shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+TOOLS = "tools"  # the row of buttons to the app's own pages
+TODAY = "today"  # what needs doing now: a count and a link to the filtered list
+PANELS = "panels"  # a section with its own template (the KIMs, their inboxes)
+SECTIONS = (TOOLS, TODAY, PANELS)
+
+
+def _always(user: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button beside a today entry (e.g. "Ingatkan KIM"): a URL name and its query."""
+
+    label: Any
+    url: str
+    query: str = ""
+
+    def href(self) -> str:
+        return reverse(self.url) + (f"?{self.query}" if self.query else "")
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str  # unique across apps: "<app>.<what>"
+    section: str
+    title: Any  # a (lazy) translatable string
+    url: str = ""  # a URL name without arguments
+    query: str = ""  # added to the URL: the filter of the list it opens
+    order: int = 100
+    visible: Callable[[Any], bool] = _always
+    count: Callable[[Any], int] | None = None
+    # How the count reads ("3 baru"); by default the number alone.
+    count_text: Callable[[int], str] | None = None
+    help: Any = ""
+    buttons: tuple[Button, ...] = ()
+    secondary: bool = False  # a tool shown as a secondary button
+    # Panels: a template and the context it needs (None: nothing to show).
+    template: str = ""
+    context: Callable[[Any], dict | None] | None = None
+    # A tool whose target depends on the user (e.g. literacy: manage or mine).
+    url_for: Callable[[Any], str] | None = None
+    title_for: Callable[[Any], Any] | None = None
+
+    def href(self, user: Any) -> str:
+        if self.url_for is not None:
+            return self.url_for(user)
+        if not self.url:
+            return ""
+        return reverse(self.url) + (f"?{self.query}" if self.query else "")
+
+
+@dataclass
+class Shown:
+    """An entry as one user sees it."""
+
+    entry: Entry
+    title: Any
+    href: str
+    count: int | None = None
+    count_text: str = ""
+    context: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.entry.key
+
+
+class AlreadyRegistered(Exception):
+    pass
+
+
+class WorkspaceRegistry:
+    def __init__(self) -> None:
+        self._entries: dict[str, Entry] = {}
+
+    def register(self, *entries: Entry) -> None:
+        for entry in entries:
+            if entry.section not in SECTIONS:
+                raise ValueError(f"Unknown workspace section {entry.section!r}")
+            if entry.key in self._entries:
+                raise AlreadyRegistered(entry.key)
+            self._entries[entry.key] = entry
+
+    def unregister(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    def entries(self, section: str | None = None) -> list[Entry]:
+        found = [e for e in self._entries.values() if section is None or e.section == section]
+        return sorted(found, key=lambda e: (e.order, e.key))
+
+    def for_user(self, user: Any, section: str) -> list[Shown]:
+        shown: list[Shown] = []
+        for entry in self.entries(section):
+            if not entry.visible(user):
+                continue
+            title = entry.title_for(user) if entry.title_for is not None else entry.title
+            item = Shown(entry=entry, title=title, href=entry.href(user))
+            if entry.count is not None:
+                item.count = entry.count(user)
+                if section == TODAY and not item.count:
+                    continue
+                item.count_text = (
+                    entry.count_text(item.count) if entry.count_text else str(item.count)
+                )
+            if entry.context is not None:
+                context = entry.context(user)
+                if context is None:
+                    continue
+                item.context = context
+            shown.append(item)
+        return shown
+
+
+workspace_registry = WorkspaceRegistry()
