@@ -9,7 +9,7 @@ import pytest
 from jembatan.accounts.models import User
 from jembatan.communities.models import Kim, Position
 from jembatan.core.localcache import clear_all
-from jembatan.testing.browser import browser, shots  # noqa: F401 (fixtures)
+from jembatan.testing.browser import browser, desktop_browser, shots  # noqa: F401 (fixtures)
 from jembatan.testing.factories import (
     KimFactory,
     KimMembershipFactory,

@@ -54,3 +54,8 @@ register_kind(
     title=_("Aspirasi %(code)s diambil alih"),
     text=_("Aspirasi %(code)s yang Anda tangani kini ditangani oleh %(name)s."),
 )
+register_kind(
+    "aspiration.assigned",
+    title=_("Aspirasi %(code)s ditugaskan kepada Anda"),
+    text=_("%(name)s menugaskan Anda menangani aspirasi %(code)s. Bukalah aspirasinya."),
+)

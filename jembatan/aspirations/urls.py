@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jembatan.aspirations import views, views_manage, webhook
+from jembatan.aspirations import views, views_desk, views_manage, webhook
 
 app_name = "aspirations"
 
@@ -15,7 +15,8 @@ urlpatterns = [
     path("aspirasi/<str:code>/tambahan/", views.follow_up, name="follow_up"),
     path("aspirasi/<str:code>/data-saya/", views.my_data, name="my_data"),
     path("aspirasi/<str:code>/tanggapan/", views.respond, name="respond"),
-    path("kelola/aspirasi/", views_manage.queue, name="manage_queue"),
+    path("kelola/aspirasi/", views_desk.queue, name="manage_queue"),
+    path("kelola/aspirasi/massal/", views_desk.bulk, name="manage_bulk"),
     path("kelola/aspirasi/kategori/", views_manage.categories, name="manage_categories"),
     path(
         "kelola/aspirasi/kategori/<int:pk>/",

@@ -17,8 +17,10 @@ SHOTS = Path("/tmp/jembatan-shots")  # noqa: S108 (screenshots for people to loo
 WIDTH, HEIGHT = 360, 740
 
 
-@pytest.fixture
-def browser(tmp_path):
+DESKTOP_WIDTH, DESKTOP_HEIGHT = 1366, 768
+
+
+def _chromium(tmp_path, *, phone: bool):
     if not os.path.exists(CHROMEDRIVER):
         pytest.fail(
             f"{CHROMEDRIVER} not found: install Debian's chromium-driver "
@@ -29,6 +31,7 @@ def browser(tmp_path):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    width, height = (WIDTH, HEIGHT) if phone else (DESKTOP_WIDTH, DESKTOP_HEIGHT)
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in [
@@ -40,21 +43,46 @@ def browser(tmp_path):
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        f"--window-size={WIDTH},{HEIGHT}",
+        f"--window-size={width},{height}",
         f"--user-data-dir={tmp_path / 'chromium-profile'}",
         "--lang=id",
     ]:
         options.add_argument(argument)
-    # Headless Chromium will not make a window narrower than 500 px; emulate the phone's
-    # viewport instead (this also honours <meta name="viewport">, as a phone does).
-    options.add_experimental_option(
-        "mobileEmulation", {"deviceMetrics": {"width": WIDTH, "height": HEIGHT, "pixelRatio": 2}}
-    )
+    if phone:
+        # Headless Chromium will not make a window narrower than 500 px; emulate the
+        # phone's viewport instead (this also honours <meta name="viewport">, as a phone does).
+        options.add_experimental_option(
+            "mobileEmulation",
+            {"deviceMetrics": {"width": WIDTH, "height": HEIGHT, "pixelRatio": 2}},
+        )
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(executable_path=CHROMEDRIVER, log_output=str(tmp_path / "chromedriver.log"))
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(30)
     driver.implicitly_wait(0)
+    if not phone:  # the window's outer size includes no browser chrome when headless,
+        # but make sure the page itself gets the laptop's 1366 x 768
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
+    return driver
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """A 360 x 740 phone."""
+    driver = _chromium(tmp_path, phone=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def desktop_browser(tmp_path):
+    """A 1366 x 768 laptop screen, the common one in a kabupaten office."""
+    driver = _chromium(tmp_path, phone=False)
     try:
         yield driver
     finally:
