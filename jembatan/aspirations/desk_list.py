@@ -230,11 +230,12 @@ class DeskFilterForm(forms.Form):
             ("tanpa", _("Belum didisposisikan")),
             *[(str(o.pk), o.name) for o in offices],
         ]
+        self.officers = list(officers_for(scope))
         self.fields["petugas"].choices = [
             *everyone,
             ("saya", _("Saya")),
             ("belum", _("Belum ada petugas")),
-            *[(str(u.pk), str(u)) for u in officers_for(scope)],
+            *[(str(u.pk), str(u)) for u in self.officers],
         ]
         self.is_valid()  # fields with a value not offered are left out (see errors)
 

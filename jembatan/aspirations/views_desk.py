@@ -67,7 +67,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "select_all": select_all,
             "bulk_actions": [(k, v[0]) for k, v in desk.BULK_ACTIONS.items()],
             "bulk_offices": offices,
-            "bulk_officers": list(officers_for(listing.scope)),
+            "bulk_officers": listing.form.officers,
             "kims": get_recording_kims_for_user(request.user),
             "can_configure": get_administered_kabupaten_for_user(request.user).exists(),
         },

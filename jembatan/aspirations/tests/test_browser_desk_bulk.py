@@ -152,10 +152,6 @@ def test_the_action_bar_is_in_view_on_a_phone(browser, live_server, settings, sh
     staff, _pupr, _cases = _setup(settings, 3)
     sign_in(browser, live_server.url, staff.email, "rahasia-yang-panjang")
     browser.get(f"{live_server.url}/kelola/aspirasi/")
-    print(browser.execute_script("""
-        return [...document.querySelectorAll('body *')]
-          .filter(el => el.getBoundingClientRect().right > 361)
-          .map(el => el.tagName + '.' + el.className + ' ' + el.getBoundingClientRect().right).slice(0, 8);"""))
     assert_fits_phone_width(browser)
     assert _in_view(browser, browser.find_element(By.CSS_SELECTOR, ".bulk-bar button"))
     assert _in_view(browser, browser.find_element(By.ID, "b-tindakan"))
