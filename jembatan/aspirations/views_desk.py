@@ -45,7 +45,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     code = listing.code()
     if code:  # a tracking code in the search box opens the case
         return redirect(case_link(code))
-    page = get_page(Paginator(listing.cases(), PAGE_SIZE), request.GET.get("halaman"))
+    ids = listing.cases().values_list("pk", flat=True)
+    page = get_page(Paginator(ids, PAGE_SIZE), request.GET.get("halaman"))
+    page.object_list = listing.page_rows(list(page.object_list))
     daftar = listing.query(page=page.number)
     select_all = request.GET.get("pilih") == "semua"
     for case in page.object_list:
