@@ -145,6 +145,26 @@ def test_verify_and_refer_20_new_cases_at_1366(desktop_browser, live_server, set
     print(f"\n20 cases verified and referred: {journey.loads} page loads, {journey.clicks} clicks")
     assert journey.loads <= MAX_PAGE_LOADS and journey.clicks <= MAX_CLICKS
 
+    # One case at a time: opened from the list, its first action is in view at 1366 x 768.
+    one, _ = services.aspiration_submit(
+        data={
+            "region": cases[0].region,
+            "category": cases[0].category,
+            "description": "Lampu jalan di simpang tiga mati sejak minggu lalu.",
+            "visibility": "anonim",
+            "reporter_phone": "081234567890",
+        }
+    )
+    browser.get(f"{live_server.url}/kelola/aspirasi/?status=diterima")
+    link = browser.find_element(By.CSS_SELECTOR, ".desk-list li a")
+    token = page_token(browser)
+    link.click()
+    wait_for_new_page(browser, token)
+    assert services.display_code(one.code) in browser.page_source
+    verify = browser.find_element(By.CSS_SELECTOR, "form[action$='/tindakan/'] button")
+    assert _in_view(browser, verify)
+    browser.save_screenshot(str(shots / "aspiration-desk-case-1366.png"))
+
 
 def test_the_action_bar_is_in_view_on_a_phone(browser, live_server, settings, shots):
     from selenium.webdriver.common.by import By
