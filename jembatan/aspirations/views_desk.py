@@ -67,7 +67,14 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page_query": listing.query(),
             "daftar": daftar,
             "select_all": select_all,
-            "bulk_actions": [(k, v[0]) for k, v in desk.BULK_ACTIONS.items()],
+            # Only the actions the user has what they need for: an office to refer to
+            # (Diskominfo), an officer to name.
+            "bulk_actions": [
+                (name, label)
+                for name, (label, steps) in desk.BULK_ACTIONS.items()
+                if ("dispose" not in steps or offices)
+                and ("assign" not in steps or listing.form.officers)
+            ],
             "bulk_offices": offices,
             "bulk_officers": listing.form.officers,
             "kims": get_recording_kims_for_user(request.user),

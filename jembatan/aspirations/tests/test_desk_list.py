@@ -206,11 +206,18 @@ def test_filters_offer_only_the_users_area_and_ignore_the_rest(world):
 
 
 def test_an_officer_is_offered_only_their_office(world):
-    world["case"]()
+    case = world["case"]()
+    services.aspiration_transition(actor=world["admin"], case=case, action="verify")
+    services.aspiration_transition(
+        actor=world["admin"], case=case, action="dispose", office=world["pupr"]
+    )
     officer = Client()
     officer.force_login(world["officer"])
     html = officer.get(QUEUE).content.decode()
     assert "Dinas PUPR" in html and "Dinas Kesehatan" not in html
+    # Referring is Diskominfo's: the officer's action bar does not offer it.
+    assert 'value="verifikasi-disposisi"' not in html and 'value="tugaskan"' in html
+    assert 'value="verifikasi-disposisi"' in world["client"].get(QUEUE).content.decode()
 
 
 def test_open_work_is_sorted_oldest_deadline_first(world):
