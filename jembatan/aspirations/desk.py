@@ -1,6 +1,7 @@
 """The staff desk's own steps beside the workflow: an officer takes a case, an office
-asks for more time. Both are refused on a page older than the case, as workflow steps
-are (services.case_version)."""
+asks for more time, Diskominfo names a case's officer, and one action on many cases from
+the list (each case through its own service). All are refused on a page older than the
+case, as workflow steps are (services.case_version)."""
 
 from __future__ import annotations
 

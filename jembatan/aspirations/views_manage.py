@@ -78,7 +78,7 @@ def back_to_case(request: HttpRequest, code: str, *, acted: bool = False) -> Htt
 @login_required
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     canonical = services.normalize_code(code)
-    if canonical != code:  # FZPU-3KRP, fzpu3krp: the case's own address
+    if canonical and canonical != code:  # FZPU-3KRP, fzpu3krp: the case's own address
         query = request.META.get("QUERY_STRING", "")
         url = reverse("aspirations:manage_detail", kwargs={"code": canonical})
         return redirect(f"{url}?{query}" if query else url)

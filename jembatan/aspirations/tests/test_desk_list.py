@@ -111,6 +111,7 @@ def test_the_code_as_shown_opens_the_case(world):
         assert response.status_code == 302
         assert response["Location"] == f"{QUEUE}{case.code}/"
     assert world["client"].get(f"{QUEUE}{shown}/", follow=True).status_code == 200
+    assert world["client"].get(f"{QUEUE}---/").status_code == 404  # nothing of a code
 
 
 def test_a_code_in_the_search_box_goes_straight_to_the_case(world):
