@@ -1,27 +1,34 @@
 """The staff desk's own steps beside the workflow: an officer takes a case, an office
-asks for more time. Both are refused on a page older than the case, as workflow steps
-are (services.case_version)."""
+asks for more time, Diskominfo names a case's officer, and one action on many cases from
+the list (each case through its own service). All are refused on a page older than the
+case, as workflow steps are (services.case_version)."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.audit import audit_record, snapshot
-from jembatan.accounts.models import User
-from jembatan.accounts.notifications import notify
+from jembatan.accounts.models import Office, User
+from jembatan.accounts.notifications import notification_batch, notify
+from jembatan.aspirations.access import handles
 from jembatan.aspirations.models import Aspiration, CaseEvent
 from jembatan.aspirations.models import Status as S
 from jembatan.aspirations.services import (
     _check_version,
     _handler,
     _office_side,
+    _staff,
     _tell_citizen,
     _verifier,
+    aspiration_transition,
     case_url,
     case_version,
     display_code,
@@ -134,3 +141,125 @@ def aspiration_extend(
             note=reason,
         )
     return locked
+
+
+def may_be_assigned(officer: User, case: Aspiration) -> bool:
+    """Who may be named as a case's officer: anyone who could take it themselves."""
+    return officer.is_active and (_handler(officer, case) or _verifier(officer, case))
+
+
+def aspiration_assign(
+    *, actor: User, case: Aspiration, officer: User, version: str | None = None
+) -> Aspiration:
+    """Diskominfo (or an officer of the case's office) names the officer who handles the
+    case; the officer is told. The officer must be of the side the case is on: one who
+    could take it (an officer of its office, Diskominfo of its kabupaten)."""
+    with transaction.atomic():
+        locked = Aspiration.objects.select_for_update().get(pk=case.pk)
+        if not (_staff(actor, locked) or handles(actor, locked)):
+            raise PermissionDenied(_("Anda tidak berhak menugaskan petugas untuk aspirasi ini."))
+        _check_version(locked, version)
+        if locked.status in (S.DONE, S.CLOSED):
+            raise ValidationError(_("Aspirasi ini sudah selesai atau ditutup."))
+        if not may_be_assigned(officer, locked):
+            raise ValidationError(
+                _("%(name)s tidak dapat menangani aspirasi ini.") % {"name": str(officer)}
+            )
+        if locked.assignee_id == officer.pk:
+            return locked
+        before = snapshot(locked, ["assignee"])
+        locked.assignee = officer
+        locked.save(update_fields=["assignee", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="aspiration.assign",
+            target=locked,
+            before=before,
+            after=snapshot(locked, ["assignee"]),
+        )
+        if officer.pk != actor.pk:
+            notify(
+                recipients=[officer],
+                kind="aspiration.assigned",
+                key=f"aspiration.assigned:{locked.pk}:{officer.pk}:{case_version(locked)}",
+                params={"code": display_code(locked.code), "name": str(actor)},
+                url=case_url(locked),
+            )
+    return locked
+
+
+# --- Bulk actions on the case list ----------------------------------------------------
+
+# name: (label, steps of the workflow in order; "assign" is aspiration_assign)
+BULK_ACTIONS: dict[str, tuple[Any, list[str]]] = {
+    "verifikasi": (gettext_lazy("Verifikasi"), ["verify"]),
+    "verifikasi-disposisi": (
+        gettext_lazy("Verifikasi lalu disposisikan ke instansi"),
+        ["verify", "dispose"],
+    ),
+    "disposisi": (gettext_lazy("Disposisikan ke instansi"), ["dispose"]),
+    "tutup-spam": (gettext_lazy("Tutup: spam atau tidak pantas"), ["close"]),
+    "tutup-duplikat": (gettext_lazy("Tutup: duplikat"), ["close"]),
+    "tugaskan": (gettext_lazy("Tugaskan ke petugas"), ["assign"]),
+}
+CLOSE_REASONS = {
+    "tutup-spam": Aspiration.CloseReason.SPAM,
+    "tutup-duplikat": Aspiration.CloseReason.DUPLICATE,
+}
+MAX_BULK = 100
+
+
+@dataclass
+class BulkResult:
+    done: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def aspirations_bulk(
+    *,
+    actor: User,
+    cases: list[tuple[Aspiration, str | None]],
+    action: str,
+    office: Office | None = None,
+    officer: User | None = None,
+) -> BulkResult:
+    """One action on many cases, each through the same service as on its own page (one
+    audit row per step and case, the citizen and the office told as usual). Each case is
+    its own transaction: a case the user may not act on, or one changed since the list
+    was loaded (``version``), is skipped with the reason and the others go ahead. Steps
+    of one case go together: "verify then refer" never leaves a case half done."""
+    if action not in BULK_ACTIONS:
+        raise ValidationError(_("Pilih tindakan."))
+    steps = BULK_ACTIONS[action][1]
+    if "dispose" in steps and office is None:
+        raise ValidationError({"instansi": _("Pilih instansi tujuan.")})
+    if "assign" in steps and officer is None:
+        raise ValidationError({"petugas": _("Pilih petugas.")})
+    result = BulkResult()
+    with notification_batch():
+        for case, version in cases[:MAX_BULK]:
+            try:
+                with transaction.atomic():
+                    for number, step in enumerate(steps):
+                        # The page's version holds for the first step; the next ones
+                        # follow this very change.
+                        step_version = version if number == 0 else None
+                        if step == "assign":
+                            case = aspiration_assign(
+                                actor=actor, case=case, officer=officer, version=step_version
+                            )
+                        else:
+                            case = aspiration_transition(
+                                actor=actor,
+                                case=case,
+                                action=step,
+                                office=office,
+                                reason=CLOSE_REASONS.get(action, ""),
+                                version=step_version,
+                            )
+            except (ValidationError, PermissionDenied) as exc:
+                messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                result.skipped.append((case.code, " ".join(messages)))
+            else:
+                result.done.append(case.code)
+    return result

@@ -75,3 +75,8 @@ register_kind(
     title=_("Tanda Anda pada aspirasi %(code)s: %(outcome)s"),
     text=_("Diskominfo sudah memutuskan tanda Anda pada aspirasi %(code)s: %(outcome)s."),
 )
+register_kind(
+    "aspiration.assigned",
+    title=_("Aspirasi %(code)s ditugaskan kepada Anda"),
+    text=_("%(name)s menugaskan Anda menangani aspirasi %(code)s. Bukalah aspirasinya."),
+)

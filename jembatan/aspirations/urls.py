@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jembatan.aspirations import views, views_manage, webhook
+from jembatan.aspirations import views, views_desk, views_manage, webhook
 
 app_name = "aspirations"
 
@@ -16,7 +16,8 @@ urlpatterns = [
     path("aspirasi/<str:code>/data-saya/", views.my_data, name="my_data"),
     path("aspirasi/<str:code>/tanggapan/", views.respond, name="respond"),
     path("aspirasi/<str:code>/berkas/<int:pk>/", views.answer_file, name="answer_file"),
-    path("kelola/aspirasi/", views_manage.queue, name="manage_queue"),
+    path("kelola/aspirasi/", views_desk.queue, name="manage_queue"),
+    path("kelola/aspirasi/massal/", views_desk.bulk, name="manage_bulk"),
     path("kelola/aspirasi/kategori/", views_manage.categories, name="manage_categories"),
     path("kelola/aspirasi/tanda-kim/", views_manage.flags, name="manage_flags"),
     path(

@@ -7,15 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jembatan.accounts.access import (
-    administers_any_kabupaten,
     get_administered_kabupaten_for_user,
     is_operator,
 )
@@ -33,6 +31,13 @@ from jembatan.aspirations.access import (
     regions_for_kim,
     serves_as_kim,
 )
+from jembatan.aspirations.desk_list import (
+    case_link,
+    clean_list_query,
+    list_url,
+    looks_like_code,
+    next_case,
+)
 from jembatan.aspirations.forms import (
     STAFF_VISIBILITY,
     ActionForm,
@@ -46,7 +51,7 @@ from jembatan.aspirations.forms import (
     NoteForm,
     NudgeForm,
 )
-from jembatan.aspirations.models import Aspiration, Category, Status
+from jembatan.aspirations.models import Aspiration, Category
 from jembatan.core.forms import add_service_errors
 from jembatan.core.params import get_page
 from jembatan.core.storage import private_file_response
@@ -54,46 +59,46 @@ from jembatan.core.storage import private_file_response
 PAGE_SIZE = 30
 
 
-@login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    cases = get_cases_for_user(request.user)
-    status = request.GET.get("status", "")
-    if status in Status.values:
-        cases = cases.filter(status=status)
-    overdue = request.GET.get("terlambat") == "1"
-    if overdue:
-        today = timezone.localdate()
-        cases = cases.filter(
-            Q(status=Status.RECEIVED, verify_due__lt=today)
-            | Q(status__in=[Status.DISPOSED, Status.IN_PROGRESS], answer_due__lt=today)
-        )
-    query = "&".join(
-        p for p in [f"status={status}" if status else "", "terlambat=1" if overdue else ""] if p
-    )
-    cases = cases.select_related("assignee")
-    can_configure = administers_any_kabupaten(request.user)
-    page = get_page(Paginator(cases, PAGE_SIZE), request.GET.get("halaman"))
-    for case in page.object_list:
-        case.staff_visibility = STAFF_VISIBILITY[case.visibility]
-    return render(
-        request,
-        "aspirations/manage/queue.html",
-        {
-            "page": page,
-            "statuses": Status.choices,
-            "status": status,
-            "overdue": overdue,
-            "page_query": query,
-            "kims": get_recording_kims_for_user(request.user),
-            "can_configure": can_configure,
-            # KIM flags waiting for Diskominfo (none for the other roles).
-            "flag_count": get_open_flags_for_user(request.user).count() if can_configure else 0,
-        },
-    )
+def desk_nav(request: HttpRequest, case: Aspiration) -> dict | None:
+    """The way back to the list the case was opened from (its filters kept) and to the
+    next case of that list; None when the case was not opened from a list."""
+    daftar = clean_list_query(request.GET.get("daftar"))
+    if "daftar" not in request.GET:
+        return None
+    given = looks_like_code(request.GET.get("berikutnya", ""))
+    following = None
+    if given and given != case.code:
+        following = get_cases_for_user(request.user).filter(code=given).first()
+    if following is None:
+        following = next_case(request.user, daftar, case)
+    return {
+        "daftar": daftar,
+        "back": list_url(daftar),
+        "next_code": following.code if following else "",
+        "next": case_link(following.code, daftar=daftar) if following else "",
+        "next_display": services.display_code(following.code) if following else "",
+    }
+
+
+def back_to_case(request: HttpRequest, code: str, *, acted: bool = False) -> HttpResponse:
+    """After a step on a case: back to it, or (asked for, and it went through) straight
+    to the next case of the list it was opened from; the list travels along."""
+    if "daftar" not in request.POST:
+        return back_to_case(request, code)
+    daftar = clean_list_query(request.POST.get("daftar"))
+    following = looks_like_code(request.POST.get("berikutnya", ""))
+    if acted and following and request.POST.get("lanjut") == "1":
+        return redirect(case_link(following, daftar=daftar))
+    return redirect(case_link(code, daftar=daftar, next_code=following))
 
 
 @login_required
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
+    canonical = services.normalize_code(code)
+    if canonical and canonical != code:  # FZPU-3KRP, fzpu3krp: the case's own address
+        query = request.META.get("QUERY_STRING", "")
+        url = reverse("aspirations:manage_detail", kwargs={"code": canonical})
+        return redirect(f"{url}?{query}" if query else url)
     case = get_case_for_user(request.user, code)
     # Opening the case reads what the workspace said about it.
     notification_mark_read(user=request.user, url=services.case_url(case))
@@ -151,6 +156,7 @@ def _render_detail(
             "candidates": merge.duplicate_candidates(request.user, case),
             "merged_here": get_cases_for_user(request.user).filter(merged_into=case),
             "may_unmerge": merge.may_unmerge(request.user, case),
+            "desk_nav": desk_nav(request, case),
         },
         status=status,
     )
@@ -167,7 +173,7 @@ def case_merge(request: HttpRequest, code: str) -> HttpResponse:
         form.cleaned_data["original"],
     ):
         messages.error(request, _("Periksa pilihan penggabungan."))
-        return redirect("aspirations:manage_detail", code=code)
+        return back_to_case(request, code)
     data = form.cleaned_data
     duplicate = (
         case if data["duplicate"] == code else get_case_for_user(request.user, data["duplicate"])
@@ -193,7 +199,7 @@ def case_merge(request: HttpRequest, code: str) -> HttpResponse:
                 "original": services.display_code(original.code),
             },
         )
-    return redirect("aspirations:manage_detail", code=code)
+    return back_to_case(request, code)
 
 
 @login_required
@@ -203,7 +209,7 @@ def case_action(request: HttpRequest, code: str) -> HttpResponse:
     form = ActionForm(request.POST, kabupaten_code=case.kabupaten_id)
     if not form.is_valid():
         messages.error(request, _("Periksa isian tindakan."))
-        return redirect("aspirations:manage_detail", code=code)
+        return back_to_case(request, code)
     data = form.cleaned_data
     try:
         case = services.aspiration_transition(
@@ -217,11 +223,12 @@ def case_action(request: HttpRequest, code: str) -> HttpResponse:
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return back_to_case(request, code)
     else:
         messages.success(
             request, _("Status aspirasi: %(status)s.") % {"status": case.get_status_display()}
         )
-    return redirect("aspirations:manage_detail", code=code)
+    return back_to_case(request, code, acted=True)
 
 
 @login_required
@@ -234,9 +241,10 @@ def case_take(request: HttpRequest, code: str) -> HttpResponse:
         desk.aspiration_take(actor=request.user, case=case, version=version)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return back_to_case(request, code)
     else:
         messages.success(request, _("Aspirasi ini kini Anda tangani."))
-    return redirect("aspirations:manage_detail", code=code)
+    return back_to_case(request, code, acted=True)
 
 
 @login_required
@@ -247,7 +255,7 @@ def case_extend(request: HttpRequest, code: str) -> HttpResponse:
     form = ExtendForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect("aspirations:manage_detail", code=code)
+        return back_to_case(request, code)
     try:
         desk.aspiration_extend(
             actor=request.user,
@@ -258,9 +266,10 @@ def case_extend(request: HttpRequest, code: str) -> HttpResponse:
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return back_to_case(request, code)
     else:
         messages.success(request, _("Batas waktu diperpanjang; warga sudah diberi tahu."))
-    return redirect("aspirations:manage_detail", code=code)
+    return back_to_case(request, code, acted=True)
 
 
 @login_required
@@ -275,7 +284,7 @@ def case_unmerge(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Penggabungan dibatalkan; pelapornya sudah diberi tahu."))
-    return redirect("aspirations:manage_detail", code=code)
+    return back_to_case(request, code)
 
 
 @login_required
@@ -326,7 +335,7 @@ def case_comment(request: HttpRequest, code: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Tersimpan."))
-            return redirect("aspirations:manage_detail", code=code)
+            return back_to_case(request, code, acted=True)
     return _render_detail(request, case, comment_form=form, status=400)
 
 
@@ -338,14 +347,14 @@ def case_nudge(request: HttpRequest, code: str) -> HttpResponse:
     form = NudgeForm(request.POST, prefix="dorong")
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect("aspirations:manage_detail", code=code)
+        return back_to_case(request, code)
     try:
         services.aspiration_nudge(actor=request.user, case=case, body=form.cleaned_data["body"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Instansi yang menangani sudah diberi tahu."))
-    return redirect("aspirations:manage_detail", code=code)
+    return back_to_case(request, code)
 
 
 @login_required
@@ -356,7 +365,7 @@ def case_flag(request: HttpRequest, code: str) -> HttpResponse:
     form = FlagForm(request.POST, prefix="tanda")
     if not form.is_valid():
         messages.error(request, _("Pilih alasan penandaan."))
-        return redirect("aspirations:manage_detail", code=code)
+        return back_to_case(request, code)
     try:
         services.aspiration_flag(
             actor=request.user,
@@ -368,7 +377,7 @@ def case_flag(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Tanda terkirim; Diskominfo akan memeriksanya."))
-    return redirect("aspirations:manage_detail", code=code)
+    return back_to_case(request, code)
 
 
 @login_required
@@ -379,7 +388,7 @@ def case_flag_resolve(request: HttpRequest, code: str) -> HttpResponse:
     form = FlagResolveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Periksa isian tindakan."))
-        return redirect("aspirations:manage_detail", code=code)
+        return back_to_case(request, code)
     confirm = form.cleaned_data["decision"] == "konfirmasi"
     try:
         services.aspiration_flag_resolve(
@@ -396,7 +405,7 @@ def case_flag_resolve(request: HttpRequest, code: str) -> HttpResponse:
             request,
             _("Tanda dikonfirmasi; aspirasi ditutup.") if confirm else _("Tanda ditolak."),
         )
-    return redirect("aspirations:manage_detail", code=code)
+    return back_to_case(request, code)
 
 
 @login_required

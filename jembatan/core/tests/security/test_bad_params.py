@@ -200,7 +200,11 @@ TEXT_PARAMETERS = [
     ("anonymous", "/cari/", ["q"]),
     ("anonymous", "/wilayah/cari/", ["q", "level", "within"]),
     ("anonymous", "/ppid/register/", ["tahun", "badan"]),
-    ("kab_admin", "/kelola/aspirasi/", ["status", "terlambat"]),
+    (
+        "kab_admin",
+        "/kelola/aspirasi/",
+        ["status", "terlambat", "cari", "kecamatan", "desa", "kategori", "petugas", "urut"],
+    ),
     ("kab_admin", "/kelola/ppid/", ["status"]),
     ("kab_admin", "/kelola/dasbor/", ["wilayah", "kabupaten"]),
 ]

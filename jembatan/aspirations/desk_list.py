@@ -1,0 +1,424 @@
+"""The staff desk's case list: search, filters, sorting, the list's query string carried
+to a case and back, and the next case of the same list.
+
+Every choice a filter offers comes from what the user may see (their kabupaten's
+kecamatan, desa, categories, offices and officers); a value that is not offered is
+ignored (the form says so), never a 500. The list is built on get_cases_for_user and
+stays at a constant number of queries however many cases match (select_related, one
+annotation for the deadline, an EXISTS for photos).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode
+
+from django import forms
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jembatan.accounts.access import AnyUser, get_memberships_for_user, is_operator
+from jembatan.accounts.models import Membership, Office, Role, User
+from jembatan.aspirations.access import get_cases_for_user
+from jembatan.aspirations.models import Aspiration, AspirationPhoto, Category, Status
+from jembatan.aspirations.services import CODE_ALPHABET, CODE_LENGTH, normalize_code
+from jembatan.communities.access import get_member_kims_for_user
+from jembatan.regions.models import Region
+
+OPEN = "terbuka"
+OPEN_STATUSES = [Status.RECEIVED, Status.VERIFIED, Status.DISPOSED, Status.IN_PROGRESS]
+NO_DUE = datetime.date(9999, 12, 31)  # cases without a running deadline sort last
+MAX_QUERY = 100  # characters of a search
+
+# Sorts: the keys of the ordering, each (annotation or field, ascending).
+SORTS: dict[str, list[tuple[str, bool]]] = {
+    "tenggat": [("due_sort", True), ("created_at", True), ("id", True)],
+    "terlama": [("created_at", True), ("id", True)],
+    "terbaru": [("created_at", False), ("id", False)],
+}
+SORT_CHOICES = [
+    ("tenggat", _("Batas waktu terdekat dulu")),
+    ("terlama", _("Terlama diterima dulu")),
+    ("terbaru", _("Terbaru diterima dulu")),
+]
+DEADLINE_CHOICES = [
+    ("", _("Semua")),
+    ("terlambat", _("Lewat batas waktu")),
+    ("hari-ini", _("Batas hari ini")),
+    ("minggu-ini", _("Batas minggu ini")),
+]
+# The parameters of the list: what a link back to it may carry, nothing else.
+LIST_KEYS = (
+    "cari",
+    "status",
+    "kecamatan",
+    "desa",
+    "kategori",
+    "instansi",
+    "saluran",
+    "visibilitas",
+    "foto",
+    "tenggat",
+    "petugas",
+    "urut",
+    "halaman",
+)
+MAX_LIST_QUERY = 1000
+
+
+def due_expression():
+    """The deadline of the stage a case is in (Aspiration.due, in SQL)."""
+    return Case(
+        When(status=Status.RECEIVED, then=F("verify_due")),
+        When(status__in=[Status.DISPOSED, Status.IN_PROGRESS], then=F("answer_due")),
+        default=Value(None, output_field=DateField()),
+        output_field=DateField(),
+    )
+
+
+@dataclass
+class Scope:
+    """What the user's filters may offer."""
+
+    operator: bool
+    kabupaten: list[str] = field(default_factory=list)
+    # Area prefixes: a kabupaten (admin, officer) or the kecamatan/desa of a camat or KIM.
+    areas: list[str] = field(default_factory=list)
+    offices: list[int] = field(default_factory=list)
+    whole_kabupaten_offices: bool = False
+
+
+def desk_scope(user: AnyUser) -> Scope:
+    if is_operator(user):
+        return Scope(operator=True)
+    scope = Scope(operator=False)
+    for m in get_memberships_for_user(user):
+        if m.role == Role.KABUPATEN_ADMIN and m.region_id:
+            scope.kabupaten.append(m.region_id)
+            scope.areas.append(m.region_id)
+            scope.whole_kabupaten_offices = True
+        elif m.role == Role.CAMAT and m.region_id:
+            scope.kabupaten.append(m.region_id[:5])
+            scope.areas.append(m.region_id)
+            scope.whole_kabupaten_offices = True
+        elif m.role == Role.OPD_OFFICER and m.office_id:
+            scope.kabupaten.append(m.office.kabupaten_id)
+            scope.areas.append(m.office.kabupaten_id)
+            scope.offices.append(m.office_id)
+    for kim in get_member_kims_for_user(user):
+        scope.kabupaten.append(kim.region_id[:5])
+        scope.areas.append(kim.region_id)
+        scope.whole_kabupaten_offices = True
+    scope.kabupaten = sorted(set(scope.kabupaten))
+    scope.areas = sorted(set(scope.areas))
+    return scope
+
+
+def _in_areas(code: str, areas: list[str]) -> bool:
+    return any(code == a or code.startswith(f"{a}.") or a.startswith(f"{code}.") for a in areas)
+
+
+def looks_like_code(text: str) -> str:
+    """The stored code a search means, when it is one ('fzpu-3krp' → 'FZPU3KRP')."""
+    code = normalize_code(text)
+    if len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code):
+        return code
+    return ""
+
+
+class SearchForm(forms.Form):
+    cari = forms.CharField(
+        label=_("Cari isi, lokasi atau kode lacak"),
+        required=False,
+        max_length=MAX_QUERY,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class DeskFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    desa = forms.ChoiceField(label=_("Desa/kelurahan"), required=False)
+    kategori = forms.ChoiceField(label=_("Kategori"), required=False)
+    instansi = forms.ChoiceField(label=_("Instansi"), required=False)
+    saluran = forms.ChoiceField(
+        label=_("Saluran"),
+        required=False,
+        choices=[("", _("Semua")), *Aspiration.Channel.choices],
+    )
+    visibilitas = forms.ChoiceField(
+        label=_("Tampil untuk umum"),
+        required=False,
+        choices=[
+            ("", _("Semua")),
+            (Aspiration.Visibility.PUBLIC, _("Publik")),
+            (Aspiration.Visibility.ANONYMOUS, _("Anonim")),
+            (Aspiration.Visibility.CONFIDENTIAL, _("Rahasia")),
+        ],
+    )
+    foto = forms.ChoiceField(
+        label=_("Foto"),
+        required=False,
+        choices=[("", _("Semua")), ("ada", _("Ada foto")), ("tidak", _("Tanpa foto"))],
+    )
+    tenggat = forms.ChoiceField(label=_("Batas waktu"), required=False, choices=DEADLINE_CHOICES)
+    petugas = forms.ChoiceField(label=_("Ditangani oleh"), required=False)
+    urut = forms.ChoiceField(label=_("Urutan"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, data: QueryDict, *, user: AnyUser, scope: Scope) -> None:
+        data = data.copy()
+        if data.get("terlambat") == "1" and not data.get("tenggat"):
+            data["tenggat"] = "terlambat"  # the list's older link
+        desa = data.get("desa") or ""
+        if desa and not data.get("kecamatan"):
+            data["kecamatan"] = desa[:8]
+        super().__init__(data, auto_id="f-%s")
+        self.user, self.scope = user, scope
+        self.fields["status"].choices = [
+            ("", _("Semua")),
+            (OPEN, _("Belum selesai")),
+            *Status.choices,
+        ]
+        everyone = [("", _("Semua"))]
+        kecamatan = Region.objects.none()
+        categories = Category.objects.none()
+        offices = Office.objects.none()
+        if not scope.operator and scope.kabupaten:
+            below = Q(pk__in=[])
+            for code in scope.kabupaten:
+                below |= Q(code__startswith=f"{code}.")
+            kecamatan = Region.objects.filter(below, level=Region.Level.KECAMATAN).order_by("name")
+            categories = Category.objects.filter(kabupaten_id__in=scope.kabupaten)
+            offices = (
+                Office.objects.filter(kabupaten_id__in=scope.kabupaten)
+                if scope.whole_kabupaten_offices
+                else Office.objects.filter(pk__in=scope.offices)
+            )
+        kecamatan_rows = [k for k in kecamatan if _in_areas(k.code, scope.areas)]
+        self.fields["kecamatan"].choices = everyone + [(k.code, k.name) for k in kecamatan_rows]
+        chosen = data.get("kecamatan") or ""
+        desa_rows = []
+        if chosen in {k.code for k in kecamatan_rows}:
+            desa_rows = [
+                d
+                for d in Region.objects.filter(level=Region.Level.DESA)
+                .within(chosen)
+                .order_by("name")
+                if _in_areas(d.code, scope.areas)
+            ]
+        self.fields["desa"].choices = everyone + [(d.code, d.name) for d in desa_rows]
+        multi = len(scope.kabupaten) > 1
+        self.fields["kategori"].choices = everyone + [
+            (str(c.pk), f"{c.name} ({c.kabupaten_id})" if multi else c.name) for c in categories
+        ]
+        self.fields["instansi"].choices = [
+            *everyone,
+            ("tanpa", _("Belum didisposisikan")),
+            *[(str(o.pk), o.name) for o in offices],
+        ]
+        self.officers = list(officers_for(scope))
+        self.fields["petugas"].choices = [
+            *everyone,
+            ("saya", _("Saya")),
+            ("belum", _("Belum ada petugas")),
+            *[(str(u.pk), str(u)) for u in self.officers],
+        ]
+        self.is_valid()  # fields with a value not offered are left out (see errors)
+
+    def value(self, name: str) -> str:
+        return self.cleaned_data.get(name) or ""
+
+    @property
+    def active(self) -> int:
+        """How many filters (not the search, not the sort) are in use."""
+        return sum(1 for name in self.fields if name != "urut" and self.cleaned_data.get(name))
+
+
+def officers_for(scope: Scope) -> QuerySet[User]:
+    """Who may be named as a case's officer: Diskominfo of the kabupaten and officers of
+    the offices the user's filters offer."""
+    if scope.operator or not scope.kabupaten:
+        return User.objects.none()
+    rows = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id__in=scope.kabupaten)
+    offices = (
+        Office.objects.filter(kabupaten_id__in=scope.kabupaten).values("pk")
+        if scope.whole_kabupaten_offices
+        else scope.offices
+    )
+    rows = rows | Membership.objects.filter(role=Role.OPD_OFFICER, office_id__in=offices)
+    return User.objects.filter(pk__in=rows.values("user_id"), is_active=True).order_by(
+        "full_name", "email"
+    )
+
+
+class DeskList:
+    """The list for one request: the form, the matching cases, the query string."""
+
+    def __init__(self, user: AnyUser, params: QueryDict) -> None:
+        self.user = user
+        self.scope = desk_scope(user)
+        self.search = SearchForm(params, auto_id="s-%s")
+        self.search.is_valid()
+        self.form = DeskFilterForm(params, user=user, scope=self.scope)
+        self.sort = self.form.value("urut") or "tenggat"
+        self.text = " ".join((self.search.cleaned_data.get("cari") or "").split())
+        self._cases: QuerySet[Aspiration] | None = None
+
+    def code(self) -> str:
+        """The case code the search names, when it names one the user may open."""
+        code = looks_like_code(self.text)
+        if code and get_cases_for_user(self.user).filter(code=code).exists():
+            return code
+        return ""
+
+    def cases(self) -> QuerySet[Aspiration]:
+        if self._cases is None:
+            self._cases = self._build()
+        return self._cases.all()
+
+    def _build(self) -> QuerySet[Aspiration]:
+        f = self.form.value
+        cases = get_cases_for_user(self.user)
+        if not self.scope.operator:
+            # Implied by the access rule (every case a non-operator sees lies in one of
+            # their kabupaten), said outright so that the database starts from the
+            # kabupaten's index instead of reading every case of the country.
+            cases = cases.filter(kabupaten_id__in=self.scope.kabupaten)
+        cases = (
+            cases.select_related("assignee", "region__parent")
+            .annotate(due_on=due_expression())
+            .annotate(due_sort=Coalesce("due_on", Value(NO_DUE)))
+        )
+        status = f("status")
+        if status == OPEN:
+            cases = cases.filter(status__in=OPEN_STATUSES)
+        elif status:
+            cases = cases.filter(status=status)
+        if f("desa"):
+            cases = cases.filter(region_id=f("desa"))
+        elif f("kecamatan"):
+            cases = cases.filter(region__code__startswith=f"{f('kecamatan')}.")
+        if f("kategori"):
+            cases = cases.filter(category_id=int(f("kategori")))
+        if f("instansi") == "tanpa":
+            cases = cases.filter(office__isnull=True)
+        elif f("instansi"):
+            cases = cases.filter(office_id=int(f("instansi")))
+        if f("saluran"):
+            cases = cases.filter(channel=f("saluran"))
+        if f("visibilitas"):
+            cases = cases.filter(visibility=f("visibilitas"))
+        if f("foto"):
+            photos = Exists(
+                AspirationPhoto.objects.filter(aspiration=OuterRef("pk"), event__isnull=True)
+            )
+            cases = cases.filter(photos if f("foto") == "ada" else ~photos)
+        today = timezone.localdate()
+        deadline = f("tenggat")
+        if deadline == "terlambat":
+            cases = cases.filter(due_on__lt=today)
+        elif deadline == "hari-ini":
+            cases = cases.filter(due_on=today)
+        elif deadline == "minggu-ini":
+            sunday = today + datetime.timedelta(days=6 - today.weekday())
+            cases = cases.filter(due_on__gte=today, due_on__lte=sunday)
+        officer = f("petugas")
+        if officer == "saya":
+            cases = cases.filter(assignee_id=self.user.pk)
+        elif officer == "belum":
+            cases = cases.filter(assignee__isnull=True)
+        elif officer:
+            cases = cases.filter(assignee_id=int(officer))
+        if self.text:
+            for word in self.text.split()[:8]:
+                condition = Q(description__icontains=word) | Q(location__icontains=word)
+                code = normalize_code(word)
+                if len(code) >= 4:
+                    condition |= Q(code__contains=code)
+                cases = cases.filter(condition)
+        return cases.order_by(*order_by(self.sort))
+
+    def page_rows(self, ids: list[int]) -> list[Aspiration]:
+        """The cases of one page, whole (with what the list shows of them), in order.
+
+        The page itself is found on the case table alone (``cases().values_list("pk")``):
+        sorting tens of thousands of joined rows to keep thirty is what made the list slow
+        with 100,000 cases; the joins are then made for those thirty only."""
+        found = {c.pk: c for c in self.cases().filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+    def query(self, *, page: int | None = None) -> str:
+        """The list's query string: the filters in use (and the page), nothing else."""
+        values = [("cari", self.text)] if self.text else []
+        values += [
+            (name, self.form.cleaned_data[name])
+            for name in self.form.fields
+            if self.form.cleaned_data.get(name)
+        ]
+        if page and page > 1:
+            values.append(("halaman", str(page)))
+        return urlencode(values)
+
+
+def order_by(sort: str) -> list:
+    return [F(name).asc() if ascending else F(name).desc() for name, ascending in SORTS[sort]]
+
+
+def clean_list_query(raw: str | None) -> str:
+    """A list's query string carried through a case (``?daftar=``): only the list's own
+    parameters survive, so a link back can only ever lead to the list."""
+    text = (raw or "")[:MAX_LIST_QUERY]
+    pairs = [
+        (k, v[:MAX_QUERY])
+        for k, v in parse_qsl(text, keep_blank_values=False)
+        if k in LIST_KEYS and "\x00" not in v
+    ]
+    return urlencode(pairs)
+
+
+def list_url(daftar: str) -> str:
+    base = reverse("aspirations:manage_queue")
+    return f"{base}?{daftar}" if daftar else base
+
+
+def case_link(code: str, *, daftar: str | None = None, next_code: str = "") -> str:
+    """A case's page; opened from a list (``daftar``, even the unfiltered list's empty
+    query), it carries the list along."""
+    url = reverse("aspirations:manage_detail", kwargs={"code": code})
+    params = [] if daftar is None else [("daftar", daftar)]
+    if next_code:
+        params.append(("berikutnya", next_code))
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def next_case(user: AnyUser, daftar: str, case: Aspiration) -> Aspiration | None:
+    """The case after ``case`` in the list ``daftar`` describes (filters and sort); when
+    ``case`` is no longer in that list (its status changed), the list's first case."""
+    desk = DeskList(user, QueryDict(daftar))
+    cases = desk.cases().exclude(pk=case.pk)
+    keys = SORTS[desk.sort]
+    here = desk.cases().filter(pk=case.pk).values(*[name for name, _asc in keys]).first()
+    if here is not None:
+        condition = Q(pk__in=[])
+        equal = Q()
+        for name, ascending in keys:
+            condition |= equal & Q(**{f"{name}__{'gt' if ascending else 'lt'}": here[name]})
+            equal &= Q(**{name: here[name]})
+        cases = cases.filter(condition)
+    following = cases.values_list("pk", flat=True).first()
+    return Aspiration.objects.get(pk=following) if following else None

@@ -1,0 +1,179 @@
+"""The staff desk's case list in /kelola/aspirasi/: search, filters, bulk actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jembatan.accounts.access import administered_kabupaten, administers_any_kabupaten
+from jembatan.accounts.models import Office
+from jembatan.aspirations import desk, services
+from jembatan.aspirations.access import (
+    get_cases_for_user,
+    get_open_flags_for_user,
+    get_recording_kims_for_user,
+)
+from jembatan.aspirations.desk_list import (
+    DeskList,
+    case_link,
+    clean_list_query,
+    desk_scope,
+    list_url,
+    officers_for,
+)
+from jembatan.aspirations.forms import STAFF_VISIBILITY
+from jembatan.aspirations.models import Aspiration, Status
+from jembatan.core.params import get_page
+
+PAGE_SIZE = 30
+
+
+def _bulk_offices(user, scope) -> list[Office]:
+    if scope.operator or not scope.kabupaten:
+        return []
+    kabupaten = [r.code for r in administered_kabupaten(user) if r.code in scope.kabupaten]
+    return list(Office.objects.filter(kabupaten_id__in=kabupaten))
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    listing = DeskList(request.user, request.GET)
+    code = listing.code()
+    if code:  # a tracking code in the search box opens the case
+        return redirect(case_link(code))
+    ids = listing.cases().values_list("pk", flat=True)
+    page = get_page(Paginator(ids, PAGE_SIZE), request.GET.get("halaman"))
+    page.object_list = listing.page_rows(list(page.object_list))
+    daftar = listing.query(page=page.number)
+    select_all = request.GET.get("pilih") == "semua"
+    # The labels once per page: Model.get_FOO_display hashes every choice (lazy
+    # translations) at each call, a fifth of the page's time with thirty cases.
+    statuses = {value: str(label) for value, label in Status.choices}
+    channels = {value: str(label) for value, label in Aspiration.Channel.choices}
+    for case in page.object_list:
+        case.get_status_display = statuses.get(case.status, case.status)
+        case.channel_label = channels.get(case.channel, case.channel)
+        case.staff_visibility = STAFF_VISIBILITY[case.visibility]
+        case.link = case_link(case.code, daftar=daftar)
+        case.version = services.case_version(case)
+        case.display = services.display_code(case.code)
+    offices = _bulk_offices(request.user, listing.scope)
+    can_configure = administers_any_kabupaten(request.user)
+    return render(
+        request,
+        "aspirations/manage/queue.html",
+        {
+            "page": page,
+            "form": listing.form,
+            "listing_search": listing.search,
+            "active_filters": listing.form.active,
+            "page_query": listing.query(),
+            "daftar": daftar,
+            "select_all": select_all,
+            # Only the actions the user has what they need for: an office to refer to
+            # (Diskominfo), an officer to name.
+            "bulk_actions": [
+                (name, label)
+                for name, (label, steps) in desk.BULK_ACTIONS.items()
+                if ("dispose" not in steps or offices)
+                and ("assign" not in steps or listing.form.officers)
+            ],
+            "bulk_offices": offices,
+            "bulk_officers": listing.form.officers,
+            "kims": get_recording_kims_for_user(request.user),
+            "can_configure": can_configure,
+            # KIM flags waiting for Diskominfo (none for the other roles).
+            "flag_count": get_open_flags_for_user(request.user).count() if can_configure else 0,
+        },
+    )
+
+
+def _selected(request: HttpRequest) -> list[tuple[str, str]]:
+    """The ticked cases as (code, version of the page): "CODE.VERSION" each."""
+    chosen = []
+    for value in request.POST.getlist("kasus")[: desk.MAX_BULK]:
+        code, _dot, version = value.partition(".")
+        code = services.normalize_code(code)
+        if code and version.isdecimal() and len(version) <= 24:
+            chosen.append((code, version))
+    return list(dict.fromkeys(chosen))
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Bulk action on the ticked cases: a confirmation page listing them first (works
+    without JavaScript), then each case through its service; the message says how many
+    went through and which were skipped, and why."""
+    daftar = clean_list_query(request.POST.get("daftar"))
+    action = request.POST.get("tindakan", "")
+    chosen = _selected(request)
+    scope = desk_scope(request.user)
+    offices = {str(o.pk): o for o in _bulk_offices(request.user, scope)}
+    officers = {str(u.pk): u for u in officers_for(scope)}
+    office = offices.get(request.POST.get("instansi", ""))
+    officer = officers.get(request.POST.get("petugas", ""))
+    problems = []
+    if not chosen:
+        problems.append(_("Centang dulu aspirasi yang akan diproses."))
+    if action not in desk.BULK_ACTIONS:
+        problems.append(_("Pilih tindakan."))
+    else:
+        steps = desk.BULK_ACTIONS[action][1]
+        if "dispose" in steps and office is None:
+            problems.append(_("Pilih instansi tujuan."))
+        if "assign" in steps and officer is None:
+            problems.append(_("Pilih petugas."))
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect(list_url(daftar))
+    versions = dict(chosen)
+    found = {
+        c.code: c
+        for c in get_cases_for_user(request.user).filter(code__in=versions).order_by("created_at")
+    }
+    missing = [code for code in versions if code not in found]
+    label = desk.BULK_ACTIONS[action][0]
+    if request.POST.get("konfirmasi") != "1":
+        return render(
+            request,
+            "aspirations/manage/bulk_confirm.html",
+            {
+                "cases": list(found.values()),
+                "missing": [services.display_code(c) for c in missing],
+                "chosen": [f"{c}.{v}" for c, v in chosen if c in found],
+                "action": action,
+                "label": label,
+                "office": office,
+                "officer": officer,
+                "daftar": daftar,
+                "back": list_url(daftar),
+            },
+        )
+    result = desk.aspirations_bulk(
+        actor=request.user,
+        cases=[(case, versions[code]) for code, case in found.items()],
+        action=action,
+        office=office,
+        officer=officer,
+    )
+    skipped = [(services.display_code(c), reason) for c, reason in result.skipped]
+    skipped += [(services.display_code(c), _("tidak ditemukan")) for c in missing]
+    text = _("%(action)s: %(done)s aspirasi berhasil, %(skipped)s dilewati.") % {
+        "action": label,
+        "done": len(result.done),
+        "skipped": len(skipped),
+    }
+    if skipped:
+        messages.warning(
+            request, text + " " + "; ".join(f"{code}: {reason}" for code, reason in skipped)
+        )
+    else:
+        messages.success(request, text)
+    return redirect(list_url(daftar))
