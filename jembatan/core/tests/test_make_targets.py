@@ -179,11 +179,13 @@ def test_make_messages_compiles_the_english_catalogue(clone):
 def test_make_test_fast_runs_in_workers_leaves_out_browsers_and_keeps_the_cache(clone):
     output = ok(make(clone, "test-fast", f"PYTEST_ARGS={QUICK_TEST} {BROWSER_TEST}"))
     assert "created: 2/2 workers" in output, output
-    assert re.search(r"\b3 passed, \d+ deselected\b", output), output
-    # pytest's cache is kept, so `--lf` reruns what failed last time.
+    # The browser test is left out: only test_language's three run.
+    assert "2 workers [3 items]" in output, output
+    assert re.search(r"\b3 passed\b", output), output
+    # pytest's cache is kept (`--lf` is an unknown option without it) and written.
     assert (clone / ".pytest_cache" / "v" / "cache" / "nodeids").exists()
-    again = ok(make(clone, "test", f"PYTEST_ARGS=--lf {QUICK_TEST}"))
-    assert "3 passed" in again
+    again = ok(make(clone, "test", f"PYTEST_ARGS=--lf --collect-only -q {QUICK_TEST}"))
+    assert "3 tests collected" in again, again
 
 
 @pytest.mark.postgresql
