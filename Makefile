@@ -6,9 +6,16 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 WORKERS ?= 2
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The suite runs in TEST_WORKERS processes (pytest-xdist; 0 runs it in this process).
+TEST_WORKERS ?= 2
 PYTEST_ARGS ?=
+PYTEST = $(BIN)/python -m pytest -n $(TEST_WORKERS)
+# Commands for the site on the embedded default (SQLite in var/) need no configuration, as
+# with `make run`: DEBUG is on unless the environment says otherwise (a production shell
+# sets DEBUG=0 with its SECRET_KEY, DATABASE_URL, ...).
+MANAGE = DEBUG=$${DEBUG:-1} $(BIN)/python manage.py
 
-.PHONY: run run-prod test test-postgres test-tools test-debs lint messages install clean backup restore
+.PHONY: run run-prod test test-fast test-postgres test-tools test-debs lint messages install clean backup restore
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -69,19 +76,23 @@ node_modules/.installed: package.json package-lock.json | test-debs
 	@touch $@
 
 test: install test-tools
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# Everything but the browser tests (marker `browser`): the quick loop while writing code.
+test-fast: install test-tools
+	$(PYTEST) -m "not browser" $(PYTEST_ARGS)
 
 test-postgres: install test-tools
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 messages: install
-	cd jembatan && ../$(BIN)/django-admin makemessages --locale en --no-location \
-		--ignore 'locale/*' && ../$(BIN)/django-admin makemessages -d djangojs --locale en \
-		--no-location --ignore 'locale/*' && ../$(BIN)/django-admin compilemessages --locale en
+	cd jembatan && $(abspath $(BIN))/django-admin makemessages --locale en --no-location \
+		--ignore 'locale/*' && $(abspath $(BIN))/django-admin makemessages -d djangojs --locale en \
+		--no-location --ignore 'locale/*' && $(abspath $(BIN))/django-admin compilemessages --locale en
 
 clean:
 	rm -rf $(VENV) var
@@ -89,8 +100,8 @@ clean:
 # Back up the database and uploaded files into var/backups (or BACKUP_DIR); restore one
 # into an empty database: make restore ARCHIVE=var/backups/jembatan-backup-....tar
 backup: install
-	$(BIN)/python manage.py backup $(if $(BACKUP_DIR),--output $(BACKUP_DIR),)
+	$(MANAGE) backup $(if $(BACKUP_DIR),--output $(BACKUP_DIR),)
 
 restore: install
 	@test -n "$(ARCHIVE)" || { echo "Usage: make restore ARCHIVE=path/to/jembatan-backup-....tar"; exit 2; }
-	$(BIN)/python manage.py restore "$(ARCHIVE)"
+	$(MANAGE) restore "$(ARCHIVE)"

@@ -20,9 +20,17 @@ from jembatan.testing.factories import (
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked postgresql run in the PostgreSQL leg of the suite only (deselected,
-    not skipped, on SQLite: there is nothing missing to hide, the race needs a server)."""
+    not skipped, on SQLite: there is nothing missing to hide, the race needs a server).
+
+    A test that drives Chromium is marked browser even where its module forgot the mark,
+    so that `make test-fast` (-m "not browser") never starts a browser."""
     from django.conf import settings
 
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
+            "browser"
+        ):
+            item.add_marker(pytest.mark.browser)
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     kept = [item for item in items if item.get_closest_marker("postgresql") is None]

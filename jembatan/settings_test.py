@@ -13,6 +13,14 @@ if "JEMBATAN_VAR_DIR" not in os.environ:
     _var = tempfile.mkdtemp(prefix="jembatan-test-var-")
     os.environ["JEMBATAN_VAR_DIR"] = _var
     atexit.register(shutil.rmtree, _var, ignore_errors=True)
+if os.environ.get("PYTEST_XDIST_WORKER", "") not in ("", os.environ.get("JEMBATAN_TEST_WORKER")):
+    # pytest-xdist: each worker (gw0, gw1, ...) gets its own directory inside the run's, so
+    # workers share no cache file, page-cache version, task queue, media or private files.
+    # Set once per worker; the worker's child processes (manage.py, gunicorn) inherit it.
+    os.environ["JEMBATAN_TEST_WORKER"] = os.environ["PYTEST_XDIST_WORKER"]
+    _var = os.path.join(os.environ["JEMBATAN_VAR_DIR"], os.environ["JEMBATAN_TEST_WORKER"])
+    os.makedirs(_var, exist_ok=True)
+    os.environ["JEMBATAN_VAR_DIR"] = _var
 # Background tasks run in-process and synchronously, so a test sees their effects without
 # a consumer. The consumer test (core/tests/test_tasks.py) sets HUEY_IMMEDIATE=0 explicitly.
 os.environ.setdefault("HUEY_IMMEDIATE", "1")

@@ -6,8 +6,12 @@ import factory
 from django.utils.text import slugify
 
 from jembatan.accounts.models import Membership, Office, Role, User
+from jembatan.aspirations.models import Aspiration
 from jembatan.communities.models import Kim, KimMembership, Position
+from jembatan.dialogue.models import Poll, Question
+from jembatan.dissemination.models import InfoItem
 from jembatan.regions.models import Region, kind_for
+from jembatan.sites.models import Post
 
 
 def region_chain(code: str, name: str | None = None) -> Region:
@@ -151,3 +155,220 @@ class ModuleFactory(factory.django.DjangoModelFactory):
     kabupaten = factory.LazyFunction(lambda: region_chain("61.07", "Kabupaten Bengkayang"))
     title = factory.Sequence(lambda n: f"Modul literasi {n}")
     is_published = True
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    """An aspiration category of Kabupaten Bengkayang."""
+
+    class Meta:
+        model = "aspirations.Category"
+
+    kabupaten = factory.LazyFunction(lambda: region_chain("61.07", "Kabupaten Bengkayang"))
+    name = factory.Sequence(lambda n: f"Kategori {n}")
+
+
+# Arguments of aspiration_submit that are not fields of the case's data.
+_SUBMIT_ARGUMENTS = ("photos", "channel", "kim", "actor", "client_id")
+
+
+class AspirationFactory(factory.django.DjangoModelFactory):
+    """A case as a citizen sends it: through ``aspiration_submit`` (tracking code, deadline,
+    reporter key, audit row), from Sebalo, public. Pass ``photos``, ``channel``, ``kim``,
+    ``actor`` or ``client_id`` as the service takes them; other keywords are the form's data.
+    For a case with a made-up past (``created_at``, ``status``) without the workflow, use
+    ``AspirationFactory.row(...)``."""
+
+    class Meta:
+        model = "aspirations.Aspiration"
+
+    region = factory.LazyFunction(lambda: region_chain("61.07.04.1010", "Sebalo"))
+    category = factory.SubFactory(
+        CategoryFactory, kabupaten=factory.SelfAttribute("..region.parent.parent")
+    )
+    description = "Jalan berlubang di depan SD Negeri 2."
+    visibility = Aspiration.Visibility.PUBLIC
+    reporter_name = "Budi Santoso"
+    reporter_phone = "+6281234567890"
+    reporter_email = "budi.rahasia@example.test"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from jembatan.aspirations.services import aspiration_submit
+
+        service = {key: kwargs.pop(key) for key in _SUBMIT_ARGUMENTS if key in kwargs}
+        case, _ = aspiration_submit(data=kwargs, **service)
+        return case
+
+    @classmethod
+    def row(cls, **kwargs):
+        """The row alone, as written (no service, no audit row): for counts over time."""
+        return AspirationRowFactory(**kwargs)
+
+
+class AspirationRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "aspirations.Aspiration"
+
+    code = factory.Sequence(lambda n: f"F{n:07d}")
+    region = factory.LazyFunction(lambda: region_chain("61.07.04.1010", "Sebalo"))
+    kabupaten = factory.LazyAttribute(lambda o: Region.objects.get(code=o.region.code[:5]))
+    category = factory.SubFactory(CategoryFactory, kabupaten=factory.SelfAttribute("..kabupaten"))
+    description = "Jalan rusak"
+    reporter_name = "Zubaidah Rahasiawati"
+    reporter_phone = "+6281234567890"
+    reporter_email = "budi@example.test"
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """A published news post of a KIM, written by a new user."""
+
+    class Meta:
+        model = Post
+
+    kim = factory.SubFactory(KimFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Berita {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title)[:100])
+    body = "<p>Isi berita.</p>"
+    status = Post.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: _in_days(0))
+
+
+class InfoItemFactory(factory.django.DjangoModelFactory):
+    """A published development information item for all of Kabupaten Bengkayang."""
+
+    class Meta:
+        model = InfoItem
+
+    title = factory.Sequence(lambda n: f"Informasi {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title)[:100])
+    summary = "Ringkasan"
+    body = "<p>Isi</p>"
+    area = factory.LazyFunction(lambda: region_chain("61.07", "Kabupaten Bengkayang"))
+    author = factory.SubFactory(UserFactory)
+    status = InfoItem.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: _in_days(0) - _hours(1))
+
+
+def _kabupaten_admin():
+    admin = UserFactory(full_name="Admin Bengkayang")
+    MembershipFactory(
+        user=admin, role=Role.KABUPATEN_ADMIN, region=region_chain("61.07", "Kabupaten Bengkayang")
+    )
+    return admin
+
+
+CONSULTATION_DRAFT = """# Bab I Ketentuan Umum
+Dalam Peraturan Bupati ini yang dimaksud dengan desa adalah desa di Kabupaten Bengkayang.
+
+Pemerintah desa menyusun rencana kerja setiap tahun.
+
+# Bab II Partisipasi
+Warga berhak menyampaikan usulan dalam musyawarah desa.
+
+Usulan warga dicatat oleh KIM dan diteruskan kepada camat.
+"""
+
+
+class _ThroughService(factory.django.DjangoModelFactory):
+    """Base of the factories whose rows the app's own services make (with their audit rows):
+    ``actor`` and ``owner_key`` go to the service, the rest is the form's data."""
+
+    class Meta:
+        abstract = True
+
+    actor = factory.LazyFunction(_kabupaten_admin)
+    owner_key = "61.07|"
+    opens_at = factory.LazyFunction(lambda: _in_days(-1))
+    closes_at = factory.LazyFunction(lambda: _in_days(7))
+
+
+class ConsultationFactory(_ThroughService):
+    """A published consultation of Kabupaten Bengkayang on a two-chapter draft, open for a
+    week (``consultation_create`` then ``consultation_publish``; ``publish=False`` keeps
+    the draft)."""
+
+    class Meta:
+        model = "dialogue.Consultation"
+
+    title = factory.Sequence(lambda n: f"Rancangan Perbup Partisipasi Desa {n}")
+    summary = "Rancangan peraturan tentang partisipasi warga desa."
+    text = CONSULTATION_DRAFT
+
+    @classmethod
+    def _create(cls, model_class, *args, actor, owner_key, publish=True, **data):
+        from jembatan.dialogue import services
+
+        consultation = services.consultation_create(actor=actor, owner_key=owner_key, data=data)
+        if publish:
+            consultation = services.consultation_publish(actor=actor, consultation=consultation)
+        return consultation
+
+
+# The four kinds of question a poll may ask, as (text, kind, required, options).
+POLL_QUESTIONS = [
+    ("Prioritas utama", Question.Kind.SINGLE, True, ["Jalan", "Air bersih", "Internet"]),
+    (
+        "Layanan yang sering dipakai",
+        Question.Kind.MULTIPLE,
+        False,
+        ["Posyandu", "Kantor desa", "Puskesmas"],
+    ),
+    ("Kepuasan layanan desa", Question.Kind.SCALE, True, []),
+    ("Saran Anda", Question.Kind.TEXT, False, []),
+]
+
+
+class PollFactory(_ThroughService):
+    """A published poll of Kabupaten Bengkayang with one question of each kind, open for a
+    week, results shown after closing (``poll_create``, ``question_add``, ``poll_publish``;
+    ``publish=False`` keeps the draft, ``questions=[...]`` replaces POLL_QUESTIONS)."""
+
+    class Meta:
+        model = Poll
+
+    title = factory.Sequence(lambda n: f"Prioritas pembangunan desa {n}")
+    summary = "Apa yang paling dibutuhkan desa Anda?"
+    results = Poll.Results.AFTER_CLOSE
+
+    @classmethod
+    def _create(
+        cls, model_class, *args, actor, owner_key, publish=True, questions=POLL_QUESTIONS, **data
+    ):
+        from jembatan.dialogue import services_polls
+
+        poll = services_polls.poll_create(actor=actor, owner_key=owner_key, data=data)
+        for text, kind, required, options in questions:
+            services_polls.question_add(
+                actor=actor, poll=poll, text=text, kind=kind, required=required, options=options
+            )
+        if publish:
+            poll = services_polls.poll_publish(actor=actor, poll=poll)
+        return poll
+
+
+class InfoRequestFactory(factory.django.DjangoModelFactory):
+    """A PPID information request from a person, to the kabupaten's PPID by default, sent
+    through ``information_request_submit`` (registration number, deadline, audit row);
+    ``now`` goes to the service."""
+
+    class Meta:
+        model = "disclosure.InformationRequest"
+
+    body = factory.SubFactory(PublicBodyFactory)
+    requester_kind = "perorangan"
+    requester_name = "Maria Goreti"
+    requester_nik = "6107045203900001"
+    requester_address = "Jl. Sanggau Ledo No. 5, Bengkayang"
+    requester_phone = "081234567890"
+    requester_email = "maria@example.test"
+    information = "Salinan APBDes tahun 2026 beserta rinciannya."
+    purpose = "Bahan diskusi warga RT 03."
+    obtain_form = "salinan_elektronik"
+    delivery = "email"
+
+    @classmethod
+    def _create(cls, model_class, *args, now=None, **data):
+        from jembatan.disclosure.services import information_request_submit
+
+        return information_request_submit(data=data, now=now)

@@ -13,12 +13,16 @@ from rest_framework.test import APIClient
 from jembatan.accounts.models import User
 from jembatan.api.models import ApiToken
 from jembatan.api.services import api_token_create
-from jembatan.aspirations import services as aspiration_services
 from jembatan.aspirations.models import Aspiration, Category, Status
 from jembatan.core import workdays
 from jembatan.dissemination.models import InfoItem
 from jembatan.sites.models import Post
-from jembatan.testing.factories import UserFactory
+from jembatan.testing.factories import (
+    AspirationFactory,
+    InfoItemFactory,
+    PostFactory,
+    UserFactory,
+)
 
 REPORTER_NAME = "Budi Santoso Rahasia"
 REPORTER_PHONE = "+6281234567890"
@@ -51,12 +55,11 @@ def bearer(secret: str) -> dict[str, str]:
 
 def make_post(kim, author, title: str, *, status=Post.Status.PUBLISHED, days_ago: int = 1):
     published = timezone.now() - datetime.timedelta(days=days_ago)
-    return Post.objects.create(
+    return PostFactory(
         kim=kim,
         author=author,
         title=title,
         slug=title.lower().replace(" ", "-")[:100],
-        body="<p>Isi berita.</p>",
         status=status,
         published_at=published if status == Post.Status.PUBLISHED else None,
     )
@@ -75,19 +78,16 @@ class World:
 
 
 def _case(category, region, visibility) -> Aspiration:
-    case, _created = aspiration_services.aspiration_submit(
-        data={
-            "region": region,
-            "category": category,
-            "description": f"Jalan desa rusak parah sejak bulan lalu ({visibility}).",
-            "location": REPORTER_STREET,
-            "visibility": visibility,
-            "reporter_name": REPORTER_NAME,
-            "reporter_phone": REPORTER_PHONE,
-            "reporter_email": REPORTER_EMAIL,
-        }
+    return AspirationFactory(
+        region=region,
+        category=category,
+        description=f"Jalan desa rusak parah sejak bulan lalu ({visibility}).",
+        location=REPORTER_STREET,
+        visibility=visibility,
+        reporter_name=REPORTER_NAME,
+        reporter_phone=REPORTER_PHONE,
+        reporter_email=REPORTER_EMAIL,
     )
-    return case
 
 
 @pytest.fixture
@@ -106,12 +106,9 @@ def world(two_tenants, settings) -> World:
     now = timezone.now()
 
     def item(slug: str, status: str, **extra) -> InfoItem:
-        return InfoItem.objects.create(
+        return InfoItemFactory(
             title=f"Informasi {slug}",
             slug=slug,
-            summary="Ringkasan",
-            body="<p>Isi</p>",
-            area_id="61.07",
             author=author,
             status=status,
             published_at=now - datetime.timedelta(hours=1)

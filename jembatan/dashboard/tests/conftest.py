@@ -14,6 +14,7 @@ from jembatan.communities.models import Kim, Position
 from jembatan.dissemination.models import Delivery, InfoItem, ShareLink
 from jembatan.sites.models import Post
 from jembatan.testing.factories import (
+    AspirationFactory,
     KimFactory,
     KimMembershipFactory,
     MembershipFactory,
@@ -40,19 +41,9 @@ def make_post(kim: Kim, when: datetime.datetime, **extra) -> Post:
 
 
 def make_case(region, category, when, *, status=Status.RECEIVED, **extra) -> Aspiration:
-    n = next(_counter)
-    return Aspiration.objects.create(
-        code=f"K{n}",
-        kabupaten_id=region.code[:5],
-        region=region,
-        category=category,
-        description="Jalan rusak",
-        reporter_name="Zubaidah Rahasiawati",  # a name no generated user has
-        reporter_phone="+6281234567890",
-        reporter_email="budi@example.test",
-        status=status,
-        created_at=when,
-        **extra,
+    """A case with a made-up past: the row alone (AspirationFactory.row)."""
+    return AspirationFactory.row(
+        region=region, category=category, status=status, created_at=when, **extra
     )
 
 

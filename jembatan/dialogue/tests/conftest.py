@@ -13,21 +13,16 @@ from django.test import Client, TestCase
 from django.utils import timezone
 
 from jembatan.accounts.models import Role, User
-from jembatan.dialogue import services, services_polls
-from jembatan.dialogue.models import Consultation, Poll, Question, Thread
+from jembatan.dialogue import services
+from jembatan.dialogue.models import Consultation, Poll, Thread
 from jembatan.regions.models import Region
-from jembatan.testing.factories import MembershipFactory, UserFactory, region_chain
-
-DRAFT = """# Bab I Ketentuan Umum
-Dalam Peraturan Bupati ini yang dimaksud dengan desa adalah desa di Kabupaten Bengkayang.
-
-Pemerintah desa menyusun rencana kerja setiap tahun.
-
-# Bab II Partisipasi
-Warga berhak menyampaikan usulan dalam musyawarah desa.
-
-Usulan warga dicatat oleh KIM dan diteruskan kepada camat.
-"""
+from jembatan.testing.factories import (
+    ConsultationFactory,
+    MembershipFactory,
+    PollFactory,
+    UserFactory,
+    region_chain,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -68,64 +63,9 @@ def close_now(row) -> None:
     row.refresh_from_db()
 
 
-def make_consultation(admin: User, **extra) -> Consultation:
-    consultation = services.consultation_create(
-        actor=admin,
-        owner_key="61.07|",
-        data={
-            "title": extra.pop("title", "Rancangan Perbup Partisipasi Desa"),
-            "summary": "Rancangan peraturan tentang partisipasi warga desa.",
-            "text": DRAFT,
-            **window(),
-        },
-    )
-    return services.consultation_publish(actor=admin, consultation=consultation)
-
-
 def make_poll(admin: User, *, results: str = Poll.Results.AFTER_CLOSE) -> Poll:
-    poll = services_polls.poll_create(
-        actor=admin,
-        owner_key="61.07|",
-        data={
-            "title": "Prioritas pembangunan desa 2027",
-            "summary": "Apa yang paling dibutuhkan desa Anda?",
-            "results": results,
-            **window(),
-        },
-    )
-    services_polls.question_add(
-        actor=admin,
-        poll=poll,
-        text="Prioritas utama",
-        kind=Question.Kind.SINGLE,
-        required=True,
-        options=["Jalan", "Air bersih", "Internet"],
-    )
-    services_polls.question_add(
-        actor=admin,
-        poll=poll,
-        text="Layanan yang sering dipakai",
-        kind=Question.Kind.MULTIPLE,
-        required=False,
-        options=["Posyandu", "Kantor desa", "Puskesmas"],
-    )
-    services_polls.question_add(
-        actor=admin,
-        poll=poll,
-        text="Kepuasan layanan desa",
-        kind=Question.Kind.SCALE,
-        required=True,
-        options=[],
-    )
-    services_polls.question_add(
-        actor=admin,
-        poll=poll,
-        text="Saran Anda",
-        kind=Question.Kind.TEXT,
-        required=False,
-        options=[],
-    )
-    return services_polls.poll_publish(actor=admin, poll=poll)
+    """A published poll with one question of each kind (PollFactory)."""
+    return PollFactory(actor=admin, title="Prioritas pembangunan desa 2027", results=results)
 
 
 @pytest.fixture
@@ -142,7 +82,7 @@ def world(two_tenants) -> World:
     admin_b = UserFactory(full_name="Admin Mempawah")
     MembershipFactory(user=admin_b, role=Role.KABUPATEN_ADMIN, region=kabupaten_b)
     citizen = UserFactory(full_name="Warga Bengkayang")
-    consultation = make_consultation(admin)
+    consultation = ConsultationFactory(actor=admin, title="Rancangan Perbup Partisipasi Desa")
     poll = make_poll(admin)
     thread = services.thread_create(
         actor=two_tenants.a.owner,
