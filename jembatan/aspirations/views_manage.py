@@ -84,7 +84,7 @@ def back_to_case(request: HttpRequest, code: str, *, acted: bool = False) -> Htt
     """After a step on a case: back to it, or (asked for, and it went through) straight
     to the next case of the list it was opened from; the list travels along."""
     if "daftar" not in request.POST:
-        return back_to_case(request, code)
+        return redirect("aspirations:manage_detail", code=code)
     daftar = clean_list_query(request.POST.get("daftar"))
     following = looks_like_code(request.POST.get("berikutnya", ""))
     if acted and following and request.POST.get("lanjut") == "1":

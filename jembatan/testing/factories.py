@@ -7,8 +7,12 @@ from django.utils.text import slugify
 
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.aspirations.models import Aspiration
+from jembatan.aspirations.services import aspiration_submit
 from jembatan.communities.models import Kim, KimMembership, Position
+from jembatan.dialogue import services as dialogue_services
+from jembatan.dialogue import services_polls
 from jembatan.dialogue.models import Poll, Question
+from jembatan.disclosure.services import information_request_submit
 from jembatan.dissemination.models import InfoItem
 from jembatan.regions.models import Region, kind_for
 from jembatan.sites.models import Post
@@ -193,7 +197,6 @@ class AspirationFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from jembatan.aspirations.services import aspiration_submit
 
         service = {key: kwargs.pop(key) for key in _SUBMIT_ARGUMENTS if key in kwargs}
         case, _ = aspiration_submit(data=kwargs, **service)
@@ -297,11 +300,14 @@ class ConsultationFactory(_ThroughService):
 
     @classmethod
     def _create(cls, model_class, *args, actor, owner_key, publish=True, **data):
-        from jembatan.dialogue import services
 
-        consultation = services.consultation_create(actor=actor, owner_key=owner_key, data=data)
+        consultation = dialogue_services.consultation_create(
+            actor=actor, owner_key=owner_key, data=data
+        )
         if publish:
-            consultation = services.consultation_publish(actor=actor, consultation=consultation)
+            consultation = dialogue_services.consultation_publish(
+                actor=actor, consultation=consultation
+            )
         return consultation
 
 
@@ -335,7 +341,6 @@ class PollFactory(_ThroughService):
     def _create(
         cls, model_class, *args, actor, owner_key, publish=True, questions=POLL_QUESTIONS, **data
     ):
-        from jembatan.dialogue import services_polls
 
         poll = services_polls.poll_create(actor=actor, owner_key=owner_key, data=data)
         for text, kind, required, options in questions:
@@ -369,6 +374,5 @@ class InfoRequestFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, now=None, **data):
-        from jembatan.disclosure.services import information_request_submit
 
         return information_request_submit(data=data, now=now)
