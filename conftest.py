@@ -42,6 +42,18 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in Indonesian, the default: a test that switched to English and
+    did not switch back must not turn the next test's labels (in the same worker) English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_local_caches():
     """Rolled-back rows must not survive in a worker's per-process copies, and the shared
     cache (rate limits, lockouts, the page cache) starts empty for every test: limits

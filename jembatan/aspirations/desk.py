@@ -161,7 +161,11 @@ def aspiration_assign(
         _check_version(locked, version)
         if locked.status in (S.DONE, S.CLOSED):
             raise ValidationError(_("Aspirasi ini sudah selesai atau ditutup."))
-        if not may_be_assigned(officer, locked):
+        # An office's officer names a colleague of that office; only Diskominfo (or an
+        # operator) names someone of another side, Diskominfo included.
+        if not may_be_assigned(officer, locked) or (
+            not _staff(actor, locked) and not handles(officer, locked)
+        ):
             raise ValidationError(
                 _("%(name)s tidak dapat menangani aspirasi ini.") % {"name": str(officer)}
             )
@@ -199,12 +203,10 @@ BULK_ACTIONS: dict[str, tuple[Any, list[str]]] = {
     ),
     "disposisi": (gettext_lazy("Disposisikan ke instansi"), ["dispose"]),
     "tutup-spam": (gettext_lazy("Tutup: spam atau tidak pantas"), ["close"]),
-    "tutup-duplikat": (gettext_lazy("Tutup: duplikat"), ["close"]),
     "tugaskan": (gettext_lazy("Tugaskan ke petugas"), ["assign"]),
 }
 CLOSE_REASONS = {
     "tutup-spam": Aspiration.CloseReason.SPAM,
-    "tutup-duplikat": Aspiration.CloseReason.DUPLICATE,
 }
 MAX_BULK = 100
 

@@ -35,7 +35,15 @@ from django.utils.translation import gettext_lazy as _
 from jembatan.accounts.access import AnyUser, get_memberships_for_user, is_operator
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.aspirations.access import get_cases_for_user
-from jembatan.aspirations.models import Aspiration, AspirationPhoto, Category, Status
+from jembatan.aspirations.models import (
+    ANSWER_STAGE,
+    VERIFY_STAGE,
+    Aspiration,
+    AspirationPhoto,
+    CaseEvent,
+    Category,
+    Status,
+)
 from jembatan.aspirations.services import CODE_ALPHABET, CODE_LENGTH, normalize_code
 from jembatan.communities.access import get_member_kims_for_user
 from jembatan.regions.models import Region
@@ -75,6 +83,7 @@ LIST_KEYS = (
     "foto",
     "tenggat",
     "petugas",
+    "dikembalikan",
     "urut",
     "halaman",
 )
@@ -84,8 +93,8 @@ MAX_LIST_QUERY = 1000
 def due_expression():
     """The deadline of the stage a case is in (Aspiration.due, in SQL)."""
     return Case(
-        When(status=Status.RECEIVED, then=F("verify_due")),
-        When(status__in=[Status.DISPOSED, Status.IN_PROGRESS], then=F("answer_due")),
+        When(status__in=VERIFY_STAGE, then=F("verify_due")),
+        When(status__in=ANSWER_STAGE, then=F("answer_due")),
         default=Value(None, output_field=DateField()),
         output_field=DateField(),
     )
@@ -178,6 +187,7 @@ class DeskFilterForm(forms.Form):
     )
     tenggat = forms.ChoiceField(label=_("Batas waktu"), required=False, choices=DEADLINE_CHOICES)
     petugas = forms.ChoiceField(label=_("Ditangani oleh"), required=False)
+    dikembalikan = forms.BooleanField(label=_("Dikembalikan oleh instansi"), required=False)
     urut = forms.ChoiceField(label=_("Urutan"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, data: QueryDict, *, user: AnyUser, scope: Scope) -> None:
@@ -247,6 +257,19 @@ class DeskFilterForm(forms.Form):
     def active(self) -> int:
         """How many filters (not the search, not the sort) are in use."""
         return sum(1 for name in self.fields if name != "urut" and self.cleaned_data.get(name))
+
+
+def sent_back() -> Exists:
+    """Cases an office sent back to Diskominfo at some step (verified again, from an
+    answering stage): with ``status=diverifikasi`` and no office, the "sent back" queue."""
+    return Exists(
+        CaseEvent.objects.filter(
+            aspiration=OuterRef("pk"),
+            kind=CaseEvent.Kind.STATUS,
+            from_status__in=[Status.DISPOSED, Status.IN_PROGRESS],
+            to_status=Status.VERIFIED,
+        )
+    )
 
 
 def officers_for(scope: Scope) -> QuerySet[User]:
@@ -337,6 +360,8 @@ class DeskList:
         elif deadline == "minggu-ini":
             sunday = today + datetime.timedelta(days=6 - today.weekday())
             cases = cases.filter(due_on__gte=today, due_on__lte=sunday)
+        if f("dikembalikan"):  # sent back by an office, waiting for Diskominfo again
+            cases = cases.filter(sent_back(), status=Status.VERIFIED, office__isnull=True)
         officer = f("petugas")
         if officer == "saya":
             cases = cases.filter(assignee_id=self.user.pk)

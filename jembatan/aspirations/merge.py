@@ -153,7 +153,7 @@ def duplicate_candidates(user: User, case: Aspiration) -> list[Candidate]:
             created_at__lte=case.created_at + window,
         )
         .exclude(pk=case.pk)
-        .exclude(status=S.CLOSED)
+        .exclude(status__in=[S.DONE, S.CLOSED])
         .order_by("-created_at", "-id")[:MAX_LOOKED_AT]
     )
     mine = words(case.description)
@@ -237,12 +237,21 @@ def aspiration_merge(
             % params,
             actor=actor,
         )
-        # For the staff of the original only: the duplicate may be confidential.
+        # For the staff of the original only. A confidential duplicate is not named: the
+        # camat reads internal notes, and a code opens the case's public page (Diskominfo
+        # finds it in "merged here", which follows the access rules).
+        if dup.visibility == Aspiration.Visibility.CONFIDENTIAL:
+            note = _(
+                "Sebuah aspirasi rahasia digabung ke aspirasi ini; pelapornya kini mengikutinya."
+            )
+        else:
+            note = _(
+                "Aspirasi %(code)s digabung ke aspirasi ini; pelapornya kini mengikutinya."
+            ) % {"code": display_code(dup.code)}
         CaseEvent.objects.create(
             aspiration=orig,
             kind=CaseEvent.Kind.NOTE,
-            body=_("Aspirasi %(code)s digabung ke aspirasi ini; pelapornya kini mengikutinya.")
-            % {"code": display_code(dup.code)},
+            body=note,
             is_public=False,
             actor=actor,
         )

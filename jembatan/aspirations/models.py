@@ -68,6 +68,12 @@ class Status(models.TextChoices):
     CLOSED = "ditutup", _("Ditutup")
 
 
+# The first stage, "verify and refer": received and verified-not-yet-referred cases share
+# its deadline (verify_due), so a verified case waiting for its office stays on the clock.
+VERIFY_STAGE = (Status.RECEIVED, Status.VERIFIED)
+ANSWER_STAGE = (Status.DISPOSED, Status.IN_PROGRESS)
+
+
 def citizen_step(status: str, office) -> str:
     office_name = office.name if office is not None else ""
     if status == Status.DISPOSED:
@@ -260,9 +266,9 @@ class Aspiration(models.Model):
 
     @property
     def due(self):
-        if self.status == Status.RECEIVED:
+        if self.status in VERIFY_STAGE:
             return self.verify_due
-        if self.status in (Status.DISPOSED, Status.IN_PROGRESS):
+        if self.status in ANSWER_STAGE:
             return self.answer_due
         return None
 

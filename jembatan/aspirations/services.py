@@ -25,6 +25,8 @@ from jembatan.accounts.notifications import notification_batch, notify
 from jembatan.accounts.phone import normalize_phone
 from jembatan.aspirations.access import administers, handles, is_camat_for, serves_as_kim
 from jembatan.aspirations.models import (
+    ANSWER_STAGE,
+    VERIFY_STAGE,
     AnswerFile,
     Aspiration,
     AspirationPhoto,
@@ -866,8 +868,8 @@ def escalate_overdue(*, today=None) -> int:
 
     today = today or timezone.localdate()
     overdue = Aspiration.objects.filter(
-        Q(status=S.RECEIVED, verify_due__lt=today)
-        | Q(status__in=[S.DISPOSED, S.IN_PROGRESS], answer_due__lt=today)
+        Q(status__in=VERIFY_STAGE, verify_due__lt=today)
+        | Q(status__in=ANSWER_STAGE, answer_due__lt=today)
     ).select_related("category")
     escalated = 0
     with notification_batch():
@@ -889,7 +891,7 @@ def _escalate(case: Aspiration) -> bool:
         kecamatan = case.region_id.rsplit(".", 1)[0]
         staff = staff | Membership.objects.filter(role=Role.CAMAT, region_id=kecamatan)
     users = User.objects.filter(pk__in=staff.values("user_id"), is_active=True)
-    due = case.verify_due if case.status == S.RECEIVED else case.answer_due
+    due = case.due
     made = notify(
         recipients=users,
         kind="aspiration.overdue",

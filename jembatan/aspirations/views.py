@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -262,6 +263,11 @@ def _reporter_only(request: HttpRequest, case: Aspiration) -> HttpResponse:
 @require_safe
 @code_lookup
 def track_detail(request: HttpRequest, code: str) -> HttpResponse:
+    canonical = services.normalize_code(code)
+    if canonical and canonical != code:  # 49XA-UPAZ, 49xaupaz: as printed, the case's address
+        query = request.META.get("QUERY_STRING", "")
+        url = reverse("aspirations:track_detail", kwargs={"code": canonical})
+        return redirect(f"{url}?{query}" if query else url)
     # Opening a known case is not a guess: only unknown codes count (in _case_by_code),
     # but a visitor over the limit is refused for every code (code_lookup).
     case = _case_by_code(request, code)

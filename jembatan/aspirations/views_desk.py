@@ -10,8 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jembatan.accounts.access import administered_kabupaten, administers_any_kabupaten
-from jembatan.accounts.models import Office
+from jembatan.accounts.access import (
+    administered_kabupaten,
+    administers_any_kabupaten,
+    get_officer_office_ids_for_user,
+    is_operator,
+)
+from jembatan.accounts.models import Membership, Office, Role
 from jembatan.aspirations import desk, services
 from jembatan.aspirations.access import (
     get_cases_for_user,
@@ -64,6 +69,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         case.display = services.display_code(case.code)
     offices = _bulk_offices(request.user, listing.scope)
     can_configure = administers_any_kabupaten(request.user)
+    bulk_actions, bulk_officers = _bulk_choices(request.user, listing, offices, can_configure)
     return render(
         request,
         "aspirations/manage/queue.html",
@@ -75,22 +81,42 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page_query": listing.query(),
             "daftar": daftar,
             "select_all": select_all,
-            # Only the actions the user has what they need for: an office to refer to
-            # (Diskominfo), an officer to name.
-            "bulk_actions": [
-                (name, label)
-                for name, (label, steps) in desk.BULK_ACTIONS.items()
-                if ("dispose" not in steps or offices)
-                and ("assign" not in steps or listing.form.officers)
-            ],
+            "bulk_actions": bulk_actions,
             "bulk_offices": offices,
-            "bulk_officers": listing.form.officers,
+            "bulk_officers": bulk_officers,
             "kims": get_recording_kims_for_user(request.user),
             "can_configure": can_configure,
             # KIM flags waiting for Diskominfo (none for the other roles).
             "flag_count": get_open_flags_for_user(request.user).count() if can_configure else 0,
         },
     )
+
+
+def _bulk_choices(user, listing: DeskList, offices, can_configure: bool):
+    """The bulk actions this user may take, and whom they may name. Diskominfo (and
+    operators): every action it has what it needs for (an office to refer to, an officer
+    to name). An office's officer: naming a colleague of that office, nothing else. The
+    camat and KIM pengurus take no bulk action (the services would refuse each case)."""
+    if can_configure or is_operator(user):
+        actions = [
+            (name, label)
+            for name, (label, steps) in desk.BULK_ACTIONS.items()
+            if ("dispose" not in steps or offices)
+            and ("assign" not in steps or listing.form.officers)
+        ]
+        return actions, listing.form.officers
+    own = get_officer_office_ids_for_user(user)
+    if not own:
+        return [], []
+    colleagues = set(
+        Membership.objects.filter(
+            role=Role.OPD_OFFICER, office_id__in=own, user__in=listing.form.officers
+        ).values_list("user_id", flat=True)
+    )
+    officers = [u for u in listing.form.officers if u.pk in colleagues]
+    if not officers:
+        return [], []
+    return [("tugaskan", desk.BULK_ACTIONS["tugaskan"][0])], officers
 
 
 def _selected(request: HttpRequest) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from jembatan.aspirations.access import (
     get_cases_for_user,
     get_open_flags_for_user,
     get_recording_kims_for_user,
+    handles,
     is_camat_for,
     regions_for_kim,
     serves_as_kim,
@@ -80,9 +82,23 @@ def desk_nav(request: HttpRequest, case: Aspiration) -> dict | None:
     }
 
 
+def _events_for(user, case: Aspiration, *, camat: bool):
+    """The case's timeline for this reader. Internal notes and steps are for government
+    staff (Diskominfo, the offices, the camat, operators); a KIM's pengurus and members
+    read the public steps and their own notes, never the officers' internal ones."""
+    events = case.events.select_related("actor", "office").prefetch_related("photos", "files")
+    if camat or services._staff(user, case) or handles(user, case):
+        return events
+    return events.filter(Q(is_public=True) | Q(actor=user))
+
+
 def back_to_case(request: HttpRequest, code: str, *, acted: bool = False) -> HttpResponse:
     """After a step on a case: back to it, or (asked for, and it went through) straight
-    to the next case of the list it was opened from; the list travels along."""
+    to the next case of the list it was opened from; the list travels along. A step that
+    took the case out of the user's sight (an office sending it back) leads to the list."""
+    if not get_cases_for_user(request.user).filter(code=code).exists():
+        daftar = clean_list_query(request.POST.get("daftar"))
+        return redirect(list_url(daftar))
     if "daftar" not in request.POST:
         return redirect("aspirations:manage_detail", code=code)
     daftar = clean_list_query(request.POST.get("daftar"))
@@ -127,9 +143,7 @@ def _render_detail(
             "case": case,
             "display_code": services.display_code(case.code),
             "staff_visibility": STAFF_VISIBILITY[case.visibility],
-            "events": case.events.select_related("actor", "office").prefetch_related(
-                "photos", "files"
-            ),
+            "events": _events_for(user, case, camat=camat),
             "photos": case.photos.filter(event=None),
             "show_reporter": can_see_reporter(user, case),
             # Closing is apart from the workflow steps: a different form, further down.
@@ -364,7 +378,7 @@ def case_flag(request: HttpRequest, code: str) -> HttpResponse:
     case = get_case_for_user(request.user, code)
     form = FlagForm(request.POST, prefix="tanda")
     if not form.is_valid():
-        messages.error(request, _("Pilih alasan penandaan."))
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return back_to_case(request, code)
     try:
         services.aspiration_flag(

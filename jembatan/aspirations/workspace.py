@@ -2,7 +2,8 @@
 
 The today queues, per role (the staff who act on that step):
 
-- waiting for verification (``diterima``): Diskominfo, the KIM pengurus of the area;
+- waiting for verification (``diterima``): Diskominfo (KIM pengurus do not verify: they
+  flag a likely duplicate or spam);
 - due today and overdue (verification or answer deadline): Diskominfo, the offices;
   overdue also for the camat (who watches the kecamatan) and the KIM pengurus;
 - sent back by an office (``diverifikasi`` again, no office): Diskominfo;
@@ -15,18 +16,19 @@ the user object for the request.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.access import get_roles_for_user
 from jembatan.accounts.models import Role
 from jembatan.aspirations.access import get_cases_for_user
-from jembatan.aspirations.models import CaseEvent, Status
+from jembatan.aspirations.desk_list import OPEN, sent_back
+from jembatan.aspirations.models import ANSWER_STAGE, VERIFY_STAGE, Status
 from jembatan.communities.access import get_kim_positions_for_user, is_pengurus_anywhere
 from jembatan.core.registry import TODAY, TOOLS, Entry, workspace_registry
 
-OPEN_ANSWER = [Status.DISPOSED, Status.IN_PROGRESS]
+OPEN_ANSWER = ANSWER_STAGE
 
 
 def case_counts(user) -> dict[str, int]:
@@ -35,25 +37,24 @@ def case_counts(user) -> dict[str, int]:
     if counts is not None:
         return counts
     today = timezone.localdate()
-    returned = CaseEvent.objects.filter(
-        aspiration=OuterRef("pk"),
-        kind=CaseEvent.Kind.STATUS,
-        from_status__in=OPEN_ANSWER,
-        to_status=Status.VERIFIED,
-    )
     counts = (
         get_cases_for_user(user)
-        .annotate(was_returned=Exists(returned))
+        .annotate(was_returned=sent_back())
         .aggregate(
-            verify=Count("pk", filter=Q(status=Status.RECEIVED)),
+            # Received, or verified and waiting for its office (not one sent back).
+            verify=Count(
+                "pk",
+                filter=Q(status=Status.RECEIVED)
+                | Q(status=Status.VERIFIED, office__isnull=True, was_returned=False),
+            ),
             due_today=Count(
                 "pk",
-                filter=Q(status=Status.RECEIVED, verify_due=today)
+                filter=Q(status__in=VERIFY_STAGE, verify_due=today)
                 | Q(status__in=OPEN_ANSWER, answer_due=today),
             ),
             overdue=Count(
                 "pk",
-                filter=Q(status=Status.RECEIVED, verify_due__lt=today)
+                filter=Q(status__in=VERIFY_STAGE, verify_due__lt=today)
                 | Q(status__in=OPEN_ANSWER, answer_due__lt=today),
             ),
             returned=Count(
@@ -99,11 +100,11 @@ workspace_registry.register(
     Entry(
         key="aspirations.verify",
         section=TODAY,
-        title=_("Aspirasi menunggu verifikasi"),
+        title=_("Aspirasi menunggu verifikasi atau disposisi"),
         url="aspirations:manage_queue",
-        query=f"status={Status.RECEIVED}",
+        query=f"status={OPEN}&instansi=tanpa",
         order=10,
-        visible=_staff_or_pengurus(Role.KABUPATEN_ADMIN),
+        visible=_has(Role.KABUPATEN_ADMIN),
         count=_count("verify"),
     ),
     Entry(

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -197,7 +198,10 @@ def get_office_report_scope_for_user(
         if code:
             kabupaten = administered.filter(code=code).first() if CODE.match(code) else None
         else:
-            kabupaten = administered.first()
+            # An operator administers every kabupaten: the one the platform serves first.
+            kabupaten = (
+                administered.filter(code=settings.HUB_REGION_CODE).first() or administered.first()
+            )
         if kabupaten is None:
             raise Http404(_("Wilayah tidak ditemukan."))
         offices = list(Office.objects.filter(kabupaten=kabupaten).order_by("name"))

@@ -226,7 +226,9 @@ def test_open_work_is_sorted_oldest_deadline_first(world):
     today = timezone.localdate()
     Aspiration.objects.filter(pk=first.pk).update(verify_due=today + datetime.timedelta(days=5))
     Aspiration.objects.filter(pk=second.pk).update(verify_due=today - datetime.timedelta(days=2))
-    services.aspiration_transition(actor=world["admin"], case=third, action="verify")  # no due
+    # Verified, waiting for its office: still on the verification clock (verify_due).
+    services.aspiration_transition(actor=world["admin"], case=third, action="verify")
+    Aspiration.objects.filter(pk=third.pk).update(verify_due=today + datetime.timedelta(days=9))
     html = world["client"].get(QUEUE).content.decode()
     positions = [html.index(services.display_code(c.code)) for c in (second, first, third)]
     assert positions == sorted(positions)

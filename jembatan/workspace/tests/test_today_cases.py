@@ -105,21 +105,23 @@ def test_the_camat_watches_what_is_late(cases):
     assert {k: v for k, v in counts.items() if k in ASPIRATION_KEYS} == {"aspirations.overdue": 1}
 
 
-def test_the_kim_ketua_verifies_and_a_member_has_nothing_to_do(cases):
+def test_the_kim_ketua_watches_what_is_late_and_a_member_has_nothing_to_do(cases):
+    # A ketua does not verify (pengurus flag a likely duplicate or spam; Diskominfo
+    # verifies): no verification queue, only the overdue cases of the desa.
     counts = today_counts(cases.tenants.a.owner)
-    assert counts == {"aspirations.verify": 2, "aspirations.overdue": 1}
+    assert counts == {"aspirations.overdue": 1}
     member = client_for(cases.tenants.a.member).get("/kelola/")
     assert member.context["today"] == []
     assert 'id="today-title"' not in member.content.decode()
     # KIM B's ketua sees nothing of Sebalo's cases (Mempawah's case is in its village).
-    assert today_counts(cases.tenants.b.owner) == {"aspirations.verify": 1}
+    assert today_counts(cases.tenants.b.owner) == {}
 
 
 def test_each_queue_links_to_the_filtered_case_list(cases):
     html = client_for(cases.admin).get("/kelola/").content.decode()
     queue = reverse("aspirations:manage_queue")
     for query in (
-        "status=diterima",
+        "status=terbuka&amp;instansi=tanpa",
         "tenggat=hari-ini",
         "terlambat=1",
         "status=diverifikasi&amp;dikembalikan=1",
