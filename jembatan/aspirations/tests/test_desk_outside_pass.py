@@ -204,3 +204,15 @@ def test_a_finished_case_is_no_merge_candidate_and_bulk_closes_no_duplicate(plac
     assert [c.case.pk for c in merge.duplicate_candidates(place.admin, new)] == []
     # A duplicate is closed by merging (which names the original), never by a bulk close.
     assert "tutup-duplikat" not in desk.BULK_ACTIONS
+
+
+def test_a_returned_case_says_so_and_the_answer_form_comes_before_the_history(place):
+    case = place.referred()
+    services.aspiration_transition(
+        actor=place.officer, case=case, action="return", body="Bukan kewenangan kami."
+    )
+    html = signed_in(place.admin).get(f"{QUEUE}{case.code}/").content.decode()
+    assert "Dikembalikan ke Diskominfo" in html
+    answer = place.referred()
+    page = signed_in(place.officer).get(f"{QUEUE}{answer.code}/").content.decode()
+    assert page.index('id="comment-title"') < page.index("Riwayat")
