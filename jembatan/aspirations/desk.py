@@ -19,6 +19,7 @@ from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import Office, User
 from jembatan.accounts.notifications import notification_batch, notify
 from jembatan.aspirations.access import handles
+from jembatan.aspirations.merge import aspiration_merge
 from jembatan.aspirations.models import Aspiration, CaseEvent
 from jembatan.aspirations.models import Status as S
 from jembatan.aspirations.services import (
@@ -203,6 +204,9 @@ BULK_ACTIONS: dict[str, tuple[Any, list[str]]] = {
     ),
     "disposisi": (gettext_lazy("Disposisikan ke instansi"), ["dispose"]),
     "tutup-spam": (gettext_lazy("Tutup: spam atau tidak pantas"), ["close"]),
+    # Closing as a duplicate is a merge (aspirations.merge): the reporter follows the
+    # original and is told its code, the citizen's page reads "Digabung dengan …".
+    "tutup-duplikat": (gettext_lazy("Tutup: duplikat dari kode asli"), ["merge"]),
     "tugaskan": (gettext_lazy("Tugaskan ke petugas"), ["assign"]),
 }
 CLOSE_REASONS = {
@@ -224,6 +228,7 @@ def aspirations_bulk(
     action: str,
     office: Office | None = None,
     officer: User | None = None,
+    original: Aspiration | None = None,
 ) -> BulkResult:
     """One action on many cases, each through the same service as on its own page (one
     audit row per step and case, the citizen and the office told as usual). Each case is
@@ -237,6 +242,8 @@ def aspirations_bulk(
         raise ValidationError({"instansi": _("Pilih instansi tujuan.")})
     if "assign" in steps and officer is None:
         raise ValidationError({"petugas": _("Pilih petugas.")})
+    if "merge" in steps and original is None:
+        raise ValidationError({"asli": _("Tulis kode aspirasi asli.")})
     result = BulkResult()
     with notification_batch():
         for case, version in cases[:MAX_BULK]:
@@ -246,7 +253,11 @@ def aspirations_bulk(
                         # The page's version holds for the first step; the next ones
                         # follow this very change.
                         step_version = version if number == 0 else None
-                        if step == "assign":
+                        if step == "merge":
+                            case = aspiration_merge(
+                                actor=actor, duplicate=case, original=original, version=step_version
+                            )
+                        elif step == "assign":
                             case = aspiration_assign(
                                 actor=actor, case=case, officer=officer, version=step_version
                             )

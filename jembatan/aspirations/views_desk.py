@@ -29,6 +29,7 @@ from jembatan.aspirations.desk_list import (
     clean_list_query,
     desk_scope,
     list_url,
+    looks_like_code,
     officers_for,
 )
 from jembatan.aspirations.forms import STAFF_VISIBILITY
@@ -82,6 +83,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "daftar": daftar,
             "select_all": select_all,
             "bulk_actions": bulk_actions,
+            "can_merge": any(name == "tutup-duplikat" for name, _label in bulk_actions),
             "bulk_offices": offices,
             "bulk_officers": bulk_officers,
             "kims": get_recording_kims_for_user(request.user),
@@ -144,6 +146,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
     officers = {str(u.pk): u for u in officers_for(scope)}
     office = offices.get(request.POST.get("instansi", ""))
     officer = officers.get(request.POST.get("petugas", ""))
+    typed = looks_like_code(request.POST.get("asli", ""))
+    original = get_cases_for_user(request.user).filter(code=typed).first() if typed else None
     problems = []
     if not chosen:
         problems.append(_("Centang dulu aspirasi yang akan diproses."))
@@ -155,6 +159,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
             problems.append(_("Pilih instansi tujuan."))
         if "assign" in steps and officer is None:
             problems.append(_("Pilih petugas."))
+        if "merge" in steps and original is None:
+            problems.append(_("Tulis kode aspirasi asli yang dapat Anda buka."))
     if problems:
         for problem in problems:
             messages.error(request, problem)
@@ -178,6 +184,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
                 "label": label,
                 "office": office,
                 "officer": officer,
+                "original": original,
                 "daftar": daftar,
                 "back": list_url(daftar),
             },
@@ -188,6 +195,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         action=action,
         office=office,
         officer=officer,
+        original=original,
     )
     skipped = [(services.display_code(c), reason) for c, reason in result.skipped]
     skipped += [(services.display_code(c), _("tidak ditemukan")) for c in missing]

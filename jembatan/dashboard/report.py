@@ -149,7 +149,7 @@ def _aspiration_rows(scope: Scope, month: datetime.date, confidential: bool, mon
     return [
         (_("Aspirasi diterima"), totals.get(R.ASPIRATIONS, 0)),
         (_("Aspirasi dijawab"), totals.get(R.ANSWERED, 0)),
-        (_("Median hari sampai dijawab"), month_data.median_days_to_answer),
+        (_("Median hari kerja sampai dijawab"), month_data.median_days_to_answer),
         (_("Kepuasan warga (1-5)"), month_data.satisfaction),
         (_("Aspirasi terbuka (saat ini)"), month_data.get(R.OPEN)),
         (_("Aspirasi melewati batas waktu (saat ini)"), month_data.get(R.OVERDUE)),

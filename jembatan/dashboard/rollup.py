@@ -16,9 +16,6 @@ from django.db import transaction
 from django.db.models import (
     Count,
     DateField,
-    F,
-    Func,
-    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -30,6 +27,7 @@ from django.utils import timezone
 
 from jembatan.aspirations.models import Aspiration, CaseEvent, Status
 from jembatan.communities.models import Kim, KimMembership
+from jembatan.core.workdays import working_days_between
 from jembatan.dashboard.models import CurrentStat, Level, MonthlyStat, StatsRun
 from jembatan.dissemination.models import Delivery, ShareLink
 from jembatan.literacy.models import Registration
@@ -71,27 +69,6 @@ CONFIDENTIAL = "rahasia:"
 CASE_METRICS = [ASPIRATIONS, ANSWERED, RATING_SUM, RATING_COUNT, OPEN, OVERDUE]
 
 BATCH = 5000
-
-
-class DaysBetween(Func):
-    """Whole days elapsed from the first to the second datetime."""
-
-    output_field = IntegerField()
-    arity = 2
-
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL
-        template = "FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400)::integer"
-        start, end = self.source_expressions
-        start_sql, start_params = compiler.compile(start)
-        end_sql, end_params = compiler.compile(end)
-        return template % {"expressions": f"{end_sql} - {start_sql}"}, [*end_params, *start_params]
-
-    def as_sqlite(self, compiler, connection, **extra):
-        start, end = self.source_expressions
-        start_sql, start_params = compiler.compile(start)
-        end_sql, end_params = compiler.compile(end)
-        sql = f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)"
-        return sql, [*end_params, *start_params]
 
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -238,14 +215,27 @@ def _aspirations_monthly(out: Monthly, cases, after, prefix: str = "") -> None:
         .annotate(answered_at=Subquery(first_answer))
         .filter(after("answered_at"))
         .values(
+            "kabupaten_id",
+            "created_at",
+            "answered_at",
             kec=_kec("region_id"),
             month=_month("answered_at"),
-            days=DaysBetween(F("created_at"), F("answered_at")),
         )
-        .annotate(n=Count("id"))
         .order_by()
     )
-    rows = list(answered)
+    # Days to answer count working days, as the deadlines do (core.workdays, each case in
+    # its own kabupaten's calendar): one row per answered case, summed per kecamatan.
+    rows = [
+        {
+            "kec": r["kec"],
+            "month": r["month"],
+            "days": working_days_between(
+                r["created_at"], r["answered_at"], kabupaten_code=r["kabupaten_id"]
+            ),
+            "n": 1,
+        }
+        for r in answered.iterator(chunk_size=2000)
+    ]
     _add_monthly(out, ANSWERED, [{k: v for k, v in r.items() if k != "days"} for r in rows], prefix)
     _add_monthly(out, ANSWER_DAYS, rows, prefix)
 

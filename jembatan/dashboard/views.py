@@ -135,7 +135,7 @@ def _context(request: HttpRequest, scope: Scope, data: Figures) -> dict[str, Any
         (_("Melewati batas waktu"), data.get(R.OVERDUE), link("aspirasi-terlambat", False)),
         (_("Aspirasi dijawab"), totals.get(R.ANSWERED, 0), link("aspirasi-dijawab")),
         (
-            _("Median hari sampai dijawab"),
+            _("Median hari kerja sampai dijawab"),
             DASH if median is None else f"{median:g}",
             link("aspirasi-dijawab"),
         ),

@@ -197,13 +197,13 @@ def test_the_public_page_opens_with_the_code_as_printed(place, client):
     assert client.get(f"/aspirasi/{case.code}/").status_code == 200
 
 
-def test_a_finished_case_is_no_merge_candidate_and_bulk_closes_no_duplicate(place):
+def test_a_finished_case_is_no_merge_candidate(place):
     done = place.referred(visibility=Aspiration.Visibility.PUBLIC)
     Aspiration.objects.filter(pk=done.pk).update(status=Status.DONE)
     new = place.submit(visibility=Aspiration.Visibility.PUBLIC)
     assert [c.case.pk for c in merge.duplicate_candidates(place.admin, new)] == []
-    # A duplicate is closed by merging (which names the original), never by a bulk close.
-    assert "tutup-duplikat" not in desk.BULK_ACTIONS
+    # A duplicate is closed by merging (which names the original): in bulk too.
+    assert desk.BULK_ACTIONS["tutup-duplikat"][1] == ["merge"]
 
 
 def test_a_returned_case_says_so_and_the_answer_form_comes_before_the_history(place):
@@ -216,3 +216,26 @@ def test_a_returned_case_says_so_and_the_answer_form_comes_before_the_history(pl
     answer = place.referred()
     page = signed_in(place.officer).get(f"{QUEUE}{answer.code}/").content.decode()
     assert page.index('id="comment-title"') < page.index("Riwayat")
+
+
+def test_bulk_close_as_duplicate_merges_into_the_original_named(place):
+    original = place.submit(visibility=Aspiration.Visibility.PUBLIC)
+    dups = [place.submit(visibility=Aspiration.Visibility.PUBLIC) for _ in range(2)]
+    client = signed_in(place.admin)
+    html = client.get(QUEUE).content.decode()
+    assert 'name="asli"' in html
+    ticked = [f"{c.code}.{services.case_version(c)}" for c in dups]
+    data = {"tindakan": "tutup-duplikat", "kasus": ticked, "daftar": ""}
+    # Without the original's code: refused, nothing changed.
+    client.post(f"{QUEUE}massal/", data)
+    assert not Aspiration.objects.filter(merged_into=original).exists()
+    printed = services.display_code(original.code).lower()
+    confirm = client.post(f"{QUEUE}massal/", data | {"asli": printed})
+    assert confirm.status_code == 200 and original.code in confirm.content.decode()
+    client.post(f"{QUEUE}massal/", data | {"asli": original.code, "konfirmasi": "1"})
+    for dup in dups:
+        dup.refresh_from_db()
+        assert dup.merged_into_id == original.pk and dup.status == Status.CLOSED
+    # The citizen's page of a duplicate names the original.
+    page = signed_in(place.member).get(f"/aspirasi/{dups[0].code}/").content.decode()
+    assert services.display_code(original.code) in page
