@@ -40,6 +40,16 @@ from jembatan.aspirations.services import (
 MAX_EXTENSION_DAYS = 60
 
 
+def _set_assignee(*, actor: User, case: Aspiration, assignee: User, action: str) -> None:
+    """Name the case's officer on the locked row, with its audit row (take and assign)."""
+    before = snapshot(case, ["assignee"])
+    case.assignee = assignee
+    case.save(update_fields=["assignee", "updated_at"])
+    audit_record(
+        actor=actor, action=action, target=case, before=before, after=snapshot(case, ["assignee"])
+    )
+
+
 def may_take(user: User, case: Aspiration) -> bool:
     return (
         case.status not in (S.DONE, S.CLOSED)
@@ -61,16 +71,7 @@ def aspiration_take(*, actor: User, case: Aspiration, version: str | None = None
         if locked.assignee_id == actor.pk:
             return locked
         previous = locked.assignee
-        before = snapshot(locked, ["assignee"])
-        locked.assignee = actor
-        locked.save(update_fields=["assignee", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="aspiration.take",
-            target=locked,
-            before=before,
-            after=snapshot(locked, ["assignee"]),
-        )
+        _set_assignee(actor=actor, case=locked, assignee=actor, action="aspiration.take")
         if previous is not None:
             notify(
                 recipients=[previous],
@@ -172,16 +173,7 @@ def aspiration_assign(
             )
         if locked.assignee_id == officer.pk:
             return locked
-        before = snapshot(locked, ["assignee"])
-        locked.assignee = officer
-        locked.save(update_fields=["assignee", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="aspiration.assign",
-            target=locked,
-            before=before,
-            after=snapshot(locked, ["assignee"]),
-        )
+        _set_assignee(actor=actor, case=locked, assignee=officer, action="aspiration.assign")
         if officer.pk != actor.pk:
             notify(
                 recipients=[officer],
