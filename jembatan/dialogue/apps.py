@@ -8,4 +8,10 @@ class DialogueConfig(AppConfig):
     verbose_name = _("Dialog publik")
 
     def ready(self) -> None:
+        from jembatan.core.moderation import register_word_source
         from jembatan.dialogue import notifications  # noqa: F401 (registers kinds)
+        from jembatan.dialogue.moderation import kabupaten_words
+
+        # One word filter per kabupaten: its moderators edit it here, and every moderated
+        # text of the kabupaten (site comments too) is screened against it.
+        register_word_source(kabupaten_words)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.communities.models import Kim
+from jembatan.core.moderation import HoneypotForm
 from jembatan.core.params import validate_moment
 from jembatan.dialogue.access import Opener, Owner
 from jembatan.dialogue.models import OneTimeCode, Poll, Question, Report
@@ -22,11 +23,6 @@ def _datetime_field(label: str) -> forms.DateTimeField:
         help_text=_("Waktu setempat (WIB)."),
         validators=[validate_moment],
     )
-
-
-class HoneypotForm(forms.Form):
-    # Hidden from people, filled in by bots (core/_form.html renders it out of sight).
-    website = forms.CharField(required=False, label=_("Jangan diisi"))
 
 
 # --- Public ----------------------------------------------------------------------------

@@ -16,20 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jembatan.core.moderation import Moderated, Visibility  # noqa: F401 (Visibility: re-exported)
+
 
 class Phase(models.TextChoices):
     DRAFT = "draf", _("Draf")
     UPCOMING = "akan_dibuka", _("Akan dibuka")
     OPEN = "dibuka", _("Dibuka")
     CLOSED = "ditutup", _("Ditutup")
-
-
-class Visibility(models.TextChoices):
-    """What a citizen's text is on the public page: the moderation state."""
-
-    PUBLISHED = "tampil", _("Tampil")
-    HELD = "ditahan", _("Ditahan untuk moderasi")
-    HIDDEN = "disembunyikan", _("Disembunyikan moderator")
 
 
 class Scheduled(models.Model):
@@ -169,8 +163,9 @@ class Paragraph(models.Model):
         return f"p{self.pk}"
 
 
-class Contribution(models.Model):
-    """A citizen's public text (a comment or a reply): who wrote it and its moderation."""
+class Contribution(Moderated):
+    """A citizen's public text (a comment or a reply): who wrote it; its moderation state
+    (visibility, held reason, reports) is core.moderation's."""
 
     kabupaten = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(
@@ -180,11 +175,6 @@ class Contribution(models.Model):
     author_name = models.CharField(_("nama"), max_length=120)
     contact_hash = models.CharField(max_length=64, blank=True, db_index=True)
     body = models.TextField(_("isi"), max_length=3000)
-    visibility = models.CharField(
-        _("tampilan"), max_length=14, choices=Visibility.choices, default=Visibility.PUBLISHED
-    )
-    held_reason = models.CharField(_("alasan ditahan"), max_length=200, blank=True)
-    report_count = models.PositiveIntegerField(_("dilaporkan"), default=0)
     created_at = models.DateTimeField(_("dikirim"), default=timezone.now)
 
     class Meta:

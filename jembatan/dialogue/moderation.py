@@ -1,56 +1,34 @@
-"""Moderation shared by comments and replies: filters, blocks, reports, hide and restore.
+"""Who moderates the dialogue, and what only the dialogue has: reports with reasons, blocks.
 
-A text that matches the kabupaten's word filter is held (not shown) until a moderator
-decides; a text reported by AUTO_HIDE_REPORTS different people is held too. Every
+The states, decisions, threshold and word matching are core.moderation's (the same as the
+site comments'); the kabupaten's Diskominfo decides, and edits the word list
+(``WordFilter``), which every moderated text of the kabupaten is screened against. Every
 moderator action writes an audit row in the same transaction.
 """
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import Membership, Role, User
 from jembatan.accounts.notifications import notify
+from jembatan.core import moderation
 from jembatan.dialogue.access import can_moderate
 from jembatan.dialogue.models import Block, Comment, Reply, Report, Visibility, WordFilter
 from jembatan.dialogue.otp import Participant
 
-AUTO_HIDE_REPORTS = 3
+AUTO_HIDE_REPORTS = moderation.REPORTS_TO_HOLD
 Contribution = Comment | Reply
 
-# Moderation transitions: which visibility an action may start from, and where it goes.
-TRANSITIONS: dict[str, tuple[set[str], str]] = {
-    "hide": ({Visibility.PUBLISHED, Visibility.HELD}, Visibility.HIDDEN),
-    "restore": ({Visibility.HELD, Visibility.HIDDEN}, Visibility.PUBLISHED),
-    # Reported but fine: it stays up and leaves the queue (the reports stay on record).
-    "keep": ({Visibility.PUBLISHED}, Visibility.PUBLISHED),
-}
-ACTION_LABELS = {
-    "hide": gettext_lazy("Sembunyikan"),
-    "restore": gettext_lazy("Terbitkan lagi"),
-    "keep": gettext_lazy("Biarkan tampil"),
-}
 
-
-def _normal(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
-def filtered_word(kabupaten_code: str, text: str) -> str | None:
-    """The first filtered word or phrase the text contains (whole words), or None."""
-    words = WordFilter.objects.filter(kabupaten_id=kabupaten_code).values_list("word", flat=True)
-    padded = f" {_normal(text)} "
-    for word in words:
-        if f" {_normal(word)} " in padded:
-            return word
-    return None
+def kabupaten_words(kabupaten_code: str) -> list[str]:
+    """The kabupaten's filtered words (registered with core.moderation in apps.py)."""
+    return list(
+        WordFilter.objects.filter(kabupaten_id=kabupaten_code).values_list("word", flat=True)
+    )
 
 
 def is_blocked(kabupaten_code: str, participant: Participant) -> bool:
@@ -97,30 +75,22 @@ def contribution_report(*, item: Contribution, reporter_key: str, reason: str) -
     """Flag a text; returns False when this person had reported it already."""
     if reason not in Report.Reason.values:
         raise ValidationError(_("Pilih alasan laporan."))
-    model = type(item)
     target = {"comment": item} if isinstance(item, Comment) else {"reply": item}
     try:
         with transaction.atomic():
             Report.objects.create(
                 kabupaten_id=item.kabupaten_id, reason=reason, reporter_key=reporter_key, **target
             )
-            model.objects.filter(pk=item.pk).update(report_count=F("report_count") + 1)
-            locked = model.objects.select_for_update().get(pk=item.pk)
-            if (
-                locked.report_count >= AUTO_HIDE_REPORTS
-                and locked.visibility == Visibility.PUBLISHED
-            ):
-                locked.visibility = Visibility.HELD
-                locked.held_reason = _("Dilaporkan %(n)s orang") % {"n": locked.report_count}
-                locked.save(update_fields=["visibility", "held_reason"])
+            held = moderation.count_report(type(item), item.pk)
+            if held is not None:
                 audit_record(
                     actor=None,
                     action="dialogue.auto_hold",
-                    target=locked,
+                    target=held,
                     before={"visibility": Visibility.PUBLISHED},
-                    after=snapshot(locked, ["visibility", "report_count"]),
+                    after=snapshot(held, ["visibility", "report_count"]),
                 )
-                tell_moderators(locked)
+                tell_moderators(held)
     except IntegrityError:
         return False
     return True
@@ -138,30 +108,14 @@ def contribution_moderate(
     *, actor: User, item: Contribution, action: str, note: str = ""
 ) -> Contribution:
     _require_moderator(actor, item.kabupaten_id)
-    if action not in TRANSITIONS:
-        raise ValidationError(_("Tindakan tidak dikenal."))
-    allowed_from, target = TRANSITIONS[action]
-    model = type(item)
     with transaction.atomic():
-        locked = model.objects.select_for_update().get(pk=item.pk)
-        if locked.visibility not in allowed_from:
-            raise ValidationError(
-                _("Tulisan ini sudah berstatus “%(status)s”.")
-                % {"status": locked.get_visibility_display()}
-            )
-        before = snapshot(locked, ["visibility", "held_reason", "report_count"])
-        locked.visibility = target
-        if action in ("restore", "keep"):
-            # Decided: the reports so far no longer ask for a decision.
-            locked.held_reason = ""
-            locked.report_count = 0
-        locked.save(update_fields=["visibility", "held_reason", "report_count"])
+        locked, before, after = moderation.decide(type(item), item.pk, action)
         audit_record(
             actor=actor,
             action=f"dialogue.{action}",
             target=locked,
             before=before,
-            after=snapshot(locked, ["visibility", "held_reason", "report_count"]),
+            after=after,
             note=note[:300],
         )
     return locked

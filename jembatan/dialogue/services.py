@@ -22,6 +22,7 @@ from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import Kim
+from jembatan.core import moderation
 from jembatan.core.pagecache import content_changed
 from jembatan.core.slugs import free_slug
 from jembatan.dialogue.access import (
@@ -44,7 +45,7 @@ from jembatan.dialogue.models import (
     Thread,
     Visibility,
 )
-from jembatan.dialogue.moderation import filtered_word, require_not_blocked, tell_moderators
+from jembatan.dialogue.moderation import require_not_blocked, tell_moderators
 from jembatan.dialogue.otp import Participant
 from jembatan.dissemination import services as info
 from jembatan.dissemination.access import get_publishing_areas_for_user
@@ -294,23 +295,6 @@ def _tell_participants_report(consultation: Consultation) -> int:
 # --- Citizens' texts ---------------------------------------------------------------------
 
 
-def _clean_body(body: str) -> str:
-    # Plain text, kept as typed (escaped on output); only surrounding space goes.
-    body = (body or "").replace("\r\n", "\n").strip()
-    if len(body) < MIN_BODY:
-        raise ValidationError({"body": _("Tulisan terlalu pendek.")})
-    if len(body) > MAX_BODY:
-        raise ValidationError({"body": _("Paling panjang 3.000 huruf.")})
-    return body
-
-
-def _moderated(kabupaten_code: str, body: str) -> tuple[str, str]:
-    word = filtered_word(kabupaten_code, body)
-    if word is None:
-        return Visibility.PUBLISHED, ""
-    return Visibility.HELD, _("Memuat kata tersaring")
-
-
 def comment_create(*, paragraph: Paragraph, participant: Participant, body: str) -> Comment:
     consultation = paragraph.section.consultation
     phase = consultation.phase
@@ -319,8 +303,8 @@ def comment_create(*, paragraph: Paragraph, participant: Participant, body: str)
     if phase != Phase.OPEN:
         raise ValidationError(_("Konsultasi ini belum dibuka."))
     require_not_blocked(consultation.kabupaten_id, participant)
-    body = _clean_body(body)
-    visibility, reason = _moderated(consultation.kabupaten_id, body)
+    body = moderation.clean_text(body, min_length=MIN_BODY, max_length=MAX_BODY)
+    visibility, reason = moderation.screen(consultation.kabupaten_id, body)
     with transaction.atomic():
         comment = Comment.objects.create(
             kabupaten_id=consultation.kabupaten_id,
@@ -458,8 +442,8 @@ def reply_create(*, thread: Thread, participant: Participant, body: str) -> Repl
     if thread.is_locked:
         raise ValidationError(_("Diskusi ini sudah dikunci; balasan tidak lagi diterima."))
     require_not_blocked(thread.kabupaten_id, participant)
-    body = _clean_body(body)
-    visibility, reason = _moderated(thread.kabupaten_id, body)
+    body = moderation.clean_text(body, min_length=MIN_BODY, max_length=MAX_BODY)
+    visibility, reason = moderation.screen(thread.kabupaten_id, body)
     with transaction.atomic():
         reply = Reply.objects.create(
             kabupaten_id=thread.kabupaten_id,

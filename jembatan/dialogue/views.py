@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from jembatan.core.forms import add_service_errors
 from jembatan.core.gateway import gateway_enabled
+from jembatan.core.moderation import submit_public_text
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_full, visitor_key
 from jembatan.dialogue import otp, services, services_polls
@@ -87,32 +88,24 @@ def _verify_url(request: HttpRequest, next_url: str) -> str:
     return f"{reverse('dialogue:verify')}?{urlencode({'next': next_url})}"
 
 
-def _post_text(request, form, participant, *, create, bot_to, shown, held, anchor):
-    """The POST of a comment or a reply: a verified participant, the rate limit, the
-    honeypot, the service, and a message that says whether the text shows or waits for
-    the moderators. Returns (a redirect or None, the status to render the form with)."""
+def _post_text(request, form, participant, *, create, **messages_and_links):
+    """The POST of a comment or a reply: a verified participant first, then the one way
+    every public text is posted (core.moderation.submit_public_text). Returns (a redirect
+    or None, the status to render the form with)."""
     if request.method != "POST":
         return None, 200
     if participant is None:
         messages.error(request, _("Masuk atau verifikasi nomor HP/email Anda dahulu."))
         return redirect(_verify_url(request, request.path)), 200
-    if _too_many(request, "post", POST_LIMIT):
-        form.add_error(None, _("Terlalu banyak kiriman. Coba lagi beberapa menit lagi."))
-        return None, 429
-    if not form.is_valid():
-        return None, 400
-    if form.cleaned_data["website"]:
-        return redirect(bot_to), 200
-    try:
-        text = create(form.cleaned_data["body"])
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None, 400
-    if text.visibility == Visibility.PUBLISHED:
-        messages.success(request, shown)
-    else:
-        messages.info(request, held)
-    return redirect(anchor(text)), 200
+    return submit_public_text(
+        request,
+        form,
+        scope="dialogue-post",
+        limit=POST_LIMIT,
+        window=WINDOW,
+        create=lambda data: create(data["body"]),
+        **messages_and_links,
+    )
 
 
 # --- Index -------------------------------------------------------------------------------

@@ -10,13 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jembatan.accounts.audit import audit_for
+from jembatan.core import moderation
 from jembatan.core.forms import add_service_errors
-from jembatan.dialogue import exports, moderation, services, services_polls
+from jembatan.dialogue import exports, services, services_polls
+from jembatan.dialogue import moderation as dialogue_moderation
 from jembatan.dialogue.access import (
     get_ballot_kims_for_user,
     get_ballot_polls_for_user,
@@ -467,20 +470,7 @@ def _moderated_kabupaten(request: HttpRequest):
 @login_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     kabupaten, current = _moderated_kabupaten(request)
-    show = request.GET.get("tampil", "perlu")
-    # By default what needs a decision: held texts, and texts still up that were reported.
-    condition = {
-        "perlu": Q(visibility=Visibility.HELD)
-        | Q(visibility=Visibility.PUBLISHED, report_count__gt=0),
-        "antrean": Q(visibility=Visibility.HELD),
-        "dilaporkan": Q(visibility=Visibility.PUBLISHED, report_count__gt=0),
-        "tersembunyi": Q(visibility=Visibility.HIDDEN),
-    }.get(show)
-    if condition is None:
-        show, condition = (
-            "perlu",
-            Q(visibility=Visibility.HELD) | Q(visibility=Visibility.PUBLISHED, report_count__gt=0),
-        )
+    show, condition = moderation.queue_filter(request.GET.get("tampil"))
     condition &= Q(kabupaten=current)
     reports = Prefetch("reports", queryset=Report.objects.order_by("created_at"))
     comments = (
@@ -495,16 +485,27 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         .prefetch_related(reports)
         .order_by("-created_at")[:100]
     )
-    items = sorted(
+    texts = sorted(
         [("tanggapan", c) for c in comments] + [("balasan", r) for r in replies],
         key=lambda pair: pair[1].created_at,
         reverse=True,
     )
     labels = dict(Report.Reason.choices)
-    for _kind, item in items:
+    items = []
+    for kind, text in texts:
         # Each reason with how many people gave it, e.g. "Hoaks atau menyesatkan (2)".
-        counts = Counter(r.reason for r in item.reports.all())
-        item.reasons = [(labels.get(reason, reason), n) for reason, n in counts.most_common()]
+        counts = Counter(r.reason for r in text.reports.all())
+        items.append(
+            moderation.QueueItem(
+                obj=text,
+                author=text.author_name,
+                where=text.where,
+                action_url=reverse("dialogue:moderation_action", args=[kind, text.pk]),
+                hidden={"kabupaten": current.code},
+                reasons=[(labels.get(reason, reason), n) for reason, n in counts.most_common()],
+                key=kind,
+            )
+        )
     return render(
         request,
         "dialogue/manage/moderation.html",
@@ -512,6 +513,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
             "kabupaten": kabupaten,
             "current": current,
             "show": show,
+            "queues": [(key, label) for key, (label, _q) in moderation.QUEUES.items()],
             "items": items,
             "words": WordFilter.objects.filter(kabupaten=current),
             "blocks": Block.objects.filter(kabupaten=current).select_related("created_by"),
@@ -530,8 +532,6 @@ def _contribution(kind: str, pk: int, kabupaten_code: str):
 
 
 def _back(current) -> HttpResponse:
-    from django.urls import reverse
-
     return redirect(f"{reverse('dialogue:moderation')}?kabupaten={current.code}")
 
 
@@ -546,12 +546,12 @@ def moderation_action(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             form = BlockForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Tuliskan alasan pemblokiran."))
-            moderation.author_block(
+            dialogue_moderation.author_block(
                 actor=request.user, item=item, reason=form.cleaned_data["reason"]
             )
             messages.success(request, _("Penulis diblokir dan tulisannya disembunyikan."))
         else:
-            moderation.contribution_moderate(actor=request.user, item=item, action=action)
+            dialogue_moderation.contribution_moderate(actor=request.user, item=item, action=action)
             done = {
                 "hide": _("Tulisan disembunyikan."),
                 "restore": _("Tulisan diterbitkan lagi."),
@@ -572,13 +572,13 @@ def moderation_word(request: HttpRequest) -> HttpResponse:
         row = WordFilter.objects.filter(kabupaten=current, pk=int(remove)).first()
         if row is None:
             raise Http404()
-        moderation.word_remove(actor=request.user, row=row)
+        dialogue_moderation.word_remove(actor=request.user, row=row)
         messages.success(request, _("Kata dihapus dari saringan."))
         return _back(current)
     form = WordForm(request.POST)
     if form.is_valid():
         try:
-            moderation.word_add(
+            dialogue_moderation.word_add(
                 actor=request.user, kabupaten_code=current.code, word=form.cleaned_data["word"]
             )
         except ValidationError as exc:
@@ -597,7 +597,7 @@ def moderation_unblock(request: HttpRequest, pk: int) -> HttpResponse:
     block = Block.objects.filter(kabupaten=current, pk=pk).first()
     if block is None:
         raise Http404()
-    moderation.block_lift(actor=request.user, block=block)
+    dialogue_moderation.block_lift(actor=request.user, block=block)
     messages.success(request, _("Pemblokiran dicabut."))
     return _back(current)
 

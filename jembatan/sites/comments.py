@@ -1,4 +1,8 @@
-"""Reader comments: posted without an account, moderated per KIM, audited when moderated."""
+"""Reader comments: posted without an account, moderated by the KIM's pengurus.
+
+The states, decisions, reports and word filter are core.moderation's (the same as the
+dialogue's); this module says who decides and what a comment is.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,12 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.audit import audit_record
 from jembatan.accounts.models import User
-from jembatan.core.pagecache import content_changed
+from jembatan.core import moderation
+from jembatan.core.moderation import Visibility
 from jembatan.sites.access import can_approve_posts
 from jembatan.sites.models import Comment, Post
 
@@ -19,52 +23,38 @@ from jembatan.sites.models import Comment, Post
 _LINK = re.compile(
     r"(https?://|www\.|\b[a-z0-9-]+\.(com|net|org|id|co|info|xyz|ly|me|io|biz)\b)", re.I
 )
-REPORTS_TO_HIDE = 3
+MAX_BODY = 2000
 
 
 def comment_create(*, post: Post, name: str, body: str) -> Comment:
-    name, body = " ".join(name.split()), body.strip().replace("\r\n", "\n")
+    name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": _("Nama wajib diisi.")})
-    if not body:
-        raise ValidationError({"body": _("Komentar tidak boleh kosong.")})
+    body = moderation.clean_text(body, max_length=MAX_BODY)
     if _LINK.search(body) or _LINK.search(name):
         raise ValidationError({"body": _("Komentar tidak boleh berisi tautan atau alamat situs.")})
-    status = (
-        Comment.Status.PENDING if post.kim.comments_need_moderation else Comment.Status.APPROVED
+    kim = post.kim
+    first = Visibility.HELD if kim.comments_need_moderation else Visibility.PUBLISHED
+    visibility, reason = moderation.screen(kim.kabupaten_id, f"{name}\n{body}", default=first)
+    return Comment.objects.create(
+        post=post, name=name[:80], body=body, visibility=visibility, held_reason=reason
     )
-    return Comment.objects.create(post=post, name=name[:80], body=body[:2000], status=status)
 
 
 def comment_report(*, comment: Comment) -> None:
-    """A reader flags a comment; enough flags hide it until a moderator looks."""
+    """A reader flags a comment; enough flags hold it until a pengurus looks."""
     with transaction.atomic():
-        Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
-        hidden = Comment.objects.filter(
-            pk=comment.pk, report_count__gte=REPORTS_TO_HIDE, status=Comment.Status.APPROVED
-        ).update(status=Comment.Status.PENDING)
-    if hidden:
-        # update() sends no signal: cached pages that still show the comment go stale here.
-        content_changed()
+        moderation.count_report(Comment, comment.pk)
 
 
-def comment_moderate(*, actor: User, comment: Comment, status: str) -> Comment:
-    if status not in Comment.Status.values:
-        raise ValidationError(_("Status komentar tidak dikenal."))
+def comment_moderate(*, actor: User, comment: Comment, action: str) -> Comment:
+    """A pengurus decides: one of core.moderation.MACHINE's actions."""
+    moderation.MACHINE.step(action)
     if not can_approve_posts(actor, comment.post.kim):
         raise PermissionDenied(_("Hanya pengurus KIM yang dapat memoderasi komentar."))
     with transaction.atomic():
-        locked = Comment.objects.select_for_update().get(pk=comment.pk)
-        before = snapshot(locked, ["status", "report_count"])
-        locked.status = status
-        if status == Comment.Status.APPROVED:
-            locked.report_count = 0  # a moderator has looked at it
-        locked.save(update_fields=["status", "report_count"])
+        locked, before, after = moderation.decide(Comment, comment.pk, action)
         audit_record(
-            actor=actor,
-            action="comment.moderate",
-            target=locked,
-            before=before,
-            after=snapshot(locked, ["status", "report_count"]),
+            actor=actor, action="comment.moderate", target=locked, before=before, after=after
         )
     return locked

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jembatan.communities.models import Kim
+from jembatan.core.moderation import Moderated, Visibility, visibility_field
 
 
 class PostQuerySet(models.QuerySet["Post"]):
@@ -157,28 +158,24 @@ class PostRevision(models.Model):
         return f"{self.post_id} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class Comment(models.Model):
-    """A reader's comment on a post. Plain text; no account, no contact data kept."""
+class Comment(Moderated):
+    """A reader's comment on a post. Plain text; no account, no contact data kept.
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Menunggu moderasi")
-        APPROVED = "approved", _("Tampil")
-        HIDDEN = "hidden", _("Disembunyikan")
+    Its states and decisions are core.moderation's; the KIM's pengurus decide.
+    """
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     name = models.CharField(_("nama"), max_length=80)
     body = models.TextField(_("komentar"), max_length=2000)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    report_count = models.PositiveIntegerField(_("laporan"), default=0)
+    # Held until a pengurus looks, unless the service says otherwise (comment_create).
+    visibility = visibility_field(default=Visibility.HELD)
     created_at = models.DateTimeField(_("dikirim"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("komentar")
         verbose_name_plural = pgettext_lazy("plural", "komentar")
-        indexes = [models.Index(fields=["post", "status"], name="comment_post_status_idx")]
+        indexes = [models.Index(fields=["post", "visibility"], name="comment_post_visibility_idx")]
 
     def __str__(self) -> str:
         return f"{self.name}: {self.body[:40]}"

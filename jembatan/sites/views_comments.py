@@ -6,36 +6,36 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jembatan.core.forms import add_service_errors
+from jembatan.core import moderation
+from jembatan.core.moderation import HoneypotForm, Visibility, submit_public_text
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.sites.access import can_approve_posts, get_writable_kim_for_user
-from jembatan.sites.comments import comment_create, comment_moderate, comment_report
+from jembatan.sites.comments import MAX_BODY, comment_create, comment_moderate, comment_report
 from jembatan.sites.models import Comment, live_posts
 
 COMMENT_LIMIT, COMMENT_WINDOW = 5, 600
 REPORT_LIMIT, REPORT_WINDOW = 20, 3600
 
 
-class CommentForm(forms.Form):
+class CommentForm(HoneypotForm):
     name = forms.CharField(label=gettext_lazy("Nama"), max_length=80)
     body = forms.CharField(
         label=gettext_lazy("Komentar"),
-        max_length=2000,
+        max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    # Honeypot: hidden from people, filled in by bots.
-    website = forms.CharField(required=False, label=gettext_lazy("Jangan diisi"))
+    field_order = ["name", "body", "website"]
 
 
 def post_page(request: HttpRequest, post, form: CommentForm | None = None, status: int = 200):
-    comments = post.comments.filter(status=Comment.Status.APPROVED)
+    comments = post.comments.filter(visibility=Visibility.PUBLISHED)
     return render(
         request,
         "sites/post_detail.html",
@@ -53,37 +53,26 @@ def post_page(request: HttpRequest, post, form: CommentForm | None = None, statu
 def comment_submit(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
     post = get_object_or_404(live_posts(), kim__slug=kim, slug=slug)
     form = CommentForm(request.POST)
-    if rate_limit_exceeded(
-        "comment", visitor_key(request), limit=COMMENT_LIMIT, window=COMMENT_WINDOW
-    ):
-        form.is_valid()
-        form.add_error(None, _("Terlalu banyak komentar dari Anda. Coba lagi beberapa menit lagi."))
-        return post_page(request, post, form, status=429)
-    if not form.is_valid():
-        return post_page(request, post, form, status=400)
-    if form.cleaned_data["website"]:
-        # Tell the bot it worked; keep nothing.
-        return redirect(f"{post.get_absolute_url()}#komentar")
-    try:
-        comment = comment_create(
-            post=post, name=form.cleaned_data["name"], body=form.cleaned_data["body"]
-        )
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return post_page(request, post, form, status=400)
-    if comment.status == Comment.Status.PENDING:
-        messages.success(
-            request, _("Terima kasih. Komentar Anda tampil setelah disetujui pengurus KIM.")
-        )
-    else:
-        messages.success(request, _("Terima kasih. Komentar Anda sudah tampil."))
-    return redirect(f"{post.get_absolute_url()}#komentar")
+    back = f"{post.get_absolute_url()}#komentar"
+    response, status = submit_public_text(
+        request,
+        form,
+        scope="comment",
+        limit=COMMENT_LIMIT,
+        window=COMMENT_WINDOW,
+        create=lambda data: comment_create(post=post, name=data["name"], body=data["body"]),
+        bot_to=back,
+        shown=_("Terima kasih. Komentar Anda sudah tampil."),
+        held=_("Terima kasih. Komentar Anda tampil setelah disetujui pengurus KIM."),
+        anchor=lambda _comment: back,
+    )
+    return response or post_page(request, post, form, status=status)
 
 
 @require_POST
 def comment_report_view(request: HttpRequest, kim: str, slug: str, pk: int) -> HttpResponse:
     post = get_object_or_404(live_posts(), kim__slug=kim, slug=slug)
-    comment = get_object_or_404(post.comments, pk=pk, status=Comment.Status.APPROVED)
+    comment = get_object_or_404(post.comments, pk=pk, visibility=Visibility.PUBLISHED)
     key = visitor_key(request)
     if not rate_limit_exceeded(
         f"report:{comment.pk}", key, limit=1, window=REPORT_WINDOW
@@ -99,20 +88,21 @@ def moderation_queue(request: HttpRequest, kim: str) -> HttpResponse:
     if not can_approve_posts(request.user, obj):
         raise Http404(_("Halaman tidak ditemukan."))
     comments = (
-        Comment.objects.filter(post__kim=obj)
-        .filter(Q(status=Comment.Status.PENDING) | Q(report_count__gt=0))
+        Comment.objects.filter(moderation.NEEDS_DECISION, post__kim=obj)
         .select_related("post")
         .order_by("-report_count", "created_at")[:200]
     )
-    return render(
-        request,
-        "sites/manage/comments.html",
-        {
-            "kim": obj,
-            "comments": comments,
-            "statuses": Comment.Status,
-        },
-    )
+    items = [
+        moderation.QueueItem(
+            obj=c,
+            author=c.name,
+            where=c.post.title,
+            where_url=c.post.get_absolute_url(),
+            action_url=reverse("sites:manage_comment_action", args=[obj.slug, c.pk]),
+        )
+        for c in comments
+    ]
+    return render(request, "sites/manage/comments.html", {"kim": obj, "items": items})
 
 
 @login_required
@@ -121,7 +111,7 @@ def moderation_action(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
     obj = get_writable_kim_for_user(request.user, kim)
     comment = get_object_or_404(Comment.objects.select_related("post__kim"), pk=pk, post__kim=obj)
     try:
-        comment_moderate(actor=request.user, comment=comment, status=request.POST.get("status", ""))
+        comment_moderate(actor=request.user, comment=comment, action=request.POST.get("action", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

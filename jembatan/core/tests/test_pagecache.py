@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from jembatan.core.moderation import Visibility
 from jembatan.sites.models import Comment
 from jembatan.sites.services import post_create, post_transition, post_update
 
@@ -113,7 +114,7 @@ def test_a_comment_hidden_by_reports_leaves_cached_pages_at_once(client, post):
     from django.test import Client
 
     comment = Comment.objects.create(
-        post=post, name="Penipu", body="Beli di sini", status=Comment.Status.APPROVED
+        post=post, name="Penipu", body="Beli di sini", visibility=Visibility.PUBLISHED
     )
     assert "Beli di sini" in client.get(post.get_absolute_url()).content.decode()
     report = f"{post.get_absolute_url()}komentar/{comment.pk}/laporkan/"

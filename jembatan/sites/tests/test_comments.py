@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from jembatan.accounts.audit import audit_for
+from jembatan.core.moderation import Visibility
 from jembatan.sites.models import Comment
 from jembatan.sites.services import post_create, post_transition
 
@@ -30,7 +31,7 @@ def test_comment_waits_for_moderation_by_default(client, post):
     response = submit(client, post)
     assert response.status_code == 302
     comment = Comment.objects.get()
-    assert comment.status == Comment.Status.PENDING
+    assert comment.visibility == Visibility.HELD
     assert "Setuju, mari hadir." not in client.get(post.get_absolute_url()).content.decode()
 
 
@@ -79,7 +80,7 @@ def test_rate_limit_per_visitor(client, post):
         assert submit(client, post).status_code == 302
     response = submit(client, post)
     assert response.status_code == 429
-    assert "Terlalu banyak komentar" in response.content.decode()
+    assert "Terlalu banyak kiriman" in response.content.decode()
     assert Comment.objects.count() == 5
     other = client.__class__(REMOTE_ADDR="10.1.2.3")
     assert submit(other, post).status_code == 302
@@ -93,7 +94,7 @@ def test_comments_on_drafts_are_refused(client, two_tenants):
 
 
 def test_reports_hide_a_comment_until_a_moderator_decides(client, post, two_tenants):
-    comment = Comment.objects.create(post=post, name="A", body="b", status=Comment.Status.APPROVED)
+    comment = Comment.objects.create(post=post, name="A", body="b", visibility=Visibility.PUBLISHED)
     url = reverse(
         "sites:comment_report", kwargs={"kim": post.kim.slug, "slug": post.slug, "pk": comment.pk}
     )
@@ -105,7 +106,8 @@ def test_reports_hide_a_comment_until_a_moderator_decides(client, post, two_tena
         client.__class__(REMOTE_ADDR=address).post(url)
     comment.refresh_from_db()
     assert comment.report_count == 3
-    assert comment.status == Comment.Status.PENDING
+    assert comment.visibility == Visibility.HELD
+    assert comment.held_reason == "Dilaporkan 3 orang"
 
     owner = two_tenants.a.owner
     client.force_login(owner)
@@ -113,12 +115,13 @@ def test_reports_hide_a_comment_until_a_moderator_decides(client, post, two_tena
     assert "A" in queue.content.decode()
     client.post(
         reverse("sites:manage_comment_action", kwargs={"kim": post.kim.slug, "pk": comment.pk}),
-        {"status": "hidden"},
+        {"action": "hide"},
     )
     comment.refresh_from_db()
-    assert comment.status == Comment.Status.HIDDEN
+    assert comment.visibility == Visibility.HIDDEN
     row = audit_for(comment).get()
-    assert row.actor == owner and row.after["status"] == "hidden"
+    assert row.action == "comment.moderate"
+    assert row.actor == owner and row.after["visibility"] == Visibility.HIDDEN
 
 
 def test_only_approvers_moderate_and_only_their_kim(client, post, two_tenants):
@@ -129,13 +132,13 @@ def test_only_approvers_moderate_and_only_their_kim(client, post, two_tenants):
     assert (
         client.get(reverse("sites:manage_comments", kwargs={"kim": a.kim.slug})).status_code == 404
     )
-    assert client.post(action, {"status": "approved"}).status_code == 403
+    assert client.post(action, {"action": "restore"}).status_code == 403
     client.force_login(b.owner)
-    assert client.post(action, {"status": "approved"}).status_code == 404
+    assert client.post(action, {"action": "restore"}).status_code == 404
     other = reverse("sites:manage_comment_action", kwargs={"kim": b.kim.slug, "pk": comment.pk})
-    assert client.post(other, {"status": "approved"}).status_code == 404
+    assert client.post(other, {"action": "restore"}).status_code == 404
     comment.refresh_from_db()
-    assert comment.status == Comment.Status.PENDING
+    assert comment.visibility == Visibility.HELD
 
 
 def test_share_links_and_open_graph(client, post):

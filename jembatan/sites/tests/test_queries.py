@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from jembatan.core.moderation import Visibility
 from jembatan.sites.models import Comment, Product
 from jembatan.sites.services import post_create, post_transition
 
@@ -34,7 +35,7 @@ def test_query_count_does_not_grow_with_content(client, two_tenants, settings, p
     a = two_tenants.a
     first = _publish(a, 2)
     article = first[0]
-    Comment.objects.create(post=article, name="A", body="b", status=Comment.Status.APPROVED)
+    Comment.objects.create(post=article, name="A", body="b", visibility=Visibility.PUBLISHED)
     Product.objects.create(kim=a.kim, title="P0", slug="p0", is_published=True, created_by=a.owner)
     urls = {
         "hub": "/",
@@ -47,7 +48,7 @@ def test_query_count_does_not_grow_with_content(client, two_tenants, settings, p
     small = _count(client, urls[page])
     _publish(a, 8)
     for i in range(8):
-        Comment.objects.create(post=article, name=f"C{i}", body="b", status=Comment.Status.APPROVED)
+        Comment.objects.create(post=article, name=f"C{i}", body="b", visibility=Visibility.PUBLISHED)
         Product.objects.create(
             kim=a.kim, title=f"P{i + 1}", slug=f"p{i + 1}", is_published=True, created_by=a.owner
         )

@@ -115,7 +115,7 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
     )
     revision = PostRevision.objects.create(post=post, title=post.title, body=post.body)
     comment = PostComment.objects.create(
-        post=post, name="Warga", body="Bagus", status=PostComment.Status.APPROVED
+        post=post, name="Warga", body="Bagus", visibility="tampil"
     )
     category = Category.objects.create(kim=kim, name="Umum", slug=f"umum-{label}")
     potential = Potential.objects.create(
