@@ -359,3 +359,28 @@ def test_audit_rows_hold_no_contact(world):
     verified_client("jejak@example.test").post(_paragraph_url(world), {"body": "Tanpa jejak."})
     dumped = json.dumps(list(AuditLog.objects.values("before", "after", "note", "target_repr")))
     assert "jejak@example.test" not in dumped
+
+
+def test_a_decision_outside_the_table_is_refused_and_leaves_no_row(world):
+    client_for(world.citizen).post(_paragraph_url(world), {"body": "Tulisan warga biasa."})
+    comment = Comment.objects.get()
+    with pytest.raises(ValidationError, match="tidak berlaku"):
+        moderation.contribution_moderate(actor=world.admin, item=comment, action="restore")
+    with pytest.raises(ValidationError, match="tidak dikenal"):
+        moderation.contribution_moderate(actor=world.admin, item=comment, action="approve")
+    comment.refresh_from_db()
+    assert comment.visibility == Visibility.PUBLISHED
+    assert not audit_for(comment).exclude(action="dialogue.comment").exists()
+
+
+def test_held_by_reports_says_why_in_the_queue(world):
+    client_for(world.citizen).post(world.thread.get_absolute_url(), {"body": "Balasan iklan."})
+    reply = Reply.objects.get()
+    for n in range(3):
+        moderation.contribution_report(item=reply, reporter_key=f"v:{n}", reason="spam")
+    reply.refresh_from_db()
+    assert reply.visibility == Visibility.HELD and reply.held_reason == "Dilaporkan 3 orang"
+    page = client_for(world.admin).get("/kelola/dialog/moderasi/?tampil=antrean").content.decode()
+    assert "Balasan iklan." in page and "(Dilaporkan 3 orang)" in page
+    assert 'value="restore"' in page and 'value="keep"' not in page
+    assert "Blokir penulis" in page and f"/kelola/dialog/moderasi/balasan/{reply.pk}/" in page

@@ -154,3 +154,128 @@ def test_share_links_and_open_graph(client, post):
         f'id="share-url" type="url" value="http://testserver{post.get_absolute_url()}"',
     ]:
         assert needle in html, needle
+
+
+# --- One moderation system (core.moderation) ----------------------------------------------
+
+
+def test_the_kabupatens_word_filter_holds_a_site_comment_too(client, post, two_tenants):
+    """One word list per kabupaten: Diskominfo's filter holds site comments as well, even
+    where the KIM publishes comments at once; the pengurus then decides."""
+    from jembatan.dialogue.models import WordFilter
+
+    kim = post.kim
+    kim.comments_need_moderation = False
+    kim.save(update_fields=["comments_need_moderation"])
+    WordFilter.objects.create(kabupaten_id=kim.kabupaten_id, word="bodoh")
+    assert submit(client, post, body="Pengumuman ini BODOH sekali.").status_code == 302
+    comment = Comment.objects.get()
+    assert comment.visibility == Visibility.HELD
+    assert comment.held_reason == "Memuat kata tersaring"
+    assert "BODOH sekali" not in client.get(post.get_absolute_url()).content.decode()
+    # A word of another kabupaten's list holds nothing here.
+    WordFilter.objects.all().delete()
+    WordFilter.objects.create(kabupaten_id=two_tenants.b.kim.kabupaten_id, word="mantap")
+    submit(client, post, body="Mantap, mari hadir.")
+    assert Comment.objects.get(body="Mantap, mari hadir.").visibility == Visibility.PUBLISHED
+
+
+def test_queue_offers_the_decisions_the_state_allows(client, post, two_tenants):
+    held = Comment.objects.create(post=post, name="Baru", body="Menunggu")
+    reported = Comment.objects.create(
+        post=post,
+        name="Dilapor",
+        body="Masih tampil",
+        visibility=Visibility.PUBLISHED,
+        report_count=1,
+    )
+    Comment.objects.create(
+        post=post, name="Biasa", body="Tidak dilaporkan", visibility=Visibility.PUBLISHED
+    )
+    owner = two_tenants.a.owner
+    client.force_login(owner)
+    page = client.get(reverse("sites:manage_comments", kwargs={"kim": post.kim.slug}))
+    html = page.content.decode()
+    assert "Menunggu" in html and "Masih tampil" in html
+    assert "Tidak dilaporkan" not in html  # nothing to decide
+    assert html.count('value="restore"') == 1 and html.count('value="keep"') == 1
+    assert html.count('value="hide"') == 2
+    action = "sites:manage_comment_action"
+    client.post(
+        reverse(action, kwargs={"kim": post.kim.slug, "pk": reported.pk}), {"action": "keep"}
+    )
+    client.post(
+        reverse(action, kwargs={"kim": post.kim.slug, "pk": held.pk}), {"action": "restore"}
+    )
+    reported.refresh_from_db()
+    held.refresh_from_db()
+    assert reported.visibility == Visibility.PUBLISHED and reported.report_count == 0
+    assert held.visibility == Visibility.PUBLISHED
+    assert "Menunggu" in client.get(post.get_absolute_url()).content.decode()
+    assert [r.before["visibility"] for r in audit_for(held)] == [Visibility.HELD]
+
+
+def test_a_decision_the_state_does_not_allow_changes_nothing(client, post, two_tenants):
+    comment = Comment.objects.create(post=post, name="A", body="b", visibility=Visibility.HIDDEN)
+    client.force_login(two_tenants.a.owner)
+    url = reverse("sites:manage_comment_action", kwargs={"kim": post.kim.slug, "pk": comment.pk})
+    for action in ("hide", "keep", "delete"):
+        response = client.post(url, {"action": action}, follow=True)
+        assert response.status_code == 200
+    comment.refresh_from_db()
+    assert comment.visibility == Visibility.HIDDEN
+    assert not audit_for(comment).exists()
+    assert "tidak berlaku" in response.content.decode() or "tidak dikenal" in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_maps_every_old_status_both_ways():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("kimsites", "0011_repair_glued_paragraphs")],
+        [("kimsites", "0012_comment_moderation_states")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    Kim = apps.get_model("communities", "Kim")
+    User = apps.get_model("accounts", "User")
+    Region = apps.get_model("regions", "Region")
+    Post = apps.get_model("kimsites", "Post")
+    OldComment = apps.get_model("kimsites", "Comment")
+    provinsi = Region.objects.create(code="99", name="Prov Uji", level=1, kind="provinsi")
+    kabupaten = Region.objects.create(
+        code="99.01", name="Kab Uji", level=2, kind="kabupaten", parent=provinsi
+    )
+    region = Region.objects.create(
+        code="99.01.01", name="Kec Uji", level=3, kind="kecamatan", parent=kabupaten
+    )
+    kim = Kim.objects.create(
+        name="KIM Uji", slug="kim-uji", region=region, kabupaten=kabupaten, level="kecamatan"
+    )
+    author = User.objects.create(email="uji@example.test", full_name="Uji")
+    post = Post.objects.create(kim=kim, title="T", slug="t", body="x", author=author)
+    for status in ("pending", "approved", "hidden"):
+        OldComment.objects.create(post=post, name=status, body="b", status=status)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    Comment = executor.loader.project_state(after).apps.get_model("kimsites", "Comment")
+    assert dict(Comment.objects.values_list("name", "visibility")) == {
+        "pending": "ditahan",
+        "approved": "tampil",
+        "hidden": "disembunyikan",
+    }
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    Old = executor.loader.project_state(before).apps.get_model("kimsites", "Comment")
+    assert dict(Old.objects.values_list("name", "status")) == {
+        "pending": "pending",
+        "approved": "approved",
+        "hidden": "hidden",
+    }
+    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())

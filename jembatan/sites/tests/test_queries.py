@@ -48,7 +48,9 @@ def test_query_count_does_not_grow_with_content(client, two_tenants, settings, p
     small = _count(client, urls[page])
     _publish(a, 8)
     for i in range(8):
-        Comment.objects.create(post=article, name=f"C{i}", body="b", visibility=Visibility.PUBLISHED)
+        Comment.objects.create(
+            post=article, name=f"C{i}", body="b", visibility=Visibility.PUBLISHED
+        )
         Product.objects.create(
             kim=a.kim, title=f"P{i + 1}", slug=f"p{i + 1}", is_published=True, created_by=a.owner
         )

@@ -114,9 +114,7 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
         published_at=now - datetime.timedelta(hours=1),
     )
     revision = PostRevision.objects.create(post=post, title=post.title, body=post.body)
-    comment = PostComment.objects.create(
-        post=post, name="Warga", body="Bagus", visibility="tampil"
-    )
+    comment = PostComment.objects.create(post=post, name="Warga", body="Bagus", visibility="tampil")
     category = Category.objects.create(kim=kim, name="Umum", slug=f"umum-{label}")
     potential = Potential.objects.create(
         kim=kim, title="Kebun lada", slug=f"kebun-{label}", created_by=ketua, is_published=True
