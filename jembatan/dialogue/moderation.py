@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jembatan.accounts.audit import audit_record, snapshot
@@ -54,8 +55,6 @@ def _moderators(kabupaten_code: str) -> list[User]:
 
 def tell_moderators(item: Contribution) -> None:
     """Staff of the kabupaten learn that a text waits in the queue (once per text)."""
-    from django.urls import reverse
-
     kind = "comment" if isinstance(item, Comment) else "reply"
     transaction.on_commit(
         lambda: notify(
