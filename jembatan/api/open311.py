@@ -38,9 +38,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from jembatan.accounts.models import Role
-from jembatan.api.models import ApiToken
-from jembatan.api.services import TOKEN_PREFIX, api_token_touch, hash_token
+from jembatan.api.models import AggregatorKey
+from jembatan.api.services import (
+    AGGREGATOR_PREFIX,
+    TOKEN_PREFIX,
+    aggregator_key_touch,
+    hash_token,
+)
 from jembatan.aspirations import services
 from jembatan.aspirations.merge import merged_note
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
@@ -486,29 +490,50 @@ def _messages(exc: ValidationError) -> list[str]:
     return messages
 
 
-def _aggregator(key: str) -> tuple[ApiToken | None, str]:
+def _aggregator(key: str) -> tuple[AggregatorKey | None, str]:
     """The aggregator whose key this is, or why the key is refused.
 
-    An aggregator key is an API token (made in the workspace) of an active admin of the
-    hub kabupaten. Any other api_key text is what it always was here, a name the client
-    gives itself (GeoReport clients send one whether asked or not): the citizen's limit."""
-    if not key.startswith(TOKEN_PREFIX):
+    An aggregator key is made by the hub kabupaten's Diskominfo in the workspace
+    (/kelola/api/open311/). Any other api_key text is what it always was here, a name
+    the client gives itself (GeoReport clients send one whether asked or not): the
+    citizen's limit."""
+    if key.startswith(TOKEN_PREFIX):
+        return None, _(
+            "api_key ini token API pribadi, bukan kunci aplikasi pengumpul: minta kunci "
+            "Open311 kepada admin kabupaten."
+        )
+    if not key.startswith(AGGREGATOR_PREFIX):
         return None, ""
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(key)).first()
-    if token is None:
+    found = AggregatorKey.objects.filter(key_hash=hash_token(key)).first()
+    if found is None:
         return None, _("api_key tidak dikenal.")
-    if not token.is_active:
-        return None, _("api_key ini sudah dicabut atau kedaluwarsa: minta kunci baru.")
-    user = token.user
-    if not (
-        user.is_active
-        and user.memberships.filter(
-            role=Role.KABUPATEN_ADMIN, region_id=settings.HUB_REGION_CODE
-        ).exists()
-    ):
+    if not found.is_active:
+        return None, _("api_key ini sudah dicabut: minta kunci baru.")
+    if found.kabupaten_id != settings.HUB_REGION_CODE:
         return None, _("api_key ini bukan kunci aplikasi pengumpul kabupaten ini.")
-    api_token_touch(token=token)
-    return token, ""
+    aggregator_key_touch(key=found)
+    return found, ""
+
+
+def _over_limit(request: HttpRequest, aggregator: AggregatorKey | None) -> bool:
+    """An aggregator counts against its own limits, per minute and per hour; anyone else
+    against the citizen's, per address."""
+    if aggregator is None:
+        return rate_limit_exceeded(
+            "open311-post",
+            visitor_key(request),
+            limit=settings.ASPIRATION_SUBMIT_LIMIT,
+            window=POST_WINDOW,
+        )
+    # Both windows count every request, so a burst refused by the minute still uses up
+    # the hour.
+    minute = rate_limit_exceeded(
+        "open311-agg-m", str(aggregator.pk), limit=aggregator.per_minute, window=60
+    )
+    hour = rate_limit_exceeded(
+        "open311-agg-h", str(aggregator.pk), limit=aggregator.per_hour, window=3600
+    )
+    return minute or hour
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -516,28 +541,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     token, refused = _aggregator(params.get("api_key", "").strip())
     if refused:
         # Guessing keys costs the guesser's own (citizen) budget.
-        rate_limit_exceeded(
-            "open311-post",
-            visitor_key(request),
-            limit=settings.ASPIRATION_SUBMIT_LIMIT,
-            window=POST_WINDOW,
-        )
+        _over_limit(request, None)
         return _errors(fmt, 403, [refused])
-    if token is not None:
-        over = rate_limit_exceeded(
-            "open311-post-key",
-            str(token.pk),
-            limit=settings.OPEN311_KEY_SUBMIT_LIMIT,
-            window=POST_WINDOW,
-        )
-    else:
-        over = rate_limit_exceeded(
-            "open311-post",
-            visitor_key(request),
-            limit=settings.ASPIRATION_SUBMIT_LIMIT,
-            window=POST_WINDOW,
-        )
-    if over:
+    if _over_limit(request, token):
         return _errors(
             fmt, 429, [_("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")]
         )
@@ -581,7 +587,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     # Idempotency-Key counts without a device_id; its ids have their own source, so no
     # api_key text a keyless client makes up can fall into that scope.
     if token is not None:
-        source, client = "open311-key", f"{token.pk}\n{device}"
+        source, client = "open311-agg", f"{token.pk}\n{device}"
     else:
         source, client = "open311", f"{params.get('api_key', '').strip()}\n{device}"
     body = "\n".join(f"{name}={data[name]}" for name in sorted(data) if data[name] is not None)

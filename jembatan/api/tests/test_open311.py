@@ -16,6 +16,8 @@ from PIL import Image
 
 from jembatan.accounts.models import Office, Role, User
 from jembatan.api import open311
+from jembatan.api.models import AggregatorKey
+from jembatan.api.services import aggregator_key_create, aggregator_key_revoke, api_token_create
 from jembatan.aspirations import reporter, services
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.core import workdays
@@ -864,17 +866,22 @@ def test_the_same_client_and_key_with_another_body_never_gets_the_first_case(cli
     assert retry.json()[0]["service_request_id"] == first["service_request_id"]
 
 
-def aggregator_key(user: User, name: str = "Aplikasi Kota") -> str:
-    from jembatan.api.services import api_token_create
-
-    return api_token_create(actor=user, name=name, days=30)[1]
+def aggregator_key(
+    world: World, name: str = "Aplikasi Kota", *, per_minute: int = 60, per_hour: int = 600
+) -> str:
+    return aggregator_key_create(
+        actor=world.admin,
+        kabupaten=world.kabupaten,
+        name=name,
+        per_minute=per_minute,
+        per_hour=per_hour,
+    )[1]
 
 
 def test_an_aggregator_key_has_its_own_higher_limit(client, world, settings):
     cache.clear()
     settings.ASPIRATION_SUBMIT_LIMIT = 2
-    settings.OPEN311_KEY_SUBMIT_LIMIT = 4
-    key = aggregator_key(world.admin)
+    key = aggregator_key(world, per_minute=4, per_hour=100)
     url = f"{BASE}requests.json"
     for _ in range(4):  # past the citizen's 2, from the same address
         assert client.post(url, post_data(world, api_key=key)).status_code == 201
@@ -886,13 +893,25 @@ def test_an_aggregator_key_has_its_own_higher_limit(client, world, settings):
     assert_error(client.post(url, post_data(world, api_key="xyz")), 429, "Terlalu banyak")
     assert Aspiration.objects.count() == 6
     # Another aggregator has its own budget.
-    other = aggregator_key(world.admin, "Jembatan LAPOR!")
+    other = aggregator_key(world, "Jembatan LAPOR!")
     assert client.post(url, post_data(world, api_key=other)).status_code == 201
+    assert AggregatorKey.objects.get(name="Aplikasi Kota").last_used_at is not None
+
+
+def test_an_aggregator_keys_hourly_limit_holds_across_minutes(client, world):
+    cache.clear()
+    key = aggregator_key(world, per_minute=3, per_hour=3)
+    url = f"{BASE}requests.json"
+    for _ in range(3):
+        assert client.post(url, post_data(world, api_key=key)).status_code == 201
+    cache.delete_many([f"rl:open311-agg-m:{AggregatorKey.objects.get().pk}"])  # a new minute
+    assert_error(client.post(url, post_data(world, api_key=key)), 429, "Terlalu banyak")
+    assert Aspiration.objects.count() == 3
 
 
 def test_an_aggregator_key_is_its_own_idempotency_scope(client, world):
     cache.clear()
-    key, other = aggregator_key(world.admin), aggregator_key(world.admin, "Lain")
+    key, other = aggregator_key(world), aggregator_key(world, "Lain")
     headers = {"Idempotency-Key": "laporan-77"}
     url = f"{BASE}requests.json"
     first = client.post(url, post_data(world, api_key=key), headers=headers)
@@ -900,10 +919,10 @@ def test_an_aggregator_key_is_its_own_idempotency_scope(client, world):
     assert (first.status_code, again.status_code) == (201, 200)  # no device_id needed
     assert again.json()[0]["service_request_id"] == first.json()[0]["service_request_id"]
     case = Aspiration.objects.get()
-    assert case.client_id.startswith("open311-key:")
+    assert case.client_id.startswith("open311-agg:")
     # The same Idempotency-Key and body from another aggregator, or with no key at all
     # (even naming the first one's scope), make their own cases and no link to the first.
-    for api_key, device in ((other, ""), ("", "x"), (f"open311-key:{case.pk}", "")):
+    for api_key, device in ((other, ""), ("", "x"), (f"open311-agg:{case.pk}", "")):
         response = client.post(
             url, post_data(world, api_key=api_key, device_id=device), headers=headers
         )
@@ -914,22 +933,26 @@ def test_an_aggregator_key_is_its_own_idempotency_scope(client, world):
     assert Aspiration.objects.count() == 4
 
 
-def test_unknown_revoked_or_foreign_aggregator_keys_are_refused(client, world):
-    from jembatan.api.models import ApiToken
-
+def test_unknown_revoked_foreign_or_personal_keys_are_refused(client, world):
     url = f"{BASE}requests.json"
-    assert_error(client.post(url, post_data(world, api_key="jbt_tidak-ada")), 403, "api_key")
-    revoked = aggregator_key(world.admin)
-    ApiToken.objects.update(revoked_at=timezone.now())
+    assert_error(client.post(url, post_data(world, api_key="jbk_tidak-ada")), 403, "api_key")
+    revoked = aggregator_key(world)
+    aggregator_key_revoke(actor=world.admin, key=AggregatorKey.objects.get())
     assert_error(client.post(url, post_data(world, api_key=revoked)), 403, "dicabut")
-    # A token of someone who is no admin of this kabupaten is no aggregator key.
+    # A key of another kabupaten is no key of this hub.
     outsider = UserFactory()
-    MembershipFactory(user=outsider, role=Role.KABUPATEN_ADMIN, region=world.category_b.kabupaten)
-    foreign = aggregator_key(outsider)
+    mempawah = world.category_b.kabupaten
+    MembershipFactory(user=outsider, role=Role.KABUPATEN_ADMIN, region=mempawah)
+    foreign = aggregator_key_create(
+        actor=outsider, kabupaten=mempawah, name="Mempawah", per_minute=9, per_hour=99
+    )[1]
     assert_error(client.post(url, post_data(world, api_key=foreign)), 403, "bukan kunci")
     assert_error(
         client.post(f"{BASE}requests.xml", post_data(world, api_key=foreign)), 403, "bukan kunci"
     )
+    # A personal API token, even the hub admin's, is not an aggregator key.
+    personal = api_token_create(actor=world.admin, name="Pribadi", days=30)[1]
+    assert_error(client.post(url, post_data(world, api_key=personal)), 403, "pribadi")
     assert not Aspiration.objects.exists()
 
 
@@ -937,7 +960,7 @@ def test_guessing_aggregator_keys_uses_up_the_citizen_limit(client, world, setti
     cache.clear()
     settings.ASPIRATION_SUBMIT_LIMIT = 2
     url = f"{BASE}requests.json"
-    for guess in ("jbt_a", "jbt_b"):
+    for guess in ("jbk_a", "jbk_b"):
         assert_error(client.post(url, post_data(world, api_key=guess)), 403, "api_key")
     assert_error(client.post(url, post_data(world)), 429, "Terlalu banyak")
 
