@@ -8,14 +8,16 @@ location) ever leaves through this API.
 
 Cases are routed by desa/kelurahan, so a new request names its desa (``address_id``
 with its Kemendagri code, or ``address_string``: its code, its name, or a free address
-with the name among its parts). lat/long alone are refused: the region data has codes and
-names but no coordinates, so a point cannot be placed in a desa; lat/long next to the
-desa are kept as the case's map point. A listed case's point is rounded to three
-decimals (about 100 m): enough to find the broken bridge, not enough to pin the
+with the name among its parts), or only ``lat``/``long``: the desa whose centre is
+nearest (regions.points, once the installation has loaded the centres: the shipped
+region list has none), which also settles an address naming no desa, or a name two desa
+share. The point is kept as the case's map point. A listed case's point is rounded to
+three decimals (about 100 m): enough to find the broken bridge, not enough to pin the
 reporter's house. ``Idempotency-Key`` (with ``device_id``, or an aggregator key) makes a
 retried POST from the same client return the case the first attempt made instead of a
-second one; another client's same key makes its own case. An aggregator key (an API
-token of a hub admin, sent as ``api_key``) has its own, higher submission limit.
+second one; another client's same key makes its own case. An aggregator key (made by the
+hub kabupaten's Diskominfo in /kelola/api/open311/, sent as ``api_key``) has its own
+limits per minute and per hour instead of the citizen's.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from jembatan.aspirations.views import _public_cases, count_code_guess, lookup_o
 from jembatan.core.params import BadParameter, parse_moment
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.regions.models import Region
+from jembatan.regions.points import nearest_village
 from jembatan.regions.resolve import region_match
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -418,9 +421,21 @@ def _readings(text: str) -> list[str]:
     return list(dict.fromkeys(readings))[:MAX_READINGS]
 
 
-def _village(params: Any) -> tuple[Region | None, str, bool]:
+def _village_at(point: tuple[Decimal, Decimal] | None) -> Region | None:
+    """The desa of the hub whose centre is nearest to the point (regions.points), if any
+    lies near enough; None without a point or without loaded centres."""
+    if point is None:
+        return None
+    return nearest_village(*point, within=settings.HUB_REGION_CODE)
+
+
+def _village(params: Any, point: tuple[Decimal, Decimal] | None) -> tuple[Region | None, str, bool]:
     """The desa/kelurahan a new request names, or why none could be found, and whether
-    address_string said more than the desa (a street address worth keeping for staff)."""
+    address_string said more than the desa (a street address worth keeping for staff).
+
+    address_id first; then the desa named in address_string; then the point, whose
+    nearest desa centre also settles an address that names no desa of the kabupaten or
+    a name two desa share."""
     villages = Region.objects.filter(
         level=Region.Level.DESA, code__startswith=f"{settings.HUB_REGION_CODE}."
     )
@@ -439,42 +454,46 @@ def _village(params: Any) -> tuple[Region | None, str, bool]:
         return village, "", False
     text = " ".join(params.get("address_string", "").split())
     if not text:
-        if params.get("lat", "").strip() or params.get("long", "").strip():
-            # The region data has no coordinates (only codes and names): a point alone
-            # cannot be placed in a desa, and cases are routed by desa.
+        village = _village_at(point)
+        if village is not None:
+            return village, "", False
+        if point is not None:
             return (
                 None,
                 _(
-                    "Titik lat/long saja belum cukup: desa/kelurahan tidak dapat ditentukan "
-                    "dari titik. Kirim juga address_string (alamat dengan nama desa) atau "
-                    "address_id."
+                    "Titik lat/long tidak dekat dengan desa/kelurahan mana pun yang letaknya "
+                    "dikenal di kabupaten ini. Kirim juga address_string (alamat dengan nama "
+                    "desa) atau address_id."
                 ),
                 False,
             )
-        return None, _("address_string (nama desa) wajib"), False
+        return None, _("address_string (nama desa) atau lat/long wajib"), False
     if REGION_CODE.fullmatch(text):
         return villages.filter(code=text).first(), "", False
-    village, detailed = None, False
+    village, detailed, problem = None, False, ""
     for number, reading in enumerate(_readings(text)):
         # Written as people write it ("Desa Sebalo, Kec. Bengkayang", one typo forgiven).
         match = region_match(reading, level=Region.Level.DESA, within=settings.HUB_REGION_CODE)
         if len(match.codes) > 1:
-            return (
-                None,
-                _(
-                    "Ada lebih dari satu desa/kelurahan bernama “%(name)s”: kirim kodenya "
-                    "sebagai address_id."
-                )
-                % {"name": reading[:120]},
-                False,
-            )
+            problem = _(
+                "Ada lebih dari satu desa/kelurahan bernama “%(name)s”: kirim kodenya "
+                "sebagai address_id."
+            ) % {"name": reading[:120]}
+            break
         if match.sure:
             village, detailed = villages.filter(code=match.codes[0]).first(), number > 0
             break
     if village is None:
+        # The address names no one desa: the point, if it lies in one, says which; the
+        # whole address is kept for staff.
+        village = _village_at(point)
+        if village is not None:
+            return village, "", True
         return (
             None,
-            _("Desa/kelurahan “%(name)s” tidak ditemukan di kabupaten ini.") % {"name": text[:120]},
+            problem
+            or _("Desa/kelurahan “%(name)s” tidak ditemukan di kabupaten ini.")
+            % {"name": text[:120]},
             False,
         )
     return village, "", detailed
@@ -555,11 +574,12 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     elif category is None:
         # The spec: a service_code this server does not offer is not found.
         return _errors(fmt, 404, [_("service_code tidak dikenal.")])
-    village, problem, detailed = _village(params)
-    if problem:
-        errors.append(problem)
     latitude = _coordinate(params, "lat", errors)
     longitude = _coordinate(params, "long", errors)
+    point = (latitude, longitude) if latitude is not None and longitude is not None else None
+    village, problem, detailed = _village(params, point)
+    if problem:
+        errors.append(problem)
     if errors:
         return _errors(fmt, 400, errors)
     address_string = " ".join(params.get("address_string", "").split())

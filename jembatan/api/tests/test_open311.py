@@ -6,6 +6,7 @@ import datetime
 import io
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -721,10 +722,11 @@ def test_a_free_address_without_one_desa_of_the_kabupaten_is_refused(client, wor
     ("change", "text"),
     [
         (
+            # No desa centres loaded (the shipped list has none): a point alone finds none.
             {"address_string": "", "lat": "0.85", "long": "109.48"},
-            "desa/kelurahan tidak dapat ditentukan dari titik",
+            "tidak dekat dengan desa/kelurahan mana pun",
         ),
-        ({"address_string": ""}, "address_string (nama desa) wajib"),
+        ({"address_string": ""}, "address_string (nama desa) atau lat/long wajib"),
         ({"address_string": "Kampung Antah"}, "Kampung Antah"),
         ({"address_string": "Sungai Pinyuh"}, "Sungai Pinyuh"),  # another kabupaten
         ({"address_id": "61.04.05.2001"}, "address_id"),
@@ -750,6 +752,75 @@ def test_post_validation_errors_are_400_and_make_nothing(client, world, change, 
     response = client.post(f"{BASE}requests.{fmt}", post_data(world) | change)
     assert_error(response, 400, text)
     assert not Aspiration.objects.exists()
+
+
+def centres(world: World) -> None:
+    """Desa centres as an operator loads them (regions.points): Sebalo, Lembah Bawang
+    (17 km apart) and, in the next kabupaten, Sungai Pinyuh right beside Sebalo."""
+    for village, lat, long in (
+        (world.village, "0.852000", "109.482000"),
+        (world.other_village, "0.950000", "109.620000"),
+        (world.village_b, "0.853000", "109.483000"),
+    ):
+        Region.objects.filter(pk=village.pk).update(latitude=lat, longitude=long)
+
+
+@pytest.mark.parametrize(
+    ("lat", "long", "village"),
+    [
+        ("0.8524078", "109.4821204", "village"),
+        ("0.9400000", "109.6100000", "other_village"),
+        ("0.8800000", "109.5200000", "village"),  # between them, nearer Sebalo
+    ],
+)
+def test_a_point_alone_finds_the_nearest_desa_of_the_kabupaten(client, world, lat, long, village):
+    centres(world)
+    data = post_data(world, address_string="", lat=lat, long=long)
+    response = client.post(f"{BASE}requests.json", data)
+    assert response.status_code == 201, response.content
+    case = Aspiration.objects.get()
+    # Never Sungai Pinyuh, though its centre is as near: another kabupaten's desa.
+    assert case.region == getattr(world, village)
+    assert case.location == "" and case.latitude == round(Decimal(lat), 6)
+
+
+def test_a_point_far_from_every_desa_centre_is_refused(client, world):
+    centres(world)
+    data = post_data(world, address_string="", lat="1.500000", long="110.500000")
+    assert_error(client.post(f"{BASE}requests.json", data), 400, "tidak dekat")
+    assert not Aspiration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Jl. Merdeka No. 1, Kampung Antah, Bengkayang",  # names no desa of the kabupaten
+        "Jl. Merdeka No. 1, Suka Maju",  # a name two desa share
+    ],
+)
+def test_an_address_without_one_desa_is_settled_by_the_point(client, world, address):
+    region_chain("61.07.01.2001", "Suka Maju")
+    region_chain("61.07.02.2004", "Suka Maju")
+    centres(world)
+    data = post_data(world, address_string=address, lat="0.9400000", long="109.6100000")
+    response = client.post(f"{BASE}requests.json", data)
+    assert response.status_code == 201, response.content
+    case = Aspiration.objects.get()
+    assert case.region == world.other_village
+    assert case.location == address  # the whole address, for staff
+
+
+def test_the_specs_sample_post_with_only_a_point_succeeds(world):
+    centres(world)
+    spec = GeoReportClient(Client(enforce_csrf_checks=True), BASE)
+    body = SPEC_SAMPLE.format(code=world.category.pk).replace(
+        "&address_string=Jl.%20Raya%20Sebalo%20No.%204%2C%20Sebalo%2C%20Bengkayang", ""
+    )
+    assert "address_string" not in body
+    [created] = spec.post_request(body, "json")
+    row = spec.get_request(created["service_request_id"])
+    assert row["address_id"] == world.village.code and row["address"].startswith("Sebalo")
+    assert (row["lat"], row["long"]) == (0.852, 109.482)
 
 
 def test_a_point_sent_with_the_desa_is_kept_and_listed_rounded(client, world):
