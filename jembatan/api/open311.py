@@ -60,7 +60,7 @@ from jembatan.regions.resolve import region_match
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed (GeoReport's "changeset"): bump it with every change.
-CHANGESET = "2026-11-29T00:00:00+07:00"
+CHANGESET = "2026-12-07T00:00:00+07:00"
 # The charset is named: GeoReport clients (and some HTTP libraries) otherwise guess
 # Latin-1 for desa names such as "Saba'u" or quotes in the notes.
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
@@ -185,8 +185,9 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
         % {"kabupaten": _hub_name(), "site": request.build_absolute_uri("/")},
         "key_service": _(
             "Warga tidak perlu kunci API. Aplikasi pengumpul (aplikasi kota, jembatan ke "
-            "LAPOR!) meminta kunci kepada admin kabupaten, yang membuatnya sebagai token API "
-            "di ruang kerja, dan mengirimnya sebagai api_key: batas kirimannya lebih tinggi."
+            "LAPOR!) meminta kunci Open311 kepada Diskominfo kabupaten, yang membuatnya di "
+            "ruang kerja, dan mengirimnya sebagai api_key: kunci itu punya batas kiriman "
+            "sendiri per menit dan per jam."
         ),
         "endpoints": [
             {
