@@ -558,12 +558,12 @@ def _over_limit(request: HttpRequest, aggregator: AggregatorKey | None) -> bool:
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     params = request.POST
-    token, refused = _aggregator(params.get("api_key", "").strip())
+    aggregator, refused = _aggregator(params.get("api_key", "").strip())
     if refused:
         # Guessing keys costs the guesser's own (citizen) budget.
         _over_limit(request, None)
         return _errors(fmt, 403, [refused])
-    if _over_limit(request, token):
+    if _over_limit(request, aggregator):
         return _errors(
             fmt, 429, [_("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")]
         )
@@ -604,17 +604,17 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     # not secret) and for the same request: a retry repeats the body, while someone else
     # reusing the key with their own body makes their own case and never gets this one
     # (nor a fresh private link to it).
-    # An aggregator's key is its own scope (its token, which only it holds), so its
+    # An aggregator's key is its own scope (its secret, which only it holds), so its
     # Idempotency-Key counts without a device_id; its ids have their own source, so no
     # api_key text a keyless client makes up can fall into that scope.
-    if token is not None:
-        source, client = "open311-agg", f"{token.pk}\n{device}"
+    if aggregator is not None:
+        source, client = "open311-agg", f"{aggregator.pk}\n{device}"
     else:
         source, client = "open311", f"{params.get('api_key', '').strip()}\n{device}"
     body = "\n".join(f"{name}={data[name]}" for name in sorted(data) if data[name] is not None)
     client_id = (
         services.client_scoped_id(source, client=client, key=f"{key}\n{body}")
-        if key and (device or token is not None)
+        if key and (device or aggregator is not None)
         else None
     )
     try:
