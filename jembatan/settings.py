@@ -426,9 +426,6 @@ ASPIRATION_CONTACT_RETENTION_DAYS = env_int(
 # number or email in an hour; only stored ones count (README, "Rate limits"). The address
 # limit is high because a whole posko or a carrier's NAT can share one address.
 ASPIRATION_SUBMIT_LIMIT = env_int("ASPIRATION_SUBMIT_LIMIT", 20, minimum=1, maximum=100000)
-# Open311 requests one aggregator key (a city app, a LAPOR! bridge) may send in 10 minutes:
-# it speaks for many citizens, so it gets its own, higher budget instead of the citizen's.
-OPEN311_KEY_SUBMIT_LIMIT = env_int("OPEN311_KEY_SUBMIT_LIMIT", 600, minimum=1, maximum=1000000)
 # PPID information requests stored per address in 10 minutes (a form with errors is not
 # counted; every POST counts toward a flood guard five times higher).
 PPID_REQUEST_LIMIT = env_int("PPID_REQUEST_LIMIT", 20, minimum=1, maximum=100000)

@@ -1,4 +1,5 @@
-"""Who may hold API tokens, and which tokens a user sees (only their own)."""
+"""Who may hold API tokens, and which tokens a user sees (only their own); which Open311
+aggregator keys an admin sees (those of the kabupaten they administer)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.access import AnyUser, get_memberships_for_user
-from jembatan.api.models import ApiToken
+from jembatan.accounts.access import (
+    AnyUser,
+    administered_kabupaten,
+    administers_any_kabupaten,
+    get_memberships_for_user,
+)
+from jembatan.api.models import AggregatorKey, ApiToken
 from jembatan.communities.access import get_kims_for_user
 
 
@@ -30,3 +36,20 @@ def get_api_token_for_user(user: AnyUser, pk: int) -> ApiToken:
     if token is None:
         raise Http404(_("Token tidak ditemukan."))
     return token
+
+
+def can_manage_aggregator_keys(user: AnyUser) -> bool:
+    """Aggregator keys are the Diskominfo's (kabupaten admins; operators everywhere)."""
+    return administers_any_kabupaten(user)
+
+
+def get_aggregator_keys_for_user(user: AnyUser) -> QuerySet[AggregatorKey]:
+    codes = [region.code for region in administered_kabupaten(user)]
+    return AggregatorKey.objects.filter(kabupaten_id__in=codes)
+
+
+def get_aggregator_key_for_user(user: AnyUser, pk: int) -> AggregatorKey:
+    key = get_aggregator_keys_for_user(user).filter(pk=pk).first()
+    if key is None:
+        raise Http404(_("Kunci tidak ditemukan."))
+    return key

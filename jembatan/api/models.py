@@ -49,3 +49,54 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and not self.is_expired
+
+
+class AggregatorKey(models.Model):
+    """An Open311 key of an aggregator (a city app, a LAPOR!-style bridge) that speaks for
+    many citizens: sent as ``api_key``, it gets its own limits per minute and per hour
+    instead of the citizen's, and its own idempotency scope. Made by the Diskominfo of its
+    kabupaten in the workspace; only the SHA-256 of the secret is stored (the key is shown
+    once), the prefix lets the admin recognise it in the list."""
+
+    name = models.CharField(_("nama"), max_length=80)
+    kabupaten = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("kabupaten/kota"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    key_prefix = models.CharField(_("awalan"), max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    per_minute = models.PositiveIntegerField(_("batas per menit"))
+    per_hour = models.PositiveIntegerField(_("batas per jam"))
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuat oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("kunci aplikasi pengumpul")
+        verbose_name_plural = _("kunci aplikasi pengumpul")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(per_minute__gte=1, per_hour__gte=models.F("per_minute")),
+                name="api_aggregator_key_limits_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_active=True, revoked_at__isnull=True)
+                | models.Q(is_active=False, revoked_at__isnull=False),
+                name="api_aggregator_key_revoked_when_inactive",
+            ),
+        ]
+        indexes = [models.Index(fields=["kabupaten", "is_active"], name="api_aggkey_kabupaten_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"

@@ -8,14 +8,16 @@ location) ever leaves through this API.
 
 Cases are routed by desa/kelurahan, so a new request names its desa (``address_id``
 with its Kemendagri code, or ``address_string``: its code, its name, or a free address
-with the name among its parts). lat/long alone are refused: the region data has codes and
-names but no coordinates, so a point cannot be placed in a desa; lat/long next to the
-desa are kept as the case's map point. A listed case's point is rounded to three
-decimals (about 100 m): enough to find the broken bridge, not enough to pin the
+with the name among its parts), or only ``lat``/``long``: the desa whose centre is
+nearest (regions.points, once the installation has loaded the centres: the shipped
+region list has none), which also settles an address naming no desa, or a name two desa
+share. The point is kept as the case's map point. A listed case's point is rounded to
+three decimals (about 100 m): enough to find the broken bridge, not enough to pin the
 reporter's house. ``Idempotency-Key`` (with ``device_id``, or an aggregator key) makes a
 retried POST from the same client return the case the first attempt made instead of a
-second one; another client's same key makes its own case. An aggregator key (an API
-token of a hub admin, sent as ``api_key``) has its own, higher submission limit.
+second one; another client's same key makes its own case. An aggregator key (made by the
+hub kabupaten's Diskominfo in /kelola/api/open311/, sent as ``api_key``) has its own
+limits per minute and per hour instead of the citizen's.
 """
 
 from __future__ import annotations
@@ -38,9 +40,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from jembatan.accounts.models import Role
-from jembatan.api.models import ApiToken
-from jembatan.api.services import TOKEN_PREFIX, api_token_touch, hash_token
+from jembatan.api.models import AggregatorKey
+from jembatan.api.services import (
+    AGGREGATOR_PREFIX,
+    TOKEN_PREFIX,
+    aggregator_key_touch,
+    hash_token,
+)
 from jembatan.aspirations import services
 from jembatan.aspirations.merge import merged_note
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
@@ -49,11 +55,12 @@ from jembatan.aspirations.views import _public_cases, count_code_guess, lookup_o
 from jembatan.core.params import BadParameter, parse_moment
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.regions.models import Region
+from jembatan.regions.points import nearest_village
 from jembatan.regions.resolve import region_match
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed (GeoReport's "changeset"): bump it with every change.
-CHANGESET = "2026-11-29T00:00:00+07:00"
+CHANGESET = "2026-12-07T00:00:00+07:00"
 # The charset is named: GeoReport clients (and some HTTP libraries) otherwise guess
 # Latin-1 for desa names such as "Saba'u" or quotes in the notes.
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
@@ -178,8 +185,9 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
         % {"kabupaten": _hub_name(), "site": request.build_absolute_uri("/")},
         "key_service": _(
             "Warga tidak perlu kunci API. Aplikasi pengumpul (aplikasi kota, jembatan ke "
-            "LAPOR!) meminta kunci kepada admin kabupaten, yang membuatnya sebagai token API "
-            "di ruang kerja, dan mengirimnya sebagai api_key: batas kirimannya lebih tinggi."
+            "LAPOR!) meminta kunci Open311 kepada Diskominfo kabupaten, yang membuatnya di "
+            "ruang kerja, dan mengirimnya sebagai api_key: kunci itu punya batas kiriman "
+            "sendiri per menit dan per jam."
         ),
         "endpoints": [
             {
@@ -414,9 +422,21 @@ def _readings(text: str) -> list[str]:
     return list(dict.fromkeys(readings))[:MAX_READINGS]
 
 
-def _village(params: Any) -> tuple[Region | None, str, bool]:
+def _village_at(point: tuple[Decimal, Decimal] | None) -> Region | None:
+    """The desa of the hub whose centre is nearest to the point (regions.points), if any
+    lies near enough; None without a point or without loaded centres."""
+    if point is None:
+        return None
+    return nearest_village(*point, within=settings.HUB_REGION_CODE)
+
+
+def _village(params: Any, point: tuple[Decimal, Decimal] | None) -> tuple[Region | None, str, bool]:
     """The desa/kelurahan a new request names, or why none could be found, and whether
-    address_string said more than the desa (a street address worth keeping for staff)."""
+    address_string said more than the desa (a street address worth keeping for staff).
+
+    address_id first; then the desa named in address_string; then the point, whose
+    nearest desa centre also settles an address that names no desa of the kabupaten or
+    a name two desa share."""
     villages = Region.objects.filter(
         level=Region.Level.DESA, code__startswith=f"{settings.HUB_REGION_CODE}."
     )
@@ -435,42 +455,46 @@ def _village(params: Any) -> tuple[Region | None, str, bool]:
         return village, "", False
     text = " ".join(params.get("address_string", "").split())
     if not text:
-        if params.get("lat", "").strip() or params.get("long", "").strip():
-            # The region data has no coordinates (only codes and names): a point alone
-            # cannot be placed in a desa, and cases are routed by desa.
+        village = _village_at(point)
+        if village is not None:
+            return village, "", False
+        if point is not None:
             return (
                 None,
                 _(
-                    "Titik lat/long saja belum cukup: desa/kelurahan tidak dapat ditentukan "
-                    "dari titik. Kirim juga address_string (alamat dengan nama desa) atau "
-                    "address_id."
+                    "Titik lat/long tidak dekat dengan desa/kelurahan mana pun yang letaknya "
+                    "dikenal di kabupaten ini. Kirim juga address_string (alamat dengan nama "
+                    "desa) atau address_id."
                 ),
                 False,
             )
-        return None, _("address_string (nama desa) wajib"), False
+        return None, _("address_string (nama desa) atau lat/long wajib"), False
     if REGION_CODE.fullmatch(text):
         return villages.filter(code=text).first(), "", False
-    village, detailed = None, False
+    village, detailed, problem = None, False, ""
     for number, reading in enumerate(_readings(text)):
         # Written as people write it ("Desa Sebalo, Kec. Bengkayang", one typo forgiven).
         match = region_match(reading, level=Region.Level.DESA, within=settings.HUB_REGION_CODE)
         if len(match.codes) > 1:
-            return (
-                None,
-                _(
-                    "Ada lebih dari satu desa/kelurahan bernama “%(name)s”: kirim kodenya "
-                    "sebagai address_id."
-                )
-                % {"name": reading[:120]},
-                False,
-            )
+            problem = _(
+                "Ada lebih dari satu desa/kelurahan bernama “%(name)s”: kirim kodenya "
+                "sebagai address_id."
+            ) % {"name": reading[:120]}
+            break
         if match.sure:
             village, detailed = villages.filter(code=match.codes[0]).first(), number > 0
             break
     if village is None:
+        # The address names no one desa: the point, if it lies in one, says which; the
+        # whole address is kept for staff.
+        village = _village_at(point)
+        if village is not None:
+            return village, "", True
         return (
             None,
-            _("Desa/kelurahan “%(name)s” tidak ditemukan di kabupaten ini.") % {"name": text[:120]},
+            problem
+            or _("Desa/kelurahan “%(name)s” tidak ditemukan di kabupaten ini.")
+            % {"name": text[:120]},
             False,
         )
     return village, "", detailed
@@ -486,58 +510,60 @@ def _messages(exc: ValidationError) -> list[str]:
     return messages
 
 
-def _aggregator(key: str) -> tuple[ApiToken | None, str]:
+def _aggregator(key: str) -> tuple[AggregatorKey | None, str]:
     """The aggregator whose key this is, or why the key is refused.
 
-    An aggregator key is an API token (made in the workspace) of an active admin of the
-    hub kabupaten. Any other api_key text is what it always was here, a name the client
-    gives itself (GeoReport clients send one whether asked or not): the citizen's limit."""
-    if not key.startswith(TOKEN_PREFIX):
+    An aggregator key is made by the hub kabupaten's Diskominfo in the workspace
+    (/kelola/api/open311/). Any other api_key text is what it always was here, a name
+    the client gives itself (GeoReport clients send one whether asked or not): the
+    citizen's limit."""
+    if key.startswith(TOKEN_PREFIX):
+        return None, _(
+            "api_key ini token API pribadi, bukan kunci aplikasi pengumpul: minta kunci "
+            "Open311 kepada admin kabupaten."
+        )
+    if not key.startswith(AGGREGATOR_PREFIX):
         return None, ""
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(key)).first()
-    if token is None:
+    found = AggregatorKey.objects.filter(key_hash=hash_token(key)).first()
+    if found is None:
         return None, _("api_key tidak dikenal.")
-    if not token.is_active:
-        return None, _("api_key ini sudah dicabut atau kedaluwarsa: minta kunci baru.")
-    user = token.user
-    if not (
-        user.is_active
-        and user.memberships.filter(
-            role=Role.KABUPATEN_ADMIN, region_id=settings.HUB_REGION_CODE
-        ).exists()
-    ):
+    if not found.is_active:
+        return None, _("api_key ini sudah dicabut: minta kunci baru.")
+    if found.kabupaten_id != settings.HUB_REGION_CODE:
         return None, _("api_key ini bukan kunci aplikasi pengumpul kabupaten ini.")
-    api_token_touch(token=token)
-    return token, ""
+    aggregator_key_touch(key=found)
+    return found, ""
+
+
+def _over_limit(request: HttpRequest, aggregator: AggregatorKey | None) -> bool:
+    """An aggregator counts against its own limits, per minute and per hour; anyone else
+    against the citizen's, per address."""
+    if aggregator is None:
+        return rate_limit_exceeded(
+            "open311-post",
+            visitor_key(request),
+            limit=settings.ASPIRATION_SUBMIT_LIMIT,
+            window=POST_WINDOW,
+        )
+    # Both windows count every request, so a burst refused by the minute still uses up
+    # the hour.
+    minute = rate_limit_exceeded(
+        "open311-agg-m", str(aggregator.pk), limit=aggregator.per_minute, window=60
+    )
+    hour = rate_limit_exceeded(
+        "open311-agg-h", str(aggregator.pk), limit=aggregator.per_hour, window=3600
+    )
+    return minute or hour
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     params = request.POST
-    token, refused = _aggregator(params.get("api_key", "").strip())
+    aggregator, refused = _aggregator(params.get("api_key", "").strip())
     if refused:
         # Guessing keys costs the guesser's own (citizen) budget.
-        rate_limit_exceeded(
-            "open311-post",
-            visitor_key(request),
-            limit=settings.ASPIRATION_SUBMIT_LIMIT,
-            window=POST_WINDOW,
-        )
+        _over_limit(request, None)
         return _errors(fmt, 403, [refused])
-    if token is not None:
-        over = rate_limit_exceeded(
-            "open311-post-key",
-            str(token.pk),
-            limit=settings.OPEN311_KEY_SUBMIT_LIMIT,
-            window=POST_WINDOW,
-        )
-    else:
-        over = rate_limit_exceeded(
-            "open311-post",
-            visitor_key(request),
-            limit=settings.ASPIRATION_SUBMIT_LIMIT,
-            window=POST_WINDOW,
-        )
-    if over:
+    if _over_limit(request, aggregator):
         return _errors(
             fmt, 429, [_("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")]
         )
@@ -549,11 +575,12 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     elif category is None:
         # The spec: a service_code this server does not offer is not found.
         return _errors(fmt, 404, [_("service_code tidak dikenal.")])
-    village, problem, detailed = _village(params)
-    if problem:
-        errors.append(problem)
     latitude = _coordinate(params, "lat", errors)
     longitude = _coordinate(params, "long", errors)
+    point = (latitude, longitude) if latitude is not None and longitude is not None else None
+    village, problem, detailed = _village(params, point)
+    if problem:
+        errors.append(problem)
     if errors:
         return _errors(fmt, 400, errors)
     address_string = " ".join(params.get("address_string", "").split())
@@ -577,17 +604,17 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     # not secret) and for the same request: a retry repeats the body, while someone else
     # reusing the key with their own body makes their own case and never gets this one
     # (nor a fresh private link to it).
-    # An aggregator's key is its own scope (its token, which only it holds), so its
+    # An aggregator's key is its own scope (its secret, which only it holds), so its
     # Idempotency-Key counts without a device_id; its ids have their own source, so no
     # api_key text a keyless client makes up can fall into that scope.
-    if token is not None:
-        source, client = "open311-key", f"{token.pk}\n{device}"
+    if aggregator is not None:
+        source, client = "open311-agg", f"{aggregator.pk}\n{device}"
     else:
         source, client = "open311", f"{params.get('api_key', '').strip()}\n{device}"
     body = "\n".join(f"{name}={data[name]}" for name in sorted(data) if data[name] is not None)
     client_id = (
         services.client_scoped_id(source, client=client, key=f"{key}\n{body}")
-        if key and (device or token is not None)
+        if key and (device or aggregator is not None)
         else None
     )
     try:

@@ -12,14 +12,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jembatan.accounts.access import administers_kabupaten
 from jembatan.accounts.audit import audit_record
 from jembatan.accounts.models import User
-from jembatan.api.models import ApiToken
+from jembatan.api.models import AggregatorKey, ApiToken
 from jembatan.communities.models import Kim
+from jembatan.regions.models import Region
 from jembatan.sites import services as site_services
 from jembatan.sites.models import Post
 
 TOKEN_PREFIX = "jbt_"  # noqa: S105 (a marker, not a secret: lets scanners spot leaks)
+AGGREGATOR_PREFIX = "jbk_"  # an Open311 aggregator key, told apart from a personal token
+# Bounds of an aggregator key's limits: above the citizen's, below a flood.
+MAX_PER_MINUTE = 1000
+MAX_PER_HOUR = 50000
+MAX_ACTIVE_AGGREGATOR_KEYS = 20
 MAX_DAYS = 365
 MAX_ACTIVE_TOKENS = 10
 # Status a new post may be asked for -> the transition that leads there from a draft.
@@ -98,6 +105,91 @@ def api_token_touch(*, token: ApiToken) -> None:
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+def aggregator_key_create(
+    *, actor: User, kabupaten: Region, name: str, per_minute: int, per_hour: int
+) -> tuple[AggregatorKey, str]:
+    """A new Open311 aggregator key of a kabupaten its Diskominfo administers; returns it
+    and its secret, which is shown once and never stored."""
+    if kabupaten.level != Region.Level.KABUPATEN or not administers_kabupaten(
+        actor, kabupaten.code
+    ):
+        raise PermissionDenied(_("Hanya admin kabupaten ini yang boleh membuat kuncinya."))
+    name = " ".join((name or "").split())[:80]
+    errors = {}
+    if not name:
+        errors["name"] = _("Beri nama kunci, mis. nama aplikasi pengumpul yang memakainya.")
+    if not 1 <= per_minute <= MAX_PER_MINUTE:
+        errors["per_minute"] = _("Batas per menit 1 sampai %(max)s.") % {"max": MAX_PER_MINUTE}
+    if not 1 <= per_hour <= MAX_PER_HOUR:
+        errors["per_hour"] = _("Batas per jam 1 sampai %(max)s.") % {"max": MAX_PER_HOUR}
+    elif per_hour < per_minute:
+        errors["per_hour"] = _("Batas per jam tidak boleh lebih kecil dari batas per menit.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        active = (
+            AggregatorKey.objects.select_for_update()
+            .filter(kabupaten=kabupaten, is_active=True)
+            .count()
+        )
+        if active >= MAX_ACTIVE_AGGREGATOR_KEYS:
+            raise ValidationError(
+                _("Paling banyak %(max)s kunci aktif: cabut kunci yang tidak dipakai lagi.")
+                % {"max": MAX_ACTIVE_AGGREGATOR_KEYS}
+            )
+        secret = AGGREGATOR_PREFIX + secrets.token_urlsafe(32)
+        key = AggregatorKey.objects.create(
+            name=name,
+            kabupaten=kabupaten,
+            key_prefix=secret[:12],
+            key_hash=hash_token(secret),
+            per_minute=per_minute,
+            per_hour=per_hour,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="api_aggregator_key.create",
+            target=key,
+            after={
+                "name": name,
+                "kabupaten": kabupaten.code,
+                "prefix": key.key_prefix,
+                "per_minute": per_minute,
+                "per_hour": per_hour,
+            },
+        )
+    return key, secret
+
+
+def aggregator_key_revoke(*, actor: User, key: AggregatorKey) -> AggregatorKey:
+    if not administers_kabupaten(actor, key.kabupaten_id):
+        raise PermissionDenied(_("Hanya admin kabupaten ini yang boleh mencabut kuncinya."))
+    with transaction.atomic():
+        locked = AggregatorKey.objects.select_for_update().get(pk=key.pk)
+        if not locked.is_active:
+            return locked
+        locked.is_active = False
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["is_active", "revoked_at"])
+        audit_record(
+            actor=actor,
+            action="api_aggregator_key.revoke",
+            target=locked,
+            before={"is_active": True},
+            after={"is_active": False, "revoked_at": locked.revoked_at},
+        )
+    return locked
+
+
+def aggregator_key_touch(*, key: AggregatorKey) -> None:
+    """Note the use, at most once a minute (not a write on every request); no audit row."""
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > datetime.timedelta(minutes=1):
+        AggregatorKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
 
 
 def api_post_create(*, actor: User, kim: Kim, data: dict[str, Any], status: str) -> Post:

@@ -25,4 +25,10 @@ urlpatterns = [
     re_path(r"^api/.*$", views.NotFoundView.as_view(), name="not_found"),
     path("kelola/api/", views_manage.tokens, name="tokens"),
     path("kelola/api/<int:pk>/cabut/", views_manage.token_revoke, name="token_revoke"),
+    path("kelola/api/open311/", views_manage.aggregator_keys, name="aggregator_keys"),
+    path(
+        "kelola/api/open311/<int:pk>/cabut/",
+        views_manage.aggregator_key_revoke,
+        name="aggregator_key_revoke",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""/kelola/api/: a user's own API tokens (list, create, revoke)."""
+"""/kelola/api/: a user's own API tokens (list, create, revoke); /kelola/api/open311/: the
+Open311 aggregator keys of the kabupaten an admin administers (list, create, revoke)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jembatan.accounts.access import administered_kabupaten
 from jembatan.api import services
-from jembatan.api.access import can_use_api, get_api_token_for_user, get_api_tokens_for_user
-from jembatan.api.forms import TokenForm
+from jembatan.api.access import (
+    can_manage_aggregator_keys,
+    can_use_api,
+    get_aggregator_key_for_user,
+    get_aggregator_keys_for_user,
+    get_api_token_for_user,
+    get_api_tokens_for_user,
+)
+from jembatan.api.forms import AggregatorKeyForm, TokenForm
 from jembatan.core.forms import add_service_errors
 
 
@@ -63,3 +72,54 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token “%(name)s” dicabut.") % {"name": token.name})
     return redirect("api:tokens")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def aggregator_keys(request: HttpRequest) -> HttpResponse:
+    if not can_manage_aggregator_keys(request.user):
+        raise PermissionDenied(_("Kunci Open311 hanya untuk admin kabupaten (Diskominfo)."))
+    kabupaten = administered_kabupaten(request.user)
+    form = AggregatorKeyForm(request.POST or None, kabupaten=kabupaten)
+    secret = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _key, secret = services.aggregator_key_create(
+                    actor=request.user,
+                    kabupaten=form.cleaned_data["kabupaten"],
+                    name=form.cleaned_data["name"],
+                    per_minute=form.cleaned_data["per_minute"],
+                    per_hour=form.cleaned_data["per_hour"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                status = 400
+            else:
+                # Shown on this response only (never stored, never redirected with).
+                form = AggregatorKeyForm(kabupaten=kabupaten)
+        else:
+            status = 400
+    return render(
+        request,
+        "api/aggregator_keys.html",
+        {
+            "form": form,
+            "secret": secret,
+            "keys": get_aggregator_keys_for_user(request.user).select_related(
+                "kabupaten", "created_by"
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def aggregator_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    key = get_aggregator_key_for_user(request.user, pk)
+    services.aggregator_key_revoke(actor=request.user, key=key)
+    messages.success(request, _("Kunci “%(name)s” dicabut.") % {"name": key.name})
+    return redirect("api:aggregator_keys")

@@ -45,6 +45,15 @@ class Region(models.Model):
         blank=True,
         related_name="children",
     )
+    # The desa's centre (WGS 84), where an operator has loaded one (manage.py
+    # import_region_points): the shipped list has codes and names only. Lets a bare map
+    # point (an Open311 request with lat/long alone) find its desa.
+    latitude = models.DecimalField(
+        _("lintang"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     objects = RegionQuerySet.as_manager()
 
@@ -60,6 +69,18 @@ class Region(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(level__gte=1, level__lte=4), name="region_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="region_point_complete_and_valid",
             ),
         ]
 

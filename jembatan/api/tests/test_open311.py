@@ -6,6 +6,7 @@ import datetime
 import io
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -16,6 +17,8 @@ from PIL import Image
 
 from jembatan.accounts.models import Office, Role, User
 from jembatan.api import open311
+from jembatan.api.models import AggregatorKey
+from jembatan.api.services import aggregator_key_create, aggregator_key_revoke, api_token_create
 from jembatan.aspirations import reporter, services
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.core import workdays
@@ -719,10 +722,11 @@ def test_a_free_address_without_one_desa_of_the_kabupaten_is_refused(client, wor
     ("change", "text"),
     [
         (
+            # No desa centres loaded (the shipped list has none): a point alone finds none.
             {"address_string": "", "lat": "0.85", "long": "109.48"},
-            "desa/kelurahan tidak dapat ditentukan dari titik",
+            "tidak dekat dengan desa/kelurahan mana pun",
         ),
-        ({"address_string": ""}, "address_string (nama desa) wajib"),
+        ({"address_string": ""}, "address_string (nama desa) atau lat/long wajib"),
         ({"address_string": "Kampung Antah"}, "Kampung Antah"),
         ({"address_string": "Sungai Pinyuh"}, "Sungai Pinyuh"),  # another kabupaten
         ({"address_id": "61.04.05.2001"}, "address_id"),
@@ -748,6 +752,75 @@ def test_post_validation_errors_are_400_and_make_nothing(client, world, change, 
     response = client.post(f"{BASE}requests.{fmt}", post_data(world) | change)
     assert_error(response, 400, text)
     assert not Aspiration.objects.exists()
+
+
+def centres(world: World) -> None:
+    """Desa centres as an operator loads them (regions.points): Sebalo, Lembah Bawang
+    (17 km apart) and, in the next kabupaten, Sungai Pinyuh right beside Sebalo."""
+    for village, lat, long in (
+        (world.village, "0.852000", "109.482000"),
+        (world.other_village, "0.950000", "109.620000"),
+        (world.village_b, "0.853000", "109.483000"),
+    ):
+        Region.objects.filter(pk=village.pk).update(latitude=lat, longitude=long)
+
+
+@pytest.mark.parametrize(
+    ("lat", "long", "village"),
+    [
+        ("0.8524078", "109.4821204", "village"),
+        ("0.9400000", "109.6100000", "other_village"),
+        ("0.8800000", "109.5200000", "village"),  # between them, nearer Sebalo
+    ],
+)
+def test_a_point_alone_finds_the_nearest_desa_of_the_kabupaten(client, world, lat, long, village):
+    centres(world)
+    data = post_data(world, address_string="", lat=lat, long=long)
+    response = client.post(f"{BASE}requests.json", data)
+    assert response.status_code == 201, response.content
+    case = Aspiration.objects.get()
+    # Never Sungai Pinyuh, though its centre is as near: another kabupaten's desa.
+    assert case.region == getattr(world, village)
+    assert case.location == "" and case.latitude == round(Decimal(lat), 6)
+
+
+def test_a_point_far_from_every_desa_centre_is_refused(client, world):
+    centres(world)
+    data = post_data(world, address_string="", lat="1.500000", long="110.500000")
+    assert_error(client.post(f"{BASE}requests.json", data), 400, "tidak dekat")
+    assert not Aspiration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Jl. Merdeka No. 1, Kampung Antah, Bengkayang",  # names no desa of the kabupaten
+        "Jl. Merdeka No. 1, Suka Maju",  # a name two desa share
+    ],
+)
+def test_an_address_without_one_desa_is_settled_by_the_point(client, world, address):
+    region_chain("61.07.01.2001", "Suka Maju")
+    region_chain("61.07.02.2004", "Suka Maju")
+    centres(world)
+    data = post_data(world, address_string=address, lat="0.9400000", long="109.6100000")
+    response = client.post(f"{BASE}requests.json", data)
+    assert response.status_code == 201, response.content
+    case = Aspiration.objects.get()
+    assert case.region == world.other_village
+    assert case.location == address  # the whole address, for staff
+
+
+def test_the_specs_sample_post_with_only_a_point_succeeds(world):
+    centres(world)
+    spec = GeoReportClient(Client(enforce_csrf_checks=True), BASE)
+    body = SPEC_SAMPLE.format(code=world.category.pk).replace(
+        "&address_string=Jl.%20Raya%20Sebalo%20No.%204%2C%20Sebalo%2C%20Bengkayang", ""
+    )
+    assert "address_string" not in body
+    [created] = spec.post_request(body, "json")
+    row = spec.get_request(created["service_request_id"])
+    assert row["address_id"] == world.village.code and row["address"].startswith("Sebalo")
+    assert (row["lat"], row["long"]) == (0.852, 109.482)
 
 
 def test_a_point_sent_with_the_desa_is_kept_and_listed_rounded(client, world):
@@ -864,17 +937,22 @@ def test_the_same_client_and_key_with_another_body_never_gets_the_first_case(cli
     assert retry.json()[0]["service_request_id"] == first["service_request_id"]
 
 
-def aggregator_key(user: User, name: str = "Aplikasi Kota") -> str:
-    from jembatan.api.services import api_token_create
-
-    return api_token_create(actor=user, name=name, days=30)[1]
+def aggregator_key(
+    world: World, name: str = "Aplikasi Kota", *, per_minute: int = 60, per_hour: int = 600
+) -> str:
+    return aggregator_key_create(
+        actor=world.admin,
+        kabupaten=world.kabupaten,
+        name=name,
+        per_minute=per_minute,
+        per_hour=per_hour,
+    )[1]
 
 
 def test_an_aggregator_key_has_its_own_higher_limit(client, world, settings):
     cache.clear()
     settings.ASPIRATION_SUBMIT_LIMIT = 2
-    settings.OPEN311_KEY_SUBMIT_LIMIT = 4
-    key = aggregator_key(world.admin)
+    key = aggregator_key(world, per_minute=4, per_hour=100)
     url = f"{BASE}requests.json"
     for _ in range(4):  # past the citizen's 2, from the same address
         assert client.post(url, post_data(world, api_key=key)).status_code == 201
@@ -886,13 +964,25 @@ def test_an_aggregator_key_has_its_own_higher_limit(client, world, settings):
     assert_error(client.post(url, post_data(world, api_key="xyz")), 429, "Terlalu banyak")
     assert Aspiration.objects.count() == 6
     # Another aggregator has its own budget.
-    other = aggregator_key(world.admin, "Jembatan LAPOR!")
+    other = aggregator_key(world, "Jembatan LAPOR!")
     assert client.post(url, post_data(world, api_key=other)).status_code == 201
+    assert AggregatorKey.objects.get(name="Aplikasi Kota").last_used_at is not None
+
+
+def test_an_aggregator_keys_hourly_limit_holds_across_minutes(client, world):
+    cache.clear()
+    key = aggregator_key(world, per_minute=3, per_hour=3)
+    url = f"{BASE}requests.json"
+    for _ in range(3):
+        assert client.post(url, post_data(world, api_key=key)).status_code == 201
+    cache.delete_many([f"rl:open311-agg-m:{AggregatorKey.objects.get().pk}"])  # a new minute
+    assert_error(client.post(url, post_data(world, api_key=key)), 429, "Terlalu banyak")
+    assert Aspiration.objects.count() == 3
 
 
 def test_an_aggregator_key_is_its_own_idempotency_scope(client, world):
     cache.clear()
-    key, other = aggregator_key(world.admin), aggregator_key(world.admin, "Lain")
+    key, other = aggregator_key(world), aggregator_key(world, "Lain")
     headers = {"Idempotency-Key": "laporan-77"}
     url = f"{BASE}requests.json"
     first = client.post(url, post_data(world, api_key=key), headers=headers)
@@ -900,10 +990,10 @@ def test_an_aggregator_key_is_its_own_idempotency_scope(client, world):
     assert (first.status_code, again.status_code) == (201, 200)  # no device_id needed
     assert again.json()[0]["service_request_id"] == first.json()[0]["service_request_id"]
     case = Aspiration.objects.get()
-    assert case.client_id.startswith("open311-key:")
+    assert case.client_id.startswith("open311-agg:")
     # The same Idempotency-Key and body from another aggregator, or with no key at all
     # (even naming the first one's scope), make their own cases and no link to the first.
-    for api_key, device in ((other, ""), ("", "x"), (f"open311-key:{case.pk}", "")):
+    for api_key, device in ((other, ""), ("", "x"), (f"open311-agg:{case.pk}", "")):
         response = client.post(
             url, post_data(world, api_key=api_key, device_id=device), headers=headers
         )
@@ -914,22 +1004,26 @@ def test_an_aggregator_key_is_its_own_idempotency_scope(client, world):
     assert Aspiration.objects.count() == 4
 
 
-def test_unknown_revoked_or_foreign_aggregator_keys_are_refused(client, world):
-    from jembatan.api.models import ApiToken
-
+def test_unknown_revoked_foreign_or_personal_keys_are_refused(client, world):
     url = f"{BASE}requests.json"
-    assert_error(client.post(url, post_data(world, api_key="jbt_tidak-ada")), 403, "api_key")
-    revoked = aggregator_key(world.admin)
-    ApiToken.objects.update(revoked_at=timezone.now())
+    assert_error(client.post(url, post_data(world, api_key="jbk_tidak-ada")), 403, "api_key")
+    revoked = aggregator_key(world)
+    aggregator_key_revoke(actor=world.admin, key=AggregatorKey.objects.get())
     assert_error(client.post(url, post_data(world, api_key=revoked)), 403, "dicabut")
-    # A token of someone who is no admin of this kabupaten is no aggregator key.
+    # A key of another kabupaten is no key of this hub.
     outsider = UserFactory()
-    MembershipFactory(user=outsider, role=Role.KABUPATEN_ADMIN, region=world.category_b.kabupaten)
-    foreign = aggregator_key(outsider)
+    mempawah = world.category_b.kabupaten
+    MembershipFactory(user=outsider, role=Role.KABUPATEN_ADMIN, region=mempawah)
+    foreign = aggregator_key_create(
+        actor=outsider, kabupaten=mempawah, name="Mempawah", per_minute=9, per_hour=99
+    )[1]
     assert_error(client.post(url, post_data(world, api_key=foreign)), 403, "bukan kunci")
     assert_error(
         client.post(f"{BASE}requests.xml", post_data(world, api_key=foreign)), 403, "bukan kunci"
     )
+    # A personal API token, even the hub admin's, is not an aggregator key.
+    personal = api_token_create(actor=world.admin, name="Pribadi", days=30)[1]
+    assert_error(client.post(url, post_data(world, api_key=personal)), 403, "pribadi")
     assert not Aspiration.objects.exists()
 
 
@@ -937,7 +1031,7 @@ def test_guessing_aggregator_keys_uses_up_the_citizen_limit(client, world, setti
     cache.clear()
     settings.ASPIRATION_SUBMIT_LIMIT = 2
     url = f"{BASE}requests.json"
-    for guess in ("jbt_a", "jbt_b"):
+    for guess in ("jbk_a", "jbk_b"):
         assert_error(client.post(url, post_data(world, api_key=guess)), 403, "api_key")
     assert_error(client.post(url, post_data(world)), 429, "Terlalu banyak")
 

@@ -136,6 +136,7 @@ PARAMS: dict[str, dict[str, str]] = {
     "api:info_detail": {"slug": "slug:info"},
     "api:aspiration_detail": {"code": "code:aspiration"},
     "api:token_revoke": {PK: "pk:token"},
+    "api:aggregator_key_revoke": {PK: "pk:aggregator_key"},
     "open311:service_definition": {"code": "code:case_category", "fmt": "fmt:open311"},
     "open311:discovery": {"fmt": "fmt:open311"},
     "open311:services": {"fmt": "fmt:open311"},

@@ -77,7 +77,7 @@ def _window() -> dict[str, Any]:
 
 
 def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) -> dict:
-    from jembatan.api.services import api_token_create
+    from jembatan.api.services import aggregator_key_create, api_token_create
     from jembatan.aspirations.models import AnswerFile, Aspiration, CaseEvent
     from jembatan.aspirations.models import Category as CaseCategory
     from jembatan.dialogue import services as dialogue
@@ -247,6 +247,9 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
         contact_hash=f"hash-{label}",
     )
     token, _ = api_token_create(actor=ketua, name="Aplikasi", days=30)
+    aggregator, _ = aggregator_key_create(
+        actor=admin, kabupaten=kabupaten, name="Aplikasi kota", per_minute=10, per_hour=100
+    )
     return {
         "kabupaten_region": kabupaten,
         "admin": admin,
@@ -300,6 +303,7 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
             "pk:thread": thread.pk,
             "pk:block": block.pk,
             "pk:token": token.pk,
+            "pk:aggregator_key": aggregator.pk,
             "member": membership.pk,
             "fmt": "csv",
             "month": "03",
