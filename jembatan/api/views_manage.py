@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jembatan.api import services
 from jembatan.api.access import can_use_api, get_api_token_for_user, get_api_tokens_for_user
 from jembatan.api.forms import TokenForm
-from jembatan.core.forms import add_service_errors
+from jembatan.core.service_calls import add_service_errors
 
 
 @never_cache

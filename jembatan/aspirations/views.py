@@ -26,10 +26,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from jembatan.aspirations import limits, reporter, services
 from jembatan.aspirations.forms import AspirationForm, FollowUpForm, RespondForm, TrackForm
 from jembatan.aspirations.models import AnswerFile, Aspiration, CaseEvent, Category, Status
-from jembatan.core.forms import add_service_errors
 from jembatan.core.gateway import gateway_enabled
 from jembatan.core.params import get_page
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached, visitor_key
+from jembatan.core.service_calls import add_service_errors
 from jembatan.core.storage import private_file_response
 from jembatan.regions.models import Region
 

@@ -54,8 +54,8 @@ from jembatan.aspirations.forms import (
     NudgeForm,
 )
 from jembatan.aspirations.models import Aspiration, Category
-from jembatan.core.forms import add_service_errors
 from jembatan.core.params import get_page
+from jembatan.core.service_calls import add_service_errors
 from jembatan.core.storage import private_file_response
 
 PAGE_SIZE = 30

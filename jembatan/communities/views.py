@@ -21,7 +21,7 @@ from jembatan.communities.access import (
 )
 from jembatan.communities.forms import KimForm, MemberAddForm, MemberUpdateForm
 from jembatan.communities.models import Kim, Position
-from jembatan.core.forms import add_service_errors
+from jembatan.core.service_calls import add_service_errors
 from jembatan.core.tasks import enqueue_on_commit
 
 

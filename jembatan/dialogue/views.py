@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from jembatan.core.forms import add_service_errors
 from jembatan.core.gateway import gateway_enabled
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_full, visitor_key
+from jembatan.core.service_calls import add_service_errors
 from jembatan.dialogue import otp, services, services_polls
 from jembatan.dialogue.forms import (
     CommentForm,

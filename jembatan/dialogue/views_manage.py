@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jembatan.accounts.audit import audit_for
-from jembatan.core.forms import add_service_errors
+from jembatan.core.service_calls import add_service_errors
 from jembatan.dialogue import exports, moderation, services, services_polls
 from jembatan.dialogue.access import (
     get_ballot_kims_for_user,

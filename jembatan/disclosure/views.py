@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jembatan.accounts.phone import normalize_phone
-from jembatan.core.forms import add_service_errors
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.params import get_page, parse_id, parse_year
 from jembatan.core.ratelimit import (
@@ -26,6 +25,7 @@ from jembatan.core.ratelimit import (
     rate_limit_reached,
     visitor_key,
 )
+from jembatan.core.service_calls import add_service_errors
 from jembatan.core.storage import private_file_response
 from jembatan.disclosure import report, services
 from jembatan.disclosure.forms import ObjectionForm, RequestForm, TrackForm

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user
-from jembatan.core.forms import add_service_errors
 from jembatan.core.params import get_page, parse_id, parse_year
+from jembatan.core.service_calls import add_service_errors
 from jembatan.disclosure import access, report, services
 from jembatan.disclosure.forms import (
     AnswerForm,

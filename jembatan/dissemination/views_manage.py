@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from jembatan.core.forms import add_service_errors
 from jembatan.core.params import get_page
+from jembatan.core.service_calls import add_service_errors
 from jembatan.dissemination import services
 from jembatan.dissemination.access import (
     LOW_REACH_DAYS,

@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user, is_operator
-from jembatan.core.forms import add_service_errors
 from jembatan.core.ratelimit import rate_limit_exceeded
+from jembatan.core.service_calls import add_service_errors
 from jembatan.literacy import access, score_rules, services
 from jembatan.literacy.documents import certificate_pdf
 from jembatan.literacy.forms import (

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jembatan.core.forms import add_service_errors
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
+from jembatan.core.service_calls import add_service_errors
 from jembatan.sites.access import can_approve_posts, get_writable_kim_for_user
 from jembatan.sites.comments import comment_create, comment_moderate, comment_report
 from jembatan.sites.models import Comment, live_posts

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from jembatan.communities.models import Kim
-from jembatan.core.forms import add_service_errors
 from jembatan.core.pagecache import cache_public_page
+from jembatan.core.service_calls import add_service_errors
 from jembatan.sites.access import can_approve_posts, get_writable_kim_for_user
 from jembatan.sites.content import (
     KINDS,

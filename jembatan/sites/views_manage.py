@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jembatan.communities.models import Kim
-from jembatan.core.forms import add_service_errors
+from jembatan.core.service_calls import add_service_errors
 from jembatan.sites import photo_services, services
 from jembatan.sites.access import (
     can_approve_posts,

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jembatan.core.forms import add_service_errors
 from jembatan.core.images import max_upload_bytes
+from jembatan.core.service_calls import add_service_errors
 from jembatan.sites import photo_services
 from jembatan.sites.access import can_approve_posts, get_writable_kim_for_user
 from jembatan.sites.photos_model import Photo
