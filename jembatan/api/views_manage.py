@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jembatan.api import services
 from jembatan.api.access import can_use_api, get_api_token_for_user, get_api_tokens_for_user
 from jembatan.api.forms import TokenForm
-from jembatan.core.service_calls import add_service_errors
+from jembatan.core.service_calls import service_errors
 
 
 @never_cache
@@ -29,18 +29,17 @@ def tokens(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with service_errors(request, form) as call:
                 _token, secret = services.api_token_create(
                     actor=request.user,
                     name=form.cleaned_data["name"],
                     days=form.cleaned_data["days"],
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-                status = 400
-            else:
+            if call.ok:
                 # Shown on this response only (never stored, never redirected with).
                 form = TokenForm()
+            else:
+                status = 400
         else:
             status = 400
     return render(

@@ -7,9 +7,9 @@
 
 A ValidationError raised in the block ends the block and is shown: on the form when one
 is given (each field's errors on that field, the others as non-field errors or on
-`field`), otherwise as one error message. A PermissionDenied or Http404 passes through
-unless the view asks (`denied=True`) to show a refused choice on the form. What to do on
-success stays with the caller (`if call.ok:`), or is the `success=` message.
+`field`), otherwise as one error message. A PermissionDenied passes through, as Http404
+always does, unless the view asks (`denied=True`) to show a refused choice on the form.
+What to do on success stays with the caller (`if call.ok:`), or is the `success=` message.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def add_service_errors(
 
 
 class ServiceCall:
-    """What became of the block: `ok`, and the `error` that ended it (with its `message`)."""
+    """What became of the block: `ok`, or the `error` that ended it (its `messages`, `codes`)."""
 
     def __init__(self) -> None:
         self.error: ValidationError | PermissionDenied | None = None
@@ -51,15 +51,38 @@ class ServiceCall:
         return self.error is None
 
     @property
+    def messages(self) -> list[str]:
+        """Every message of the error (none when the call went well)."""
+        if isinstance(self.error, ValidationError):
+            return self.error.messages
+        return [str(self.error)] if self.error is not None else []
+
+    @property
     def message(self) -> str:
         """Every message of the error as one text ("" when the call went well)."""
-        if isinstance(self.error, ValidationError):
-            return " ".join(self.error.messages)
-        return str(self.error) if self.error is not None else ""
+        return " ".join(self.messages)
+
+    @property
+    def codes(self) -> set[str]:
+        """The codes of the error's messages ("stale", "throttled", …)."""
+        if not isinstance(self.error, ValidationError):
+            return set()
+        if hasattr(self.error, "error_dict"):
+            errors = [e for field in self.error.error_dict.values() for e in field]
+        else:
+            errors = self.error.error_list
+        return {e.code for e in errors if e.code}
 
 
-class ServiceErrors:
-    """The context manager `service_errors` returns."""
+class service_errors:  # a context manager named as it reads, like contextlib.suppress
+    """Run the `with` block; show a ValidationError it raises (see the module's docstring).
+
+    request: where the error message (when there is no form) and the `success` message
+    go; it may be None with a form, or to only learn the outcome (`call.message`).
+    form, field, rename: see `add_service_errors`. denied: a PermissionDenied is shown
+    too (on the form, on `field`), for a choice the actor may not make; by default it
+    passes through, as Http404 always does.
+    """
 
     def __init__(
         self,
@@ -92,38 +115,16 @@ class ServiceErrors:
             if self.success is not None and self.request is not None:
                 messages.success(self.request, self.success)
             return False
-        if isinstance(exc, ValidationError):
-            self.call.error = exc
-            if self.form is not None:
-                add_service_errors(self.form, exc, field=self.field, rename=self.rename)
-            elif self.request is not None:
+        if not isinstance(exc, ValidationError | PermissionDenied):
+            return False
+        if isinstance(exc, PermissionDenied) and not self.denied:
+            return False
+        self.call.error = exc
+        if self.form is None:
+            if self.request is not None:
                 messages.error(self.request, self.call.message)
-            return True
-        if self.denied and isinstance(exc, PermissionDenied):
-            self.call.error = exc
-            if self.form is not None:
-                self.form.add_error(self.field, str(exc))
-            elif self.request is not None:
-                messages.error(self.request, self.call.message)
-            return True
-        return False
-
-
-def service_errors(
-    request: HttpRequest | None = None,
-    form: forms.BaseForm | None = None,
-    *,
-    field: str | None = None,
-    rename: Mapping[str, str] | None = None,
-    denied: bool = False,
-    success: str | None = None,
-) -> ServiceErrors:
-    """Run the `with` block; show a ValidationError it raises (see the module's docstring).
-
-    request: where the error message (when there is no form) and the `success` message
-    go; it may be None with a form, or to only learn the outcome (`call.message`).
-    form, field, rename: see `add_service_errors`. denied: a PermissionDenied is shown
-    too (on the form, on `field`), for a choice the actor may not make; by default it
-    passes through, as Http404 always does.
-    """
-    return ServiceErrors(request, form, field=field, rename=rename, denied=denied, success=success)
+        elif isinstance(exc, ValidationError):
+            add_service_errors(self.form, exc, field=self.field, rename=self.rename)
+        else:
+            self.form.add_error(self.field, str(exc))
+        return True

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
-from jembatan.core.service_calls import add_service_errors
+from jembatan.core.service_calls import service_errors
 from jembatan.sites.access import can_approve_posts, get_writable_kim_for_user
 from jembatan.sites.comments import comment_create, comment_moderate, comment_report
 from jembatan.sites.models import Comment, live_posts
@@ -64,12 +63,11 @@ def comment_submit(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
     if form.cleaned_data["website"]:
         # Tell the bot it worked; keep nothing.
         return redirect(f"{post.get_absolute_url()}#komentar")
-    try:
+    with service_errors(request, form) as call:
         comment = comment_create(
             post=post, name=form.cleaned_data["name"], body=form.cleaned_data["body"]
         )
-    except ValidationError as exc:
-        add_service_errors(form, exc)
+    if not call.ok:
         return post_page(request, post, form, status=400)
     if comment.status == Comment.Status.PENDING:
         messages.success(
@@ -120,10 +118,8 @@ def moderation_queue(request: HttpRequest, kim: str) -> HttpResponse:
 def moderation_action(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
     obj = get_writable_kim_for_user(request.user, kim)
     comment = get_object_or_404(Comment.objects.select_related("post__kim"), pk=pk, post__kim=obj)
-    try:
+    with service_errors(request) as call:
         comment_moderate(actor=request.user, comment=comment, status=request.POST.get("status", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call.ok:
         messages.success(request, _("Komentar diperbarui."))
     return redirect("sites:manage_comments", kim=obj.slug)

@@ -105,3 +105,18 @@ def test_denied_opt_in_shows_the_refusal_on_the_form_field():
 def test_other_exceptions_are_not_swallowed():
     with pytest.raises(KeyError), service_errors(_request()):
         raise KeyError("x")
+
+
+def test_codes_and_messages_of_a_field_error_and_of_a_list():
+    with service_errors() as call:
+        raise ValidationError({"version": ValidationError("Sudah berubah.", code="stale")})
+    assert call.codes == {"stale"}
+    assert call.messages == ["Sudah berubah."]
+    with service_errors() as listed:
+        raise ValidationError([ValidationError("A.", code="a"), ValidationError("B.")])
+    assert listed.codes == {"a"}
+    assert listed.messages == ["A.", "B."]
+    with service_errors(form=_form(), denied=True) as denied:
+        raise PermissionDenied("Tidak boleh.")
+    assert denied.codes == set()
+    assert denied.messages == ["Tidak boleh."]
