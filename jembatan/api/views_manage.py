@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +24,7 @@ from jembatan.api.access import (
     get_api_tokens_for_user,
 )
 from jembatan.api.forms import AggregatorKeyForm, TokenForm
-from jembatan.core.forms import add_service_errors
+from jembatan.core.service_calls import service_errors
 
 
 @never_cache
@@ -38,18 +38,17 @@ def tokens(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with service_errors(request, form) as call:
                 _token, secret = services.api_token_create(
                     actor=request.user,
                     name=form.cleaned_data["name"],
                     days=form.cleaned_data["days"],
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-                status = 400
-            else:
+            if call.ok:
                 # Shown on this response only (never stored, never redirected with).
                 form = TokenForm()
+            else:
+                status = 400
         else:
             status = 400
     return render(
@@ -86,7 +85,7 @@ def aggregator_keys(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with service_errors(request, form) as call:
                 _key, secret = services.aggregator_key_create(
                     actor=request.user,
                     kabupaten=form.cleaned_data["kabupaten"],
@@ -94,8 +93,7 @@ def aggregator_keys(request: HttpRequest) -> HttpResponse:
                     per_minute=form.cleaned_data["per_minute"],
                     per_hour=form.cleaned_data["per_hour"],
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
+            if not call.ok:
                 status = 400
             else:
                 # Shown on this response only (never stored, never redirected with).

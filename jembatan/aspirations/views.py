@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -26,10 +25,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from jembatan.aspirations import limits, reporter, services
 from jembatan.aspirations.forms import AspirationForm, FollowUpForm, RespondForm, TrackForm
 from jembatan.aspirations.models import AnswerFile, Aspiration, CaseEvent, Category, Status
-from jembatan.core.forms import add_service_errors
 from jembatan.core.gateway import gateway_enabled
 from jembatan.core.params import get_page
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached, visitor_key
+from jembatan.core.service_calls import service_errors
 from jembatan.core.storage import private_file_response
 from jembatan.regions.models import Region
 
@@ -104,7 +103,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                     _("Sudah banyak aspirasi dari nomor HP atau email ini. Coba lagi sejam lagi."),
                 )
                 return render(request, "aspirations/submit.html", {"form": form}, status=429)
-            try:
+            with service_errors(request, form) as call:
                 client_id = form.cleaned_data.get("client_id")
                 case, created = services.aspiration_submit(
                     data=form.cleaned_data,
@@ -113,9 +112,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                     if client_id
                     else None,
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+            if call.ok:
                 if created:  # a form sent again finds its case and is not counted twice
                     limits.count_accepted(request, form.cleaned_data)
                 # A retry from the same browser (its own client_id) gets a fresh key: the
@@ -381,14 +378,10 @@ def follow_up(request: HttpRequest, code: str) -> HttpResponse:
     if rate_limit_exceeded("aspiration-follow-up", visitor_key(request), limit=10, window=600):
         messages.error(request, _("Terlalu banyak kiriman. Coba lagi beberapa menit lagi."))
     elif form.is_valid():
-        try:
+        with service_errors(request, success=_("Keterangan tambahan terkirim ke petugas.")):
             services.citizen_follow_up(
                 case=case, body=form.cleaned_data["body"], actor=_acting_user(request)
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Keterangan tambahan terkirim ke petugas."))
     else:
         messages.error(request, _("Tuliskan keterangan tambahan."))
     return redirect(case.get_absolute_url())
@@ -402,7 +395,7 @@ def respond(request: HttpRequest, code: str) -> HttpResponse:
         return _reporter_only(request, case)
     form = RespondForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(request) as call:
             case = services.citizen_respond(
                 case=case,
                 accept=form.cleaned_data["accept"],
@@ -410,9 +403,7 @@ def respond(request: HttpRequest, code: str) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 actor=_acting_user(request),
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(
                 request,
                 _("Terima kasih atas penilaian Anda.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -54,8 +54,8 @@ from jembatan.aspirations.forms import (
     NudgeForm,
 )
 from jembatan.aspirations.models import Aspiration, Category
-from jembatan.core.forms import add_service_errors
 from jembatan.core.params import get_page
+from jembatan.core.service_calls import service_errors
 from jembatan.core.storage import private_file_response
 
 PAGE_SIZE = 30
@@ -195,16 +195,14 @@ def case_merge(request: HttpRequest, code: str) -> HttpResponse:
     original = (
         case if data["original"] == code else get_case_for_user(request.user, data["original"])
     )
-    try:
+    with service_errors(request) as call:
         merge.aspiration_merge(
             actor=request.user,
             duplicate=duplicate,
             original=original,
             version=data["version"] or None,
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call.ok:
         messages.success(
             request,
             _("Aspirasi %(duplicate)s digabung dengan %(original)s; pelapornya sudah diberi tahu.")
@@ -225,7 +223,7 @@ def case_action(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Periksa isian tindakan."))
         return back_to_case(request, code)
     data = form.cleaned_data
-    try:
+    with service_errors(request) as call:
         case = services.aspiration_transition(
             actor=request.user,
             case=case,
@@ -235,13 +233,11 @@ def case_action(request: HttpRequest, code: str) -> HttpResponse:
             body=data.get("body") or "",
             version=data.get("version") or None,
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if not call.ok:
         return back_to_case(request, code)
-    else:
-        messages.success(
-            request, _("Status aspirasi: %(status)s.") % {"status": case.get_status_display()}
-        )
+    messages.success(
+        request, _("Status aspirasi: %(status)s.") % {"status": case.get_status_display()}
+    )
     return back_to_case(request, code, acted=True)
 
 
@@ -251,13 +247,11 @@ def case_take(request: HttpRequest, code: str) -> HttpResponse:
     """The officer takes the case ("Ditangani oleh …")."""
     case = get_case_for_user(request.user, code)
     version = (request.POST.get("version") or "")[:24] or None
-    try:
+    with service_errors(request) as call:
         desk.aspiration_take(actor=request.user, case=case, version=version)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if not call.ok:
         return back_to_case(request, code)
-    else:
-        messages.success(request, _("Aspirasi ini kini Anda tangani."))
+    messages.success(request, _("Aspirasi ini kini Anda tangani."))
     return back_to_case(request, code, acted=True)
 
 
@@ -270,7 +264,7 @@ def case_extend(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return back_to_case(request, code)
-    try:
+    with service_errors(request) as call:
         desk.aspiration_extend(
             actor=request.user,
             case=case,
@@ -278,11 +272,9 @@ def case_extend(request: HttpRequest, code: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             version=form.cleaned_data["version"] or None,
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if not call.ok:
         return back_to_case(request, code)
-    else:
-        messages.success(request, _("Batas waktu diperpanjang; warga sudah diberi tahu."))
+    messages.success(request, _("Batas waktu diperpanjang; warga sudah diberi tahu."))
     return back_to_case(request, code, acted=True)
 
 
@@ -292,12 +284,10 @@ def case_unmerge(request: HttpRequest, code: str) -> HttpResponse:
     """Diskominfo undoes a merge: the case is worked on its own again."""
     case = get_case_for_user(request.user, code)
     version = (request.POST.get("version") or "")[:24] or None
-    try:
+    with service_errors(
+        request, success=_("Penggabungan dibatalkan; pelapornya sudah diberi tahu.")
+    ):
         merge.aspiration_unmerge(actor=request.user, duplicate=case, version=version)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Penggabungan dibatalkan; pelapornya sudah diberi tahu."))
     return back_to_case(request, code)
 
 
@@ -328,7 +318,7 @@ def case_comment(request: HttpRequest, code: str) -> HttpResponse:
         form = NoteForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(request, form) as call:
             services.aspiration_comment(
                 actor=request.user,
                 case=case,
@@ -338,18 +328,17 @@ def case_comment(request: HttpRequest, code: str) -> HttpResponse:
                 photos=data.get("photos", []),
                 files=data.get("files", []),
             )
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict") and any(e.code == "stale" for e in exc.error_list):
-                # Refused because a colleague acted first: the form now carries the
-                # case as it is, so sending it again (after reading the timeline) works.
-                data = request.POST.copy()
-                data["version"] = services.case_version(case)
-                form = type(form)(data, request.FILES)
-                form.is_valid()
-            add_service_errors(form, exc)
-        else:
+        if call.ok:
             messages.success(request, _("Tersimpan."))
             return back_to_case(request, code, acted=True)
+        if "stale" in call.codes:
+            # Refused because a colleague acted first: the form now carries the
+            # case as it is, so sending it again (after reading the timeline) works.
+            data = request.POST.copy()
+            data["version"] = services.case_version(case)
+            form = type(form)(data, request.FILES)
+            form.is_valid()
+            form.add_error(None, call.messages)
     return _render_detail(request, case, comment_form=form, status=400)
 
 
@@ -362,12 +351,8 @@ def case_nudge(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return back_to_case(request, code)
-    try:
+    with service_errors(request, success=_("Instansi yang menangani sudah diberi tahu.")):
         services.aspiration_nudge(actor=request.user, case=case, body=form.cleaned_data["body"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Instansi yang menangani sudah diberi tahu."))
     return back_to_case(request, code)
 
 
@@ -380,17 +365,13 @@ def case_flag(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return back_to_case(request, code)
-    try:
+    with service_errors(request, success=_("Tanda terkirim; Diskominfo akan memeriksanya.")):
         services.aspiration_flag(
             actor=request.user,
             case=case,
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Tanda terkirim; Diskominfo akan memeriksanya."))
     return back_to_case(request, code)
 
 
@@ -404,7 +385,7 @@ def case_flag_resolve(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Periksa isian tindakan."))
         return back_to_case(request, code)
     confirm = form.cleaned_data["decision"] == "konfirmasi"
-    try:
+    with service_errors(request) as call:
         services.aspiration_flag_resolve(
             actor=request.user,
             case=case,
@@ -412,9 +393,7 @@ def case_flag_resolve(request: HttpRequest, code: str) -> HttpResponse:
             body=form.cleaned_data["body"],
             version=form.cleaned_data["version"] or None,
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call.ok:
         messages.success(
             request,
             _("Tanda dikonfirmasi; aspirasi ditutup.") if confirm else _("Tanda ditolak."),
@@ -458,7 +437,7 @@ def record_for_neighbour(request: HttpRequest, kim: str) -> HttpResponse:
         regions=regions_for_kim(obj),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form) as call:
             case, _created = services.aspiration_submit(
                 data=form.cleaned_data,
                 photos=form.cleaned_data["photos"],
@@ -466,9 +445,7 @@ def record_for_neighbour(request: HttpRequest, kim: str) -> HttpResponse:
                 kim=obj,
                 actor=request.user,
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if call.ok:
             messages.success(
                 request,
                 _("Aspirasi tercatat. Berikan kode lacak ini kepada warga: %(code)s")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from jembatan.communities.access import (
 )
 from jembatan.communities.forms import KimForm, MemberAddForm, MemberUpdateForm
 from jembatan.communities.models import Kim, Position
-from jembatan.core.forms import add_service_errors
+from jembatan.core.service_calls import service_errors
 from jembatan.core.tasks import enqueue_on_commit
 
 
@@ -39,11 +39,9 @@ def kim_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Hanya Diskominfo yang dapat mendaftarkan KIM."))
     form = KimForm(request.POST or None, administered=administered)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form) as call:
             kim = services.kim_create(actor=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if call.ok:
             messages.success(request, _("%(name)s terdaftar.") % {"name": kim.name})
             return redirect("communities:manage", kim=kim.slug)
     return render(request, "communities/kim_form.html", {"form": form, "kim": None})
@@ -81,13 +79,10 @@ def kim_edit(request: HttpRequest, kim: str) -> HttpResponse:
         data = dict(form.cleaned_data)
         if "slug" in data and not data["slug"]:
             data["slug"] = obj.slug
-        try:
+        with service_errors(request, form, success=_("Profil KIM disimpan.")) as call:
             obj.refresh_from_db()
             obj = services.kim_update(actor=request.user, kim=obj, data=data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Profil KIM disimpan."))
+        if call.ok:
             return redirect("communities:manage", kim=obj.slug)
     return render(request, "communities/kim_form.html", {"form": form, "kim": obj})
 
@@ -108,11 +103,9 @@ def member_add(request: HttpRequest, kim: str) -> HttpResponse:
         raise PermissionDenied(_("Hanya ketua KIM atau Diskominfo yang dapat mengelola anggota."))
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form) as call:
             membership = services.kim_member_add(actor=request.user, kim=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if call.ok:
             user = membership.user
             if not user.has_usable_password():
                 base_url = request.build_absolute_uri("/")
@@ -145,11 +138,9 @@ def member_update(request: HttpRequest, kim: str, member: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Jabatan tidak dikenal."))
         return redirect("communities:manage", kim=obj.slug)
-    try:
+    with service_errors(request) as call:
         services.kim_member_update(actor=request.user, membership=membership, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call.ok:
         messages.success(
             request, _("Keanggotaan %(name)s diperbarui.") % {"name": membership.user.full_name}
         )

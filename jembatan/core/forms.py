@@ -1,18 +1,8 @@
-"""Form helpers shared by the workspace views."""
+"""Form fields shared by the workspace views (a service's errors: core/service_calls.py)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -32,9 +32,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jembatan.core.forms import add_service_errors
 from jembatan.core.pagecache import content_changed
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
+from jembatan.core.service_calls import service_errors
 from jembatan.core.transitions import Machine, Transition
 
 REPORTS_TO_HOLD = 3
@@ -240,10 +240,9 @@ def submit_public_text(
     if form.cleaned_data.get("website"):
         # Tell the bot it worked; keep nothing.
         return redirect(bot_to), 200
-    try:
+    with service_errors(request, form) as call:
         text = create(form.cleaned_data)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
+    if not call.ok:
         return None, 400
     if text.visibility == Visibility.PUBLISHED:
         messages.success(request, shown)

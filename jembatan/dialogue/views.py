@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from jembatan.core.forms import add_service_errors
 from jembatan.core.gateway import gateway_enabled
 from jembatan.core.moderation import submit_public_text
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_full, visitor_key
+from jembatan.core.service_calls import service_errors
 from jembatan.dialogue import otp, services, services_polls
 from jembatan.dialogue.forms import (
     CommentForm,
@@ -178,7 +178,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             if request_form.cleaned_data["website"]:
                 return redirect(next_url)
             contact = request_form.cleaned_data["contact"]
-            try:
+            with service_errors(request, request_form, field="contact") as call:
                 normalized, _kind = otp.normalize_contact(contact)
                 hashed = otp.contact_hash(normalized)
                 if rate_limit_full("dialogue-code-contact", hashed, limit=CONTACT_LIMIT):
@@ -189,9 +189,8 @@ def verify(request: HttpRequest) -> HttpResponse:
                 otp.code_request(
                     contact=normalized, channel=request_form.cleaned_data.get("channel", "")
                 )
-            except ValidationError as exc:
-                request_form.add_error("contact", exc.messages)
-                status = 429 if exc.code == "throttled" else 400
+            if not call.ok:
+                status = 429 if "throttled" in call.codes else 400
             else:
                 # The code went out: now it counts, for the address and the contact.
                 rate_limit_exceeded(
@@ -224,12 +223,11 @@ def verify(request: HttpRequest) -> HttpResponse:
             code_form.add_error(None, _("Terlalu banyak percobaan. Coba lagi beberapa menit lagi."))
             status = 429
         elif code_form.is_valid():
-            try:
+            with service_errors(request, code_form, field="code") as call:
                 hashed = otp.code_verify_hashed(
                     hashed=pending.get("hash", ""), code=code_form.cleaned_data["code"]
                 )
-            except ValidationError as exc:
-                code_form.add_error("code", exc.messages)
+            if not call.ok:
                 status = 400
             else:
                 request.session.pop(PENDING_KEY, None)
@@ -372,12 +370,8 @@ def comment_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, _("Terlalu banyak kiriman. Coba lagi beberapa menit lagi."))
         return redirect(back)
     value = {"setuju": 1, "tidak": -1}.get(request.POST.get("suara", ""), 0)
-    try:
+    with service_errors(request, success=_("Suara Anda dicatat.")):
         services.comment_vote(comment=comment, participant=participant, value=value)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Suara Anda dicatat."))
     return redirect(back)
 
 
@@ -475,19 +469,18 @@ def poll_detail(request: HttpRequest, slug: str) -> HttpResponse:
         elif form.is_valid():
             if form.cleaned_data["website"]:
                 return redirect(poll.get_absolute_url())
-            try:
+            with service_errors(request, form) as call:
                 services_polls.poll_respond(
                     poll=poll,
                     region=form.cleaned_data["region"],
                     answers=form.answers(),
                     participant=participant,
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-                status = 409 if answered else 400
-            else:
+            if call.ok:
                 messages.success(request, _("Terima kasih, jawaban Anda tercatat."))
                 return redirect(poll.get_absolute_url())
+            else:
+                status = 409 if answered else 400
         else:
             status = 400
     return render(request, "dialogue/poll.html", context, status=status)

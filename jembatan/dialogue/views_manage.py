@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jembatan.accounts.audit import audit_for
 from jembatan.core import moderation
-from jembatan.core.forms import add_service_errors
+from jembatan.core.service_calls import service_errors
 from jembatan.dialogue import exports, services, services_polls
 from jembatan.dialogue import moderation as dialogue_moderation
 from jembatan.dialogue.access import (
@@ -102,14 +102,11 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Anda tidak berhak menjalankan konsultasi publik."))
     form = ConsultationForm(request.POST or None, owners=owners)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form, success=_("Konsultasi tersimpan sebagai draf.")) as call:
             consultation = services.consultation_create(
                 actor=request.user, owner_key=form.cleaned_data["owner"], data=form.cleaned_data
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Konsultasi tersimpan sebagai draf."))
+        if call.ok:
             return redirect("dialogue:manage_consultation", pk=consultation.pk)
     return render(
         request, "dialogue/manage/consultation_form.html", {"form": form, "consultation": None}
@@ -123,14 +120,11 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = _schedule_initial(consultation) | {"text": services.draft_text(consultation)}
     form = ConsultationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form, success=_("Perubahan tersimpan.")) as call:
             consultation = services.consultation_update(
                 actor=request.user, consultation=consultation, data=form.cleaned_data
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Perubahan tersimpan."))
+        if call.ok:
             return redirect("dialogue:manage_consultation", pk=pk)
     published = Q(paragraphs__comments__visibility=Visibility.PUBLISHED)
     sections = list(
@@ -174,12 +168,8 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def consultation_publish(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = get_consultation_for_user(request.user, pk)
-    try:
+    with service_errors(request, success=_("Konsultasi diterbitkan.")):
         services.consultation_publish(actor=request.user, consultation=consultation)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Konsultasi diterbitkan."))
     return redirect("dialogue:manage_consultation", pk=pk)
 
 
@@ -194,12 +184,8 @@ def section_respond(request: HttpRequest, pk: int, section: int) -> HttpResponse
     if not form.is_valid():
         messages.error(request, _("Tuliskan apa yang Anda dengar dari warga."))
     else:
-        try:
+        with service_errors(request, success=_("Tanggapan bagian tersimpan.")):
             services.section_respond(actor=request.user, section=row, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Tanggapan bagian tersimpan."))
     return redirect("dialogue:manage_consultation", pk=pk)
 
 
@@ -207,12 +193,8 @@ def section_respond(request: HttpRequest, pk: int, section: int) -> HttpResponse
 @require_POST
 def consultation_report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = get_consultation_for_user(request.user, pk)
-    try:
+    with service_errors(request, success=_("Laporan hasil konsultasi diterbitkan.")):
         services.consultation_report_publish(actor=request.user, consultation=consultation)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Laporan hasil konsultasi diterbitkan."))
     return redirect("dialogue:manage_consultation", pk=pk)
 
 
@@ -235,14 +217,13 @@ def poll_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Anda tidak berhak menjalankan jajak pendapat."))
     form = PollForm(request.POST or None, owners=owners)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(
+            request, form, success=_("Jajak pendapat tersimpan; tambahkan pertanyaannya.")
+        ) as call:
             poll = services_polls.poll_create(
                 actor=request.user, owner_key=form.cleaned_data["owner"], data=form.cleaned_data
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Jajak pendapat tersimpan; tambahkan pertanyaannya."))
+        if call.ok:
             return redirect("dialogue:manage_poll", pk=poll.pk)
     return render(request, "dialogue/manage/poll_form.html", {"form": form, "poll": None})
 
@@ -257,12 +238,9 @@ def poll_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     question_form = QuestionForm(request.POST if request.POST.get("form") == "question" else None)
     if request.method == "POST" and request.POST.get("form") == "poll" and form.is_valid():
-        try:
+        with service_errors(request, form, success=_("Perubahan tersimpan.")) as call:
             services_polls.poll_update(actor=request.user, poll=poll, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Perubahan tersimpan."))
+        if call.ok:
             return redirect("dialogue:manage_poll", pk=pk)
     if (
         request.method == "POST"
@@ -270,7 +248,7 @@ def poll_edit(request: HttpRequest, pk: int) -> HttpResponse:
         and question_form.is_valid()
     ):
         data = question_form.cleaned_data
-        try:
+        with service_errors(request, question_form, success=_("Pertanyaan ditambahkan.")) as call:
             services_polls.question_add(
                 actor=request.user,
                 poll=poll,
@@ -279,10 +257,7 @@ def poll_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 required=data["required"],
                 options=data["options"].splitlines(),
             )
-        except ValidationError as exc:
-            add_service_errors(question_form, exc)
-        else:
-            messages.success(request, _("Pertanyaan ditambahkan."))
+        if call.ok:
             return redirect("dialogue:manage_poll", pk=pk)
     return render(
         request,
@@ -305,12 +280,8 @@ def question_delete(request: HttpRequest, pk: int, question: int) -> HttpRespons
     row = Question.objects.filter(poll=poll, pk=question).first()
     if row is None:
         raise Http404()
-    try:
+    with service_errors(request, success=_("Pertanyaan dihapus.")):
         services_polls.question_delete(actor=request.user, question=row)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Pertanyaan dihapus."))
     return redirect("dialogue:manage_poll", pk=pk)
 
 
@@ -318,12 +289,8 @@ def question_delete(request: HttpRequest, pk: int, question: int) -> HttpRespons
 @require_POST
 def poll_publish(request: HttpRequest, pk: int) -> HttpResponse:
     poll = get_poll_for_user(request.user, pk)
-    try:
+    with service_errors(request, success=_("Jajak pendapat diterbitkan.")):
         services_polls.poll_publish(actor=request.user, poll=poll)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Jajak pendapat diterbitkan."))
     return redirect("dialogue:manage_poll", pk=pk)
 
 
@@ -348,7 +315,7 @@ def poll_paper(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with service_errors(request, form) as call:
                 services_polls.poll_respond(
                     poll=poll,
                     region=form.cleaned_data["region"],
@@ -359,12 +326,11 @@ def poll_paper(request: HttpRequest, pk: int) -> HttpResponse:
                         serial=form.cleaned_data["serial"],
                     ),
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-                status = 400
-            else:
+            if call.ok:
                 messages.success(request, _("Kertas suara tercatat. Catat kertas berikutnya."))
                 return redirect("dialogue:manage_paper", pk=pk)
+            else:
+                status = 400
         else:
             status = 400
     recorded = poll.responses.filter(kim__in=kims).count()
@@ -387,17 +353,14 @@ def thread_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Anda tidak berhak membuka diskusi."))
     form = ThreadForm(request.POST or None, openers=openers)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form, success=_("Diskusi dibuka.")) as call:
             thread = services.thread_create(
                 actor=request.user,
                 opener_key=form.cleaned_data["opener"],
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Diskusi dibuka."))
+        if call.ok:
             return redirect(thread.get_absolute_url())
     return render(request, "dialogue/manage/thread_form.html", {"form": form})
 
@@ -428,7 +391,7 @@ def disseminate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         raise Http404()
     form = DisseminateForm(request.POST or None, kabupaten_code=target.kabupaten_id)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form, denied=True) as call:
             item = services.disseminate(
                 actor=request.user,
                 target=target,
@@ -436,11 +399,7 @@ def disseminate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 kecamatan=list(form.cleaned_data["target_kecamatan"]),
                 kims=list(form.cleaned_data["target_kims"]),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
+        if call.ok:
             messages.success(
                 request,
                 _("Disebarkan ke KIM sebagai informasi “%(title)s”.") % {"title": item.title},
@@ -541,7 +500,7 @@ def moderation_action(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     _kabupaten, current = _moderated_kabupaten(request)
     item = _contribution(kind, pk, current.code)
     action = request.POST.get("action", "")
-    try:
+    with service_errors(request):
         if action == "block":
             form = BlockForm(request.POST)
             if not form.is_valid():
@@ -558,8 +517,6 @@ def moderation_action(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 "keep": _("Tulisan tetap tampil; laporannya sudah ditangani."),
             }
             messages.success(request, done.get(action, _("Tulisan diperbarui.")))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return _back(current)
 
 
@@ -577,13 +534,11 @@ def moderation_word(request: HttpRequest) -> HttpResponse:
         return _back(current)
     form = WordForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(request) as call:
             dialogue_moderation.word_add(
                 actor=request.user, kabupaten_code=current.code, word=form.cleaned_data["word"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(request, _("Kata ditambahkan ke saringan."))
     else:
         messages.error(request, _("Tuliskan kata atau frasa."))

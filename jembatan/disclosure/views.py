@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jembatan.accounts.phone import normalize_phone
-from jembatan.core.forms import add_service_errors
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.params import get_page, parse_id, parse_year
 from jembatan.core.ratelimit import (
@@ -26,6 +25,7 @@ from jembatan.core.ratelimit import (
     rate_limit_reached,
     visitor_key,
 )
+from jembatan.core.service_calls import service_errors
 from jembatan.core.storage import private_file_response
 from jembatan.disclosure import report, services
 from jembatan.disclosure.forms import ObjectionForm, RequestForm, TrackForm
@@ -139,11 +139,9 @@ def request_submit(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             if form.cleaned_data["website"]:
                 return redirect("disclosure:hub")  # a bot: accept silently, keep nothing
-            try:
+            with service_errors(request, form) as call:
                 info_request = services.information_request_submit(data=form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+            if call.ok:
                 rate_limit_exceeded("ppid-request", visitor, limit=limit, window=SUBMIT_WINDOW)
                 messages.success(
                     request,
@@ -271,15 +269,13 @@ def objection_submit(request: HttpRequest, number: str, token: str) -> HttpRespo
     if rate_limit_exceeded("ppid-objection", visitor_key(request), limit=5, window=600):
         messages.error(request, _("Terlalu banyak kiriman. Coba lagi beberapa menit lagi."))
     elif form.is_valid():
-        try:
+        with service_errors(request, form) as call:
             objection = services.objection_submit(
                 request=info_request,
                 reasons=form.cleaned_data["reasons"],
                 text=form.cleaned_data["text"],
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if call.ok:
             messages.success(
                 request,
                 _("Keberatan Anda tercatat dengan nomor %(number)s.")

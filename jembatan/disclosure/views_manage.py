@@ -6,7 +6,7 @@ import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user
-from jembatan.core.forms import add_service_errors
 from jembatan.core.params import get_page, parse_id, parse_year
+from jembatan.core.service_calls import service_errors
 from jembatan.disclosure import access, report, services
 from jembatan.disclosure.forms import (
     AnswerForm,
@@ -88,7 +88,7 @@ def bodies(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Hanya Diskominfo yang mendaftarkan badan publik."))
     form = BodyForm(request.POST or None, kabupaten_code=kabupaten.code)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form, success=_("Badan publik terdaftar.")) as call:
             services.public_body_create(
                 actor=request.user,
                 kind=form.cleaned_data["kind"],
@@ -97,10 +97,7 @@ def bodies(request: HttpRequest) -> HttpResponse:
                 office=form.cleaned_data.get("office"),
                 contact=form.cleaned_data.get("contact") or "",
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Badan publik terdaftar."))
+        if call.ok:
             return redirect("disclosure:manage_bodies")
     return render(
         request,
@@ -133,7 +130,7 @@ def _document_form_view(request: HttpRequest, body, document: InfoDocument | Non
         }
     form = DocumentForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form, success=_("Daftar informasi tersimpan.")) as call:
             services.info_document_save(
                 actor=request.user,
                 body=body,
@@ -142,10 +139,7 @@ def _document_form_view(request: HttpRequest, body, document: InfoDocument | Non
                 file=form.cleaned_data.get("file"),
                 remove_file=form.cleaned_data.get("remove_file", False),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Daftar informasi tersimpan."))
+        if call.ok:
             return redirect("disclosure:manage_documents", pk=body.pk)
     return render(
         request,
@@ -212,13 +206,11 @@ def request_extend(request: HttpRequest, number: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Tuliskan alasan perpanjangan."))
     else:
-        try:
+        with service_errors(request) as call:
             info_request = services.information_request_extend(
                 actor=request.user, request=info_request, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(
                 request,
                 _("Jangka waktu diperpanjang sampai %(date)s.")
@@ -235,7 +227,7 @@ def request_answer(request: HttpRequest, number: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Periksa isian jawaban."))
     else:
-        try:
+        with service_errors(request, success=_("Jawaban tersimpan dan dikirim kepada pemohon.")):
             services.information_request_answer(
                 actor=request.user,
                 request=info_request,
@@ -244,10 +236,6 @@ def request_answer(request: HttpRequest, number: str) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 file=form.cleaned_data.get("file"),
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Jawaban tersimpan dan dikirim kepada pemohon."))
     return redirect("disclosure:manage_request", number=number)
 
 
@@ -284,17 +272,14 @@ def objection_detail(request: HttpRequest, number: str) -> HttpResponse:
                 else _("Keberatan diputus oleh atasan PPID (Diskominfo).")
             )
         if form.is_valid():
-            try:
+            with service_errors(request, form, success=_("Putusan keberatan tersimpan.")) as call:
                 services.objection_decide(
                     actor=request.user,
                     objection=objection,
                     decision=form.cleaned_data["decision"],
                     text=form.cleaned_data["text"],
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Putusan keberatan tersimpan."))
+            if call.ok:
                 return redirect("disclosure:manage_objection", number=number)
     return render(
         request,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from jembatan.communities.access import get_position
 from jembatan.core.params import get_page
+from jembatan.core.service_calls import service_errors
 from jembatan.dissemination import services
 from jembatan.dissemination.access import (
     get_delivery_for_user,
@@ -79,16 +79,14 @@ def republish(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("dissemination:inbox_item", kim=kim, pk=pk)
     had_post = delivery.post_id is not None
-    try:
+    with service_errors(request) as call:
         post = services.delivery_republish(
             actor=request.user,
             kim=delivery.kim,
             item=delivery.item,
             note=form.cleaned_data["note"],
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call.ok:
         if had_post:
             messages.success(request, _("Catatan setempat diperbarui."))
         elif post.status == post.Status.PUBLISHED:
@@ -123,10 +121,9 @@ def share_to(request: HttpRequest, kim: str, pk: int, channel: str) -> HttpRespo
 
 def _share(request: HttpRequest, kim: str, pk: int, channel: str) -> HttpResponse:
     delivery = get_delivery_for_user(request.user, kim, pk)
-    try:
+    with service_errors(request) as call:
         link = services.delivery_share(actor=request.user, delivery=delivery, channel=channel)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if not call.ok:
         return redirect("dissemination:inbox_item", kim=kim, pk=pk)
     url = request.build_absolute_uri(link.get_absolute_url())
     if channel == ShareLink.Channel.LINK:
@@ -144,14 +141,10 @@ def feedback(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
     delivery = get_delivery_for_user(request.user, kim, pk)
     form = FeedbackForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(request, success=_("Tanggapan terkirim ke penerbit.")):
             services.feedback_send(
                 actor=request.user, delivery=delivery, body=form.cleaned_data["body"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Tanggapan terkirim ke penerbit."))
     else:
         messages.error(request, _("Tuliskan tanggapan atau pertanyaan Anda."))
     return redirect("dissemination:inbox_item", kim=kim, pk=pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from jembatan.core.forms import add_service_errors
 from jembatan.core.params import get_page
+from jembatan.core.service_calls import service_errors
 from jembatan.dissemination import services
 from jembatan.dissemination.access import (
     LOW_REACH_DAYS,
@@ -78,11 +78,9 @@ def questions(request: HttpRequest) -> HttpResponse:
 @require_POST
 def item_nudge(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_user(request.user, pk)
-    try:
+    with service_errors(request) as call:
         kims = services.infoitem_nudge(actor=request.user, item=item)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call.ok:
         messages.success(
             request,
             ngettext(
@@ -109,7 +107,9 @@ def item_create(request: HttpRequest) -> HttpResponse:
     form = InfoItemForm(areas=areas, **_form_kwargs(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(
+            request, form, success=_("Draf tersimpan. Periksa lalu terbitkan.")
+        ) as call:
             item = services.item_create(
                 actor=request.user,
                 area_key=data["area"],
@@ -118,10 +118,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
                 kims=list(data["target_kims"]),
                 files=data["files"],
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Draf tersimpan. Periksa lalu terbitkan."))
+        if call.ok:
             return redirect("dissemination:manage_edit", pk=item.pk)
     return render(request, "dissemination/manage/form.html", {"form": form, "item": None})
 
@@ -133,7 +130,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and item.status != InfoItem.Status.WITHDRAWN and form.is_valid():
         data = form.cleaned_data
         draft = item.status == InfoItem.Status.DRAFT
-        try:
+        with service_errors(request, form) as call:
             item = services.item_update(
                 actor=request.user,
                 item=item,
@@ -144,9 +141,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 remove_attachments=request.POST.getlist("remove_attachment"),
                 correction_note=data.get("correction_note", ""),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if call.ok:
             messages.success(
                 request,
                 _("Perbaikan tersimpan; KIM yang menerbitkan ulang ikut diperbarui.")
@@ -170,12 +165,10 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_user(request.user, pk)
-    try:
+    with service_errors(
+        request, success=_("Informasi terbit dan sedang dikirim ke kotak masuk KIM.")
+    ):
         services.item_publish(actor=request.user, item=item)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Informasi terbit dan sedang dikirim ke kotak masuk KIM."))
     return redirect("dissemination:manage_reach", pk=pk)
 
 
@@ -187,12 +180,8 @@ def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Tuliskan alasan penarikan."))
         return redirect("dissemination:manage_edit", pk=pk)
-    try:
+    with service_errors(request, success=_("Informasi ditarik dari semua situs.")):
         services.item_withdraw(actor=request.user, item=item, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Informasi ditarik dari semua situs."))
     return redirect("dissemination:manage_edit", pk=pk)
 
 
@@ -268,14 +257,10 @@ def feedback_answer(request: HttpRequest, pk: int, feedback: int) -> HttpRespons
     )
     form = AnswerForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(request, success=_("Jawaban terkirim ke KIM.")):
             services.feedback_answer(
                 actor=request.user, feedback=entry, answer=form.cleaned_data["answer"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Jawaban terkirim ke KIM."))
     else:
         messages.error(request, _("Tuliskan jawaban."))
     if request.POST.get("kembali") == "pertanyaan":

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from jembatan.communities.models import Kim
 from jembatan.core import params
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
+from jembatan.core.service_calls import service_errors
 from jembatan.literacy import access, score_rules, services
 from jembatan.literacy.documents import certificate_facts, module_zip_chunks, module_zip_name
 from jembatan.literacy.forms import CertificateLookupForm, QuizForm, RegisterForm
@@ -139,13 +139,10 @@ def quiz(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuizForm(request.POST or None, questions=questions)
     result = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form) as call:
             result = services.quiz_submit(user=request.user, module=mod, answers=form.answers())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if result.certificate is not None:
-                messages.success(request, _("Selamat! Sertifikat modul Anda sudah terbit."))
+        if call.ok and result.certificate is not None:
+            messages.success(request, _("Selamat! Sertifikat modul Anda sudah terbit."))
     done, total = services.module_lessons_done(request.user, mod)
     return render(
         request,
@@ -266,16 +263,14 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     elif not form.is_valid():
         messages.error(request, _("Pilih KIM tempat Anda menjadi anggota."))
     else:
-        try:
+        with service_errors(
+            request,
+            success=_("Anda terdaftar. Tunjukkan kode hadir Anda di halaman Saya pada hari H."),
+        ) as call:
             services.registration_create(
                 actor=request.user, training=obj, kim=form.cleaned_data["kim"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("Anda terdaftar. Tunjukkan kode hadir Anda di halaman Saya pada hari H.")
-            )
+        if call.ok:
             return redirect("literacy:mine")
     return redirect(obj.get_absolute_url())
 
@@ -288,10 +283,6 @@ def unregister(request: HttpRequest, pk: int) -> HttpResponse:
     if registration is None:
         messages.error(request, _("Anda tidak terdaftar di pelatihan ini."))
     else:
-        try:
+        with service_errors(request, success=_("Pendaftaran Anda dibatalkan.")):
             services.registration_cancel(actor=request.user, registration=registration)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Pendaftaran Anda dibatalkan."))
     return redirect(obj.get_absolute_url())

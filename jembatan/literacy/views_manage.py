@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user, is_operator
-from jembatan.core.forms import add_service_errors
 from jembatan.core.ratelimit import rate_limit_exceeded
+from jembatan.core.service_calls import service_errors
 from jembatan.literacy import access, score_rules, services
 from jembatan.literacy.documents import certificate_pdf
 from jembatan.literacy.forms import (
@@ -77,12 +77,9 @@ def training_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         kims = list(data.pop("target_kims", []) or [])
-        try:
+        with service_errors(request, form, success=_("Pelatihan disimpan sebagai draf.")) as call:
             obj = services.training_save(actor=request.user, data=data, kims=kims)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Pelatihan disimpan sebagai draf."))
+        if call.ok:
             return redirect("literacy:manage_training", pk=obj.pk)
     return _training_form_response(request, form)
 
@@ -96,12 +93,9 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         kims = list(data.pop("target_kims", []) or [])
-        try:
+        with service_errors(request, form, success=_("Pelatihan disimpan.")) as call:
             services.training_save(actor=request.user, data=data, kims=kims, training=obj)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Pelatihan disimpan."))
+        if call.ok:
             return redirect("literacy:manage_training", pk=obj.pk)
     return _training_form_response(request, form, obj)
 
@@ -132,13 +126,11 @@ def training_action(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Tindakan tidak dikenal."))
     else:
-        try:
+        with service_errors(request) as call:
             obj = services.training_transition(
                 actor=request.user, training=obj, action=form.cleaned_data["action"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        if call.ok:
             messages.success(
                 request, _("Status pelatihan: %(status)s.") % {"status": obj.get_status_display()}
             )
@@ -170,27 +162,23 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("literacy:check_in", pk=obj.pk)
         if "list" in request.POST:
             ids = [int(v) for v in request.POST.getlist("registration") if v.isdigit()]
-            try:
+            with service_errors(request) as call:
                 new = services.registrations_check_in_list(
                     actor=request.user, training=obj, registration_ids=ids
                 )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
+            if call.ok:
                 messages.success(request, _("%(n)s peserta dicatat hadir.") % {"n": new})
             return redirect("literacy:check_in", pk=obj.pk)
         form = CheckInForm(request.POST)
         if form.is_valid():
             method = form.cleaned_data.get("method") or Registration.Method.CODE
-            try:
+            with service_errors(request, form, field="code") as call:
                 result = services.registration_check_in(
                     actor=request.user, training=obj, code=form.cleaned_data["code"], method=method
                 )
-            except ValidationError as exc:
-                message = " ".join(exc.messages)
+            if not call.ok:
                 if _wants_json(request):
-                    return JsonResponse({"status": "rejected", "message": message}, status=400)
-                form.add_error("code", message)
+                    return JsonResponse({"status": "rejected", "message": call.message}, status=400)
             else:
                 status = "already" if result.already else "ok"
                 if _wants_json(request):
@@ -258,12 +246,9 @@ def _module_form(request: HttpRequest, obj) -> HttpResponse:
         platform=is_operator(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form, success=_("Modul disimpan.")) as call:
             obj = services.module_save(actor=request.user, data=form.cleaned_data, module=obj)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Modul disimpan."))
+        if call.ok:
             return redirect("literacy:manage_module", pk=obj.pk)
     context = {"form": form, "module": obj}
     if obj is not None:
@@ -289,7 +274,7 @@ def lesson_edit(request: HttpRequest, module: int, pk: int | None = None) -> Htt
     form = LessonForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(request, form, success=_("Materi disimpan.")) as call:
             services.lesson_save(
                 actor=request.user,
                 module=mod,
@@ -300,10 +285,7 @@ def lesson_edit(request: HttpRequest, module: int, pk: int | None = None) -> Htt
                 file=data.get("checked_file"),
                 lesson=obj,
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Materi disimpan."))
+        if call.ok:
             return redirect("literacy:manage_module", pk=mod.pk)
     return render(
         request, "literacy/manage/lesson_form.html", {"module": mod, "lesson": obj, "form": form}
@@ -326,7 +308,7 @@ def question_add(request: HttpRequest, module: int) -> HttpResponse:
     form = QuestionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(request, success=_("Soal ditambahkan.")):
             services.question_add(
                 actor=request.user,
                 module=mod,
@@ -335,10 +317,6 @@ def question_add(request: HttpRequest, module: int) -> HttpResponse:
                 correct=data["correct"],
                 order=data["order"],
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Soal ditambahkan."))
     else:
         messages.error(request, _("Periksa isian soal: pertanyaan dan dua pilihan wajib diisi."))
     return redirect("literacy:manage_module", pk=mod.pk)
@@ -365,14 +343,13 @@ def weights(request: HttpRequest) -> HttpResponse:
     current = score_rules.weights_for(kabupaten.code)
     form = WeightsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(
+            request, form, success=_("Bobot disimpan. Skor KIM dihitung ulang.")
+        ) as call:
             services.score_weights_save(
                 actor=request.user, kabupaten=kabupaten, data=form.cleaned_data
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Bobot disimpan. Skor KIM dihitung ulang."))
+        if call.ok:
             return redirect(f"{request.path}?kab={kabupaten.code}")
     return render(
         request,
@@ -436,14 +413,10 @@ def mine(request: HttpRequest) -> HttpResponse:
 def certificate_rename(request: HttpRequest, code: str) -> HttpResponse:
     """The holder corrects the name printed on their certificate."""
     cert = access.get_own_certificate(request.user, code)
-    try:
+    with service_errors(request, success=_("Nama di sertifikat sudah diperbaiki.")):
         services.certificate_rename(
             actor=request.user, cert=cert, name=request.POST.get("holder_name", "")
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Nama di sertifikat sudah diperbaiki."))
     return redirect("literacy:mine")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from jembatan.core import moderation
 from jembatan.core.moderation import HoneypotForm, Visibility, submit_public_text
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
+from jembatan.core.service_calls import service_errors
 from jembatan.sites.access import can_approve_posts, get_writable_kim_for_user
 from jembatan.sites.comments import MAX_BODY, comment_create, comment_moderate, comment_report
 from jembatan.sites.models import Comment, live_posts
@@ -110,10 +110,8 @@ def moderation_queue(request: HttpRequest, kim: str) -> HttpResponse:
 def moderation_action(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
     obj = get_writable_kim_for_user(request.user, kim)
     comment = get_object_or_404(Comment.objects.select_related("post__kim"), pk=pk, post__kim=obj)
-    try:
+    with service_errors(request) as call:
         comment_moderate(actor=request.user, comment=comment, action=request.POST.get("action", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call.ok:
         messages.success(request, _("Komentar diperbarui."))
     return redirect("sites:manage_comments", kim=obj.slug)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from jembatan.communities.models import Kim
-from jembatan.core.forms import add_service_errors
 from jembatan.core.pagecache import cache_public_page
+from jembatan.core.service_calls import service_errors
 from jembatan.sites.access import can_approve_posts, get_writable_kim_for_user
 from jembatan.sites.content import (
     KINDS,
@@ -102,7 +101,7 @@ def manage_edit(request: HttpRequest, kim: str, kind: str, pk: int | None = None
     if "photos" in form.fields:
         form.fields["photos"].queryset = Photo.objects.filter(kim=obj, purpose=Photo.Purpose.PHOTO)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request, form, denied=True, success=_("Tersimpan.")) as call:
             item = content_save(
                 actor=request.user,
                 kim=obj,
@@ -110,12 +109,7 @@ def manage_edit(request: HttpRequest, kim: str, kind: str, pk: int | None = None
                 data=form.cleaned_data,
                 instance=instance,
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Tersimpan."))
+        if call.ok:
             return redirect("sites:manage_content_edit", kim=obj.slug, kind=kind, pk=item.pk)
     return render(
         request,

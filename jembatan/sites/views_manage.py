@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jembatan.communities.models import Kim
-from jembatan.core.forms import add_service_errors
+from jembatan.core.service_calls import service_errors
 from jembatan.sites import photo_services, services
 from jembatan.sites.access import (
     can_approve_posts,
@@ -56,18 +56,12 @@ def _data_with_new_photo(request: HttpRequest, form: PostForm, kim: Kim) -> dict
     caption = data.pop("new_photo_caption", "")
     if upload is None:
         return data
-    try:
+    renamed = {"file": "new_photo", "caption": "new_photo_caption"}
+    with service_errors(request, form, field="new_photo", rename=renamed, denied=True) as call:
         photo = photo_services.photo_upload(
             actor=request.user, kim=kim, file=upload, caption=caption
         )
-    except ValidationError as exc:
-        fields = {"file": "new_photo", "caption": "new_photo_caption"}
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"file": exc.messages}
-        for name, messages_ in errors.items():
-            form.add_error(fields.get(name, "new_photo"), messages_)
-        return None
-    except PermissionDenied as exc:
-        form.add_error("new_photo", str(exc))
+    if not call.ok:
         return None
     data["photo"] = photo
     # Should the post itself be refused, the form comes back with this photo chosen.
@@ -84,12 +78,9 @@ def post_create(request: HttpRequest, kim: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = _data_with_new_photo(request, form, obj)
         if data is not None:
-            try:
+            with service_errors(request, form, success=_("Draf tersimpan.")) as call:
                 post = services.post_create(actor=request.user, kim=obj, data=data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Draf tersimpan."))
+            if call.ok:
                 return redirect("sites:manage_post_edit", kim=obj.slug, pk=post.pk)
     return render(request, "sites/manage/post_form.html", {"kim": obj, "form": form, "post": None})
 
@@ -106,11 +97,9 @@ def post_edit(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
             data = _data_with_new_photo(request, form, post.kim)
             if data is not None:
                 data["slug"] = data.get("slug") or post.slug
-                try:
+                with service_errors(request, form) as call:
                     post = services.post_update(actor=request.user, post=post, data=data)
-                except ValidationError as exc:
-                    add_service_errors(form, exc)
-                else:
+                if call.ok:
                     then = request.POST.get("then", "")
                     if then:
                         # "Simpan dan terbitkan": the edits are saved first, never lost.
@@ -154,13 +143,11 @@ def _transition(request: HttpRequest, post, action: str, *, publish_at=None) -> 
     if publish_at is None and action == "publish":
         schedule = ScheduleForm(request.POST)
         publish_at = schedule.cleaned_data.get("publish_at") if schedule.is_valid() else None
-    try:
+    with service_errors(request) as call:
         post = services.post_transition(
             actor=request.user, post=post, action=action, publish_at=publish_at
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if call.ok:
         if post.is_scheduled:
             messages.success(
                 request,
@@ -197,14 +184,11 @@ def category_list(request: HttpRequest, kim: str) -> HttpResponse:
         if not may_edit:
             raise PermissionDenied(_("Hanya ketua atau sekretaris yang dapat mengubah kategori."))
         if form.is_valid():
-            try:
+            with service_errors(request, form, success=_("Kategori ditambahkan.")) as call:
                 services.category_create(
                     actor=request.user, kim=obj, name=form.cleaned_data["name"]
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Kategori ditambahkan."))
+            if call.ok:
                 return redirect("sites:manage_categories", kim=obj.slug)
     return render(
         request,

@@ -5,15 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jembatan.core.forms import add_service_errors
 from jembatan.core.images import max_upload_bytes
+from jembatan.core.service_calls import service_errors
 from jembatan.sites import photo_services
 from jembatan.sites.access import can_approve_posts, get_writable_kim_for_user
 from jembatan.sites.photos_model import Photo
@@ -65,7 +64,9 @@ def photo_list(request: HttpRequest, kim: str) -> HttpResponse:
     obj = get_writable_kim_for_user(request.user, kim)
     form = PhotoUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(
+            request, form, field="purpose", denied=True, success=_("Foto tersimpan.")
+        ) as call:
             photo_services.photo_upload(
                 actor=request.user,
                 kim=obj,
@@ -74,12 +75,7 @@ def photo_list(request: HttpRequest, kim: str) -> HttpResponse:
                 alt_text=form.cleaned_data["alt_text"],
                 purpose=form.cleaned_data["purpose"] or Photo.Purpose.PHOTO,
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error("purpose", str(exc))
-        else:
-            messages.success(request, _("Foto tersimpan."))
+        if call.ok:
             return redirect("sites:manage_photos", kim=obj.slug)
     photos = list(Photo.objects.filter(kim=obj).select_related("uploaded_by")[:PAGE_SIZE])
     # The page is reached only by those who write for the KIM (get_writable_kim_for_user), so

@@ -92,4 +92,5 @@ def test_logo_upload_through_the_form_by_an_anggota_is_refused(client, two_tenan
     )
     assert response.status_code == 200
     assert "hanya diunggah ketua atau sekretaris" in response.content.decode()
+    assert response.context["form"].errors["purpose"]  # the refused choice, at its field
     assert not Photo.objects.exists()
