@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,6 +43,7 @@ from jembatan.core.gateway import gateway_enabled
 from jembatan.core.images import clean_jpeg, removed_on_failure
 from jembatan.core.storage import private_storage
 from jembatan.core.tasks import enqueue_on_commit
+from jembatan.core.transitions import Machine, Transition
 from jembatan.core.workdays import add_working_days
 from jembatan.regions.models import Region
 
@@ -288,7 +289,6 @@ def _tell_citizen(case: Aspiration, event: CaseEvent) -> None:
 # --- Workflow ---------------------------------------------------------------------------
 
 S = Status
-Check = Callable[[User, Aspiration], bool]
 
 
 def _staff(user: User, case: Aspiration) -> bool:
@@ -317,26 +317,50 @@ def _office_side(user: User, case: Aspiration) -> bool:
     return case.office_id is not None and _handler(user, case)
 
 
-# action: (states it starts from, state it leads to, who may take it)
-TRANSITIONS: dict[str, tuple[set[str], str, Check]] = {
-    "verify": ({S.RECEIVED}, S.VERIFIED, _verifier),
-    "close": ({S.RECEIVED, S.VERIFIED}, S.CLOSED, _verifier),
-    # Diskominfo may move a case to another office at any open stage, not only before
-    # the office has started on it.
-    "dispose": ({S.VERIFIED, S.DISPOSED, S.IN_PROGRESS}, S.DISPOSED, _staff),
-    "start": ({S.DISPOSED}, S.IN_PROGRESS, _handler),
-    "finish": ({S.DISPOSED, S.IN_PROGRESS}, S.DONE, _handler),
-    # The office says the case is not theirs: it goes back to Diskominfo to refer again.
-    "return": ({S.DISPOSED, S.IN_PROGRESS}, S.VERIFIED, _office_side),
-}
-ACTION_LABELS = {
-    "verify": gettext_lazy("Verifikasi"),
-    "close": gettext_lazy("Tutup"),
-    "dispose": gettext_lazy("Disposisikan ke instansi"),
-    "start": gettext_lazy("Mulai tindak lanjut"),
-    "finish": gettext_lazy("Selesaikan dengan jawaban"),
-    "return": gettext_lazy("Kembalikan ke Diskominfo"),
-}
+ASPIRATION_MACHINE = Machine(
+    noun=gettext_lazy("aspirasi"),
+    transitions={
+        "verify": Transition({S.RECEIVED}, S.VERIFIED, gettext_lazy("Verifikasi"), _verifier),
+        "close": Transition({S.RECEIVED, S.VERIFIED}, S.CLOSED, gettext_lazy("Tutup"), _verifier),
+        # Diskominfo may move a case to another office at any open stage, not only before
+        # the office has started on it.
+        "dispose": Transition(
+            {S.VERIFIED, S.DISPOSED, S.IN_PROGRESS},
+            S.DISPOSED,
+            gettext_lazy("Disposisikan ke instansi"),
+            _staff,
+        ),
+        "start": Transition(
+            {S.DISPOSED}, S.IN_PROGRESS, gettext_lazy("Mulai tindak lanjut"), _handler
+        ),
+        "finish": Transition(
+            {S.DISPOSED, S.IN_PROGRESS}, S.DONE, gettext_lazy("Selesaikan dengan jawaban"), _handler
+        ),
+        # The office says the case is not theirs: it goes back to Diskominfo to refer again.
+        "return": Transition(
+            {S.DISPOSED, S.IN_PROGRESS},
+            S.VERIFIED,
+            gettext_lazy("Kembalikan ke Diskominfo"),
+            _office_side,
+        ),
+    },
+)
+
+
+# The citizen's answer to a finished case: accept it (the case stays done) or dispute it
+# (the office works on it again). Only once per answer: see may_respond.
+CITIZEN_MACHINE = Machine(
+    noun=gettext_lazy("aspirasi"),
+    transitions={
+        "confirm": Transition({S.DONE}, None, gettext_lazy("Warga menerima jawaban.")),
+        "dispute": Transition({S.DONE}, S.IN_PROGRESS, gettext_lazy("Warga belum puas.")),
+    },
+)
+
+
+def may_respond(case: Aspiration) -> bool:
+    """Whether the case waits for its citizen's response to the answer."""
+    return bool(CITIZEN_MACHINE.available(case.status)) and case.citizen_confirmed is None
 
 
 def case_version(case: Aspiration) -> str:
@@ -611,11 +635,7 @@ def aspiration_flag_resolve(
 
 
 def actions_for_user(user: User, case: Aspiration) -> list[str]:
-    return [
-        action
-        for action, (sources, _target, allowed) in TRANSITIONS.items()
-        if case.status in sources and allowed(user, case)
-    ]
+    return ASPIRATION_MACHINE.available(case.status, user, case)
 
 
 def aspiration_transition(
@@ -632,9 +652,7 @@ def aspiration_transition(
     case was closed); dispose needs ``office``, close needs ``reason``; return needs
     ``body``, the office's reason, which stays internal. ``version``: the case's
     ``case_version`` when the page was loaded; a changed case refuses the step."""
-    if action not in TRANSITIONS:
-        raise ValidationError(_("Tindakan tidak dikenal."))
-    sources, target, allowed = TRANSITIONS[action]
+    target = ASPIRATION_MACHINE.step(action).target
     body = (body or "").strip()
     with transaction.atomic():
         locked = (
@@ -642,14 +660,9 @@ def aspiration_transition(
             .select_related("category")
             .get(pk=case.pk)
         )
-        if not allowed(actor, locked):
-            raise PermissionDenied(_("Anda tidak berhak melakukan tindakan ini."))
+        ASPIRATION_MACHINE.require_permitted(action, actor, locked)
         _check_version(locked, version)
-        if locked.status not in sources:
-            raise ValidationError(
-                _("Tindakan “%(action)s” tidak berlaku untuk aspirasi berstatus “%(status)s”.")
-                % {"action": ACTION_LABELS[action], "status": locked.get_status_display()}
-            )
+        ASPIRATION_MACHINE.require_state(action, locked.status, locked.get_status_display())
         before = snapshot(locked, CASE_FIELDS)
         now = timezone.now()
         if action == "close":
@@ -821,14 +834,16 @@ def citizen_respond(
         raise ValidationError({"rating": _("Nilai 1 sampai 5.")})
     with transaction.atomic():
         locked = Aspiration.objects.select_for_update().get(pk=case.pk)
-        if locked.status != S.DONE or locked.citizen_confirmed is not None:
+        step = CITIZEN_MACHINE["confirm" if accept else "dispute"]
+        if not step.starts_from(locked.status) or locked.citizen_confirmed is not None:
             raise ValidationError(_("Aspirasi ini tidak sedang menunggu tanggapan Anda."))
         before = snapshot(locked, [*CASE_FIELDS, "citizen_confirmed", "rating"])
+        from_status = locked.status
         locked.rating = rating
+        locked.status = step.leads_to(from_status)
         if accept:
             locked.citizen_confirmed = True
         else:
-            locked.status = S.IN_PROGRESS
             locked.answer_due = add_working_days(
                 timezone.now(),
                 Category.objects.get(pk=locked.category_id).answer_days,
@@ -840,7 +855,7 @@ def citizen_respond(
         event = CaseEvent.objects.create(
             aspiration=locked,
             kind=CaseEvent.Kind.STATUS,
-            from_status=S.DONE,
+            from_status=from_status,
             to_status=locked.status,
             body=body or (_("Warga menerima jawaban.") if accept else _("Warga belum puas.")),
             is_public=True,

@@ -147,7 +147,7 @@ def _render_detail(
             "photos": case.photos.filter(event=None),
             "show_reporter": can_see_reporter(user, case),
             # Closing is apart from the workflow steps: a different form, further down.
-            "actions": [(a, services.ACTION_LABELS[a]) for a in actions if a != "close"],
+            "actions": [(a, services.ASPIRATION_MACHINE[a].label) for a in actions if a != "close"],
             "may_close": "close" in actions,
             "action_form": ActionForm(kabupaten_code=case.kabupaten_id),
             "version": version,
