@@ -465,7 +465,7 @@ NUDGE_INTERVAL = datetime.timedelta(days=1)
 
 
 def may_nudge(user: User, case: Aspiration) -> bool:
-    return case.status in OPEN_STATUSES and is_camat_for(user, case)
+    return CASE_STEPS["nudge"].starts_from(case.status) and is_camat_for(user, case)
 
 
 def aspiration_nudge(*, actor: User, case: Aspiration, body: str = "") -> CaseEvent:
@@ -483,7 +483,7 @@ def aspiration_nudge(*, actor: User, case: Aspiration, body: str = "") -> CaseEv
         )
         if not is_camat_for(actor, locked):
             raise PermissionDenied(_("Hanya camat kecamatan ini yang dapat mendorong instansi."))
-        if locked.status not in OPEN_STATUSES:
+        if not CASE_STEPS["nudge"].starts_from(locked.status):
             raise ValidationError(_("Aspirasi ini sudah selesai atau ditutup."))
         now = timezone.now()
         last = (
@@ -526,10 +526,23 @@ def aspiration_nudge(*, actor: User, case: Aspiration, body: str = "") -> CaseEv
 
 FLAGGABLE = (S.RECEIVED, S.VERIFIED)
 
+# Steps beside the workflow: they keep the status, and are taken only from these. Who may
+# take them is each service's own check, with its own message (the camat, a pengurus).
+CASE_STEPS = Machine(
+    noun=gettext_lazy("aspirasi"),
+    transitions={
+        "nudge": Transition(OPEN_STATUSES, None),  # the camat asks the office to act
+        "flag": Transition(FLAGGABLE, None),  # a KIM pengurus marks a duplicate or spam
+        "take": Transition(OPEN_STATUSES, None),  # desk.aspiration_take
+        "assign": Transition(OPEN_STATUSES, None),  # desk.aspiration_assign
+        "extend": Transition(ANSWER_STAGE, None),  # desk.aspiration_extend
+    },
+)
+
 
 def may_flag(user: User, case: Aspiration) -> bool:
     return (
-        case.status in FLAGGABLE
+        CASE_STEPS["flag"].starts_from(case.status)
         and serves_as_kim(user, case)
         and not case.flags.filter(outcome="").exists()
     )
@@ -547,7 +560,7 @@ def aspiration_flag(*, actor: User, case: Aspiration, reason: str, note: str = "
         locked = Aspiration.objects.select_for_update().get(pk=case.pk)
         if not serves_as_kim(actor, locked):
             raise PermissionDenied(_("Hanya pengurus KIM setempat yang dapat menandai aspirasi."))
-        if locked.status not in FLAGGABLE:
+        if not CASE_STEPS["flag"].starts_from(locked.status):
             raise ValidationError(_("Aspirasi ini sudah diteruskan, selesai atau ditutup."))
         if locked.flags.filter(outcome="").exists():
             raise ValidationError(_("Aspirasi ini sudah ditandai dan menunggu Diskominfo."))

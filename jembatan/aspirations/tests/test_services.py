@@ -874,3 +874,18 @@ def test_the_citizen_responds_once_and_only_to_a_finished_case(world):
     assert not services.may_respond(case)
     with pytest.raises(ValidationError):
         services.citizen_respond(case=case, accept=False, rating=None)
+
+
+def test_the_steps_beside_the_workflow_keep_the_status_and_use_model_statuses():
+    assert services.CASE_STEPS.states() <= set(Status.values)
+    assert services.CASE_STEPS.targets() == set()
+    # Nothing is done to a closed case; only the office's stage takes an extension.
+    assert services.CASE_STEPS.available(Status.CLOSED) == []
+    assert services.CASE_STEPS.available(Status.DONE) == []
+    assert services.CASE_STEPS.available(Status.IN_PROGRESS) == [
+        "nudge",
+        "take",
+        "assign",
+        "extend",
+    ]
+    assert services.CASE_STEPS.available(Status.RECEIVED) == ["nudge", "flag", "take", "assign"]
