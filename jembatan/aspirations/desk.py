@@ -21,8 +21,8 @@ from jembatan.accounts.notifications import notification_batch, notify
 from jembatan.aspirations.access import handles
 from jembatan.aspirations.merge import aspiration_merge
 from jembatan.aspirations.models import Aspiration, CaseEvent
-from jembatan.aspirations.models import Status as S
 from jembatan.aspirations.services import (
+    CASE_STEPS,
     _check_version,
     _handler,
     _office_side,
@@ -52,7 +52,7 @@ def _set_assignee(*, actor: User, case: Aspiration, assignee: User, action: str)
 
 def may_take(user: User, case: Aspiration) -> bool:
     return (
-        case.status not in (S.DONE, S.CLOSED)
+        CASE_STEPS["take"].starts_from(case.status)
         and case.assignee_id != user.pk
         and (_handler(user, case) or _verifier(user, case))
     )
@@ -66,7 +66,7 @@ def aspiration_take(*, actor: User, case: Aspiration, version: str | None = None
         if not (_handler(actor, locked) or _verifier(actor, locked)):
             raise PermissionDenied(_("Anda tidak berhak menangani aspirasi ini."))
         _check_version(locked, version)
-        if locked.status in (S.DONE, S.CLOSED):
+        if not CASE_STEPS["take"].starts_from(locked.status):
             raise ValidationError(_("Aspirasi ini sudah selesai atau ditutup."))
         if locked.assignee_id == actor.pk:
             return locked
@@ -84,7 +84,7 @@ def aspiration_take(*, actor: User, case: Aspiration, version: str | None = None
 
 
 def may_extend(user: User, case: Aspiration) -> bool:
-    return case.status in (S.DISPOSED, S.IN_PROGRESS) and _office_side(user, case)
+    return CASE_STEPS["extend"].starts_from(case.status) and _office_side(user, case)
 
 
 def aspiration_extend(
@@ -103,7 +103,7 @@ def aspiration_extend(
         if not _office_side(actor, locked):
             raise PermissionDenied(_("Anda tidak berhak melakukan tindakan ini."))
         _check_version(locked, version)
-        if locked.status not in (S.DISPOSED, S.IN_PROGRESS):
+        if not CASE_STEPS["extend"].starts_from(locked.status):
             raise ValidationError(
                 _("Hanya aspirasi yang sedang ditindaklanjuti yang dapat diperpanjang.")
             )
@@ -161,7 +161,7 @@ def aspiration_assign(
         if not (_staff(actor, locked) or handles(actor, locked)):
             raise PermissionDenied(_("Anda tidak berhak menugaskan petugas untuk aspirasi ini."))
         _check_version(locked, version)
-        if locked.status in (S.DONE, S.CLOSED):
+        if not CASE_STEPS["assign"].starts_from(locked.status):
             raise ValidationError(_("Aspirasi ini sudah selesai atau ditutup."))
         # An office's officer names a colleague of that office; only Diskominfo (or an
         # operator) names someone of another side, Diskominfo included.

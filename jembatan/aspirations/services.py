@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,6 +43,7 @@ from jembatan.core.gateway import gateway_enabled
 from jembatan.core.images import clean_jpeg, removed_on_failure
 from jembatan.core.storage import private_storage
 from jembatan.core.tasks import enqueue_on_commit
+from jembatan.core.transitions import Machine, Transition
 from jembatan.core.workdays import add_working_days
 from jembatan.regions.models import Region
 
@@ -288,7 +289,6 @@ def _tell_citizen(case: Aspiration, event: CaseEvent) -> None:
 # --- Workflow ---------------------------------------------------------------------------
 
 S = Status
-Check = Callable[[User, Aspiration], bool]
 
 
 def _staff(user: User, case: Aspiration) -> bool:
@@ -317,26 +317,50 @@ def _office_side(user: User, case: Aspiration) -> bool:
     return case.office_id is not None and _handler(user, case)
 
 
-# action: (states it starts from, state it leads to, who may take it)
-TRANSITIONS: dict[str, tuple[set[str], str, Check]] = {
-    "verify": ({S.RECEIVED}, S.VERIFIED, _verifier),
-    "close": ({S.RECEIVED, S.VERIFIED}, S.CLOSED, _verifier),
-    # Diskominfo may move a case to another office at any open stage, not only before
-    # the office has started on it.
-    "dispose": ({S.VERIFIED, S.DISPOSED, S.IN_PROGRESS}, S.DISPOSED, _staff),
-    "start": ({S.DISPOSED}, S.IN_PROGRESS, _handler),
-    "finish": ({S.DISPOSED, S.IN_PROGRESS}, S.DONE, _handler),
-    # The office says the case is not theirs: it goes back to Diskominfo to refer again.
-    "return": ({S.DISPOSED, S.IN_PROGRESS}, S.VERIFIED, _office_side),
-}
-ACTION_LABELS = {
-    "verify": gettext_lazy("Verifikasi"),
-    "close": gettext_lazy("Tutup"),
-    "dispose": gettext_lazy("Disposisikan ke instansi"),
-    "start": gettext_lazy("Mulai tindak lanjut"),
-    "finish": gettext_lazy("Selesaikan dengan jawaban"),
-    "return": gettext_lazy("Kembalikan ke Diskominfo"),
-}
+ASPIRATION_MACHINE = Machine(
+    noun=gettext_lazy("aspirasi"),
+    transitions={
+        "verify": Transition({S.RECEIVED}, S.VERIFIED, gettext_lazy("Verifikasi"), _verifier),
+        "close": Transition({S.RECEIVED, S.VERIFIED}, S.CLOSED, gettext_lazy("Tutup"), _verifier),
+        # Diskominfo may move a case to another office at any open stage, not only before
+        # the office has started on it.
+        "dispose": Transition(
+            {S.VERIFIED, S.DISPOSED, S.IN_PROGRESS},
+            S.DISPOSED,
+            gettext_lazy("Disposisikan ke instansi"),
+            _staff,
+        ),
+        "start": Transition(
+            {S.DISPOSED}, S.IN_PROGRESS, gettext_lazy("Mulai tindak lanjut"), _handler
+        ),
+        "finish": Transition(
+            {S.DISPOSED, S.IN_PROGRESS}, S.DONE, gettext_lazy("Selesaikan dengan jawaban"), _handler
+        ),
+        # The office says the case is not theirs: it goes back to Diskominfo to refer again.
+        "return": Transition(
+            {S.DISPOSED, S.IN_PROGRESS},
+            S.VERIFIED,
+            gettext_lazy("Kembalikan ke Diskominfo"),
+            _office_side,
+        ),
+    },
+)
+
+
+# The citizen's answer to a finished case: accept it (the case stays done) or dispute it
+# (the office works on it again). Only once per answer: see may_respond.
+CITIZEN_MACHINE = Machine(
+    noun=gettext_lazy("aspirasi"),
+    transitions={
+        "confirm": Transition({S.DONE}, None, gettext_lazy("Warga menerima jawaban.")),
+        "dispute": Transition({S.DONE}, S.IN_PROGRESS, gettext_lazy("Warga belum puas.")),
+    },
+)
+
+
+def may_respond(case: Aspiration) -> bool:
+    """Whether the case waits for its citizen's response to the answer."""
+    return bool(CITIZEN_MACHINE.available(case.status)) and case.citizen_confirmed is None
 
 
 def case_version(case: Aspiration) -> str:
@@ -441,7 +465,7 @@ NUDGE_INTERVAL = datetime.timedelta(days=1)
 
 
 def may_nudge(user: User, case: Aspiration) -> bool:
-    return case.status in OPEN_STATUSES and is_camat_for(user, case)
+    return CASE_STEPS["nudge"].starts_from(case.status) and is_camat_for(user, case)
 
 
 def aspiration_nudge(*, actor: User, case: Aspiration, body: str = "") -> CaseEvent:
@@ -459,7 +483,7 @@ def aspiration_nudge(*, actor: User, case: Aspiration, body: str = "") -> CaseEv
         )
         if not is_camat_for(actor, locked):
             raise PermissionDenied(_("Hanya camat kecamatan ini yang dapat mendorong instansi."))
-        if locked.status not in OPEN_STATUSES:
+        if not CASE_STEPS["nudge"].starts_from(locked.status):
             raise ValidationError(_("Aspirasi ini sudah selesai atau ditutup."))
         now = timezone.now()
         last = (
@@ -502,10 +526,23 @@ def aspiration_nudge(*, actor: User, case: Aspiration, body: str = "") -> CaseEv
 
 FLAGGABLE = (S.RECEIVED, S.VERIFIED)
 
+# Steps beside the workflow: they keep the status, and are taken only from these. Who may
+# take them is each service's own check, with its own message (the camat, a pengurus).
+CASE_STEPS = Machine(
+    noun=gettext_lazy("aspirasi"),
+    transitions={
+        "nudge": Transition(OPEN_STATUSES, None),  # the camat asks the office to act
+        "flag": Transition(FLAGGABLE, None),  # a KIM pengurus marks a duplicate or spam
+        "take": Transition(OPEN_STATUSES, None),  # desk.aspiration_take
+        "assign": Transition(OPEN_STATUSES, None),  # desk.aspiration_assign
+        "extend": Transition(ANSWER_STAGE, None),  # desk.aspiration_extend
+    },
+)
+
 
 def may_flag(user: User, case: Aspiration) -> bool:
     return (
-        case.status in FLAGGABLE
+        CASE_STEPS["flag"].starts_from(case.status)
         and serves_as_kim(user, case)
         and not case.flags.filter(outcome="").exists()
     )
@@ -523,7 +560,7 @@ def aspiration_flag(*, actor: User, case: Aspiration, reason: str, note: str = "
         locked = Aspiration.objects.select_for_update().get(pk=case.pk)
         if not serves_as_kim(actor, locked):
             raise PermissionDenied(_("Hanya pengurus KIM setempat yang dapat menandai aspirasi."))
-        if locked.status not in FLAGGABLE:
+        if not CASE_STEPS["flag"].starts_from(locked.status):
             raise ValidationError(_("Aspirasi ini sudah diteruskan, selesai atau ditutup."))
         if locked.flags.filter(outcome="").exists():
             raise ValidationError(_("Aspirasi ini sudah ditandai dan menunggu Diskominfo."))
@@ -611,11 +648,7 @@ def aspiration_flag_resolve(
 
 
 def actions_for_user(user: User, case: Aspiration) -> list[str]:
-    return [
-        action
-        for action, (sources, _target, allowed) in TRANSITIONS.items()
-        if case.status in sources and allowed(user, case)
-    ]
+    return ASPIRATION_MACHINE.available(case.status, user, case)
 
 
 def aspiration_transition(
@@ -632,9 +665,7 @@ def aspiration_transition(
     case was closed); dispose needs ``office``, close needs ``reason``; return needs
     ``body``, the office's reason, which stays internal. ``version``: the case's
     ``case_version`` when the page was loaded; a changed case refuses the step."""
-    if action not in TRANSITIONS:
-        raise ValidationError(_("Tindakan tidak dikenal."))
-    sources, target, allowed = TRANSITIONS[action]
+    target = ASPIRATION_MACHINE.step(action).target
     body = (body or "").strip()
     with transaction.atomic():
         locked = (
@@ -642,14 +673,9 @@ def aspiration_transition(
             .select_related("category")
             .get(pk=case.pk)
         )
-        if not allowed(actor, locked):
-            raise PermissionDenied(_("Anda tidak berhak melakukan tindakan ini."))
+        ASPIRATION_MACHINE.require_permitted(action, actor, locked)
         _check_version(locked, version)
-        if locked.status not in sources:
-            raise ValidationError(
-                _("Tindakan “%(action)s” tidak berlaku untuk aspirasi berstatus “%(status)s”.")
-                % {"action": ACTION_LABELS[action], "status": locked.get_status_display()}
-            )
+        ASPIRATION_MACHINE.require_state(action, locked.status, locked.get_status_display())
         before = snapshot(locked, CASE_FIELDS)
         now = timezone.now()
         if action == "close":
@@ -821,14 +847,16 @@ def citizen_respond(
         raise ValidationError({"rating": _("Nilai 1 sampai 5.")})
     with transaction.atomic():
         locked = Aspiration.objects.select_for_update().get(pk=case.pk)
-        if locked.status != S.DONE or locked.citizen_confirmed is not None:
+        step = CITIZEN_MACHINE["confirm" if accept else "dispute"]
+        if not step.starts_from(locked.status) or locked.citizen_confirmed is not None:
             raise ValidationError(_("Aspirasi ini tidak sedang menunggu tanggapan Anda."))
         before = snapshot(locked, [*CASE_FIELDS, "citizen_confirmed", "rating"])
+        from_status = locked.status
         locked.rating = rating
+        locked.status = step.leads_to(from_status)
         if accept:
             locked.citizen_confirmed = True
         else:
-            locked.status = S.IN_PROGRESS
             locked.answer_due = add_working_days(
                 timezone.now(),
                 Category.objects.get(pk=locked.category_id).answer_days,
@@ -840,7 +868,7 @@ def citizen_respond(
         event = CaseEvent.objects.create(
             aspiration=locked,
             kind=CaseEvent.Kind.STATUS,
-            from_status=S.DONE,
+            from_status=from_status,
             to_status=locked.status,
             body=body or (_("Warga menerima jawaban.") if accept else _("Warga belum puas.")),
             is_public=True,

@@ -301,7 +301,7 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
             "is_reporter": is_reporter,
             "follow_up_form": FollowUpForm(),
             "respond_form": RespondForm(),
-            "can_respond": case.status == Status.DONE and case.citizen_confirmed is None,
+            "can_respond": services.may_respond(case),
             # The reporter's photos are theirs: no public page has ever shown them.
             "photos": case.photos.filter(event=None) if is_reporter else [],
             "updates": _how_updates_reach(case) if is_reporter else "",

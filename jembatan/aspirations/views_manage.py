@@ -147,7 +147,7 @@ def _render_detail(
             "photos": case.photos.filter(event=None),
             "show_reporter": can_see_reporter(user, case),
             # Closing is apart from the workflow steps: a different form, further down.
-            "actions": [(a, services.ACTION_LABELS[a]) for a in actions if a != "close"],
+            "actions": [(a, services.ASPIRATION_MACHINE[a].label) for a in actions if a != "close"],
             "may_close": "close" in actions,
             "action_form": ActionForm(kabupaten_code=case.kabupaten_id),
             "version": version,
@@ -160,9 +160,11 @@ def _render_detail(
             "comment_form": comment_form,
             "may_answer": may_answer,
             "may_comment": may_answer or camat or pengurus,
-            "may_nudge": camat and case.status in services.OPEN_STATUSES,
+            "may_nudge": camat and services.CASE_STEPS["nudge"].starts_from(case.status),
             "nudge_form": NudgeForm(prefix="dorong"),
-            "may_flag": pengurus and case.status in services.FLAGGABLE and open_flag is None,
+            "may_flag": pengurus
+            and services.CASE_STEPS["flag"].starts_from(case.status)
+            and open_flag is None,
             "flag_form": FlagForm(prefix="tanda"),
             "open_flag": open_flag,
             "may_resolve_flag": open_flag is not None and services.may_verify(user, case),

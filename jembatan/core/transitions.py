@@ -15,6 +15,9 @@ using the machine for the parts that are the same everywhere:
     POST_MACHINE.require_state(step, "submit", post.status, post.get_status_display())
     POST_MACHINE.available(post.status, user, post)  # the actions to offer
 
+A transition whose ``target`` is None keeps the state (editing a draft, correcting a
+published item): it still says from which states it may be taken.
+
 Nothing here imports an app: core is the ground floor.
 """
 
@@ -32,27 +35,32 @@ Check = Callable[[Any, Any], bool]
 
 @dataclass(frozen=True)
 class Transition:
-    """One step: from any of ``sources`` to ``target``; ``allowed(actor, obj)`` says who."""
+    """One step: from any of ``sources`` to ``target``; ``allowed(actor, obj)`` says who.
+    ``target`` None: the step keeps the state it starts from."""
 
     sources: frozenset[str]
-    target: str
+    target: str | None
     label: Any = ""  # a lazy translated string: the button's text
     allowed: Check | None = None
 
     def __init__(
         self,
         sources: Iterable[str],
-        target: str,
+        target: str | None,
         label: Any = "",
         allowed: Check | None = None,
     ) -> None:
         object.__setattr__(self, "sources", frozenset(str(s) for s in sources))
-        object.__setattr__(self, "target", str(target))
+        object.__setattr__(self, "target", None if target is None else str(target))
         object.__setattr__(self, "label", label)
         object.__setattr__(self, "allowed", allowed)
 
     def starts_from(self, state: str) -> bool:
         return str(state) in self.sources
+
+    def leads_to(self, state: str) -> str:
+        """The state after the step taken from ``state``."""
+        return str(state) if self.target is None else self.target
 
     def permits(self, actor: Any, obj: Any) -> bool:
         return self.allowed is None or bool(self.allowed(actor, obj))
@@ -114,7 +122,7 @@ class Machine:
         return t
 
     def targets(self) -> set[str]:
-        return {t.target for t in self.transitions.values()}
+        return {t.target for t in self.transitions.values() if t.target is not None}
 
     def states(self) -> set[str]:
         found = self.targets()

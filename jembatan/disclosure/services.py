@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import administers_kabupaten
 from jembatan.accounts.audit import audit_record, snapshot
@@ -30,6 +31,7 @@ from jembatan.accounts.phone import normalize_phone
 from jembatan.core.attachments import check_attachment
 from jembatan.core.pagecache import content_changed
 from jembatan.core.tasks import enqueue_on_commit
+from jembatan.core.transitions import Machine, Transition
 from jembatan.core.workdays import add_working_days, working_days_between
 from jembatan.disclosure.access import (
     body_managers,
@@ -460,11 +462,24 @@ def _may_handle(user: User, request: InformationRequest) -> bool:
     return manages_body(user, request.body)
 
 
-# action: (statuses it starts from, status it leads to)
-TRANSITIONS: dict[str, tuple[set[str], str]] = {
-    "extend": ({RequestStatus.RECEIVED}, RequestStatus.EXTENDED),
-    "answer": ({RequestStatus.RECEIVED, RequestStatus.EXTENDED}, RequestStatus.ANSWERED),
-}
+REQUEST_MACHINE = Machine(
+    noun=gettext_lazy("permohonan"),
+    transitions={
+        # Once only (UU 14/2008 Pasal 22 ayat 8): an extended request cannot be extended.
+        "extend": Transition(
+            {RequestStatus.RECEIVED},
+            RequestStatus.EXTENDED,
+            gettext_lazy("Perpanjang"),
+            _may_handle,
+        ),
+        "answer": Transition(
+            {RequestStatus.RECEIVED, RequestStatus.EXTENDED},
+            RequestStatus.ANSWERED,
+            gettext_lazy("Jawab permohonan"),
+            _may_handle,
+        ),
+    },
+)
 
 
 def _locked_for(actor: User, request: InformationRequest, action: str) -> InformationRequest:
@@ -473,18 +488,18 @@ def _locked_for(actor: User, request: InformationRequest, action: str) -> Inform
         .select_related("body")
         .get(pk=request.pk)
     )
-    if not _may_handle(actor, locked):
+    step = REQUEST_MACHINE.step(action)
+    if not step.permits(actor, locked):
         raise PermissionDenied(_("Anda tidak menangani permohonan ini."))
-    sources, _target = TRANSITIONS[action]
-    if locked.status not in sources:
-        if action == "extend" and locked.extended_at is not None:
-            raise ValidationError(
-                _("Permohonan ini sudah pernah diperpanjang; perpanjangan hanya sekali.")
-            )
+    if (
+        not step.starts_from(locked.status)
+        and action == "extend"
+        and locked.extended_at is not None
+    ):
         raise ValidationError(
-            _("Permohonan berstatus “%(status)s” tidak dapat diubah lagi.")
-            % {"status": locked.get_status_display()}
+            _("Permohonan ini sudah pernah diperpanjang; perpanjangan hanya sekali.")
         )
+    REQUEST_MACHINE.require_state(action, locked.status, locked.get_status_display())
     return locked
 
 
@@ -498,7 +513,7 @@ def information_request_extend(
     with transaction.atomic():
         locked = _locked_for(actor, request, "extend")
         before = snapshot(locked, REQUEST_FIELDS)
-        locked.status = TRANSITIONS["extend"][1]
+        locked.status = REQUEST_MACHINE["extend"].target
         locked.extended_at = timezone.now()
         locked.extension_reason = reason[:2000]
         locked.due_date = add_working_days(
@@ -558,7 +573,7 @@ def information_request_answer(
     with transaction.atomic():
         locked = _locked_for(actor, request, "answer")
         before = snapshot(locked, REQUEST_FIELDS)
-        locked.status = TRANSITIONS["answer"][1]
+        locked.status = REQUEST_MACHINE["answer"].target
         locked.outcome = outcome
         locked.refusal_grounds = grounds
         locked.answer_text = text[:6000]
@@ -673,6 +688,20 @@ def objection_submit(
     return objection
 
 
+OBJECTION_MACHINE = Machine(
+    noun=gettext_lazy("keberatan"),
+    transitions={
+        # The PPID's superior (Diskominfo of the kabupaten) decides, in writing.
+        "decide": Transition(
+            {Objection.Status.RECEIVED},
+            Objection.Status.DECIDED,
+            gettext_lazy("Putusan atasan PPID"),
+            lambda user, objection: is_ppid_superior(user, objection.request.body),
+        ),
+    },
+)
+
+
 def objection_decide(*, actor: User, objection: Objection, decision: str, text: str) -> Objection:
     """The PPID's superior (Diskominfo of the kabupaten) decides, in writing."""
     text = (text or "").strip()
@@ -689,10 +718,10 @@ def objection_decide(*, actor: User, objection: Objection, decision: str, text: 
             .select_related("request", "request__body")
             .get(pk=objection.pk)
         )
-        if not is_ppid_superior(actor, locked.request.body):
+        step = OBJECTION_MACHINE["decide"]
+        if not step.permits(actor, locked):
             raise PermissionDenied(_("Keberatan diputus oleh atasan PPID (Diskominfo)."))
-        if locked.status != Objection.Status.RECEIVED:
-            raise ValidationError(_("Keberatan ini sudah diputus."))
+        OBJECTION_MACHINE.require_state("decide", locked.status, locked.get_status_display())
         if locked.request.answered_by_id == actor.pk:
             # Pasal 35-36: the objection goes to the PPID's superior, so the officer whose
             # answer is contested never judges it.
@@ -703,7 +732,7 @@ def objection_decide(*, actor: User, objection: Objection, decision: str, text: 
                 )
             )
         before = snapshot(locked, OBJECTION_FIELDS)
-        locked.status = Objection.Status.DECIDED
+        locked.status = step.target
         locked.decision = decision
         locked.decision_text = text[:6000]
         locked.decided_at = timezone.now()

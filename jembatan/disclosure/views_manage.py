@@ -183,6 +183,8 @@ def document_file(request: HttpRequest, pk: int):
 @login_required
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     info_request = access.get_request_for_user(request.user, number)
+    # The steps the table allows from here (who may: access.get_request_for_user).
+    steps = services.REQUEST_MACHINE.available(info_request.status)
     return render(
         request,
         "disclosure/manage/request_detail.html",
@@ -192,8 +194,8 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             "extend_form": ExtendForm(),
             "answer_form": AnswerForm(),
             "days_taken": services.working_days_taken(info_request),
-            "can_extend": info_request.status == RequestStatus.RECEIVED,
-            "can_answer": info_request.is_open,
+            "can_extend": "extend" in steps,
+            "can_answer": "answer" in steps,
         },
     )
 
@@ -288,7 +290,9 @@ def objection_detail(request: HttpRequest, number: str) -> HttpResponse:
             "objection": objection,
             "req": objection.request,
             "form": form,
-            "may_decide": may_decide and not answered_it,
+            "may_decide": may_decide
+            and not answered_it
+            and "decide" in services.OBJECTION_MACHINE.available(objection.status),
             "answered_it": answered_it,
         },
         status=400 if form.errors else 200,

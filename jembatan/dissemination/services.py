@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.audit import audit_for, audit_record, snapshot
 from jembatan.accounts.models import AuditLog, Membership, Role, User
@@ -31,6 +32,7 @@ from jembatan.core.pagecache import content_changed
 from jembatan.core.richtext import sanitize_html
 from jembatan.core.slugs import free_slug
 from jembatan.core.tasks import enqueue_on_commit
+from jembatan.core.transitions import Machine, Transition
 from jembatan.dissemination.access import Area, get_items_for_user, get_publishing_areas_for_user
 from jembatan.dissemination.models import Attachment, Delivery, Feedback, InfoItem, ShareLink
 from jembatan.regions.models import Region
@@ -60,6 +62,22 @@ FAN_OUT_BATCH = 2000
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 7
 I = InfoItem.Status  # noqa: E741
+# Who may take a step: whoever manages the item (can_manage_item), checked first.
+# "update" edits a draft or corrects a published item; both keep the status.
+ITEM_MACHINE = Machine(
+    noun=gettext_lazy("informasi"),
+    transitions={
+        "update": Transition({I.DRAFT, I.PUBLISHED}, None, gettext_lazy("Ubah informasi")),
+        "publish": Transition({I.DRAFT}, I.PUBLISHED, gettext_lazy("Terbitkan dan kirim ke KIM")),
+        "withdraw": Transition({I.PUBLISHED}, I.WITHDRAWN, gettext_lazy("Tarik informasi ini")),
+        "nudge": Transition({I.PUBLISHED}, None, gettext_lazy("Ingatkan KIM yang belum bertindak")),
+    },
+)
+
+
+def _require_step(item: InfoItem, action: str) -> Transition:
+    """The step, or the translated refusal when the item's status does not allow it."""
+    return ITEM_MACHINE.require_state(action, item.status, item.get_status_display())
 
 
 def can_manage_item(user: User, item: InfoItem) -> bool:
@@ -211,8 +229,7 @@ def item_update(
     remove = {int(pk) for pk in remove_attachments if str(pk).isdecimal() and len(str(pk)) < 19}
     with removed_on_failure() as stored, transaction.atomic():
         locked = InfoItem.objects.select_for_update().get(pk=item.pk)
-        if locked.status == I.WITHDRAWN:
-            raise ValidationError(_("Informasi yang sudah ditarik tidak dapat diubah."))
+        _require_step(locked, "update")
         existing = locked.attachments.exclude(pk__in=remove).count()
         checked = _check_files(files, existing=existing)
         before = snapshot(locked, ITEM_FIELDS)
@@ -281,13 +298,9 @@ def item_publish(*, actor: User, item: InfoItem) -> InfoItem:
     _require_manage(actor, item)
     with transaction.atomic():
         locked = InfoItem.objects.select_for_update().get(pk=item.pk)
-        if locked.status != I.DRAFT:
-            raise ValidationError(
-                _("Hanya draf yang dapat diterbitkan; informasi ini berstatus “%(status)s”.")
-                % {"status": locked.get_status_display()}
-            )
+        step = _require_step(locked, "publish")
         before = snapshot(locked, ["status", "published_at"])
-        locked.status = I.PUBLISHED
+        locked.status = step.target
         locked.published_at = timezone.now()
         locked.save(update_fields=["status", "published_at", "updated_at"])
         audit_record(
@@ -312,10 +325,9 @@ def item_withdraw(*, actor: User, item: InfoItem, reason: str) -> InfoItem:
         raise ValidationError({"reason": _("Tuliskan alasan penarikan.")})
     with transaction.atomic():
         locked = InfoItem.objects.select_for_update().get(pk=item.pk)
-        if locked.status != I.PUBLISHED:
-            raise ValidationError(_("Hanya informasi yang sudah terbit yang dapat ditarik."))
+        step = _require_step(locked, "withdraw")
         before = snapshot(locked, ["status", "withdrawn_at"])
-        locked.status = I.WITHDRAWN
+        locked.status = step.target
         locked.withdrawn_at = timezone.now()
         locked.withdrawal_reason = reason[:300]
         locked.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
@@ -829,8 +841,7 @@ def infoitem_nudge(*, actor: User, item: InfoItem) -> int:
     now = timezone.now()
     with transaction.atomic():
         locked = InfoItem.objects.select_for_update().get(pk=item.pk)
-        if locked.status != I.PUBLISHED:
-            raise ValidationError(_("Hanya informasi yang sedang terbit dapat diingatkan."))
+        _require_step(locked, "nudge")
         earlier = nudges_of(locked)
         last = earlier.first()
         if last is not None and last.created_at > now - NUDGE_INTERVAL:

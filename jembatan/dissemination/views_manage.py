@@ -126,8 +126,9 @@ def item_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_user(request.user, pk)
+    steps = services.ITEM_MACHINE.available(item.status)
     form = InfoItemForm(areas=[], item=item, **_form_kwargs(request))
-    if request.method == "POST" and item.status != InfoItem.Status.WITHDRAWN and form.is_valid():
+    if request.method == "POST" and "update" in steps and form.is_valid():
         data = form.cleaned_data
         draft = item.status == InfoItem.Status.DRAFT
         with service_errors(request, form) as call:
@@ -157,6 +158,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "attachments": item.attachments.all(),
             "withdraw_form": WithdrawForm(),
+            "steps": steps,
         },
     )
 
@@ -244,6 +246,7 @@ def item_reach(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("-created_at"),
             "answer_form": AnswerForm(),
             "nudges": services.nudges_of(item),
+            "steps": services.ITEM_MACHINE.available(item.status),
         },
     )
 

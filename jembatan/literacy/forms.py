@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from jembatan.communities.models import Kim
 from jembatan.literacy.files import check_pdf, check_video
 from jembatan.literacy.models import Lesson, Module, ScoreWeights, Training
-from jembatan.literacy.services import WEIGHT_FIELDS
+from jembatan.literacy.services import TRAINING_MACHINE, WEIGHT_FIELDS
 from jembatan.regions.models import Region
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -66,7 +66,7 @@ class TrainingForm(forms.ModelForm):
 
 
 class TrainingActionForm(forms.Form):
-    action = forms.ChoiceField(choices=[("open", ""), ("close", ""), ("cancel", "")])
+    action = forms.ChoiceField(choices=[(a, "") for a in TRAINING_MACHINE.actions()])
 
 
 class RegisterForm(forms.Form):

@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import administers_kabupaten
 from jembatan.accounts.audit import audit_record, snapshot
@@ -21,6 +22,7 @@ from jembatan.accounts.models import User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import Kim
 from jembatan.core.richtext import sanitize_html
+from jembatan.core.transitions import Machine, Transition
 from jembatan.literacy import access
 from jembatan.literacy.files import LessonFile, storage_name
 from jembatan.literacy.models import (
@@ -63,12 +65,15 @@ TRAINING_FIELDS = [
 CHECKIN_OPENS_BEFORE = datetime.timedelta(hours=3)
 
 S = Training.Status
-# action -> (states it may start from, state it leads to)
-TRAINING_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "open": (frozenset({S.DRAFT}), S.OPEN),
-    "close": (frozenset({S.OPEN}), S.CLOSED),
-    "cancel": (frozenset({S.DRAFT, S.OPEN}), S.CANCELLED),
-}
+# Who may take a step is the page's business (access.get_managed_training_for_user).
+TRAINING_MACHINE = Machine(
+    noun=gettext_lazy("pelatihan"),
+    transitions={
+        "open": Transition({S.DRAFT}, S.OPEN, gettext_lazy("Buka pendaftaran")),
+        "close": Transition({S.OPEN}, S.CLOSED, gettext_lazy("Tandai selesai")),
+        "cancel": Transition({S.DRAFT, S.OPEN}, S.CANCELLED, gettext_lazy("Batalkan pelatihan")),
+    },
+)
 
 
 # --- trainings ---------------------------------------------------------------------------
@@ -155,22 +160,14 @@ def training_save(
 
 
 def training_actions(training: Training) -> list[str]:
-    return [
-        a for a, (sources, _target) in TRAINING_TRANSITIONS.items() if training.status in sources
-    ]
+    return TRAINING_MACHINE.available(training.status)
 
 
 def training_transition(*, actor: User, training: Training, action: str) -> Training:
-    if action not in TRAINING_TRANSITIONS:
-        raise ValidationError(_("Tindakan tidak dikenal."))
-    sources, target = TRAINING_TRANSITIONS[action]
+    target = TRAINING_MACHINE.step(action).target
     with transaction.atomic():
         training = Training.objects.select_for_update().get(pk=training.pk)
-        if training.status not in sources:
-            raise ValidationError(
-                _("Pelatihan berstatus “%(status)s”; tindakan itu tidak bisa dilakukan.")
-                % {"status": training.get_status_display()}
-            )
+        TRAINING_MACHINE.require_state(action, training.status, training.get_status_display())
         if action == "close" and timezone.now() < training.starts_at:
             raise ValidationError(
                 _("Pelatihan belum dimulai; tandai selesai setelah pelatihan berlangsung.")

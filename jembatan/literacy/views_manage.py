@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -35,11 +34,6 @@ from jembatan.sites.poster import qr_svg
 
 CHECKIN_LIMIT = 600  # check-ins per organiser per window: a big hall, a few retries
 CHECKIN_WINDOW = 10 * 60
-ACTION_LABELS = {
-    "open": gettext_lazy("Buka pendaftaran"),
-    "close": gettext_lazy("Tandai selesai"),
-    "cancel": gettext_lazy("Batalkan pelatihan"),
-}
 
 
 @login_required
@@ -112,7 +106,9 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "training": obj,
             "registrations": registrations,
             "attended": sum(1 for r in registrations if r.attended_at),
-            "actions": [(a, ACTION_LABELS[a]) for a in services.training_actions(obj)],
+            "actions": [
+                (a, services.TRAINING_MACHINE[a].label) for a in services.training_actions(obj)
+            ],
             "targets": access.target_kims(obj)[:200],
         },
     )

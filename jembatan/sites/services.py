@@ -17,6 +17,7 @@ from jembatan.accounts.models import User
 from jembatan.communities.models import Kim
 from jembatan.core.richtext import sanitize_html
 from jembatan.core.slugs import free_slug
+from jembatan.core.transitions import Machine, Transition
 from jembatan.sites.access import (
     can_approve_posts,
     can_edit_post,
@@ -113,47 +114,51 @@ def post_update(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
 
 
 S = Post.Status
-# action: (states it may start from, state it leads to, who may take it)
-TRANSITIONS = {
-    "submit": ({S.DRAFT}, S.REVIEW, can_edit_post),
-    "publish": ({S.DRAFT, S.REVIEW}, S.PUBLISHED, can_publish_post),
-    "return": ({S.REVIEW}, S.DRAFT, lambda user, post: can_approve_posts(user, post.kim)),
-    "unpublish": ({S.PUBLISHED}, S.DRAFT, can_publish_post),
-}
-ACTION_LABELS = {
-    "submit": gettext_lazy("Ajukan untuk disetujui"),
-    "publish": gettext_lazy("Terbitkan"),
-    "return": gettext_lazy("Kembalikan ke penulis"),
-    "unpublish": gettext_lazy("Tarik dari situs"),
-}
+POST_MACHINE = Machine(
+    noun=gettext_lazy("berita"),
+    transitions={
+        "submit": Transition(
+            {S.DRAFT}, S.REVIEW, gettext_lazy("Ajukan untuk disetujui"), can_edit_post
+        ),
+        "publish": Transition(
+            {S.DRAFT, S.REVIEW}, S.PUBLISHED, gettext_lazy("Terbitkan"), can_publish_post
+        ),
+        "return": Transition(
+            {S.REVIEW},
+            S.DRAFT,
+            gettext_lazy("Kembalikan ke penulis"),
+            lambda user, post: can_approve_posts(user, post.kim),
+        ),
+        "unpublish": Transition(
+            {S.PUBLISHED}, S.DRAFT, gettext_lazy("Tarik dari situs"), can_publish_post
+        ),
+    },
+)
+
+
+def _source_blocks(post: Post, step: Transition) -> bool:
+    """A copy of withdrawn development information may only go back to draft."""
+    return post.source_withdrawn and step.target != S.DRAFT
 
 
 def post_actions_for_user(user: User, post: Post) -> list[str]:
     return [
         action
-        for action, (sources, _target, allowed) in TRANSITIONS.items()
-        if post.status in sources
-        and allowed(user, post)
-        and not (post.source_withdrawn and TRANSITIONS[action][1] != S.DRAFT)
+        for action in POST_MACHINE.available(post.status, user, post)
+        if not _source_blocks(post, POST_MACHINE[action])
     ]
 
 
 def post_transition(
     *, actor: User, post: Post, action: str, publish_at: datetime.datetime | None = None
 ) -> Post:
-    if action not in TRANSITIONS:
-        raise ValidationError(_("Tindakan tidak dikenal."))
-    sources, target, allowed = TRANSITIONS[action]
+    step = POST_MACHINE.step(action)
+    target = step.target
     with transaction.atomic():
         locked = Post.objects.select_for_update().select_related("kim").get(pk=post.pk)
-        if locked.status not in sources:
-            raise ValidationError(
-                _("Tindakan “%(action)s” tidak berlaku untuk berita berstatus “%(status)s”.")
-                % {"status": locked.get_status_display(), "action": ACTION_LABELS[action]}
-            )
-        if not allowed(actor, locked):
-            raise PermissionDenied(_("Anda tidak berhak melakukan tindakan ini."))
-        if locked.source_withdrawn and target != S.DRAFT:
+        POST_MACHINE.require_state(action, locked.status, locked.get_status_display())
+        POST_MACHINE.require_permitted(action, actor, locked)
+        if _source_blocks(locked, step):
             raise ValidationError(
                 _(
                     "Informasi asli berita ini sudah ditarik penerbitnya, "

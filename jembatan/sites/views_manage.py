@@ -116,7 +116,7 @@ def post_edit(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
             "post": post,
             "editable": editable,
             "actions": [
-                (a, services.ACTION_LABELS[a])
+                (a, services.POST_MACHINE[a].label)
                 for a in services.post_actions_for_user(request.user, post)
             ],
             "schedule_form": ScheduleForm(),

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from PIL import ExifTags, Image
 
@@ -406,7 +407,7 @@ def test_allowed_roles_take_the_step_with_an_event_and_an_audit_row(world, actio
         actor=actor, case=case, action=action, **_kwargs(world, extra)
     )
 
-    target = services.TRANSITIONS[action][1]
+    target = services.ASPIRATION_MACHINE[action].target
     stored = Aspiration.objects.get(pk=case.pk)
     assert stored.status == target
     assert stored.events.count() == events_before + 1
@@ -829,3 +830,62 @@ def test_four_photos_are_accepted(world, media):
     )
     assert case.photos.count() == 4
     assert len(stored_files(media)) == 4
+
+
+# --- the transition tables ---------------------------------------------------------------
+
+
+def test_the_tables_use_exactly_the_model_statuses():
+    assert services.ASPIRATION_MACHINE.states() == set(Status.values)
+    assert services.CITIZEN_MACHINE.states() <= set(Status.values)
+
+
+@pytest.mark.parametrize(
+    "status", [Status.RECEIVED, Status.VERIFIED, Status.DISPOSED, Status.IN_PROGRESS, Status.DONE]
+)
+def test_the_case_page_offers_exactly_the_available_steps(client, world, status):
+    case = advance(world, submit(world), status)
+    for role in ("admin", "officer"):
+        user = world.users[role]
+        client.force_login(user)
+        response = client.get(reverse("aspirations:manage_detail", kwargs={"code": case.code}))
+        if response.status_code == 404:  # the office sees the case once it is referred
+            assert role == "officer" and status in (Status.RECEIVED, Status.VERIFIED)
+            continue
+        offered = [action for action, _label in response.context["actions"]]
+        offered += ["close"] if response.context["may_close"] else []
+        available = services.ASPIRATION_MACHINE.available(case.status, user, case)
+        assert sorted(offered) == sorted(available)
+        for action, label in response.context["actions"]:
+            assert label == services.ASPIRATION_MACHINE[action].label
+
+
+def test_the_citizen_responds_once_and_only_to_a_finished_case(world):
+    case = advance(world, submit(world), Status.IN_PROGRESS)
+    assert not services.may_respond(case)
+    with pytest.raises(ValidationError):
+        services.citizen_respond(case=case, accept=True, rating=5)
+    case = services.aspiration_transition(
+        actor=world.users["officer"], case=case, action="finish", body="Sudah ditambal."
+    )
+    assert services.may_respond(case)
+    case = services.citizen_respond(case=case, accept=True, rating=5)
+    assert (case.status, case.citizen_confirmed) == (Status.DONE, True)
+    assert not services.may_respond(case)
+    with pytest.raises(ValidationError):
+        services.citizen_respond(case=case, accept=False, rating=None)
+
+
+def test_the_steps_beside_the_workflow_keep_the_status_and_use_model_statuses():
+    assert services.CASE_STEPS.states() <= set(Status.values)
+    assert services.CASE_STEPS.targets() == set()
+    # Nothing is done to a closed case; only the office's stage takes an extension.
+    assert services.CASE_STEPS.available(Status.CLOSED) == []
+    assert services.CASE_STEPS.available(Status.DONE) == []
+    assert services.CASE_STEPS.available(Status.IN_PROGRESS) == [
+        "nudge",
+        "take",
+        "assign",
+        "extend",
+    ]
+    assert services.CASE_STEPS.available(Status.RECEIVED) == ["nudge", "flag", "take", "assign"]

@@ -45,3 +45,21 @@ def test_states_and_labels():
     assert MACHINE.states() == {"draft", "review", "published"}
     assert MACHINE.labels() == {"submit": "Ajukan", "publish": "Terbitkan"}
     assert "submit" in MACHINE and "hapus" not in MACHINE
+
+
+def test_a_step_without_target_keeps_the_state():
+    machine = Machine(
+        noun="informasi",
+        transitions={
+            "update": Transition({"draft", "published"}, None, "Ubah"),
+            "withdraw": Transition({"published"}, "withdrawn", "Tarik"),
+        },
+    )
+    assert machine["update"].target is None
+    assert machine["update"].leads_to("published") == "published"
+    assert machine["withdraw"].leads_to("published") == "withdrawn"
+    assert machine.states() == {"draft", "published", "withdrawn"}
+    assert machine.targets() == {"withdrawn"}
+    assert machine.available("withdrawn") == []
+    with pytest.raises(ValidationError):
+        machine.require_state("update", "withdrawn", "Ditarik")

@@ -263,3 +263,23 @@ def test_an_objection_with_an_error_keeps_what_was_written(
     assert "Uraian panjang keberatan saya yang tidak boleh hilang." in page
     assert "field-error" in page
     assert not Objection.objects.exists()
+
+
+def test_the_decision_form_follows_the_objection_table(
+    client, ppid, superior, django_capture_on_commit_callbacks
+):
+    objection = answered_with_objection(ppid, django_capture_on_commit_callbacks)
+    url = f"/kelola/ppid/keberatan/{objection.number}/"
+    client.force_login(superior)
+    assert client.get(url).context["may_decide"]
+    assert services.OBJECTION_MACHINE.available(objection.status, superior, objection)
+    # Decided out of band: the table allows nothing more, and the page offers nothing.
+    Objection.objects.filter(pk=objection.pk).update(
+        status=Objection.Status.DECIDED,
+        decision=Objection.Decision.REJECTED,
+        decision_text="Diputus di luar sistem.",
+        decided_at=timezone.now(),
+    )
+    objection.refresh_from_db()
+    assert services.OBJECTION_MACHINE.available(objection.status) == []
+    assert not client.get(url).context["may_decide"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
 
+from jembatan.accounts.audit import audit_for
 from jembatan.accounts.models import AuditLog, Role
 from jembatan.dissemination import services
 from jembatan.dissemination.access import get_publishing_areas_for_user
@@ -268,7 +270,10 @@ def test_publish_fills_the_inboxes(admin, two_tenants, django_capture_on_commit_
     # Publishing again changes nothing.
     with django_capture_on_commit_callbacks(execute=True):
         again = client.post(f"/kelola/informasi/{item.pk}/terbitkan/", follow=True)
-    assert any("Hanya draf" in str(m) for m in again.context["messages"])
+    assert any(
+        "tidak berlaku untuk informasi berstatus “Terbit”" in str(m)
+        for m in again.context["messages"]
+    )
     assert Delivery.objects.filter(item=item).count() == 1
 
 
@@ -448,3 +453,66 @@ def test_manage_list_shows_own_items_with_counts(
     assert set(rows) == {"Pasar murah", "Masih draf"}
     assert (rows["Pasar murah"].read, rows["Pasar murah"].republished) == (1, 1)
     assert f'href="/kelola/informasi/{item.pk}/jangkauan/"' in response.content.decode()
+
+
+# --- The items' transition table ------------------------------------------------------
+
+
+def test_the_table_uses_exactly_the_model_statuses():
+    assert services.ITEM_MACHINE.states() == set(InfoItem.Status.values)
+
+
+def test_each_page_offers_exactly_the_available_steps(
+    admin, two_tenants, django_capture_on_commit_callbacks
+):
+    item = make_item(admin)
+    client = login(admin)
+    marks = {
+        "publish": ("", f"/kelola/informasi/{item.pk}/terbitkan/"),
+        "withdraw": ("", f"/kelola/informasi/{item.pk}/tarik/"),
+        "update": ("", 'class="wide-form"'),
+        "nudge": ("jangkauan/", f"/kelola/informasi/{item.pk}/ingatkan/"),
+    }
+
+    def offered() -> set[str]:
+        found = set()
+        for action, (page, mark) in marks.items():
+            response = client.get(f"/kelola/informasi/{item.pk}/{page}")
+            assert response.status_code == 200
+            assert response.context["steps"] == services.ITEM_MACHINE.available(item.status)
+            if mark in response.content.decode():
+                found.add(action)
+        return found
+
+    assert offered() == set(services.ITEM_MACHINE.available(InfoItem.Status.DRAFT))
+    with django_capture_on_commit_callbacks(execute=True):
+        item = services.item_publish(actor=admin, item=item)
+    assert offered() == set(services.ITEM_MACHINE.available(InfoItem.Status.PUBLISHED))
+    item = services.item_withdraw(actor=admin, item=item, reason="Jadwal dibatalkan")
+    assert offered() == set(services.ITEM_MACHINE.available(InfoItem.Status.WITHDRAWN)) == set()
+
+
+def test_steps_from_a_wrong_status_are_refused_and_recorded_once(
+    admin, two_tenants, django_capture_on_commit_callbacks
+):
+    item = make_item(admin, django_capture_on_commit_callbacks, publish=True)
+    with pytest.raises(ValidationError) as err:
+        services.item_publish(actor=admin, item=item)
+    assert "Terbitkan dan kirim ke KIM" in err.value.messages[0]
+    services.item_withdraw(actor=admin, item=item, reason="Jadwal dibatalkan")
+    with pytest.raises(ValidationError) as err:
+        services.item_withdraw(actor=admin, item=item, reason="Sekali lagi")
+    assert "Ditarik" in err.value.messages[0]
+    with pytest.raises(ValidationError):
+        services.item_update(
+            actor=admin, item=item, data={"title": "Lagi"}, correction_note="Judul baru"
+        )
+    with pytest.raises(ValidationError):
+        services.infoitem_nudge(actor=admin, item=item)
+    item.refresh_from_db()
+    assert (item.status, item.title, item.withdrawal_reason) == (
+        InfoItem.Status.WITHDRAWN,
+        "Pasar murah",
+        "Jadwal dibatalkan",
+    )
+    assert audit_for(item).filter(action="info.withdraw").count() == 1

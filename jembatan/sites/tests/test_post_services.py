@@ -534,11 +534,11 @@ def test_listed_actions_are_the_ones_that_succeed(
     a = two_tenants.a
     _set_review(a.kim, need_review)
     for actor, allowed in [(a.owner, ketua), (a.member, author)]:
-        for action in services.TRANSITIONS:
+        for action in services.POST_MACHINE.actions():
             post = _force_status(_create(a), state)
             if action in allowed:
                 services.post_transition(actor=actor, post=post, action=action)
-                assert Post.objects.get(pk=post.pk).status == services.TRANSITIONS[action][1]
+                assert Post.objects.get(pk=post.pk).status == services.POST_MACHINE[action].target
             else:
                 with pytest.raises((PermissionDenied, ValidationError)):
                     services.post_transition(actor=actor, post=post, action=action)
