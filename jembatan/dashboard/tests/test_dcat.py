@@ -47,10 +47,19 @@ def catalogue(client, world, settings) -> Graph:
     return Graph().parse(data=response.content, format="json-ld")
 
 
-def _violations(data: Graph, shapes: str, inference: str) -> list[str]:
+# DCAT-AP 2.1.1 ships its constraints in two files: cardinalities and node kinds, and
+# the ranges (the class of each property's value); 3.0.0 in one.
+V2 = ("dcat-ap_2.1.1_shacl_shapes.ttl", "dcat-ap_2.1.1_shacl_range.ttl")
+V3 = ("dcat-ap_3.0.0_shacl_shapes.ttl",)
+
+
+def _violations(data: Graph, shapes: tuple[str, ...], inference: str) -> list[str]:
+    shacl = Graph()
+    for name in shapes:
+        shacl.parse(DATA / name, format="turtle")
     conforms, report, text = validate(
         data,
-        shacl_graph=Graph().parse(DATA / shapes, format="turtle"),
+        shacl_graph=shacl,
         inference=inference,
         allow_warnings=True,
     )
@@ -61,7 +70,8 @@ def _violations(data: Graph, shapes: str, inference: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("shapes", "inference"),
-    [("dcat-ap_2.1.1_shacl_shapes.ttl", "none"), ("dcat-ap_3.0.0_shacl_shapes.ttl", "rdfs")],
+    [(V2, "none"), (V3, "rdfs")],
+    ids=["2.1.1", "3.0.0"],
 )
 def test_catalogue_has_no_dcat_ap_violation(catalogue, shapes, inference):
     assert len(catalogue) > 100
@@ -74,11 +84,17 @@ def test_the_shapes_do_find_violations(catalogue):
     distribution = next(catalogue.subjects(RDF.type, DCAT.Distribution))
     catalogue.remove((distribution, DCAT.accessURL, None))
     catalogue.add((distribution, DCAT.downloadURL, Literal("https://x.example/a.csv")))
-    for shapes, inference in (
-        ("dcat-ap_2.1.1_shacl_shapes.ttl", "none"),
-        ("dcat-ap_3.0.0_shacl_shapes.ttl", "rdfs"),
-    ):
+    for shapes, inference in ((V2, "none"), (V3, "rdfs")):
         assert _violations(catalogue, shapes, inference), shapes
+
+
+def test_the_range_shapes_want_the_vocabulary_classes(catalogue):
+    """A licence or a format given as a bare IRI, without its class, breaks 2.1.1's
+    range constraints (and 3.0.0's sh:class)."""
+    licence = URIRef("https://creativecommons.org/licenses/by/4.0/")
+    catalogue.remove((licence, RDF.type, DCTERMS.LicenseDocument))
+    assert _violations(catalogue, V2, "none")
+    assert _violations(catalogue, V3, "rdfs")
 
 
 def test_catalogue_links_licence_and_vocabularies_are_iris(catalogue):
