@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # After CommonMiddleware, which has already checked the host against ALLOWED_HOSTS.
     "jembatan.sites.hosts.KimHostMiddleware",
+    # The request served, for absolute URLs written without one (jembatan.core.links).
+    "jembatan.core.links.CurrentRequestMiddleware",
     # A form body in another charset than UTF-8, NUL in the query: a clear 400 before
     # CSRF or a view reads them.
     "jembatan.core.middleware.BadInputMiddleware",
@@ -404,7 +406,9 @@ CORS_URLS_REGEX = (
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "accept-language", "content-language"]
 CORS_PREFLIGHT_MAX_AGE = 86400
-# The public address, for links in email sent from background tasks (no request there).
+# The hub's canonical public address, for links written by work that no request started
+# (periodic tasks, commands); within a request, and in tasks a request queued, links use
+# that request's host (jembatan.core.links).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # KIMs that have not re-published or shared an item are reminded after this many days.
 INFO_REMINDER_DAYS = env_int("INFO_REMINDER_DAYS", 3, minimum=1, maximum=60)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jembatan.accounts.models import Notification, User
+from jembatan.core import links
 from jembatan.core.tasks import enqueue_on_commit
 
 
@@ -157,4 +158,6 @@ def notification_mark_read(
 
 
 def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path if path.startswith("/") else path
+    """A notification's link in full (core.links: the host of the request, or of the
+    request that queued the mail; SITE_URL for the periodic jobs)."""
+    return links.absolute_url(path) if path.startswith("/") else path

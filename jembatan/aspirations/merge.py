@@ -45,6 +45,7 @@ from jembatan.aspirations.services import (
     display_code,
 )
 from jembatan.core.gateway import gateway_enabled, send_text
+from jembatan.core.links import absolute_url
 
 DUPLICATE_DAYS = 60
 MAX_CANDIDATES = 5
@@ -342,8 +343,9 @@ def aspiration_unmerge(
 
 
 def public_link(case: Aspiration) -> str:
-    """The public page of a case, in full, for messages."""
-    return settings.SITE_URL.rstrip("/") + case.get_absolute_url()
+    """The public page of a case, in full, for messages (core.links: the request's host,
+    or the host of the request that queued the task)."""
+    return absolute_url(case.get_absolute_url())
 
 
 def merged_note(case: Aspiration) -> str:

@@ -25,6 +25,7 @@ from django.urls import reverse
 from jembatan.accounts.audit import audit_record
 from jembatan.aspirations.models import Aspiration, ReporterKey
 from jembatan.communities.models import KimMembership
+from jembatan.core.links import absolute_url
 from jembatan.core.tasks import enqueue_on_commit
 
 SESSION_KEY = "aspiration_reporter"
@@ -68,13 +69,14 @@ def key_of_row(row: ReporterKey) -> str:
     return key if hash_key(key) == row.key_hash else ""
 
 
-def reporter_link(case: Aspiration) -> str:
+def reporter_link(case: Aspiration, request: HttpRequest | None = None) -> str:
     """The private link for messages to the reporter: from the case's first key, or the
-    public address when there is none that can still be derived."""
+    public address when there is none that can still be derived. On the host of
+    ``request`` (the gateway's webhook), else of the work in progress (core.links)."""
     row = case.reporter_keys.order_by("id").first()
     key = key_of_row(row) if row is not None else ""
     path = private_path(case, key) if key else case.get_absolute_url()
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path, request)
 
 
 def key_matches(case: Aspiration, key: str) -> bool:

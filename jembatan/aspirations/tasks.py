@@ -21,6 +21,7 @@ from jembatan.aspirations.reporter import (
 from jembatan.aspirations.services import display_code, escalate_overdue
 from jembatan.aspirations.services import purge_old_contacts as purge
 from jembatan.core.gateway import gateway_enabled, send_text
+from jembatan.core.links import absolute_url
 from jembatan.core.tasks import RETRIES, RETRY_DELAY, claimed
 
 
@@ -116,7 +117,7 @@ def send_reporter_link(key_id: int) -> bool:
     case = row.aspiration
     params = {
         "code": display_code(case.code),
-        "link": settings.SITE_URL.rstrip("/") + private_path(case, key),
+        "link": absolute_url(private_path(case, key)),
     }
     sent = False
     with translation.override(settings.LANGUAGE_CODE):

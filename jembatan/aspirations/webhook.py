@@ -129,10 +129,10 @@ def _inbound(request: HttpRequest) -> JsonResponse:
         return _technical("invalid_json", 400)
     if not isinstance(payload, dict) or not _text(payload, "id"):
         return _technical("missing_id", 400)
-    return _receive(payload)
+    return _receive(request, payload)
 
 
-def _receive(payload: dict) -> JsonResponse:
+def _receive(request: HttpRequest, payload: dict) -> JsonResponse:
     channel = payload.get("channel")
     if channel not in (Aspiration.Channel.SMS, Aspiration.Channel.WHATSAPP):
         return _technical("invalid_channel", 400)
@@ -200,8 +200,8 @@ def _receive(payload: dict) -> JsonResponse:
             return _invalid(exc, text)
     code = services.display_code(case.code)
     # The reply goes back to the sender's phone only: their private link, the same for
-    # a retried message (aspirations.reporter).
-    link = reporter_link(case)
+    # a retried message (aspirations.reporter), on the host the gateway called.
+    link = reporter_link(case, request)
     reply = _("Aspirasi diterima. Kode lacak: %(code)s. Ikuti di %(link)s") % {
         "code": code,
         "link": link,

@@ -91,6 +91,9 @@ class TaskRecord(models.Model):
     # Side effects claimed (core.tasks.claimed) by a run that has not finished them yet:
     # given back by the sweeper when that run's worker died.
     claims = models.JSONField(_("klaim berjalan"), default=list, blank=True)
+    # The scheme and host of the request that queued the work (core.links): the links a
+    # task writes (mail) point where the visitor was; empty: the hub's SITE_URL.
+    base_url = models.CharField(_("alamat dasar"), max_length=255, blank=True, default="")
 
     class Meta:
         ordering = ["created_at"]

@@ -45,6 +45,8 @@ from huey import crontab, signals
 from huey.api import Task, TaskWrapper
 from huey.contrib.djhuey import HUEY, db_periodic_task, task
 
+from jembatan.core.links import current_base, reset_task_base, set_task_base
+
 logger = logging.getLogger(__name__)
 
 RETRIES = 3
@@ -166,7 +168,11 @@ def enqueue_on_commit(task: TaskWrapper | str, *args: Any, **kwargs: Any) -> Non
     """
     task_class = task_class_named(task) if isinstance(task, str) else task.task_class
     name = HUEY._registry.task_to_string(task_class)
-    record = _records().create(task=name, args=list(args), kwargs=kwargs)
+    # The base of the links the task writes: the request's host, or the one the running
+    # task was itself queued with (core.links); empty: SITE_URL when it runs.
+    record = _records().create(
+        task=name, args=list(args), kwargs=kwargs, base_url=current_base(fallback=False)
+    )
 
     def hand_over() -> None:
         if _hand_to_queue(record.pk, task_class, list(args), kwargs):
@@ -271,11 +277,24 @@ def _run_started(signal: str, huey_task: Task, *args: Any) -> None:
     _running.claims = []
     if record_id is not None:
         _mark(huey_task, started_at=timezone.now(), attempts=F("attempts") + 1)
+    # The links the run writes go to the host it was queued from (core.links).
+    huey_task.base_token = set_task_base(_base_of(record_id) if record_id is not None else "")
+
+
+def _base_of(record_id: str) -> str:
+    """The base the record's task was queued with (core.links); "" when unknown."""
+    try:
+        return _records().filter(pk=record_id).values_list("base_url", flat=True).first() or ""
+    except Exception:
+        logger.warning("Could not read task record %s.", record_id)
+        return ""
 
 
 @HUEY.signal(signals.SIGNAL_COMPLETE)
 def _run_finished(signal: str, huey_task: Task, *args: Any) -> None:
     _running.record_id = None
+    reset_task_base(getattr(huey_task, "base_token", None))
+    huey_task.base_token = None
     _mark(huey_task, finished_at=timezone.now(), args=[], kwargs={}, claims=[], last_error="")
 
 
@@ -288,6 +307,8 @@ def _run_finished(signal: str, huey_task: Task, *args: Any) -> None:
 )
 def _run_failed(signal: str, huey_task: Task, *args: Any) -> None:
     _running.record_id = None
+    reset_task_base(getattr(huey_task, "base_token", None))
+    huey_task.base_token = None
     # The exception's class only: its message may carry an address or a phone number.
     error = type(args[0]).__name__ if args else signal
     # Huey retries it (RETRIES); after that the sweeper does, up to MAX_ATTEMPTS runs.

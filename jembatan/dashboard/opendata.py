@@ -33,7 +33,8 @@ class Dataset:
     title: Any
     description: Any
     columns: list[str]
-    rows: Callable[[], Iterator[dict[str, Any]]]
+    # rows(base): the rows, their links on `base` ("https://host", core.links)
+    rows: Callable[[str], Iterator[dict[str, Any]]]
     keywords: tuple[str, ...] = ()
 
 
@@ -49,13 +50,13 @@ def _iso(value) -> str | None:
     return value.isoformat()
 
 
-def kim_rows() -> Iterator[dict[str, Any]]:
+def kim_rows(base: str) -> Iterator[dict[str, Any]]:
     kims = (
         Kim.objects.filter(kabupaten_id=_hub(), is_active=True)
         .select_related("region", "region__parent")
         .order_by("region_id", "name")
     )
-    site = settings.SITE_URL.rstrip("/")
+    site = base.rstrip("/")
     for kim in kims.iterator(chunk_size=2000):
         kecamatan = kim.region if kim.region.level == 3 else kim.region.parent
         yield {
@@ -72,7 +73,7 @@ def kim_rows() -> Iterator[dict[str, Any]]:
         }
 
 
-def monthly_rows() -> Iterator[dict[str, Any]]:
+def monthly_rows(_base: str) -> Iterator[dict[str, Any]]:  # no links in these rows
     names = dict(Region.objects.filter(parent_id=_hub()).values_list("code", "name"))
     rows = MonthlyStat.objects.filter(level=Level.KECAMATAN, parent_code=_hub()).exclude(
         metric__startswith=R.ANSWER_DAYS
@@ -96,8 +97,8 @@ def monthly_rows() -> Iterator[dict[str, Any]]:
         }
 
 
-def aspiration_rows() -> Iterator[dict[str, Any]]:
-    site = settings.SITE_URL.rstrip("/")
+def aspiration_rows(base: str) -> Iterator[dict[str, Any]]:
+    site = base.rstrip("/")
     for case in _public_cases().order_by("created_at", "id").iterator(chunk_size=2000):
         yield {
             "kode": display_code(case.code),
@@ -112,7 +113,7 @@ def aspiration_rows() -> Iterator[dict[str, Any]]:
         }
 
 
-def information_rows() -> Iterator[dict[str, Any]]:
+def information_rows(base: str) -> Iterator[dict[str, Any]]:
     hub = _hub()
     items = (
         InfoItem.objects.public()
@@ -123,7 +124,7 @@ def information_rows() -> Iterator[dict[str, Any]]:
         )
         .order_by("published_at", "id")
     )
-    site = settings.SITE_URL.rstrip("/")
+    site = base.rstrip("/")
     for item in items.iterator(chunk_size=2000):
         yield {
             "judul": item.title,
@@ -139,14 +140,14 @@ def information_rows() -> Iterator[dict[str, Any]]:
         }
 
 
-def dip_rows() -> Iterator[dict[str, Any]]:
+def dip_rows(base: str) -> Iterator[dict[str, Any]]:
     documents = (
         InfoDocument.objects.filter(body__in=public_bodies(), is_published=True)
         .exclude(category=InfoDocument.Category.EXEMPT)
         .select_related("body", "body__region", "body__office")
         .order_by("body_id", "category", "title")
     )
-    site = settings.SITE_URL.rstrip("/")
+    site = base.rstrip("/")
     for doc in documents.iterator(chunk_size=2000):
         yield {
             "badan_publik": doc.body.name,

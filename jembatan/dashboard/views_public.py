@@ -11,10 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from jembatan.core import exports
+from jembatan.core.links import absolute_url, request_base
 from jembatan.core.pagecache import cache_public_page
 from jembatan.dashboard import charts
 from jembatan.dashboard import rollup as R
@@ -73,71 +75,104 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _absolute(request: HttpRequest, path: str) -> str:
-    return (
-        settings.SITE_URL.rstrip("/") + path
-        if settings.SITE_URL
-        else request.build_absolute_uri(path)
-    )
+# The EU Publications Office's authority tables (DCAT-AP's controlled vocabularies).
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+LANGUAGE = {"@id": EU_AUTHORITY + "language/IND", "@type": "dct:LinguisticSystem"}
+LICENSE = {"@id": "https://creativecommons.org/licenses/by/4.0/", "@type": "dct:LicenseDocument"}
+# Each download: its file type (the EU file-type table) and its IANA media type.
+FORMATS = {
+    "csv": (EU_AUTHORITY + "file-type/CSV", "text/csv"),
+    "json": (EU_AUTHORITY + "file-type/JSON", "application/json"),
+}
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+DCAT_CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def _text(value) -> dict:
+    """A literal in the language of the page (the catalogue follows the visitor's)."""
+    return {"@value": str(value), "@language": get_language() or settings.LANGUAGE_CODE}
 
 
 @require_safe
 @cache_public_page
 def catalogue_json(request: HttpRequest) -> JsonResponse:
-    """A DCAT catalogue (JSON-LD): one dcat:Dataset per dataset, each with a CSV and a
-    JSON distribution."""
+    """A DCAT-AP catalogue (JSON-LD, valid against the DCAT-AP 2.1.1 and 3.0.0 SHACL
+    shapes): one dcat:Dataset per dataset, each with a CSV and a JSON distribution. Every
+    address is on the host the catalogue was asked on (core.links); links, licence,
+    formats, media types and the language are IRIs, dates typed xsd:date."""
     region = Region.objects.filter(code=settings.HUB_REGION_CODE).first()
     place = region.name if region else settings.HUB_REGION_CODE
+    landing = absolute_url(reverse("dashboard:data"), request)
+    today = {"@value": timezone.localdate().isoformat(), "@type": "xsd:date"}
     datasets = []
     for dataset in DATASETS.values():
         distributions = []
-        for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
-            url = _absolute(
-                request, reverse("dashboard:dataset", kwargs={"slug": dataset.slug, "fmt": fmt})
+        for fmt, (file_type, media) in FORMATS.items():
+            url = absolute_url(
+                reverse("dashboard:dataset", kwargs={"slug": dataset.slug, "fmt": fmt}), request
             )
             distributions.append(
                 {
+                    "@id": f"{landing}#{dataset.slug}-{fmt}",
                     "@type": "dcat:Distribution",
-                    "dct:title": f"{dataset.title} ({fmt.upper()})",
-                    "dcat:downloadURL": url,
-                    "dcat:accessURL": url,
-                    "dcat:mediaType": media,
-                    "dct:format": fmt.upper(),
+                    "dct:title": _text(f"{dataset.title} ({fmt.upper()})"),
+                    "dcat:downloadURL": {"@id": url},
+                    "dcat:accessURL": {"@id": url},
+                    "dcat:mediaType": {"@id": IANA_MEDIA_TYPES + media, "@type": "dct:MediaType"},
+                    "dct:format": {"@id": file_type, "@type": "dct:MediaTypeOrExtent"},
+                    "dct:license": LICENSE,
+                    "dct:language": LANGUAGE,
                 }
             )
         datasets.append(
             {
+                "@id": f"{landing}#{dataset.slug}",
                 "@type": "dcat:Dataset",
-                "@id": _absolute(request, reverse("dashboard:data") + f"#{dataset.slug}"),
                 "dct:identifier": dataset.slug,
-                "dct:title": str(dataset.title),
-                "dct:description": str(dataset.description),
+                "dct:title": _text(dataset.title),
+                "dct:description": _text(dataset.description),
                 "dcat:keyword": list(dataset.keywords),
-                "dct:spatial": {
-                    "@type": "dct:Location",
-                    "dct:identifier": settings.HUB_REGION_CODE,
-                    "rdfs:label": place,
-                },
-                "dct:publisher": {
-                    "@type": "foaf:Agent",
-                    "foaf:name": f"{settings.SITE_NAME} {place}",
-                },
-                "dct:license": "https://creativecommons.org/licenses/by/4.0/",
-                "dct:modified": timezone.localdate().isoformat(),
+                "dct:spatial": {"@id": "_:spatial"},
+                "dct:publisher": {"@id": "_:publisher"},
+                "dct:language": LANGUAGE,
+                "dct:modified": today,
+                "dcat:landingPage": {"@id": landing, "@type": "foaf:Document"},
                 "dcat:distribution": distributions,
             }
         )
     catalogue = {
-        "@context": {
-            "dcat": "http://www.w3.org/ns/dcat#",
-            "dct": "http://purl.org/dc/terms/",
-            "foaf": "http://xmlns.com/foaf/0.1/",
-            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-        },
+        "@context": DCAT_CONTEXT,
+        "@id": absolute_url(reverse("dashboard:catalog"), request),
         "@type": "dcat:Catalog",
-        "@id": _absolute(request, reverse("dashboard:catalog")),
-        "dct:title": _("Data terbuka %(place)s") % {"place": place},
-        "dct:language": "id",
+        "dct:title": _text(_("Data terbuka %(place)s") % {"place": place}),
+        "dct:description": _text(
+            _(
+                "Data terbuka %(place)s dari %(site)s: KIM, statistik bulanan, aspirasi "
+                "warga, informasi pembangunan dan Daftar Informasi Publik, tanpa data pribadi."
+            )
+            % {"place": place, "site": settings.SITE_NAME}
+        ),
+        "dct:publisher": {
+            "@id": "_:publisher",
+            "@type": "foaf:Agent",
+            "foaf:name": f"{settings.SITE_NAME} {place}",
+        },
+        "dct:spatial": {
+            "@id": "_:spatial",
+            "@type": "dct:Location",
+            "dct:identifier": settings.HUB_REGION_CODE,
+            "rdfs:label": place,
+        },
+        "dct:language": LANGUAGE,
+        "dct:license": LICENSE,
+        "dct:modified": today,
+        "foaf:homepage": {"@id": landing, "@type": "foaf:Document"},
         "dcat:dataset": datasets,
     }
     return JsonResponse(
@@ -167,11 +202,13 @@ def dataset(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if found is None:
         raise Http404(_("Data tidak ditemukan."))
     name = f"{slug}-{settings.HUB_REGION_CODE}"
+    # Read now: the rows are streamed after the request has been let go (core.links).
+    base = request_base(request)
     if fmt == "csv":
         columns = found.columns
         return exports.csv_response(
-            name, columns, ([row.get(c) for c in columns] for row in found.rows())
+            name, columns, ([row.get(c) for c in columns] for row in found.rows(base))
         )
-    response = StreamingHttpResponse(_json_lines(found.rows()), content_type="application/json")
+    response = StreamingHttpResponse(_json_lines(found.rows(base)), content_type="application/json")
     response["Content-Disposition"] = f'inline; filename="{name}.json"'
     return response

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -23,6 +22,7 @@ from jembatan.accounts.models import User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import Kim
 from jembatan.core import moderation
+from jembatan.core.links import absolute_url
 from jembatan.core.pagecache import content_changed
 from jembatan.core.slugs import free_slug
 from jembatan.dialogue.access import (
@@ -505,7 +505,7 @@ def disseminate(
     )
     if area is None:
         raise PermissionDenied(_("Anda tidak berhak menerbitkan informasi untuk kabupaten ini."))
-    link = settings.SITE_URL.rstrip("/") + target.get_absolute_url()
+    link = absolute_url(target.get_absolute_url())  # the host the officer is on
     if isinstance(target, Consultation):
         invitation = _(
             "Baca rancangannya dan sampaikan tanggapan Anda per paragraf sampai %(date)s."

@@ -10,6 +10,7 @@ from django.utils import translation
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from jembatan.core.links import absolute_url
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
 from jembatan.disclosure.models import InformationRequest, Objection, RequesterMail
 from jembatan.disclosure.services import dispute_route, remind_and_escalate
@@ -33,7 +34,7 @@ def mail_requester(request_id: int, step: str) -> bool:
         "objection": objection,
         "route": dispute_route(objection) if objection is not None else None,
         "step": step,
-        "link": settings.SITE_URL.rstrip("/") + request.get_absolute_url(),
+        "link": absolute_url(request.get_absolute_url()),
         "site_name": settings.SITE_NAME,
     }
     try:  # claim the step first: a duplicate or retried task finds it taken

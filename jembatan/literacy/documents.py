@@ -13,12 +13,14 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from jembatan.core.links import absolute_url
 from jembatan.core.pdf import Document, pdf_text
 from jembatan.literacy.models import Certificate, Module
 
 
 def verification_url(cert: Certificate) -> str:
-    return settings.SITE_URL.rstrip("/") + cert.get_absolute_url()
+    """The page that proves the certificate, on the host it is made for (core.links)."""
+    return absolute_url(cert.get_absolute_url())
 
 
 def certificate_issuer(cert: Certificate) -> str:

@@ -3,7 +3,6 @@ score weights, and the member's own page."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user, is_operator
+from jembatan.core.links import request_base
 from jembatan.core.ratelimit import rate_limit_exceeded
 from jembatan.core.service_calls import service_errors
 from jembatan.literacy import access, score_rules, services
@@ -374,7 +374,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     current = [r for r in registrations if timezone.localdate(r.training.ends_at) >= today]
     past = [r for r in registrations if timezone.localdate(r.training.ends_at) < today]
     registrations = current + past[::-1]
-    base = settings.SITE_URL.rstrip("/")
+    base = request_base(request)
     for r in registrations:
         r.upcoming = r.training.ends_at >= now and r.training.status == Training.Status.OPEN
         if r.upcoming and not r.attended_at:

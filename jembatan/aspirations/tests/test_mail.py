@@ -2,11 +2,14 @@
 
 import pytest
 from django.core import mail
+from django.http import HttpResponse
+from django.test import RequestFactory
 
 from jembatan.accounts.models import Role
 from jembatan.aspirations import services
 from jembatan.aspirations.models import CaseEvent, Category
 from jembatan.aspirations.tasks import mail_citizen
+from jembatan.core.links import CurrentRequestMiddleware
 from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +54,31 @@ def test_receipt_and_each_public_step_are_mailed_once(setup, django_capture_on_c
     for event in CaseEvent.objects.filter(aspiration=case):
         assert mail_citizen.call_local(event.pk) is False
     assert len(mail.outbox) == 2
+
+
+def test_mail_a_request_queued_links_to_that_requests_host(
+    setup, settings, django_capture_on_commit_callbacks
+):
+    """The receipt is sent by a task after the request is over (as the consumer does):
+    its link is on the host the citizen used, not on a SITE_URL on another port."""
+    category, _admin = setup
+    settings.ALLOWED_HOSTS = ["testserver", "bengkayang.example"]
+    settings.SITE_URL = "http://127.0.0.1:8000"
+
+    def view(request):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            view.case = _submit(category, reporter_email="warga@example.test")
+        view.callbacks = callbacks
+        return HttpResponse()
+
+    request = RequestFactory().post("/aspirasi/kirim/", HTTP_HOST="bengkayang.example")
+    CurrentRequestMiddleware(view)(request)
+    assert mail.outbox == []
+    for callback in view.callbacks:
+        callback()
+    (receipt,) = mail.outbox
+    assert f"http://bengkayang.example{view.case.get_absolute_url()}" in receipt.body
+    assert "127.0.0.1" not in receipt.body
 
 
 def test_no_email_no_mail(setup, django_capture_on_commit_callbacks):

@@ -24,7 +24,7 @@ def configured(settings):
     return Category.objects.create(kabupaten=kabupaten, name="Lainnya")
 
 
-def _post(client, payload, *, secret=SECRET, timestamp=None, body=None):
+def _post(client, payload, *, secret=SECRET, timestamp=None, body=None, **extra):
     body = body if body is not None else json.dumps(payload).encode()
     timestamp = str(timestamp if timestamp is not None else int(time.time()))
     return client.post(
@@ -33,6 +33,7 @@ def _post(client, payload, *, secret=SECRET, timestamp=None, body=None):
         content_type="application/json",
         HTTP_X_JEMBATAN_TIMESTAMP=timestamp,
         HTTP_X_JEMBATAN_SIGNATURE=signature_for(secret, timestamp, body),
+        **extra,
     )
 
 
@@ -57,6 +58,15 @@ def test_a_signed_message_becomes_a_case_and_the_reply_has_its_code(client, conf
     assert body["code"] in body["reply"] and case.get_absolute_url() in body["reply"]
     # The reply is the sender's own: it carries their private link.
     assert reporter.key_matches(case, body["reply"].split("?k=")[1].split()[0])
+
+
+def test_the_reply_link_is_on_the_host_the_gateway_called(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "bengkayang.example"]
+    settings.SITE_URL = "http://127.0.0.1:8000"  # a default on another port: never used
+    reply = _post(client, MESSAGE, HTTP_HOST="bengkayang.example", secure=True).json()["reply"]
+    case = Aspiration.objects.get()
+    assert f"https://bengkayang.example{case.get_absolute_url()}?k=" in reply
+    assert "127.0.0.1" not in reply
 
 
 def test_a_retried_message_gives_the_same_case(client):

@@ -41,9 +41,12 @@ def test_catalogue_page_and_dcat(client, refreshed):
     assert {d["dct:identifier"] for d in datasets} == set(DATASETS)
     for d in datasets:
         assert d["@type"] == "dcat:Dataset"
-        formats = {x["dct:format"] for x in d["dcat:distribution"]}
+        formats = {x["dct:format"]["@id"].rsplit("/", 1)[1] for x in d["dcat:distribution"]}
         assert formats == {"CSV", "JSON"}
-        assert all(x["dcat:downloadURL"].startswith("http") for x in d["dcat:distribution"])
+        assert all(
+            x["dcat:downloadURL"]["@id"].startswith("http://testserver/data/")
+            for x in d["dcat:distribution"]
+        )
 
 
 def _csv(response) -> list[dict]:

@@ -97,6 +97,18 @@ def test_hub_feed_lists_live_posts_of_the_hub_kabupaten_only(client, posts):
     assert "Kabupaten Bengkayang" in feed.findtext(f"{ATOM}subtitle")
 
 
+@override_settings(
+    HUB_REGION_CODE="61.07",
+    ALLOWED_HOSTS=["testserver", "bengkayang.example"],
+    SITE_URL="http://127.0.0.1:8000",
+)
+def test_hub_feed_links_are_on_the_host_asked(client, posts):
+    feed = parse(client.get("/feed/", HTTP_HOST="bengkayang.example"))
+    hrefs = [link.get("href") for link in feed.iter(f"{ATOM}link")]
+    assert len(hrefs) > 3
+    assert all(href.startswith("http://bengkayang.example/") for href in hrefs), hrefs
+
+
 @override_settings(HUB_REGION_CODE="61.07")
 def test_entry_carries_link_dates_author_summary_and_a_stable_id(client, posts):
     entry = entries(parse(client.get("/feed/")))["Posyandu Balita"]
