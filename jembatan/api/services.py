@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.audit import audit_record
+from jembatan.accounts.audit import audit_record, audited_update
 from jembatan.accounts.models import User
+from jembatan.api.audit_actions import AuditAction
 from jembatan.api.models import ApiToken
 from jembatan.communities.models import Kim
 from jembatan.sites import services as site_services
@@ -66,7 +67,7 @@ def api_token_create(*, actor: User, name: str, days: int) -> tuple[ApiToken, st
         )
         audit_record(
             actor=actor,
-            action="api_token.create",
+            action=AuditAction.TOKEN_CREATE,
             target=token,
             after={"name": name, "prefix": token.key_prefix, "expires_at": token.expires_at},
         )
@@ -80,14 +81,11 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)
         if locked.revoked_at is not None:
             return locked
-        locked.revoked_at = timezone.now()
-        locked.save(update_fields=["revoked_at"])
-        audit_record(
+        audited_update(
             actor=actor,
-            action="api_token.revoke",
-            target=locked,
-            before={"revoked_at": None},
-            after={"revoked_at": locked.revoked_at},
+            instance=locked,
+            data={"revoked_at": timezone.now()},
+            action=AuditAction.TOKEN_REVOKE,
         )
     return locked
 

@@ -13,6 +13,7 @@ from jembatan.accounts.audit import audit_record, snapshot
 from jembatan.accounts.models import User
 from jembatan.core.pagecache import content_changed
 from jembatan.sites.access import can_approve_posts
+from jembatan.sites.audit_actions import AuditAction
 from jembatan.sites.models import Comment, Post
 
 # Links are the spammer's payload: refused unless a KIM later opts in.
@@ -62,7 +63,7 @@ def comment_moderate(*, actor: User, comment: Comment, status: str) -> Comment:
         locked.save(update_fields=["status", "report_count"])
         audit_record(
             actor=actor,
-            action="comment.moderate",
+            action=AuditAction.COMMENT_MODERATE,
             target=locked,
             before=before,
             after=snapshot(locked, ["status", "report_count"]),

@@ -1,0 +1,12 @@
+"""The audit actions of the API (tokens) and their meaning for a reader."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jembatan.accounts.audit_registry import register_actions
+
+
+@register_actions
+class AuditAction(models.TextChoices):
+    TOKEN_CREATE = "api_token.create", _("Token API dibuat")
+    TOKEN_REVOKE = "api_token.revoke", _("Token API dicabut")
