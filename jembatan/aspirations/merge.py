@@ -37,7 +37,6 @@ from jembatan.aspirations.audit_actions import AuditAction
 from jembatan.aspirations.models import Aspiration, CaseEvent
 from jembatan.aspirations.models import Status as S
 from jembatan.aspirations.services import (
-    CASE_FIELDS,
     _check_version,
     _staff,
     _tell_citizen,
@@ -53,7 +52,6 @@ MAX_CANDIDATES = 5
 MAX_LOOKED_AT = 50
 # Share of distinct words two texts have in common (Jaccard) from which they are shown.
 MIN_SIMILARITY = 0.2
-MERGE_FIELDS = [*CASE_FIELDS, "merged_into"]
 WORD = re.compile(r"\w+")
 # Words that say nothing about what a case is about.
 STOPWORDS = frozenset(
