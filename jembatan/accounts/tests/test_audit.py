@@ -1,4 +1,6 @@
+import ast
 import datetime
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -8,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.translation import override
 
+import jembatan
 from jembatan.accounts.audit import (
     audit_for,
     audit_record,
@@ -237,3 +240,28 @@ def test_audit_records_bulk_writes_one_row_per_object_in_one_insert():
         assert (row.actor, row.note, row.target_repr) == (actor, "ditarik", post.title)
     assert audit_records_bulk(actor=actor, action="post.unpublish_withdrawn", targets=[]) == []
     assert timezone.now() >= rows[0].created_at
+
+
+def test_no_production_module_writes_an_audit_action_as_a_bare_string():
+    """Actions are named by the apps' AuditAction constants, never typed out again."""
+    root = Path(jembatan.__file__).parent
+    writers = {"audit_record", "audited_update", "audit_records_bulk", "_set_assignee"}
+    found = []
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            for kw in node.keywords:
+                if kw.arg != "action":
+                    continue
+                values = [kw.value]
+                if isinstance(kw.value, ast.IfExp):
+                    values = [kw.value.body, kw.value.orelse]
+                if name in writers and any(
+                    isinstance(v, ast.Constant | ast.JoinedStr) for v in values
+                ):
+                    found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert found == []
