@@ -68,10 +68,14 @@ class OfficeAdmin(admin.ModelAdmin):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "target_repr"]
+    list_display = ["created_at", "actor", "action", "action_label", "target_repr"]
     list_filter = ["action"]
     search_fields = ["action", "target_repr", "target_id"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("arti"))
+    def action_label(self, obj: AuditLog) -> str:
+        return str(obj.action_label)
 
     def has_add_permission(self, request):
         return False

@@ -1,18 +1,28 @@
-"""The one way every app writes an audit row."""
+"""The one way every app writes an audit row, and the one way a service updates a row.
+
+``audit_record`` writes one row; its action must be declared in an app's
+``audit_actions.py`` (accounts.audit_registry). ``audited_update`` is the HackSoft
+``model_update`` shape with the audit row: it sets the fields that differ, saves only those
+(and the model's auto_now fields) and records before/after of the changed fields, all in
+the caller's transaction. ``audit_records_bulk`` writes one row per object of a bulk change.
+"""
 
 from __future__ import annotations
 
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
+from jembatan.accounts.audit_registry import require_registered
 from jembatan.accounts.models import AuditLog, User
+
+M = TypeVar("M", bound=models.Model)
 
 
 def _jsonable(value: Any) -> Any:
@@ -50,7 +60,11 @@ def audit_record(
     after: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditLog:
-    """Write one audit row. Call it inside the transaction of the change it records."""
+    """Write one audit row. Call it inside the transaction of the change it records.
+
+    ``action`` must be registered (an app's ``audit_actions.py``), or this raises
+    ``UnregisteredAuditAction``."""
+    action = require_registered(action)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditLog.objects.create(
@@ -69,3 +83,99 @@ def audit_for(target: models.Model) -> models.QuerySet[AuditLog]:
     return AuditLog.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
     )
+
+
+def audit_records_bulk(
+    *,
+    actor: User | None,
+    action: str,
+    targets: Sequence[models.Model],
+    note: str = "",
+) -> list[AuditLog]:
+    """One audit row per object of a bulk change, written in one insert (no before/after:
+    the caller's own row says what changed)."""
+    action = require_registered(action)
+    if not targets:
+        return []
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    types = ContentType.objects.get_for_models(*{type(t) for t in targets})
+    return AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor=actor,
+                action=action,
+                target_type=types[type(target)],
+                target_id=str(target.pk),
+                target_repr=str(target)[:200],
+                note=note,
+            )
+            for target in targets
+        ],
+        batch_size=1000,
+    )
+
+
+def _differs(instance: models.Model, field: models.Field, value: Any) -> bool:
+    if field.many_to_one or field.one_to_one:  # compare foreign keys by id: no query
+        new = value.pk if isinstance(value, models.Model) else value
+        return getattr(instance, field.attname) != new
+    return getattr(instance, field.name) != value
+
+
+def _assign(instance: models.Model, field: models.Field, value: Any) -> None:
+    if (field.many_to_one or field.one_to_one) and not isinstance(value, models.Model | None):
+        setattr(instance, field.attname, value)  # an id
+    else:
+        setattr(instance, field.name, value)
+
+
+def audited_update(
+    *,
+    actor: User | None,
+    instance: M,
+    data: dict[str, Any],
+    action: str,
+    note: str = "",
+    fields: Iterable[str] | None = None,
+    omit: Iterable[str] = (),
+    full_clean: bool = False,
+) -> tuple[M, bool]:
+    """Set the fields of ``data`` (only those named in ``fields``, if given) whose value
+    differs, save only them (with the model's auto_now fields) and write one audit row with
+    before/after of the changed fields; fields in ``omit`` (long bodies) are saved but left
+    out of the row. Nothing changed: no save, no row. Returns ``(instance, changed)``.
+
+    Runs in the caller's transaction (it opens one, without a savepoint, when there is
+    none). ``full_clean=True`` validates the instance before saving; by default the service
+    has validated its input already, and a full clean would add its unique-check queries to
+    every update.
+    """
+    require_registered(action)
+    names = list(data) if fields is None else [f for f in fields if f in data]
+    meta = instance._meta
+    changed = [name for name in names if _differs(instance, meta.get_field(name), data[name])]
+    if not changed:
+        return instance, False
+    before = snapshot(instance, changed)
+    for name in changed:
+        _assign(instance, meta.get_field(name), data[name])
+    if full_clean:
+        instance.full_clean()
+    auto_now = [
+        f.name
+        for f in meta.concrete_fields
+        if getattr(f, "auto_now", False) and f.name not in changed
+    ]
+    shown = [name for name in changed if name not in set(omit)]
+    with transaction.atomic(savepoint=False):
+        instance.save(update_fields=[*changed, *auto_now])
+        audit_record(
+            actor=actor,
+            action=action,
+            target=instance,
+            before={k: before[k] for k in shown},
+            after=snapshot(instance, shown),
+            note=note,
+        )
+    return instance, True

@@ -44,6 +44,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jembatan.accounts.audit import audit_record
+from jembatan.accounts.audit_actions import AuditAction
 from jembatan.accounts.backends import find_user_by_login
 from jembatan.accounts.models import User
 from jembatan.accounts.phone import looks_like_phone, normalize_phone
@@ -145,7 +146,7 @@ def account_lock_clear(*, user: User) -> int:
             return 0
         attempts.delete()
         audit_record(
-            actor=user, action="account.lock_cleared", target=user, before={"failures": failures}
+            actor=user, action=AuditAction.LOCK_CLEARED, target=user, before={"failures": failures}
         )
     return failures
 

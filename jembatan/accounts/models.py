@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jembatan.accounts.audit_registry import action_label
 from jembatan.accounts.phone import normalize_phone
 
 
@@ -275,6 +276,11 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+    @property
+    def action_label(self) -> Any:
+        """What the action means for a reader (accounts.audit_registry)."""
+        return action_label(self.action)
 
 
 class Notification(models.Model):

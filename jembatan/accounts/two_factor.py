@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jembatan.accounts.access import actor
 from jembatan.accounts.audit import audit_record
+from jembatan.accounts.audit_actions import AuditAction
 from jembatan.accounts.models import Role, User
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached
 
@@ -92,7 +93,7 @@ def verify_code(*, user: User, code: str) -> TOTPDevice | StaticDevice | None:
             for device in devices_for_user(user, confirmed=True, for_verify=True):
                 if device.verify_token(token):
                     if isinstance(device, StaticDevice):
-                        audit_record(actor=user, action="two_factor.backup_code_used", target=user)
+                        audit_record(actor=user, action=AuditAction.BACKUP_CODE_USED, target=user)
                     return device
     _count_failure(user)
     return None
@@ -123,7 +124,7 @@ def two_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str
         codes = _new_backup_codes(user)
         audit_record(
             actor=user,
-            action="two_factor.device_added",
+            action=AuditAction.DEVICE_ADDED,
             target=user,
             after={"device": device.pk, "backup_codes": len(codes)},
         )
@@ -133,7 +134,7 @@ def two_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str
 def backup_codes_regenerate(*, user: User) -> list[str]:
     with transaction.atomic():
         codes = _new_backup_codes(user)
-        audit_record(actor=user, action="two_factor.backup_regenerated", target=user)
+        audit_record(actor=user, action=AuditAction.BACKUP_REGENERATED, target=user)
     return codes
 
 
@@ -150,6 +151,6 @@ def two_factor_disable(*, user: User) -> bool:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         audit_record(
-            actor=user, action="two_factor.device_removed", target=user, before={"devices": removed}
+            actor=user, action=AuditAction.DEVICE_REMOVED, target=user, before={"devices": removed}
         )
     return True

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jembatan.accounts.access import administers_kabupaten
-from jembatan.accounts.audit import audit_record
+from jembatan.accounts.audit import audit_record, audited_update
 from jembatan.accounts.models import User
+from jembatan.api.audit_actions import AuditAction
 from jembatan.api.models import AggregatorKey, ApiToken
 from jembatan.communities.models import Kim
 from jembatan.regions.models import Region
@@ -73,7 +74,7 @@ def api_token_create(*, actor: User, name: str, days: int) -> tuple[ApiToken, st
         )
         audit_record(
             actor=actor,
-            action="api_token.create",
+            action=AuditAction.TOKEN_CREATE,
             target=token,
             after={"name": name, "prefix": token.key_prefix, "expires_at": token.expires_at},
         )
@@ -87,14 +88,11 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)
         if locked.revoked_at is not None:
             return locked
-        locked.revoked_at = timezone.now()
-        locked.save(update_fields=["revoked_at"])
-        audit_record(
+        audited_update(
             actor=actor,
-            action="api_token.revoke",
-            target=locked,
-            before={"revoked_at": None},
-            after={"revoked_at": locked.revoked_at},
+            instance=locked,
+            data={"revoked_at": timezone.now()},
+            action=AuditAction.TOKEN_REVOKE,
         )
     return locked
 
@@ -151,7 +149,7 @@ def aggregator_key_create(
         )
         audit_record(
             actor=actor,
-            action="api_aggregator_key.create",
+            action=AuditAction.AGGREGATOR_KEY_CREATE,
             target=key,
             after={
                 "name": name,
@@ -176,7 +174,7 @@ def aggregator_key_revoke(*, actor: User, key: AggregatorKey) -> AggregatorKey:
         locked.save(update_fields=["is_active", "revoked_at"])
         audit_record(
             actor=actor,
-            action="api_aggregator_key.revoke",
+            action=AuditAction.AGGREGATOR_KEY_REVOKE,
             target=locked,
             before={"is_active": True},
             after={"is_active": False, "revoked_at": locked.revoked_at},

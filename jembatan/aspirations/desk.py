@@ -15,10 +15,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.audit import audited_update
 from jembatan.accounts.models import Office, User
 from jembatan.accounts.notifications import notification_batch, notify
 from jembatan.aspirations.access import handles
+from jembatan.aspirations.audit_actions import AuditAction
 from jembatan.aspirations.merge import aspiration_merge
 from jembatan.aspirations.models import Aspiration, CaseEvent
 from jembatan.aspirations.services import (
@@ -42,12 +43,7 @@ MAX_EXTENSION_DAYS = 60
 
 def _set_assignee(*, actor: User, case: Aspiration, assignee: User, action: str) -> None:
     """Name the case's officer on the locked row, with its audit row (take and assign)."""
-    before = snapshot(case, ["assignee"])
-    case.assignee = assignee
-    case.save(update_fields=["assignee", "updated_at"])
-    audit_record(
-        actor=actor, action=action, target=case, before=before, after=snapshot(case, ["assignee"])
-    )
+    audited_update(actor=actor, instance=case, data={"assignee": assignee}, action=action)
 
 
 def may_take(user: User, case: Aspiration) -> bool:
@@ -71,7 +67,7 @@ def aspiration_take(*, actor: User, case: Aspiration, version: str | None = None
         if locked.assignee_id == actor.pk:
             return locked
         previous = locked.assignee
-        _set_assignee(actor=actor, case=locked, assignee=actor, action="aspiration.take")
+        _set_assignee(actor=actor, case=locked, assignee=actor, action=AuditAction.TAKE)
         if previous is not None:
             notify(
                 recipients=[previous],
@@ -121,9 +117,13 @@ def aspiration_extend(
             errors["reason"] = _("Paling panjang 2.000 huruf.")
         if errors:
             raise ValidationError(errors)
-        before = snapshot(locked, ["answer_due"])
-        locked.answer_due = new_due
-        locked.save(update_fields=["answer_due", "updated_at"])
+        audited_update(
+            actor=actor,
+            instance=locked,
+            data={"answer_due": new_due},
+            action=AuditAction.EXTEND,
+            note=reason,
+        )
         event = CaseEvent.objects.create(
             aspiration=locked,
             kind=CaseEvent.Kind.ANSWER,
@@ -134,14 +134,6 @@ def aspiration_extend(
             office=locked.office,
         )
         _tell_citizen(locked, event)
-        audit_record(
-            actor=actor,
-            action="aspiration.extend",
-            target=locked,
-            before=before,
-            after=snapshot(locked, ["answer_due"]),
-            note=reason,
-        )
     return locked
 
 
@@ -173,7 +165,7 @@ def aspiration_assign(
             )
         if locked.assignee_id == officer.pk:
             return locked
-        _set_assignee(actor=actor, case=locked, assignee=officer, action="aspiration.assign")
+        _set_assignee(actor=actor, case=locked, assignee=officer, action=AuditAction.ASSIGN)
         if officer.pk != actor.pk:
             notify(
                 recipients=[officer],

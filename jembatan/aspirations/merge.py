@@ -30,13 +30,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.audit import audit_record, audited_update
 from jembatan.accounts.models import User
 from jembatan.aspirations.access import get_cases_for_user, may_see_case
+from jembatan.aspirations.audit_actions import AuditAction
 from jembatan.aspirations.models import Aspiration, CaseEvent
 from jembatan.aspirations.models import Status as S
 from jembatan.aspirations.services import (
-    CASE_FIELDS,
     _check_version,
     _staff,
     _tell_citizen,
@@ -53,7 +53,6 @@ MAX_CANDIDATES = 5
 MAX_LOOKED_AT = 50
 # Share of distinct words two texts have in common (Jaccard) from which they are shown.
 MIN_SIMILARITY = 0.2
-MERGE_FIELDS = [*CASE_FIELDS, "merged_into"]
 WORD = re.compile(r"\w+")
 # Words that say nothing about what a case is about.
 STOPWORDS = frozenset(
@@ -220,16 +219,23 @@ def aspiration_merge(
         problem = merge_problem(dup, orig)
         if problem:
             raise ValidationError(problem, code="merge")
-        before = snapshot(dup, MERGE_FIELDS)
-        dup.status = S.CLOSED
-        dup.close_reason = Aspiration.CloseReason.DUPLICATE
-        dup.merged_into = orig
-        dup.save(update_fields=[*MERGE_FIELDS, "updated_at"])
+        from_status = dup.status
+        dup, _changed = audited_update(
+            actor=actor,
+            instance=dup,
+            data={
+                "status": S.CLOSED,
+                "close_reason": Aspiration.CloseReason.DUPLICATE,
+                "merged_into": orig,
+            },
+            action=AuditAction.MERGE,
+            note=orig.code,
+        )
         params = {"code": display_code(orig.code), "link": public_link(orig)}
         event = CaseEvent.objects.create(
             aspiration=dup,
             kind=CaseEvent.Kind.STATUS,
-            from_status=before["status"],
+            from_status=from_status,
             to_status=S.CLOSED,
             body=_(
                 "Digabung dengan aspirasi %(code)s, yang membahas hal yang sama. "
@@ -258,27 +264,15 @@ def aspiration_merge(
         )
         # Whoever followed the duplicate now follows the original (no chains to walk).
         for follower in Aspiration.objects.select_for_update().filter(merged_into=dup):
-            follower_before = snapshot(follower, ["merged_into"])
-            follower.merged_into = orig
-            follower.save(update_fields=["merged_into", "updated_at"])
-            audit_record(
+            audited_update(
                 actor=actor,
-                action="aspiration.merge",
-                target=follower,
-                before=follower_before,
-                after=snapshot(follower, ["merged_into"]),
+                instance=follower,
+                data={"merged_into": orig},
+                action=AuditAction.MERGE,
                 note=orig.code,
             )
         _tell_citizen(dup, event)
-        audit_record(
-            actor=actor,
-            action="aspiration.merge",
-            target=dup,
-            before=before,
-            after=snapshot(dup, MERGE_FIELDS),
-            note=orig.code,
-        )
-        audit_record(actor=actor, action="aspiration.merge_into", target=orig, note=dup.code)
+        audit_record(actor=actor, action=AuditAction.MERGE_INTO, target=orig, note=dup.code)
     return dup
 
 
@@ -303,11 +297,13 @@ def aspiration_unmerge(
         orig = Aspiration.objects.get(pk=dup.merged_into_id)
         merged = dup.events.filter(kind=CaseEvent.Kind.STATUS, to_status=S.CLOSED).last()
         back_to = merged.from_status if merged is not None and merged.from_status else S.RECEIVED
-        before = snapshot(dup, MERGE_FIELDS)
-        dup.status = back_to
-        dup.close_reason = ""
-        dup.merged_into = None
-        dup.save(update_fields=[*MERGE_FIELDS, "updated_at"])
+        dup, _changed = audited_update(
+            actor=actor,
+            instance=dup,
+            data={"status": back_to, "close_reason": "", "merged_into": None},
+            action=AuditAction.UNMERGE,
+            note=orig.code,
+        )
         event = CaseEvent.objects.create(
             aspiration=dup,
             kind=CaseEvent.Kind.STATUS,
@@ -330,15 +326,7 @@ def aspiration_unmerge(
             actor=actor,
         )
         _tell_citizen(dup, event)
-        audit_record(
-            actor=actor,
-            action="aspiration.unmerge",
-            target=dup,
-            before=before,
-            after=snapshot(dup, MERGE_FIELDS),
-            note=orig.code,
-        )
-        audit_record(actor=actor, action="aspiration.unmerge_from", target=orig, note=dup.code)
+        audit_record(actor=actor, action=AuditAction.UNMERGE_FROM, target=orig, note=dup.code)
     return dup
 
 

@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from jembatan.accounts.audit import audit_record
+from jembatan.aspirations.audit_actions import AuditAction
 from jembatan.aspirations.models import Aspiration, ReporterKey
 from jembatan.communities.models import KimMembership
 from jembatan.core.links import absolute_url
@@ -59,7 +60,7 @@ def reporter_key_issue(*, case: Aspiration) -> str:
     row, key = new_key_row(case)
     with transaction.atomic():
         row.save()
-        audit_record(actor=None, action="aspiration.reporter_key", target=case)
+        audit_record(actor=None, action=AuditAction.REPORTER_KEY, target=case)
     return key
 
 

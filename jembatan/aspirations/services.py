@@ -18,12 +18,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jembatan.accounts.access import is_operator
-from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.access import administers_kabupaten, is_operator
+from jembatan.accounts.audit import audit_record, audited_update, snapshot
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.accounts.notifications import notification_batch, notify
 from jembatan.accounts.phone import normalize_phone
 from jembatan.aspirations.access import administers, handles, is_camat_for, serves_as_kim
+from jembatan.aspirations.audit_actions import AuditAction
 from jembatan.aspirations.models import (
     ANSWER_STAGE,
     VERIFY_STAGE,
@@ -239,7 +240,7 @@ def aspiration_submit(
                 _tell_citizen(case, event)
                 audit_record(
                     actor=case.recorded_by,
-                    action="aspiration.submit",
+                    action=AuditAction.SUBMIT,
                     target=case,
                     after={"status": case.status, "channel": channel, "category": category.pk},
                 )
@@ -513,7 +514,7 @@ def aspiration_nudge(*, actor: User, case: Aspiration, body: str = "") -> CaseEv
             office=locked.office,
             created_at=now,
         )
-        audit_record(actor=actor, action="aspiration.nudge", target=locked, note=body)
+        audit_record(actor=actor, action=AuditAction.NUDGE, target=locked, note=body)
         notify(
             recipients=case_staff(locked),
             kind="aspiration.nudged",
@@ -577,7 +578,7 @@ def aspiration_flag(*, actor: User, case: Aspiration, reason: str, note: str = "
         )
         audit_record(
             actor=actor,
-            action="aspiration.flag",
+            action=AuditAction.FLAG,
             target=locked,
             after={"reason": reason},
             note=note,
@@ -630,7 +631,7 @@ def aspiration_flag_resolve(
         )
         audit_record(
             actor=actor,
-            action="aspiration.flag_confirm" if confirm else "aspiration.flag_dismiss",
+            action=AuditAction.FLAG_CONFIRM if confirm else AuditAction.FLAG_DISMISS,
             target=locked,
             before={"flag": flag.reason},
             after={"outcome": flag.outcome},
@@ -721,7 +722,7 @@ def aspiration_transition(
         _tell_staff(locked, event, previous_office_id=previous_office_id)
         audit_record(
             actor=actor,
-            action=f"aspiration.{action}",
+            action=AuditAction(f"aspiration.{action}"),
             target=locked,
             before=before,
             after=snapshot(locked, CASE_FIELDS),
@@ -787,7 +788,7 @@ def aspiration_comment(
             row.file.save(storage_name(checked_file), checked_file.content, save=False)
             stored_private.append(row.file.name)
             row.save()
-        audit_record(actor=actor, action=f"aspiration.{kind}", target=case, note=body)
+        audit_record(actor=actor, action=AuditAction(f"aspiration.{kind}"), target=case, note=body)
         if public:
             _tell_citizen(case, event)
     return event
@@ -811,7 +812,7 @@ def citizen_follow_up(*, case: Aspiration, body: str, actor: User | None = None)
             is_public=False,
             actor=actor if actor is not None and actor.is_authenticated else None,
         )
-        audit_record(actor=actor, action="aspiration.follow_up", target=case, note=body)
+        audit_record(actor=actor, action=AuditAction.FOLLOW_UP, target=case, note=body)
 
         notify(
             recipients=case_staff(Aspiration.objects.get(pk=case.pk)),
@@ -877,7 +878,7 @@ def citizen_respond(
             _tell_staff(locked, event, previous_office_id=locked.office_id)
         audit_record(
             actor=actor,
-            action="aspiration.confirm" if accept else "aspiration.dispute",
+            action=AuditAction.CONFIRM if accept else AuditAction.DISPUTE,
             target=locked,
             before=before,
             after=snapshot(locked, [*CASE_FIELDS, "citizen_confirmed", "rating"]),
@@ -1005,13 +1006,18 @@ def contact_erase(*, case: Aspiration, actor: User | None = None, reason: str) -
         locked = Aspiration.objects.select_for_update().get(pk=case.pk)
         if not any(getattr(locked, f) for f in CONTACT_FIELDS):
             return False
-        for name in CONTACT_FIELDS:
-            setattr(locked, name, "")
+        data: dict[str, Any] = dict.fromkeys(CONTACT_FIELDS, "")
         if locked.visibility == Aspiration.Visibility.PUBLIC:
-            locked.visibility = Aspiration.Visibility.ANONYMOUS
-        locked.save(update_fields=[*CONTACT_FIELDS, "visibility", "updated_at"])
+            data["visibility"] = Aspiration.Visibility.ANONYMOUS
         # The audit row says that it happened, never what was erased.
-        audit_record(actor=actor, action="aspiration.contact_erase", target=locked, note=reason)
+        audited_update(
+            actor=actor,
+            instance=locked,
+            data=data,
+            action=AuditAction.CONTACT_ERASE,
+            note=reason,
+            omit=CONTACT_FIELDS,
+        )
     return True
 
 
@@ -1037,3 +1043,48 @@ def purge_old_contacts(*, now=None) -> int:
     for case in old.iterator(chunk_size=500):
         cleared += contact_erase(case=case, reason="retention")
     return cleared
+
+
+# --- categories (Diskominfo: routing office and deadlines) -------------------------------
+
+CATEGORY_FIELDS = ["name", "office", "verify_days", "answer_days", "is_active"]
+
+
+def _check_category(
+    actor: User, kabupaten_code: str, values: dict[str, Any], *, exclude_pk: int | None
+) -> None:
+    if not administers_kabupaten(actor, kabupaten_code):
+        raise PermissionDenied(_("Hanya Diskominfo yang mengatur kategori aspirasi."))
+    office = values.get("office")
+    if office is not None and office.kabupaten_id != kabupaten_code:
+        raise ValidationError({"office": _("Instansi ini bukan instansi kabupaten ini.")})
+    name = values.get("name")
+    taken = Category.objects.filter(kabupaten_id=kabupaten_code, name__iexact=name)
+    if name and taken.exclude(pk=exclude_pk).exists():
+        raise ValidationError({"name": _("Kategori ini sudah ada.")})
+
+
+def category_create(*, actor: User, kabupaten: Region, data: dict[str, Any]) -> Category:
+    values = {k: data[k] for k in CATEGORY_FIELDS if k in data}
+    _check_category(actor, kabupaten.code, values, exclude_pk=None)
+    with transaction.atomic():
+        category = Category.objects.create(kabupaten=kabupaten, **values)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CATEGORY_CREATE,
+            target=category,
+            after=snapshot(category, CATEGORY_FIELDS),
+        )
+    return category
+
+
+def category_update(*, actor: User, category: Category, data: dict[str, Any]) -> Category:
+    values = {k: data[k] for k in CATEGORY_FIELDS if k in data}
+    _check_category(actor, category.kabupaten_id, values, exclude_pk=category.pk)
+    with transaction.atomic():
+        # The stored row, not the caller's copy (a bound ModelForm has already changed it).
+        locked = Category.objects.select_for_update().get(pk=category.pk)
+        locked, _changed = audited_update(
+            actor=actor, instance=locked, data=values, action=AuditAction.CATEGORY_UPDATE
+        )
+    return locked

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,7 @@ from jembatan.accounts.access import (
     get_administered_kabupaten_for_user,
     is_operator,
 )
-from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.audit import audit_record
 from jembatan.accounts.notifications import notification_mark_read
 from jembatan.aspirations import desk, merge, services
 from jembatan.aspirations.access import (
@@ -33,6 +32,7 @@ from jembatan.aspirations.access import (
     regions_for_kim,
     serves_as_kim,
 )
+from jembatan.aspirations.audit_actions import AuditAction
 from jembatan.aspirations.desk_list import (
     case_link,
     clean_list_query,
@@ -302,7 +302,7 @@ def case_export(request: HttpRequest, code: str) -> JsonResponse:
         can_see_reporter(request.user, case) and case.visibility == Aspiration.Visibility.PUBLIC
     )
     data = services.lapor_export(case, with_reporter=with_reporter)
-    audit_record(actor=request.user, action="aspiration.export", target=case)
+    audit_record(actor=request.user, action=AuditAction.EXPORT, target=case)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="aspirasi-{case.code}.json"'
     return response
@@ -467,25 +467,19 @@ def categories(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = get_object_or_404(rows, pk=pk) if pk is not None else None
     form = CategoryForm(request.POST or None, instance=instance, kabupaten_code=kabupaten.code)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            before = snapshot(instance, CATEGORY_FIELDS) if instance else None
-            category = form.save(commit=False)
-            category.kabupaten = kabupaten
-            category.save()
-            audit_record(
-                actor=request.user,
-                action="aspiration_category.update" if instance else "aspiration_category.create",
-                target=category,
-                before=before,
-                after=snapshot(category, CATEGORY_FIELDS),
-            )
-        messages.success(request, _("Kategori tersimpan."))
-        return redirect("aspirations:manage_categories")
+        with service_errors(request, form, success=_("Kategori tersimpan.")) as call:
+            if instance is None:
+                services.category_create(
+                    actor=request.user, kabupaten=kabupaten, data=form.cleaned_data
+                )
+            else:
+                services.category_update(
+                    actor=request.user, category=instance, data=form.cleaned_data
+                )
+        if call.ok:
+            return redirect("aspirations:manage_categories")
     return render(
         request,
         "aspirations/manage/categories.html",
         {"kabupaten": kabupaten, "categories": rows, "form": form, "editing": instance},
     )
-
-
-CATEGORY_FIELDS = ["name", "office", "verify_days", "answer_days", "is_active"]

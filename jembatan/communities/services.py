@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import administers_kabupaten
-from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.audit import audit_record, audited_update, snapshot
 from jembatan.accounts.backends import find_user_by_login
 from jembatan.accounts.models import User
 from jembatan.communities.access import can_edit_profile, can_manage_members
+from jembatan.communities.audit_actions import AuditAction
 from jembatan.communities.models import PROFILE_FIELDS, Kim, KimMembership, Position
 from jembatan.core.slugs import free_slug
 from jembatan.regions.models import Region
@@ -23,15 +24,6 @@ MEMBER_FIELDS = ["position", "is_active"]
 _ONE_KETUA_MESSAGE = gettext_lazy(
     "KIM ini sudah punya ketua aktif. Ubah dulu jabatan ketua yang lama."
 )
-# What the audit rows written here mean, for people reading a KIM's history.
-AUDIT_ACTIONS = {
-    "kim.create": gettext_lazy("KIM didaftarkan"),
-    "kim.update": gettext_lazy("Profil diubah"),
-    "kim.verify": gettext_lazy("KIM diverifikasi"),
-    "kim.member_add": gettext_lazy("Anggota ditambahkan"),
-    "kim.member_update": gettext_lazy("Keanggotaan diubah"),
-    "user.create": gettext_lazy("Akun dibuat"),
-}
 
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
@@ -63,7 +55,10 @@ def kim_create(*, actor: User, data: dict[str, Any]) -> Kim:
         kim.full_clean()
         kim.save()
         audit_record(
-            actor=actor, action="kim.create", target=kim, after=snapshot(kim, PROFILE_FIELDS)
+            actor=actor,
+            action=AuditAction.KIM_CREATE,
+            target=kim,
+            after=snapshot(kim, PROFILE_FIELDS),
         )
     return kim
 
@@ -80,22 +75,19 @@ def kim_update(*, actor: User, kim: Kim, data: dict[str, Any]) -> Kim:
     )
     with transaction.atomic():
         kim = Kim.objects.select_for_update().get(pk=kim.pk)
-        before = snapshot(kim, PROFILE_FIELDS)
-        changed = [f for f in editable if f in data and getattr(kim, f) != data[f]]
-        if not changed:
-            return kim
-        for name in changed:
-            setattr(kim, name, data[name])
-        if "region" in changed:
-            _require_admin_of(actor, kim.region)
-        kim.full_clean()
-        kim.save()
-        audit_record(
+        values = {f: data[f] for f in editable if f in data}
+        region = values.get("region")
+        if region is not None and region.pk != kim.region_id:
+            _require_admin_of(actor, region)
+            # Kim.save derives these from the region; update_fields must name them.
+            values["kabupaten"] = region.kabupaten_code
+            values["level"] = Kim.level_for(region)
+        kim, _changed = audited_update(
             actor=actor,
-            action="kim.update",
-            target=kim,
-            before={k: before[k] for k in changed},
-            after={k: v for k, v in snapshot(kim, PROFILE_FIELDS).items() if k in changed},
+            instance=kim,
+            data=values,
+            action=AuditAction.KIM_UPDATE,
+            full_clean=True,
         )
     return kim
 
@@ -106,14 +98,11 @@ def kim_verify(*, actor: User, kim: Kim) -> Kim:
         kim = Kim.objects.select_for_update().get(pk=kim.pk)
         if kim.verified_at is not None:
             return kim
-        kim.verified_at = timezone.now()
-        kim.save(update_fields=["verified_at"])
-        audit_record(
+        kim, _changed = audited_update(
             actor=actor,
-            action="kim.verify",
-            target=kim,
-            before={"verified_at": None},
-            after=snapshot(kim, ["verified_at"]),
+            instance=kim,
+            data={"verified_at": timezone.now()},
+            action=AuditAction.KIM_VERIFY,
         )
     return kim
 
@@ -140,7 +129,7 @@ def kim_member_add(
             user = User.objects.create_user(full_name=full_name.strip(), password=None, **contact)
             audit_record(
                 actor=actor,
-                action="user.create",
+                action=AuditAction.USER_CREATE,
                 target=user,
                 after={"full_name": user.full_name},
                 note=f"KIM {kim.pk}",
@@ -158,7 +147,7 @@ def kim_member_add(
             membership.save(update_fields=["position", "is_active"])
         audit_record(
             actor=actor,
-            action="kim.member_add",
+            action=AuditAction.MEMBER_ADD,
             target=membership,
             before=before,
             after=snapshot(membership, MEMBER_FIELDS),
@@ -183,21 +172,16 @@ def kim_member_update(
         )
     with transaction.atomic():
         membership = KimMembership.objects.select_for_update().get(pk=membership.pk)
-        before = snapshot(membership, MEMBER_FIELDS)
         if is_active:
             _check_single_ketua(kim, position, exclude_pk=membership.pk)
-        membership.position, membership.is_active = position, is_active
         try:
             with transaction.atomic():
-                membership.save(update_fields=["position", "is_active"])
+                membership, _changed = audited_update(
+                    actor=actor,
+                    instance=membership,
+                    data={"position": position, "is_active": is_active},
+                    action=AuditAction.MEMBER_UPDATE,
+                )
         except IntegrityError:
             raise ValidationError(_ONE_KETUA_MESSAGE) from None
-        if before != snapshot(membership, MEMBER_FIELDS):
-            audit_record(
-                actor=actor,
-                action="kim.member_update",
-                target=membership,
-                before=before,
-                after=snapshot(membership, MEMBER_FIELDS),
-            )
     return membership

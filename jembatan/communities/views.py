@@ -52,8 +52,6 @@ def kim_manage(request: HttpRequest, kim: str) -> HttpResponse:
     obj = get_kim_for_user(request.user, kim)
     members = obj.memberships.select_related("user").by_rank()
     history = list(audit_for(obj).select_related("actor")[:10])
-    for row in history:
-        row.label = services.AUDIT_ACTIONS.get(row.action, row.action)
     return render(
         request,
         "communities/kim_manage.html",

@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.models import AuditLog, Office
+from jembatan.aspirations.audit_actions import AuditAction as AspirationAction
 from jembatan.aspirations.models import Aspiration, CaseEvent
 from jembatan.aspirations.models import Status as S
 from jembatan.aspirations.services import display_code
@@ -47,8 +48,8 @@ from jembatan.core.workdays import add_working_days, working_days_between
 
 OPEN = frozenset({S.RECEIVED, S.VERIFIED, S.DISPOSED, S.IN_PROGRESS})
 RETURNED_FROM = frozenset({S.DISPOSED, S.IN_PROGRESS})
-DEADLINE_ACTIONS = ("aspiration.dispose", "aspiration.extend", "aspiration.dispute")
-RATING_ACTIONS = ("aspiration.confirm", "aspiration.dispute")
+DEADLINE_ACTIONS = (AspirationAction.DISPOSE, AspirationAction.EXTEND, AspirationAction.DISPUTE)
+RATING_ACTIONS = (AspirationAction.CONFIRM, AspirationAction.DISPUTE)
 AUDIT_CHUNK = 500
 
 RULES = [

@@ -18,6 +18,7 @@ from jembatan.accounts.models import Membership, Role, User
 from jembatan.accounts.notifications import notify
 from jembatan.core import moderation
 from jembatan.dialogue.access import can_moderate
+from jembatan.dialogue.audit_actions import AuditAction
 from jembatan.dialogue.models import Block, Comment, Reply, Report, Visibility, WordFilter
 from jembatan.dialogue.otp import Participant
 
@@ -84,7 +85,7 @@ def contribution_report(*, item: Contribution, reporter_key: str, reason: str) -
             if held is not None:
                 audit_record(
                     actor=None,
-                    action="dialogue.auto_hold",
+                    action=AuditAction.AUTO_HOLD,
                     target=held,
                     before={"visibility": Visibility.PUBLISHED},
                     after=snapshot(held, ["visibility", "report_count"]),
@@ -111,7 +112,7 @@ def contribution_moderate(
         locked, before, after = moderation.decide(type(item), item.pk, action)
         audit_record(
             actor=actor,
-            action=f"dialogue.{action}",
+            action=AuditAction(f"dialogue.{action}"),
             target=locked,
             before=before,
             after=after,
@@ -147,7 +148,7 @@ def author_block(*, actor: User, item: Contribution, reason: str) -> Block:
         )
         audit_record(
             actor=actor,
-            action="dialogue.block",
+            action=AuditAction.BLOCK,
             target=block,
             after=snapshot(block, ["kabupaten", "user", "label", "reason"]),
         )
@@ -161,7 +162,7 @@ def block_lift(*, actor: User, block: Block) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="dialogue.unblock",
+            action=AuditAction.UNBLOCK,
             target=block,
             before=snapshot(block, ["kabupaten", "user", "label", "reason"]),
         )
@@ -177,7 +178,7 @@ def word_add(*, actor: User, kabupaten_code: str, word: str) -> WordFilter:
         if WordFilter.objects.filter(kabupaten_id=kabupaten_code, word=word).exists():
             raise ValidationError({"word": _("Kata ini sudah ada di daftar.")})
         row = WordFilter.objects.create(kabupaten_id=kabupaten_code, word=word)
-        audit_record(actor=actor, action="dialogue.word_add", target=row, after={"word": word})
+        audit_record(actor=actor, action=AuditAction.WORD_ADD, target=row, after={"word": word})
     return row
 
 
@@ -185,6 +186,6 @@ def word_remove(*, actor: User, row: WordFilter) -> None:
     _require_moderator(actor, row.kabupaten_id)
     with transaction.atomic():
         audit_record(
-            actor=actor, action="dialogue.word_remove", target=row, before={"word": row.word}
+            actor=actor, action=AuditAction.WORD_REMOVE, target=row, before={"word": row.word}
         )
         row.delete()

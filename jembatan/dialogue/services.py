@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.audit import audit_record, audited_update, snapshot
 from jembatan.accounts.models import User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import Kim
@@ -33,6 +33,7 @@ from jembatan.dialogue.access import (
     get_polls_for_user,
     get_threads_for_user,
 )
+from jembatan.dialogue.audit_actions import AuditAction
 from jembatan.dialogue.models import (
     Comment,
     CommentVote,
@@ -157,7 +158,7 @@ def consultation_create(*, actor: User, owner_key: str, data: dict[str, Any]) ->
         _store_draft(consultation, sections)
         audit_record(
             actor=actor,
-            action="dialogue.consultation_create",
+            action=AuditAction.CONSULTATION_CREATE,
             target=consultation,
             after=snapshot(consultation, CONSULTATION_FIELDS) | {"sections": len(sections)},
         )
@@ -190,7 +191,7 @@ def consultation_update(
         locked.save(update_fields=list(values))
         audit_record(
             actor=actor,
-            action="dialogue.consultation_update",
+            action=AuditAction.CONSULTATION_UPDATE,
             target=locked,
             before=before,
             after=snapshot(locked, CONSULTATION_FIELDS),
@@ -207,14 +208,11 @@ def consultation_publish(*, actor: User, consultation: Consultation) -> Consulta
             raise ValidationError(_("Konsultasi ini sudah diterbitkan."))
         if not Paragraph.objects.filter(section__consultation=locked).exists():
             raise ValidationError(_("Konsultasi tanpa teks tidak dapat diterbitkan."))
-        locked.is_published = True
-        locked.save(update_fields=["is_published"])
-        audit_record(
+        audited_update(
             actor=actor,
-            action="dialogue.consultation_publish",
-            target=locked,
-            before={"is_published": False},
-            after={"is_published": True},
+            instance=locked,
+            data={"is_published": True},
+            action=AuditAction.CONSULTATION_PUBLISH,
         )
         transaction.on_commit(content_changed)
     return locked
@@ -231,15 +229,11 @@ def section_respond(*, actor: User, section: Section, heard: str, changed: str) 
         raise ValidationError({"heard": _("Tuliskan apa yang Anda dengar dari warga.")})
     with transaction.atomic():
         locked = Section.objects.select_for_update().get(pk=section.pk)
-        before = snapshot(locked, ["heard", "changed"])
-        locked.heard, locked.changed = heard, changed
-        locked.save(update_fields=["heard", "changed"])
-        audit_record(
+        audited_update(
             actor=actor,
-            action="dialogue.section_respond",
-            target=locked,
-            before=before,
-            after=snapshot(locked, ["heard", "changed"]),
+            instance=locked,
+            data={"heard": heard, "changed": changed},
+            action=AuditAction.SECTION_RESPOND,
         )
         transaction.on_commit(content_changed)
     return locked
@@ -261,13 +255,11 @@ def consultation_report_publish(*, actor: User, consultation: Consultation) -> C
             raise ValidationError(
                 _("Tulis tanggapan untuk setiap bagian yang dikomentari warga terlebih dahulu.")
             )
-        locked.report_published_at = timezone.now()
-        locked.save(update_fields=["report_published_at"])
-        audit_record(
+        audited_update(
             actor=actor,
-            action="dialogue.report_publish",
-            target=locked,
-            after=snapshot(locked, ["report_published_at"]),
+            instance=locked,
+            data={"report_published_at": timezone.now()},
+            action=AuditAction.REPORT_PUBLISH,
         )
         transaction.on_commit(content_changed)
         _tell_participants_report(locked)
@@ -320,7 +312,7 @@ def comment_create(*, paragraph: Paragraph, participant: Participant, body: str)
             actor=User.objects.filter(pk=participant.user_id).first()
             if participant.user_id
             else None,
-            action="dialogue.comment",
+            action=AuditAction.COMMENT,
             target=comment,
             after=snapshot(comment, ["paragraph", "visibility"]),
         )
@@ -410,7 +402,7 @@ def thread_create(*, actor: User, opener_key: str, title: str, body: str) -> Thr
         )
         audit_record(
             actor=actor,
-            action="dialogue.thread_create",
+            action=AuditAction.THREAD_CREATE,
             target=thread,
             after=snapshot(thread, ["kabupaten", "kim", "title", "slug"]),
         )
@@ -423,18 +415,14 @@ def thread_set_locked(*, actor: User, thread: Thread, locked: bool) -> Thread:
         raise PermissionDenied(_("Anda tidak berhak mengelola diskusi ini."))
     with transaction.atomic():
         row = Thread.objects.select_for_update().get(pk=thread.pk)
-        if row.is_locked == locked:
-            return row
-        row.is_locked = locked
-        row.save(update_fields=["is_locked"])
-        audit_record(
+        row, changed = audited_update(
             actor=actor,
-            action="dialogue.thread_lock" if locked else "dialogue.thread_unlock",
-            target=row,
-            before={"is_locked": not locked},
-            after={"is_locked": locked},
+            instance=row,
+            data={"is_locked": locked},
+            action=AuditAction.THREAD_LOCK if locked else AuditAction.THREAD_UNLOCK,
         )
-        transaction.on_commit(content_changed)
+        if changed:
+            transaction.on_commit(content_changed)
     return row
 
 
@@ -459,7 +447,7 @@ def reply_create(*, thread: Thread, participant: Participant, body: str) -> Repl
             actor=User.objects.filter(pk=participant.user_id).first()
             if participant.user_id
             else None,
-            action="dialogue.reply",
+            action=AuditAction.REPLY,
             target=reply,
             after=snapshot(reply, ["thread", "visibility"]),
         )
@@ -544,7 +532,7 @@ def disseminate(
         row.save(update_fields=["info_item"])
         audit_record(
             actor=actor,
-            action="dialogue.disseminate",
+            action=AuditAction.DISSEMINATE,
             target=row,
             after={"info_item": item.pk, "scope": scope},
         )

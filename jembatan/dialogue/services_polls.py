@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.audit import audit_record, audited_update, snapshot
 from jembatan.accounts.models import User
 from jembatan.communities.models import Kim
 from jembatan.core.pagecache import content_changed
 from jembatan.core.slugs import free_slug
 from jembatan.dialogue.access import get_ballot_kims_for_user, get_polls_for_user
+from jembatan.dialogue.audit_actions import AuditAction
 from jembatan.dialogue.models import Answer, Option, Phase, Poll, Question, Response
 from jembatan.dialogue.moderation import require_not_blocked
 from jembatan.dialogue.otp import Participant
@@ -51,7 +52,7 @@ def poll_create(*, actor: User, owner_key: str, data: dict[str, Any]) -> Poll:
         )
         audit_record(
             actor=actor,
-            action="dialogue.poll_create",
+            action=AuditAction.POLL_CREATE,
             target=poll,
             after=snapshot(poll, POLL_FIELDS),
         )
@@ -63,16 +64,8 @@ def poll_update(*, actor: User, poll: Poll, data: dict[str, Any]) -> Poll:
     values = clean_schedule(data) | {"results": _results_choice(data)}
     with transaction.atomic():
         locked = Poll.objects.select_for_update().get(pk=poll.pk)
-        before = snapshot(locked, POLL_FIELDS)
-        for key, value in values.items():
-            setattr(locked, key, value)
-        locked.save(update_fields=list(values))
-        audit_record(
-            actor=actor,
-            action="dialogue.poll_update",
-            target=locked,
-            before=before,
-            after=snapshot(locked, POLL_FIELDS),
+        locked, _changed = audited_update(
+            actor=actor, instance=locked, data=values, action=AuditAction.POLL_UPDATE
         )
         transaction.on_commit(content_changed)
     return locked
@@ -115,7 +108,7 @@ def question_add(
         )
         audit_record(
             actor=actor,
-            action="dialogue.question_add",
+            action=AuditAction.QUESTION_ADD,
             target=poll,
             after={"question": question.pk, "text": text, "kind": kind, "options": labels},
         )
@@ -130,7 +123,7 @@ def question_delete(*, actor: User, question: Question) -> None:
         _require_no_responses(poll)
         audit_record(
             actor=actor,
-            action="dialogue.question_delete",
+            action=AuditAction.QUESTION_DELETE,
             target=poll,
             before={"question": question.pk, "text": question.text},
         )
@@ -145,14 +138,11 @@ def poll_publish(*, actor: User, poll: Poll) -> Poll:
             raise ValidationError(_("Jajak pendapat ini sudah diterbitkan."))
         if not locked.questions.exists():
             raise ValidationError(_("Tambahkan sedikitnya satu pertanyaan sebelum menerbitkan."))
-        locked.is_published = True
-        locked.save(update_fields=["is_published"])
-        audit_record(
+        audited_update(
             actor=actor,
-            action="dialogue.poll_publish",
-            target=locked,
-            before={"is_published": False},
-            after={"is_published": True},
+            instance=locked,
+            data={"is_published": True},
+            action=AuditAction.POLL_PUBLISH,
         )
         transaction.on_commit(content_changed)
     return locked
@@ -291,7 +281,7 @@ def poll_respond(
             Answer.objects.bulk_create(rows)
             audit_record(
                 actor=paper.recorder if paper is not None else None,
-                action="dialogue.poll_respond",
+                action=AuditAction.POLL_RESPOND,
                 target=response,
                 after=snapshot(response, ["poll", "channel", "region", "kim", "ballot_serial"]),
             )

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import administers_kabupaten
-from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.audit import audit_record, audited_update, snapshot
 from jembatan.accounts.models import Office, User
 from jembatan.accounts.notifications import notify
 from jembatan.accounts.phone import normalize_phone
@@ -39,6 +39,7 @@ from jembatan.disclosure.access import (
     kabupaten_admins,
     manages_body,
 )
+from jembatan.disclosure.audit_actions import AuditAction
 from jembatan.disclosure.files import check_document_file
 from jembatan.disclosure.models import (
     InfoDocument,
@@ -134,7 +135,7 @@ def public_body_create(
         )
         audit_record(
             actor=actor,
-            action="ppid.body_create",
+            action=AuditAction.BODY_CREATE,
             target=body,
             after=snapshot(body, ["kind", "kabupaten", "region", "office", "contact"]),
         )
@@ -227,7 +228,7 @@ def info_document_save(
         document.save()
         audit_record(
             actor=actor,
-            action="ppid.document_update" if before else "ppid.document_create",
+            action=AuditAction.DOCUMENT_UPDATE if before else AuditAction.DOCUMENT_CREATE,
             target=document,
             before=before,
             after=snapshot(document, DOCUMENT_FIELDS),
@@ -244,7 +245,9 @@ def info_document_delete(*, actor: User, document: InfoDocument) -> None:
         raise PermissionDenied(_("Anda tidak mengelola daftar informasi badan publik ini."))
     with transaction.atomic():
         before = snapshot(document, DOCUMENT_FIELDS)
-        audit_record(actor=actor, action="ppid.document_delete", target=document, before=before)
+        audit_record(
+            actor=actor, action=AuditAction.DOCUMENT_DELETE, target=document, before=before
+        )
         name = document.file.name if document.file else ""
         storage = document.file.storage
         document.delete()
@@ -435,7 +438,7 @@ def information_request_submit(*, data: dict[str, Any], now=None) -> Information
         # The audit row never carries the requester's identity.
         audit_record(
             actor=None,
-            action="ppid.request_submit",
+            action=AuditAction.REQUEST_SUBMIT,
             target=request,
             after={"body": body.pk, "status": request.status, "due_date": request.due_date},
         )
@@ -524,7 +527,7 @@ def information_request_extend(
         )
         audit_record(
             actor=actor,
-            action="ppid.request_extend",
+            action=AuditAction.REQUEST_EXTEND,
             target=locked,
             before=before,
             after=snapshot(locked, REQUEST_FIELDS),
@@ -587,7 +590,7 @@ def information_request_answer(
         locked.save(update_fields=[*update, "answered_by", "updated_at"])
         audit_record(
             actor=actor,
-            action="ppid.request_answer",
+            action=AuditAction.REQUEST_ANSWER,
             target=locked,
             before=before,
             after=snapshot(locked, REQUEST_FIELDS),
@@ -672,7 +675,7 @@ def objection_submit(
         )
         audit_record(
             actor=None,
-            action="ppid.objection_submit",
+            action=AuditAction.OBJECTION_SUBMIT,
             target=objection,
             after={"request": locked.number, "reasons": reasons, "due_date": objection.due_date},
         )
@@ -731,19 +734,17 @@ def objection_decide(*, actor: User, objection: Objection, decision: str, text: 
                     "atasnya. Keberatan diputus oleh atasan PPID lain."
                 )
             )
-        before = snapshot(locked, OBJECTION_FIELDS)
-        locked.status = step.target
-        locked.decision = decision
-        locked.decision_text = text[:6000]
-        locked.decided_at = timezone.now()
-        locked.decided_by = actor
-        locked.save(update_fields=[*OBJECTION_FIELDS, "decided_by"])
-        audit_record(
+        locked, _changed = audited_update(
             actor=actor,
-            action="ppid.objection_decide",
-            target=locked,
-            before=before,
-            after=snapshot(locked, OBJECTION_FIELDS),
+            instance=locked,
+            data={
+                "status": step.target,
+                "decision": decision,
+                "decision_text": text[:6000],
+                "decided_at": timezone.now(),
+                "decided_by": actor,
+            },
+            action=AuditAction.OBJECTION_DECIDE,
         )
         _tell_requester(locked.request, "objection_decided")
     return locked

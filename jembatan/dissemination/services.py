@@ -22,7 +22,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jembatan.accounts.audit import audit_for, audit_record, snapshot
+from jembatan.accounts.audit import audit_for, audit_record, audited_update, snapshot
 from jembatan.accounts.models import AuditLog, Membership, Role, User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import PENGURUS, Kim, KimMembership
@@ -34,11 +34,17 @@ from jembatan.core.slugs import free_slug
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.core.transitions import Machine, Transition
 from jembatan.dissemination.access import Area, get_items_for_user, get_publishing_areas_for_user
+from jembatan.dissemination.audit_actions import AuditAction
 from jembatan.dissemination.models import Attachment, Delivery, Feedback, InfoItem, ShareLink
 from jembatan.regions.models import Region
 from jembatan.sites.access import can_edit_post, can_publish_post, can_write_posts
-from jembatan.sites.models import Post, PostRevision
-from jembatan.sites.services import post_create, post_transition
+from jembatan.sites.models import Post
+from jembatan.sites.services import (
+    post_create,
+    post_sync_from_source,
+    post_transition,
+    posts_withdraw_source,
+)
 
 ITEM_FIELDS = [
     "title",
@@ -198,7 +204,7 @@ def item_create(
         _store_files(item, checked, stored)
         audit_record(
             actor=actor,
-            action="info.create",
+            action=AuditAction.INFO_CREATE,
             target=item,
             after=snapshot(item, ITEM_FIELDS)
             | {"targets": _target_summary(target_kecamatan, target_kims)},
@@ -279,7 +285,7 @@ def item_update(
         after = snapshot(locked, ITEM_FIELDS)
         audit_record(
             actor=actor,
-            action="info.correct" if correcting else "info.update",
+            action=AuditAction.INFO_CORRECT if correcting else AuditAction.INFO_UPDATE,
             target=locked,
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed}
@@ -305,7 +311,7 @@ def item_publish(*, actor: User, item: InfoItem) -> InfoItem:
         locked.save(update_fields=["status", "published_at", "updated_at"])
         audit_record(
             actor=actor,
-            action="info.publish",
+            action=AuditAction.INFO_PUBLISH,
             target=locked,
             before=before,
             after=snapshot(locked, ["status", "published_at"]),
@@ -332,25 +338,17 @@ def item_withdraw(*, actor: User, item: InfoItem, reason: str) -> InfoItem:
         locked.withdrawal_reason = reason[:300]
         locked.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
         # Copies waiting for approval go back too, or an approver could still publish them.
-        posts = Post.objects.filter(
-            delivery__item=locked, status__in=[Post.Status.PUBLISHED, Post.Status.REVIEW]
+        unpublished = posts_withdraw_source(
+            actor=actor, posts=Post.objects.filter(delivery__item=locked), note=reason
         )
-        post_ids = list(posts.values_list("pk", flat=True))
-        Post.objects.filter(pk__in=post_ids).update(
-            status=Post.Status.DRAFT, source_withdrawn=True, updated_at=timezone.now()
-        )
-        # Drafts too: no copy of a withdrawn item may be published again.
-        Post.objects.filter(delivery__item=locked).update(source_withdrawn=True)
         audit_record(
             actor=actor,
-            action="info.withdraw",
+            action=AuditAction.INFO_WITHDRAW,
             target=locked,
             before=before,
-            after=snapshot(locked, ["status", "withdrawn_at"])
-            | {"posts_unpublished": len(post_ids)},
+            after=snapshot(locked, ["status", "withdrawn_at"]) | {"posts_unpublished": unpublished},
             note=reason,
         )
-        _audit_posts(post_ids, "post.unpublish_withdrawn", actor, note=reason)
         _notify_republishers(
             locked,
             kind="info.withdrawn",
@@ -359,30 +357,6 @@ def item_withdraw(*, actor: User, item: InfoItem, reason: str) -> InfoItem:
         )
         transaction.on_commit(content_changed)
     return locked
-
-
-def _audit_posts(post_ids: Sequence[int], action: str, actor: User | None, note: str = "") -> None:
-    """One audit row per post changed in bulk (written in bulk)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    if not post_ids:
-        return
-    post_type = ContentType.objects.get_for_model(Post)
-    titles = dict(Post.objects.filter(pk__in=post_ids).values_list("pk", "title"))
-    AuditLog.objects.bulk_create(
-        [
-            AuditLog(
-                actor=actor if actor is not None and actor.is_authenticated else None,
-                action=action,
-                target_type=post_type,
-                target_id=str(pk),
-                target_repr=titles.get(pk, "")[:200],
-                note=note,
-            )
-            for pk in post_ids
-        ],
-        batch_size=1000,
-    )
 
 
 # --- Attachments ------------------------------------------------------------------
@@ -564,9 +538,8 @@ def delivery_republish(*, actor: User, kim: Kim, item: InfoItem, note: str = "")
                 "summary": item.summary,
                 "body": republished_body(item, note),
             },
-        )
-        Post.objects.filter(pk=post.pk).update(
-            source_url=item.get_absolute_url(), source_name=item.publisher_name[:200]
+            source_url=item.get_absolute_url(),
+            source_name=item.publisher_name[:200],
         )
         post.kim = kim
         action = "publish" if can_publish_post(actor, post) else "submit"
@@ -579,7 +552,7 @@ def delivery_republish(*, actor: User, kim: Kim, item: InfoItem, note: str = "")
         locked.save(update_fields=["post", "local_note", "republished_at", "read_at"])
         audit_record(
             actor=actor,
-            action="info.republish",
+            action=AuditAction.INFO_REPUBLISH,
             target=locked,
             after={"post": post.pk, "status": post.status, "note": note},
         )
@@ -588,37 +561,18 @@ def delivery_republish(*, actor: User, kim: Kim, item: InfoItem, note: str = "")
 
 def _sync_post(post: Post, item: InfoItem, note: str, *, actor: User | None) -> bool:
     """Bring a re-published post in line with the item; returns whether it changed."""
-    values = {
-        "title": item.title,
-        "summary": item.summary,
-        "body": republished_body(item, note),
-        "source_url": item.get_absolute_url(),
-        "source_name": item.publisher_name[:200],
-    }
-    changed = {k: v for k, v in values.items() if getattr(post, k) != v}
-    if not changed:
-        return False
-    before = {k: getattr(post, k) for k in changed if k != "body"}
-    for name, value in changed.items():
-        setattr(post, name, value)
-    # A real save: its signals refresh the search index and the page cache.
-    post.save(update_fields=[*changed, "updated_at"])
-    PostRevision.objects.create(
-        post=post,
-        title=values["title"],
-        summary=values["summary"],
-        body=values["body"],
-        author=actor,
-    )
-    audit_record(
+    return post_sync_from_source(
         actor=actor,
-        action="post.sync_from_source",
-        target=post,
-        before=before,
-        after={k: v for k, v in changed.items() if k != "body"},
+        post=post,
+        data={
+            "title": item.title,
+            "summary": item.summary,
+            "body": republished_body(item, note),
+            "source_url": item.get_absolute_url(),
+            "source_name": item.publisher_name[:200],
+        },
         note=item.correction_note,
     )
-    return True
 
 
 def item_sync_republished(item_id: int) -> int:
@@ -708,7 +662,10 @@ def delivery_share(*, actor: User, delivery: Delivery, channel: str) -> ShareLin
         )
         if first:
             audit_record(
-                actor=actor, action="info.share", target=delivery, after={"channel": channel}
+                actor=actor,
+                action=AuditAction.INFO_SHARE,
+                target=delivery,
+                after={"channel": channel},
             )
     return link
 
@@ -725,7 +682,9 @@ def feedback_send(*, actor: User, delivery: Delivery, body: str) -> Feedback:
     item = delivery.item
     with transaction.atomic():
         feedback = Feedback.objects.create(delivery=delivery, author=actor, body=body)
-        audit_record(actor=actor, action="info.feedback", target=feedback, after={"body": body})
+        audit_record(
+            actor=actor, action=AuditAction.INFO_FEEDBACK, target=feedback, after={"body": body}
+        )
         notify(
             recipients=_item_staff(item),
             kind="info.feedback",
@@ -757,17 +716,11 @@ def feedback_answer(*, actor: User, feedback: Feedback, answer: str) -> Feedback
     if len(answer) > 2000:
         raise ValidationError({"answer": _("Paling panjang 2.000 karakter.")})
     with transaction.atomic():
-        before = snapshot(feedback, ["answer", "answered_at"])
-        feedback.answer = answer
-        feedback.answered_by = actor
-        feedback.answered_at = timezone.now()
-        feedback.save(update_fields=["answer", "answered_by", "answered_at"])
-        audit_record(
+        feedback, _changed = audited_update(
             actor=actor,
-            action="info.feedback_answer",
-            target=feedback,
-            before=before,
-            after=snapshot(feedback, ["answer", "answered_at"]),
+            instance=feedback,
+            data={"answer": answer, "answered_by": actor, "answered_at": timezone.now()},
+            action=AuditAction.INFO_FEEDBACK_ANSWER,
         )
         kim = feedback.delivery.kim
         notify(
@@ -829,7 +782,7 @@ NUDGE_INTERVAL = datetime.timedelta(hours=24)
 
 def nudges_of(item: InfoItem) -> QuerySet[AuditLog]:
     """The nudges sent for an item, newest first (the audit rows are the record)."""
-    return audit_for(item).filter(action="info.nudge").order_by("-created_at", "-id")
+    return audit_for(item).filter(action=AuditAction.INFO_NUDGE).order_by("-created_at", "-id")
 
 
 def infoitem_nudge(*, actor: User, item: InfoItem) -> int:
@@ -870,7 +823,7 @@ def infoitem_nudge(*, actor: User, item: InfoItem) -> int:
         )
         audit_record(
             actor=actor,
-            action="info.nudge",
+            action=AuditAction.INFO_NUDGE,
             target=locked,
             after={"kims": len(kim_ids), "recipients": sent},
         )

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import administers_kabupaten
-from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.audit import audit_record, audited_update, snapshot
 from jembatan.accounts.models import User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import Kim
 from jembatan.core.richtext import sanitize_html
 from jembatan.core.transitions import Machine, Transition
 from jembatan.literacy import access
+from jembatan.literacy.audit_actions import AuditAction
 from jembatan.literacy.files import LessonFile, storage_name
 from jembatan.literacy.models import (
     CERTIFICATE_CODE_LENGTH,
@@ -151,7 +152,7 @@ def training_save(
         training.target_kims.set([] if training.target_all else kims)
         audit_record(
             actor=actor,
-            action="literacy.training_create" if before is None else "literacy.training_update",
+            action=AuditAction.TRAINING_CREATE if before is None else AuditAction.TRAINING_UPDATE,
             target=training,
             before=before,
             after=snapshot(training, TRAINING_FIELDS) | {"target_kims": [k.pk for k in kims]},
@@ -177,7 +178,7 @@ def training_transition(*, actor: User, training: Training, action: str) -> Trai
         training.save(update_fields=["status", "updated_at"])
         audit_record(
             actor=actor,
-            action=f"literacy.training_{action}",
+            action=AuditAction(f"literacy.training_{action}"),
             target=training,
             before=before,
             after={"status": target},
@@ -246,7 +247,7 @@ def registration_create(*, actor: User, training: Training, kim: Kim) -> Registr
         )
         audit_record(
             actor=actor,
-            action="literacy.registration_create",
+            action=AuditAction.REGISTRATION_CREATE,
             target=registration,
             after={"training": training.pk, "kim": kim.pk},
         )
@@ -268,7 +269,7 @@ def registration_cancel(*, actor: User, registration: Registration) -> None:
             )
         audit_record(
             actor=actor,
-            action="literacy.registration_cancel",
+            action=AuditAction.REGISTRATION_CANCEL,
             target=registration,
             before={"training": registration.training_id, "kim": registration.kim_id},
         )
@@ -333,15 +334,11 @@ def registration_check_in(
         if registration.attended_at is not None:
             return CheckIn(registration=registration, already=True)
         now = timezone.now()
-        registration.attended_at = now
-        registration.checked_in_by = actor
-        registration.checkin_method = method
-        registration.save(update_fields=["attended_at", "checked_in_by", "checkin_method"])
-        audit_record(
+        audited_update(
             actor=actor,
-            action="literacy.check_in",
-            target=registration,
-            after={"method": method, "attended_at": registration.attended_at},
+            instance=registration,
+            data={"attended_at": now, "checked_in_by": actor, "checkin_method": method},
+            action=AuditAction.CHECK_IN,
         )
         # A check-in before the training starts records the arrival; the certificate
         # follows once it has started (certificates_issue_due), never before.
@@ -401,7 +398,7 @@ def certificate_issue(
                 )
                 audit_record(
                     actor=actor,
-                    action="literacy.certificate_issue",
+                    action=AuditAction.CERTIFICATE_ISSUE,
                     target=cert,
                     after={"user": user.pk, "kind": kind, "subject": subject},
                 )
@@ -456,17 +453,11 @@ def certificate_rename(*, actor: User, cert: Certificate, name: str) -> Certific
         raise ValidationError({"holder_name": _("Nama terlalu panjang (paling banyak 150 huruf).")})
     with transaction.atomic():
         cert = Certificate.objects.select_for_update().get(pk=cert.pk)
-        before = {"holder_name": cert.holder_name}
-        if before["holder_name"] == name:
-            return cert
-        cert.holder_name = name
-        cert.save(update_fields=["holder_name"])
-        audit_record(
+        cert, _changed = audited_update(
             actor=actor,
-            action="literacy.certificate_rename",
-            target=cert,
-            before=before,
-            after={"holder_name": name},
+            instance=cert,
+            data={"holder_name": name},
+            action=AuditAction.CERTIFICATE_RENAME,
         )
     return cert
 
@@ -603,7 +594,7 @@ def module_save(*, actor: User, data: dict[str, Any], module: Module | None = No
         module.save()
         audit_record(
             actor=actor,
-            action="literacy.module_save",
+            action=AuditAction.MODULE_SAVE,
             target=module,
             before=before,
             after=snapshot(module, MODULE_FIELDS),
@@ -651,7 +642,7 @@ def lesson_save(
         lesson.save()
         audit_record(
             actor=actor,
-            action="literacy.lesson_save",
+            action=AuditAction.LESSON_SAVE,
             target=lesson,
             before=before,
             after=_lesson_snapshot(lesson),
@@ -663,7 +654,7 @@ def lesson_delete(*, actor: User, lesson: Lesson) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="literacy.lesson_delete",
+            action=AuditAction.LESSON_DELETE,
             target=lesson,
             before=_lesson_snapshot(lesson),
         )
@@ -686,7 +677,7 @@ def question_add(
         )
         audit_record(
             actor=actor,
-            action="literacy.question_add",
+            action=AuditAction.QUESTION_ADD,
             target=question,
             after={"module": module.pk, "text": text, "choices": choices, "correct": correct},
         )
@@ -697,7 +688,7 @@ def question_delete(*, actor: User, question: Question) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="literacy.question_delete",
+            action=AuditAction.QUESTION_DELETE,
             target=question,
             before={"module": question.module_id, "text": question.text},
         )
@@ -737,7 +728,7 @@ def score_weights_save(*, actor: User, kabupaten: Region, data: dict[str, Any]) 
         weights.save()
         audit_record(
             actor=actor,
-            action="literacy.weights_save",
+            action=AuditAction.WEIGHTS_SAVE,
             target=weights,
             before=before,
             after=snapshot(weights, WEIGHT_FIELDS),

@@ -21,6 +21,7 @@ from jembatan.core.pagecache import cache_public_page
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.core.service_calls import service_errors
 from jembatan.literacy import access, score_rules, services
+from jembatan.literacy.audit_actions import AuditAction
 from jembatan.literacy.documents import certificate_facts, module_zip_chunks, module_zip_name
 from jembatan.literacy.forms import CertificateLookupForm, QuizForm, RegisterForm
 from jembatan.literacy.models import KimScore, Lesson, LessonProgress, QuizAttempt
@@ -188,7 +189,7 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
     # A name the holder corrected shows as corrected, with the name as first issued: a
     # check page must not vouch silently for any name typed later.
     renamed = (
-        audit_for(cert).filter(action="literacy.certificate_rename").order_by("created_at").first()
+        audit_for(cert).filter(action=AuditAction.CERTIFICATE_RENAME).order_by("created_at").first()
     )
     return render(
         request,

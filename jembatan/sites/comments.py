@@ -17,6 +17,7 @@ from jembatan.accounts.models import User
 from jembatan.core import moderation
 from jembatan.core.moderation import Visibility
 from jembatan.sites.access import can_approve_posts
+from jembatan.sites.audit_actions import AuditAction
 from jembatan.sites.models import Comment, Post
 
 # Links are the spammer's payload: refused unless a KIM later opts in.
@@ -55,6 +56,10 @@ def comment_moderate(*, actor: User, comment: Comment, action: str) -> Comment:
     with transaction.atomic():
         locked, before, after = moderation.decide(Comment, comment.pk, action)
         audit_record(
-            actor=actor, action="comment.moderate", target=locked, before=before, after=after
+            actor=actor,
+            action=AuditAction.COMMENT_MODERATE,
+            target=locked,
+            before=before,
+            after=after,
         )
     return locked

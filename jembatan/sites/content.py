@@ -24,6 +24,7 @@ from jembatan.communities.models import Kim
 from jembatan.core.richtext import sanitize_html
 from jembatan.core.slugs import free_slug
 from jembatan.sites.access import can_approve_posts, can_write_posts
+from jembatan.sites.audit_actions import AuditAction
 from jembatan.sites.forms import PhotoPicker, PhotoPickerMultiple, RichTextarea
 from jembatan.sites.models import Album, Event, KimContent, Page, Potential, Product
 
@@ -197,7 +198,7 @@ def content_save(
             obj.photos.set(photos)
         audit_record(
             actor=actor,
-            action=f"{kind.segment}.{'create' if before is None else 'update'}",
+            action=AuditAction(f"{kind.segment}.{'create' if before is None else 'update'}"),
             target=obj,
             before=before,
             after=snapshot(obj, AUDIT_FIELDS),
@@ -214,7 +215,7 @@ def content_delete(*, actor: User, kim: Kim, kind: ContentKind, instance: KimCon
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action=f"{kind.segment}.delete",
+            action=AuditAction(f"{kind.segment}.delete"),
             target=instance,
             before=snapshot(instance, AUDIT_FIELDS),
         )

@@ -14,6 +14,7 @@ from jembatan.accounts.models import User
 from jembatan.communities.models import Kim
 from jembatan.core.images import delete_files, make_renditions, validate_image
 from jembatan.sites.access import can_approve_posts, can_write_posts
+from jembatan.sites.audit_actions import AuditAction
 from jembatan.sites.photos_model import Photo
 
 logger = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def photo_upload(
             )
             audit_record(
                 actor=actor,
-                action="photo.upload",
+                action=AuditAction.PHOTO_UPLOAD,
                 target=photo,
                 after=snapshot(photo, AUDIT_FIELDS),
             )
@@ -103,7 +104,7 @@ def photo_delete(*, actor: User, photo: Photo) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="photo.delete",
+            action=AuditAction.PHOTO_DELETE,
             target=photo,
             before=snapshot(photo, AUDIT_FIELDS),
         )

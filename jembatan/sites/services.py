@@ -7,12 +7,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.audit import audit_record, audit_records_bulk, audited_update, snapshot
 from jembatan.accounts.models import User
 from jembatan.communities.models import Kim
 from jembatan.core.richtext import sanitize_html
@@ -24,6 +25,7 @@ from jembatan.sites.access import (
     can_publish_post,
     can_write_posts,
 )
+from jembatan.sites.audit_actions import AuditAction
 from jembatan.sites.models import Category, Post, PostRevision
 
 TEXT_FIELDS = ["title", "summary", "body"]
@@ -70,16 +72,29 @@ def _clean_values(kim: Kim, data: dict[str, Any], *, exclude_pk: int | None) -> 
     return values
 
 
-def post_create(*, actor: User, kim: Kim, data: dict[str, Any]) -> Post:
+def post_create(
+    *,
+    actor: User,
+    kim: Kim,
+    data: dict[str, Any],
+    source_url: str = "",
+    source_name: str = "",
+) -> Post:
+    """A new draft; ``source_url``/``source_name`` name the information it re-publishes."""
     if not can_write_posts(actor, kim):
         raise PermissionDenied(_("Anda bukan anggota KIM ini."))
     values = _clean_values(kim, data, exclude_pk=None)
     values.setdefault("slug", unique_post_slug(kim, values["title"]))
     with transaction.atomic():
-        post = Post.objects.create(kim=kim, author=actor, **values)
+        post = Post.objects.create(
+            kim=kim, author=actor, source_url=source_url, source_name=source_name, **values
+        )
         _revision(post, actor)
         audit_record(
-            actor=actor, action="post.create", target=post, after=snapshot(post, POST_FIELDS)
+            actor=actor,
+            action=AuditAction.POST_CREATE,
+            target=post,
+            after=snapshot(post, POST_FIELDS),
         )
     return post
 
@@ -94,22 +109,12 @@ def post_update(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
         # Check again on the locked row: the caller's copy may predate a publish.
         if not can_edit_post(actor, locked):
             raise PermissionDenied(_("Anda tidak berhak mengubah berita ini."))
-        before = snapshot(locked, POST_FIELDS)
-        changed = [k for k, v in values.items() if getattr(locked, k) != v]
-        if not changed:
-            return locked
-        for name in changed:
-            setattr(locked, name, values[name])
-        locked.save()
-        if any(name in TEXT_FIELDS for name in changed):
-            _revision(locked, actor)
-        audit_record(
-            actor=actor,
-            action="post.update",
-            target=locked,
-            before={k: before[k] for k in changed},
-            after={k: v for k, v in snapshot(locked, POST_FIELDS).items() if k in changed},
+        new_text = any(getattr(locked, k) != values[k] for k in TEXT_FIELDS if k in values)
+        locked, changed = audited_update(
+            actor=actor, instance=locked, data=values, action=AuditAction.POST_UPDATE
         )
+        if changed and new_text:
+            _revision(locked, actor)
     return locked
 
 
@@ -172,12 +177,55 @@ def post_transition(
         locked.save(update_fields=["status", "published_at", "updated_at"])
         audit_record(
             actor=actor,
-            action=f"post.{action}",
+            action=AuditAction(f"post.{action}"),
             target=locked,
             before=before,
             after=snapshot(locked, ["status", "published_at"]),
         )
     return locked
+
+
+# --- Posts that re-publish development information (written by dissemination) -----------
+
+
+def post_sync_from_source(
+    *, actor: User | None, post: Post, data: dict[str, Any], note: str = ""
+) -> bool:
+    """Bring a re-published post in line with its source (title, summary, body, source
+    link); returns whether it changed. A real save, so its signals refresh the search index
+    and the page cache; a revision keeps the text; the audit row leaves the body out."""
+    values = {k: data[k] for k in (*TEXT_FIELDS, "source_url", "source_name") if k in data}
+    with transaction.atomic():
+        post, changed = audited_update(
+            actor=actor,
+            instance=post,
+            data=values,
+            action=AuditAction.POST_SYNC_FROM_SOURCE,
+            note=note,
+            omit=["body"],
+        )
+        if changed:
+            PostRevision.objects.create(
+                post=post, title=post.title, summary=post.summary, body=post.body, author=actor
+            )
+    return changed
+
+
+def posts_withdraw_source(*, actor: User | None, posts: QuerySet[Post], note: str = "") -> int:
+    """The information these posts re-publish was withdrawn by its publisher. None of them
+    may be published again; those published or waiting for approval go back to draft in
+    this transaction, each with its audit row. Returns how many went back."""
+    with transaction.atomic():
+        taken = list(posts.filter(status__in=[S.PUBLISHED, S.REVIEW]).only("pk", "title"))
+        Post.objects.filter(pk__in=[p.pk for p in taken]).update(
+            status=S.DRAFT, source_withdrawn=True, updated_at=timezone.now()
+        )
+        # Drafts too: no copy of withdrawn information may be published again.
+        posts.update(source_withdrawn=True)
+        audit_records_bulk(
+            actor=actor, action=AuditAction.POST_UNPUBLISH_WITHDRAWN, targets=taken, note=note
+        )
+    return len(taken)
 
 
 def category_create(*, actor: User, kim: Kim, name: str) -> Category:
@@ -191,7 +239,9 @@ def category_create(*, actor: User, kim: Kim, name: str) -> Category:
         raise ValidationError({"name": _("Kategori ini sudah ada.")})
     with transaction.atomic():
         category = Category.objects.create(kim=kim, name=name, slug=slug)
-        audit_record(actor=actor, action="category.create", target=category, after={"name": name})
+        audit_record(
+            actor=actor, action=AuditAction.CATEGORY_CREATE, target=category, after={"name": name}
+        )
     return category
 
 
@@ -200,7 +250,10 @@ def category_delete(*, actor: User, category: Category) -> None:
         raise PermissionDenied(_("Hanya ketua atau sekretaris yang dapat mengubah kategori."))
     with transaction.atomic():
         audit_record(
-            actor=actor, action="category.delete", target=category, before={"name": category.name}
+            actor=actor,
+            action=AuditAction.CATEGORY_DELETE,
+            target=category,
+            before={"name": category.name},
         )
         category.delete()
 

@@ -128,6 +128,9 @@ def test_diskominfo_verifies_once_and_it_is_audited(client, two_tenants, admin_a
     a.kim.refresh_from_db()
     assert a.kim.verified_at == first
     assert audit_for(a.kim).filter(action="kim.verify").count() == 1
+    # The KIM's history reads the registry's label, not the stored name.
+    page = client.get(url("manage", a.kim), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "KIM diverifikasi" in page and "kim.verify" not in page
 
 
 def test_ketua_cannot_verify(client, two_tenants):
