@@ -179,7 +179,9 @@ def _save_points(regions: list[Region]) -> None:
         return
     quote = connection.ops.quote_name
     fields = {name: Region._meta.get_field(name) for name in ("code", "latitude", "longitude")}
-    sql = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(
+    # Only the model's own table and column names are put in the text, quoted; the values
+    # are parameters.
+    sql = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(  # noqa: S608
         quote(Region._meta.db_table),
         quote(fields["latitude"].column),
         quote(fields["longitude"].column),
