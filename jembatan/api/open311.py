@@ -9,8 +9,8 @@ location) ever leaves through this API.
 Cases are routed by desa/kelurahan, so a new request names its desa (``address_id``
 with its Kemendagri code, or ``address_string``: its code, its name, or a free address
 with the name among its parts), or only ``lat``/``long``: the desa whose centre is
-nearest (regions.points, once the installation has loaded the centres: the shipped
-region list has none), which also settles an address naming no desa, or a name two desa
+nearest (regions.points; the centres ship with the region list and import_regions
+loads them), which also settles an address naming no desa, or a name two desa
 share. The point is kept as the case's map point. A listed case's point is rounded to
 three decimals (about 100 m): enough to find the broken bridge, not enough to pin the
 reporter's house. ``Idempotency-Key`` (with ``device_id``, or an aggregator key) makes a

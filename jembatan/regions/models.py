@@ -45,9 +45,9 @@ class Region(models.Model):
         blank=True,
         related_name="children",
     )
-    # The desa's centre (WGS 84), where an operator has loaded one (manage.py
-    # import_region_points): the shipped list has codes and names only. Lets a bare map
-    # point (an Open311 request with lat/long alone) find its desa.
+    # The desa's centre (WGS 84): the shipped centroid (data/desa_points.csv.gz, filled in
+    # by import_regions) or the operator's own (manage.py import_region_points). Lets a
+    # bare map point (an Open311 request with lat/long alone) find its desa.
     latitude = models.DecimalField(
         _("lintang"), max_digits=9, decimal_places=6, null=True, blank=True
     )

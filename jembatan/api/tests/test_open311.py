@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -722,7 +723,7 @@ def test_a_free_address_without_one_desa_of_the_kabupaten_is_refused(client, wor
     ("change", "text"),
     [
         (
-            # No desa centres loaded (the shipped list has none): a point alone finds none.
+            # No desa centres loaded (this world has none): a point alone finds none.
             {"address_string": "", "lat": "0.85", "long": "109.48"},
             "tidak dekat dengan desa/kelurahan mana pun",
         ),
@@ -789,6 +790,27 @@ def test_a_point_far_from_every_desa_centre_is_refused(client, world):
     data = post_data(world, address_string="", lat="1.500000", long="110.500000")
     assert_error(client.post(f"{BASE}requests.json", data), 400, "tidak dekat")
     assert not Aspiration.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_with_the_shipped_centres_a_point_alone_finds_its_desa_and_jakarta_is_refused(
+    client, world, fmt
+):
+    # A fresh install: the region list and the centres shipped with it (import_regions).
+    call_command("import_regions", province="61", stdout=io.StringIO())
+    sungai_duri = Region.objects.get(pk="61.07.01.2001")
+    assert sungai_duri.name == "Sungai Duri" and sungai_duri.latitude is not None
+    # About 300 m south of its shipped centre.
+    lat = f"{sungai_duri.latitude - Decimal('0.0027'):.7f}"
+    data = post_data(world, address_string="", lat=lat, long=str(sungai_duri.longitude))
+    response = client.post(f"{BASE}requests.{fmt}", data)
+    assert response.status_code == 201, response.content
+    assert Aspiration.objects.get().region == sungai_duri
+
+    jakarta = post_data(world, address_string="", lat="-6.175392", long="106.827153")
+    response = client.post(f"{BASE}requests.{fmt}", jakarta)
+    assert_error(response, 400, "tidak dekat dengan desa/kelurahan mana pun")
+    assert Aspiration.objects.count() == 1
 
 
 @pytest.mark.parametrize(

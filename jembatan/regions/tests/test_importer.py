@@ -304,6 +304,11 @@ class TestCommand:
             "jembatan.regions.management.commands.import_regions.region_import",
             lambda **kw: region_import(data_dir=data_dir, **kw),
         )
+        points = data_dir / "desa_points.csv"
+        points.write_text("code,latitude,longitude\n61.07.04.1010,0.866184,109.494366\n")
+        monkeypatch.setattr(
+            "jembatan.regions.management.commands.import_regions.BUNDLED_POINTS", points
+        )
         out = io.StringIO()
 
         call_command("import_regions", stdout=out)
@@ -311,11 +316,13 @@ class TestCommand:
         text = out.getvalue()
         assert "Provinsi: 2 (created 2, updated 0, unchanged 0)" in text
         assert "Desa/Kelurahan: 5 (created 5, updated 0, unchanged 0)" in text
-        assert "13 changed" in text
+        assert "Desa centres: 1 set, 0 unchanged, 0 kept" in text
+        assert "14 changed" in text  # 13 regions and a centre
 
         out = io.StringIO()
         call_command("import_regions", stdout=out)
         assert "Desa/Kelurahan: 5 (created 0, updated 0, unchanged 5)" in out.getvalue()
+        assert "Desa centres: 0 set, 1 unchanged" in out.getvalue()
         assert "no changes" in out.getvalue()
 
     def test_unknown_province_is_one_clear_error(self):
