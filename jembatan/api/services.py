@@ -23,7 +23,7 @@ TOKEN_PREFIX = "jbt_"  # noqa: S105 (a marker, not a secret: lets scanners spot 
 MAX_DAYS = 365
 MAX_ACTIVE_TOKENS = 10
 # Status a new post may be asked for -> the transition that leads there from a draft.
-POST_ACTIONS = {
+POST_ACTIONS: dict[str, str | None] = {
     Post.Status.DRAFT: None,
     Post.Status.REVIEW: "submit",
     Post.Status.PUBLISHED: "publish",

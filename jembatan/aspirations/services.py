@@ -112,7 +112,11 @@ def _clean_intake(data: dict[str, Any], *, contact_required: bool) -> dict[str, 
     latitude, longitude = data.get("latitude"), data.get("longitude")
     if (latitude is None) != (longitude is None):
         errors["latitude"] = _("Isi lintang dan bujur, atau kosongkan keduanya.")
-    elif latitude is not None and not (-11 <= latitude <= 6 and 94 <= longitude <= 142):
+    elif (
+        latitude is not None
+        and longitude is not None
+        and not (-11 <= latitude <= 6 and 94 <= longitude <= 142)
+    ):
         errors["latitude"] = _("Titik ini berada di luar Indonesia.")
     visibility = data.get("visibility") or Aspiration.Visibility.ANONYMOUS
     if visibility not in Aspiration.Visibility.values:
@@ -382,9 +386,10 @@ def _tell_staff(case: Aspiration, event: CaseEvent, *, previous_office_id: int |
     url = case_url(case)
     if event.to_status == S.DISPOSED:
         params |= {
-            "office": case.office.name if case.office_id else "",
+            "office": case.office.name if case.office else "",
             "due": case.answer_due.isoformat() if case.answer_due else "",
         }
+        assert case.office_id is not None  # a case is referred to an office
         notify(
             recipients=_office_people(case.office_id),
             kind="aspiration.referred",
@@ -401,7 +406,7 @@ def _tell_staff(case: Aspiration, event: CaseEvent, *, previous_office_id: int |
                 url=url,
             )
     elif event.from_status in (S.DISPOSED, S.IN_PROGRESS) and event.to_status == S.VERIFIED:
-        office = Office.objects.filter(pk=previous_office_id).first()
+        office = Office.objects.filter(pk=previous_office_id).first()  # type: ignore[misc]  # pk=None matches no row; the stubs refuse None
         notify(
             recipients=_kabupaten_staff(case),
             kind="aspiration.returned",
@@ -951,7 +956,7 @@ def lapor_export(case: Aspiration, *, with_reporter: bool) -> dict[str, Any]:
         "rahasia": case.visibility == Aspiration.Visibility.CONFIDENTIAL,
         "anonim": anonymous,
         "status": case.status,
-        "instansi_tujuan": case.office.name if case.office_id else "",
+        "instansi_tujuan": case.office.name if case.office else "",
         "riwayat": [
             {
                 "waktu": e.created_at.isoformat(),

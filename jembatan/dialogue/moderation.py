@@ -98,7 +98,9 @@ def contribution_report(*, item: Contribution, reporter_key: str, reason: str) -
     if reason not in Report.Reason.values:
         raise ValidationError(_("Pilih alasan laporan."))
     model = type(item)
-    target = {"comment": item} if isinstance(item, Comment) else {"reply": item}
+    target: dict[str, Contribution] = (
+        {"comment": item} if isinstance(item, Comment) else {"reply": item}
+    )
     try:
         with transaction.atomic():
             Report.objects.create(

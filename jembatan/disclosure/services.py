@@ -145,7 +145,7 @@ def public_body_create(
 
 def _clean_document(data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
-    values = {
+    values: dict[str, Any] = {
         "title": " ".join((data.get("title") or "").split())[:200],
         "summary": (data.get("summary") or "").strip()[:2000],
         "category": data.get("category") or "",
