@@ -10,7 +10,6 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -20,9 +19,9 @@ from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import is_operator
 from jembatan.accounts.audit import audit_record, snapshot
+from jembatan.accounts.contact import clean_phone_and_email
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.accounts.notifications import notification_batch, notify
-from jembatan.accounts.phone import normalize_phone
 from jembatan.aspirations.access import administers, handles, is_camat_for, serves_as_kim
 from jembatan.aspirations.models import (
     ANSWER_STAGE,
@@ -87,18 +86,9 @@ def _clean_intake(data: dict[str, Any], *, contact_required: bool) -> dict[str, 
         errors["description"] = _("Ceritakan aspirasi Anda, paling sedikit 10 huruf.")
     elif len(description) > 4000:
         errors["description"] = _("Paling panjang 4.000 huruf.")
-    phone = (data.get("reporter_phone") or "").strip()
-    if phone:
-        try:
-            phone = normalize_phone(phone)
-        except ValidationError as exc:
-            errors["reporter_phone"] = exc.messages[0]
-    email = (data.get("reporter_email") or "").strip().lower()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["reporter_email"] = _("Alamat email tidak valid.")
+    phone, email = clean_phone_and_email(
+        data, phone_field="reporter_phone", email_field="reporter_email", errors=errors
+    )
     if (
         contact_required
         and not phone
