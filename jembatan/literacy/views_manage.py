@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user, is_operator
 from jembatan.core.forms import add_service_errors
+from jembatan.core.pdf import pdf_response
 from jembatan.core.ratelimit import rate_limit_exceeded
 from jembatan.literacy import access, score_rules, services
 from jembatan.literacy.documents import certificate_pdf
@@ -450,6 +451,4 @@ def certificate_rename(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
     cert = access.get_own_certificate(request.user, code)
-    response = HttpResponse(certificate_pdf(cert), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="sertifikat-{cert.code}.pdf"'
-    return response
+    return pdf_response(certificate_pdf(cert), f"sertifikat-{cert.code}")
