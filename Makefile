@@ -85,9 +85,11 @@ test-fast: install test-tools
 test-postgres: install test-tools
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST) $(PYTEST_ARGS)
 
+# mypy checks what pyproject.toml's [tool.mypy] names: core, accounts and the services.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 messages: install
 	cd jembatan && $(abspath $(BIN))/django-admin makemessages --locale en --no-location \

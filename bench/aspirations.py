@@ -45,7 +45,6 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,12 +52,26 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import (
+    DEFAULT_POSTGRES,
+    ROOT,
+    add_database_arguments,
+    demo_site,
+    free_port,
+    gunicorn_command,
+    log,
+    print_table,
+    process_tree,
+    rss_kib,
+    run,
+    setup_child,
+    throwaway_postgres,
+)
+
 PYTHON = sys.executable
 BENCH_DB = "jembatan_bench_asp"
-DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/12"
 FORM_PATH = "/aspirasi/kirim/"
 RATE_GOAL = 200.0
@@ -85,41 +98,6 @@ print(json.dumps({
     "tasks": HUEY.pending_count(),
 }))
 """
-
-
-def log(message: str) -> None:
-    """Progress on stderr; stdout carries the results."""
-    print(message, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(args: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        sys.exit(f"{' '.join(args[1:4])} failed:\n{done.stderr[-2000:]}")
-    return done.stdout
-
-
-def process_tree(pid: int) -> list[int]:
-    children = subprocess.run(
-        ["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False
-    ).stdout.split()
-    return [pid, *map(int, children)]
-
-
-def rss_kib(pid: int) -> int:
-    total = 0
-    for p in process_tree(pid):
-        status = Path(f"/proc/{p}/status")
-        if status.exists():
-            match = re.search(r"VmRSS:\s+(\d+)", status.read_text())
-            total += int(match.group(1)) if match else 0
-    return total
 
 
 def cpu_seconds(pid: int) -> float:
@@ -319,10 +297,7 @@ def generate_load(port: int, fixtures: dict, opts: argparse.Namespace, prefix: s
 
 def verify(path: Path) -> None:
     """Every acknowledged code in the database once, with its client_id; nothing else new."""
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_child()
     from huey.contrib.djhuey import HUEY
 
     from jembatan.aspirations.models import Aspiration
@@ -509,10 +484,7 @@ def bench_site(database_url: str | None, redis_url: str | None, opts: argparse.N
     manage = [PYTHON, "manage.py"]
     try:
         started = time.perf_counter()
-        run([*manage, "migrate", "-v0"], env)
-        run([*manage, "import_regions", "--province", "61"], env)
-        run([*manage, "load_demo"], env)
-        run([*manage, "collectstatic", "--noinput", "-v0"], env)
+        demo_site(env)
         fixtures = json.loads(run([*manage, "shell", "-c", SITE_FIXTURES], env).splitlines()[-1])
         vendor = "postgresql" if database_url.startswith("postgres") else "sqlite"
         log(
@@ -521,18 +493,7 @@ def bench_site(database_url: str | None, redis_url: str | None, opts: argparse.N
             f"{fixtures['cases']} cases)"
         )
         port = free_port()
-        gunicorn = [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "jembatan.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(opts.workers),
-            "--log-level",
-            "warning",
-        ]
-        if opts.threads > 1:
-            gunicorn += ["--worker-class", "gthread", "--threads", str(opts.threads)]
+        gunicorn = gunicorn_command(port, workers=opts.workers, threads=opts.threads)
         server = subprocess.Popen(gunicorn, cwd=ROOT, env=env)
         try:
             wait_for(port, server)
@@ -618,44 +579,9 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return values[min(len(values) - 1, int(fraction * len(values)))]
 
 
-def flush_redis(redis_url: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    try:
-        client.flushdb()
-    finally:
-        client.close()
-
-
-def bench_postgres(server_url: str, redis_url: str, opts: argparse.Namespace) -> dict:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(server_url)
-    if parts.scheme not in {"postgres", "postgresql"}:
-        raise SystemExit(f"--postgres needs a postgres:// URL, not {server_url!r}")
-    if urlsplit(redis_url).scheme not in {"redis", "rediss", "unix"}:
-        raise SystemExit(f"--redis needs a redis:// URL, not {redis_url!r}")
-    maintenance_db = parts.path.lstrip("/") or "postgres"
-    if maintenance_db == BENCH_DB:
-        maintenance_db = "postgres"
-    admin_url = urlunsplit((parts.scheme, parts.netloc, f"/{maintenance_db}", "", ""))
-    bench_url = urlunsplit((parts.scheme, parts.netloc, f"/{BENCH_DB}", parts.query, ""))
-
-    def admin(statement: sql.Composable) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(statement)
-
-    name = sql.Identifier(BENCH_DB)
-    admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-    admin(sql.SQL("CREATE DATABASE {}").format(name))
-    flush_redis(redis_url)
-    try:
-        return bench_site(bench_url, redis_url, opts)
-    finally:
-        flush_redis(redis_url)
-        admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+def bench_postgres(server: str, redis_url: str, opts: argparse.Namespace) -> dict:
+    with throwaway_postgres(server, BENCH_DB, redis_url=redis_url) as url:
+        return bench_site(url, redis_url, opts)
 
 
 # --- Report ------------------------------------------------------------------------------
@@ -665,23 +591,7 @@ def ms(value: float | None) -> str:
     return "-" if value is None else f"{value * 1000:.0f}"
 
 
-def print_rows(columns: list[str], rows: list[list[str]], names: int) -> None:
-    """A plain-text table: the first `names` columns left-aligned, numbers right-aligned."""
-    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(columns)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            cell.ljust(w) if i < names else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
-    print(line(columns))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row))
-
-
-def print_table(records: list[dict]) -> None:
+def print_records(records: list[dict]) -> None:
     columns = [
         "database",
         "workers",
@@ -719,7 +629,7 @@ def print_table(records: list[dict]) -> None:
         ]
         for r in records
     ]
-    print_rows(columns, rows, names=2)
+    print_table(columns, rows, names=2)
 
 
 def print_cpu_table(records: list[dict]) -> None:
@@ -750,28 +660,13 @@ def print_cpu_table(records: list[dict]) -> None:
                 f"{ceiling:.0f}",
             ]
         )
-    print_rows(columns, rows, names=1)
+    print_table(columns, rows, names=1)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--postgres",
-        metavar="URL",
-        help="benchmark PostgreSQL instead of SQLite, e.g. "
-        f"{DEFAULT_POSTGRES} (a throwaway database {BENCH_DB} is created there and dropped "
-        "afterwards)",
-    )
-    parser.add_argument(
-        "--both",
-        action="store_true",
-        help=f"SQLite, then PostgreSQL (at --postgres, default {DEFAULT_POSTGRES})",
-    )
-    parser.add_argument(
-        "--redis",
-        metavar="URL",
-        default=DEFAULT_REDIS,
-        help=f"cache and queue of the PostgreSQL run; this db is flushed (default {DEFAULT_REDIS})",
+    add_database_arguments(
+        parser, bench_db=BENCH_DB, redis_default=DEFAULT_REDIS, redis_use="cache and queue"
     )
     parser.add_argument("--seconds", type=float, default=20.0, help="load duration (default 20)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
@@ -812,7 +707,7 @@ def main() -> None:
         records.append(bench_postgres(postgres_url, args.redis, args))
 
     print()
-    print_table(records)
+    print_records(records)
     print(
         "\nsubm/s    acknowledged submissions (302 to /aspirasi/<code>/) per second of load"
         "\np50, p99  latency of every POST, connect included"

@@ -20,71 +20,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
 import time
-import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import percentile, setup_test_client, time_page
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jembatan_national"
 GOALS = {"kabupaten": 0.300, "national": 1.0}
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ["DEBUG"] = "0"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["PAGE_CACHE_SECONDS"] = "0"  # time the render of /statistik/, not the cache
-    os.environ.setdefault("JEMBATAN_VAR_DIR", str(Path("/tmp") / "jembatan-bench-dashboard"))  # noqa: S108
-    os.environ["DJANGO_SETTINGS_MODULE"] = "jembatan.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    warnings.filterwarnings("ignore", message="No directory at")
-    from django.conf import settings
-
-    # No collectstatic here: plain static URLs instead of the hashed manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # The bench signs in with force_login: no second factor to type (as in the tests).
-    settings.TWO_FACTOR_REQUIRED = False
-    # One connection for the whole run, as with CONN_MAX_AGE on a server (the test client
-    # would otherwise close it after every request and the timings would include connecting).
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-
-
-def time_page(client, url: str, runs: int) -> tuple[list[float], int, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(2):
-        response = client.get(url, secure=True)
-        if response.status_code != 200:
-            raise SystemExit(f"{url}: HTTP {response.status_code}")
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, secure=True)
-    count = len(queries)  # now: the next request_started clears the query log
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url, secure=True)
-        timings.append(time.perf_counter() - start)
-        assert response.status_code == 200
-    return timings, count, len(response.content)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -93,7 +36,14 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=20, help="timed renders per page (default 20)")
     parser.add_argument("--skip-refresh", action="store_true", help="use the rollups as they are")
     args = parser.parse_args()
-    setup_django(args.database_url)
+    setup_test_client(
+        args.database_url,
+        PAGE_CACHE_SECONDS="0",  # time the render of /statistik/, not the cache
+        JEMBATAN_VAR_DIR=os.environ.get(
+            "JEMBATAN_VAR_DIR",
+            str(Path("/tmp") / "jembatan-bench-dashboard"),  # noqa: S108
+        ),
+    )
 
     from django.core.management import call_command
     from django.db.models import Count
@@ -159,7 +109,8 @@ def main() -> int:
     print("----------  -------------------------------  ----  -------  -------  -------  -------")
     failed = []
     for name, url, client in pages:
-        timings, queries, size = time_page(client, url, args.n)
+        timings, queries, response = time_page(client, url, args.n)
+        size = len(response.content)
         p50, p95 = percentile(timings, 0.5), percentile(timings, 0.95)
         print(
             f"{name:<10}  {url:<31}  {args.n:>4}  {p50 * 1000:7.1f}  {p95 * 1000:7.1f}"

@@ -20,19 +20,15 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import re
-import secrets
 import shutil
 import sys
 import tempfile
 import time
-import warnings
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import percentile, setup_test_client, throwaway_postgres, time_page
+
 BENCH_DB = "jembatan_bench_desk"
 ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
 GOAL = 1.0
@@ -47,36 +43,6 @@ WORDS = [
     "posyandu kekurangan timbangan",
     "sinyal telepon hilang di dusun",
 ]
-
-
-def server_url(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{database}"))
-
-
-def setup_django(database_url: str, var_dir: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ["DEBUG"] = "0"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["JEMBATAN_VAR_DIR"] = var_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "jembatan.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    warnings.filterwarnings("ignore", message="No directory at")
-    from django.conf import settings
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.TWO_FACTOR_REQUIRED = False
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
 
 
 def load(cases: int) -> dict:
@@ -176,34 +142,14 @@ def load(cases: int) -> dict:
     return {"busiest": busiest, "admin": admins[busiest], "operator": operator}
 
 
-def time_page(client, url: str, runs: int) -> tuple[list[float], int, int, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(2):
-        response = client.get(url, secure=True)
-        if response.status_code not in (200, 302):
-            raise SystemExit(f"{url}: HTTP {response.status_code}")
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, secure=True)
-    count = len(queries)
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url, secure=True)
-        timings.append(time.perf_counter() - start)
+def matching(response) -> int:
+    """The number of cases the list says match (-1 when it does not say)."""
     found = re.search(r'aria-live="polite">([\d.,]+) aspirasi', response.content.decode())
-    total = int(re.sub(r"\D", "", found.group(1))) if found else -1
-    return timings, count, len(response.content), total
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+    return int(re.sub(r"\D", "", found.group(1))) if found else -1
 
 
 def run(database: str, database_url: str, cases: int, runs: int, var_dir: str) -> list[str]:
-    setup_django(database_url, var_dir)
+    setup_test_client(database_url, JEMBATAN_VAR_DIR=var_dir)
     from django.core.management import call_command
     from django.test import Client
 
@@ -249,7 +195,8 @@ def run(database: str, database_url: str, cases: int, runs: int, var_dir: str) -
     )
     failed = []
     for who, name, url, client in pages:
-        timings, queries, size, total = time_page(client, url, runs)
+        timings, queries, response = time_page(client, url, runs, accept=(200, 302))
+        size, total = len(response.content), matching(response)
         p50, p95 = percentile(timings, 0.5), percentile(timings, 0.95)
         print(
             f"{database:<10}  {who:<8}  {name:<40}  {total:>8,}  {p50 * 1000:7.1f}  "
@@ -270,21 +217,13 @@ def main() -> int:
     var_dir = tempfile.mkdtemp(prefix="jembatan-bench-desk-")
     try:
         if args.postgres:
-            import psycopg
+            with throwaway_postgres(args.postgres, BENCH_DB) as url:
+                try:
+                    failed = run("postgresql", url, args.cases, args.n, var_dir)
+                finally:
+                    from django.db import connections
 
-            with psycopg.connect(args.postgres, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-            try:
-                failed = run(
-                    "postgresql", server_url(args.postgres, BENCH_DB), args.cases, args.n, var_dir
-                )
-            finally:
-                from django.db import connections
-
-                connections.close_all()
-                with psycopg.connect(args.postgres, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+                    connections.close_all()
         else:
             url = f"sqlite:///{var_dir}/bench.sqlite3"
             failed = run("sqlite", url, args.cases, args.n, var_dir)

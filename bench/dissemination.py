@@ -30,21 +30,24 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import (
+    DEFAULT_POSTGRES,
+    ROOT,
+    add_database_arguments,
+    child_env,
+    log,
+    print_table,
+    setup_child,
+    throwaway_postgres,
+)
+
 BENCH_DB = "jembatan_bench_dissem"
-DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
 PUBLISH_GOAL = 1.0
 INBOX_GOAL = 60.0
 KIM_BATCH = 5000
 POLL_SECONDS = 0.05
-
-
-def log(message: str) -> None:
-    """Progress on stderr (the parent lets it through); stdout carries the results."""
-    print(message, file=sys.stderr, flush=True)
 
 
 # --- In the child ------------------------------------------------------------------
@@ -144,10 +147,7 @@ def stop_consumer(consumer: subprocess.Popen) -> int | None:
 
 def worker(timeout: float, idle: float) -> None:
     """In the child: build the install, publish nationally, wait for the inboxes."""
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_child()
     from django.db import connection
 
     from jembatan.dissemination.access import get_publishing_areas_for_user
@@ -239,16 +239,7 @@ def worker(timeout: float, idle: float) -> None:
 def run_child(
     database_url: str, var_dir: Path, redis_url: str | None, timeout: float, idle: float
 ) -> dict:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "jembatan.settings",
-        "DEBUG": "1",
-        "DATABASE_URL": database_url,
-        "JEMBATAN_VAR_DIR": str(var_dir),
-        "LOG_LEVEL": "WARNING",
-        "HUEY_IMMEDIATE": "0",
-    }
-    env.pop("REDIS_URL", None)
+    env = child_env(database_url, var_dir, HUEY_IMMEDIATE="0")
     if redis_url:
         env["REDIS_URL"] = redis_url
     var_dir.mkdir(parents=True, exist_ok=True)
@@ -270,53 +261,16 @@ def bench_sqlite(var_dir: Path, timeout: float, idle: float) -> dict:
     return run_child(f"sqlite:///{sqlite_dir / 'bench.sqlite3'}", sqlite_dir, None, timeout, idle)
 
 
-def flush_redis(redis_url: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    try:
-        client.flushdb()
-    finally:
-        client.close()
-
-
-def bench_postgres(
-    server_url: str, redis_url: str, var_dir: Path, timeout: float, idle: float
-) -> dict:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(server_url)
-    if parts.scheme not in {"postgres", "postgresql"}:
-        raise SystemExit(f"--postgres needs a postgres:// URL, not {server_url!r}")
-    if urlsplit(redis_url).scheme not in {"redis", "rediss", "unix"}:
-        raise SystemExit(f"--redis needs a redis:// URL, not {redis_url!r}")
-    maintenance_db = parts.path.lstrip("/") or "postgres"
-    if maintenance_db == BENCH_DB:
-        maintenance_db = "postgres"
-    admin_url = urlunsplit((parts.scheme, parts.netloc, f"/{maintenance_db}", "", ""))
-    bench_url = urlunsplit((parts.scheme, parts.netloc, f"/{BENCH_DB}", parts.query, ""))
-
-    def admin(statement: sql.Composable) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(statement)
-
-    name = sql.Identifier(BENCH_DB)
-    admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-    admin(sql.SQL("CREATE DATABASE {}").format(name))
-    flush_redis(redis_url)
-    try:
-        return run_child(bench_url, var_dir / "postgresql", redis_url, timeout, idle)
-    finally:
-        flush_redis(redis_url)
-        admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+def bench_postgres(server: str, redis_url: str, var_dir: Path, timeout: float, idle: float) -> dict:
+    with throwaway_postgres(server, BENCH_DB, redis_url=redis_url) as url:
+        return run_child(url, var_dir / "postgresql", redis_url, timeout, idle)
 
 
 def seconds(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def print_table(records: list[dict]) -> None:
+def print_records(records: list[dict]) -> None:
     columns = [
         "database",
         "queue",
@@ -342,40 +296,13 @@ def print_table(records: list[dict]) -> None:
         ]
         for r in records
     ]
-    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(columns)]
-
-    def line(cells: list[str]) -> str:
-        # Names left-aligned, numbers right-aligned.
-        return "  ".join(
-            cell.ljust(w) if i < 2 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
-    print(line(columns))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row))
+    print_table(columns, rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--postgres",
-        metavar="URL",
-        help="benchmark PostgreSQL instead of SQLite, e.g. "
-        f"{DEFAULT_POSTGRES} (a throwaway database {BENCH_DB} is created there and dropped "
-        "afterwards)",
-    )
-    parser.add_argument(
-        "--both",
-        action="store_true",
-        help=f"SQLite, then PostgreSQL (at --postgres, default {DEFAULT_POSTGRES})",
-    )
-    parser.add_argument(
-        "--redis",
-        metavar="URL",
-        default=DEFAULT_REDIS,
-        help=f"the Huey queue for the PostgreSQL run; this db is flushed (default {DEFAULT_REDIS})",
+    add_database_arguments(
+        parser, bench_db=BENCH_DB, redis_default=DEFAULT_REDIS, redis_use="the Huey queue"
     )
     parser.add_argument(
         "--timeout",
@@ -412,7 +339,7 @@ def main() -> None:
         shutil.rmtree(var_dir, ignore_errors=True)
 
     print()
-    print_table(records)
+    print_records(records)
     print(
         "\npublish   item_create + item_publish, commit included, in the publishing process"
         "\nqueued    publish's return to inboxes, minus fan-out: waiting for the consumer to"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -22,19 +21,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, child_env, print_table, setup_child, throwaway_postgres
+
 BENCH_DB = "jembatan_bench"
 GOAL_SECONDS = 60.0
 
 
 def worker() -> None:
     """In the child: migrate, then import twice; one JSON line per run on stdout."""
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_child()
     from django.core.management import call_command
     from django.db import connection
 
@@ -59,18 +55,9 @@ def worker() -> None:
 
 
 def run_child(database_url: str, var_dir: Path) -> list[dict]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "jembatan.settings",
-        "DEBUG": "1",
-        "DATABASE_URL": database_url,
-        "JEMBATAN_VAR_DIR": str(var_dir),
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("REDIS_URL", None)
     result = subprocess.run(
         [sys.executable, __file__, "--worker"],
-        env=env,
+        env=child_env(database_url, var_dir),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -86,52 +73,18 @@ def bench_sqlite(var_dir: Path) -> list[dict]:
     return run_child(f"sqlite:///{var_dir / 'bench.sqlite3'}", var_dir)
 
 
-def bench_postgres(server_url: str, var_dir: Path) -> list[dict]:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(server_url)
-    if parts.scheme not in {"postgres", "postgresql"}:
-        raise SystemExit(f"--postgres needs a postgres:// URL, not {server_url!r}")
-    maintenance_db = parts.path.lstrip("/") or "postgres"
-    admin_url = urlunsplit((parts.scheme, parts.netloc, f"/{maintenance_db}", "", ""))
-    bench_url = urlunsplit((parts.scheme, parts.netloc, f"/{BENCH_DB}", parts.query, ""))
-    # Creating and dropping jembatan_bench needs a connection to another database.
-    if maintenance_db == BENCH_DB:
-        admin_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
-
-    def admin(statement: sql.Composable) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(statement)
-
-    name = sql.Identifier(BENCH_DB)
-    admin(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
-    admin(sql.SQL("CREATE DATABASE {}").format(name))
-    try:
-        return run_child(bench_url, var_dir)
-    finally:
-        admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+def bench_postgres(server: str, var_dir: Path) -> list[dict]:
+    with throwaway_postgres(server, BENCH_DB) as url:
+        return run_child(url, var_dir)
 
 
-def print_table(records: list[dict]) -> None:
+def print_records(records: list[dict]) -> None:
     columns = ["database", "run", "seconds", "rows", "changed"]
     rows = [
         [r["database"], r["run"], f"{r['seconds']:.2f}", str(r["rows"]), str(r["changed"])]
         for r in records
     ]
-    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(columns)]
-
-    def line(cells: list[str]) -> str:
-        # Names left-aligned, numbers right-aligned.
-        return "  ".join(
-            cell.ljust(w) if i < 2 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
-    print(line(columns))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row))
+    print_table(columns, rows)
 
 
 def main() -> None:
@@ -155,7 +108,7 @@ def main() -> None:
             records += bench_postgres(args.postgres, var_dir)
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
-    print_table(records)
+    print_records(records)
     cold = next(r for r in records if r["database"] == "sqlite" and r["run"] == "cold")
     verdict = "met" if cold["seconds"] < GOAL_SECONDS else "MISSED"
     print(f"\nGoal (full list, cold, SQLite, under {GOAL_SECONDS:.0f} s): {verdict}.")

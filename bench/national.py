@@ -36,13 +36,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import server_url, setup_django
+
 DEFAULT_DB = "jembatan_national"
 ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"  # aspirations.services: easy to read aloud
 
@@ -141,11 +140,6 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
-def server_url(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{database}"))
-
-
 def create_database(admin_url: str, name: str) -> None:
     import psycopg
 
@@ -159,19 +153,6 @@ def drop_database(admin_url: str, name: str) -> None:
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
-    os.environ.setdefault("JEMBATAN_VAR_DIR", str(Path("/tmp") / "jembatan-national-var"))  # noqa: S108
-    os.environ["DJANGO_SETTINGS_MODULE"] = "jembatan.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def sql_array(values: list[str]) -> str:
@@ -618,7 +599,17 @@ def main() -> int:
     url = server_url(opts.postgres, opts.database)
     log(f"Creating {opts.database} (scale {opts.scale:g}) ...")
     create_database(opts.postgres, opts.database)
-    setup_django(url)
+    setup_django(
+        url,
+        **{
+            name: os.environ.get(name, default)
+            for name, default in {
+                "DEBUG": "0",
+                "ALLOWED_HOSTS": "127.0.0.1",
+                "JEMBATAN_VAR_DIR": str(Path("/tmp") / "jembatan-national-var"),  # noqa: S108
+            }.items()
+        },
+    )
     from django.core.management import call_command
     from django.db import transaction
 

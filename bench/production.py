@@ -42,9 +42,10 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, free_port, run, server_url
+
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 SEARCHES = [
@@ -92,28 +93,11 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def database_url(server: str, name: str) -> str:
-    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
-
-
 def query(url: str, sql: str, params: tuple = ()) -> list[tuple]:
     import psycopg
 
     with psycopg.connect(url) as conn:
         return conn.execute(sql, params).fetchall()
-
-
-def run(args: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        sys.exit(f"{' '.join(args[1:4])} failed:\n{done.stderr[-2000:]}")
-    return done.stdout
 
 
 def descendants(pid: int) -> list[int]:
@@ -246,7 +230,7 @@ def main() -> int:
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
             sys.exit(f"{tool} is needed: apt-get install {tool}")
-    db_url = database_url(opts.postgres, opts.database)
+    db_url = server_url(opts.postgres, opts.database)
     try:
         [(kims,)] = query(db_url, "SELECT count(*) FROM communities_kim")
     except Exception as exc:

@@ -20,7 +20,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, demo_site, free_port, gunicorn_command, rss_kib, run
+
 PYTHON = sys.executable
 ARTICLE_SETUP = """
 from jembatan.communities.models import Kim
@@ -48,41 +48,9 @@ print(post.get_absolute_url())
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(args: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        sys.exit(f"{' '.join(args[:3])} failed:\n{done.stderr[-2000:]}")
-    return done.stdout
-
-
 def fetch(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (loopback)
         return response.read()
-
-
-def rss_kib(pid: int) -> int:
-    total = 0
-    pids = [
-        pid,
-        *map(
-            int,
-            subprocess.run(
-                ["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False
-            ).stdout.split(),
-        ),
-    ]
-    for p in pids:
-        status = Path(f"/proc/{p}/status")
-        if status.exists():
-            match = re.search(r"VmRSS:\s+(\d+)", status.read_text())
-            total += int(match.group(1)) if match else 0
-    return total
 
 
 def main() -> None:
@@ -117,25 +85,11 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
     }
     manage = [PYTHON, "manage.py"]
-    run([*manage, "migrate", "-v0"], env)
-    run([*manage, "import_regions", "--province", "61"], env)
-    run([*manage, "load_demo"], env)
-    run([*manage, "collectstatic", "--noinput", "-v0"], env)
+    demo_site(env)
     path = run([*manage, "shell", "-c", ARTICLE_SETUP], env).strip().splitlines()[-1]
 
     server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "jembatan.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(opts.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
+        gunicorn_command(port, workers=opts.workers, threads=opts.threads), cwd=ROOT, env=env
     )
     base = f"http://127.0.0.1:{port}"
     try:

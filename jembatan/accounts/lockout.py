@@ -85,7 +85,7 @@ def lockout_username(request: HttpRequest | None, credentials: dict | None) -> s
     if memo is None:
         memo = {}
         if request is not None:
-            request._lockout_keys = memo
+            request._lockout_keys = memo  # type: ignore[attr-defined]  # read by getattr
     if login not in memo:
         memo[login] = login_key(login)
     return memo[login]

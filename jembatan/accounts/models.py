@@ -6,7 +6,7 @@ which depends on this one.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -85,6 +85,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
+
+    if TYPE_CHECKING:
+        # Only on the request's user, where django-otp's OTPMiddleware sets it: whether
+        # this session passed the second step.
+        def is_verified(self) -> bool: ...
 
     class Meta:
         verbose_name = _("pengguna")

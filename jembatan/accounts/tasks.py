@@ -51,6 +51,12 @@ def send_invitation(
     return sent
 
 
+def _mailbox(user: User) -> str:
+    """The recipient's address: the query below takes only users that have one."""
+    assert user.email is not None
+    return user.email
+
+
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def send_notification_emails(key: str | list[str]) -> int:
     """Mail every not-yet-mailed notification with this key (or these keys); returns how
@@ -98,7 +104,7 @@ def send_notification_emails(key: str | list[str]) -> int:
                     subject=f"[{settings.SITE_NAME}] {subject}",
                     message=body + "\n",
                     from_email=None,
-                    recipient_list=[group[0].recipient.email],
+                    recipient_list=[_mailbox(group[0].recipient)],
                 )
         except Exception as exc:
             failed = exc
@@ -118,7 +124,7 @@ def send_notification_emails(key: str | list[str]) -> int:
                     subject=f"[{settings.SITE_NAME}] {subject}",
                     message=body + "\n",
                     from_email=None,
-                    recipient_list=[notification.recipient.email],
+                    recipient_list=[_mailbox(notification.recipient)],
                 )
         except Exception as exc:  # the claim was given back; the others still go out
             failed = exc

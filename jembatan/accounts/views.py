@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from jembatan.accounts.forms import EmailOrPhonePasswordResetForm, LoginForm
 from jembatan.accounts.lockout import account_lock_clear, login_key
+from jembatan.accounts.models import User
 from jembatan.accounts.two_factor import has_confirmed_device, needs_verification
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 
@@ -29,7 +30,7 @@ class LoginView(auth_views.LoginView):
         """The second step next, when the account has (or must have) an authenticator."""
         url = super().get_success_url()
         user = self.request.user
-        if not needs_verification(user):
+        if not isinstance(user, User) or not needs_verification(user):
             return url
         name = (
             "accounts:two_factor_verify"
@@ -51,7 +52,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     @property
-    def extra_email_context(self):  # type: ignore[override]
+    def extra_email_context(self) -> dict[str, str]:
         return {"site_name": settings.SITE_NAME}
 
     def form_valid(self, form: EmailOrPhonePasswordResetForm) -> HttpResponse:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from jembatan.accounts import two_factor
+from jembatan.accounts.http import AuthenticatedHttpRequest
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 
 _CODES_SESSION_KEY = "two_factor_new_codes"
@@ -84,7 +85,7 @@ def _locked_response(request: HttpRequest, template: str, context: dict) -> Http
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the authenticator or a backup code."""
     user = request.user
     if not two_factor.has_confirmed_device(user):
@@ -109,7 +110,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Scan the QR code (or type the secret), confirm with one code, get backup codes."""
     user = request.user
     if two_factor.has_confirmed_device(user):
@@ -159,7 +160,7 @@ def codes(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET"])
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -174,7 +175,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def regenerate(request: HttpRequest) -> HttpResponse:
+def regenerate(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (request.user.is_verified() and two_factor.has_confirmed_device(request.user)):
         return redirect("accounts:two_factor")
     request.session[_CODES_SESSION_KEY] = two_factor.backup_codes_regenerate(user=request.user)
@@ -184,7 +185,7 @@ def regenerate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def disable(request: HttpRequest) -> HttpResponse:
+def disable(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_verified():
         return redirect("accounts:two_factor")

@@ -31,7 +31,7 @@ MAX_ACTIVE_AGGREGATOR_KEYS = 20
 MAX_DAYS = 365
 MAX_ACTIVE_TOKENS = 10
 # Status a new post may be asked for -> the transition that leads there from a draft.
-POST_ACTIONS = {
+POST_ACTIONS: dict[str, str | None] = {
     Post.Status.DRAFT: None,
     Post.Status.REVIEW: "submit",
     Post.Status.PUBLISHED: "publish",

@@ -117,6 +117,7 @@ def aspiration_extend(
             errors["reason"] = _("Paling panjang 2.000 huruf.")
         if errors:
             raise ValidationError(errors)
+        assert new_due is not None  # refused above
         audited_update(
             actor=actor,
             instance=locked,
@@ -238,10 +239,12 @@ def aspirations_bulk(
                         # follow this very change.
                         step_version = version if number == 0 else None
                         if step == "merge":
+                            assert original is not None  # refused above
                             case = aspiration_merge(
                                 actor=actor, duplicate=case, original=original, version=step_version
                             )
                         elif step == "assign":
+                            assert officer is not None  # refused above
                             case = aspiration_assign(
                                 actor=actor, case=case, officer=officer, version=step_version
                             )

@@ -411,6 +411,7 @@ def merged_text(case: Aspiration) -> str:
     """The text message telling a duplicate's reporter about the merge: short, with the
     original's code and public page (the event's body says the same at more length)."""
     original = case.merged_into
+    assert original is not None  # asked only about a merged case
     return _("Aspirasi %(code)s digabung dengan aspirasi %(original)s. Ikuti di %(link)s") % {
         "code": display_code(case.code),
         "original": display_code(original.code),

@@ -203,6 +203,9 @@ class Aspiration(models.Model):
     rating = models.PositiveSmallIntegerField(_("penilaian"), null=True, blank=True)
     created_at = models.DateTimeField(_("diterima"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    # Not a column: the reporter's secret, set on the new case by aspiration_create for
+    # the caller to show once (only its hash is stored, in ReporterKey).
+    reporter_key: str
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -10,7 +10,6 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -20,9 +19,9 @@ from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import administers_kabupaten, is_operator
 from jembatan.accounts.audit import audit_record, audited_update, snapshot
+from jembatan.accounts.contact import clean_phone_and_email
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.accounts.notifications import notification_batch, notify
-from jembatan.accounts.phone import normalize_phone
 from jembatan.aspirations.access import administers, handles, is_camat_for, serves_as_kim
 from jembatan.aspirations.audit_actions import AuditAction
 from jembatan.aspirations.models import (
@@ -89,18 +88,9 @@ def _clean_intake(data: dict[str, Any], *, contact_required: bool) -> dict[str, 
         errors["description"] = _("Ceritakan aspirasi Anda, paling sedikit 10 huruf.")
     elif len(description) > 4000:
         errors["description"] = _("Paling panjang 4.000 huruf.")
-    phone = (data.get("reporter_phone") or "").strip()
-    if phone:
-        try:
-            phone = normalize_phone(phone)
-        except ValidationError as exc:
-            errors["reporter_phone"] = exc.messages[0]
-    email = (data.get("reporter_email") or "").strip().lower()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["reporter_email"] = _("Alamat email tidak valid.")
+    phone, email = clean_phone_and_email(
+        data, phone_field="reporter_phone", email_field="reporter_email", errors=errors
+    )
     if (
         contact_required
         and not phone
@@ -114,7 +104,11 @@ def _clean_intake(data: dict[str, Any], *, contact_required: bool) -> dict[str, 
     latitude, longitude = data.get("latitude"), data.get("longitude")
     if (latitude is None) != (longitude is None):
         errors["latitude"] = _("Isi lintang dan bujur, atau kosongkan keduanya.")
-    elif latitude is not None and not (-11 <= latitude <= 6 and 94 <= longitude <= 142):
+    elif (
+        latitude is not None
+        and longitude is not None
+        and not (-11 <= latitude <= 6 and 94 <= longitude <= 142)
+    ):
         errors["latitude"] = _("Titik ini berada di luar Indonesia.")
     visibility = data.get("visibility") or Aspiration.Visibility.ANONYMOUS
     if visibility not in Aspiration.Visibility.values:
@@ -407,9 +401,10 @@ def _tell_staff(case: Aspiration, event: CaseEvent, *, previous_office_id: int |
     url = case_url(case)
     if event.to_status == S.DISPOSED:
         params |= {
-            "office": case.office.name if case.office_id else "",
+            "office": case.office.name if case.office else "",
             "due": case.answer_due.isoformat() if case.answer_due else "",
         }
+        assert case.office_id is not None  # a case is referred to an office
         notify(
             recipients=_office_people(case.office_id),
             kind="aspiration.referred",
@@ -426,7 +421,7 @@ def _tell_staff(case: Aspiration, event: CaseEvent, *, previous_office_id: int |
                 url=url,
             )
     elif event.from_status in (S.DISPOSED, S.IN_PROGRESS) and event.to_status == S.VERIFIED:
-        office = Office.objects.filter(pk=previous_office_id).first()
+        office = Office.objects.filter(pk=previous_office_id).first()  # type: ignore[misc]  # pk=None matches no row; the stubs refuse None
         notify(
             recipients=_kabupaten_staff(case),
             kind="aspiration.returned",
@@ -980,7 +975,7 @@ def lapor_export(case: Aspiration, *, with_reporter: bool) -> dict[str, Any]:
         "rahasia": case.visibility == Aspiration.Visibility.CONFIDENTIAL,
         "anonim": anonymous,
         "status": case.status,
-        "instansi_tujuan": case.office.name if case.office_id else "",
+        "instansi_tujuan": case.office.name if case.office else "",
         "riwayat": [
             {
                 "waktu": e.created_at.isoformat(),

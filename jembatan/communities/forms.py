@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from jembatan.accounts.contact import normalize_contact
 from jembatan.accounts.phone import normalize_phone
 from jembatan.communities.models import PROFILE_FIELDS, Kim, Position
 from jembatan.regions.forms import RegionField
@@ -83,11 +83,7 @@ class MemberAddForm(forms.Form):
     )
 
     def clean_login(self) -> str:
-        value = self.cleaned_data["login"].strip()
-        if "@" in value:
-            validate_email(value)
-            return value.lower()
-        return normalize_phone(value)
+        return normalize_contact(self.cleaned_data["login"])[0]
 
 
 class MemberUpdateForm(forms.Form):

@@ -28,7 +28,7 @@ _ONE_KETUA_MESSAGE = gettext_lazy(
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return free_slug(
-        Kim.objects.exclude(pk=exclude_pk),
+        Kim.objects.exclude(pk=exclude_pk),  # type: ignore[misc]  # pk=None matches no row; the stubs refuse None
         name.removeprefix("KIM ").removeprefix("kim "),
         fallback="kim",
         max_length=70,
@@ -37,7 +37,7 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
 def _require_admin_of(actor: User, region: Region) -> None:
     kabupaten_code = region.kabupaten_code
-    if not administers_kabupaten(actor, kabupaten_code):
+    if not administers_kabupaten(actor, kabupaten_code or ""):
         raise PermissionDenied(_("Hanya Diskominfo kabupaten ini yang dapat melakukannya."))
 
 
@@ -110,7 +110,8 @@ def kim_verify(*, actor: User, kim: Kim) -> Kim:
 def _check_single_ketua(kim: Kim, position: str, *, exclude_pk: int | None = None) -> None:
     if position != Position.KETUA:
         return
-    others = kim.memberships.filter(position=Position.KETUA, is_active=True).exclude(pk=exclude_pk)
+    others = kim.memberships.filter(position=Position.KETUA, is_active=True)
+    others = others.exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None matches no row; the stubs refuse None
     if others.exists():
         raise ValidationError(_ONE_KETUA_MESSAGE)
 

@@ -24,7 +24,7 @@ class TaskRecordAdmin(admin.ModelAdmin):
     list_filter = ["task"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
-    fields = [
+    fields = readonly_fields = (
         "task",
         "created_at",
         "enqueued_at",
@@ -33,8 +33,7 @@ class TaskRecordAdmin(admin.ModelAdmin):
         "failed_at",
         "attempts",
         "last_error",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request):
         return False

@@ -27,7 +27,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,26 +122,32 @@ def _counts(database: dict[str, Any], tables: list[str]) -> dict[str, int]:
             }
             for table in tables:
                 counts[table] = (
-                    conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+                    _count(conn.execute(f'SELECT count(*) FROM "{table}"').fetchone())  # noqa: S608
                     if table in present
                     else -1
                 )
         return counts
     name = str(database["NAME"])
-    conn = sqlite3.connect(name, uri=name.startswith("file:"))
+    db = sqlite3.connect(name, uri=name.startswith("file:"))
     try:
         present = {
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
         for table in tables:
             counts[table] = (
-                conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+                _count(db.execute(f'SELECT count(*) FROM "{table}"').fetchone())  # noqa: S608
                 if table in present
                 else -1
             )
     finally:
-        conn.close()
+        db.close()
     return counts
+
+
+def _count(row: Sequence[Any] | None) -> int:
+    """The answer of a ``SELECT count(*)``, which always has its one row."""
+    assert row is not None
+    return int(row[0])
 
 
 def _live_counts(tables: list[str]) -> dict[str, int]:
@@ -155,7 +161,7 @@ def _live_counts(tables: list[str]) -> dict[str, int]:
                 counts[table] = -1
                 continue
             cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            counts[table] = cursor.fetchone()[0]
+            counts[table] = _count(cursor.fetchone())
     return counts
 
 

@@ -66,7 +66,7 @@ def _degrade(on_failure: Callable[..., Any]) -> Callable[[Callable[..., T]], Cal
     def decorator(method: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(method)
         def wrapper(self: ResilientRedisCache, *args: Any, **kwargs: Any) -> T:
-            location = self._servers[0]
+            location = self._servers[0]  # type: ignore[attr-defined]  # RedisCache's, unstubbed
             if redis_is_down(location):
                 return on_failure(*args, **kwargs)
             try:

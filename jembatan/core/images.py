@@ -249,11 +249,16 @@ def _open(file: IO[bytes]) -> Image.Image:
     return im
 
 
+def _format(im: Image.Image) -> str:
+    """The format's name here: one of FORMATS' values, as _open refused any other."""
+    return FORMATS[im.format or ""]
+
+
 def _drafted(im: Image.Image) -> Image.Image:
     """Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while staying at least as large
     as the master: far less memory for a 50-megapixel phone photo. (The size it will
     decode at is known from then on, before decoding.)"""
-    if FORMATS[im.format] == "JPEG":
+    if _format(im) == "JPEG":
         im.draft("RGB", (MASTER_MAX_SIDE, MASTER_MAX_SIDE))
     return im
 
@@ -290,7 +295,7 @@ def validate_image(file: IO[bytes], *, max_bytes: int | None = None) -> ImageInf
     # verify() leaves the image unusable: open again and decode every pixel, which is
     # what finds truncated JPEGs (Pillow refuses them unless LOAD_TRUNCATED_IMAGES).
     im = _open(file)
-    fmt = FORMATS[im.format]
+    fmt = _format(im)
     width, height = im.size
     im = _drafted(im)
     try:

@@ -86,7 +86,7 @@ def _database_unavailable_response() -> HttpResponse:
     response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
     add_never_cache_headers(response)
     # Logged once, by this module (or by Django's own 500 log): not again as a 503.
-    response._has_been_logged = True
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's flag, not in stubs
     return response
 
 
@@ -105,7 +105,7 @@ def _note_database_exception(sender: object, request: HttpRequest | None = None,
     """got_request_exception: remember that a middleware below failed on the database."""
     exc = sys.exc_info()[1]
     if request is not None and isinstance(exc, _DATABASE_UNAVAILABLE):
-        request._database_unavailable = True
+        request._database_unavailable = True  # type: ignore[attr-defined]  # read by getattr
 
 
 got_request_exception.connect(_note_database_exception, dispatch_uid="jembatan-db-unavailable")
@@ -197,7 +197,7 @@ class BadInputMiddleware:
             return None
         if request.content_type not in FORM_CONTENT_TYPES:
             return None
-        charset = request.content_params.get("charset")
+        charset = (request.content_params or {}).get("charset")
         if charset is None or _charset_is_utf8(charset):
             return None
         return _(

@@ -92,10 +92,10 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         key = f"pagecache:{version}:{language}:{request.get_host()}:{request.get_full_path()}"
         cached = cache.get(key)
         if cached is not None:
-            status, content_type, body, *rest = cached
-            if isinstance(body, str) and PLACEHOLDER in body:
-                body = body.replace(PLACEHOLDER, get_token(request))
-            response = HttpResponse(body, status=status, content_type=content_type)
+            status, content_type, cached_body, *rest = cached
+            if isinstance(cached_body, str) and PLACEHOLDER in cached_body:
+                cached_body = cached_body.replace(PLACEHOLDER, get_token(request))
+            response = HttpResponse(cached_body, status=status, content_type=content_type)
             for header, value in (rest[0] if rest else {}).items():
                 response.headers[header] = value
             response.headers["X-Page-Cache"] = "hit"
@@ -111,10 +111,11 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             content_type = response["Content-Type"]
-            body: str | bytes = response.content
+            content = response.content
+            body: str | bytes = content
             if content_type.startswith("text/html"):
                 # Only a page can hold a form, whose CSRF token is this visitor's.
-                body = _TOKEN.sub(rf"\g<1>{PLACEHOLDER}\g<2>", body.decode(response.charset))
+                body = _TOKEN.sub(rf"\g<1>{PLACEHOLDER}\g<2>", content.decode(response.charset))
             # A file (PDF, CSV, calendar) keeps its name and whether it downloads.
             kept = {h: response[h] for h in ("Content-Disposition",) if h in response}
             cache.set(key, (200, content_type, body, kept), timeout=seconds)

@@ -11,12 +11,15 @@ question marks; a name on a certificate must survive as written.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.http import HttpResponse
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.table import Table
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVuSans"
@@ -114,9 +117,29 @@ class Document(FPDF):
             size -= 0.25
         return max(size, least)
 
-    def write_lines(self, height: float, text: object, **kwargs) -> None:
-        """A paragraph across the page width, then the next line."""
-        self.multi_cell(0, height, pdf_text(text), new_x="LMARGIN", new_y="NEXT", **kwargs)
+    def write_lines(self, height: float, text: object, *, width: float = 0, **kwargs) -> None:
+        """A paragraph, wrapped across the page width (or ``width`` mm from the current
+        position), then the next line."""
+        self.multi_cell(width, height, pdf_text(text), new_x="LMARGIN", new_y="NEXT", **kwargs)
+
+    def write_line(self, height: float, text: object, **kwargs) -> None:
+        """One line across the page width (a heading, a caption: not wrapped), then the
+        next line."""
+        self.cell(0, height, pdf_text(text), new_x="LMARGIN", new_y="NEXT", **kwargs)
 
     def to_bytes(self) -> bytes:
         return bytes(self.output())
+
+
+def add_row(table: Table, cells: Iterable[object], **kwargs) -> None:
+    """A row of an fpdf2 table (``Document.table()``), every cell's text made safe."""
+    row = table.row()
+    for text in cells:
+        row.cell(pdf_text(text), **kwargs)
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF as a download named ``filename``.pdf."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    return response

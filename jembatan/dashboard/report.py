@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from fpdf.fonts import FontFace
 
 from jembatan.aspirations.models import Aspiration
-from jembatan.core.pdf import Document, pdf_text
+from jembatan.core.pdf import Document, add_row, pdf_text
 from jembatan.dashboard import casereport as C
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import Scope, region_q
@@ -29,6 +29,13 @@ def _number(value: object) -> str:
     return str(value)
 
 
+def _line_value(value: object) -> str:
+    """A cell of the list of cases: dates short, numbers as in the tables."""
+    if isinstance(value, datetime.date):
+        value = date_format(value, "j M Y")
+    return _number(value)
+
+
 def monthly_report(*, scope: Scope, month: datetime.date, confidential: bool) -> bytes:
     """``confidential``: whether the counts include confidential cases (stats.figures)."""
     month_data = figures(code=scope.code, until=month, size=1, confidential=confidential)
@@ -42,9 +49,9 @@ def monthly_report(*, scope: Scope, month: datetime.date, confidential: bool) ->
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.add_page()
     pdf.use(16, "B")
-    pdf.multi_cell(0, 8, pdf_text(_("Laporan Bulanan Jaringan KIM")), new_x="LMARGIN", new_y="NEXT")
+    pdf.write_lines(8, _("Laporan Bulanan Jaringan KIM"))
     pdf.use(12)
-    pdf.multi_cell(0, 7, pdf_text(f"{scope.name} - {month_name}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.write_lines(7, f"{scope.name} - {month_name}")
     pdf.use(9)
     updated = trend.updated_at
     stamp = (
@@ -52,14 +59,8 @@ def monthly_report(*, scope: Scope, month: datetime.date, confidential: bool) ->
         if updated
         else _("belum pernah diperbarui")
     )
-    pdf.multi_cell(
-        0,
-        5,
-        pdf_text(
-            _("Untuk Bupati. Angka diperbarui: %(when)s. Tanpa data pribadi.") % {"when": stamp}
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
+    pdf.write_lines(
+        5, _("Untuk Bupati. Angka diperbarui: %(when)s. Tanpa data pribadi.") % {"when": stamp}
     )
     pdf.ln(3)
 
@@ -158,7 +159,7 @@ def _aspiration_rows(scope: Scope, month: datetime.date, confidential: bool, mon
 
 def _heading(pdf: Document, text: str) -> None:
     pdf.use(12, "B")
-    pdf.cell(0, 8, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.write_line(8, text)
 
 
 def _bars(pdf: Document, data) -> None:
@@ -181,13 +182,7 @@ def _bars(pdf: Document, data) -> None:
         pdf.cell(slot, 4, row["month"].strftime("%m/%y"), align="C")
     pdf.set_xy(left, top + height + 6)
     pdf.use(8)
-    pdf.cell(
-        0,
-        5,
-        pdf_text(_("Biru: berita terbit. Merah: aspirasi diterima.")),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf.write_line(5, _("Biru: berita terbit. Merah: aspirasi diterima."))
 
 
 # --- The monthly aspirations report per office ------------------------------------------
@@ -219,15 +214,11 @@ def office_report_pdf(report, *, title: str, subtitle: str, with_lines: bool) ->
             text_align=["LEFT"] + ["RIGHT"] * len(headers),
             line_height=4,
         ) as grid:
-            head = grid.row()
-            for text in [table.label, *headers]:
-                head.cell(pdf_text(text))
+            add_row(grid, [table.label, *headers])
             pdf.use(8)
             for row in [*table.rows, table.total]:
-                line = grid.row()
                 style = BOLD if row is table.total else None
-                for value in [row.name, *C.row_values(row)]:
-                    line.cell(pdf_text(_number(value)), style=style)
+                add_row(grid, [_number(v) for v in [row.name, *C.row_values(row)]], style=style)
         pdf.ln(3)
     if with_lines and report.lines:
         _office_lines(pdf, report, C)
@@ -249,16 +240,10 @@ def _office_lines(pdf: Document, report, C) -> None:
     size = pdf.size_to_fit_words(headers, min(widths), size=7, style="B")
     pdf.use(size, "B")
     with pdf.table(col_widths=widths, line_height=3.6, text_align="LEFT") as grid:
-        head = grid.row()
-        for text in headers:
-            head.cell(pdf_text(text))
+        add_row(grid, headers)
         pdf.use(7)
         for item in report.lines[:PDF_MAX_LINES]:
-            line = grid.row()
-            for value in C.line_values(item, names):
-                if isinstance(value, datetime.date):
-                    value = date_format(value, "j M Y")
-                line.cell(pdf_text(_number(value)))
+            add_row(grid, [_line_value(value) for value in C.line_values(item, names)])
     if len(report.lines) > PDF_MAX_LINES:
         pdf.use(8)
         pdf.write_lines(

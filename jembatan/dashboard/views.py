@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 from jembatan.communities.models import Kim
 from jembatan.core import exports
 from jembatan.core.params import BadParameter, parse_id, parse_page_number
+from jembatan.core.pdf import pdf_response
 from jembatan.dashboard import casereport, charts
 from jembatan.dashboard import report as report_pdf
 from jembatan.dashboard import rollup as R
@@ -414,10 +415,7 @@ def report(request: HttpRequest, year: int, month: str) -> HttpResponse:
         month=first,
         confidential=sees_confidential_counts(request.user, scope),
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = slugify(f"laporan-kim-{scope.code or 'indonesia'}-{first:%Y-%m}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
+    return pdf_response(pdf, slugify(f"laporan-kim-{scope.code or 'indonesia'}-{first:%Y-%m}"))
 
 
 @never_cache
@@ -460,17 +458,10 @@ def office_report(request: HttpRequest) -> HttpResponse:
         }
     filename = slugify(f"laporan-aspirasi-{place}-{month:%Y-%m}")
     if wanted == "pdf":
-        response = HttpResponse(
-            office_report_pdf(
-                report,
-                title=title,
-                subtitle=f"{scope.kabupaten.name}. {as_of}",
-                with_lines=with_lines,
-            ),
-            content_type="application/pdf",
+        pdf = office_report_pdf(
+            report, title=title, subtitle=f"{scope.kabupaten.name}. {as_of}", with_lines=with_lines
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-        return response
+        return pdf_response(pdf, filename)
     summary_header = [_("Tabel"), _("Nama"), *casereport.columns()]
     if wanted == "csv":
         return exports.csv_response(filename, summary_header, casereport.summary_rows(report))

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from jembatan.core.exports import CSV_TYPE, csv_bytes, xlsx_file_response
-from jembatan.core.pdf import Document, pdf_text
+from jembatan.core.pdf import Document, pdf_response
 from jembatan.dialogue.models import Comment, Consultation, Poll, Visibility
 from jembatan.dialogue.services_polls import poll_results
 
@@ -38,26 +38,24 @@ class _Pdf:
         self.pdf.set_auto_page_break(auto=True, margin=15)
         self.pdf.add_page()
         self.pdf.use(14, "B")
-        self.pdf.multi_cell(0, 7, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.write_lines(7, title)
         self.pdf.use(9)
-        self.pdf.multi_cell(0, 5, pdf_text(subtitle), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.write_lines(5, subtitle)
         self.pdf.ln(3)
 
     def heading(self, text: str) -> None:
         self.pdf.use(11, "B")
-        self.pdf.multi_cell(0, 6, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.write_lines(6, text)
 
     def text(self, text: str, *, size: int = 10, style: str = "") -> None:
         self.pdf.use(size, style)
-        self.pdf.multi_cell(0, 5, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.write_lines(5, text)
 
     def gap(self) -> None:
         self.pdf.ln(3)
 
     def response(self, name: str) -> HttpResponse:
-        response = HttpResponse(self.pdf.to_bytes(), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
+        return pdf_response(self.pdf.to_bytes(), name)
 
 
 def _stamp() -> str:

@@ -75,7 +75,9 @@ def contribution_report(*, item: Contribution, reporter_key: str, reason: str) -
     """Flag a text; returns False when this person had reported it already."""
     if reason not in Report.Reason.values:
         raise ValidationError(_("Pilih alasan laporan."))
-    target = {"comment": item} if isinstance(item, Comment) else {"reply": item}
+    target: dict[str, Contribution] = (
+        {"comment": item} if isinstance(item, Comment) else {"reply": item}
+    )
     try:
         with transaction.atomic():
             Report.objects.create(

@@ -19,13 +19,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.phone import normalize_phone
+from jembatan.accounts.contact import normalize_contact
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.dialogue.models import OneTimeCode
 from jembatan.dialogue.tasks import send_code
@@ -40,19 +39,6 @@ def _keyed(text: str) -> str:
     return hmac.new(
         f"dialogue:{settings.SECRET_KEY}".encode(), text.encode(), hashlib.sha256
     ).hexdigest()
-
-
-def normalize_contact(value: str) -> tuple[str, str]:
-    """('+6281234567890', 'phone') or ('warga@example.id', 'email'); ValidationError else."""
-    value = (value or "").strip()
-    if "@" in value:
-        email = value.lower()
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise ValidationError(_("Alamat email tidak valid.")) from None
-        return email, "email"
-    return normalize_phone(value), "phone"
 
 
 def contact_hash(normalized: str) -> str:

@@ -164,7 +164,7 @@ def _clean_answers(poll: Poll, answers: dict[int, Any]) -> list[Answer]:
     rows: list[Answer] = []
     errors: dict[str, str] = {}
     for question in poll.questions.prefetch_related("options"):
-        value = answers.get(question.pk)
+        value: Any = answers.get(question.pk)
         name = f"q{question.pk}"
         options = {str(o.pk): o for o in question.options.all()}
         if question.kind == Question.Kind.SINGLE:
@@ -338,7 +338,7 @@ def poll_results(poll: Poll, *, with_texts: bool = False) -> PollResults:
     by_kecamatan = Counter(kecamatan_of.values())
     by_channel = Counter(channel for _pk, channel, _name in responses)
     kecamatan = sorted(by_kecamatan)
-    answers = defaultdict(list)
+    answers: defaultdict[int, list[Any]] = defaultdict(list)
     for a in Answer.objects.filter(response__poll=poll).values(
         "question_id", "response_id", "option_id", "scale", "text"
     ):

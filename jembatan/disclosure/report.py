@@ -12,7 +12,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from jembatan.core.exports import CSV_TYPE, csv_bytes
-from jembatan.core.pdf import Document, pdf_text
+from jembatan.core.pdf import Document, add_row, pdf_response
 from jembatan.core.workdays import working_days_between
 from jembatan.disclosure.models import InformationRequest, Objection, Outcome, PublicBody
 
@@ -153,17 +153,12 @@ def report_pdf(rows: list[BodyRow], *, year: int, title: str) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.use(13, "B")
-    pdf.cell(0, 8, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.write_line(8, title)
     pdf.use(9)
-    pdf.cell(
-        0,
+    pdf.write_line(
         6,
-        pdf_text(
-            _("Tahun %(year)s. Waktu dihitung dalam hari kerja. Dibuat %(date)s.")
-            % {"year": year, "date": date_format(timezone.localdate(), "j F Y")}
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
+        _("Tahun %(year)s. Waktu dihitung dalam hari kerja. Dibuat %(date)s.")
+        % {"year": year, "date": date_format(timezone.localdate(), "j F Y")},
     )
     pdf.ln(2)
     headers = columns()
@@ -173,24 +168,17 @@ def report_pdf(rows: list[BodyRow], *, year: int, title: str) -> bytes:
     with pdf.table(
         col_widths=widths, text_align=["LEFT"] + ["RIGHT"] * (len(headers) - 1), line_height=3.5
     ) as table:
-        header = table.row()
-        for text in headers:
-            header.cell(pdf_text(text))
+        add_row(table, headers)
         pdf.use(7)
         for row in [*map(row_values, rows), totals(rows)]:
-            line = table.row()
-            for text in row:
-                line.cell(pdf_text(text or "-"))
+            add_row(table, [text or "-" for text in row])
     return pdf.to_bytes()
 
 
 def report_download(rows: list[BodyRow], *, year: int, title: str, fmt: str) -> HttpResponse:
     """The annual report as a CSV or PDF attachment (the staff and the public page)."""
-    if fmt == "csv":
-        response = HttpResponse(report_csv(rows), content_type=CSV_TYPE)
-    else:
-        response = HttpResponse(
-            report_pdf(rows, year=year, title=title), content_type="application/pdf"
-        )
-    response["Content-Disposition"] = f'attachment; filename="laporan-ppid-{year}.{fmt}"'
+    if fmt != "csv":
+        return pdf_response(report_pdf(rows, year=year, title=title), f"laporan-ppid-{year}")
+    response = HttpResponse(report_csv(rows), content_type=CSV_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="laporan-ppid-{year}.csv"'
     return response

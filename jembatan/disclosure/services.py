@@ -15,7 +15,6 @@ from datetime import date
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,9 +24,9 @@ from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import administers_kabupaten
 from jembatan.accounts.audit import audit_record, audited_update, snapshot
+from jembatan.accounts.contact import clean_phone_and_email
 from jembatan.accounts.models import Office, User
 from jembatan.accounts.notifications import notify
-from jembatan.accounts.phone import normalize_phone
 from jembatan.core.attachments import check_attachment
 from jembatan.core.pagecache import content_changed
 from jembatan.core.tasks import enqueue_on_commit
@@ -148,7 +147,7 @@ def public_body_create(
 
 def _clean_document(data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
-    values = {
+    values: dict[str, Any] = {
         "title": " ".join((data.get("title") or "").split())[:200],
         "summary": (data.get("summary") or "").strip()[:2000],
         "category": data.get("category") or "",
@@ -358,18 +357,9 @@ def _clean_request(data: dict[str, Any]) -> dict[str, Any]:
     address = " ".join((data.get("requester_address") or "").split())[:300]
     if len(address) < 5:
         errors["requester_address"] = _("Tulis alamat lengkap pemohon.")
-    phone = (data.get("requester_phone") or "").strip()
-    if phone:
-        try:
-            phone = normalize_phone(phone)
-        except ValidationError as exc:
-            errors["requester_phone"] = exc.messages[0]
-    email = (data.get("requester_email") or "").strip().lower()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["requester_email"] = _("Alamat email tidak valid.")
+    phone, email = clean_phone_and_email(
+        data, phone_field="requester_phone", email_field="requester_email", errors=errors
+    )
     if not phone and not email and not {"requester_phone", "requester_email"} & set(errors):
         errors["requester_phone"] = _("Tulis nomor telepon atau email agar PPID dapat menjawab.")
     information = (data.get("information") or "").strip()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from jembatan.accounts.phone import normalize_phone
+from jembatan.accounts.contact import normalize_contact
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.params import get_page, parse_id, parse_year
 from jembatan.core.ratelimit import (
@@ -169,18 +169,12 @@ def _lookup_blocked(request: HttpRequest) -> bool:
 
 
 def _contact_matches(info_request: InformationRequest, contact: str) -> bool:
-    contact = (contact or "").strip()
-    if "@" in contact:
-        return bool(info_request.requester_email) and hmac.compare_digest(
-            contact.lower(), info_request.requester_email
-        )
     try:
-        phone = normalize_phone(contact)
+        value, kind = normalize_contact(contact)
     except ValidationError:
         return False
-    return bool(info_request.requester_phone) and hmac.compare_digest(
-        phone, info_request.requester_phone
-    )
+    stored = info_request.requester_email if kind == "email" else info_request.requester_phone
+    return bool(stored) and hmac.compare_digest(value, stored)
 
 
 @never_cache

@@ -8,6 +8,7 @@ reach counting run in the background (dissemination.tasks).
 from __future__ import annotations
 
 import datetime
+import functools
 import secrets
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
@@ -280,7 +281,7 @@ def item_update(
         for attachment in removed:
             name = attachment.file.name
             attachment.delete()
-            transaction.on_commit(lambda name=name: _delete_stored(name))
+            transaction.on_commit(functools.partial(_delete_stored, name))
         _store_files(locked, checked, stored)
         after = snapshot(locked, ITEM_FIELDS)
         audit_record(
@@ -585,7 +586,8 @@ def item_sync_republished(item_id: int) -> int:
     deliveries = Delivery.objects.filter(item=item, post__isnull=False).select_related("post")
     for delivery in deliveries.iterator(chunk_size=500):
         with transaction.atomic():
-            if _sync_post(delivery.post, item, delivery.local_note, actor=None):
+            post = delivery.post  # never None: the query asks for a post
+            if post is not None and _sync_post(post, item, delivery.local_note, actor=None):
                 changed += 1
     if item.corrected_at is not None:
         _notify_republishers(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -44,6 +44,14 @@ from jembatan.literacy.models import (
 )
 from jembatan.literacy.signals import score_weights_changed
 from jembatan.regions.models import Region
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _LessonCount(TypedDict):
+    n: int
+
 
 TRAINING_FIELDS = [
     "kabupaten",
@@ -383,7 +391,11 @@ def certificate_issue(
     existing = Certificate.objects.filter(user=user, training=training, module=module).first()
     if existing is not None:
         return existing
-    subject = training.title if training is not None else module.title
+    if training is not None:
+        subject = training.title
+    else:
+        assert module is not None  # a certificate is for a training or a module
+        subject = module.title
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -393,7 +405,7 @@ def certificate_issue(
                     training=training,
                     module=module,
                     code=random_code(CERTIFICATE_CODE_LENGTH),
-                    holder_name=user.full_name or user.email,
+                    holder_name=user.full_name or user.email or "",
                     subject=subject,
                 )
                 audit_record(
@@ -411,9 +423,9 @@ def certificate_issue(
                     email=False,
                 )
         except IntegrityError:
-            existing = Certificate.objects.filter(user=user, training=training, module=module)
-            if existing.exists():  # issued by a parallel request
-                return existing.get()
+            issued = Certificate.objects.filter(user=user, training=training, module=module)
+            if issued.exists():  # issued by a parallel request
+                return issued.get()
             continue  # a code collision: draw again
         return cert
     raise RuntimeError("no free certificate code")
@@ -449,7 +461,8 @@ def certificate_rename(*, actor: User, cert: Certificate, name: str) -> Certific
         raise ValidationError(_("Hanya pemegang sertifikat yang bisa memperbaiki namanya."))
     if not name:
         raise ValidationError({"holder_name": _("Tulis nama Anda.")})
-    if len(name) > Certificate._meta.get_field("holder_name").max_length:
+    limit = Certificate._meta.get_field("holder_name").max_length
+    if limit is not None and len(name) > limit:
         raise ValidationError({"holder_name": _("Nama terlalu panjang (paling banyak 150 huruf).")})
     with transaction.atomic():
         cert = Certificate.objects.select_for_update().get(pk=cert.pk)
@@ -532,7 +545,7 @@ def module_next_lesson(user: User, module: Module) -> Lesson | None:
     return module.lessons.exclude(pk__in=done).first()
 
 
-def published_modules_with_lesson_counts() -> list[Module]:
+def published_modules_with_lesson_counts() -> list[WithAnnotations[Module, _LessonCount]]:
     """The published modules, each with ``n``, its number of lessons."""
     return list(access.get_published_modules().annotate(n=Count("lessons")))
 
@@ -550,7 +563,7 @@ def lessons_done_by_module(user: User) -> dict[int, int]:
 def learn_next(
     user: User,
     *,
-    modules: list[Module] | None = None,
+    modules: list[WithAnnotations[Module, _LessonCount]] | None = None,
     done_by_module: dict[int, int] | None = None,
 ) -> tuple[Module, Lesson | None] | None:
     """What to learn next: the next lesson of a started, unfinished module; else the first

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user, is_operator
 from jembatan.core.links import request_base
+from jembatan.core.pdf import pdf_response
 from jembatan.core.ratelimit import rate_limit_exceeded
 from jembatan.core.service_calls import service_errors
 from jembatan.literacy import access, score_rules, services
@@ -419,6 +420,4 @@ def certificate_rename(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
     cert = access.get_own_certificate(request.user, code)
-    response = HttpResponse(certificate_pdf(cert), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="sertifikat-{cert.code}.pdf"'
-    return response
+    return pdf_response(certificate_pdf(cert), f"sertifikat-{cert.code}")

@@ -43,7 +43,8 @@ POST_FIELDS = [
 
 
 def unique_post_slug(kim: Kim, title: str, *, exclude_pk: int | None = None) -> str:
-    return free_slug(Post.objects.filter(kim=kim).exclude(pk=exclude_pk), title, fallback="berita")
+    posts = Post.objects.filter(kim=kim).exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None matches no row; the stubs refuse None
+    return free_slug(posts, title, fallback="berita")
 
 
 def _revision(post: Post, actor: User) -> None:
@@ -66,7 +67,8 @@ def _clean_values(kim: Kim, data: dict[str, Any], *, exclude_pk: int | None) -> 
         raise ValidationError({"photo": _("Foto ini milik KIM lain.")})
     slug = (data.get("slug") or "").strip()
     if slug:
-        if Post.objects.filter(kim=kim, slug=slug).exclude(pk=exclude_pk).exists():
+        others = Post.objects.filter(kim=kim, slug=slug).exclude(pk=exclude_pk)  # type: ignore[misc]  # pk=None matches no row; the stubs refuse None
+        if others.exists():
             raise ValidationError({"slug": _("Alamat ini sudah dipakai berita lain di KIM ini.")})
         values["slug"] = slug
     return values

@@ -69,7 +69,7 @@ def clone(tmp_path_factory) -> Path:
     python = venv / "bin" / "python"
     python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
     python.chmod(0o755)
-    for script in ["ruff", "django-admin", "gunicorn"]:
+    for script in ["ruff", "mypy", "django-admin", "gunicorn"]:
         (venv / "bin" / script).symlink_to(Path(sys.executable).parent / script)
     (venv / ".installed").touch()
     # The browser tests' axe-core, as `make test-tools` left it in this checkout (npm ci
@@ -168,6 +168,7 @@ def test_make_run_serves_the_demo_then_backup_and_restore_bring_it_back(served):
 def test_make_lint_passes_on_the_clone(clone):
     output = ok(make(clone, "lint"))
     assert "All checks passed" in output
+    assert "Success: no issues found" in output  # mypy (pyproject.toml: [tool.mypy])
 
 
 def test_make_messages_compiles_the_english_catalogue(clone):

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from jembatan.core.pdf import MISSING, Document, pdf_text
+from jembatan.core.pdf import MISSING, Document, add_row, pdf_response, pdf_text
 
 SAMPLES = [
     "Ŋaju, Ā, ẞ",
@@ -71,3 +71,23 @@ def test_pdf_text_drops_control_characters_and_keeps_lines():
     assert pdf_text(None) == ""
     # Decomposed letters are composed, so they are drawn as one glyph.
     assert pdf_text("Đa\u0300o") == "Đào"
+
+
+def test_lines_rows_and_the_download_make_their_text_safe(tmp_path):
+    pdf = Document(title="Uji")
+    pdf.add_page()
+    pdf.write_line(8, "Judul 黄秀兰\x00 🙂", align="C")
+    top = pdf.get_y()
+    pdf.write_lines(6, "Paragraf sempit " * 12, width=60)
+    # 60 mm wide: the paragraph wraps onto several lines of 6 mm, then the next line.
+    assert pdf.get_y() - top >= 3 * 6
+    assert pdf.get_x() == pdf.l_margin
+    with pdf.table(col_widths=[40, 40]) as table:
+        add_row(table, ["Nama", "Jumlah"])
+        add_row(table, ["Ngô Thị Đào", 7])
+    response = pdf_response(pdf.to_bytes(), "laporan-uji")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="laporan-uji.pdf"'
+    text = poppler("pdftotext", response.content, tmp_path)
+    assert f"Judul 黄秀兰 {MISSING}" in text
+    assert "Ngô Thị Đào" in text

@@ -18,7 +18,9 @@ HEADER = ["date", "name", "kind"]
 # Only nationwide days come from a file; regional ones belong to a kabupaten (admin).
 NATIONWIDE_KINDS = {Holiday.Kind.NATIONAL.value, Holiday.Kind.JOINT_LEAVE.value}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-NAME_MAX = Holiday._meta.get_field("name").max_length
+_name_max = Holiday._meta.get_field("name").max_length
+assert _name_max is not None  # a CharField always has one
+NAME_MAX: int = _name_max
 
 
 @dataclass(frozen=True)
