@@ -116,14 +116,14 @@ def audit_records_bulk(
     )
 
 
-def _differs(instance: models.Model, field: models.Field, value: Any) -> bool:
+def _differs(instance: models.Model, field: Any, value: Any) -> bool:
     if field.many_to_one or field.one_to_one:  # compare foreign keys by id: no query
         new = value.pk if isinstance(value, models.Model) else value
         return getattr(instance, field.attname) != new
     return getattr(instance, field.name) != value
 
 
-def _assign(instance: models.Model, field: models.Field, value: Any) -> None:
+def _assign(instance: models.Model, field: Any, value: Any) -> None:
     if (field.many_to_one or field.one_to_one) and not isinstance(value, models.Model | None):
         setattr(instance, field.attname, value)  # an id
     else:

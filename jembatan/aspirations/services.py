@@ -662,6 +662,7 @@ def aspiration_transition(
     ``body``, the office's reason, which stays internal. ``version``: the case's
     ``case_version`` when the page was loaded; a changed case refuses the step."""
     target = ASPIRATION_MACHINE.step(action).target
+    assert target is not None  # every step of the workflow moves the case
     body = (body or "").strip()
     with transaction.atomic():
         locked = (
@@ -1055,7 +1056,9 @@ def _check_category(
         raise ValidationError({"office": _("Instansi ini bukan instansi kabupaten ini.")})
     name = values.get("name")
     taken = Category.objects.filter(kabupaten_id=kabupaten_code, name__iexact=name)
-    if name and taken.exclude(pk=exclude_pk).exists():
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if name and taken.exists():
         raise ValidationError({"name": _("Kategori ini sudah ada.")})
 
 

@@ -126,11 +126,11 @@ def decide(model: type[Moderated], pk: int, action: str) -> tuple[Any, dict, dic
     Publishing (restore, keep) clears the held reason and the reports: a moderator looked.
     """
     step = MACHINE.step(action)
-    locked = model.objects.select_for_update().get(pk=pk)
+    locked = model._default_manager.select_for_update().get(pk=pk)
     MACHINE.require_state(action, locked.visibility, locked.get_visibility_display())
     before = state(locked)
-    locked.visibility = step.target
-    if step.target == Visibility.PUBLISHED:
+    locked.visibility = step.leads_to(locked.visibility)
+    if locked.visibility == Visibility.PUBLISHED:
         locked.held_reason = ""
         locked.report_count = 0
     locked.save(update_fields=FIELDS)
@@ -140,8 +140,8 @@ def decide(model: type[Moderated], pk: int, action: str) -> tuple[Any, dict, dic
 
 def count_report(model: type[Moderated], pk: int) -> Any | None:
     """Add one report to a text; returns the row when this report held it, else None."""
-    model.objects.filter(pk=pk).update(report_count=F("report_count") + 1)
-    locked = model.objects.select_for_update().get(pk=pk)
+    model._default_manager.filter(pk=pk).update(report_count=F("report_count") + 1)
+    locked = model._default_manager.select_for_update().get(pk=pk)
     if locked.report_count < REPORTS_TO_HOLD or locked.visibility != Visibility.PUBLISHED:
         return None
     locked.visibility = Visibility.HELD

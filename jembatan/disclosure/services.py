@@ -506,7 +506,7 @@ def information_request_extend(
     with transaction.atomic():
         locked = _locked_for(actor, request, "extend")
         before = snapshot(locked, REQUEST_FIELDS)
-        locked.status = REQUEST_MACHINE["extend"].target
+        locked.status = REQUEST_MACHINE["extend"].leads_to(locked.status)
         locked.extended_at = timezone.now()
         locked.extension_reason = reason[:2000]
         locked.due_date = add_working_days(
@@ -566,7 +566,7 @@ def information_request_answer(
     with transaction.atomic():
         locked = _locked_for(actor, request, "answer")
         before = snapshot(locked, REQUEST_FIELDS)
-        locked.status = REQUEST_MACHINE["answer"].target
+        locked.status = REQUEST_MACHINE["answer"].leads_to(locked.status)
         locked.outcome = outcome
         locked.refusal_grounds = grounds
         locked.answer_text = text[:6000]

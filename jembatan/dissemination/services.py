@@ -307,7 +307,7 @@ def item_publish(*, actor: User, item: InfoItem) -> InfoItem:
         locked = InfoItem.objects.select_for_update().get(pk=item.pk)
         step = _require_step(locked, "publish")
         before = snapshot(locked, ["status", "published_at"])
-        locked.status = step.target
+        locked.status = step.leads_to(locked.status)
         locked.published_at = timezone.now()
         locked.save(update_fields=["status", "published_at", "updated_at"])
         audit_record(
@@ -334,7 +334,7 @@ def item_withdraw(*, actor: User, item: InfoItem, reason: str) -> InfoItem:
         locked = InfoItem.objects.select_for_update().get(pk=item.pk)
         step = _require_step(locked, "withdraw")
         before = snapshot(locked, ["status", "withdrawn_at"])
-        locked.status = step.target
+        locked.status = step.leads_to(locked.status)
         locked.withdrawn_at = timezone.now()
         locked.withdrawal_reason = reason[:300]
         locked.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
@@ -717,18 +717,19 @@ def feedback_answer(*, actor: User, feedback: Feedback, answer: str) -> Feedback
         raise ValidationError({"answer": _("Tuliskan jawaban.")})
     if len(answer) > 2000:
         raise ValidationError({"answer": _("Paling panjang 2.000 karakter.")})
+    answered_at = timezone.now()
     with transaction.atomic():
         feedback, _changed = audited_update(
             actor=actor,
             instance=feedback,
-            data={"answer": answer, "answered_by": actor, "answered_at": timezone.now()},
+            data={"answer": answer, "answered_by": actor, "answered_at": answered_at},
             action=AuditAction.INFO_FEEDBACK_ANSWER,
         )
         kim = feedback.delivery.kim
         notify(
             recipients=[feedback.author],
             kind="info.answer",
-            key=f"info.answer:{feedback.pk}:{feedback.answered_at.isoformat()}",
+            key=f"info.answer:{feedback.pk}:{answered_at.isoformat()}",
             params={"item": item.title},
             url=reverse("dissemination:inbox_item", kwargs={"kim": kim.slug, "pk": item.pk})
             + "#tanggapan",

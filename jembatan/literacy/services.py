@@ -174,6 +174,7 @@ def training_actions(training: Training) -> list[str]:
 
 def training_transition(*, actor: User, training: Training, action: str) -> Training:
     target = TRAINING_MACHINE.step(action).target
+    assert target is not None  # every step of a training moves it
     with transaction.atomic():
         training = Training.objects.select_for_update().get(pk=training.pk)
         TRAINING_MACHINE.require_state(action, training.status, training.get_status_display())

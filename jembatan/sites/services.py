@@ -161,6 +161,7 @@ def post_transition(
 ) -> Post:
     step = POST_MACHINE.step(action)
     target = step.target
+    assert target is not None  # every step of the review moves the post
     with transaction.atomic():
         locked = Post.objects.select_for_update().select_related("kim").get(pk=post.pk)
         POST_MACHINE.require_state(action, locked.status, locked.get_status_display())
