@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
+from jembatan.core.tests.security.matrix import clients_with, signed_in_sessions
 from jembatan.core.tests.security.world import World, build_world
 from jembatan.testing.db import built_once, fresh_copy
 
@@ -35,3 +36,16 @@ def _module_world(django_db_setup, django_db_blocker):
 @pytest.fixture
 def world(db, _module_world) -> World:
     return fresh_copy(_module_world)
+
+
+@pytest.fixture(scope="module")
+def _module_sessions(_module_world, django_db_blocker):
+    """Every role signed in once per file, inside the file's world transaction."""
+    with django_db_blocker.unblock():
+        return signed_in_sessions(_module_world)
+
+
+@pytest.fixture
+def role_clients(world, _module_sessions):
+    """role -> a new client signed in as that role (the world's own sessions)."""
+    return clients_with(_module_sessions)
