@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -23,6 +24,27 @@ from jembatan.testing.factories import (
 )
 
 _counter = iter(range(10_000, 99_999))
+
+
+def shown_figures(html: str) -> dict[str, str]:
+    """The figure cards of a dashboard page as the reader sees them: label -> value."""
+    html = re.sub(r">\s+<", "><", html)
+    cards = re.findall(r"<li>(?:<a [^>]*>)?<strong>([^<]*)</strong>([^<]*)", html)
+    return {label.strip(): value for value, label in cards}
+
+
+def shown_rows(html: str) -> dict[str, list[str]]:
+    """The rows of a page's number tables: row heading -> the numbers in its cells."""
+    html = re.sub(r">\s+<", "><", html)
+    rows = re.findall(
+        r'<tr><th scope="row">(?:<a [^>]*>)?([^<]+)(?:</a>)?</th>'
+        r'((?:<td class="num">.*?</td>)+)</tr>',
+        html,
+    )
+    return {
+        heading: re.findall(r'<td class="num">(?:<a [^>]*>)?([^<]*)', cells)
+        for heading, cells in rows
+    }
 
 
 def make_post(kim: Kim, when: datetime.datetime, **extra) -> Post:
