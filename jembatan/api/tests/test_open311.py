@@ -20,7 +20,15 @@ from jembatan.aspirations import reporter, services
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.core import workdays
 from jembatan.regions.models import Region
-from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
+from jembatan.testing.db import built_once, fresh_copy
+from jembatan.testing.factories import (
+    AspirationFactory,
+    CategoryFactory,
+    OfficeFactory,
+    StaffFactory,
+    build_two_tenants,
+    region_chain,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,30 +75,39 @@ class World:
     admin: User
 
 
-@pytest.fixture
-def world(two_tenants, settings, tmp_path) -> World:
-    settings.HUB_REGION_CODE = "61.07"
-    settings.MEDIA_ROOT = tmp_path
+def _build_world() -> World:
+    build_two_tenants()
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     Region.objects.filter(code="61.07.04").update(name="Sungai Betung")
     region_chain("61.07.05", "Teriak")
     office = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR")
-    admin = UserFactory()
-    MembershipFactory(user=admin, role=Role.KABUPATEN_ADMIN, region=kabupaten)
     return World(
         kabupaten=kabupaten,
         village=region_chain("61.07.04.1010", "Sebalo"),
         other_village=region_chain("61.07.05.2002", "Lembah Bawang"),
         village_b=region_chain("61.04.05.2001", "Sungai Pinyuh"),
         office=office,
-        category=Category.objects.create(kabupaten=kabupaten, name="Jalan", office=office),
-        other_category=Category.objects.create(kabupaten=kabupaten, name="Kesehatan"),
-        inactive=Category.objects.create(kabupaten=kabupaten, name="Lama", is_active=False),
-        category_b=Category.objects.create(
+        category=CategoryFactory(kabupaten=kabupaten, name="Jalan", office=office),
+        other_category=CategoryFactory(kabupaten=kabupaten, name="Kesehatan"),
+        inactive=CategoryFactory(kabupaten=kabupaten, name="Lama", is_active=False),
+        category_b=CategoryFactory(
             kabupaten=region_chain("61.04", "Kabupaten Mempawah"), name="Jembatan"
         ),
-        admin=admin,
+        admin=StaffFactory(role=Role.KABUPATEN_ADMIN, region=kabupaten),
     )
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    """Built once per file (rolled back after it); each test's writes are rolled back."""
+    yield from built_once(django_db_blocker, _build_world)
+
+
+@pytest.fixture
+def world(db, _module_world, settings, tmp_path) -> World:
+    settings.HUB_REGION_CODE = "61.07"
+    settings.MEDIA_ROOT = tmp_path
+    return fresh_copy(_module_world)
 
 
 def jpeg() -> SimpleUploadedFile:
@@ -99,18 +116,16 @@ def jpeg() -> SimpleUploadedFile:
     return SimpleUploadedFile("foto.jpg", out.getvalue(), content_type="image/jpeg")
 
 
-def make_case(world: World, *, days_ago: float = 1, photos=(), **extra) -> Aspiration:
+def make_case(world: World, *, days_ago: float = 1, **extra) -> Aspiration:
+    """A public case of Sebalo's reporter NAME at STREET, sent ``days_ago`` days ago."""
     data = {
-        "region": world.village,
         "category": world.category,
         "description": "Jalan berlubang di depan sekolah dasar",
-        "visibility": Aspiration.Visibility.PUBLIC,
         "reporter_name": NAME,
         "reporter_phone": "0812 3456 7890",
-        "reporter_email": EMAIL,
         "location": STREET,
     } | extra
-    case, _ = services.aspiration_submit(data=data, photos=photos)
+    case = AspirationFactory(**data)
     created = timezone.now() - datetime.timedelta(days=days_ago)
     Aspiration.objects.filter(pk=case.pk).update(created_at=created)
     case.refresh_from_db()
@@ -471,7 +486,7 @@ def test_repeated_keys_combine_like_the_comma_form(client, world):
     kesehatan = make_case(world, category=world.other_category)
     closed = make_case(world, category=world.other_category)
     step(world, closed, "close", reason=Aspiration.CloseReason.DUPLICATE)
-    make_case(world, category=Category.objects.create(kabupaten=world.kabupaten, name="Air"))
+    make_case(world, category=CategoryFactory(kabupaten=world.kabupaten, name="Air"))
     url = f"{BASE}requests.json"
     both = [world.category.pk, world.other_category.pk]
     # service_code=1&service_code=2, as a client's list encoder writes it.
@@ -923,8 +938,7 @@ def test_unknown_revoked_or_foreign_aggregator_keys_are_refused(client, world):
     ApiToken.objects.update(revoked_at=timezone.now())
     assert_error(client.post(url, post_data(world, api_key=revoked)), 403, "dicabut")
     # A token of someone who is no admin of this kabupaten is no aggregator key.
-    outsider = UserFactory()
-    MembershipFactory(user=outsider, role=Role.KABUPATEN_ADMIN, region=world.category_b.kabupaten)
+    outsider = StaffFactory(role=Role.KABUPATEN_ADMIN, region=world.category_b.kabupaten)
     foreign = aggregator_key(outsider)
     assert_error(client.post(url, post_data(world, api_key=foreign)), 403, "bukan kunci")
     assert_error(
