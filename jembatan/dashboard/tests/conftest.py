@@ -14,6 +14,7 @@ from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.communities.models import Kim, Position
 from jembatan.dissemination.models import Delivery, InfoItem, ShareLink
 from jembatan.sites.models import Post
+from jembatan.testing.db import built_once, fresh_copy
 from jembatan.testing.factories import (
     AspirationFactory,
     KimFactory,
@@ -99,8 +100,18 @@ class World:
     cases: list[Aspiration]
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    """Built once per file (rolled back after it); each test's writes are rolled back."""
+    yield from built_once(django_db_blocker, _build_world)
+
+
 @pytest.fixture
-def world(db) -> World:
+def world(db, _module_world) -> World:
+    return fresh_copy(_module_world)
+
+
+def _build_world() -> World:
     now = timezone.now()
     region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.04", "Sungai Raya")
