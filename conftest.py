@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
-from jembatan.accounts.models import User
-from jembatan.communities.models import Kim, Position
 from jembatan.core.localcache import clear_all
 from jembatan.testing.browser import browser, laptop_browser, shots  # noqa: F401 (fixtures)
-from jembatan.testing.factories import (
-    KimFactory,
-    KimMembershipFactory,
-    UserFactory,
-    region_chain,
-)
+from jembatan.testing.factories import TwoTenants, build_two_tenants
 
 
 def pytest_collection_modifyitems(config, items):
@@ -66,38 +57,10 @@ def _fresh_local_caches():
     clear_all()
 
 
-@dataclass
-class Tenant:
-    kim: Kim
-    owner: User  # the KIM's ketua
-    member: User  # an anggota
-    outsider: User  # a signed-in user with no role here
-
-
-@dataclass
-class TwoTenants:
-    a: Tenant
-    b: Tenant
-
-
-def _tenant(village_code: str, village_name: str, kabupaten_name: str, label: str) -> Tenant:
-    region_chain(village_code[:5], kabupaten_name)
-    region = region_chain(village_code, village_name)
-    kim = KimFactory(name=f"KIM {village_name}", slug=label, region=region)
-    owner = UserFactory(full_name=f"Ketua {label}")
-    member = UserFactory(full_name=f"Anggota {label}")
-    KimMembershipFactory(kim=kim, user=owner, position=Position.KETUA)
-    KimMembershipFactory(kim=kim, user=member, position=Position.ANGGOTA)
-    return Tenant(kim=kim, owner=owner, member=member, outsider=UserFactory())
-
-
 @pytest.fixture
 def two_tenants(db) -> TwoTenants:
     """KIM Sebalo in Kabupaten Bengkayang (61.07) and KIM Sungai Pinyuh in Mempawah (61.04)."""
-    return TwoTenants(
-        a=_tenant("61.07.04.1010", "Sebalo", "Kabupaten Bengkayang", "kim-a"),
-        b=_tenant("61.04.05.2001", "Sungai Pinyuh", "Kabupaten Mempawah", "kim-b"),
-    )
+    return build_two_tenants()
 
 
 @pytest.fixture

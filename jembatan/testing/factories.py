@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import factory
 from django.utils.text import slugify
 
@@ -73,6 +75,24 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = Role.KABUPATEN_ADMIN
     region = factory.LazyFunction(lambda: region_chain("61.07", "Kabupaten Bengkayang"))
+
+
+class StaffFactory(UserFactory):
+    """A government user: a user with one membership (``role``, ``region``, ``office``),
+    by default Diskominfo of Kabupaten Bengkayang. ``region=None`` for an operator."""
+
+    class Params:
+        role = Role.KABUPATEN_ADMIN
+        region = factory.LazyFunction(lambda: region_chain("61.07", "Kabupaten Bengkayang"))
+        office = None
+
+    membership = factory.RelatedFactory(
+        MembershipFactory,
+        factory_related_name="user",
+        role=factory.SelfAttribute("..role"),
+        region=factory.SelfAttribute("..region"),
+        office=factory.SelfAttribute("..office"),
+    )
 
 
 class KimFactory(factory.django.DjangoModelFactory):
@@ -376,3 +396,37 @@ class InfoRequestFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, now=None, **data):
 
         return information_request_submit(data=data, now=now)
+
+
+@dataclass
+class Tenant:
+    kim: Kim
+    owner: User  # the KIM's ketua
+    member: User  # an anggota
+    outsider: User  # a signed-in user with no role here
+
+
+@dataclass
+class TwoTenants:
+    a: Tenant
+    b: Tenant
+
+
+def _tenant(village_code: str, village_name: str, kabupaten_name: str, label: str) -> Tenant:
+    region_chain(village_code[:5], kabupaten_name)
+    region = region_chain(village_code, village_name)
+    kim = KimFactory(name=f"KIM {village_name}", slug=label, region=region)
+    owner = UserFactory(full_name=f"Ketua {label}")
+    member = UserFactory(full_name=f"Anggota {label}")
+    KimMembershipFactory(kim=kim, user=owner, position=Position.KETUA)
+    KimMembershipFactory(kim=kim, user=member, position=Position.ANGGOTA)
+    return Tenant(kim=kim, owner=owner, member=member, outsider=UserFactory())
+
+
+def build_two_tenants() -> TwoTenants:
+    """KIM Sebalo in Kabupaten Bengkayang (61.07) and KIM Sungai Pinyuh in Mempawah (61.04),
+    each with its ketua, an anggota and an outsider (the root conftest's ``two_tenants``)."""
+    return TwoTenants(
+        a=_tenant("61.07.04.1010", "Sebalo", "Kabupaten Bengkayang", "kim-a"),
+        b=_tenant("61.04.05.2001", "Sungai Pinyuh", "Kabupaten Mempawah", "kim-b"),
+    )

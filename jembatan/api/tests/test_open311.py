@@ -24,7 +24,15 @@ from jembatan.aspirations import reporter, services
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.core import workdays
 from jembatan.regions.models import Region
-from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
+from jembatan.testing.db import built_once, fresh_copy
+from jembatan.testing.factories import (
+    AspirationFactory,
+    CategoryFactory,
+    OfficeFactory,
+    StaffFactory,
+    build_two_tenants,
+    region_chain,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,30 +79,39 @@ class World:
     admin: User
 
 
-@pytest.fixture
-def world(two_tenants, settings, tmp_path) -> World:
-    settings.HUB_REGION_CODE = "61.07"
-    settings.MEDIA_ROOT = tmp_path
+def _build_world() -> World:
+    build_two_tenants()
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     Region.objects.filter(code="61.07.04").update(name="Sungai Betung")
     region_chain("61.07.05", "Teriak")
     office = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR")
-    admin = UserFactory()
-    MembershipFactory(user=admin, role=Role.KABUPATEN_ADMIN, region=kabupaten)
     return World(
         kabupaten=kabupaten,
         village=region_chain("61.07.04.1010", "Sebalo"),
         other_village=region_chain("61.07.05.2002", "Lembah Bawang"),
         village_b=region_chain("61.04.05.2001", "Sungai Pinyuh"),
         office=office,
-        category=Category.objects.create(kabupaten=kabupaten, name="Jalan", office=office),
-        other_category=Category.objects.create(kabupaten=kabupaten, name="Kesehatan"),
-        inactive=Category.objects.create(kabupaten=kabupaten, name="Lama", is_active=False),
-        category_b=Category.objects.create(
+        category=CategoryFactory(kabupaten=kabupaten, name="Jalan", office=office),
+        other_category=CategoryFactory(kabupaten=kabupaten, name="Kesehatan"),
+        inactive=CategoryFactory(kabupaten=kabupaten, name="Lama", is_active=False),
+        category_b=CategoryFactory(
             kabupaten=region_chain("61.04", "Kabupaten Mempawah"), name="Jembatan"
         ),
-        admin=admin,
+        admin=StaffFactory(role=Role.KABUPATEN_ADMIN, region=kabupaten),
     )
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    """Built once per file (rolled back after it); each test's writes are rolled back."""
+    yield from built_once(django_db_blocker, _build_world)
+
+
+@pytest.fixture
+def world(db, _module_world, settings, tmp_path) -> World:
+    settings.HUB_REGION_CODE = "61.07"
+    settings.MEDIA_ROOT = tmp_path
+    return fresh_copy(_module_world)
 
 
 def jpeg() -> SimpleUploadedFile:
@@ -103,18 +120,16 @@ def jpeg() -> SimpleUploadedFile:
     return SimpleUploadedFile("foto.jpg", out.getvalue(), content_type="image/jpeg")
 
 
-def make_case(world: World, *, days_ago: float = 1, photos=(), **extra) -> Aspiration:
+def make_case(world: World, *, days_ago: float = 1, **extra) -> Aspiration:
+    """A public case of Sebalo's reporter NAME at STREET, sent ``days_ago`` days ago."""
     data = {
-        "region": world.village,
         "category": world.category,
         "description": "Jalan berlubang di depan sekolah dasar",
-        "visibility": Aspiration.Visibility.PUBLIC,
         "reporter_name": NAME,
         "reporter_phone": "0812 3456 7890",
-        "reporter_email": EMAIL,
         "location": STREET,
     } | extra
-    case, _ = services.aspiration_submit(data=data, photos=photos)
+    case = AspirationFactory(**data)
     created = timezone.now() - datetime.timedelta(days=days_ago)
     Aspiration.objects.filter(pk=case.pk).update(created_at=created)
     case.refresh_from_db()
@@ -475,7 +490,7 @@ def test_repeated_keys_combine_like_the_comma_form(client, world):
     kesehatan = make_case(world, category=world.other_category)
     closed = make_case(world, category=world.other_category)
     step(world, closed, "close", reason=Aspiration.CloseReason.DUPLICATE)
-    make_case(world, category=Category.objects.create(kabupaten=world.kabupaten, name="Air"))
+    make_case(world, category=CategoryFactory(kabupaten=world.kabupaten, name="Air"))
     url = f"{BASE}requests.json"
     both = [world.category.pk, world.other_category.pk]
     # service_code=1&service_code=2, as a client's list encoder writes it.
@@ -1033,9 +1048,8 @@ def test_unknown_revoked_foreign_or_personal_keys_are_refused(client, world):
     aggregator_key_revoke(actor=world.admin, key=AggregatorKey.objects.get())
     assert_error(client.post(url, post_data(world, api_key=revoked)), 403, "dicabut")
     # A key of another kabupaten is no key of this hub.
-    outsider = UserFactory()
     mempawah = world.category_b.kabupaten
-    MembershipFactory(user=outsider, role=Role.KABUPATEN_ADMIN, region=mempawah)
+    outsider = StaffFactory(role=Role.KABUPATEN_ADMIN, region=mempawah)
     foreign = aggregator_key_create(
         actor=outsider, kabupaten=mempawah, name="Mempawah", per_minute=9, per_hour=99
     )[1]

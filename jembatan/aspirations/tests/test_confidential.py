@@ -12,23 +12,26 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.test import override_settings
 from openpyxl import load_workbook
 
 from jembatan.accounts.models import Notification, Office, Role, User
 from jembatan.api.services import api_token_create
 from jembatan.aspirations import services
 from jembatan.aspirations.access import can_see_reporter, get_cases_for_user
-from jembatan.aspirations.models import Aspiration, Category
+from jembatan.aspirations.models import Aspiration
 from jembatan.communities.models import Kim, Position
 from jembatan.core import workdays
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import get_scope_for_user, sees_confidential_counts
+from jembatan.testing.db import built_once, fresh_copy
 from jembatan.testing.factories import (
+    AspirationFactory,
+    CategoryFactory,
     KimFactory,
     KimMembershipFactory,
-    MembershipFactory,
     OfficeFactory,
-    UserFactory,
+    StaffFactory,
     region_chain,
 )
 
@@ -58,47 +61,39 @@ class World:
     users: dict[str, User]
 
 
-@pytest.fixture
-def world() -> World:
+def _build_world() -> World:
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.04", "Sungai Raya")
     desa = region_chain("61.07.04.2001", "Sungai Jaga A")
     office = OfficeFactory(kabupaten=kabupaten, name="Inspektorat")
     other_office = OfficeFactory(kabupaten=kabupaten, name="Dinas Kesehatan")
-    category = Category.objects.create(kabupaten=kabupaten, name="Pelayanan", office=office)
+    category = CategoryFactory(kabupaten=kabupaten, name="Pelayanan", office=office)
     kim = KimFactory(name="KIM Sungai Jaga", slug="kim-sungai-jaga", region=desa)
 
-    def role(role, region, office=None):
-        user = UserFactory()
-        MembershipFactory(user=user, role=role, region=region, office=office)
-        return user
-
     def kim_member(position):
-        user = UserFactory()
-        KimMembershipFactory(kim=kim, user=user, position=position)
-        return user
+        return KimMembershipFactory(kim=kim, position=position).user
 
     users = {
-        "admin": role(Role.KABUPATEN_ADMIN, kabupaten),
-        "officer": role(Role.OPD_OFFICER, kabupaten, office),
-        "other_officer": role(Role.OPD_OFFICER, kabupaten, other_office),
-        "camat": role(Role.CAMAT, region_chain("61.07.04")),
-        "operator": role(Role.OPERATOR, None),
+        "admin": StaffFactory(role=Role.KABUPATEN_ADMIN, region=kabupaten),
+        "officer": StaffFactory(role=Role.OPD_OFFICER, region=kabupaten, office=office),
+        "other_officer": StaffFactory(role=Role.OPD_OFFICER, region=kabupaten, office=other_office),
+        "camat": StaffFactory(role=Role.CAMAT, region=region_chain("61.07.04")),
+        "operator": StaffFactory(role=Role.OPERATOR, region=None),
         "recorder": kim_member(Position.ANGGOTA),
         "member": kim_member(Position.ANGGOTA),
         "ketua": kim_member(Position.KETUA),
     }
 
     def submit(visibility, description):
-        case, _ = services.aspiration_submit(
-            data={
-                "region": desa,
-                "category": category,
-                "description": description,
-                "visibility": visibility,
-                "reporter_name": "Zubaidah Rahasiawati",
-                "reporter_phone": "081234567890",
-            },
+        """Recorded by the KIM's member for a neighbour, verified, referred to the office."""
+        case = AspirationFactory(
+            region=desa,
+            category=category,
+            description=description,
+            visibility=visibility,
+            reporter_name="Zubaidah Rahasiawati",
+            reporter_phone="081234567890",
+            reporter_email="",
             channel=Aspiration.Channel.KIM,
             kim=kim,
             actor=users["recorder"],
@@ -109,14 +104,26 @@ def world() -> World:
             )
         return Aspiration.objects.get(pk=case.pk)
 
-    return World(
-        kim=kim,
-        office=office,
-        other_office=other_office,
-        secret=submit(Aspiration.Visibility.CONFIDENTIAL, SECRET_TEXT),
-        plain=submit(Aspiration.Visibility.ANONYMOUS, "Jalan berlubang di RT 03"),
-        users=users,
-    )
+    with override_settings(HUB_REGION_CODE="61.07"):
+        return World(
+            kim=kim,
+            office=office,
+            other_office=other_office,
+            secret=submit(Aspiration.Visibility.CONFIDENTIAL, SECRET_TEXT),
+            plain=submit(Aspiration.Visibility.ANONYMOUS, "Jalan berlubang di RT 03"),
+            users=users,
+        )
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    """Built once per file (rolled back after it); each test's writes are rolled back."""
+    yield from built_once(django_db_blocker, _build_world)
+
+
+@pytest.fixture
+def world(db, _module_world) -> World:
+    return fresh_copy(_module_world)
 
 
 ALLOWED = ["admin", "officer", "recorder", "operator"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -14,34 +13,18 @@ from django.utils import timezone
 from PIL import ExifTags, Image
 
 from jembatan.accounts.audit import audit_for
-from jembatan.accounts.models import AuditLog, Office, Role, User
+from jembatan.accounts.models import AuditLog
 from jembatan.aspirations import services
-from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Category, Status
+from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Status
+from jembatan.aspirations.tests.case_world import CaseWorld, build_case_world
 from jembatan.core import workdays
 from jembatan.core.models import Holiday
 from jembatan.core.workdays import add_working_days
-from jembatan.regions.models import Region
-from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
+from jembatan.testing.db import built_once, fresh_copy
 
 pytestmark = pytest.mark.django_db
 
 DESCRIPTION = "Jalan berlubang di depan SD Negeri 2, RT 03."
-
-
-@dataclass
-class World:
-    tenants: object
-    kabupaten: Region
-    kabupaten_b: Region
-    village: Region  # Sebalo, 61.07.04.1010: kim-a's village
-    other_village: Region  # 61.07.05.2002: same kabupaten, another kecamatan
-    village_b: Region  # Sungai Pinyuh, 61.04.05.2001
-    office: Office  # Dinas PUPR (61.07), the category's office
-    other_office: Office  # Dinas Kesehatan (61.07)
-    office_b: Office  # an office of 61.04
-    category: Category
-    category_b: Category
-    users: dict[str, User]
 
 
 @pytest.fixture(autouse=True)
@@ -51,52 +34,18 @@ def _fresh_holidays():
     workdays.clear_cache()
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_case_world)
+
+
 @pytest.fixture
-def world(two_tenants) -> World:
-    kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
-    kabupaten_b = region_chain("61.04", "Kabupaten Mempawah")
-    office = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR")
-    other_office = OfficeFactory(kabupaten=kabupaten, name="Dinas Kesehatan")
-    office_b = OfficeFactory(kabupaten=kabupaten_b, name="Dinas PUPR Mempawah")
-    category = Category.objects.create(kabupaten=kabupaten, name="Jalan", office=office)
-    category_b = Category.objects.create(kabupaten=kabupaten_b, name="Jalan")
-
-    def member(role, region, office=None):
-        user = UserFactory()
-        MembershipFactory(user=user, role=role, region=region, office=office)
-        return user
-
-    operator = UserFactory()
-    MembershipFactory(user=operator, role=Role.OPERATOR, region=None)
-    users = {
-        "operator": operator,
-        "admin": member(Role.KABUPATEN_ADMIN, kabupaten),
-        "admin_b": member(Role.KABUPATEN_ADMIN, kabupaten_b),
-        "camat": member(Role.CAMAT, region_chain("61.07.04")),
-        "officer": member(Role.OPD_OFFICER, kabupaten, office),
-        "other_officer": member(Role.OPD_OFFICER, kabupaten, other_office),
-        "kim_ketua": two_tenants.a.owner,
-        "kim_anggota": two_tenants.a.member,
-        "kim_b_ketua": two_tenants.b.owner,
-        "outsider": two_tenants.a.outsider,
-    }
-    return World(
-        tenants=two_tenants,
-        kabupaten=kabupaten,
-        kabupaten_b=kabupaten_b,
-        village=region_chain("61.07.04.1010", "Sebalo"),
-        other_village=region_chain("61.07.05.2002", "Lembah Bawang"),
-        village_b=region_chain("61.04.05.2001", "Sungai Pinyuh"),
-        office=office,
-        other_office=other_office,
-        office_b=office_b,
-        category=category,
-        category_b=category_b,
-        users=users,
-    )
+def world(db, _module_world) -> CaseWorld:
+    """Built once per file (case_world.py); each test gets its own copy."""
+    return fresh_copy(_module_world)
 
 
-def intake(world: World, **extra) -> dict:
+def intake(world: CaseWorld, **extra) -> dict:
     return {
         "region": world.village,
         "category": world.category,
@@ -107,13 +56,13 @@ def intake(world: World, **extra) -> dict:
     } | extra
 
 
-def submit(world: World, **extra) -> Aspiration:
+def submit(world: CaseWorld, **extra) -> Aspiration:
     case, created = services.aspiration_submit(data=intake(world, **extra))
     assert created
     return case
 
 
-def advance(world: World, case: Aspiration, to: str) -> Aspiration:
+def advance(world: CaseWorld, case: Aspiration, to: str) -> Aspiration:
     """Walk a new case along the happy path up to a status."""
     admin, officer = world.users["admin"], world.users["officer"]
     path = [
@@ -389,7 +338,7 @@ FORBIDDEN = {
 }
 
 
-def _kwargs(world: World, extra: dict) -> dict:
+def _kwargs(world: CaseWorld, extra: dict) -> dict:
     return {k: (world.office if v == "office" else v) for k, v in extra.items()}
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
@@ -12,12 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from jembatan.accounts.models import Office, Role, User
+from jembatan.accounts.models import Office, User
 from jembatan.aspirations import reporter, services
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
+from jembatan.aspirations.tests.case_world import CaseWorld, build_case_world
 from jembatan.core import workdays
-from jembatan.regions.models import Region
-from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
+from jembatan.testing.db import built_once, fresh_copy
+from jembatan.testing.factories import AspirationFactory, OfficeFactory, region_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -41,70 +41,24 @@ def _fresh_caches():
     workdays.clear_cache()
 
 
-@dataclass
-class World:
-    tenants: object
-    kabupaten: Region
-    village: Region  # Sebalo 61.07.04.1010 (kecamatan 61.07.04; kim-a)
-    other_village: Region  # 61.07.05.2002 (kecamatan 61.07.05)
-    village_b: Region  # Sungai Pinyuh 61.04.05.2001 (kim-b)
-    office: Office
-    other_office: Office
-    category: Category
-    other_category: Category
-    category_b: Category
-    users: dict[str, User]
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_case_world)
 
 
 @pytest.fixture
-def world(two_tenants) -> World:
-    kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
-    kabupaten_b = region_chain("61.04", "Kabupaten Mempawah")
-    office = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR")
-    other_office = OfficeFactory(kabupaten=kabupaten, name="Dinas Kesehatan")
-
-    def member(role, region, office=None):
-        user = UserFactory()
-        MembershipFactory(user=user, role=role, region=region, office=office)
-        return user
-
-    return World(
-        tenants=two_tenants,
-        kabupaten=kabupaten,
-        village=region_chain("61.07.04.1010", "Sebalo"),
-        other_village=region_chain("61.07.05.2002", "Lembah Bawang"),
-        village_b=region_chain("61.04.05.2001", "Sungai Pinyuh"),
-        office=office,
-        other_office=other_office,
-        category=Category.objects.create(kabupaten=kabupaten, name="Jalan", office=office),
-        other_category=Category.objects.create(kabupaten=kabupaten, name="Kesehatan"),
-        category_b=Category.objects.create(kabupaten=kabupaten_b, name="Jembatan"),
-        users={
-            "admin": member(Role.KABUPATEN_ADMIN, kabupaten),
-            "admin_b": member(Role.KABUPATEN_ADMIN, kabupaten_b),
-            "camat": member(Role.CAMAT, region_chain("61.07.04")),
-            "officer": member(Role.OPD_OFFICER, kabupaten, office),
-            "other_officer": member(Role.OPD_OFFICER, kabupaten, other_office),
-        },
-    )
+def world(db, _module_world) -> CaseWorld:
+    """Built once per file (case_world.py); each test gets its own copy."""
+    return fresh_copy(_module_world)
 
 
-def make_case(world: World, **extra) -> Aspiration:
-    data = {
-        "region": world.village,
-        "category": world.category,
-        "description": "Jalan berlubang di depan SD Negeri 2.",
-        "visibility": Aspiration.Visibility.PUBLIC,
-        "reporter_name": "Budi Santoso",
-        "reporter_phone": PHONE,
-        "reporter_email": EMAIL,
-    }
-    kwargs = {k: extra.pop(k) for k in ("channel", "kim", "actor") if k in extra}
-    case, _ = services.aspiration_submit(data=data | extra, **kwargs)
-    return case
+def make_case(world: CaseWorld, **extra) -> Aspiration:
+    """A public case from Sebalo in the world's "Jalan" category, sent through the service
+    (AspirationFactory: its reporter's phone is PHONE, e-mail EMAIL)."""
+    return AspirationFactory(**{"category": world.category} | extra)
 
 
-def move(world: World, case: Aspiration, *actions: str, office: Office | None = None):
+def move(world: CaseWorld, case: Aspiration, *actions: str, office: Office | None = None):
     admin = world.users["admin"]
     for action in actions:
         case = services.aspiration_transition(
@@ -118,7 +72,7 @@ def move(world: World, case: Aspiration, *actions: str, office: Office | None = 
     return case
 
 
-def form_data(world: World, **extra) -> dict:
+def form_data(world: CaseWorld, **extra) -> dict:
     return {
         "category": world.category.pk,
         "region": world.village.code,
@@ -571,7 +525,7 @@ def staff_cases(world):
     }
 
 
-def user_for(world: World, who: str) -> User:
+def user_for(world: CaseWorld, who: str) -> User:
     kims = {
         "kim_a_member": world.tenants.a.member,
         "kim_b_member": world.tenants.b.member,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -13,6 +14,7 @@ from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.communities.models import Kim, Position
 from jembatan.dissemination.models import Delivery, InfoItem, ShareLink
 from jembatan.sites.models import Post
+from jembatan.testing.db import built_once, fresh_copy
 from jembatan.testing.factories import (
     AspirationFactory,
     KimFactory,
@@ -23,6 +25,27 @@ from jembatan.testing.factories import (
 )
 
 _counter = iter(range(10_000, 99_999))
+
+
+def shown_figures(html: str) -> dict[str, str]:
+    """The figure cards of a dashboard page as the reader sees them: label -> value."""
+    html = re.sub(r">\s+<", "><", html)
+    cards = re.findall(r"<li>(?:<a [^>]*>)?<strong>([^<]*)</strong>([^<]*)", html)
+    return {label.strip(): value for value, label in cards}
+
+
+def shown_rows(html: str) -> dict[str, list[str]]:
+    """The rows of a page's number tables: row heading -> the numbers in its cells."""
+    html = re.sub(r">\s+<", "><", html)
+    rows = re.findall(
+        r'<tr><th scope="row">(?:<a [^>]*>)?([^<]+)(?:</a>)?</th>'
+        r'((?:<td class="num">.*?</td>)+)</tr>',
+        html,
+    )
+    return {
+        heading: re.findall(r'<td class="num">(?:<a [^>]*>)?([^<]*)', cells)
+        for heading, cells in rows
+    }
 
 
 def make_post(kim: Kim, when: datetime.datetime, **extra) -> Post:
@@ -77,8 +100,18 @@ class World:
     cases: list[Aspiration]
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    """Built once per file (rolled back after it); each test's writes are rolled back."""
+    yield from built_once(django_db_blocker, _build_world)
+
+
 @pytest.fixture
-def world(db) -> World:
+def world(db, _module_world) -> World:
+    return fresh_copy(_module_world)
+
+
+def _build_world() -> World:
     now = timezone.now()
     region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.04", "Sungai Raya")

@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.opendata import DATASETS
+from jembatan.dashboard.tests.conftest import shown_figures, shown_rows
 
 
 @pytest.fixture
@@ -25,6 +26,21 @@ def test_public_statistics_page(client, refreshed):
     assert "Sungai Raya" in html
     assert "Rahasiawati" not in html and "081234" not in html
     assert "Pinyuh" not in html  # another kabupaten
+    # The public figures leave the confidential case out (4 of Bengkayang's 5).
+    figures = shown_figures(html)
+    assert figures["KIM aktif"] == "3"
+    assert figures["desa/kelurahan ber-KIM (75%)"] == "3 / 4"
+    assert figures["berita terbit"] == "4"
+    assert figures["informasi diterbitkan ulang KIM"] == "1"
+    assert figures["aspirasi diterima"] == "4"
+    assert figures["aspirasi sedang diproses"] == "3"
+    assert figures["hari kerja median sampai dijawab (12 bulan)"] == "0"
+    assert figures["kepuasan warga (1\N{EN DASH}5)"] == "4,0"
+    assert figures["anggota KIM terlatih"] == "0"
+    rows = shown_rows(html)
+    # Per kecamatan: KIM, desa with KIM / desa, posts, cases.
+    assert rows["Sungai Raya"] == ["2", "2 / 3", "3", "3"]
+    assert rows["Capkala"] == ["1", "1 / 1", "1", "1"]
 
 
 def test_catalogue_page_and_dcat(client, refreshed):

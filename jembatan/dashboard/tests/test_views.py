@@ -3,11 +3,13 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from openpyxl import load_workbook
 
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.lists import XLSX_MAX_ROWS
+from jembatan.dashboard.tests.conftest import shown_figures, shown_rows
+from jembatan.testing.pdf import pdftotext
 
 URL = "/kelola/dasbor/"
 
@@ -46,6 +48,31 @@ def test_kabupaten_admin_sees_their_kabupaten(client, refreshed):
     assert "/kelola/dasbor/daftar/aspirasi-terlambat/?wilayah=61.07" in html
     assert "Rahasiawati" not in html
     assert response.context["data"].get(R.OVERDUE) == 1
+    # The figures of the world (conftest): 3 KIMs in 3 of 4 desa; 4 posts published (the
+    # scheduled one and the other kabupaten's left out); 5 cases, the confidential one
+    # included for Diskominfo, one answered (rating 4, same day), one past its deadline.
+    figures = shown_figures(html)
+    assert figures["KIM aktif"] == "3"
+    assert figures["Desa/kelurahan ber-KIM"] == "3 / 4 (75%)"
+    assert figures["Berita terbit"] == "4"
+    assert figures["Informasi diterbitkan ulang"] == "1"
+    assert figures["Jangkauan (dilihat + klik)"] == "10"  # 7 views + 3 clicks
+    assert figures["Aspirasi diterima"] == "5"
+    assert figures["Aspirasi terbuka"] == "4"
+    assert figures["Melewati batas waktu"] == "1"
+    assert figures["Aspirasi dijawab"] == "1"
+    assert figures["Median hari kerja sampai dijawab"] == "0"
+    assert figures["Kepuasan warga (1-5)"] == "4.0"
+    assert figures["Kehadiran pelatihan"] == "0"
+    # Per kecamatan: KIM, desa with KIM / desa, coverage, posts, cases, open, overdue.
+    rows = shown_rows(html)
+    assert rows["Sungai Raya"] == ["2", "2 / 3", "67%", "3", "4", "3", "1"]
+    assert rows["Capkala"] == ["1", "1 / 1", "100%", "1", "1", "1", "0"]
+    assert "Pinyuh" not in html
+    # This month's line of the trend table: posts, republished, reach, cases, answered,
+    # training attendance.
+    this_month = rows[dateformat.format(timezone.localdate(), "F Y")]  # "Desember 2026"
+    assert this_month == ["4", "1", "10", "5", "1", "0"]
 
 
 def test_kabupaten_admin_cannot_read_another_kabupaten(client, refreshed):
@@ -65,6 +92,15 @@ def test_camat_sees_only_their_kecamatan(client, refreshed):
     assert response.context["scope"].code == "61.07.04"
     html = response.content.decode()
     assert "Karimunting" in html and "Sungai Duri" in html  # its desa, with or without KIM
+    # Its kecamatan's figures: 2 KIMs in 2 of 3 desa, 3 posts, and the 3 cases a camat may
+    # see (the confidential one left out), 2 of them open, 1 past its deadline.
+    figures = shown_figures(html)
+    assert figures["KIM aktif"] == "2"
+    assert figures["Desa/kelurahan ber-KIM"] == "2 / 3 (67%)"
+    assert figures["Berita terbit"] == "3"
+    assert figures["Aspirasi diterima"] == "3"
+    assert figures["Aspirasi terbuka"] == "2"
+    assert figures["Melewati batas waktu"] == "1"
     # Another kecamatan, the kabupaten, and lists or reports of them: 404, nothing shown.
     for params in ({"wilayah": "61.07.05"}, {"wilayah": "61.07"}, {"kabupaten": "61.07"}):
         response = client.get(URL, params)
@@ -128,37 +164,43 @@ def test_outsider_is_refused(client, refreshed):
 
 
 @pytest.mark.parametrize(
-    "metric",
+    ("metric", "count"),
     [
-        "kim",
-        "kim-tanpa-kegiatan",
-        "desa-tanpa-kim",
-        "berita",
-        "terbit-ulang",
-        "jangkauan",
-        "aspirasi",
-        "aspirasi-terbuka",
-        "aspirasi-terlambat",
-        "aspirasi-dijawab",
-        "pelatihan",
+        ("kim", 3),
+        ("kim-tanpa-kegiatan", 1),  # Karimunting
+        ("desa-tanpa-kim", 1),  # Sungai Duri
+        ("berita", 4),
+        ("terbit-ulang", 1),
+        ("jangkauan", 2),  # the item's two deliveries
+        ("aspirasi", 5),
+        ("aspirasi-terbuka", 4),
+        ("aspirasi-terlambat", 1),
+        ("aspirasi-dijawab", 1),
+        ("pelatihan", 0),
     ],
 )
-def test_every_list_renders_and_exports(client, refreshed, metric):
+def test_every_list_renders_and_exports(client, refreshed, metric, count):
+    """The page, the CSV and the XLSX list the same rows, as many as the figure says."""
     client.force_login(refreshed.admin)
     url = f"/kelola/dasbor/daftar/{metric}/"
     response = client.get(url, {"wilayah": "61.07"})
     assert response.status_code == 200
     assert b"Rahasiawati" not in response.content
+    assert response.context["page"].paginator.count == count
     response = client.get(url, {"wilayah": "61.07", "format": "csv"})
     assert response.status_code == 200
     assert response.streaming
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
     assert "Rahasiawati" not in body and "081234" not in body and "example.test" not in body
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+    assert len(rows) == 1 + count  # the heading and the rows
     response = client.get(url, {"wilayah": "61.07", "format": "xlsx"})
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book.active.max_row >= 1
+    sheet = [list(row) for row in book.active.iter_rows(values_only=True)]
+    assert len(sheet) == 1 + count
+    assert [str(v) for v in sheet[0]] == rows[0]
 
 
 def test_list_contents(client, refreshed):
@@ -215,7 +257,17 @@ def test_xlsx_over_the_cap_is_refused_with_a_message(client, refreshed, monkeypa
     assert XLSX_MAX_ROWS > 2
 
 
-def test_monthly_pdf_report(client, refreshed):
+def _pdf_lines(text: str) -> dict[str, list[str]]:
+    """label -> the values after it, for the lines of a -layout text (columns: 2+ spaces)."""
+    lines = {}
+    for line in text.splitlines():
+        cells = [c for c in (c.strip() for c in line.split("  ")) if c]
+        if len(cells) > 1:
+            lines[cells[0]] = cells[1:]
+    return lines
+
+
+def test_monthly_pdf_report(client, refreshed, tmp_path):
     client.force_login(refreshed.admin)
     month = timezone.localdate()
     url = f"/kelola/dasbor/laporan/{month:%Y-%m}.pdf"
@@ -224,6 +276,22 @@ def test_monthly_pdf_report(client, refreshed):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert b"Rahasiawati" not in response.content
+    text = pdftotext(response.content, tmp_path, layout=True)
+    assert "Rahasiawati" not in text
+    lines = _pdf_lines(text)
+    assert lines["KIM aktif"] == ["3"]
+    assert lines["Desa/kelurahan ber-KIM"] == ["3/4"]
+    assert lines["Cakupan desa/kelurahan (%)"] == ["75,0"]
+    assert lines["Berita terbit"] == ["4"]
+    assert lines["Informasi diterbitkan ulang"] == ["1"]
+    assert lines["Jangkauan (dilihat + klik)"] == ["10"]
+    assert lines["Aspirasi diterima"] == ["5"]
+    assert lines["Aspirasi dijawab"] == ["1"]
+    assert lines["Aspirasi terbuka pada akhir bulan"] == ["4"]
+    assert lines["Aspirasi melewati batas waktu pada akhir bulan"] == ["1"]
+    # Per kecamatan: KIM, desa with KIM, coverage, posts, cases, overdue.
+    assert lines["Sungai Raya"] == ["2", "2/3", "67%", "3", "4", "1"]
+    assert lines["Capkala"] == ["1", "1/1", "100%", "1", "1", "0"]
     assert client.get("/kelola/dasbor/laporan/2099-01.pdf").status_code == 400
     assert client.get("/kelola/dasbor/laporan/2026-13.pdf").status_code == 400
     client.force_login(refreshed.operator)

@@ -1,7 +1,9 @@
 """Authorization matrix: every URL pattern, every role, tenant A's object and tenant B's.
 
 The expected statuses live in matrix_table.py. A URL pattern added later without an
-entry there fails test_every_pattern_has_an_entry, so the matrix stays complete.
+entry there fails test_every_pattern_has_an_entry, so the matrix stays complete. The GET
+sweep itself is in test_matrix_get_<n>.py (one test per pattern, split over files so that
+the suite's workers share it); this file holds the table's own checks and the POST sweep.
 """
 
 from __future__ import annotations
@@ -11,38 +13,18 @@ from django.apps import apps
 from django.core.cache import cache
 
 from jembatan.accounts.models import AuditLog
+from jembatan.core.tests.security.matrix import (
+    DENIED,
+    SHARD_COUNT,
+    TENANT_A_ROLES,
+    shard,
+    tenant_urls,
+)
 from jembatan.core.tests.security.matrix_table import EXPECTED
-from jembatan.core.tests.security.urlmap import all_patterns, url_for
+from jembatan.core.tests.security.urlmap import all_patterns
 from jembatan.core.tests.security.world import ROLES
 
 pytestmark = [pytest.mark.django_db]
-
-DENIED = {"302L", "403", "404", "405"}
-TENANT_A_ROLES = ["member", "ketua", "kab_admin", "opd", "camat"]
-
-
-def status_code(response) -> str:
-    login = "/akun/masuk/" in response.get("Location", "")
-    return f"{response.status_code}{'L' if login else ''}"
-
-
-def header_errors(response) -> list[str]:
-    """The strict policy on every HTML page (the admin keeps Django's own, not swept)."""
-    if not response.get("Content-Type", "").startswith("text/html"):
-        return []
-    errors = []
-    csp = response.get("Content-Security-Policy", "")
-    if "default-src 'self'" not in csp or "unsafe-inline" in csp or "unsafe-eval" in csp:
-        errors.append(f"CSP {csp!r}")
-    if "frame-ancestors 'none'" not in csp and response.get("X-Frame-Options") != "DENY":
-        errors.append("framing allowed")
-    if response.get("X-Content-Type-Options") != "nosniff":
-        errors.append("no nosniff")
-    if not response.get("Referrer-Policy"):
-        errors.append("no Referrer-Policy")
-    if not response.get("Permissions-Policy"):
-        errors.append("no Permissions-Policy")
-    return errors
 
 
 def test_every_pattern_has_an_entry():
@@ -53,10 +35,10 @@ def test_every_pattern_has_an_entry():
     assert not stale, f"entries for URL patterns that no longer exist: {stale}"
 
 
-def _tenant_urls(world, name: str, route: str) -> tuple[str, str] | None:
-    """A's and B's URL, when the pattern names a tenant's object (B's URL differs)."""
-    url_a, url_b = (url_for(name, route, world.args[t]) for t in ("a", "b"))
-    return (url_a, url_b) if url_a != url_b else None
+def test_the_get_sweep_covers_every_entry_once():
+    swept = [name for number in range(1, SHARD_COUNT + 1) for name in shard(number)]
+    assert len(swept) == len(set(swept))
+    assert set(swept) == set(EXPECTED)
 
 
 def test_no_tenant_a_role_may_open_tenant_b_workspace_pages(world):
@@ -64,31 +46,11 @@ def test_no_tenant_a_role_may_open_tenant_b_workspace_pages(world):
     routes = all_patterns()
     for name, (_, row_b) in EXPECTED.items():
         route = routes.get(name, "")
-        if not route.startswith("kelola/") or not _tenant_urls(world, name, route):
+        if not route.startswith("kelola/") or not tenant_urls(world, name, route):
             continue
         codes = dict(zip(ROLES, row_b.split(), strict=True))
         for role in [*TENANT_A_ROLES, "outsider", "anonymous"]:
             assert codes[role] in DENIED, (name, role, codes[role])
-
-
-def test_matrix(world):
-    clients = {role: world.client(role) for role in ROLES}
-    failures = []
-    for name, route in sorted(all_patterns().items()):
-        expected_a, expected_b = EXPECTED[name]
-        tenants = [("a", expected_a)]
-        if _tenant_urls(world, name, route):  # (otherwise B's URL is A's)
-            tenants.append(("b", expected_b))
-        for tenant, expected in tenants:
-            url = url_for(name, route, world.args[tenant])
-            cache.clear()  # rate limits and throttles are tested elsewhere
-            responses = [clients[role].get(url) for role in ROLES]
-            got = " ".join(status_code(r) for r in responses)
-            for response in responses:
-                failures.extend(f"{name}: {e}" for e in header_errors(response))
-            if got != expected:
-                failures.append(f"{name} [{tenant}] {url}\n  expected {expected}\n  got      {got}")
-    assert not failures, "\n".join(failures)
 
 
 def _row_counts() -> dict[str, int]:
@@ -118,7 +80,7 @@ def test_posts_to_another_tenants_objects_are_refused_and_change_nothing(world):
     failures = []
     tried = 0
     for name, route in sorted(all_patterns().items()):
-        urls = _tenant_urls(world, name, route) if route.startswith("kelola/") else None
+        urls = tenant_urls(world, name, route) if route.startswith("kelola/") else None
         if urls is None:
             continue
         url = urls[1]

@@ -24,11 +24,21 @@ from jembatan.accounts.models import Role, User
 from jembatan.communities.models import Kim, KimMembership, Position
 from jembatan.regions.models import Region
 from jembatan.testing.factories import (
+    AspirationFactory,
+    CategoryFactory,
+    ConsultationFactory,
+    InfoDocumentFactory,
+    InfoItemFactory,
+    InfoRequestFactory,
     KimFactory,
     KimMembershipFactory,
     MembershipFactory,
+    ModuleFactory,
     OfficeFactory,
+    PollFactory,
+    PostFactory,
     PublicBodyFactory,
+    TrainingFactory,
     UserFactory,
     region_chain,
 )
@@ -78,17 +88,14 @@ def _window() -> dict[str, Any]:
 
 def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) -> dict:
     from jembatan.api.services import aggregator_key_create, api_token_create
-    from jembatan.aspirations.models import AnswerFile, Aspiration, CaseEvent
-    from jembatan.aspirations.models import Category as CaseCategory
+    from jembatan.aspirations.models import AnswerFile, CaseEvent
     from jembatan.dialogue import services as dialogue
-    from jembatan.dialogue import services_polls as polls
     from jembatan.dialogue.models import Block, Comment, Question
-    from jembatan.disclosure.models import InfoDocument, Objection
-    from jembatan.disclosure.services import information_request_submit
-    from jembatan.dissemination.models import Delivery, Feedback, InfoItem, ShareLink
-    from jembatan.literacy.models import Certificate, Lesson, Module, Training
+    from jembatan.disclosure.models import Objection
+    from jembatan.dissemination.models import Delivery, Feedback, ShareLink
+    from jembatan.literacy.models import Certificate, Lesson
     from jembatan.literacy.models import Question as QuizQuestion
-    from jembatan.sites.models import Category, Event, Photo, Post, PostRevision, Potential
+    from jembatan.sites.models import Category, Event, Photo, PostRevision, Potential
     from jembatan.sites.models import Comment as PostComment
 
     kab_code = village_code[:5]
@@ -104,13 +111,12 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
     ).user
     office = OfficeFactory(kabupaten=kabupaten, name=f"Dinas Kesehatan {label}")
     now = timezone.now()
-    post = Post.objects.create(
+    post = PostFactory(
         kim=kim,
         author=ketua,
         title=f"Berita {label}",
         slug=f"berita-{label}",
         body="<p>Isi</p>",
-        status=Post.Status.PUBLISHED,
         published_at=now - datetime.timedelta(hours=1),
     )
     revision = PostRevision.objects.create(post=post, title=post.title, body=post.body)
@@ -130,28 +136,27 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
     photo = Photo.objects.create(
         kim=kim, uploaded_by=ketua, width=10, height=10, master=f"photos/{label}.jpg"
     )
-    item = InfoItem.objects.create(
+    item = InfoItemFactory(
         area=kabupaten,
         author=admin,
         title=f"Vaksinasi {label}",
         slug=f"vaksinasi-{label}",
         summary="Ringkas",
         body="<p>Isi</p>",
-        status=InfoItem.Status.PUBLISHED,
         published_at=now - datetime.timedelta(hours=1),
     )
     delivery = Delivery.objects.create(item=item, kim=kim)
     feedback = Feedback.objects.create(delivery=delivery, author=ketua, body="Pertanyaan")
     share = ShareLink.objects.create(delivery=delivery, channel="whatsapp", code=f"sl{label[-1]}1")
-    case_category = CaseCategory.objects.create(kabupaten=kabupaten, name="Jalan")
-    aspiration = Aspiration.objects.create(
+    case_category = CategoryFactory(kabupaten=kabupaten, name="Jalan")
+    aspiration = AspirationFactory.row(
         code=f"ASP{label[-1].upper()}2345",
-        kabupaten=kabupaten,
         region=region,
         category=case_category,
         description="Jalan rusak",
         reporter_name="Budi Rahasia",
         reporter_phone="+6281234567890",
+        reporter_email="",
     )
     # A public answer with a PDF: served only by views that check, never from /media/.
     answer = CaseEvent.objects.create(
@@ -159,19 +164,14 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
     )
     answer_file = AnswerFile(aspiration=aspiration, event=answer, name="laporan.pdf", size=9)
     answer_file.file.save("laporan.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
-    training = Training.objects.create(
+    training = TrainingFactory(
         kabupaten=kabupaten,
         organiser=admin,
         title=f"Pelatihan {label}",
-        level="desa",
-        mode="tatap_muka",
         place="Aula",
         starts_at=now + datetime.timedelta(days=7),
-        ends_at=now + datetime.timedelta(days=7, hours=6),
-        quota=30,
-        status="dibuka",
     )
-    module = Module.objects.create(kabupaten=kabupaten, title=f"Modul {label}", is_published=True)
+    module = ModuleFactory(kabupaten=kabupaten, title=f"Modul {label}")
     lesson = Lesson.objects.create(module=module, title="Materi", kind="artikel", body="<p>x</p>")
     quiz = QuizQuestion.objects.create(module=module, text="Pertanyaan?")
     certificate = Certificate.objects.create(
@@ -183,23 +183,13 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
         module=module,
     )
     body = PublicBodyFactory(region=kabupaten, kabupaten=kabupaten)
-    document = InfoDocument.objects.create(
-        body=body, title="APBD", category="berkala", owner="Setda", period="2026", format="PDF"
-    )
-    info_request = information_request_submit(
-        data={
-            "body": body,
-            "requester_kind": "perorangan",
-            "requester_name": "Maria Goreti",
-            "requester_nik": "6107045203900001",
-            "requester_address": "Jl. Sanggau Ledo No. 5",
-            "requester_phone": "081234567890",
-            "requester_email": f"maria-{label}@example.test",
-            "information": "Salinan APBDes tahun 2026.",
-            "purpose": "Bahan diskusi warga.",
-            "obtain_form": "salinan_elektronik",
-            "delivery": "email",
-        }
+    document = InfoDocumentFactory(body=body, title="APBD", owner="Setda")
+    info_request = InfoRequestFactory(
+        body=body,
+        requester_address="Jl. Sanggau Ledo No. 5",
+        requester_email=f"maria-{label}@example.test",
+        information="Salinan APBDes tahun 2026.",
+        purpose="Bahan diskusi warga.",
     )
     objection = Objection.objects.create(
         number=f"KEB-2026-00000{(label[-1] == 'a' and 1) or 2}",
@@ -208,31 +198,28 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
         due_date=now.date() + datetime.timedelta(days=30),
     )
     owner_key = f"{kab_code}|"
-    consultation = dialogue.consultation_create(
+    consultation = ConsultationFactory(
         actor=admin,
         owner_key=owner_key,
-        data={"title": f"Rancangan {label}", "summary": "Ringkas", "text": DRAFT, **_window()},
+        title=f"Rancangan {label}",
+        summary="Ringkas",
+        text=DRAFT,
+        **_window(),
     )
-    consultation = dialogue.consultation_publish(actor=admin, consultation=consultation)
     section = consultation.sections.order_by("order").first()
     paragraph = section.paragraphs.order_by("order").first()
     dialogue_comment = Comment.objects.create(
         kabupaten=kabupaten, author_name="Warga", body="Setuju", paragraph=paragraph
     )
-    poll = polls.poll_create(
+    poll = PollFactory(
         actor=admin,
         owner_key=owner_key,
-        data={"title": f"Jajak {label}", "summary": "Ringkas", **_window()},
+        title=f"Jajak {label}",
+        summary="Ringkas",
+        questions=[("Prioritas", Question.Kind.SINGLE, True, ["Jalan", "Air"])],
+        **_window(),
     )
-    question = polls.question_add(
-        actor=admin,
-        poll=poll,
-        text="Prioritas",
-        kind=Question.Kind.SINGLE,
-        required=True,
-        options=["Jalan", "Air"],
-    )
-    poll = polls.poll_publish(actor=admin, poll=poll)
+    question = poll.questions.get()
     thread = dialogue.thread_create(
         actor=ketua,
         opener_key=f"{kab_code}|{kim.pk}",

@@ -1,0 +1,15 @@
+"""Authorization matrix, GET sweep part 4 of 4 (matrix.py says why it is split)."""
+
+from __future__ import annotations
+
+import pytest
+
+from jembatan.core.tests.security.matrix import shard, sweep_get
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.mark.parametrize("name", shard(4))
+def test_every_role_gets_what_the_table_says(world, role_clients, name):
+    failures = sweep_get(world, role_clients, name)
+    assert not failures, "\n".join(failures)
