@@ -4,11 +4,14 @@ that are not UTF-8 or carry control characters, oversized bodies, media_url."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from jembatan.accounts.models import AuditLog
+from jembatan.api.services import api_token_create
 from jembatan.aspirations import reporter, services
 from jembatan.aspirations.models import Aspiration, Category, ReporterKey
 from jembatan.aspirations.views import LOOKUP_LIMIT
@@ -239,3 +242,24 @@ def test_media_url_is_ignored_and_documented(client, hub, settings):
     assert not case.photos.exists()
     docs = (settings.BASE_DIR / "docs" / "open311.md").read_text(encoding="utf-8")
     assert "media_url" in docs and "diabaikan" in docs
+
+
+@pytest.mark.parametrize("description", ["Lampu jalan mati sejak seminggu\x08", "\x01" * 12])
+def test_the_json_api_refuses_control_characters(client, two_tenants, settings, description):
+    settings.HUB_REGION_CODE = "61.07"
+    category = Category.objects.create(kabupaten_id="61.07", name="Jalan")
+    _token, secret = api_token_create(actor=two_tenants.a.member, name="Uji", days=30)
+    body = {
+        "region": two_tenants.a.kim.region_id,
+        "category": category.pk,
+        "description": description,
+        "reporter_phone": "081298765432",
+    }
+    response = client.post(
+        "/api/v1/aspirasi/",
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert response.status_code == 400
+    assert not Aspiration.objects.exists()
