@@ -13,9 +13,11 @@ nearest (regions.points; the centres ship with the region list and import_region
 loads them), which also settles an address naming no desa, or a name two desa
 share. The point is kept as the case's map point. A listed case's point is rounded to
 three decimals (about 100 m): enough to find the broken bridge, not enough to pin the
-reporter's house. ``Idempotency-Key`` (with ``device_id``, or an aggregator key) makes a
-retried POST from the same client return the case the first attempt made instead of a
-second one; another client's same key makes its own case. An aggregator key (made by the
+reporter's house; a point sent with a desa must lie within 12 km of its centre.
+``Idempotency-Key`` makes a retried POST from the same client (its aggregator key, else
+its device_id, else its address) return the first attempt's answer instead of a second
+case; another client's same key makes its own case, and the same client's same key with
+another body is refused (422). An aggregator key (made by the
 hub kabupaten's Diskominfo in /kelola/api/open311/, sent as ``api_key``) has its own
 limits per minute and per hour instead of the citizen's.
 """
@@ -76,7 +78,7 @@ from jembatan.regions.resolve import region_match
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed (GeoReport's "changeset"): bump it with every change.
-CHANGESET = "2026-12-07T00:00:00+07:00"
+CHANGESET = "2026-12-07T10:00:00+07:00"
 # The charset is named: GeoReport clients (and some HTTP libraries) otherwise guess
 # Latin-1 for desa names such as "Saba'u" or quotes in the notes.
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
