@@ -13,9 +13,11 @@ nearest (regions.points; the centres ship with the region list and import_region
 loads them), which also settles an address naming no desa, or a name two desa
 share. The point is kept as the case's map point. A listed case's point is rounded to
 three decimals (about 100 m): enough to find the broken bridge, not enough to pin the
-reporter's house. ``Idempotency-Key`` (with ``device_id``, or an aggregator key) makes a
-retried POST from the same client return the case the first attempt made instead of a
-second one; another client's same key makes its own case. An aggregator key (made by the
+reporter's house; a point sent with a desa must lie within 12 km of its centre.
+``Idempotency-Key`` makes a retried POST from the same client (its aggregator key, else
+its device_id, else its address) return the first attempt's answer instead of a second
+case; another client's same key makes its own case, and the same client's same key with
+another body is refused (422). An aggregator key (made by the
 hub kabupaten's Diskominfo in /kelola/api/open311/, sent as ``api_key``) has its own
 limits per minute and per hour instead of the citizen's.
 """
@@ -31,7 +33,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    ValidationError,
+)
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -50,17 +58,27 @@ from jembatan.api.services import (
 from jembatan.aspirations import services
 from jembatan.aspirations.merge import merged_note
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
-from jembatan.aspirations.reporter import private_path, reporter_key_issue
-from jembatan.aspirations.views import _public_cases, count_code_guess, lookup_over_limit
-from jembatan.core.params import BadParameter, parse_moment
+from jembatan.aspirations.reporter import private_path, reporter_link
+from jembatan.aspirations.views import (
+    LOOKUP_WINDOW,
+    _public_cases,
+    count_code_guess,
+    lookup_over_limit,
+)
+from jembatan.core.params import (
+    BadParameter,
+    has_control_characters,
+    parse_moment,
+    urlencoded_is_utf8,
+)
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.regions.models import Region
-from jembatan.regions.points import nearest_village
+from jembatan.regions.points import MAX_DISTANCE_KM, distance_km, nearest_village
 from jembatan.regions.resolve import region_match
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed (GeoReport's "changeset"): bump it with every change.
-CHANGESET = "2026-12-07T00:00:00+07:00"
+CHANGESET = "2026-12-07T10:00:00+07:00"
 # The charset is named: GeoReport clients (and some HTTP libraries) otherwise guess
 # Latin-1 for desa names such as "Saba'u" or quotes in the notes.
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
@@ -82,6 +100,7 @@ PARAMETERS = {
     "reporter_name": "first_name",
     "photos": "media",
     "latitude": "lat",
+    "location": "address_string",
 }
 # Characters XML 1.0 cannot carry at all, even escaped.
 XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -129,9 +148,12 @@ def _render(
     return HttpResponse(body, status=status, content_type=CONTENT_TYPES["xml"])
 
 
-def _errors(fmt: str, status: int, messages: list[str]) -> HttpResponse:
+def _errors(fmt: str, status: int, messages: list[str], *, retry_after: int = 0) -> HttpResponse:
     data = [{"code": status, "description": str(message)} for message in messages]
-    return _render(fmt, data, root="errors", item="error", status=status)
+    response = _render(fmt, data, root="errors", item="error", status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _methods(*allowed: str) -> Callable:
@@ -149,13 +171,25 @@ def _methods(*allowed: str) -> Callable:
                 response["Allow"] = ", ".join(allowed)
                 return response
             # No form stands between these parameters and the database, and PostgreSQL
-            # refuses NUL in text: answer a clear 400 instead of a server error.
+            # refuses NUL in text: answer a clear 400 instead of a server error. Control
+            # characters are refused too (core.params), and a body too large or of too
+            # many fields gets this format, not Django's HTML page.
             try:
+                if request.content_type == "application/x-www-form-urlencoded" and not (
+                    urlencoded_is_utf8(request.body)
+                ):
+                    return _errors(fmt, 400, [_("Isi permintaan harus berupa UTF-8.")])
                 posted = request.POST
+            except (RequestDataTooBig, TooManyFieldsSent):
+                return _errors(fmt, 400, [_("Permintaan ini terlalu besar.")])
             except BadRequest:  # a body in another charset than UTF-8
                 return _errors(fmt, 400, [_("Isi permintaan harus berupa UTF-8.")])
             for values in (request.GET, posted):
-                if any("\x00" in item for _key, items in values.lists() for item in items):
+                if any(
+                    has_control_characters(name) or has_control_characters(item)
+                    for name, items in values.lists()
+                    for item in items
+                ):
                     return _errors(fmt, 400, [_("Parameter berisi karakter yang tidak sah.")])
             return view(request, *args, fmt=fmt, **kwargs)
 
@@ -395,7 +429,12 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     # The tracking-code lookup limit of the web pages: one bucket per visitor.
     if lookup_over_limit(request):
-        return _errors(fmt, 429, [_("Terlalu banyak pencarian. Coba lagi beberapa menit lagi.")])
+        return _errors(
+            fmt,
+            429,
+            [_("Terlalu banyak pencarian. Coba lagi beberapa menit lagi.")],
+            retry_after=LOOKUP_WINDOW,
+        )
     code = services.normalize_code(request_id)
     case = _cases().filter(code=code).first() if code else None
     if case is None:  # confidential cases too: they are not to be told from unknown codes
@@ -500,6 +539,24 @@ def _village(params: Any, point: tuple[Decimal, Decimal] | None) -> tuple[Region
     return village, "", detailed
 
 
+def _far_from(village: Region | None, point: tuple[Decimal, Decimal] | None) -> bool:
+    """Whether the point lies too far from the named desa's centre to be in it.
+
+    The limit is the nearest-desa radius of regions.points (MAX_DISTANCE_KM, 12 km): a
+    desa of Bengkayang covers about 45 km² on average and the widest ten times that, whose
+    edge lies about 12 km from its centre; a point farther out is in another desa (or
+    another kabupaten), and a case published with it would show the wrong place. Without
+    a centre for the desa nothing is checked."""
+    if village is None or point is None:
+        return False
+    if village.latitude is None or village.longitude is None:
+        return False
+    km = distance_km(
+        float(point[0]), float(point[1]), float(village.latitude), float(village.longitude)
+    )
+    return km > MAX_DISTANCE_KM
+
+
 def _messages(exc: ValidationError) -> list[str]:
     if not hasattr(exc, "error_dict"):
         return exc.messages
@@ -535,16 +592,18 @@ def _aggregator(key: str) -> tuple[AggregatorKey | None, str]:
     return found, ""
 
 
-def _over_limit(request: HttpRequest, aggregator: AggregatorKey | None) -> bool:
+def _over_limit(request: HttpRequest, aggregator: AggregatorKey | None) -> int:
     """An aggregator counts against its own limits, per minute and per hour; anyone else
-    against the citizen's, per address."""
+    against the citizen's, per address. The seconds to wait when over a limit (the
+    window's length: the fixed windows of core.ratelimit free at the latest then), else 0."""
     if aggregator is None:
-        return rate_limit_exceeded(
+        over = rate_limit_exceeded(
             "open311-post",
             visitor_key(request),
             limit=settings.ASPIRATION_SUBMIT_LIMIT,
             window=POST_WINDOW,
         )
+        return POST_WINDOW if over else 0
     # Both windows count every request, so a burst refused by the minute still uses up
     # the hour.
     minute = rate_limit_exceeded(
@@ -553,7 +612,7 @@ def _over_limit(request: HttpRequest, aggregator: AggregatorKey | None) -> bool:
     hour = rate_limit_exceeded(
         "open311-agg-h", str(aggregator.pk), limit=aggregator.per_hour, window=3600
     )
-    return minute or hour
+    return 3600 if hour else 60 if minute else 0
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -563,9 +622,13 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         # Guessing keys costs the guesser's own (citizen) budget.
         _over_limit(request, None)
         return _errors(fmt, 403, [refused])
-    if _over_limit(request, aggregator):
+    wait = _over_limit(request, aggregator)
+    if wait:
         return _errors(
-            fmt, 429, [_("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")]
+            fmt,
+            429,
+            [_("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")],
+            retry_after=wait,
         )
     errors = []
     service_code = params.get("service_code", "").strip()
@@ -581,6 +644,14 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     village, problem, detailed = _village(params, point)
     if problem:
         errors.append(problem)
+    elif _far_from(village, point):
+        errors.append(
+            _(
+                "Titik lat/long berjarak lebih dari %(km)s km dari pusat desa/kelurahan "
+                "%(desa)s: periksa titiknya, atau desa yang dikirim."
+            )
+            % {"km": f"{MAX_DISTANCE_KM:g}", "desa": village.name if village else ""}
+        )
     if errors:
         return _errors(fmt, 400, errors)
     address_string = " ".join(params.get("address_string", "").split())
@@ -600,37 +671,67 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     }
     key = request.headers.get("Idempotency-Key", "").strip()
     device = params.get("device_id", "").strip()
-    # A key counts only for the client that sent it (its api_key and device_id, which are
-    # not secret) and for the same request: a retry repeats the body, while someone else
-    # reusing the key with their own body makes their own case and never gets this one
-    # (nor a fresh private link to it).
-    # An aggregator's key is its own scope (its secret, which only it holds), so its
-    # Idempotency-Key counts without a device_id; its ids have their own source, so no
-    # api_key text a keyless client makes up can fall into that scope.
+    # A key counts only for the client that sent it: an aggregator (its secret, which
+    # only it holds, so no device_id is needed), else the api_key and device_id the client
+    # names, else the address it sends from (core.ratelimit, hashed) and its api_key.
+    # Its ids have their own source, so no text a keyless client makes up can fall into
+    # an aggregator's scope.
     if aggregator is not None:
         source, client = "open311-agg", f"{aggregator.pk}\n{device}"
-    else:
+    elif device:
         source, client = "open311", f"{params.get('api_key', '').strip()}\n{device}"
+    else:
+        source, client = "open311", f"{params.get('api_key', '').strip()}\n@{visitor_key(request)}"
     body = "\n".join(f"{name}={data[name]}" for name in sorted(data) if data[name] is not None)
-    client_id = (
-        services.client_scoped_id(source, client=client, key=f"{key}\n{body}")
-        if key and (device or aggregator is not None)
-        else None
-    )
+    scope, client_id = _idempotency_ids(source, client=client, key=key, body=body)
+    if scope:
+        earlier = Aspiration.objects.filter(client_id__startswith=scope).first()
+        if earlier is not None and earlier.client_id != client_id:
+            # The IETF idempotency-key draft: a key reused for another request is refused,
+            # and the first request's case is not shown to whoever reused it.
+            return _errors(
+                fmt,
+                422,
+                [_("Idempotency-Key ini sudah dipakai untuk permintaan lain: pakai kunci baru.")],
+            )
+        if earlier is not None:
+            return _created_reply(request, fmt, earlier, created=False)
     try:
         case, created = services.aspiration_submit(
             data=data, channel=Aspiration.Channel.OPEN311, client_id=client_id
         )
     except ValidationError as exc:
         return _errors(fmt, 400, _messages(exc))
+    return _created_reply(request, fmt, case, created=created)
+
+
+def _idempotency_ids(source: str, *, client: str, key: str, body: str) -> tuple[str, str | None]:
+    """The stored client_id of a request with an Idempotency-Key, and its first part,
+    which names the client and key alone: a stored case whose id shares that part but not
+    the rest was made by another body under the same key. ("", None) without a key."""
+    if not key:
+        return "", None
+    scope = services.client_scoped_id(source, client=client, key=key)[: len(source) + 25]
+    whole = services.client_scoped_id(source, client=client, key=f"{key}\n{body}")
+    return scope, scope + whole[len(source) + 1 :][:24]
+
+
+def _created_reply(
+    request: HttpRequest, fmt: str, case: Aspiration, *, created: bool
+) -> HttpResponse:
+    """The answer to a new request: its tracking code and the reporter's private link.
+
+    A retry with the same Idempotency-Key gets the first attempt's answer again, as 200:
+    the link of the case's first key (derived again, aspirations.reporter), never a new
+    key, so retries do not add live links."""
     code = services.display_code(case.code)
     notice = _(
         "Aspirasi diterima. Simpan kode lacak %(code)s dan ikuti tindak lanjutnya di %(link)s"
     )
-    # The notice goes to the reporter's own app: their private link (a retry by the same
-    # client gets a fresh one, since the first answer may never have arrived).
-    reporter_key = case.reporter_key if created else reporter_key_issue(case=case)
-    link = request.build_absolute_uri(private_path(case, reporter_key))
+    if created:
+        link = request.build_absolute_uri(private_path(case, case.reporter_key))
+    else:
+        link = reporter_link(case, request)
     data = [
         {
             "service_request_id": code,
@@ -638,7 +739,6 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             "account_id": None,
         }
     ]
-    # A retry with the same Idempotency-Key gets the first attempt's case, as 200.
     return _render(
         fmt, data, root="service_requests", item="request", status=201 if created else 200
     )

@@ -27,7 +27,7 @@ from jembatan.api.open311 import _cases as public_cases_with_answers
 from jembatan.api.services import api_post_create
 from jembatan.aspirations import services as aspiration_services
 from jembatan.aspirations.models import Aspiration, Category
-from jembatan.aspirations.views import count_code_guess, lookup_over_limit
+from jembatan.aspirations.views import LOOKUP_WINDOW, count_code_guess, lookup_over_limit
 from jembatan.communities.models import Kim
 from jembatan.dashboard.stats import public_statistics
 from jembatan.dissemination.models import Attachment, InfoItem
@@ -428,7 +428,7 @@ class AspirationDetailView(PublicApiView, generics.RetrieveAPIView):
     def get_object(self) -> Aspiration:
         # The tracking-code lookup limit of the web pages: one bucket per visitor.
         if lookup_over_limit(self.request):
-            raise exceptions.Throttled()
+            raise exceptions.Throttled(wait=LOOKUP_WINDOW)
         code = aspiration_services.normalize_code(self.kwargs["code"])
         case = public_cases_with_answers().filter(code=code).first() if code else None
         if case is None:  # confidential too: not to be told apart from unknown codes

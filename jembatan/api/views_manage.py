@@ -26,6 +26,9 @@ from jembatan.api.access import (
 from jembatan.api.forms import AggregatorKeyForm, TokenForm
 from jembatan.core.service_calls import service_errors
 
+# The session slot of a new aggregator key between its POST and its one display.
+NEW_AGGREGATOR_KEY = "api_new_aggregator_key"
+
 
 @never_cache
 @login_required
@@ -96,10 +99,14 @@ def aggregator_keys(request: HttpRequest) -> HttpResponse:
             if not call.ok:
                 status = 400
             else:
-                # Shown on this response only (never stored, never redirected with).
-                form = AggregatorKeyForm(kabupaten=kabupaten)
+                # Post/redirect/get: a reload of the answer must not make a second key.
+                # The secret waits in the session for exactly one display, then is gone.
+                request.session[NEW_AGGREGATOR_KEY] = secret
+                return redirect("api:aggregator_keys")
         else:
             status = 400
+    else:
+        secret = request.session.pop(NEW_AGGREGATOR_KEY, None)
     return render(
         request,
         "api/aggregator_keys.html",

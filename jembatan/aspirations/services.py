@@ -41,6 +41,7 @@ from jembatan.communities.models import Kim
 from jembatan.core.attachments import CheckedFile, check_attachment, storage_name
 from jembatan.core.gateway import gateway_enabled
 from jembatan.core.images import clean_jpeg, removed_on_failure
+from jembatan.core.params import has_control_characters
 from jembatan.core.storage import private_storage
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.core.transitions import Machine, Transition
@@ -83,6 +84,9 @@ def _clean_intake(data: dict[str, Any], *, contact_required: bool) -> dict[str, 
         errors["category"] = _("Kategori ini milik kabupaten lain.")
     if category is None or not category.is_active:
         errors["category"] = _("Pilih kategori.")
+    for name in ("description", "location", "reporter_name"):
+        if has_control_characters(str(data.get(name) or "")):
+            errors[name] = _("Teks ini berisi karakter kendali yang tidak sah.")
     description = (data.get("description") or "").strip()
     if len(description) < 10:
         errors["description"] = _("Ceritakan aspirasi Anda, paling sedikit 10 huruf.")

@@ -92,7 +92,9 @@ def submit(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 None, _("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")
             )
-            return render(request, "aspirations/submit.html", {"form": form}, status=429)
+            response = render(request, "aspirations/submit.html", {"form": form}, status=429)
+            response["Retry-After"] = str(limits.SUBMIT_WINDOW)
+            return response
         if form.is_valid():
             if form.cleaned_data["website"]:
                 limits.count_accepted(request, {})  # a bot is answered as if it was stored
@@ -102,7 +104,9 @@ def submit(request: HttpRequest) -> HttpResponse:
                     None,
                     _("Sudah banyak aspirasi dari nomor HP atau email ini. Coba lagi sejam lagi."),
                 )
-                return render(request, "aspirations/submit.html", {"form": form}, status=429)
+                response = render(request, "aspirations/submit.html", {"form": form}, status=429)
+                response["Retry-After"] = str(limits.CONTACT_WINDOW)
+                return response
             with service_errors(request, form) as call:
                 client_id = form.cleaned_data.get("client_id")
                 case, created = services.aspiration_submit(
@@ -180,7 +184,9 @@ def lookup_over_limit(request: HttpRequest) -> bool:
 
 def _refused(request: HttpRequest) -> HttpResponse:
     messages.error(request, _("Terlalu banyak pencarian. Coba lagi beberapa menit lagi."))
-    return render(request, "aspirations/track.html", {"form": TrackForm()}, status=429)
+    response = render(request, "aspirations/track.html", {"form": TrackForm()}, status=429)
+    response["Retry-After"] = str(LOOKUP_WINDOW)
+    return response
 
 
 def code_lookup(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

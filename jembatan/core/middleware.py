@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
-from jembatan.core.params import BadParameter, shown
+from jembatan.core.params import BadParameter, shown, urlencoded_is_utf8
 from jembatan.core.views import bad_request
 
 # Everything is served by the product itself: no CDN, no inline script.
@@ -36,6 +36,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=()"
 
 
+# The Retry-After of a 429 whose view set none: the fixed windows of the public forms'
+# limits (core.ratelimit) last ten minutes at most, bar the hourly limit per contact.
+RETRY_AFTER_SECONDS = 600
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -47,6 +52,10 @@ class SecurityHeadersMiddleware:
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if response.status_code == 429:
+            # Every "too many" says when to come back (RFC 9110); views that know their
+            # window set it themselves, the rest get the longest window of the public forms.
+            response.headers.setdefault("Retry-After", str(RETRY_AFTER_SECONDS))
         return response
 
 
@@ -199,6 +208,10 @@ class BadInputMiddleware:
             return None
         charset = (request.content_params or {}).get("charset")
         if charset is None or _charset_is_utf8(charset):
+            if request.content_type == FORM_CONTENT_TYPES[0] and not urlencoded_is_utf8(
+                request.body
+            ):
+                return _("Isi formulir harus berupa UTF-8. Muat ulang halaman, lalu kirim lagi.")
             return None
         return _(
             "Formulir ini dikirim dalam pengodean “%(charset)s”; situs ini hanya "

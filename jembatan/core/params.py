@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Page, Paginator
@@ -149,3 +150,29 @@ def get_page(paginator: Paginator, value: str | None, *, name: str = "halaman") 
     page past the end shows the last page, as Paginator.get_page always has (a link kept
     from a longer list still lands somewhere useful)."""
     return paginator.get_page(parse_page_number(value, name=name))
+
+
+# --- Text that no form means ------------------------------------------------------------
+
+# Control characters other than tab and line breaks, DEL, and the noncharacters U+FFFE and
+# U+FFFF: no keyboard types them; stored, they garble exports, mails and XML (which cannot
+# carry them at all). Refused rather than stripped, so that the sender learns of it.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def has_control_characters(text: str) -> bool:
+    return bool(CONTROL_CHARACTERS.search(text or ""))
+
+
+def urlencoded_is_utf8(body: bytes) -> bool:
+    """Whether every name and value of an url-encoded body is UTF-8 once unquoted.
+
+    Django reads bytes that are not UTF-8 as Latin-1 (raw ``\\xff\\xfe`` becomes "ÿþ") or
+    as U+FFFD (``%FF%FE``): either way the text stored is not what was sent."""
+    for pair in body.split(b"&"):
+        for part in pair.split(b"=", 1):
+            try:
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+    return True
