@@ -191,11 +191,21 @@ def _methods(*allowed: str) -> Callable:
                     for item in items
                 ):
                     return _errors(fmt, 400, [_("Parameter berisi karakter yang tidak sah.")])
+            jurisdiction = posted.get("jurisdiction_id") or request.GET.get("jurisdiction_id", "")
+            if jurisdiction.strip() and jurisdiction.strip().lower() not in jurisdictions(request):
+                # The spec: a jurisdiction this endpoint does not serve is not found.
+                return _errors(fmt, 404, [_("jurisdiction_id tidak dikenal.")])
             return view(request, *args, fmt=fmt, **kwargs)
 
         return csrf_exempt(wrapped)
 
     return decorate
+
+
+def jurisdictions(request: HttpRequest) -> set[str]:
+    """The jurisdiction_id values this endpoint answers to: the kabupaten's region code
+    and the host name the client called (GeoReport clients usually send the domain)."""
+    return {settings.HUB_REGION_CODE.lower(), request.get_host().rsplit(":", 1)[0].lower()}
 
 
 def _iso(moment: datetime.datetime) -> str:
@@ -631,6 +641,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             retry_after=wait,
         )
     errors = []
+    if len(params.getlist("service_code")) > 1:
+        return _errors(fmt, 400, [_("Kirim satu service_code untuk satu laporan.")])
     service_code = params.get("service_code", "").strip()
     category = _category(service_code)
     if not service_code:

@@ -263,3 +263,30 @@ def test_the_json_api_refuses_control_characters(client, two_tenants, settings, 
     )
     assert response.status_code == 400
     assert not Aspiration.objects.exists()
+
+
+# --- What the standards' outside validator found -------------------------------------------
+
+
+def test_two_service_codes_in_one_post_are_refused_not_silently_the_last(client, hub):
+    other = Category.objects.create(kabupaten_id="61.07", name="Kesehatan")
+    body = data(hub) | {"service_code": [str(hub.pk), str(other.pk)]}
+    response = client.post(URL, body)
+    assert response.status_code == 400
+    assert "satu service_code" in errors(response)
+    assert not Aspiration.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/open311/v2/services.json", "/open311/v2/requests.json"])
+def test_an_unknown_jurisdiction_is_not_found_on_reads(client, hub, path):
+    assert client.get(path, {"jurisdiction_id": "xyz"}).status_code == 404
+    assert client.get(path, {"jurisdiction_id": "61.07"}).status_code == 200
+    assert client.get(path, {"jurisdiction_id": "testserver"}).status_code == 200
+
+
+def test_an_unknown_jurisdiction_is_not_found_on_post_and_stores_nothing(client, hub):
+    response = client.post(URL, data(hub, jurisdiction_id="xyz"))
+    assert response.status_code == 404
+    assert "jurisdiction_id" in errors(response)
+    assert not Aspiration.objects.exists()
+    assert client.post(URL, data(hub, jurisdiction_id="61.07")).status_code == 201
