@@ -18,7 +18,6 @@ from PIL import Image
 from jembatan.aspirations import reporter, services
 from jembatan.aspirations.models import Aspiration, ReporterKey
 from jembatan.aspirations.tests.test_views import PHONE, as_reporter, make_case, move, text
-from jembatan.aspirations.tests.test_views import world as world  # a fixture
 from jembatan.communities.models import KimMembership
 from jembatan.testing.factories import UserFactory
 

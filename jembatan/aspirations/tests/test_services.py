@@ -16,11 +16,10 @@ from jembatan.accounts.audit import audit_for
 from jembatan.accounts.models import AuditLog
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, Status
-from jembatan.aspirations.tests.case_world import CaseWorld, build_case_world
+from jembatan.aspirations.tests.case_world import CaseWorld
 from jembatan.core import workdays
 from jembatan.core.models import Holiday
 from jembatan.core.workdays import add_working_days
-from jembatan.testing.db import built_once, fresh_copy
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +31,6 @@ def _fresh_holidays():
     workdays.clear_cache()
     yield
     workdays.clear_cache()
-
-
-@pytest.fixture(scope="module")
-def _module_world(django_db_setup, django_db_blocker):
-    yield from built_once(django_db_blocker, build_case_world)
-
-
-@pytest.fixture
-def world(db, _module_world) -> CaseWorld:
-    """Built once per file (case_world.py); each test gets its own copy."""
-    return fresh_copy(_module_world)
 
 
 def intake(world: CaseWorld, **extra) -> dict:

@@ -12,7 +12,6 @@ from jembatan.aspirations.models import Aspiration
 from jembatan.aspirations.tests import test_views
 from jembatan.aspirations.tests.test_views import SUBMIT, form_data, text
 
-world = test_views.world
 _fresh_caches = test_views._fresh_caches
 
 pytestmark = pytest.mark.django_db

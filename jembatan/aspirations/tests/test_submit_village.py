@@ -12,7 +12,6 @@ from jembatan.testing.factories import region_chain
 
 pytestmark = pytest.mark.django_db
 
-world = test_views.world
 _fresh_caches = test_views._fresh_caches
 
 

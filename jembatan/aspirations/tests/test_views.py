@@ -14,9 +14,8 @@ from PIL import Image
 from jembatan.accounts.models import Office, User
 from jembatan.aspirations import reporter, services
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
-from jembatan.aspirations.tests.case_world import CaseWorld, build_case_world
+from jembatan.aspirations.tests.case_world import CaseWorld
 from jembatan.core import workdays
-from jembatan.testing.db import built_once, fresh_copy
 from jembatan.testing.factories import AspirationFactory, OfficeFactory, region_chain
 
 pytestmark = pytest.mark.django_db
@@ -39,17 +38,6 @@ def _fresh_caches():
     yield
     cache.clear()
     workdays.clear_cache()
-
-
-@pytest.fixture(scope="module")
-def _module_world(django_db_setup, django_db_blocker):
-    yield from built_once(django_db_blocker, build_case_world)
-
-
-@pytest.fixture
-def world(db, _module_world) -> CaseWorld:
-    """Built once per file (case_world.py); each test gets its own copy."""
-    return fresh_copy(_module_world)
 
 
 def make_case(world: CaseWorld, **extra) -> Aspiration:
