@@ -47,6 +47,12 @@ def current_base(*, fallback: bool = True) -> str:
     return settings.SITE_URL.rstrip("/") if fallback else ""
 
 
+def canonical_domain() -> str:
+    """The host name of SITE_URL ("bengkayang.example"): for identifiers that must not
+    change with the host a visitor happened to use (calendar UIDs, Atom entry ids)."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
 def absolute_url(path: str, request: HttpRequest | None = None, *, base: str = "") -> str:
     """``path`` ("/aspirasi/lacak/…") as an absolute URL; a URL that already has a scheme
     comes back as it is. ``request`` wins over ``base``, which wins over the current

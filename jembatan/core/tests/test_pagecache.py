@@ -187,7 +187,8 @@ def test_files_are_cached_whole_with_their_name(client, db):
 
 
 def _og_url(response) -> str:
-    return re.search(r'<meta property="og:url" content="([^"]+)"', response.content.decode()).group(1)
+    html = response.content.decode()
+    return re.search(r'<meta property="og:url" content="([^"]+)"', html).group(1)
 
 
 @pytest.mark.parametrize("secure_first", [True, False])
