@@ -47,9 +47,14 @@ def current_base(*, fallback: bool = True) -> str:
     return settings.SITE_URL.rstrip("/") if fallback else ""
 
 
-def canonical_domain() -> str:
-    """The host name of SITE_URL ("bengkayang.example"): for identifiers that must not
-    change with the host a visitor happened to use (calendar UIDs, Atom entry ids)."""
+def canonical_domain(kim: str = "") -> str:
+    """The canonical host name of a KIM (slug ``kim``): its own host in KIM_HOSTS if it has
+    one, else SITE_URL's ("bengkayang.example"). For identifiers that must not change with
+    the host a visitor happened to use (calendar UIDs, Atom ids); never the request's Host."""
+    if kim:
+        for host, slug in settings.KIM_HOSTS.items():
+            if slug == kim:
+                return host
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 

@@ -23,7 +23,7 @@ FEED_SIZE = 500  # the most recent and coming items a subscribed calendar receiv
 
 def event_entry(request: HttpRequest, event: Event) -> CalendarEntry:
     return CalendarEntry(
-        uid=f"agenda-{event.pk}@{canonical_domain()}",
+        uid=f"agenda-{event.pk}@{canonical_domain(event.kim.slug)}",
         title=event.title,
         start=event.starts_at,
         end=event.ends_at,

@@ -31,8 +31,8 @@ EXCERPT_WORDS = 50
 
 @dataclass
 class FeedSource:
-    """What a feed is about, and the host name of its ids (the canonical one, SITE_URL's:
-    ids must not change with the host a reader used)."""
+    """What a feed is about, and the host name of its own id: the canonical one
+    (core.links.canonical_domain), never the host a reader used."""
 
     domain: str
     kim: Kim | None = None
@@ -51,12 +51,14 @@ class _PostFeed(Feed):
     feed_type = Atom1Feed
 
     def _source(self, request: HttpRequest, **kwargs) -> FeedSource:
-        return FeedSource(domain=canonical_domain(), **kwargs)
+        kim = kwargs.get("kim")
+        return FeedSource(domain=canonical_domain(kim.slug if kim else ""), **kwargs)
 
     def _posts(self, source: FeedSource, posts) -> list[Post]:
         latest = list(posts.order_by("-published_at", "-pk")[:FEED_SIZE])
         for post in latest:
-            post.feed_domain = source.domain
+            # The post's KIM's canonical host: the same id in the hub's feed and its KIM's.
+            post.feed_domain = canonical_domain(post.kim.slug)
         return latest
 
     def feed_guid(self, obj: FeedSource) -> str:

@@ -122,6 +122,17 @@ def test_uids_do_not_depend_on_the_host_asked(client, agenda, settings, path):
     assert uids("localhost") == uids("127.0.0.1")
 
 
+def test_a_kim_on_its_own_host_names_its_uids_after_it(client, agenda, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver", "rapat.example"]
+    settings.SITE_URL = "https://bengkayang.example"
+    settings.KIM_HOSTS = {"rapat.example": agenda.kim.slug}
+    for host in ("127.0.0.1", "rapat.example"):
+        (event,) = parse(client.get(f"/kim/{agenda.kim.slug}/agenda.ics", HTTP_HOST=host)).walk(
+            "VEVENT"
+        )
+        assert str(event["UID"]) == f"agenda-{agenda.pk}@rapat.example"
+
+
 def test_training_uids_use_the_canonical_host(client, settings):
     settings.SITE_URL = "https://bengkayang.example"
     training = TrainingFactory()
