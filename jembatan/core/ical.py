@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 PRODUCT_ID = "-//Jembatan//KIM//ID"
 
 
 @dataclass(frozen=True)
 class CalendarEntry:
-    uid: str  # stable and unique: "<kind>-<pk>@<host>"
+    uid: str  # stable and unique: "<kind>-<pk>@<canonical host>" (links.canonical_domain)
     title: str
     start: datetime.datetime
     end: datetime.datetime | None
@@ -42,6 +42,9 @@ def build_calendar(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", zone.key)
+    # Always the zone's VTIMEZONE: an empty feed still holds one component, as RFC 5545
+    # requires, and tells the client the kabupaten's zone.
+    calendar.add_component(Timezone.from_tzinfo(zone, tzid=zone.key))
     stamp = timezone.now()
     for entry in entries:
         event = Event()
@@ -61,7 +64,6 @@ def build_calendar(
         if entry.updated:
             event.add("last-modified", entry.updated)
         calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

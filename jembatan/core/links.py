@@ -47,6 +47,17 @@ def current_base(*, fallback: bool = True) -> str:
     return settings.SITE_URL.rstrip("/") if fallback else ""
 
 
+def canonical_domain(kim: str = "") -> str:
+    """The canonical host name of a KIM (slug ``kim``): its own host in KIM_HOSTS if it has
+    one, else SITE_URL's ("bengkayang.example"). For identifiers that must not change with
+    the host a visitor happened to use (calendar UIDs, Atom ids); never the request's Host."""
+    if kim:
+        for host, slug in settings.KIM_HOSTS.items():
+            if slug == kim:
+                return host
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
 def absolute_url(path: str, request: HttpRequest | None = None, *, base: str = "") -> str:
     """``path`` ("/aspirasi/lacak/…") as an absolute URL; a URL that already has a scheme
     comes back as it is. ``request`` wins over ``base``, which wins over the current

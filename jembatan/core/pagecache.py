@@ -89,7 +89,13 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             return view(request, *args, **kwargs)
         version = f"{cache.get_or_set(VERSION_KEY, 1, timeout=None)}.{_file_version()}"
         language = translation.get_language()
-        key = f"pagecache:{version}:{language}:{request.get_host()}:{request.get_full_path()}"
+        # Pages hold absolute addresses (og:url, JSON-LD, the data catalogue) built from
+        # the scheme and the host: a page stored for https must never reach an http visitor,
+        # nor one of the hub's host a visitor of a KIM's own host.
+        key = (
+            f"pagecache:{version}:{language}:{request.scheme}://{request.get_host()}"
+            f":{request.get_full_path()}"
+        )
         cached = cache.get(key)
         if cached is not None:
             status, content_type, cached_body, *rest = cached

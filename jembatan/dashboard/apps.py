@@ -8,6 +8,9 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dasbor, laporan dan data terbuka")
 
     def ready(self) -> None:
+        from jembatan.dashboard.sitemaps import register as register_sitemaps
+
+        register_sitemaps()
         from jembatan.dashboard import tasks
         from jembatan.literacy.signals import score_weights_changed
 

@@ -438,6 +438,9 @@ def office_report(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("format", "")
     if wanted not in ("", "pdf", "csv", "xlsx"):
         return _bad(request, _("Format unduhan tidak dikenal: pilih pdf, csv atau xlsx."))
+    table = request.GET.get("tabel", "")
+    if table not in ("", "ringkasan", "daftar"):
+        return _bad(request, _("Tabel tidak dikenal: pilih ringkasan atau daftar."))
     report = casereport.build(
         cases=scope.cases,
         kabupaten_code=scope.kabupaten.code,
@@ -464,6 +467,15 @@ def office_report(request: HttpRequest) -> HttpResponse:
         return pdf_response(pdf, filename)
     summary_header = [_("Tabel"), _("Nama"), *casereport.columns()]
     if wanted == "csv":
+        # One table per file, so that a spreadsheet or pandas reads it: the summary, or
+        # (tabel=daftar) the month's cases, the XLSX's second sheet (no personal data).
+        if table == "daftar":
+            names = casereport.office_names(report)
+            return exports.csv_response(
+                f"{filename}-daftar",
+                casereport.line_columns(),
+                (casereport.line_values(line, names) for line in report.lines),
+            )
         return exports.csv_response(filename, summary_header, casereport.summary_rows(report))
     if wanted == "xlsx":
         # The workbook always lists the month's cases (no personal data in them).

@@ -122,8 +122,10 @@ def catalogue_json(request: HttpRequest) -> JsonResponse:
                     "@id": f"{landing}#{dataset.slug}-{fmt}",
                     "@type": "dcat:Distribution",
                     "dct:title": _text(f"{dataset.title} ({fmt.upper()})"),
-                    "dcat:downloadURL": {"@id": url},
-                    "dcat:accessURL": {"@id": url},
+                    # Typed rdfs:Resource, the range DCAT-AP 3.0.0 states (sh:class), so the
+                    # catalogue conforms without a validator having to infer it.
+                    "dcat:downloadURL": {"@id": url, "@type": "rdfs:Resource"},
+                    "dcat:accessURL": {"@id": url, "@type": "rdfs:Resource"},
                     "dcat:mediaType": {"@id": IANA_MEDIA_TYPES + media, "@type": "dct:MediaType"},
                     "dct:format": {"@id": file_type, "@type": "dct:MediaTypeOrExtent"},
                     "dct:license": LICENSE,

@@ -8,6 +8,9 @@ class DialogueConfig(AppConfig):
     verbose_name = _("Dialog publik")
 
     def ready(self) -> None:
+        from jembatan.dialogue.sitemaps import register as register_sitemaps
+
+        register_sitemaps()
         from jembatan.core.moderation import register_word_source
         from jembatan.dialogue import notifications  # noqa: F401 (registers kinds)
         from jembatan.dialogue.moderation import kabupaten_words

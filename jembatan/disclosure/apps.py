@@ -8,4 +8,7 @@ class DisclosureConfig(AppConfig):
     verbose_name = _("Informasi publik (PPID)")
 
     def ready(self) -> None:
+        from jembatan.disclosure.sitemaps import register as register_sitemaps
+
+        register_sitemaps()
         from jembatan.disclosure import notifications  # noqa: F401 (registers kinds)

@@ -7,6 +7,9 @@ class DisseminationConfig(AppConfig):
     verbose_name = _("Diseminasi informasi")
 
     def ready(self) -> None:
+        from jembatan.dissemination.sitemaps import register as register_sitemaps
+
+        register_sitemaps()
         from django.db.models.signals import post_save
 
         from jembatan.communities.models import Kim

@@ -8,4 +8,7 @@ class LiteracyConfig(AppConfig):
     verbose_name = _("Literasi digital dan pembinaan KIM")
 
     def ready(self) -> None:
+        from jembatan.literacy.sitemaps import register as register_sitemaps
+
+        register_sitemaps()
         from jembatan.literacy import notifications  # noqa: F401 (registers kinds)

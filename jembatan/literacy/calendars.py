@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from jembatan.core.ical import CalendarEntry, calendar_response
+from jembatan.core.links import canonical_domain
 from jembatan.core.pagecache import cache_public_page
 from jembatan.literacy import access
 from jembatan.literacy.models import Training
@@ -19,7 +20,7 @@ FEED_SIZE = 300
 def training_entry(request: HttpRequest, training: Training) -> CalendarEntry:
     place = training.place if training.mode != Training.Mode.ONLINE else _("Daring")
     return CalendarEntry(
-        uid=f"pelatihan-{training.pk}@{request.get_host().split(':')[0]}",
+        uid=f"pelatihan-{training.pk}@{canonical_domain()}",
         title=training.title,
         start=training.starts_at,
         end=training.ends_at,

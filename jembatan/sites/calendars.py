@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from jembatan.communities.models import Kim
 from jembatan.core.ical import CalendarEntry, calendar_response
+from jembatan.core.links import canonical_domain
 from jembatan.core.pagecache import cache_public_page
 from jembatan.sites.models import Event
 
@@ -22,7 +23,7 @@ FEED_SIZE = 500  # the most recent and coming items a subscribed calendar receiv
 
 def event_entry(request: HttpRequest, event: Event) -> CalendarEntry:
     return CalendarEntry(
-        uid=f"agenda-{event.pk}@{request.get_host().split(':')[0]}",
+        uid=f"agenda-{event.pk}@{canonical_domain(event.kim.slug)}",
         title=event.title,
         start=event.starts_at,
         end=event.ends_at,

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
-from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -21,6 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from jembatan.communities.models import Kim
+from jembatan.core.links import canonical_domain
 from jembatan.regions.models import Region
 from jembatan.sites.models import Post, live_posts
 from jembatan.sites.views import hub_kabupaten
@@ -31,7 +31,8 @@ EXCERPT_WORDS = 50
 
 @dataclass
 class FeedSource:
-    """What a feed is about, and the host name it is served on (for the entry ids)."""
+    """What a feed is about, and the host name of its own id: the canonical one
+    (core.links.canonical_domain), never the host a reader used."""
 
     domain: str
     kim: Kim | None = None
@@ -50,14 +51,20 @@ class _PostFeed(Feed):
     feed_type = Atom1Feed
 
     def _source(self, request: HttpRequest, **kwargs) -> FeedSource:
-        domain, _port = split_domain_port(request.get_host())
-        return FeedSource(domain=domain or "localhost", **kwargs)
+        kim = kwargs.get("kim")
+        return FeedSource(domain=canonical_domain(kim.slug if kim else ""), **kwargs)
 
     def _posts(self, source: FeedSource, posts) -> list[Post]:
         latest = list(posts.order_by("-published_at", "-pk")[:FEED_SIZE])
         for post in latest:
-            post.feed_domain = source.domain
+            # The post's KIM's canonical host: the same id in the hub's feed and its KIM's.
+            post.feed_domain = canonical_domain(post.kim.slug)
         return latest
+
+    def feed_guid(self, obj: FeedSource) -> str:
+        # The feed's own <id>: Django would use its link on the request's host.
+        about = f"kim/{obj.kim.pk}" if obj.kim else "hub"
+        return f"tag:{obj.domain},2024:feed/{about}"
 
     def item_title(self, item: Post) -> str:
         return item.title

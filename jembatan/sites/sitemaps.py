@@ -1,7 +1,9 @@
 """/sitemap.xml and /robots.txt.
 
 The sitemap covers the whole install (every kabupaten): the hub's pages, every active
-KIM's home and every live post. On a KIM's own host name (jembatan.sites.hosts) it lists
+KIM's home, its published pages (agenda, potential, products, pages) and every live post,
+and the sections the capabilities above register (core.sitemaps: information, dialogue,
+trainings and modules, PPID, open data). On a KIM's own host name (jembatan.sites.hosts) it lists
 only that KIM's pages, so that search engines do not see the whole site twice.
 """
 
@@ -15,6 +17,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from jembatan.communities.models import Kim
+from jembatan.core.sitemaps import hub_sitemaps
+from jembatan.sites.content import KINDS
 from jembatan.sites.models import Post
 
 # The signed-in workspace, accounts, the Django admin and the JSON API.
@@ -55,11 +59,37 @@ class PostSitemap(Sitemap):
         return item.updated_at
 
 
+class ContentSitemap(Sitemap):
+    """The published pages of active KIMs: agenda items, potential, products, pages."""
+
+    def __init__(self, kim: str | None = None) -> None:
+        self.kim = kim
+
+    def items(self) -> list:
+        rows: list = []
+        for kind in KINDS.values():
+            query = kind.model.objects.filter(is_published=True, kim__in=Kim.objects.active())
+            if self.kim:
+                query = query.filter(kim__slug=self.kim)
+            rows += query.select_related("kim").order_by("pk")
+        return rows
+
+
 def sitemaps_for(request: HttpRequest) -> dict[str, Sitemap]:
     kim = getattr(request, "kim_host", None)
     if kim:
-        return {"kim": KimSitemap(kim), "berita": PostSitemap(kim)}
-    return {"halaman": StaticSitemap(), "kim": KimSitemap(), "berita": PostSitemap()}
+        return {
+            "kim": KimSitemap(kim),
+            "halaman-kim": ContentSitemap(kim),
+            "berita": PostSitemap(kim),
+        }
+    return {
+        "halaman": StaticSitemap(),
+        "kim": KimSitemap(),
+        "halaman-kim": ContentSitemap(),
+        "berita": PostSitemap(),
+        **hub_sitemaps(),
+    }
 
 
 @require_safe

@@ -104,3 +104,46 @@ def test_trainings_offer_an_event_and_a_feed(client):
     titles = [str(e["SUMMARY"]) for e in parse(client.get("/literasi/kalender.ics")).walk("VEVENT")]
     assert training.title in titles and draft.title not in titles
     assert client.get(f"/literasi/pelatihan/{draft.pk}/kalender.ics").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/agenda.ics", "/kim/{kim}/agenda.ics", "/kim/{kim}/agenda/{slug}/kalender.ics"]
+)
+def test_uids_do_not_depend_on_the_host_asked(client, agenda, settings, path):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+    settings.SITE_URL = "https://bengkayang.example"
+    url = path.format(kim=agenda.kim.slug, slug=agenda.slug)
+
+    def uids(host: str) -> list[str]:
+        calendar = parse(client.get(url, HTTP_HOST=host))
+        return [str(e["UID"]) for e in calendar.walk("VEVENT")]
+
+    assert uids("127.0.0.1") == [f"agenda-{agenda.pk}@bengkayang.example"]
+    assert uids("localhost") == uids("127.0.0.1")
+
+
+def test_a_kim_on_its_own_host_names_its_uids_after_it(client, agenda, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver", "rapat.example"]
+    settings.SITE_URL = "https://bengkayang.example"
+    settings.KIM_HOSTS = {"rapat.example": agenda.kim.slug}
+    for host in ("127.0.0.1", "rapat.example"):
+        (event,) = parse(client.get(f"/kim/{agenda.kim.slug}/agenda.ics", HTTP_HOST=host)).walk(
+            "VEVENT"
+        )
+        assert str(event["UID"]) == f"agenda-{agenda.pk}@rapat.example"
+
+
+def test_training_uids_use_the_canonical_host(client, settings):
+    settings.SITE_URL = "https://bengkayang.example"
+    training = TrainingFactory()
+    (event,) = parse(client.get(f"/literasi/pelatihan/{training.pk}/kalender.ics")).walk("VEVENT")
+    assert str(event["UID"]) == f"pelatihan-{training.pk}@bengkayang.example"
+
+
+def test_an_empty_calendar_still_holds_the_time_zone(client, two_tenants):
+    # RFC 5545: a calendar holds at least one component; parse() checks it is the zone's.
+    response = client.get(f"/kim/{two_tenants.a.kim.slug}/agenda.ics")
+    calendar = parse(response)
+    assert not calendar.walk("VEVENT")
+    assert len(calendar.subcomponents) == 1
+    assert b"BEGIN:VTIMEZONE" in response.content

@@ -184,3 +184,35 @@ def test_files_are_cached_whole_with_their_name(client, db):
         assert second.content == first.content
         assert second["Content-Disposition"] == first["Content-Disposition"]
         assert second["Content-Type"] == first["Content-Type"]
+
+
+def _og_url(response) -> str:
+    html = response.content.decode()
+    return re.search(r'<meta property="og:url" content="([^"]+)"', html).group(1)
+
+
+@pytest.mark.parametrize("secure_first", [True, False])
+def test_the_scheme_is_part_of_the_key(client, post, settings, secure_first):
+    # As behind gunicorn/nginx: the scheme comes from X-Forwarded-Proto.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The same Host header both times, as curl sends it (without one, Django's test
+    # client would add the port to the https request's host and hide the bug).
+    plain = {"HTTP_HOST": "testserver"}
+    https = {**plain, "HTTP_X_FORWARDED_PROTO": "https"}
+    first, second = (https, plain) if secure_first else (plain, https)
+    url = f"{post.get_absolute_url()}?c=1"
+    assert client.get(url, **first).headers["X-Page-Cache"] == "miss"
+    response = client.get(url, **second)
+    assert response.headers["X-Page-Cache"] == "miss"
+    expected = "https://" if second is https else "http://"
+    assert _og_url(response).startswith(expected)
+    assert client.get(url, **second).headers["X-Page-Cache"] == "hit"
+
+
+def test_the_host_is_part_of_the_key(client, post, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    url = f"{post.get_absolute_url()}?c=2"
+    client.get(url, HTTP_HOST="testserver")
+    response = client.get(url, HTTP_HOST="other.example")
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert _og_url(response).startswith("http://other.example/")

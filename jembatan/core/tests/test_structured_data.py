@@ -222,3 +222,49 @@ def test_a_share_image_that_is_not_shipped_is_refused_at_start(settings):
     assert check_share_image() == []
     settings.SHARE_IMAGE = "img/no-such-card.png"
     assert [e.id for e in check_share_image()] == ["jembatan.E101"]
+
+
+def more_detail_pages() -> dict[str, str]:
+    """The other public detail pages: a discussion, a training, a module and a public
+    body's list of public information (PPID). (A lesson needs signing in.)"""
+    from jembatan.communities.models import Kim
+    from jembatan.dialogue.models import Thread
+    from jembatan.disclosure.models import PublicBody
+    from jembatan.testing.factories import ModuleFactory, TrainingFactory, UserFactory
+
+    kim = Kim.objects.get(slug="sebalo")
+    thread = Thread.objects.create(
+        kabupaten_id="61.07",
+        kim=kim,
+        title="Jalan rusak di Sebalo",
+        slug="jalan-rusak",
+        body="Mari bahas perbaikan jalan desa bersama.",
+        opened_by=UserFactory(),
+    )
+    training = TrainingFactory(title="Pelatihan menulis berita", description="Menulis berita.")
+    module = ModuleFactory(title="Cek fakta", summary="Mengenali hoaks.")
+    body = PublicBody.objects.filter(kabupaten_id="61.07", is_active=True).order_by("pk").first()
+    return {
+        "thread": thread.get_absolute_url(),
+        "training": training.get_absolute_url(),
+        "module": module.get_absolute_url(),
+        "ppid-body": f"/ppid/daftar/{body.pk}/",
+    }
+
+
+@pytest.mark.django_db
+def test_every_public_detail_page_has_its_own_title_and_description(demo):
+    client = Client()
+    detail = {
+        name: path
+        for name, path in public_pages().items()
+        if name in ("post", "agenda-item", "information-item", "poll", "consultation")
+    }
+    for name, path in {**detail, **more_detail_pages()}.items():
+        og = og_of(extract(client, path))
+        for prop in OG_REQUIRED:
+            assert og.get(prop), (name, prop, og)
+        assert og["og:title"] not in ("Jembatan", "", None), (name, og)
+        assert og.get("og:description", "").strip(), (name, og)
+        assert og["og:url"] == "http://testserver" + path, (name, og["og:url"])
+        assert fetchable(og["og:image"]), (name, og["og:image"])

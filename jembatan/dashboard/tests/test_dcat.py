@@ -2,8 +2,11 @@
 
 The catalogue is parsed as RDF (its JSON-LD) and validated with pyshacl: 0 violations for
 DCAT-AP 2.1.1 and for 3.0.0. The 3.0.0 shapes ask for ``sh:class rdfs:Resource`` on the
-access and download URLs, which holds under RDFS entailment (every IRI is a resource), so
-that run uses RDFS inference, as a DCAT-AP validator does.
+access and download URLs. Under RDFS entailment every IRI is a resource (the spec's intent:
+the range is "any resource"), but a validator run without inference (pyshacl's default)
+sees only the stated types; so the catalogue states
+``rdfs:Resource`` on those IRIs and conforms with no inference at all, and still with
+``-i rdfs``: both runs are checked.
 """
 
 from __future__ import annotations
@@ -70,8 +73,8 @@ def _violations(data: Graph, shapes: tuple[str, ...], inference: str) -> list[st
 
 @pytest.mark.parametrize(
     ("shapes", "inference"),
-    [(V2, "none"), (V3, "rdfs")],
-    ids=["2.1.1", "3.0.0"],
+    [(V2, "none"), (V3, "none"), (V3, "rdfs")],
+    ids=["2.1.1", "3.0.0", "3.0.0-rdfs"],
 )
 def test_catalogue_has_no_dcat_ap_violation(catalogue, shapes, inference):
     assert len(catalogue) > 100
@@ -84,7 +87,7 @@ def test_the_shapes_do_find_violations(catalogue):
     distribution = next(catalogue.subjects(RDF.type, DCAT.Distribution))
     catalogue.remove((distribution, DCAT.accessURL, None))
     catalogue.add((distribution, DCAT.downloadURL, Literal("https://x.example/a.csv")))
-    for shapes, inference in ((V2, "none"), (V3, "rdfs")):
+    for shapes, inference in ((V2, "none"), (V3, "none"), (V3, "rdfs")):
         assert _violations(catalogue, shapes, inference), shapes
 
 

@@ -15,6 +15,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from jembatan.accounts.models import AuditLog, Office, Role, User
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category
@@ -355,9 +356,32 @@ def test_pdf_csv_and_xlsx_carry_the_same_figures(client, month, tmp_path):
     assert display_code("RA0003") in pdf and display_code("RA0004") not in pdf
 
 
+def test_the_list_of_cases_downloads_as_its_own_csv(client, month):
+    client.force_login(month.admin)
+    page = client.get(_url(bulan="2025-03")).content.decode()
+    assert "format=csv&amp;tabel=daftar" in page
+    response = client.get(_url(bulan="2025-03", format="csv", tabel="daftar"))
+    assert response.status_code == 200
+    assert "-daftar.csv" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    book = load_workbook(io.BytesIO(client.get(_url(bulan="2025-03", format="xlsx")).content))
+    sheet = [r for r in book["Daftar aspirasi"].iter_rows(values_only=True)]
+    # The same table as the workbook's second sheet: header and one row per case.
+    assert rows[0] == [str(v) for v in sheet[0]]
+    assert len(rows) == len(sheet) == 1 + 5
+    assert [r[0] for r in rows[1:]] == [r[0] for r in sheet[1:]]
+    assert all(len(r) == len(rows[0]) for r in rows)
+    assert not any(REPORTER in cell for row in rows for cell in row)
+    # The plain CSV stays the summary alone.
+    plain = client.get(_url(bulan="2025-03", format="csv", tabel="ringkasan"))
+    assert b"".join(plain.streaming_content).decode("utf-8-sig").startswith("Tabel,Nama")
+
+
 @pytest.mark.parametrize(
     ("query", "status", "message"),
     [
+        ({"bulan": "2025-03", "format": "csv", "tabel": "semua"}, 400, "Tabel tidak dikenal"),
         ({"bulan": "2025-13"}, 400, "tidak dikenal"),
         ({"bulan": "maret"}, 400, "tidak dikenal"),
         ({"bulan": "2099-01"}, 400, "belum tiba"),

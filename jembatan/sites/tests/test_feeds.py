@@ -109,7 +109,7 @@ def test_hub_feed_links_are_on_the_host_asked(client, posts):
     assert all(href.startswith("http://bengkayang.example/") for href in hrefs), hrefs
 
 
-@override_settings(HUB_REGION_CODE="61.07")
+@override_settings(HUB_REGION_CODE="61.07", SITE_URL="https://bengkayang.example")
 def test_entry_carries_link_dates_author_summary_and_a_stable_id(client, posts):
     entry = entries(parse(client.get("/feed/")))["Posyandu Balita"]
     post = posts.live_a
@@ -123,8 +123,26 @@ def test_entry_carries_link_dates_author_summary_and_a_stable_id(client, posts):
     assert summary.get("type") == "html"
     assert summary.text == "Jadwal posyandu &amp; imunisasi &lt;bulan ini&gt;."
     assert entry.findtext(f"{ATOM}id") == (
-        f"tag:testserver,{post.created_at:%Y-%m-%d}:post/{post.pk}"
+        f"tag:bengkayang.example,{post.created_at:%Y-%m-%d}:post/{post.pk}"
     )
+
+
+@override_settings(
+    HUB_REGION_CODE="61.07",
+    ALLOWED_HOSTS=["testserver", "127.0.0.1", "localhost"],
+    SITE_URL="https://bengkayang.example",
+)
+@pytest.mark.parametrize("path", ["/feed/", "/kim/kim-a/feed/"])
+def test_ids_do_not_depend_on_the_host_asked(client, posts, path):
+    def ids(host: str) -> list[str]:
+        feed = parse(client.get(path, HTTP_HOST=host))
+        return [feed.findtext(f"{ATOM}id")] + [
+            e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")
+        ]
+
+    first = ids("127.0.0.1")
+    assert len(first) > 1 and all(i.startswith("tag:bengkayang.example,") for i in first)
+    assert ids("localhost") == first
 
 
 @override_settings(HUB_REGION_CODE="61.07")

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
+from jembatan.dissemination.models import InfoItem
+from jembatan.literacy.models import Training
+from jembatan.sites.models import Event
 from jembatan.sites.tests.test_feeds import posts  # noqa: F401 (fixture)
+from jembatan.testing.factories import (
+    ConsultationFactory,
+    InfoItemFactory,
+    ModuleFactory,
+    PollFactory,
+    PublicBodyFactory,
+    TrainingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+HUB_SECTIONS = ("/informasi/", "/dialog/", "/literasi/", "/ppid/", "/data/", "/statistik/")
 
 
 def sitemap_urls(response) -> dict[str, str | None]:
@@ -34,7 +48,8 @@ def test_sitemap_lists_pages_kims_and_live_posts_of_every_kabupaten(client, post
         location = f"{base}{post.get_absolute_url()}"
         # The date in the site's time zone, as Django's sitemap template writes it.
         assert urls[location] == f"{timezone.localtime(post.updated_at):%Y-%m-%d}", location
-    assert len(urls) == 10
+    # 3 hub pages, 3 KIMs, 4 posts, and the capabilities' index pages (HUB_SECTIONS).
+    assert len(urls) == 10 + len(HUB_SECTIONS)
 
 
 def test_sitemap_leaves_out_drafts_scheduled_posts_and_inactive_kims(client, posts):  # noqa: F811
@@ -75,3 +90,63 @@ def test_robots_txt_builds_the_sitemap_address_from_the_request(client):
 def test_robots_and_sitemap_answer_get_only(client):
     assert client.post("/robots.txt").status_code == 405
     assert client.post("/sitemap.xml").status_code == 405
+
+
+@override_settings(HUB_REGION_CODE="61.07")
+def test_sitemap_lists_the_public_published_things_of_every_capability(client, posts):  # noqa: F811
+    item = InfoItemFactory(title="Jalan baru")
+    draft_item = InfoItemFactory(title="Draf informasi", status=InfoItem.Status.DRAFT)
+    due_later = InfoItemFactory(
+        title="Belum waktunya", published_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    consultation = ConsultationFactory()
+    hidden_consultation = ConsultationFactory(publish=False)
+    poll = PollFactory()
+    hidden_poll = PollFactory(publish=False)
+    training = TrainingFactory()
+    draft_training = TrainingFactory(status=Training.Status.DRAFT)
+    module = ModuleFactory()
+    hidden_module = ModuleFactory(is_published=False)
+    body = PublicBodyFactory()
+    agenda = Event.objects.create(
+        kim=posts.tenants.a.kim,
+        title="Rapat",
+        slug="rapat",
+        starts_at=timezone.now(),
+        is_published=True,
+        created_by=posts.tenants.a.owner,
+    )
+    hidden_agenda = Event.objects.create(
+        kim=posts.tenants.a.kim,
+        title="Draf",
+        slug="draf",
+        starts_at=timezone.now(),
+        created_by=posts.tenants.a.owner,
+    )
+    urls = sitemap_urls(client.get("/sitemap.xml"))
+    base = "http://testserver"
+    for page in HUB_SECTIONS:
+        assert f"{base}{page}" in urls, page
+    for shown in (item, consultation, poll, training, module, agenda):
+        assert f"{base}{shown.get_absolute_url()}" in urls, shown
+    assert f"{base}/ppid/daftar/{body.pk}/" in urls
+    assert urls[f"{base}{item.get_absolute_url()}"]  # lastmod
+    for hidden in (
+        draft_item,
+        due_later,
+        hidden_consultation,
+        hidden_poll,
+        draft_training,
+        hidden_module,
+        hidden_agenda,
+    ):
+        assert f"{base}{hidden.get_absolute_url()}" not in urls, hidden
+
+
+@override_settings(HUB_REGION_CODE="61.07")
+def test_a_kims_own_host_lists_its_pages_only(client, posts, settings):  # noqa: F811
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.KIM_HOSTS = {"kim-a.example": "kim-a"}
+    InfoItemFactory(title="Jalan baru")
+    urls = sitemap_urls(client.get("/sitemap.xml", HTTP_HOST="kim-a.example"))
+    assert urls and not any("/informasi/" in u or "/kim/kim-b/" in u for u in urls)
