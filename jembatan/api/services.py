@@ -42,6 +42,21 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def _new_secret(prefix: str) -> tuple[str, dict[str, str]]:
+    """A fresh secret with the prefix, and the fields stored for it: its first twelve
+    characters (to recognise it in lists) and its hash (the secret itself is never kept)."""
+    secret = prefix + secrets.token_urlsafe(32)
+    return secret, {"key_prefix": secret[:12], "key_hash": hash_token(secret)}
+
+
+def _note_use(row: ApiToken | AggregatorKey) -> None:
+    """Note the use, at most once a minute (not a write on every request); no audit row."""
+    now = timezone.now()
+    if row.last_used_at is None or now - row.last_used_at > datetime.timedelta(minutes=1):
+        type(row).objects.filter(pk=row.pk).update(last_used_at=now)
+        row.last_used_at = now
+
+
 def api_token_create(*, actor: User, name: str, days: int) -> tuple[ApiToken, str]:
     """A new token for the actor; returns it and its secret, which is never stored."""
     name = " ".join((name or "").split())[:80]
@@ -63,12 +78,11 @@ def api_token_create(*, actor: User, name: str, days: int) -> tuple[ApiToken, st
                 _("Paling banyak %(max)s token aktif: cabut token yang tidak dipakai lagi.")
                 % {"max": MAX_ACTIVE_TOKENS}
             )
-        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        secret, stored = _new_secret(TOKEN_PREFIX)
         token = ApiToken.objects.create(
             user=actor,
             name=name,
-            key_prefix=secret[:12],
-            key_hash=hash_token(secret),
+            **stored,
             created_at=now,
             expires_at=now + datetime.timedelta(days=days),
         )
@@ -98,11 +112,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 
 
 def api_token_touch(*, token: ApiToken) -> None:
-    """Note the use, at most once a minute (not a write on every request); no audit row."""
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+    _note_use(token)
 
 
 def aggregator_key_create(
@@ -137,12 +147,11 @@ def aggregator_key_create(
                 _("Paling banyak %(max)s kunci aktif: cabut kunci yang tidak dipakai lagi.")
                 % {"max": MAX_ACTIVE_AGGREGATOR_KEYS}
             )
-        secret = AGGREGATOR_PREFIX + secrets.token_urlsafe(32)
+        secret, stored = _new_secret(AGGREGATOR_PREFIX)
         key = AggregatorKey.objects.create(
             name=name,
             kabupaten=kabupaten,
-            key_prefix=secret[:12],
-            key_hash=hash_token(secret),
+            **stored,
             per_minute=per_minute,
             per_hour=per_hour,
             created_by=actor,
@@ -169,25 +178,17 @@ def aggregator_key_revoke(*, actor: User, key: AggregatorKey) -> AggregatorKey:
         locked = AggregatorKey.objects.select_for_update().get(pk=key.pk)
         if not locked.is_active:
             return locked
-        locked.is_active = False
-        locked.revoked_at = timezone.now()
-        locked.save(update_fields=["is_active", "revoked_at"])
-        audit_record(
+        audited_update(
             actor=actor,
+            instance=locked,
+            data={"is_active": False, "revoked_at": timezone.now()},
             action=AuditAction.AGGREGATOR_KEY_REVOKE,
-            target=locked,
-            before={"is_active": True},
-            after={"is_active": False, "revoked_at": locked.revoked_at},
         )
     return locked
 
 
 def aggregator_key_touch(*, key: AggregatorKey) -> None:
-    """Note the use, at most once a minute (not a write on every request); no audit row."""
-    now = timezone.now()
-    if key.last_used_at is None or now - key.last_used_at > datetime.timedelta(minutes=1):
-        AggregatorKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        key.last_used_at = now
+    _note_use(key)
 
 
 def api_post_create(*, actor: User, kim: Kim, data: dict[str, Any], status: str) -> Post:
