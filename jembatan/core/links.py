@@ -18,8 +18,7 @@ streams computes ``request_base(request)`` first and passes the base along.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar, Token
 from urllib.parse import urlsplit
 
@@ -69,16 +68,6 @@ def absolute_url(path: str, request: HttpRequest | None = None, *, base: str = "
     if request is not None:
         return request.build_absolute_uri(path)
     return (base.rstrip("/") if base else current_base()) + path
-
-
-@contextmanager
-def task_base(base: str) -> Iterator[None]:
-    """Run a block (a background task) with the base it was queued with."""
-    token = _task_base.set(base or "")
-    try:
-        yield
-    finally:
-        _task_base.reset(token)
 
 
 def set_task_base(base: str) -> Token:

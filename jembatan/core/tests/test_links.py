@@ -13,7 +13,8 @@ from jembatan.core.links import (
     absolute_url,
     current_base,
     request_base,
-    task_base,
+    reset_task_base,
+    set_task_base,
 )
 from jembatan.core.models import TaskRecord
 from jembatan.core.tasks import enqueue_on_commit
@@ -45,8 +46,11 @@ def test_without_a_request_or_task_the_hub_canonical_address(hosts):
 def test_an_absolute_url_is_kept_and_a_given_base_is_used(hosts):
     assert absolute_url("https://wa.me/62812") == "https://wa.me/62812"
     assert absolute_url("/x/", base="https://kim.example/") == "https://kim.example/x/"
-    with task_base("https://kim.example"):
+    token = set_task_base("https://kim.example")
+    try:
         assert absolute_url("/x/") == "https://kim.example/x/"
+    finally:
+        reset_task_base(token)
     assert absolute_url("/x/") == "http://127.0.0.1:8000/x/"
 
 
