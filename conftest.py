@@ -44,6 +44,37 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def served_tenant(request):
+    """Every database test is served as Kabupaten Bengkayang (61.07) on the test client's
+    and the live server's hosts (testserver, localhost, 127.0.0.1): a host resolves to a
+    tenant as in production (jembatan.tenants). Tests of other tenants add their own."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if (marker is None and not (_DB_FIXTURES & names)) or request.node.get_closest_marker(
+        "no_served_tenant"
+    ):
+        yield None
+        return
+    transactional = bool(
+        {"transactional_db", "live_server"} & names
+        or (
+            marker is not None
+            and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+        )
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from jembatan.testing.factories import serve_tenant
+
+    yield serve_tenant()
+    from jembatan.tenants import resolve
+
+    resolve.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_local_caches():
     """Rolled-back rows must not survive in a worker's per-process copies, and the shared

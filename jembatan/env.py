@@ -36,6 +36,16 @@ def env_str(
     return value
 
 
+def env_choice(
+    name: str, default: str, choices: tuple[str, ...], *, environ: Mapping[str, str] = os.environ
+) -> str:
+    """One of ``choices`` (lower case), or a ConfigError naming them."""
+    value = env_str(name, default, environ=environ).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of: {', '.join(choices)} (got {value!r}).")
+    return value
+
+
 def env_bool(name: str, default: bool = False, *, environ: Mapping[str, str] = os.environ) -> bool:
     raw = environ.get(name)
     if raw is None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from jembatan.env import (
     ConfigError,
     env_bool,
+    env_choice,
     env_host_map,
     env_int,
     env_list,
@@ -35,7 +36,7 @@ if not SECRET_KEY:
 elif not DEBUG and len(SECRET_KEY) < 50:
     raise ConfigError("SECRET_KEY must be at least 50 characters long when DEBUG is off.")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", ".localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ConfigError("ALLOWED_HOSTS is required when DEBUG is off (comma-separated host names).")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "jembatan.core",
     "jembatan.regions",
+    "jembatan.tenants",
     "jembatan.accounts",
     "jembatan.communities",
     "jembatan.sites",
@@ -93,6 +95,9 @@ MIDDLEWARE = [
     "jembatan.sites.hosts.KimHostMiddleware",
     # The request served, for absolute URLs written without one (jembatan.core.links).
     "jembatan.core.links.CurrentRequestMiddleware",
+    # The kabupaten/kota the host serves (request.tenant) and its time zone; a host that
+    # serves none gets the list of tenants (jembatan.tenants.middleware).
+    "jembatan.tenants.middleware.TenantMiddleware",
     # A form body in another charset than UTF-8, NUL in the query: a clear 400 before
     # CSRF or a view reads them.
     "jembatan.core.middleware.BadInputMiddleware",
@@ -385,8 +390,22 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Jembatan -------------------------------------------------------------
-# The kabupaten whose hub is served at "/" (a Kemendagri code, e.g. 61.07).
-HUB_REGION_CODE = env_str("HUB_REGION_CODE", "61.07")
+# Each kabupaten/kota served is a tenant (jembatan.tenants), found from the request's
+# host. The old single-kabupaten setting is read once, by the migration that turns an
+# existing install into its first tenant (tenants 0002); nothing else reads it.
+LEGACY_HUB_REGION_CODE = env_str("HUB_REGION_CODE", "")
+# A host that serves no tenant: "list" shows the tenants' addresses, "404" a bare 404.
+TENANT_UNKNOWN_HOST = env_choice("TENANT_UNKNOWN_HOST", "list", ("list", "404"))
+# Paths served on any host, tenant or not: health checks, files, the operator's admin.
+TENANT_EXEMPT_PATHS = (
+    "/healthz",
+    "/static/",
+    "/media/",
+    "/admin/",
+    "/jsi18n/",
+    "/sw.js",
+    "/manifest.webmanifest",
+)
 SITE_NAME = env_str("SITE_NAME", "Jembatan")
 # The picture a shared link shows when its page has no photo and its KIM no logo: a
 # 1200x630 static file, so that each kabupaten can ship its own (Open Graph, JSON-LD).

@@ -1,7 +1,7 @@
 """Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) for the hub kabupaten.
 
 Other apps read the public cases of the kabupaten this installation serves at its hub
-(settings.HUB_REGION_CODE) and send new aspirations, in JSON or XML. The same privacy
+(the tenant the host serves) and send new aspirations, in JSON or XML. The same privacy
 rules as the public list apply: confidential cases and cases closed as spam are never
 shown, and nothing that identifies the reporter (name, phone, email, the free-text
 location) ever leaves through this API.
@@ -75,6 +75,7 @@ from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.regions.models import Region
 from jembatan.regions.points import MAX_DISTANCE_KM, distance_km, nearest_village
 from jembatan.regions.resolve import region_match
+from jembatan.tenants.current import served_code
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed (GeoReport's "changeset"): bump it with every change.
@@ -205,7 +206,7 @@ def _methods(*allowed: str) -> Callable:
 def jurisdictions(request: HttpRequest) -> set[str]:
     """The jurisdiction_id values this endpoint answers to: the kabupaten's region code
     and the host name the client called (GeoReport clients usually send the domain)."""
-    return {settings.HUB_REGION_CODE.lower(), request.get_host().rsplit(":", 1)[0].lower()}
+    return {served_code().lower(), request.get_host().rsplit(":", 1)[0].lower()}
 
 
 def _iso(moment: datetime.datetime) -> str:
@@ -216,8 +217,8 @@ def _iso(moment: datetime.datetime) -> str:
 
 
 def _hub_name() -> str:
-    hub = Region.objects.filter(pk=settings.HUB_REGION_CODE).first()
-    return hub.name if hub is not None else settings.HUB_REGION_CODE
+    hub = Region.objects.filter(pk=served_code()).first()
+    return hub.name if hub is not None else served_code()
 
 
 @_methods("GET", "HEAD")
@@ -247,7 +248,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _hub_categories() -> QuerySet[Category]:
-    return Category.objects.filter(kabupaten_id=settings.HUB_REGION_CODE, is_active=True)
+    return Category.objects.filter(kabupaten_id=served_code(), is_active=True)
 
 
 def _category(code: str) -> Category | None:
@@ -476,7 +477,7 @@ def _village_at(point: tuple[Decimal, Decimal] | None) -> Region | None:
     lies near enough; None without a point or without loaded centres."""
     if point is None:
         return None
-    return nearest_village(*point, within=settings.HUB_REGION_CODE)
+    return nearest_village(*point, within=served_code())
 
 
 def _village(params: Any, point: tuple[Decimal, Decimal] | None) -> tuple[Region | None, str, bool]:
@@ -486,9 +487,7 @@ def _village(params: Any, point: tuple[Decimal, Decimal] | None) -> tuple[Region
     address_id first; then the desa named in address_string; then the point, whose
     nearest desa centre also settles an address that names no desa of the kabupaten or
     a name two desa share."""
-    villages = Region.objects.filter(
-        level=Region.Level.DESA, code__startswith=f"{settings.HUB_REGION_CODE}."
-    )
+    villages = Region.objects.filter(level=Region.Level.DESA, code__startswith=f"{served_code()}.")
     address_id = params.get("address_id", "").strip()
     if address_id:
         village = villages.filter(code=address_id).first()
@@ -523,7 +522,7 @@ def _village(params: Any, point: tuple[Decimal, Decimal] | None) -> tuple[Region
     village, detailed, problem = None, False, ""
     for number, reading in enumerate(_readings(text)):
         # Written as people write it ("Desa Sebalo, Kec. Bengkayang", one typo forgiven).
-        match = region_match(reading, level=Region.Level.DESA, within=settings.HUB_REGION_CODE)
+        match = region_match(reading, level=Region.Level.DESA, within=served_code())
         if len(match.codes) > 1:
             problem = _(
                 "Ada lebih dari satu desa/kelurahan bernama “%(name)s”: kirim kodenya "
@@ -596,7 +595,7 @@ def _aggregator(key: str) -> tuple[AggregatorKey | None, str]:
         return None, _("api_key tidak dikenal.")
     if not found.is_active:
         return None, _("api_key ini sudah dicabut: minta kunci baru.")
-    if found.kabupaten_id != settings.HUB_REGION_CODE:
+    if found.kabupaten_id != served_code():
         return None, _("api_key ini bukan kunci aplikasi pengumpul kabupaten ini.")
     aggregator_key_touch(key=found)
     return found, ""

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +12,7 @@ from jembatan.core.forms import MultipleFileField, MultipleFileInput
 from jembatan.core.localcache import LocalCache
 from jembatan.regions.forms import RegionField
 from jembatan.regions.models import Region
+from jembatan.tenants.current import served_code
 
 # The public form looks up a category and a desa on every submission; both tables change
 # rarely, so each process keeps the hub's rows for a minute (cleared on save, see apps.py).
@@ -171,7 +171,7 @@ class AspirationForm(forms.Form):
     )
 
     def __init__(self, *args, kabupaten_code: str | None = None, regions=None, **kwargs):
-        code = kabupaten_code or settings.HUB_REGION_CODE
+        code = kabupaten_code or served_code()
         # The kabupaten's fields are built once per process and only copied per request
         # (as Django copies any form's fields): this form is the busiest in the product.
         self.base_fields = _fields_for(code)

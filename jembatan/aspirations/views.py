@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -31,6 +30,7 @@ from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached, vis
 from jembatan.core.service_calls import service_errors
 from jembatan.core.storage import private_file_response
 from jembatan.regions.models import Region
+from jembatan.tenants.current import served_code
 
 LOOKUP_LIMIT, LOOKUP_WINDOW = 20, 600
 PAGE_SIZE = 20
@@ -39,7 +39,7 @@ SIMILAR_DAYS = 60
 
 def _public_cases():
     return (
-        Aspiration.objects.filter(kabupaten_id=settings.HUB_REGION_CODE)
+        Aspiration.objects.filter(kabupaten_id=served_code())
         .exclude(visibility=Aspiration.Visibility.CONFIDENTIAL)
         .exclude(status=Status.CLOSED, close_reason=Aspiration.CloseReason.SPAM)
         .select_related("category", "region", "region__parent", "office", "merged_into")
@@ -49,8 +49,8 @@ def _public_cases():
 @require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
     cases = _public_cases()
-    kecamatan = Region.objects.filter(parent_id=settings.HUB_REGION_CODE).order_by("name")
-    categories = Category.objects.filter(kabupaten_id=settings.HUB_REGION_CODE)
+    kecamatan = Region.objects.filter(parent_id=served_code()).order_by("name")
+    categories = Category.objects.filter(kabupaten_id=served_code())
     chosen = {
         "kecamatan": request.GET.get("kecamatan", ""),
         "kategori": request.GET.get("kategori", ""),
@@ -430,9 +430,7 @@ def similar(request: HttpRequest) -> JsonResponse:
     if not category.isdecimal() or len(category) > 9 or not text:
         return JsonResponse({"results": []})
     match = re.search(r"(\d{2}(?:\.\d+){3})", text)
-    villages = Region.objects.filter(
-        level=Region.Level.DESA, code__startswith=f"{settings.HUB_REGION_CODE}."
-    )
+    villages = Region.objects.filter(level=Region.Level.DESA, code__startswith=f"{served_code()}.")
     village = (
         villages.filter(code=match.group(1)).first()
         if match

@@ -38,6 +38,7 @@ from jembatan.aspirations.reporter import reporter_link
 from jembatan.core.gateway import signature_for
 from jembatan.regions.models import Region
 from jembatan.regions.resolve import region_match
+from jembatan.tenants.current import served_code
 
 MAX_SKEW = 300  # seconds
 MAX_BODY = 16 * 1024
@@ -59,12 +60,12 @@ def _village(value: str) -> tuple[Region | None, list[Region]]:
     """The desa a message names, or the desa it could mean (written as people write)."""
     value = (value or "").strip()
     villages = Region.objects.filter(
-        level=Region.Level.DESA, code__startswith=f"{settings.HUB_REGION_CODE}."
+        level=Region.Level.DESA, code__startswith=f"{served_code()}."
     ).select_related("parent")
     by_code = villages.filter(code=value).first()
     if by_code is not None or not value:
         return by_code, []
-    match = region_match(value, level=Region.Level.DESA, within=settings.HUB_REGION_CODE)
+    match = region_match(value, level=Region.Level.DESA, within=served_code())
     found = sorted(villages.filter(code__in=match.codes), key=lambda r: r.code)
     if match.sure and len(found) == 1:
         return found[0], []

@@ -14,7 +14,8 @@ Holidays are read one year range per query and kept in process memory for
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from django.db import transaction
@@ -30,6 +31,27 @@ _MAX_ENTRIES = 2048
 
 # A year's holidays (weekdays or not) by year.
 _ByYear = dict[int, frozenset[date]]
+
+# Functions naming the time zone of a region's kabupaten (the tenants app registers one).
+_zone_sources: list[Callable[[str | None], tzinfo | None]] = []
+
+
+def register_zone_source(source: Callable[[str | None], tzinfo | None]) -> None:
+    """``source(region_code)`` gives the zone deadlines in that kabupaten are counted in,
+    or None for the active one. Core knows no app: the tenants app registers itself."""
+    if source not in _zone_sources:
+        _zone_sources.append(source)
+
+
+def zone_for(kabupaten_code: str | None) -> tzinfo:
+    """The zone a date in ``kabupaten_code`` is read in (the active zone by default)."""
+    if kabupaten_code:
+        for source in _zone_sources:
+            zone = source(kabupaten_code)
+            if zone is not None:
+                return zone
+    return timezone.get_current_timezone()
+
 
 # (year, kabupaten code or None) -> (monotonic expiry, that year's holidays).
 _cache: dict[tuple[int, str | None], tuple[float, frozenset[date]]] = {}
@@ -54,7 +76,7 @@ def is_working_day(day: date, *, kabupaten_code: str | None = None) -> bool:
     ``kabupaten_code`` may be the code of the kabupaten/kota or of any region within it
     (``61.07`` or ``61.07.04.2001``); without it only nationwide holidays count.
     """
-    day = _as_date(day)
+    day = _as_date(day, kabupaten_code)
     kabupaten = _kabupaten_key(kabupaten_code)
     return _is_working_day(day, _holidays(day.year, day.year, kabupaten), kabupaten)
 
@@ -66,11 +88,12 @@ def add_working_days(
 
     A start on a non-working day counts from the next working day, so ``days=0`` gives
     the first working day on or after ``start``. An aware datetime counts as its local
-    date (the active time zone). A Friday plus 1 is the following Monday.
+    date: in the time zone of the tenant serving ``kabupaten_code`` (a registered zone
+    source), else the active time zone. A Friday plus 1 is the following Monday.
     """
     if days < 0:
         raise ValueError("days must not be negative.")
-    day = _as_date(start)
+    day = _as_date(start, kabupaten_code)
     kabupaten = _kabupaten_key(kabupaten_code)
     # Enough calendar days for the usual case, so that one query serves the whole walk;
     # a longer walk (a year of holidays ahead) loads the next year when it gets there.
@@ -94,8 +117,8 @@ def working_days_between(
     0 when ``end`` is on or before ``start``. For a working-day ``start``,
     ``working_days_between(start, add_working_days(start, n)) == n``.
     """
-    first = _as_date(start)
-    last = _as_date(end)
+    first = _as_date(start, kabupaten_code)
+    last = _as_date(end, kabupaten_code)
     if last <= first:
         return 0
     kabupaten = _kabupaten_key(kabupaten_code)
@@ -151,12 +174,12 @@ def _holidays(first_year: int, last_year: int, kabupaten: str | None) -> _ByYear
     return by_year
 
 
-def _as_date(value: date | datetime) -> date:
+def _as_date(value: date | datetime, kabupaten_code: str | None = None) -> date:
     # datetime is a subclass of date: test for it first.
     if isinstance(value, datetime):
         if timezone.is_naive(value):
             raise ValueError("Naive datetime: pass an aware datetime or a date.")
-        return timezone.localdate(value)
+        return timezone.localdate(value, zone_for(kabupaten_code))
     if isinstance(value, date):
         return value
     raise TypeError(f"Expected a date or datetime, got {type(value).__name__}.")

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -34,6 +33,7 @@ from jembatan.aspirations.models import Aspiration, CaseEvent
 from jembatan.communities.access import get_kim_for_user, get_member_kims_for_user, is_pengurus
 from jembatan.communities.models import Kim
 from jembatan.regions.models import Region
+from jembatan.tenants.current import current_code
 
 CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}$")
 
@@ -199,9 +199,7 @@ def get_office_report_scope_for_user(
             kabupaten = administered.filter(code=code).first() if CODE.match(code) else None
         else:
             # An operator administers every kabupaten: the one the platform serves first.
-            kabupaten = (
-                administered.filter(code=settings.HUB_REGION_CODE).first() or administered.first()
-            )
+            kabupaten = administered.filter(code=current_code()).first() or administered.first()
         if kabupaten is None:
             raise Http404(_("Wilayah tidak ditemukan."))
         offices = list(Office.objects.filter(kabupaten=kabupaten).order_by("name"))

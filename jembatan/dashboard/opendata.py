@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +24,7 @@ from jembatan.disclosure.models import InfoDocument
 from jembatan.disclosure.views import public_bodies
 from jembatan.dissemination.models import InfoItem
 from jembatan.regions.models import Region
+from jembatan.tenants.current import served_code
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Dataset:
 
 
 def _hub() -> str:
-    return settings.HUB_REGION_CODE
+    return served_code()
 
 
 def _iso(value) -> str | None:

@@ -23,12 +23,13 @@ from jembatan.dashboard import rollup as R
 from jembatan.dashboard.opendata import DATASETS
 from jembatan.dashboard.stats import figures
 from jembatan.regions.models import Region
+from jembatan.tenants.current import served_code
 
 
 @require_safe
 @cache_public_page
 def statistics(request: HttpRequest) -> HttpResponse:
-    region = Region.objects.filter(code=settings.HUB_REGION_CODE).first()
+    region = Region.objects.filter(code=served_code()).first()
     if region is None:
         raise Http404(_("Kabupaten belum disiapkan."))
     data = figures(code=region.code, confidential=False)  # as the public list: none
@@ -67,7 +68,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_public_page
 def catalogue(request: HttpRequest) -> HttpResponse:
-    region = Region.objects.filter(code=settings.HUB_REGION_CODE).first()
+    region = Region.objects.filter(code=served_code()).first()
     return render(
         request,
         "dashboard/data.html",
@@ -106,8 +107,8 @@ def catalogue_json(request: HttpRequest) -> JsonResponse:
     shapes): one dcat:Dataset per dataset, each with a CSV and a JSON distribution. Every
     address is on the host the catalogue was asked on (core.links); links, licence,
     formats, media types and the language are IRIs, dates typed xsd:date."""
-    region = Region.objects.filter(code=settings.HUB_REGION_CODE).first()
-    place = region.name if region else settings.HUB_REGION_CODE
+    region = Region.objects.filter(code=served_code()).first()
+    place = region.name if region else served_code()
     landing = absolute_url(reverse("dashboard:data"), request)
     today = {"@value": timezone.localdate().isoformat(), "@type": "xsd:date"}
     datasets = []
@@ -168,7 +169,7 @@ def catalogue_json(request: HttpRequest) -> JsonResponse:
         "dct:spatial": {
             "@id": "_:spatial",
             "@type": "dct:Location",
-            "dct:identifier": settings.HUB_REGION_CODE,
+            "dct:identifier": served_code(),
             "rdfs:label": place,
         },
         "dct:language": LANGUAGE,
@@ -203,7 +204,7 @@ def dataset(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     found = DATASETS.get(slug)
     if found is None:
         raise Http404(_("Data tidak ditemukan."))
-    name = f"{slug}-{settings.HUB_REGION_CODE}"
+    name = f"{slug}-{served_code()}"
     # Read now: the rows are streamed after the request has been let go (core.links).
     base = request_base(request)
     if fmt == "csv":

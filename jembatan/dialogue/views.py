@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -41,6 +40,7 @@ from jembatan.dialogue.models import (
     Visibility,
 )
 from jembatan.dialogue.moderation import contribution_report
+from jembatan.tenants.current import served_code
 
 WINDOW = 600
 POST_LIMIT = 10  # comments, replies, votes per visitor in 10 minutes
@@ -114,7 +114,7 @@ def _post_text(request, form, participant, *, create, **messages_and_links):
 @require_safe
 @cache_public_page
 def index(request: HttpRequest) -> HttpResponse:
-    hub = settings.HUB_REGION_CODE
+    hub = served_code()
     now = timezone.now()
     consultations = _published(Consultation).filter(kabupaten_id=hub)
     polls = _published(Poll).filter(kabupaten_id=hub)

@@ -30,6 +30,7 @@ from jembatan.core.storage import private_file_response
 from jembatan.disclosure import report, services
 from jembatan.disclosure.forms import ObjectionForm, RequestForm, TrackForm
 from jembatan.disclosure.models import InfoDocument, InformationRequest, Objection, PublicBody
+from jembatan.tenants.current import served_code
 
 # settings.PPID_REQUEST_LIMIT requests stored per address in 10 minutes: a posko or a
 # carrier address serves many people, and a form sent back with an error is not counted.
@@ -42,7 +43,7 @@ PAGE_SIZE = 30
 def public_bodies():
     """The bodies of the kabupaten this site serves."""
     return (
-        PublicBody.objects.filter(kabupaten_id=settings.HUB_REGION_CODE, is_active=True)
+        PublicBody.objects.filter(kabupaten_id=served_code(), is_active=True)
         .select_related("region", "office")
         .in_order()
     )

@@ -9,6 +9,7 @@ from jembatan.dissemination.access import Area
 from jembatan.dissemination.models import InfoItem
 from jembatan.regions.models import Region
 from jembatan.sites.forms import RICH_TEXT_HELP, RichTextarea
+from jembatan.tenants.current import served_code
 
 
 class InfoItemForm(forms.ModelForm):
@@ -104,12 +105,10 @@ class InfoItemForm(forms.ModelForm):
 
 
 def _region_codes(areas: list[Area]) -> list[str]:
-    from django.conf import settings
-
     codes = [a.region.code for a in areas if a.region is not None]
     if any(a.region is None for a in areas):
         # National publishers pick from the hub kabupaten on this form.
-        codes.append(settings.HUB_REGION_CODE)
+        codes.append(served_code())
     return codes
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.dissemination.models import InfoItem, ShareLink
 from jembatan.dissemination.reach import from_own_page, is_bot, visitor_digest
 from jembatan.dissemination.tasks import record_hit, record_view
+from jembatan.tenants.current import served_code
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 10
@@ -28,7 +28,7 @@ PAGE_SIZE = 10
 
 def hub_items():
     """Items shown at this hub: its kabupaten's (incl. its kecamatan's) and national ones."""
-    code = settings.HUB_REGION_CODE
+    code = served_code()
     return (
         InfoItem.objects.public()
         .filter(Q(area__isnull=True) | Q(area_id=code) | Q(area__code__startswith=f"{code}."))

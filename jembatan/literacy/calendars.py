@@ -13,6 +13,7 @@ from jembatan.core.links import canonical_domain
 from jembatan.core.pagecache import cache_public_page
 from jembatan.literacy import access
 from jembatan.literacy.models import Training
+from jembatan.tenants.current import served_code
 
 FEED_SIZE = 300
 
@@ -48,7 +49,7 @@ def training_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 def trainings_calendar(request: HttpRequest) -> HttpResponse:
     trainings = (
         access.get_public_trainings()
-        .filter(kabupaten_id=settings.HUB_REGION_CODE)
+        .filter(kabupaten_id=served_code())
         .order_by("-starts_at")[:FEED_SIZE]
     )
     return calendar_response(

@@ -3,7 +3,6 @@ certificate checks, KIM scores and the yearly award ranking."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -25,6 +24,7 @@ from jembatan.literacy.audit_actions import AuditAction
 from jembatan.literacy.documents import certificate_facts, module_zip_chunks, module_zip_name
 from jembatan.literacy.forms import CertificateLookupForm, QuizForm, RegisterForm
 from jembatan.literacy.models import KimScore, Lesson, LessonProgress, QuizAttempt
+from jembatan.tenants.current import served_code
 
 LOOKUP_LIMIT = 20  # certificate look-ups per visitor per window
 LOOKUP_WINDOW = 10 * 60
@@ -42,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
             .filter(status="dibuka", ends_at__gte=now)
             .order_by("starts_at")[:30],
             "modules": access.get_published_modules().annotate(n=Count("lessons")),
-            "hub": score_rules.kabupaten_region(settings.HUB_REGION_CODE),
+            "hub": score_rules.kabupaten_region(served_code()),
             "year": timezone.localdate().year,
         },
     )

@@ -17,6 +17,12 @@ class SitesConfig(AppConfig):
 
         structured.register_kim_image(kim_logo)
 
+        from jembatan.sites.hosts import kim_host_region
+        from jembatan.tenants.resolve import register_host_source
+
+        # A KIM's own host serves its kabupaten's tenant, before the tenants' own hosts.
+        register_host_source(kim_host_region)
+
         # Anything a public page shows: a change makes every cached page stale.
         for label in [
             "communities.Kim",

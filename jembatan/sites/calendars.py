@@ -17,6 +17,7 @@ from jembatan.core.ical import CalendarEntry, calendar_response
 from jembatan.core.links import canonical_domain
 from jembatan.core.pagecache import cache_public_page
 from jembatan.sites.models import Event
+from jembatan.tenants.current import served_code
 
 FEED_SIZE = 500  # the most recent and coming items a subscribed calendar receives
 
@@ -72,7 +73,7 @@ def kim_calendar(request: HttpRequest, kim: str) -> HttpResponse:
 @require_safe
 @cache_public_page
 def hub_calendar(request: HttpRequest) -> HttpResponse:
-    kims = Kim.objects.active().in_kabupaten(settings.HUB_REGION_CODE)
+    kims = Kim.objects.active().in_kabupaten(served_code())
     return calendar_response(
         [event_entry(request, e) for e in _published(kims)],
         name=_("Agenda KIM %(site)s") % {"site": settings.SITE_NAME},

@@ -34,6 +34,9 @@ from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 
+from jembatan.communities.models import Kim
+from jembatan.core.localcache import LocalCache
+
 # Hub pages whose place the KIM's own page takes on a mapped host.
 SHADOWED = {"sites:hub", "sites:news", "sites:hub_feed"}
 
@@ -46,6 +49,21 @@ def kim_for_host(request: HttpRequest) -> str | None:
     # get_host() validates against ALLOWED_HOSTS (CommonMiddleware has already called it).
     domain, _port = split_domain_port(request.get_host())
     return mapping.get(domain)
+
+
+_kim_kabupaten: LocalCache[str | None] = LocalCache(seconds=60, max_entries=4096)
+
+
+def kim_host_region(host: str) -> str | None:
+    """The kabupaten code of the KIM mapped to ``host``, for the tenant resolver (a KIM's
+    own host belongs to its kabupaten's tenant). Kept per process for a minute."""
+    slug = settings.KIM_HOSTS.get(host)
+    if not slug:
+        return None
+    return _kim_kabupaten.get(
+        slug,
+        lambda: Kim.objects.filter(slug=slug).values_list("kabupaten_id", flat=True).first(),
+    )
 
 
 def _resolves(path: str) -> bool:

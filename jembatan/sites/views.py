@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from jembatan.core.params import get_page
 from jembatan.regions.models import Region
 from jembatan.sites.models import Photo, Post, kim_photo_of, live_posts
 from jembatan.sites.views_comments import post_page
+from jembatan.tenants.current import served_code
 
 PAGE_SIZE = 10
 
@@ -25,9 +25,7 @@ def _page(request: HttpRequest, queryset):
 
 
 def hub_kabupaten() -> Region | None:
-    return Region.objects.filter(
-        code=settings.HUB_REGION_CODE, level=Region.Level.KABUPATEN
-    ).first()
+    return Region.objects.filter(code=served_code(), level=Region.Level.KABUPATEN).first()
 
 
 def kecamatan_coverage(kabupaten: Region) -> list[Region]:

@@ -18,6 +18,9 @@ from jembatan.disclosure.services import information_request_submit
 from jembatan.dissemination.models import InfoItem
 from jembatan.regions.models import Region, kind_for
 from jembatan.sites.models import Post
+from jembatan.tenants import resolve as tenant_resolve
+from jembatan.tenants.models import Tenant as TenantModel
+from jembatan.tenants.models import TenantHost
 
 
 def region_chain(code: str, name: str | None = None) -> Region:
@@ -399,7 +402,7 @@ class InfoRequestFactory(factory.django.DjangoModelFactory):
 
 
 @dataclass
-class Tenant:
+class KimSide:
     kim: Kim
     owner: User  # the KIM's ketua
     member: User  # an anggota
@@ -408,11 +411,11 @@ class Tenant:
 
 @dataclass
 class TwoTenants:
-    a: Tenant
-    b: Tenant
+    a: KimSide
+    b: KimSide
 
 
-def _tenant(village_code: str, village_name: str, kabupaten_name: str, label: str) -> Tenant:
+def _kim_side(village_code: str, village_name: str, kabupaten_name: str, label: str) -> KimSide:
     region_chain(village_code[:5], kabupaten_name)
     region = region_chain(village_code, village_name)
     kim = KimFactory(name=f"KIM {village_name}", slug=label, region=region)
@@ -420,13 +423,34 @@ def _tenant(village_code: str, village_name: str, kabupaten_name: str, label: st
     member = UserFactory(full_name=f"Anggota {label}")
     KimMembershipFactory(kim=kim, user=owner, position=Position.KETUA)
     KimMembershipFactory(kim=kim, user=member, position=Position.ANGGOTA)
-    return Tenant(kim=kim, owner=owner, member=member, outsider=UserFactory())
+    return KimSide(kim=kim, owner=owner, member=member, outsider=UserFactory())
 
 
 def build_two_tenants() -> TwoTenants:
     """KIM Sebalo in Kabupaten Bengkayang (61.07) and KIM Sungai Pinyuh in Mempawah (61.04),
     each with its ketua, an anggota and an outsider (the root conftest's ``two_tenants``)."""
     return TwoTenants(
-        a=_tenant("61.07.04.1010", "Sebalo", "Kabupaten Bengkayang", "kim-a"),
-        b=_tenant("61.04.05.2001", "Sungai Pinyuh", "Kabupaten Mempawah", "kim-b"),
+        a=_kim_side("61.07.04.1010", "Sebalo", "Kabupaten Bengkayang", "kim-a"),
+        b=_kim_side("61.04.05.2001", "Sungai Pinyuh", "Kabupaten Mempawah", "kim-b"),
     )
+
+
+def serve_tenant(
+    code: str = "61.07",
+    name: str = "Kabupaten Bengkayang",
+    *,
+    hosts: tuple[str, ...] = ("testserver", "localhost", "127.0.0.1"),
+    time_zone: str = "Asia/Jakarta",
+) -> TenantModel:
+    """The kabupaten ``code`` as a tenant answering on ``hosts`` (the root conftest serves
+    Bengkayang on the test client's and the live server's hosts for every database test)."""
+    region = region_chain(code, name)
+    tenant, _ = TenantModel.objects.get_or_create(
+        region=region, defaults={"name": f"Jembatan {region.name}", "time_zone": time_zone}
+    )
+    for index, host in enumerate(hosts):
+        TenantHost.objects.get_or_create(
+            host=host, defaults={"tenant": tenant, "is_primary": index == 0}
+        )
+    tenant_resolve.clear()
+    return tenant

@@ -27,6 +27,7 @@ FLOORS = {
     "settings": 1,
     "settings_test": 1,
     "regions": 2,
+    "tenants": 2.5,  # the kabupaten/kota served (tenants), read by every floor above
     "accounts": 3,
     "communities": 4,
     "sites": 5,

@@ -13,6 +13,8 @@ from django.core.management import CommandError, call_command
 from jembatan.regions.importer import RegionImportError, read_source, region_import
 from jembatan.regions.models import Region
 
+pytestmark = pytest.mark.no_served_tenant
+
 HEADERS = {
     "provinces.csv.gz": ["code", "name"],
     "regencies.csv.gz": ["code", "province_code", "name"],

@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from jembatan.regions.models import Region, kind_for
 from jembatan.testing.factories import region_chain
 
+pytestmark = pytest.mark.no_served_tenant
+
 
 @pytest.mark.parametrize(
     ("code", "name", "kind"),

@@ -16,7 +16,7 @@ from jembatan.regions.importer import read_source
 from jembatan.regions.models import Region
 from jembatan.regions.resolve import _within_one_edit, region_match
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.no_served_tenant]
 
 SEBALO = "61.07.04.1010"  # Kelurahan Sebalo, Kecamatan Bengkayang
 SUKA_MAJU = {"61.07.10.2003", "61.07.14.2004"}  # Kec. Suti Semarang, Kec. Sungai Betung

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class TenantsConfig(AppConfig):
+    name = "jembatan.tenants"
+    label = "tenants"
+    verbose_name = _("Tenant")
+
+    def ready(self) -> None:
+        from jembatan.core import workdays
+        from jembatan.tenants import resolve
+        from jembatan.tenants.models import Tenant, TenantHost
+
+        for model in (Tenant, TenantHost):
+            post_save.connect(
+                resolve.changed, sender=model, dispatch_uid=f"tenants_{model.__name__}_save"
+            )
+            post_delete.connect(
+                resolve.changed, sender=model, dispatch_uid=f"tenants_{model.__name__}_delete"
+            )
+        # Deadlines are counted in the tenant's own time zone (core knows no app).
+        workdays.register_zone_source(resolve.zone_for_region)
