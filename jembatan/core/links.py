@@ -27,6 +27,23 @@ from django.http import HttpRequest, HttpResponse
 
 _request: ContextVar[HttpRequest | None] = ContextVar("jembatan_request", default=None)
 _task_base: ContextVar[str] = ContextVar("jembatan_task_base", default="")
+# Functions naming the canonical host of the work in progress (the tenants app registers
+# the primary host of the tenant being served); core knows no app.
+_domain_sources: list[Callable[[], str | None]] = []
+
+
+def register_domain_source(source: Callable[[], str | None]) -> None:
+    """``source()`` gives the canonical host of the tenant being served, or None."""
+    if source not in _domain_sources:
+        _domain_sources.append(source)
+
+
+def _served_domain() -> str | None:
+    for source in _domain_sources:
+        domain = source()
+        if domain:
+            return domain
+    return None
 
 
 def request_base(request: HttpRequest) -> str:
@@ -43,18 +60,28 @@ def current_base(*, fallback: bool = True) -> str:
     base = _task_base.get()
     if base:
         return base
-    return settings.SITE_URL.rstrip("/") if fallback else ""
+    if not fallback:
+        return ""
+    domain = _served_domain()
+    if domain:
+        # Work for one tenant that no request started (a periodic job serving it): its
+        # primary host, with SITE_URL's scheme and port.
+        site = urlsplit(settings.SITE_URL)
+        port = f":{site.port}" if site.port else ""
+        return f"{site.scheme or 'https'}://{domain}{port}"
+    return settings.SITE_URL.rstrip("/")
 
 
 def canonical_domain(kim: str = "") -> str:
     """The canonical host name of a KIM (slug ``kim``): its own host in KIM_HOSTS if it has
-    one, else SITE_URL's ("bengkayang.example"). For identifiers that must not change with
-    the host a visitor happened to use (calendar UIDs, Atom ids); never the request's Host."""
+    one, else the primary host of the tenant being served, else SITE_URL's. For identifiers
+    that must not change with the host a visitor happened to use (calendar UIDs, Atom ids);
+    never the request's Host."""
     if kim:
         for host, slug in settings.KIM_HOSTS.items():
             if slug == kim:
                 return host
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
+    return _served_domain() or urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def absolute_url(path: str, request: HttpRequest | None = None, *, base: str = "") -> str:

@@ -9,8 +9,9 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Tenant")
 
     def ready(self) -> None:
-        from jembatan.core import workdays
+        from jembatan.core import links, workdays
         from jembatan.tenants import resolve
+        from jembatan.tenants.current import serving_domain
         from jembatan.tenants.models import Tenant, TenantHost
 
         for model in (Tenant, TenantHost):
@@ -22,3 +23,5 @@ class TenantsConfig(AppConfig):
             )
         # Deadlines are counted in the tenant's own time zone (core knows no app).
         workdays.register_zone_source(resolve.zone_for_region)
+        # Stable identifiers and links of work for one tenant use its primary host.
+        links.register_domain_source(serving_domain)

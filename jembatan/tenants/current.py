@@ -8,14 +8,17 @@ needs one takes it from the row it works on (``tenant_for_region(case.kabupaten_
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from urllib.parse import urlsplit
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from jembatan.core.links import current_base
 from jembatan.tenants.models import Tenant
-from jembatan.tenants.resolve import tenant_for_host
+from jembatan.tenants.resolve import primary_host, tenant_for_host
 
 _current: ContextVar[Tenant | None] = ContextVar("jembatan_tenant", default=None)
 
@@ -27,6 +30,27 @@ def current_tenant() -> Tenant | None:
     base = current_base(fallback=False)
     host = urlsplit(base).hostname if base else None
     return tenant_for_host(host) if host else None
+
+
+def serving_domain() -> str | None:
+    """The primary host of the tenant being served (core.links' domain source)."""
+    tenant = _current.get()
+    return primary_host(tenant) or None if tenant is not None else None
+
+
+@contextmanager
+def serving(tenant: Tenant | None) -> Iterator[Tenant | None]:
+    """Work for ``tenant`` outside a request (a periodic job, a command): it is the current
+    tenant, its time zone is active, and links use its primary host."""
+    if tenant is None:
+        yield None
+        return
+    token = _current.set(tenant)
+    try:
+        with timezone.override(tenant.time_zone):
+            yield tenant
+    finally:
+        _current.reset(token)
 
 
 def current_code() -> str | None:
