@@ -274,7 +274,7 @@ def _tell_citizen(case: Aspiration, event: CaseEvent) -> None:
 
     if case.reporter_email:
         enqueue_on_commit("jembatan.aspirations.tasks.mail_citizen", event.pk)
-    if case.reporter_phone and gateway_enabled():
+    if case.reporter_phone and gateway_enabled(case.kabupaten_id):
         enqueue_on_commit("jembatan.aspirations.tasks.text_citizen", event.pk)
     # The reporters of duplicates merged into this case follow it (aspirations.merge).
     if event.to_status != Status.RECEIVED:

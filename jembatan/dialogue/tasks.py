@@ -17,8 +17,9 @@ logger = logging.getLogger(__name__)
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
-def send_code(channel: str, contact: str, code: str) -> bool:
-    """Send a one-time code by email, or by SMS/WhatsApp through the operator's gateway.
+def send_code(channel: str, contact: str, code: str, kabupaten_code: str | None = None) -> bool:
+    """Send a one-time code by email, or by SMS/WhatsApp through the gateway of the tenant
+    of ``kabupaten_code`` (the consultation's kabupaten; the settings' gateway by default).
 
     A failure raises and Huey retries; a retry sends the same code again, which is
     harmless (it is the same code, and it expires 10 minutes after it was made)."""
@@ -35,11 +36,11 @@ def send_code(channel: str, contact: str, code: str) -> bool:
                 recipient_list=[contact],
             )
             return True
-    if not gateway.gateway_enabled():
+    if not gateway.gateway_enabled(kabupaten_code):
         # The form offers phones only with a gateway; a code queued before the gateway was
         # switched off is dropped, and the operator sees why (no number in the log).
         logger.warning("One-time code by %s not sent: no SMS/WhatsApp gateway configured", channel)
         return False
     # The gateway takes {"to", "text"} for SMS and WhatsApp alike (its operator routes).
-    gateway.send_text(contact, text)
+    gateway.send_text(contact, text, kabupaten_code=kabupaten_code)
     return True

@@ -9,7 +9,7 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Tenant")
 
     def ready(self) -> None:
-        from jembatan.core import workdays
+        from jembatan.core import gateway, workdays
         from jembatan.tenants import resolve
         from jembatan.tenants.models import Tenant, TenantHost
 
@@ -22,3 +22,5 @@ class TenantsConfig(AppConfig):
             )
         # Deadlines are counted in the tenant's own time zone (core knows no app).
         workdays.register_zone_source(resolve.zone_for_region)
+        # Texts about a kabupaten go through its tenant's own gateway, when it has one.
+        gateway.register_gateway_source(resolve.gateway_for_region)
