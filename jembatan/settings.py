@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jembatan.core.context_processors.site",
+                "jembatan.tenants.context_processors.tenant",
             ],
         },
     },

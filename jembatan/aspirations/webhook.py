@@ -2,17 +2,18 @@
 
 The gateway signs ``<timestamp>.<body>`` with HMAC-SHA256 under the webhook secret of the
 tenant whose host it calls (``Tenant.webhook_secret``: each kabupaten/kota its own gateway
-and secret; a message signed for one tenant is refused on another's host) and sends it as ``X-Jembatan-Signature: sha256=<hex>`` with ``X-Jembatan-Timestamp``
+and secret; a message signed for one tenant is refused on another's host) and sends it as
+``X-Jembatan-Signature: sha256=<hex>`` with ``X-Jembatan-Timestamp``
 (Unix seconds). Requests older or newer than five minutes are refused (replays). The
 body (UTF-8 JSON)::
 
     {"id": "gateway-message-id", "channel": "sms" | "whatsapp", "from": "+62812...",
      "text": "Sebalo # Jalan di RT 04 berlubang", "desa": "61.07.04.1010", "kategori": 3}
 
-``desa`` (a code or a name in the kabupaten of the host called) may instead start the text, before a
-``#``; ``kategori`` is optional (the kabupaten's "Lainnya" category, else its first). The
-same ``id`` twice gives the same case (the gateway may retry). The answer is JSON with
-``reply``, the text to send back to the citizen (always Indonesian, whatever the site's
+``desa`` (a code or a name in the kabupaten of the host called) may instead start the
+text, before a ``#``; ``kategori`` is optional (the kabupaten's "Lainnya" category, else
+its first). The same ``id`` twice gives the same case (the gateway may retry). The answer
+is JSON with ``reply``, the text to send back to the citizen (always Indonesian, whatever the site's
 language, and never technical), and ``code``, the tracking code; a refusal has ``error``,
 a stable code for the gateway's own logs, beside its ``reply``. docs/webhook.md is the
 gateway's reference: keep it in step with the codes and limits here.
