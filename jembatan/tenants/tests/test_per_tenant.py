@@ -6,6 +6,7 @@ contact. The global settings are only the default of a tenant that sets nothing.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -290,6 +291,20 @@ def test_the_service_fills_deadlines_not_given_from_the_tenant(side_by_side):
         actor=admin, kabupaten=kabupaten, data={"name": "Listrik", "answer_days": 7}
     )
     assert (given.verify_days, given.answer_days) == (4, 7)
+
+
+def test_the_workspace_form_for_a_new_category_shows_the_tenants_deadlines(side_by_side):
+    _a, b = side_by_side
+    _update(b, verify_days=2, answer_days=14)
+    admin = UserFactory()
+    MembershipFactory(user=admin, role=Role.KABUPATEN_ADMIN, region=b.region)
+    client = Client()
+    client.force_login(admin)
+    page = client.get(reverse("aspirations:manage_categories"), HTTP_HOST=B_HOST)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert re.search(r'<input[^>]*name="verify_days"[^>]*value="2"', html)
+    assert re.search(r'<input[^>]*name="answer_days"[^>]*value="14"', html)
 
 
 # --- Open311: one jurisdiction per tenant -------------------------------------------------
