@@ -12,6 +12,7 @@ from huey.contrib.djhuey import db_task
 
 from jembatan.core import gateway
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
+from jembatan.tenants.resolve import tenant_for_region
 
 logger = logging.getLogger(__name__)
 
@@ -23,14 +24,17 @@ def send_code(channel: str, contact: str, code: str, kabupaten_code: str | None 
 
     A failure raises and Huey retries; a retry sends the same code again, which is
     harmless (it is the same code, and it expires 10 minutes after it was made)."""
+    # The code is sent in the name of the tenant the citizen is on (else SITE_NAME).
+    tenant = tenant_for_region(kabupaten_code)
+    site = tenant.name if tenant is not None and tenant.name else settings.SITE_NAME
     with translation.override(settings.LANGUAGE_CODE):
         text = _(
             "Kode verifikasi %(site)s: %(code)s. Berlaku 10 menit. Jangan berikan kode ini "
             "kepada siapa pun."
-        ) % {"site": settings.SITE_NAME, "code": code}
+        ) % {"site": site, "code": code}
         if channel == "email":
             send_mail(
-                subject=_("Kode verifikasi %(site)s") % {"site": settings.SITE_NAME},
+                subject=_("Kode verifikasi %(site)s") % {"site": site},
                 message=text,
                 from_email=None,
                 recipient_list=[contact],

@@ -160,6 +160,7 @@ def test_a_dialogue_code_goes_through_the_gateway_of_the_consultations_kabupaten
     default, own = gateways
     assert send_code.call_local("sms", "+6281234567890", "123456", "61.04") is True
     assert len(own.received) == 1 and "123456" in own.received[0]["text"]
+    assert own.received[0]["text"].startswith("Kode verifikasi Jembatan Kabupaten Mempawah:")
     assert not default.received
 
 
