@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jembatan.core.context_processors.site",
+                "jembatan.tenants.context_processors.tenant",
             ],
         },
     },
@@ -434,9 +435,11 @@ INFO_REMINDER_DAYS = env_int("INFO_REMINDER_DAYS", 3, minimum=1, maximum=60)
 # More unmailed notifications of one kind than this for one person in one run (a batch,
 # such as the daily deadline check) go out as one digest mail (jembatan.accounts.notifications).
 NOTIFICATION_DIGEST_AFTER = env_int("NOTIFICATION_DIGEST_AFTER", 5, minimum=1, maximum=1000)
-# Shared secret of the SMS/WhatsApp gateway (jembatan.aspirations.webhook); empty: off.
+# Shared secret of the SMS/WhatsApp gateway: read once, by migration tenants 0002, into the
+# first tenant; the webhook checks the secret of the tenant of the host called (Tenant).
 ASPIRATION_WEBHOOK_SECRET = env_str("ASPIRATION_WEBHOOK_SECRET", "")
 # Outbound texts (jembatan.core.gateway: aspirations, dialogue codes); empty URL: no texts.
+# The default for a tenant whose own gateway (Tenant.sms_gateway_url) is blank.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_SECRET = env_str("SMS_GATEWAY_SECRET", "")
 if SMS_GATEWAY_URL and not SMS_GATEWAY_SECRET:

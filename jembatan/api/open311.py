@@ -1,9 +1,10 @@
-"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) for the hub kabupaten.
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): one jurisdiction per tenant.
 
-Other apps read the public cases of the kabupaten this installation serves at its hub
-(the tenant the host serves) and send new aspirations, in JSON or XML. The same privacy
-rules as the public list apply: confidential cases and cases closed as spam are never
-shown, and nothing that identifies the reporter (name, phone, email, the free-text
+Other apps read the public cases of the kabupaten/kota whose host they call (the tenant
+the host serves: its jurisdiction_id is its region code or any of its host names) and send
+new aspirations, in JSON or XML. Nothing of another tenant is listed, found or accepted.
+The same privacy rules as the public list apply: confidential cases and cases closed as
+spam are never shown, and nothing that identifies the reporter (name, phone, email, the free-text
 location) ever leaves through this API.
 
 Cases are routed by desa/kelurahan, so a new request names its desa (``address_id``
@@ -75,7 +76,7 @@ from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.regions.models import Region
 from jembatan.regions.points import MAX_DISTANCE_KM, distance_km, nearest_village
 from jembatan.regions.resolve import region_match
-from jembatan.tenants.current import served_code
+from jembatan.tenants.current import request_tenant, served_code
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this API last changed (GeoReport's "changeset"): bump it with every change.
@@ -204,9 +205,13 @@ def _methods(*allowed: str) -> Callable:
 
 
 def jurisdictions(request: HttpRequest) -> set[str]:
-    """The jurisdiction_id values this endpoint answers to: the kabupaten's region code
-    and the host name the client called (GeoReport clients usually send the domain)."""
-    return {served_code().lower(), request.get_host().rsplit(":", 1)[0].lower()}
+    """The jurisdiction_id values this endpoint answers to: the tenant's region code, each
+    of its host names, and the host the client called (a KIM's own host belongs to its
+    kabupaten's tenant; GeoReport clients usually send the domain). Another tenant's code
+    or host is not found here."""
+    tenant = request_tenant(request)
+    hosts = {row.host.lower() for row in tenant.hosts.all()}
+    return {tenant.code.lower(), request.get_host().rsplit(":", 1)[0].lower(), *hosts}
 
 
 def _iso(moment: datetime.datetime) -> str:

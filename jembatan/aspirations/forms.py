@@ -13,6 +13,7 @@ from jembatan.core.localcache import LocalCache
 from jembatan.regions.forms import RegionField
 from jembatan.regions.models import Region
 from jembatan.tenants.current import served_code
+from jembatan.tenants.resolve import tenant_for_region
 
 # The public form looks up a category and a desa on every submission; both tables change
 # rarely, so each process keeps the hub's rows for a minute (cleared on save, see apps.py).
@@ -387,7 +388,11 @@ class CategoryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.kabupaten_code = kabupaten_code
         self.fields["office"].queryset = Office.objects.filter(kabupaten_id=kabupaten_code)
+        # A new category starts with the deadlines its tenant set as the default.
+        tenant = tenant_for_region(kabupaten_code) if self.instance._state.adding else None
         for name in ("verify_days", "answer_days"):
+            if tenant is not None and name not in kwargs.get("initial", {}):
+                self.initial[name] = getattr(tenant, name)
             self.fields[name].min_value = 1
             self.fields[name].widget.attrs.update({"min": 1, "max": 60})
 

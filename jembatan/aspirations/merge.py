@@ -388,7 +388,7 @@ def send_to_follower(event_id: int, follower_id: int) -> bool:
             sent = True
         if (
             follower.reporter_phone
-            and gateway_enabled()
+            and gateway_enabled(original.kabupaten_id)
             and _once(f"aspiration-follower:{event_id}:{follower_id}:t")
         ):
             try:
@@ -399,6 +399,7 @@ def send_to_follower(event_id: int, follower_id: int) -> bool:
                         "Lihat %(link)s"
                     )
                     % params,
+                    kabupaten_code=original.kabupaten_id,
                 )
             except Exception:
                 cache.delete(f"aspiration-follower:{event_id}:{follower_id}:t")

@@ -47,6 +47,7 @@ from jembatan.core.tasks import enqueue_on_commit
 from jembatan.core.transitions import Machine, Transition
 from jembatan.core.workdays import add_working_days
 from jembatan.regions.models import Region
+from jembatan.tenants.resolve import tenant_for_region
 
 # Tracking codes: 8 characters without 0/O, 1/I/L, 8/B or 5/S, so that a code read over
 # the phone or copied from paper survives; 27^8 ≈ 2.8e11 codes, and lookups are rate
@@ -274,7 +275,7 @@ def _tell_citizen(case: Aspiration, event: CaseEvent) -> None:
 
     if case.reporter_email:
         enqueue_on_commit("jembatan.aspirations.tasks.mail_citizen", event.pk)
-    if case.reporter_phone and gateway_enabled():
+    if case.reporter_phone and gateway_enabled(case.kabupaten_id):
         enqueue_on_commit("jembatan.aspirations.tasks.text_citizen", event.pk)
     # The reporters of duplicates merged into this case follow it (aspirations.merge).
     if event.to_status != Status.RECEIVED:
@@ -1068,6 +1069,12 @@ def _check_category(
 
 def category_create(*, actor: User, kabupaten: Region, data: dict[str, Any]) -> Category:
     values = {k: data[k] for k in CATEGORY_FIELDS if k in data}
+    # Deadlines not given are the tenant's defaults (then the model's).
+    tenant = tenant_for_region(kabupaten.code)
+    if tenant is not None:
+        for name in ("verify_days", "answer_days"):
+            if values.get(name) is None:
+                values[name] = getattr(tenant, name)
     _check_category(actor, kabupaten.code, values, exclude_pk=None)
     with transaction.atomic():
         category = Category.objects.create(kabupaten=kabupaten, **values)

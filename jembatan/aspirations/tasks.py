@@ -77,9 +77,11 @@ def text_citizen(event_id: int) -> bool:
     """Text the reporter about one public step through the gateway, at most once (the
     event is claimed on texted_at; a gateway failure gives the claim back and raises)."""
     event = CaseEvent.objects.select_related("aspiration").filter(pk=event_id).first()
-    if event is None or not event.is_public or not gateway_enabled():
+    if event is None or not event.is_public:
         return False
     case = event.aspiration
+    if not gateway_enabled(case.kabupaten_id):
+        return False
     if not case.reporter_phone:
         return False
     with translation.override(settings.LANGUAGE_CODE):
@@ -94,7 +96,7 @@ def text_citizen(event_id: int) -> bool:
     with claimed(CaseEvent.objects.filter(pk=event_id), "texted_at") as mine:
         if not mine:
             return False
-        send_text(case.reporter_phone, text)
+        send_text(case.reporter_phone, text, kabupaten_code=case.kabupaten_id)
     return True
 
 
@@ -135,10 +137,11 @@ def send_reporter_link(key_id: int) -> bool:
                 recipient_list=[case.reporter_email],
             )
             sent = True
-        if case.reporter_phone and gateway_enabled():
+        if case.reporter_phone and gateway_enabled(case.kabupaten_id):
             send_text(
                 case.reporter_phone,
                 _("Aspirasi %(code)s: tautan pribadi Anda (jangan dibagikan): %(link)s") % params,
+                kabupaten_code=case.kabupaten_id,
             )
             sent = True
     return sent

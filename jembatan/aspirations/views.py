@@ -335,7 +335,7 @@ def _how_updates_reach(case: Aspiration) -> str:
         return _("Setiap perkembangan juga kami kirim ke email %(email)s.") % {
             "email": services.mask(case.reporter_email)
         }
-    if case.reporter_phone and gateway_enabled():
+    if case.reporter_phone and gateway_enabled(case.kabupaten_id):
         return _("Setiap perkembangan juga kami kirim lewat SMS ke nomor %(phone)s.") % {
             "phone": services.mask(case.reporter_phone)
         }

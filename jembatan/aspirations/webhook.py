@@ -1,17 +1,19 @@
 """Inbound SMS and WhatsApp gateways: one signed JSON request per message.
 
-The gateway signs ``<timestamp>.<body>`` with HMAC-SHA256 under ASPIRATION_WEBHOOK_SECRET
-and sends it as ``X-Jembatan-Signature: sha256=<hex>`` with ``X-Jembatan-Timestamp``
+The gateway signs ``<timestamp>.<body>`` with HMAC-SHA256 under the webhook secret of the
+tenant whose host it calls (``Tenant.webhook_secret``: each kabupaten/kota its own gateway
+and secret; a message signed for one tenant is refused on another's host) and sends it as
+``X-Jembatan-Signature: sha256=<hex>`` with ``X-Jembatan-Timestamp``
 (Unix seconds). Requests older or newer than five minutes are refused (replays). The
 body (UTF-8 JSON)::
 
     {"id": "gateway-message-id", "channel": "sms" | "whatsapp", "from": "+62812...",
      "text": "Sebalo # Jalan di RT 04 berlubang", "desa": "61.07.04.1010", "kategori": 3}
 
-``desa`` (a code or a name in the hub kabupaten) may instead start the text, before a
-``#``; ``kategori`` is optional (the kabupaten's "Lainnya" category, else its first). The
-same ``id`` twice gives the same case (the gateway may retry). The answer is JSON with
-``reply``, the text to send back to the citizen (always Indonesian, whatever the site's
+``desa`` (a code or a name in the kabupaten of the host called) may instead start the
+text, before a ``#``; ``kategori`` is optional (the kabupaten's "Lainnya" category, else
+its first). The same ``id`` twice gives the same case (the gateway may retry). The answer
+is JSON with ``reply``, the text to send back to the citizen (always Indonesian, whatever the site's
 language, and never technical), and ``code``, the tracking code; a refusal has ``error``,
 a stable code for the gateway's own logs, beside its ``reply``. docs/webhook.md is the
 gateway's reference: keep it in step with the codes and limits here.
@@ -23,7 +25,6 @@ import hmac
 import json
 import time
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils import translation
@@ -38,7 +39,7 @@ from jembatan.aspirations.reporter import reporter_link
 from jembatan.core.gateway import signature_for
 from jembatan.regions.models import Region
 from jembatan.regions.resolve import region_match
-from jembatan.tenants.current import served_code
+from jembatan.tenants.current import request_tenant, served_code
 
 MAX_SKEW = 300  # seconds
 MAX_BODY = 16 * 1024
@@ -115,7 +116,9 @@ def inbound(request: HttpRequest) -> JsonResponse:
 
 
 def _inbound(request: HttpRequest) -> JsonResponse:
-    secret = settings.ASPIRATION_WEBHOOK_SECRET
+    # The secret of the tenant of the host called, never a global one: a case can only
+    # land in the kabupaten whose gateway holds that tenant's secret.
+    secret = request_tenant(request).webhook_secret
     if not secret:
         return _technical("not_configured", 503)
     if len(request.body) > MAX_BODY:

@@ -5,6 +5,11 @@ page is stored and put back for each visitor. Visitors with a session (signed in
 or a pending message always get a fresh page. Scheduled posts need no event: the
 short lifetime brings them in within PAGE_CACHE_SECONDS.
 
+Each tenant (the kabupaten/kota the host serves) may set its own lifetime: core knows no
+app, so it reads ``request.tenant.page_cache_seconds`` duck-typed (set by
+jembatan.tenants.middleware; a whole number of seconds, 0 for no cache, None or absent
+for PAGE_CACHE_SECONDS).
+
 The version that invalidates every page lives in the cache when the cache is shared
 (Redis). The embedded setup runs several gunicorn workers, each with its own local-memory
 cache, so there the version also lives in a small file (PAGE_CACHE_VERSION_FILE) that
@@ -81,10 +86,16 @@ def _cacheable_request(request: HttpRequest) -> bool:
     )
 
 
+def page_cache_seconds(request: HttpRequest) -> int:
+    """The lifetime of this request's cached pages: its tenant's, else PAGE_CACHE_SECONDS."""
+    own = getattr(getattr(request, "tenant", None), "page_cache_seconds", None)
+    return int(own) if own is not None else settings.PAGE_CACHE_SECONDS
+
+
 def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        seconds = settings.PAGE_CACHE_SECONDS
+        seconds = page_cache_seconds(request)
         if not seconds or not _cacheable_request(request):
             return view(request, *args, **kwargs)
         version = f"{cache.get_or_set(VERSION_KEY, 1, timeout=None)}.{_file_version()}"

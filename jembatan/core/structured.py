@@ -19,6 +19,8 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jembatan.core.sitename import site_name
+
 SCHEMA = "https://schema.org"
 
 # The characters that could end a <script> element or start a comment in it; JSON reads
@@ -156,7 +158,7 @@ def information_ld(request: HttpRequest, item: Any) -> dict[str, Any]:
     else:
         publisher = {
             "@type": "Organization",
-            "name": settings.SITE_NAME,
+            "name": site_name(request),
             "url": absolute(request, "/"),
             "logo": image_url(request),
         }

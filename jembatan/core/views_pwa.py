@@ -89,7 +89,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def manifest(request: HttpRequest) -> JsonResponse:
-    """The web app manifest: what a phone needs to install Jembatan on its home screen."""
+    """The web app manifest: what a phone needs to install Jembatan on its home screen.
+
+    It stays global (SITE_NAME, the platform's colours), not the tenant's: its path is in
+    TENANT_EXEMPT_PATHS, so it costs no tenant lookup and one cached copy serves every
+    host; the installed app opens on the host it was installed from, whose pages then
+    show that tenant's name and look."""
     data = {
         "id": "/",
         "name": settings.SITE_NAME,

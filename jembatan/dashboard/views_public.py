@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from jembatan.core import exports
 from jembatan.core.links import absolute_url, request_base
 from jembatan.core.pagecache import cache_public_page
+from jembatan.core.sitename import site_name
 from jembatan.dashboard import charts
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.opendata import DATASETS
@@ -159,12 +160,13 @@ def catalogue_json(request: HttpRequest) -> JsonResponse:
                 "Data terbuka %(place)s dari %(site)s: KIM, statistik bulanan, aspirasi "
                 "warga, informasi pembangunan dan Daftar Informasi Publik, tanpa data pribadi."
             )
-            % {"place": place, "site": settings.SITE_NAME}
+            % {"place": place, "site": site_name(request)}
         ),
         "dct:publisher": {
             "@id": "_:publisher",
             "@type": "foaf:Agent",
-            "foaf:name": f"{settings.SITE_NAME} {place}",
+            # The tenant publishes its own catalogue, under its display name.
+            "foaf:name": site_name(request),
         },
         "dct:spatial": {
             "@id": "_:spatial",

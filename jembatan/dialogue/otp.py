@@ -49,8 +49,9 @@ def _code_hash(code: str, hashed_contact: str) -> str:
     return _keyed(f"code:{hashed_contact}:{code}")
 
 
-def code_request(*, contact: str, channel: str) -> OneTimeCode:
-    """Make a code for a contact and send it after commit. Rate limits are the view's."""
+def code_request(*, contact: str, channel: str, kabupaten_code: str | None = None) -> OneTimeCode:
+    """Make a code for a contact and send it after commit, through the gateway of the
+    kabupaten's tenant (core.gateway). Rate limits are the view's."""
     normalized, kind = normalize_contact(contact)
     if kind == "email":
         channel = OneTimeCode.Channel.EMAIL
@@ -73,7 +74,7 @@ def code_request(*, contact: str, channel: str) -> OneTimeCode:
             expires_at=now + CODE_TTL,
         )
         # The code travels to the task once, in the queue; it is never stored here.
-        enqueue_on_commit(send_code, channel, normalized, code)
+        enqueue_on_commit(send_code, channel, normalized, code, kabupaten_code)
     return row
 
 

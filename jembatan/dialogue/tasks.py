@@ -12,34 +12,39 @@ from huey.contrib.djhuey import db_task
 
 from jembatan.core import gateway
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
+from jembatan.tenants.resolve import tenant_for_region
 
 logger = logging.getLogger(__name__)
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
-def send_code(channel: str, contact: str, code: str) -> bool:
-    """Send a one-time code by email, or by SMS/WhatsApp through the operator's gateway.
+def send_code(channel: str, contact: str, code: str, kabupaten_code: str | None = None) -> bool:
+    """Send a one-time code by email, or by SMS/WhatsApp through the gateway of the tenant
+    of ``kabupaten_code`` (the consultation's kabupaten; the settings' gateway by default).
 
     A failure raises and Huey retries; a retry sends the same code again, which is
     harmless (it is the same code, and it expires 10 minutes after it was made)."""
+    # The code is sent in the name of the tenant the citizen is on (else SITE_NAME).
+    tenant = tenant_for_region(kabupaten_code)
+    site = tenant.name if tenant is not None and tenant.name else settings.SITE_NAME
     with translation.override(settings.LANGUAGE_CODE):
         text = _(
             "Kode verifikasi %(site)s: %(code)s. Berlaku 10 menit. Jangan berikan kode ini "
             "kepada siapa pun."
-        ) % {"site": settings.SITE_NAME, "code": code}
+        ) % {"site": site, "code": code}
         if channel == "email":
             send_mail(
-                subject=_("Kode verifikasi %(site)s") % {"site": settings.SITE_NAME},
+                subject=_("Kode verifikasi %(site)s") % {"site": site},
                 message=text,
                 from_email=None,
                 recipient_list=[contact],
             )
             return True
-    if not gateway.gateway_enabled():
+    if not gateway.gateway_enabled(kabupaten_code):
         # The form offers phones only with a gateway; a code queued before the gateway was
         # switched off is dropped, and the operator sees why (no number in the log).
         logger.warning("One-time code by %s not sent: no SMS/WhatsApp gateway configured", channel)
         return False
     # The gateway takes {"to", "text"} for SMS and WhatsApp alike (its operator routes).
-    gateway.send_text(contact, text)
+    gateway.send_text(contact, text, kabupaten_code=kabupaten_code)
     return True

@@ -161,7 +161,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     # Unbound on a first visit: no "this field is required" before anything was typed.
     request_form = VerifyRequestForm(
         request.POST if posted and step == "request" else None,
-        phones=gateway_enabled(),
+        phones=gateway_enabled(served_code()),
         initial={"name": request.session.get(NAME_KEY, "")},
     )
     code_form = VerifyCodeForm(request.POST if posted and step == "code" else None)
@@ -187,7 +187,9 @@ def verify(request: HttpRequest) -> HttpResponse:
                         code="throttled",
                     )
                 otp.code_request(
-                    contact=normalized, channel=request_form.cleaned_data.get("channel", "")
+                    contact=normalized,
+                    channel=request_form.cleaned_data.get("channel", ""),
+                    kabupaten_code=served_code(),
                 )
             if not call.ok:
                 status = 429 if "throttled" in call.codes else 400

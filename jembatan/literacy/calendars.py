@@ -3,7 +3,6 @@ of the kabupaten's trainings."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_safe
 from jembatan.core.ical import CalendarEntry, calendar_response
 from jembatan.core.links import canonical_domain
 from jembatan.core.pagecache import cache_public_page
+from jembatan.core.sitename import site_name
 from jembatan.literacy import access
 from jembatan.literacy.models import Training
 from jembatan.tenants.current import served_code
@@ -54,7 +54,7 @@ def trainings_calendar(request: HttpRequest) -> HttpResponse:
     )
     return calendar_response(
         [training_entry(request, t) for t in trainings],
-        name=_("Pelatihan KIM %(site)s") % {"site": settings.SITE_NAME},
+        name=_("Pelatihan KIM %(site)s") % {"site": site_name(request)},
         filename="pelatihan-kim.ics",
         download=False,
     )

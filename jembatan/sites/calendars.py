@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.html import strip_tags
@@ -16,6 +15,7 @@ from jembatan.communities.models import Kim
 from jembatan.core.ical import CalendarEntry, calendar_response
 from jembatan.core.links import canonical_domain
 from jembatan.core.pagecache import cache_public_page
+from jembatan.core.sitename import site_name
 from jembatan.sites.models import Event
 from jembatan.tenants.current import served_code
 
@@ -76,7 +76,7 @@ def hub_calendar(request: HttpRequest) -> HttpResponse:
     kims = Kim.objects.active().in_kabupaten(served_code())
     return calendar_response(
         [event_entry(request, e) for e in _published(kims)],
-        name=_("Agenda KIM %(site)s") % {"site": settings.SITE_NAME},
+        name=_("Agenda KIM %(site)s") % {"site": site_name(request)},
         filename="agenda-kim.ics",
         download=False,
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -24,6 +23,7 @@ from jembatan.core.links import canonical_domain
 from jembatan.regions.models import Region
 from jembatan.sites.models import Post, live_posts
 from jembatan.sites.views import hub_kabupaten
+from jembatan.tenants.current import current_site_name
 
 FEED_SIZE = 20
 EXCERPT_WORDS = 50
@@ -98,7 +98,7 @@ class HubFeed(_PostFeed):
         return self._source(request, kabupaten=hub_kabupaten())
 
     def title(self, obj: FeedSource) -> str:
-        return _("Berita Terkini · %(site)s") % {"site": settings.SITE_NAME}
+        return _("Berita Terkini · %(site)s") % {"site": current_site_name()}
 
     def subtitle(self, obj: FeedSource) -> str:
         if obj.kabupaten is None:
@@ -121,7 +121,7 @@ class KimFeed(_PostFeed):
         return self._source(request, kim=get_object_or_404(Kim.objects.active(), slug=kim))
 
     def title(self, obj: FeedSource) -> str:
-        return f"{obj.kim.name} · {settings.SITE_NAME}"
+        return f"{obj.kim.name} · {current_site_name()}"
 
     def subtitle(self, obj: FeedSource) -> str:
         return _("Berita terbaru dari %(kim)s.") % {"kim": obj.kim.name}

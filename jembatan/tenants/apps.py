@@ -9,7 +9,7 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Tenant")
 
     def ready(self) -> None:
-        from jembatan.core import links, workdays
+        from jembatan.core import gateway, links, workdays
         from jembatan.tenants import resolve
         from jembatan.tenants.current import serving_domain
         from jembatan.tenants.models import Tenant, TenantHost
@@ -25,3 +25,5 @@ class TenantsConfig(AppConfig):
         workdays.register_zone_source(resolve.zone_for_region)
         # Stable identifiers and links of work for one tenant use its primary host.
         links.register_domain_source(serving_domain)
+        # Texts about a kabupaten go through its tenant's own gateway, when it has one.
+        gateway.register_gateway_source(resolve.gateway_for_region)

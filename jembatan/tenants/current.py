@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -77,3 +78,10 @@ def served_code() -> str:
     if code is None:
         raise Http404
     return code
+
+
+def current_site_name() -> str:
+    """The display name of the tenant being served (request or task), else SITE_NAME:
+    feed and calendar titles, mails and texts about the work in progress."""
+    tenant = current_tenant()
+    return tenant.name if tenant is not None and tenant.name else settings.SITE_NAME

@@ -37,7 +37,8 @@ class Palette(models.TextChoices):
     TOSKA = "toska", _("Toska")
 
 
-# The palette's colours: (main, dark). Contrast with #fff checked in tests/test_models.py.
+# The palette's colours: (main, dark). Contrast with #fff checked in tests/test_palette.py,
+# which also keeps the tenant-<palette> classes of core/static/css/jembatan.css in step.
 PALETTE_HEX = {
     "hijau": ("#1b5e20", "#0f3d13"),
     "biru": ("#0d47a1", "#082c66"),

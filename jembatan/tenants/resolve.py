@@ -145,3 +145,12 @@ def zone_for_region(code: str | None) -> zoneinfo.ZoneInfo | None:
     """The time zone of the tenant serving a region, for deadlines (core.workdays)."""
     tenant = tenant_for_region(code)
     return zoneinfo.ZoneInfo(tenant.time_zone) if tenant is not None else None
+
+
+def gateway_for_region(code: str | None) -> tuple[str, str] | None:
+    """The (url, secret) of the SMS gateway of the tenant serving a region (core.gateway),
+    or None when that tenant has no gateway of its own (the settings' gateway then)."""
+    tenant = tenant_for_region(code)
+    if tenant is None or not tenant.sms_gateway_url:
+        return None
+    return tenant.sms_gateway_url, tenant.sms_gateway_secret

@@ -14,6 +14,8 @@ import pytest
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.aspirations.webhook import MAX_BODY
 from jembatan.core.gateway import signature_for
+from jembatan.tenants import resolve
+from jembatan.tenants.models import Tenant
 from jembatan.testing.factories import region_chain
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +31,10 @@ MESSAGE = {"id": "m-1", "channel": "sms", "from": "0812 3456 7890", "text": "Seb
 
 
 @pytest.fixture(autouse=True)
-def configured(settings):
-    settings.ASPIRATION_WEBHOOK_SECRET = SECRET
+def configured(settings, served_tenant):
+    # The secret is the served tenant's (Bengkayang on testserver), not a setting.
+    served_tenant.webhook_secret = SECRET
+    served_tenant.save()
     settings.HUB_REGION_CODE = "61.07"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.04.1010", "Sebalo")
@@ -75,7 +79,9 @@ def _cases(client, settings):
     Category.objects.update(is_active=False)
     yield 422, "invalid_message", _post(client, MESSAGE | {"id": "m-9"})
     Category.objects.update(is_active=True)
-    settings.ASPIRATION_WEBHOOK_SECRET = ""
+    # This tenant's gateway is not set up (update() sends no signal: forget the snapshot).
+    Tenant.objects.filter(region_id="61.07").update(webhook_secret="")
+    resolve.clear()
     yield 503, "not_configured", _post(client, MESSAGE | {"id": "m-10"})
 
 

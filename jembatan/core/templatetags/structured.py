@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from jembatan.core import structured
+from jembatan.core.sitename import site_name
 
 register = template.Library()
 
@@ -44,14 +45,16 @@ def open_graph(
     if image is None and kim is not None:
         image = _logo(kim, logo)
     language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    site_name = settings.SITE_NAME if kim is None else f"{settings.SITE_NAME} · {kim.name}"
+    # The tenant's name (the kabupaten/kota the host serves), else SITE_NAME.
+    site = site_name(request)
+    site_name_shown = site if kim is None else f"{site} · {kim.name}"
     return {
-        "og_title": title or settings.SITE_NAME,
+        "og_title": title or site,
         "og_type": type,
         "og_description": description,
         "og_url": request.build_absolute_uri(request.path),
         "og_image": structured.image_url(request, image),
-        "og_site_name": site_name,
+        "og_site_name": site_name_shown,
         "og_locale": _LOCALES.get(language, "id_ID"),
         "og_published": structured.when(published),
     }

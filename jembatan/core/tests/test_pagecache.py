@@ -209,8 +209,10 @@ def test_the_scheme_is_part_of_the_key(client, post, settings, secure_first):
     assert client.get(url, **second).headers["X-Page-Cache"] == "hit"
 
 
-def test_the_host_is_part_of_the_key(client, post, settings):
+def test_the_host_is_part_of_the_key(client, post, settings, served_tenant):
     settings.ALLOWED_HOSTS = ["*"]
+    # A second host of the same tenant: same pages, each with its own absolute addresses.
+    served_tenant.hosts.create(host="other.example")
     url = f"{post.get_absolute_url()}?c=2"
     client.get(url, HTTP_HOST="testserver")
     response = client.get(url, HTTP_HOST="other.example")

@@ -175,7 +175,8 @@ def test_offline_page_is_the_same_for_a_signed_in_visitor(client, hub):
 def test_head_links_the_manifest_icons_and_service_worker(client, hub):
     html = client.get("/").content.decode()
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
-    assert '<meta name="theme-color" content="#0b6e4f">' in html
+    # The browser's bar takes the header's colour: the served tenant's palette (hijau).
+    assert '<meta name="theme-color" content="#1b5e20">' in html
     assert re.search(
         r'<link rel="apple-touch-icon" href="/static/img/apple-touch-icon[^"]*png">', html
     )

@@ -62,7 +62,9 @@ def test_expired_code_is_refused(django_capture_on_commit_callbacks):
 
 def test_phone_code_goes_through_the_gateway(django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    monkeypatch.setattr("jembatan.core.gateway.send_text", lambda to, text: sent.append((to, text)))
+    monkeypatch.setattr(
+        "jembatan.core.gateway.send_text", lambda to, text, **kw: sent.append((to, text))
+    )
     with (
         override_settings(SMS_GATEWAY_URL="https://gateway.example.test/", SMS_GATEWAY_SECRET="s"),
         django_capture_on_commit_callbacks(execute=True),
@@ -126,7 +128,9 @@ def sms_gateway(settings, monkeypatch):
     sent = []
     settings.SMS_GATEWAY_URL = "https://gateway.example.test/"
     settings.SMS_GATEWAY_SECRET = "s"
-    monkeypatch.setattr("jembatan.core.gateway.send_text", lambda to, text: sent.append((to, text)))
+    monkeypatch.setattr(
+        "jembatan.core.gateway.send_text", lambda to, text, **kw: sent.append((to, text))
+    )
     return sent
 
 

@@ -12,7 +12,7 @@ import json
 import time
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -336,9 +336,10 @@ def _deep(depth: int) -> bytes:
 
 class TestWebhook:
     @pytest.fixture(autouse=True)
-    def _secret(self):
-        with override_settings(ASPIRATION_WEBHOOK_SECRET="rahasia"):
-            yield
+    def _secret(self, served_tenant):
+        # The webhook checks the secret of the tenant of the host called.
+        served_tenant.webhook_secret = "rahasia"
+        served_tenant.save()
 
     def _post(self, client: Client, body: bytes):
         timestamp = str(int(time.time()))
