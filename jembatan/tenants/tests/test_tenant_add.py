@@ -95,3 +95,10 @@ def test_a_host_needs_to_be_given(kukar):
     with pytest.raises(CommandError, match="--host"):
         run("64.02")
     assert not Tenant.objects.filter(region=kukar).exists()
+
+
+def test_a_kim_host_is_not_a_tenant_host(kukar, settings):
+    settings.KIM_HOSTS = {"kim-timbau.example": "timbau"}
+    with pytest.raises(CommandError, match=r"kim-timbau\.example is a KIM.s own host"):
+        run("64.02", "--host", "kukar.example", "--host", "KIM-Timbau.example")
+    assert not Tenant.objects.filter(region=kukar).exists()
