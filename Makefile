@@ -1,4 +1,4 @@
-# Jembatan: `make run` serves the Bengkayang demo, `make test` runs the whole suite.
+# Jembatan: `make run` serves the demo (two kabupaten, each on its own host names), `make test` runs the whole suite.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -37,6 +37,7 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "Jembatan: http://$(HOST):$(PORT)/  (workspace: /kelola/, admin: /admin/, health: /healthz)"
+	@echo "Tenants: Bengkayang http://bengkayang.localhost:$(PORT)/, Kutai Kartanegara http://kukar.localhost:$(PORT)/"
 	@echo "Background tasks: a Huey consumer (manage.py run_huey) runs beside gunicorn."
 	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) sh scripts/serve.sh
 

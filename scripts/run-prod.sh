@@ -46,6 +46,14 @@ PY
 "$BIN/python" manage.py migrate --noinput --verbosity 0
 "$BIN/python" manage.py import_regions --province 61 --verbosity 0 >/dev/null
 "$BIN/python" manage.py load_holidays --verbosity 0 >/dev/null
+# The first tenant (README: Many kabupaten on one install): the kabupaten TENANT_CODE on
+# the comma-separated TENANT_HOSTS, in TENANT_TIME_ZONE. Idempotent: a restart adds
+# only hosts that are new. More tenants: manage.py tenant_add or /kelola/platform/tenant/.
+TENANT_CODE=${TENANT_CODE:-61.07}
+TENANT_HOSTS=${TENANT_HOSTS:-$HOST,localhost}
+set --
+for h in $(echo "$TENANT_HOSTS" | tr ',' ' '); do set -- "$@" --host "$h"; done
+"$BIN/python" manage.py tenant_add "$TENANT_CODE" "$@" ${TENANT_TIME_ZONE:+--time-zone "$TENANT_TIME_ZONE"} >/dev/null
 "$BIN/python" manage.py load_demo >/dev/null || true  # content only: demo logins are off
 "$BIN/python" manage.py collectstatic --noinput --verbosity 0
 "$BIN/python" manage.py check --deploy --fail-level ERROR >/dev/null

@@ -17,6 +17,7 @@ from jembatan.communities.models import Kim, KimMembership, Position
 from jembatan.core.richtext import sanitize_html
 from jembatan.dashboard.rollup import refresh
 from jembatan.dashboard.scoring import compute_kabupaten
+from jembatan.demo import kukar as tenants_demo
 from jembatan.dialogue import demo as dialogue_demo
 from jembatan.disclosure import services as ppid
 from jembatan.disclosure.models import InformationRequest, PublicBody
@@ -26,6 +27,7 @@ from jembatan.dissemination.models import Delivery, Feedback, InfoItem, ShareLin
 from jembatan.literacy import demo as literacy_demo
 from jembatan.regions.models import Region
 from jembatan.sites.models import Event, Post, Potential, Product
+from jembatan.tenants.models import Palette, Tenant, TimeZone
 
 KABUPATEN_CODE = "61.07"
 DEMO_PASSWORD = "jembatan-demo"
@@ -97,6 +99,8 @@ class DemoLogin:
 class DemoReport:
     created: dict[str, int] = field(default_factory=dict)
     logins: list[DemoLogin] = field(default_factory=list)
+    # The tenants served, each with its host names (the primary one first).
+    tenants: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
     def count(self, what: str) -> None:
         self.created[what] = self.created.get(what, 0) + 1
@@ -116,7 +120,8 @@ def _person_name(index: int) -> str:
 
 def demo_load() -> DemoReport:
     kabupaten = Region.objects.filter(code=KABUPATEN_CODE, level=Region.Level.KABUPATEN).first()
-    if kabupaten is None:
+    # Its kecamatan too: a served tenant has its kabupaten row before the regions are imported.
+    if kabupaten is None or not Region.objects.filter(parent=kabupaten).exists():
         raise DemoError(
             f"Region {KABUPATEN_CODE} (Kabupaten Bengkayang) is not in the database; "
             "run `manage.py import_regions` first."
@@ -149,6 +154,17 @@ def demo_load() -> DemoReport:
             report.count("roles")
 
     with transaction.atomic():
+        try:
+            bengkayang = tenants_demo.demo_tenant(
+                report,
+                KABUPATEN_CODE,
+                tenants_demo.BENGKAYANG_HOSTS,
+                name="Jembatan Kabupaten Bengkayang",
+                time_zone=TimeZone.WIB_PONTIANAK,
+                palette=Palette.HIJAU,
+            )
+        except tenants_demo.TenantDemoError as exc:
+            raise DemoError(str(exc)) from None
         operator = user("operator", "Operator Platform")
         if not operator.is_staff or not operator.is_superuser:
             operator.is_staff = operator.is_superuser = True
@@ -234,13 +250,36 @@ def demo_load() -> DemoReport:
         _demo_disclosure(report, kabupaten=kabupaten, offices=offices, admin=admin)
         _demo_dialogue(report, kabupaten=kabupaten, admin=admin)
         _demo_api(report)
-        _demo_stats(report)
         for role, local in [
             ("Ketua KIM Sebalo", "ketua.sebalo"),
             ("Anggota KIM Sebalo", "anggota.sebalo.3"),
         ]:
             report.logins.append(DemoLogin(role, f"{local}@{DEMO_DOMAIN}"))
+        try:
+            kukar = tenants_demo.load_kukar(report, user=user, membership=membership)
+        except tenants_demo.TenantDemoError as exc:
+            raise DemoError(str(exc)) from None
+        if kukar is not None:
+            compute_kabupaten(kukar.code, timezone.localdate().year)
+            for role, local in [
+                ("Admin Kukar (Diskominfo)", "diskominfo.kukar"),
+                ("Petugas OPD Kukar (PUPR)", "pupr.kukar"),
+                ("Ketua KIM Timbau (Kukar)", "ketua.timbau"),
+            ]:
+                report.logins.append(DemoLogin(role, f"{local}@{DEMO_DOMAIN}"))
+        officer = tenants_demo.load_provincial_officer(report, user=user, membership=membership)
+        if officer is not None:
+            report.logins.append(DemoLogin("Pejabat provinsi Kalimantan Barat", officer.email))
+        _demo_stats(report)
+        for tenant in (bengkayang, kukar):
+            if tenant is not None:
+                report.tenants.append(_tenant_line(tenant))
     return report
+
+
+def _tenant_line(tenant: Tenant) -> tuple[str, str, list[str]]:
+    hosts = [h.host for h in tenant.hosts.order_by("-is_primary", "host")]
+    return (tenant.name, f"{tenant.code}, {tenant.time_zone}", hosts)
 
 
 DEMO_POSTS = [

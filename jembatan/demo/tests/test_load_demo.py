@@ -4,17 +4,29 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from jembatan.accounts.models import Membership, Office, Role, User
+from jembatan.aspirations.models import Aspiration
 from jembatan.communities.models import Kim, KimMembership, Position
 from jembatan.demo.loader import DEMO_PASSWORD
+from jembatan.disclosure.models import PublicBody
+from jembatan.dissemination.models import Delivery
 from jembatan.regions.importer import region_import
 from jembatan.regions.models import Region
 from jembatan.sites.models import Post, Product
 from jembatan.sites.search import search_posts
+from jembatan.tenants import resolve
+from jembatan.tenants.models import Tenant, TenantHost
+from jembatan.testing.factories import serve_tenant
 
 
 @pytest.fixture
 def kalbar(db):
     region_import(province="61")
+
+
+@pytest.fixture
+def kalbar_kaltim(kalbar):
+    """Kalimantan Barat (Bengkayang) and Kalimantan Timur (Kutai Kartanegara, 64.02)."""
+    region_import(province="64")
 
 
 def _counts():
@@ -24,6 +36,10 @@ def _counts():
         KimMembership.objects.count(),
         Membership.objects.count(),
         Office.objects.count(),
+        Tenant.objects.count(),
+        TenantHost.objects.count(),
+        Aspiration.objects.count(),
+        Post.objects.count(),
     )
 
 
@@ -61,7 +77,7 @@ def test_demo_has_real_bengkayang_and_people_in_every_role(kalbar):
     assert DEMO_PASSWORD in text
 
 
-def test_second_load_changes_nothing_and_says_so(kalbar):
+def test_second_load_changes_nothing_and_says_so(kalbar_kaltim):
     call_command("load_demo", stdout=StringIO())
     before = _counts()
     out = StringIO()
@@ -84,3 +100,68 @@ def test_load_demo_warns_when_debug_is_off(kalbar, settings):
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert "demo accounts cannot log in" in out.getvalue()
+
+
+def test_two_tenants_each_with_its_hosts_kims_news_cases_and_information(kalbar_kaltim):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    bengkayang = Tenant.objects.get(region_id="61.07")
+    kukar = Tenant.objects.get(region_id="64.02")
+    # Bengkayang was served already (the test settings' hosts): the demo adds its own host.
+    assert {"bengkayang.localhost", "127.0.0.1", "localhost"} <= set(
+        bengkayang.hosts.values_list("host", flat=True)
+    )
+    assert list(kukar.hosts.values_list("host", "is_primary")) == [("kukar.localhost", True)]
+    assert (kukar.name, kukar.time_zone, kukar.palette) == (
+        "Jembatan Kabupaten Kutai Kartanegara",
+        "Asia/Makassar",
+        "biru",
+    )
+    assert resolve.tenant_for_host("kukar.localhost") == kukar
+    assert resolve.tenant_for_host("bengkayang.localhost") == bengkayang
+
+    kims = Kim.objects.filter(kabupaten_id="64.02")
+    assert sorted(k.region_id for k in kims) == ["64.02.02.2003", "64.02.06.1004", "64.02.16.2002"]
+    assert {k.region.name for k in kims} == {"Jembayan", "Timbau", "Bukit Raya"}
+    for kim in kims:
+        assert kim.memberships.filter(position=Position.KETUA).count() == 1
+    assert Post.objects.live().filter(kim__kabupaten_id="64.02").count() == 3
+    assert not Post.objects.filter(kim__kabupaten_id="64.02", title__icontains="Bengkayang")
+    # Each tenant's cases, categories and offices are its own.
+    cases = Aspiration.objects.filter(kabupaten_id="64.02")
+    assert sorted(cases.values_list("visibility", flat=True)) == ["publik", "rahasia"]
+    assert all(c.category.kabupaten_id == "64.02" for c in cases)
+    assert Aspiration.objects.filter(kabupaten_id="61.07").count() == 4
+    assert Office.objects.filter(kabupaten_id="64.02", kind=Office.Kind.DISKOMINFO).count() == 1
+    assert Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id="64.02").count() == 1
+    # The information item reached every KIM of Kukar and none of Bengkayang.
+    delivered = Delivery.objects.filter(item__title__startswith="Pendaftaran beasiswa Kukar")
+    assert sorted(d.kim.kabupaten_id for d in delivered) == ["64.02"] * 3
+    assert PublicBody.objects.filter(kabupaten_id="64.02", region_id="64.02").count() == 1
+    # The provincial officer: a Diskominfo role held at the province of Kalimantan Barat.
+    officer = Membership.objects.get(user__email="provinsi.kalbar@demo.jembatan.test")
+    assert (officer.role, officer.region_id) == (Role.KABUPATEN_ADMIN, "61")
+
+    text = out.getvalue()
+    for login in ("diskominfo.kukar@", "ketua.timbau@", "provinsi.kalbar@", "diskominfo@"):
+        assert login in text
+    assert "Jembatan Kabupaten Kutai Kartanegara (64.02, Asia/Makassar): kukar.localhost" in text
+    assert "bengkayang.localhost" in text
+
+
+def test_without_kalimantan_timur_the_demo_is_bengkayang_alone(kalbar):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert list(Tenant.objects.values_list("region_id", flat=True)) == ["61.07"]
+    assert not Kim.objects.filter(kabupaten_id="64.02").exists()
+    assert "kukar.localhost" not in out.getvalue()
+
+
+def test_a_demo_host_served_by_another_tenant_stops_the_demo_with_one_line(kalbar_kaltim):
+    serve_tenant("61.04", hosts=("kukar.localhost",))
+    with pytest.raises(CommandError) as exc:
+        call_command("load_demo", stdout=StringIO())
+    assert "Host kukar.localhost already belongs to tenant" in str(exc.value)
+    assert "(61.04)" in str(exc.value)
+    assert "\n" not in str(exc.value)
+    assert not User.objects.exists()  # the whole load is one transaction

@@ -5,7 +5,10 @@ from jembatan.demo.loader import DEMO_PASSWORD, DemoError, demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the Kabupaten Bengkayang demo (idempotent: a second run changes nothing)."
+    help = (
+        "Load the demo of Kabupaten Bengkayang and Kutai Kartanegara, two tenants "
+        "(idempotent: a second run changes nothing)."
+    )
 
     def handle(self, *args, **options):
         try:
@@ -20,5 +23,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for login in report.logins:
             self.stdout.write(f"  {login.role:<32} {login.login}")
+        self.stdout.write("Tenants (each on its own host names):")
+        for name, detail, hosts in report.tenants:
+            self.stdout.write(f"  {name} ({detail}): {', '.join(hosts)}")
         if not settings.DEBUG:
             self.stdout.write(self.style.WARNING("DEBUG is off: demo accounts cannot log in."))
