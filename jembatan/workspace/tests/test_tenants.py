@@ -74,9 +74,7 @@ def _form(**extra) -> dict:
     return data
 
 
-def test_the_operator_creates_a_tenant_by_name_with_its_hosts_logo_and_secret(
-    operator, mempawah
-):
+def test_the_operator_creates_a_tenant_by_name_with_its_hosts_logo_and_secret(operator, mempawah):
     client = _client(operator)
     response = client.post(
         reverse("workspace:tenant_create"), {**_form(region="mempawah"), "logo": _png()}
