@@ -226,3 +226,25 @@ def test_a_service_refuses_a_region_that_is_not_a_kabupaten(operator):
             data={"name": "X"},
             hosts=["mempawah.test"],
         )
+
+
+def test_a_new_logo_replaces_the_old_and_can_be_removed(operator, mempawah):
+    tenant = tenant_services.tenant_create(
+        actor=operator,
+        region=mempawah,
+        data={"name": "Jembatan Mempawah"},
+        hosts=["mempawah.test"],
+        logo=_png(),
+    )
+    first = tenant.logo.name
+    assert first
+    client = _client(operator)
+    url = reverse("workspace:tenant_edit", args=[tenant.pk])
+    assert client.post(url, {**_form(), "logo": _png()}).status_code == 302
+    tenant.refresh_from_db()
+    assert tenant.logo.name and tenant.logo.name != first
+    row = AuditLog.objects.filter(action=AuditAction.TENANT_UPDATE).latest("id")
+    assert row.before["logo"] == first and row.after["logo"] == tenant.logo.name
+    assert client.post(url, {**_form(), "clear_logo": "on"}).status_code == 302
+    tenant.refresh_from_db()
+    assert not tenant.logo
