@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.regions.models import Region
@@ -14,7 +15,10 @@ from jembatan.workspace.tenant_services import SECRET_FIELDS, SETTINGS_FIELDS, t
 
 
 def _model_field(name: str, **kwargs: Any) -> forms.Field:
-    field = Tenant._meta.get_field(name).formfield(**kwargs)
+    """The form field of a Tenant field: its label, help text, choices and limits."""
+    model_field = Tenant._meta.get_field(name)
+    assert isinstance(model_field, models.Field)
+    field = model_field.formfield(**kwargs)
     assert field is not None
     return field
 
