@@ -68,8 +68,9 @@ class OfficeAdmin(admin.ModelAdmin):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "action_label", "target_repr"]
-    list_filter = ["action"]
+    list_display = ["created_at", "actor", "action", "action_label", "target_repr", "tenant"]
+    list_filter = ["action", "tenant"]
+    list_select_related = ["actor", "tenant"]
     search_fields = ["action", "target_repr", "target_id"]
     date_hierarchy = "created_at"
 

@@ -5,6 +5,9 @@
 ``model_update`` shape with the audit row: it sets the fields that differ, saves only those
 (and the model's auto_now fields) and records before/after of the changed fields, all in
 the caller's transaction. ``audit_records_bulk`` writes one row per object of a bulk change.
+
+Every row carries the tenant (the kabupaten/kota) it was written for: the ``tenant=`` the
+caller gives, else the tenant of the request or task (``tenants.current``), else none.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from django.db.models.fields.files import FieldFile
 
 from jembatan.accounts.audit_registry import require_registered
 from jembatan.accounts.models import AuditLog, User
+from jembatan.tenants.current import current_tenant
+from jembatan.tenants.models import Tenant
 
 M = TypeVar("M", bound=models.Model)
 
@@ -51,6 +56,13 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return data
 
 
+def _tenant_id(tenant: Tenant | None) -> int | None:
+    """The given tenant, else the one served (request or task), as an id (or None)."""
+    if tenant is None:
+        tenant = current_tenant()
+    return tenant.pk if tenant is not None else None
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -59,17 +71,20 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
+    tenant: Tenant | None = None,
 ) -> AuditLog:
     """Write one audit row. Call it inside the transaction of the change it records.
 
     ``action`` must be registered (an app's ``audit_actions.py``), or this raises
-    ``UnregisteredAuditAction``."""
+    ``UnregisteredAuditAction``. ``tenant``: the kabupaten/kota the change is for (by
+    default the one served)."""
     action = require_registered(action)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditLog.objects.create(
         actor=actor,
         action=action,
+        tenant_id=_tenant_id(tenant),
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:200] if target is not None else "",
@@ -91,6 +106,7 @@ def audit_records_bulk(
     action: str,
     targets: Sequence[models.Model],
     note: str = "",
+    tenant: Tenant | None = None,
 ) -> list[AuditLog]:
     """One audit row per object of a bulk change, written in one insert (no before/after:
     the caller's own row says what changed)."""
@@ -100,11 +116,13 @@ def audit_records_bulk(
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     types = ContentType.objects.get_for_models(*{type(t) for t in targets})
+    tenant_id = _tenant_id(tenant)
     return AuditLog.objects.bulk_create(
         [
             AuditLog(
                 actor=actor,
                 action=action,
+                tenant_id=tenant_id,
                 target_type=types[type(target)],
                 target_id=str(target.pk),
                 target_repr=str(target)[:200],
@@ -140,6 +158,7 @@ def audited_update(
     fields: Iterable[str] | None = None,
     omit: Iterable[str] = (),
     full_clean: bool = False,
+    tenant: Tenant | None = None,
 ) -> tuple[M, bool]:
     """Set the fields of ``data`` (only those named in ``fields``, if given) whose value
     differs, save only them (with the model's auto_now fields) and write one audit row with
@@ -177,5 +196,6 @@ def audited_update(
             before={k: before[k] for k in shown},
             after=snapshot(instance, shown),
             note=note,
+            tenant=tenant,
         )
     return instance, True

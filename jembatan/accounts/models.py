@@ -271,6 +271,16 @@ class AuditLog(models.Model):
     before = models.JSONField(_("sebelum"), null=True, blank=True)
     after = models.JSONField(_("sesudah"), null=True, blank=True)
     note = models.TextField(_("catatan"), blank=True)
+    # The kabupaten/kota the change was made for: given by the writer, else the tenant of
+    # the request or task (audit.audit_record); empty for platform-wide changes.
+    tenant = models.ForeignKey(
+        "tenants.Tenant",
+        verbose_name=_("tenant"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 """Who reads which dashboard.
 
-An operator reads the whole country and drills down; a kabupaten admin (Diskominfo)
+An operator reads the whole country and drills down; a province officer (a role at
+province level) their province's roll-up and its kabupaten; a kabupaten admin (Diskominfo)
 their kabupaten and its kecamatan; a camat their kecamatan; a KIM's pengurus their KIM.
 A scope outside the user's rights is a 404, the same as a scope that does not exist:
 nothing says whether it is there.
@@ -67,11 +68,17 @@ def get_dashboard_roots_for_user(user: AnyUser) -> list[str]:
         return []
     if is_operator(user):
         return [""]
+    # (a role at province level, a province officer: the province's roll-up)
     return [
         r.code
         for r in sorted(supervised_regions(user), key=lambda r: (r.level, r.code))
-        if r.level in (Region.Level.KABUPATEN, Region.Level.KECAMATAN)
+        if r.level in (Region.Level.PROVINSI, Region.Level.KABUPATEN, Region.Level.KECAMATAN)
     ]
+
+
+def within_roots(code: str, roots: list[str]) -> bool:
+    """Whether a region code lies in (or is) one of the user's dashboard roots."""
+    return any(root == "" or code == root or code.startswith(f"{root}.") for root in roots)
 
 
 def get_dashboard_kims_for_user(user: AnyUser):
@@ -95,9 +102,7 @@ def get_scope_for_user(user: AnyUser, code: str | None) -> Scope:
         raise PermissionDenied(_("Dasbor ini hanya untuk staf pemerintah."))
     if code is None or code == roots[0]:
         code = roots[0]
-    elif not CODE.match(code) or not any(
-        root == "" or code == root or code.startswith(f"{root}.") for root in roots
-    ):
+    elif not CODE.match(code) or not within_roots(code, roots):
         raise Http404(_("Wilayah tidak ditemukan."))
     if code == "":
         return Scope(code="", name=str(_("Indonesia")), viewer=user)

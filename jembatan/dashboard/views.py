@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from jembatan.accounts.access import administers_kabupaten
+from jembatan.accounts.tenant_scope import chosen_code
 from jembatan.communities.models import Kim
 from jembatan.core import exports
 from jembatan.core.params import BadParameter, parse_id, parse_page_number
@@ -38,6 +40,7 @@ from jembatan.dashboard.access import (
     get_office_report_scope_for_user,
     get_scope_for_user,
     sees_confidential_counts,
+    within_roots,
 )
 from jembatan.dashboard.lists import (
     LISTS,
@@ -240,6 +243,11 @@ def overview(request: HttpRequest) -> HttpResponse:
             return redirect("dashboard:kim", slug=kims[0].slug)
         raise PermissionDenied(_("Dasbor ini hanya untuk staf pemerintah dan pengurus KIM."))
     code = request.GET.get("wilayah", request.GET.get("kabupaten"))
+    if code is None:
+        # Staff who chose a kabupaten/kota in the workspace header start on its dashboard.
+        chosen = chosen_code(request)
+        if chosen is not None and within_roots(chosen, roots):
+            code = chosen
     scope = get_scope_for_user(request.user, code)
     try:
         month = parse_month(request.GET.get("bulan"), R.month_start(timezone.localdate()))
@@ -425,9 +433,13 @@ def office_report(request: HttpRequest) -> HttpResponse:
     """The monthly aspirations report per office: page, PDF, CSV and XLSX."""
 
     office_id = parse_id(request.GET.get("instansi"), name="instansi")
-    scope = get_office_report_scope_for_user(
-        request.user, code=request.GET.get("wilayah"), office_id=office_id
-    )
+    code = request.GET.get("wilayah")
+    if code is None:
+        # The kabupaten/kota chosen in the workspace header, when the user administers it.
+        chosen = chosen_code(request)
+        if chosen is not None and administers_kabupaten(request.user, chosen):
+            code = chosen
+    scope = get_office_report_scope_for_user(request.user, code=code, office_id=office_id)
     this_month = R.month_start(timezone.localdate())
     try:
         month = parse_month(request.GET.get("bulan"), add_months(this_month, -1))

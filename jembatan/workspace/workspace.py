@@ -1,9 +1,12 @@
-"""The workspace's own entries: the notifications button."""
+"""The workspace's own entries: the notifications, the audit trail (Diskominfo and
+operators) and the tenants (the platform operator only)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from jembatan.accounts.access import is_operator
 from jembatan.accounts.notifications import notifications_for_user
 from jembatan.core.registry import TOOLS, Entry, workspace_registry
+from jembatan.workspace.views import can_read_audit_log
 
 
 def unread_notifications(user) -> int:
@@ -18,6 +21,24 @@ workspace_registry.register(
         url="workspace:notifications",
         order=20,
         count=unread_notifications,
+        secondary=True,
+    ),
+    Entry(
+        key="workspace.audit_log",
+        section=TOOLS,
+        title=_("Catatan audit"),
+        url="workspace:audit_log",
+        order=95,
+        visible=can_read_audit_log,
+        secondary=True,
+    ),
+    Entry(
+        key="workspace.tenants",
+        section=TOOLS,
+        title=_("Tenant (kabupaten/kota)"),
+        url="workspace:tenants",
+        order=96,
+        visible=is_operator,
         secondary=True,
     ),
 )

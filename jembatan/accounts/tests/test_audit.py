@@ -25,7 +25,14 @@ from jembatan.accounts.audit_registry import (
     registered_actions,
 )
 from jembatan.accounts.models import AuditLog
-from jembatan.testing.factories import KimFactory, PostFactory, UserFactory, region_chain
+from jembatan.tenants.current import _current
+from jembatan.testing.factories import (
+    KimFactory,
+    PostFactory,
+    UserFactory,
+    region_chain,
+    serve_tenant,
+)
 
 
 @pytest.mark.django_db
@@ -265,3 +272,30 @@ def test_no_production_module_writes_an_audit_action_as_a_bare_string():
                 ):
                     found.append(f"{path.relative_to(root)}:{node.lineno}")
     assert found == []
+
+
+@pytest.mark.django_db
+def test_a_row_carries_the_tenant_given_else_the_one_served_else_none():
+    bengkayang = serve_tenant()
+    mempawah = serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
+    actor = UserFactory()
+    kim = KimFactory()
+    # Outside a request or task: no tenant unless given.
+    assert audit_record(actor=actor, action="kim.update", target=kim).tenant_id is None
+    given = audit_record(actor=actor, action="kim.update", target=kim, tenant=mempawah)
+    assert given.tenant_id == mempawah.pk
+    token = _current.set(bengkayang)
+    try:
+        served = audit_record(actor=actor, action="kim.update", target=kim)
+        explicit = audit_record(actor=actor, action="kim.update", target=kim, tenant=mempawah)
+        bulk = audit_records_bulk(actor=actor, action="kim.update", targets=[kim, kim])
+        _, changed = audited_update(
+            actor=actor, instance=kim, data={"name": "KIM Lain"}, action="kim.update"
+        )
+        assert changed
+    finally:
+        _current.reset(token)
+    assert served.tenant_id == bengkayang.pk
+    assert explicit.tenant_id == mempawah.pk
+    assert {row.tenant_id for row in bulk} == {bengkayang.pk}
+    assert audit_for(kim).first().tenant_id == bengkayang.pk

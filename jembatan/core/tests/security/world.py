@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from jembatan.accounts.models import Role, User
 from jembatan.communities.models import Kim, KimMembership, Position
 from jembatan.regions.models import Region
+from jembatan.tenants.models import Tenant
 from jembatan.testing.factories import (
     AspirationFactory,
     CategoryFactory,
@@ -100,6 +101,12 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
 
     kab_code = village_code[:5]
     kabupaten = region_chain(kab_code, kabupaten_name)
+    # A's tenant is the one served (the root conftest adds its hosts); B's is a tenant of
+    # the install too, kept inactive so that nothing of B is served here.
+    tenant, _created = Tenant.objects.get_or_create(
+        region=kabupaten,
+        defaults={"name": f"Jembatan {kabupaten_name}", "is_active": kab_code == "61.07"},
+    )
     region = region_chain(village_code, village)
     kim = KimFactory(name=f"KIM {village}", slug=label, region=region)
     ketua = UserFactory(full_name=f"Ketua {label}")
@@ -291,6 +298,7 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
             "pk:block": block.pk,
             "pk:token": token.pk,
             "pk:aggregator_key": aggregator.pk,
+            "pk:tenant": tenant.pk,
             "member": membership.pk,
             "fmt": "csv",
             "month": "03",
