@@ -26,6 +26,7 @@ from jembatan.accounts.audit_registry import require_registered
 from jembatan.accounts.models import AuditLog, User
 from jembatan.tenants.current import current_tenant
 from jembatan.tenants.models import Tenant
+from jembatan.tenants.resolve import tenant_for_region
 
 M = TypeVar("M", bound=models.Model)
 
@@ -56,8 +57,15 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return data
 
 
-def _tenant_id(tenant: Tenant | None) -> int | None:
-    """The given tenant, else the one served (request or task), as an id (or None)."""
+def _tenant_id(tenant: Tenant | None, target: models.Model | None = None) -> int | None:
+    """The given tenant; else the tenant of the target's kabupaten (a row that carries
+    ``kabupaten_id``: a case, a KIM, a category...), so that a change made on one host to
+    another tenant's object is filed under the object's tenant; else the one served
+    (request or task); as an id, or None."""
+    if tenant is None and target is not None:
+        code = getattr(target, "kabupaten_id", None)
+        if isinstance(code, str) and code:
+            tenant = tenant_for_region(code)
     if tenant is None:
         tenant = current_tenant()
     return tenant.pk if tenant is not None else None
@@ -84,7 +92,7 @@ def audit_record(
     return AuditLog.objects.create(
         actor=actor,
         action=action,
-        tenant_id=_tenant_id(tenant),
+        tenant_id=_tenant_id(tenant, target),
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:200] if target is not None else "",
@@ -116,13 +124,13 @@ def audit_records_bulk(
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     types = ContentType.objects.get_for_models(*{type(t) for t in targets})
-    tenant_id = _tenant_id(tenant)
+    served = _tenant_id(tenant)
     return AuditLog.objects.bulk_create(
         [
             AuditLog(
                 actor=actor,
                 action=action,
-                tenant_id=tenant_id,
+                tenant_id=_tenant_id(tenant, target) if tenant is None else served,
                 target_type=types[type(target)],
                 target_id=str(target.pk),
                 target_repr=str(target)[:200],

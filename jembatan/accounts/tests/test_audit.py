@@ -279,18 +279,19 @@ def test_a_row_carries_the_tenant_given_else_the_one_served_else_none():
     bengkayang = serve_tenant()
     mempawah = serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
     actor = UserFactory()
-    kim = KimFactory()
+    # A target of no kabupaten (a user account).
+    person = UserFactory()
     # Outside a request or task: no tenant unless given.
-    assert audit_record(actor=actor, action="kim.update", target=kim).tenant_id is None
-    given = audit_record(actor=actor, action="kim.update", target=kim, tenant=mempawah)
+    assert audit_record(actor=actor, action="kim.update", target=person).tenant_id is None
+    given = audit_record(actor=actor, action="kim.update", target=person, tenant=mempawah)
     assert given.tenant_id == mempawah.pk
     token = _current.set(bengkayang)
     try:
-        served = audit_record(actor=actor, action="kim.update", target=kim)
-        explicit = audit_record(actor=actor, action="kim.update", target=kim, tenant=mempawah)
-        bulk = audit_records_bulk(actor=actor, action="kim.update", targets=[kim, kim])
+        served = audit_record(actor=actor, action="kim.update", target=person)
+        explicit = audit_record(actor=actor, action="kim.update", target=person, tenant=mempawah)
+        bulk = audit_records_bulk(actor=actor, action="kim.update", targets=[person, person])
         _, changed = audited_update(
-            actor=actor, instance=kim, data={"name": "KIM Lain"}, action="kim.update"
+            actor=actor, instance=person, data={"full_name": "Nama Lain"}, action="kim.update"
         )
         assert changed
     finally:
@@ -298,4 +299,29 @@ def test_a_row_carries_the_tenant_given_else_the_one_served_else_none():
     assert served.tenant_id == bengkayang.pk
     assert explicit.tenant_id == mempawah.pk
     assert {row.tenant_id for row in bulk} == {bengkayang.pk}
-    assert audit_for(kim).first().tenant_id == bengkayang.pk
+    assert audit_for(person).first().tenant_id == bengkayang.pk
+
+
+@pytest.mark.django_db
+def test_a_row_about_a_kabupatens_object_is_filed_under_that_kabupatens_tenant():
+    """A change made on Bengkayang's host (an operator, a provincial officer) to a KIM of
+    Mempawah is Mempawah's audit trail, not Bengkayang's."""
+    bengkayang = serve_tenant()
+    mempawah = serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
+    actor = UserFactory()
+    kim = KimFactory(region=region_chain("61.04.05.2001", "Sungai Pinyuh"))
+    token = _current.set(bengkayang)
+    try:
+        single = audit_record(actor=actor, action="kim.update", target=kim)
+        bulk = audit_records_bulk(actor=actor, action="kim.update", targets=[kim])
+        _, changed = audited_update(
+            actor=actor, instance=kim, data={"name": "KIM Lain"}, action="kim.update"
+        )
+        assert changed
+    finally:
+        _current.reset(token)
+    assert single.tenant_id == mempawah.pk
+    assert bulk[0].tenant_id == mempawah.pk
+    assert audit_for(kim).first().tenant_id == mempawah.pk
+    # With no request at all, the object still names its tenant.
+    assert audit_record(actor=actor, action="kim.update", target=kim).tenant_id == mempawah.pk
