@@ -26,6 +26,7 @@ from jembatan.communities.models import Kim
 from jembatan.core import exports
 from jembatan.core.params import BadParameter, parse_id, parse_page_number
 from jembatan.core.pdf import pdf_response
+from jembatan.core.workdays import zone_for
 from jembatan.dashboard import casereport, charts
 from jembatan.dashboard import report as report_pdf
 from jembatan.dashboard import rollup as R
@@ -428,6 +429,13 @@ def office_report(request: HttpRequest) -> HttpResponse:
     scope = get_office_report_scope_for_user(
         request.user, code=request.GET.get("wilayah"), office_id=office_id
     )
+    # The month's bounds, "today" and the times printed are the kabupaten's own, whichever
+    # host the report is asked on.
+    with timezone.override(zone_for(scope.kabupaten.code)):
+        return _office_report(request, scope)
+
+
+def _office_report(request: HttpRequest, scope) -> HttpResponse:
     this_month = R.month_start(timezone.localdate())
     try:
         month = parse_month(request.GET.get("bulan"), add_months(this_month, -1))
