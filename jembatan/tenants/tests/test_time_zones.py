@@ -19,6 +19,7 @@ from jembatan.accounts.models import Notification, Role
 from jembatan.aspirations.models import Status
 from jembatan.aspirations.services import escalate_overdue
 from jembatan.core import workdays
+from jembatan.core.exports import in_active_zone
 from jembatan.core.ical import build_calendar
 from jembatan.core.models import Holiday
 from jembatan.core.workdays import (
@@ -215,3 +216,16 @@ def test_a_certificate_prints_the_dates_of_its_kabupaten(zones):
         wib, wita = facts(WIB), facts(WITA)
     assert wib[0].startswith("12 November 2026") and wib[1].endswith("12 November 2026")
     assert wita[0].startswith("13 November 2026") and wita[1].endswith("13 November 2026")
+
+
+def test_a_streamed_export_is_written_in_the_zone_of_the_request():
+    def lines():
+        for _ in range(2):
+            yield timezone.get_current_timezone_name()
+
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Makassar")):
+        streamed = in_active_zone(lines())
+    # Read later, as the server reads a streamed body after the middleware let go.
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Jakarta")):
+        assert list(streamed) == ["Asia/Makassar", "Asia/Makassar"]
+        assert timezone.get_current_timezone_name() == "Asia/Jakarta"
