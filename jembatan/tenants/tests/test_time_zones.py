@@ -32,11 +32,14 @@ from jembatan.disclosure.models import InformationRequest
 from jembatan.disclosure.tasks import remind_deadlines
 from jembatan.literacy.documents import certificate_facts
 from jembatan.literacy.models import Certificate
+from jembatan.literacy.services import training_transition
 from jembatan.tenants import resolve
 from jembatan.tenants.models import Tenant
 from jembatan.testing.factories import (
     AspirationFactory,
     InfoRequestFactory,
+    KimFactory,
+    KimMembershipFactory,
     PublicBodyFactory,
     StaffFactory,
     TrainingFactory,
@@ -229,3 +232,16 @@ def test_a_streamed_export_is_written_in_the_zone_of_the_request():
     with timezone.override(zoneinfo.ZoneInfo("Asia/Jakarta")):
         assert list(streamed) == ["Asia/Makassar", "Asia/Makassar"]
         assert timezone.get_current_timezone_name() == "Asia/Jakarta"
+
+
+def test_the_registration_notice_names_the_trainings_hour_and_zone(zones):
+    admin = StaffFactory(role=Role.KABUPATEN_ADMIN, region=region_chain(WITA))
+    KimMembershipFactory(kim=KimFactory(region=zones[WITA]), user=UserFactory())
+    training = TrainingFactory(
+        kabupaten=region_chain(WITA), organiser=admin, status="draf", starts_at=THURSDAY_LATE
+    )
+    # Opened from Bengkayang's zone (or a task's): the notice still reads Kukar's hour.
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Pontianak")):
+        training_transition(actor=admin, training=training, action="open")
+    notice = Notification.objects.get(kind="literacy.registration_open")
+    assert notice.params["when"] == "13 November 2026 00:30 WITA"
