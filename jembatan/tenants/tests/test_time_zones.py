@@ -16,7 +16,7 @@ from django.template import Context, Template
 from django.utils import timezone
 
 from jembatan.accounts.models import Notification, Role
-from jembatan.aspirations.models import Status
+from jembatan.aspirations.models import Aspiration, Status
 from jembatan.aspirations.services import escalate_overdue
 from jembatan.core import workdays
 from jembatan.core.exports import in_active_zone
@@ -28,6 +28,7 @@ from jembatan.core.workdays import (
     local_date,
     zone_abbreviation,
 )
+from jembatan.dashboard.rollup import overdue_now_q
 from jembatan.disclosure.models import InformationRequest
 from jembatan.disclosure.tasks import remind_deadlines
 from jembatan.literacy.documents import certificate_facts
@@ -245,3 +246,18 @@ def test_the_registration_notice_names_the_trainings_hour_and_zone(zones):
         training_transition(actor=admin, training=training, action="open")
     notice = Notification.objects.get(kind="literacy.registration_open")
     assert notice.params["when"] == "13 November 2026 00:30 WITA"
+
+
+def test_the_overdue_figure_counts_each_case_by_its_kabupatens_date(zones):
+    due = datetime.date(2026, 11, 17)
+    wib = AspirationFactory.row(region=zones[WIB], status=Status.RECEIVED, verify_due=due)
+    wita = AspirationFactory.row(region=zones[WITA], status=Status.RECEIVED, verify_due=due)
+    # Tuesday 17 at 16:30 UTC: already Wednesday in WITA, still Tuesday in WIB.
+    late = Aspiration.objects.filter(
+        overdue_now_q(datetime.datetime(2026, 11, 17, 16, 30, tzinfo=UTC))
+    )
+    assert list(late.values_list("pk", flat=True)) == [wita.pk]
+    later = Aspiration.objects.filter(
+        overdue_now_q(datetime.datetime(2026, 11, 17, 17, 30, tzinfo=UTC))
+    )
+    assert set(later.values_list("pk", flat=True)) == {wib.pk, wita.pk}
