@@ -30,6 +30,7 @@ from jembatan.core.workdays import (
 )
 from jembatan.dashboard.rollup import overdue_now_q
 from jembatan.disclosure.models import InformationRequest
+from jembatan.disclosure.services import objection_window
 from jembatan.disclosure.tasks import remind_deadlines
 from jembatan.literacy.documents import certificate_facts
 from jembatan.literacy.models import Certificate
@@ -261,3 +262,15 @@ def test_the_overdue_figure_counts_each_case_by_its_kabupatens_date(zones):
         overdue_now_q(datetime.datetime(2026, 11, 17, 17, 30, tzinfo=UTC))
     )
     assert set(later.values_list("pk", flat=True)) == {wib.pk, wita.pk}
+
+
+def test_the_objection_window_opens_on_the_local_date_of_the_answer(zones):
+    wita = InfoRequestFactory(
+        body=PublicBodyFactory(region=region_chain(WITA, "Kabupaten Kutai Kartanegara")),
+        now=THURSDAY_LATE,
+    )
+    wita.answered_at = THURSDAY_LATE
+    # Read from a WIB request (or a task): the answer was given on Friday 13 in Kukar.
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Pontianak")):
+        window = objection_window(wita, today=datetime.date(2026, 11, 20))
+    assert window is not None and window[0] == datetime.date(2026, 11, 13)
