@@ -26,7 +26,7 @@ from jembatan.communities.models import Kim
 from jembatan.core import exports
 from jembatan.core.params import BadParameter, parse_id, parse_page_number
 from jembatan.core.pdf import pdf_response
-from jembatan.core.workdays import zone_for
+from jembatan.core.workdays import zone_abbreviation, zone_for
 from jembatan.dashboard import casereport, charts
 from jembatan.dashboard import report as report_pdf
 from jembatan.dashboard import rollup as R
@@ -464,8 +464,10 @@ def _office_report(request: HttpRequest, scope) -> HttpResponse:
             "date": date_format(timezone.localdate(), "j F Y")
         }
     else:
-        as_of = _("Keadaan pada akhir %(date)s pukul 23.59.59.") % {
-            "date": date_format(report.last_day, "j F Y")
+        # The kabupaten's zone is active here: name it, the PDF travels without its host.
+        as_of = _("Keadaan pada akhir %(date)s pukul 23.59.59 %(zone)s.") % {
+            "date": date_format(report.last_day, "j F Y"),
+            "zone": zone_abbreviation(),
         }
     filename = slugify(f"laporan-aspirasi-{place}-{month:%Y-%m}")
     if wanted == "pdf":

@@ -13,6 +13,7 @@ import zoneinfo
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import timezone
 
 from jembatan.accounts.models import Notification, Role
@@ -274,3 +275,15 @@ def test_the_objection_window_opens_on_the_local_date_of_the_answer(zones):
     with timezone.override(zoneinfo.ZoneInfo("Asia/Pontianak")):
         window = objection_window(wita, today=datetime.date(2026, 11, 20))
     assert window is not None and window[0] == datetime.date(2026, 11, 13)
+
+
+def test_the_monthly_case_report_names_the_kabupatens_zone(zones, client):
+    admin = StaffFactory(role=Role.KABUPATEN_ADMIN, region=region_chain(WITA))
+    client.force_login(admin)
+    url = f"{reverse('dashboard:office_report')}?bulan=2026-10"
+    page = client.get(url, HTTP_HOST="kukar.test")
+    assert page.status_code == 200
+    assert "pukul 23.59.59 WITA" in page.content.decode()
+    bengkayang = StaffFactory(role=Role.KABUPATEN_ADMIN, region=region_chain(WIB))
+    client.force_login(bengkayang)
+    assert "pukul 23.59.59 WIB" in client.get(url).content.decode()
