@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jembatan.core.storage import private_storage
+from jembatan.core.workdays import local_date
 
 
 def display_code(code: str) -> str:
@@ -278,7 +279,8 @@ class Aspiration(models.Model):
     @property
     def is_overdue(self) -> bool:
         due = self.due
-        return due is not None and due < timezone.localdate()
+        # Today in the case's own kabupaten (a task runs in the install's default zone).
+        return due is not None and due < local_date(None, self.kabupaten_id)
 
 
 class CaseEvent(models.Model):

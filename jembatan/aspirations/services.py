@@ -45,7 +45,7 @@ from jembatan.core.params import has_control_characters
 from jembatan.core.storage import private_storage
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.core.transitions import Machine, Transition
-from jembatan.core.workdays import add_working_days
+from jembatan.core.workdays import add_working_days, local_date
 from jembatan.regions.models import Region
 from jembatan.tenants.resolve import tenant_for_region
 
@@ -891,20 +891,28 @@ def citizen_respond(
 # --- Deadlines ----------------------------------------------------------------------
 
 
-def escalate_overdue(*, today=None) -> int:
+def escalate_overdue(*, today=None, now=None) -> int:
     """Tell Diskominfo and the head of the assigned office (its officers when it has no
     head on record) about cases past their deadline, once per case and stage. Returns
-    the number of cases escalated."""
+    the number of cases escalated.
 
-    today = today or timezone.localdate()
+    A case is late once its due date has passed in its own kabupaten's time zone: the
+    hourly run at 16:05 UTC escalates a WITA case due yesterday (it is 00:05 there) and
+    not yet a WIB one (23:05). ``today`` fixes one date for every case (tests, commands).
+    """
+    now = now or timezone.now()
+    # The latest date anywhere (UTC+14): no case of any zone is late before it.
+    latest = today or timezone.localdate(now, datetime.timezone(datetime.timedelta(hours=14)))
     overdue = Aspiration.objects.filter(
-        Q(status__in=VERIFY_STAGE, verify_due__lt=today)
-        | Q(status__in=ANSWER_STAGE, answer_due__lt=today)
+        Q(status__in=VERIFY_STAGE, verify_due__lt=latest)
+        | Q(status__in=ANSWER_STAGE, answer_due__lt=latest)
     ).select_related("category")
     escalated = 0
     with notification_batch():
         for case in overdue.iterator(chunk_size=500):
-            escalated += _escalate(case)
+            local_today = today or local_date(now, case.kabupaten_id)
+            if case.due is not None and case.due < local_today:
+                escalated += _escalate(case)
     return escalated
 
 

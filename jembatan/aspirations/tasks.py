@@ -62,13 +62,19 @@ def mail_citizen(event_id: int) -> bool:
 
 @db_periodic_task(crontab(minute="35", hour="2"), retries=RETRIES, retry_delay=RETRY_DELAY)
 def purge_old_contacts() -> int:
-    """Nightly: the retention rule for reporters' personal data."""
+    """Once a day (Huey's crontabs are in UTC: 02:35 UTC is 09:35 WIB, 10:35 WITA, 11:35
+    WIT): the retention rule for reporters' personal data, an age in days, the same in
+    every zone."""
     return purge()
 
 
 @db_periodic_task(crontab(minute="5", hour="*"), retries=RETRIES, retry_delay=RETRY_DELAY)
 def escalate_overdue_cases() -> int:
-    """Hourly: cases past their working-day deadline go to Diskominfo and the office."""
+    """Hourly: cases past their working-day deadline go to Diskominfo and the office.
+
+    Hourly, not at one UTC hour, because "past the deadline" is read in each case's own
+    kabupaten: the run after midnight WITA escalates Kutai Kartanegara's cases due
+    yesterday, the run an hour later Bengkayang's (WIB)."""
     return escalate_overdue()
 
 

@@ -31,10 +31,17 @@ class CalendarEntry:
 
 
 def build_calendar(
-    entries: Iterable[CalendarEntry], *, name: str, time_zone: str | None = None
+    entries: Iterable[CalendarEntry],
+    *,
+    name: str,
+    time_zone: str | datetime.tzinfo | None = None,
 ) -> bytes:
-    """An iCalendar document with one VEVENT per entry and the zone's VTIMEZONE."""
-    zone = zoneinfo.ZoneInfo(time_zone or settings.TIME_ZONE)
+    """An iCalendar document with one VEVENT per entry and the zone's VTIMEZONE.
+
+    The zone is ``time_zone``, else the active one: in a request, the zone of the tenant
+    serving it (tenants.middleware), so Kutai Kartanegara's agenda is written in
+    Asia/Makassar and Bengkayang's in Asia/Pontianak."""
+    zone = _zone(time_zone)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -67,13 +74,31 @@ def build_calendar(
     return calendar.to_ical()
 
 
+def _zone(time_zone: str | datetime.tzinfo | None) -> zoneinfo.ZoneInfo:
+    if isinstance(time_zone, zoneinfo.ZoneInfo):
+        return time_zone
+    if isinstance(time_zone, str) and time_zone:
+        return zoneinfo.ZoneInfo(time_zone)
+    active = timezone.get_current_timezone()
+    if isinstance(active, zoneinfo.ZoneInfo) and active.key:
+        return active
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
 def calendar_response(
-    entries: Iterable[CalendarEntry], *, name: str, filename: str, download: bool
+    entries: Iterable[CalendarEntry],
+    *,
+    name: str,
+    filename: str,
+    download: bool,
+    time_zone: str | datetime.tzinfo | None = None,
 ) -> HttpResponse:
     """A calendar as text/calendar: an attachment for one event (the phone offers to add
-    it), inline for a feed (calendar apps subscribe to its address)."""
+    it), inline for a feed (calendar apps subscribe to its address). In ``time_zone``, else
+    the active one (the serving tenant's)."""
     response = HttpResponse(
-        build_calendar(entries, name=name), content_type="text/calendar; charset=utf-8"
+        build_calendar(entries, name=name, time_zone=time_zone),
+        content_type="text/calendar; charset=utf-8",
     )
     disposition = "attachment" if download else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'

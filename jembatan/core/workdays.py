@@ -14,13 +14,14 @@ Holidays are read one year range per query and kept in process memory for
 from __future__ import annotations
 
 import time
+import zoneinfo
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from jembatan.core.models import Holiday
 
@@ -51,6 +52,51 @@ def zone_for(kabupaten_code: str | None) -> tzinfo:
             if zone is not None:
                 return zone
     return timezone.get_current_timezone()
+
+
+def local_date(value: datetime | None = None, kabupaten_code: str | None = None) -> date:
+    """The date of an aware datetime (now by default) in the zone of ``kabupaten_code``.
+
+    Outside a request (tasks, commands) the active zone is the install's default, not the
+    tenant's: code that knows the region of what it works on asks here, not
+    ``timezone.localdate()``. Without a code (or a tenant for it) the active zone counts.
+    """
+    return timezone.localdate(value or timezone.now(), zone_for(kabupaten_code))
+
+
+def local_time(value: datetime | None = None, kabupaten_code: str | None = None) -> datetime:
+    """An aware datetime (now by default) in the zone of ``kabupaten_code``."""
+    return timezone.localtime(value or timezone.now(), zone_for(kabupaten_code))
+
+
+def format_local(value: datetime, kabupaten_code: str | None = None, fmt: str = "j F Y H.i") -> str:
+    """A moment as people of ``kabupaten_code`` read it, with their zone named:
+    ``7 Desember 2026 00.30 WITA``. For texts that leave the site (PDFs, mails, SMS)."""
+    zone = zone_for(kabupaten_code)
+    local = timezone.localtime(value, zone)
+    return f"{formats.date_format(local, fmt)} {zone_abbreviation(zone, value)}"
+
+
+# Indonesia's three zones by their UTC offset in hours (the names its law uses).
+_ABBREVIATIONS = {7: "WIB", 8: "WITA", 9: "WIT"}
+
+
+def zone_abbreviation(zone: tzinfo | str | None = None, when: datetime | None = None) -> str:
+    """WIB, WITA or WIT for a zone of Indonesia (Asia/Pontianak is WIB, Asia/Makassar WITA,
+    Asia/Jayapura WIT); elsewhere the zone's own abbreviation or its offset ("+0530").
+    The active zone by default."""
+    if zone is None:
+        zone = timezone.get_current_timezone()
+    elif isinstance(zone, str):
+        zone = zoneinfo.ZoneInfo(zone)
+    moment = (when or timezone.now()).astimezone(zone)
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() % 3600 == 0:
+        label = _ABBREVIATIONS.get(int(offset.total_seconds() // 3600))
+        if label:
+            return label
+    name = moment.tzname() or ""
+    return name if name.isalpha() else moment.strftime("%z")
 
 
 # (year, kabupaten code or None) -> (monotonic expiry, that year's holidays).

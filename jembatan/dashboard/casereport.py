@@ -44,7 +44,7 @@ from jembatan.aspirations.audit_actions import AuditAction as AspirationAction
 from jembatan.aspirations.models import Aspiration, CaseEvent
 from jembatan.aspirations.models import Status as S
 from jembatan.aspirations.services import display_code
-from jembatan.core.workdays import add_working_days, working_days_between
+from jembatan.core.workdays import add_working_days, local_date, working_days_between
 
 OPEN = frozenset({S.RECEIVED, S.VERIFIED, S.DISPOSED, S.IN_PROGRESS})
 RETURNED_FROM = frozenset({S.DISPOSED, S.IN_PROGRESS})
@@ -458,7 +458,7 @@ def line_values(line: CaseLine, office_names: dict) -> list:
         office_names.get(line.office_id, "") if line.office_id else "",
         line.kecamatan,
         line.category,
-        timezone.localtime(line.created_at).date(),
+        local_date(line.created_at, line.kabupaten_code),
         line.status_label,
         line.due,
         _("Ya") if line.overdue else _("Tidak"),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from jembatan.aspirations.access import get_cases_for_user
 from jembatan.aspirations.models import CaseEvent, Status
 from jembatan.communities.models import Kim
+from jembatan.core.workdays import local_date
 from jembatan.dashboard.access import Scope, region_q
 from jembatan.dashboard.rollup import overdue_q
 from jembatan.dashboard.stats import add_months
@@ -102,7 +103,7 @@ def _kim_row(kim) -> list[Any]:
         kim.get_level_display(),
         kim.region.name,
         kim.region.parent.name if kim.region.level == 4 else kim.region.name,
-        timezone.localtime(kim.verified_at).date() if kim.verified_at else "",
+        local_date(kim.verified_at, kim.kabupaten_id) if kim.verified_at else "",
     ]
 
 
@@ -209,7 +210,7 @@ def _answered(scope: Scope, period: Period):
 def _case_row(case) -> list[Any]:
     return [
         case.code,
-        timezone.localtime(case.created_at).date(),
+        local_date(case.created_at, case.kabupaten_id),
         case.category.name,
         case.region.name,
         case.get_status_display(),
@@ -223,11 +224,11 @@ def _case_link(case) -> str:
 
 
 def _answered_row(case) -> list[Any]:
-    answered = timezone.localtime(case.answered_at)
+    # Each case's dates in its kabupaten's zone: an export streams after the request.
     return [
         case.code,
-        timezone.localtime(case.created_at).date(),
-        answered.date(),
+        local_date(case.created_at, case.kabupaten_id),
+        local_date(case.answered_at, case.kabupaten_id),
         (case.answered_at - case.created_at).days,
         case.category.name,
         case.region.name,

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.aspirations.services import display_code
 from jembatan.aspirations.views import _public_cases
 from jembatan.communities.models import Kim
+from jembatan.core.workdays import local_date, local_time
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.models import Level, MonthlyStat
 from jembatan.disclosure.models import InfoDocument
@@ -42,11 +42,13 @@ def _hub() -> str:
     return served_code()
 
 
-def _iso(value) -> str | None:
+def _iso(value, kabupaten_code: str | None = None) -> str | None:
+    """A date as is; a moment in the zone of ``kabupaten_code`` (the rows stream after the
+    request, and its tenant's zone, are over)."""
     if value is None:
         return None
     if hasattr(value, "tzinfo"):
-        value = timezone.localtime(value)
+        value = local_time(value, kabupaten_code)
     return value.isoformat()
 
 
@@ -68,7 +70,9 @@ def kim_rows(base: str) -> Iterator[dict[str, Any]]:
             "kecamatan": kecamatan.name,
             "nomor_sk": kim.sk_number,
             "tanggal_sk": _iso(kim.sk_date),
-            "diverifikasi": _iso(kim.verified_at.date()) if kim.verified_at else None,
+            "diverifikasi": (
+                _iso(local_date(kim.verified_at, kim.kabupaten_id)) if kim.verified_at else None
+            ),
             "situs": site + kim.get_absolute_url(),
         }
 
@@ -102,7 +106,8 @@ def aspiration_rows(base: str) -> Iterator[dict[str, Any]]:
     for case in _public_cases().order_by("created_at", "id").iterator(chunk_size=2000):
         yield {
             "kode": display_code(case.code),
-            "diterima": _iso(timezone.localtime(case.created_at).date()),
+            # The kabupaten's date: rows stream after the request's zone is let go.
+            "diterima": _iso(local_date(case.created_at, case.kabupaten_id)),
             "kategori": case.category.name,
             "kode_desa": case.region_id,
             "desa": case.region.name,
@@ -132,7 +137,7 @@ def information_rows(base: str) -> Iterator[dict[str, Any]]:
             "kategori": item.category,
             "prioritas": item.priority,
             "penerbit": item.publisher_name,
-            "terbit": _iso(item.published_at),
+            "terbit": _iso(item.published_at, hub),
             "berlaku_mulai": _iso(item.valid_from),
             "berlaku_sampai": _iso(item.valid_until),
             "diterbitkan_ulang_kim": item.republished,

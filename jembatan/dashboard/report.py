@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from fpdf.fonts import FontFace
 
 from jembatan.aspirations.models import Aspiration
 from jembatan.core.pdf import Document, add_row, pdf_text
+from jembatan.core.workdays import format_local
 from jembatan.dashboard import casereport as C
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import Scope, region_q
@@ -54,8 +54,9 @@ def monthly_report(*, scope: Scope, month: datetime.date, confidential: bool) ->
     pdf.write_lines(7, f"{scope.name} - {month_name}")
     pdf.use(9)
     updated = trend.updated_at
+    # In the kabupaten's zone, named (WIB/WITA/WIT): the PDF travels without its host.
     stamp = (
-        date_format(timezone.localtime(updated), "j F Y H:i")
+        format_local(updated, scope.code or None, "j F Y H:i")
         if updated
         else _("belum pernah diperbarui")
     )

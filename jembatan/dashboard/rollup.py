@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from jembatan.aspirations.models import Aspiration, CaseEvent, Status
 from jembatan.communities.models import Kim, KimMembership
-from jembatan.core.workdays import working_days_between
+from jembatan.core.workdays import local_date, working_days_between
 from jembatan.dashboard.models import CurrentStat, Level, MonthlyStat, StatsRun
 from jembatan.dissemination.models import Delivery, ShareLink
 from jembatan.literacy.models import Registration
@@ -241,7 +241,9 @@ def _aspirations_monthly(out: Monthly, cases, after, prefix: str = "") -> None:
 
 
 def compute_current(today: datetime.date | None = None) -> Current:
-    today = today or timezone.localdate()
+    """The figures of now. A case is overdue by its own kabupaten's date (the periodic
+    refresh runs in the install's zone); ``today`` fixes one date for all."""
+    late = overdue_q(today) if today is not None else overdue_now_q()
     out: Current = {}
 
     def add(metric: str, rows: Iterable[dict]) -> None:
@@ -297,10 +299,7 @@ def compute_current(today: datetime.date | None = None) -> Current:
         )
         add(
             prefix + OVERDUE,
-            cases.filter(overdue_q(today))
-            .values(kec=_kec("region_id"))
-            .annotate(n=Count("id"))
-            .order_by(),
+            cases.filter(late).values(kec=_kec("region_id")).annotate(n=Count("id")).order_by(),
         )
     return out
 
@@ -310,6 +309,25 @@ def overdue_q(today: datetime.date) -> Q:
     return Q(status=Status.RECEIVED, verify_due__lt=today) | Q(
         status__in=[Status.DISPOSED, Status.IN_PROGRESS], answer_due__lt=today
     )
+
+
+def overdue_now_q(now: datetime.datetime | None = None) -> Q:
+    """``overdue_q`` with each kabupaten's own today (WIB, WITA or WIT at ``now``): one
+    query for the kabupaten with open cases, then one condition per distinct date."""
+    now = now or timezone.now()
+    kabupaten = (
+        Aspiration.objects.exclude(status__in=[Status.DONE, Status.CLOSED])
+        .values_list("kabupaten_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    by_date: dict[datetime.date, list[str]] = defaultdict(list)
+    for code in kabupaten:
+        by_date[local_date(now, code)].append(code)
+    late = Q(pk__in=[])
+    for today, codes in by_date.items():
+        late |= Q(kabupaten_id__in=codes) & overdue_q(today)
+    return late
 
 
 def _ancestors(kec: str) -> list[tuple[int, str, str]]:

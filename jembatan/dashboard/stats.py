@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from jembatan.aspirations.access import get_cases_for_user
 from jembatan.aspirations.models import CaseEvent, Status
 from jembatan.communities.models import KimMembership
+from jembatan.core.workdays import local_date
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.models import CurrentStat, Level, MonthlyStat
 from jembatan.dissemination.models import Delivery, ShareLink
@@ -355,7 +356,7 @@ def kim_figures(kim, *, viewer, until: datetime.date | None = None, size: int = 
     )
     totals[R.RATING_COUNT] = rated["n"] or 0
     totals[R.RATING_SUM] = rated["total"] or 0
-    today = timezone.localdate()
+    today = local_date(None, kim.kabupaten_id)  # the KIM's kabupaten, whichever host asks
     current = {
         R.KIMS: 1,
         R.MEMBERS: KimMembership.objects.filter(kim=kim, is_active=True).count(),

@@ -20,8 +20,10 @@ def refresh_recent_stats() -> int:
 
 @db_periodic_task(crontab(minute="50", hour="1"), retries=RETRIES, retry_delay=RETRY_DELAY)
 def recompute_kim_scores() -> int:
-    """Nightly: this year's development score of every KIM (and last year's in January,
-    so the yearly award ranking is final)."""
+    """Once a day: this year's development score of every KIM (and last year's in January,
+    so the yearly award ranking is final). Huey's crontabs are in UTC: 01:50 UTC is 08:50
+    WIB, 09:50 WITA and 10:50 WIT, one date in every zone of Indonesia, so the install's
+    own date names the year for all of them."""
     today = timezone.localdate()
     stored = scoring.compute_all(today.year)
     if today.month == 1:

@@ -28,6 +28,7 @@ from jembatan.communities.models import Kim
 from jembatan.core import exports
 from jembatan.core.params import BadParameter, parse_id, parse_page_number
 from jembatan.core.pdf import pdf_response
+from jembatan.core.workdays import zone_abbreviation, zone_for
 from jembatan.dashboard import casereport, charts
 from jembatan.dashboard import report as report_pdf
 from jembatan.dashboard import rollup as R
@@ -440,6 +441,13 @@ def office_report(request: HttpRequest) -> HttpResponse:
         if chosen is not None and administers_kabupaten(request.user, chosen):
             code = chosen
     scope = get_office_report_scope_for_user(request.user, code=code, office_id=office_id)
+    # The month's bounds, "today" and the times printed are the kabupaten's own, whichever
+    # host the report is asked on.
+    with timezone.override(zone_for(scope.kabupaten.code)):
+        return _office_report(request, scope)
+
+
+def _office_report(request: HttpRequest, scope) -> HttpResponse:
     this_month = R.month_start(timezone.localdate())
     try:
         month = parse_month(request.GET.get("bulan"), add_months(this_month, -1))
@@ -468,8 +476,10 @@ def office_report(request: HttpRequest) -> HttpResponse:
             "date": date_format(timezone.localdate(), "j F Y")
         }
     else:
-        as_of = _("Keadaan pada akhir %(date)s pukul 23.59.59.") % {
-            "date": date_format(report.last_day, "j F Y")
+        # The kabupaten's zone is active here: name it, the PDF travels without its host.
+        as_of = _("Keadaan pada akhir %(date)s pukul 23.59.59 %(zone)s.") % {
+            "date": date_format(report.last_day, "j F Y"),
+            "zone": zone_abbreviation(),
         }
     filename = slugify(f"laporan-aspirasi-{place}-{month:%Y-%m}")
     if wanted == "pdf":

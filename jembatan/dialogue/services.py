@@ -25,6 +25,7 @@ from jembatan.core import moderation
 from jembatan.core.links import absolute_url
 from jembatan.core.pagecache import content_changed
 from jembatan.core.slugs import free_slug
+from jembatan.core.workdays import format_local, local_date, local_time
 from jembatan.dialogue.access import (
     Owner,
     get_consultations_for_user,
@@ -502,10 +503,12 @@ def disseminate(
     else:
         invitation = _("Isi jajak pendapat ini sampai %(date)s.")
         label = _("Isi jajak pendapat")
-    closes = timezone.localtime(target.closes_at)
+    # The kabupaten's own date and hour, its zone named: the item travels to KIM sites.
+    closes = local_time(target.closes_at, target.kabupaten_id)
+    closing = format_local(target.closes_at, target.kabupaten_id, "d-m-Y H:i")
     body = (
         f"<p>{escape(target.summary)}</p>"
-        f"<p>{escape(invitation % {'date': closes.strftime('%d-%m-%Y %H:%M')})}</p>"
+        f"<p>{escape(invitation % {'date': closing})}</p>"
         f'<p><a href="{escape(link)}">{escape(label)}</a></p>'
     )
     with transaction.atomic():
@@ -518,7 +521,7 @@ def disseminate(
                 "body": body,
                 "category": InfoItem.Category.PARTICIPATION,
                 "priority": InfoItem.Priority.NORMAL,
-                "valid_from": timezone.localdate(),
+                "valid_from": local_date(None, target.kabupaten_id),
                 "valid_until": closes.date(),
                 "scope": scope,
             },

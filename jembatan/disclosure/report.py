@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from jembatan.core.exports import CSV_TYPE, csv_bytes
 from jembatan.core.pdf import Document, add_row, pdf_response
-from jembatan.core.workdays import working_days_between
+from jembatan.core.workdays import local_date, working_days_between
 from jembatan.disclosure.models import InformationRequest, Objection, Outcome, PublicBody
 
 
@@ -45,7 +45,7 @@ class BodyRow:
 def annual_report(bodies: QuerySet[PublicBody], year: int) -> list[BodyRow]:
     """One row per body (only bodies with a request or a list, in their order)."""
     rows = {b.pk: BodyRow(body=b) for b in bodies}
-    today = timezone.localdate()
+    now = timezone.now()  # each body's "today" and dates are in its kabupaten's zone
     requests = InformationRequest.objects.filter(
         body_id__in=list(rows), received_at__year=year
     ).select_related("body")
@@ -64,11 +64,12 @@ def annual_report(bodies: QuerySet[PublicBody], year: int) -> list[BodyRow]:
                     kabupaten_code=request.body.kabupaten_id,
                 )
             )
-            if timezone.localdate(request.answered_at) > request.due_date:
+            code = request.body.kabupaten_id
+            if local_date(request.answered_at, code) > request.due_date:
                 row.late += 1
         else:
             row.open += 1
-            if request.due_date < today:
+            if request.due_date < local_date(now, request.body.kabupaten_id):
                 row.late += 1
     objections = Objection.objects.filter(
         request__body_id__in=list(rows), submitted_at__year=year

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from datetime import timezone as dt_timezone
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +32,7 @@ from jembatan.core.attachments import check_attachment
 from jembatan.core.pagecache import content_changed
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.core.transitions import Machine, Transition
-from jembatan.core.workdays import add_working_days, working_days_between
+from jembatan.core.workdays import add_working_days, local_date, working_days_between
 from jembatan.disclosure.access import (
     body_managers,
     is_ppid_superior,
@@ -602,10 +603,10 @@ def working_days_taken(request: InformationRequest) -> int | None:
 
 def objection_window(request: InformationRequest, *, today=None):
     """(opens, closes) dates of the objection window, or None while it cannot open yet."""
-    today = today or timezone.localdate()
     code = request.body.kabupaten_id
+    today = today or local_date(None, code)
     if request.answered_at is not None:
-        opened = timezone.localdate(request.answered_at)
+        opened = local_date(request.answered_at, code)
     elif request.due_date < today:
         opened = request.due_date
     else:
@@ -618,7 +619,7 @@ def objection_submit(
 ) -> Objection:
     """The requester objects (Pasal 35) within 30 working days; decided within 30 more."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
+    today = local_date(now, request.body.kabupaten_id)
     reasons = sorted(set(reasons or []))
     text = (text or "").strip()
     with transaction.atomic():
@@ -753,14 +754,14 @@ class DisputeRoute:
 def dispute_route(objection: Objection, *, today: date | None = None) -> DisputeRoute | None:
     """The Komisi Informasi route (UU 14/2008 Pasal 37): open after the superior's written
     decision, or when the superior let 30 working days pass without one; None before."""
-    today = today or timezone.localdate()
+    code = objection.request.body.kabupaten_id
+    today = today or local_date(None, code)
     if objection.decided_at is not None:
-        opened = timezone.localdate(objection.decided_at)
+        opened = local_date(objection.decided_at, code)
     elif objection.due_date < today:
         opened = objection.due_date
     else:
         return None
-    code = objection.request.body.kabupaten_id
     return DisputeRoute(
         opened=opened,
         closes=add_working_days(opened, DISPUTE_FILING_DAYS, kabupaten_code=code),
@@ -772,11 +773,13 @@ def dispute_route(objection: Objection, *, today: date | None = None) -> Dispute
 # --- Deadlines --------------------------------------------------------------------------
 
 
-def remind_and_escalate(*, today=None) -> tuple[int, int]:
+def remind_and_escalate(*, today=None, now=None) -> tuple[int, int]:
     """Tell a body's managers 2 working days before a request is due, and Diskominfo once
     it is overdue (objections too); once each, by notification key. Returns (reminded,
-    escalated)."""
-    today = today or timezone.localdate()
+    escalated). Each request's "today" is the date in its kabupaten's time zone at ``now``
+    (``today`` fixes one date for all)."""
+    fixed = today
+    now = now or timezone.now()
     reminded = escalated = 0
     open_requests = InformationRequest.objects.filter(
         status__in=[RequestStatus.RECEIVED, RequestStatus.EXTENDED]
@@ -785,6 +788,8 @@ def remind_and_escalate(*, today=None) -> tuple[int, int]:
         url = reverse("disclosure:manage_request", kwargs={"number": request.number})
         params = {"number": request.number, "due": request.due_date.isoformat()}
         code = request.body.kabupaten_id
+        # "Today" in the body's own kabupaten: the hourly run reaches each zone's midnight.
+        today = fixed or local_date(now, code)
         if request.due_date < today:
             recipients = list(kabupaten_admins(request.body)) + list(body_managers(request.body))
             escalated += bool(
@@ -806,10 +811,14 @@ def remind_and_escalate(*, today=None) -> tuple[int, int]:
                     url=url,
                 )
             )
+    # The latest date anywhere (UTC+14) bounds the query; each objection is late by its own.
+    latest = fixed or timezone.localdate(now, dt_timezone(timedelta(hours=14)))
     late_objections = Objection.objects.filter(
-        status=Objection.Status.RECEIVED, due_date__lt=today
+        status=Objection.Status.RECEIVED, due_date__lt=latest
     ).select_related("request__body")
     for objection in late_objections.iterator(chunk_size=500):
+        if objection.due_date >= (fixed or local_date(now, objection.request.body.kabupaten_id)):
+            continue
         # The requester learns that the route to the Komisi Informasi is open (once).
         if not RequesterMail.objects.filter(
             request=objection.request, step="objection_lapsed"

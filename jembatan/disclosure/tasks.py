@@ -58,5 +58,8 @@ def mail_requester(request_id: int, step: str) -> bool:
 
 @db_periodic_task(crontab(minute="20", hour="*"), retries=RETRIES, retry_delay=RETRY_DELAY)
 def remind_deadlines() -> tuple[int, int]:
-    """Hourly: reminders 2 working days before a request is due; escalation when late."""
+    """Hourly: reminders 2 working days before a request is due; escalation when late.
+
+    Each request's "today" is its body's kabupaten's date (WIB, WITA or WIT), so a zone's
+    reminders and escalations go out in the first run after its own midnight."""
     return remind_and_escalate()

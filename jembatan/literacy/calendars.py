@@ -11,6 +11,7 @@ from jembatan.core.ical import CalendarEntry, calendar_response
 from jembatan.core.links import canonical_domain
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.sitename import site_name
+from jembatan.core.workdays import zone_for
 from jembatan.literacy import access
 from jembatan.literacy.models import Training
 from jembatan.tenants.current import served_code
@@ -41,6 +42,7 @@ def training_calendar(request: HttpRequest, pk: int) -> HttpResponse:
         name=training.title,
         filename=f"pelatihan-{training.pk}.ics",
         download=True,
+        time_zone=zone_for(training.kabupaten_id),  # its kabupaten's, whichever host
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jembatan.core.links import absolute_url
 from jembatan.core.pdf import Document, pdf_text
+from jembatan.core.workdays import local_time
 from jembatan.literacy.models import Certificate, Module
 
 
@@ -36,9 +37,13 @@ def certificate_facts(cert: Certificate) -> list[str]:
     """The lines under the subject: when and where the training was, who issued it, when."""
     lines = []
     training = cert.training
+    # Dates as the issuing kabupaten reads them (a PDF made by a task or another tenant's
+    # request is not in that zone).
+    source = training if training is not None else cert.module
+    code = getattr(source, "kabupaten_id", None)
     if training is not None:
-        start = timezone.localtime(training.starts_at)
-        end = timezone.localtime(training.ends_at)
+        start = local_time(training.starts_at, code)
+        end = local_time(training.ends_at, code)
         when = formats.date_format(start, "j F Y")
         if end.date() != start.date():
             when = _("%(start)s sampai %(end)s") % {
@@ -47,7 +52,7 @@ def certificate_facts(cert: Certificate) -> list[str]:
             }
         place = training.place or training.get_mode_display()
         lines.append(_("%(when)s, %(place)s") % {"when": when, "place": place})
-    issued = formats.date_format(timezone.localtime(cert.issued_at), "j F Y")
+    issued = formats.date_format(local_time(cert.issued_at, code), "j F Y")
     lines.append(
         _("Diterbitkan oleh %(issuer)s, %(date)s")
         % {"issuer": certificate_issuer(cert), "date": issued}

@@ -23,6 +23,7 @@ from jembatan.accounts.notifications import notify
 from jembatan.communities.models import Kim
 from jembatan.core.richtext import sanitize_html
 from jembatan.core.transitions import Machine, Transition
+from jembatan.core.workdays import format_local
 from jembatan.literacy import access
 from jembatan.literacy.audit_actions import AuditAction
 from jembatan.literacy.files import LessonFile, storage_name
@@ -212,7 +213,8 @@ def _notify_registration_open(training: Training) -> int:
         key=f"literacy.registration_open:{training.pk}",
         params={
             "what": training.title,
-            "when": formats.date_format(timezone.localtime(training.starts_at), "j F Y H:i"),
+            # Sent outside the page: the hour as the kabupaten reads it, zone named.
+            "when": format_local(training.starts_at, training.kabupaten_id, "j F Y H:i"),
         },
         url=training.get_absolute_url(),
     )

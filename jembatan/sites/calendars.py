@@ -16,6 +16,7 @@ from jembatan.core.ical import CalendarEntry, calendar_response
 from jembatan.core.links import canonical_domain
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.sitename import site_name
+from jembatan.core.workdays import zone_for
 from jembatan.sites.models import Event
 from jembatan.tenants.current import served_code
 
@@ -55,6 +56,7 @@ def event_calendar(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
         name=event.title,
         filename=f"agenda-{event.slug}.ics",
         download=True,
+        time_zone=zone_for(owner.kabupaten_id),  # the KIM's kabupaten, whichever host
     )
 
 
@@ -67,6 +69,7 @@ def kim_calendar(request: HttpRequest, kim: str) -> HttpResponse:
         name=_("Agenda %(kim)s") % {"kim": owner.name},
         filename=f"agenda-{owner.slug}.ics",
         download=False,
+        time_zone=zone_for(owner.kabupaten_id),
     )
 
 

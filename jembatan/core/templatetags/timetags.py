@@ -11,7 +11,17 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from jembatan.core.workdays import zone_abbreviation
+
 register = template.Library()
+
+
+@register.filter
+def zone_abbr(value=None) -> str:
+    """The abbreviation of the active zone (WIB, WITA, WIT) at a datetime, to print after
+    a time: ``{{ when|time:"H.i" }} {{ when|zone_abbr }}``. Any other value: at this moment."""
+    when = value if isinstance(value, datetime.datetime) and timezone.is_aware(value) else None
+    return zone_abbreviation(None, when)
 
 
 @register.filter
