@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 
 CSV_TYPE = "text/csv; charset=utf-8; header=present"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,27 +56,8 @@ def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
     return "".join(csv_lines(header, rows)).encode("utf-8")
 
 
-def in_active_zone(lines: Iterable[str]) -> Iterator[str]:
-    """``lines`` made, one at a time, in the time zone active now.
-
-    A streamed response is read after the view has returned and the middleware has let go
-    of the tenant's zone: without this, a WITA tenant's export would print its times in
-    the install's default zone."""
-    zone = timezone.get_current_timezone()  # now, not when the first line is asked for
-    return _each_in_zone(iter(lines), zone)
-
-
-def _each_in_zone(lines: Iterator[str], zone) -> Iterator[str]:
-    while True:
-        with timezone.override(zone):
-            line = next(lines, None)
-        if line is None:
-            return
-        yield line
-
-
 def csv_response(filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]):
-    response = StreamingHttpResponse(in_active_zone(csv_lines(header, rows)), content_type=CSV_TYPE)
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 

@@ -214,8 +214,6 @@ def dataset(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         return exports.csv_response(
             name, columns, ([row.get(c) for c in columns] for row in found.rows(base))
         )
-    response = StreamingHttpResponse(
-        exports.in_active_zone(_json_lines(found.rows(base))), content_type="application/json"
-    )
+    response = StreamingHttpResponse(_json_lines(found.rows(base)), content_type="application/json")
     response["Content-Disposition"] = f'inline; filename="{name}.json"'
     return response

@@ -11,15 +11,23 @@ static files, the Django admin), a plain page listing the tenants, or a 404 when
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotFound,
+    StreamingHttpResponse,
+)
 from django.http.request import split_domain_port
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from jembatan.tenants.current import _current
+from jembatan.tenants.models import Tenant
 from jembatan.tenants.resolve import all_tenants, primary_host, tenant_for_host
 
 
@@ -63,7 +71,30 @@ class TenantMiddleware:
         token = _current.set(tenant)
         timezone.activate(tenant.time_zone)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             timezone.deactivate()
             _current.reset(token)
+        if isinstance(response, StreamingHttpResponse) and not isinstance(response, FileResponse):
+            # A streamed body (exports, open data) is read after this returns: each chunk
+            # is made serving the tenant again, in its zone. A file is sent as it is (the
+            # server's sendfile stays possible).
+            response.streaming_content = _serving_each(response.streaming_content, tenant)
+        return response
+
+
+def _serving_each(chunks: Iterable[Any], tenant: Tenant) -> Iterator[Any]:
+    iterator = iter(chunks)
+    while True:
+        token = _current.set(tenant)
+        try:
+            with timezone.override(tenant.time_zone):
+                chunk = next(iterator, _END)
+        finally:
+            _current.reset(token)
+        if chunk is _END:
+            return
+        yield chunk
+
+
+_END = object()

@@ -12,6 +12,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.http import StreamingHttpResponse
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,6 @@ from jembatan.accounts.models import Notification, Role
 from jembatan.aspirations.models import Aspiration, Status
 from jembatan.aspirations.services import escalate_overdue
 from jembatan.core import workdays
-from jembatan.core.exports import in_active_zone
 from jembatan.core.ical import build_calendar
 from jembatan.core.models import Holiday
 from jembatan.core.workdays import (
@@ -37,6 +37,8 @@ from jembatan.literacy.documents import certificate_facts
 from jembatan.literacy.models import Certificate
 from jembatan.literacy.services import training_transition
 from jembatan.tenants import resolve
+from jembatan.tenants.current import current_code, served_code
+from jembatan.tenants.middleware import TenantMiddleware
 from jembatan.tenants.models import Tenant
 from jembatan.testing.factories import (
     AspirationFactory,
@@ -224,17 +226,21 @@ def test_a_certificate_prints_the_dates_of_its_kabupaten(zones):
     assert wita[0].startswith("13 November 2026") and wita[1].endswith("13 November 2026")
 
 
-def test_a_streamed_export_is_written_in_the_zone_of_the_request():
-    def lines():
-        for _ in range(2):
-            yield timezone.get_current_timezone_name()
+def test_a_streamed_body_is_made_serving_the_tenant_in_its_zone(rf, zones):
+    """A streamed body (an export) is read after the middleware has returned: each chunk is
+    still made for the host's tenant, in its zone, and nothing leaks afterwards."""
 
-    with timezone.override(zoneinfo.ZoneInfo("Asia/Makassar")):
-        streamed = in_active_zone(lines())
+    def chunks():
+        yield f"{timezone.get_current_timezone_name()}|{current_code()}"
+        yield f"{timezone.get_current_timezone_name()}|{served_code()}"
+
+    middleware = TenantMiddleware(lambda request: StreamingHttpResponse(chunks()))
+    response = middleware(rf.get("/data/", HTTP_HOST="kukar.test"))
     # Read later, as the server reads a streamed body after the middleware let go.
-    with timezone.override(zoneinfo.ZoneInfo("Asia/Jakarta")):
-        assert list(streamed) == ["Asia/Makassar", "Asia/Makassar"]
-        assert timezone.get_current_timezone_name() == "Asia/Jakarta"
+    body = b"".join(response.streaming_content).decode()
+    assert body == "Asia/Makassar|64.02Asia/Makassar|64.02"
+    assert current_code() is None
+    assert timezone.get_current_timezone_name() != "Asia/Makassar"
 
 
 def test_the_registration_notice_names_the_trainings_hour_and_zone(zones):
