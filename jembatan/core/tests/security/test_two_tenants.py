@@ -16,6 +16,7 @@ it names every kabupaten and desa, so it is left out of the string checks.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -26,6 +27,7 @@ from django.utils.html import escape
 from jembatan.core.tests.security.matrix import patterns, status_code
 from jembatan.core.tests.security.matrix_table import EXPECTED
 from jembatan.core.tests.security.urlmap import url_for
+from jembatan.dashboard.opendata import DATASETS
 from jembatan.testing.factories import serve_tenant
 
 pytestmark = [pytest.mark.django_db]
@@ -77,7 +79,7 @@ def _leaks(response, strings: list[str], url: str = "") -> list[str]:
     if url:
         for echo in (url, quote(url), quote(url, safe=""), escape(url)):
             text = text.replace(echo, "")
-        for part in url.split("/"):  # (a "not found" page names the code asked for)
+        for part in re.split(r"[/?&=]", url):  # (a "not found" page names the code asked)
             if len(part) > 5:
                 text = text.replace(part, "")
     return [s for s in strings if s in text]
@@ -182,3 +184,64 @@ def test_lists_and_searches_of_a_host_show_only_a(world, mempawah, url):
     response = Client().get(url, HTTP_HOST=HOST_B)
     assert response.status_code == 200, url
     assert not _leaks(response, markers(world, "a"))
+
+
+def _identifier_urls(world, tenant: str) -> dict[str, str]:
+    """The routes keyed by a public identifier of ``tenant``: tracking code, PPID number,
+    Open311 request and service, API v1 case, KIM, post and information item, calendars."""
+    args = world.args[tenant]
+    code, number = args["code:aspiration"], args["number"]
+    contact = f"maria-kim-{tenant}@example.test"
+    return {
+        "tracking code": f"/aspirasi/{code}/",
+        "tracking code form": f"/aspirasi/lacak/?code={code}",
+        "PPID number": f"/ppid/permohonan/{number}/{args['token']}/",
+        "PPID number form": f"/ppid/permohonan/lacak/?number={number}&contact={contact}",
+        "Open311 request": f"/open311/v2/requests/{code}.json",
+        "Open311 service": f"/open311/v2/services/{args['code:case_category']}.json",
+        "API v1 case": f"/api/v1/aspirasi/{code}/",
+        "API v1 KIM": f"/api/v1/kim/{args['kim']}/",
+        "API v1 KIM posts": f"/api/v1/kim/{args['kim']}/berita/",
+        "API v1 information": f"/api/v1/informasi/{args['slug:info']}/",
+        "API v1 statistics": f"/api/v1/statistik/{args['kabupaten']}/",
+        "KIM feed": f"/kim/{args['kim']}/feed/",
+        "KIM calendar": f"/kim/{args['kim']}/agenda.ics",
+        "training calendar": f"/literasi/pelatihan/{args['pk:training']}/kalender.ics",
+        "KIM ranking": f"/literasi/peringkat/{args['kabupaten']}/2026/",
+    }
+
+
+def test_public_identifiers_are_found_only_on_their_tenant_host(world, mempawah):
+    """Each identifier of B: found on B's host (so that the test can fail), a 404 on A's;
+    and the other way round for A's."""
+    failures = []
+    for tenant, home, away in (("a", HOST_A, HOST_B), ("b", HOST_B, HOST_A)):
+        for label, url in _identifier_urls(world, tenant).items():
+            cache.clear()
+            found = Client().get(url, HTTP_HOST=home)
+            if found.status_code not in (200, 302):
+                failures.append(f"{tenant} {label} {url} on its own host: {found.status_code}")
+            elif found.status_code == 302 and "/akun/masuk/" in found["Location"]:
+                failures.append(f"{tenant} {label} {url} on its own host: sign-in")
+            cache.clear()
+            other = Client().get(url, HTTP_HOST=away)
+            if other.status_code not in (404, 429) or _leaks(other, markers(world, tenant), url):
+                failures.append(f"{tenant} {label} {url} on the other host: {other.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_open_data_files_of_a_host_hold_only_its_rows(world, mempawah):
+    failures = []
+    for slug in DATASETS:
+        for fmt in ("csv", "json"):
+            url = f"/data/{slug}.{fmt}"
+            for host, other in ((HOST_A, "b"), (HOST_B, "a")):
+                cache.clear()
+                response = Client().get(url, HTTP_HOST=host)
+                if response.status_code != 200:
+                    failures.append(f"{url} on {host}: {response.status_code}")
+                elif leaks := _leaks(response, markers(world, other)):
+                    failures.append(f"{url} on {host}: {leaks}")
+    kim_file = Client().get("/data/kim.csv", HTTP_HOST=HOST_B)
+    assert world.kims["b"].name in b"".join(kim_file.streaming_content).decode()
+    assert not failures, "\n".join(failures)
