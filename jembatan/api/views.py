@@ -393,8 +393,12 @@ class AspirationListView(PublicApiView, generics.ListCreateAPIView):
         serializer = s.AspirationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data["region"] = Region.objects.filter(code=data["region"], level=Region.Level.DESA).first()
-        data["category"] = Category.objects.filter(pk=data["category"]).first()
+        # A desa and a category of the kabupaten this host serves: another's are unknown.
+        hub = served_code()
+        data["region"] = Region.objects.filter(
+            code=data["region"], level=Region.Level.DESA, code__startswith=f"{hub}."
+        ).first()
+        data["category"] = Category.objects.filter(pk=data["category"], kabupaten_id=hub).first()
         case, created = aspiration_services.aspiration_submit(
             data=data,
             channel=Aspiration.Channel.WEB,
