@@ -27,6 +27,7 @@ from django.utils.html import escape
 from jembatan.core.tests.security.matrix import patterns, status_code
 from jembatan.core.tests.security.matrix_table import EXPECTED
 from jembatan.core.tests.security.urlmap import url_for
+from jembatan.core.tests.security.world import ROLES
 from jembatan.dashboard.opendata import DATASETS
 from jembatan.testing.factories import serve_tenant
 
@@ -244,4 +245,37 @@ def test_open_data_files_of_a_host_hold_only_its_rows(world, mempawah):
                     failures.append(f"{url} on {host}: {leaks}")
     kim_file = Client().get("/data/kim.csv", HTTP_HOST=HOST_B)
     assert world.kims["b"].name in b"".join(kim_file.streaming_content).decode()
+    assert not failures, "\n".join(failures)
+
+
+# Workspace pages that list the host's public things: "my learning" offers the published
+# modules and open trainings of the kabupaten whose host it is opened on.
+HOST_PUBLIC = {"literacy:mine": ("Modul ", "Pelatihan ")}
+
+
+def test_a_staff_on_b_host_sees_only_what_their_memberships_allow(world, role_clients, mempawah):
+    """The workspace is scoped by memberships, not by the host: A's roles opening the
+    /kelola/ addresses of B's objects on B's own host are refused as they are on A's
+    host, and no workspace page there (with B's parameters or A's) carries B's strings."""
+    failures, tried = [], 0
+    for name, route in sorted(patterns().items()):
+        if not route.startswith("kelola/"):
+            continue
+        shown = HOST_PUBLIC.get(name, ())
+        b_strings = [s for s in markers(world, "b") if not s.startswith(shown)]
+        url_a, url_b = (url_for(name, route, world.args[t]) for t in ("a", "b"))
+        refused_on_a = dict(zip(ROLES, EXPECTED[name][1].split(), strict=True))
+        for role in ("ketua", "kab_admin", "opd", "camat"):
+            for url in sorted({url_a, url_b}):
+                cache.clear()
+                response = role_clients[role].get(url, HTTP_HOST=HOST_B)
+                tried += 1
+                code = status_code(response)
+                if leaks := _leaks(response, b_strings, url):
+                    failures.append(f"{name} {role} {url}: {code} {leaks}")
+                    continue
+                refused_here = code in REFUSED
+                if url == url_b != url_a and refused_on_a[role] in REFUSED and not refused_here:
+                    failures.append(f"{name} {role} {url}: {code} on B's host")
+    assert tried > 200
     assert not failures, "\n".join(failures)
