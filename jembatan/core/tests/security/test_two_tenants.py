@@ -29,6 +29,7 @@ from jembatan.core.tests.security.matrix_table import EXPECTED
 from jembatan.core.tests.security.urlmap import url_for
 from jembatan.core.tests.security.world import ROLES
 from jembatan.dashboard.opendata import DATASETS
+from jembatan.literacy.models import Certificate, Module
 from jembatan.testing.factories import serve_tenant
 
 pytestmark = [pytest.mark.django_db]
@@ -279,3 +280,23 @@ def test_a_staff_on_b_host_sees_only_what_their_memberships_allow(world, role_cl
                     failures.append(f"{name} {role} {url}: {code} on B's host")
     assert tried > 200
     assert not failures, "\n".join(failures)
+
+
+def test_certificates_are_checked_only_on_their_kabupaten_host(world, mempawah):
+    """A certificate of a kabupaten's module is verified on that kabupaten's host; on
+    another's it is unknown (a platform module's, with no kabupaten, on every host)."""
+    codes = {}
+    for tenant in ("a", "b"):
+        codes[tenant] = f"CERT{tenant.upper()}2345678"
+        Certificate.objects.filter(code=world.args[tenant]["code:certificate"]).update(
+            code=codes[tenant]
+        )
+    for tenant, home, away in (("a", HOST_A, HOST_B), ("b", HOST_B, HOST_A)):
+        url = f"/literasi/sertifikat/{codes[tenant]}/"
+        cache.clear()
+        assert Client().get(url, HTTP_HOST=home).status_code == 200, url
+        cache.clear()
+        assert Client().get(url, HTTP_HOST=away).status_code == 404, url
+    Module.objects.filter(certificates__code=codes["b"]).update(kabupaten=None)
+    cache.clear()
+    assert Client().get(f"/literasi/sertifikat/{codes['b']}/", HTTP_HOST=HOST_A).status_code == 200
