@@ -33,7 +33,8 @@ from jembatan.dashboard.stats import public_statistics
 from jembatan.dissemination.models import Attachment, InfoItem
 from jembatan.regions.models import Region
 from jembatan.sites.models import Category as PostCategory
-from jembatan.sites.models import Post, live_posts
+from jembatan.sites.models import Post, served_posts
+from jembatan.tenants.current import served_code
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,40}$")
 
@@ -124,7 +125,7 @@ class ApiRootView(APIView):
 
 
 def _public_kims() -> QuerySet[Kim]:
-    return Kim.objects.active().select_related("region", "kabupaten")
+    return Kim.objects.served().select_related("region", "kabupaten")
 
 
 @extend_schema(
@@ -171,7 +172,7 @@ class KimDetailView(PublicApiView, generics.RetrieveAPIView):
 
 
 def _posts(chosen: dict) -> QuerySet[Post]:
-    posts = live_posts()
+    posts = served_posts()
     if "kim" in chosen:
         posts = posts.filter(kim__slug=chosen["kim"])
     if "kabupaten" in chosen:
@@ -268,6 +269,7 @@ class KimPostsView(PublicApiView, generics.ListCreateAPIView):
 def _public_items() -> QuerySet[InfoItem]:
     return (
         InfoItem.objects.public()
+        .served()
         .select_related("office", "area")
         .prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "id"))
@@ -391,8 +393,12 @@ class AspirationListView(PublicApiView, generics.ListCreateAPIView):
         serializer = s.AspirationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data["region"] = Region.objects.filter(code=data["region"], level=Region.Level.DESA).first()
-        data["category"] = Category.objects.filter(pk=data["category"]).first()
+        # A desa and a category of the kabupaten this host serves: another's are unknown.
+        hub = served_code()
+        data["region"] = Region.objects.filter(
+            code=data["region"], level=Region.Level.DESA, code__startswith=f"{hub}."
+        ).first()
+        data["category"] = Category.objects.filter(pk=data["category"], kabupaten_id=hub).first()
         case, created = aspiration_services.aspiration_submit(
             data=data,
             channel=Aspiration.Channel.WEB,
@@ -452,6 +458,8 @@ class StatisticsView(APIView):
         if not re.fullmatch(r"\d{2}\.\d{2}", kabupaten) or not (
             Region.objects.filter(code=kabupaten, level=Region.Level.KABUPATEN).exists()
         ):
+            raise exceptions.NotFound(_("Kabupaten/kota dengan kode ini tidak ada."))
+        if kabupaten != served_code():  # another tenant's statistics are on its own host
             raise exceptions.NotFound(_("Kabupaten/kota dengan kode ini tidak ada."))
         return Response(public_statistics(kabupaten_code=kabupaten))
 

@@ -216,7 +216,7 @@ def track(request: HttpRequest) -> HttpResponse:
             status = 429
         else:
             code = services.normalize_code(form.cleaned_data["code"])
-            if Aspiration.objects.filter(code=code).exists():
+            if Aspiration.objects.filter(code=code, kabupaten_id=served_code()).exists():
                 return redirect("aspirations:track_detail", code=code)
             form.add_error("code", _("Kode lacak ini tidak ditemukan. Periksa lagi hurufnya."))
             status = 404
@@ -224,9 +224,11 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 def _case_by_code(request: HttpRequest, code: str) -> Aspiration:
+    """The case of this tracking code in the tenant being served: another kabupaten's
+    code is not found on this host (as an unknown one, and counted the same)."""
     case = (
         Aspiration.objects.select_related("category", "region", "office", "merged_into")
-        .filter(code=code)
+        .filter(code=code, kabupaten_id=served_code())
         .first()
     )
     if case is None:

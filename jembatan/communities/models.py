@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from jembatan.accounts.phone import normalize_phone
 from jembatan.regions.models import Region
+from jembatan.tenants.current import served_code
 
 
 class KimQuerySet(models.QuerySet["Kim"]):
@@ -21,6 +22,11 @@ class KimQuerySet(models.QuerySet["Kim"]):
     def in_kabupaten(self, kabupaten: Region | str) -> KimQuerySet:
         code = kabupaten.code if isinstance(kabupaten, Region) else kabupaten
         return self.filter(kabupaten_id=code)
+
+    def served(self) -> KimQuerySet:
+        """The active KIMs of the tenant being served: a KIM of another kabupaten is not
+        found on this host (404 outside a tenant, ``served_code``)."""
+        return self.active().in_kabupaten(served_code())
 
 
 class Kim(models.Model):

@@ -63,7 +63,11 @@ def _too_many(request: HttpRequest, scope: str, limit: int) -> bool:
 
 
 def _published(model):
-    return model.objects.filter(is_published=True).select_related("kabupaten", "office")
+    """Published consultations or polls of the tenant being served (another kabupaten's
+    are not found on this host)."""
+    return model.objects.filter(is_published=True, kabupaten_id=served_code()).select_related(
+        "kabupaten", "office"
+    )
 
 
 def _consultation(slug: str) -> Consultation:
@@ -407,7 +411,7 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = {"tanggapan": Comment, "balasan": Reply}.get(kind)
     if model is None:
         raise Http404()
-    item = _visible(model.objects.all()).filter(pk=pk).first()
+    item = _visible(model.objects.filter(kabupaten_id=served_code())).filter(pk=pk).first()
     if item is None:
         raise Http404(_("Tulisan tidak ditemukan."))
     if isinstance(item, Comment):
@@ -507,7 +511,11 @@ def poll_results(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def thread_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    thread = Thread.objects.select_related("kim", "kabupaten").filter(slug=slug).first()
+    thread = (
+        Thread.objects.select_related("kim", "kabupaten")
+        .filter(slug=slug, kabupaten_id=served_code())
+        .first()
+    )
     if thread is None:
         raise Http404(_("Diskusi tidak ditemukan."))
     participant = otp.participant_for(request)

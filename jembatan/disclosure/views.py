@@ -49,6 +49,12 @@ def public_bodies():
     )
 
 
+def served_requests():
+    """Requests to the bodies of the kabupaten this site serves: another kabupaten's PPID
+    number is not found on this host, not even with its token."""
+    return InformationRequest.objects.filter(body__kabupaten_id=served_code())
+
+
 def _published(bodies=None):
     return InfoDocument.objects.filter(
         body__in=bodies if bodies is not None else public_bodies(), is_published=True
@@ -190,7 +196,7 @@ def track(request: HttpRequest) -> HttpResponse:
             status = 429
         else:
             number = services.normalize_number(form.cleaned_data["number"])
-            found = InformationRequest.objects.filter(number=number).first() if number else None
+            found = served_requests().filter(number=number).first() if number else None
             if found is not None and _contact_matches(found, form.cleaned_data["contact"]):
                 return redirect(found.get_absolute_url())
             # One message for an unknown number and a wrong contact: the page must not
@@ -210,7 +216,8 @@ def _request_by_token(request: HttpRequest, number: str, token: str) -> Informat
     if rate_limit_reached("ppid-lookup", visitor_key(request), limit=LOOKUP_LIMIT):
         raise Http404(_("Permohonan tidak ditemukan."))
     found = (
-        InformationRequest.objects.select_related("body", "body__region", "body__office")
+        served_requests()
+        .select_related("body", "body__region", "body__office")
         .filter(number=number)
         .first()
     )

@@ -12,18 +12,28 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jembatan.communities.models import Kim
+from jembatan.tenants.current import served_code
 
 
 class InfoItemQuerySet(models.QuerySet["InfoItem"]):
     def public(self) -> InfoItemQuerySet:
         """Published and not withdrawn (expired items stay readable, marked as such)."""
         return self.filter(status=InfoItem.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def served(self) -> InfoItemQuerySet:
+        """Items of the tenant being served: its kabupaten's (incl. its kecamatan's and
+        desa's) and national ones; another kabupaten's are not found on this host."""
+        code = served_code()
+        return self.filter(
+            Q(area__isnull=True) | Q(area_id=code) | Q(area__code__startswith=f"{code}.")
+        )
 
 
 class InfoItem(models.Model):

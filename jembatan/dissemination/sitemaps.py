@@ -10,9 +10,11 @@ from jembatan.dissemination.models import InfoItem
 
 def public_items():
     # What info_detail shows: published and due (a draft is 404, a withdrawn item 410).
-    return InfoItem.objects.filter(
-        status=InfoItem.Status.PUBLISHED, published_at__lte=timezone.now()
-    ).order_by("pk")
+    return (
+        InfoItem.objects.served()
+        .filter(status=InfoItem.Status.PUBLISHED, published_at__lte=timezone.now())
+        .order_by("pk")
+    )
 
 
 def register() -> None:

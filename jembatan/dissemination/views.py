@@ -28,12 +28,7 @@ PAGE_SIZE = 10
 
 def hub_items():
     """Items shown at this hub: its kabupaten's (incl. its kecamatan's) and national ones."""
-    code = served_code()
-    return (
-        InfoItem.objects.public()
-        .filter(Q(area__isnull=True) | Q(area_id=code) | Q(area__code__startswith=f"{code}."))
-        .select_related("office", "area")
-    )
+    return InfoItem.objects.public().served().select_related("office", "area")
 
 
 @require_safe
@@ -64,7 +59,9 @@ def info_list(request: HttpRequest) -> HttpResponse:
 @cache_public_page
 def info_detail(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(
-        InfoItem.objects.select_related("office", "area").exclude(status=InfoItem.Status.DRAFT),
+        InfoItem.objects.served()
+        .select_related("office", "area")
+        .exclude(status=InfoItem.Status.DRAFT),
         slug=slug,
     )
     if item.status == InfoItem.Status.WITHDRAWN:
@@ -92,7 +89,8 @@ def _enqueue_safely(task, *args) -> None:
 def short_link(request: HttpRequest, code: str) -> HttpResponse:
     link = (
         ShareLink.objects.select_related("delivery__item", "delivery__kim", "delivery__post")
-        .filter(code=code)
+        .filter(code=code, delivery__item__in=InfoItem.objects.served())
+        .filter(delivery__kim__kabupaten_id=served_code())
         .first()
     )
     if link is None or link.delivery.item.status == InfoItem.Status.DRAFT:

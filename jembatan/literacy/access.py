@@ -25,6 +25,7 @@ from jembatan.communities.access import get_kim_positions_for_user, get_member_k
 from jembatan.communities.models import Kim
 from jembatan.literacy.models import Certificate, Module, Registration, Training
 from jembatan.regions.models import Region
+from jembatan.tenants.current import served_code
 
 
 def _camat_kecamatan(user: AnyUser) -> list[Region]:
@@ -66,8 +67,10 @@ def can_organise(user: AnyUser) -> bool:
 
 
 def get_public_trainings() -> QuerySet[Training]:
+    """The announced trainings of the tenant being served (another kabupaten's are not
+    found on this host)."""
     return Training.objects.filter(
-        status__in=[Training.Status.OPEN, Training.Status.CLOSED]
+        status__in=[Training.Status.OPEN, Training.Status.CLOSED], kabupaten_id=served_code()
     ).select_related("kabupaten", "kecamatan")
 
 
@@ -130,7 +133,10 @@ def get_own_certificate(user: AnyUser, code: str) -> Certificate:
 
 
 def get_published_modules() -> QuerySet[Module]:
-    return Module.objects.filter(is_published=True).select_related("kabupaten")
+    """Published modules of the tenant being served and the platform's own (no kabupaten)."""
+    return Module.objects.filter(
+        Q(kabupaten__isnull=True) | Q(kabupaten_id=served_code()), is_published=True
+    ).select_related("kabupaten")
 
 
 def get_readable_module(user: AnyUser, pk: int) -> Module:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -478,11 +478,20 @@ def certificate_rename(*, actor: User, cert: Certificate, name: str) -> Certific
     return cert
 
 
-def find_certificate(code: str) -> Certificate | None:
+def find_certificate(code: str, *, kabupaten_code: str | None = None) -> Certificate | None:
+    """The certificate of ``code``; with ``kabupaten_code``, only one of that kabupaten's
+    trainings or modules, or of a platform module (the public check page of a tenant)."""
     code = normalise_code(code)
     if len(code) != CERTIFICATE_CODE_LENGTH:
         return None
-    return Certificate.objects.filter(code=code).first()
+    found = Certificate.objects.filter(code=code)
+    if kabupaten_code is not None:
+        found = found.filter(
+            Q(training__kabupaten_id=kabupaten_code)
+            | Q(module__kabupaten_id=kabupaten_code)
+            | Q(training__isnull=True, module__kabupaten__isnull=True)
+        )
+    return found.first()
 
 
 # --- learning ----------------------------------------------------------------------------

@@ -178,7 +178,7 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
         "literacy-certificate", visitor_key(request), limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW
     ):
         return render(request, "literacy/certificate_limited.html", status=429)
-    cert = services.find_certificate(code)
+    cert = services.find_certificate(code, kabupaten_code=served_code())
     if cert is None:
         return render(
             request,
@@ -206,7 +206,7 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 @cache_public_page
 def kim_score(request: HttpRequest, kim: str, year: int) -> HttpResponse:
-    obj = get_object_or_404(Kim.objects.active(), slug=kim)
+    obj = get_object_or_404(Kim.objects.served(), slug=kim)
     score = KimScore.objects.filter(kim=obj, year=year).first()
     if score is None:
         raise Http404(_("Skor KIM untuk tahun itu belum dihitung."))
@@ -227,7 +227,7 @@ def kim_score(request: HttpRequest, kim: str, year: int) -> HttpResponse:
 @cache_public_page
 def ranking(request: HttpRequest, kabupaten: str, year: int) -> HttpResponse:
     region = score_rules.kabupaten_region(kabupaten)
-    if region is None:
+    if region is None or region.code != served_code():  # another's ranking: on its host
         raise Http404(_("Kabupaten tidak ditemukan."))
     if not params.MIN_YEAR <= year <= params.MAX_YEAR:
         raise Http404(_("Skor KIM untuk tahun itu belum dihitung."))

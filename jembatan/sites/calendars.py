@@ -18,7 +18,6 @@ from jembatan.core.pagecache import cache_public_page
 from jembatan.core.sitename import site_name
 from jembatan.core.workdays import zone_for
 from jembatan.sites.models import Event
-from jembatan.tenants.current import served_code
 
 FEED_SIZE = 500  # the most recent and coming items a subscribed calendar receives
 
@@ -47,7 +46,7 @@ def _published(kims) -> list[Event]:
 @require_safe
 @cache_public_page
 def event_calendar(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
-    owner = get_object_or_404(Kim.objects.active(), slug=kim)
+    owner = get_object_or_404(Kim.objects.served(), slug=kim)
     event = get_object_or_404(
         Event.objects.filter(kim=owner, is_published=True).select_related("kim"), slug=slug
     )
@@ -63,7 +62,7 @@ def event_calendar(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
 @require_safe
 @cache_public_page
 def kim_calendar(request: HttpRequest, kim: str) -> HttpResponse:
-    owner = get_object_or_404(Kim.objects.active(), slug=kim)
+    owner = get_object_or_404(Kim.objects.served(), slug=kim)
     return calendar_response(
         [event_entry(request, e) for e in _published([owner])],
         name=_("Agenda %(kim)s") % {"kim": owner.name},
@@ -76,7 +75,7 @@ def kim_calendar(request: HttpRequest, kim: str) -> HttpResponse:
 @require_safe
 @cache_public_page
 def hub_calendar(request: HttpRequest) -> HttpResponse:
-    kims = Kim.objects.active().in_kabupaten(served_code())
+    kims = Kim.objects.served()
     return calendar_response(
         [event_entry(request, e) for e in _published(kims)],
         name=_("Agenda KIM %(site)s") % {"site": site_name(request)},

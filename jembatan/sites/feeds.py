@@ -118,7 +118,7 @@ class KimFeed(_PostFeed):
     """The latest live posts of one active KIM."""
 
     def get_object(self, request: HttpRequest, kim: str) -> FeedSource:
-        return self._source(request, kim=get_object_or_404(Kim.objects.active(), slug=kim))
+        return self._source(request, kim=get_object_or_404(Kim.objects.served(), slug=kim))
 
     def title(self, obj: FeedSource) -> str:
         return f"{obj.kim.name} · {current_site_name()}"

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from jembatan.communities.models import Kim
 from jembatan.core.moderation import Moderated, Visibility, visibility_field
+from jembatan.tenants.current import served_code
 
 
 class PostQuerySet(models.QuerySet["Post"]):
@@ -26,6 +27,11 @@ class PostQuerySet(models.QuerySet["Post"]):
 def live_posts() -> PostQuerySet:
     """Live posts with what list and article pages show of them."""
     return Post.objects.live().select_related("kim", "kim__region", "author", "category", "photo")
+
+
+def served_posts() -> PostQuerySet:
+    """Live posts of the tenant being served: another kabupaten's are not found here."""
+    return live_posts().filter(kim__kabupaten_id=served_code())
 
 
 class Category(models.Model):

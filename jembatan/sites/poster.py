@@ -29,7 +29,7 @@ def qr_svg(data: str) -> str:
 @require_safe
 @cache_public_page
 def kim_poster(request: HttpRequest, kim: str) -> HttpResponse:
-    obj = get_object_or_404(Kim.objects.active().select_related("region__parent"), slug=kim)
+    obj = get_object_or_404(Kim.objects.served().select_related("region__parent"), slug=kim)
     url = request.build_absolute_uri(obj.get_absolute_url())
     return render(
         request,

@@ -1,7 +1,7 @@
 """/sitemap.xml and /robots.txt.
 
-The sitemap covers the whole install (every kabupaten): the hub's pages, every active
-KIM's home, its published pages (agenda, potential, products, pages) and every live post,
+The sitemap covers the tenant the host serves (its kabupaten only): the hub's pages, every
+active KIM's home, its published pages (agenda, potential, products, pages) and every live post,
 and the sections the capabilities above register (core.sitemaps: information, dialogue,
 trainings and modules, PPID, open data). On a KIM's own host name (jembatan.sites.hosts) it lists
 only that KIM's pages, so that search engines do not see the whole site twice.
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from jembatan.communities.models import Kim
 from jembatan.core.sitemaps import hub_sitemaps
 from jembatan.sites.content import KINDS
-from jembatan.sites.models import Post
+from jembatan.sites.models import served_posts
 
 # The signed-in workspace, accounts, the Django admin and the JSON API.
 ROBOTS_DISALLOW = ["/kelola/", "/akun/", "/admin/", "/api/"]
@@ -43,7 +43,7 @@ class KimSitemap(Sitemap):
         self.kim = kim
 
     def items(self):
-        kims = Kim.objects.active().order_by("pk")
+        kims = Kim.objects.served().order_by("pk")
         return kims.filter(slug=self.kim) if self.kim else kims
 
 
@@ -52,7 +52,7 @@ class PostSitemap(Sitemap):
         self.kim = kim
 
     def items(self):
-        posts = Post.objects.live().select_related("kim").order_by("pk")
+        posts = served_posts().order_by("pk")
         return posts.filter(kim__slug=self.kim) if self.kim else posts
 
     def lastmod(self, item):
@@ -68,7 +68,7 @@ class ContentSitemap(Sitemap):
     def items(self) -> list:
         rows: list = []
         for kind in KINDS.values():
-            query = kind.model.objects.filter(is_published=True, kim__in=Kim.objects.active())
+            query = kind.model.objects.filter(is_published=True, kim__in=Kim.objects.served())
             if self.kim:
                 query = query.filter(kim__slug=self.kim)
             rows += query.select_related("kim").order_by("pk")

@@ -12,7 +12,7 @@ from jembatan.communities.models import Kim, Position
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.params import get_page
 from jembatan.regions.models import Region
-from jembatan.sites.models import Photo, Post, kim_photo_of, live_posts
+from jembatan.sites.models import Photo, Post, kim_photo_of, live_posts, served_posts
 from jembatan.sites.views_comments import post_page
 from jembatan.tenants.current import served_code
 
@@ -96,7 +96,7 @@ def kim_directory(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_public_page
 def kim_home(request: HttpRequest, kim: str) -> HttpResponse:
-    obj = get_object_or_404(Kim.objects.active().select_related("region__parent"), slug=kim)
+    obj = get_object_or_404(Kim.objects.served().select_related("region__parent"), slug=kim)
     # A visitor wants to know whom to talk to: the officers by name and post, the
     # members as a number (every name is on the profile page).
     active = obj.memberships.filter(is_active=True)
@@ -131,7 +131,7 @@ def news(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_public_page
 def kim_posts(request: HttpRequest, kim: str) -> HttpResponse:
-    obj = get_object_or_404(Kim.objects.active().select_related("region__parent"), slug=kim)
+    obj = get_object_or_404(Kim.objects.served().select_related("region__parent"), slug=kim)
     return render(
         request,
         "sites/kim_posts.html",
@@ -142,5 +142,5 @@ def kim_posts(request: HttpRequest, kim: str) -> HttpResponse:
 @require_safe
 @cache_public_page
 def post_detail(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
-    post = get_object_or_404(live_posts(), kim__slug=kim, slug=slug)
+    post = get_object_or_404(served_posts(), kim__slug=kim, slug=slug)
     return post_page(request, post)

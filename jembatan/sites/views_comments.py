@@ -18,7 +18,7 @@ from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.core.service_calls import service_errors
 from jembatan.sites.access import can_approve_posts, get_writable_kim_for_user
 from jembatan.sites.comments import MAX_BODY, comment_create, comment_moderate, comment_report
-from jembatan.sites.models import Comment, live_posts
+from jembatan.sites.models import Comment, served_posts
 
 COMMENT_LIMIT, COMMENT_WINDOW = 5, 600
 REPORT_LIMIT, REPORT_WINDOW = 20, 3600
@@ -51,7 +51,7 @@ def post_page(request: HttpRequest, post, form: CommentForm | None = None, statu
 
 @require_POST
 def comment_submit(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
-    post = get_object_or_404(live_posts(), kim__slug=kim, slug=slug)
+    post = get_object_or_404(served_posts(), kim__slug=kim, slug=slug)
     form = CommentForm(request.POST)
     back = f"{post.get_absolute_url()}#komentar"
     response, status = submit_public_text(
@@ -71,7 +71,7 @@ def comment_submit(request: HttpRequest, kim: str, slug: str) -> HttpResponse:
 
 @require_POST
 def comment_report_view(request: HttpRequest, kim: str, slug: str, pk: int) -> HttpResponse:
-    post = get_object_or_404(live_posts(), kim__slug=kim, slug=slug)
+    post = get_object_or_404(served_posts(), kim__slug=kim, slug=slug)
     comment = get_object_or_404(post.comments, pk=pk, visibility=Visibility.PUBLISHED)
     key = visitor_key(request)
     if not rate_limit_exceeded(

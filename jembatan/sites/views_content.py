@@ -26,7 +26,7 @@ from jembatan.sites.views import _page
 
 
 def _public_kim(slug: str) -> Kim:
-    return get_object_or_404(Kim.objects.active().select_related("region__parent"), slug=slug)
+    return get_object_or_404(Kim.objects.served().select_related("region__parent"), slug=slug)
 
 
 @require_safe

@@ -22,6 +22,7 @@ from jembatan.testing.factories import (
     InfoItemFactory,
     PostFactory,
     UserFactory,
+    serve_tenant,
 )
 
 REPORTER_NAME = "Budi Santoso Rahasia"
@@ -129,3 +130,11 @@ def world(two_tenants, settings) -> World:
         ),
         draft_info=item("draf", InfoItem.Status.DRAFT),
     )
+
+
+@pytest.fixture
+def mempawah_host(settings) -> str:
+    """Kabupaten Mempawah (61.04, the two_tenants' tenant B) served on its own host."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "mempawah.test"]
+    serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
+    return "mempawah.test"

@@ -47,8 +47,11 @@ def test_kim_list_shows_active_kims_only(client_api, two_tenants):
     assert response.json()["results"][0]["kabupaten"]["code"] == "61.07"
 
 
-def test_kim_list_filters_by_kabupaten(client_api, two_tenants):
+def test_kim_list_filters_by_kabupaten(client_api, two_tenants, mempawah_host):
+    # Each host lists its own kabupaten's KIMs: Mempawah's on Bengkayang's host, none.
     response = client_api.get("/api/v1/kim/", {"kabupaten": "61.04"})
+    assert response.json()["results"] == []
+    response = client_api.get("/api/v1/kim/", {"kabupaten": "61.04"}, HTTP_HOST=mempawah_host)
     assert [k["slug"] for k in response.json()["results"]] == ["kim-b"]
     bad = client_api.get("/api/v1/kim/", {"kabupaten": "enam satu"})
     assert bad.status_code == 400
@@ -90,11 +93,12 @@ def test_posts_filters_kim_kabupaten_since(client_api, two_tenants):
         assert response.status_code == 200, response.content
         return sorted(p["title"] for p in response.json()["results"])
 
-    assert titles(kim="kim-b") == ["Baru B"]
+    assert titles(kim="kim-b") == []  # another kabupaten's KIM: on its own host only
+    assert titles(kim="kim-a") == ["Baru A", "Lama A"]
     assert titles(kabupaten="61.07") == ["Baru A", "Lama A"]
     since = (timezone.now() - timezone.timedelta(days=3)).isoformat()
-    assert titles(since=since) == ["Baru A", "Baru B"]
-    assert titles(since="2000-01-01") == ["Baru A", "Baru B", "Lama A"]
+    assert titles(since=since) == ["Baru A"]
+    assert titles(since="2000-01-01") == ["Baru A", "Lama A"]
     bad = client_api.get("/api/v1/berita/", {"since": "kemarin"})
     assert bad.status_code == 400
     assert list(bad.json()["error"]["details"]) == ["since"]

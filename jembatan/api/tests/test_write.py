@@ -14,16 +14,20 @@ from jembatan.aspirations.models import Aspiration
 from jembatan.communities.models import Kim
 from jembatan.sites.models import Category as PostCategory
 from jembatan.sites.models import Post
-from jembatan.testing.factories import MembershipFactory, UserFactory
+from jembatan.testing.factories import CategoryFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 POST = {"title": "Kerja bakti di balai desa", "body": "Warga membersihkan balai desa."}
 
 
-def _post(client_api, secret, slug="kim-a", **data):
+def _post(client_api, secret, slug="kim-a", HTTP_HOST="testserver", **data):
     return client_api.post(
-        f"/api/v1/kim/{slug}/berita/", {**POST, **data}, format="json", **bearer(secret)
+        f"/api/v1/kim/{slug}/berita/",
+        {**POST, **data},
+        format="json",
+        HTTP_HOST=HTTP_HOST,
+        **bearer(secret),
     )
 
 
@@ -146,16 +150,21 @@ def test_ketua_publishes_and_the_post_is_public(client_api, two_tenants):
     assert [p["title"] for p in listed] == [POST["title"]]
 
 
-def test_kabupaten_admin_may_publish_for_a_kim_of_their_kabupaten(client_api, two_tenants):
+def test_kabupaten_admin_may_publish_for_a_kim_of_their_kabupaten(
+    client_api, two_tenants, mempawah_host
+):
     admin = MembershipFactory().user  # Diskominfo of 61.07
     _token, secret = make_token(admin)
     assert _post(client_api, secret, status="published").status_code == 201
-    assert _post(client_api, secret, slug="kim-b").status_code == 403
+    # Another kabupaten's KIM: not found on this host, refused on its own.
+    assert _post(client_api, secret, slug="kim-b").status_code == 404
+    assert _post(client_api, secret, slug="kim-b", HTTP_HOST=mempawah_host).status_code == 403
 
 
-def test_cross_tenant_write_is_refused(client_api, two_tenants):
+def test_cross_tenant_write_is_refused(client_api, two_tenants, mempawah_host):
     _token, secret = make_token(two_tenants.a.owner)
-    response = _post(client_api, secret, slug="kim-b")
+    assert _post(client_api, secret, slug="kim-b").status_code == 404
+    response = _post(client_api, secret, slug="kim-b", HTTP_HOST=mempawah_host)
     assert response.status_code == 403
     assert not Post.objects.exists()
     outsider = UserFactory()
@@ -289,3 +298,21 @@ def test_aspiration_without_token_is_401(client_api, world):
     response = client_api.post("/api/v1/aspirasi/", _aspiration(world), format="json")
     assert response.status_code == 401
     assert Aspiration.objects.count() == before
+
+
+def test_an_aspiration_for_another_kabupaten_is_refused_on_this_host(client_api, world):
+    """A desa and a category of Mempawah (61.04), sent to Bengkayang's host: both unknown
+    here (the case would otherwise be made in a tenant the host does not serve)."""
+    other = CategoryFactory(kabupaten_id=world.tenants.b.kim.kabupaten_id, name="Jalan")
+    _token, secret = make_token(world.tenants.a.member)
+    before = Aspiration.objects.count()
+    response = client_api.post(
+        "/api/v1/aspirasi/",
+        _aspiration(world, region=world.tenants.b.kim.region_id, category=other.pk),
+        format="json",
+        **bearer(secret),
+    )
+    assert response.status_code == 400, response.content
+    assert Aspiration.objects.count() == before
+    mine = client_api.post("/api/v1/aspirasi/", _aspiration(world), format="json", **bearer(secret))
+    assert mine.status_code == 201, mine.content

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jembatan.accounts.audit import audit_for
 from jembatan.accounts.models import Role
+from jembatan.core.links import reset_task_base, set_task_base
 from jembatan.literacy import services
 from jembatan.literacy.documents import handout_pdf
 from jembatan.literacy.files import check_video, sniff_video
@@ -226,9 +227,15 @@ def test_staff_build_a_module_in_the_workspace(client, admin, settings, tmp_path
 
 
 def test_what_to_learn_next(module):
-    learner = UserFactory()
-    assert services.learn_next(learner) == (module, module.lessons.first())
-    services.lesson_complete(user=learner, lesson=module.lessons.first())
-    assert services.learn_next(learner) == (module, module.lessons.last())
-    services.lesson_complete(user=learner, lesson=module.lessons.last())
-    assert services.learn_next(learner) == (module, None)  # only the quiz is left
+    # Served on the tenant's host as a task is (core.links): the modules it offers are
+    # that tenant's and the platform's.
+    token = set_task_base("http://testserver")
+    try:
+        learner = UserFactory()
+        assert services.learn_next(learner) == (module, module.lessons.first())
+        services.lesson_complete(user=learner, lesson=module.lessons.first())
+        assert services.learn_next(learner) == (module, module.lessons.last())
+        services.lesson_complete(user=learner, lesson=module.lessons.last())
+        assert services.learn_next(learner) == (module, None)  # only the quiz is left
+    finally:
+        reset_task_base(token)

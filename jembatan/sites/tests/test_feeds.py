@@ -13,7 +13,13 @@ from django.utils import timezone
 from jembatan.communities.models import Kim, Position
 from jembatan.sites.models import Post
 from jembatan.sites.services import post_create, post_transition
-from jembatan.testing.factories import KimFactory, KimMembershipFactory, UserFactory, region_chain
+from jembatan.testing.factories import (
+    KimFactory,
+    KimMembershipFactory,
+    UserFactory,
+    region_chain,
+    serve_tenant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -169,13 +175,18 @@ def test_hub_feed_without_a_hub_kabupaten_is_empty_but_valid(client, posts):
     assert entries(parse(client.get("/feed/"))) == {}
 
 
-def test_kim_feed_lists_that_kims_live_posts_only(client, posts):
+def test_kim_feed_lists_that_kims_live_posts_only(client, posts, settings):
     feed = parse(client.get("/kim/kim-a/feed/"))
     assert list(entries(feed)) == ["Gotong Royong", "Posyandu Balita"]
     assert feed.findtext(f"{ATOM}title").startswith("KIM Sebalo")
     alternate = [link for link in feed.findall(f"{ATOM}link") if link.get("rel") == "alternate"]
     assert alternate[0].get("href") == "http://testserver/kim/kim-a/"
-    assert list(entries(parse(client.get("/kim/kim-b/feed/")))) == ["Berita Mempawah"]
+    # Another kabupaten's KIM: its feed is on its own tenant's host, not on this one.
+    assert client.get("/kim/kim-b/feed/").status_code == 404
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "mempawah.test"]
+    serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
+    feed_b = client.get("/kim/kim-b/feed/", HTTP_HOST="mempawah.test")
+    assert list(entries(parse(feed_b))) == ["Berita Mempawah"]
 
 
 def test_unpublished_post_leaves_the_feed(client, posts):

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from jembatan.communities.models import Kim
-from jembatan.testing.factories import KimFactory, region_chain
+from jembatan.testing.factories import KimFactory, region_chain, serve_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -226,8 +226,11 @@ class TestKimHome:
         assert "Anggota kim-a" not in html
         assert "Ketua: 1" not in html
 
-    def test_other_kabupatens_kim_has_a_home_too(self, client, bengkayang):
-        assert client.get("/kim/kim-b/").status_code == 200
+    def test_other_kabupatens_kim_has_its_home_on_its_own_host(self, client, bengkayang, settings):
+        assert client.get("/kim/kim-b/").status_code == 404
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "mempawah.test"]
+        serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
+        assert client.get("/kim/kim-b/", HTTP_HOST="mempawah.test").status_code == 200
 
     def test_inactive_kim_is_404(self, client, bengkayang):
         response = client.get("/kim/kim-bubar/")

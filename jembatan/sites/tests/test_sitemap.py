@@ -1,4 +1,4 @@
-"""/sitemap.xml (every kabupaten on the install) and /robots.txt."""
+"""/sitemap.xml (the kabupaten the host serves) and /robots.txt."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from jembatan.testing.factories import (
     PollFactory,
     PublicBodyFactory,
     TrainingFactory,
+    serve_tenant,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,17 +40,29 @@ def sitemap_urls(response) -> dict[str, str | None]:
     }
 
 
-def test_sitemap_lists_pages_kims_and_live_posts_of_every_kabupaten(client, posts):  # noqa: F811
+def test_sitemap_lists_pages_kims_and_live_posts_of_the_served_kabupaten(
+    client,
+    posts,  # noqa: F811
+    settings,
+):
     urls = sitemap_urls(client.get("/sitemap.xml"))
     base = "http://testserver"
-    for page in ("/", "/berita/", "/kim/", "/kim/kim-a/", "/kim/kim-b/", "/kim/kim-c/"):
+    for page in ("/", "/berita/", "/kim/", "/kim/kim-a/", "/kim/kim-c/"):
         assert f"{base}{page}" in urls, page
-    for post in (posts.live_a, posts.live_a_no_summary, posts.live_c, posts.live_b):
+    for post in (posts.live_a, posts.live_a_no_summary, posts.live_c):
         location = f"{base}{post.get_absolute_url()}"
         # The date in the site's time zone, as Django's sitemap template writes it.
         assert urls[location] == f"{timezone.localtime(post.updated_at):%Y-%m-%d}", location
-    # 3 hub pages, 3 KIMs, 4 posts, and the capabilities' index pages (HUB_SECTIONS).
-    assert len(urls) == 10 + len(HUB_SECTIONS)
+    # Mempawah's KIM and post are in Mempawah's sitemap, on its own host, not here.
+    assert not [url for url in urls if "kim-b" in url]
+    # 3 hub pages, 2 KIMs, 3 posts, and the capabilities' index pages (HUB_SECTIONS).
+    assert len(urls) == 8 + len(HUB_SECTIONS)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "mempawah.test"]
+    serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
+    theirs = sitemap_urls(client.get("/sitemap.xml", HTTP_HOST="mempawah.test"))
+    assert "http://mempawah.test/kim/kim-b/" in theirs
+    assert f"http://mempawah.test{posts.live_b.get_absolute_url()}" in theirs
+    assert not [url for url in theirs if "kim-a" in url or "kim-c" in url]
 
 
 def test_sitemap_leaves_out_drafts_scheduled_posts_and_inactive_kims(client, posts):  # noqa: F811
