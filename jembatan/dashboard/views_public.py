@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Iterator
-from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -202,15 +200,6 @@ def _json_lines(rows: Iterator[dict]) -> Iterator[str]:
     yield "\n]\n"
 
 
-def _started(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """The rows with their first one read now, while the request's tenant is current: the
-    rest is streamed after the request has been let go, when ``served_code()`` knows no
-    tenant any more; the rows' queries are built (with the tenant's code) before the first
-    row comes out."""
-    first = next(rows, None)
-    return rows if first is None else itertools.chain([first], rows)
-
-
 @require_safe
 def dataset(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """One dataset, streamed (a big kabupaten's aspirations never sit in memory)."""
@@ -223,10 +212,8 @@ def dataset(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt == "csv":
         columns = found.columns
         return exports.csv_response(
-            name, columns, ([row.get(c) for c in columns] for row in _started(found.rows(base)))
+            name, columns, ([row.get(c) for c in columns] for row in found.rows(base))
         )
-    response = StreamingHttpResponse(
-        _json_lines(_started(found.rows(base))), content_type="application/json"
-    )
+    response = StreamingHttpResponse(_json_lines(found.rows(base)), content_type="application/json")
     response["Content-Disposition"] = f'inline; filename="{name}.json"'
     return response

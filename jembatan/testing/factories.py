@@ -448,6 +448,9 @@ def serve_tenant(
     tenant, _ = TenantModel.objects.get_or_create(
         region=region, defaults={"name": f"Jembatan {region.name}", "time_zone": time_zone}
     )
+    if not tenant.is_active:  # a world that kept it inactive: serving it means it is on
+        tenant.is_active = True
+        tenant.save(update_fields=["is_active"])
     for index, host in enumerate(hosts):
         TenantHost.objects.get_or_create(
             host=host, defaults={"tenant": tenant, "is_primary": index == 0}
