@@ -113,8 +113,9 @@ def main() -> int:
         "--postgres",
         metavar="URL",
         help=f"PostgreSQL instead of SQLite, e.g. {DEFAULT_POSTGRES} (a throwaway database "
-        "jembatan_bench_tenants is created there and dropped afterwards)",
+        "--database is created there and dropped afterwards)",
     )
+    parser.add_argument("--database", default="jembatan_bench_tenants", help="with --postgres")
     parser.add_argument("--lookups", type=int, default=200_000, help="tenant_for_host calls")
     parser.add_argument("--requests", type=int, default=3000, help="test client GETs per run")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts")
@@ -123,7 +124,7 @@ def main() -> int:
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jembatan-tenants-")))
         if opts.postgres:
-            url = stack.enter_context(throwaway_postgres(opts.postgres, "jembatan_bench_tenants"))
+            url = stack.enter_context(throwaway_postgres(opts.postgres, opts.database))
             database = "postgresql"
         else:
             url = f"sqlite:///{tmp / 'bench.sqlite3'}"
