@@ -4,6 +4,7 @@ a million aspirations, in a PostgreSQL database of its own.
     .venv/bin/python bench/national.py --postgres postgres://postgres@127.0.0.1:5432/postgres
     .venv/bin/python bench/national.py --postgres URL --scale 0.01   # 1 % of it, a minute
     .venv/bin/python bench/national.py --postgres URL --drop         # remove the database
+    .venv/bin/python bench/national.py --tenants-only   # add the tenants to a database made before
 
 The database (``--database``, default ``jembatan_national``) is created through the given
 server (an existing one is dropped first) and migrated; then, timed step by step:
