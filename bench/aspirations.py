@@ -79,16 +79,16 @@ RATE_GOAL = 200.0
 SUBMIT_LIMIT = 100_000
 EMAIL_EVERY = 4  # every 4th submission gives an email (queues mail_citizen), else a phone
 HTTP_SAMPLE = 100  # acknowledged codes opened through /aspirasi/<code>/ afterwards
-CODE_IN_LOCATION = re.compile(r"^/aspirasi/([A-Z0-9]{4,32})/$")
+CODE_IN_LOCATION = re.compile(r"^/aspirasi/([A-Z0-9]{4,32})/(?:terkirim/)?$")
 TOKEN_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 SITE_FIXTURES = """
 import json
-from django.conf import settings
 from huey.contrib.djhuey import HUEY
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.regions.models import Region
-hub = settings.HUB_REGION_CODE
+from jembatan.tenants.resolve import tenant_for_host
+hub = tenant_for_host("127.0.0.1").code  # the host the load is sent to (common.demo_site)
 print(json.dumps({
     "categories": list(Category.objects.filter(kabupaten_id=hub, is_active=True)
                        .order_by("pk").values_list("pk", flat=True)),

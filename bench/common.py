@@ -50,13 +50,31 @@ def run(args: list[str], env: dict[str, str]) -> str:
     return done.stdout
 
 
+# Bengkayang as the tenant of the loopback hosts the benches load, unless a tenant serves
+# them already (the regions come after migrate, so the migration that turns an install's
+# setting into its first tenant finds no region on a fresh database).
+DEMO_TENANT = """
+from jembatan.tenants.models import Tenant, TenantHost
+if not TenantHost.objects.filter(host__in=["127.0.0.1", "localhost"]).exists():
+    tenant, _ = Tenant.objects.get_or_create(
+        region_id="61.07", defaults={"name": "Jembatan Kabupaten Bengkayang",
+                                     "time_zone": "Asia/Pontianak"})
+    primary = not tenant.hosts.filter(is_primary=True).exists()
+    for host in ("127.0.0.1", "localhost"):
+        TenantHost.objects.create(tenant=tenant, host=host, is_primary=primary)
+        primary = False
+"""
+
+
 def demo_site(env: dict[str, str]) -> None:
     """The Bengkayang demo in the database of ``env``: migrate, the province's regions,
-    the demo data and the static files."""
+    the demo data, Bengkayang as the tenant of 127.0.0.1 and localhost, and the static
+    files."""
     manage = [sys.executable, "manage.py"]
     run([*manage, "migrate", "-v0"], env)
     run([*manage, "import_regions", "--province", "61"], env)
     run([*manage, "load_demo"], env)
+    run([*manage, "shell", "-c", DEMO_TENANT], env)
     run([*manage, "collectstatic", "--noinput", "-v0"], env)
 
 
@@ -222,7 +240,7 @@ def setup_test_client(database_url: str, **env: str) -> None:
     database connection for the whole run, as with CONN_MAX_AGE on a server (the client
     would otherwise close it after every request and the timings would include
     connecting)."""
-    setup_django(database_url, **{"DEBUG": "0", "ALLOWED_HOSTS": "testserver", **env})
+    setup_django(database_url, **{"DEBUG": "0", "ALLOWED_HOSTS": "testserver,.localhost", **env})
     warnings.filterwarnings("ignore", message="No directory at")
     from django.conf import settings
     from django.core.signals import request_finished, request_started
@@ -235,6 +253,24 @@ def setup_test_client(database_url: str, **env: str) -> None:
     settings.TWO_FACTOR_REQUIRED = False
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
+
+
+def tenant_host(code: str) -> str:
+    """The host a test client sends for the kabupaten/kota ``code``: its tenant's primary
+    host (``national.py`` gives every one ``<code>.bench.localhost``); a kabupaten that is
+    no tenant yet becomes one on that host."""
+    from jembatan.regions.models import Region
+    from jembatan.tenants.models import Tenant, TenantHost
+
+    tenant, _ = Tenant.objects.get_or_create(
+        region_id=code, defaults={"name": f"Jembatan {Region.objects.get(pk=code).name}"}
+    )
+    host = tenant.hosts.order_by("-is_primary", "host").first()
+    if host is None:  # saving it clears the tenant snapshot (a signal)
+        host = TenantHost.objects.create(
+            tenant=tenant, host=f"{code.replace('.', '-')}.bench.localhost", is_primary=True
+        )
+    return host.host
 
 
 def time_page(

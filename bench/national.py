@@ -4,14 +4,17 @@ a million aspirations, in a PostgreSQL database of its own.
     .venv/bin/python bench/national.py --postgres postgres://postgres@127.0.0.1:5432/postgres
     .venv/bin/python bench/national.py --postgres URL --scale 0.01   # 1 % of it, a minute
     .venv/bin/python bench/national.py --postgres URL --drop         # remove the database
+    .venv/bin/python bench/national.py --tenants-only   # add the tenants to a database made before
 
 The database (``--database``, default ``jembatan_national``) is created through the given
 server (an existing one is dropped first) and migrated; then, timed step by step:
 
 * regions: the whole Kemendagri list shipped with the product (``import_regions``, 38
   provinsi, 514 kabupaten/kota, 7,285 kecamatan, 83,762 desa/kelurahan) and the holidays;
-* per kabupaten/kota: a Diskominfo and a Dinas PUPR office, a Diskominfo admin and five
-  aspiration categories routed to PUPR;
+* per kabupaten/kota: a tenant (``jembatan.tenants``: all 514 are served, each on the host
+  ``<code-with-dashes>.bench.localhost``, Bengkayang also on the demo's 127.0.0.1 and
+  localhost, in its province's time zone), a Diskominfo and a Dinas PUPR office, a
+  Diskominfo admin and five aspiration categories routed to PUPR;
 * ``--kims`` (20,000) KIMs in desa/kelurahan spread over the whole country (a fixed
   pseudo-random order of the villages), each with a ketua who writes its posts;
 * ``--posts`` (1,000,000) posts over the last two years, 95 % published, in Indonesian:
@@ -240,6 +243,73 @@ def load_regions() -> int:
     call_command("import_regions", verbosity=0)
     call_command("load_holidays", verbosity=0)
     return Region.objects.count()
+
+
+BENCH_DOMAIN = "bench.localhost"
+DEMO_CODE = "61.07"  # Bengkayang, the demo's kabupaten: its hosts stay what the demo uses
+DEMO_HOSTS = ("127.0.0.1", "localhost")
+# Provinces by their first digits: WITA for Bali, Nusa Tenggara, the south, east and north
+# of Kalimantan and Sulawesi; WIT for Maluku and Papua; WIB (Pontianak for Kalimantan
+# Barat, as the demo) for the rest.
+ZONES = {
+    **dict.fromkeys(("51", "52", "53", "63", "64", "65"), "Asia/Makassar"),
+    **dict.fromkeys(("71", "72", "73", "74", "75", "76"), "Asia/Makassar"),
+    **dict.fromkeys(("81", "82", "91", "92", "93", "94", "95", "96", "97"), "Asia/Jayapura"),
+    "61": "Asia/Pontianak",
+}
+
+
+def bench_host(code: str) -> str:
+    """The host a kabupaten/kota answers on in the benchmarks: 61.07 -> 61-07.bench.localhost
+    (every name under .localhost resolves to the loopback)."""
+    return f"{code.replace('.', '-')}.{BENCH_DOMAIN}"
+
+
+def load_tenants(codes: list[str] | None = None) -> int:
+    """A tenant per kabupaten/kota (or per code of ``codes``) with its host, in bulk;
+    idempotent: a kabupaten that is a tenant already and a host that is taken are left as
+    they are (a tenant made by the demo or an operator keeps its name, hosts and primary
+    host). Returns the tenants and hosts created."""
+    from jembatan.regions.models import Region
+    from jembatan.tenants import resolve
+    from jembatan.tenants.models import Tenant, TenantHost
+
+    before = Tenant.objects.count()
+    Tenant.objects.bulk_create(
+        [
+            Tenant(
+                region_id=code,
+                name=f"Jembatan {name}",
+                time_zone=ZONES.get(code[:2], "Asia/Jakarta"),
+            )
+            for code, name in Region.objects.filter(
+                level=Region.Level.KABUPATEN, **({"code__in": codes} if codes else {})
+            )
+            .order_by("code")
+            .values_list("code", "name")
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    tenants = dict(Tenant.objects.values_list("region_id", "id"))
+    taken = {h.lower() for h in TenantHost.objects.values_list("host", flat=True)}
+    with_primary = set(
+        TenantHost.objects.filter(is_primary=True).values_list("tenant_id", flat=True)
+    )
+    hosts = []
+    for code, tenant_id in sorted(tenants.items()):
+        names = [*DEMO_HOSTS, bench_host(code)] if code == DEMO_CODE else [bench_host(code)]
+        for host in names:
+            if host in taken:
+                continue
+            taken.add(host)
+            hosts.append(
+                TenantHost(tenant_id=tenant_id, host=host, is_primary=tenant_id not in with_primary)
+            )
+            with_primary.add(tenant_id)
+    TenantHost.objects.bulk_create(hosts, batch_size=1000)
+    resolve.clear()  # bulk_create sends no signal: this process forgets its snapshot
+    return Tenant.objects.count() - before + len(hosts)
 
 
 def load_government() -> int:
@@ -560,9 +630,12 @@ def counts() -> list[tuple[str, int]]:
     from jembatan.dissemination.models import Delivery, InfoItem
     from jembatan.regions.models import Region
     from jembatan.sites.models import Post
+    from jembatan.tenants.models import Tenant, TenantHost
 
     return [
         ("desa/kelurahan", Region.objects.filter(level=4).count()),
+        ("tenants", Tenant.objects.count()),
+        ("tenant hosts", TenantHost.objects.count()),
         ("KIMs", Kim.objects.count()),
         ("posts", Post.objects.count()),
         ("posts published", Post.objects.filter(status="published").count()),
@@ -587,6 +660,11 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=5_000)
     parser.add_argument("--aspirations", type=int, default=1_000_000)
     parser.add_argument("--drop", action="store_true", help="drop the database and stop")
+    parser.add_argument(
+        "--tenants-only",
+        action="store_true",
+        help="add the tenants to an existing database (idempotent) and stop",
+    )
     opts = parser.parse_args()
     if opts.drop:
         drop_database(opts.postgres, opts.database)
@@ -597,6 +675,13 @@ def main() -> int:
         return max(1, round(n * opts.scale))
 
     url = server_url(opts.postgres, opts.database)
+    if opts.tenants_only:
+        setup_django(url, DEBUG="0", ALLOWED_HOSTS="127.0.0.1")
+        from django.db import transaction
+
+        with transaction.atomic():
+            log(f"{opts.database}: {load_tenants():,} tenants and hosts added")
+        return 0
     log(f"Creating {opts.database} (scale {opts.scale:g}) ...")
     create_database(opts.postgres, opts.database)
     setup_django(
@@ -616,6 +701,8 @@ def main() -> int:
     steps = Steps()
     steps.run("migrate", lambda: call_command("migrate", verbosity=0))
     steps.run("regions (all of Indonesia) and holidays", load_regions)
+    with transaction.atomic():
+        steps.run("tenants and their hosts (every kabupaten/kota)", load_tenants)
     steps.run("offices, admins, categories per kabupaten", load_government)
     with transaction.atomic():
         steps.run("KIMs with their ketua", load_kims, scaled(opts.kims))

@@ -8,21 +8,27 @@ Serves the national-scale database (bench/national.py, ``--database``) the way
 ``make run-prod`` does: two gunicorn app servers (``--app-servers``, ``--workers`` sync
 workers each) behind nginx rendered by ``manage.py nginx_conf``, Redis for cache, rate
 limits and the queue (db ``--redis-db``, flushed), the Huey consumer, ``DEBUG`` off, static
-files collected. The hub is the kabupaten with the most KIMs. Then wrk, a second process,
-loads each endpoint in turn through nginx for ``--seconds``, rotating over many URLs (so
-the page cache, on as in production, serves repeats but not everything):
+files collected. Every kabupaten/kota is a tenant on its own host (``national.py`` makes
+them: ``11-08.bench.localhost``); the load comes for ``--tenants`` (50) of them, the ones
+with the most KIMs, each request with the Host of its tenant (nginx and the app servers
+all listen on the loopback, wrk sets the header); ``--tenants 1`` is the single-tenant run
+to compare with (the hub alone: the kabupaten with the most KIMs). Then wrk, a second
+process, loads each endpoint in turn through nginx for ``--seconds``, rotating over many
+URLs (so the page cache, on as in production, serves repeats but not everything):
 
-    hub            /                                   (the kabupaten hub)
-    kim home       /kim/<kim>/                         (500 KIMs from the whole country)
-    article        /kim/<kim>/berita/<post>/           (500 published posts)
-    search         /cari/?q=<words>                    (12 queries, Indonesian stemming)
-    information    /informasi/<item>/                  (the hub's information items)
-    aspiration     POST /aspirasi/kirim/               (each one a new case, 302 = stored)
-    dashboard      /kelola/dasbor/                     (a kabupaten admin's session)
+    hub            /                                   (each tenant's hub)
+    kim home       /kim/<kim>/                         (500 KIMs of those tenants)
+    article        /kim/<kim>/berita/<post>/           (500 of their published posts)
+    search         /cari/?q=<words>                    (12 queries on each tenant's host)
+    information    /informasi/<item>/                  (the tenants' information items)
+    aspiration     POST /aspirasi/kirim/               (a new case of each tenant in turn)
+    dashboard      /kelola/dasbor/                     (the hub's admin, on the hub's host)
 
 For each: requests/s, p50 and p99 latency, errors (non-2xx/3xx and socket errors), and
 the RSS of the servers (app servers, nginx, consumer) after the run. Each endpoint is
-warmed up for 3 s first (not measured); a request slower than 10 s counts as an error.
+warmed up first (not measured): every page of the rotation but the searches is fetched
+once (so the page cache holds them all, whether they are one tenant's few or fifty
+tenants' many), then 3 s of wrk; a request slower than 10 s counts as an error.
 The results go to bench/results/production-<time>.json and are printed as a table.
 Loopback only; wrk shares the 2 cores with the servers, PostgreSQL and Redis.
 """
@@ -30,6 +36,7 @@ Loopback only; wrk shares the 2 cores with the servers, PostgreSQL and Redis.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -41,6 +48,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -52,20 +60,32 @@ SEARCHES = [
     "posyandu", "gotong royong", "jalan desa", "panen", "stunting", "bumdes",
     "jembatan", "sampah", "pelatihan", "vaksinasi", "pupuk kompos", "air bersih",
 ]  # fmt: skip
+# Each line of WRK_PATHS is "<host> <path>": the request goes to nginx with that Host.
 ROTATE = """
-local paths = {}
-for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
-local headers = {}
+local hosts, paths = {}, {}
+for line in io.lines(os.getenv("WRK_PATHS")) do
+  local host, path = line:match("^(%S+) (%S+)$")
+  hosts[#hosts + 1] = host
+  paths[#paths + 1] = path
+end
 local cookie = os.getenv("WRK_COOKIE")
-if cookie and cookie ~= "" then headers["Cookie"] = cookie end
 local i = 0
 function init(args) i = math.random(0, #paths) end
 function request()
   i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1], headers)
+  local n = (i % #paths) + 1
+  local headers = {["Host"] = hosts[n]}
+  if cookie and cookie ~= "" then headers["Cookie"] = cookie end
+  return wrk.format("GET", paths[n], headers)
 end
 """
+# Each line of WRK_FORMS is "<host> <category id> <desa code>", one per tenant.
 SUBMIT = """
+local forms = {}
+for line in io.lines(os.getenv("WRK_FORMS")) do
+  local host, category, region = line:match("^(%S+) (%S+) (%S+)$")
+  forms[#forms + 1] = {host, category, region}
+end
 local counter = 0
 function setup(thread)
   counter = counter + 1
@@ -76,12 +96,14 @@ function request()
   n = n + 1
   -- Unique per run too: an id sent in an earlier run is a retry and stores nothing.
   local id = string.format("b%s%03d%09d", os.getenv("WRK_RUN"), tid, n)
+  local form = forms[(n + tid) % #forms + 1]
   local body = "csrfmiddlewaretoken=" .. os.getenv("WRK_TOKEN")
-    .. "&category=" .. os.getenv("WRK_CATEGORY")
-    .. "&region=" .. os.getenv("WRK_REGION")
+    .. "&category=" .. form[2]
+    .. "&region=" .. form[3]
     .. "&description=Jalan+desa+rusak+berlubang+laporan+" .. id
     .. "&reporter_phone=081234567890&visibility=anonim&website=&client_id=" .. id
   return wrk.format("POST", "/aspirasi/kirim/", {
+    ["Host"] = form[1],
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "csrftoken=" .. os.getenv("WRK_CSRF_COOKIE"),
   }, body)
@@ -136,10 +158,30 @@ def wait_for(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
     sys.exit(f"nothing listens on {port} after {seconds} s")
 
 
-def get(url: str, cookie: str = "") -> tuple[int, str, dict]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+def get(url: str, cookie: str = "", host: str = "") -> tuple[int, str, dict]:
+    headers = {"Cookie": cookie} if cookie else {}
+    if host:
+        headers["Host"] = host
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
         return response.status, response.read().decode(), dict(response.headers)
+
+
+def prime(base: str, lines: list[str], cookie: str = "") -> float:
+    """Every "<host> <path>" fetched once, 8 at a time: the page cache then holds all of
+    them, so that a run over 50 tenants' pages and one over a single tenant's both measure
+    the steady state, not how many distinct pages the warm-up happened to render."""
+    start = time.perf_counter()
+
+    def fetch(line: str) -> None:
+        host, path = line.split(" ", 1)
+        # A page that fails here fails in the measured run too, where it counts.
+        with contextlib.suppress(Exception):
+            get(f"{base}{path}", cookie, host=host)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(fetch, lines))
+    return time.perf_counter() - start
 
 
 def parse_wrk(output: str) -> dict:
@@ -166,18 +208,18 @@ def parse_wrk(output: str) -> dict:
     }
 
 
-def site_env(tmp: Path, db_url: str, redis_url: str, hub: str) -> dict[str, str]:
+def site_env(tmp: Path, db_url: str, redis_url: str) -> dict[str, str]:
     return dict(
         os.environ,
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL=db_url,
         REDIS_URL=redis_url,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
+        # The tenants' hosts are <code>.bench.localhost (national.py).
+        ALLOWED_HOSTS="127.0.0.1,localhost,.localhost",
         SECURE_SSL_REDIRECT="0",
         SECURE_HSTS_SECONDS="0",
         PROXY_COUNT="1",
-        HUB_REGION_CODE=hub,
         JEMBATAN_VAR_DIR=str(tmp / "var"),
         STATIC_ROOT=str(tmp / "static"),
         MEDIA_ROOT=str(tmp / "media"),
@@ -226,6 +268,12 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--only", help="comma-separated endpoints to run (default all)", default="")
+    parser.add_argument(
+        "--tenants",
+        type=int,
+        default=50,
+        help="tenants the load is spread over, those with the most KIMs (1: the hub alone)",
+    )
     opts = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
@@ -235,15 +283,29 @@ def main() -> int:
         [(kims,)] = query(db_url, "SELECT count(*) FROM communities_kim")
     except Exception as exc:
         sys.exit(f"{opts.database} is not ready ({exc}); run bench/national.py first.")
-    [(hub, hub_kims)] = query(
+    # The tenants with the most KIMs, the hub (the most of all) first, with their host.
+    served = query(
         db_url,
-        "SELECT kabupaten_id, count(*) FROM communities_kim GROUP BY 1 ORDER BY 2 DESC LIMIT 1",
+        "SELECT t.region_id, h.host, count(k.id) FROM tenants_tenant t"
+        " JOIN tenants_tenanthost h ON h.tenant_id = t.id AND h.is_primary"
+        " LEFT JOIN communities_kim k ON k.kabupaten_id = t.region_id"
+        " WHERE t.is_active GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT %s",
+        (max(1, opts.tenants),),
     )
+    if len(served) < min(opts.tenants, 2):
+        sys.exit(
+            f"{opts.database} has {len(served)} tenant(s); add one per kabupaten/kota with "
+            f"bench/national.py --database {opts.database} --tenants-only"
+        )
+    hub, hub_host, hub_kims = served[0]
+    host_of = {code: host for code, host, _ in served}
+    codes = list(host_of)
+    [(all_tenants,)] = query(db_url, "SELECT count(*) FROM tenants_tenant WHERE is_active")
     [(posts,)] = query(db_url, "SELECT count(*) FROM kimsites_post")
     [(cases,)] = query(db_url, "SELECT count(*) FROM aspirations_aspiration")
     log(
-        f"{opts.database}: {kims:,} KIMs, {posts:,} posts, {cases:,} aspirations; "
-        f"hub {hub} ({hub_kims} KIMs)"
+        f"{opts.database}: {kims:,} KIMs, {posts:,} posts, {cases:,} aspirations, "
+        f"{all_tenants} tenants; load on {len(codes)} of them; hub {hub} ({hub_kims} KIMs)"
     )
     redis_url = f"redis://127.0.0.1:6379/{opts.redis_db}"
     import redis
@@ -251,7 +313,7 @@ def main() -> int:
     redis.Redis.from_url(redis_url).flushdb()
 
     tmp = Path(tempfile.mkdtemp(prefix="jembatan-prod-bench-"))
-    env = site_env(tmp, db_url, redis_url, hub)
+    env = site_env(tmp, db_url, redis_url)
     manage = [PYTHON, "manage.py"]
     run([*manage, "migrate", "--noinput", "--verbosity", "0"], env)
     run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
@@ -288,43 +350,43 @@ def main() -> int:
         wait_for(nginx_port, servers[-1])
         base = f"http://127.0.0.1:{nginx_port}"
 
-        # What each endpoint rotates over.
-        kim_slugs = [
-            r[0]
-            for r in query(db_url, "SELECT slug FROM communities_kim ORDER BY md5(slug) LIMIT 500")
-        ]
+        # What each endpoint rotates over: "<host> <path>", each on its tenant's host.
+        kims = query(
+            db_url,
+            "SELECT kabupaten_id, slug FROM communities_kim WHERE kabupaten_id = ANY(%s)"
+            " ORDER BY md5(slug) LIMIT 500",
+            (codes,),
+        )
         articles = query(
             db_url,
-            "SELECT k.slug, p.slug FROM kimsites_post p TABLESAMPLE SYSTEM (1)"
+            "SELECT k.kabupaten_id, k.slug, p.slug FROM kimsites_post p"
             " JOIN communities_kim k ON k.id = p.kim_id"
-            " WHERE p.status = 'published' AND p.published_at <= now() LIMIT 500",
+            " WHERE k.kabupaten_id = ANY(%s) AND p.status = 'published'"
+            " AND p.published_at <= now() AND p.id %% 7 = 0 ORDER BY p.id LIMIT 500",
+            (codes,),
         )
-        items = [
-            r[0]
-            for r in query(
-                db_url,
-                "SELECT slug FROM dissemination_infoitem WHERE status = 'published'"
-                " AND area_id = %s ORDER BY id LIMIT 300",
-                (hub,),
-            )
-        ] or [r[0] for r in query(db_url, "SELECT slug FROM dissemination_infoitem LIMIT 300")]
-        [(category,)] = query(
+        items = query(
             db_url,
-            "SELECT id FROM aspirations_category WHERE kabupaten_id = %s ORDER BY id LIMIT 1",
-            (hub,),
+            "SELECT area_id, slug FROM dissemination_infoitem WHERE status = 'published'"
+            " AND area_id = ANY(%s) ORDER BY id LIMIT 300",
+            (codes,),
         )
-        [(desa,)] = query(
+        forms = query(
             db_url,
-            "SELECT code FROM regions_region WHERE level = 4 AND code LIKE %s"
-            " ORDER BY code LIMIT 1",
-            (f"{hub}.%",),
+            "SELECT c.kabupaten_id, min(c.id), min(r.code) FROM aspirations_category c"
+            " JOIN regions_region r ON r.level = 4 AND r.code LIKE c.kabupaten_id || '.%%'"
+            " WHERE c.kabupaten_id = ANY(%s) GROUP BY 1",
+            (codes,),
         )
         endpoints = {
-            "hub": ["/"],
-            "kim home": [f"/kim/{s}/" for s in kim_slugs],
-            "article": [f"/kim/{k}/berita/{p}/" for k, p in articles],
-            "search": [f"/cari/?q={quote(q)}" for q in SEARCHES],
-            "information": [f"/informasi/{s}/" for s in items],
+            "hub": [f"{host_of[c]} /" for c in codes],
+            "kim home": [f"{host_of[c]} /kim/{s}/" for c, s in kims],
+            "article": [f"{host_of[c]} /kim/{k}/berita/{p}/" for c, k, p in articles],
+            "search": [
+                f"{host_of[codes[i % len(codes)]]} /cari/?q={quote(q)}"
+                for i, q in enumerate(SEARCHES * len(codes))
+            ],
+            "information": [f"{host_of[c]} /informasi/{s}/" for c, s in items],
         }
         staff_cookie = run([*manage, "shell", "-c", STAFF_SESSION], {**env, "BENCH_HUB": hub})
         staff_cookie = staff_cookie.strip()
@@ -337,13 +399,17 @@ def main() -> int:
             script = tmp / f"{name.replace(' ', '-')}.lua"
             wrk_env = dict(os.environ)
             if name == "aspiration":
-                _, page, headers = get(f"{base}/aspirasi/kirim/")
+                _, page, headers = get(f"{base}/aspirasi/kirim/", host=hub_host)
                 token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
                 cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
                 script.write_text(SUBMIT)
+                listing = tmp / "aspiration.forms"
+                listing.write_text(
+                    "".join(f"{host_of[c]} {category} {desa}\n" for c, category, desa in forms)
+                )
                 wrk_env.update(
                     WRK_TOKEN=token, WRK_CSRF_COOKIE=cookie, WRK_RUN=str(int(time.time())),
-                    WRK_CATEGORY=str(category), WRK_REGION=desa,
+                    WRK_FORMS=str(listing),
                 )  # fmt: skip
                 before = query(db_url, "SELECT count(*) FROM aspirations_aspiration")[0][0]
             else:
@@ -353,16 +419,19 @@ def main() -> int:
                         log("dashboard: no kabupaten admin in this database; skipped")
                         continue
                     try:
-                        get(f"{base}/kelola/dasbor/", staff_cookie)
+                        get(f"{base}/kelola/dasbor/", staff_cookie, host=hub_host)
                     except Exception as exc:
                         log(f"dashboard: /kelola/dasbor/ answers {exc}; skipped")
                         continue
-                    paths = ["/kelola/dasbor/"]
+                    paths = [f"{hub_host} /kelola/dasbor/"]
                     wrk_env["WRK_COOKIE"] = staff_cookie
                 listing = tmp / f"{name.replace(' ', '-')}.paths"
                 listing.write_text("\n".join(paths) + "\n")
                 script.write_text(ROTATE)
                 wrk_env["WRK_PATHS"] = str(listing)
+            if name not in ("aspiration", "search", "dashboard"):
+                seconds = prime(base, paths)
+                log(f"{name}: {len(paths)} pages fetched once in {seconds:.1f} s")
             if name != "aspiration":
                 # Every worker imports the URLconf and compiles templates on its first
                 # request: a short unmeasured run first, so that is not in the numbers.
@@ -379,6 +448,9 @@ def main() -> int:
                 env=wrk_env, capture_output=True, text=True, check=False,
             )  # fmt: skip
             record = {"endpoint": name, **parse_wrk(done.stdout)}
+            if not record["requests"]:  # wrk did not run (a script error) or nothing came back
+                log(f"{name}: no request completed\n{done.stdout}{done.stderr}")
+                record["errors"] = max(1, record["errors"])
             if os.environ.get("BENCH_DEBUG"):
                 log(done.stdout + done.stderr)
             if name == "aspiration":
@@ -398,6 +470,7 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
         redis.Redis.from_url(redis_url).flushdb()
 
+    opts.loaded, opts.all_tenants = len(codes), all_tenants
     print_table(results, opts)
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -410,6 +483,8 @@ def main() -> int:
                 "posts": posts,
                 "aspirations": cases,
                 "hub": hub,
+                "tenants": all_tenants,
+                "tenants_loaded": len(codes),
                 "app_servers": opts.app_servers,
                 "workers": opts.workers,
                 "connections": opts.connections,
@@ -426,7 +501,8 @@ def main() -> int:
 def print_table(results: list[dict], opts: argparse.Namespace) -> None:
     log(
         f"\n{opts.app_servers} app servers x {opts.workers} sync workers behind nginx; "
-        f"wrk {opts.threads} threads, {opts.connections} connections, {opts.seconds} s each"
+        f"wrk {opts.threads} threads, {opts.connections} connections, {opts.seconds} s each; "
+        f"{opts.loaded} of {opts.all_tenants} tenants' hosts"
     )
     head = (
         f"{'endpoint':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "

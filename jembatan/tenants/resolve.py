@@ -23,7 +23,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
-from jembatan.tenants.models import Tenant
+from jembatan.tenants.models import Tenant, TenantHost
 
 SNAPSHOT_SECONDS = 300.0
 VERSION_CHECK_SECONDS = 2.0
@@ -60,20 +60,26 @@ def _shared_version() -> Any:
 
 
 def _load() -> Snapshot:
-    tenants = list(
-        Tenant.objects.filter(is_active=True).select_related("region").prefetch_related("hosts")
-    )
+    # Two queries whatever the number of tenants. The hosts are plain tuples: a
+    # prefetch_related would build two querysets per tenant, most of a cold load's time
+    # with the 514 kabupaten/kota of the country (bench/tenants.py).
+    by_id = {
+        tenant.pk: tenant
+        for tenant in Tenant.objects.filter(is_active=True).select_related("region")
+    }
+    by_code = {tenant.code: tenant for tenant in by_id.values()}
     by_host: dict[str, Tenant] = {}
-    by_code: dict[str, Tenant] = {}
     primary: dict[str, str] = {}
-    for tenant in tenants:
-        by_code[tenant.code] = tenant
-        hosts = list(tenant.hosts.all())
-        for host in hosts:
-            by_host[host.host.lower()] = tenant
-        chosen = next((h for h in hosts if h.is_primary), hosts[0] if hosts else None)
-        if chosen is not None:
-            primary[tenant.code] = chosen.host.lower()
+    rows = TenantHost.objects.filter(tenant__is_active=True).values_list(
+        "tenant_id", "host", "is_primary"
+    )
+    # The primary host first, then by name: a tenant without one answers on its first.
+    for tenant_id, host, _primary in sorted(rows, key=lambda r: (not r[2], r[1].lower())):
+        tenant = by_id.get(tenant_id)
+        if tenant is None:  # deactivated between the two queries
+            continue
+        by_host[host.lower()] = tenant
+        primary.setdefault(tenant.code, host.lower())
     return Snapshot(by_host, by_code, primary, _shared_version(), time.monotonic())
 
 
