@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -11,6 +10,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from jembatan.accounts.models import User
+from jembatan.tenants.current import current_site_name
 
 
 def account_invite_send(*, user: User, base_url: str, invited_to: str) -> bool:
@@ -28,7 +28,7 @@ def account_invite_send(*, user: User, base_url: str, invited_to: str) -> bool:
         "user": user,
         "link": link,
         "invited_to": invited_to,
-        "site_name": settings.SITE_NAME,
+        "site_name": current_site_name(),
     }
     send_mail(
         subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),

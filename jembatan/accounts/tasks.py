@@ -17,6 +17,7 @@ from jembatan.accounts.notifications import (
     notification_title,
 )
 from jembatan.core.tasks import RETRIES, RETRY_DELAY, claimed
+from jembatan.tenants.current import current_site_name
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
@@ -101,7 +102,7 @@ def send_notification_emails(key: str | list[str]) -> int:
                 if not mine:
                     continue
                 send_mail(
-                    subject=f"[{settings.SITE_NAME}] {subject}",
+                    subject=f"[{current_site_name()}] {subject}",
                     message=body + "\n",
                     from_email=None,
                     recipient_list=[_mailbox(group[0].recipient)],
@@ -121,7 +122,7 @@ def send_notification_emails(key: str | list[str]) -> int:
                 if not mine:
                     continue
                 send_mail(
-                    subject=f"[{settings.SITE_NAME}] {subject}",
+                    subject=f"[{current_site_name()}] {subject}",
                     message=body + "\n",
                     from_email=None,
                     recipient_list=[_mailbox(notification.recipient)],

@@ -13,6 +13,7 @@ from jembatan.accounts.lockout import account_lock_clear, login_key
 from jembatan.accounts.models import User
 from jembatan.accounts.two_factor import has_confirmed_device, needs_verification
 from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
+from jembatan.tenants.current import current_site_name
 
 # Reset mails per visitor and per account in an hour: enough for a typo or a slow inbox,
 # not enough to flood someone's mailbox from the public form.
@@ -53,7 +54,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     @property
     def extra_email_context(self) -> dict[str, str]:
-        return {"site_name": settings.SITE_NAME}
+        return {"site_name": current_site_name()}
 
     def form_valid(self, form: EmailOrPhonePasswordResetForm) -> HttpResponse:
         # Per account, however it is written (email, 08..., +62...), as the login lockout

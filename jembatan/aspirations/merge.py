@@ -46,6 +46,7 @@ from jembatan.aspirations.services import (
 )
 from jembatan.core.gateway import gateway_enabled, send_text
 from jembatan.core.links import absolute_url
+from jembatan.tenants.current import site_name_for_region
 
 DUPLICATE_DAYS = 60
 MAX_CANDIDATES = 5
@@ -369,7 +370,7 @@ def send_to_follower(event_id: int, follower_id: int) -> bool:
             "original": display_code(original.code),
             "step": event.citizen_step if event.to_status else _("jawaban baru"),
             "link": public_link(original),
-            "site": settings.SITE_NAME,
+            "site": site_name_for_region(original.kabupaten_id),
         }
         if follower.reporter_email and _once(f"aspiration-follower:{event_id}:{follower_id}:m"):
             context = params | {"event": event}

@@ -23,6 +23,7 @@ from jembatan.aspirations.services import purge_old_contacts as purge
 from jembatan.core.gateway import gateway_enabled, send_text
 from jembatan.core.links import absolute_url
 from jembatan.core.tasks import RETRIES, RETRY_DELAY, claimed
+from jembatan.tenants.current import site_name_for_region
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
@@ -43,7 +44,7 @@ def mail_citizen(event_id: int) -> bool:
         "code": display_code(case.code),
         # Only the reporter gets these messages: their private link, not the public page.
         "link": reporter_link(case),
-        "site_name": settings.SITE_NAME,
+        "site_name": site_name_for_region(case.kabupaten_id),
         # A merged duplicate's step names the case it joined, not a bare "Ditutup".
         "merged": case.merged_into_id is not None and event.to_status == Status.CLOSED,
     }

@@ -17,11 +17,17 @@ from jembatan.core.links import absolute_url
 from jembatan.core.pdf import Document, pdf_text
 from jembatan.core.workdays import local_time
 from jembatan.literacy.models import Certificate, Module
+from jembatan.tenants.current import site_name_for_region
 
 
 def verification_url(cert: Certificate) -> str:
     """The page that proves the certificate, on the host it is made for (core.links)."""
     return absolute_url(cert.get_absolute_url())
+
+
+def _kabupaten_code(cert: Certificate) -> str | None:
+    source = cert.training if cert.training_id else cert.module
+    return getattr(source, "kabupaten_id", None)
 
 
 def certificate_issuer(cert: Certificate) -> str:
@@ -103,7 +109,7 @@ def certificate_pdf(cert: Certificate) -> bytes:
     pdf.set_xy(65, 167)
     pdf.cell(0, 6, pdf_text(_("Periksa keaslian di %(url)s") % {"url": url}))
     pdf.set_xy(65, 174)
-    pdf.cell(0, 6, pdf_text(settings.SITE_NAME))
+    pdf.cell(0, 6, pdf_text(site_name_for_region(_kabupaten_code(cert))))
     return pdf.to_bytes()
 
 

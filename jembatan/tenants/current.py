@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from jembatan.core.links import current_base
 from jembatan.tenants.models import Tenant
-from jembatan.tenants.resolve import primary_host, tenant_for_host
+from jembatan.tenants.resolve import primary_host, tenant_for_host, tenant_for_region
 
 _current: ContextVar[Tenant | None] = ContextVar("jembatan_tenant", default=None)
 
@@ -85,3 +85,11 @@ def current_site_name() -> str:
     feed and calendar titles, mails and texts about the work in progress."""
     tenant = current_tenant()
     return tenant.name if tenant is not None and tenant.name else settings.SITE_NAME
+
+
+def site_name_for_region(code: str | None) -> str:
+    """The display name of the tenant serving ``code`` (a case's, a training's kabupaten):
+    mails and documents about a row are sent in its tenant's name, whatever host or task
+    sends them; else the one served, else SITE_NAME."""
+    tenant = tenant_for_region(code)
+    return tenant.name if tenant is not None and tenant.name else current_site_name()

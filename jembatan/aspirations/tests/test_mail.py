@@ -10,7 +10,13 @@ from jembatan.aspirations import services
 from jembatan.aspirations.models import CaseEvent, Category
 from jembatan.aspirations.tasks import mail_citizen
 from jembatan.core.links import CurrentRequestMiddleware
-from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
+from jembatan.testing.factories import (
+    MembershipFactory,
+    OfficeFactory,
+    UserFactory,
+    region_chain,
+    serve_tenant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +186,28 @@ def test_a_follow_up_reaches_the_officers_working_the_case(setup):
     services.citizen_follow_up(case=case, body="Sudah ada korban jatuh")
     assert Notification.objects.filter(recipient=officer, kind="aspiration.follow_up").count() == 1
     assert Notification.objects.filter(recipient=admin, kind="aspiration.follow_up").count() == 1
+
+
+def test_a_case_is_mailed_in_its_own_tenants_name(setup, django_capture_on_commit_callbacks):
+    """A case of Mempawah is mailed as Mempawah's service even when no request of its host
+    sends it (the receipt here is written by a task with no host at all)."""
+    serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
+    kabupaten = region_chain("61.04", "Kabupaten Mempawah")
+    office = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR Mempawah")
+    category = Category.objects.create(kabupaten=kabupaten, name="Jalan", office=office)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.aspiration_submit(
+            data={
+                "region": region_chain("61.04.05.2001", "Sungai Pinyuh"),
+                "category": category,
+                "description": "Jembatan kayu rusak",
+                "visibility": "anonim",
+                "reporter_email": "warga@example.test",
+            }
+        )
+    assert mail.outbox[-1].subject.startswith("[Jembatan Kabupaten Mempawah]")
+    assert "Jembatan Kabupaten Mempawah" in mail.outbox[-1].body
+    # And Bengkayang's case under Bengkayang's name.
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(setup[0], reporter_email="warga@example.test")
+    assert mail.outbox[-1].subject.startswith("[Jembatan Kabupaten Bengkayang]")
