@@ -293,3 +293,15 @@ def test_the_monthly_case_report_names_the_kabupatens_zone(zones, client):
     bengkayang = StaffFactory(role=Role.KABUPATEN_ADMIN, region=region_chain(WIB))
     client.force_login(bengkayang)
     assert "pukul 23.59.59 WIB" in client.get(url).content.decode()
+
+
+def test_a_case_page_prints_its_times_in_the_tenants_zone_and_names_it(zones, at, client):
+    """The tracking page of a Kukar case, read on Kukar's host, says 00:30 WITA on Friday;
+    Bengkayang's case of the same instant says 23:30 WIB on Thursday."""
+    at(THURSDAY_LATE)
+    wita = AspirationFactory(region=zones[WITA], visibility="publik")
+    wib = AspirationFactory(region=zones[WIB], visibility="publik")
+    kukar = client.get(wita.get_absolute_url(), HTTP_HOST="kukar.test").content.decode()
+    assert "13 November 2026 00:30 WITA" in kukar
+    bengkayang = client.get(wib.get_absolute_url()).content.decode()
+    assert "12 November 2026 23:30 WIB" in bengkayang
