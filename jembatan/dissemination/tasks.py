@@ -14,6 +14,7 @@ from jembatan.dissemination.services import (
     item_sync_republished,
     send_reminders,
 )
+from jembatan.tenants.current import current_code
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
@@ -68,13 +69,22 @@ def record_hit(kind: str, pk: int, visitor: str) -> bool:
 @db_task(retries=2, retry_delay=5)
 def record_view(item_id: int, kim_slug: str, post_id: int, visitor: str) -> bool:
     """A page view: of a KIM's re-published post (post_id), or of the item page, reached
-    through a KIM's link (kim_slug) or directly. Attributed, then counted once."""
+    through a KIM's link (kim_slug) or directly. Attributed, then counted once.
+
+    Only what the host the beacon came to serves counts (the task runs for that host's
+    tenant): a beacon naming another kabupaten's item or post is a forgery."""
+    code = current_code()
+    deliveries = Delivery.objects.all()
+    if code is not None:
+        deliveries = deliveries.filter(kim__kabupaten_id=code)
     if post_id:
-        delivery_id = Delivery.objects.filter(post__pk=post_id).values_list("pk", flat=True).first()
+        delivery_id = deliveries.filter(post__pk=post_id).values_list("pk", flat=True).first()
         return bool(delivery_id) and record_hit.call_local("delivery", delivery_id, visitor)
+    if code is not None and not InfoItem.objects.served().filter(pk=item_id).exists():
+        return False
     if kim_slug:
         delivery_id = (
-            Delivery.objects.filter(item__pk=item_id, kim__slug=kim_slug)
+            deliveries.filter(item__pk=item_id, kim__slug=kim_slug)
             .values_list("pk", flat=True)
             .first()
         )

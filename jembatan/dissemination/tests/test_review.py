@@ -27,7 +27,15 @@ from jembatan.dissemination.models import Delivery, Feedback, InfoItem
 from jembatan.sites.models import Post
 from jembatan.sites.search import search_posts
 from jembatan.sites.services import post_transition
-from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
+from jembatan.tenants.current import serving
+from jembatan.tenants.resolve import tenant_for_region
+from jembatan.testing.factories import (
+    MembershipFactory,
+    OfficeFactory,
+    UserFactory,
+    region_chain,
+    serve_tenant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +284,26 @@ def test_withdrawal_clears_cached_anonymous_pages_of_the_item_and_its_copies(
     assert anonymous.get(item.get_absolute_url()).status_code == 410
     assert anonymous.get(post.get_absolute_url()).status_code == 404
     assert "Posyandu balita" not in anonymous.get("/informasi/").content.decode()
+
+
+def test_a_beacon_counts_only_what_the_host_it_came_to_serves(
+    admin, two_tenants, django_capture_on_commit_callbacks
+):
+    """Bengkayang's item, read directly or through its KIM's link, is counted when the view
+    came to Bengkayang's host, and not when a forged beacon sent to Mempawah's names it."""
+    item = publish(admin, django_capture_on_commit_callbacks)
+    copy = delivery_of(item, two_tenants.a.kim)
+    bengkayang = tenant_for_region("61.07")
+    mempawah = serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
+    with serving(mempawah):
+        assert tasks.record_view.call_local(item.pk, "", 0, "visitor-1") is False
+        assert tasks.record_view.call_local(item.pk, "kim-a", 0, "visitor-2") is False
+    item.refresh_from_db()
+    copy.refresh_from_db()
+    assert (item.view_count, copy.view_count) == (0, 0)
+    with serving(bengkayang):
+        assert tasks.record_view.call_local(item.pk, "", 0, "visitor-1") is True
+        assert tasks.record_view.call_local(item.pk, "kim-a", 0, "visitor-2") is True
+    item.refresh_from_db()
+    copy.refresh_from_db()
+    assert (item.view_count, copy.view_count) == (1, 1)
