@@ -108,6 +108,8 @@ MIDDLEWARE = [
     # Signs out sessions left idle, then keeps unverified sessions on the second step.
     "jembatan.accounts.middleware.SessionIdleTimeoutMiddleware",
     "jembatan.accounts.middleware.TwoFactorMiddleware",
+    # Staff who chose one kabupaten/kota in the workspace see and act in that one only.
+    "jembatan.accounts.middleware.WorkspaceScopeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jembatan.core.middleware.SecurityHeadersMiddleware",
     # Last, so that it sees the outcome of authentication for lockouts.

@@ -8,10 +8,18 @@ in one query and keeps it on the user object (``request.user`` is one object for
 request). Saving or deleting a membership, a KIM membership, a KIM or a user forgets every
 actor of the process (``forget_actors``), so a role granted in the same request counts at
 once; ``User.refresh_from_db`` forgets the user's own.
+
+Staff who act in several kabupaten/kota (an operator, a province officer) may choose one
+in the workspace (``accounts.tenant_scope``): for that request every helper here answers
+as if their roles reached that kabupaten only (``workspace_scope``) — a narrowing, never a
+widening: a role above the kabupaten is read as a role over it, one elsewhere is dropped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,11 +28,51 @@ from django.db.models import Q, QuerySet
 
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.regions.models import Region
+from jembatan.tenants.resolve import tenant_for_region
 
 AnyUser = User | AnonymousUser
 
 ACTOR_ATTRIBUTE = "_jembatan_actor"
 _generation = 0
+# The kabupaten (region code) the workspace is narrowed to in this request, if chosen.
+_scope: ContextVar[str | None] = ContextVar("jembatan_workspace_scope", default=None)
+
+
+@contextmanager
+def workspace_scope(code: str | None) -> Iterator[None]:
+    """Answer every helper below as if the user's roles reached kabupaten ``code`` only
+    (None: no narrowing). Set per request by ``WorkspaceScopeMiddleware``."""
+    token = _scope.set(code or None)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def scoped_code() -> str | None:
+    """The kabupaten the workspace is narrowed to in this request, or None."""
+    return _scope.get()
+
+
+def _within(code: str, scope: str) -> bool:
+    return code == scope or code.startswith(f"{scope}.")
+
+
+def _narrowed(regions: list[Region]) -> list[Region]:
+    """The part of ``regions`` inside the scoped kabupaten: a region inside it is kept, a
+    region holding it (a province) becomes the kabupaten, any other is dropped."""
+    scope = _scope.get()
+    if scope is None:
+        return regions
+    kept: dict[str, Region] = {}
+    for region in regions:
+        if _within(region.code, scope):
+            kept[region.code] = region
+        elif _within(scope, region.code):
+            tenant = tenant_for_region(scope)
+            if tenant is not None:
+                kept[scope] = tenant.region
+    return [kept[code] for code in sorted(kept)]
 
 
 def forget_actors(*args: Any, **kwargs: Any) -> None:
@@ -53,27 +101,50 @@ class Actor:
 
     @property
     def administered_regions(self) -> list[Region]:
+        scoped = _scoped_operator_region(self)
+        if scoped is not None:
+            return scoped
         regions = {
             m.region.code: m.region
             for m in self._with_role(Role.KABUPATEN_ADMIN)
             if m.region is not None and m.region.level == Region.Level.KABUPATEN
         }
-        return [regions[code] for code in sorted(regions)]
+        return _narrowed([regions[code] for code in sorted(regions)])
 
     @property
     def supervised_regions(self) -> list[Region]:
         """Kabupaten (admin) and kecamatan (camat) the user oversees, operators aside."""
+        scoped = _scoped_operator_region(self)
+        if scoped is not None:
+            return scoped
         regions = {
             m.region.code: m.region
             for m in self._with_role(Role.KABUPATEN_ADMIN, Role.CAMAT)
             if m.region is not None
         }
-        return [regions[code] for code in sorted(regions)]
+        return _narrowed([regions[code] for code in sorted(regions)])
 
     @property
     def office_ids(self) -> list[int]:
         """Offices the user works for as an OPD officer."""
-        return sorted({m.office_id for m in self._with_role(Role.OPD_OFFICER) if m.office_id})
+        scope = _scope.get()
+        return sorted(
+            {
+                m.office_id
+                for m in self._with_role(Role.OPD_OFFICER)
+                if m.office_id
+                and (scope is None or (m.office is not None and m.office.kabupaten_id == scope))
+            }
+        )
+
+
+def _scoped_operator_region(me: Actor) -> list[Region] | None:
+    """An operator who chose a kabupaten acts as its Diskominfo: that kabupaten alone."""
+    scope = _scope.get()
+    if scope is None or not me.is_operator:
+        return None
+    tenant = tenant_for_region(scope)
+    return [tenant.region] if tenant is not None else []
 
 
 def actor(user: AnyUser) -> Actor:
@@ -98,12 +169,17 @@ def actor(user: AnyUser) -> Actor:
     return loaded
 
 
-def is_operator(user: AnyUser) -> bool:
+def is_operator(user: AnyUser, *, platform: bool = False) -> bool:
+    """Whether the user runs the platform (every kabupaten). An operator who chose one
+    kabupaten in the workspace acts as its Diskominfo there and is not one for the
+    helpers; ``platform=True`` asks about the platform's own tools (tenants, the whole
+    audit trail, the switcher), which do not depend on that choice."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    return actor(user).is_operator
+    operator = user.is_superuser or actor(user).is_operator
+    if operator and not platform and _scope.get() is not None:
+        return False
+    return operator
 
 
 def get_roles_for_user(user: AnyUser) -> frozenset[str]:
@@ -114,12 +190,37 @@ def get_roles_for_user(user: AnyUser) -> frozenset[str]:
     roles = {m.role for m in actor(user).memberships}
     if is_operator(user):
         roles.add(Role.OPERATOR)
+    elif is_operator(user, platform=True):
+        # An operator narrowed to one kabupaten works there as its Diskominfo.
+        roles.discard(Role.OPERATOR)
+        roles.add(Role.KABUPATEN_ADMIN)
     return frozenset(roles)
 
 
 def get_memberships_for_user(user: AnyUser) -> list[Membership]:
-    """The user's government roles (region and office loaded), by role then region."""
-    return list(actor(user).memberships)
+    """The user's government roles (region and office loaded), by role then region.
+
+    Narrowed to the kabupaten chosen in the workspace: a role inside it or above it (a
+    province) is kept as it is, a role elsewhere is dropped, and a narrowed operator holds
+    the Diskominfo role of that kabupaten (an unsaved row, never written)."""
+    me = actor(user)
+    scope = _scope.get()
+    if scope is None:
+        return list(me.memberships)
+    if is_operator(user, platform=True) and isinstance(user, User):
+        tenant = tenant_for_region(scope)
+        if tenant is None:
+            return []
+        return [Membership(user=user, role=Role.KABUPATEN_ADMIN, region=tenant.region)]
+    kept = []
+    for m in me.memberships:
+        if m.role == Role.OPD_OFFICER:
+            code = m.office.kabupaten_id if m.office is not None else ""
+        else:
+            code = m.region_id or ""
+        if code and (_within(code, scope) or _within(scope, code)):
+            kept.append(m)
+    return kept
 
 
 def get_administered_kabupaten_for_user(user: AnyUser) -> QuerySet[Region]:

@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jembatan.accounts.access import workspace_scope
+from jembatan.accounts.tenant_scope import chosen_code
 from jembatan.accounts.two_factor import has_confirmed_device, needs_verification
 
 LAST_ACTIVITY_KEY = "last_activity"
@@ -88,3 +90,19 @@ class TwoFactorMiddleware:
                 target += "?" + urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(target)
         return self.get_response(request)
+
+
+class WorkspaceScopeMiddleware:
+    """Narrows the access helpers to the kabupaten/kota a user chose in the workspace
+    (``accounts.tenant_scope``), for the whole request: every list, count and permission
+    then reads that kabupaten only. No choice (or "all"), no narrowing."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        with workspace_scope(chosen_code(request)):
+            return self.get_response(request)

@@ -19,6 +19,8 @@ from jembatan.tenants.models import Tenant
 from jembatan.tenants.resolve import all_tenants
 
 SESSION_KEY = "workspace_tenant"
+# The switcher's value for "every kabupaten/kota of my roles" (no narrowing).
+ALL_TENANTS = "semua"
 
 
 def _staff_region_codes(user: AnyUser) -> set[str]:
@@ -38,7 +40,7 @@ def tenants_for_user(user: AnyUser) -> list[Tenant]:
     if not user.is_authenticated:
         return []
     tenants = all_tenants()
-    if is_operator(user):
+    if is_operator(user, platform=True):
         return tenants
     codes = _staff_region_codes(user)
     return [t for t in tenants if any(t.code == c[:5] or t.code.startswith(f"{c}.") for c in codes)]
@@ -71,3 +73,8 @@ def choose_workspace_tenant(request: HttpRequest, code: str) -> Tenant | None:
     if tenant is not None:
         request.session[SESSION_KEY] = tenant.code
     return tenant
+
+
+def forget_workspace_tenant(request: HttpRequest) -> None:
+    """Back to every kabupaten/kota of the user's roles."""
+    request.session.pop(SESSION_KEY, None)

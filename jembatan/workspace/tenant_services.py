@@ -51,7 +51,7 @@ _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
 def _require_operator(actor: User) -> None:
-    if not is_operator(actor):
+    if not is_operator(actor, platform=True):
         raise PermissionDenied(_("Hanya operator platform yang mengelola tenant."))
 
 

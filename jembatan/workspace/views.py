@@ -27,7 +27,10 @@ from jembatan.accounts.notifications import (
     notifications_for_user,
 )
 from jembatan.accounts.tenant_scope import (
+    ALL_TENANTS,
     choose_workspace_tenant,
+    chosen_code,
+    forget_workspace_tenant,
     tenants_for_user,
     workspace_tenant,
 )
@@ -51,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "panels": workspace_registry.for_user(user, PANELS),
             # The switcher, for staff who act in more than one kabupaten/kota.
             "workspace_tenant": workspace_tenant(request),
+            "tenant_chosen": chosen_code(request),
             "tenant_choices": tenants if len(tenants) > 1 else [],
         },
     )
@@ -59,7 +63,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def tenant_switch(request: HttpRequest) -> HttpResponse:
-    """Keep the kabupaten/kota the user works in (one they may act in) in the session."""
+    """Keep the kabupaten/kota the user works in (one they may act in) in the session;
+    "semua" goes back to every kabupaten/kota of their roles."""
+    if request.POST.get("tenant") == ALL_TENANTS:
+        forget_workspace_tenant(request)
+        messages.success(request, _("Ruang kerja: semua kabupaten/kota Anda."))
+        return redirect("workspace:home")
     tenant = choose_workspace_tenant(request, request.POST.get("tenant", ""))
     if tenant is None:
         raise PermissionDenied(_("Anda tidak bertugas di kabupaten/kota itu."))

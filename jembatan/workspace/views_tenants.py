@@ -22,7 +22,7 @@ from jembatan.workspace.tenant_forms import TenantForm
 
 
 def _require_operator(request: HttpRequest) -> None:
-    if not is_operator(request.user):
+    if not is_operator(request.user, platform=True):
         raise PermissionDenied(_("Hanya operator platform yang mengelola tenant."))
 
 

@@ -38,7 +38,7 @@ workspace_registry.register(
         title=_("Tenant (kabupaten/kota)"),
         url="workspace:tenants",
         order=96,
-        visible=is_operator,
+        visible=lambda user: is_operator(user, platform=True),
         secondary=True,
     ),
 )

@@ -75,10 +75,17 @@ def test_a_province_officer_switches_tenant_and_the_choice_scopes_the_workspace(
     assert client.session[SESSION_KEY] == "61.04"
     home = client.get("/kelola/").content.decode()
     assert '<option value="61.04" selected>' in home
-    # The dashboard starts on the chosen kabupaten; the province roll-up is one step up.
+    # The dashboard starts on the chosen kabupaten, and everything is narrowed to it: the
+    # other kabupaten and the province roll-up wait for "all my kabupaten/kota".
     dashboard = client.get(reverse("dashboard:overview"))
     assert dashboard.status_code == 200
     assert dashboard.context["scope"].code == "61.04"
+    assert client.get(reverse("dashboard:overview"), {"wilayah": "61.07"}).status_code == 404
+    assert client.get(reverse("dashboard:overview"), {"wilayah": "61"}).status_code == 404
+    response = client.post(reverse("workspace:tenant_switch"), {"tenant": "semua"})
+    assert response.status_code == 302
+    assert SESSION_KEY not in client.session
+    assert '<option value="semua" selected>' in client.get("/kelola/").content.decode()
     province = client.get(reverse("dashboard:overview"), {"wilayah": "61"})
     assert province.status_code == 200
     assert province.context["scope"].code == "61"
@@ -154,3 +161,52 @@ def test_the_audit_trail_is_closed_to_other_staff(bengkayang):
     camat = UserFactory()
     MembershipFactory(user=camat, role=Role.CAMAT, region=region_chain("61.07.04"))
     assert _client(camat).get(reverse("workspace:audit_log")).status_code == 403
+
+
+def test_the_chosen_tenant_narrows_every_workspace_page_not_only_the_dashboard(
+    bengkayang, mempawah
+):
+    """An operator who chose Mempawah sees Mempawah's cases in the aspiration desk and
+    cannot open Bengkayang's; "all" brings both back."""
+    from jembatan.testing.factories import AspirationFactory
+
+    ours = AspirationFactory(region=region_chain("61.04.05.2001", "Sungai Pinyuh"))
+    theirs = AspirationFactory(region=region_chain("61.07.04.1010", "Sebalo"))
+    operator = MembershipFactory(user=UserFactory(), role=Role.OPERATOR, region=None).user
+    client = _client(operator)
+    desk = reverse("aspirations:manage_queue")
+    both = client.get(desk, {"status": "semua"}).content.decode()
+    assert ours.code in both and theirs.code in both
+    client.post(reverse("workspace:tenant_switch"), {"tenant": "61.04"})
+    narrowed = client.get(desk, {"status": "semua"}).content.decode()
+    assert ours.code in narrowed
+    assert theirs.code not in narrowed
+    detail = reverse("aspirations:manage_detail", args=[theirs.code])
+    assert client.get(detail).status_code == 404
+    assert client.get(reverse("aspirations:manage_detail", args=[ours.code])).status_code == 200
+    client.post(reverse("workspace:tenant_switch"), {"tenant": "semua"})
+    assert client.get(detail).status_code == 200
+
+
+def test_narrowing_never_widens_a_role(bengkayang, mempawah):
+    """A province officer narrowed to Mempawah oversees Mempawah only and still
+    administers nothing; a Diskominfo of Bengkayang narrowed elsewhere holds nothing."""
+    from jembatan.accounts import access
+
+    officer = _province_officer()
+    with access.workspace_scope("61.04"):
+        assert [r.code for r in access.supervised_regions(officer)] == ["61.04"]
+        assert access.administered_kabupaten(officer) == []
+        assert not access.administers_kabupaten(officer, "61.04")
+        assert [m.region_id for m in access.get_memberships_for_user(officer)] == ["61"]
+    admin = _diskominfo("61.07")
+    with access.workspace_scope("61.04"):
+        assert access.get_memberships_for_user(admin) == []
+        assert access.administered_kabupaten(admin) == []
+    operator = MembershipFactory(user=UserFactory(), role=Role.OPERATOR, region=None).user
+    with access.workspace_scope("61.04"):
+        assert not access.is_operator(operator)
+        assert access.is_operator(operator, platform=True)
+        assert [r.code for r in access.administered_kabupaten(operator)] == ["61.04"]
+        assert Role.KABUPATEN_ADMIN in access.get_roles_for_user(operator)
+    assert access.is_operator(operator)
