@@ -23,7 +23,7 @@ from jembatan.dashboard import rollup as R
 from jembatan.dashboard.opendata import DATASETS
 from jembatan.dashboard.stats import figures
 from jembatan.regions.models import Region
-from jembatan.tenants.current import served_code
+from jembatan.tenants.current import served_code, streamed
 
 
 @require_safe
@@ -207,11 +207,11 @@ def dataset(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     name = f"{slug}-{served_code()}"
     # Read now: the rows are streamed after the request has been let go (core.links).
     base = request_base(request)
+    # Streamed after the request too: the rows are read as this request's tenant.
+    rows = streamed(found.rows(base))
     if fmt == "csv":
         columns = found.columns
-        return exports.csv_response(
-            name, columns, ([row.get(c) for c in columns] for row in found.rows(base))
-        )
-    response = StreamingHttpResponse(_json_lines(found.rows(base)), content_type="application/json")
+        return exports.csv_response(name, columns, ([row.get(c) for c in columns] for row in rows))
+    response = StreamingHttpResponse(_json_lines(rows), content_type="application/json")
     response["Content-Disposition"] = f'inline; filename="{name}.json"'
     return response

@@ -8,16 +8,21 @@ needs one takes it from the row it works on (``tenant_for_region(case.kabupaten_
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from contextvars import ContextVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from jembatan.core.links import current_base
 from jembatan.tenants.models import Tenant
 from jembatan.tenants.resolve import tenant_for_host
 
 _current: ContextVar[Tenant | None] = ContextVar("jembatan_tenant", default=None)
+T = TypeVar("T")
 
 
 def current_tenant() -> Tenant | None:
@@ -53,3 +58,24 @@ def served_code() -> str:
     if code is None:
         raise Http404
     return code
+
+
+def streamed(items: Iterable[T]) -> Iterator[T]:
+    """``items`` produced as the tenant of now, in its time zone, when a streamed response
+    is sent: after the middleware has let the request go (a generator that reads
+    ``served_code()`` would 404 half way through a download, dates in the wrong zone).
+    The tenant is read here, at the call, not when the first item is asked for."""
+    return _as_tenant(current_tenant(), iter(items))
+
+
+def _as_tenant(tenant: Tenant | None, iterator: Iterator[T]) -> Iterator[T]:
+    while True:
+        token = _current.set(tenant)
+        try:
+            with timezone.override(tenant.time_zone) if tenant is not None else nullcontext():
+                item = next(iterator)
+        except StopIteration:
+            return
+        finally:
+            _current.reset(token)
+        yield item

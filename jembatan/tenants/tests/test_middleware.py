@@ -122,3 +122,17 @@ def test_exempt_path_has_no_tenant(client):
     response = client.get("/healthz", HTTP_HOST="testserver")
     assert response.status_code == 200
     assert response.wsgi_request.tenant is None
+
+
+def test_a_streamed_download_is_the_hosts_tenants_to_the_end(client, mempawah):
+    """The open-data rows are read while the response is sent, after the middleware has
+    let the request go: they are still the host's tenant's (current.streamed)."""
+    sides = build_two_tenants()
+    for fmt in ("csv", "json"):
+        response = client.get(f"/data/kim.{fmt}", HTTP_HOST="mempawah.test")
+        assert response.status_code == 200
+        assert response.streaming
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert sides.b.kim.name in body, fmt
+        assert sides.a.kim.name not in body, fmt
+        assert 'filename="kim-61.04.' in response["Content-Disposition"]
