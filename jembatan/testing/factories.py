@@ -448,9 +448,12 @@ def serve_tenant(
     tenant, _ = TenantModel.objects.get_or_create(
         region=region, defaults={"name": f"Jembatan {region.name}", "time_zone": time_zone}
     )
+    # The first host is the primary one, unless the tenant has one already (more hosts for
+    # the tenant served by the root conftest: serve_tenant(hosts=("bengkayang.example",))).
+    has_primary = tenant.hosts.filter(is_primary=True).exists()
     for index, host in enumerate(hosts):
         TenantHost.objects.get_or_create(
-            host=host, defaults={"tenant": tenant, "is_primary": index == 0}
+            host=host, defaults={"tenant": tenant, "is_primary": index == 0 and not has_primary}
         )
     tenant_resolve.clear()
     return tenant
