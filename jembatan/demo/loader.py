@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +28,7 @@ from jembatan.dissemination.models import Delivery, Feedback, InfoItem, ShareLin
 from jembatan.literacy import demo as literacy_demo
 from jembatan.regions.models import Region
 from jembatan.sites.models import Event, Post, Potential, Product
+from jembatan.tenants.models import Tenant, TenantHost
 
 KABUPATEN_CODE = "61.07"
 DEMO_PASSWORD = "jembatan-demo"
@@ -110,6 +113,25 @@ class DemoError(Exception):
     pass
 
 
+def _serve(kabupaten: Region, report: DemoReport) -> None:
+    """Bengkayang as a tenant on this install's own hosts (SITE_URL's, then the whole names
+    in ALLOWED_HOSTS), unless it is one already: a site answers only on a tenant's host."""
+    if Tenant.objects.filter(region=kabupaten).exists():
+        return
+    tenant = Tenant.objects.create(region=kabupaten, name=f"{settings.SITE_NAME} {kabupaten.name}")
+    report.count("tenants")
+    hosts: list[str] = []
+    for host in [urlsplit(settings.SITE_URL).hostname or "", *settings.ALLOWED_HOSTS]:
+        host = host.lower()
+        # A pattern (".example.id", "*") names no host; a KIM's host is its KIM's already.
+        if not host or host.startswith(".") or "*" in host or host in settings.KIM_HOSTS:
+            continue
+        if host not in hosts and not TenantHost.objects.filter(host__iexact=host).exists():
+            hosts.append(host)
+    for index, host in enumerate(hosts):
+        TenantHost.objects.create(tenant=tenant, host=host, is_primary=index == 0)
+
+
 def _person_name(index: int) -> str:
     return f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {LAST_NAMES[(index * 7) % len(LAST_NAMES)]}"
 
@@ -122,6 +144,7 @@ def demo_load() -> DemoReport:
             "run `manage.py import_regions` first."
         )
     report = DemoReport()
+    _serve(kabupaten, report)
     # One hash for every demo account: Argon2 is deliberately slow.
     password_hash = make_password(DEMO_PASSWORD)
 

@@ -10,6 +10,8 @@ from jembatan.regions.importer import region_import
 from jembatan.regions.models import Region
 from jembatan.sites.models import Post, Product
 from jembatan.sites.search import search_posts
+from jembatan.tenants.models import Tenant
+from jembatan.tenants.resolve import tenant_for_host
 
 
 @pytest.fixture
@@ -70,6 +72,7 @@ def test_second_load_changes_nothing_and_says_so(kalbar):
     assert out.getvalue().splitlines()[0] == "Demo already loaded; nothing changed."
 
 
+@pytest.mark.no_served_tenant  # no regions at all, not even the served tenant's
 def test_demo_without_regions_fails_with_one_clear_line(db):
     with pytest.raises(CommandError) as exc:
         call_command("load_demo", stdout=StringIO())
@@ -84,3 +87,17 @@ def test_load_demo_warns_when_debug_is_off(kalbar, settings):
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert "demo accounts cannot log in" in out.getvalue()
+
+
+@pytest.mark.no_served_tenant
+def test_demo_serves_bengkayang_on_the_installs_own_hosts(kalbar, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", ".localhost", "*.example.id"]
+    call_command("load_demo", stdout=StringIO())
+    tenant = Tenant.objects.get()
+    assert tenant.code == "61.07"
+    assert [(h.host, h.is_primary) for h in tenant.hosts.order_by("id")] == [
+        ("127.0.0.1", True),
+        ("localhost", False),
+    ]
+    assert tenant_for_host("localhost") == tenant
