@@ -84,11 +84,11 @@ TOKEN_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 SITE_FIXTURES = """
 import json
-from django.conf import settings
 from huey.contrib.djhuey import HUEY
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.regions.models import Region
-hub = settings.HUB_REGION_CODE
+from jembatan.tenants.resolve import tenant_for_host
+hub = tenant_for_host("127.0.0.1").code
 print(json.dumps({
     "categories": list(Category.objects.filter(kabupaten_id=hub, is_active=True)
                        .order_by("pk").values_list("pk", flat=True)),

@@ -44,7 +44,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from common import ROOT, free_port, run, server_url
+from common import ROOT, free_port, run, serve_tenant, server_url
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -177,7 +177,6 @@ def site_env(tmp: Path, db_url: str, redis_url: str, hub: str) -> dict[str, str]
         SECURE_SSL_REDIRECT="0",
         SECURE_HSTS_SECONDS="0",
         PROXY_COUNT="1",
-        HUB_REGION_CODE=hub,
         JEMBATAN_VAR_DIR=str(tmp / "var"),
         STATIC_ROOT=str(tmp / "static"),
         MEDIA_ROOT=str(tmp / "media"),
@@ -254,6 +253,7 @@ def main() -> int:
     env = site_env(tmp, db_url, redis_url, hub)
     manage = [PYTHON, "manage.py"]
     run([*manage, "migrate", "--noinput", "--verbosity", "0"], env)
+    serve_tenant(env, hub)
     run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
     nginx_port = free_port()
     app_ports = [free_port() for _ in range(opts.app_servers)]

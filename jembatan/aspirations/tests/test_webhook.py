@@ -8,7 +8,7 @@ import pytest
 from jembatan.aspirations import reporter
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.core.gateway import signature_for
-from jembatan.testing.factories import region_chain
+from jembatan.testing.factories import region_chain, serve_tenant
 
 pytestmark = pytest.mark.django_db
 SECRET = "gateway-secret-for-tests"
@@ -17,7 +17,6 @@ SECRET = "gateway-secret-for-tests"
 @pytest.fixture(autouse=True)
 def configured(settings):
     settings.ASPIRATION_WEBHOOK_SECRET = SECRET
-    settings.HUB_REGION_CODE = "61.07"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.04.1010", "Sebalo")
     Category.objects.create(kabupaten=kabupaten, name="Jalan")
@@ -62,6 +61,7 @@ def test_a_signed_message_becomes_a_case_and_the_reply_has_its_code(client, conf
 
 def test_the_reply_link_is_on_the_host_the_gateway_called(client, settings):
     settings.ALLOWED_HOSTS = ["testserver", "bengkayang.example"]
+    serve_tenant(hosts=("bengkayang.example",))  # a second host of Bengkayang's
     settings.SITE_URL = "http://127.0.0.1:8000"  # a default on another port: never used
     reply = _post(client, MESSAGE, HTTP_HOST="bengkayang.example", secure=True).json()["reply"]
     case = Aspiration.objects.get()

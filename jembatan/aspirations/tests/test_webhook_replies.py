@@ -31,7 +31,6 @@ MESSAGE = {"id": "m-1", "channel": "sms", "from": "0812 3456 7890", "text": "Seb
 @pytest.fixture(autouse=True)
 def configured(settings):
     settings.ASPIRATION_WEBHOOK_SECRET = SECRET
-    settings.HUB_REGION_CODE = "61.07"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.04.1010", "Sebalo")
     region_chain("61.07.05.2001", "Suka Maju")

@@ -9,12 +9,12 @@ from django.test import Client
 from jembatan.core.moderation import Visibility
 from jembatan.sites.models import Comment
 from jembatan.sites.services import post_create, post_transition, post_update
+from jembatan.testing.factories import serve_tenant
 
 
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 60
-    settings.HUB_REGION_CODE = "61.07"
     cache.clear()
     yield
     cache.clear()
@@ -211,6 +211,7 @@ def test_the_scheme_is_part_of_the_key(client, post, settings, secure_first):
 
 def test_the_host_is_part_of_the_key(client, post, settings):
     settings.ALLOWED_HOSTS = ["*"]
+    serve_tenant(hosts=("other.example",))  # a second host of the same tenant
     url = f"{post.get_absolute_url()}?c=2"
     client.get(url, HTTP_HOST="testserver")
     response = client.get(url, HTTP_HOST="other.example")
