@@ -50,31 +50,37 @@ def run(args: list[str], env: dict[str, str]) -> str:
     return done.stdout
 
 
-# Bengkayang as the tenant of the loopback hosts the benches load, unless a tenant serves
-# them already (the regions come after migrate, so the migration that turns an install's
-# setting into its first tenant finds no region on a fresh database).
-DEMO_TENANT = """
+# The kabupaten ``BENCH_HUB`` as a tenant answering on the bench's ALLOWED_HOSTS (whole
+# names only): a site answers only on a tenant's host (jembatan.tenants).
+SERVE_TENANT = """
+import os
+from jembatan.regions.models import Region
 from jembatan.tenants.models import Tenant, TenantHost
-if not TenantHost.objects.filter(host__in=["127.0.0.1", "localhost"]).exists():
-    tenant, _ = Tenant.objects.get_or_create(
-        region_id="61.07", defaults={"name": "Jembatan Kabupaten Bengkayang",
-                                     "time_zone": "Asia/Pontianak"})
-    primary = not tenant.hosts.filter(is_primary=True).exists()
-    for host in ("127.0.0.1", "localhost"):
-        TenantHost.objects.create(tenant=tenant, host=host, is_primary=primary)
-        primary = False
+region = Region.objects.get(pk=os.environ["BENCH_HUB"])
+name = f"Jembatan {region.name}"
+tenant, _ = Tenant.objects.get_or_create(region=region, defaults={"name": name})
+for host in os.environ["ALLOWED_HOSTS"].split(","):
+    host = host.strip().lower()
+    if host and "*" not in host and not host.startswith("."):
+        primary = not tenant.hosts.filter(is_primary=True).exists()
+        defaults = {"tenant": tenant, "is_primary": primary}
+        TenantHost.objects.get_or_create(host=host, defaults=defaults)
 """
+
+
+def serve_tenant(env: dict[str, str], hub: str) -> None:
+    """Serve kabupaten ``hub`` on the hosts of ``env`` (its tenant made if missing)."""
+    run([sys.executable, "manage.py", "shell", "-c", SERVE_TENANT], {**env, "BENCH_HUB": hub})
 
 
 def demo_site(env: dict[str, str]) -> None:
     """The Bengkayang demo in the database of ``env``: migrate, the province's regions,
-    the demo data, Bengkayang as the tenant of 127.0.0.1 and localhost, and the static
-    files."""
+    the demo data, Bengkayang served on the bench's hosts and the static files."""
     manage = [sys.executable, "manage.py"]
     run([*manage, "migrate", "-v0"], env)
     run([*manage, "import_regions", "--province", "61"], env)
     run([*manage, "load_demo"], env)
-    run([*manage, "shell", "-c", DEMO_TENANT], env)
+    serve_tenant(env, "61.07")
     run([*manage, "collectstatic", "--noinput", "-v0"], env)
 
 

@@ -52,7 +52,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-from common import ROOT, free_port, run, server_url
+from common import ROOT, free_port, run, serve_tenant, server_url
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -316,6 +316,7 @@ def main() -> int:
     env = site_env(tmp, db_url, redis_url)
     manage = [PYTHON, "manage.py"]
     run([*manage, "migrate", "--noinput", "--verbosity", "0"], env)
+    serve_tenant(env, hub)
     run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
     nginx_port = free_port()
     app_ports = [free_port() for _ in range(opts.app_servers)]

@@ -451,9 +451,12 @@ def serve_tenant(
     if not tenant.is_active:  # a world that kept it inactive: serving it means it is on
         tenant.is_active = True
         tenant.save(update_fields=["is_active"])
+    # The first host is the primary one, unless the tenant has one already (more hosts for
+    # the tenant served by the root conftest: serve_tenant(hosts=("bengkayang.example",))).
+    has_primary = tenant.hosts.filter(is_primary=True).exists()
     for index, host in enumerate(hosts):
         TenantHost.objects.get_or_create(
-            host=host, defaults={"tenant": tenant, "is_primary": index == 0}
+            host=host, defaults={"tenant": tenant, "is_primary": index == 0 and not has_primary}
         )
     tenant_resolve.clear()
     return tenant

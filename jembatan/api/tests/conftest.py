@@ -93,7 +93,6 @@ def _case(category, region, visibility) -> Aspiration:
 
 @pytest.fixture
 def world(two_tenants, settings) -> World:
-    settings.HUB_REGION_CODE = "61.07"
     a = two_tenants.a
     category = Category.objects.create(kabupaten_id="61.07", name="Jalan dan jembatan")
     village = a.kim.region

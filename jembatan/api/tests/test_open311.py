@@ -109,7 +109,6 @@ def _module_world(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def world(db, _module_world, settings, tmp_path) -> World:
-    settings.HUB_REGION_CODE = "61.07"
     settings.MEDIA_ROOT = tmp_path
     return fresh_copy(_module_world)
 

@@ -34,7 +34,6 @@ def _fresh_cache():
 
 @pytest.fixture
 def hub(settings, tmp_path) -> Category:
-    settings.HUB_REGION_CODE = "61.07"
     settings.MEDIA_ROOT = tmp_path
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     for code, name, (lat, long) in (
@@ -246,7 +245,6 @@ def test_media_url_is_ignored_and_documented(client, hub, settings):
 
 @pytest.mark.parametrize("description", ["Lampu jalan mati sejak seminggu\x08", "\x01" * 12])
 def test_the_json_api_refuses_control_characters(client, two_tenants, settings, description):
-    settings.HUB_REGION_CODE = "61.07"
     category = Category.objects.create(kabupaten_id="61.07", name="Jalan")
     _token, secret = api_token_create(actor=two_tenants.a.member, name="Uji", days=30)
     body = {

@@ -18,7 +18,6 @@ def test_the_citizen_gets_a_private_link_and_sees_their_photo(
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    settings.HUB_REGION_CODE = "61.07"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ROOT_URLCONF = "jembatan.aspirations.tests.urls_media"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")

@@ -24,7 +24,6 @@ MAX_CLICKS = 10
 
 
 def _setup(settings, new_cases: int):
-    settings.HUB_REGION_CODE = "61.07"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     desa = region_chain("61.07.04.2001", "Sungai Jaga A")
     OfficeFactory(kabupaten=kabupaten, name="Dinas Kesehatan")

@@ -20,7 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 def test_staff_merge_a_duplicate_at_1366_by_768(browser, live_server, settings, shots):
     from selenium.webdriver.common.by import By
 
-    settings.HUB_REGION_CODE = "61.07"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     desa = region_chain("61.07.04.2001", "Sungai Jaga A")
     roads = Category.objects.create(kabupaten=kabupaten, name="Jalan")

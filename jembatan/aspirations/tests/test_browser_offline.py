@@ -15,7 +15,6 @@ def test_offline_aspiration_waits_in_the_outbox_then_is_sent_once(
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    settings.HUB_REGION_CODE = "61.07"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.04.1010", "Sebalo")
     category = Category.objects.create(kabupaten=kabupaten, name="Jalan")

@@ -20,7 +20,6 @@ def test_refer_needs_an_office_chosen_and_closing_is_apart(browser, live_server,
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    settings.HUB_REGION_CODE = "61.07"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     desa = region_chain("61.07.04.2001", "Sungai Jaga A")
     OfficeFactory(kabupaten=kabupaten, name="Dinas Kesehatan")
@@ -70,7 +69,6 @@ def test_an_officer_takes_and_answers_a_case_from_a_phone(browser, live_server, 
 
     from jembatan.aspirations.models import CaseEvent
 
-    settings.HUB_REGION_CODE = "61.07"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     desa = region_chain("61.07.04.2001", "Sungai Jaga A")
     pupr = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR")

@@ -21,7 +21,6 @@ def test_a_name_in_two_kecamatan_is_chosen_on_the_re_shown_form(
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    settings.HUB_REGION_CODE = "61.07"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.10", "Suti Semarang")
     region_chain("61.07.14", "Sungai Betung")
@@ -66,7 +65,6 @@ def test_a_form_written_offline_and_sent_back_returns_to_the_form(
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    settings.HUB_REGION_CODE = "61.07"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.10.2003", "Suka Maju")
     betung = region_chain("61.07.14.2004", "Suka Maju")

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.test import override_settings
 from openpyxl import load_workbook
 
 from jembatan.accounts.models import Notification, Office, Role, User
@@ -43,7 +42,6 @@ SECRET_TEXT = "Pungutan liar oleh oknum di kantor desa"
 
 @pytest.fixture(autouse=True)
 def _fresh_caches(settings):
-    settings.HUB_REGION_CODE = "61.07"
     cache.clear()
     workdays.clear_cache()
     yield
@@ -104,15 +102,14 @@ def _build_world() -> World:
             )
         return Aspiration.objects.get(pk=case.pk)
 
-    with override_settings(HUB_REGION_CODE="61.07"):
-        return World(
-            kim=kim,
-            office=office,
-            other_office=other_office,
-            secret=submit(Aspiration.Visibility.CONFIDENTIAL, SECRET_TEXT),
-            plain=submit(Aspiration.Visibility.ANONYMOUS, "Jalan berlubang di RT 03"),
-            users=users,
-        )
+    return World(
+        kim=kim,
+        office=office,
+        other_office=other_office,
+        secret=submit(Aspiration.Visibility.CONFIDENTIAL, SECRET_TEXT),
+        plain=submit(Aspiration.Visibility.ANONYMOUS, "Jalan berlubang di RT 03"),
+        users=users,
+    )
 
 
 @pytest.fixture(scope="module")

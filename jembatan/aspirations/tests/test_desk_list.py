@@ -34,7 +34,6 @@ QUERY_BOUND = 25
 
 @pytest.fixture(autouse=True)
 def _fresh_caches(settings):
-    settings.HUB_REGION_CODE = "61.07"
     cache.clear()
     workdays.clear_cache()
     yield

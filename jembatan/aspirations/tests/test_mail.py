@@ -154,7 +154,6 @@ def test_only_an_opd_officer_can_be_an_office_head(setup):
 
 
 def test_similar_cases_before_sending(client, setup, settings):
-    settings.HUB_REGION_CODE = "61.07"
     category, _admin = setup
     case = _submit(category, reporter_phone="081234567890")
     secret = _submit(category, reporter_phone="081234567890", visibility="rahasia")

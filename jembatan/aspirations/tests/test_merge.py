@@ -41,7 +41,6 @@ OTHER_TEXT = "Pembagian bibit sawit untuk kelompok tani belum merata di dusun ka
 
 @pytest.fixture(autouse=True)
 def _fresh_caches(settings):
-    settings.HUB_REGION_CODE = "61.07"
     settings.SITE_URL = "https://kim.example.test"
     settings.SMS_GATEWAY_URL = ""
     cache.clear()

@@ -16,7 +16,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(settings):
-    settings.HUB_REGION_CODE = "61.07"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     office = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR")
     category = Category.objects.create(kabupaten=kabupaten, name="Jalan", office=office)

@@ -235,7 +235,6 @@ def test_the_command_sends_every_pending_link_once(world, django_capture_on_comm
 
 
 def test_open311_and_the_api_share_the_web_pages_lookup_limit(client, world, settings):
-    settings.HUB_REGION_CODE = "61.07"
     case = make_case(world)
     assert client.get(f"/open311/v2/requests/{case.code}.json").status_code == 200
     assert client.get(f"/api/v1/aspirasi/{case.code}/").status_code == 200

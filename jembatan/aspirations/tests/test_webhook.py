@@ -21,7 +21,6 @@ def configured(settings, served_tenant):
     # The secret is the served tenant's (Bengkayang on testserver), not a setting.
     served_tenant.webhook_secret = SECRET
     served_tenant.save()
-    settings.HUB_REGION_CODE = "61.07"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.04.1010", "Sebalo")
     Category.objects.create(kabupaten=kabupaten, name="Jalan")

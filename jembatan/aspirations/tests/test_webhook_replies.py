@@ -35,7 +35,6 @@ def configured(settings, served_tenant):
     # The secret is the served tenant's (Bengkayang on testserver), not a setting.
     served_tenant.webhook_secret = SECRET
     served_tenant.save()
-    settings.HUB_REGION_CODE = "61.07"
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.04.1010", "Sebalo")
     region_chain("61.07.05.2001", "Suka Maju")

@@ -25,7 +25,6 @@ PASSWORD = "rahasia-yang-panjang"
 
 @pytest.fixture
 def hub_data(settings):
-    settings.HUB_REGION_CODE = "61.07"
     region_chain("61", "Kalimantan Barat")
     region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.04", "Sungai Raya Kepulauan")

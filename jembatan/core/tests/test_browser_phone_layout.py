@@ -19,7 +19,6 @@ STAFF = "diskominfo@demo.jembatan.test"
 
 @pytest.fixture
 def demo(settings):
-    settings.HUB_REGION_CODE = "61.07"
     region_import(province="61")
     call_command("load_demo", verbosity=0)
 

@@ -61,7 +61,6 @@ def _caches(browser) -> dict:
 @pytest.fixture
 def public_content(settings, two_tenants, django_capture_on_commit_callbacks):
     """The hub of Kabupaten Bengkayang, KIM Sebalo and one published information item."""
-    settings.HUB_REGION_CODE = "61.07"
     admin = UserFactory(full_name="Petugas Diskominfo")
     MembershipFactory(user=admin, role=Role.KABUPATEN_ADMIN, region=region_chain("61.07"))
     draft = dissemination.item_create(

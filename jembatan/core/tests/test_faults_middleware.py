@@ -55,7 +55,8 @@ class SessionSaveFailsMiddleware:
         return response
 
 
-pytestmark = pytest.mark.urls(__name__)
+# A request resolves its tenant from the host (jembatan.tenants): a database test.
+pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
 
 
 @pytest.mark.parametrize("url", ["/down/", "/closed/"])

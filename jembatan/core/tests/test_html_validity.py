@@ -129,7 +129,6 @@ def _more_pages(ketua: str, staff: str) -> list[Page]:
 
 @pytest.fixture
 def demo(settings):
-    settings.HUB_REGION_CODE = "61.07"
     region_import(province="61")
     call_command("load_demo", verbosity=0)
     return demo_pages()
@@ -250,7 +249,6 @@ def axe_violations(browser) -> list[str]:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_demo_pages_pass_axe_and_fit_a_phone(browser, live_server, settings, shots):
-    settings.HUB_REGION_CODE = "61.07"
     region_import(province="61")
     call_command("load_demo", verbosity=0)
     browser.set_script_timeout(60)

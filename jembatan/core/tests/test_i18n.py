@@ -153,7 +153,7 @@ def test_hub_is_indonesian_by_default_and_english_after_switching(client):
     page = response.content.decode()
     assert '<html lang="id">' in page
     assert "Beranda" in page
-    assert "Data wilayah belum dimuat." in page
+    assert "Punya aspirasi?" in page
     assert "Home" not in page
 
     switched = client.post(reverse("set_language"), {"language": "en", "next": "/"})
@@ -164,9 +164,9 @@ def test_hub_is_indonesian_by_default_and_english_after_switching(client):
     page = response.content.decode()
     assert '<html lang="en">' in page
     assert "Home" in page
-    assert "Region data has not been loaded yet." in page
+    assert "Have your say" in page
     assert "Beranda" not in page
-    assert "Data wilayah belum dimuat" not in page
+    assert "Punya aspirasi?" not in page
 
     client.post(reverse("set_language"), {"language": "id", "next": "/"})
     page = client.get("/").content.decode()

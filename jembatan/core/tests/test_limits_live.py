@@ -89,6 +89,10 @@ def _site(tmp_path: Path, static_root: str, **overrides: str) -> dict[str, str]:
     )
     result = run_manage(env, "migrate", "--noinput")
     assert result.returncode == 0, result.stderr
+    # A site answers only on a tenant's host (jembatan.tenants).
+    code = f"from jembatan.testing.factories import serve_tenant; serve_tenant(hosts=({HOST!r},))"
+    result = run_manage(env, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
     return env
 
 

@@ -14,7 +14,6 @@ from jembatan.sites.services import post_create, post_transition, post_update
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 60
-    settings.HUB_REGION_CODE = "61.07"
     cache.clear()
     yield
     cache.clear()

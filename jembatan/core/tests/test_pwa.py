@@ -35,7 +35,6 @@ def _sw_config(body: str) -> dict:
 
 @pytest.fixture
 def hub(settings, db):
-    settings.HUB_REGION_CODE = "61.07"
     region_chain("61.07", "Kabupaten Bengkayang")
 
 
@@ -115,6 +114,7 @@ def test_service_worker_version_changes_with_the_static_files(client, settings):
     assert first != second
 
 
+@pytest.mark.django_db  # /offline/ is served as a tenant's page (jembatan.tenants)
 def test_service_worker_only_answers_get(client):
     assert client.post("/sw.js").status_code == 405
     assert client.post("/manifest.webmanifest").status_code == 405

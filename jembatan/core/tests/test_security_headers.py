@@ -5,15 +5,9 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_region")]
-
-
-@pytest.fixture
-def hub_region():
-    with override_settings(HUB_REGION_CODE="61.07"):
-        yield
+pytestmark = pytest.mark.django_db
 
 
 def parse_csp(header: str) -> dict[str, list[str]]:

@@ -20,6 +20,7 @@ from rdflib.namespace import RDF, XSD
 
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.opendata import DATASETS
+from jembatan.testing.factories import serve_tenant
 
 DATA = Path(__file__).parent / "data"
 HOST = "bengkayang.example"
@@ -40,8 +41,8 @@ MEDIA_TYPES = {
 
 @pytest.fixture
 def catalogue(client, world, settings) -> Graph:
-    settings.HUB_REGION_CODE = "61.07"
     settings.ALLOWED_HOSTS = ["testserver", HOST]
+    serve_tenant(hosts=(HOST,))  # a second host of Bengkayang's
     settings.SITE_URL = "http://127.0.0.1:8000"  # a default on another port: never used
     R.refresh()
     response = client.get("/data/catalog.json", HTTP_HOST=HOST, secure=True)
@@ -134,8 +135,8 @@ def test_catalogue_dates_are_typed(catalogue):
 
 
 def test_dataset_links_are_on_the_host_asked(client, world, settings):
-    settings.HUB_REGION_CODE = "61.07"
     settings.ALLOWED_HOSTS = ["testserver", HOST]
+    serve_tenant(hosts=(HOST,))  # a second host of Bengkayang's
     settings.SITE_URL = "http://127.0.0.1:8000"
     response = client.get("/data/kim.json", HTTP_HOST=HOST)
     body = b"".join(response.streaming_content).decode()

@@ -12,7 +12,6 @@ from jembatan.dashboard.tests.conftest import shown_figures, shown_rows
 
 @pytest.fixture
 def refreshed(world, settings):
-    settings.HUB_REGION_CODE = "61.07"
     R.refresh()
     return world
 
@@ -126,6 +125,12 @@ def test_unknown_dataset_is_404(client, refreshed):
     assert client.get("/data/kim.xml").status_code == 404
 
 
-@override_settings(HUB_REGION_CODE="99.99")
-def test_statistics_of_a_missing_hub_is_404(client, db):
-    assert client.get("/statistik/").status_code == 404
+@override_settings(ALLOWED_HOSTS=["testserver", "tidak-dikenal.test"])
+def test_statistics_on_a_host_of_no_kabupaten_is_404(client, refreshed):
+    served = client.get("/statistik/")
+    assert served.status_code == 200
+    assert "dashboard/statistics.html" in [t.name for t in served.templates]
+    response = client.get("/statistik/", HTTP_HOST="tidak-dikenal.test")
+    assert response.status_code == 404
+    assert "dashboard/statistics.html" not in [t.name for t in response.templates]
+    assert "Alamat ini tidak melayani kabupaten mana pun" in response.content.decode()

@@ -30,6 +30,7 @@ def test_urls_are_where_the_design_says():
     )
 
 
+@pytest.mark.django_db  # the request resolves its tenant from the host
 def test_anonymous_is_sent_to_login(client):
     response = client.get(URL)
     assert response.status_code == 302

@@ -86,6 +86,7 @@ def test_second_load_changes_nothing_and_says_so(kalbar_kaltim):
     assert out.getvalue().splitlines()[0] == "Demo already loaded; nothing changed."
 
 
+@pytest.mark.no_served_tenant  # no regions at all, not even the served tenant's
 def test_demo_without_regions_fails_with_one_clear_line(db):
     with pytest.raises(CommandError) as exc:
         call_command("load_demo", stdout=StringIO())

@@ -16,6 +16,8 @@ SEARCH = "/wilayah/cari/"
 @pytest.fixture
 def bengkayang():
     """Kabupaten Bengkayang with two kecamatan, and look-alike names elsewhere."""
+    # The root conftest serves Bengkayang, whose chain it made with placeholder names.
+    Region.objects.filter(code="61").update(name="Kalimantan Barat")
     region_chain("61", "Kalimantan Barat")
     region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.04", "Sungai Raya")

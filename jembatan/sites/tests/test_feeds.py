@@ -94,7 +94,6 @@ def entries(feed: ET.Element) -> dict[str, ET.Element]:
     return {e.findtext(f"{ATOM}title"): e for e in feed.findall(f"{ATOM}entry")}
 
 
-@override_settings(HUB_REGION_CODE="61.07")
 def test_hub_feed_lists_live_posts_of_the_hub_kabupaten_only(client, posts):
     feed = parse(client.get("/feed/"))
     assert feed.tag == f"{ATOM}feed"
@@ -104,18 +103,18 @@ def test_hub_feed_lists_live_posts_of_the_hub_kabupaten_only(client, posts):
 
 
 @override_settings(
-    HUB_REGION_CODE="61.07",
     ALLOWED_HOSTS=["testserver", "bengkayang.example"],
     SITE_URL="http://127.0.0.1:8000",
 )
 def test_hub_feed_links_are_on_the_host_asked(client, posts):
+    serve_tenant(hosts=("bengkayang.example",))  # a second host of Bengkayang's
     feed = parse(client.get("/feed/", HTTP_HOST="bengkayang.example"))
     hrefs = [link.get("href") for link in feed.iter(f"{ATOM}link")]
     assert len(hrefs) > 3
     assert all(href.startswith("http://bengkayang.example/") for href in hrefs), hrefs
 
 
-@override_settings(HUB_REGION_CODE="61.07", SITE_URL="https://bengkayang.example")
+@override_settings(SITE_URL="https://bengkayang.example")
 def test_entry_carries_link_dates_author_summary_and_a_stable_id(client, posts):
     entry = entries(parse(client.get("/feed/")))["Posyandu Balita"]
     post = posts.live_a
@@ -134,7 +133,6 @@ def test_entry_carries_link_dates_author_summary_and_a_stable_id(client, posts):
 
 
 @override_settings(
-    HUB_REGION_CODE="61.07",
     ALLOWED_HOSTS=["testserver", "127.0.0.1", "localhost"],
     SITE_URL="https://bengkayang.example",
 )
@@ -151,7 +149,6 @@ def test_ids_do_not_depend_on_the_host_asked(client, posts, path):
     assert ids("localhost") == first
 
 
-@override_settings(HUB_REGION_CODE="61.07")
 def test_entry_without_summary_gets_a_plain_text_excerpt_of_the_body(client, posts):
     entry = entries(parse(client.get("/feed/")))["Gotong Royong"]
     assert entry.findtext(f"{ATOM}summary") == (
@@ -159,20 +156,28 @@ def test_entry_without_summary_gets_a_plain_text_excerpt_of_the_body(client, pos
     )
 
 
-@override_settings(HUB_REGION_CODE="61.07")
 def test_entry_ids_are_unique(client, posts):
     ids = [e.findtext(f"{ATOM}id") for e in parse(client.get("/feed/")).findall(f"{ATOM}entry")]
     assert len(ids) == len(set(ids)) == 3
 
 
-@override_settings(HUB_REGION_CODE="61.04")
-def test_hub_feed_follows_the_configured_kabupaten(client, posts):
-    assert list(entries(parse(client.get("/feed/")))) == ["Berita Mempawah"]
+@override_settings(ALLOWED_HOSTS=["testserver", "mempawah.test"])
+def test_hub_feed_follows_the_host(client, posts):
+    serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
+    feed = parse(client.get("/feed/", HTTP_HOST="mempawah.test"))
+    assert list(entries(feed)) == ["Berita Mempawah"]
+    assert "Kabupaten Mempawah" in feed.findtext(f"{ATOM}subtitle")
+    assert list(entries(parse(client.get("/feed/")))) == [
+        "Panen Lada",
+        "Gotong Royong",
+        "Posyandu Balita",
+    ]
 
 
-@override_settings(HUB_REGION_CODE="99.99")
-def test_hub_feed_without_a_hub_kabupaten_is_empty_but_valid(client, posts):
-    assert entries(parse(client.get("/feed/"))) == {}
+@override_settings(ALLOWED_HOSTS=["testserver", "landak.test"])
+def test_hub_feed_of_a_kabupaten_without_kims_is_empty_but_valid(client, posts):
+    serve_tenant("61.08", "Kabupaten Landak", hosts=("landak.test",))
+    assert entries(parse(client.get("/feed/", HTTP_HOST="landak.test"))) == {}
 
 
 def test_kim_feed_lists_that_kims_live_posts_only(client, posts, settings):
@@ -202,14 +207,12 @@ def test_unknown_or_inactive_kim_feed_is_404(client, posts):
     assert client.get("/kim/kim-c/feed/").status_code == 404
 
 
-@override_settings(HUB_REGION_CODE="61.07")
 def test_posts_of_an_inactive_kim_leave_the_hub_feed(client, posts):
     posts.kim_c.is_active = False
     posts.kim_c.save()
     assert "Panen Lada" not in entries(parse(client.get("/feed/")))
 
 
-@override_settings(HUB_REGION_CODE="61.07")
 def test_feeds_hold_the_latest_twenty(client, two_tenants):
     a = two_tenants.a
     now = timezone.now()
@@ -230,7 +233,6 @@ def test_feeds_hold_the_latest_twenty(client, two_tenants):
         assert titles == [f"Berita {n:02d}" for n in range(1, 21)], url
 
 
-@override_settings(HUB_REGION_CODE="61.07")
 def test_pages_announce_their_feed(client, posts):
     hub = client.get("/").content.decode()
     assert 'type="application/atom+xml"' in hub

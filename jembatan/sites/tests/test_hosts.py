@@ -19,7 +19,6 @@ HOST = "sebalo.kim.example.id"
 MAPPED = override_settings(
     KIM_HOSTS={HOST: "kim-a", "bubar.example.id": "kim-c"},
     ALLOWED_HOSTS=["testserver", HOST, "bubar.example.id"],
-    HUB_REGION_CODE="61.07",
 )
 
 

@@ -12,17 +12,12 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from jembatan.communities.models import Kim
+from jembatan.tenants import resolve
 from jembatan.testing.factories import KimFactory, region_chain, serve_tenant
 
 pytestmark = pytest.mark.django_db
 
 PHONE_INPUT = "0812-3456-7890"
-
-
-@pytest.fixture
-def hub_61_07():
-    with override_settings(HUB_REGION_CODE="61.07"):
-        yield
 
 
 @dataclass
@@ -34,7 +29,7 @@ class Bengkayang:
 
 
 @pytest.fixture
-def bengkayang(two_tenants, hub_61_07) -> Bengkayang:
+def bengkayang(two_tenants) -> Bengkayang:
     region_chain("61.07.04.2001", "Desa Dua")
     region_chain("61.07.04.2002", "Desa Tiga")
     kec5 = region_chain("61.07.05", "Kecamatan Lima")
@@ -129,29 +124,39 @@ class TestHub:
         assert 'href="/kim/?kecamatan=61.07.05"' in html
         assert "kecamatan=61.04.05" not in html
 
-    def test_hub_follows_setting(self, client, bengkayang):
-        with override_settings(HUB_REGION_CODE="61.04"):
-            html = client.get("/").content.decode()
+    @override_settings(ALLOWED_HOSTS=["testserver", "mempawah.test"])
+    def test_hub_follows_the_host(self, client, bengkayang):
+        serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
+        html = client.get("/", HTTP_HOST="mempawah.test").content.decode()
         assert "KIM Sungai Pinyuh" in html
         assert "KIM Sebalo" not in html
         assert "Kabupaten Bengkayang" not in html
+        html = client.get("/").content.decode()
+        assert "KIM Sebalo" in html
+        assert "KIM Sungai Pinyuh" not in html
 
-    def test_no_regions_loaded(self, client, hub_61_07):
+    @pytest.mark.no_served_tenant
+    def test_no_regions_loaded(self, client):
+        # A fresh install: no regions, so no tenant; every host lists the (no) tenants.
         response = client.get("/")
-        assert response.status_code == 200
-        assert "Data wilayah belum dimuat" in response.content.decode()
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert "Alamat ini tidak melayani kabupaten mana pun" in html
+        assert "<li>" not in html
 
-    def test_hub_kabupaten_missing_but_others_loaded(self, client, two_tenants):
-        # Only Mempawah and Bengkayang exist; a hub set to another kabupaten shows neither.
-        with override_settings(HUB_REGION_CODE="61.08"):
-            response = client.get("/")
+    @override_settings(ALLOWED_HOSTS=["testserver", "landak.test"])
+    def test_hub_of_a_kabupaten_without_kims_shows_no_others(self, client, two_tenants):
+        # Mempawah and Bengkayang have KIMs; the host of a third kabupaten shows neither.
+        serve_tenant("61.08", "Kabupaten Landak", hosts=("landak.test",))
+        response = client.get("/", HTTP_HOST="landak.test")
         html = response.content.decode()
         assert response.status_code == 200
-        assert "Data wilayah belum dimuat" in html
+        assert "Kabupaten Landak" in html
         assert "KIM Sebalo" not in html
         assert "KIM Sungai Pinyuh" not in html
 
     def test_query_count_does_not_grow_with_kims(self, client, bengkayang):
+        resolve.snapshot()  # the tenant snapshot is loaded once per worker, not per request
         with CaptureQueriesContext(connection) as few:
             client.get("/")
         for n in range(8):
@@ -270,9 +275,10 @@ class TestPrivacy:
                 assert secret not in html, (path, secret)
 
 
-def test_directory_without_the_hub_kabupaten_lists_nothing(client, two_tenants, settings):
-    settings.HUB_REGION_CODE = "99.99"
-    response = client.get("/kim/")
+def test_directory_of_a_kabupaten_without_kims_lists_nothing(client, two_tenants, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "landak.test"]
+    serve_tenant("61.08", "Kabupaten Landak", hosts=("landak.test",))
+    response = client.get("/kim/", HTTP_HOST="landak.test")
     assert response.status_code == 200
     assert two_tenants.a.kim.name not in response.content.decode()
     assert two_tenants.b.kim.name not in response.content.decode()

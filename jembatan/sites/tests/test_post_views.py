@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,7 +167,6 @@ def test_restore_a_revision(client, two_tenants, published):
     assert published.revisions.count() == 3
 
 
-@override_settings(HUB_REGION_CODE="61.07")
 def test_public_pages_show_live_posts_only(client, two_tenants, published):
     a, b = two_tenants.a, two_tenants.b
     draft = post_create(actor=a.owner, kim=a.kim, data={"title": "Rahasia draf", "body": "x"})
@@ -201,7 +199,6 @@ def test_article_reads_the_indonesian_way(client, two_tenants, published):
     assert "#posyandu" in html
 
 
-@override_settings(HUB_REGION_CODE="61.07")
 def test_hub_news_is_paginated_and_a_page_past_the_end_shows_the_last(client, two_tenants):
     a = two_tenants.a
     for i in range(12):

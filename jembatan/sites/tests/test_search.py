@@ -12,7 +12,6 @@ import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test import override_settings
 from django.utils import timezone
 
 from jembatan.sites import services
@@ -28,7 +27,7 @@ from jembatan.sites.search import (
 )
 from jembatan.testing.factories import KimFactory, region_chain
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_61_07")]
+pytestmark = pytest.mark.django_db
 
 # PostgreSQL runs beside every test run here (CI starts it), so the stemmer comparison
 # talks to it directly even when the suite itself runs on SQLite.
@@ -62,12 +61,6 @@ HOSTILE_QUERIES = [
     "\u0000jalan",
     "x" * 500,
 ]
-
-
-@pytest.fixture
-def hub_61_07():
-    with override_settings(HUB_REGION_CODE="61.07"):
-        yield
 
 
 def _publish(tenant, title, body="<p>Kabar dari warga.</p>", *, when=None, **data):

@@ -6,7 +6,6 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 
 from jembatan.dissemination.models import InfoItem
@@ -105,7 +104,6 @@ def test_robots_and_sitemap_answer_get_only(client):
     assert client.post("/sitemap.xml").status_code == 405
 
 
-@override_settings(HUB_REGION_CODE="61.07")
 def test_sitemap_lists_the_public_published_things_of_every_capability(client, posts):  # noqa: F811
     item = InfoItemFactory(title="Jalan baru")
     draft_item = InfoItemFactory(title="Draf informasi", status=InfoItem.Status.DRAFT)
@@ -156,7 +154,6 @@ def test_sitemap_lists_the_public_published_things_of_every_capability(client, p
         assert f"{base}{hidden.get_absolute_url()}" not in urls, hidden
 
 
-@override_settings(HUB_REGION_CODE="61.07")
 def test_a_kims_own_host_lists_its_pages_only(client, posts, settings):  # noqa: F811
     settings.ALLOWED_HOSTS = ["*"]
     settings.KIM_HOSTS = {"kim-a.example": "kim-a"}

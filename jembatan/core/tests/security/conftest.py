@@ -10,7 +10,7 @@ from jembatan.core.tests.security.matrix import clients_with, signed_in_sessions
 from jembatan.core.tests.security.world import World, build_world
 from jembatan.testing.db import built_once, fresh_copy
 
-SECURITY_SETTINGS = {"TWO_FACTOR_REQUIRED": True, "HUB_REGION_CODE": "61.07"}
+SECURITY_SETTINGS = {"TWO_FACTOR_REQUIRED": True}
 
 
 @pytest.fixture(autouse=True)
