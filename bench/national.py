@@ -248,17 +248,6 @@ def load_regions() -> int:
 BENCH_DOMAIN = "bench.localhost"
 DEMO_CODE = "61.07"  # Bengkayang, the demo's kabupaten: its hosts stay what the demo uses
 DEMO_HOSTS = ("127.0.0.1", "localhost")
-# Provinces by their first digits: WITA for Bali, Nusa Tenggara, the south, east and north
-# of Kalimantan and Sulawesi; WIT for Maluku and Papua; WIB (Pontianak for Kalimantan
-# Barat, as the demo) for the rest.
-ZONES = {
-    **dict.fromkeys(("51", "52", "53", "63", "64", "65"), "Asia/Makassar"),
-    **dict.fromkeys(("71", "72", "73", "74", "75", "76"), "Asia/Makassar"),
-    **dict.fromkeys(("81", "82", "91", "92", "93", "94", "95", "96", "97"), "Asia/Jayapura"),
-    "61": "Asia/Pontianak",
-}
-
-
 def bench_host(code: str) -> str:
     """The host a kabupaten/kota answers on in the benchmarks: 61.07 -> 61-07.bench.localhost
     (every name under .localhost resolves to the loopback)."""
@@ -272,7 +261,7 @@ def load_tenants(codes: list[str] | None = None) -> int:
     host). Returns the tenants and hosts created."""
     from jembatan.regions.models import Region
     from jembatan.tenants import resolve
-    from jembatan.tenants.models import Tenant, TenantHost
+    from jembatan.tenants.models import Tenant, TenantHost, province_zone
 
     before = Tenant.objects.count()
     Tenant.objects.bulk_create(
@@ -280,7 +269,7 @@ def load_tenants(codes: list[str] | None = None) -> int:
             Tenant(
                 region_id=code,
                 name=f"Jembatan {name}",
-                time_zone=ZONES.get(code[:2], "Asia/Jakarta"),
+                time_zone=province_zone(code),
             )
             for code, name in Region.objects.filter(
                 level=Region.Level.KABUPATEN, **({"code__in": codes} if codes else {})

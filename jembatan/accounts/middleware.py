@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jembatan.accounts.access import workspace_scope
-from jembatan.accounts.tenant_scope import chosen_code
+from jembatan.accounts.tenant_scope import scope_code
 from jembatan.accounts.two_factor import has_confirmed_device, needs_verification
 
 LAST_ACTIVITY_KEY = "last_activity"
@@ -93,9 +93,10 @@ class TwoFactorMiddleware:
 
 
 class WorkspaceScopeMiddleware:
-    """Narrows the access helpers to the kabupaten/kota a user chose in the workspace
-    (``accounts.tenant_scope``), for the whole request: every list, count and permission
-    then reads that kabupaten only. No choice (or "all"), no narrowing."""
+    """Narrows the access helpers to one kabupaten/kota for the whole request: the one the
+    user chose in the workspace, else the host's (``accounts.tenant_scope.scope_code``).
+    Every list, count and permission then reads that kabupaten only; "all my kabupaten"
+    lifts it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -104,5 +105,5 @@ class WorkspaceScopeMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)
-        with workspace_scope(chosen_code(request)):
+        with workspace_scope(scope_code(request)):
             return self.get_response(request)

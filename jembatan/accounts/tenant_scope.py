@@ -46,10 +46,29 @@ def tenants_for_user(user: AnyUser) -> list[Tenant]:
     return [t for t in tenants if any(t.code == c[:5] or t.code.startswith(f"{c}.") for c in codes)]
 
 
+def scope_code(request: HttpRequest) -> str | None:
+    """The kabupaten the access helpers are narrowed to for this request: the one the user
+    chose; else, on the host of a tenant their roles do not reach, that tenant (they see
+    nothing of theirs there); else None (their roles decide, as after "all")."""
+    stored = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    if stored == ALL_TENANTS:
+        return None
+    chosen = chosen_code(request)
+    if chosen is not None:
+        return chosen
+    # On the host of a tenant the user's roles do not reach, they act for that tenant:
+    # nothing of their own kabupaten is shown under another's name. Elsewhere their roles
+    # decide (an operator, a province officer on a host of theirs: every kabupaten of theirs).
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or any(t.code == tenant.code for t in tenants_for_user(request.user)):
+        return None
+    return tenant.code
+
+
 def chosen_code(request: HttpRequest) -> str | None:
     """The tenant code the user chose in the workspace header, if still allowed."""
     code = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-    if not code:
+    if not code or code == ALL_TENANTS:
         return None
     allowed = {t.code for t in tenants_for_user(request.user)}
     return code if code in allowed else None
@@ -76,5 +95,6 @@ def choose_workspace_tenant(request: HttpRequest, code: str) -> Tenant | None:
 
 
 def forget_workspace_tenant(request: HttpRequest) -> None:
-    """Back to every kabupaten/kota of the user's roles."""
-    request.session.pop(SESSION_KEY, None)
+    """Every kabupaten/kota of the user's roles, whatever host they use (until they choose
+    one again)."""
+    request.session[SESSION_KEY] = ALL_TENANTS

@@ -692,12 +692,15 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     # names, else the address it sends from (core.ratelimit, hashed) and its api_key.
     # Its ids have their own source, so no text a keyless client makes up can fall into
     # an aggregator's scope.
+    # Each tenant's requests are their own: the same key on another host is another case.
+    tenant = served_code()
     if aggregator is not None:
-        source, client = "open311-agg", f"{aggregator.pk}\n{device}"
+        source, client = "open311-agg", f"{tenant}\n{aggregator.pk}\n{device}"
     elif device:
-        source, client = "open311", f"{params.get('api_key', '').strip()}\n{device}"
+        source, client = "open311", f"{tenant}\n{params.get('api_key', '').strip()}\n{device}"
     else:
-        source, client = "open311", f"{params.get('api_key', '').strip()}\n@{visitor_key(request)}"
+        api_key = params.get("api_key", "").strip()
+        source, client = "open311", f"{tenant}\n{api_key}\n@{visitor_key(request)}"
     body = "\n".join(f"{name}={data[name]}" for name in sorted(data) if data[name] is not None)
     scope, client_id = _idempotency_ids(source, client=client, key=key, body=body)
     if scope:

@@ -407,7 +407,8 @@ class AspirationListView(PublicApiView, generics.ListCreateAPIView):
             client_id=(
                 aspiration_services.client_scoped_id(
                     "api",
-                    client=f"token:{getattr(request.auth, 'pk', '')}:{request.user.pk}",
+                    # ...and per tenant: the same key on another host is another case.
+                    client=f"{hub}|token:{getattr(request.auth, 'pk', '')}:{request.user.pk}",
                     key=key,
                 )
                 if key

@@ -188,7 +188,11 @@ def _receive(request: HttpRequest, payload: dict) -> JsonResponse:
         "reporter_phone": phone,
         "visibility": Aspiration.Visibility.ANONYMOUS,
     }
-    client_id = f"{channel}:{_text(payload, 'id')[:50]}"
+    # A gateway's message id is unique only at that gateway: each tenant has its own, and
+    # two of them numbering "gw-000123" must make two cases, never hand one's case back.
+    client_id = services.client_scoped_id(
+        channel, client=f"tenant:{served_code()}", key=_text(payload, "id")[:200]
+    )
     try:
         case, created = services.aspiration_submit(data=data, channel=channel, client_id=client_id)
     except ValidationError as exc:

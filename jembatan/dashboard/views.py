@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from jembatan.accounts.access import administers_kabupaten
-from jembatan.accounts.tenant_scope import chosen_code
+from jembatan.accounts.tenant_scope import scope_code
 from jembatan.communities.models import Kim
 from jembatan.core import exports
 from jembatan.core.params import BadParameter, parse_id, parse_page_number
@@ -246,7 +246,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("wilayah", request.GET.get("kabupaten"))
     if code is None:
         # Staff who chose a kabupaten/kota in the workspace header start on its dashboard.
-        chosen = chosen_code(request)
+        chosen = scope_code(request)
         if chosen is not None and within_roots(chosen, roots):
             code = chosen
     scope = get_scope_for_user(request.user, code)
@@ -437,7 +437,7 @@ def office_report(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("wilayah")
     if code is None:
         # The kabupaten/kota chosen in the workspace header, when the user administers it.
-        chosen = chosen_code(request)
+        chosen = scope_code(request)
         if chosen is not None and administers_kabupaten(request.user, chosen):
             code = chosen
     scope = get_office_report_scope_for_user(request.user, code=code, office_id=office_id)

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.communities.models import Kim
 from jembatan.core.moderation import HoneypotForm
 from jembatan.core.params import validate_moment
+from jembatan.core.workdays import zone_abbreviation
 from jembatan.dialogue.access import Opener, Owner
 from jembatan.dialogue.models import OneTimeCode, Poll, Question, Report
 from jembatan.dissemination.models import InfoItem
@@ -16,11 +18,16 @@ from jembatan.regions.models import Region
 BODY_WIDGET = forms.Textarea(attrs={"rows": 4, "maxlength": 3000})
 
 
+def _local_time_help() -> str:
+    # The zone of the tenant served (WIB, WITA, WIT), read when the form is shown.
+    return _("Waktu setempat (%(zone)s).") % {"zone": zone_abbreviation()}
+
+
 def _datetime_field(label: str) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Waktu setempat (WIB)."),
+        help_text=lazy(_local_time_help, str)(),
         validators=[validate_moment],
     )
 

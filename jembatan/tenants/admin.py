@@ -13,4 +13,6 @@ class TenantAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "time_zone", "is_active"]
     search_fields = ["name", "region__name", "hosts__host"]
     raw_id_fields = ["region"]
+    # The secrets are write-only: set them in /kelola/platform/tenant/, never shown back.
+    exclude = ["sms_gateway_secret", "webhook_secret"]
     inlines = [TenantHostInline]

@@ -26,6 +26,22 @@ class TimeZone(models.TextChoices):
     WIT = "Asia/Jayapura", _("WIT (Waktu Indonesia Timur, UTC+9)")
 
 
+# Provinces by their Kemendagri code: WITA for Bali, Nusa Tenggara, the south, east and
+# north of Kalimantan and Sulawesi; WIT for Maluku and Papua; WIB for the rest (Kalimantan
+# Barat under its own zone name). Permendagri/Keppres 41/1987 on the three zones.
+PROVINCE_ZONES = {
+    **dict.fromkeys(("51", "52", "53", "63", "64", "65"), TimeZone.WITA.value),
+    **dict.fromkeys(("71", "72", "73", "74", "75", "76"), TimeZone.WITA.value),
+    **dict.fromkeys(("81", "82", "91", "92", "93", "94", "95", "96", "97"), TimeZone.WIT.value),
+    "61": TimeZone.WIB_PONTIANAK.value,
+}
+
+
+def province_zone(region_code: str) -> str:
+    """The time zone of the province a region lies in ("64.02" -> Asia/Makassar)."""
+    return PROVINCE_ZONES.get(region_code[:2], TimeZone.WIB.value)
+
+
 class Palette(models.TextChoices):
     """Header colours that keep white text at a contrast of at least 7:1 (WCAG AAA)."""
 

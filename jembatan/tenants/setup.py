@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from jembatan.regions.models import Region
-from jembatan.tenants.models import Palette, Tenant, TenantHost, TimeZone
+from jembatan.tenants.models import Palette, Tenant, TenantHost, TimeZone, province_zone
 
 # A host name without scheme, port or wildcard: labels of letters, digits and hyphens.
 _HOST = re.compile(
@@ -104,7 +104,7 @@ def tenant_add(
             tenant = Tenant.objects.create(
                 region=region,
                 name=name or f"{settings.SITE_NAME} {region.name}",
-                time_zone=time_zone or TimeZone.WIB,
+                time_zone=time_zone or province_zone(region.code),
                 palette=palette or Palette.HIJAU,
             )
             setup = TenantSetup(tenant, created=True)

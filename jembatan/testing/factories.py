@@ -441,9 +441,11 @@ def serve_tenant(
     *,
     hosts: tuple[str, ...] = ("testserver", "localhost", "127.0.0.1"),
     time_zone: str = "Asia/Jakarta",
+    primary: bool = False,
 ) -> TenantModel:
     """The kabupaten ``code`` as a tenant answering on ``hosts`` (the root conftest serves
-    Bengkayang on the test client's and the live server's hosts for every database test)."""
+    Bengkayang on the test client's and the live server's hosts for every database test).
+    ``primary``: the first of ``hosts`` becomes its primary host (its canonical name)."""
     region = region_chain(code, name)
     tenant, _ = TenantModel.objects.get_or_create(
         region=region, defaults={"name": f"Jembatan {region.name}", "time_zone": time_zone}
@@ -453,10 +455,14 @@ def serve_tenant(
         tenant.save(update_fields=["is_active"])
     # The first host is the primary one, unless the tenant has one already (more hosts for
     # the tenant served by the root conftest: serve_tenant(hosts=("bengkayang.example",))).
+    if primary:
+        tenant.hosts.update(is_primary=False)
     has_primary = tenant.hosts.filter(is_primary=True).exists()
     for index, host in enumerate(hosts):
         TenantHost.objects.get_or_create(
             host=host, defaults={"tenant": tenant, "is_primary": index == 0 and not has_primary}
         )
+    if primary:
+        TenantHost.objects.filter(host=hosts[0]).update(is_primary=True)
     tenant_resolve.clear()
     return tenant

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.regions.models import Region
-from jembatan.tenants.models import Tenant
+from jembatan.tenants.models import Tenant, TimeZone
 from jembatan.workspace.tenant_services import SECRET_FIELDS, SETTINGS_FIELDS, tenant_hosts
 
 
@@ -50,8 +50,14 @@ class TenantForm(forms.Form):
     contact_email = _model_field("contact_email")
     contact_phone = _model_field("contact_phone")
     contact_address = _model_field("contact_address")
-    time_zone = _model_field("time_zone")
-    page_cache_seconds = _model_field("page_cache_seconds")
+    # Empty: the zone of the kabupaten's province (WITA for Bali, WIT for Papua...).
+    time_zone = forms.TypedChoiceField(
+        label=_("Zona waktu"),
+        choices=[("", _("Menurut provinsinya (WIB, WITA atau WIT)")), *TimeZone.choices],
+        required=False,
+    )
+    # The setting's own bound (PAGE_CACHE_SECONDS): past an hour a change waits too long.
+    page_cache_seconds = _model_field("page_cache_seconds", min_value=0, max_value=3600)
     verify_days = _model_field("verify_days", min_value=1, max_value=60)
     answer_days = _model_field("answer_days", min_value=1, max_value=60)
     sms_gateway_url = _model_field("sms_gateway_url", assume_scheme="https")

@@ -21,13 +21,15 @@ from django.db.models.functions import Lower
 from django.http.request import validate_host
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.access import is_operator
+from jembatan.accounts.access import is_operator, workspace_scope
 from jembatan.accounts.audit import audit_record, audited_update, snapshot
-from jembatan.accounts.models import User
+from jembatan.accounts.models import Office, User
+from jembatan.aspirations.models import Category
+from jembatan.aspirations.services import category_create
 from jembatan.core.images import clean_jpeg, removed_on_failure
 from jembatan.regions.models import Region
 from jembatan.tenants import resolve
-from jembatan.tenants.models import Tenant, TenantHost
+from jembatan.tenants.models import Tenant, TenantHost, province_zone
 from jembatan.workspace.audit_actions import AuditAction
 
 # The fields an operator sets, in the form's order; the secrets apart (write-only).
@@ -142,6 +144,39 @@ def tenant_hosts(tenant: Tenant) -> list[str]:
     return [h.host for h in sorted(tenant.hosts.all(), key=lambda h: (not h.is_primary, h.host))]
 
 
+def _first_category(*, actor: User, tenant: Tenant) -> None:
+    """A new tenant takes aspirations from its first day: its Diskominfo office and one
+    general category routed to it (the kabupaten's Diskominfo adds the others), unless the
+    kabupaten has categories already."""
+    region = tenant.region
+    if Category.objects.filter(kabupaten=region).exists():
+        return
+    office = Office.objects.filter(kabupaten=region, kind=Office.Kind.DISKOMINFO).first()
+    if office is None:
+        office = Office.objects.create(
+            kabupaten=region,
+            name="Dinas Komunikasi dan Informatika",  # data, in Indonesian whatever the UI
+            short_name="Diskominfo",
+            kind=Office.Kind.DISKOMINFO,
+        )
+    with workspace_scope(None):  # the platform's step, whichever kabupaten is chosen
+        _create_general_category(actor, region, office, tenant)
+
+
+def _create_general_category(actor: User, region: Region, office: Office, tenant: Tenant) -> None:
+    category_create(
+        actor=actor,
+        kabupaten=region,
+        data={
+            "name": "Umum",
+            "office": office,
+            "verify_days": tenant.verify_days,
+            "answer_days": tenant.answer_days,
+            "is_active": True,
+        },
+    )
+
+
 def tenant_create(
     *,
     actor: User,
@@ -160,6 +195,8 @@ def tenant_create(
         )
     cleaned = clean_hosts(hosts)
     values = {name: data[name] for name in SETTINGS_FIELDS if name in data}
+    if not values.get("time_zone"):
+        values["time_zone"] = province_zone(region.code)
     given = [name for name in SECRET_FIELDS if data.get(name)]
     values.update({name: data[name] for name in given})
     with removed_on_failure() as written, transaction.atomic():
@@ -168,6 +205,7 @@ def tenant_create(
             _store_logo(tenant, logo, written)
         tenant.save()
         _replace_hosts(tenant, cleaned)
+        _first_category(actor=actor, tenant=tenant)
         audit_record(
             actor=actor,
             action=AuditAction.TENANT_CREATE,
@@ -193,6 +231,8 @@ def tenant_update(
     _require_operator(actor)
     cleaned = clean_hosts(hosts, tenant=tenant)
     values = {name: data[name] for name in SETTINGS_FIELDS if name in data}
+    if "time_zone" in values and not values["time_zone"]:
+        values["time_zone"] = province_zone(tenant.code)
     given = [
         name for name in SECRET_FIELDS if data.get(name) and data[name] != getattr(tenant, name)
     ]

@@ -29,8 +29,8 @@ from jembatan.accounts.notifications import (
 from jembatan.accounts.tenant_scope import (
     ALL_TENANTS,
     choose_workspace_tenant,
-    chosen_code,
     forget_workspace_tenant,
+    scope_code,
     tenants_for_user,
     workspace_tenant,
 )
@@ -54,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "panels": workspace_registry.for_user(user, PANELS),
             # The switcher, for staff who act in more than one kabupaten/kota.
             "workspace_tenant": workspace_tenant(request),
-            "tenant_chosen": chosen_code(request),
+            "tenant_chosen": scope_code(request),
             "tenant_choices": tenants if len(tenants) > 1 else [],
         },
     )

@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from jembatan.literacy.models import Training
 from jembatan.sites.models import Event
-from jembatan.testing.factories import TrainingFactory
+from jembatan.testing.factories import TrainingFactory, serve_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -110,8 +110,9 @@ def test_trainings_offer_an_event_and_a_feed(client):
     "path", ["/agenda.ics", "/kim/{kim}/agenda.ics", "/kim/{kim}/agenda/{slug}/kalender.ics"]
 )
 def test_uids_do_not_depend_on_the_host_asked(client, agenda, settings, path):
-    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
-    settings.SITE_URL = "https://bengkayang.example"
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver", "bengkayang.example"]
+    settings.SITE_URL = "https://site-url.example"  # never used: the tenant's host is
+    serve_tenant(hosts=("bengkayang.example",), primary=True)
     url = path.format(kim=agenda.kim.slug, slug=agenda.slug)
 
     def uids(host: str) -> list[str]:
@@ -134,7 +135,9 @@ def test_a_kim_on_its_own_host_names_its_uids_after_it(client, agenda, settings)
 
 
 def test_training_uids_use_the_canonical_host(client, settings):
-    settings.SITE_URL = "https://bengkayang.example"
+    settings.ALLOWED_HOSTS = ["testserver", "bengkayang.example"]
+    settings.SITE_URL = "https://site-url.example"  # never used: the tenant's host is
+    serve_tenant(hosts=("bengkayang.example",), primary=True)
     training = TrainingFactory()
     (event,) = parse(client.get(f"/literasi/pelatihan/{training.pk}/kalender.ics")).walk("VEVENT")
     assert str(event["UID"]) == f"pelatihan-{training.pk}@bengkayang.example"

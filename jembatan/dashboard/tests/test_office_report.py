@@ -24,7 +24,13 @@ from jembatan.aspirations.services import display_code
 from jembatan.core.models import Holiday
 from jembatan.core.workdays import clear_cache
 from jembatan.dashboard import casereport
-from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
+from jembatan.testing.factories import (
+    MembershipFactory,
+    OfficeFactory,
+    UserFactory,
+    region_chain,
+    serve_tenant,
+)
 from jembatan.testing.pdf import pdftotext
 
 pytestmark = pytest.mark.django_db
@@ -287,7 +293,8 @@ def test_the_page_shows_every_office_without_personal_data(client, month):
     assert display_code("RA0004") in page and display_code("RA0001") not in page
 
 
-def test_an_office_head_reads_their_own_office_only(client, month):
+def test_an_office_head_reads_their_own_office_only(client, month, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "mempawah.test"]
     client.force_login(month.head_pupr)
     page = client.get(_url(bulan="2025-03")).content.decode()
     assert "Laporan aspirasi Dinas PUPR, Maret 2025" in page
@@ -301,7 +308,12 @@ def test_an_office_head_reads_their_own_office_only(client, month):
     client.force_login(month.officer_pupr)
     assert client.get(_url(bulan="2025-03")).status_code == 403
     client.force_login(month.admin_other)
-    assert client.get(_url(bulan="2025-03", wilayah="61.07")).status_code == 404
+    # Mempawah's Diskominfo, on Bengkayang's host, acts for Bengkayang: no role here.
+    assert client.get(_url(bulan="2025-03", wilayah="61.07")).status_code == 403
+    # On its own host, Bengkayang's report is not one of its own.
+    serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
+    url = _url(bulan="2025-03", wilayah="61.07")
+    assert client.get(url, HTTP_HOST="mempawah.test").status_code == 404
 
 
 def test_the_head_still_sees_a_case_referred_elsewhere_after_the_month(client, month):

@@ -265,6 +265,31 @@ def test_a_tenant_without_a_webhook_secret_is_not_configured(client, webhook_sec
     assert ok.status_code == 201
 
 
+def test_two_gateways_numbering_alike_make_two_cases_and_hand_back_neither(client, webhook_secrets):
+    """Each tenant's gateway numbers its own messages: the same id on two hosts is two
+    messages, each filed in its own kabupaten; the reply never carries the other's case or
+    its reporter's private link. A retry on the same host still finds its own case."""
+    message = {"id": "gw-000123", "channel": "sms", "from": "+6281234567890"}
+    first = _webhook(
+        client, B_HOST, "rahasia-mempawah", message | {"text": "Sungai Pinyuh # pipa bocor"}
+    )
+    assert first.status_code == 201
+    other = _webhook(
+        client,
+        A_HOST,
+        "rahasia-bengkayang",
+        message | {"from": "+6281299998888", "text": "Sebalo # jalan berlubang"},
+    )
+    assert other.status_code == 201, other.json()
+    assert other.json()["code"] != first.json()["code"]
+    assert first.json()["code"].replace("-", "") not in json.dumps(other.json())
+    assert sorted(Aspiration.objects.values_list("kabupaten_id", flat=True)) == ["61.04", "61.07"]
+    again = _webhook(
+        client, B_HOST, "rahasia-mempawah", message | {"text": "Sungai Pinyuh # pipa bocor"}
+    )
+    assert again.status_code == 200 and again.json()["code"] == first.json()["code"]
+
+
 # --- Default deadlines of a new category ---------------------------------------------------
 
 
@@ -373,6 +398,31 @@ def test_an_aggregator_key_of_one_tenant_is_refused_on_anothers_host(client, sid
     data |= {"service_code": str(Category.objects.get(kabupaten_id="61.07").pk)}
     data |= {"address_string": "Sebalo"}
     assert client.post(f"{OPEN311}requests.json", data, HTTP_HOST=A_HOST).status_code == 201
+
+
+def test_an_open311_idempotency_key_counts_per_tenant(client, side_by_side):
+    """The same client and key on two tenants' hosts are two requests, not a reuse."""
+    headers = {"HTTP_IDEMPOTENCY_KEY": "idem-1"}
+    base = {"api_key": "kota-app", "device_id": "dev-42", "description": "Lampu jalan mati"}
+    on_a = base | {
+        "service_code": str(Category.objects.get(kabupaten_id="61.07").pk),
+        "address_string": "Sebalo",
+    }
+    on_b = base | {
+        "service_code": str(Category.objects.get(kabupaten_id="61.04").pk),
+        "address_string": "Sungai Pinyuh",
+    }
+    assert (
+        client.post(f"{OPEN311}requests.json", on_a, HTTP_HOST=A_HOST, **headers).status_code == 201
+    )
+    assert (
+        client.post(f"{OPEN311}requests.json", on_b, HTTP_HOST=B_HOST, **headers).status_code == 201
+    )
+    assert sorted(Aspiration.objects.values_list("kabupaten_id", flat=True)) == ["61.04", "61.07"]
+    # The same request again on its own host is the retry it is.
+    assert (
+        client.post(f"{OPEN311}requests.json", on_b, HTTP_HOST=B_HOST, **headers).status_code == 200
+    )
 
 
 # --- The tenant's look ----------------------------------------------------------------------

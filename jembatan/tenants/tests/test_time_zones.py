@@ -305,3 +305,14 @@ def test_a_case_page_prints_its_times_in_the_tenants_zone_and_names_it(zones, at
     assert "13 November 2026 00:30 WITA" in kukar
     bengkayang = client.get(wib.get_absolute_url()).content.decode()
     assert "12 November 2026 23:30 WIB" in bengkayang
+
+
+def test_the_workspace_date_fields_name_the_tenants_zone(zones, client):
+    """A Kukar officer typing when a poll closes is told the time is WITA, not WIB."""
+    from jembatan.dialogue.forms import _datetime_field
+
+    field = _datetime_field("Ditutup")
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Makassar")):
+        assert str(field.help_text) == "Waktu setempat (WITA)."
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Pontianak")):
+        assert str(field.help_text) == "Waktu setempat (WIB)."

@@ -11,7 +11,13 @@ from django.test import Client
 from jembatan.accounts.models import Office, Role, User
 from jembatan.aspirations.models import Category
 from jembatan.regions.models import Region
-from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
+from jembatan.testing.factories import (
+    MembershipFactory,
+    OfficeFactory,
+    UserFactory,
+    region_chain,
+    serve_tenant,
+)
 
 
 @dataclass
@@ -27,10 +33,16 @@ class Staff:
     category_b: Category
 
 
+# Mempawah's host: its staff work there (on Bengkayang's host they act for Bengkayang).
+HOST_B = "mempawah.test"
+
+
 @pytest.fixture
-def staff(two_tenants) -> Staff:
+def staff(two_tenants, settings) -> Staff:
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     kabupaten_b = region_chain("61.04", "Kabupaten Mempawah")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST_B]
+    serve_tenant("61.04", "Kabupaten Mempawah", hosts=(HOST_B,))
     pupr = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR")
     admin = UserFactory(full_name="Dewi Diskominfo")
     MembershipFactory(user=admin, role=Role.KABUPATEN_ADMIN, region=kabupaten)
@@ -53,13 +65,13 @@ def staff(two_tenants) -> Staff:
     )
 
 
-def client_for(user) -> Client:
-    client = Client()
+def client_for(user, host: str = "testserver") -> Client:
+    client = Client(HTTP_HOST=host)
     client.force_login(user)
     return client
 
 
-def today_counts(user) -> dict[str, int]:
-    response = client_for(user).get("/kelola/")
+def today_counts(user, host: str = "testserver") -> dict[str, int]:
+    response = client_for(user, host).get("/kelola/")
     assert response.status_code == 200
     return {entry.key: entry.count for entry in response.context["today"]}

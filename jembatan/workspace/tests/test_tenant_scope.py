@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def mempawah() -> Tenant:
+def mempawah(settings) -> Tenant:
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "mempawah.test"]
     return serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
 
 
@@ -84,7 +85,7 @@ def test_a_province_officer_switches_tenant_and_the_choice_scopes_the_workspace(
     assert client.get(reverse("dashboard:overview"), {"wilayah": "61"}).status_code == 404
     response = client.post(reverse("workspace:tenant_switch"), {"tenant": "semua"})
     assert response.status_code == 302
-    assert SESSION_KEY not in client.session
+    assert client.session[SESSION_KEY] == "semua"
     assert '<option value="semua" selected>' in client.get("/kelola/").content.decode()
     province = client.get(reverse("dashboard:overview"), {"wilayah": "61"})
     assert province.status_code == 200
@@ -142,11 +143,15 @@ def test_the_audit_trail_shows_a_diskominfo_only_its_tenants_rows(bengkayang, me
     url = reverse("workspace:audit_log")
     page_a = _client(_diskominfo("61.07")).get(url).content.decode()
     assert "KIM Sebalo" in page_a and "KIM Sungai Pinyuh" not in page_a
-    page_b = _client(_diskominfo("61.04")).get(url).content.decode()
+    # Mempawah's Diskominfo reads its trail on its own host.
+    admin_b = _client(_diskominfo("61.04"))
+    page_b = admin_b.get(url, HTTP_HOST="mempawah.test").content.decode()
     assert "KIM Sungai Pinyuh" in page_b and "KIM Sebalo" not in page_b
     # A Diskominfo cannot ask for another tenant's rows.
-    asked = _client(_diskominfo("61.04")).get(url, {"tenant": "61.07"}).content.decode()
+    asked = admin_b.get(url, {"tenant": "61.07"}, HTTP_HOST="mempawah.test").content.decode()
     assert "KIM Sebalo" not in asked
+    # On Bengkayang's host it acts for Bengkayang, where it has no role: no trail at all.
+    assert admin_b.get(url).status_code == 403
 
     operator = MembershipFactory(user=UserFactory(), role=Role.OPERATOR, region=None).user
     client = _client(operator)
@@ -210,3 +215,18 @@ def test_narrowing_never_widens_a_role(bengkayang, mempawah):
         assert [r.code for r in access.administered_kabupaten(operator)] == ["61.04"]
         assert Role.KABUPATEN_ADMIN in access.get_roles_for_user(operator)
     assert access.is_operator(operator)
+
+
+def test_on_a_host_their_roles_do_not_reach_staff_see_nothing_of_theirs(bengkayang, mempawah):
+    """A Mempawah officer signed in on Bengkayang's host: the workspace acts for Bengkayang,
+    so nothing of Mempawah appears under Bengkayang's name (and nothing of Bengkayang)."""
+    from jembatan.testing.factories import AspirationFactory
+
+    theirs = AspirationFactory(region=region_chain("61.04.05.2001", "Sungai Pinyuh"))
+    client = _client(_diskominfo("61.04"))
+    desk = reverse("aspirations:manage_queue")
+    assert theirs.code not in client.get(desk, {"status": "semua"}).content.decode()
+    detail = reverse("aspirations:manage_detail", args=[theirs.code])
+    assert client.get(detail).status_code == 404
+    on_own_host = client.get(desk, {"status": "semua"}, HTTP_HOST="mempawah.test")
+    assert theirs.code in on_own_host.content.decode()

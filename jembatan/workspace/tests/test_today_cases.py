@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration
-from jembatan.workspace.tests.conftest import client_for, today_counts
+from jembatan.workspace.tests.conftest import HOST_B, client_for, today_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_diskominfo_sees_every_queue_of_its_kabupaten_only(cases):
         "aspirations.first_response": 1,
     }
     # Mempawah's Diskominfo counts its one case, none of Bengkayang's.
-    counts_b = today_counts(cases.admin_b)
+    counts_b = today_counts(cases.admin_b, HOST_B)
     assert counts_b["aspirations.verify"] == 1
     assert counts_b["aspirations.due_today"] == 1
     assert "aspirations.overdue" not in counts_b

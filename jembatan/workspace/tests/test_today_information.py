@@ -22,7 +22,7 @@ from jembatan.testing.factories import (
     UserFactory,
     region_chain,
 )
-from jembatan.workspace.tests.conftest import client_for, today_counts
+from jembatan.workspace.tests.conftest import HOST_B, client_for, today_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +64,9 @@ def test_kim_questions_wait_in_one_queue_and_are_answered_in_place(staff, publis
     question = _ask(staff, published)
     assert today_counts(staff.admin)["dissemination.questions"] == 1
     # Mempawah's Diskominfo does not see Bengkayang's questions.
-    assert "dissemination.questions" not in today_counts(staff.admin_b)
-    assert client_for(staff.admin_b).get(QUESTIONS).context["page"].paginator.count == 0
+    assert "dissemination.questions" not in today_counts(staff.admin_b, HOST_B)
+    on_b = client_for(staff.admin_b, HOST_B).get(QUESTIONS)
+    assert on_b.context["page"].paginator.count == 0
 
     client = client_for(staff.admin)
     page = client.get(QUESTIONS)
