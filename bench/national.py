@@ -248,6 +248,8 @@ def load_regions() -> int:
 BENCH_DOMAIN = "bench.localhost"
 DEMO_CODE = "61.07"  # Bengkayang, the demo's kabupaten: its hosts stay what the demo uses
 DEMO_HOSTS = ("127.0.0.1", "localhost")
+
+
 def bench_host(code: str) -> str:
     """The host a kabupaten/kota answers on in the benchmarks: 61.07 -> 61-07.bench.localhost
     (every name under .localhost resolves to the loopback)."""

@@ -6,7 +6,8 @@ import shutil
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# *.test: the hosts tests give a second tenant (serve_tenant(..., hosts=("mempawah.test",))).
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,.test")
 if "JEMBATAN_VAR_DIR" not in os.environ:
     # One directory per run (child processes inherit it): two suites running at once
     # (SQLite and PostgreSQL side by side) must not share the page-cache version file.

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from jembatan.accounts.audit_registry import action_label
 from jembatan.accounts.phone import normalize_phone
+from jembatan.regions.models import Region
 
 
 class UserManager(BaseUserManager["User"]):
@@ -244,7 +245,19 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         scope = self.office or self.region
-        return f"{self.get_role_display()} — {scope}" if scope else self.get_role_display()
+        return f"{self.role_label} — {scope}" if scope else str(self.role_label)
+
+    @property
+    def role_label(self) -> Any:
+        """The role as its holder reads it: the Diskominfo role held at a province is the
+        province's (it oversees the kabupaten of the province and administers none)."""
+        if (
+            self.role == Role.KABUPATEN_ADMIN
+            and self.region is not None
+            and self.region.level == Region.Level.PROVINSI
+        ):
+            return _("Diskominfo provinsi (pemantau)")
+        return self.get_role_display()
 
 
 class AuditLog(models.Model):

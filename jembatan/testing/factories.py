@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import factory
+from django.test import Client
 from django.utils.text import slugify
 
 from jembatan.accounts.models import Membership, Office, Role, User
@@ -466,3 +467,23 @@ def serve_tenant(
         TenantHost.objects.filter(host=hosts[0]).update(is_primary=True)
     tenant_resolve.clear()
     return tenant
+
+
+def home_client(user: User) -> Client:
+    """A test client signed in as ``user`` on the host of the kabupaten of their roles (its
+    tenant served on ``kab-<code>.test`` if it has none yet): staff work on their own
+    tenant's host; on another's they act for that one and hold nothing."""
+    membership = (
+        Membership.objects.filter(user=user).select_related("office").order_by("pk").first()
+    )
+    code = ""
+    if membership is not None:
+        code = membership.office.kabupaten_id if membership.office_id else membership.region_id
+    client = Client()
+    if code and len(code) >= 5:
+        tenant = tenant_resolve.tenant_for_region(code) or serve_tenant(
+            code[:5], hosts=(f"kab-{code[:5].replace('.', '-')}.test",)
+        )
+        client.defaults["HTTP_HOST"] = tenant_resolve.primary_host(tenant)
+    client.force_login(user)
+    return client

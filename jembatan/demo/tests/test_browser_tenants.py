@@ -65,8 +65,10 @@ def test_each_host_shows_its_own_tenant(browser, live_server, demo, shots):
     browser.save_screenshot(str(shots / "tenant-bengkayang-hub.png"))
     assert_fits_phone_width(browser)
 
-    # A Kukar KIM's site on its tenant's host. (On another tenant's host it is to be a
-    # 404: that is the KIM sites' own scoping, tested with them.)
+    # A Kukar KIM's site on its tenant's host, and not on Bengkayang's.
     browser.get(f"http://kukar.localhost:{port}/kim/timbau/")
     browser.save_screenshot(str(shots / "tenant-kukar-kim.png"))
     assert "KIM Timbau" in browser.title
+    browser.get(f"http://bengkayang.localhost:{port}/kim/timbau/")
+    assert "KIM Timbau" not in browser.title
+    assert "KIM Timbau" not in browser.page_source

@@ -20,7 +20,7 @@ from jembatan.dissemination.access import get_publishing_areas_for_user
 from jembatan.dissemination.models import Attachment, Delivery, Feedback, InfoItem
 from jembatan.regions.models import Region
 from jembatan.sites.models import Post
-from jembatan.testing.factories import MembershipFactory, UserFactory, region_chain
+from jembatan.testing.factories import MembershipFactory, UserFactory, home_client, region_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -421,7 +421,7 @@ def test_staff_of_another_kabupaten_gets_404(
         body="Tanya",
     )
     draft = make_item(admin, title="Draf Bengkayang")
-    client = login(other_admin)
+    client = home_client(other_admin)  # on Mempawah's host, where its role is
     base = f"/kelola/informasi/{item.pk}"
     assert client.get(f"{base}/").status_code == 404
     assert client.get(f"{base}/jangkauan/").status_code == 404

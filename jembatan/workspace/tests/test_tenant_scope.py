@@ -230,3 +230,10 @@ def test_on_a_host_their_roles_do_not_reach_staff_see_nothing_of_theirs(bengkaya
     assert client.get(detail).status_code == 404
     on_own_host = client.get(desk, {"status": "semua"}, HTTP_HOST="mempawah.test")
     assert theirs.code in on_own_host.content.decode()
+
+
+def test_the_province_role_reads_as_the_provinces_not_a_kabupatens(bengkayang):
+    officer = _province_officer()
+    home = _client(officer).get("/kelola/").content.decode()
+    assert "Diskominfo provinsi (pemantau)" in home
+    assert "Admin kabupaten (Diskominfo) — " not in home
