@@ -118,6 +118,13 @@ class Tenant(models.Model):
         return str(self.region_id)
 
     @property
+    def short_name(self) -> str:
+        """The name a phone's header has room for: the kabupaten without its kind
+        ("Kutai Kartanegara"); a kota keeps it ("Kota Singkawang")."""
+        name = self.region.name if self.region_id else self.name
+        return name.removeprefix("Kabupaten ").removeprefix("Kab. ")
+
+    @property
     def colours(self) -> tuple[str, str]:
         return PALETTE_HEX.get(self.palette, PALETTE_HEX["hijau"])
 

@@ -144,7 +144,8 @@ def test_installable_and_visited_pages_open_without_signal(
             assert browser.find_element(By.TAG_NAME, "h1").text == titles[path], path
         # The stylesheet came from the phone too.
         header = browser.find_element(By.CSS_SELECTOR, ".site-header")
-        assert header.value_of_css_property("background-color") == "rgba(11, 110, 79, 1)"
+        # The served tenant's palette (hijau, #1b5e20), set by a class on <body>.
+        assert header.value_of_css_property("background-color") == "rgba(27, 94, 32, 1)"
 
         # The aspiration form opens from the app shell (offline-form.js queues what is sent).
         _open(browser, base + "/aspirasi/kirim/")
