@@ -448,7 +448,8 @@ def test_each_host_shows_its_tenants_name_logo_colour_and_contact(client, looks)
     _a, b = looks
     page_b = client.get("/", HTTP_HOST=B_HOST).content.decode()
     assert 'class="tenant-biru"' in page_b
-    assert "<span>Jembatan Kabupaten Mempawah</span>" in page_b
+    assert '<span class="brand-name">Jembatan Kabupaten Mempawah</span>' in page_b
+    assert '<span class="brand-short">Mempawah</span>' in page_b
     assert f'src="{Tenant.objects.get(pk=b.pk).logo.url}"' in page_b
     assert "diskominfo@mempawahkab.test" in page_b and "0561 691234" in page_b
     assert "Jl. Gusti Mahmud No. 1, Mempawah" in page_b
@@ -456,7 +457,7 @@ def test_each_host_shows_its_tenants_name_logo_colour_and_contact(client, looks)
     assert "Bengkayang" not in page_b
     page_a = client.get("/", HTTP_HOST=A_HOST).content.decode()
     assert 'class="tenant-hijau"' in page_a
-    assert "<span>Jembatan Kabupaten Bengkayang</span>" in page_a
+    assert '<span class="brand-name">Jembatan Kabupaten Bengkayang</span>' in page_a
     assert "tenant-logo" not in page_a and "img/favicon.svg" in page_a  # no logo set
     assert "tenant-contact" not in page_a  # no contact set: no empty block
     assert "mempawahkab" not in page_a
