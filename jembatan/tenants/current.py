@@ -67,11 +67,6 @@ def request_tenant(request: HttpRequest) -> Tenant:
     return tenant
 
 
-def tenant_code(request: HttpRequest) -> str:
-    """The region code of the tenant a view serves ("61.07")."""
-    return request_tenant(request).code
-
-
 def served_code() -> str:
     """The region code of the tenant being served (request or task); 404 when none."""
     code = current_code()

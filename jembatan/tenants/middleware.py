@@ -24,9 +24,8 @@ from django.http import (
 )
 from django.http.request import split_domain_port
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from jembatan.tenants.current import _current
+from jembatan.tenants.current import serving
 from jembatan.tenants.models import Tenant
 from jembatan.tenants.resolve import all_tenants, primary_host, tenant_for_host
 
@@ -68,13 +67,8 @@ class TenantMiddleware:
         request.tenant = tenant  # type: ignore[attr-defined]
         if tenant is None:
             return unknown_host_response(request)
-        token = _current.set(tenant)
-        timezone.activate(tenant.time_zone)
-        try:
+        with serving(tenant):
             response = self.get_response(request)
-        finally:
-            timezone.deactivate()
-            _current.reset(token)
         if isinstance(response, StreamingHttpResponse) and not isinstance(response, FileResponse):
             # A streamed body (exports, open data) is read after this returns: each chunk
             # is made serving the tenant again, in its zone. A file is sent as it is (the
@@ -86,12 +80,8 @@ class TenantMiddleware:
 def _serving_each(chunks: Iterable[Any], tenant: Tenant) -> Iterator[Any]:
     iterator = iter(chunks)
     while True:
-        token = _current.set(tenant)
-        try:
-            with timezone.override(tenant.time_zone):
-                chunk = next(iterator, _END)
-        finally:
-            _current.reset(token)
+        with serving(tenant):
+            chunk = next(iterator, _END)
         if chunk is _END:
             return
         yield chunk
