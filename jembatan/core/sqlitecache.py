@@ -45,6 +45,29 @@ def _decode(stored: Any) -> Any:
     return stored if isinstance(stored, int) else pickle.loads(stored)  # noqa: S301 (own file)
 
 
+def _set_up(conn: sqlite3.Connection, patience: float = 10.0) -> None:
+    """Switch the file to WAL and create the table, however many processes start at once.
+
+    Changing the journal mode needs the file to itself, and SQLite answers "database is
+    locked" at once (its busy timeout does not cover that switch) when another new worker
+    holds it. So the switch is made only when needed and retried for a while; once the file
+    is in WAL mode, which is stored in the file, later connections skip it.
+    """
+    deadline = time.monotonic() + patience
+    pause = 0.005
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(_SCHEMA)
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+
 class SqliteCache(BaseCache):
     """LOCATION is the file's path; OPTIONS ``max_entries`` bounds the row count."""
 
@@ -59,9 +82,8 @@ class SqliteCache(BaseCache):
         # A connection made before a fork (gunicorn --preload) must not be shared.
         if conn is None or self._local.pid != os.getpid():
             conn = sqlite3.connect(self._path, timeout=10, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=OFF")
-            conn.execute(_SCHEMA)
+            _set_up(conn)
             self._local.conn, self._local.pid = conn, os.getpid()
         return conn
 

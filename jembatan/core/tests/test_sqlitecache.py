@@ -78,10 +78,34 @@ def test_counts_from_several_processes_are_never_lost(tmp_path):
     path = str(tmp_path / "cache.sqlite3")
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    workers = [context.Process(target=_hammer, args=(path, 200, queue)) for _ in range(3)]
+    workers = [context.Process(target=_hammer, args=(path, 100, queue)) for _ in range(6)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(timeout=60)
-    assert [queue.get(timeout=5) for _ in workers] == ["done"] * 3
+    assert [queue.get(timeout=5) for _ in workers] == ["done"] * 6
     assert make(path).get("shared") == 600
+
+
+def test_a_worker_starting_while_another_holds_the_new_file_waits_for_it(tmp_path):
+    """Gunicorn workers start together: the first one switching the fresh file to WAL holds
+    it alone for a moment, and SQLite refuses the others' switch at once ("database is
+    locked") instead of waiting. A starting worker must wait its turn, not fail."""
+    import sqlite3
+    import threading
+
+    path = tmp_path / "cache.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE other (x)")
+    release = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        store = make(path)
+        store.set("k", 5)
+        assert store.get("k") == 5
+        mode = store._db().execute("PRAGMA journal_mode").fetchone()[0]
+        assert mode.lower() == "wal"
+    finally:
+        release.join()
+        holder.close()
