@@ -40,9 +40,20 @@ def _counts(rows) -> dict[int, int]:
     return {kim_id: n or 0 for kim_id, n in rows}
 
 
-def component_values(kim_ids: list[int], year: int) -> dict[str, dict[int, int]]:
+def component_values(kim_ids, year: int) -> dict[str, dict[int, int]]:
     """{component: {kim id: value}} for the KIMs and year: one query per component."""
     start, end = year_bounds(year)
+    return component_values_between(kim_ids, start, end)
+
+
+def component_values_between(
+    kim_ids, start: datetime.datetime, end: datetime.datetime, *, members: bool = True
+) -> dict[str, dict[int, int]]:
+    """The components counted over [start, end): ``kim_ids`` a list or a subquery of ids.
+
+    ``members=False`` leaves active members at 0: a member counts by their last sign-in,
+    which a later sign-in moves, so a past window (the monev report) cannot be counted
+    again the same way."""
     posts = (
         Post.objects.filter(
             kim_id__in=kim_ids,
@@ -104,6 +115,7 @@ def component_values(kim_ids: list[int], year: int) -> dict[str, dict[int, int]]
         .values_list("kim_id", "n")
     )
     reach = _counts(views)
+    members_active = _counts(active) if members else {}
     for kim_id, n in _counts(clicks).items():
         reach[kim_id] = reach.get(kim_id, 0) + n
     return {
@@ -113,7 +125,7 @@ def component_values(kim_ids: list[int], year: int) -> dict[str, dict[int, int]]
         "aspirations_recorded": {k: n for k, n, _done in aspirations},
         "aspirations_handled": {k: done for k, _n, done in aspirations},
         "trainings_attended": _counts(attended),
-        "members_active": _counts(active),
+        "members_active": members_active,
     }
 
 
