@@ -242,3 +242,38 @@ def get_office_report_scope_for_user(
         cases=Aspiration.objects.filter(pk__in=referred, kabupaten_id=office.kabupaten_id),
         offices=headed,
     )
+
+
+def get_monev_scopes_for_user(user: AnyUser) -> list[Region]:
+    """The kabupaten and provinces whose monitoring and evaluation (monev) report the user
+    reads: Diskominfo their kabupaten, the province officer (a Diskominfo role at province
+    level) their province and its kabupaten; a camat or a KIM none."""
+    roots = get_dashboard_roots_for_user(user)
+    if "" in roots:
+        # An operator: every kabupaten; the choice starts at the one being served.
+        return []
+    levels = (Region.Level.PROVINSI, Region.Level.KABUPATEN)
+    return [r for r in supervised_regions(user) if r.level in levels and r.code in roots]
+
+
+def get_monev_scope_for_user(user: AnyUser, code: str | None) -> Scope:
+    """The kabupaten or province asked for (or the user's first); 403 for a user who
+    reads no monev report, 404 for a region out of reach (as on the dashboards)."""
+    roots = get_dashboard_roots_for_user(user)
+    own = get_monev_scopes_for_user(user)
+    if "" not in roots and not own:
+        raise PermissionDenied(
+            _("Laporan monev untuk Diskominfo kabupaten/kota dan Diskominfo provinsi.")
+        )
+    if not code:
+        code = own[0].code if own else (current_code() or "")
+    if not CODE.match(code) or len(code.split(".")) > Region.Level.KABUPATEN:
+        raise Http404(_("Wilayah tidak ditemukan."))
+    if "" not in roots and not within_roots(code, [r.code for r in own]):
+        raise Http404(_("Wilayah tidak ditemukan."))
+    region = Region.objects.filter(
+        code=code, level__in=(Region.Level.PROVINSI, Region.Level.KABUPATEN)
+    ).first()
+    if region is None:
+        raise Http404(_("Wilayah tidak ditemukan."))
+    return Scope(code=region.code, name=region.name, viewer=user)

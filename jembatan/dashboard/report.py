@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from fpdf.fonts import FontFace
@@ -12,6 +13,7 @@ from jembatan.aspirations.models import Aspiration
 from jembatan.core.pdf import Document, add_row, pdf_text
 from jembatan.core.workdays import format_local
 from jembatan.dashboard import casereport as C
+from jembatan.dashboard import monev as M
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import Scope, region_q
 from jembatan.dashboard.stats import figures
@@ -253,3 +255,73 @@ def _office_lines(pdf: Document, report, C) -> None:
             % {"shown": PDF_MAX_LINES, "count": len(report.lines)},
         )
     pdf.ln(3)
+
+
+# --- The quarterly or yearly monitoring and evaluation (monev) report -------------------
+
+
+def monev_pdf(report) -> bytes:
+    """The monev report (dashboard.monev): each section's figures beside the previous
+    period's and the change, the table per kecamatan (kabupaten), and how it counts."""
+    scope, period = report.scope, report.period
+    title = _("Laporan monev KIM %(scope)s, %(period)s") % {
+        "scope": scope.name,
+        "period": period.label,
+    }
+    pdf = Document(title=title, orientation="L", footer_text=title)
+    pdf.set_auto_page_break(auto=True, margin=14)
+    pdf.add_page()
+    pdf.use(15, "B")
+    pdf.write_lines(8, _("Laporan Monitoring dan Evaluasi KIM"))
+    pdf.use(12)
+    pdf.write_lines(7, f"{scope.name} - {period.label}")
+    pdf.use(9)
+    subtitle = _("Dibandingkan dengan %(before)s. Untuk Diskominfo provinsi dan kementerian.") % {
+        "before": report.previous.label
+    }
+    if report.partial:
+        subtitle += " " + _("Periode berjalan: angka sampai %(date)s.") % {
+            "date": date_format(timezone.localdate(), "j F Y")
+        }
+    pdf.write_lines(5, subtitle)
+    pdf.ln(2)
+    header = [_("Ukuran"), period.label, report.previous.label, _("Selisih")]
+    for section in report.sections:
+        pdf.use(11, "B")
+        pdf.write_lines(7, section.title)
+        pdf.use(9, "B")
+        with pdf.table(
+            col_widths=[120, 45, 45, 30],
+            width=240,
+            align="LEFT",
+            text_align=["LEFT", "RIGHT", "RIGHT", "RIGHT"],
+            line_height=5,
+        ) as grid:
+            add_row(grid, header)
+            pdf.use(9)
+            for f in section.figures:
+                add_row(grid, [f.label, _number(f.current), _number(f.previous), f.delta_text])
+        pdf.ln(2)
+    if report.units:
+        pdf.use(11, "B")
+        pdf.write_lines(7, _("Per %(unit)s") % {"unit": report.unit_label})
+        labels = [str(label) for _key, label in M.UNIT_COLUMNS]
+        widths = [53] + [20] * len(labels)
+        size = pdf.size_to_fit_words(labels, 20, size=8, style="B")
+        pdf.use(size, "B")
+        with pdf.table(
+            col_widths=widths,
+            text_align=["LEFT"] + ["RIGHT"] * len(labels),
+            line_height=4,
+        ) as grid:
+            add_row(grid, [report.unit_label, *labels])
+            pdf.use(8)
+            for unit in report.units:
+                add_row(grid, [unit.name, *(_number(unit.current(k)) for k, _l in M.UNIT_COLUMNS)])
+        pdf.ln(3)
+    pdf.use(11, "B")
+    pdf.write_lines(7, _("Cara menghitung"))
+    pdf.use(8)
+    for note in M.method_notes():
+        pdf.write_lines(4, f"- {note}")
+    return pdf.to_bytes()

@@ -14,6 +14,7 @@ urlpatterns = [
         name="report",
     ),
     path("kelola/dasbor/aspirasi/", views.office_report, name="office_report"),
+    path("kelola/dasbor/monev/", views.monev_report, name="monev"),
     path("statistik/", views_public.statistics, name="statistics"),
     path("data/", views_public.catalogue, name="data"),
     path("data/catalog.json", views_public.catalogue_json, name="catalog"),

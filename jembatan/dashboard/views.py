@@ -22,14 +22,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from jembatan.accounts.access import administers_kabupaten
+from jembatan.accounts.access import administers_kabupaten, is_operator
 from jembatan.accounts.tenant_scope import scope_code
 from jembatan.communities.models import Kim
 from jembatan.core import exports
-from jembatan.core.params import BadParameter, parse_id, parse_page_number
+from jembatan.core.params import BadParameter, parse_id, parse_page_number, parse_year
 from jembatan.core.pdf import pdf_response
 from jembatan.core.workdays import zone_abbreviation, zone_for
-from jembatan.dashboard import casereport, charts
+from jembatan.dashboard import casereport, charts, monev
 from jembatan.dashboard import report as report_pdf
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import (
@@ -38,6 +38,8 @@ from jembatan.dashboard.access import (
     get_dashboard_roots_for_user,
     get_kim_scope_for_user,
     get_list_scope_for_user,
+    get_monev_scope_for_user,
+    get_monev_scopes_for_user,
     get_office_report_scope_for_user,
     get_scope_for_user,
     sees_confidential_counts,
@@ -286,6 +288,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         context["office_report_url"] = (
             f"{reverse('dashboard:office_report')}?wilayah={scope.code}&bulan={month:%Y-%m}"
         )
+    if scope.level in (Region.Level.PROVINSI, Region.Level.KABUPATEN) and (
+        is_operator(request.user) or get_monev_scopes_for_user(request.user)
+    ):
+        context["monev_url"] = f"{reverse('dashboard:monev')}?wilayah={scope.code}"
     context["breadcrumbs"] = _breadcrumbs(request.user, scope)
     context["roots"] = (
         list(Region.objects.filter(code__in=roots).order_by("code")) if len(roots) > 1 else []
@@ -543,5 +549,79 @@ def _office_report(request: HttpRequest, scope) -> HttpResponse:
             "month_value": month.strftime("%Y-%m"),
             "max_month": this_month.strftime("%Y-%m"),
             "query": urlencode(query),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_safe
+def monev_report(request: HttpRequest) -> HttpResponse:
+    """The quarterly or yearly monitoring and evaluation report: page, PDF and CSV."""
+    code = request.GET.get("wilayah")
+    if code is None:
+        # The kabupaten/kota chosen in the workspace header, when it is in reach.
+        chosen = scope_code(request)
+        if chosen is not None and within_roots(chosen, get_dashboard_roots_for_user(request.user)):
+            code = chosen
+    scope = get_monev_scope_for_user(request.user, code)
+    # Periods begin and end at midnight in the kabupaten's zone (a province: the active one).
+    with timezone.override(zone_for(scope.code)):
+        return _monev_report(request, scope)
+
+
+def _monev_choices(user, scope: Scope) -> list[Region]:
+    """The regions the period picker offers: the user's kabupaten and provinces and the
+    kabupaten of those provinces (an operator: the province of the scope and its own)."""
+    if is_operator(user):
+        tops = [scope.code[:2]]
+    else:
+        tops = [r.code for r in get_monev_scopes_for_user(user)]
+    provinces = [c for c in tops if len(c) == 2]
+    regions = Region.objects.filter(code__in=tops) | Region.objects.filter(
+        parent_id__in=provinces, level=Region.Level.KABUPATEN
+    )
+    return list(regions.order_by("code"))
+
+
+def _monev_report(request: HttpRequest, scope: Scope) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        year = parse_year(request.GET.get("tahun"))
+        period = monev.parse_period(year, request.GET.get("triwulan"), today)
+    except BadParameter as exc:
+        return _bad(request, exc.message)
+    except monev.BadPeriod as exc:
+        return _bad(request, str(exc))
+    wanted = request.GET.get("format", "")
+    if wanted not in ("", "pdf", "csv"):
+        return _bad(request, _("Format unduhan tidak dikenal: pilih pdf atau csv."))
+    report = monev.build(
+        scope=scope, period=period, confidential=sees_confidential_counts(request.user, scope)
+    )
+    filename = slugify(f"monev-kim-{scope.name}-{period.slug}")
+    if wanted == "pdf":
+        return pdf_response(report_pdf.monev_pdf(report), filename)
+    if wanted == "csv":
+        return exports.csv_response(filename, monev.csv_header(), monev.csv_rows(report))
+    choices = _monev_choices(request.user, scope)
+    return render(
+        request,
+        "dashboard/monev.html",
+        {
+            "scope": scope,
+            "report": report,
+            "title": _("Laporan monev KIM %(scope)s, %(period)s")
+            % {"scope": scope.name, "period": period.label},
+            "choices": choices if len(choices) > 1 else [],
+            "max_year": today.year,
+            "quarters": [(q, monev.QUARTER_NAMES[q]) for q in (1, 2, 3, 4)],
+            "query": f"wilayah={scope.code}&{period.query}",
+            "unit_columns": monev.UNIT_COLUMNS,
+            "units": [
+                (unit, [unit.current(key) for key, _label in monev.UNIT_COLUMNS])
+                for unit in report.units
+            ],
+            "notes": monev.method_notes(),
         },
     )
