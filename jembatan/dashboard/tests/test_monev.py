@@ -145,7 +145,7 @@ def _build() -> World:
         user=member,
         kind=Certificate.Kind.ATTENDANCE,
         training=training,
-        code="MONEVCERT0001",
+        code="MONEVCERT001",
         holder_name="Peserta",
         subject=training.title,
         issued_at=at(2025, 5, 21),
