@@ -287,6 +287,10 @@ def monev_pdf(report) -> bytes:
     pdf.ln(2)
     header = [_("Ukuran"), period.label, report.previous.label, _("Selisih")]
     for section in report.sections:
+        # A heading stays with its table: a new page when the table would not start here.
+        rows_height = 7 + 5 * (len(section.figures) + 1)
+        if pdf.get_y() + rows_height > pdf.h - pdf.b_margin:
+            pdf.add_page()
         pdf.use(11, "B")
         pdf.write_lines(7, section.title)
         pdf.use(9, "B")
@@ -303,6 +307,8 @@ def monev_pdf(report) -> bytes:
                 add_row(grid, [f.label, _number(f.current), _number(f.previous), f.delta_text])
         pdf.ln(2)
     if report.units:
+        if pdf.get_y() + 7 + 4 * 4 > pdf.h - pdf.b_margin:
+            pdf.add_page()
         pdf.use(11, "B")
         pdf.write_lines(7, _("Per %(unit)s") % {"unit": report.unit_label})
         labels = [str(label) for _key, label in M.UNIT_COLUMNS]
