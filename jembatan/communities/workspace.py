@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from jembatan.accounts.access import get_administered_kabupaten_for_user, get_memberships_for_user
+from jembatan.accounts.access import (
+    administers_any_kabupaten,
+    get_administered_kabupaten_for_user,
+    get_memberships_for_user,
+)
 from jembatan.communities.access import (
     get_kim_memberships_for_user,
     get_kim_positions_for_user,
     get_kims_for_user,
 )
 from jembatan.communities.models import Position
-from jembatan.core.registry import PANELS, Entry, workspace_registry
+from jembatan.core.registry import PANELS, TOOLS, Entry, workspace_registry
 
 KIM_LIMIT = 200
 
@@ -38,6 +42,15 @@ def kims_panel(user) -> dict | None:
 
 
 workspace_registry.register(
+    Entry(
+        key="communities.forums",
+        section=TOOLS,
+        title=_("Forum KIM"),
+        url="forums:manage_list",
+        order=85,
+        visible=administers_any_kabupaten,
+        secondary=True,
+    ),
     Entry(
         key="communities.roles",
         section=PANELS,
