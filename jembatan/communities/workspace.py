@@ -14,10 +14,11 @@ from jembatan.communities.access import (
     get_kim_positions_for_user,
     get_kims_for_user,
 )
-from jembatan.communities.models import Position
+from jembatan.communities.models import DecreeState, Position
 from jembatan.core.registry import PANELS, TOOLS, Entry, workspace_registry
 
 KIM_LIMIT = 200
+ATTENTION = {DecreeState.EXPIRED, DecreeState.EXPIRING}
 
 
 def roles_panel(user) -> dict:
@@ -38,6 +39,9 @@ def kims_panel(user) -> dict | None:
     for kim in kims:
         position = positions.get(kim.pk)
         kim.my_position = Position(position).label if position else None
+        # An SK whose term has ended or ends soon is flagged where staff see their KIMs.
+        state = kim.decree_state()
+        kim.sk_attention = state if state in ATTENTION else ""
     return {"kims": kims, "can_register_kim": can_register}
 
 

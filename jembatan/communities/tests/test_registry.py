@@ -140,6 +140,9 @@ def test_staff_see_whether_the_sk_term_runs_out(client, two_tenants, settings):
     client.force_login(two_tenants.a.owner)
     html = client.get(reverse("communities:manage", kwargs={"kim": kim.slug})).content.decode()
     assert "Masa bakti berakhir" in html and "decree-expired" in html
+    # And on the workspace home, beside the KIM in the list of KIMs they work in.
+    home = client.get(reverse("workspace:home")).content.decode()
+    assert "decree-expired" in home
 
 
 def test_changing_a_post_closes_the_old_term_and_opens_the_next(client, two_tenants):
