@@ -40,6 +40,9 @@ class KimQuerySet(models.QuerySet["Kim"]):
         return self.active().in_kabupaten(served_code())
 
 
+# New columns on existing tables carry a database default (db_default) as well: code that
+# knows only the older schema (a migration test that goes back, an old worker during a
+# rolling upgrade) can still insert rows.
 # A kim.id registration number as the ministry's registry shows it: letters and digits,
 # with dots, hyphens or slashes between groups (stored upper case).
 KIMID_NUMBER_RE = r"^[A-Z0-9]+(?:[./-][A-Z0-9]+)*$"
@@ -100,11 +103,17 @@ class Kim(models.Model):
     sk_number = models.CharField(_("nomor SK pengukuhan"), max_length=100, blank=True)
     sk_date = models.DateField(_("tanggal SK"), null=True, blank=True)
     sk_signer = models.CharField(
-        _("penanda tangan SK"), max_length=12, choices=DecreeSigner.choices, blank=True
+        _("penanda tangan SK"),
+        max_length=12,
+        choices=DecreeSigner.choices,
+        blank=True,
+        db_default="",
     )
     # A decree is a public act of government: its scan is shown on the public profile.
     # Only ever written by the service, after core.attachments has checked the content.
-    sk_scan = models.FileField(_("scan SK"), upload_to=decree_scan_path, blank=True, max_length=200)
+    sk_scan = models.FileField(
+        _("scan SK"), upload_to=decree_scan_path, blank=True, max_length=200, db_default=""
+    )
     term_start = models.DateField(_("masa bakti mulai"), null=True, blank=True)
     term_end = models.DateField(_("masa bakti berakhir"), null=True, blank=True)
     # The KIM's national registration and its free website at kim.id.
@@ -112,6 +121,7 @@ class Kim(models.Model):
         _("nomor registrasi kim.id"),
         max_length=40,
         blank=True,
+        db_default="",
         validators=[
             RegexValidator(
                 KIMID_NUMBER_RE,
@@ -119,10 +129,11 @@ class Kim(models.Model):
             )
         ],
     )
-    kimid_url = models.URLField(_("situs kim.id"), blank=True)
+    kimid_url = models.URLField(_("situs kim.id"), blank=True, db_default="")
     kimid_feed_url = models.URLField(
         _("feed RSS/Atom situs kim.id"),
         blank=True,
+        db_default="",
         help_text=_(
             "Jika diisi, berita di situs kim.id diambil ke sini; tidak perlu menulis dua kali."
         ),
@@ -302,7 +313,11 @@ class KimMembership(models.Model):
         _("jabatan"), max_length=12, choices=Position.choices, default=Position.ANGGOTA
     )
     seksi_name = models.CharField(
-        _("nama seksi"), max_length=60, blank=True, help_text=_("Mis. Humas, Pemberdayaan.")
+        _("nama seksi"),
+        max_length=60,
+        blank=True,
+        db_default="",
+        help_text=_("Mis. Humas, Pemberdayaan."),
     )
     is_active = models.BooleanField(_("aktif"), default=True)
     joined_at = models.DateField(_("bergabung"), default=timezone.localdate)

@@ -90,8 +90,12 @@ class Post(models.Model):
     source_withdrawn = models.BooleanField(_("sumber ditarik"), default=False)
     # Set when the post was imported from the KIM's own kim.id site (services.kim_feed_import):
     # the entry's id in the feed (one post per entry) and its address there.
-    kimid_guid = models.CharField(_("id entri kim.id"), max_length=500, blank=True, editable=False)
-    kimid_link = models.CharField(_("alamat di kim.id"), max_length=500, blank=True, editable=False)
+    kimid_guid = models.CharField(
+        _("id entri kim.id"), max_length=500, blank=True, editable=False, db_default=""
+    )
+    kimid_link = models.CharField(
+        _("alamat di kim.id"), max_length=500, blank=True, editable=False, db_default=""
+    )
     tags = models.CharField(
         _("tag"),
         max_length=200,
