@@ -112,6 +112,8 @@ def test_a_new_holder_of_a_post_closes_the_old_term(client, admin_a, forum, two_
     assert "Agus" in now and "Budi" not in now
     assert "Budi" in before and "28 Februari 2026" in before and "Seksi Humas" in before
     assert forum.name in client.get(reverse("forums:list")).content.decode()
+    directory = client.get(reverse("sites:kim_directory")).content.decode()
+    assert reverse("forums:list") in directory
     # The member KIM's profile names its forum.
     profile = client.get(reverse("sites:kim_profile", kwargs={"kim": two_tenants.a.kim.slug}))
     assert forum.get_absolute_url() in profile.content.decode()
