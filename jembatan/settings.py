@@ -446,6 +446,16 @@ SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_SECRET = env_str("SMS_GATEWAY_SECRET", "")
 if SMS_GATEWAY_URL and not SMS_GATEWAY_SECRET:
     raise ConfigError("SMS_GATEWAY_SECRET is required when SMS_GATEWAY_URL is set.")
+# The ministry's free KIM websites: a KIM's kim.id site and its feed must be on this domain
+# (or a subdomain); the feed import fetches nothing elsewhere.
+KIMID_DOMAIN = env_str("KIMID_DOMAIN", "kim.id")
+# Fetching a kim.id feed: seconds before giving up, and the most bytes read.
+KIMID_FEED_TIMEOUT = env_int("KIMID_FEED_TIMEOUT_SECONDS", 10, minimum=1, maximum=120)
+KIMID_FEED_MAX_BYTES = env_int("KIMID_FEED_MAX_KB", 2048, minimum=16, maximum=65536) * 1024
+# Entries taken from one feed in one run (the newest first).
+KIMID_FEED_MAX_ENTRIES = env_int("KIMID_FEED_MAX_ENTRIES", 50, minimum=1, maximum=500)
+# Staff see a KIM's SK as "expiring" this many days before its term of office ends.
+KIM_TERM_WARNING_DAYS = env_int("KIM_TERM_WARNING_DAYS", 90, minimum=1, maximum=730)
 # Reporters' names and contacts are erased this many days after a case is resolved/closed.
 ASPIRATION_CONTACT_RETENTION_DAYS = env_int(
     "ASPIRATION_CONTACT_RETENTION_DAYS", 365, minimum=30, maximum=3650

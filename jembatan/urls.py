@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("jembatan.api.urls")),
     path("open311/v2/", include("jembatan.api.urls_open311")),
     path("kelola/kim/", include("jembatan.communities.urls")),
+    path("", include("jembatan.communities.urls_forums")),
     path("healthz", core_views.healthz, name="healthz"),
     path("akun/", include("jembatan.accounts.urls")),
     path("wilayah/", include("jembatan.regions.urls")),

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from jembatan.accounts.access import (
     AnyUser,
     actor,
+    administered_kabupaten,
     administers_kabupaten,
     is_operator,
     region_scope_q,
     supervised_regions,
 )
-from jembatan.communities.models import PENGURUS, Kim, KimMembership, Position
+from jembatan.communities.models import PENGURUS, Forum, Kim, KimMembership, Position
 
 _MEMO_KEY = "kim_memberships"
 
@@ -93,3 +94,25 @@ def can_edit_profile(user: AnyUser, kim: Kim) -> bool:
 
 def is_pengurus(user: AnyUser, kim: Kim) -> bool:
     return get_position(user, kim) in PENGURUS
+
+
+def get_forums_for_user(user: AnyUser) -> QuerySet[Forum]:
+    """Forum KIM the user manages: those of the kabupaten they administer (Diskominfo)."""
+    if not user.is_authenticated:
+        return Forum.objects.none()
+    if is_operator(user):
+        return Forum.objects.all()
+    return Forum.objects.filter(kabupaten_id__in=[r.code for r in administered_kabupaten(user)])
+
+
+def get_forum_for_user(user: AnyUser, slug: str) -> Forum:
+    """One forum the user manages, or 404 (as for a KIM, never 403)."""
+    forum = get_forums_for_user(user).select_related("region").filter(slug=slug).first()
+    if forum is None:
+        raise Http404(_("Forum KIM tidak ditemukan."))
+    return forum
+
+
+def can_manage_forum(user: AnyUser, forum: Forum) -> bool:
+    """Diskominfo of the forum's kabupaten (and operators) keep its record."""
+    return administers_kabupaten(user, forum.kabupaten_id)

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from jembatan.communities.forms import SocialLinksMixin
-from jembatan.communities.models import PROFILE_FIELDS, Kim, KimMembership
+from jembatan.communities.models import PROFILE_FIELDS, Forum, ForumPengurus, Kim, KimMembership
 from jembatan.regions.forms import RegionField
 
 
@@ -29,3 +29,20 @@ class KimAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "region__name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [KimMembershipInline]
+
+
+class ForumPengurusInline(admin.TabularInline):
+    model = ForumPengurus
+    extra = 0
+    raw_id_fields = ["kim"]
+
+
+@admin.register(Forum)
+class ForumAdmin(admin.ModelAdmin):
+    # Forums are kept by Diskominfo in the workspace (audited); the admin is the operator's
+    # view of them. Regions and KIMs by id: never a select of thousands.
+    list_display = ["name", "region", "kabupaten", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug", "region__name"]
+    raw_id_fields = ["region", "kims"]
+    inlines = [ForumPengurusInline]

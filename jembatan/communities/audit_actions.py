@@ -14,3 +14,7 @@ class AuditAction(models.TextChoices):
     MEMBER_ADD = "kim.member_add", _("Anggota ditambahkan")
     MEMBER_UPDATE = "kim.member_update", _("Keanggotaan diubah")
     USER_CREATE = "user.create", _("Akun dibuat")
+    FORUM_CREATE = "forum.create", _("Forum KIM dibentuk")
+    FORUM_UPDATE = "forum.update", _("Forum KIM diubah")
+    FORUM_PENGURUS_ADD = "forum.pengurus_add", _("Pengurus forum ditambahkan")
+    FORUM_PENGURUS_END = "forum.pengurus_end", _("Masa jabatan pengurus forum berakhir")

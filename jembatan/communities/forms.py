@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.contact import normalize_contact
 from jembatan.accounts.phone import normalize_phone
-from jembatan.communities.models import PROFILE_FIELDS, Kim, Position
+from jembatan.communities.models import PROFILE_FIELDS, Forum, Kim, Position, on_kimid
 from jembatan.regions.forms import RegionField
 from jembatan.regions.models import Region
 
@@ -26,12 +27,34 @@ class KimForm(SocialLinksMixin, forms.ModelForm):
         help_text=_("Ketik nama wilayah, lalu pilih; atau tulis kodenya, mis. 61.07.04.1010."),
     )
 
+    kimid_url = forms.URLField(
+        label=_("Situs kim.id"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Situs gratis KIM dari Kementerian, mis. https://sebalo.kim.id/."),
+    )
+    kimid_feed_url = forms.URLField(
+        label=_("Feed RSS/Atom situs kim.id"),
+        required=False,
+        assume_scheme="https",
+        help_text=_(
+            "Jika diisi, berita di situs kim.id diambil ke sini; tidak perlu menulis dua kali."
+        ),
+    )
+    sk_scan = forms.FileField(
+        label=_("Scan SK (PDF atau foto)"),
+        required=False,
+        help_text=_("SK adalah keputusan resmi yang terbuka: scannya tampil di profil publik."),
+    )
+
     class Meta:
         model = Kim
         fields = PROFILE_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "sk_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "term_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "term_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "whatsapp": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         }
         help_texts = {
@@ -41,6 +64,9 @@ class KimForm(SocialLinksMixin, forms.ModelForm):
     def __init__(self, *args, administered: list[Region] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+        if self.instance.pk is None:
+            # The scan comes with the first edit: kim_create takes no file.
+            del self.fields["sk_scan"]
         if administered:
             queryset = Region.objects.filter(level__gte=Region.Level.KECAMATAN)
             codes = [r.code for r in administered]
@@ -62,6 +88,33 @@ class KimForm(SocialLinksMixin, forms.ModelForm):
             raise ValidationError(_("Alamat web ini sudah dipakai KIM lain. Pilih yang lain."))
         return slug
 
+    def clean_kimid_number(self) -> str:
+        value = (self.cleaned_data.get("kimid_number") or "").strip().upper()
+        if value and Kim.objects.exclude(pk=self.instance.pk).filter(kimid_number=value).exists():
+            raise ValidationError(_("Nomor registrasi kim.id ini sudah dicatat untuk KIM lain."))
+        return value
+
+    def clean_kimid_url(self) -> str:
+        return self.clean_kimid_url_value("kimid_url")
+
+    def clean_kimid_feed_url(self) -> str:
+        return self.clean_kimid_url_value("kimid_feed_url")
+
+    def clean_kimid_url_value(self, name: str) -> str:
+        value = self.cleaned_data.get(name) or ""
+        if value and not on_kimid(value):
+            raise ValidationError(
+                _("Alamat harus berada di %(domain)s.") % {"domain": settings.KIMID_DOMAIN}
+            )
+        return value
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("term_start"), data.get("term_end")
+        if start and end and end < start:
+            self.add_error("term_end", _("Masa bakti tidak dapat berakhir sebelum dimulai."))
+        return data
+
     def clean_whatsapp(self) -> str:
         value = self.cleaned_data.get("whatsapp") or ""
         return normalize_phone(value) if value else ""
@@ -81,6 +134,12 @@ class MemberAddForm(forms.Form):
     position = forms.ChoiceField(
         label=_("Jabatan"), choices=Position.choices, initial=Position.ANGGOTA
     )
+    seksi_name = forms.CharField(
+        label=_("Nama seksi"),
+        max_length=60,
+        required=False,
+        help_text=_("Hanya untuk jabatan seksi, mis. Humas."),
+    )
 
     def clean_login(self) -> str:
         return normalize_contact(self.cleaned_data["login"])[0]
@@ -88,4 +147,84 @@ class MemberAddForm(forms.Form):
 
 class MemberUpdateForm(forms.Form):
     position = forms.ChoiceField(label=_("Jabatan"), choices=Position.choices)
+    seksi_name = forms.CharField(label=_("Nama seksi"), max_length=60, required=False)
     is_active = forms.BooleanField(label=_("Aktif"), required=False)
+
+
+class ForumForm(forms.ModelForm):
+    """A Forum KIM: its region is the kabupaten or one of its kecamatan; its members are
+    KIMs of that region (the service checks)."""
+
+    kims = forms.ModelMultipleChoiceField(
+        label=_("KIM anggota"),
+        queryset=Kim.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Forum
+        fields = [
+            "name",
+            "region",
+            "slug",
+            "description",
+            "sk_number",
+            "sk_date",
+            "kims",
+            "is_active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "sk_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "slug": _(
+                "Bagian alamat halaman, mis. /forum-kim/ledo/. Kosongkan untuk dibuat otomatis."
+            ),
+        }
+
+    def __init__(self, *args, administered: list[Region], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        codes = [r.code for r in administered]
+        prefix = r"^(" + "|".join(c.replace(".", r"\.") for c in codes) + r")"
+        self.fields["slug"].required = False
+        self.fields["region"].queryset = Region.objects.filter(
+            code__regex=prefix + r"(\.[0-9]+)?$",
+            level__in=[Region.Level.KABUPATEN, Region.Level.KECAMATAN],
+        ).order_by("code")
+        self.fields["kims"].queryset = (
+            Kim.objects.active().filter(kabupaten_id__in=codes).select_related("region")
+        )
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug") or ""
+        if slug and Forum.objects.exclude(pk=self.instance.pk).filter(slug=slug).exists():
+            raise ValidationError(_("Alamat web ini sudah dipakai forum lain. Pilih yang lain."))
+        return slug
+
+    def _post_clean(self) -> None:
+        # The service validates and saves.
+        pass
+
+
+class ForumPengurusForm(forms.Form):
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=150)
+    position = forms.ChoiceField(label=_("Jabatan"), choices=Position.choices)
+    seksi_name = forms.CharField(
+        label=_("Nama seksi"),
+        max_length=60,
+        required=False,
+        help_text=_("Hanya untuk jabatan seksi, mis. Humas."),
+    )
+    kim = forms.ModelChoiceField(label=_("Dari KIM"), queryset=Kim.objects.none(), required=False)
+    started_on = forms.DateField(
+        label=_("Mulai menjabat"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Kosongkan untuk hari ini."),
+    )
+
+    def __init__(self, *args, forum: Forum, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kim"].queryset = forum.kims.all()

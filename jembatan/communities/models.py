@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +17,13 @@ from django.utils.translation import pgettext_lazy
 from jembatan.accounts.phone import normalize_phone
 from jembatan.regions.models import Region
 from jembatan.tenants.current import served_code
+
+
+def on_kimid(url: str) -> bool:
+    """Whether a URL is on the ministry's kim.id domain (or one of its subdomains)."""
+    host = (urlsplit(url).hostname or "").lower()
+    domain = settings.KIMID_DOMAIN.lower()
+    return host == domain or host.endswith("." + domain)
 
 
 class KimQuerySet(models.QuerySet["Kim"]):
@@ -27,6 +38,35 @@ class KimQuerySet(models.QuerySet["Kim"]):
         """The active KIMs of the tenant being served: a KIM of another kabupaten is not
         found on this host (404 outside a tenant, ``served_code``)."""
         return self.active().in_kabupaten(served_code())
+
+
+# New columns on existing tables carry a database default (db_default) as well: code that
+# knows only the older schema (a migration test that goes back, an old worker during a
+# rolling upgrade) can still insert rows.
+# A kim.id registration number as the ministry's registry shows it: letters and digits,
+# with dots, hyphens or slashes between groups (stored upper case).
+KIMID_NUMBER_RE = r"^[A-Z0-9]+(?:[./-][A-Z0-9]+)*$"
+
+
+class DecreeSigner(models.TextChoices):
+    """Who signs a KIM's SK pengukuhan (Permenkominfo 08/2010; 4/2024): the head of the
+    government at the level that confirms it."""
+
+    KEPALA_DESA = "kepala_desa", _("Kepala desa")
+    LURAH = "lurah", _("Lurah")
+    CAMAT = "camat", _("Camat")
+    BUPATI = "bupati", _("Bupati/wali kota")
+
+
+class DecreeState(models.TextChoices):
+    VALID = "valid", _("Berlaku")
+    EXPIRING = "expiring", _("Segera berakhir")
+    EXPIRED = "expired", _("Masa bakti berakhir")
+    UNKNOWN = "unknown", _("Masa bakti belum dicatat")
+
+
+def decree_scan_path(instance: Kim, filename: str) -> str:
+    return f"kim/sk/{instance.pk or 'baru'}/{filename}"
 
 
 class Kim(models.Model):
@@ -62,6 +102,42 @@ class Kim(models.Model):
     # The decree (SK pengukuhan) by which the government registers the KIM.
     sk_number = models.CharField(_("nomor SK pengukuhan"), max_length=100, blank=True)
     sk_date = models.DateField(_("tanggal SK"), null=True, blank=True)
+    sk_signer = models.CharField(
+        _("penanda tangan SK"),
+        max_length=12,
+        choices=DecreeSigner.choices,
+        blank=True,
+        db_default="",
+    )
+    # A decree is a public act of government: its scan is shown on the public profile.
+    # Only ever written by the service, after core.attachments has checked the content.
+    sk_scan = models.FileField(
+        _("scan SK"), upload_to=decree_scan_path, blank=True, max_length=200, db_default=""
+    )
+    term_start = models.DateField(_("masa bakti mulai"), null=True, blank=True)
+    term_end = models.DateField(_("masa bakti berakhir"), null=True, blank=True)
+    # The KIM's national registration and its free website at kim.id.
+    kimid_number = models.CharField(
+        _("nomor registrasi kim.id"),
+        max_length=40,
+        blank=True,
+        db_default="",
+        validators=[
+            RegexValidator(
+                KIMID_NUMBER_RE,
+                _("Nomor registrasi hanya berisi huruf dan angka, dipisah titik, - atau /."),
+            )
+        ],
+    )
+    kimid_url = models.URLField(_("situs kim.id"), blank=True, db_default="")
+    kimid_feed_url = models.URLField(
+        _("feed RSS/Atom situs kim.id"),
+        blank=True,
+        db_default="",
+        help_text=_(
+            "Jika diisi, berita di situs kim.id diambil ke sini; tidak perlu menulis dua kali."
+        ),
+    )
     facebook_url = models.URLField(_("Facebook"), blank=True)
     instagram_url = models.URLField(_("Instagram"), blank=True)
     youtube_url = models.URLField(_("YouTube"), blank=True)
@@ -88,6 +164,17 @@ class Kim(models.Model):
         indexes = [models.Index(fields=["kabupaten", "is_active"], name="kim_kabupaten_idx")]
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="kim_name_unique_in_region"),
+            models.UniqueConstraint(
+                fields=["kimid_number"],
+                condition=~models.Q(kimid_number=""),
+                name="kim_kimid_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(term_start__isnull=True)
+                | models.Q(term_end__isnull=True)
+                | models.Q(term_end__gte=models.F("term_start")),
+                name="kim_sk_term_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,11 +193,39 @@ class Kim(models.Model):
             raise ValidationError(
                 {"region": _("KIM berada di tingkat kecamatan, desa atau kelurahan.")}
             )
+        if self.kimid_number:
+            self.kimid_number = self.kimid_number.strip().upper()
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            raise ValidationError(
+                {"term_end": _("Masa bakti tidak dapat berakhir sebelum dimulai.")}
+            )
+        if self.kimid_url and not on_kimid(self.kimid_url):
+            raise ValidationError(
+                {
+                    "kimid_url": _("Alamat situs kim.id harus berada di %(domain)s.")
+                    % {"domain": settings.KIMID_DOMAIN}
+                }
+            )
         if self.whatsapp:
             try:
                 self.whatsapp = normalize_phone(self.whatsapp)
             except ValidationError as exc:
                 raise ValidationError({"whatsapp": exc.messages}) from None
+
+    def decree_state(self, today: datetime.date | None = None) -> str:
+        """Whether the SK's term of office still runs, ends within KIM_TERM_WARNING_DAYS,
+        or has ended: staff see it and renew the decree in time."""
+        if self.term_end is None:
+            return DecreeState.UNKNOWN
+        today = today or timezone.localdate()
+        if self.term_end < today:
+            return DecreeState.EXPIRED
+        if (self.term_end - today).days <= settings.KIM_TERM_WARNING_DAYS:
+            return DecreeState.EXPIRING
+        return DecreeState.VALID
+
+    def get_decree_state_display(self) -> str:
+        return str(DecreeState(self.decree_state()).label)
 
     @staticmethod
     def level_for(region: Region) -> str:
@@ -130,8 +245,14 @@ PROFILE_FIELDS = [
     "address",
     "email",
     "whatsapp",
+    "kimid_number",
+    "kimid_url",
+    "kimid_feed_url",
     "sk_number",
     "sk_date",
+    "sk_signer",
+    "term_start",
+    "term_end",
     "facebook_url",
     "instagram_url",
     "youtube_url",
@@ -142,14 +263,30 @@ PROFILE_FIELDS = [
 
 
 class Position(models.TextChoices):
+    """Posts in a KIM, in the order the structure is shown. The minimum structure is ketua,
+    sekretaris and bendahara; wakil ketua and seksi (each with its own name, e.g. "Seksi
+    Humas") are optional."""
+
     KETUA = "ketua", _("Ketua")
+    WAKIL_KETUA = "wakil_ketua", _("Wakil ketua")
     SEKRETARIS = "sekretaris", _("Sekretaris")
     BENDAHARA = "bendahara", _("Bendahara")
+    SEKSI = "seksi", _("Seksi")
     ANGGOTA = "anggota", _("Anggota")
 
 
-# Positions that run the KIM: approve posts, manage members.
-PENGURUS = {Position.KETUA, Position.SEKRETARIS, Position.BENDAHARA}
+# Positions that run the KIM: approve posts, manage members. A wakil ketua stands in for the
+# ketua; a seksi leads one field of work and has an anggota's rights on the site.
+PENGURUS = {Position.KETUA, Position.WAKIL_KETUA, Position.SEKRETARIS, Position.BENDAHARA}
+# Posts recorded in the public history of the KIM's pengurus (every post but anggota).
+STRUCTURE = PENGURUS | {Position.SEKSI}
+
+
+def position_label(position: str, seksi_name: str = "") -> str:
+    """ "Seksi Humas" for a seksi with a name, else the post's label."""
+    if position == Position.SEKSI and seksi_name:
+        return f"{Position.SEKSI.label} {seksi_name}"
+    return str(Position(position).label)
 
 
 class KimMembershipQuerySet(models.QuerySet["KimMembership"]):
@@ -175,6 +312,13 @@ class KimMembership(models.Model):
     position = models.CharField(
         _("jabatan"), max_length=12, choices=Position.choices, default=Position.ANGGOTA
     )
+    seksi_name = models.CharField(
+        _("nama seksi"),
+        max_length=60,
+        blank=True,
+        db_default="",
+        help_text=_("Mis. Humas, Pemberdayaan."),
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
     joined_at = models.DateField(_("bergabung"), default=timezone.localdate)
 
@@ -194,4 +338,159 @@ class KimMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_position_display()} {self.kim}"
+        return f"{self.user} — {self.position_label} {self.kim}"
+
+    @property
+    def position_label(self) -> str:
+        return position_label(self.position, self.seksi_name)
+
+
+class KimTerm(models.Model):
+    """One person's term in one post of a KIM, from when to when: the history of its
+    pengurus. Written by the membership services; a change of post or leaving the KIM
+    closes the open term (ended_on) and a new post opens the next."""
+
+    membership = models.ForeignKey(
+        KimMembership, verbose_name=_("anggota"), on_delete=models.CASCADE, related_name="terms"
+    )
+    kim = models.ForeignKey(
+        Kim, verbose_name=_("KIM"), on_delete=models.CASCADE, related_name="terms"
+    )
+    position = models.CharField(_("jabatan"), max_length=12, choices=Position.choices)
+    seksi_name = models.CharField(_("nama seksi"), max_length=60, blank=True)
+    started_on = models.DateField(_("mulai"), default=timezone.localdate)
+    ended_on = models.DateField(_("sampai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = _("masa jabatan")
+        verbose_name_plural = pgettext_lazy("plural", "masa jabatan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(ended_on__isnull=True),
+                name="kim_term_one_open_per_membership",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="kim_term_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.position} {self.started_on}-{self.ended_on or ''}"
+
+    @property
+    def position_label(self) -> str:
+        return position_label(self.position, self.seksi_name)
+
+
+class ForumQuerySet(models.QuerySet["Forum"]):
+    def served(self) -> ForumQuerySet:
+        """The active forums of the tenant being served."""
+        return self.filter(is_active=True, kabupaten_id=served_code())
+
+
+class Forum(models.Model):
+    """A Forum KIM: a body at kecamatan or kabupaten level whose members are the KIMs of
+    that region, with its own pengurus (ForumPengurus) and public page."""
+
+    name = models.CharField(_("nama"), max_length=150)
+    slug = models.SlugField(_("alamat web"), max_length=80, unique=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("wilayah"),
+        on_delete=models.PROTECT,
+        related_name="kim_forums",
+        limit_choices_to={"level__in": [Region.Level.KABUPATEN, Region.Level.KECAMATAN]},
+    )
+    kabupaten = models.ForeignKey(
+        Region,
+        verbose_name=_("kabupaten/kota"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    description = models.TextField(_("deskripsi"), blank=True)
+    kims = models.ManyToManyField(
+        Kim, verbose_name=_("KIM anggota"), related_name="forums", blank=True
+    )
+    sk_number = models.CharField(_("nomor SK"), max_length=100, blank=True)
+    sk_date = models.DateField(_("tanggal SK"), null=True, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+
+    objects = ForumQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Forum KIM")
+        verbose_name_plural = pgettext_lazy("plural", "Forum KIM")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="forum_name_unique_in_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.kabupaten_id = self.region.kabupaten_code
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:detail", kwargs={"slug": self.slug})
+
+    @property
+    def level_label(self) -> str:
+        if self.region.level == Region.Level.KECAMATAN:
+            return str(_("Forum KIM kecamatan"))
+        return str(_("Forum KIM kabupaten/kota"))
+
+    def clean(self) -> None:
+        if self.region_id and self.region.level not in (
+            Region.Level.KABUPATEN,
+            Region.Level.KECAMATAN,
+        ):
+            raise ValidationError(
+                {"region": _("Forum KIM berada di tingkat kecamatan atau kabupaten/kota.")}
+            )
+
+
+class ForumPengurus(models.Model):
+    """A person in a post of a Forum KIM, from when to when; usually from a member KIM.
+    Named by hand: the forum's pengurus need no account."""
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="pengurus")
+    full_name = models.CharField(_("nama"), max_length=150)
+    kim = models.ForeignKey(
+        Kim,
+        verbose_name=_("dari KIM"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    position = models.CharField(_("jabatan"), max_length=12, choices=Position.choices)
+    seksi_name = models.CharField(_("nama seksi"), max_length=60, blank=True)
+    started_on = models.DateField(_("mulai"), default=timezone.localdate)
+    ended_on = models.DateField(_("sampai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = _("pengurus forum")
+        verbose_name_plural = pgettext_lazy("plural", "pengurus forum")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="forum_pengurus_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} — {self.position_label}"
+
+    @property
+    def position_label(self) -> str:
+        return position_label(self.position, self.seksi_name)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,13 +15,23 @@ from jembatan.accounts.access import administers_kabupaten
 from jembatan.accounts.audit import audit_record, audited_update, snapshot
 from jembatan.accounts.backends import find_user_by_login
 from jembatan.accounts.models import User
-from jembatan.communities.access import can_edit_profile, can_manage_members
+from jembatan.communities.access import can_edit_profile, can_manage_forum, can_manage_members
 from jembatan.communities.audit_actions import AuditAction
-from jembatan.communities.models import PROFILE_FIELDS, Kim, KimMembership, Position
+from jembatan.communities.models import (
+    PROFILE_FIELDS,
+    Forum,
+    ForumPengurus,
+    Kim,
+    KimMembership,
+    KimTerm,
+    Position,
+)
+from jembatan.core.attachments import check_attachment, storage_name
 from jembatan.core.slugs import free_slug
 from jembatan.regions.models import Region
+from jembatan.tenants.resolve import tenant_for_region
 
-MEMBER_FIELDS = ["position", "is_active"]
+MEMBER_FIELDS = ["position", "seksi_name", "is_active"]
 _ONE_KETUA_MESSAGE = gettext_lazy(
     "KIM ini sudah punya ketua aktif. Ubah dulu jabatan ketua yang lama."
 )
@@ -63,9 +74,19 @@ def kim_create(*, actor: User, data: dict[str, Any]) -> Kim:
     return kim
 
 
-def kim_update(*, actor: User, kim: Kim, data: dict[str, Any]) -> Kim:
+def kim_update(
+    *, actor: User, kim: Kim, data: dict[str, Any], sk_scan: IO[bytes] | None = None
+) -> Kim:
+    """Change the profile; ``sk_scan`` (a PDF or an image of the SK) replaces the decree's
+    scan once core.attachments has accepted its content."""
     if not can_edit_profile(actor, kim):
         raise PermissionDenied(_("Anda tidak berhak mengubah profil KIM ini."))
+    checked = None
+    if sk_scan is not None:
+        try:
+            checked = check_attachment(sk_scan)
+        except ValidationError as exc:
+            raise ValidationError({"sk_scan": exc.messages}) from None
     administers = administers_kabupaten(actor, kim.kabupaten_id)
     # Where a KIM sits and whether it is active is Diskominfo's decision.
     editable = (
@@ -82,6 +103,11 @@ def kim_update(*, actor: User, kim: Kim, data: dict[str, Any]) -> Kim:
             # Kim.save derives these from the region; update_fields must name them.
             values["kabupaten"] = region.kabupaten_code
             values["level"] = Kim.level_for(region)
+        if checked is not None:
+            old = kim.sk_scan.name
+            kim.sk_scan.save(storage_name(checked), checked.content, save=False)
+            values["sk_scan"] = kim.sk_scan.name
+            kim.sk_scan.name = old
         kim, _changed = audited_update(
             actor=actor,
             instance=kim,
@@ -116,13 +142,44 @@ def _check_single_ketua(kim: Kim, position: str, *, exclude_pk: int | None = Non
         raise ValidationError(_ONE_KETUA_MESSAGE)
 
 
+def _seksi_name(position: str, seksi_name: str) -> str:
+    """A seksi needs its name ("Humas"); any other post has none."""
+    name = " ".join(seksi_name.split())
+    if position != Position.SEKSI:
+        return ""
+    if not name:
+        raise ValidationError({"seksi_name": _("Tulis nama seksinya, mis. Humas.")})
+    return name
+
+
+def _close_term(membership: KimMembership, today) -> None:
+    KimTerm.objects.filter(membership=membership, ended_on__isnull=True).update(ended_on=today)
+
+
+def _open_term(membership: KimMembership, today) -> None:
+    KimTerm.objects.create(
+        membership=membership,
+        kim_id=membership.kim_id,
+        position=membership.position,
+        seksi_name=membership.seksi_name,
+        started_on=today,
+    )
+
+
 def kim_member_add(
-    *, actor: User, kim: Kim, full_name: str, login: str, position: str
+    *,
+    actor: User,
+    kim: Kim,
+    full_name: str,
+    login: str,
+    position: str,
+    seksi_name: str = "",
 ) -> KimMembership:
     """Add a person to a KIM: an existing account found by email or phone, or a new one."""
     if not can_manage_members(actor, kim):
         raise PermissionDenied(_("Hanya ketua KIM atau Diskominfo yang dapat mengelola anggota."))
     login = login.strip()
+    seksi_name = _seksi_name(position, seksi_name)
     with transaction.atomic():
         user = find_user_by_login(login)
         if user is None:
@@ -140,12 +197,16 @@ def kim_member_add(
             raise ValidationError(_("Orang ini sudah menjadi anggota KIM ini."))
         _check_single_ketua(kim, position)
         if membership is None:
-            membership = KimMembership.objects.create(kim=kim, user=user, position=position)
+            membership = KimMembership.objects.create(
+                kim=kim, user=user, position=position, seksi_name=seksi_name
+            )
             before = None
         else:
             before = snapshot(membership, MEMBER_FIELDS)
             membership.position, membership.is_active = position, True
-            membership.save(update_fields=["position", "is_active"])
+            membership.seksi_name = seksi_name
+            membership.save(update_fields=["position", "seksi_name", "is_active"])
+        _open_term(membership, timezone.localdate())
         audit_record(
             actor=actor,
             action=AuditAction.MEMBER_ADD,
@@ -157,9 +218,18 @@ def kim_member_add(
 
 
 def kim_member_update(
-    *, actor: User, membership: KimMembership, position: str, is_active: bool
+    *,
+    actor: User,
+    membership: KimMembership,
+    position: str,
+    is_active: bool,
+    seksi_name: str = "",
 ) -> KimMembership:
+    """Change a member's post or let them go. The open term in the pengurus history closes
+    today when the post (or the seksi) changes or the member leaves; the new post, if any,
+    opens the next term."""
     kim = membership.kim
+    seksi_name = _seksi_name(position, seksi_name)
     if not can_manage_members(actor, kim):
         raise PermissionDenied(_("Hanya ketua KIM atau Diskominfo yang dapat mengelola anggota."))
     if (
@@ -175,14 +245,170 @@ def kim_member_update(
         membership = KimMembership.objects.select_for_update().get(pk=membership.pk)
         if is_active:
             _check_single_ketua(kim, position, exclude_pk=membership.pk)
+        held = (membership.position, membership.seksi_name, membership.is_active)
         try:
             with transaction.atomic():
                 membership, _changed = audited_update(
                     actor=actor,
                     instance=membership,
-                    data={"position": position, "is_active": is_active},
+                    data={"position": position, "seksi_name": seksi_name, "is_active": is_active},
                     action=AuditAction.MEMBER_UPDATE,
                 )
         except IntegrityError:
             raise ValidationError(_ONE_KETUA_MESSAGE) from None
+        if held != (position, seksi_name, is_active):
+            today = timezone.localdate()
+            _close_term(membership, today)
+            if is_active:
+                _open_term(membership, today)
     return membership
+
+
+# --- Forum KIM ------------------------------------------------------------------------
+
+FORUM_FIELDS = ["name", "slug", "region", "description", "sk_number", "sk_date", "is_active"]
+FORUM_PENGURUS_FIELDS = ["full_name", "kim", "position", "seksi_name", "started_on", "ended_on"]
+
+
+def _forum_kims(region: Region, kims: list[Kim]) -> list[Kim]:
+    """A forum's members are KIMs of its own region (its kecamatan, or its kabupaten)."""
+    outside = [
+        k.name
+        for k in kims
+        if k.region_id != region.code and not k.region_id.startswith(f"{region.code}.")
+    ]
+    if outside:
+        raise ValidationError(
+            {"kims": _("KIM ini di luar wilayah forum: %(names)s.") % {"names": ", ".join(outside)}}
+        )
+    return kims
+
+
+def _check_forum_region(actor: User, region: Region) -> None:
+    if region.level not in (Region.Level.KABUPATEN, Region.Level.KECAMATAN):
+        raise ValidationError(
+            {"region": _("Forum KIM berada di tingkat kecamatan atau kabupaten/kota.")}
+        )
+    _require_admin_of(actor, region)
+
+
+def forum_create(*, actor: User, data: dict[str, Any]) -> Forum:
+    region: Region = data["region"]
+    _check_forum_region(actor, region)
+    kims = _forum_kims(region, list(data.get("kims") or []))
+    values = {k: v for k, v in data.items() if k in FORUM_FIELDS}
+    values["slug"] = values.get("slug") or free_slug(
+        Forum.objects.all(), values["name"], fallback="forum", max_length=70
+    )
+    with transaction.atomic():
+        forum = Forum(**values)
+        forum.full_clean()
+        forum.save()
+        forum.kims.set(kims)
+        audit_record(
+            actor=actor,
+            action=AuditAction.FORUM_CREATE,
+            target=forum,
+            after={**snapshot(forum, FORUM_FIELDS), "kims": [k.pk for k in kims]},
+        )
+    return forum
+
+
+def forum_update(*, actor: User, forum: Forum, data: dict[str, Any]) -> Forum:
+    if not can_manage_forum(actor, forum):
+        raise PermissionDenied(_("Hanya Diskominfo kabupaten ini yang dapat melakukannya."))
+    region: Region = data.get("region") or forum.region
+    _check_forum_region(actor, region)
+    kims = _forum_kims(region, list(data.get("kims") or []))
+    values = {k: data[k] for k in FORUM_FIELDS if k in data}
+    if values.get("region") is not None:
+        values["kabupaten"] = region.kabupaten_code
+    with transaction.atomic():
+        forum = Forum.objects.select_for_update().get(pk=forum.pk)
+        before = sorted(forum.kims.values_list("pk", flat=True))
+        forum, _changed = audited_update(
+            actor=actor,
+            instance=forum,
+            data=values,
+            action=AuditAction.FORUM_UPDATE,
+            full_clean=True,
+        )
+        after = sorted(k.pk for k in kims)
+        if before != after:
+            forum.kims.set(kims)
+            audit_record(
+                actor=actor,
+                action=AuditAction.FORUM_UPDATE,
+                target=forum,
+                before={"kims": before},
+                after={"kims": after},
+            )
+    return forum
+
+
+def forum_pengurus_add(*, actor: User, forum: Forum, data: dict[str, Any]) -> ForumPengurus:
+    """A person takes a post in the forum from a date. Whoever held the same single post
+    (ketua, wakil ketua, sekretaris, bendahara; a seksi of the same name) is closed the day
+    before: the history shows who held it from when to when."""
+    if not can_manage_forum(actor, forum):
+        raise PermissionDenied(_("Hanya Diskominfo kabupaten ini yang dapat melakukannya."))
+    position = data["position"]
+    seksi_name = _seksi_name(position, data.get("seksi_name") or "")
+    kim = data.get("kim")
+    if kim is not None and not forum.kims.filter(pk=kim.pk).exists():
+        raise ValidationError({"kim": _("KIM ini bukan anggota forum.")})
+    started_on = data.get("started_on") or timezone.localdate()
+    with transaction.atomic():
+        closed = []
+        if position != Position.ANGGOTA:
+            held = forum.pengurus.select_for_update().filter(
+                position=position, seksi_name=seksi_name, ended_on__isnull=True
+            )
+            for previous in held:
+                end = max(previous.started_on, started_on - datetime.timedelta(days=1))
+                previous, _changed = audited_update(
+                    actor=actor,
+                    instance=previous,
+                    data={"ended_on": end},
+                    action=AuditAction.FORUM_PENGURUS_END,
+                    tenant=tenant_for_region(forum.kabupaten_id),
+                )
+                closed.append(previous)
+        person = ForumPengurus(
+            forum=forum,
+            full_name=" ".join(data["full_name"].split()),
+            kim=kim,
+            position=position,
+            seksi_name=seksi_name,
+            started_on=started_on,
+        )
+        person.full_clean()
+        person.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.FORUM_PENGURUS_ADD,
+            target=person,
+            after=snapshot(person, FORUM_PENGURUS_FIELDS),
+            note=f"forum {forum.pk}",
+            tenant=tenant_for_region(forum.kabupaten_id),
+        )
+    return person
+
+
+def forum_pengurus_end(
+    *, actor: User, person: ForumPengurus, ended_on: datetime.date | None = None
+) -> ForumPengurus:
+    if not can_manage_forum(actor, person.forum):
+        raise PermissionDenied(_("Hanya Diskominfo kabupaten ini yang dapat melakukannya."))
+    ended_on = ended_on or timezone.localdate()
+    if ended_on < person.started_on:
+        raise ValidationError(_("Masa jabatan tidak dapat berakhir sebelum dimulai."))
+    with transaction.atomic():
+        person, _changed = audited_update(
+            actor=actor,
+            instance=person,
+            data={"ended_on": ended_on},
+            action=AuditAction.FORUM_PENGURUS_END,
+            tenant=tenant_for_region(person.forum.kabupaten_id),
+        )
+    return person

@@ -52,6 +52,7 @@ def kim_manage(request: HttpRequest, kim: str) -> HttpResponse:
     obj = get_kim_for_user(request.user, kim)
     members = obj.memberships.select_related("user").by_rank()
     history = list(audit_for(obj).select_related("actor")[:10])
+    terms = obj.terms.select_related("membership__user")[:50]
     return render(
         request,
         "communities/kim_manage.html",
@@ -63,6 +64,8 @@ def kim_manage(request: HttpRequest, kim: str) -> HttpResponse:
             "administers": bool(_administered(request, obj)),
             "positions": Position.choices,
             "history": history,
+            "terms": terms,
+            "decree_state": obj.decree_state(),
         },
     )
 
@@ -72,14 +75,20 @@ def kim_edit(request: HttpRequest, kim: str) -> HttpResponse:
     obj = get_kim_for_user(request.user, kim)
     if not can_edit_profile(request.user, obj):
         raise PermissionDenied(_("Anda tidak berhak mengubah profil KIM ini."))
-    form = KimForm(request.POST or None, instance=obj, administered=_administered(request, obj))
+    form = KimForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=obj,
+        administered=_administered(request, obj),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        scan = data.pop("sk_scan", None)
         if "slug" in data and not data["slug"]:
             data["slug"] = obj.slug
         with service_errors(request, form, success=_("Profil KIM disimpan.")) as call:
             obj.refresh_from_db()
-            obj = services.kim_update(actor=request.user, kim=obj, data=data)
+            obj = services.kim_update(actor=request.user, kim=obj, data=data, sk_scan=scan)
         if call.ok:
             return redirect("communities:manage", kim=obj.slug)
     return render(request, "communities/kim_form.html", {"form": form, "kim": obj})

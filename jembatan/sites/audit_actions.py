@@ -21,6 +21,9 @@ class AuditAction(models.TextChoices):
         "post.unpublish_withdrawn",
         _("Berita ditarik karena sumbernya ditarik"),
     )
+    # A KIM's own post on kim.id, imported from its feed (services.kim_feed_import).
+    POST_IMPORT = "post.import", _("Berita diambil dari kim.id")
+    POST_IMPORT_UPDATE = "post.import_update", _("Berita diperbarui dari kim.id")
     CATEGORY_CREATE = "category.create", _("Kategori berita dibuat")
     CATEGORY_DELETE = "category.delete", _("Kategori berita dihapus")
     PHOTO_UPLOAD = "photo.upload", _("Foto diunggah")

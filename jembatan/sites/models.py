@@ -88,6 +88,14 @@ class Post(models.Model):
     source_name = models.CharField(_("sumber"), max_length=200, blank=True)
     # The source was withdrawn: this copy stays a draft for good.
     source_withdrawn = models.BooleanField(_("sumber ditarik"), default=False)
+    # Set when the post was imported from the KIM's own kim.id site (services.kim_feed_import):
+    # the entry's id in the feed (one post per entry) and its address there.
+    kimid_guid = models.CharField(
+        _("id entri kim.id"), max_length=500, blank=True, editable=False, db_default=""
+    )
+    kimid_link = models.CharField(
+        _("alamat di kim.id"), max_length=500, blank=True, editable=False, db_default=""
+    )
     tags = models.CharField(
         _("tag"),
         max_length=200,
@@ -115,6 +123,11 @@ class Post(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "berita")
         constraints = [
             models.UniqueConstraint(fields=["kim", "slug"], name="post_slug_unique_in_kim"),
+            models.UniqueConstraint(
+                fields=["kim", "kimid_guid"],
+                condition=~models.Q(kimid_guid=""),
+                name="post_kimid_entry_once",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="post_published_has_date",
@@ -141,6 +154,24 @@ class Post(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+
+class KimFeed(models.Model):
+    """The last import of a KIM's kim.id feed, for its staff: when, how many, what failed."""
+
+    kim = models.OneToOneField(Kim, on_delete=models.CASCADE, related_name="kimid_feed")
+    checked_at = models.DateTimeField(_("terakhir diperiksa"), null=True, blank=True)
+    succeeded_at = models.DateTimeField(_("terakhir berhasil"), null=True, blank=True)
+    error = models.CharField(_("galat terakhir"), max_length=300, blank=True)
+    created = models.PositiveIntegerField(_("berita baru"), default=0)
+    updated = models.PositiveIntegerField(_("berita diperbarui"), default=0)
+
+    class Meta:
+        verbose_name = _("feed kim.id")
+        verbose_name_plural = pgettext_lazy("plural", "feed kim.id")
+
+    def __str__(self) -> str:
+        return f"{self.kim_id} {self.checked_at}"
 
 
 class PostRevision(models.Model):

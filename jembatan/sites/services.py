@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import datetime
+import html
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.html import escape, strip_tags
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.audit import audit_record, audit_records_bulk, audited_update, snapshot
 from jembatan.accounts.models import User
-from jembatan.communities.models import Kim
+from jembatan.communities.access import can_edit_profile
+from jembatan.communities.models import PENGURUS, Kim
 from jembatan.core.richtext import sanitize_html
 from jembatan.core.slugs import free_slug
 from jembatan.core.transitions import Machine, Transition
+from jembatan.sites import kimid
 from jembatan.sites.access import (
     can_approve_posts,
     can_edit_post,
@@ -26,7 +31,8 @@ from jembatan.sites.access import (
     can_write_posts,
 )
 from jembatan.sites.audit_actions import AuditAction
-from jembatan.sites.models import Category, Post, PostRevision
+from jembatan.sites.models import Category, KimFeed, Post, PostRevision
+from jembatan.tenants.resolve import tenant_for_region
 
 TEXT_FIELDS = ["title", "summary", "body"]
 POST_FIELDS = [
@@ -273,3 +279,140 @@ def post_restore_revision(*, actor: User, post: Post, revision: PostRevision) ->
             "body": revision.body,
         },
     )
+
+
+# --- A KIM's own posts on kim.id, imported from its feed --------------------------------
+
+IMPORT_FIELDS = ["title", "summary", "body", "kimid_link"]
+
+
+@dataclass
+class FeedResult:
+    created: int = 0
+    updated: int = 0
+    error: str = ""
+
+
+def _feed_author(kim: Kim) -> User | None:
+    """Imported posts are the KIM's own: written in the name of its ketua (else the first
+    pengurus), who wrote them on kim.id in the first place."""
+    membership = (
+        kim.memberships.filter(is_active=True, position__in=PENGURUS)
+        .select_related("user")
+        .by_rank()
+        .first()
+    )
+    return membership.user if membership is not None else None
+
+
+def _entry_values(entry: kimid.Entry) -> dict[str, Any]:
+    summary = Truncator(html.unescape(strip_tags(entry.summary)).strip()).chars(300)
+    body = sanitize_html(entry.body) or sanitize_html(f"<p>{escape(summary or entry.title)}</p>")
+    return {
+        "title": Truncator(html.unescape(strip_tags(entry.title)).strip()).chars(200),
+        "summary": summary,
+        "body": body,
+        "kimid_link": entry.link[:500] if entry.link.startswith(("https://", "http://")) else "",
+    }
+
+
+def _import_entry(kim: Kim, author: User, entry: kimid.Entry, actor: User | None) -> str:
+    """One entry as one post: "created", "updated" or "" (no change). The entry's id keeps it
+    one post however often the feed is read; a changed entry updates its post."""
+    guid = entry.guid[:500]
+    values = _entry_values(entry)
+    with transaction.atomic():
+        post = Post.objects.select_for_update().filter(kim=kim, kimid_guid=guid).first()
+        if post is None:
+            now = timezone.now()
+            published = min(entry.published or now, now)
+            try:
+                with transaction.atomic():
+                    post = Post.objects.create(
+                        kim=kim,
+                        author=author,
+                        slug=unique_post_slug(kim, values["title"]),
+                        status=Post.Status.PUBLISHED,
+                        published_at=published,
+                        kimid_guid=guid,
+                        **values,
+                    )
+            except IntegrityError:
+                return ""  # another run imported it at the same moment
+            _revision(post, author)
+            audit_record(
+                actor=actor,
+                action=AuditAction.POST_IMPORT,
+                target=post,
+                after={"title": post.title, "kimid_link": post.kimid_link},
+                tenant=tenant_for_region(kim.kabupaten_id),
+            )
+            return "created"
+        new_text = any(getattr(post, k) != values[k] for k in TEXT_FIELDS)
+        post, changed = audited_update(
+            actor=actor,
+            instance=post,
+            data=values,
+            action=AuditAction.POST_IMPORT_UPDATE,
+            omit=["body"],
+            tenant=tenant_for_region(kim.kabupaten_id),
+        )
+        if changed and new_text:
+            _revision(post, author)
+        return "updated" if changed else ""
+
+
+def _record_feed(kim: Kim, result: FeedResult) -> None:
+    now = timezone.now()
+    values: dict[str, Any] = {
+        "checked_at": now,
+        "error": result.error[:300],
+        "created": result.created,
+        "updated": result.updated,
+    }
+    if not result.error:
+        values["succeeded_at"] = now
+    KimFeed.objects.update_or_create(kim=kim, defaults=values)
+
+
+def kim_feed_import(*, actor: User | None, kim: Kim) -> FeedResult:
+    """Import the KIM's posts from its kim.id feed, so that a KIM never writes twice.
+
+    Each entry becomes one published post (sanitised, linked to the original, shown as
+    "dari kim.id"), found again by the entry's id on every later run: no duplicates, and
+    a changed entry updates its post. The feed is fetched outside any transaction (with a
+    timeout and a size limit); each entry is written in its own, with its audit row. What
+    went wrong is recorded on the KIM's KimFeed for its staff, never raised. ``actor`` is
+    the person who pressed the button (None for the periodic run)."""
+    if actor is not None and not can_edit_profile(actor, kim):
+        raise PermissionDenied(_("Anda tidak berhak mengambil berita kim.id KIM ini."))
+    result = FeedResult()
+    author = _feed_author(kim)
+    try:
+        if not kim.kimid_feed_url:
+            raise kimid.FeedError(_("KIM ini belum mencatat alamat feed kim.id."))
+        if author is None:
+            raise kimid.FeedError(_("KIM ini belum punya pengurus aktif untuk nama penulis."))
+        entries = kimid.parse(kimid.fetch(kim.kimid_feed_url))
+    except kimid.FeedError as exc:
+        result.error = str(exc)
+        _record_feed(kim, result)
+        return result
+    for entry in entries:
+        outcome = _import_entry(kim, author, entry, actor)
+        if outcome == "created":
+            result.created += 1
+        elif outcome == "updated":
+            result.updated += 1
+    _record_feed(kim, result)
+    return result
+
+
+def kim_feeds_import_all() -> int:
+    """The periodic run: every active KIM with a kim.id feed; returns how many were read."""
+    kims = Kim.objects.active().exclude(kimid_feed_url="").select_related("kabupaten")
+    count = 0
+    for kim in kims.iterator():
+        kim_feed_import(actor=None, kim=kim)
+        count += 1
+    return count

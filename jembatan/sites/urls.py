@@ -96,6 +96,9 @@ urlpatterns = [
         name="manage_photo_delete",
     ),
     path("kelola/kim/<slug:kim>/berita/", views_manage.post_list, name="manage_posts"),
+    path(
+        "kelola/kim/<slug:kim>/kimid/ambil/", views_manage.kimid_import, name="manage_kimid_import"
+    ),
     path("kelola/kim/<slug:kim>/kategori/", views_manage.category_list, name="manage_categories"),
     path(
         "kelola/kim/<slug:kim>/kategori/<int:pk>/hapus/",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from jembatan.communities.models import Kim
+from jembatan.communities.models import STRUCTURE, Kim, KimTerm
 from jembatan.core.pagecache import cache_public_page
 from jembatan.core.service_calls import service_errors
 from jembatan.sites.access import can_approve_posts, get_writable_kim_for_user
@@ -23,6 +23,9 @@ from jembatan.sites.content import (
 )
 from jembatan.sites.models import Event, Photo, kim_photo_of
 from jembatan.sites.views import _page
+
+# Terms of office shown in a KIM's public pengurus history, the latest first.
+PENGURUS_HISTORY_LIMIT = 30
 
 
 def _public_kim(slug: str) -> Kim:
@@ -153,5 +156,10 @@ def kim_profile(request: HttpRequest, kim: str) -> HttpResponse:
             "pages": KINDS["halaman"].public(obj),
             "logo": kim_photo_of(obj, Photo.Purpose.LOGO),
             "decree": kim_photo_of(obj, Photo.Purpose.DECREE),
+            # Names of pengurus are public while they serve (above); so is who served before.
+            "terms": KimTerm.objects.filter(kim=obj, position__in=STRUCTURE)
+            .select_related("membership__user")
+            .order_by("-started_on", "-id")[:PENGURUS_HISTORY_LIMIT],
+            "forums": obj.forums.filter(is_active=True),
         },
     )

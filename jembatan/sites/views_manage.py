@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jembatan.communities.access import can_edit_profile, get_kim_for_user
 from jembatan.communities.models import Kim
 from jembatan.core.service_calls import service_errors
 from jembatan.sites import photo_services, services
@@ -210,3 +211,24 @@ def category_delete(request: HttpRequest, kim: str, pk: int) -> HttpResponse:
     services.category_delete(actor=request.user, category=category)
     messages.success(request, _("Kategori dihapus; beritanya tetap ada."))
     return redirect("sites:manage_categories", kim=obj.slug)
+
+
+@login_required
+@require_POST
+def kimid_import(request: HttpRequest, kim: str) -> HttpResponse:
+    """The staff button: read the KIM's kim.id feed now (the same import runs hourly)."""
+    obj = get_kim_for_user(request.user, kim)
+    if not can_edit_profile(request.user, obj):
+        raise PermissionDenied(_("Anda tidak berhak mengambil berita kim.id KIM ini."))
+    result = services.kim_feed_import(actor=request.user, kim=obj)
+    if result.error:
+        messages.error(
+            request, _("Berita kim.id tidak dapat diambil: %(error)s") % {"error": result.error}
+        )
+    else:
+        messages.success(
+            request,
+            _("Berita kim.id diambil: %(created)s baru, %(updated)s diperbarui.")
+            % {"created": result.created, "updated": result.updated},
+        )
+    return redirect("communities:manage", kim=obj.slug)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from jembatan.literacy import score_rules
 from jembatan.literacy.models import KimScore
 
 register = template.Library()
@@ -15,3 +16,15 @@ def kim_development(kim) -> KimScore | None:
     if kim is None or not getattr(kim, "pk", None):
         return None
     return KimScore.objects.filter(kim_id=kim.pk).order_by("-year").first()
+
+
+@register.simple_tag
+def kim_score_scheme(kabupaten_code: str) -> dict:
+    """The kabupaten's own level scheme as shown beside a level: each activity with its
+    weight (points per unit) and the points each level needs (ScoreWeights, else the
+    defaults)."""
+    weights = score_rules.weights_for(kabupaten_code)
+    return {
+        "weights": weights,
+        "lines": [(c.label, getattr(weights, c.key), c.unit) for c in score_rules.COMPONENTS],
+    }

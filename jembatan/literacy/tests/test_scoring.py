@@ -158,7 +158,11 @@ def test_public_pages_show_level_score_and_ranking(client, activity):
     call_command("compute_kim_scores", year=YEAR, stdout=io.StringIO())
     kim = activity.a.kim
     profile = client.get(f"/kim/{kim.slug}/profil/").content.decode()
-    assert "Tingkat perkembangan KIM" in profile and "Pemula" in profile
+    assert "Pemula" in profile
+    # The levels are the kabupaten's own scheme, named as such, with the weights it uses.
+    assert f"Tingkat perkembangan (skema {kim.kabupaten.name})" in profile
+    assert "Berita terbit: 2 poin per kegiatan" in profile
+    assert "Mandiri mulai 250 poin" in profile
     explained = client.get(f"/literasi/skor/{kim.slug}/{YEAR}/").content.decode()
     assert "Berita terbit" in explained and "Jangkauan" in explained and "28" in explained
     ranking = client.get(f"/literasi/peringkat/61.07/{YEAR}/")

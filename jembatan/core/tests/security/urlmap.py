@@ -35,6 +35,10 @@ def all_patterns() -> dict[str, str]:
 PK = "pk"
 PARAMS: dict[str, dict[str, str]] = {
     "sites:content_detail": {"slug": "slug:content_detail"},
+    "forums:detail": {"slug": "slug:forum"},
+    "forums:manage": {"slug": "slug:forum"},
+    "forums:edit": {"slug": "slug:forum"},
+    "forums:pengurus_end": {"slug": "slug:forum", PK: "pk:forum_pengurus"},
     "sites:manage_content_edit": {PK: "pk:manage_content_edit"},
     "sites:manage_content_delete": {PK: "pk:manage_content_delete"},
     "sites:post_detail": {"slug": "slug:post_detail"},

@@ -21,7 +21,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jembatan.accounts.models import Role, User
-from jembatan.communities.models import Kim, KimMembership, Position
+from jembatan.communities.models import Forum, ForumPengurus, Kim, KimMembership, Position
 from jembatan.regions.models import Region
 from jembatan.tenants.models import Tenant
 from jembatan.testing.factories import (
@@ -127,6 +127,13 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
         published_at=now - datetime.timedelta(hours=1),
     )
     revision = PostRevision.objects.create(post=post, title=post.title, body=post.body)
+    forum = Forum.objects.create(
+        name=f"Forum KIM {label}", slug=f"forum-{label}", region_id=village_code[:8]
+    )
+    forum.kims.add(kim)
+    forum_pengurus = ForumPengurus.objects.create(
+        forum=forum, full_name=f"Ketua forum {label}", kim=kim, position=Position.KETUA
+    )
     comment = PostComment.objects.create(post=post, name="Warga", body="Bagus", visibility="tampil")
     category = Category.objects.create(kim=kim, name="Umum", slug=f"umum-{label}")
     potential = Potential.objects.create(
@@ -254,6 +261,8 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
         "args": {
             "kim": kim.slug,
             "slug:post_detail": post.slug,
+            "slug:forum": forum.slug,
+            "pk:forum_pengurus": forum_pengurus.pk,
             "slug:content_detail": potential.slug,
             "slug:event": event.slug,
             "kind": "potensi",
