@@ -399,3 +399,33 @@ def test_the_export_of_a_case_on_hold(world):
     assert data["status"] == "Tunda"
     assert data["alasan_tunda"] == "Menunggu anggaran."
     assert data["klasifikasi"] == "Aspirasi"
+
+
+# --- The staff desk -----------------------------------------------------------------------
+
+
+def test_the_desk_shows_the_deadlines_and_the_hold_step(client, world):
+    case = disposed(world)
+    client.force_login(world.users["officer"])
+    page = client.get(f"/kelola/aspirasi/{case.code}/").content.decode()
+    assert "Respons pertama instansi paling lambat" in page
+    assert "Selesai paling lambat" in page
+    assert 'id="aksi-hold"' in page
+    assert 'id="aksi-refer"' not in page  # referral is Diskominfo's, before the office
+
+
+def test_the_desk_refers_a_case_through_the_action_form(client, world):
+    case = submit(world)
+    client.force_login(world.users["admin"])
+    page = client.get(f"/kelola/aspirasi/{case.code}/").content.decode()
+    assert 'name="referred_to"' in page
+    version = services.case_version(case)
+    response = client.post(
+        f"/kelola/aspirasi/{case.code}/tindakan/",
+        {"action": "refer", "version": version, "referred_to": REFERRAL},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.is_not_authority and case.referred_to == REFERRAL
+    page = client.get(f"/kelola/aspirasi/{case.code}/").content.decode()
+    assert 'id="bukan-wewenang"' in page
