@@ -11,7 +11,7 @@ from jembatan.aspirations.models import Aspiration, Status, display_code
 # Jembatan's statuses in SP4N-LAPOR!'s vocabulary. A closed case says why: "bukan
 # wewenang" (referred elsewhere) is a status of its own there; a duplicate or spam is
 # archived.
-LAPOR_STATUS = {
+LAPOR_STATUS: dict[str, str] = {
     Status.RECEIVED: "Belum Diverifikasi",
     Status.VERIFIED: "Terverifikasi",
     Status.DISPOSED: "Didisposisikan",
@@ -19,12 +19,12 @@ LAPOR_STATUS = {
     Status.ON_HOLD: "Tunda",
     Status.DONE: "Selesai",
 }
-LAPOR_CLOSED = {
+LAPOR_CLOSED: dict[str, str] = {
     Aspiration.CloseReason.OUT_OF_SCOPE: "Bukan Wewenang",
     Aspiration.CloseReason.DUPLICATE: "Diarsipkan",
     Aspiration.CloseReason.SPAM: "Diarsipkan",
 }
-LAPOR_REPORT_TYPE = {
+LAPOR_REPORT_TYPE: dict[str, str] = {
     Aspiration.ReportType.ASPIRATION: "Aspirasi",
     Aspiration.ReportType.COMPLAINT: "Pengaduan",
     Aspiration.ReportType.INFORMATION: "Permintaan Informasi",
@@ -34,7 +34,7 @@ LAPOR_REPORT_TYPE = {
 def lapor_status(case: Aspiration) -> str:
     if case.status == Status.CLOSED:
         return LAPOR_CLOSED.get(case.close_reason, "Diarsipkan")
-    return LAPOR_STATUS[Status(case.status)]
+    return LAPOR_STATUS[case.status]
 
 
 def lapor_export(case: Aspiration, *, with_reporter: bool) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def lapor_export(case: Aspiration, *, with_reporter: bool) -> dict[str, Any]:
         "kode_lacak": display_code(case.code),
         "judul": f"{case.category.name}: {region.name}"[:150],
         "isi": case.description,
-        "klasifikasi": LAPOR_REPORT_TYPE[Aspiration.ReportType(case.report_type)],
+        "klasifikasi": LAPOR_REPORT_TYPE[case.report_type],
         "kategori": case.category.name,
         "lokasi": {
             "desa_kelurahan": region.name,
@@ -95,8 +95,15 @@ def _event_status(case: Aspiration, status: str) -> str:
         return ""
     if status == Status.CLOSED:
         return LAPOR_CLOSED.get(case.close_reason, "Diarsipkan")
-    return LAPOR_STATUS.get(Status(status), "")
+    return LAPOR_STATUS.get(status, "")
 
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
+
+
+def referral_note(case: Aspiration) -> str:
+    """What lists and APIs say of a "bukan wewenang" case ("Bukan wewenang: dirujuk ke
+    …"), so that a citizen following it from another app learns where to go; empty for
+    any other case."""
+    return case.citizen_status if case.is_not_authority else ""

@@ -315,7 +315,8 @@ def test_status_and_status_notes_follow_the_case(client, world):
     assert rows[code(commented)]["status"] == "open"
     assert rows[code(commented)]["status_notes"] == "Kami cek ke lokasi besok."
     assert rows[code(closed)]["status"] == "closed"
-    assert rows[code(closed)]["status_notes"] == str(Aspiration.CloseReason.OUT_OF_SCOPE.label)
+    notes = rows[code(closed)]["status_notes"]
+    assert notes == "Bukan wewenang: dirujuk ke Balai Pelaksanaan Jalan Nasional"
 
 
 def test_the_citizens_own_response_is_not_an_answer(client, world):
