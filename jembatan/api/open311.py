@@ -57,6 +57,7 @@ from jembatan.api.services import (
     hash_token,
 )
 from jembatan.aspirations import services
+from jembatan.aspirations.lapor import referral_note
 from jembatan.aspirations.merge import merged_note
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.aspirations.reporter import private_path, reporter_link
@@ -334,8 +335,10 @@ def _address(region: Region) -> str:
 def _as_request(request: HttpRequest, case: Aspiration) -> dict[str, Any]:
     # Never the reporter's name, phone, email or free-text location: personal data.
     if case.status == Status.CLOSED:
-        # A merged duplicate names the case it joined (aspirations.merge).
-        notes = merged_note(case) or str(case.get_close_reason_display()) or None
+        # A merged duplicate names the case it joined (aspirations.merge); one that is
+        # not this government's authority, where it was referred (aspirations.lapor).
+        closed_note = merged_note(case) or referral_note(case)
+        notes = closed_note or str(case.get_close_reason_display()) or None
     else:
         notes = case.latest_answer or None
     updated = max(filter(None, [case.updated_at, case.latest_step_at]))

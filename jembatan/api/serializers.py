@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from jembatan.aspirations import services as aspiration_services
+from jembatan.aspirations.lapor import referral_note
 from jembatan.aspirations.merge import merged_note
 from jembatan.aspirations.models import Aspiration, Status
 from jembatan.communities.models import Kim
@@ -282,8 +283,10 @@ class AspirationSerializer(serializers.ModelSerializer):
 
     def get_answer(self, case: Aspiration) -> str | None:
         if case.status == Status.CLOSED:
-            # A merged duplicate names the case it joined (aspirations.merge).
-            return merged_note(case) or str(case.get_close_reason_display()) or None
+            # A merged duplicate names the case it joined (aspirations.merge); one that
+            # is not this government's authority, where it was referred.
+            closed_note = merged_note(case) or referral_note(case)
+            return closed_note or str(case.get_close_reason_display()) or None
         return getattr(case, "latest_answer", None) or None
 
     def get_url(self, case: Aspiration) -> str:

@@ -118,10 +118,13 @@ def aspiration_extend(
         if errors:
             raise ValidationError(errors)
         assert new_due is not None  # refused above
+        data: dict[str, Any] = {"answer_due": new_due}
+        if locked.first_response_at is not None:
+            data["complete_due"] = new_due  # past the first response, it is completion's
         audited_update(
             actor=actor,
             instance=locked,
-            data={"answer_due": new_due},
+            data=data,
             action=AuditAction.EXTEND,
             note=reason,
         )

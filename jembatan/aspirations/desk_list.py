@@ -37,6 +37,7 @@ from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.aspirations.access import get_cases_for_user
 from jembatan.aspirations.models import (
     ANSWER_STAGE,
+    OPEN_STATUSES,
     VERIFY_STAGE,
     Aspiration,
     AspirationPhoto,
@@ -49,7 +50,6 @@ from jembatan.communities.access import get_member_kims_for_user
 from jembatan.regions.models import Region
 
 OPEN = "terbuka"
-OPEN_STATUSES = [Status.RECEIVED, Status.VERIFIED, Status.DISPOSED, Status.IN_PROGRESS]
 NO_DUE = datetime.date(9999, 12, 31)  # cases without a running deadline sort last
 MAX_QUERY = 100  # characters of a search
 
@@ -79,6 +79,7 @@ LIST_KEYS = (
     "kategori",
     "instansi",
     "saluran",
+    "jenis",
     "visibilitas",
     "foto",
     "tenggat",
@@ -169,6 +170,11 @@ class DeskFilterForm(forms.Form):
         label=_("Saluran"),
         required=False,
         choices=[("", _("Semua")), *Aspiration.Channel.choices],
+    )
+    jenis = forms.ChoiceField(
+        label=_("Jenis laporan"),
+        required=False,
+        choices=[("", _("Semua")), *Aspiration.ReportType.choices],
     )
     visibilitas = forms.ChoiceField(
         label=_("Tampil untuk umum"),
@@ -344,6 +350,8 @@ class DeskList:
             cases = cases.filter(office_id=int(f("instansi")))
         if f("saluran"):
             cases = cases.filter(channel=f("saluran"))
+        if f("jenis"):
+            cases = cases.filter(report_type=f("jenis"))
         if f("visibilitas"):
             cases = cases.filter(visibility=f("visibilitas"))
         if f("foto"):

@@ -105,6 +105,18 @@ STAFF_VISIBILITY_HELP = _(
 
 
 class AspirationForm(forms.Form):
+    report_type = forms.ChoiceField(
+        label=_("Jenis laporan"),
+        choices=Aspiration.ReportType.choices,
+        initial=Aspiration.ReportType.ASPIRATION,
+        # Optional: a form saved offline before the field existed is sent as aspirasi.
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Untuk meminta salinan dokumen atau data pemerintah, Anda juga dapat memakai "
+            "permohonan informasi publik (PPID)."
+        ),
+    )
     category = CategoryField(
         label=_("Kategori"), queryset=Category.objects.none(), empty_label=_("— pilih kategori —")
     )
@@ -266,11 +278,16 @@ class ActionForm(forms.Form):
     office = forms.ModelChoiceField(
         label=_("Instansi"), queryset=Office.objects.none(), required=False
     )
+    # "Bukan wewenang" is its own step (refer), which names where the case belongs.
     reason = forms.ChoiceField(
         label=_("Alasan"),
-        choices=[("", "—"), *Aspiration.CloseReason.choices],
+        choices=[
+            ("", "—"),
+            *(c for c in Aspiration.CloseReason.choices if c[0] != "di_luar_kewenangan"),
+        ],
         required=False,
     )
+    referred_to = forms.CharField(label=_("Dirujuk ke"), required=False, max_length=200)
     body = forms.CharField(
         label=_("Pesan untuk warga"),
         required=False,

@@ -67,12 +67,23 @@ class Status(models.TextChoices):
     IN_PROGRESS = "ditindaklanjuti", _("Ditindaklanjuti")
     DONE = "selesai", _("Selesai")
     CLOSED = "ditutup", _("Ditutup")
+    # "Tunda" in SP4N-LAPOR!: on hold for a stated reason; every clock stops meanwhile
+    # (the deadlines move by the paused time on resuming, aspirations.deadlines).
+    ON_HOLD = "ditunda", _("Ditunda")
 
 
 # The first stage, "verify and refer": received and verified-not-yet-referred cases share
 # its deadline (verify_due), so a verified case waiting for its office stays on the clock.
 VERIFY_STAGE = (Status.RECEIVED, Status.VERIFIED)
 ANSWER_STAGE = (Status.DISPOSED, Status.IN_PROGRESS)
+# A case on hold counts as open (dashboards, Open311) but runs no clock.
+OPEN_STATUSES = (
+    Status.RECEIVED,
+    Status.VERIFIED,
+    Status.DISPOSED,
+    Status.IN_PROGRESS,
+    Status.ON_HOLD,
+)
 
 
 def citizen_step(status: str, office) -> str:
@@ -90,6 +101,7 @@ def citizen_step(status: str, office) -> str:
         Status.VERIFIED: _("Sudah diperiksa petugas"),
         Status.DONE: _("Selesai: sudah ada jawaban"),
         Status.CLOSED: _("Ditutup"),
+        Status.ON_HOLD: _("Ditunda sementara"),
     }
     return str(labels.get(status, status))
 
@@ -112,7 +124,16 @@ class Aspiration(models.Model):
     class CloseReason(models.TextChoices):
         DUPLICATE = "duplikat", _("Duplikat dari aspirasi lain")
         SPAM = "spam", _("Spam atau tidak pantas")
-        OUT_OF_SCOPE = "di_luar_kewenangan", _("Di luar kewenangan pemerintah kabupaten")
+        # "Bukan wewenang" in SP4N-LAPOR!: closed with the institution it is referred to
+        # (Aspiration.referred_to), which the citizen is told (services, step "refer").
+        OUT_OF_SCOPE = "di_luar_kewenangan", _("Bukan wewenang: dirujuk ke instansi lain")
+
+    class ReportType(models.TextChoices):
+        """The classification of SP4N-LAPOR! (aspirasi, pengaduan, permintaan informasi)."""
+
+        ASPIRATION = "aspirasi", _("Aspirasi: usulan atau saran")
+        COMPLAINT = "pengaduan", _("Pengaduan: keluhan atas layanan")
+        INFORMATION = "permintaan_informasi", _("Permintaan informasi")
 
     code = models.CharField(_("kode lacak"), max_length=12, unique=True)
     kabupaten = models.ForeignKey(
@@ -129,6 +150,12 @@ class Aspiration(models.Model):
     )
     category = models.ForeignKey(
         Category, verbose_name=_("kategori"), on_delete=models.PROTECT, related_name="aspirations"
+    )
+    report_type = models.CharField(
+        _("jenis laporan"),
+        max_length=24,
+        choices=ReportType.choices,
+        default=ReportType.ASPIRATION,
     )
     description = models.TextField(_("isi aspirasi"), max_length=4000)
     location = models.CharField(_("lokasi"), max_length=200, blank=True)
@@ -198,8 +225,19 @@ class Aspiration(models.Model):
         blank=True,
         related_name="merged_duplicates",
     )
+    # The clocks (aspirations.deadlines). verify_due: verified and referred to an office.
+    # answer_due: the answer stage's live deadline, the office's first response until it
+    # gives one, then complete_due (so every list and count of "late" reads one field).
     verify_due = models.DateField(_("batas verifikasi"), null=True, blank=True)
     answer_due = models.DateField(_("batas jawaban"), null=True, blank=True)
+    complete_due = models.DateField(_("batas penyelesaian"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("respons pertama"), null=True, blank=True)
+    # On hold ("tunda"): the status to go back to, since when, and why (told the citizen).
+    held_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    hold_reason = models.CharField(_("alasan penundaan"), max_length=500, blank=True)
+    # Closed as not this government's authority: where the citizen should turn instead.
+    referred_to = models.CharField(_("dirujuk ke"), max_length=200, blank=True)
     citizen_confirmed = models.BooleanField(_("dikonfirmasi warga"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("penilaian"), null=True, blank=True)
     created_at = models.DateTimeField(_("diterima"), default=timezone.now, db_index=True)
@@ -237,6 +275,11 @@ class Aspiration(models.Model):
                 | models.Q(status="ditutup", close_reason="duplikat"),
                 name="aspiration_merged_is_closed_duplicate",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(status="ditunda")
+                | (~models.Q(hold_reason="") & ~models.Q(held_status="")),
+                name="aspiration_on_hold_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -266,7 +309,24 @@ class Aspiration(models.Model):
         duplicate says which case it joined ("Digabung dengan 7K3M-Q9XD")."""
         if self.merged_into_id is not None:
             return _("Digabung dengan %(code)s") % {"code": self.merged_into.display_code}
+        if self.is_not_authority:
+            if self.referred_to:
+                return _("Bukan wewenang: dirujuk ke %(name)s") % {"name": self.referred_to}
+            return str(_("Bukan wewenang pemerintah daerah ini"))
         return citizen_step(self.status, self.office)
+
+    @property
+    def is_not_authority(self) -> bool:
+        """Closed as "bukan wewenang" (SP4N-LAPOR!): referred to another institution."""
+        return self.status == Status.CLOSED and self.close_reason == self.CloseReason.OUT_OF_SCOPE
+
+    @property
+    def is_on_hold(self) -> bool:
+        return self.status == Status.ON_HOLD
+
+    @property
+    def awaits_first_response(self) -> bool:
+        return self.status in ANSWER_STAGE and self.first_response_at is None
 
     @property
     def due(self):

@@ -22,6 +22,7 @@ from jembatan.accounts.audit import audit_record, audited_update, snapshot
 from jembatan.accounts.contact import clean_phone_and_email
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.accounts.notifications import notification_batch, notify
+from jembatan.aspirations import deadlines
 from jembatan.aspirations.access import administers, handles, is_camat_for, serves_as_kim
 from jembatan.aspirations.audit_actions import AuditAction
 from jembatan.aspirations.models import (
@@ -57,7 +58,20 @@ CODE_LENGTH = 8
 MAX_PHOTOS = 4
 MAX_ANSWER_FILES = 4
 PHOTO_MAX_SIDE = 1600
-CASE_FIELDS = ["status", "office", "assignee", "close_reason", "verify_due", "answer_due"]
+CASE_FIELDS = [
+    "status",
+    "office",
+    "assignee",
+    "close_reason",
+    "verify_due",
+    "answer_due",
+    "complete_due",
+    "first_response_at",
+    "held_status",
+    "hold_reason",
+    "referred_to",
+]
+MIN_REFERRAL = 3
 
 
 def new_code() -> str:
@@ -118,6 +132,9 @@ def _clean_intake(data: dict[str, Any], *, contact_required: bool) -> dict[str, 
     visibility = data.get("visibility") or Aspiration.Visibility.ANONYMOUS
     if visibility not in Aspiration.Visibility.values:
         errors["visibility"] = _("Pilihan tidak dikenal.")
+    report_type = data.get("report_type") or Aspiration.ReportType.ASPIRATION
+    if report_type not in Aspiration.ReportType.values:
+        errors["report_type"] = _("Pilihan tidak dikenal.")
     if errors:
         raise ValidationError(errors)
     return {
@@ -128,6 +145,7 @@ def _clean_intake(data: dict[str, Any], *, contact_required: bool) -> dict[str, 
         "latitude": latitude,
         "longitude": longitude,
         "visibility": visibility,
+        "report_type": report_type,
         "reporter_name": " ".join((data.get("reporter_name") or "").split())[:120],
         "reporter_phone": phone,
         "reporter_email": email,
@@ -322,6 +340,22 @@ ASPIRATION_MACHINE = Machine(
     transitions={
         "verify": Transition({S.RECEIVED}, S.VERIFIED, gettext_lazy("Verifikasi"), _verifier),
         "close": Transition({S.RECEIVED, S.VERIFIED}, S.CLOSED, gettext_lazy("Tutup"), _verifier),
+        # "Bukan wewenang" (SP4N-LAPOR!): closed, naming the institution it belongs to.
+        "refer": Transition(
+            {S.RECEIVED, S.VERIFIED},
+            S.CLOSED,
+            gettext_lazy("Bukan wewenang: rujuk ke instansi lain"),
+            _verifier,
+        ),
+        # "Tunda": on hold with a reason told to the citizen; the clocks stop.
+        "hold": Transition(
+            {S.RECEIVED, S.VERIFIED, S.DISPOSED, S.IN_PROGRESS},
+            S.ON_HOLD,
+            gettext_lazy("Tunda"),
+            _handler,
+        ),
+        # Back to the status it was held in (Aspiration.held_status), deadlines moved.
+        "resume": Transition({S.ON_HOLD}, None, gettext_lazy("Lanjutkan"), _handler),
         # Diskominfo may move a case to another office at any open stage, not only before
         # the office has started on it.
         "dispose": Transition(
@@ -404,6 +438,8 @@ def _tell_staff(case: Aspiration, event: CaseEvent, *, previous_office_id: int |
     office sends it back."""
     params = {"code": display_code(case.code)}
     url = case_url(case)
+    if event.from_status == S.ON_HOLD:
+        return  # back from "tunda" where it was: the people on it know the case
     if event.to_status == S.DISPOSED:
         params |= {
             "office": case.office.name if case.office else "",
@@ -660,14 +696,16 @@ def aspiration_transition(
     office: Office | None = None,
     reason: str = "",
     body: str = "",
+    referred_to: str = "",
     version: str | None = None,
 ) -> Aspiration:
     """Take one workflow step. ``body`` is shown to the citizen (the answer, or why a
     case was closed); dispose needs ``office``, close needs ``reason``; return needs
-    ``body``, the office's reason, which stays internal. ``version``: the case's
+    ``body``, the office's reason, which stays internal; hold needs ``body``, the reason
+    (the citizen reads it); refer needs ``referred_to``, the institution that has the
+    authority (the citizen reads it). ``version``: the case's
     ``case_version`` when the page was loaded; a changed case refuses the step."""
-    target = ASPIRATION_MACHINE.step(action).target
-    assert target is not None  # every step of the workflow moves the case
+    step_target = ASPIRATION_MACHINE.step(action).target
     body = (body or "").strip()
     with transaction.atomic():
         locked = (
@@ -680,19 +718,52 @@ def aspiration_transition(
         ASPIRATION_MACHINE.require_state(action, locked.status, locked.get_status_display())
         before = snapshot(locked, CASE_FIELDS)
         now = timezone.now()
+        # Every step moves the case; "resume" goes back to where it was put on hold.
+        target = step_target if step_target is not None else locked.held_status
+        assert target
         if action == "close":
             if reason not in Aspiration.CloseReason.values:
                 raise ValidationError({"reason": _("Pilih alasan penutupan.")})
+            if reason == Aspiration.CloseReason.OUT_OF_SCOPE:
+                # The citizen must learn where to go: that is the "refer" step.
+                raise ValidationError(
+                    {"reason": _("Untuk aspirasi yang bukan wewenang, pakai langkah rujukan.")}
+                )
             locked.close_reason = reason
+        if action == "refer":
+            referred_to = " ".join((referred_to or "").split())
+            if not MIN_REFERRAL <= len(referred_to) <= 200 or has_control_characters(referred_to):
+                raise ValidationError({"referred_to": _("Tuliskan nama instansi yang berwenang.")})
+            locked.close_reason = Aspiration.CloseReason.OUT_OF_SCOPE
+            locked.referred_to = referred_to
+            note = _(
+                "Aspirasi ini bukan wewenang pemerintah daerah ini. Silakan sampaikan "
+                "kepada: %(name)s."
+            ) % {"name": referred_to}
+            body = f"{note}\n\n{body}" if body else note
+        if action == "hold":
+            if len(body) < 5:
+                raise ValidationError(
+                    {"body": _("Tuliskan alasan penundaan untuk warga (paling sedikit 5 huruf).")}
+                )
+            locked.held_status = before["status"]
+            locked.held_at = now
+            locked.hold_reason = body[:500]
+        if action == "resume":
+            shift = deadlines.resume_shift(locked, now)
+            body = body or _("Penanganan aspirasi ini dilanjutkan.")
+            locked.held_status = ""
+            locked.held_at = None
+            locked.hold_reason = ""
         if action == "dispose":
             if office is None or office.kabupaten_id != locked.kabupaten_id:
                 raise ValidationError({"office": _("Pilih instansi di kabupaten ini.")})
             if locked.office_id != office.pk:
                 locked.assignee = None  # the officer who had it works elsewhere
             locked.office = office
-            locked.answer_due = add_working_days(
-                now, locked.category.answer_days, kabupaten_code=locked.kabupaten_id
-            )
+            deadlines.start_answer_clocks(locked, now, response_days=locked.category.answer_days)
+        if action in ("start", "finish"):
+            deadlines.mark_first_response(locked, now)
         if action == "finish" and not body:
             raise ValidationError({"body": _("Tuliskan jawaban untuk warga.")})
         previous_office_id = locked.office_id if action != "dispose" else before["office"]
@@ -704,8 +775,10 @@ def aspiration_transition(
             locked.office = None
             locked.assignee = None
             locked.answer_due = None
+            locked.complete_due = None
+            locked.first_response_at = None
         locked.status = target
-        locked.save(update_fields=[*CASE_FIELDS, "updated_at"])
+        locked.save(update_fields=[*CASE_FIELDS, "held_at", "updated_at"])
         event = CaseEvent.objects.create(
             aspiration=locked,
             kind=CaseEvent.Kind.STATUS,
@@ -721,12 +794,15 @@ def aspiration_transition(
         )
         _tell_citizen(locked, event)
         _tell_staff(locked, event, previous_office_id=previous_office_id)
+        after = snapshot(locked, CASE_FIELDS)
+        if action == "resume":
+            after["paused"] = shift
         audit_record(
             actor=actor,
             action=AuditAction(f"aspiration.{action}"),
             target=locked,
             before=before,
-            after=snapshot(locked, CASE_FIELDS),
+            after=after,
             note=body,
         )
     return locked
@@ -772,8 +848,15 @@ def aspiration_comment(
         if public:
             locked = Aspiration.objects.select_for_update().get(pk=case.pk)
             _check_version(locked, version)
-            locked.save(update_fields=["updated_at"])
+            fields = ["updated_at"]
+            # The office's public answer is its first response (LAPOR!'s 5 working days).
+            if locked.awaits_first_response and _handler(actor, locked):
+                deadlines.mark_first_response(locked, timezone.now())
+                fields += ["first_response_at", "answer_due"]
+            locked.save(update_fields=fields)
             case.updated_at = locked.updated_at
+            case.first_response_at = locked.first_response_at
+            case.answer_due = locked.answer_due
         event = CaseEvent.objects.create(
             aspiration=case, kind=kind, body=body, is_public=public, actor=actor
         )
@@ -859,13 +942,22 @@ def citizen_respond(
         if accept:
             locked.citizen_confirmed = True
         else:
-            locked.answer_due = add_working_days(
+            # A new round: the office responds to the dispute and completes it anew.
+            deadlines.start_answer_clocks(
+                locked,
                 timezone.now(),
-                Category.objects.get(pk=locked.category_id).answer_days,
-                kabupaten_code=locked.kabupaten_id,
+                response_days=Category.objects.get(pk=locked.category_id).answer_days,
             )
         locked.save(
-            update_fields=["citizen_confirmed", "rating", "status", "answer_due", "updated_at"]
+            update_fields=[
+                "citizen_confirmed",
+                "rating",
+                "status",
+                "answer_due",
+                "complete_due",
+                "first_response_at",
+                "updated_at",
+            ]
         )
         event = CaseEvent.objects.create(
             aspiration=locked,
@@ -906,17 +998,21 @@ def escalate_overdue(*, today=None, now=None) -> int:
     overdue = Aspiration.objects.filter(
         Q(status__in=VERIFY_STAGE, verify_due__lt=latest)
         | Q(status__in=ANSWER_STAGE, answer_due__lt=latest)
+        | Q(status__in=ANSWER_STAGE, complete_due__lt=latest)
     ).select_related("category")
     escalated = 0
     with notification_batch():
         for case in overdue.iterator(chunk_size=500):
             local_today = today or local_date(now, case.kabupaten_id)
-            if case.due is not None and case.due < local_today:
-                escalated += _escalate(case)
+            made = False
+            # Each clock on its own (verify and refer, first response, completion).
+            for clock in deadlines.overdue_clocks(case, local_today):
+                made = _escalate(case, clock) or made
+            escalated += made
     return escalated
 
 
-def _escalate(case: Aspiration) -> bool:
+def _escalate(case: Aspiration, clock: deadlines.Clock) -> bool:
     staff = Membership.objects.filter(role=Role.KABUPATEN_ADMIN, region_id=case.kabupaten_id)
     if case.office_id:
         officers = Membership.objects.filter(role=Role.OPD_OFFICER, office_id=case.office_id)
@@ -929,14 +1025,20 @@ def _escalate(case: Aspiration) -> bool:
         kecamatan = case.region_id.rsplit(".", 1)[0]
         staff = staff | Membership.objects.filter(role=Role.CAMAT, region_id=kecamatan)
     users = User.objects.filter(pk__in=staff.values("user_id"), is_active=True)
-    due = case.due
+    due = clock.due
+    # The first two clocks keep the key they had before there were three.
+    stage = "selesai-batas" if clock.name == "complete" else case.status
     made = notify(
         recipients=users,
         kind="aspiration.overdue",
-        key=f"aspiration.overdue:{case.pk}:{case.status}:{due.isoformat()}",
+        key=f"aspiration.overdue:{case.pk}:{stage}:{due.isoformat()}",
         params={
             "code": display_code(case.code),
-            "status": str(case.get_status_display()),
+            # The clock in the status's words (the kind's text has no place of its own
+            # for it, and older notifications keep rendering): "Didisposisikan
+            # (respons pertama instansi)".
+            "status": f"{case.get_status_display()} ({clock.label.lower()})",
+            "clock": clock.name,
             "due": due.isoformat(),
         },
         url=case_url(case),
@@ -964,49 +1066,6 @@ def mask(value: str) -> str:
 def mask_name(name: str) -> str:
     """'Budi Santoso' → 'B*** S******'."""
     return " ".join(w[0] + "*" * (len(w) - 1) for w in (name or "").split())
-
-
-def lapor_export(case: Aspiration, *, with_reporter: bool) -> dict[str, Any]:
-    """A case in the shape of an SP4N-LAPOR! report, to forward it there by hand or by a
-    later integration: title, text, category, place, confidentiality, history."""
-    region = case.region
-    kecamatan = region.parent
-    anonymous = case.visibility != Aspiration.Visibility.PUBLIC
-    data: dict[str, Any] = {
-        "sumber": "Jembatan",
-        "kode_lacak": display_code(case.code),
-        "judul": f"{case.category.name}: {region.name}"[:150],
-        "isi": case.description,
-        "kategori": case.category.name,
-        "lokasi": {
-            "desa_kelurahan": region.name,
-            "kode_wilayah": region.code,
-            "kecamatan": kecamatan.name if kecamatan else "",
-            "kabupaten_kota": case.kabupaten.name,
-            "keterangan": case.location,
-        },
-        "tanggal": case.created_at.isoformat(),
-        "rahasia": case.visibility == Aspiration.Visibility.CONFIDENTIAL,
-        "anonim": anonymous,
-        "status": case.status,
-        "instansi_tujuan": case.office.name if case.office else "",
-        "riwayat": [
-            {
-                "waktu": e.created_at.isoformat(),
-                "jenis": e.kind,
-                "status": e.to_status,
-                "isi": e.body,
-            }
-            for e in case.events.filter(is_public=True)
-        ],
-    }
-    if with_reporter:
-        data["pelapor"] = {
-            "nama": case.reporter_name,
-            "telepon": case.reporter_phone,
-            "email": case.reporter_email,
-        }
-    return data
 
 
 def contact_erase(*, case: Aspiration, actor: User | None = None, reason: str) -> bool:

@@ -14,14 +14,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from jembatan.aspirations import limits, reporter, services
+from jembatan.aspirations import deadlines, limits, reporter, services
 from jembatan.aspirations.forms import AspirationForm, FollowUpForm, RespondForm, TrackForm
 from jembatan.aspirations.models import AnswerFile, Aspiration, CaseEvent, Category, Status
 from jembatan.core.gateway import gateway_enabled
@@ -303,6 +303,8 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
         "aspirations/detail.html",
         {
             "case": case,
+            "clocks": deadlines.running_clocks(case),
+            "ppid_url": ppid_request_url(case),
             "events": events,
             "latest_answer": answers[-1] if answers else None,
             "display_code": services.display_code(case.code),
@@ -352,6 +354,18 @@ def _how_updates_reach(case: Aspiration) -> str:
     return _("Untuk melihat perkembangan, buka lagi tautan pribadi Anda.")
 
 
+def ppid_request_url(case: Aspiration) -> str:
+    """For a request for information, the PPID's request form (UU 14/2008), when the
+    disclosure app is installed: by its URL name, since aspirations may not import it
+    (capabilities share a floor)."""
+    if case.report_type != Aspiration.ReportType.INFORMATION:
+        return ""
+    try:
+        return reverse("disclosure:request_submit")
+    except NoReverseMatch:
+        return ""
+
+
 @never_cache
 @require_safe
 @code_lookup
@@ -367,6 +381,7 @@ def submitted(request: HttpRequest, code: str) -> HttpResponse:
         "aspirations/submitted.html",
         {
             "case": case,
+            "ppid_url": ppid_request_url(case),
             "display_code": services.display_code(case.code),
             "private_link": request.build_absolute_uri(
                 reporter.private_path(case, new.get("key", ""))

@@ -61,9 +61,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     # translations) at each call, a fifth of the page's time with thirty cases.
     statuses = {value: str(label) for value, label in Status.choices}
     channels = {value: str(label) for value, label in Aspiration.Channel.choices}
+    report_types = {value: str(label) for value, label in Aspiration.ReportType.choices}
     for case in page.object_list:
         case.get_status_display = statuses.get(case.status, case.status)
         case.channel_label = channels.get(case.channel, case.channel)
+        case.report_type_label = report_types.get(case.report_type, case.report_type)
         case.staff_visibility = STAFF_VISIBILITY[case.visibility]
         case.link = case_link(case.code, daftar=daftar)
         case.version = services.case_version(case)

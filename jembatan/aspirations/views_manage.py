@@ -19,7 +19,7 @@ from jembatan.accounts.access import (
 )
 from jembatan.accounts.audit import audit_record
 from jembatan.accounts.notifications import notification_mark_read
-from jembatan.aspirations import desk, merge, services
+from jembatan.aspirations import deadlines, desk, lapor, merge, services
 from jembatan.aspirations.access import (
     can_see_reporter,
     get_answer_file_for_user,
@@ -143,6 +143,7 @@ def _render_detail(
             "case": case,
             "display_code": services.display_code(case.code),
             "staff_visibility": STAFF_VISIBILITY[case.visibility],
+            "clocks": deadlines.running_clocks(case),
             "events": _events_for(user, case, camat=camat),
             "photos": case.photos.filter(event=None),
             "show_reporter": can_see_reporter(user, case),
@@ -233,6 +234,7 @@ def case_action(request: HttpRequest, code: str) -> HttpResponse:
             office=data.get("office"),
             reason=data.get("reason") or "",
             body=data.get("body") or "",
+            referred_to=data.get("referred_to") or "",
             version=data.get("version") or None,
         )
     if not call.ok:
@@ -301,7 +303,7 @@ def case_export(request: HttpRequest, code: str) -> JsonResponse:
     with_reporter = (
         can_see_reporter(request.user, case) and case.visibility == Aspiration.Visibility.PUBLIC
     )
-    data = services.lapor_export(case, with_reporter=with_reporter)
+    data = lapor.lapor_export(case, with_reporter=with_reporter)
     audit_record(actor=request.user, action=AuditAction.EXPORT, target=case)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="aspirasi-{case.code}.json"'

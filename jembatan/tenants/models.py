@@ -96,7 +96,13 @@ class Tenant(models.Model):
         _("batas verifikasi bawaan (hari kerja)"), default=3
     )
     answer_days = models.PositiveSmallIntegerField(
-        _("batas jawaban bawaan (hari kerja)"), default=5
+        _("batas respons pertama instansi bawaan (hari kerja)"), default=5
+    )
+    # Calendar days, as the rule reads ("paling lama 60 hari"): aspirations.deadlines.
+    complete_days = models.PositiveSmallIntegerField(
+        _("batas penyelesaian aspirasi (hari kalender)"),
+        default=60,
+        help_text=_("Sejak diteruskan ke instansi; paling lama 60 hari."),
     )
     sms_gateway_url = models.URLField(_("alamat gerbang SMS"), blank=True)
     sms_gateway_secret = models.CharField(_("rahasia gerbang SMS"), max_length=200, blank=True)

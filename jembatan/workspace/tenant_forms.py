@@ -60,6 +60,8 @@ class TenantForm(forms.Form):
     page_cache_seconds = _model_field("page_cache_seconds", min_value=0, max_value=3600)
     verify_days = _model_field("verify_days", min_value=1, max_value=60)
     answer_days = _model_field("answer_days", min_value=1, max_value=60)
+    # The rule's "paling lama 60 hari" is the ceiling: a kabupaten may promise sooner.
+    complete_days = _model_field("complete_days", min_value=1, max_value=60)
     sms_gateway_url = _model_field("sms_gateway_url", assume_scheme="https")
     sms_gateway_secret = forms.CharField(
         label=_("Rahasia gerbang SMS"),

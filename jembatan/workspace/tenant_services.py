@@ -43,6 +43,7 @@ SETTINGS_FIELDS = (
     "page_cache_seconds",
     "verify_days",
     "answer_days",
+    "complete_days",
     "sms_gateway_url",
 )
 SECRET_FIELDS = ("sms_gateway_secret", "webhook_secret")

@@ -307,7 +307,7 @@ def test_status_and_status_notes_follow_the_case(client, world):
         actor=world.admin, case=commented, body="Kami cek ke lokasi besok.", public=True
     )
     closed = make_case(world, days_ago=1)
-    step(world, closed, "close", reason=Aspiration.CloseReason.OUT_OF_SCOPE)
+    step(world, closed, "refer", referred_to="Balai Pelaksanaan Jalan Nasional")
     rows = {r["service_request_id"]: r for r in client.get(f"{BASE}requests.json").json()}
     assert rows[code(answered)]["status"] == "closed"  # selesai
     assert rows[code(answered)]["status_notes"] == "Lubang sudah ditambal pekan ini."
@@ -315,7 +315,8 @@ def test_status_and_status_notes_follow_the_case(client, world):
     assert rows[code(commented)]["status"] == "open"
     assert rows[code(commented)]["status_notes"] == "Kami cek ke lokasi besok."
     assert rows[code(closed)]["status"] == "closed"
-    assert rows[code(closed)]["status_notes"] == str(Aspiration.CloseReason.OUT_OF_SCOPE.label)
+    notes = rows[code(closed)]["status_notes"]
+    assert notes == "Bukan wewenang: dirujuk ke Balai Pelaksanaan Jalan Nasional"
 
 
 def test_the_citizens_own_response_is_not_an_answer(client, world):

@@ -66,6 +66,7 @@ def _form(**extra) -> dict:
         "page_cache_seconds": "",
         "verify_days": "4",
         "answer_days": "6",
+        "complete_days": "45",
         "sms_gateway_url": "",
         "sms_gateway_secret": "sms-rahasia-1",
         "webhook_secret": "",
@@ -82,6 +83,7 @@ def test_the_operator_creates_a_tenant_by_name_with_its_hosts_logo_and_secret(op
     assert response.status_code == 302, response.content.decode()[:3000]
     tenant = Tenant.objects.get(region=mempawah)
     assert tenant.palette == "biru" and tenant.verify_days == 4 and tenant.answer_days == 6
+    assert tenant.complete_days == 45  # shorter than the rule's 60 days, as it may be
     assert tenant.sms_gateway_secret == "sms-rahasia-1"
     assert tenant.logo.name.startswith("tenants/61-04-") and tenant.logo.name.endswith(".jpg")
     hosts = list(TenantHost.objects.filter(tenant=tenant).values_list("host", "is_primary"))
