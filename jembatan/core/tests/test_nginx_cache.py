@@ -71,6 +71,19 @@ def test_an_anonymous_article_comes_from_the_cache_without_a_token_or_cookie(cac
     assert b'<html lang="id">' in fetch(url)[2]
 
 
+def test_lists_feeds_the_sitemap_statistics_and_open_data_come_from_the_cache(cached, post):
+    names = [
+        "sites:hub", "sites:news", "sites:kim_directory", "sites:hub_feed", "sites:sitemap",
+        "dissemination:list", "dashboard:statistics", "dashboard:data", "dashboard:catalog",
+    ]  # fmt: skip
+    for name in names:
+        url = cached + reverse(name)
+        status, headers, _body = fetch(url)
+        assert status == 200 and headers["X-Cache-Status"] == "MISS", name
+        assert headers.get_all("Set-Cookie") is None, name
+        assert fetch(url)[1]["X-Cache-Status"] == "HIT", name
+
+
 def test_a_signed_in_visitor_and_an_anonymous_one_never_see_each_others_page(cached, post):
     url = cached + post.get_absolute_url()
     logout = reverse("accounts:logout").encode()
