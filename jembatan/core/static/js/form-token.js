@@ -13,6 +13,8 @@
     if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") { return; }
     var input = form.querySelector(SELECTOR);
     if (!input || input.value) { return; }
+    // The aspiration form's outbox keeps a form written offline and fetches its own token.
+    if (form.hasAttribute("data-offline-outbox") || navigator.onLine === false) { return; }
     event.preventDefault();
     event.stopImmediatePropagation();
     var submitter = event.submitter || null;
