@@ -81,8 +81,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if (
         reason in _RESENDABLE
         and request.method == "POST"
-        and request.content_type == "application/x-www-form-urlencoded"
         and _same_origin(request)
+        # A chosen file cannot be put back into a form: that one is chosen again.
+        and not request.FILES
     ):
         fields = [
             (name, value)
