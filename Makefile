@@ -15,7 +15,7 @@ PYTEST = $(BIN)/python -m pytest -n $(TEST_WORKERS)
 # sets DEBUG=0 with its SECRET_KEY, DATABASE_URL, ...).
 MANAGE = DEBUG=$${DEBUG:-1} $(BIN)/python manage.py
 
-.PHONY: run run-prod test test-fast test-postgres test-tools test-debs lint messages install clean backup restore
+.PHONY: run run-prod test test-fast test-postgres test-tools test-debs lint messages install clean backup restore bench bench-debs
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -96,6 +96,32 @@ messages: install
 	cd jembatan && $(abspath $(BIN))/django-admin makemessages --locale en --no-location \
 		--ignore 'locale/*' && $(abspath $(BIN))/django-admin makemessages -d djangojs --locale en \
 		--no-location --ignore 'locale/*' && $(abspath $(BIN))/django-admin compilemessages --locale en
+
+# The production benchmark (bench/production.py): nginx, two app servers, PostgreSQL and
+# Redis on the national-scale database (made once by bench/national.py at BENCH_SCALE,
+# 1 = the whole country, 0.01 = about a minute), and in the same run nginx serving the
+# article as a static file, the limit every endpoint's req/s is compared with.
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/postgres
+BENCH_DATABASE ?= jembatan_national
+BENCH_SCALE ?= 0.01
+BENCH_ARGS ?= --connections 32
+BENCH_DEBS = $(if $(shell command -v wrk),,wrk) \
+	$(if $(shell command -v nginx || test -x /usr/sbin/nginx && echo nginx),,nginx)
+
+bench-debs:
+	@if [ -n "$(strip $(BENCH_DEBS))" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_DEBS) >/dev/null; \
+	  else echo "Missing for the benchmark: run  sudo apt-get install $(strip $(BENCH_DEBS))"; exit 1; fi; \
+	fi
+
+bench: install bench-debs
+	@$(BIN)/python -c 'import sys, psycopg; c = psycopg.connect(sys.argv[1]); \
+	  sys.exit(0 if c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [sys.argv[2]]).fetchone() else 1)' \
+	  "$(BENCH_POSTGRES)" "$(BENCH_DATABASE)" \
+	  || $(BIN)/python bench/national.py --postgres "$(BENCH_POSTGRES)" --database "$(BENCH_DATABASE)" --scale $(BENCH_SCALE)
+	$(BIN)/python bench/production.py --postgres "$(BENCH_POSTGRES)" --database "$(BENCH_DATABASE)" $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

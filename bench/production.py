@@ -16,6 +16,8 @@ to compare with (the hub alone: the kabupaten with the most KIMs). Then wrk, a s
 process, loads each endpoint in turn through nginx for ``--seconds``, rotating over many
 URLs (so the page cache, on as in production, serves repeats but not everything):
 
+    static limit   the article below, saved and served by nginx as a static file
+    one article    /kim/<kim>/berita/<post>/           (that one article, the same URL)
     hub            /                                   (each tenant's hub)
     kim home       /kim/<kim>/                         (500 KIMs of those tenants)
     article        /kim/<kim>/berita/<post>/           (500 of their published posts)
@@ -24,8 +26,12 @@ URLs (so the page cache, on as in production, serves repeats but not everything)
     aspiration     POST /aspirasi/kirim/               (a new case of each tenant in turn)
     dashboard      /kelola/dasbor/                     (the hub's admin, on the hub's host)
 
-For each: requests/s, p50 and p99 latency, errors (non-2xx/3xx and socket errors), and
-the RSS of the servers (app servers, nginx, consumer) after the run. Each endpoint is
+For each: requests/s, p50 and p99 latency, errors (non-2xx/3xx and socket errors), the
+RSS of the servers (app servers, nginx, consumer) after the run, and the ratio of its
+requests/s to the static limit: the same nginx, in the same run, serving a saved copy of
+the first article (a server block of its own) is the most this machine can serve, so
+"one article" at 0.40 is 40 % of that limit (issue 19's goal). Anonymous pages come from
+nginx's shared page cache, as in production (README: Production). Each endpoint is
 warmed up first (not measured): every page of the rotation but the searches is fetched
 once (so the page cache holds them all, whether they are one tenant's few or fifty
 tenants' many), then 3 s of wrk; a request slower than 10 s counts as an error.
@@ -108,6 +114,20 @@ function request()
     ["Cookie"] = "csrftoken=" .. os.getenv("WRK_CSRF_COOKIE"),
   }, body)
 end
+"""
+
+
+# The static limit's own server block, added to the rendered nginx.conf: the saved article
+# for any path, as nginx serves any static file.
+STATIC_SERVER = """
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            root {root};
+            default_type text/html;
+            try_files /article.html =404;
+        }}
+    }}
 """
 
 
@@ -327,6 +347,12 @@ def main() -> int:
          "--var", str(tmp), "--output", str(conf)],
         env,
     )  # fmt: skip
+    # The limit: the same nginx serving a saved copy of the article as a static file.
+    static_port, static_dir = free_port(), tmp / "static-limit"
+    static_dir.mkdir()
+    text = conf.read_text().rstrip()
+    assert text.endswith("}"), "the rendered nginx.conf ends with its http block"
+    conf.write_text(text[:-1] + STATIC_SERVER.format(port=static_port, root=static_dir) + "}\n")
     servers: list[subprocess.Popen] = []
     results: list[dict] = []
     try:
@@ -379,7 +405,17 @@ def main() -> int:
             " WHERE c.kabupaten_id = ANY(%s) GROUP BY 1",
             (codes,),
         )
+        if not articles:
+            sys.exit(f"{opts.database} has no published article on the loaded tenants' hosts")
+        one = f"{host_of[articles[0][0]]} /kim/{articles[0][1]}/berita/{articles[0][2]}/"
+        one_host, one_path = one.split(" ", 1)
+        _, page, headers = get(f"{base}{one_path}", host=one_host)
+        (static_dir / "article.html").write_text(page)
+        log(f"static limit: {one_path} saved, {len(page.encode()):,} bytes of HTML")
+        bases = {"static limit": f"http://127.0.0.1:{static_port}"}
         endpoints = {
+            "static limit": [one],
+            "one article": [one],
             "hub": [f"{host_of[c]} /" for c in codes],
             "kim home": [f"{host_of[c]} /kim/{s}/" for c, s in kims],
             "article": [f"{host_of[c]} /kim/{k}/berita/{p}/" for c, k, p in articles],
@@ -394,6 +430,8 @@ def main() -> int:
         staff_cookie = staff_cookie.splitlines()[-1] if staff_cookie else ""
         wanted = {e.strip() for e in opts.only.split(",") if e.strip()}
         plan = [*endpoints, "aspiration", "dashboard"]
+        if wanted:  # the limit always runs: every ratio is to this run's own limit
+            wanted.add("static limit")
         for name in plan:
             if wanted and name not in wanted:
                 continue
@@ -430,22 +468,26 @@ def main() -> int:
                 listing.write_text("\n".join(paths) + "\n")
                 script.write_text(ROTATE)
                 wrk_env["WRK_PATHS"] = str(listing)
+            target = bases.get(name, base)
             if name not in ("aspiration", "search", "dashboard"):
-                seconds = prime(base, paths)
+                seconds = prime(target, paths)
                 log(f"{name}: {len(paths)} pages fetched once in {seconds:.1f} s")
+            if name == "one article":
+                cache_status = get(f"{base}{one_path}", host=one_host)[2].get("X-Cache-Status")
+                log(f"one article: nginx's shared page cache answers {cache_status}")
             if name != "aspiration":
                 # Every worker imports the URLconf and compiles templates on its first
                 # request: a short unmeasured run first, so that is not in the numbers.
                 subprocess.run(
                     ["wrk", "-t", "1", "-c", str(2 * opts.workers * opts.app_servers),
-                     "-d", "3s", "--timeout", "30s", "-s", str(script), base],
+                     "-d", "3s", "--timeout", "30s", "-s", str(script), target],
                     env=wrk_env, capture_output=True, check=False,
                 )  # fmt: skip
             log(f"{name}: wrk {opts.connections} connections, {opts.seconds} s ...")
             done = subprocess.run(
                 ["wrk", "-t", str(opts.threads), "-c", str(opts.connections),
                  "-d", f"{opts.seconds}s", "--timeout", "10s", "--latency",
-                 "-s", str(script), base],
+                 "-s", str(script), target],
                 env=wrk_env, capture_output=True, text=True, check=False,
             )  # fmt: skip
             record = {"endpoint": name, **parse_wrk(done.stdout)}
@@ -499,28 +541,35 @@ def main() -> int:
     return 1 if any(r["errors"] for r in results) else 0
 
 
-def print_table(results: list[dict], opts: argparse.Namespace) -> None:
-    log(
-        f"\n{opts.app_servers} app servers x {opts.workers} sync workers behind nginx; "
+def format_table(results: list[dict], opts: argparse.Namespace) -> str:
+    """One table: each endpoint with its ratio to the static limit of the same run."""
+    limit = next((r["rps"] for r in results if r["endpoint"] == "static limit"), 0.0)
+    lines = [
+        f"{opts.app_servers} app servers x {opts.workers} sync workers behind nginx; "
         f"wrk {opts.threads} threads, {opts.connections} connections, {opts.seconds} s each; "
         f"{opts.loaded} of {opts.all_tenants} tenants' hosts"
-    )
+    ]
     head = (
-        f"{'endpoint':<12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
-        f"{'requests':>9} {'RSS MiB':>8}"
+        f"{'endpoint':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+        f"{'requests':>9} {'RSS MiB':>8} {'x limit':>8}"
     )
-    log(head)
-    log("-" * len(head))
+    lines += [head, "-" * len(head)]
     for r in results:
         p50 = f"{r['p50_ms']:.1f}" if r["p50_ms"] is not None else "-"
         p99 = f"{r['p99_ms']:.1f}" if r["p99_ms"] is not None else "-"
+        ratio = f"{r['rps'] / limit:.2f}" if limit else "-"
         line = (
-            f"{r['endpoint']:<12} {r['rps']:>8.1f} {p50:>8} {p99:>8} {r['errors']:>7} "
-            f"{r['requests']:>9} {r['rss_mib']:>8.1f}"
+            f"{r['endpoint']:<12} {r['rps']:>9.1f} {p50:>8} {p99:>8} {r['errors']:>7} "
+            f"{r['requests']:>9} {r['rss_mib']:>8.1f} {ratio:>8}"
         )
         if "stored" in r:
             line += f"   (stored {r['stored']})"
-        log(line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def print_table(results: list[dict], opts: argparse.Namespace) -> None:
+    log("\n" + format_table(results, opts))
 
 
 if __name__ == "__main__":

@@ -343,6 +343,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
+# A form from a page of the shared cache, sent without script, carries no token: it is
+# shown again with one (jembatan.core.pagecache).
+CSRF_FAILURE_VIEW = "jembatan.core.views.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -473,6 +476,13 @@ ASPIRATION_SUBMIT_CONTACT_LIMIT = env_int(
 # Anonymous pages are served from the cache for this long (0 turns the page cache off);
 # any change to public content invalidates them at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0, maximum=3600)
+# Behind nginx (deploy/nginx.conf.template), the same anonymous pages are also kept by
+# nginx for this long, never longer than the tenant's page cache lifetime (README:
+# Production, the shared page cache). 0: off.
+SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 3, minimum=0, maximum=60)
+# After that, while one request renders the page again, nginx may still give the old copy
+# to the others for at most this long: the bound on a change is the sum of the two (5 s).
+SHARED_CACHE_STALE_SECONDS = env_int("SHARED_CACHE_STALE_SECONDS", 2, minimum=0, maximum=60)
 # A KIM's own host name: "host=kim-slug" pairs; that host serves the KIM's site at its root
 # (jembatan.sites.hosts). Each host must also be accepted by ALLOWED_HOSTS.
 KIM_HOSTS = env_host_map("KIM_HOSTS")

@@ -10,6 +10,16 @@ app, so it reads ``request.tenant.page_cache_seconds`` duck-typed (set by
 jembatan.tenants.middleware; a whole number of seconds, 0 for no cache, None or absent
 for PAGE_CACHE_SECONDS).
 
+Behind nginx (deploy/nginx.conf.template) a page may also be kept by nginx, shared by
+every anonymous visitor for SHARED_CACHE_SECONDS (a few seconds; then, while one request
+renders it again, the old copy for at most SHARED_CACHE_STALE_SECONDS): nginx asks with
+the request header X-Shared-Cache, sent only for visitors without a session, a message,
+a CSRF cookie or credentials, and the app answers X-Accel-Expires on a page it would
+cache itself. Such a page carries no form token and sets no CSRF cookie (a shared copy
+must hold nothing of one visitor): a script fetches a token on the first submit
+(static/js/form-token.js, the view ``form_token``), and without script the
+server's confirmation page (``csrf_failure``) asks to send the same form once more.
+
 The version that invalidates every page lives in the cache when the cache is shared
 (Redis). The embedded setup runs several gunicorn workers, each with its own local-memory
 cache, so there the version also lives in a small file (PAGE_CACHE_VERSION_FILE) that
@@ -92,12 +102,39 @@ def page_cache_seconds(request: HttpRequest) -> int:
     return int(own) if own is not None else settings.PAGE_CACHE_SECONDS
 
 
+def shared_cache_seconds(request: HttpRequest, seconds: int) -> int:
+    """How long nginx may keep this page for every anonymous visitor (0: not at all)."""
+    if request.META.get("HTTP_X_SHARED_CACHE") != "1":
+        return 0
+    if settings.CSRF_COOKIE_NAME in request.COOKIES:
+        return 0  # nginx sends none of these, but the app does not take its word for it
+    return max(0, min(seconds, settings.SHARED_CACHE_SECONDS))
+
+
+def _share(request: HttpRequest, response: HttpResponse, seconds: int) -> HttpResponse:
+    """The page as nginx may store it: no visitor's form token, no CSRF cookie."""
+    if response["Content-Type"].startswith("text/html"):
+        text = response.content.decode(response.charset)
+        response.content = _TOKEN.sub(r"\g<1>\g<2>", text).replace(PLACEHOLDER, "")
+    # The template asked for a token: Django would set the CSRF cookie with this page.
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+    # nginx reads how long it may hand out the old copy while one request renders a new
+    # one (stale-while-revalidate; nginx has no other bounded way to say it). Before
+    # X-Accel-Expires: nginx 1.22 skips Cache-Control once that header has been read.
+    stale = settings.SHARED_CACHE_STALE_SECONDS
+    del response["Cache-Control"]  # whatever the view said: the bound is the point
+    response.headers["Cache-Control"] = f"max-age={seconds}, stale-while-revalidate={stale}"
+    response.headers["X-Accel-Expires"] = str(seconds)
+    return response
+
+
 def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         seconds = page_cache_seconds(request)
         if not seconds or not _cacheable_request(request):
             return view(request, *args, **kwargs)
+        shared = shared_cache_seconds(request, seconds)
         version = f"{cache.get_or_set(VERSION_KEY, 1, timeout=None)}.{_file_version()}"
         language = translation.get_language()
         # Pages hold absolute addresses (og:url, JSON-LD, the data catalogue) built from
@@ -110,13 +147,13 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         cached = cache.get(key)
         if cached is not None:
             status, content_type, cached_body, *rest = cached
-            if isinstance(cached_body, str) and PLACEHOLDER in cached_body:
+            if isinstance(cached_body, str) and PLACEHOLDER in cached_body and not shared:
                 cached_body = cached_body.replace(PLACEHOLDER, get_token(request))
             response = HttpResponse(cached_body, status=status, content_type=content_type)
             for header, value in (rest[0] if rest else {}).items():
                 response.headers[header] = value
             response.headers["X-Page-Cache"] = "hit"
-            return response
+            return _share(request, response, shared) if shared else response
         response = view(request, *args, **kwargs)
         if (
             response.status_code == 200
@@ -137,6 +174,8 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             kept = {h: response[h] for h in ("Content-Disposition",) if h in response}
             cache.set(key, (200, content_type, body, kept), timeout=seconds)
             response.headers["X-Page-Cache"] = "miss"
+            if shared:
+                _share(request, response, shared)
         return response
 
     return wrapper

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE, get_token
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -46,6 +49,55 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if exception.args and isinstance(exception.args[0], str):
         message = exception.args[0]
     return render(request, "404.html", {"message": message}, status=404)
+
+
+@require_safe
+@never_cache
+def form_token(request: HttpRequest) -> JsonResponse:
+    """This visitor's form token, with its cookie: a page from the shared cache carries
+    none (core.pagecache), so static/js/form-token.js fetches one on the first submit."""
+    return JsonResponse({"token": get_token(request)})
+
+
+# The token is absent, not wrong: the form came from a page of the shared cache.
+_RESENDABLE = (REASON_NO_CSRF_COOKIE, "CSRF token from POST missing.")
+
+
+def _same_origin(request: HttpRequest) -> bool:
+    """The form was sent from one of this site's own pages (Django has already refused a
+    foreign Origin; without one, the Referer must name this host)."""
+    here = f"{request.scheme}://{request.get_host()}"
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin:
+        return origin == here
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    return bool(referer.netloc) and f"{referer.scheme}://{referer.netloc}" == here
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW. A form sent without a token from this site's own page (a page of
+    the shared cache, read without script) is shown again, its fields kept, with this
+    visitor's token: one more press sends it. Anything else is the plain refusal."""
+    if (
+        reason in _RESENDABLE
+        and request.method == "POST"
+        and _same_origin(request)
+        # A chosen file cannot be put back into a form: that one is chosen again.
+        and not request.FILES
+    ):
+        fields = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name != "csrfmiddlewaretoken"
+            for value in values
+        ]
+        return render(
+            request,
+            "core/resend.html",
+            {"action": request.get_full_path(), "fields": fields},
+            status=403,
+        )
+    return django_csrf_failure(request, reason)
 
 
 # The service worker, the web app manifest and the offline page: jembatan/core/views_pwa.py.

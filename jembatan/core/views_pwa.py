@@ -38,6 +38,7 @@ BACKGROUND_COLOR = "#ffffff"  # --paper
 _SHELL_STATIC = [
     "css/jembatan.css",
     "js/pwa.js",
+    "js/form-token.js",
     "js/offline-page.js",
     "js/offline-form.js",
     "js/aspiration-similar.js",

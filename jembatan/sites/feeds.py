@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from jembatan.communities.models import Kim
 from jembatan.core.links import canonical_domain
+from jembatan.core.pagecache import cache_public_page
 from jembatan.regions.models import Region
 from jembatan.sites.models import Post, live_posts
 from jembatan.sites.views import hub_kabupaten
@@ -133,5 +134,6 @@ class KimFeed(_PostFeed):
         return self._posts(obj, live_posts().filter(kim=obj.kim))
 
 
-hub_feed = HubFeed()
-kim_feed = KimFeed()
+# Cached like the pages (core.pagecache): behind nginx, a feed reader's poll is nginx's.
+hub_feed = cache_public_page(HubFeed())
+kim_feed = cache_public_page(KimFeed())

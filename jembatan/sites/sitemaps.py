@@ -17,6 +17,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from jembatan.communities.models import Kim
+from jembatan.core.pagecache import cache_public_page
 from jembatan.core.sitemaps import hub_sitemaps
 from jembatan.sites.content import KINDS
 from jembatan.sites.models import served_posts
@@ -94,6 +95,7 @@ def sitemaps_for(request: HttpRequest) -> dict[str, Sitemap]:
 
 @require_safe
 @cache_control(max_age=CACHE_SECONDS, public=True)
+@cache_public_page
 def sitemap(request: HttpRequest) -> HttpResponse:
     return sitemap_view(request, sitemaps=sitemaps_for(request))
 

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import shutil
-import socket
-import subprocess
-import time
 import urllib.parse
 import urllib.request
 from urllib.error import HTTPError
@@ -15,32 +11,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from jembatan.core.management.commands.nginx_conf import render
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str, **headers: str):
-    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (loopback only)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return response.status, dict(response.headers), response.read()
-    except HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+from jembatan.core.tests.nginx_proxy import fetch, free_port, live_upstream, running_nginx
 
 
 @pytest.fixture
 def proxy(live_server, settings, tmp_path):
     """nginx in front of the live server and a dead app server, like a real deployment
     with one of its app servers down."""
-    if not shutil.which(NGINX) and not shutil.os.path.exists(NGINX):
-        pytest.fail("nginx not found: apt-get install nginx (the .ci/run script does).")
     settings.STATIC_ROOT = tmp_path / "static"
     settings.MEDIA_ROOT = tmp_path / "media"
     css = settings.STATIC_ROOT / "css" / "site.0123456789ab.css"
@@ -50,34 +27,9 @@ def proxy(live_server, settings, tmp_path):
     css.with_name(css.name + ".gz").write_bytes(gzip.compress(body))
     (settings.MEDIA_ROOT / "aspirasi").mkdir(parents=True)
     (settings.MEDIA_ROOT / "aspirasi" / "foto.jpg").write_bytes(b"\xff\xd8\xff\xe0 jpeg")
-    port = free_port()
-    app = live_server.url.split("//", 1)[1]
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        render(
-            listen=f"127.0.0.1:{port}",
-            upstreams=[f"127.0.0.1:{free_port()}", app.replace("localhost", "127.0.0.1")],
-            var_dir=tmp_path,
-        )
-    )
-    check = subprocess.run(
-        [NGINX, "-t", "-q", "-p", str(tmp_path), "-c", str(conf)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert check.returncode == 0, check.stderr
-    server = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf)])
-    try:
-        for _ in range(50):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}", body
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    upstreams = [f"127.0.0.1:{free_port()}", live_upstream(live_server)]
+    with running_nginx(upstreams, tmp_path) as base:
+        yield base, body
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,10 +8,19 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.management.base import BaseCommand, CommandError
 
 TEMPLATE = Path(settings.BASE_DIR) / "deploy" / "nginx.conf.template"
 UPSTREAM = re.compile(r"^[A-Za-z0-9.\-]+:\d{1,5}$")
+
+
+def _cookie(name: str) -> str:
+    # nginx reads a cookie as $cookie_<name>: a name it cannot spell would silently never
+    # match, and a visitor with a session could then be served a shared page.
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise ValueError(f"nginx cannot read the cookie {name!r}: rename it (letters, digits, _).")
+    return name
 
 
 def render(
@@ -42,6 +51,11 @@ def render(
         "PORT": port,
         "STATIC_ROOT": str(Path(settings.STATIC_ROOT).resolve()),
         "MEDIA_ROOT": str(Path(settings.MEDIA_ROOT).resolve()),
+        # The cookies that keep a visitor out of the shared page cache, and the language's.
+        "SESSION_COOKIE": _cookie(settings.SESSION_COOKIE_NAME),
+        "CSRF_COOKIE": _cookie(settings.CSRF_COOKIE_NAME),
+        "MESSAGES_COOKIE": _cookie(CookieStorage.cookie_name),
+        "LANGUAGE_COOKIE": _cookie(settings.LANGUAGE_COOKIE_NAME),
     }
     text = TEMPLATE.read_text()
     for name, value in values.items():

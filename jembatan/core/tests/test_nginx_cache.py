@@ -1,0 +1,222 @@
+"""The shared page cache of the production profile, through a real nginx: anonymous public
+pages come from nginx's microcache; nothing signed in, personal or cookie-setting ever
+does; forms on cached pages still work with and without script; a change is seen within
+SHARED_CACHE_SECONDS + SHARED_CACHE_STALE_SECONDS (here 1 + 1 s)."""
+
+from __future__ import annotations
+
+import re
+import time
+import urllib.parse
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
+
+from jembatan.core.tests.nginx_proxy import fetch, live_upstream, running_nginx
+from jembatan.sites.models import Comment, Post
+from jembatan.testing.factories import (
+    AspirationFactory,
+    InfoRequestFactory,
+    PostFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+# 1 s fresh, 1 s more of the old copy while it is rendered again, and room for the render.
+BOUND = 3.0
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]*)"')
+
+
+@pytest.fixture
+def cached(live_server, settings, tmp_path):
+    settings.PAGE_CACHE_SECONDS = 60  # the test settings turn it off
+    settings.SHARED_CACHE_SECONDS = 1
+    settings.SHARED_CACHE_STALE_SECONDS = 1
+    with running_nginx([live_upstream(live_server)], tmp_path) as base:
+        yield base
+
+
+@pytest.fixture
+def post(db):
+    return PostFactory(title="Gotong royong di Sebalo", body="<p>Kerja bakti pagi.</p>")
+
+
+def cookie_of(headers, name: str) -> str:
+    for value in headers.get_all("Set-Cookie") or []:
+        if value.startswith(f"{name}="):
+            return value.split(";", 1)[0]
+    return ""
+
+
+def test_an_anonymous_article_comes_from_the_cache_without_a_token_or_cookie(cached, post):
+    url = cached + post.get_absolute_url()
+    status, headers, first = fetch(url)
+    assert status == 200 and headers["X-Cache-Status"] == "MISS"
+    assert headers.get_all("Set-Cookie") is None
+    assert "X-Accel-Expires" not in headers  # nginx keeps it to itself
+    # The page's forms (comments, reports, the language switcher) carry no visitor's token.
+    tokens = TOKEN.findall(first)
+    assert tokens and set(tokens) == {b""}
+    status, headers, second = fetch(url)
+    assert status == 200 and headers["X-Cache-Status"] == "HIT"
+    assert second == first and b"Gotong royong di Sebalo" in second
+    assert headers["Cache-Control"] == "max-age=1, stale-while-revalidate=1"
+    # The visitor who chose English gets the English page, never the Indonesian copy.
+    english = f"{django_settings.LANGUAGE_COOKIE_NAME}=en"
+    status, headers, page = fetch(url, Cookie=english)
+    assert headers["X-Cache-Status"] == "MISS" and b'<html lang="en">' in page
+    assert fetch(url, Cookie=english)[1]["X-Cache-Status"] == "HIT"
+    assert b'<html lang="id">' in fetch(url)[2]
+
+
+def test_lists_feeds_the_sitemap_statistics_and_open_data_come_from_the_cache(cached, post):
+    names = [
+        "sites:hub", "sites:news", "sites:kim_directory", "sites:hub_feed", "sites:sitemap",
+        "dissemination:list", "dashboard:statistics", "dashboard:data", "dashboard:catalog",
+    ]  # fmt: skip
+    for name in names:
+        url = cached + reverse(name)
+        status, headers, _body = fetch(url)
+        assert status == 200 and headers["X-Cache-Status"] == "MISS", name
+        assert headers.get_all("Set-Cookie") is None, name
+        assert fetch(url)[1]["X-Cache-Status"] == "HIT", name
+
+
+def test_a_signed_in_visitor_and_an_anonymous_one_never_see_each_others_page(cached, post):
+    url = cached + post.get_absolute_url()
+    logout = reverse("accounts:logout").encode()
+    user = UserFactory(full_name="Siti Pengguna Rahasia")
+    client = Client()
+    client.force_login(user)
+    name = django_settings.SESSION_COOKIE_NAME
+    session = f"{name}={client.cookies[name].value}"
+    # The signed-in page first: it must not fill the cache.
+    for _ in range(2):
+        status, headers, page = fetch(url, Cookie=session)
+        assert status == 200 and headers["X-Cache-Status"] == "BYPASS"
+        assert logout in page and TOKEN.search(page).group(1) != b""
+    status, headers, page = fetch(url)
+    assert headers["X-Cache-Status"] == "MISS" and logout not in page
+    status, headers, page = fetch(url)
+    assert headers["X-Cache-Status"] == "HIT" and logout not in page
+    # Now the cache holds the anonymous page: the signed-in visitor still gets their own,
+    # even when asking for the shared copy themselves (nginx alone sends that header).
+    status, headers, page = fetch(url, Cookie=session, **{"X-Shared-Cache": "1"})
+    assert headers["X-Cache-Status"] == "BYPASS" and logout in page
+    assert TOKEN.search(page).group(1) != b""
+    # A pending message, a CSRF cookie or credentials keep a visitor out of it too.
+    for cookie in ("messages=abc", "csrftoken=" + "a" * 32):
+        status, headers, page = fetch(url, Cookie=cookie)
+        assert headers["X-Cache-Status"] == "BYPASS"
+    status, headers, page = fetch(url, Authorization="Bearer x")
+    assert headers["X-Cache-Status"] == "BYPASS"
+
+
+def test_a_response_that_sets_a_cookie_is_never_stored(cached):
+    for path in (reverse("core:form_token"), reverse("accounts:login")):
+        for _ in range(2):
+            status, headers, _body = fetch(cached + path)
+            assert status == 200
+            assert cookie_of(headers, django_settings.CSRF_COOKIE_NAME)
+            assert headers["X-Cache-Status"] == "MISS"
+
+
+def test_tracking_my_data_and_ppid_request_pages_are_never_cached(cached):
+    case = AspirationFactory()
+    request = InfoRequestFactory()
+    paths = [
+        reverse("aspirations:track_detail", args=[case.code]),
+        reverse("aspirations:my_data", args=[case.code]),
+        reverse("aspirations:track"),
+        reverse("disclosure:request_detail", args=[request.number, request.token]),
+        reverse("disclosure:track"),
+    ]
+    for path in paths:
+        for _ in range(2):
+            status, headers, _body = fetch(cached + path)
+            assert status < 500, path
+            assert headers["X-Cache-Status"] == "MISS", path
+
+
+def wait_until(check, bound: float) -> float:
+    """Seconds until check() holds, polling; fails after bound."""
+    start = time.monotonic()
+    while time.monotonic() - start < bound:
+        if check():
+            return time.monotonic() - start
+        time.sleep(0.1)
+    pytest.fail(f"not seen within {bound} s")
+
+
+def test_a_correction_and_a_withdrawal_are_seen_within_the_bound(cached, post):
+    url = cached + post.get_absolute_url()
+    fetch(url)
+    assert fetch(url)[1]["X-Cache-Status"] == "HIT"
+    post.title = "Gotong royong di Sebalo (ralat)"
+    post.save(update_fields=["title"])
+    wait_until(lambda: b"(ralat)" in fetch(url)[2], bound=BOUND)
+    # A new post of the KIM shows on its (cached) list of news.
+    listing = cached + reverse("sites:kim_posts", args=[post.kim.slug])
+    fetch(listing)
+    assert fetch(listing)[1]["X-Cache-Status"] == "HIT"
+    PostFactory(kim=post.kim, title="Panen raya jagung")
+    wait_until(lambda: b"Panen raya jagung" in fetch(listing)[2], bound=BOUND)
+    post.status = Post.Status.DRAFT
+    post.save(update_fields=["status"])
+    wait_until(lambda: fetch(url)[0] == 404, bound=BOUND)
+    # A 404 is never stored: the page is back as soon as it is published again.
+    post.status = Post.Status.PUBLISHED
+    post.save(update_fields=["status"])
+    assert fetch(url)[0] == 200
+
+
+def test_a_comment_from_a_cached_page_with_script_fetches_a_token(cached, post):
+    url = cached + post.get_absolute_url()
+    fetch(url)
+    assert fetch(url)[1]["X-Cache-Status"] == "HIT"
+    # What static/js/form-token.js does on submit: fetch the token (with its cookie), send.
+    status, headers, body = fetch(cached + reverse("core:form_token"), Accept="application/json")
+    token = re.search(rb'"token": "([^"]+)"', body).group(1).decode()
+    cookie = cookie_of(headers, django_settings.CSRF_COOKIE_NAME)
+    form = {"csrfmiddlewaretoken": token, "name": "Andi", "body": "Mantap.", "website": ""}
+    status, headers, _body = fetch(
+        cached + reverse("sites:comment_submit", args=[post.kim.slug, post.slug]),
+        urllib.parse.urlencode(form).encode(),
+        Cookie=cookie,
+        Origin=cached,
+        **{"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 302, _body[:300]
+    assert Comment.objects.filter(post=post, name="Andi").exists()
+    # With the CSRF cookie this visitor now gets pages with their own token.
+    status, headers, page = fetch(url, Cookie=cookie)
+    assert headers["X-Cache-Status"] == "BYPASS" and TOKEN.search(page).group(1) != b""
+
+
+def test_a_comment_from_a_cached_page_without_script_is_sent_on_the_second_press(cached, post):
+    url = cached + post.get_absolute_url()
+    _status, _headers, page = fetch(url)
+    assert TOKEN.search(page).group(1) == b""
+    action = cached + reverse("sites:comment_submit", args=[post.kim.slug, post.slug])
+    form = {"csrfmiddlewaretoken": "", "name": "Budi", "body": "Terima kasih, KIM!", "website": ""}
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": cached}
+    status, answer, confirm = fetch(action, urllib.parse.urlencode(form).encode(), **headers)
+    # Not sent yet: the same fields, this visitor's token and its cookie, one button.
+    assert status == 403 and not Comment.objects.filter(post=post).exists()
+    assert b'value="Terima kasih, KIM!"' in confirm
+    token = TOKEN.search(confirm).group(1).decode()
+    cookie = cookie_of(answer, django_settings.CSRF_COOKIE_NAME)
+    assert token and cookie
+    again = {**dict(re.findall(r'name="([^"]+)" value="([^"]*)"', confirm.decode()))}
+    again["csrfmiddlewaretoken"] = token
+    status, _answer, _body = fetch(
+        action, urllib.parse.urlencode(again).encode(), Cookie=cookie, **headers
+    )
+    assert status == 302
+    assert Comment.objects.get(post=post).body == "Terima kasih, KIM!"
+    # A form from another site gets the plain refusal, never the page that resends it.
+    foreign = {**headers, "Origin": "https://jahat.example"}
+    status, _answer, body = fetch(action, urllib.parse.urlencode(form).encode(), **foreign)
+    assert status == 403 and b"Terima kasih, KIM!" not in body
