@@ -1010,24 +1010,12 @@ def lapor_export(case: Aspiration, *, with_reporter: bool) -> dict[str, Any]:
 
 
 def contact_erase(*, case: Aspiration, actor: User | None = None, reason: str) -> bool:
-    """Remove the reporter's name and contact from a case; the case itself stays."""
-    with transaction.atomic():
-        locked = Aspiration.objects.select_for_update().get(pk=case.pk)
-        if not any(getattr(locked, f) for f in CONTACT_FIELDS):
-            return False
-        data: dict[str, Any] = dict.fromkeys(CONTACT_FIELDS, "")
-        if locked.visibility == Aspiration.Visibility.PUBLIC:
-            data["visibility"] = Aspiration.Visibility.ANONYMOUS
-        # The audit row says that it happened, never what was erased.
-        audited_update(
-            actor=actor,
-            instance=locked,
-            data=data,
-            action=AuditAction.CONTACT_ERASE,
-            note=reason,
-            omit=CONTACT_FIELDS,
-        )
-    return True
+    """Erase the reporter's personal data from a case (name, contact, own photos and
+    texts, the personal text of its audit rows); the case itself stays. Through the
+    personal-data registry (aspirations.personal_data)."""
+    from jembatan.core.personal_data import personal_data_registry
+
+    return personal_data_registry.erase("aspirations.reporter", case, actor=actor, reason=reason)
 
 
 def contact_retention_days() -> int:
@@ -1037,21 +1025,11 @@ def contact_retention_days() -> int:
 
 
 def purge_old_contacts(*, now=None) -> int:
-    """Erase the contact data of cases resolved or closed longer ago than the retention
-    period. Returns how many cases were cleared."""
-    import datetime
+    """Erase the reporter's data of cases resolved or closed longer ago than the
+    retention period (aspirations.personal_data). Returns how many cases were cleared."""
+    from jembatan.aspirations.personal_data import purge_reporters
 
-    from django.db.models import Q
-
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=contact_retention_days())
-    old = Aspiration.objects.filter(status__in=[S.DONE, S.CLOSED], updated_at__lt=cutoff).filter(
-        ~Q(reporter_name="") | ~Q(reporter_phone="") | ~Q(reporter_email="")
-    )
-    cleared = 0
-    for case in old.iterator(chunk_size=500):
-        cleared += contact_erase(case=case, reason="retention")
-    return cleared
+    return purge_reporters(now=now)
 
 
 # --- categories (Diskominfo: routing office and deadlines) -------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jembatan.core import views_pwa
+from jembatan.core import views_privacy, views_pwa
 
 app_name = "core"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("sw.js", views_pwa.service_worker, name="service_worker"),
     path("manifest.webmanifest", views_pwa.manifest, name="manifest"),
     path("offline/", views_pwa.offline, name="offline"),
+    path("privasi/", views_privacy.privacy, name="privacy"),
 ]
