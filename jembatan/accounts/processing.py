@@ -101,12 +101,12 @@ def role_labels(user_ids: Iterable[int], kabupaten_code: str) -> dict[int, str]:
     for row in rows:
         if row.role == Role.OPERATOR:
             text = str(Role(row.role).label)
-        elif row.role == Role.OPD_OFFICER and row.office_id:
+        elif row.role == Role.OPD_OFFICER and row.office is not None:
             if row.office.kabupaten_id != kabupaten_code:
                 continue
             text = f"{Role(row.role).label} · {row.office.name}"
-        elif row.role == Role.CAMAT and row.region_id:
-            if not row.region_id.startswith(f"{kabupaten_code}."):
+        elif row.role == Role.CAMAT and row.region is not None:
+            if not row.region.code.startswith(f"{kabupaten_code}."):
                 continue
             text = f"{Role(row.role).label} · {row.region.name}"
         else:

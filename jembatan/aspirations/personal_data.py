@@ -14,6 +14,7 @@ government still answers it and counts it.
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -84,8 +85,7 @@ def reporter_erase(*, case: Aspiration, actor: User | None = None, reason: str) 
             changed = True
         photos = list(_own_photos(locked))
         for photo in photos:
-            name, storage = photo.file.name, photo.file.storage
-            transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+            transaction.on_commit(functools.partial(photo.file.storage.delete, photo.file.name))
         if photos:
             AspirationPhoto.objects.filter(pk__in=[p.pk for p in photos]).delete()
             changed = True
