@@ -22,6 +22,7 @@ from jembatan.accounts.audit import audit_record, audited_update, snapshot
 from jembatan.accounts.contact import clean_phone_and_email
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.accounts.notifications import notification_batch, notify
+from jembatan.aspirations import personal_data
 from jembatan.aspirations.access import administers, handles, is_camat_for, serves_as_kim
 from jembatan.aspirations.audit_actions import AuditAction
 from jembatan.aspirations.models import (
@@ -42,6 +43,7 @@ from jembatan.core.attachments import CheckedFile, check_attachment, storage_nam
 from jembatan.core.gateway import gateway_enabled
 from jembatan.core.images import clean_jpeg, removed_on_failure
 from jembatan.core.params import has_control_characters
+from jembatan.core.personal_data import personal_data_registry
 from jembatan.core.storage import private_storage
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.core.transitions import Machine, Transition
@@ -946,8 +948,6 @@ def _escalate(case: Aspiration) -> bool:
 
 # --- Personal data (UU 27/2022) ---------------------------------------------------------
 
-CONTACT_FIELDS = ["reporter_name", "reporter_phone", "reporter_email"]
-
 
 def mask(value: str) -> str:
     """Enough of a contact to recognise it, not enough to use it: +62812****7890."""
@@ -1013,23 +1013,17 @@ def contact_erase(*, case: Aspiration, actor: User | None = None, reason: str) -
     """Erase the reporter's personal data from a case (name, contact, own photos and
     texts, the personal text of its audit rows); the case itself stays. Through the
     personal-data registry (aspirations.personal_data)."""
-    from jembatan.core.personal_data import personal_data_registry
-
-    return personal_data_registry.erase("aspirations.reporter", case, actor=actor, reason=reason)
+    return personal_data_registry.erase(personal_data.KEY, case, actor=actor, reason=reason)
 
 
 def contact_retention_days() -> int:
-    from django.conf import settings
-
-    return settings.ASPIRATION_CONTACT_RETENTION_DAYS
+    return personal_data.retention_days()
 
 
 def purge_old_contacts(*, now=None) -> int:
     """Erase the reporter's data of cases resolved or closed longer ago than the
     retention period (aspirations.personal_data). Returns how many cases were cleared."""
-    from jembatan.aspirations.personal_data import purge_reporters
-
-    return purge_reporters(now=now)
+    return personal_data.purge_reporters(now=now)
 
 
 # --- categories (Diskominfo: routing office and deadlines) -------------------------------
