@@ -100,6 +100,16 @@ def requester_erase(*, request: InformationRequest, actor: User | None = None, r
     return True
 
 
+def may_erase_now(request: InformationRequest) -> bool:
+    """Whether the requester may have their identity erased from their own page: once the
+    request is answered and any objection decided. Before, the PPID needs it to answer
+    (a legal obligation, UU 27/2022 Pasal 15 and 20 ayat 2 huruf c; UU 14/2008 Pasal 22)."""
+    if request.requester_erased_at is not None or request.status != RequestStatus.ANSWERED:
+        return False
+    objection = Objection.objects.filter(request=request).first()
+    return objection is None or objection.status == Objection.Status.DECIDED
+
+
 def _erase(subject: InformationRequest, *, actor: User | None = None, reason: str) -> bool:
     return requester_erase(request=subject, actor=actor, reason=reason)
 

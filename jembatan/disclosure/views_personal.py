@@ -34,6 +34,21 @@ def _mask(value: str) -> str:
 def my_data(request: HttpRequest, number: str, token: str) -> HttpResponse:
     info_request = _request_by_token(request, number, token)
     form = RequesterCorrectForm()
+    if request.method == "POST" and request.POST.get("action") == "erase":
+        if request.POST.get("confirm") != "1":
+            messages.error(request, _("Centang persetujuan untuk menghapus data Anda."))
+        elif not personal_data.may_erase_now(info_request):
+            messages.error(
+                request,
+                _(
+                    "Identitas Anda masih diperlukan PPID sampai permohonan dan "
+                    "keberatannya selesai."
+                ),
+            )
+        else:
+            personal_data.requester_erase(request=info_request, reason="citizen request")
+            messages.success(request, _("Identitas dan kontak Anda sudah dihapus."))
+        return redirect("disclosure:my_data", number=number, token=token)
     if request.method == "POST":
         form = RequesterCorrectForm(request.POST)
         if rate_limit_exceeded(
@@ -69,6 +84,7 @@ def my_data(request: HttpRequest, number: str, token: str) -> HttpResponse:
             "record": personal_data.record_of(info_request),
             "form": form,
             "retention_days": personal_data.retention_days(),
+            "may_erase": personal_data.may_erase_now(info_request),
         },
         status=400 if form.is_bound else 200,
     )

@@ -103,3 +103,24 @@ def test_retention_erases_the_identity_and_its_scan_after_the_answer(ppid, setti
     assert req.information  # the request stays in the register
     assert InformationRequest.objects.get(pk=waiting.pk).requester_nik == "6107045203900001"
     assert purge_requesters(now=later) == 0
+
+
+def test_the_requester_erases_their_identity_once_the_request_is_answered(client, ppid):
+    req = _submit(ppid)
+    erase = {"action": "erase", "confirm": "1"}
+    client.post(_page(req), erase)
+    req.refresh_from_db()
+    assert req.requester_erased_at is None  # the PPID still needs it to answer
+    assert "Hapus identitas dan kontak saya" not in client.get(_page(req)).content.decode()
+    services.information_request_answer(
+        actor=ppid.admin, request=req, outcome="dikabulkan", text="Terlampir."
+    )
+    client.post(_page(req), {"action": "erase"})  # not confirmed
+    req.refresh_from_db()
+    assert req.requester_erased_at is None
+    assert client.post(_page(req), erase).status_code == 302
+    req.refresh_from_db()
+    assert req.requester_erased_at is not None and req.requester_nik == ""
+    assert audit_for(req).filter(action="ppid.requester_erase").count() == 1
+    page = client.get(_page(req)).content.decode()
+    assert "sudah dihapus" in page and "Maria Goreti" not in page
