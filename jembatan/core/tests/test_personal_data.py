@@ -42,6 +42,7 @@ ADDRESS = "Jl. Kenanga Ungu No. 12, Bengkayang"
 REQUESTER_PHONE = "+6285766661111"
 REQUESTER_EMAIL = "yohanes.k@example.test"
 PURPOSE = "Untuk tugas kuliah tentang jembatan desa"
+OBJECTION = "Saya tinggal di Kenanga dan butuh data ini untuk skripsi"
 
 
 def _jpeg() -> bytes:
@@ -137,18 +138,28 @@ def test_erasure_reaches_every_table_and_the_storage(
         public=False,
     )
     request = _request()
+    disclosure.information_request_answer(
+        actor=world["admin"],
+        request=request,
+        outcome="ditolak",
+        grounds=["h"],
+        text=f"Informasi memuat data pribadi; pemohon {REQUESTER} dapat meminta sebagian.",
+    )
+    disclosure.objection_submit(request=request, reasons=["a"], text=OBJECTION)
     client.force_login(world["admin"])
     assert client.get(f"/kelola/aspirasi/{case.code}/").status_code == 200
     photo = Path(case.photos.get().file.path)
     identity = Path(request.identity_file.path)
     assert photo.exists() and identity.exists()
     values = [NAME, PHONE, LOCAL_PHONE, EMAIL, FOLLOW_UP]
-    values += [REQUESTER, NIK, ADDRESS, REQUESTER_PHONE, REQUESTER_EMAIL, PURPOSE]
+    values += [REQUESTER, NIK, ADDRESS, REQUESTER_PHONE, REQUESTER_EMAIL, PURPOSE, OBJECTION]
     # The scan itself finds what is there before erasure (it can fail).
     before = _found(values)
     assert any("aspirations.Aspiration.reporter_name" in h for h in before)
     assert any("accounts.AuditLog.note" in h for h in before)
     assert any("disclosure.InformationRequest.requester_nik" in h for h in before)
+    assert any("disclosure.Objection.text" in h for h in before)
+    assert any("disclosure.InformationRequest.answer_text" in h for h in before)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert personal_data_registry.erase(
