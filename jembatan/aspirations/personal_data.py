@@ -54,6 +54,11 @@ def retention_days() -> int:
     return settings.ASPIRATION_CONTACT_RETENTION_DAYS
 
 
+def retention_note() -> str:
+    """The retention rule in words, as the privacy notice says it."""
+    return str(personal_data_registry.get(KEY).retention_text) % {"days": retention_days()}
+
+
 def _own_photos(case: Aspiration):
     return AspirationPhoto.objects.filter(aspiration=case, event=None)
 

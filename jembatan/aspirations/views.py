@@ -526,7 +526,7 @@ def my_data(request: HttpRequest, code: str) -> HttpResponse:
             "follow_ups": case.events.filter(kind=CaseEvent.Kind.FOLLOW_UP),
             "record": personal_data.record_of(case),
             "form": form,
-            "retention_days": services.contact_retention_days(),
+            "retention": personal_data.retention_note(),
         },
         status=400 if form.is_bound else 200,
     )

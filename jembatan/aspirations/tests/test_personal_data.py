@@ -151,6 +151,7 @@ def test_staff_views_are_recorded_once_a_day_and_shown_by_role(client, world):
     assert "Aspirasi diverifikasi" in page and "Aspirasi diekspor" in page
     assert "Ratna Sari Dewi" not in page  # the role and office, not the officer's name
     assert "Budi Santoso" not in page  # the contact stays masked on the page
+    assert "foto dan keterangan tambahan Anda dihapus otomatis 365 hari" in page
 
 
 def test_an_officer_is_shown_with_their_office(client, world):
