@@ -463,6 +463,17 @@ KIM_TERM_WARNING_DAYS = env_int("KIM_TERM_WARNING_DAYS", 90, minimum=1, maximum=
 ASPIRATION_CONTACT_RETENTION_DAYS = env_int(
     "ASPIRATION_CONTACT_RETENTION_DAYS", 365, minimum=30, maximum=3650
 )
+# PPID requesters' identity (name, NIK, address, contact, KTP scan, objection text) is
+# erased this many days after the request's last step (its answer or the decision on its
+# objection). Two years by default: the objection (UU 14/2008 Pasal 35-36), the dispute
+# at the Komisi Informasi (Pasal 37-38: 14 + 100 working days) and the appeal to the
+# courts (Pasal 47-50) all fall inside it, and so does the year's PPID report; after
+# that the identity serves no purpose (UU 27/2022 Pasal 43-44).
+PPID_REQUESTER_RETENTION_DAYS = env_int(
+    "PPID_REQUESTER_RETENTION_DAYS", 730, minimum=90, maximum=3650
+)
+# Corrections of contact details a data subject may send from one address in 10 minutes.
+PERSONAL_DATA_CORRECT_LIMIT = env_int("PERSONAL_DATA_CORRECT_LIMIT", 5, minimum=1, maximum=1000)
 # Aspirations the public form accepts from one address in 10 minutes, and from one phone
 # number or email in an hour; only stored ones count (README, "Rate limits"). The address
 # limit is high because a whole posko or a carrier's NAT can share one address.

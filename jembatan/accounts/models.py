@@ -311,6 +311,50 @@ class AuditLog(models.Model):
         return action_label(self.action)
 
 
+class AccessRecord(models.Model):
+    """A staff member read an object holding a citizen's personal data (a case's page, its
+    export): the record of processing (UU 27/2022 Pasal 31) that the data subject sees
+    beside the audit rows of changes. One row per reader, object and day is enough to
+    answer "who looked, when", and keeps a busy desk from writing a row per page view."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelaku"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    target_id = models.CharField(_("ID objek"), max_length=64)
+    day = models.DateField(_("tanggal"))
+    tenant = models.ForeignKey(
+        "tenants.Tenant",
+        verbose_name=_("tenant"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("catatan akses data pribadi")
+        verbose_name_plural = pgettext_lazy("plural", "catatan akses data pribadi")
+        indexes = [models.Index(fields=["target_type", "target_id"], name="access_target_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "target_type", "target_id", "day"],
+                name="access_once_per_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.actor_id} {self.target_id}"
+
+
 class Notification(models.Model):
     """A message for one user, listed in /kelola/ and (once) mailed.
 

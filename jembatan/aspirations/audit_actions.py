@@ -33,6 +33,8 @@ class AuditAction(models.TextChoices):
     CONFIRM = "aspiration.confirm", _("Warga menerima jawaban")
     DISPUTE = "aspiration.dispute", _("Warga menolak jawaban")
     CONTACT_ERASE = "aspiration.contact_erase", _("Kontak pelapor dihapus")
+    # aspirations.personal_data: the reporter corrects their own contact (UU 27/2022).
+    CONTACT_CORRECT = "aspiration.contact_correct", _("Pelapor memperbaiki kontaknya")
     EXPORT = "aspiration.export", _("Aspirasi diekspor")
     MERGE = "aspiration.merge", _("Aspirasi digabungkan")
     MERGE_INTO = "aspiration.merge_into", _("Aspirasi lain digabungkan ke sini")

@@ -424,3 +424,22 @@ class CategoryForm(forms.ModelForm):
         if name and taken.exclude(pk=self.instance.pk).exists():
             self.add_error("name", _("Kategori ini sudah ada."))
         return data
+
+
+class ContactCorrectForm(forms.Form):
+    """The reporter corrects their contact on their data page (aspirations.personal_data
+    validates and normalizes it; a field left empty keeps its value)."""
+
+    reporter_name = forms.CharField(label=_("Nama"), max_length=120, required=False)
+    reporter_phone = forms.CharField(
+        label=_("Nomor HP"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    reporter_email = forms.CharField(
+        label=_("Email"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

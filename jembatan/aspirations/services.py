@@ -22,7 +22,7 @@ from jembatan.accounts.audit import audit_record, audited_update, snapshot
 from jembatan.accounts.contact import clean_phone_and_email
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.accounts.notifications import notification_batch, notify
-from jembatan.aspirations import deadlines
+from jembatan.aspirations import deadlines, personal_data
 from jembatan.aspirations.access import administers, handles, is_camat_for, serves_as_kim
 from jembatan.aspirations.audit_actions import AuditAction
 from jembatan.aspirations.models import (
@@ -43,6 +43,7 @@ from jembatan.core.attachments import CheckedFile, check_attachment, storage_nam
 from jembatan.core.gateway import gateway_enabled
 from jembatan.core.images import clean_jpeg, removed_on_failure
 from jembatan.core.params import has_control_characters
+from jembatan.core.personal_data import personal_data_registry
 from jembatan.core.storage import private_storage
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.core.transitions import Machine, Transition
@@ -1048,8 +1049,6 @@ def _escalate(case: Aspiration, clock: deadlines.Clock) -> bool:
 
 # --- Personal data (UU 27/2022) ---------------------------------------------------------
 
-CONTACT_FIELDS = ["reporter_name", "reporter_phone", "reporter_email"]
-
 
 def mask(value: str) -> str:
     """Enough of a contact to recognise it, not enough to use it: +62812****7890."""
@@ -1069,48 +1068,20 @@ def mask_name(name: str) -> str:
 
 
 def contact_erase(*, case: Aspiration, actor: User | None = None, reason: str) -> bool:
-    """Remove the reporter's name and contact from a case; the case itself stays."""
-    with transaction.atomic():
-        locked = Aspiration.objects.select_for_update().get(pk=case.pk)
-        if not any(getattr(locked, f) for f in CONTACT_FIELDS):
-            return False
-        data: dict[str, Any] = dict.fromkeys(CONTACT_FIELDS, "")
-        if locked.visibility == Aspiration.Visibility.PUBLIC:
-            data["visibility"] = Aspiration.Visibility.ANONYMOUS
-        # The audit row says that it happened, never what was erased.
-        audited_update(
-            actor=actor,
-            instance=locked,
-            data=data,
-            action=AuditAction.CONTACT_ERASE,
-            note=reason,
-            omit=CONTACT_FIELDS,
-        )
-    return True
+    """Erase the reporter's personal data from a case (name, contact, own photos and
+    texts, the personal text of its audit rows); the case itself stays. Through the
+    personal-data registry (aspirations.personal_data)."""
+    return personal_data_registry.erase(personal_data.KEY, case, actor=actor, reason=reason)
 
 
 def contact_retention_days() -> int:
-    from django.conf import settings
-
-    return settings.ASPIRATION_CONTACT_RETENTION_DAYS
+    return personal_data.retention_days()
 
 
 def purge_old_contacts(*, now=None) -> int:
-    """Erase the contact data of cases resolved or closed longer ago than the retention
-    period. Returns how many cases were cleared."""
-    import datetime
-
-    from django.db.models import Q
-
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=contact_retention_days())
-    old = Aspiration.objects.filter(status__in=[S.DONE, S.CLOSED], updated_at__lt=cutoff).filter(
-        ~Q(reporter_name="") | ~Q(reporter_phone="") | ~Q(reporter_email="")
-    )
-    cleared = 0
-    for case in old.iterator(chunk_size=500):
-        cleared += contact_erase(case=case, reason="retention")
-    return cleared
+    """Erase the reporter's data of cases resolved or closed longer ago than the
+    retention period (aspirations.personal_data). Returns how many cases were cleared."""
+    return personal_data.purge_reporters(now=now)
 
 
 # --- categories (Diskominfo: routing office and deadlines) -------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
     path("aspirasi/<str:code>/terkirim/", views.submitted, name="submitted"),
     path("aspirasi/<str:code>/tambahan/", views.follow_up, name="follow_up"),
     path("aspirasi/<str:code>/data-saya/", views.my_data, name="my_data"),
+    path("aspirasi/<str:code>/data-saya.json", views.my_data_json, name="my_data_json"),
     path("aspirasi/<str:code>/tanggapan/", views.respond, name="respond"),
     path("aspirasi/<str:code>/berkas/<int:pk>/", views.answer_file, name="answer_file"),
     path("kelola/aspirasi/", views_desk.queue, name="manage_queue"),

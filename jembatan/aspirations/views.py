@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -21,8 +22,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from jembatan.aspirations import deadlines, limits, reporter, services
-from jembatan.aspirations.forms import AspirationForm, FollowUpForm, RespondForm, TrackForm
+from jembatan.aspirations import deadlines, limits, personal_data, reporter, services
+from jembatan.aspirations.forms import (
+    AspirationForm,
+    ContactCorrectForm,
+    FollowUpForm,
+    RespondForm,
+    TrackForm,
+)
 from jembatan.aspirations.models import AnswerFile, Aspiration, CaseEvent, Category, Status
 from jembatan.core.gateway import gateway_enabled
 from jembatan.core.params import get_page
@@ -480,20 +487,45 @@ def similar(request: HttpRequest) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 @code_lookup
 def my_data(request: HttpRequest, code: str) -> HttpResponse:
-    """What is stored about the reporter of this case, and erasing it (UU 27/2022).
+    """What is stored about the reporter of this case, who processed it, and correcting
+    or erasing it (UU 27/2022; aspirations.personal_data).
 
     Only the reporter (their key) sees it; the contact is still shown masked, as a
-    phone left unlocked on the private page should not hand it out either."""
+    phone left unlocked on the private page should not hand it out either (the full copy
+    is the JSON download)."""
     case = _case_by_code(request, code)
     if not reporter.acts_for_reporter(request, case):
         return _reporter_only(request, case)
-    if request.method == "POST":
+    form = ContactCorrectForm()
+    if request.method == "POST" and request.POST.get("action") == "correct":
+        form = ContactCorrectForm(request.POST)
+        if rate_limit_exceeded(
+            "personal-data-correct",
+            visitor_key(request),
+            limit=settings.PERSONAL_DATA_CORRECT_LIMIT,
+            window=600,
+        ):
+            messages.error(request, _("Terlalu banyak kiriman. Coba lagi beberapa menit lagi."))
+            return redirect("aspirations:my_data", code=case.code)
+        if form.is_valid():
+            with service_errors(request, form) as call:
+                changed = personal_data.reporter_correct(
+                    case=case, data=form.cleaned_data, actor=_acting_user(request)
+                )
+            if call.ok:
+                if changed:
+                    messages.success(request, _("Data Anda sudah diperbaiki."))
+                else:
+                    messages.info(request, _("Tidak ada yang berubah."))
+                return redirect("aspirations:my_data", code=case.code)
+    elif request.method == "POST":
         if request.POST.get("confirm") == "1":
             services.contact_erase(case=case, actor=_acting_user(request), reason="citizen request")
             messages.success(request, _("Nama dan kontak Anda sudah dihapus dari aspirasi ini."))
         else:
             messages.error(request, _("Centang persetujuan untuk menghapus data Anda."))
         return redirect("aspirations:my_data", code=case.code)
+    case.refresh_from_db()
     return render(
         request,
         "aspirations/my_data.html",
@@ -506,6 +538,26 @@ def my_data(request: HttpRequest, code: str) -> HttpResponse:
                 "email": services.mask(case.reporter_email),
             },
             "photo_count": case.photos.filter(event=None).count(),
-            "retention_days": services.contact_retention_days(),
+            "follow_ups": case.events.filter(kind=CaseEvent.Kind.FOLLOW_UP),
+            "record": personal_data.record_of(case),
+            "form": form,
+            "retention": personal_data.retention_note(),
         },
+        status=400 if form.is_bound else 200,
     )
+
+
+@never_cache
+@require_safe
+@code_lookup
+def my_data_json(request: HttpRequest, code: str) -> HttpResponse:
+    """The reporter's copy of their data, whole, as a JSON download (UU 27/2022 Pasal 7
+    and 13)."""
+    case = _case_by_code(request, code)
+    if not reporter.acts_for_reporter(request, case):
+        return _reporter_only(request, case)
+    response = JsonResponse(
+        personal_data.reporter_copy(case), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="data-saya-{case.code}.json"'
+    return response

@@ -19,6 +19,7 @@ from jembatan.accounts.access import (
 )
 from jembatan.accounts.audit import audit_record
 from jembatan.accounts.notifications import notification_mark_read
+from jembatan.accounts.processing import access_record
 from jembatan.aspirations import deadlines, desk, lapor, merge, services
 from jembatan.aspirations.access import (
     can_see_reporter,
@@ -118,6 +119,8 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     case = get_case_for_user(request.user, code)
     # Opening the case reads what the workspace said about it.
     notification_mark_read(user=request.user, url=services.case_url(case))
+    # The record of processing the reporter sees (accounts.processing).
+    access_record(actor=request.user, target=case)
     return _render_detail(request, case)
 
 
@@ -305,6 +308,7 @@ def case_export(request: HttpRequest, code: str) -> JsonResponse:
     )
     data = lapor.lapor_export(case, with_reporter=with_reporter)
     audit_record(actor=request.user, action=AuditAction.EXPORT, target=case)
+    access_record(actor=request.user, target=case)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="aspirasi-{case.code}.json"'
     return response

@@ -26,3 +26,6 @@ class CoreConfig(AppConfig):
         # Every app's background tasks, registered in every process (web and worker), so
         # that services can queue a task by its name (core.tasks.enqueue_on_commit).
         autodiscover_modules("tasks")
+        # Every app's personal data (core.personal_data): erasure, the privacy notice and
+        # the breach command read one registry.
+        autodiscover_modules("personal_data")

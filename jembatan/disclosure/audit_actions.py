@@ -16,5 +16,8 @@ class AuditAction(models.TextChoices):
     # The request's transitions: "ppid.request_<action>".
     REQUEST_EXTEND = "ppid.request_extend", _("Jangka waktu permohonan diperpanjang")
     REQUEST_ANSWER = "ppid.request_answer", _("Permohonan informasi dijawab")
+    # disclosure.personal_data: the requester's data (UU 27/2022).
+    REQUESTER_CORRECT = "ppid.requester_correct", _("Pemohon memperbaiki kontaknya")
+    REQUESTER_ERASE = "ppid.requester_erase", _("Data pribadi pemohon dihapus")
     OBJECTION_SUBMIT = "ppid.objection_submit", _("Keberatan diajukan")
     OBJECTION_DECIDE = "ppid.objection_decide", _("Keberatan diputuskan")

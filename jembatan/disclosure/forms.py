@@ -226,3 +226,23 @@ class BodyForm(forms.Form):
             required=False,
         )
         self.order_fields(["kind", "office", "region", "contact"])
+
+
+class RequesterCorrectForm(forms.Form):
+    """The requester corrects their identity or contact on their data page
+    (disclosure.personal_data validates; an empty field keeps its value)."""
+
+    requester_name = forms.CharField(label=_("Nama"), max_length=150, required=False)
+    requester_address = forms.CharField(label=_("Alamat"), max_length=300, required=False)
+    requester_phone = forms.CharField(
+        label=_("Telepon"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    requester_email = forms.CharField(
+        label=_("Email"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -302,6 +302,9 @@ class InformationRequest(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the requester's identity was erased (disclosure.personal_data: their request,
+    # or the retention period): the request stays in the register without it.
+    requester_erased_at = models.DateTimeField(_("identitas dihapus"), null=True, blank=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
@@ -325,7 +328,9 @@ class InformationRequest(models.Model):
                 name="ppid_request_refusal_explained",
             ),
             models.CheckConstraint(
-                condition=~models.Q(requester_phone="") | ~models.Q(requester_email=""),
+                condition=~models.Q(requester_phone="")
+                | ~models.Q(requester_email="")
+                | models.Q(requester_erased_at__isnull=False),
                 name="ppid_request_has_contact",
             ),
         ]

@@ -13,6 +13,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from jembatan.core.links import absolute_url
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
 from jembatan.disclosure.models import InformationRequest, Objection, RequesterMail
+from jembatan.disclosure.personal_data import purge_requesters
 from jembatan.disclosure.services import dispute_route, remind_and_escalate
 
 STEPS = {"received", "extended", "answered", "objection", "objection_decided", "objection_lapsed"}
@@ -63,3 +64,10 @@ def remind_deadlines() -> tuple[int, int]:
     Each request's "today" is its body's kabupaten's date (WIB, WITA or WIT), so a zone's
     reminders and escalations go out in the first run after its own midnight."""
     return remind_and_escalate()
+
+
+@db_periodic_task(crontab(minute="40", hour="2"), retries=RETRIES, retry_delay=RETRY_DELAY)
+def purge_old_requesters() -> int:
+    """Once a day (02:40 UTC): the retention rule for requesters' identity
+    (disclosure.personal_data, PPID_REQUESTER_RETENTION_DAYS)."""
+    return purge_requesters()

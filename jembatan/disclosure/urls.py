@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jembatan.disclosure import views, views_manage
+from jembatan.disclosure import views, views_manage, views_personal
 
 app_name = "disclosure"
 
@@ -24,6 +24,16 @@ urlpatterns = [
         "ppid/permohonan/<str:number>/<str:token>/keberatan/",
         views.objection_submit,
         name="objection_submit",
+    ),
+    path(
+        "ppid/permohonan/<str:number>/<str:token>/data-saya/",
+        views_personal.my_data,
+        name="my_data",
+    ),
+    path(
+        "ppid/permohonan/<str:number>/<str:token>/data-saya.json",
+        views_personal.my_data_json,
+        name="my_data_json",
     ),
     path("ppid/register/", views.register, name="register"),
     path("ppid/laporan/<int:year>/", views.annual_report, name="public_report"),

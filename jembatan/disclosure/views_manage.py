@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jembatan.accounts.access import get_administered_kabupaten_for_user
+from jembatan.accounts.processing import access_record
 from jembatan.core.params import get_page, parse_id, parse_year
 from jembatan.core.service_calls import service_errors
 from jembatan.disclosure import access, report, services
@@ -183,6 +184,7 @@ def document_file(request: HttpRequest, pk: int):
 @login_required
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     info_request = access.get_request_for_user(request.user, number)
+    access_record(actor=request.user, target=info_request)  # the requester sees it
     # The steps the table allows from here (who may: access.get_request_for_user).
     steps = services.REQUEST_MACHINE.available(info_request.status)
     return render(
@@ -253,6 +255,7 @@ def request_answer_file(request: HttpRequest, number: str):
 def request_identity_file(request: HttpRequest, number: str):
     """The requester's identity copy, for the PPID handling the request only."""
     info_request = access.get_request_for_user(request.user, number)
+    access_record(actor=request.user, target=info_request)
     if not info_request.identity_file:
         raise Http404(_("Berkas tidak tersedia."))
     extension = os.path.splitext(info_request.identity_file.name)[1]

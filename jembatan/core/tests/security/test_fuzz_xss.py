@@ -113,7 +113,14 @@ def test_public_forms_never_answer_a_server_error(world, form):
 OBJECT_FORMS = {
     "aspiration_follow_up": ("/aspirasi/{code:aspiration}/tambahan/", ["body", "website"]),
     "aspiration_respond": ("/aspirasi/{code:aspiration}/tanggapan/", ["accept", "rating", "body"]),
-    "aspiration_my_data": ("/aspirasi/{code:aspiration}/data-saya/", ["contact", "action"]),
+    "aspiration_my_data": (
+        "/aspirasi/{code:aspiration}/data-saya/",
+        ["contact", "action", "reporter_name", "reporter_phone", "reporter_email"],
+    ),
+    "ppid_my_data": (
+        "/ppid/permohonan/{number}/{token}/data-saya/",
+        ["requester_name", "requester_address", "requester_phone", "requester_email"],
+    ),
     "ppid_objection": (
         "/ppid/permohonan/{number}/{token}/keberatan/",
         ["reasons", "text", "website"],

@@ -66,6 +66,7 @@ PARAMS: dict[str, dict[str, str]] = {
     "aspirations:track_detail": {"code": "code:aspiration"},
     "aspirations:follow_up": {"code": "code:aspiration"},
     "aspirations:my_data": {"code": "code:aspiration"},
+    "aspirations:my_data_json": {"code": "code:aspiration"},
     "aspirations:submitted": {"code": "code:aspiration"},
     "aspirations:respond": {"code": "code:aspiration"},
     "aspirations:manage_category_edit": {PK: "pk:case_category"},
