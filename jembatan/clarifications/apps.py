@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClarificationsConfig(AppConfig):
+    name = "jembatan.clarifications"
+    label = "clarifications"
+    verbose_name = _("Klarifikasi isu")
