@@ -30,6 +30,10 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return make_world()
+
+
+def make_world() -> World:
     cache.clear()  # rate limits of an earlier test
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     OfficeFactory(kabupaten=kabupaten, name="Diskominfo Bengkayang", kind=Office.Kind.DISKOMINFO)
