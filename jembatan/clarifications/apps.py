@@ -6,3 +6,8 @@ class ClarificationsConfig(AppConfig):
     name = "jembatan.clarifications"
     label = "clarifications"
     verbose_name = _("Klarifikasi isu")
+
+    def ready(self) -> None:
+        from jembatan.clarifications.sitemaps import register as register_sitemaps
+
+        register_sitemaps()

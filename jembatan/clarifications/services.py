@@ -28,6 +28,7 @@ from jembatan.clarifications.models import Clarification, RumourReport, Verdict
 from jembatan.clarifications.similarity import normalized_link
 from jembatan.core.images import clean_jpeg, removed_on_failure
 from jembatan.core.links import absolute_url
+from jembatan.core.pagecache import content_changed
 from jembatan.core.slugs import free_slug
 from jembatan.core.storage import private_storage
 from jembatan.core.tasks import enqueue_on_commit
@@ -283,6 +284,8 @@ def clarification_update(
             action=AuditAction.UPDATE,
             omit=["explanation", "claim"],
         )
+        if locked.is_published:
+            transaction.on_commit(content_changed)  # the cached answer page and list
     return locked
 
 
@@ -369,4 +372,5 @@ def clarification_publish(*, actor: User, clarification: Clarification) -> Clari
                 action=AuditAction.REPORT_ANSWER,
             )
             _tell_submitter(report)
+        transaction.on_commit(content_changed)
     return locked

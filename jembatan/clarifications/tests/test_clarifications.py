@@ -389,3 +389,30 @@ def test_the_workspace_shows_the_waiting_rumours(world):
 def test_the_machines_know_the_model_states():
     assert services.REPORT_MACHINE.states() <= set(RumourReport.Status.values)
     assert services.CLARIFICATION_MACHINE.states() <= set(Clarification.Status.values)
+
+
+def test_the_sitemap_lists_published_answers_of_the_kabupaten(world):
+    row = _published(world)
+    draft = services.clarification_create(
+        actor=world.admin, data=ANSWER | {"title": "Masih draf"}, kabupaten_code="61.07"
+    )
+    page = client_for(None).get("/sitemap.xml").content.decode()
+    if "<sitemapindex" in page:  # an index: the section's own page
+        page = client_for(None).get("/sitemap-klarifikasi.xml").content.decode()
+    assert row.get_absolute_url() in page
+    assert draft.slug not in page
+
+
+def test_a_published_answer_is_corrected_with_an_audit_row(world):
+    row = _published(world)
+    services.clarification_update(
+        actor=world.admin, clarification=row, data=ANSWER | {"title": "Judul diperbaiki"}
+    )
+    row.refresh_from_db()
+    assert row.title == "Judul diperbaiki" and row.is_published
+    log = AuditLog.objects.get(action="clarification.update")
+    assert log.after == {"title": "Judul diperbaiki"}
+    page = client_for(None).get(row.get_absolute_url()).content.decode()
+    assert "Judul diperbaiki" in page
+    with pytest.raises(PermissionDenied):
+        services.clarification_update(actor=world.admin_b, clarification=row, data=ANSWER)
