@@ -268,14 +268,9 @@ def clarification_update(
 ) -> Clarification:
     values = _clean(data)
     with transaction.atomic():
-        locked = (
-            get_clarifications_for_user(actor)
-            .select_for_update()
-            .filter(pk=clarification.pk)
-            .first()
-        )
-        if locked is None:
+        if not get_clarifications_for_user(actor).filter(pk=clarification.pk).exists():
             raise PermissionDenied(_("Anda tidak berhak mengubah klarifikasi ini."))
+        locked = Clarification.objects.select_for_update().get(pk=clarification.pk)
         CLARIFICATION_MACHINE.require_state("update", locked.status, locked.get_status_display())
         audited_update(
             actor=actor,
