@@ -35,7 +35,7 @@ from jembatan.core.tasks import enqueue_on_commit
 from jembatan.core.transitions import Machine, Transition
 from jembatan.core.workdays import local_date
 from jembatan.dissemination import services as info
-from jembatan.dissemination.access import get_publishing_areas_for_user
+from jembatan.dissemination.access import Area, get_publishing_areas_for_user
 from jembatan.dissemination.models import InfoItem
 
 CODE_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
@@ -83,7 +83,9 @@ def report_submit(
     sending the answer (and erased once it went out, see tasks)."""
     text = (data.get("text") or "").strip()
     errors: dict[str, str] = {}
-    if len(text) < 10:
+    if len(text) > 4000:
+        errors["text"] = _("Paling panjang 4000 huruf.")
+    elif len(text) < 10:
         errors["text"] = _("Tuliskan isu yang Anda lihat, sedikitnya 10 huruf.")
     link = (data.get("link") or "").strip()
     if link and not normalized_link(link):
@@ -157,9 +159,16 @@ def report_reject(*, actor: User, report: RumourReport, reason: str) -> RumourRe
         audited_update(
             actor=actor,
             instance=locked,
-            data={"status": step.leads_to(locked.status), "reject_reason": reason},
+            # No answer will come: the contact kept for it goes now.
+            data={
+                "status": step.leads_to(locked.status),
+                "reject_reason": reason,
+                "contact_email": "",
+                "contact_phone": "",
+            },
             action=AuditAction.REPORT_REJECT,
             note=reason,
+            omit=["contact_email", "contact_phone"],
         )
     return locked
 
@@ -293,6 +302,27 @@ def _info_body(row: Clarification, link: str) -> str:
     )
 
 
+def _publishing_area(actor: User, row: Clarification) -> Area:
+    """The actor's area for the clarification's kabupaten itself (never a national one:
+    the answer goes to that kabupaten's KIMs), as its office or as Diskominfo."""
+    for area in get_publishing_areas_for_user(actor):
+        if area.region is None or area.region.code != row.kabupaten_id:
+            continue
+        office_id = area.office.pk if area.office is not None else None
+        if row.office_id is not None and office_id == row.office_id:
+            return area
+        if row.office_id is None and (
+            area.office is None or area.office.kind == Office.Kind.DISKOMINFO
+        ):
+            return area
+    raise PermissionDenied(
+        _(
+            "Anda tidak berhak menerbitkan informasi untuk kabupaten ini. Operator: pilih "
+            "kabupatennya dahulu di ruang kerja."
+        )
+    )
+
+
 def clarification_publish(*, actor: User, clarification: Clarification) -> Clarification:
     """Publish the answer: its own public page, an information item for the KIMs of
     the kabupaten (their inboxes, tracked share links and reach), and every report
@@ -300,21 +330,7 @@ def clarification_publish(*, actor: User, clarification: Clarification) -> Clari
     owned = get_clarifications_for_user(actor)
     if not owned.filter(pk=clarification.pk).exists():
         raise PermissionDenied(_("Anda tidak berhak menerbitkan klarifikasi ini."))
-    area = next(
-        (
-            a
-            for a in get_publishing_areas_for_user(actor)
-            if a.contains(clarification.kabupaten)
-            and (
-                clarification.office_id is None
-                or a.office is None
-                or a.office.pk == clarification.office_id
-            )
-        ),
-        None,
-    )
-    if area is None:
-        raise PermissionDenied(_("Anda tidak berhak menerbitkan informasi untuk kabupaten ini."))
+    area = _publishing_area(actor, clarification)
     with transaction.atomic():
         locked = Clarification.objects.select_for_update().get(pk=clarification.pk)
         step = CLARIFICATION_MACHINE.require_state(

@@ -11,14 +11,14 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from PIL import Image
 
-from jembatan.accounts.models import AuditLog
+from jembatan.accounts.models import AuditLog, Role
 from jembatan.clarifications import services
 from jembatan.clarifications.access import get_reports_for_user
 from jembatan.clarifications.models import Clarification, RumourReport, Verdict
 from jembatan.clarifications.similarity import normalized_link, similar_clarifications
 from jembatan.clarifications.tests.conftest import client_for
 from jembatan.dissemination.models import Delivery, InfoItem
-from jembatan.testing.factories import serve_tenant
+from jembatan.testing.factories import StaffFactory, serve_tenant
 
 pytestmark = pytest.mark.django_db
 
@@ -284,12 +284,15 @@ def test_public_pages_show_the_served_kabupaten_only(world):
 
 
 def test_rejecting_is_audited_and_final(world):
-    report = services.report_submit(kabupaten_code="61.07", data={"text": RUMOUR})
+    report = services.report_submit(
+        kabupaten_code="61.07", data={"text": RUMOUR, "contact_email": "warga@example.test"}
+    )
     with pytest.raises(ValidationError):
         services.report_reject(actor=world.admin, report=report, reason="  ")
     services.report_reject(actor=world.admin, report=report, reason="Bukan isu publik")
     report.refresh_from_db()
     assert report.status == RumourReport.Status.REJECTED
+    assert report.contact_email == ""  # no answer will come: the contact is gone
     assert AuditLog.objects.filter(action="clarification.report_reject", note="Bukan isu publik")
     with pytest.raises(ValidationError, match="tidak berlaku"):
         services.report_reject(actor=world.admin, report=report, reason="lagi")
@@ -416,3 +419,20 @@ def test_a_published_answer_is_corrected_with_an_audit_row(world):
     assert "Judul diperbaiki" in page
     with pytest.raises(PermissionDenied):
         services.clarification_update(actor=world.admin_b, clarification=row, data=ANSWER)
+
+
+def test_an_answer_goes_to_its_kabupaten_kims_never_nationwide(world):
+    operator = StaffFactory(role=Role.OPERATOR, region=None)
+    row = services.clarification_create(actor=operator, data=ANSWER, kabupaten_code="61.07")
+    # An operator who has not chosen the kabupaten holds only the national area.
+    with pytest.raises(PermissionDenied, match="Operator"):
+        services.clarification_publish(actor=operator, clarification=row)
+    row = services.clarification_publish(actor=world.admin, clarification=row)
+    assert row.info_item.area_id == "61.07"
+    assert row.info_item.office.name == "Diskominfo Bengkayang"
+
+
+def test_a_long_text_is_refused(world):
+    with pytest.raises(ValidationError):
+        services.report_submit(kabupaten_code="61.07", data={"text": "isu " * 1001})
+    assert not RumourReport.objects.exists()
