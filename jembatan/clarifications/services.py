@@ -42,7 +42,7 @@ CODE_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
 CODE_LENGTH = 8
 SCREENSHOT_MAX_SIDE = 1600
 # Words the answer page's address may not take: the app's own fixed paths.
-RESERVED_SLUGS = {"kirim", "lacak", "terkirim"}
+RESERVED_SLUGS = {"kirim", "lacak", "serupa"}
 
 R = RumourReport.Status
 C = Clarification.Status

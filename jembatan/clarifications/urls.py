@@ -7,6 +7,7 @@ app_name = "clarifications"
 urlpatterns = [
     path("klarifikasi/", views.clarification_list, name="list"),
     path("klarifikasi/kirim/", views.submit, name="submit"),
+    path("klarifikasi/serupa/", views.similar, name="similar"),
     path("klarifikasi/lacak/<str:code>/", views.submitted, name="submitted"),
     path("klarifikasi/<slug:slug>/", views.detail, name="detail"),
     path("kelola/klarifikasi/", views_manage.home, name="manage"),

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -35,6 +35,7 @@ from jembatan.tenants.current import served_code
 PAGE_SIZE = 20
 SUBMIT_WINDOW = 600
 LOOKUP_LIMIT, LOOKUP_WINDOW = 20, 600
+SIMILAR_LIMIT = 120  # checks per visitor in 10 minutes: the page asks as the citizen types
 SESSION_KEY = "rumour_reports"
 
 
@@ -134,6 +135,32 @@ def submitted(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "clarifications/submitted.html",
         {"report": report, "answer": answer, "similar": similar, "own": own},
+    )
+
+
+@never_cache
+@require_safe
+def similar(request: HttpRequest) -> JsonResponse:
+    """Published answers like the rumour being typed: shown on the form before sending."""
+    text = (request.GET.get("teks") or "").strip()[:1000]
+    link = (request.GET.get("tautan") or "").strip()[:500]
+    if not (text or link) or rate_limit_exceeded(
+        "rumour-similar", visitor_key(request), limit=SIMILAR_LIMIT, window=LOOKUP_WINDOW
+    ):
+        return JsonResponse({"results": []})
+    rows = similar_clarifications(kabupaten_code=served_code(), text=text, link=link)
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "url": row.get_absolute_url(),
+                    "title": row.title,
+                    "verdict": row.verdict,
+                    "verdict_label": str(row.get_verdict_display()),
+                }
+                for row in rows
+            ]
+        }
     )
 
 

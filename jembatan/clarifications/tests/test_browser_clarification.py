@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from jembatan.clarifications.models import Clarification, RumourReport
 from jembatan.core.tests.test_html_validity import axe_violations
@@ -110,3 +111,15 @@ def test_a_rumour_from_submission_to_a_shared_answer(browser, live_server, shots
     # The tracking page says it is answered and links the answer.
     browser.get(live_server.url + f"/klarifikasi/lacak/{report.code}/")
     assert row.get_absolute_url() in browser.page_source
+
+    # The next citizen who starts typing the same rumour is pointed to the answer.
+    browser.get(live_server.url + "/klarifikasi/kirim/")
+    browser.find_element(By.NAME, "text").send_keys(
+        "Katanya air PDAM Bengkayang tercemar bahan kimia, benarkah?"
+    )
+    box = browser.find_element(By.ID, "similar-live")
+    WebDriverWait(browser, 10).until(lambda d: box.is_displayed())
+    assert box.find_element(By.TAG_NAME, "a").get_attribute("href").endswith(row.get_absolute_url())
+    assert "Salah (hoaks)" in box.text
+    browser.save_screenshot(str(shots / "clarification-similar-while-typing.png"))
+    _check_page(browser)

@@ -325,6 +325,28 @@ def test_a_duplicate_is_pointed_to_the_answer(world, django_capture_on_commit_ca
     assert "Sudah dijawab" in page and row.title in page
 
 
+def test_while_typing_the_form_asks_for_answered_rumours(world, settings):
+    row = _published(world)
+    client = client_for(None)
+    page = client.get("/klarifikasi/kirim/").content.decode()
+    assert 'data-similar-url="/klarifikasi/serupa/"' in page and "similar.js" in page
+    data = client.get("/klarifikasi/serupa/", {"teks": "ada chip pelacak di vaksin campak"}).json()
+    assert data["results"] == [
+        {
+            "url": row.get_absolute_url(),
+            "title": row.title,
+            "verdict": "salah",
+            "verdict_label": "Salah (hoaks)",
+        }
+    ]
+    assert client.get("/klarifikasi/serupa/", {"teks": "harga pupuk"}).json()["results"] == []
+    settings.CLARIFICATION_SUBMIT_LIMIT = 1  # (another limit: the checks have their own)
+    for _ in range(120):
+        client.get("/klarifikasi/serupa/", {"teks": "x"})
+    data = client.get("/klarifikasi/serupa/", {"teks": "ada chip pelacak di vaksin campak"})
+    assert data.json()["results"] == []  # over the limit: nothing, quietly
+
+
 def test_the_same_link_finds_the_answer(world):
     row = _published(world)
     found = similar_clarifications(
