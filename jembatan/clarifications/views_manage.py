@@ -33,6 +33,7 @@ from jembatan.tenants.current import served_code
 R = RumourReport.Status
 WAITING = [R.NEW, R.IN_PROGRESS]
 PAGE_SIZE = 30
+RECENT = 50
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -79,10 +80,19 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         if waiting
         else []
     )
+    # Any draft the user may write, or any recent answer of the kabupaten: a duplicate
+    # the word comparison missed is still one choice away.
     drafts = (
         get_clarifications_for_user(request.user).filter(
             kabupaten_id=row.kabupaten_id, status=Clarification.Status.DRAFT
         )
+        if waiting
+        else Clarification.objects.none()
+    )
+    recent = (
+        Clarification.objects.filter(
+            kabupaten_id=row.kabupaten_id, status=Clarification.Status.PUBLISHED
+        ).order_by("-published_at")[:RECENT]
         if waiting
         else Clarification.objects.none()
     )
@@ -95,6 +105,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             "waiting": waiting,
             "similar": similar,
             "drafts": drafts,
+            "recent": recent,
             "assign_form": AssignForm(
                 kabupaten_code=row.kabupaten_id, initial={"office": row.office_id}
             )

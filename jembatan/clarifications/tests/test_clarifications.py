@@ -347,6 +347,26 @@ def test_while_typing_the_form_asks_for_answered_rumours(world, settings):
     assert data.json()["results"] == []  # over the limit: nothing, quietly
 
 
+def test_staff_can_link_any_recent_answer_the_words_missed(
+    world, django_capture_on_commit_callbacks
+):
+    row = _published(world)
+    report = services.report_submit(
+        kabupaten_code="61.07", data={"text": "Pesan suara tentang imunisasi berbahaya"}
+    )
+    staff = client_for(world.admin)
+    page = staff.get(f"/kelola/klarifikasi/laporan/{report.pk}/").content.decode()
+    assert "Isu serupa sudah dijawab" not in page
+    assert f'<option value="{row.pk}">{row.title}</option>' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(
+            f"/kelola/klarifikasi/laporan/{report.pk}/aksi/",
+            {"action": "link", "clarification": row.pk},
+        )
+    report.refresh_from_db()
+    assert report.status == RumourReport.Status.ANSWERED
+
+
 def test_the_same_link_finds_the_answer(world):
     row = _published(world)
     found = similar_clarifications(
