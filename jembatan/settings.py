@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "jembatan.disclosure",
     "jembatan.literacy",
     "jembatan.dialogue",
+    "jembatan.clarifications",
     "jembatan.dashboard",
     "rest_framework",
     "corsheaders",
@@ -478,6 +479,15 @@ PERSONAL_DATA_CORRECT_LIMIT = env_int("PERSONAL_DATA_CORRECT_LIMIT", 5, minimum=
 # number or email in an hour; only stored ones count (README, "Rate limits"). The address
 # limit is high because a whole posko or a carrier's NAT can share one address.
 ASPIRATION_SUBMIT_LIMIT = env_int("ASPIRATION_SUBMIT_LIMIT", 20, minimum=1, maximum=100000)
+# Rumour reports (klarifikasi isu) the public form stores per address in 10 minutes (a
+# form with errors is not counted; every POST counts toward a flood guard five times higher).
+CLARIFICATION_SUBMIT_LIMIT = env_int("CLARIFICATION_SUBMIT_LIMIT", 10, minimum=1, maximum=100000)
+# A rumour is pointed to an answered one when at least this many words, and this share (in
+# percent) of the shorter text's words, are the same (jembatan.clarifications.similarity).
+CLARIFICATION_SIMILAR_MIN_WORDS = env_int(
+    "CLARIFICATION_SIMILAR_MIN_WORDS", 3, minimum=1, maximum=50
+)
+CLARIFICATION_SIMILAR_PERCENT = env_int("CLARIFICATION_SIMILAR_PERCENT", 50, minimum=1, maximum=100)
 # PPID information requests stored per address in 10 minutes (a form with errors is not
 # counted; every POST counts toward a flood guard five times higher).
 PPID_REQUEST_LIMIT = env_int("PPID_REQUEST_LIMIT", 20, minimum=1, maximum=100000)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("jembatan.literacy.urls")),
     path("", include("jembatan.disclosure.urls")),
     path("", include("jembatan.dialogue.urls")),
+    path("", include("jembatan.clarifications.urls")),
     path("", include("jembatan.dashboard.urls")),
     path("", include("jembatan.api.urls")),
     path("open311/v2/", include("jembatan.api.urls_open311")),

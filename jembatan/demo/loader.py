@@ -13,6 +13,7 @@ from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.api import demo as api_demo
 from jembatan.aspirations import services as asp
 from jembatan.aspirations.models import Aspiration, Category
+from jembatan.clarifications import demo as clarifications_demo
 from jembatan.communities.models import Kim, KimMembership, Position
 from jembatan.core.richtext import sanitize_html
 from jembatan.dashboard.rollup import refresh
@@ -249,6 +250,7 @@ def demo_load() -> DemoReport:
         _demo_literacy(report, kabupaten=kabupaten, admin=admin)
         _demo_disclosure(report, kabupaten=kabupaten, offices=offices, admin=admin)
         _demo_dialogue(report, kabupaten=kabupaten, admin=admin)
+        clarifications_demo.load(report, kabupaten=kabupaten, admin=admin)
         _demo_api(report)
         for role, local in [
             ("Ketua KIM Sebalo", "ketua.sebalo"),

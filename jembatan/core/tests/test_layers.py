@@ -33,6 +33,7 @@ FLOORS = {
     "sites": 5,
     "dissemination": 6,
     "aspirations": 7,
+    "clarifications": 7,
     "dialogue": 7,
     "disclosure": 7,
     "literacy": 7,

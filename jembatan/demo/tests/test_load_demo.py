@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.aspirations.models import Aspiration
+from jembatan.clarifications.models import Clarification, RumourReport
 from jembatan.communities.models import Kim, KimMembership, Position
 from jembatan.demo.loader import DEMO_PASSWORD
 from jembatan.disclosure.models import PublicBody
@@ -40,6 +41,8 @@ def _counts():
         TenantHost.objects.count(),
         Aspiration.objects.count(),
         Post.objects.count(),
+        Clarification.objects.count(),
+        RumourReport.objects.count(),
     )
 
 
@@ -68,6 +71,9 @@ def test_demo_has_real_bengkayang_and_people_in_every_role(kalbar):
     assert admin.check_password(DEMO_PASSWORD)
     assert Post.objects.live().filter(kim__kabupaten_id="61.07").count() >= 5
     assert Product.objects.filter(is_published=True, whatsapp__startswith="+62").exists()
+    answers = Clarification.objects.filter(kabupaten_id="61.07", status="terbit")
+    assert answers.count() == 2 and all(a.info_item_id for a in answers)
+    assert RumourReport.objects.filter(kabupaten_id="61.07", status="baru").count() == 1
     assert [p.title for p in search_posts("membangun")] == [
         "Sosialisasi pembangunan jalan lingkungan"
     ]

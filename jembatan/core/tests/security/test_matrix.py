@@ -64,6 +64,7 @@ def _row_counts() -> dict[str, int]:
             "kimsites",
             "dissemination",
             "aspirations",
+            "clarifications",
             "disclosure",
             "literacy",
             "dialogue",

@@ -8,6 +8,7 @@ Tenant B: KIM "kim-b" in Kabupaten Mempawah (61.04). The sweeps build concrete U
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from PIL import Image
 
 from jembatan.accounts.models import Role, User
 from jembatan.communities.models import Forum, ForumPengurus, Kim, KimMembership, Position
@@ -90,6 +92,7 @@ def _window() -> dict[str, Any]:
 def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) -> dict:
     from jembatan.api.services import aggregator_key_create, api_token_create
     from jembatan.aspirations.models import AnswerFile, CaseEvent
+    from jembatan.clarifications import services as clarifications
     from jembatan.dialogue import services as dialogue
     from jembatan.dialogue.models import Block, Comment, Question
     from jembatan.disclosure.models import Objection
@@ -247,6 +250,26 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
         created_by=admin,
         contact_hash=f"hash-{label}",
     )
+    screenshot = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(screenshot, format="PNG")
+    screenshot.seek(0)
+    rumour = clarifications.report_submit(
+        kabupaten_code=kab_code,
+        data={"text": f"Isu jembatan runtuh {label}", "contact_email": f"isu-{label}@example.test"},
+        screenshot=screenshot,
+    )
+    clarification = clarifications.clarification_create(
+        actor=admin,
+        data={
+            "verdict": "salah",
+            "title": f"Klarifikasi {label}",
+            "claim": "Jembatan runtuh",
+            "explanation": "Jembatan masih berdiri.",
+            "sources": "Dinas PU",
+        },
+        kabupaten_code=kab_code,
+    )
+    clarifications.clarification_publish(actor=admin, clarification=clarification)
     token, _ = api_token_create(actor=ketua, name="Aplikasi", days=30)
     aggregator, _ = aggregator_key_create(
         actor=admin, kabupaten=kabupaten, name="Aplikasi kota", per_minute=10, per_hour=100
@@ -306,6 +329,10 @@ def _tenant(label: str, village_code: str, village: str, kabupaten_name: str) ->
             "pk:thread": thread.pk,
             "pk:block": block.pk,
             "pk:token": token.pk,
+            "code:rumour": rumour.code,
+            "pk:rumour": rumour.pk,
+            "slug:clarification": clarification.slug,
+            "pk:clarification": clarification.pk,
             "pk:aggregator_key": aggregator.pk,
             "pk:tenant": tenant.pk,
             "member": membership.pk,

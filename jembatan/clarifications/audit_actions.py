@@ -1,0 +1,18 @@
+"""The audit actions of rumour reports and clarifications."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jembatan.accounts.audit_registry import register_actions
+
+
+@register_actions
+class AuditAction(models.TextChoices):
+    REPORT_SUBMIT = "clarification.report_submit", _("Laporan isu diterima")
+    REPORT_ASSIGN = "clarification.report_assign", _("Laporan isu diserahkan ke instansi")
+    REPORT_REJECT = "clarification.report_reject", _("Laporan isu tidak ditindaklanjuti")
+    REPORT_LINK = "clarification.report_link", _("Laporan isu dikaitkan dengan klarifikasi")
+    REPORT_ANSWER = "clarification.report_answer", _("Laporan isu dijawab")
+    CREATE = "clarification.create", _("Klarifikasi dibuat")
+    UPDATE = "clarification.update", _("Klarifikasi diubah")
+    PUBLISH = "clarification.publish", _("Klarifikasi diterbitkan")
