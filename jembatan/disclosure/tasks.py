@@ -13,7 +13,9 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from jembatan.core.links import absolute_url
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
 from jembatan.disclosure.models import InformationRequest, Objection, RequesterMail
+from jembatan.disclosure.rules import settings_for
 from jembatan.disclosure.services import dispute_route, remind_and_escalate
+from jembatan.disclosure.services_report import remind_annual_reports
 
 STEPS = {"received", "extended", "answered", "objection", "objection_decided", "objection_lapsed"}
 
@@ -33,6 +35,7 @@ def mail_requester(request_id: int, step: str) -> bool:
         "request": request,
         "objection": objection,
         "route": dispute_route(objection) if objection is not None else None,
+        "rules": settings_for(request.body.kabupaten_id),
         "step": step,
         "link": absolute_url(request.get_absolute_url()),
         "site_name": settings.SITE_NAME,
@@ -63,3 +66,9 @@ def remind_deadlines() -> tuple[int, int]:
     Each request's "today" is its body's kabupaten's date (WIB, WITA or WIT), so a zone's
     reminders and escalations go out in the first run after its own midnight."""
     return remind_and_escalate()
+
+
+@db_periodic_task(crontab(minute="40", hour="1"), retries=RETRIES, retry_delay=RETRY_DELAY)
+def remind_annual_report() -> int:
+    """Daily: Diskominfo is told (once a year) that the annual report is due by 31 March."""
+    return remind_annual_reports()
