@@ -181,3 +181,16 @@ def test_reminder_on_the_workspace_home(ppid):
     assert reverse("disclosure:report_text", kwargs={"year": year - 1}) in page
     officer = home_client(ppid.officer).get(reverse("workspace:home")).content.decode()
     assert "Laporan tahunan PPID belum terbit" not in officer
+
+
+def test_narrative_is_escaped_on_the_public_page(ppid):
+    region = ppid.kabupaten.kabupaten
+    payload = '<script>alert(1)</script><img src=x onerror="alert(1)">'
+    annual_report_save(
+        actor=ppid.admin, kabupaten=region, year=2026, data={**NARRATIVE, "obstacles": payload}
+    )
+    annual_report_publish(actor=ppid.admin, kabupaten=region, year=2026)
+    page = Client().get(reverse("disclosure:public_report", kwargs={"year": 2026}))
+    text = page.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "<script>alert(1)" not in text and 'onerror="alert(1)"' not in text
