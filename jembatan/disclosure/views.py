@@ -36,7 +36,7 @@ from jembatan.disclosure.models import (
     Objection,
     PublicBody,
 )
-from jembatan.disclosure.rules import settings_for
+from jembatan.disclosure.rules import commission_for, settings_for
 from jembatan.tenants.current import served_code
 
 # settings.PPID_REQUEST_LIMIT requests stored per address in 10 minutes: a posko or a
@@ -86,6 +86,9 @@ def hub(request: HttpRequest) -> HttpResponse:
             "answer_days": rules.answer_days,
             "extension_days": rules.extension_days,
             "objection_days": rules.objection_window_days,
+            "superior_days": rules.objection_answer_days,
+            "filing_days": rules.dispute_filing_days,
+            "commission": commission_for(served_code(), rules),
             # The last complete year's report until the new one is due (end of March).
             "report_year": timezone.localdate().year - 1,
         },

@@ -331,7 +331,8 @@ def request_answer(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def request_answer_file(request: HttpRequest, number: str):
-    info_request = access.get_readable_request_for_user(request.user, number)
+    # The answer went to the requester and may name them: its managers only.
+    info_request = access.get_request_for_user(request.user, number)
     if not info_request.answer_file:
         raise Http404(_("Berkas tidak tersedia."))
     return _file_response(info_request.answer_file, info_request.answer_file_name)

@@ -18,7 +18,7 @@ from jembatan.accounts.models import Notification, Role
 from jembatan.core.models import Holiday
 from jembatan.core.workdays import clear_cache
 from jembatan.disclosure import access, services
-from jembatan.disclosure.models import PpidSettings, PublicBody
+from jembatan.disclosure.models import InformationCommission, PpidSettings, PublicBody
 from jembatan.disclosure.rules import commission_for
 from jembatan.disclosure.tests.conftest import MONDAY, request_data
 from jembatan.regions.models import Region
@@ -373,3 +373,13 @@ def test_camat_pages_read_only_without_the_requester(ppid, camats):
     assert other.get(detail).status_code == 404
     assert other.get(documents).status_code == 404
     assert other.get(reverse("disclosure:manage")).status_code == 403
+
+
+def test_hub_shows_the_route_with_the_kabupatens_values(ppid):
+    # Seeded by a migration; a flushed test database may have lost it.
+    InformationCommission.objects.get_or_create(
+        province_code="61", defaults={"name": "Komisi Informasi Provinsi Kalimantan Barat"}
+    )
+    PpidSettings.objects.create(kabupaten_id="61.07", dispute_filing_days=21)
+    page = Client().get(reverse("disclosure:hub")).content.decode()
+    assert "Komisi Informasi Provinsi Kalimantan Barat dalam 21 hari kerja" in page
