@@ -285,7 +285,7 @@ def _aspirations(
 
 def _disclosure(report, *, kabupaten: Region, admin: User) -> None:
     """The kabupaten's PPID with two entries of its list."""
-    body = PublicBody.objects.filter(region=kabupaten, office=None).first()
+    body = PublicBody.objects.filter(kind="kabupaten", region=kabupaten, office=None).first()
     if body is None:
         body = ppid.public_body_create(
             actor=admin,

@@ -620,7 +620,9 @@ def _demo_disclosure(report: DemoReport, *, kabupaten: Region, offices: dict, ad
     for kind, region, office in targets:
         if kind == "opd" and office is None:
             continue
-        found = PublicBody.objects.filter(region=region if region else None, office=office)
+        found = PublicBody.objects.filter(
+            kind=kind, region=region if region else None, office=office
+        )
         body = found.first()
         if body is None:
             body = ppid.public_body_create(

@@ -4,8 +4,13 @@
 - A kabupaten admin (Diskominfo, the PPID Utama and its superior): every body of their
   kabupaten; only they (and operators) register bodies and decide objections.
 - An OPD officer: the body of their own office.
-- KIM pengurus (ketua, sekretaris, bendahara) of a KIM at desa/kelurahan level: the body
-  of that desa/kelurahan, whose PPID is often run together with the KIM.
+- KIM pengurus (ketua, sekretaris, bendahara) of a KIM at desa/kelurahan level: the bodies
+  of that desa/kelurahan (its government, BPD, BUMDes), whose PPID is often run together
+  with the KIM.
+- A camat: reads (never changes) the bodies in their kecamatan (its desa's bodies and the
+  BKAD), their lists, requests and objections, without the requesters' identity.
+- The atasan PPID of a body (``PublicBody.superiors``): reads and decides its objections.
+  A body with no account named there has its atasan's decision recorded by Diskominfo.
 
 Staff reach requests only through get_requests_for_user / get_request_for_user; the
 requester's identity is shown to the managers of the body asked, nobody else.
@@ -24,11 +29,18 @@ from jembatan.accounts.access import (
     get_administered_kabupaten_for_user,
     get_officer_office_ids_for_user,
     is_operator,
+    supervised_regions,
 )
 from jembatan.accounts.models import Membership, Role, User
 from jembatan.communities.access import get_member_kims_for_user
 from jembatan.communities.models import PENGURUS, KimMembership
-from jembatan.disclosure.models import InfoDocument, InformationRequest, Objection, PublicBody
+from jembatan.disclosure.models import (
+    DESA_LEVEL_KINDS,
+    InfoDocument,
+    InformationRequest,
+    Objection,
+    PublicBody,
+)
 from jembatan.regions.models import Region
 
 
@@ -40,6 +52,23 @@ def _pengurus_desa_codes(user: AnyUser) -> list[str]:
     ]
 
 
+def _managed_q(user: AnyUser) -> Q:
+    condition = Q(kabupaten__in=get_administered_kabupaten_for_user(user))
+    offices = get_officer_office_ids_for_user(user)
+    condition |= Q(kind=PublicBody.Kind.OPD, office_id__in=offices)
+    condition |= Q(kind__in=DESA_LEVEL_KINDS, region_id__in=_pengurus_desa_codes(user))
+    return condition
+
+
+def _camat_q(user: AnyUser) -> Q:
+    """The bodies in the kecamatan a camat heads: its desa's bodies and its BKAD."""
+    condition = Q(pk__in=[])
+    for region in supervised_regions(user):
+        if region.level == Region.Level.KECAMATAN:
+            condition |= Q(region_id=region.code) | Q(region__code__startswith=f"{region.code}.")
+    return condition
+
+
 def get_bodies_for_user(user: AnyUser) -> QuerySet[PublicBody]:
     """The bodies whose list, requests and report the user manages."""
     bodies = PublicBody.objects.select_related("region", "office", "kabupaten").in_order()
@@ -47,11 +76,24 @@ def get_bodies_for_user(user: AnyUser) -> QuerySet[PublicBody]:
         return bodies.none()
     if is_operator(user):
         return bodies
-    condition = Q(kabupaten__in=get_administered_kabupaten_for_user(user))
-    offices = get_officer_office_ids_for_user(user)
-    condition |= Q(kind=PublicBody.Kind.OPD, office_id__in=offices)
-    condition |= Q(kind=PublicBody.Kind.DESA, region_id__in=_pengurus_desa_codes(user))
-    return bodies.filter(condition)
+    return bodies.filter(_managed_q(user))
+
+
+def get_readable_bodies_for_user(user: AnyUser) -> QuerySet[PublicBody]:
+    """The bodies the user manages, and those a camat reads in their kecamatan."""
+    bodies = PublicBody.objects.select_related("region", "office", "kabupaten").in_order()
+    if not user.is_authenticated:
+        return bodies.none()
+    if is_operator(user):
+        return bodies
+    return bodies.filter(_managed_q(user) | _camat_q(user))
+
+
+def get_readable_body_for_user(user: AnyUser, pk: int) -> PublicBody:
+    body = get_readable_bodies_for_user(user).filter(pk=pk).first()
+    if body is None:
+        raise Http404(_("Badan publik tidak ditemukan."))
+    return body
 
 
 def get_body_for_user(user: AnyUser, pk: int) -> PublicBody:
@@ -66,8 +108,24 @@ def manages_body(user: AnyUser, body: PublicBody) -> bool:
 
 
 def is_ppid_superior(user: AnyUser, body: PublicBody) -> bool:
-    """The atasan PPID who decides objections: Diskominfo of the body's kabupaten."""
+    """Whether the user decides the body's objections: an account named as its atasan
+    PPID; while none is named, Diskominfo of its kabupaten records the atasan's decision."""
+    if not user.is_authenticated:
+        return False
+    named = body.superiors.filter(is_active=True)
+    if named.exists():
+        return named.filter(pk=user.pk).exists()
     return administers_kabupaten(user, body.kabupaten_id)
+
+
+def body_superiors(body: PublicBody) -> QuerySet[User]:
+    """Who is told about the body's objections: its named atasan, else Diskominfo."""
+    named = body.superiors.filter(is_active=True)
+    return named if named.exists() else kabupaten_admins(body)
+
+
+def is_superior_anywhere(user: AnyUser) -> bool:
+    return user.is_authenticated and PublicBody.objects.filter(superiors=user).exists()
 
 
 def can_register_bodies(user: AnyUser) -> bool:
@@ -91,6 +149,20 @@ def get_requests_for_user(user: AnyUser) -> QuerySet[InformationRequest]:
     )
 
 
+def get_readable_requests_for_user(user: AnyUser) -> QuerySet[InformationRequest]:
+    """Requests the user manages or, as camat, reads (the page then hides the requester)."""
+    return InformationRequest.objects.filter(
+        body__in=get_readable_bodies_for_user(user)
+    ).select_related("body", "body__region", "body__office", "document")
+
+
+def get_readable_request_for_user(user: AnyUser, number: str) -> InformationRequest:
+    request = get_readable_requests_for_user(user).filter(number=number).first()
+    if request is None:
+        raise Http404(_("Permohonan tidak ditemukan."))
+    return request
+
+
 def get_request_for_user(user: AnyUser, number: str) -> InformationRequest:
     request = get_requests_for_user(user).filter(number=number).first()
     if request is None:
@@ -99,7 +171,11 @@ def get_request_for_user(user: AnyUser, number: str) -> InformationRequest:
 
 
 def get_objections_for_user(user: AnyUser) -> QuerySet[Objection]:
-    return Objection.objects.filter(request__body__in=get_bodies_for_user(user)).select_related(
+    """Objections to the bodies the user reads, and to those whose atasan PPID they are."""
+    readable = Q(request__body__in=get_readable_bodies_for_user(user))
+    if user.is_authenticated:
+        readable |= Q(request__body__in=PublicBody.objects.filter(superiors=user))
+    return Objection.objects.filter(readable).select_related(
         "request", "request__body", "request__body__region", "request__body__office"
     )
 
@@ -120,7 +196,7 @@ def body_managers(body: PublicBody) -> QuerySet[User]:
                 role=Role.OPD_OFFICER, office_id=body.office_id
             ).values("user_id")
         )
-    elif body.kind == PublicBody.Kind.DESA:
+    elif body.kind in DESA_LEVEL_KINDS:
         users |= Q(
             pk__in=KimMembership.objects.filter(
                 is_active=True,
@@ -142,4 +218,8 @@ def kabupaten_admins(body: PublicBody) -> QuerySet[User]:
 
 def can_manage_ppid(user: AnyUser) -> bool:
     """Whether /kelola/ppid/ has anything for the user (the workspace button)."""
-    return can_register_bodies(user) or get_bodies_for_user(user).exists()
+    return (
+        can_register_bodies(user)
+        or get_readable_bodies_for_user(user).exists()
+        or is_superior_anywhere(user)
+    )

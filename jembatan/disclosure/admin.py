@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from jembatan.disclosure.models import InfoDocument, InformationCommission, PublicBody
+from jembatan.disclosure.models import (
+    AnnualReport,
+    InfoDocument,
+    InformationCommission,
+    PpidSettings,
+    PublicBody,
+)
 
 
 @admin.register(PublicBody)
@@ -8,7 +14,7 @@ class PublicBodyAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "kabupaten", "is_active"]
     list_filter = ["kind", "is_active"]
     autocomplete_fields = ["kabupaten", "region"]
-    raw_id_fields = ["office"]
+    raw_id_fields = ["office", "superiors"]
 
 
 @admin.register(InfoDocument)
@@ -23,3 +29,16 @@ class InfoDocumentAdmin(admin.ModelAdmin):
 class InformationCommissionAdmin(admin.ModelAdmin):
     list_display = ["name", "province_code", "address"]
     search_fields = ["name", "province_code"]
+
+
+@admin.register(PpidSettings)
+class PpidSettingsAdmin(admin.ModelAdmin):
+    list_display = ["kabupaten", "answer_days", "objection_answer_days", "dispute_filing_days"]
+    autocomplete_fields = ["kabupaten"]
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(admin.ModelAdmin):
+    list_display = ["kabupaten", "year", "published_at"]
+    list_filter = ["year"]
+    autocomplete_fields = ["kabupaten"]

@@ -9,6 +9,10 @@ from jembatan.accounts.audit_registry import register_actions
 @register_actions
 class AuditAction(models.TextChoices):
     BODY_CREATE = "ppid.body_create", _("Badan publik didaftarkan")
+    BODY_SUPERIOR = "ppid.body_superior", _("Atasan PPID badan publik ditetapkan")
+    SETTINGS_UPDATE = "ppid.settings_update", _("Pengaturan PPID diubah")
+    REPORT_SAVE = "ppid.report_save", _("Laporan tahunan PPID disimpan")
+    REPORT_PUBLISH = "ppid.report_publish", _("Laporan tahunan PPID diterbitkan")
     DOCUMENT_CREATE = "ppid.document_create", _("Informasi publik ditambahkan")
     DOCUMENT_UPDATE = "ppid.document_update", _("Informasi publik diubah")
     DOCUMENT_DELETE = "ppid.document_delete", _("Informasi publik dihapus")

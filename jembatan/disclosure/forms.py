@@ -3,13 +3,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jembatan.accounts.models import Office
+from jembatan.accounts.models import Office, User
 from jembatan.disclosure.models import (
+    AnnualReport,
     InfoDocument,
     InformationRequest,
     Objection,
     Outcome,
     Pasal17,
+    PpidSettings,
     PublicBody,
 )
 from jembatan.regions.forms import RegionField
@@ -215,17 +217,118 @@ class BodyForm(forms.Form):
         label=_("Perangkat daerah (untuk OPD)"), queryset=Office.objects.none(), required=False
     )
     contact = forms.CharField(label=_("Kontak PPID (opsional)"), max_length=200, required=False)
+    own_name = forms.CharField(
+        label=_("Nama badan (opsional)"),
+        max_length=150,
+        required=False,
+        help_text=_("Mis. BUMDes Maju Bersama. Kosongkan untuk nama menurut wilayahnya."),
+    )
 
     def __init__(self, *args, kabupaten_code: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = Office.objects.filter(kabupaten_id=kabupaten_code)
         self.fields["region"] = RegionField(
-            label=_("Desa/kelurahan (untuk pemerintah desa)"),
+            label=_("Desa/kelurahan (untuk pemerintah desa, BPD, BUMDes)"),
             level=Region.Level.DESA,
             within=kabupaten_code,
             required=False,
         )
-        self.order_fields(["kind", "office", "region", "contact"])
+        self.fields["kecamatan"] = RegionField(
+            label=_("Kecamatan (untuk BKAD)"),
+            level=Region.Level.KECAMATAN,
+            within=kabupaten_code,
+            required=False,
+        )
+        self.order_fields(["kind", "office", "region", "kecamatan", "own_name", "contact"])
+
+
+class UserChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name or str(obj.pk)
+
+
+class SuperiorForm(forms.Form):
+    superior_office = forms.CharField(
+        label=_("Jabatan atasan PPID"),
+        max_length=150,
+        required=False,
+        help_text=_("Kosongkan untuk nilai bawaan menurut jenis badan publik."),
+    )
+    superior_name = forms.CharField(
+        label=_("Nama pejabat (opsional)"), max_length=150, required=False
+    )
+    superiors = UserChoices(
+        label=_("Akun yang memutus keberatan"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Bila tidak ada yang dipilih, Diskominfo mencatat putusan atasan PPID di Jembatan."
+        ),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["superiors"].queryset = candidates
+
+
+class SettingsForm(forms.ModelForm):
+    commission_website = forms.URLField(
+        label=_("situs web Komisi Informasi"), required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = PpidSettings
+        fields = [
+            "answer_days",
+            "extension_days",
+            "objection_window_days",
+            "objection_answer_days",
+            "dispute_filing_days",
+            "commission_name",
+            "commission_address",
+            "commission_website",
+            "report_reminder_day",
+            "report_reminder_month",
+            "report_due_day",
+            "report_due_month",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.IntegerField):
+                field.min_value = 1
+                field.max_value = 31 if name.endswith("_day") else 12 if "month" in name else 120
+                field.widget.attrs.update(min=1, max=field.max_value, inputmode="numeric")
+
+
+class AnnualReportForm(forms.ModelForm):
+    class Meta:
+        model = AnnualReport
+        fields = [
+            "policy",
+            "facilities",
+            "staff",
+            "budget",
+            "disputes_commission",
+            "disputes_court",
+            "disputes_text",
+            "obstacles",
+            "recommendations",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in (
+                "policy",
+                "facilities",
+                "staff",
+                "budget",
+                "disputes_text",
+                "obstacles",
+                "recommendations",
+            )
+        }
 
 
 class RequesterCorrectForm(forms.Form):

@@ -41,14 +41,22 @@ class Pasal17(models.TextChoices):
 
 class PublicBodyQuerySet(models.QuerySet["PublicBody"]):
     def in_order(self) -> PublicBodyQuerySet:
-        """Kabupaten first, then its OPD, then its desa (the order people look for them)."""
+        """Kabupaten first, then its OPD, then its desa and the desa's other bodies (the
+        order people look for them)."""
         rank = models.Case(
             models.When(kind="kabupaten", then=0),
             models.When(kind="opd", then=1),
             default=2,
             output_field=models.IntegerField(),
         )
-        return self.order_by("kabupaten_id", rank, "id")
+        return self.order_by("kabupaten_id", rank, "region_id", "kind", "id")
+
+
+# The body kinds whose region is a desa/kelurahan (Perki 1/2018: the public bodies of a
+# desa are its government, the BPD and the BUMDes); BKAD, the desa's cooperation body
+# (Badan Kerja Sama Antar Desa), stands for the desa of one kecamatan.
+DESA_LEVEL_KINDS = ("desa", "bpd", "bumdes")
+REGION_KINDS = ("kabupaten", *DESA_LEVEL_KINDS, "bkad")
 
 
 class PublicBody(models.Model):
@@ -58,6 +66,9 @@ class PublicBody(models.Model):
         KABUPATEN = "kabupaten", _("Pemerintah kabupaten/kota")
         OPD = "opd", _("Perangkat daerah (OPD)")
         DESA = "desa", _("Pemerintah desa/kelurahan")
+        BPD = "bpd", _("Badan Permusyawaratan Desa (BPD)")
+        BUMDES = "bumdes", _("Badan Usaha Milik Desa (BUMDes)")
+        BKAD = "bkad", _("Badan Kerja Sama Antar Desa (BKAD)")
 
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
     # The tenant: the kabupaten/kota the body belongs to (denormalised for scoping).
@@ -67,7 +78,8 @@ class PublicBody(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # The kabupaten itself (kind kabupaten) or the desa/kelurahan (kind desa).
+    # The kabupaten itself (kind kabupaten), the desa/kelurahan (desa, BPD, BUMDes) or the
+    # kecamatan whose desa cooperate (BKAD).
     region = models.ForeignKey(
         "regions.Region",
         verbose_name=_("wilayah"),
@@ -90,6 +102,27 @@ class PublicBody(models.Model):
         blank=True,
         help_text=_("Alamat, telepon atau email layanan informasi."),
     )
+    # A BUMDes or BKAD has its own name ("BUMDes Maju Bersama"); the others are named
+    # after their region or office.
+    own_name = models.CharField(_("nama badan"), max_length=150, blank=True)
+    # The atasan PPID who decides objections (UU 14/2008 Pasal 36; Perki 1/2021): set per
+    # body; blank means the default of its kind (superior_title).
+    superior_office = models.CharField(
+        _("jabatan atasan PPID"),
+        max_length=150,
+        blank=True,
+        help_text=_("Mis. Sekretaris Daerah, Kepala Desa. Kosongkan untuk nilai bawaan."),
+    )
+    superior_name = models.CharField(_("nama atasan PPID"), max_length=150, blank=True)
+    superiors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("akun yang memutus keberatan"),
+        blank=True,
+        related_name="ppid_superior_of",
+        help_text=_(
+            "Bila kosong, Diskominfo mencatat putusan atasan PPID atas namanya di Jembatan."
+        ),
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
 
@@ -101,12 +134,11 @@ class PublicBody(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "badan publik")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind="kabupaten", region__isnull=False, office__isnull=True)
-                | models.Q(kind="opd", region__isnull=True, office__isnull=False)
-                | models.Q(kind="desa", region__isnull=False, office__isnull=True),
+                condition=models.Q(kind__in=REGION_KINDS, region__isnull=False, office__isnull=True)
+                | models.Q(kind="opd", region__isnull=True, office__isnull=False),
                 name="ppid_body_target_matches_kind",
             ),
-            models.UniqueConstraint(fields=["region"], name="ppid_body_region_unique"),
+            models.UniqueConstraint(fields=["region", "kind"], name="ppid_body_region_kind_unique"),
             models.UniqueConstraint(fields=["office"], name="ppid_body_office_unique"),
         ]
 
@@ -118,8 +150,17 @@ class PublicBody(models.Model):
 
     @property
     def name(self) -> str:
+        if self.own_name:
+            return self.own_name
         if self.kind == self.Kind.OPD and self.office_id:
             return self.office.name
+        if self.kind in (self.Kind.BPD, self.Kind.BUMDES, self.Kind.BKAD) and self.region_id:
+            # "BPD Desa Sebalo" / "BKAD Kecamatan Sanggau Ledo".
+            return _("%(body)s %(kind)s %(name)s") % {
+                "body": SHORT_KIND_NAMES[self.kind],
+                "kind": self.region.get_kind_display(),
+                "name": self.region.name,
+            }
         if self.kind == self.Kind.DESA and self.region_id:
             # "Desa Sebalo" / "Sebalo Village": the order is the language's.
             return _("%(kind)s %(name)s") % {
@@ -127,6 +168,40 @@ class PublicBody(models.Model):
                 "name": self.region.name,
             }
         return self.region.name if self.region_id else "?"
+
+    @property
+    def superior_title(self) -> str:
+        """The atasan PPID's office: the body's own, else the default of its kind."""
+        if self.superior_office:
+            return self.superior_office
+        if self.kind == self.Kind.DESA and self.region_id and self.region.kind == "kelurahan":
+            return str(_("Lurah"))
+        return str(DEFAULT_SUPERIORS[self.kind])
+
+    @property
+    def superior_label(self) -> str:
+        """How the requester reads who decides: "Sekretaris Daerah (Drs. A)"."""
+        if self.superior_name:
+            return _("%(office)s (%(name)s)") % {
+                "office": self.superior_title,
+                "name": self.superior_name,
+            }
+        return self.superior_title
+
+
+SHORT_KIND_NAMES = {"bpd": "BPD", "bumdes": "BUMDes", "bkad": "BKAD"}
+
+# The atasan PPID by the body's level: the Sekda heads a kabupaten/kota's PPID (and so the
+# OPD's PPID pelaksana under it); the kepala desa a desa's (Perki 1/2018). For the desa's
+# other bodies, their own head.
+DEFAULT_SUPERIORS = {
+    "kabupaten": _("Sekretaris Daerah"),
+    "opd": _("Sekretaris Daerah"),
+    "desa": _("Kepala Desa"),
+    "bpd": _("Ketua BPD"),
+    "bumdes": _("Kepala Desa selaku Penasihat BUMDes"),
+    "bkad": _("Ketua BKAD"),
+}
 
 
 class InfoDocument(models.Model):
@@ -465,3 +540,112 @@ class RequesterMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}:{self.step}"
+
+
+class PpidSettings(models.Model):
+    """A kabupaten's PPID rules: the deadlines (working days), the Komisi Informasi its
+    requesters go to, and when the annual report is due. No row means the law's values
+    (``settings_for``); Diskominfo changes them where a regional rule differs."""
+
+    kabupaten = models.OneToOneField(
+        "regions.Region",
+        verbose_name=_("kabupaten/kota"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # UU 14/2008 Pasal 22 ayat (7) and (8).
+    answer_days = models.PositiveSmallIntegerField(_("batas jawaban (hari kerja)"), default=10)
+    extension_days = models.PositiveSmallIntegerField(
+        _("perpanjangan jawaban (hari kerja)"), default=7
+    )
+    # UU 14/2008 Pasal 36 ayat (1); Perki 1/2021 (objection window and decision).
+    objection_window_days = models.PositiveSmallIntegerField(
+        _("batas pengajuan keberatan (hari kerja)"), default=30
+    )
+    objection_answer_days = models.PositiveSmallIntegerField(
+        _("batas tanggapan atasan PPID (hari kerja)"), default=30
+    )
+    # UU 14/2008 Pasal 37 ayat (2).
+    dispute_filing_days = models.PositiveSmallIntegerField(
+        _("batas pengajuan sengketa ke Komisi Informasi (hari kerja)"), default=14
+    )
+    commission_name = models.CharField(
+        _("nama Komisi Informasi"),
+        max_length=150,
+        blank=True,
+        help_text=_("Kosongkan untuk “Komisi Informasi Provinsi <nama provinsi>”."),
+    )
+    commission_address = models.CharField(_("alamat Komisi Informasi"), max_length=300, blank=True)
+    commission_website = models.URLField(_("situs web Komisi Informasi"), blank=True)
+    # Perki 1/2021 Pasal 56: the annual report is published by 31 March; a reminder
+    # shows in the workspace from the reminder date.
+    report_reminder_month = models.PositiveSmallIntegerField(
+        _("bulan mulai pengingat laporan tahunan"), default=3
+    )
+    report_reminder_day = models.PositiveSmallIntegerField(
+        _("tanggal mulai pengingat laporan tahunan"), default=1
+    )
+    report_due_month = models.PositiveSmallIntegerField(_("bulan batas laporan tahunan"), default=3)
+    report_due_day = models.PositiveSmallIntegerField(
+        _("tanggal batas laporan tahunan"), default=31
+    )
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pengaturan PPID")
+        verbose_name_plural = pgettext_lazy("plural", "pengaturan PPID")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answer_days__gte=1)
+                & models.Q(objection_window_days__gte=1)
+                & models.Q(objection_answer_days__gte=1)
+                & models.Q(dispute_filing_days__gte=1),
+                name="ppid_settings_days_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.kabupaten_id)
+
+
+class AnnualReport(models.Model):
+    """The narrative parts of a kabupaten's annual report (Perki 1/2021 Pasal 56) for one
+    year; the figures (requests, outcomes, refusal grounds, objections) are counted from
+    the requests. Published once staff have written it: the public page shows the text
+    only then."""
+
+    kabupaten = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("kabupaten/kota"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    policy = models.TextField(
+        _("kebijakan pelayanan informasi publik"), max_length=6000, blank=True
+    )
+    facilities = models.TextField(_("sarana dan prasarana"), max_length=6000, blank=True)
+    staff = models.TextField(_("sumber daya manusia"), max_length=6000, blank=True)
+    budget = models.TextField(_("anggaran pelayanan informasi"), max_length=6000, blank=True)
+    disputes_commission = models.PositiveIntegerField(_("sengketa di Komisi Informasi"), default=0)
+    disputes_court = models.PositiveIntegerField(_("sengketa di pengadilan"), default=0)
+    disputes_text = models.TextField(_("uraian sengketa informasi"), max_length=6000, blank=True)
+    obstacles = models.TextField(_("kendala"), max_length=6000, blank=True)
+    recommendations = models.TextField(
+        _("rekomendasi dan rencana tindak lanjut"), max_length=6000, blank=True
+    )
+    published_at = models.DateTimeField(_("diterbitkan"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        ordering = ["kabupaten_id", "-year"]
+        verbose_name = _("laporan tahunan PPID")
+        verbose_name_plural = pgettext_lazy("plural", "laporan tahunan PPID")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kabupaten", "year"], name="ppid_annual_report_once_a_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kabupaten_id} {self.year}"

@@ -32,3 +32,11 @@ register_kind(
     title=_("Keberatan %(number)s lewat batas waktu"),
     text=_("Keberatan %(number)s belum diputus dan batas waktunya (%(due)s) sudah lewat."),
 )
+register_kind(
+    "ppid.report_due",
+    title=_("Laporan tahunan PPID %(year)s belum terbit"),
+    text=_(
+        "Laporan tahunan layanan informasi publik %(year)s wajib diumumkan paling lambat "
+        "%(due)s (Perki 1/2021 Pasal 56)."
+    ),
+)

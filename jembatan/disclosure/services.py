@@ -3,7 +3,9 @@
 Legal deadlines (UU 14/2008, Perki SLIP 1/2021), all in working days (core.workdays):
 an answer within 10 days of receipt, extendable once by 7 with a written reason; an
 objection within 30 days of the answer (or of the unanswered deadline); the superior's
-decision within 30 days of the objection.
+decision within 30 days of the objection; a dispute at the Komisi Informasi within 14
+days of that decision (or of its lapse). Each is the law's value unless the kabupaten
+changed it (``rules.settings_for``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,8 +29,9 @@ from django.utils.translation import gettext_lazy
 from jembatan.accounts.access import administers_kabupaten
 from jembatan.accounts.audit import audit_record, audited_update, snapshot
 from jembatan.accounts.contact import clean_phone_and_email
-from jembatan.accounts.models import Office, User
+from jembatan.accounts.models import Membership, Office, User
 from jembatan.accounts.notifications import notify
+from jembatan.communities.models import KimMembership
 from jembatan.core.attachments import check_attachment
 from jembatan.core.pagecache import content_changed
 from jembatan.core.tasks import enqueue_on_commit
@@ -35,6 +39,7 @@ from jembatan.core.transitions import Machine, Transition
 from jembatan.core.workdays import add_working_days, local_date, working_days_between
 from jembatan.disclosure.access import (
     body_managers,
+    body_superiors,
     is_ppid_superior,
     kabupaten_admins,
     manages_body,
@@ -42,22 +47,25 @@ from jembatan.disclosure.access import (
 from jembatan.disclosure.audit_actions import AuditAction
 from jembatan.disclosure.files import check_document_file
 from jembatan.disclosure.models import (
+    DESA_LEVEL_KINDS,
     InfoDocument,
-    InformationCommission,
     InformationRequest,
     Objection,
     Outcome,
     Pasal17,
+    PpidSettings,
     PublicBody,
     RequesterMail,
     RequestStatus,
 )
+from jembatan.disclosure.rules import Commission, commission_for, settings_for
 from jembatan.regions.models import Region
 
-ANSWER_DAYS = 10
-EXTENSION_DAYS = 7
-OBJECTION_WINDOW_DAYS = 30
-OBJECTION_ANSWER_DAYS = 30
+# The law's values, the defaults of PpidSettings (a kabupaten may set its own).
+ANSWER_DAYS = 10  # UU 14/2008 Pasal 22 ayat (7)
+EXTENSION_DAYS = 7  # Pasal 22 ayat (8)
+OBJECTION_WINDOW_DAYS = 30  # Pasal 36 ayat (1)
+OBJECTION_ANSWER_DAYS = 30  # Pasal 36 ayat (2)
 DISPUTE_FILING_DAYS = 14  # UU 14/2008 Pasal 37 ayat (2)
 REMINDER_DAYS = 2
 
@@ -100,8 +108,10 @@ def public_body_create(
     region: Region | None = None,
     office: Office | None = None,
     contact: str = "",
+    own_name: str = "",
 ) -> PublicBody:
-    """Register a body of a kabupaten (only its Diskominfo or an operator)."""
+    """Register a body of a kabupaten (only its Diskominfo or an operator): the kabupaten,
+    an OPD, a desa's government, BPD or BUMDes, or a kecamatan's BKAD."""
     if not administers_kabupaten(actor, kabupaten.code):
         raise PermissionDenied(_("Hanya Diskominfo kabupaten ini yang mendaftarkan badan publik."))
     if kind == PublicBody.Kind.KABUPATEN:
@@ -110,17 +120,29 @@ def public_body_create(
         if office is None or office.kabupaten_id != kabupaten.code:
             raise ValidationError({"office": _("Pilih perangkat daerah di kabupaten ini.")})
         region = None
-    elif kind == PublicBody.Kind.DESA:
+    elif kind in DESA_LEVEL_KINDS:
         if (
             region is None
             or region.level != Region.Level.DESA
             or not region.code.startswith(f"{kabupaten.code}.")
         ):
             raise ValidationError({"region": _("Pilih desa atau kelurahan di kabupaten ini.")})
+        if kind != PublicBody.Kind.DESA and region.kind == Region.Kind.KELURAHAN:
+            raise ValidationError(
+                {"region": _("BPD dan BUMDes hanya ada di desa, bukan kelurahan.")}
+            )
+        office = None
+    elif kind == PublicBody.Kind.BKAD:
+        if (
+            region is None
+            or region.level != Region.Level.KECAMATAN
+            or not region.code.startswith(f"{kabupaten.code}.")
+        ):
+            raise ValidationError({"region": _("Pilih kecamatan BKAD di kabupaten ini.")})
         office = None
     else:
         raise ValidationError({"kind": _("Pilih jenis badan publik.")})
-    duplicate = PublicBody.objects.filter(region=region) if region else None
+    duplicate = PublicBody.objects.filter(region=region, kind=kind) if region else None
     if office is not None:
         duplicate = PublicBody.objects.filter(office=office)
     if duplicate is not None and duplicate.exists():
@@ -132,15 +154,137 @@ def public_body_create(
             region=region,
             office=office,
             contact=(contact or "").strip()[:200],
+            own_name=" ".join((own_name or "").split())[:150],
         )
         audit_record(
             actor=actor,
             action=AuditAction.BODY_CREATE,
             target=body,
-            after=snapshot(body, ["kind", "kabupaten", "region", "office", "contact"]),
+            after=snapshot(body, ["kind", "kabupaten", "region", "office", "contact", "own_name"]),
         )
         transaction.on_commit(content_changed)
     return body
+
+
+def superior_candidates(body: PublicBody) -> QuerySet[User]:
+    """Accounts that may be named atasan PPID of a body: active users with a government
+    role in its kabupaten (a Sekda's office, an OPD) or a KIM in it (a kepala desa who
+    also keeps the KIM's records)."""
+    code = body.kabupaten_id
+    roles = Membership.objects.filter(
+        Q(region_id=code) | Q(region__code__startswith=f"{code}.") | Q(office__kabupaten_id=code)
+    ).values("user_id")
+    kims = KimMembership.objects.filter(
+        is_active=True, kim__region__code__startswith=f"{code}."
+    ).values("user_id")
+    return User.objects.filter(Q(pk__in=roles) | Q(pk__in=kims), is_active=True).order_by(
+        "full_name", "pk"
+    )
+
+
+def public_body_set_superior(
+    *,
+    actor: User,
+    body: PublicBody,
+    office: str,
+    name: str,
+    superiors: list[User] | QuerySet[User],
+) -> PublicBody:
+    """Name the body's atasan PPID (its office, the official, the accounts that decide its
+    objections). Only Diskominfo of its kabupaten; the accounts must work in it."""
+    if not administers_kabupaten(actor, body.kabupaten_id):
+        raise PermissionDenied(_("Hanya Diskominfo kabupaten ini yang menetapkan atasan PPID."))
+    chosen = sorted({u.pk for u in superiors})
+    allowed = set(superior_candidates(body).filter(pk__in=chosen).values_list("pk", flat=True))
+    if set(chosen) - allowed:
+        raise ValidationError({"superiors": _("Pilih akun yang bekerja di kabupaten ini.")})
+    with transaction.atomic():
+        locked = PublicBody.objects.select_for_update().get(pk=body.pk)
+        before = sorted(locked.superiors.values_list("pk", flat=True))
+        locked, _changed = audited_update(
+            actor=actor,
+            instance=locked,
+            data={
+                "superior_office": " ".join((office or "").split())[:150],
+                "superior_name": " ".join((name or "").split())[:150],
+            },
+            action=AuditAction.BODY_SUPERIOR,
+        )
+        if before != chosen:
+            locked.superiors.set(chosen)
+            audit_record(
+                actor=actor,
+                action=AuditAction.BODY_SUPERIOR,
+                target=locked,
+                before={"superiors": before},
+                after={"superiors": chosen},
+            )
+        transaction.on_commit(content_changed)
+    return locked
+
+
+# --- Settings ---------------------------------------------------------------------------
+
+SETTINGS_FIELDS = [
+    "answer_days",
+    "extension_days",
+    "objection_window_days",
+    "objection_answer_days",
+    "dispute_filing_days",
+    "commission_name",
+    "commission_address",
+    "commission_website",
+    "report_reminder_month",
+    "report_reminder_day",
+    "report_due_month",
+    "report_due_day",
+]
+
+
+def ppid_settings_save(*, actor: User, kabupaten: Region, data: dict[str, Any]) -> PpidSettings:
+    """Diskominfo sets the kabupaten's deadlines, its Komisi Informasi and the report's
+    dates; what it leaves out keeps the law's value."""
+    if not administers_kabupaten(actor, kabupaten.code):
+        raise PermissionDenied(_("Hanya Diskominfo kabupaten ini yang mengubah pengaturan PPID."))
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    defaults = PpidSettings()
+    for name in SETTINGS_FIELDS:
+        value = data.get(name)
+        default = getattr(defaults, name)
+        if isinstance(default, int):
+            value = default if value is None or value == "" else int(value)
+            if not 1 <= value <= 120:
+                errors[name] = _("Isi angka 1 sampai 120.")
+        else:
+            value = " ".join(str(value or "").split())
+        values[name] = value
+    for month, day in (
+        ("report_reminder_month", "report_reminder_day"),
+        ("report_due_month", "report_due_day"),
+    ):
+        try:
+            date(2025, values[month], values[day])  # not a leap year: no 29 February
+        except (ValueError, TypeError):
+            errors[day] = _("Tanggal ini tidak ada di bulan itu.")
+    if not errors and (values["report_reminder_month"], values["report_reminder_day"]) > (
+        values["report_due_month"],
+        values["report_due_day"],
+    ):
+        errors["report_reminder_day"] = _("Pengingat dimulai sebelum batas laporan.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row, _created = PpidSettings.objects.select_for_update().get_or_create(kabupaten=kabupaten)
+        row, _changed = audited_update(
+            actor=actor,
+            instance=row,
+            data=values,
+            action=AuditAction.SETTINGS_UPDATE,
+            full_clean=True,
+        )
+        transaction.on_commit(content_changed)
+    return row
 
 
 # --- Information list -------------------------------------------------------------------
@@ -411,13 +555,14 @@ def information_request_submit(*, data: dict[str, Any], now=None) -> Information
     identity = values.pop("identity_file")
     now = now or timezone.now()
     body: PublicBody = values["body"]
+    days = settings_for(body.kabupaten_id).answer_days
     with transaction.atomic():
         request = _create_numbered(
             InformationRequest,
             "PPID",
             token=secrets.token_urlsafe(24),
             received_at=now,
-            due_date=add_working_days(now, ANSWER_DAYS, kabupaten_code=body.kabupaten_id),
+            due_date=add_working_days(now, days, kabupaten_code=body.kabupaten_id),
             **values,
         )
         if identity is not None:
@@ -510,8 +655,9 @@ def information_request_extend(
         locked.status = REQUEST_MACHINE["extend"].leads_to(locked.status)
         locked.extended_at = timezone.now()
         locked.extension_reason = reason[:2000]
+        code = locked.body.kabupaten_id
         locked.due_date = add_working_days(
-            locked.due_date, EXTENSION_DAYS, kabupaten_code=locked.body.kabupaten_id
+            locked.due_date, settings_for(code).extension_days, kabupaten_code=code
         )
         locked.save(
             update_fields=["status", "extended_at", "extension_reason", "due_date", "updated_at"]
@@ -611,7 +757,8 @@ def objection_window(request: InformationRequest, *, today=None):
         opened = request.due_date
     else:
         return None
-    return opened, add_working_days(opened, OBJECTION_WINDOW_DAYS, kabupaten_code=code)
+    days = settings_for(code).objection_window_days
+    return opened, add_working_days(opened, days, kabupaten_code=code)
 
 
 def objection_submit(
@@ -640,10 +787,13 @@ def objection_submit(
         if today > window[1]:
             raise ValidationError(
                 _(
-                    "Batas waktu pengajuan keberatan (30 hari kerja) sudah lewat pada %(date)s. "
-                    "Keberatan tidak dapat diterima."
+                    "Batas waktu pengajuan keberatan (%(days)s hari kerja) sudah lewat pada "
+                    "%(date)s. Keberatan tidak dapat diterima."
                 )
-                % {"date": date_format(window[1], "j F Y")}
+                % {
+                    "date": date_format(window[1], "j F Y"),
+                    "days": settings_for(locked.body.kabupaten_id).objection_window_days,
+                }
             )
         if Objection.objects.filter(request=locked).exists():
             raise ValidationError(_("Keberatan atas permohonan ini sudah diajukan."))
@@ -662,7 +812,11 @@ def objection_submit(
             reasons=reasons,
             text=text[:4000],
             submitted_at=now,
-            due_date=add_working_days(now, OBJECTION_ANSWER_DAYS, kabupaten_code=body.kabupaten_id),
+            due_date=add_working_days(
+                now,
+                settings_for(body.kabupaten_id).objection_answer_days,
+                kabupaten_code=body.kabupaten_id,
+            ),
         )
         audit_record(
             actor=None,
@@ -671,8 +825,9 @@ def objection_submit(
             after={"request": locked.number, "reasons": reasons, "due_date": objection.due_date},
         )
 
+        # To the body's atasan PPID (UU 14/2008 Pasal 36), not always Diskominfo.
         notify(
-            recipients=kabupaten_admins(body),
+            recipients=body_superiors(body),
             kind="ppid.objection_new",
             key=f"ppid.objection_new:{objection.pk}",
             params={"number": objection.number, "request": locked.number},
@@ -685,7 +840,7 @@ def objection_submit(
 OBJECTION_MACHINE = Machine(
     noun=gettext_lazy("keberatan"),
     transitions={
-        # The PPID's superior (Diskominfo of the kabupaten) decides, in writing.
+        # The body's atasan PPID decides, in writing (access.is_ppid_superior).
         "decide": Transition(
             {Objection.Status.RECEIVED},
             Objection.Status.DECIDED,
@@ -697,7 +852,7 @@ OBJECTION_MACHINE = Machine(
 
 
 def objection_decide(*, actor: User, objection: Objection, decision: str, text: str) -> Objection:
-    """The PPID's superior (Diskominfo of the kabupaten) decides, in writing."""
+    """The body's atasan PPID decides, in writing."""
     text = (text or "").strip()
     errors: dict[str, str] = {}
     if decision not in Objection.Decision.values:
@@ -714,7 +869,10 @@ def objection_decide(*, actor: User, objection: Objection, decision: str, text: 
         )
         step = OBJECTION_MACHINE["decide"]
         if not step.permits(actor, locked):
-            raise PermissionDenied(_("Keberatan diputus oleh atasan PPID (Diskominfo)."))
+            raise PermissionDenied(
+                _("Keberatan ini diputus oleh atasan PPID: %(superior)s.")
+                % {"superior": locked.request.body.superior_label}
+            )
         OBJECTION_MACHINE.require_state("decide", locked.status, locked.get_status_display())
         if locked.request.answered_by_id == actor.pk:
             # Pasal 35-36: the objection goes to the PPID's superior, so the officer whose
@@ -748,7 +906,9 @@ class DisputeRoute:
     opened: date  # the superior's decision, or the day their 30 working days ran out
     closes: date  # the last day to file (14 working days later)
     decided: bool
-    commission: InformationCommission | None
+    commission: Commission
+    days: int = DISPUTE_FILING_DAYS  # the filing limit in working days
+    superior_days: int = OBJECTION_ANSWER_DAYS
 
 
 def dispute_route(objection: Objection, *, today: date | None = None) -> DisputeRoute | None:
@@ -762,11 +922,14 @@ def dispute_route(objection: Objection, *, today: date | None = None) -> Dispute
         opened = objection.due_date
     else:
         return None
+    rules = settings_for(code)
     return DisputeRoute(
         opened=opened,
-        closes=add_working_days(opened, DISPUTE_FILING_DAYS, kabupaten_code=code),
+        closes=add_working_days(opened, rules.dispute_filing_days, kabupaten_code=code),
         decided=objection.decided_at is not None,
-        commission=InformationCommission.objects.filter(province_code=code[:2]).first(),
+        commission=commission_for(code, rules),
+        days=rules.dispute_filing_days,
+        superior_days=rules.objection_answer_days,
     )
 
 
@@ -824,9 +987,10 @@ def remind_and_escalate(*, today=None, now=None) -> tuple[int, int]:
             request=objection.request, step="objection_lapsed"
         ).exists():
             _tell_requester(objection.request, "objection_lapsed")
+        body = objection.request.body
         escalated += bool(
             notify(
-                recipients=kabupaten_admins(objection.request.body),
+                recipients={*kabupaten_admins(body), *body_superiors(body)},
                 kind="ppid.objection_overdue",
                 key=f"ppid.objection_overdue:{objection.pk}",
                 params={"number": objection.number, "due": objection.due_date.isoformat()},

@@ -14,7 +14,9 @@ from jembatan.core.links import absolute_url
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
 from jembatan.disclosure.models import InformationRequest, Objection, RequesterMail
 from jembatan.disclosure.personal_data import purge_requesters
+from jembatan.disclosure.rules import settings_for
 from jembatan.disclosure.services import dispute_route, remind_and_escalate
+from jembatan.disclosure.services_report import remind_annual_reports
 
 STEPS = {"received", "extended", "answered", "objection", "objection_decided", "objection_lapsed"}
 
@@ -34,6 +36,7 @@ def mail_requester(request_id: int, step: str) -> bool:
         "request": request,
         "objection": objection,
         "route": dispute_route(objection) if objection is not None else None,
+        "rules": settings_for(request.body.kabupaten_id),
         "step": step,
         "link": absolute_url(request.get_absolute_url()),
         "site_name": settings.SITE_NAME,
@@ -71,3 +74,9 @@ def purge_old_requesters() -> int:
     """Once a day (02:40 UTC): the retention rule for requesters' identity
     (disclosure.personal_data, PPID_REQUESTER_RETENTION_DAYS)."""
     return purge_requesters()
+
+
+@db_periodic_task(crontab(minute="40", hour="1"), retries=RETRIES, retry_delay=RETRY_DELAY)
+def remind_annual_report() -> int:
+    """Daily: Diskominfo is told (once a year) that the annual report is due by 31 March."""
+    return remind_annual_reports()

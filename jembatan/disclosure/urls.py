@@ -53,6 +53,12 @@ urlpatterns = [
     path("kelola/ppid/badan/", views_manage.bodies, name="manage_bodies"),
     path("kelola/ppid/badan/<int:pk>/", views_manage.documents, name="manage_documents"),
     path(
+        "kelola/ppid/badan/<int:pk>/atasan/",
+        views_manage.body_superior,
+        name="manage_body_superior",
+    ),
+    path("kelola/ppid/pengaturan/", views_manage.ppid_settings, name="manage_settings"),
+    path(
         "kelola/ppid/badan/<int:pk>/tambah/",
         views_manage.document_create,
         name="manage_document_create",
@@ -99,6 +105,12 @@ urlpatterns = [
         name="manage_objection",
     ),
     path("kelola/ppid/laporan/<int:year>/", views_manage.annual_report, name="report"),
+    path("kelola/ppid/laporan/<int:year>/uraian/", views_manage.report_text, name="report_text"),
+    path(
+        "kelola/ppid/laporan/<int:year>/terbitkan/",
+        views_manage.report_publish,
+        name="report_publish",
+    ),
     path(
         "kelola/ppid/laporan/<int:year>.csv",
         views_manage.annual_report,

@@ -29,7 +29,14 @@ from jembatan.core.service_calls import service_errors
 from jembatan.core.storage import private_file_response
 from jembatan.disclosure import report, services
 from jembatan.disclosure.forms import ObjectionForm, RequestForm, TrackForm
-from jembatan.disclosure.models import InfoDocument, InformationRequest, Objection, PublicBody
+from jembatan.disclosure.models import (
+    AnnualReport,
+    InfoDocument,
+    InformationRequest,
+    Objection,
+    PublicBody,
+)
+from jembatan.disclosure.rules import commission_for, settings_for
 from jembatan.tenants.current import served_code
 
 # settings.PPID_REQUEST_LIMIT requests stored per address in 10 minutes: a posko or a
@@ -64,6 +71,7 @@ def _published(bodies=None):
 @require_safe
 @cache_public_page
 def hub(request: HttpRequest) -> HttpResponse:
+    rules = settings_for(served_code())
     bodies = list(
         public_bodies().annotate(
             documents_count=Count("documents", filter=Q(documents__is_published=True))
@@ -75,9 +83,12 @@ def hub(request: HttpRequest) -> HttpResponse:
         {
             "bodies": bodies,
             "kinds": PublicBody.Kind,
-            "answer_days": services.ANSWER_DAYS,
-            "extension_days": services.EXTENSION_DAYS,
-            "objection_days": services.OBJECTION_WINDOW_DAYS,
+            "answer_days": rules.answer_days,
+            "extension_days": rules.extension_days,
+            "objection_days": rules.objection_window_days,
+            "superior_days": rules.objection_answer_days,
+            "filing_days": rules.dispute_filing_days,
+            "commission": commission_for(served_code(), rules),
             # The last complete year's report until the new one is due (end of March).
             "report_year": timezone.localdate().year - 1,
         },
@@ -251,6 +262,7 @@ def _request_page(
             "can_object": objection is None and window is not None and today <= window[1],
             "objection_form": form,
             "days_taken": services.working_days_taken(info_request),
+            "rules": settings_for(info_request.body.kabupaten_id),
         },
         status=status,
     )
@@ -332,8 +344,12 @@ def annual_report(request: HttpRequest, year: int, fmt: str = "html") -> HttpRes
         raise Http404(_("Tahun tidak dikenal."))
     rows = report.annual_report(list(public_bodies()), year)
     title = _("Laporan Layanan Informasi Publik %(year)s") % {"year": year}
+    # The narrative sections once Diskominfo published them; the figures always.
+    text = AnnualReport.objects.filter(
+        kabupaten_id=served_code(), year=year, published_at__isnull=False
+    ).first()
     if fmt in ("csv", "pdf"):
-        return report.report_download(rows, year=year, title=title, fmt=fmt)
+        return report.report_download(rows, year=year, title=title, fmt=fmt, text=text)
     columns = report.columns()
     return render(
         request,
@@ -346,5 +362,7 @@ def annual_report(request: HttpRequest, year: int, fmt: str = "html") -> HttpRes
                 for values in [*map(report.row_values, rows), report.totals(rows)]
             ],
             "this_year": timezone.localdate().year,
+            "sections": report.sections(rows, text),
+            "published": text is not None,
         },
     )

@@ -1,4 +1,6 @@
-"""Staff side of the PPID in /kelola/ppid/: register, lists, answers, objections, report."""
+"""Staff side of the PPID in /kelola/ppid/: register, lists, answers, objections, report,
+the bodies' atasan PPID and the kabupaten's PPID settings. A camat reads the bodies of
+their kecamatan here (no forms, no requester identity); writes are the services'."""
 
 from __future__ import annotations
 
@@ -19,31 +21,48 @@ from jembatan.accounts.access import get_administered_kabupaten_for_user
 from jembatan.accounts.processing import access_record
 from jembatan.core.params import get_page, parse_id, parse_year
 from jembatan.core.service_calls import service_errors
-from jembatan.disclosure import access, report, services
+from jembatan.disclosure import access, report, services, services_report
 from jembatan.disclosure.forms import (
+    AnnualReportForm,
     AnswerForm,
     BodyForm,
     DecisionForm,
     DocumentForm,
     ExtendForm,
+    SettingsForm,
+    SuperiorForm,
 )
-from jembatan.disclosure.models import InfoDocument, Objection, RequestStatus
+from jembatan.disclosure.models import AnnualReport, InfoDocument, Objection, RequestStatus
+from jembatan.disclosure.rules import commission_for, report_window, settings_for
 from jembatan.disclosure.views import _file_response
 
 PAGE_SIZE = 30
 
 
 def _bodies_or_403(request: HttpRequest):
-    bodies = access.get_bodies_for_user(request.user)
-    if not bodies.exists() and not access.can_register_bodies(request.user):
+    """The bodies the user reads (a camat: those of the kecamatan); an atasan PPID with
+    none sees the register for the objections they decide."""
+    bodies = access.get_readable_bodies_for_user(request.user)
+    if (
+        not bodies.exists()
+        and not access.can_register_bodies(request.user)
+        and not access.is_superior_anywhere(request.user)
+    ):
         raise PermissionDenied(_("Anda tidak mengelola PPID badan publik mana pun."))
     return bodies
+
+
+def _kabupaten_or_403(request: HttpRequest):
+    kabupaten = get_administered_kabupaten_for_user(request.user).order_by("code").first()
+    if kabupaten is None:
+        raise PermissionDenied(_("Hanya Diskominfo yang mengatur PPID kabupaten."))
+    return kabupaten
 
 
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     bodies = _bodies_or_403(request)
-    requests = access.get_requests_for_user(request.user)
+    requests = access.get_readable_requests_for_user(request.user)
     objections = access.get_objections_for_user(request.user)
     chosen = {
         "status": request.GET.get("status", ""),
@@ -89,14 +108,17 @@ def bodies(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Hanya Diskominfo yang mendaftarkan badan publik."))
     form = BodyForm(request.POST or None, kabupaten_code=kabupaten.code)
     if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        region_field = "kecamatan" if kind == "bkad" else "region"
         with service_errors(request, form, success=_("Badan publik terdaftar.")) as call:
             services.public_body_create(
                 actor=request.user,
-                kind=form.cleaned_data["kind"],
+                kind=kind,
                 kabupaten=kabupaten,
-                region=form.cleaned_data.get("region"),
+                region=form.cleaned_data.get(region_field),
                 office=form.cleaned_data.get("office"),
                 contact=form.cleaned_data.get("contact") or "",
+                own_name=form.cleaned_data.get("own_name") or "",
             )
         if call.ok:
             return redirect("disclosure:manage_bodies")
@@ -112,12 +134,75 @@ def bodies(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def documents(request: HttpRequest, pk: int) -> HttpResponse:
+def body_superior(request: HttpRequest, pk: int) -> HttpResponse:
+    """Diskominfo names a body's atasan PPID: who decides its objections."""
     body = access.get_body_for_user(request.user, pk)
+    if not access.can_register_bodies(request.user):
+        raise PermissionDenied(_("Hanya Diskominfo kabupaten ini yang menetapkan atasan PPID."))
+    candidates = services.superior_candidates(body)
+    form = SuperiorForm(
+        request.POST or None,
+        candidates=candidates,
+        initial={
+            "superior_office": body.superior_office,
+            "superior_name": body.superior_name,
+            "superiors": list(body.superiors.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        with service_errors(request, form, success=_("Atasan PPID tersimpan.")) as call:
+            services.public_body_set_superior(
+                actor=request.user,
+                body=body,
+                office=form.cleaned_data["superior_office"],
+                name=form.cleaned_data["superior_name"],
+                superiors=form.cleaned_data["superiors"],
+            )
+        if call.ok:
+            return redirect("disclosure:manage_documents", pk=body.pk)
+    return render(
+        request,
+        "disclosure/manage/superior_form.html",
+        {"body": body, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def ppid_settings(request: HttpRequest) -> HttpResponse:
+    """Diskominfo sets the kabupaten's PPID deadlines, its Komisi Informasi and the
+    annual report's dates (the law's values until changed)."""
+    kabupaten = _kabupaten_or_403(request)
+    current = settings_for(kabupaten.code)
+    form = SettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data.get(name) for name in services.SETTINGS_FIELDS}
+        with service_errors(request, form, success=_("Pengaturan PPID tersimpan.")) as call:
+            services.ppid_settings_save(actor=request.user, kabupaten=kabupaten, data=data)
+        if call.ok:
+            return redirect("disclosure:manage_settings")
+    return render(
+        request,
+        "disclosure/manage/settings.html",
+        {"kabupaten": kabupaten, "form": form, "commission": commission_for(kabupaten.code)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def documents(request: HttpRequest, pk: int) -> HttpResponse:
+    body = access.get_readable_body_for_user(request.user, pk)
     return render(
         request,
         "disclosure/manage/documents.html",
-        {"body": body, "documents": body.documents.all()},
+        {
+            "body": body,
+            "documents": body.documents.all(),
+            "manages": access.manages_body(request.user, body),
+            "sets_superior": access.can_register_bodies(request.user)
+            and access.manages_body(request.user, body),
+            "superiors": list(body.superiors.all()),
+        },
     )
 
 
@@ -183,10 +268,12 @@ def document_file(request: HttpRequest, pk: int):
 
 @login_required
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
-    info_request = access.get_request_for_user(request.user, number)
+    info_request = access.get_readable_request_for_user(request.user, number)
     access_record(actor=request.user, target=info_request)  # the requester sees it
+    # A camat reads the request, not who asked, and changes nothing.
+    manages = access.manages_body(request.user, info_request.body)
     # The steps the table allows from here (who may: access.get_request_for_user).
-    steps = services.REQUEST_MACHINE.available(info_request.status)
+    steps = services.REQUEST_MACHINE.available(info_request.status) if manages else []
     return render(
         request,
         "disclosure/manage/request_detail.html",
@@ -198,6 +285,7 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             "days_taken": services.working_days_taken(info_request),
             "can_extend": "extend" in steps,
             "can_answer": "answer" in steps,
+            "manages": manages,
         },
     )
 
@@ -245,6 +333,7 @@ def request_answer(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def request_answer_file(request: HttpRequest, number: str):
+    # The answer went to the requester and may name them: its managers only.
     info_request = access.get_request_for_user(request.user, number)
     if not info_request.answer_file:
         raise Http404(_("Berkas tidak tersedia."))
@@ -274,7 +363,8 @@ def objection_detail(request: HttpRequest, number: str) -> HttpResponse:
             raise PermissionDenied(
                 _("Anda yang menjawab permohonan ini, jadi tidak dapat memutus keberatan atasnya.")
                 if answered_it
-                else _("Keberatan diputus oleh atasan PPID (Diskominfo).")
+                else _("Keberatan ini diputus oleh atasan PPID: %(superior)s.")
+                % {"superior": objection.request.body.superior_label}
             )
         if form.is_valid():
             with service_errors(request, form, success=_("Putusan keberatan tersimpan.")) as call:
@@ -297,6 +387,9 @@ def objection_detail(request: HttpRequest, number: str) -> HttpResponse:
             and not answered_it
             and "decide" in services.OBJECTION_MACHINE.available(objection.status),
             "answered_it": answered_it,
+            "reads_request": access.get_readable_requests_for_user(request.user)
+            .filter(pk=objection.request_id)
+            .exists(),
         },
         status=400 if form.errors else 200,
     )
@@ -309,8 +402,14 @@ def annual_report(request: HttpRequest, year: int, fmt: str = "html") -> HttpRes
         raise Http404(_("Tahun tidak dikenal."))
     rows = report.annual_report(bodies, year)
     title = _("Laporan Layanan Informasi Publik %(year)s") % {"year": year}
+    kabupaten = get_administered_kabupaten_for_user(request.user).order_by("code").first()
+    text = (
+        AnnualReport.objects.filter(kabupaten=kabupaten, year=year).first()
+        if kabupaten is not None
+        else None
+    )
     if fmt in ("csv", "pdf"):
-        return report.report_download(rows, year=year, title=title, fmt=fmt)
+        return report.report_download(rows, year=year, title=title, fmt=fmt, text=text)
     return render(
         request,
         "disclosure/manage/report.html",
@@ -320,5 +419,52 @@ def annual_report(request: HttpRequest, year: int, fmt: str = "html") -> HttpRes
             "columns": report.columns(),
             "rows": [report.row_values(r) for r in rows],
             "totals": report.totals(rows),
+            "sections": report.sections(rows, text),
+            "text": text,
+            "writes_text": kabupaten is not None,
         },
     )
+
+
+def _report_year(request: HttpRequest, year: int):
+    kabupaten = _kabupaten_or_403(request)
+    if not 2000 <= year <= timezone.localdate().year:
+        raise Http404(_("Tahun tidak dikenal."))
+    return kabupaten
+
+
+@login_required
+def report_text(request: HttpRequest, year: int) -> HttpResponse:
+    """Diskominfo writes the narrative sections of the year's report (Pasal 56)."""
+    kabupaten = _report_year(request, year)
+    text = AnnualReport.objects.filter(kabupaten=kabupaten, year=year).first()
+    form = AnnualReportForm(request.POST or None, instance=text)
+    if request.method == "POST" and form.is_valid():
+        with service_errors(request, form, success=_("Laporan tersimpan.")) as call:
+            services_report.annual_report_save(
+                actor=request.user, kabupaten=kabupaten, year=year, data=form.cleaned_data
+            )
+        if call.ok:
+            return redirect("disclosure:report_text", year=year)
+    rules = settings_for(kabupaten.code)
+    return render(
+        request,
+        "disclosure/manage/report_text.html",
+        {
+            "year": year,
+            "kabupaten": kabupaten,
+            "form": form,
+            "text": text,
+            "due": report_window(rules, year),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def report_publish(request: HttpRequest, year: int) -> HttpResponse:
+    kabupaten = _report_year(request, year)
+    with service_errors(request, success=_("Laporan tahunan diterbitkan.")):
+        services_report.annual_report_publish(actor=request.user, kabupaten=kabupaten, year=year)
+    return redirect("disclosure:report_text", year=year)

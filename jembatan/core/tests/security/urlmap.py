@@ -107,6 +107,7 @@ PARAMS: dict[str, dict[str, str]] = {
     "disclosure:body": {PK: "pk:body"},
     "disclosure:document_download": {PK: "pk:document"},
     "disclosure:manage_documents": {PK: "pk:body"},
+    "disclosure:manage_body_superior": {PK: "pk:body"},
     "disclosure:manage_document_create": {PK: "pk:body"},
     "disclosure:manage_document": {PK: "pk:document"},
     "disclosure:manage_document_delete": {PK: "pk:document"},

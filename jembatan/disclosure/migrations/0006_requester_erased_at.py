@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0004_requester_identity_file'),
+        ('disclosure', '0005_atasan_settings_report'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
