@@ -145,6 +145,12 @@ if (
     and DATABASES["default"]["NAME"] != ":memory:"
 ):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("POSTGRES_JIT", False):
+    # PostgreSQL compiles a query "costly" enough to JIT code first: 70-100 ms for the
+    # workspace's case counts over a big kabupaten, which then run in 20-40 ms. A page's
+    # queries are short: never worth it. (POSTGRES_JIT=1 keeps the server's setting, e.g.
+    # behind a pooler that refuses startup options.)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
@@ -463,6 +469,9 @@ ASPIRATION_SUBMIT_CONTACT_LIMIT = env_int(
 # Anonymous pages are served from the cache for this long (0 turns the page cache off);
 # any change to public content invalidates them at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0, maximum=3600)
+# The dashboards' figures of a region are kept in the cache for at most this long (0: off);
+# a refresh of the rollups (dashboard.rollup.refresh) replaces them at once.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0, maximum=3600)
 # A KIM's own host name: "host=kim-slug" pairs; that host serves the KIM's site at its root
 # (jembatan.sites.hosts). Each host must also be accepted by ALLOWED_HOSTS.
 KIM_HOSTS = env_host_map("KIM_HOSTS")
