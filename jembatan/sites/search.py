@@ -41,7 +41,7 @@ import snowballstemmer
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
 from jembatan.communities.models import Kim
@@ -239,6 +239,9 @@ class SearchTarget:
     fields: tuple[Field, ...]  # title first; its order is the order of document_text()
     shown: Callable[[], models.QuerySet]  # rows that may be shown, with what lists need
     newest: str  # the date column that orders equally good matches
+    # The same rule judged on the row alone, for rows of KIMs already known to be active:
+    # the candidates of a tenant's search need no join to the KIM table.
+    own_rows: Callable[[], models.QuerySet]
 
     @property
     def id_column(self) -> str:
@@ -270,20 +273,23 @@ class SearchTarget:
         """
         cap = RESULT_CAP if cap is None else cap
         parsed = parse_query(query)
-        base = self.shown()
+        base = candidates = self.shown()
         if kabupaten is not None:
             code = kabupaten.code if isinstance(kabupaten, Region) else kabupaten
-            # The tenant first: the kabupaten's KIM ids as a list (a few hundred at most),
+            # The tenant first: its active KIMs' ids as a list (a few hundred at most),
             # not a join, so the database can intersect the text index with the kim_id
             # index (a bitmap AND on PostgreSQL) instead of matching the whole country.
-            kims = list(Kim.objects.filter(kabupaten_id=code).values_list("pk", flat=True))
+            kims = list(
+                Kim.objects.filter(kabupaten_id=code, is_active=True).values_list("pk", flat=True)
+            )
             base = base.filter(kim_id__in=kims)
+            candidates = self.own_rows().filter(kim_id__in=kims)
         if not parsed:
             return RankedResults(base, [], cap=cap)
         if connection.vendor == "postgresql":
-            ids = self._pg_ranked_ids(base, parsed, cap + 1)
+            ids = self._pg_ranked_ids(candidates, parsed, cap + 1)
         elif connection.vendor == "sqlite":
-            ids = self._sqlite_ranked_ids(base, parsed, cap + 1)
+            ids = self._sqlite_ranked_ids(candidates, parsed, cap + 1)
         else:
             raise NotImplementedError(f"search is not implemented for {connection.vendor}")
         return RankedResults(base, ids[:cap], cap=cap, capped=len(ids) > cap)
@@ -421,6 +427,14 @@ class RankedResults:
 RankedPosts = RankedResults  # the name before potensi and produk were searched
 
 
+def _live_own_posts() -> models.QuerySet:
+    return Post.objects.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+def _published(model: type[models.Model]) -> Callable[[], models.QuerySet]:
+    return lambda: model._default_manager.filter(is_published=True)
+
+
 def _shown_content(model: type[models.Model]) -> Callable[[], models.QuerySet]:
     def shown() -> models.QuerySet:
         # Like content.KINDS[...].public(kim), for every active KIM at once.
@@ -441,6 +455,7 @@ POSTS = SearchTarget(
     ),
     shown=live_posts,
     newest="published_at",
+    own_rows=_live_own_posts,
 )
 POTENTIALS = SearchTarget(
     key="potensi",
@@ -454,6 +469,7 @@ POTENTIALS = SearchTarget(
     ),
     shown=_shown_content(Potential),
     newest="created_at",
+    own_rows=_published(Potential),
 )
 PRODUCTS = SearchTarget(
     key="produk",
@@ -467,6 +483,7 @@ PRODUCTS = SearchTarget(
     ),
     shown=_shown_content(Product),
     newest="created_at",
+    own_rows=_published(Product),
 )
 TARGETS: dict[str, SearchTarget] = {t.key: t for t in (POSTS, POTENTIALS, PRODUCTS)}
 _TARGET_OF_MODEL = {t.model: t for t in TARGETS.values()}
