@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from jembatan.core.pagecache import cache_public_page
 from jembatan.sites.search import (
     MAX_QUERY_LENGTH,
     MIN_QUERY_LENGTH,
@@ -35,8 +36,11 @@ def _how_many(results: RankedResults | None) -> str:
 
 
 @require_safe
+@cache_public_page
 def search(request: HttpRequest) -> HttpResponse:
-    # Not page-cached: every query would be a new cache entry.
+    # Page-cached like the other public pages (per tenant host and query, for the tenant's
+    # page-cache lifetime, dropped when public content changes): a few words are most of
+    # what people search for, and a common one costs a ranking of 1,000 candidates.
     query = " ".join((request.GET.get("q") or "")[:MAX_QUERY_LENGTH].split())
     kabupaten = hub_kabupaten()
     page = None

@@ -145,3 +145,18 @@ def test_the_stored_vector_follows_create_update_and_delete(two_tenants):
         assert cursor.fetchone()[0] == 0
     post.delete()
     assert search_posts("bendungan").count() == 0
+
+
+def test_search_pages_are_cached_until_content_changes(client, two_tenants, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    _publish(two_tenants.a, "Panen raya padi")
+    first = client.get("/cari/", {"q": "panen"})
+    again = client.get("/cari/", {"q": "panen"})
+    assert first["X-Page-Cache"] == "miss"
+    assert again["X-Page-Cache"] == "hit"
+    assert "Panen raya padi" in again.content.decode()  # (the CSRF token is per visitor)
+    # Publishing a post changes public content: the next search is rendered afresh.
+    _publish(two_tenants.a, "Panen jagung")
+    fresh = client.get("/cari/", {"q": "panen"})
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "Panen jagung" in fresh.content.decode()
