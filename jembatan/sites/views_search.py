@@ -44,7 +44,9 @@ def search(request: HttpRequest) -> HttpResponse:
     query = " ".join((request.GET.get("q") or "")[:MAX_QUERY_LENGTH].split())
     kabupaten = hub_kabupaten()
     page = None
-    potensi, potensi_count, produk, produk_count = [], 0, [], 0
+    potensi: list = []
+    produk: list = []
+    potensi_count = produk_count = 0
     results: dict[str, RankedResults] = {}
     if query and kabupaten is not None:
         results = search_all(query, kabupaten=kabupaten)
