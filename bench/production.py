@@ -25,6 +25,11 @@ URLs (so the page cache, on as in production, serves repeats but not everything)
     information    /informasi/<item>/                  (the tenants' information items)
     aspiration     POST /aspirasi/kirim/               (a new case of each tenant in turn)
     dashboard      /kelola/dasbor/                     (the hub's admin, on the hub's host)
+    workspace      /kelola/                            (the same admin's workspace home)
+    case list      /kelola/aspirasi/                   (the same admin's aspiration desk)
+
+The three staff pages are loaded by ``--connections`` (16) signed-in sessions of the hub's
+Diskominfo admin at once (one session per connection would be the same user's pages).
 
 For each: requests/s, p50 and p99 latency, errors (non-2xx/3xx and socket errors), the
 RSS of the servers (app servers, nginx, consumer) after the run, and the ratio of its
@@ -282,6 +287,11 @@ def main() -> int:
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", default="jembatan_national")
     parser.add_argument("--redis-db", type=int, default=11)
+    parser.add_argument(
+        "--skip-migrate",
+        action="store_true",
+        help="serve the database as it is (e.g. to measure before a migration)",
+    )
     parser.add_argument("--app-servers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="sync workers per app server")
     parser.add_argument("--seconds", type=int, default=15)
@@ -335,7 +345,8 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="jembatan-prod-bench-"))
     env = site_env(tmp, db_url, redis_url)
     manage = [PYTHON, "manage.py"]
-    run([*manage, "migrate", "--noinput", "--verbosity", "0"], env)
+    if not opts.skip_migrate:
+        run([*manage, "migrate", "--noinput", "--verbosity", "0"], env)
     serve_tenant(env, hub)
     run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
     nginx_port = free_port()
@@ -429,7 +440,12 @@ def main() -> int:
         staff_cookie = staff_cookie.strip()
         staff_cookie = staff_cookie.splitlines()[-1] if staff_cookie else ""
         wanted = {e.strip() for e in opts.only.split(",") if e.strip()}
-        plan = [*endpoints, "aspiration", "dashboard"]
+        staff_pages = {
+            "dashboard": "/kelola/dasbor/",
+            "workspace": "/kelola/",
+            "case list": "/kelola/aspirasi/",
+        }
+        plan = [*endpoints, "aspiration", *staff_pages]
         if wanted:  # the limit always runs: every ratio is to this run's own limit
             wanted.add("static limit")
         for name in plan:
@@ -453,23 +469,24 @@ def main() -> int:
                 before = query(db_url, "SELECT count(*) FROM aspirations_aspiration")[0][0]
             else:
                 paths = endpoints.get(name)
-                if name == "dashboard":
+                if name in staff_pages:
+                    path = staff_pages[name]
                     if not staff_cookie:
-                        log("dashboard: no kabupaten admin in this database; skipped")
+                        log(f"{name}: no kabupaten admin in this database; skipped")
                         continue
                     try:
-                        get(f"{base}/kelola/dasbor/", staff_cookie, host=hub_host)
+                        get(f"{base}{path}", staff_cookie, host=hub_host)
                     except Exception as exc:
-                        log(f"dashboard: /kelola/dasbor/ answers {exc}; skipped")
+                        log(f"{name}: {path} answers {exc}; skipped")
                         continue
-                    paths = [f"{hub_host} /kelola/dasbor/"]
+                    paths = [f"{hub_host} {path}"]
                     wrk_env["WRK_COOKIE"] = staff_cookie
                 listing = tmp / f"{name.replace(' ', '-')}.paths"
                 listing.write_text("\n".join(paths) + "\n")
                 script.write_text(ROTATE)
                 wrk_env["WRK_PATHS"] = str(listing)
             target = bases.get(name, base)
-            if name not in ("aspiration", "search", "dashboard"):
+            if name not in ("aspiration", "search", *staff_pages):
                 seconds = prime(target, paths)
                 log(f"{name}: {len(paths)} pages fetched once in {seconds:.1f} s")
             if name == "one article":

@@ -146,6 +146,12 @@ if (
     and DATABASES["default"]["NAME"] != ":memory:"
 ):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("POSTGRES_JIT", False):
+    # PostgreSQL compiles a query "costly" enough to JIT code first: 70-100 ms for the
+    # workspace's case counts over a big kabupaten, which then run in 20-40 ms. A page's
+    # queries are short: never worth it. (POSTGRES_JIT=1 keeps the server's setting, e.g.
+    # behind a pooler that refuses startup options.)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
@@ -504,6 +510,9 @@ SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 3, minimum=0, maximum=60)
 # After that, while one request renders the page again, nginx may still give the old copy
 # to the others for at most this long: the bound on a change is the sum of the two (5 s).
 SHARED_CACHE_STALE_SECONDS = env_int("SHARED_CACHE_STALE_SECONDS", 2, minimum=0, maximum=60)
+# The dashboards' figures of a region are kept in the cache for at most this long (0: off);
+# a refresh of the rollups (dashboard.rollup.refresh) replaces them at once.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0, maximum=3600)
 # A KIM's own host name: "host=kim-slug" pairs; that host serves the KIM's site at its root
 # (jembatan.sites.hosts). Each host must also be accepted by ALLOWED_HOSTS.
 KIM_HOSTS = env_host_map("KIM_HOSTS")

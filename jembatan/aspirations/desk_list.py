@@ -37,6 +37,7 @@ from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.aspirations.access import get_cases_for_user
 from jembatan.aspirations.models import (
     ANSWER_STAGE,
+    NO_DUE,
     OPEN_STATUSES,
     VERIFY_STAGE,
     Aspiration,
@@ -50,7 +51,6 @@ from jembatan.communities.access import get_member_kims_for_user
 from jembatan.regions.models import Region
 
 OPEN = "terbuka"
-NO_DUE = datetime.date(9999, 12, 31)  # cases without a running deadline sort last
 MAX_QUERY = 100  # characters of a search
 
 # Sorts: the keys of the ordering, each (annotation or field, ascending).

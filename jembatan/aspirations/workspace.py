@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from jembatan.accounts.access import get_roles_for_user
 from jembatan.accounts.models import Role
 from jembatan.aspirations.access import get_cases_for_user
-from jembatan.aspirations.desk_list import OPEN, sent_back
+from jembatan.aspirations.desk_list import OPEN, OPEN_STATUSES, sent_back
 from jembatan.aspirations.models import ANSWER_STAGE, VERIFY_STAGE, Status
 from jembatan.communities.access import get_kim_positions_for_user, is_pengurus_anywhere
 from jembatan.core.registry import TODAY, TOOLS, Entry, workspace_registry
@@ -39,6 +39,9 @@ def case_counts(user) -> dict[str, int]:
     today = timezone.localdate()
     counts = (
         get_cases_for_user(user)
+        # Every count is of open cases: the answered and closed ones (most of a kabupaten's
+        # cases after a few years) are not read at all; (kabupaten, status) is indexed.
+        .filter(status__in=OPEN_STATUSES)
         .annotate(was_returned=sent_back())
         .aggregate(
             # Received, or verified and waiting for its office (not one sent back).

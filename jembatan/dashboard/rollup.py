@@ -9,9 +9,11 @@ and national ("") rows. Works the same on PostgreSQL and SQLite.
 from __future__ import annotations
 
 import datetime
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import (
     Count,
@@ -368,6 +370,23 @@ def _roll_current(rows: Current) -> list[CurrentStat]:
     ]
 
 
+FIGURES_VERSION_KEY = "dashboard:figures-version"
+
+
+def figures_version() -> str:
+    """The generation of the rollups, part of every cached figures key (stats.figures)."""
+    version = cache.get(FIGURES_VERSION_KEY)
+    if version is None:
+        cache.add(FIGURES_VERSION_KEY, str(time.time_ns()), None)
+        version = cache.get(FIGURES_VERSION_KEY) or "0"
+    return version
+
+
+def forget_cached_figures() -> None:
+    """A new generation: every region's cached figures are read afresh."""
+    cache.set(FIGURES_VERSION_KEY, str(time.time_ns()), None)
+
+
 def refresh(*, since: datetime.date | None = None) -> StatsRun:
     """Recompute the rollups from ``since`` (a month; None: everything) and the
     current figures, and swap them in one transaction (readers never see half)."""
@@ -390,6 +409,9 @@ def refresh(*, since: datetime.date | None = None) -> StatsRun:
         # Keep a short history of runs only.
         keep = StatsRun.objects.order_by("-started_at", "-id").values_list("id", flat=True)[:50]
         StatsRun.objects.exclude(id__in=list(keep)).delete()
+    # After the swap: a dashboard read between the two may cache the old figures under the
+    # old generation only, which nothing reads any more.
+    forget_cached_figures()
     return run
 
 

@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -129,9 +131,31 @@ def figures(
 ) -> Figures:
     """The figures of a region ("" for the whole country) for ``size`` months up to
     ``until`` (default: this month). ``confidential=False``: without confidential cases,
-    for readers who may not see them (dashboard.access.sees_confidential_counts)."""
-    level = level_of(code)
+    for readers who may not see them (dashboard.access.sees_confidential_counts).
+
+    The rollups change only when they are refreshed, so the figures are cached per region,
+    window and confidentiality (never per reader: who may read a region is checked before)
+    for ``DASHBOARD_CACHE_SECONDS`` at most, and a refresh starts a new generation of keys
+    (rollup.forget_cached_figures): 16 staff on one kabupaten's dashboard cost one read
+    of the rollups a minute, not 16 a second.
+    """
     months = month_window(until, size)
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return _figures(code, months, children, confidential)
+    key = (
+        f"dashboard:figures:{R.figures_version()}:{code or '-'}:{months[0]:%Y%m}:"
+        f"{months[-1]:%Y%m}:{int(children)}{int(confidential)}"
+    )
+    cached = cache.get(key)
+    if cached is None:
+        cached = _figures(code, months, children, confidential)
+        cache.set(key, cached, seconds)
+    return cached
+
+
+def _figures(code: str, months: list[datetime.date], children: bool, confidential: bool) -> Figures:
+    level = level_of(code)
     current: dict[str, int] = defaultdict(int)
     for metric, value in _without_confidential(
         CurrentStat.objects.filter(level=level, region_code=code).values_list("metric", "value"),

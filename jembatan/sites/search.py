@@ -4,8 +4,9 @@ Both databases stem with Snowball's Indonesian algorithm, so "membangun" and
 "pembangunan" both become "bangun" and find each other:
 
 * PostgreSQL: the built-in ``indonesian`` text search configuration (the same Snowball
-  stemmer), a weighted tsvector per model (title A, short fields B, body C) and a GIN
-  expression index on exactly that tsvector (migrations 0005 and 0008). Nothing to maintain.
+  stemmer), a weighted tsvector per model (title A, short fields B, body C) stored in a
+  ``search_vector`` column that a trigger writes on every insert and update of the indexed
+  fields, with a GIN index (migration 0013). Nothing to maintain.
 * SQLite: one FTS5 table per model (``sites_post_fts``, ``sites_potential_fts``,
   ``sites_product_fts``) holding the text stemmed here in Python with the
   ``snowballstemmer`` package; signals keep them in step with saved and deleted rows, and
@@ -20,6 +21,11 @@ on what matches. Like PostgreSQL's websearch syntax: words must all appear; ``"a
 phrase; ``a or b`` either; ``-a`` excludes. Everything else is ignored, so no input can
 produce an invalid query. Whether a row may be shown is decided at query time, so the index
 may hold drafts, hidden items and scheduled posts without showing them.
+
+At national scale a common word matches tens of thousands of rows. A search therefore
+starts from the tenant's rows, takes at most the newest ``RESULT_CAP`` + 1 matches as
+candidates and ranks only those; more than ``RESULT_CAP`` matches read "lebih dari 1.000
+hasil", never an exact count. Both databases do the same.
 """
 
 from __future__ import annotations
@@ -33,8 +39,9 @@ from dataclasses import dataclass
 
 import snowballstemmer
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
 from jembatan.communities.models import Kim
@@ -46,6 +53,7 @@ FTS_TABLE = "sites_post_fts"  # the posts' table (see POSTS.fts_table)
 MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 16
+RESULT_CAP = 1000  # ranked candidates per kind; more read as "more than"
 INDEX_BATCH = 500
 
 # Letters and digits; everything else separates words (as PostgreSQL's parser does).
@@ -169,22 +177,24 @@ def fts_match_expression(parsed: ParsedQuery) -> str:
     return expression
 
 
-def pg_search_query(parsed: ParsedQuery):
-    from django.contrib.postgres.search import SearchQuery
+def pg_tsquery_sql(parsed: ParsedQuery) -> tuple[str, list[str]]:
+    """The tsquery of a parsed query as SQL and its parameters (PostgreSQL).
 
-    def term_query(term: Term) -> SearchQuery:
-        # PostgreSQL stems the words itself, with the same Snowball algorithm.
-        return SearchQuery(" ".join(term.words), config=CONFIG, search_type="phrase")
+    Each word or phrase is a ``phraseto_tsquery`` (PostgreSQL stems the words itself, with
+    the same Snowball algorithm), combined with ``&&``, ``||`` and ``!!`` as parsed: the
+    same matches as the FTS5 expression. (``websearch_to_tsquery`` itself would read
+    ``a b or c`` as ``(a and b) or c``; both databases read it ``a and (b or c)``.)
+    """
+    params: list[str] = []
 
-    combined = None
-    for group in parsed.groups:
-        alternatives = term_query(group[0])
-        for term in group[1:]:
-            alternatives = alternatives | term_query(term)
-        combined = alternatives if combined is None else combined & alternatives
+    def term_sql(term: Term) -> str:
+        params.append(" ".join(term.words))
+        return f"phraseto_tsquery('{CONFIG}', %s)"
+
+    sql = " && ".join("(" + " || ".join(term_sql(t) for t in g) + ")" for g in parsed.groups)
     for term in parsed.excluded:
-        combined = combined & ~term_query(term)
-    return combined
+        sql = f"({sql}) && !!{term_sql(term)}"
+    return sql, params
 
 
 # --- What is searched -----------------------------------------------------------------
@@ -200,7 +210,11 @@ def _source_labels(choices: type[models.TextChoices]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Field:
-    """One indexed column. ``weight`` is PostgreSQL's (A to D); on SQLite, A is written twice."""
+    """One indexed column. ``weight`` is PostgreSQL's (A to D); on SQLite, A is written twice.
+
+    PostgreSQL's vectors are written by triggers (migration 0013): a change of fields,
+    weights or choice labels here needs a migration changing them there.
+    """
 
     name: str
     weight: str
@@ -214,17 +228,6 @@ class Field:
             return html_to_text(value)
         return value or ""
 
-    def pg_expression(self):
-        if self.choices is None:
-            return self.name
-        return models.Case(
-            *(
-                models.When(**{self.name: value}, then=models.Value(label))
-                for value, label in _source_labels(self.choices).items()
-            ),
-            output_field=models.TextField(),
-        )
-
 
 @dataclass(frozen=True)
 class SearchTarget:
@@ -236,6 +239,9 @@ class SearchTarget:
     fields: tuple[Field, ...]  # title first; its order is the order of document_text()
     shown: Callable[[], models.QuerySet]  # rows that may be shown, with what lists need
     newest: str  # the date column that orders equally good matches
+    # The same rule judged on the row alone, for rows of KIMs already known to be active:
+    # the candidates of a tenant's search need no join to the KIM table.
+    own_rows: Callable[[], models.QuerySet]
 
     @property
     def id_column(self) -> str:
@@ -253,51 +259,73 @@ class SearchTarget:
             parts.extend([stemmed, stemmed] if field.weight == "A" else [stemmed])
         return " ".join(p for p in parts if p)
 
-    def pg_vector(self):
-        """The weighted tsvector searched on PostgreSQL; a migration indexes this expression."""
-        from django.contrib.postgres.search import SearchVector
-
-        vector = None
-        for weight in "ABCD":
-            expressions = [f.pg_expression() for f in self.fields if f.weight == weight]
-            if expressions:
-                part = SearchVector(*expressions, config=CONFIG, weight=weight)
-                vector = part if vector is None else vector + part
-        return vector
-
     # Querying
 
-    def search(self, query: str, *, kabupaten: Region | str | None = None):
-        """Rows that may be shown matching ``query``, best match first, then newest."""
+    def search(
+        self, query: str, *, kabupaten: Region | str | None = None, cap: int | None = None
+    ) -> RankedResults:
+        """Rows that may be shown matching ``query``, best match first, then newest.
+
+        At most ``cap`` (``RESULT_CAP``) rows: when more match, the newest ``cap`` + 1 are
+        the candidates, only those are ranked, and the result says it was ``capped`` (the
+        page then reads "lebih dari 1.000 hasil"). No query counts or ranks every match of
+        a common word over a whole kabupaten.
+        """
+        cap = RESULT_CAP if cap is None else cap
         parsed = parse_query(query)
-        base = self.shown()
+        base = candidates = self.shown()
         if kabupaten is not None:
             code = kabupaten.code if isinstance(kabupaten, Region) else kabupaten
-            # The kabupaten's KIM ids as a list (a few hundred at most), not a join: the
-            # database can then intersect the text index with the kim_id index (a bitmap
-            # AND on PostgreSQL) instead of matching the whole country's rows first.
-            kims = list(Kim.objects.filter(kabupaten_id=code).values_list("pk", flat=True))
-            base = base.filter(kim_id__in=kims)
-        if not parsed:
-            return base.none()
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchRank
-
-            vector, pg_query = self.pg_vector(), pg_search_query(parsed)
-            return (
-                base.alias(search=vector)
-                .filter(search=pg_query)
-                .alias(rank=SearchRank(vector, pg_query))
-                .order_by("-rank", f"-{self.newest}", "-pk")
+            # The tenant first: its active KIMs' ids as a list (a few hundred at most),
+            # not a join, so the database can intersect the text index with the kim_id
+            # index (a bitmap AND on PostgreSQL) instead of matching the whole country.
+            kims = list(
+                Kim.objects.filter(kabupaten_id=code, is_active=True).values_list("pk", flat=True)
             )
-        if connection.vendor == "sqlite":
-            return RankedResults(base, self._sqlite_ranked_ids(base, fts_match_expression(parsed)))
-        raise NotImplementedError(f"search is not implemented for {connection.vendor}")
+            base = base.filter(kim_id__in=kims)
+            candidates = self.own_rows().filter(kim_id__in=kims)
+        if not parsed:
+            return RankedResults(base, [], cap=cap)
+        if connection.vendor == "postgresql":
+            ids = self._pg_ranked_ids(candidates, parsed, cap + 1)
+        elif connection.vendor == "sqlite":
+            ids = self._sqlite_ranked_ids(candidates, parsed, cap + 1)
+        else:
+            raise NotImplementedError(f"search is not implemented for {connection.vendor}")
+        return RankedResults(base, ids[:cap], cap=cap, capped=len(ids) > cap)
 
-    def _sqlite_ranked_ids(self, base, expression: str) -> list[int]:
-        candidates, params = base.order_by().values("pk").query.sql_with_params()
+    def _candidates(self, base: models.QuerySet, limit: int) -> tuple[str, tuple]:
+        # The newest `limit` matching rows that may be shown: SQL compiled by Django.
+        newest = base.order_by(f"-{self.newest}", "-pk").values("pk")[:limit]
+        return newest.query.sql_with_params()
+
+    def _pg_ranked_ids(self, base, parsed: ParsedQuery, limit: int) -> list[int]:
+        tsquery, params = pg_tsquery_sql(parsed)
+        table = self.model._meta.db_table
+        # The stored column (migration 0013) is not a model field; the base table of a
+        # queryset is aliased by its own name.
+        # The words are parameters; table and tsquery SQL are built here.
+        matches = RawSQL(  # noqa: S611
+            f'"{table}"."search_vector" @@ ({tsquery})',
+            params,
+            output_field=models.BooleanField(),
+        )
+        candidates, candidate_params = self._candidates(base.filter(matches), limit)
+        sql = (
+            f"SELECT t.id FROM {table} t WHERE t.id IN ({candidates}) "  # noqa: S608
+            f"ORDER BY ts_rank(t.search_vector, {tsquery}) DESC, "
+            f"t.{self.newest} DESC, t.id DESC"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*candidate_params, *params])
+            return [row[0] for row in cursor.fetchall()]
+
+    def _sqlite_ranked_ids(self, base, parsed: ParsedQuery, limit: int) -> list[int]:
+        expression = fts_match_expression(parsed)
         fts, table = self.fts_table, self.model._meta.db_table
-        # `candidates` is SQL that Django compiled from the queryset; values are in params.
+        matching = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression])  # noqa: S611, S608
+        candidates, params = self._candidates(base.filter(pk__in=matching), limit)
+        # bm25() needs the MATCH in its own query: the candidates are ranked there.
         sql = (
             f"SELECT t.id FROM {fts} JOIN {table} t ON t.id = {fts}.rowid "  # noqa: S608
             f"WHERE {fts} MATCH %s AND t.id IN ({candidates}) "
@@ -307,7 +335,7 @@ class SearchTarget:
             cursor.execute(sql, [expression, *params])
             return [row[0] for row in cursor.fetchall()]
 
-    # Index maintenance (SQLite; PostgreSQL indexes by itself)
+    # Index maintenance (SQLite; PostgreSQL's triggers index by themselves)
 
     def _insert_sql(self) -> str:
         return (
@@ -362,11 +390,18 @@ class SearchTarget:
 
 
 class RankedResults:
-    """Rows in a fixed order of ids, loaded a slice at a time (for the paginator)."""
+    """Rows in a fixed order of ids, loaded a slice at a time (for the paginator).
 
-    def __init__(self, queryset: models.QuerySet, ids: list[int]) -> None:
+    ``capped``: more rows matched than the ``cap`` kept here (the count is then a floor).
+    """
+
+    def __init__(
+        self, queryset: models.QuerySet, ids: list[int], *, cap: int = 0, capped: bool = False
+    ) -> None:
         self.queryset = queryset
         self.ids = ids
+        self.cap = cap
+        self.capped = capped
 
     def count(self) -> int:
         return len(self.ids)
@@ -392,6 +427,14 @@ class RankedResults:
 RankedPosts = RankedResults  # the name before potensi and produk were searched
 
 
+def _live_own_posts() -> models.QuerySet:
+    return Post.objects.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+def _published(model: type[models.Model]) -> Callable[[], models.QuerySet]:
+    return lambda: model._default_manager.filter(is_published=True)
+
+
 def _shown_content(model: type[models.Model]) -> Callable[[], models.QuerySet]:
     def shown() -> models.QuerySet:
         # Like content.KINDS[...].public(kim), for every active KIM at once.
@@ -412,6 +455,7 @@ POSTS = SearchTarget(
     ),
     shown=live_posts,
     newest="published_at",
+    own_rows=_live_own_posts,
 )
 POTENTIALS = SearchTarget(
     key="potensi",
@@ -425,6 +469,7 @@ POTENTIALS = SearchTarget(
     ),
     shown=_shown_content(Potential),
     newest="created_at",
+    own_rows=_published(Potential),
 )
 PRODUCTS = SearchTarget(
     key="produk",
@@ -438,24 +483,10 @@ PRODUCTS = SearchTarget(
     ),
     shown=_shown_content(Product),
     newest="created_at",
+    own_rows=_published(Product),
 )
 TARGETS: dict[str, SearchTarget] = {t.key: t for t in (POSTS, POTENTIALS, PRODUCTS)}
 _TARGET_OF_MODEL = {t.model: t for t in TARGETS.values()}
-
-
-def pg_search_vector():
-    """The posts' tsvector on PostgreSQL; migration 0005 indexes this expression."""
-    return POSTS.pg_vector()
-
-
-def pg_potential_vector():
-    """The potensi tsvector on PostgreSQL; migration 0008 indexes this expression."""
-    return POTENTIALS.pg_vector()
-
-
-def pg_product_vector():
-    """The produk tsvector on PostgreSQL; migration 0008 indexes this expression."""
-    return PRODUCTS.pg_vector()
 
 
 def search_posts(query: str, *, kabupaten: Region | str | None = None):
@@ -468,17 +499,17 @@ def search_posts(query: str, *, kabupaten: Region | str | None = None):
     return POSTS.search(query, kabupaten=kabupaten)
 
 
-def search_all(query: str, *, kabupaten: Region | str | None = None) -> dict[str, object]:
+def search_all(query: str, *, kabupaten: Region | str | None = None) -> dict[str, RankedResults]:
     """Matches of every kind, best first: ``{"posts": …, "potensi": …, "produk": …}``.
 
-    Each value is a queryset (PostgreSQL) or a ``RankedResults`` (SQLite); both can be
-    counted with ``.count()``, sliced and paginated. Posts must be live, potensi and
-    produk shown on the site, and their KIM active.
+    Each value is a ``RankedResults`` of at most ``RESULT_CAP`` rows (``capped`` when more
+    matched): it can be counted with ``.count()``, sliced and paginated. Posts must be live,
+    potensi and produk shown on the site, and their KIM active.
     """
     return {key: target.search(query, kabupaten=kabupaten) for key, target in TARGETS.items()}
 
 
-# --- Index maintenance (SQLite; PostgreSQL indexes by itself) -------------------------
+# --- Index maintenance (SQLite; PostgreSQL's triggers) --------------------------------
 
 
 def document_text(title: str, summary: str, tags: str, body: str) -> str:

@@ -1,0 +1,112 @@
+"""The dashboards' figures are cached per region (settings.DASHBOARD_CACHE_SECONDS): the
+same figures as computed, never stale past a refresh of the rollups nor past the bound."""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from jembatan.dashboard import rollup as R
+from jembatan.dashboard.stats import figures
+from jembatan.dashboard.tests.conftest import make_post, shown_figures
+
+URL = "/kelola/dasbor/"
+
+
+@pytest.fixture
+def refreshed(world):
+    R.refresh()
+    return world
+
+
+def _plain(data) -> tuple:
+    return (
+        data.name,
+        data.months,
+        data.current,
+        data.monthly,
+        data.totals,
+        data.all_time,
+        data.histogram,
+        data.children,
+        data.updated_at,
+    )
+
+
+@pytest.mark.parametrize("code", ["61.07", "61", ""])
+@pytest.mark.parametrize("confidential", [True, False])
+def test_cached_figures_are_the_computed_ones(refreshed, settings, code, confidential):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    computed = figures(code=code, confidential=confidential)
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    stored = figures(code=code, confidential=confidential)
+    with CaptureQueriesContext(connection) as queries:
+        cached = figures(code=code, confidential=confidential)
+    assert len(queries) == 0  # from the cache alone
+    assert _plain(stored) == _plain(computed)
+    assert _plain(cached) == _plain(computed)
+
+
+def test_confidential_counts_are_cached_apart(refreshed):
+    with_confidential = figures(code="61.07", confidential=True)
+    without = figures(code="61.07", confidential=False)
+    # The world holds one confidential case in 61.07 (conftest).
+    assert with_confidential.totals[R.ASPIRATIONS] == without.totals[R.ASPIRATIONS] + 1
+    assert (
+        figures(code="61.07", confidential=True).totals[R.ASPIRATIONS]
+        == (with_confidential.totals[R.ASPIRATIONS])
+    )
+
+
+def test_a_refresh_replaces_the_cached_figures_at_once(refreshed):
+    before = figures(code="61.07").totals[R.POSTS]
+    make_post(refreshed.kim_a, timezone.now() - datetime.timedelta(hours=1))
+    # The rollups have not seen the post yet: neither has the cache.
+    assert figures(code="61.07").totals[R.POSTS] == before
+    R.refresh()
+    assert figures(code="61.07").totals[R.POSTS] == before + 1
+
+
+def test_cached_figures_expire_within_the_bound(refreshed, settings, monkeypatch):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    figures(code="61.07")
+    # The rollups changed behind the cache's back (e.g. a refresh in a process whose
+    # cache is not this one): at most DASHBOARD_CACHE_SECONDS later, the new figures.
+    R.CurrentStat.objects.filter(level=2, region_code="61.07", metric=R.KIMS).update(value=99)
+    assert figures(code="61.07").get(R.KIMS) == 3
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 61)
+    assert figures(code="61.07").get(R.KIMS) == 99
+
+
+def test_the_dashboard_reads_the_rollups_once_per_bound(client, refreshed):
+    client.force_login(refreshed.admin)
+    first = client.get(URL)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(URL)
+    assert again.status_code == 200
+    assert shown_figures(again.content.decode()) == shown_figures(first.content.decode())
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "dashboard_monthlystat" not in tables and "dashboard_currentstat" not in tables
+    assert len(queries) <= 8, [q["sql"][:80] for q in queries.captured_queries]
+
+
+def test_a_reader_without_confidential_access_never_gets_the_cached_confidential_figures(
+    client, refreshed
+):
+    # Diskominfo reads (and caches) the figures with the confidential case first; the camat
+    # of a kecamatan reads without it (dashboard.access.sees_confidential_counts).
+    client.force_login(refreshed.admin)
+    client.get(URL + "?wilayah=61.07.04")
+    client.force_login(refreshed.camat)
+    response = client.get(URL + "?wilayah=61.07.04")
+    assert response.status_code == 200
+    assert (
+        response.context["data"].totals[R.ASPIRATIONS]
+        == (figures(code="61.07.04", confidential=False).totals[R.ASPIRATIONS])
+    )

@@ -1,0 +1,162 @@
+"""Search at national scale: the stored tsvector (PostgreSQL), the capped candidate set and
+its "lebih dari" wording, the same on SQLite (FTS5) and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from jembatan.sites import search as search_module
+from jembatan.sites import services
+from jembatan.sites.models import Post
+from jembatan.sites.search import POSTS, search_all, search_posts
+
+pytestmark = pytest.mark.django_db
+
+
+def _publish(tenant, title, body="<p>Kabar dari warga.</p>", *, days_ago=0):
+    post = services.post_create(
+        actor=tenant.owner, kim=tenant.kim, data={"title": title, "body": body}
+    )
+    post = services.post_transition(actor=tenant.owner, post=post, action="publish")
+    when = timezone.now() - datetime.timedelta(days=days_ago, minutes=1)
+    Post.objects.filter(pk=post.pk).update(published_at=when)
+    return post
+
+
+def _stored_vector(post) -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM kimsites_post WHERE id = %s", [post.pk])
+        return cursor.fetchone()[0]
+
+
+def test_more_matches_than_the_cap_are_capped_and_ranked_among_the_newest(two_tenants):
+    a = two_tenants.a
+    # The oldest is the best match (the word in its title), but only the newest `cap` + 1
+    # matches are candidates: it is not ranked at all.
+    _publish(a, "Posyandu balita", "<p>Posyandu posyandu.</p>", days_ago=30)
+    for day in (3, 2, 1):
+        _publish(a, f"Kabar hari {day}", "<p>Ada posyandu di dusun.</p>", days_ago=day)
+    results = POSTS.search("posyandu", kabupaten="61.07", cap=2)
+    assert results.capped is True
+    assert results.count() == 2
+    assert [p.title for p in results] == ["Kabar hari 1", "Kabar hari 2"]
+    # Exactly at the cap is not "more than".
+    exactly = POSTS.search("posyandu", kabupaten="61.07", cap=4)
+    assert exactly.capped is False
+    assert next(p.title for p in exactly) == "Posyandu balita"  # the title match ranks first
+
+
+def test_the_cap_is_per_tenant(two_tenants):
+    for day in range(3):
+        _publish(two_tenants.b, f"Posyandu Mempawah {day}", days_ago=day)
+    _publish(two_tenants.a, "Posyandu Bengkayang")
+    results = POSTS.search("posyandu", kabupaten="61.07", cap=1)
+    assert [p.title for p in results] == ["Posyandu Bengkayang"]
+    assert results.capped is False
+
+
+def test_page_says_more_than_the_cap_instead_of_counting(client, two_tenants, monkeypatch):
+    monkeypatch.setattr(search_module, "RESULT_CAP", 3)
+    for day in range(5):
+        _publish(two_tenants.a, f"Gotong royong {day}", days_ago=day)
+    html = client.get("/cari/", {"q": "gotong royong"}).content.decode()
+    assert "Lebih dari 3 hasil untuk “gotong royong”." in html
+    assert "(lebih dari 3)" in html
+    assert "5 hasil" not in html
+    monkeypatch.setattr(search_module, "RESULT_CAP", 5)
+    html = client.get("/cari/", {"q": "gotong royong"}).content.decode()
+    assert "5 hasil untuk “gotong royong”." in html
+    assert "Lebih dari" not in html
+
+
+def test_page_shows_big_counts_with_grouping(client, two_tenants, monkeypatch):
+    monkeypatch.setattr(search_module, "RESULT_CAP", 1000)
+    _publish(two_tenants.a, "Panen raya")
+    html = client.get("/cari/", {"q": "panen"}).content.decode()
+    assert "1 hasil untuk “panen”." in html
+    assert "(1)" in html
+
+
+def test_search_takes_a_bounded_number_of_queries(two_tenants):
+    for n in range(12):
+        _publish(two_tenants.a, f"Pelatihan {n}", days_ago=n)
+    with CaptureQueriesContext(connection) as queries:
+        results = search_all("pelatihan", kabupaten="61.07")
+        page = list(results["posts"][:10])
+        for kind in ("potensi", "produk"):
+            list(results[kind][:10])
+    assert len(page) == 10
+    # Per kind: the tenant's KIMs, the ranked ids, then one page of rows (none without ids).
+    assert len(queries) <= 3 * 2 + 1, [q["sql"] for q in queries]
+
+
+def test_websearch_syntax_on_the_capped_search(two_tenants):
+    a = two_tenants.a
+    _publish(a, "Jalan desa diperbaiki")
+    _publish(a, "Jalan kabupaten rusak")
+    _publish(a, "Desa wisata baru")
+    assert [p.title for p in search_posts('"jalan desa"', kabupaten="61.07")] == [
+        "Jalan desa diperbaiki"
+    ]
+    assert sorted(p.title for p in search_posts("jalan -desa", kabupaten="61.07")) == [
+        "Jalan kabupaten rusak"
+    ]
+    assert sorted(p.title for p in search_posts("wisata or kabupaten", kabupaten="61.07")) == [
+        "Desa wisata baru",
+        "Jalan kabupaten rusak",
+    ]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_stored_vector_follows_create_update_and_delete(two_tenants):
+    post = _publish(two_tenants.a, "Pembangunan irigasi", "<p>Air untuk sawah.</p>")
+    vector = _stored_vector(post)
+    assert "'bangun':1A" in vector and "'sawah'" in vector
+    services.post_update(
+        actor=two_tenants.a.owner,
+        post=post,
+        data={"title": "Perbaikan bendungan", "body": "<p>Air untuk kebun.</p>"},
+    )
+    vector = _stored_vector(post)
+    assert "'bendung'" in vector and "'kebun'" in vector and "'sawah'" not in vector
+    assert [p.title for p in search_posts("bendungan")] == ["Perbaikan bendungan"]
+    assert search_posts("irigasi").count() == 0
+    # Rows written without the ORM's save (bulk loads, SQL) are indexed by the trigger too.
+    Post.objects.filter(pk=post.pk).update(summary="Musyawarah warga")
+    assert "'musyawarah':" in _stored_vector(post)
+    Post.objects.bulk_create(
+        [
+            Post(
+                kim=two_tenants.a.kim,
+                author=two_tenants.a.owner,
+                title="Lomba perahu naga",
+                slug="lomba",
+                body="",
+            )
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM kimsites_post WHERE search_vector IS NULL")
+        assert cursor.fetchone()[0] == 0
+    post.delete()
+    assert search_posts("bendungan").count() == 0
+
+
+def test_search_pages_are_cached_until_content_changes(client, two_tenants, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    _publish(two_tenants.a, "Panen raya padi")
+    first = client.get("/cari/", {"q": "panen"})
+    again = client.get("/cari/", {"q": "panen"})
+    assert first["X-Page-Cache"] == "miss"
+    assert again["X-Page-Cache"] == "hit"
+    assert "Panen raya padi" in again.content.decode()  # (the CSRF token is per visitor)
+    # Publishing a post changes public content: the next search is rendered afresh.
+    _publish(two_tenants.a, "Panen jagung")
+    fresh = client.get("/cari/", {"q": "panen"})
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "Panen jagung" in fresh.content.decode()
