@@ -1,0 +1,45 @@
+"""Structured logs: one JSON object per line (python-json-logger), with the request id.
+
+Each record carries ``time``, ``level``, ``logger``, ``message`` and ``request_id`` (the
+request's or the task's, jembatan.core.requestid; "" for work nobody asked for), plus the
+exception's traceback when there is one. LOG_FORMAT=plain keeps the old text lines.
+
+What goes into a message is the caller's: the project logs ids, view names and exception
+classes, never names, phone numbers, e-mail addresses or NIKs (core/tests/test_logs.py
+checks the public forms).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
+
+from jembatan.core.requestid import current_request_id
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds ``request_id`` to each record (for the plain format too)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "request_id", ""):
+            record.request_id = current_request_id()
+        return True
+
+
+class JsonFormatter(_JsonFormatter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s")
+        kwargs.setdefault(
+            "rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"}
+        )
+        kwargs.setdefault("datefmt", "%Y-%m-%dT%H:%M:%S%z")
+        kwargs.setdefault("json_ensure_ascii", False)
+        super().__init__(*args, **kwargs)
+
+    def add_fields(
+        self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]
+    ) -> None:
+        super().add_fields(log_data, record, message_dict)
+        log_data["request_id"] = getattr(record, "request_id", "") or current_request_id()
