@@ -19,12 +19,22 @@ from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 from jembatan.core.requestid import current_request_id
 
 
+def record_request_id(record: logging.LogRecord) -> str:
+    """The id of the request or task that logged ``record``. Django logs a response (its
+    "Not Found" or "Internal Server Error") after the middleware has returned: its record
+    holds the request itself, which holds the id."""
+    given = getattr(record, "request_id", "")
+    if given:
+        return str(given)
+    request = getattr(record, "request", None)
+    return str(getattr(request, "request_id", "") or current_request_id())
+
+
 class RequestIdFilter(logging.Filter):
     """Adds ``request_id`` to each record (for the plain format too)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not getattr(record, "request_id", ""):
-            record.request_id = current_request_id()
+        record.request_id = record_request_id(record)
         return True
 
 
@@ -42,4 +52,6 @@ class JsonFormatter(_JsonFormatter):
         self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]
     ) -> None:
         super().add_fields(log_data, record, message_dict)
-        log_data["request_id"] = getattr(record, "request_id", "") or current_request_id()
+        # Django's request object (its repr names the path): the id is enough.
+        log_data.pop("request", None)
+        log_data["request_id"] = record_request_id(record)
