@@ -37,7 +37,7 @@ export SECURE_HSTS_SECONDS=0
 # app server (scrape one per host; docs/operations.md):
 # one file per process in a directory emptied at each start.
 export PROMETHEUS_MULTIPROC_DIR="$VAR/metrics"
-rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+mkdir -p "$PROMETHEUS_MULTIPROC_DIR" && rm -f "$PROMETHEUS_MULTIPROC_DIR"/*.db
 
 # The database, created on first use.
 "$BIN/python" - "$PG_SERVER/postgres" "${DATABASE_URL##*/}" <<'PY'

@@ -81,7 +81,8 @@ def init_sentry(dsn: str, *, environment: str = "", release: str = "") -> bool:
         send_default_pii=False,
         include_local_variables=False,
         max_request_body_size="never",
-        before_send=scrub_event,
+        # Plain dicts here for the SDK's TypedDicts (Event, Breadcrumb).
+        before_send=scrub_event,  # type: ignore[arg-type]
         before_breadcrumb=scrub_breadcrumb,
         traces_sample_rate=0,
         environment=environment or None,
