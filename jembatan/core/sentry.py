@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from jembatan.core.requestid import current_request_id
+
 KEPT_HEADERS = {"user-agent", "accept-language", "content-type", "x-request-id", "host"}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # 8 or more digits, with optional separators: phone numbers (+62 812-3456-7890), NIKs.
@@ -59,6 +61,10 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
     for key in ("message", "logentry", "exception", "breadcrumbs", "request", "tags"):
         if key in event:
             event[key] = _scrub_strings(event[key])
+    # The request id (core.requestid) finds the report's lines in the logs.
+    request_id = current_request_id()
+    if request_id:
+        event.setdefault("tags", {})["request_id"] = request_id
     return event
 
 

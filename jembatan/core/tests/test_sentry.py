@@ -16,6 +16,7 @@ import threading
 import zlib
 from pathlib import Path
 
+from jembatan.core.requestid import reset_request_id, set_request_id
 from jembatan.core.sentry import MASK, scrub_event
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -118,7 +119,12 @@ def test_scrubber_drops_request_user_and_variables():
         },
         "extra": {"phone": PHONE},
     }
-    scrubbed = scrub_event(event)
+    token = set_request_id("req-sentry-12345678")
+    try:
+        scrubbed = scrub_event(event)
+    finally:
+        reset_request_id(token)
+    assert scrubbed["tags"] == {"request_id": "req-sentry-12345678"}
     text = repr(scrubbed)
     assert "user" not in scrubbed and "extra" not in scrubbed
     assert scrubbed["request"]["url"] == "https://kab.example/aspirasi/ASP-1234/"
