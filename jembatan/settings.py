@@ -78,6 +78,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id (logs, the response header, queued tasks) and the request's metrics:
+    # first, so that they see everything below (docs/operations.md).
+    "jembatan.core.requestid.RequestIdMiddleware",
+    "jembatan.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The database unreachable: a 503 page with Retry-After instead of a 500.
@@ -366,7 +370,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 # The health check is polled over plain HTTP by load balancers.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # --- JSON API (jembatan.api, /api/v1/) ---------------------------------------
 # Bearer tokens only: no session authentication, so the API has no CSRF surface. JSON in
@@ -412,6 +416,8 @@ TENANT_UNKNOWN_HOST = env_choice("TENANT_UNKNOWN_HOST", "list", ("list", "404"))
 # Paths served on any host, tenant or not: health checks, files, the operator's admin.
 TENANT_EXEMPT_PATHS = (
     "/healthz",
+    "/readyz",
+    "/metrics",
     "/static/",
     "/media/",
     "/admin/",
@@ -527,11 +533,41 @@ if _refused_kim_hosts:
         f"{', '.join(_refused_kim_hosts)}; add them to ALLOWED_HOSTS."
     )
 
+# --- Operations: logs, metrics, readiness, errors (docs/operations.md) ----------
+# One JSON object per line with the request id (jembatan.core.jsonlog); "plain": text lines.
+LOG_FORMAT = env_choice("LOG_FORMAT", "json", ("json", "plain"))
+# Bearer token of /metrics and /readyz; empty: both answer 404 to everyone.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# The consumer stores a heartbeat this often (Huey checks periodic tasks once a minute, so
+# the consumer rounds it up to whole minutes); /readyz reports the consumer down when the
+# last one is older than two intervals.
+CONSUMER_HEARTBEAT_SECONDS = env_int("CONSUMER_HEARTBEAT_SECONDS", 60, minimum=1, maximum=3600)
+# Errors reported to a Sentry-compatible server, personal data scrubbed (jembatan.core.sentry).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from jembatan.core.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", ""),
+        release=env_str("SENTRY_RELEASE", ""),
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "jembatan.core.jsonlog.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "jembatan.core.jsonlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # axes logs usernames and addresses of failed logins: personal data.

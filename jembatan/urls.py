@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from jembatan.core import views as core_views
+from jembatan.core import views_ops as core_views_ops
 
 handler400 = "jembatan.core.views.bad_request"
 handler404 = "jembatan.core.views.page_not_found"
@@ -24,6 +25,8 @@ urlpatterns = [
     path("kelola/kim/", include("jembatan.communities.urls")),
     path("", include("jembatan.communities.urls_forums")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views_ops.readyz, name="readyz"),
+    path("metrics", core_views_ops.metrics, name="metrics"),
     path("akun/", include("jembatan.accounts.urls")),
     path("wilayah/", include("jembatan.regions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

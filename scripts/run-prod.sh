@@ -33,6 +33,11 @@ export PPID_PRIVATE_ROOT="$VAR/private"
 export PROXY_COUNT=1
 export SECURE_SSL_REDIRECT=0
 export SECURE_HSTS_SECONDS=0
+# Metrics of every gunicorn worker and the consumer on this host, summed at /metrics of any
+# app server (scrape one per host; docs/operations.md):
+# one file per process in a directory emptied at each start.
+export PROMETHEUS_MULTIPROC_DIR="$VAR/metrics"
+mkdir -p "$PROMETHEUS_MULTIPROC_DIR" && rm -f "$PROMETHEUS_MULTIPROC_DIR"/*.db
 
 # The database, created on first use.
 "$BIN/python" - "$PG_SERVER/postgres" "${DATABASE_URL##*/}" <<'PY'
@@ -79,7 +84,7 @@ trap 'exit 143' TERM
 "$BIN/python" manage.py run_huey >>"$VAR/huey.log" 2>&1 &
 pids="$pids $!"
 for p in $APP_PORTS; do
-	"$BIN/gunicorn" jembatan.wsgi --bind "127.0.0.1:$p" --workers "$WORKERS" \
+	"$BIN/gunicorn" jembatan.wsgi -c python:jembatan.core.gunicorn --bind "127.0.0.1:$p" --workers "$WORKERS" \
 		--forwarded-allow-ips 127.0.0.1 --access-logfile - >>"$VAR/app-$p.log" 2>&1 &
 	pids="$pids $!"
 done

@@ -8,6 +8,10 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 WORKERS=${WORKERS:-2}
 
+# Metrics of the gunicorn workers and the consumer, summed at /metrics (docs/operations.md).
+export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-${JEMBATAN_VAR_DIR:-var}/metrics}"
+mkdir -p "$PROMETHEUS_MULTIPROC_DIR" && rm -f "$PROMETHEUS_MULTIPROC_DIR"/*.db
+
 "$BIN/python" manage.py run_huey &  # workers: settings.HUEY["consumer"]
 huey_pid=$!
 gunicorn_pid=
@@ -23,7 +27,8 @@ trap stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"$BIN/gunicorn" jembatan.wsgi --bind "$HOST:$PORT" --workers "$WORKERS" \
+"$BIN/gunicorn" jembatan.wsgi -c python:jembatan.core.gunicorn --bind "$HOST:$PORT" \
+	--workers "$WORKERS" \
 	--access-logfile - --forwarded-allow-ips 127.0.0.1 &
 gunicorn_pid=$!
 wait "$gunicorn_pid"

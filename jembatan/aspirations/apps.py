@@ -9,7 +9,7 @@ class AspirationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from jembatan.aspirations import notifications  # noqa: F401 (registers kinds)
+        from jembatan.aspirations import metrics, notifications  # noqa: F401 (registers)
         from jembatan.aspirations.forms import hub_rows
         from jembatan.aspirations.models import Category
         from jembatan.regions.models import Region

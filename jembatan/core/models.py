@@ -94,6 +94,8 @@ class TaskRecord(models.Model):
     # The scheme and host of the request that queued the work (core.links): the links a
     # task writes (mail) point where the visitor was; empty: the hub's SITE_URL.
     base_url = models.CharField(_("alamat dasar"), max_length=255, blank=True, default="")
+    # The id of the request that queued the work (core.requestid): its run logs under it.
+    request_id = models.CharField(_("id permintaan"), max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["created_at"]

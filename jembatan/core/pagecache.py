@@ -43,6 +43,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from jembatan.core.metrics import page_cache_result
+
 VERSION_KEY = "pagecache:version"
 PLACEHOLDER = "__CSRF_TOKEN__"
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -153,6 +155,7 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             for header, value in (rest[0] if rest else {}).items():
                 response.headers[header] = value
             response.headers["X-Page-Cache"] = "hit"
+            page_cache_result(hit=True)
             return _share(request, response, shared) if shared else response
         response = view(request, *args, **kwargs)
         if (
@@ -174,6 +177,7 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             kept = {h: response[h] for h in ("Content-Disposition",) if h in response}
             cache.set(key, (200, content_type, body, kept), timeout=seconds)
             response.headers["X-Page-Cache"] = "miss"
+            page_cache_result(hit=False)
             if shared:
                 _share(request, response, shared)
         return response

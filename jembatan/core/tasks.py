@@ -43,9 +43,12 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from huey import crontab, signals
 from huey.api import Task, TaskWrapper
-from huey.contrib.djhuey import HUEY, db_periodic_task, task
+from huey.contrib.djhuey import HUEY, db_periodic_task, periodic_task, task
 
+from jembatan.core import metrics
 from jembatan.core.links import current_base, reset_task_base, set_task_base
+from jembatan.core.readiness import beat
+from jembatan.core.requestid import current_request_id, reset_request_id, set_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +174,12 @@ def enqueue_on_commit(task: TaskWrapper | str, *args: Any, **kwargs: Any) -> Non
     # The base of the links the task writes: the request's host, or the one the running
     # task was itself queued with (core.links); empty: SITE_URL when it runs.
     record = _records().create(
-        task=name, args=list(args), kwargs=kwargs, base_url=current_base(fallback=False)
+        task=name,
+        args=list(args),
+        kwargs=kwargs,
+        base_url=current_base(fallback=False),
+        # The run logs under the id of the request that queued it (core.requestid).
+        request_id=current_request_id(),
     )
 
     def hand_over() -> None:
@@ -277,24 +285,43 @@ def _run_started(signal: str, huey_task: Task, *args: Any) -> None:
     _running.claims = []
     if record_id is not None:
         _mark(huey_task, started_at=timezone.now(), attempts=F("attempts") + 1)
-    # The links the run writes go to the host it was queued from (core.links).
-    huey_task.base_token = set_task_base(_base_of(record_id) if record_id is not None else "")
+    # The links the run writes go to the host it was queued from (core.links); its log
+    # records carry the id of the request that queued it (core.requestid).
+    base, request_id = _origin_of(record_id) if record_id is not None else ("", "")
+    huey_task.base_token = set_task_base(base)
+    huey_task.request_id_token = set_request_id(request_id or current_request_id())
 
 
-def _base_of(record_id: str) -> str:
-    """The base the record's task was queued with (core.links); "" when unknown."""
+def _origin_of(record_id: str) -> tuple[str, str]:
+    """The base (core.links) and the request id the record's task was queued with."""
     try:
-        return _records().filter(pk=record_id).values_list("base_url", flat=True).first() or ""
+        row = _records().filter(pk=record_id).values_list("base_url", "request_id").first()
     except Exception:
         logger.warning("Could not read task record %s.", record_id)
-        return ""
+        return "", ""
+    return (row[0] or "", row[1] or "") if row else ("", "")
+
+
+def _end_run(huey_task: Task, outcome: str) -> None:
+    _running.record_id = None
+    reset_task_base(getattr(huey_task, "base_token", None))
+    huey_task.base_token = None
+    reset_request_id(getattr(huey_task, "request_id_token", None))
+    huey_task.request_id_token = None
+    metrics.task_run(_task_name(huey_task), outcome)
+
+
+def _task_name(huey_task: Task) -> str:
+    """The task's registered name ("jembatan.<app>.tasks.<function>"): a metric label."""
+    try:
+        return HUEY._registry.task_to_string(type(huey_task))
+    except Exception:
+        return str(getattr(huey_task, "name", "unknown"))
 
 
 @HUEY.signal(signals.SIGNAL_COMPLETE)
 def _run_finished(signal: str, huey_task: Task, *args: Any) -> None:
-    _running.record_id = None
-    reset_task_base(getattr(huey_task, "base_token", None))
-    huey_task.base_token = None
+    _end_run(huey_task, "complete")
     _mark(huey_task, finished_at=timezone.now(), args=[], kwargs={}, claims=[], last_error="")
 
 
@@ -306,13 +333,29 @@ def _run_finished(signal: str, huey_task: Task, *args: Any) -> None:
     signals.SIGNAL_INTERRUPTED,
 )
 def _run_failed(signal: str, huey_task: Task, *args: Any) -> None:
-    _running.record_id = None
-    reset_task_base(getattr(huey_task, "base_token", None))
-    huey_task.base_token = None
+    _end_run(huey_task, "error" if signal == signals.SIGNAL_ERROR else signal)
     # The exception's class only: its message may carry an address or a phone number.
     error = type(args[0]).__name__ if args else signal
     # Huey retries it (RETRIES); after that the sweeper does, up to MAX_ATTEMPTS runs.
     _mark(huey_task, last_error=error[:200], claims=[])
+
+
+@HUEY.signal(signals.SIGNAL_RETRYING)
+def _run_retrying(signal: str, huey_task: Task, *args: Any) -> None:
+    metrics.task_run(_task_name(huey_task), "retrying")
+
+
+def _heartbeat_due(moment: datetime.datetime) -> bool:
+    """Huey asks once a minute; a CONSUMER_HEARTBEAT_SECONDS of several minutes beats on
+    the minutes it divides."""
+    every = max(1, settings.CONSUMER_HEARTBEAT_SECONDS // 60)
+    return (moment.hour * 60 + moment.minute) % every == 0
+
+
+@periodic_task(_heartbeat_due)
+def consumer_heartbeat() -> None:
+    """The consumer is alive and runs its periodic tasks (core.readiness, /readyz)."""
+    beat()
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from jembatan.core.metrics import fanout_timer
 from jembatan.core.tasks import RETRIES, RETRY_DELAY, enqueue_on_commit
 from jembatan.dissemination.models import Delivery, InfoItem, ShareLink
 from jembatan.dissemination.reach import bump, count_once, forget
@@ -20,7 +21,8 @@ from jembatan.tenants.current import current_code
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def fan_out(item_id: int) -> int:
     """Fill the targeted KIMs' inboxes (idempotent: existing rows are kept)."""
-    return item_fan_out(item_id)
+    with fanout_timer():  # jembatan_fanout_duration_seconds
+        return item_fan_out(item_id)
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)

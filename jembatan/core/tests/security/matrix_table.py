@@ -481,6 +481,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "302 302 302 302 302 302 302 302",
     ),
     "healthz": ("200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),
+    # Operators' endpoints: only with the bearer token (none in the sweep): 404.
+    "metrics": ("404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"),
+    "readyz": ("404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"),
     "javascript-catalog": ("200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200"),
     "literacy:certificate": ("404 404 404 404 404 404 404 404", "404 404 404 404 404 404 404 404"),
     "literacy:certificate_lookup": (
