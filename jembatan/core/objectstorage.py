@@ -78,6 +78,6 @@ def s3_storages(
 
 def is_object_storage(storage: Any) -> bool:
     """Whether a storage keeps its files in a bucket (rather than a local directory)."""
-    from storages.backends.s3 import S3Storage
+    from storages.backends.s3 import S3Storage  # type: ignore[import-untyped]
 
     return isinstance(storage, S3Storage)

@@ -65,7 +65,7 @@ class Buckets:
     storages: dict[str, dict[str, Any]]
 
     def client(self) -> Any:
-        import boto3
+        import boto3  # type: ignore[import-untyped]
 
         return boto3.client(
             "s3",
