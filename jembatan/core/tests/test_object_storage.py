@@ -19,6 +19,12 @@ from PIL import Image
 from jembatan.core import images
 from jembatan.core.backup import create_backup, read_manifest, restore_backup
 from jembatan.core.storage import private_storage
+from jembatan.core.tests.test_backup import target  # noqa: F401 (fixture)
+from jembatan.core.tests.test_settings import (
+    assert_one_line_config_error,
+    production_env,
+    run_manage,
+)
 from jembatan.sites import photo_services
 from jembatan.sites.photo_services import photo_upload
 from jembatan.testing.factories import InfoDocumentFactory
@@ -154,7 +160,11 @@ def test_renditions_are_made_once_and_pages_never_ask_the_bucket(s3_buckets, two
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_holds_the_buckets_objects_and_restores_them_into_new_buckets(
-    s3_server, settings, two_tenants, tmp_path
+    s3_server,
+    settings,
+    two_tenants,
+    tmp_path,
+    target,  # noqa: F811 (the fixture)
 ):
     first = make_buckets(s3_server)
     settings.STORAGES = {**settings.STORAGES, **first.storages}
@@ -167,9 +177,6 @@ def test_a_backup_holds_the_buckets_objects_and_restores_them_into_new_buckets(
 
     second = make_buckets(s3_server)
     settings.STORAGES = {**settings.STORAGES, **second.storages}
-    target = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "restored.db")}
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        pytest.skip("the database half of a restore is covered by test_backup.py")
     report = restore_backup(archive, database=target)
     assert report.files == len(photo.paths) + 1
     assert second.keys(second.public) == first.keys(first.public)
@@ -179,3 +186,62 @@ def test_a_backup_holds_the_buckets_objects_and_restores_them_into_new_buckets(
     assert fetch(f"{second.endpoint}/{second.private}/{private_key}")[0] == 403
     with private_storage().open(document.file.name, "rb") as restored:
         assert restored.read() == b"%PDF-1.4 laporan\n%%EOF\n"
+
+
+SHOW_STORAGES = (
+    "from django.conf import settings as s;"
+    "d, p = s.STORAGES['default'], s.STORAGES['private'];"
+    "print(d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['default_acl'],"
+    " d['OPTIONS']['querystring_auth'], p['OPTIONS']['bucket_name'],"
+    " repr(p['OPTIONS']['location']), p['OPTIONS']['default_acl'],"
+    " p['OPTIONS']['querystring_expire'], d['OPTIONS']['endpoint_url'])"
+)
+
+
+def last_line(result) -> list[str]:
+    """The shell's printed answer (it may first say what it imported)."""
+    return result.stdout.strip().splitlines()[-1].split()
+
+
+def test_the_environment_switches_the_uploads_to_buckets(tmp_path):
+    env = production_env(
+        tmp_path,
+        S3_BUCKET="kim-media",
+        S3_PRIVATE_BUCKET="kim-private",
+        S3_ENDPOINT_URL="https://s3.example.go.id",
+        S3_ACCESS_KEY_ID="key",
+        S3_SECRET_ACCESS_KEY="secret",
+    )
+    result = run_manage(env, "shell", "-c", SHOW_STORAGES)
+    assert result.returncode == 0, result.stderr
+    assert last_line(result) == [
+        "storages.backends.s3.S3Storage",
+        "kim-media",
+        "public-read",
+        "False",
+        "kim-private",
+        "''",
+        "private",
+        "60",
+        "https://s3.example.go.id",
+    ]
+    shared = run_manage(
+        production_env(tmp_path, S3_BUCKET="kim-media", S3_PUBLIC_ACL=""),
+        "shell",
+        "-c",
+        SHOW_STORAGES,
+    )
+    assert last_line(shared)[2] == "None" and last_line(shared)[4:7] == [
+        "kim-media",
+        "'private'",
+        "private",
+    ]
+    local = run_manage(
+        production_env(tmp_path),
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(sorted(s.STORAGES))",
+    )
+    assert local.stdout.strip().splitlines()[-1] == "['default', 'staticfiles']"
+    lone = run_manage(production_env(tmp_path, S3_PRIVATE_BUCKET="kim-private"), "check")
+    assert "S3_PRIVATE_BUCKET" in assert_one_line_config_error(lone)
