@@ -44,12 +44,19 @@ def object_names(storage: Any) -> Iterator[str]:
 
 
 def download_objects(storage: Any, target: Path) -> list[Path]:
-    """Copy every object of the storage into ``target``; returns the files written."""
+    """Copy every object of the storage into ``target``; returns the files written.
+
+    An object deleted between the listing and its download (a photo removed during the
+    backup) is left out, as a file deleted during a backup of a directory would be."""
     written = []
     for name in sorted(object_names(storage)):
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        with storage.open(name, "rb") as source, path.open("wb") as out:
+        try:
+            source = storage.open(name, "rb")
+        except FileNotFoundError:
+            continue
+        with source, path.open("wb") as out:
             for chunk in source.chunks():
                 out.write(chunk)
         written.append(path)

@@ -245,3 +245,17 @@ def test_the_environment_switches_the_uploads_to_buckets(tmp_path):
     assert local.stdout.strip().splitlines()[-1] == "['default', 'staticfiles']"
     lone = run_manage(production_env(tmp_path, S3_PRIVATE_BUCKET="kim-private"), "check")
     assert "S3_PRIVATE_BUCKET" in assert_one_line_config_error(lone)
+
+
+def test_an_object_deleted_during_a_backup_is_left_out(s3_buckets, tmp_path, monkeypatch):
+    from jembatan.core import backup_objects
+
+    kept = default_storage.save("informasi/2026/12/tetap.pdf", ContentFile(b"%PDF-1 tetap"))
+    gone = default_storage.save("informasi/2026/12/hilang.pdf", ContentFile(b"%PDF-1 hilang"))
+    listed = list(backup_objects.object_names(default_storage))
+    assert sorted(listed) == sorted([kept, gone])
+    default_storage.delete(gone)  # after the listing, before the download
+    monkeypatch.setattr(backup_objects, "object_names", lambda storage: listed)
+    written = backup_objects.download_objects(default_storage, tmp_path / "media")
+    assert [p.relative_to(tmp_path / "media").as_posix() for p in written] == [kept]
+    assert written[0].read_bytes() == b"%PDF-1 tetap"
