@@ -7,6 +7,7 @@ import pytest
 from jembatan.core.localcache import clear_all
 from jembatan.testing.browser import browser, laptop_browser, shots  # noqa: F401 (fixtures)
 from jembatan.testing.factories import TwoTenants, build_two_tenants
+from jembatan.testing.s3 import s3_buckets, s3_server  # noqa: F401 (fixtures)
 
 
 def pytest_collection_modifyitems(config, items):

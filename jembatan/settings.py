@@ -7,6 +7,7 @@ from pathlib import Path
 from django.utils.http import is_same_domain
 from django.utils.translation import gettext_lazy as _
 
+from jembatan.core.objectstorage import s3_storages
 from jembatan.env import (
     ConfigError,
     env_bool,
@@ -330,6 +331,33 @@ STORAGES = {
         )
     },
 }
+
+# Uploads on S3-compatible object storage when S3_BUCKET is set (docs/storage.md): public
+# media in S3_BUCKET, private files in S3_PRIVATE_BUCKET (else under private/ in the same
+# bucket), streamed only by the views that check who asks. Unset: the local directories.
+S3_BUCKET = env_str("S3_BUCKET", "")
+S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET", "")
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL", "")
+S3_REGION = env_str("S3_REGION", "")
+S3_CUSTOM_DOMAIN = env_str("S3_CUSTOM_DOMAIN", "")
+S3_PUBLIC_ACL = env_str("S3_PUBLIC_ACL", "public-read")
+S3_PRIVATE_URL_SECONDS = env_int("S3_PRIVATE_URL_SECONDS", 60, minimum=5, maximum=3600)
+if S3_BUCKET:
+    STORAGES.update(
+        s3_storages(
+            bucket=S3_BUCKET,
+            private_bucket=S3_PRIVATE_BUCKET,
+            endpoint_url=S3_ENDPOINT_URL,
+            access_key=env_str("S3_ACCESS_KEY_ID", ""),
+            secret_key=env_str("S3_SECRET_ACCESS_KEY", ""),
+            region=S3_REGION,
+            custom_domain=S3_CUSTOM_DOMAIN,
+            public_acl=S3_PUBLIC_ACL,
+            private_url_seconds=S3_PRIVATE_URL_SECONDS,
+        )
+    )
+elif S3_PRIVATE_BUCKET:
+    raise ConfigError("S3_PRIVATE_BUCKET is set without S3_BUCKET.")
 
 # --- Email ----------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "")

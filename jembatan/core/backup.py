@@ -9,6 +9,10 @@ An archive is a plain tar file:
 * ``media/...``: ``MEDIA_ROOT`` (photos, attachments, lesson files);
 * ``private/...``: ``PPID_PRIVATE_ROOT`` (PPID documents and answers, never public).
 
+On object storage (S3_BUCKET, docs/storage.md) ``media/`` and ``private/`` hold the
+objects of the public and the private bucket, downloaded (core.backup_objects); a restore
+uploads them again.
+
 The files are read after the database, so every file a row of the dump points at is in
 the archive (a file uploaded during the backup may be there without its row: harmless).
 
@@ -36,6 +40,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
+
+from jembatan.core.backup_objects import bucket_storages, download_objects, upload_objects
 
 FORMAT = 1
 DUMP_NAMES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
@@ -232,7 +238,11 @@ def create_backup(directory: Path) -> Path:
         # Counted just before the snapshot: the dump holds at least these rows.
         counts = _live_counts(tables)
         _dump_database(engine, dump)
-        files = {name: list(_walk(root)) for name, root in file_roots().items()}
+        roots = file_roots()
+        for name, storage in bucket_storages().items():
+            roots[name] = Path(work) / "objects" / name
+            download_objects(storage, roots[name])
+        files = {name: list(_walk(root)) for name, root in roots.items()}
         manifest = {
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),
@@ -250,7 +260,7 @@ def create_backup(directory: Path) -> Path:
             tar.addfile(info, io.BytesIO(data))
             tar.add(dump, arcname=DUMP_NAMES[engine])
             for name, paths in files.items():
-                root = file_roots()[name]
+                root = roots[name]
                 for path in paths:
                     tar.add(path, arcname=f"{name}/{path.relative_to(root).as_posix()}")
         partial.replace(archive)  # never a half-written archive under the final name
@@ -336,6 +346,7 @@ def restore_backup(
     BackupError is raised.
     """
     database = database or settings.DATABASES["default"]
+    buckets = {} if roots else bucket_storages()
     roots = roots or file_roots()
     manifest = read_manifest(archive)
     engine = engine_of(database)
@@ -370,6 +381,9 @@ def restore_backup(
             )
         _restore_database(engine, Path(work) / DUMP_NAMES[engine], database, force)
         for name, paths in extracted.items():
+            if name in buckets:
+                upload_objects(buckets[name], Path(work) / name, paths)
+                continue
             for path in paths:
                 target = roots[name] / path.relative_to(Path(work) / name)
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -33,7 +33,9 @@ from jembatan.accounts.models import Membership, Office, User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import KimMembership
 from jembatan.core.attachments import check_attachment
+from jembatan.core.images import removed_on_failure
 from jembatan.core.pagecache import content_changed
+from jembatan.core.storage import private_storage
 from jembatan.core.tasks import enqueue_on_commit
 from jembatan.core.transitions import Machine, Transition
 from jembatan.core.workdays import add_working_days, local_date, working_days_between
@@ -355,7 +357,8 @@ def info_document_save(
         except ValidationError as exc:
             raise ValidationError({"file": exc.messages}) from None
     old_file = document.file.name if document is not None and document.file else ""
-    with transaction.atomic():
+    # A file written before the transaction fails is deleted again (no orphan in a bucket).
+    with removed_on_failure(private_storage()) as written, transaction.atomic():
         before = snapshot(document, DOCUMENT_FIELDS) if document is not None else None
         if document is None:
             document = InfoDocument(body=body)
@@ -363,6 +366,7 @@ def info_document_save(
             setattr(document, name, value)
         if stored is not None:
             document.file.save(stored.storage_name(), stored.content, save=False)
+            written.append(document.file.name)
             document.file_name = stored.name
             document.file_size = stored.size
         elif remove_file or exempt:
@@ -556,7 +560,7 @@ def information_request_submit(*, data: dict[str, Any], now=None) -> Information
     now = now or timezone.now()
     body: PublicBody = values["body"]
     days = settings_for(body.kabupaten_id).answer_days
-    with transaction.atomic():
+    with removed_on_failure(private_storage()) as written, transaction.atomic():
         request = _create_numbered(
             InformationRequest,
             "PPID",
@@ -570,6 +574,7 @@ def information_request_submit(*, data: dict[str, Any], now=None) -> Information
             request.identity_file.save(
                 f"{secrets.token_hex(16)}{extension}", identity.content, save=False
             )
+            written.append(request.identity_file.name)
             request.save(update_fields=["identity_file"])
         # The audit row never carries the requester's identity.
         audit_record(
@@ -710,7 +715,7 @@ def information_request_answer(
             stored = check_document_file(file)
         except ValidationError as exc:
             raise ValidationError({"file": exc.messages}) from None
-    with transaction.atomic():
+    with removed_on_failure(private_storage()) as written, transaction.atomic():
         locked = _locked_for(actor, request, "answer")
         before = snapshot(locked, REQUEST_FIELDS)
         locked.status = REQUEST_MACHINE["answer"].leads_to(locked.status)
@@ -722,6 +727,7 @@ def information_request_answer(
         update = ["status", "outcome", "refusal_grounds", "answer_text", "answered_at"]
         if stored is not None:
             locked.answer_file.save(stored.storage_name(), stored.content, save=False)
+            written.append(locked.answer_file.name)
             locked.answer_file_name = stored.name
             update += ["answer_file", "answer_file_name"]
         locked.save(update_fields=[*update, "answered_by", "updated_at"])

@@ -21,6 +21,7 @@ from jembatan.accounts.audit import audit_record, audited_update, snapshot
 from jembatan.accounts.models import User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import Kim
+from jembatan.core.images import removed_on_failure
 from jembatan.core.richtext import sanitize_html
 from jembatan.core.transitions import Machine, Transition
 from jembatan.core.workdays import format_local
@@ -653,7 +654,8 @@ def lesson_save(
         raise ValidationError({"file": _("Unggah berkas untuk materi PDF atau video.")})
     if kind == Lesson.Kind.ARTICLE and not (body or "").strip():
         raise ValidationError({"body": _("Tulis isi artikel.")})
-    with transaction.atomic():
+    # A file written before the transaction fails is deleted again (no orphan in a bucket).
+    with removed_on_failure() as written, transaction.atomic():
         before = _lesson_snapshot(lesson) if lesson else None
         lesson = lesson or Lesson(module=module)
         lesson.title = title
@@ -662,6 +664,7 @@ def lesson_save(
         lesson.order = order
         if file is not None:
             lesson.file.save(storage_name(file), file.content, save=False)
+            written.append(lesson.file.name)
             lesson.file_name = file.name
             lesson.file_size = file.size
         lesson.save()

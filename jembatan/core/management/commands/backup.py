@@ -12,8 +12,9 @@ from jembatan.core.backup import BackupError, create_backup, read_manifest
 
 class Command(BaseCommand):
     help = (
-        "Write a backup archive (database snapshot, MEDIA_ROOT and PPID_PRIVATE_ROOT, and a "
-        "manifest of row counts) into --output (default: var/backups)."
+        "Write a backup archive (database snapshot, MEDIA_ROOT and PPID_PRIVATE_ROOT or the "
+        "objects of the S3 buckets, and a manifest of row counts) into --output (default: "
+        "var/backups)."
     )
 
     def add_arguments(self, parser):

@@ -13,7 +13,8 @@ from jembatan.core.backup import BackupError, restore_backup
 class Command(BaseCommand):
     help = (
         "Restore an archive made by `manage.py backup` into this site's (empty) database "
-        "and MEDIA_ROOT / PPID_PRIVATE_ROOT, then check every table's row count."
+        "and MEDIA_ROOT / PPID_PRIVATE_ROOT (or the S3 buckets), then check every table's "
+        "row count."
     )
 
     def add_arguments(self, parser):
