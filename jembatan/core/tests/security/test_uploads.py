@@ -81,6 +81,7 @@ def targets(world) -> list[tuple[str, str, str, str, dict, str]]:
                 "time_zone": "Asia/Jakarta",
                 "verify_days": "3",
                 "answer_days": "5",
+                "complete_days": "60",
             },
             "tenants.Tenant",
         ),
