@@ -480,6 +480,12 @@ PPID_REQUESTER_RETENTION_DAYS = env_int(
 CLARIFICATION_CONTACT_RETENTION_DAYS = env_int(
     "CLARIFICATION_CONTACT_RETENTION_DAYS", 90, minimum=7, maximum=3650
 )
+# Participants of the public dialogue without an account: the name they typed and the
+# hash of their verified contact are taken off their comments this many days after the
+# consultation closed (discussion replies: after they were written). The text stays.
+DIALOGUE_PARTICIPANT_RETENTION_DAYS = env_int(
+    "DIALOGUE_PARTICIPANT_RETENTION_DAYS", 365, minimum=30, maximum=3650
+)
 # Corrections of contact details a data subject may send from one address in 10 minutes.
 PERSONAL_DATA_CORRECT_LIMIT = env_int("PERSONAL_DATA_CORRECT_LIMIT", 5, minimum=1, maximum=1000)
 # Aspirations the public form accepts from one address in 10 minutes, and from one phone
