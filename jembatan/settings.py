@@ -486,6 +486,11 @@ CLARIFICATION_CONTACT_RETENTION_DAYS = env_int(
 DIALOGUE_PARTICIPANT_RETENTION_DAYS = env_int(
     "DIALOGUE_PARTICIPANT_RETENTION_DAYS", 365, minimum=30, maximum=3650
 )
+# Readers' comments on KIM sites: the name they typed leaves the comment this many days
+# after it was sent (the comment stays, "[dihapus]" as its author).
+SITE_COMMENT_NAME_RETENTION_DAYS = env_int(
+    "SITE_COMMENT_NAME_RETENTION_DAYS", 365, minimum=30, maximum=3650
+)
 # Corrections of contact details a data subject may send from one address in 10 minutes.
 PERSONAL_DATA_CORRECT_LIMIT = env_int("PERSONAL_DATA_CORRECT_LIMIT", 5, minimum=1, maximum=1000)
 # Aspirations the public form accepts from one address in 10 minutes, and from one phone
