@@ -21,9 +21,15 @@ from jembatan.aspirations.models import Aspiration, Category
 from jembatan.clarifications import services as clarifications
 from jembatan.clarifications.models import RumourReport
 from jembatan.core.personal_data import ERASED, personal_data_registry, scrub_text
+from jembatan.dialogue import services as dialogue
+from jembatan.dialogue.otp import Participant, contact_hash
 from jembatan.disclosure import services as disclosure
 from jembatan.disclosure.models import InformationRequest
+from jembatan.sites.comments import comment_create as site_comment_create
+from jembatan.sites.comments import comment_moderate as site_comment_moderate
+from jembatan.sites.services import post_create, post_transition
 from jembatan.testing.factories import (
+    ConsultationFactory,
     MembershipFactory,
     OfficeFactory,
     PublicBodyFactory,
@@ -48,6 +54,10 @@ OBJECTION = "Saya tinggal di Kenanga dan butuh data ini untuk skripsi"
 RUMOUR_EMAIL = "anisa.pelapor@example.test"
 RUMOUR_PHONE = "+6281977770202"
 RUMOUR_LOCAL_PHONE = "081977770202"
+PARTICIPANT = "Theresia Ngadiman"
+PARTICIPANT_TEXT = "Saya Theresia dari Dusun Pelita, mohon sumur bor."
+COMMENTER = "Agustinus Lorensius"
+COMMENT_TEXT = "Agustinus di sini, rumah saya dekat jembatan itu."
 
 
 def _jpeg() -> bytes:
@@ -143,8 +153,23 @@ def _found(values) -> list[str]:
     return hits
 
 
+def _dialogue_comment(world):
+    consultation = ConsultationFactory(actor=world["admin"])
+    paragraph = consultation.sections.first().paragraphs.first()
+    who = Participant(name=PARTICIPANT, contact_hash=contact_hash("theresia@example.test"))
+    return dialogue.comment_create(paragraph=paragraph, participant=who, body=PARTICIPANT_TEXT)
+
+
+def _site_comment(two_tenants):
+    side = two_tenants.a
+    draft = post_create(actor=side.owner, kim=side.kim, data={"title": "Jembatan", "body": "x"})
+    post = post_transition(actor=side.owner, post=draft, action="publish")
+    comment = site_comment_create(post=post, name=COMMENTER, body=COMMENT_TEXT)
+    return site_comment_moderate(actor=side.owner, comment=comment, action="restore")
+
+
 def test_erasure_reaches_every_table_and_the_storage(
-    client, world, files, django_capture_on_commit_callbacks
+    client, world, files, two_tenants, django_capture_on_commit_callbacks
 ):
     case = _case(world)
     aspirations.citizen_follow_up(case=case, body=FOLLOW_UP)
@@ -164,6 +189,8 @@ def test_erasure_reaches_every_table_and_the_storage(
     )
     disclosure.objection_submit(request=request, reasons=["a"], text=OBJECTION)
     rumour = _rumour()
+    said = _dialogue_comment(world)
+    commented = _site_comment(two_tenants)
     client.force_login(world["admin"])
     assert client.get(f"/kelola/aspirasi/{case.code}/").status_code == 200
     photo = Path(case.photos.get().file.path)
@@ -173,6 +200,7 @@ def test_erasure_reaches_every_table_and_the_storage(
     values = [NAME, PHONE, LOCAL_PHONE, EMAIL, FOLLOW_UP]
     values += [REQUESTER, NIK, ADDRESS, REQUESTER_PHONE, REQUESTER_EMAIL, PURPOSE, OBJECTION]
     values += [RUMOUR_EMAIL, RUMOUR_PHONE, RUMOUR_LOCAL_PHONE]
+    values += [PARTICIPANT, PARTICIPANT_TEXT, said.contact_hash, COMMENTER, COMMENT_TEXT]
     # The scan itself finds what is there before erasure (it can fail).
     before = _found(values)
     assert any("aspirations.Aspiration.reporter_name" in h for h in before)
@@ -182,6 +210,9 @@ def test_erasure_reaches_every_table_and_the_storage(
     assert any("disclosure.InformationRequest.answer_text" in h for h in before)
     assert any("clarifications.RumourReport.contact_phone" in h for h in before)
     assert any("clarifications.RumourReport.text" in h for h in before)
+    assert any("dialogue.Comment.author_name" in h for h in before)
+    assert any("sites.Comment.name" in h for h in before)
+    assert any("accounts.AuditLog.target_repr" in h and COMMENTER in h for h in before)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert personal_data_registry.erase(
@@ -192,6 +223,12 @@ def test_erasure_reaches_every_table_and_the_storage(
         )
         assert personal_data_registry.erase(
             "clarifications.submitter", rumour, actor=None, reason="citizen request"
+        )
+        assert personal_data_registry.erase(
+            "dialogue.participant", said, actor=None, reason="citizen request"
+        )
+        assert personal_data_registry.erase(
+            "sites.commenter", commented, actor=None, reason="citizen request"
         )
 
     assert _found(values) == []
