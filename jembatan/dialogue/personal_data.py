@@ -191,8 +191,8 @@ personal_data_registry.register(
         ),
         who_sees=gettext_lazy(
             "Nama dan tanggapan Anda tampil untuk umum di halaman konsultasi atau diskusi. "
-            "Sidik acak kontak Anda hanya dipakai sistem; petugas tidak dapat membacanya "
-            "kembali menjadi nomor atau email."
+            "Sidik acak kontak Anda hanya dipakai sistem untuk mengenali Anda kembali; "
+            "nomor atau email Anda sendiri tidak tersimpan."
         ),
         retention_text=gettext_lazy(
             "Nama Anda dan sidik acak kontak Anda dilepas dari tanggapan Anda %(days)s hari "
