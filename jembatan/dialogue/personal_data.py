@@ -10,8 +10,9 @@ their texts together.
 - Erasure at their request: on every comment and reply with the hash, the name and the
   text become the marker and the hash is removed; their one-time codes are deleted; their
   name leaves a block's label and the texts' audit rows. The rows stay (the counts of the
-  consultation report, replies under them), so do poll answers (anonymous: a hash, never
-  a name) and a block (it must keep holding).
+  consultation report, replies under them), so do poll answers and votes (a hash, never
+  a name or a text: nothing in them says who the person is) and a block (it must keep
+  holding).
 - Retention (``DIALOGUE_PARTICIPANT_RETENTION_DAYS`` after the consultation closed, or
   after a discussion reply was written): the name and the hash leave the texts; the text
   stays, with the name taken out of it, as part of the public record of the
