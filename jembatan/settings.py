@@ -513,6 +513,24 @@ ASPIRATION_CONTACT_RETENTION_DAYS = env_int(
 PPID_REQUESTER_RETENTION_DAYS = env_int(
     "PPID_REQUESTER_RETENTION_DAYS", 730, minimum=90, maximum=3650
 )
+# Whoever reported a rumour (clarifications): their e-mail, phone and screenshot are erased
+# this many days after the report was sent, whatever became of it (the contact goes earlier:
+# once the answer went out, or when the report is declined). It is kept only to send the
+# answer, and a rumour is answered within days (UU 27/2022 Pasal 43-44).
+CLARIFICATION_CONTACT_RETENTION_DAYS = env_int(
+    "CLARIFICATION_CONTACT_RETENTION_DAYS", 90, minimum=7, maximum=3650
+)
+# Participants of the public dialogue without an account: the name they typed and the
+# hash of their verified contact are taken off their comments this many days after the
+# consultation closed (discussion replies: after they were written). The text stays.
+DIALOGUE_PARTICIPANT_RETENTION_DAYS = env_int(
+    "DIALOGUE_PARTICIPANT_RETENTION_DAYS", 365, minimum=30, maximum=3650
+)
+# Readers' comments on KIM sites: the name they typed leaves the comment this many days
+# after it was sent (the comment stays, "[dihapus]" as its author).
+SITE_COMMENT_NAME_RETENTION_DAYS = env_int(
+    "SITE_COMMENT_NAME_RETENTION_DAYS", 365, minimum=30, maximum=3650
+)
 # Corrections of contact details a data subject may send from one address in 10 minutes.
 PERSONAL_DATA_CORRECT_LIMIT = env_int("PERSONAL_DATA_CORRECT_LIMIT", 5, minimum=1, maximum=1000)
 # Aspirations the public form accepts from one address in 10 minutes, and from one phone

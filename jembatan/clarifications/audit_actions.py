@@ -13,6 +13,8 @@ class AuditAction(models.TextChoices):
     REPORT_REJECT = "clarification.report_reject", _("Laporan isu tidak ditindaklanjuti")
     REPORT_LINK = "clarification.report_link", _("Laporan isu dikaitkan dengan klarifikasi")
     REPORT_ANSWER = "clarification.report_answer", _("Laporan isu dijawab")
+    # clarifications.personal_data: the submitter's contact and screenshot (UU 27/2022).
+    SUBMITTER_ERASE = "clarification.submitter_erase", _("Data pribadi pelapor isu dihapus")
     CREATE = "clarification.create", _("Klarifikasi dibuat")
     UPDATE = "clarification.update", _("Klarifikasi diubah")
     PUBLISH = "clarification.publish", _("Klarifikasi diterbitkan")

@@ -18,6 +18,7 @@ from jembatan.accounts.access import get_officer_office_ids_for_user
 from jembatan.accounts.audit import audit_record, audited_update, snapshot
 from jembatan.accounts.contact import clean_phone_and_email
 from jembatan.accounts.models import Office, User
+from jembatan.clarifications import personal_data
 from jembatan.clarifications.access import (
     administers,
     get_clarifications_for_user,
@@ -165,10 +166,12 @@ def report_reject(*, actor: User, report: RumourReport, reason: str) -> RumourRe
                 "reject_reason": reason,
                 "contact_email": "",
                 "contact_phone": "",
-            },
+            }
+            | personal_data.scrubbed(locked, personal_data.contact_values(locked)),
             action=AuditAction.REPORT_REJECT,
             note=reason,
-            omit=["contact_email", "contact_phone"],
+            # Neither the contact nor the rumour's text (scrubbed of the contact) in the row.
+            omit=["contact_email", "contact_phone", *personal_data.TEXT_FIELDS],
         )
     return locked
 

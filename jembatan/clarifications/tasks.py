@@ -2,7 +2,7 @@
 
 Each message goes at most once (claimed on ``mailed_at`` / ``texted_at``); once it went,
 the contact it used is erased: it was kept for this alone. Nothing of the contact is
-logged."""
+logged. Daily, the retention rule erases what is left (clarifications.personal_data)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from jembatan.clarifications.models import RumourReport
+from jembatan.clarifications.personal_data import contact_forget, purge_submitters
 from jembatan.core.gateway import gateway_enabled, send_text
 from jembatan.core.links import absolute_url
 from jembatan.core.tasks import RETRIES, RETRY_DELAY, claimed
@@ -65,7 +67,7 @@ def mail_submitter(report_id: int) -> bool:
                 from_email=None,
                 recipient_list=[report.contact_email],
             )
-    rows.update(contact_email="")
+    contact_forget(report_id=report_id, field="contact_email")
     return True
 
 
@@ -83,5 +85,12 @@ def text_submitter(report_id: int) -> bool:
         with translation.override(settings.LANGUAGE_CODE):
             text = _("Isu %(code)s sudah dijawab: %(verdict)s. Baca: %(link)s") % _params(report)
         send_text(report.contact_phone, text, kabupaten_code=report.kabupaten_id)
-    rows.update(contact_phone="")
+    contact_forget(report_id=report_id, field="contact_phone")
     return True
+
+
+@db_periodic_task(crontab(minute="50", hour="2"), retries=RETRIES, retry_delay=RETRY_DELAY)
+def purge_old_submitters() -> int:
+    """Once a day (02:50 UTC): the retention rule for rumour submitters' contact and
+    screenshot (clarifications.personal_data, CLARIFICATION_CONTACT_RETENTION_DAYS)."""
+    return purge_submitters()

@@ -34,3 +34,5 @@ class AuditAction(models.TextChoices):
     UNBLOCK = "dialogue.unblock", _("Blokir penulis dicabut")
     WORD_ADD = "dialogue.word_add", _("Kata saringan ditambahkan")
     WORD_REMOVE = "dialogue.word_remove", _("Kata saringan dihapus")
+    # dialogue.personal_data: a participant without an account (UU 27/2022).
+    PARTICIPANT_ERASE = "dialogue.participant_erase", _("Data pribadi peserta dihapus")

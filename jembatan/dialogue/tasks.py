@@ -8,10 +8,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from jembatan.core import gateway
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
+from jembatan.dialogue.personal_data import purge_participants
 from jembatan.tenants.resolve import tenant_for_region
 
 logger = logging.getLogger(__name__)
@@ -48,3 +50,10 @@ def send_code(channel: str, contact: str, code: str, kabupaten_code: str | None 
     # The gateway takes {"to", "text"} for SMS and WhatsApp alike (its operator routes).
     gateway.send_text(contact, text, kabupaten_code=kabupaten_code)
     return True
+
+
+@db_periodic_task(crontab(minute="55", hour="2"), retries=RETRIES, retry_delay=RETRY_DELAY)
+def purge_old_participants() -> int:
+    """Once a day (02:55 UTC): the retention rule for participants without an account
+    (dialogue.personal_data, DIALOGUE_PARTICIPANT_RETENTION_DAYS)."""
+    return purge_participants()

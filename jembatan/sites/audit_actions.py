@@ -29,6 +29,9 @@ class AuditAction(models.TextChoices):
     PHOTO_UPLOAD = "photo.upload", _("Foto diunggah")
     PHOTO_DELETE = "photo.delete", _("Foto dihapus")
     COMMENT_MODERATE = "comment.moderate", _("Komentar dimoderasi")
+    # sites.personal_data: a reader's name and comment (UU 27/2022).
+    COMMENT_ERASE = "comment.erase", _("Nama dan isi komentar dihapus")
+    COMMENT_NAME_ERASE = "comment.name_erase", _("Nama pengirim komentar dihapus")
     # content_save / content_delete: "<segment>.<create|update|delete>" for each kind.
     POTENSI_CREATE = "potensi.create", _("Potensi desa dibuat")
     POTENSI_UPDATE = "potensi.update", _("Potensi desa diubah")

@@ -18,10 +18,18 @@ from PIL import Image
 from jembatan.accounts.models import AuditLog, Role
 from jembatan.aspirations import services as aspirations
 from jembatan.aspirations.models import Aspiration, Category
+from jembatan.clarifications import services as clarifications
+from jembatan.clarifications.models import RumourReport
 from jembatan.core.personal_data import ERASED, personal_data_registry, scrub_text
+from jembatan.dialogue import services as dialogue
+from jembatan.dialogue.otp import Participant, contact_hash
 from jembatan.disclosure import services as disclosure
 from jembatan.disclosure.models import InformationRequest
+from jembatan.sites.comments import comment_create as site_comment_create
+from jembatan.sites.comments import comment_moderate as site_comment_moderate
+from jembatan.sites.services import post_create, post_transition
 from jembatan.testing.factories import (
+    ConsultationFactory,
     MembershipFactory,
     OfficeFactory,
     PublicBodyFactory,
@@ -43,6 +51,13 @@ REQUESTER_PHONE = "+6285766661111"
 REQUESTER_EMAIL = "yohanes.k@example.test"
 PURPOSE = "Untuk tugas kuliah tentang jembatan desa"
 OBJECTION = "Saya tinggal di Kenanga dan butuh data ini untuk skripsi"
+RUMOUR_EMAIL = "anisa.pelapor@example.test"
+RUMOUR_PHONE = "+6281977770202"
+RUMOUR_LOCAL_PHONE = "081977770202"
+PARTICIPANT = "Theresia Ngadiman"
+PARTICIPANT_TEXT = "Saya Theresia dari Dusun Pelita, mohon sumur bor."
+COMMENTER = "Agustinus Lorensius"
+COMMENT_TEXT = "Agustinus di sini, rumah saya dekat jembatan itu."
 
 
 def _jpeg() -> bytes:
@@ -103,6 +118,18 @@ def _request() -> InformationRequest:
     )
 
 
+def _rumour() -> RumourReport:
+    return clarifications.report_submit(
+        kabupaten_code="61.07",
+        data={
+            "text": f"Pesan berantai dari {RUMOUR_LOCAL_PHONE}: jembatan Sebalo ambruk.",
+            "contact_email": RUMOUR_EMAIL,
+            "contact_phone": RUMOUR_LOCAL_PHONE,
+        },
+        screenshot=SimpleUploadedFile("layar.jpg", _jpeg(), content_type="image/jpeg"),
+    )
+
+
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, models.FileField)
 
 
@@ -126,8 +153,23 @@ def _found(values) -> list[str]:
     return hits
 
 
+def _dialogue_comment(world):
+    consultation = ConsultationFactory(actor=world["admin"])
+    paragraph = consultation.sections.first().paragraphs.first()
+    who = Participant(name=PARTICIPANT, contact_hash=contact_hash("theresia@example.test"))
+    return dialogue.comment_create(paragraph=paragraph, participant=who, body=PARTICIPANT_TEXT)
+
+
+def _site_comment(two_tenants):
+    side = two_tenants.a
+    draft = post_create(actor=side.owner, kim=side.kim, data={"title": "Jembatan", "body": "x"})
+    post = post_transition(actor=side.owner, post=draft, action="publish")
+    comment = site_comment_create(post=post, name=COMMENTER, body=COMMENT_TEXT)
+    return site_comment_moderate(actor=side.owner, comment=comment, action="restore")
+
+
 def test_erasure_reaches_every_table_and_the_storage(
-    client, world, files, django_capture_on_commit_callbacks
+    client, world, files, two_tenants, django_capture_on_commit_callbacks
 ):
     case = _case(world)
     aspirations.citizen_follow_up(case=case, body=FOLLOW_UP)
@@ -146,13 +188,19 @@ def test_erasure_reaches_every_table_and_the_storage(
         text=f"Informasi memuat data pribadi; pemohon {REQUESTER} dapat meminta sebagian.",
     )
     disclosure.objection_submit(request=request, reasons=["a"], text=OBJECTION)
+    rumour = _rumour()
+    said = _dialogue_comment(world)
+    commented = _site_comment(two_tenants)
     client.force_login(world["admin"])
     assert client.get(f"/kelola/aspirasi/{case.code}/").status_code == 200
     photo = Path(case.photos.get().file.path)
     identity = Path(request.identity_file.path)
-    assert photo.exists() and identity.exists()
+    shot = Path(rumour.screenshot.path)
+    assert photo.exists() and identity.exists() and shot.exists()
     values = [NAME, PHONE, LOCAL_PHONE, EMAIL, FOLLOW_UP]
     values += [REQUESTER, NIK, ADDRESS, REQUESTER_PHONE, REQUESTER_EMAIL, PURPOSE, OBJECTION]
+    values += [RUMOUR_EMAIL, RUMOUR_PHONE, RUMOUR_LOCAL_PHONE]
+    values += [PARTICIPANT, PARTICIPANT_TEXT, said.contact_hash, COMMENTER, COMMENT_TEXT]
     # The scan itself finds what is there before erasure (it can fail).
     before = _found(values)
     assert any("aspirations.Aspiration.reporter_name" in h for h in before)
@@ -160,6 +208,11 @@ def test_erasure_reaches_every_table_and_the_storage(
     assert any("disclosure.InformationRequest.requester_nik" in h for h in before)
     assert any("disclosure.Objection.text" in h for h in before)
     assert any("disclosure.InformationRequest.answer_text" in h for h in before)
+    assert any("clarifications.RumourReport.contact_phone" in h for h in before)
+    assert any("clarifications.RumourReport.text" in h for h in before)
+    assert any("dialogue.Comment.author_name" in h for h in before)
+    assert any("sites.Comment.name" in h for h in before)
+    assert any("accounts.AuditLog.target_repr" in h and COMMENTER in h for h in before)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert personal_data_registry.erase(
@@ -168,9 +221,18 @@ def test_erasure_reaches_every_table_and_the_storage(
         assert personal_data_registry.erase(
             "disclosure.requester", request, actor=None, reason="citizen request"
         )
+        assert personal_data_registry.erase(
+            "clarifications.submitter", rumour, actor=None, reason="citizen request"
+        )
+        assert personal_data_registry.erase(
+            "dialogue.participant", said, actor=None, reason="citizen request"
+        )
+        assert personal_data_registry.erase(
+            "sites.commenter", commented, actor=None, reason="citizen request"
+        )
 
     assert _found(values) == []
-    assert not photo.exists() and not identity.exists()
+    assert not photo.exists() and not identity.exists() and not shot.exists()
     # The facts stay: the case and the request, and who did what when.
     case.refresh_from_db()
     assert case.category_id == world["category"].pk and case.status == "diterima"
@@ -178,7 +240,14 @@ def test_erasure_reaches_every_table_and_the_storage(
     request.refresh_from_db()
     assert request.requester_erased_at is not None and request.number
     actions = set(AuditLog.objects.values_list("action", flat=True))
-    assert {"aspiration.follow_up", "aspiration.contact_erase", "ppid.requester_erase"} <= actions
+    assert {
+        "aspiration.follow_up",
+        "aspiration.contact_erase",
+        "ppid.requester_erase",
+        "clarification.submitter_erase",
+    } <= actions
+    rumour.refresh_from_db()
+    assert "jembatan Sebalo ambruk" in rumour.text  # the rumour itself stays
     # Erasing again finds nothing left.
     assert not personal_data_registry.erase("disclosure.requester", request, reason="again")
 
