@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Village connections are slow: compress HTML (Django pads it against BREACH).
     "django.middleware.gzip.GZipMiddleware",
+    # A repeated anonymous GET of a cached page, answered before sessions, the tenant and
+    # authentication run (the same rules as the view's page cache: jembatan.core.pagecache).
+    "jembatan.core.pagecache.PageCacheFastPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jembatan.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
