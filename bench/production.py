@@ -337,6 +337,7 @@ def main() -> int:
     manage = [PYTHON, "manage.py"]
     run([*manage, "migrate", "--noinput", "--verbosity", "0"], env)
     serve_tenant(env, hub)
+    run([*manage, "build_js_catalog", "--verbosity", "0"], env)
     run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
     nginx_port = free_port()
     app_ports = [free_port() for _ in range(opts.app_servers)]
