@@ -320,7 +320,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "jembatan.core.staticstorage.HashedStaticFilesStorage"
             if STATIC_COMPRESSED
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

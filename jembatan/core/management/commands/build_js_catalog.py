@@ -12,4 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         for path in jscatalog.build(settings.JS_CATALOG_ROOT):
-            self.stdout.write(str(path.relative_to(settings.JS_CATALOG_ROOT)))
+            if options["verbosity"] >= 1:
+                self.stdout.write(str(path.relative_to(settings.JS_CATALOG_ROOT)))
