@@ -8,8 +8,9 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 WORKERS=${WORKERS:-2}
 # gthread workers keep a browser's connection open between requests (keep-alive) and
-# answer several at once; measured on 2 cores (wrk, 32 connections, the cached article):
-# sync workers 670 req/s, gthread with 4 threads 1,475 req/s in the same conditions.
+# answer several at once. Measured on 2 cores shared with other work (bench/site.py,
+# 2 workers, wrk 32 connections, the cached article): sync 670 req/s, gthread with 4
+# threads 1,475 and 2,068 req/s (two runs).
 THREADS=${THREADS:-4}
 
 "$BIN/python" manage.py run_huey &  # workers: settings.HUEY["consumer"]
