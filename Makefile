@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 WORKERS ?= 2
+# Threads per gunicorn worker for `make run` (gthread: keep-alive, scripts/serve.sh).
+THREADS ?= 4
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 # The suite runs in TEST_WORKERS processes (pytest-xdist; 0 runs it in this process).
 TEST_WORKERS ?= 2
@@ -34,12 +36,13 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py import_regions
 	DEBUG=1 $(BIN)/python manage.py load_holidays
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=1 $(BIN)/python manage.py build_js_catalog --verbosity 0
+	DEBUG=1 STATIC_COMPRESSED=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "Jembatan: http://$(HOST):$(PORT)/  (workspace: /kelola/, admin: /admin/, health: /healthz)"
 	@echo "Tenants: Bengkayang http://bengkayang.localhost:$(PORT)/, Kutai Kartanegara http://kukar.localhost:$(PORT)/"
 	@echo "Background tasks: a Huey consumer (manage.py run_huey) runs beside gunicorn."
-	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) sh scripts/serve.sh
+	DEBUG=1 STATIC_COMPRESSED=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) THREADS=$(THREADS) sh scripts/serve.sh
 
 # The production profile on this machine: PostgreSQL and Redis (local), two app servers
 # behind nginx on http://127.0.0.1:8080/ (README: Production).

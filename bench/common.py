@@ -81,6 +81,7 @@ def demo_site(env: dict[str, str]) -> None:
     run([*manage, "import_regions", "--province", "61"], env)
     run([*manage, "load_demo"], env)
     serve_tenant(env, "61.07")
+    run([*manage, "build_js_catalog", "-v0"], env)
     run([*manage, "collectstatic", "--noinput", "-v0"], env)
 
 

@@ -348,6 +348,7 @@ def main() -> int:
     if not opts.skip_migrate:
         run([*manage, "migrate", "--noinput", "--verbosity", "0"], env)
     serve_tenant(env, hub)
+    run([*manage, "build_js_catalog", "--verbosity", "0"], env)
     run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
     nginx_port = free_port()
     app_ports = [free_port() for _ in range(opts.app_servers)]

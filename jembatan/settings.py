@@ -94,6 +94,9 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Village connections are slow: compress HTML (Django pads it against BREACH).
     "django.middleware.gzip.GZipMiddleware",
+    # A repeated anonymous GET of a cached page, answered before sessions, the tenant and
+    # authentication run (the same rules as the view's page cache: jembatan.core.pagecache).
+    "jembatan.core.pagecache.PageCacheFastPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jembatan.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -321,16 +324,29 @@ LITERACY_MAX_VIDEO_BYTES = env_int("MAX_VIDEO_MB", 60, minimum=1, maximum=500) *
 # PPID documents and answers (jembatan.disclosure) live outside MEDIA_ROOT and are served
 # only through views that check who may read them (exempt entries: nobody).
 PPID_PRIVATE_ROOT = Path(env_str("PPID_PRIVATE_ROOT", "") or VAR_DIR / "private")
+# Collected static files with hashed names (kept by browsers for a year) and gzip/brotli
+# copies that WhiteNoise serves to browsers that accept them. On unless DEBUG; `make run`
+# turns it on under DEBUG too (STATIC_COMPRESSED=1): it runs collectstatic first.
+STATIC_COMPRESSED = env_bool("STATIC_COMPRESSED", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG
+            "jembatan.core.staticstorage.HashedStaticFilesStorage"
+            if STATIC_COMPRESSED
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+if STATIC_COMPRESSED:
+    # The collected files as they are: no look-up in the apps' folders on each request
+    # (WhiteNoise's default under DEBUG), which would serve the uncompressed originals.
+    WHITENOISE_AUTOREFRESH = False
+    WHITENOISE_USE_FINDERS = False
+# The scripts' translations as static files (manage.py build_js_catalog, jembatan.core.
+# jscatalog), collected with the others when the folder exists.
+JS_CATALOG_ROOT = Path(env_str("JS_CATALOG_ROOT", str(VAR_DIR / "jscatalog")))
+STATICFILES_DIRS = [JS_CATALOG_ROOT] if JS_CATALOG_ROOT.is_dir() else []
 
 # Uploads on S3-compatible object storage when S3_BUCKET is set (docs/storage.md): public
 # media in S3_BUCKET, private files in S3_PRIVATE_BUCKET (else under private/ in the same

@@ -60,6 +60,7 @@ set --
 for h in $(echo "$TENANT_HOSTS" | tr ',' ' '); do set -- "$@" --host "$h"; done
 "$BIN/python" manage.py tenant_add "$TENANT_CODE" "$@" ${TENANT_TIME_ZONE:+--time-zone "$TENANT_TIME_ZONE"} >/dev/null
 "$BIN/python" manage.py load_demo >/dev/null || true  # content only: demo logins are off
+"$BIN/python" manage.py build_js_catalog --verbosity 0  # the scripts' translations
 "$BIN/python" manage.py collectstatic --noinput --verbosity 0
 "$BIN/python" manage.py check --deploy --fail-level ERROR >/dev/null
 

@@ -59,6 +59,14 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def request_language(request: HttpRequest) -> str:
+    """The language of this request's pages: the switcher's cookie, else LANGUAGE_CODE.
+    Also read by the page cache's fast path (jembatan.core.pagecache), before this
+    middleware runs."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 class LanguageMiddleware:
     """Indonesian unless the visitor chose otherwise with the language switcher.
 
@@ -70,8 +78,7 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        language = request_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -25,6 +25,13 @@ The version that invalidates every page lives in the cache when the cache is sha
 cache, so there the version also lives in a small file (PAGE_CACHE_VERSION_FILE) that
 every worker reads: a change seen by one worker (a withdrawn item, an edited post)
 reaches the pages cached by the others at once, not after PAGE_CACHE_SECONDS.
+
+PageCacheFastPathMiddleware, high in MIDDLEWARE, answers a repeated anonymous GET before
+sessions, the tenant, authentication and the rest of the stack run: it keeps each page the
+view cached as it left the stack (its headers too) under the same version, language,
+scheme, host and path, and serves it to a request that the view would have served from
+cache (no session or message cookie, no credentials, not nginx asking). A page with a
+form gets the visitor's CSRF token from Django's own CSRF middleware, as it would below.
 """
 
 from __future__ import annotations
@@ -39,8 +46,9 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import translation
 
 from jembatan.core.metrics import page_cache_result
@@ -178,8 +186,110 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             cache.set(key, (200, content_type, body, kept), timeout=seconds)
             response.headers["X-Page-Cache"] = "miss"
             page_cache_result(hit=False)
+            # For PageCacheFastPathMiddleware, which keeps the page as it leaves the stack.
+            response._page_cache_seconds = seconds  # type: ignore[attr-defined]
             if shared:
                 _share(request, response, shared)
         return response
 
     return wrapper
+
+
+# --- The fast path ------------------------------------------------------------------------
+
+FAST_PREFIX = "pagefast"
+# Headers of the stored page that belong to one answer, not to the page.
+_NOT_KEPT = {"x-page-cache", "content-length", "set-cookie"}
+
+
+def _version() -> str:
+    return f"{cache.get_or_set(VERSION_KEY, 1, timeout=None)}.{_file_version()}"
+
+
+def _fast_key(request: HttpRequest, language: str) -> str | None:
+    """The fast path's key for this request, or None when it may not be served from it.
+
+    The same rules as cache_public_page (_cacheable_request): a GET or HEAD of a visitor
+    without a session or a pending message; without a session no user is signed in (the
+    session is the only way in: AuthenticationMiddleware). Requests that carry credentials
+    or that nginx sends for its shared cache take the whole stack."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return None
+    meta = request.META
+    if "HTTP_X_SHARED_CACHE" in meta or "HTTP_AUTHORIZATION" in meta:
+        return None
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # the stack answers it (400) as before
+    return (
+        f"{FAST_PREFIX}:{_version()}:{language}:{request.scheme}://{host}:{request.get_full_path()}"
+    )
+
+
+class PageCacheFastPathMiddleware:
+    """Anonymous pages the view cached, answered before the rest of the middleware stack.
+
+    Place it after GZipMiddleware (which compresses its answers too) and before
+    SessionMiddleware. It stores a page only when the view stored it (cache_public_page
+    marks the response) and the answer set no cookie but the CSRF one, for as long as the
+    view keeps it; content_changed() retires both at once (the same version)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from jembatan.core.middleware import request_language
+
+        self.get_response = get_response
+        self.language = request_language
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = _fast_key(request, self.language(request))
+        if key is None:
+            return self.get_response(request)
+        entry = cache.get(key)
+        if entry is not None:
+            page_cache_result(hit=True)
+            return self.serve(request, entry)
+        response = self.get_response(request)
+        seconds = getattr(response, "_page_cache_seconds", 0)
+        if (
+            seconds
+            and response.status_code == 200
+            and not response.streaming
+            and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+            and not response.has_header("Content-Encoding")
+        ):
+            cache.set(key, self.entry(response), timeout=seconds)
+        return response
+
+    @staticmethod
+    def entry(response: HttpResponse) -> tuple[int, str | bytes, list[tuple[str, str]]]:
+        body: str | bytes = response.content
+        if response["Content-Type"].startswith("text/html"):
+            # The visitor's form token out, as cache_public_page does.
+            text = response.content.decode(response.charset)
+            body = _TOKEN.sub(rf"\g<1>{PLACEHOLDER}\g<2>", text)
+        headers = [(h, v) for h, v in response.items() if h.lower() not in _NOT_KEPT]
+        return (response.status_code, body, headers)
+
+    def serve(self, request: HttpRequest, entry: tuple) -> HttpResponse:
+        status, body, headers = entry
+        form = isinstance(body, str) and PLACEHOLDER in body
+        if form:
+            if settings.CSRF_USE_SESSIONS:
+                return self.get_response(request)  # the token lives in the session
+            # Reads the visitor's CSRF cookie (or notes that a new one is needed) ...
+            self.csrf.process_request(request)
+            body = body.replace(PLACEHOLDER, get_token(request))
+        response = HttpResponse(body, status=status)
+        for header, value in headers:
+            response.headers[header] = value
+        response.headers["Content-Length"] = str(len(response.content))
+        response.headers["X-Page-Cache"] = "hit"
+        if form:
+            # ... and sets it, as CsrfViewMiddleware does below for a page with a form.
+            self.csrf.process_response(request, response)
+        return response

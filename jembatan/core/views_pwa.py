@@ -22,6 +22,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from jembatan.core.jscatalog import catalog_url
+
 SERVICE_WORKER_SOURCE = Path(__file__).parent / "static" / "js" / "sw.js"
 CONFIG_MARKER = "/* CONFIG */ {}"
 # The pages the visitor opened. Its name changes only when what is stored changes shape:
@@ -55,10 +57,17 @@ def _shell_pages() -> list[str]:
     return [reverse("core:offline"), reverse("aspirations:submit"), reverse("javascript-catalog")]
 
 
+def _catalog_files() -> list[str]:
+    # The scripts' translations as hashed static files, which pages link when collected
+    # (jembatan.core.jscatalog): kept for offline use like the other scripts.
+    urls = [catalog_url(language) for language, _name in settings.LANGUAGES]
+    return [url for url in urls if url.startswith(settings.STATIC_URL)]
+
+
 def _service_worker_config() -> dict:
     return {
         "shellPages": _shell_pages(),
-        "shellStatic": [static(name) for name in _SHELL_STATIC],
+        "shellStatic": [static(name) for name in _SHELL_STATIC] + _catalog_files(),
         "offlinePage": reverse("core:offline"),
         "pagesCache": PAGES_CACHE,
         "pagesLimit": PAGES_LIMIT,

@@ -9,7 +9,7 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Tenant")
 
     def ready(self) -> None:
-        from jembatan.core import gateway, links, workdays
+        from jembatan.core import gateway, links, pagecache, workdays
         from jembatan.tenants import resolve
         from jembatan.tenants.current import serving_domain
         from jembatan.tenants.models import Tenant, TenantHost
@@ -20,6 +20,18 @@ class TenantsConfig(AppConfig):
             )
             post_delete.connect(
                 resolve.changed, sender=model, dispatch_uid=f"tenants_{model.__name__}_delete"
+            )
+            # A tenant's name, hosts or state are on every cached page of its hosts (and
+            # the page cache's fast path answers before TenantMiddleware looks at them).
+            post_save.connect(
+                pagecache.content_changed,
+                sender=model,
+                dispatch_uid=f"tenants_{model.__name__}_save_pages",
+            )
+            post_delete.connect(
+                pagecache.content_changed,
+                sender=model,
+                dispatch_uid=f"tenants_{model.__name__}_delete_pages",
             )
         # Deadlines are counted in the tenant's own time zone (core knows no app).
         workdays.register_zone_source(resolve.zone_for_region)
