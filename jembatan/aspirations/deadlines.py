@@ -100,12 +100,22 @@ def mark_first_response(case: Aspiration, when: datetime.datetime) -> bool:
     return True
 
 
+def completion_limit(start: datetime.datetime, *, kabupaten_code: str) -> datetime.date:
+    """The latest completion date the rule allows ("paling lama 60 hari" since the
+    referral): an office's extension may not pass it. A kabupaten promising less than
+    the rule (complete_days below 60) leaves its offices room up to the rule's 60."""
+    days = max(complete_days(kabupaten_code), COMPLETE_DAYS)
+    return local_date(start, kabupaten_code) + datetime.timedelta(days=days)
+
+
 def start_answer_clocks(case: Aspiration, when: datetime.datetime, *, response_days: int) -> None:
     """Referral (or a citizen's dispute): the first response and completion clocks
     start again from ``when`` (not saved)."""
     case.first_response_at = None
     case.answer_due = response_due(when, days=response_days, kabupaten_code=case.kabupaten_id)
+    case.response_due = case.answer_due
     case.complete_due = completion_due(when, kabupaten_code=case.kabupaten_id)
+    case.complete_limit = completion_limit(when, kabupaten_code=case.kabupaten_id)
 
 
 def resume_shift(case: Aspiration, now: datetime.datetime) -> dict[str, int]:
@@ -133,6 +143,10 @@ def resume_shift(case: Aspiration, now: datetime.datetime) -> dict[str, int]:
     case.verify_due = shift_work(case.verify_due)
     if case.complete_due is not None:
         case.complete_due = case.complete_due + datetime.timedelta(days=paused_days)
+    if case.complete_limit is not None:
+        case.complete_limit = case.complete_limit + datetime.timedelta(days=paused_days)
+    if case.first_response_at is None:
+        case.response_due = shift_work(case.response_due)
     if case.first_response_at is None:
         case.answer_due = shift_work(case.answer_due)
     else:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +20,7 @@ from jembatan.accounts.models import Office, User
 from jembatan.accounts.notifications import notification_batch, notify
 from jembatan.aspirations.access import handles
 from jembatan.aspirations.audit_actions import AuditAction
+from jembatan.aspirations.deadlines import COMPLETE_DAYS, complete_days
 from jembatan.aspirations.merge import aspiration_merge
 from jembatan.aspirations.models import Aspiration, CaseEvent
 from jembatan.aspirations.services import (
@@ -35,10 +36,7 @@ from jembatan.aspirations.services import (
     case_version,
     display_code,
 )
-
-# An office may push its deadline this far at most: a longer job is a new promise,
-# for Diskominfo to make.
-MAX_EXTENSION_DAYS = 60
+from jembatan.core.workdays import is_working_day, local_date
 
 
 def _set_assignee(*, actor: User, case: Aspiration, assignee: User, action: str) -> None:
@@ -91,8 +89,10 @@ def aspiration_extend(
     reason: str,
     version: str | None = None,
 ) -> Aspiration:
-    """The office asks for more time: the answer deadline moves to ``new_due`` and the
-    citizen is told why (a public step of the timeline, mailed like the others)."""
+    """The office asks for more time to complete the case: the completion deadline moves
+    to ``new_due``, a working day no later than the rule allows (complete_limit: 60 days
+    since the referral). The first response's deadline never moves: it is the rule's 5
+    working days. The citizen is told why, as an extension notice (not an answer)."""
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = Aspiration.objects.select_for_update().get(pk=case.pk)
@@ -103,13 +103,25 @@ def aspiration_extend(
             raise ValidationError(
                 _("Hanya aspirasi yang sedang ditindaklanjuti yang dapat diperpanjang.")
             )
-        today = timezone.localdate()
+        today = local_date(None, locked.kabupaten_id)
+        current = locked.complete_due or today
+        limit = locked.complete_limit
         errors = {}
-        if new_due is None or new_due <= max(today, locked.answer_due or today):
-            errors["new_due"] = _("Pilih tanggal sesudah batas waktu sekarang.")
-        elif new_due > today + datetime.timedelta(days=MAX_EXTENSION_DAYS):
-            errors["new_due"] = _("Paling lama %(days)s hari dari hari ini.") % {
-                "days": MAX_EXTENSION_DAYS
+        if new_due is None or new_due <= max(today, current):
+            errors["new_due"] = _(
+                "Pilih tanggal sesudah batas penyelesaian sekarang (%(date)s)."
+            ) % {"date": formats.date_format(current, "j F Y")}
+        elif not is_working_day(new_due, kabupaten_code=locked.kabupaten_id):
+            errors["new_due"] = _(
+                "%(date)s bukan hari kerja (akhir pekan atau hari libur). Pilih hari kerja."
+            ) % {"date": formats.date_format(new_due, "l, j F Y")}
+        elif limit is not None and new_due > limit:
+            errors["new_due"] = _(
+                "Paling lambat %(date)s: aturan memberi paling lama %(days)s hari sejak "
+                "diteruskan ke instansi."
+            ) % {
+                "date": formats.date_format(limit, "j F Y"),
+                "days": max(complete_days(locked.kabupaten_id), COMPLETE_DAYS),
             }
         if len(reason) < 5:
             errors["reason"] = _("Tuliskan alasannya untuk warga.")
@@ -118,9 +130,9 @@ def aspiration_extend(
         if errors:
             raise ValidationError(errors)
         assert new_due is not None  # refused above
-        data: dict[str, Any] = {"answer_due": new_due}
+        data: dict[str, Any] = {"complete_due": new_due}
         if locked.first_response_at is not None:
-            data["complete_due"] = new_due  # past the first response, it is completion's
+            data["answer_due"] = new_due  # past the first response, the live deadline
         audited_update(
             actor=actor,
             instance=locked,
@@ -130,9 +142,9 @@ def aspiration_extend(
         )
         event = CaseEvent.objects.create(
             aspiration=locked,
-            kind=CaseEvent.Kind.ANSWER,
-            body=_("Batas waktu jawaban diperpanjang sampai %(date)s. Alasannya: %(reason)s")
-            % {"date": formats.date_format(new_due, "j F Y"), "reason": reason},
+            kind=CaseEvent.Kind.EXTENSION,
+            body=_("Instansi meminta tambahan waktu sampai %(date)s. Alasannya: %(reason)s")
+            % {"date": formats.date_format(new_due, "l, j F Y"), "reason": reason},
             is_public=True,
             actor=actor,
             office=locked.office,

@@ -66,10 +66,15 @@ def lapor_export(case: Aspiration, *, with_reporter: bool) -> dict[str, Any]:
         "alasan_tunda": case.hold_reason,
         "batas_waktu": {
             "verifikasi_penerusan": _iso(case.verify_due),
-            "respons_pertama": None if case.first_response_at else _iso(case.answer_due),
+            # Kept once the response is given, so that anyone sees whether it was on time.
+            "respons_pertama": _iso(case.response_due),
             "penyelesaian": _iso(case.complete_due),
         },
         "respons_pertama": case.first_response_at.isoformat() if case.first_response_at else None,
+        # The same moment, under the name the deadline above is read against.
+        "respons_pertama_pada": (
+            case.first_response_at.isoformat() if case.first_response_at else None
+        ),
         "riwayat": [
             {
                 "waktu": e.created_at.isoformat(),

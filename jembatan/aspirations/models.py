@@ -232,9 +232,14 @@ class Aspiration(models.Model):
     # The clocks (aspirations.deadlines). verify_due: verified and referred to an office.
     # answer_due: the answer stage's live deadline, the office's first response until it
     # gives one, then complete_due (so every list and count of "late" reads one field).
+    # response_due: the first response's own deadline, kept once it is met so that anyone
+    # sees whether the response was on time. complete_limit: the latest date the rule
+    # allows for completion (an office's extension may not pass it).
     verify_due = models.DateField(_("batas verifikasi"), null=True, blank=True)
     answer_due = models.DateField(_("batas jawaban"), null=True, blank=True)
+    response_due = models.DateField(_("batas respons pertama"), null=True, blank=True)
     complete_due = models.DateField(_("batas penyelesaian"), null=True, blank=True)
+    complete_limit = models.DateField(_("batas penyelesaian paling lama"), null=True, blank=True)
     first_response_at = models.DateTimeField(_("respons pertama"), null=True, blank=True)
     # On hold ("tunda"): the status to go back to, since when, and why (told the citizen).
     held_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
@@ -343,6 +348,14 @@ class Aspiration(models.Model):
         return self.status == Status.CLOSED and self.close_reason == self.CloseReason.OUT_OF_SCOPE
 
     @property
+    def first_response_on_time(self) -> bool | None:
+        """Whether the office's first response met its deadline (None: not given yet, or
+        its deadline is not known)."""
+        if self.first_response_at is None or self.response_due is None:
+            return None
+        return local_date(self.first_response_at, self.kabupaten_id) <= self.response_due
+
+    @property
     def is_on_hold(self) -> bool:
         return self.status == Status.ON_HOLD
 
@@ -378,6 +391,9 @@ class CaseEvent(models.Model):
         # A KIM pengurus marks a likely duplicate or spam, and Diskominfo's decision on
         # it: internal.
         FLAG = "tanda", _("Tanda dari KIM")
+        # The office asks for more time to complete (aspirations.desk): public, but
+        # not an answer.
+        EXTENSION = "perpanjang", _("Perpanjangan waktu")
 
     aspiration = models.ForeignKey(Aspiration, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
@@ -406,8 +422,36 @@ class CaseEvent(models.Model):
         return f"{self.aspiration_id} {self.kind}"
 
     @property
+    def is_resume(self) -> bool:
+        """Leaving "tunda": the case goes on where it was, it does not start over."""
+        return self.from_status == Status.ON_HOLD and self.to_status not in (
+            "",
+            Status.ON_HOLD,
+            Status.CLOSED,
+        )
+
+    @property
     def citizen_step(self) -> str:
+        """The step in a citizen's words: resuming reads "Dilanjutkan" (not a second
+        referral), a "bukan wewenang" closure names where to go (not a bare "Ditutup")."""
+        if self.kind == self.Kind.EXTENSION:
+            return str(_("Instansi meminta tambahan waktu"))
+        if self.is_resume:
+            return str(_("Dilanjutkan"))
+        if self.to_status == Status.CLOSED and self.aspiration.is_not_authority:
+            return self.aspiration.citizen_status
         return citizen_step(self.to_status, self.office)
+
+    @property
+    def mail_step(self) -> str:
+        """The step in a mail's subject and text message."""
+        if self.kind == self.Kind.EXTENSION or self.is_resume:
+            return self.citizen_step
+        if self.to_status == Status.CLOSED and self.aspiration.is_not_authority:
+            return self.aspiration.citizen_status
+        if self.to_status:
+            return str(self.get_to_status_display())
+        return str(_("jawaban baru"))
 
 
 class AspirationPhoto(models.Model):

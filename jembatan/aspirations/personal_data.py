@@ -33,6 +33,7 @@ from jembatan.accounts.processing import audit_scrub, processing_record
 from jembatan.aspirations.audit_actions import AuditAction
 from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, CaseFlag, Status
 from jembatan.core.personal_data import ERASED, Kind, Touched, personal_data_registry, scrub_text
+from jembatan.core.workdays import local_time
 
 KEY = "aspirations.reporter"
 CONTACT_FIELDS = ["reporter_name", "reporter_phone", "reporter_email"]
@@ -201,9 +202,15 @@ def reporter_copy(case: Aspiration) -> dict[str, Any]:
     """Everything kept about the reporter with this case, as JSON (UU 27/2022 Pasal 7
     and 13: a copy in a common, machine-readable format)."""
     follow_ups = case.events.filter(kind=CaseEvent.Kind.FOLLOW_UP).order_by("created_at", "id")
+
+    def when(value: datetime.datetime) -> str:
+        # In the kabupaten's own zone, with its offset, to the second: as the page shows.
+        return local_time(value, case.kabupaten_id).replace(microsecond=0).isoformat()
+
     return {
         "kode_lacak": case.display_code,
-        "diterima": case.created_at.isoformat(),
+        "jenis_laporan": case.get_report_type_display(),
+        "diterima": when(case.created_at),
         "pelapor": {
             "nama": case.reporter_name,
             "telepon": case.reporter_phone,
@@ -221,13 +228,11 @@ def reporter_copy(case: Aspiration) -> dict[str, Any]:
             else None
         ),
         "foto": [p.file.name.rsplit("/", 1)[-1] for p in _own_photos(case)],
-        "keterangan_tambahan": [
-            {"waktu": e.created_at.isoformat(), "isi": e.body} for e in follow_ups
-        ],
+        "keterangan_tambahan": [{"waktu": when(e.created_at), "isi": e.body} for e in follow_ups],
         "status": case.status,
         "penilaian": case.rating,
         "pemrosesan": [
-            {"waktu": e.when.isoformat(), "apa": e.what, "siapa": e.who} for e in record_of(case)
+            {"waktu": when(e.when), "apa": e.what, "siapa": e.who} for e in record_of(case)
         ],
     }
 

@@ -66,7 +66,9 @@ CASE_FIELDS = [
     "close_reason",
     "verify_due",
     "answer_due",
+    "response_due",
     "complete_due",
+    "complete_limit",
     "first_response_at",
     "held_status",
     "hold_reason",
@@ -776,7 +778,9 @@ def aspiration_transition(
             locked.office = None
             locked.assignee = None
             locked.answer_due = None
+            locked.response_due = None
             locked.complete_due = None
+            locked.complete_limit = None
             locked.first_response_at = None
         locked.status = target
         locked.save(update_fields=[*CASE_FIELDS, "held_at", "updated_at"])
@@ -955,7 +959,9 @@ def citizen_respond(
                 "rating",
                 "status",
                 "answer_due",
+                "response_due",
                 "complete_due",
+                "complete_limit",
                 "first_response_at",
                 "updated_at",
             ]

@@ -47,6 +47,8 @@ def mail_citizen(event_id: int) -> bool:
         "site_name": site_name_for_region(case.kabupaten_id),
         # A merged duplicate's step names the case it joined, not a bare "Ditutup".
         "merged": case.merged_into_id is not None and event.to_status == Status.CLOSED,
+        # "Bukan wewenang": where to go instead, with nothing left to follow here.
+        "not_authority": event.to_status == Status.CLOSED and case.is_not_authority,
     }
     with claimed(CaseEvent.objects.filter(pk=event_id), "mailed_at") as mine:
         if not mine:
@@ -92,7 +94,7 @@ def text_citizen(event_id: int) -> bool:
     if not case.reporter_phone:
         return False
     with translation.override(settings.LANGUAGE_CODE):
-        step = event.get_to_status_display() if event.to_status else _("jawaban baru")
+        step = event.mail_step
         text = _("Aspirasi %(code)s: %(step)s. Lihat %(link)s") % {
             "code": display_code(case.code),
             "step": step,

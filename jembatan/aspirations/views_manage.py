@@ -153,11 +153,14 @@ def _render_detail(
             # Closing is apart from the workflow steps: a different form, further down.
             "actions": [(a, services.ASPIRATION_MACHINE[a].label) for a in actions if a != "close"],
             "may_close": "close" in actions,
+            # The help texts name only the steps this page shows now.
+            "may_dispose": "dispose" in actions,
+            "may_finish": "finish" in actions,
             "action_form": ActionForm(kabupaten_code=case.kabupaten_id),
             "version": version,
             "may_take": desk.may_take(user, case),
             "may_extend": desk.may_extend(user, case),
-            "extend_form": ExtendForm(initial={"version": version}),
+            "extend_form": ExtendForm(initial={"version": version}, auto_id="perpanjang-%s"),
             # The office chosen before, else the category's; none when the category has
             # none: a preselected office sends cases there by a single click.
             "preselected_office_id": case.office_id or case.category.office_id,

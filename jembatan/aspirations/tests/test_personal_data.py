@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -187,3 +188,31 @@ def test_retention_erases_photos_and_follow_ups_too(world, settings):
 
     assert not os.path.exists(path)
     assert services.purge_old_contacts(now=later) == 0
+
+
+def test_the_copy_names_the_report_type_and_local_times_to_the_second(client, world):
+    case = _case(world)
+    services.citizen_follow_up(case=case, body="Lubangnya makin besar")
+    _as_reporter(client, case)
+    data = client.get(f"/aspirasi/{case.code}/data-saya.json").json()
+    assert data["jenis_laporan"] == "Aspirasi: usulan atau saran"
+    # Bengkayang is WIB: the times carry +07:00 and no fraction of a second.
+    received = datetime.datetime.fromisoformat(data["diterima"])
+    assert data["diterima"].endswith("+07:00") and "." not in data["diterima"]
+    assert received == case.created_at.replace(microsecond=0)
+    times = [f["waktu"] for f in data["keterangan_tambahan"]] + [
+        p["waktu"] for p in data["pemrosesan"]
+    ]
+    assert times and all(t.endswith("+07:00") and "." not in t for t in times)
+
+
+def test_the_data_page_labels_the_download_for_villagers_and_valid_times(client, world):
+    case = _case(world)
+    services.citizen_follow_up(case=case, body="Lubangnya makin besar")
+    _as_reporter(client, case)
+    page = client.get(f"/aspirasi/{case.code}/data-saya/").content.decode()
+    assert "Unduh salinan data saya</a>" in page
+    assert "berkas JSON" in page
+    datetimes = re.findall(r'<time datetime="([^"]+)"', page)
+    assert datetimes
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", d) for d in datetimes)

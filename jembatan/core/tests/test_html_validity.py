@@ -49,6 +49,12 @@ def demo_pages() -> list[Page]:
     post = Post.objects.filter(kim__slug="sebalo", status="published").order_by("pk").first()
     item = InfoItem.objects.filter(status="published").order_by("pk").first()
     done = Aspiration.objects.filter(status="selesai").order_by("pk").first()
+    # A referred case: the office's extension form beside the answer form (one id each).
+    referred = (
+        Aspiration.objects.filter(status__in=["didisposisikan", "ditindaklanjuti"])
+        .order_by("pk")
+        .first()
+    )
     ketua = "ketua.sebalo@demo.jembatan.test"
     staff = "diskominfo@demo.jembatan.test"
     return [
@@ -73,6 +79,7 @@ def demo_pages() -> list[Page]:
         Page("information-form", "/kelola/informasi/baru/", staff),
         Page("aspirations-desk", "/kelola/aspirasi/", staff),
         Page("case", f"/kelola/aspirasi/{done.code}/", staff),
+        Page("case-referred", f"/kelola/aspirasi/{referred.code}/", staff),
         Page("dashboard", "/kelola/dasbor/", staff),
         Page("dashboard-list", "/kelola/dasbor/daftar/kim/", staff),
         Page("office-report", "/kelola/dasbor/aspirasi/", staff),
