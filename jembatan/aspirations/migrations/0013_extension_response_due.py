@@ -18,7 +18,7 @@ def fill_clocks(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aspirations', '0011_lapor_clocks'),
+        ('aspirations', '0012_desk_due_index'),
     ]
 
     operations = [
