@@ -45,3 +45,27 @@ def test_the_office_list_has_diskominfo_once(world):
     assert any("Diskominfo" in str(label) for label in labels)  # the empty choice
     assert world.office.name in [str(label) for label in labels]
     assert Office.objects.filter(kind=Office.Kind.DISKOMINFO).exists()
+
+
+def test_claim_review_names_the_government_and_the_claim(world):
+    row = _published(world)
+    page = client_for(None).get(row.get_absolute_url()).content.decode()
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    data = json.loads(ld.group(1))
+    author = data["author"]
+    assert author["@type"] == "GovernmentOrganization"
+    assert author["name"] == "Diskominfo Kabupaten Bengkayang"
+    assert author["parentOrganization"]["name"] == "Pemerintah Kabupaten Bengkayang"
+    assert "Jembatan" not in json.dumps(author)
+    assert data["itemReviewed"] == {"@type": "Claim", "text": ANSWER["claim"]}
+
+
+def test_the_whatsapp_text_carries_the_verdict(world):
+    row = _published(world)
+    page = client_for(None).get(row.get_absolute_url()).content.decode()
+    wa = re.search(r'href="(https://wa\.me/\?text=[^"]*)"', page).group(1)
+    from urllib.parse import parse_qs, urlsplit
+
+    text = parse_qs(urlsplit(wa.replace("&amp;", "&")).query)["text"][0]
+    assert text.startswith("Salah (hoaks): Vaksin campak tidak mengandung chip pelacak")
+    assert row.get_absolute_url() in text
