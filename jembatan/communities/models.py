@@ -199,6 +199,20 @@ class Kim(models.Model):
             raise ValidationError(
                 {"term_end": _("Masa bakti tidak dapat berakhir sebelum dimulai.")}
             )
+        if self.sk_date and self.sk_date > timezone.localdate():
+            raise ValidationError({"sk_date": _("Tanggal SK tidak boleh di masa depan.")})
+        if self.sk_signer and self.region_id:
+            level = self.level_for(self.region)
+            if self.sk_signer not in SIGNERS_FOR_LEVEL[level]:
+                raise ValidationError(
+                    {
+                        "sk_signer": _("SK KIM tingkat %(level)s tidak ditandatangani %(signer)s.")
+                        % {
+                            "level": Kim.Level(level).label.lower(),
+                            "signer": DecreeSigner(self.sk_signer).label.lower(),
+                        }
+                    }
+                )
         if self.kimid_url and not on_kimid(self.kimid_url):
             raise ValidationError(
                 {
@@ -234,6 +248,15 @@ class Kim(models.Model):
         if region.kind == Region.Kind.KELURAHAN:
             return Kim.Level.KELURAHAN
         return Kim.Level.DESA
+
+
+# Who may sign a KIM's SK at each level: a desa's kepala desa, a kelurahan's lurah (a
+# civil servant, no kepala desa), a kecamatan's camat; the bupati/wali kota signs any.
+SIGNERS_FOR_LEVEL = {
+    Kim.Level.DESA: {DecreeSigner.KEPALA_DESA, DecreeSigner.CAMAT, DecreeSigner.BUPATI},
+    Kim.Level.KELURAHAN: {DecreeSigner.LURAH, DecreeSigner.CAMAT, DecreeSigner.BUPATI},
+    Kim.Level.KECAMATAN: {DecreeSigner.CAMAT, DecreeSigner.BUPATI},
+}
 
 
 # The profile a KIM's people and Diskominfo edit, in form order.
