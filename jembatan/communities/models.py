@@ -252,7 +252,7 @@ class Kim(models.Model):
 
 # Who may sign a KIM's SK at each level: a desa's kepala desa, a kelurahan's lurah (a
 # civil servant, no kepala desa), a kecamatan's camat; the bupati/wali kota signs any.
-SIGNERS_FOR_LEVEL = {
+SIGNERS_FOR_LEVEL: dict[str, set[str]] = {
     Kim.Level.DESA: {DecreeSigner.KEPALA_DESA, DecreeSigner.CAMAT, DecreeSigner.BUPATI},
     Kim.Level.KELURAHAN: {DecreeSigner.LURAH, DecreeSigner.CAMAT, DecreeSigner.BUPATI},
     Kim.Level.KECAMATAN: {DecreeSigner.CAMAT, DecreeSigner.BUPATI},
