@@ -441,6 +441,15 @@ class Forum(models.Model):
     )
     sk_number = models.CharField(_("nomor SK"), max_length=100, blank=True)
     sk_date = models.DateField(_("tanggal SK"), null=True, blank=True)
+    sk_signer = models.CharField(
+        _("penanda tangan SK"),
+        max_length=12,
+        choices=DecreeSigner.choices,
+        blank=True,
+        db_default="",
+    )
+    term_start = models.DateField(_("masa bakti mulai"), null=True, blank=True)
+    term_end = models.DateField(_("masa bakti berakhir"), null=True, blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
 
@@ -478,6 +487,24 @@ class Forum(models.Model):
             raise ValidationError(
                 {"region": _("Forum KIM berada di tingkat kecamatan atau kabupaten/kota.")}
             )
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            raise ValidationError(
+                {"term_end": _("Masa bakti tidak dapat berakhir sebelum dimulai.")}
+            )
+        if self.sk_date and self.sk_date > timezone.localdate():
+            raise ValidationError({"sk_date": _("Tanggal SK tidak boleh di masa depan.")})
+        # A kecamatan's forum is confirmed by its camat or the bupati; a kabupaten's by the
+        # bupati/wali kota.
+        if self.sk_signer and self.region_id:
+            allowed = (
+                {DecreeSigner.CAMAT, DecreeSigner.BUPATI}
+                if self.region.level == Region.Level.KECAMATAN
+                else {DecreeSigner.BUPATI}
+            )
+            if self.sk_signer not in allowed:
+                raise ValidationError(
+                    {"sk_signer": _("Penanda tangan ini tidak mengukuhkan Forum KIM tingkat ini.")}
+                )
 
 
 class ForumPengurus(models.Model):

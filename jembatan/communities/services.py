@@ -282,7 +282,18 @@ def kim_member_update(
 
 # --- Forum KIM ------------------------------------------------------------------------
 
-FORUM_FIELDS = ["name", "slug", "region", "description", "sk_number", "sk_date", "is_active"]
+FORUM_FIELDS = [
+    "name",
+    "slug",
+    "region",
+    "description",
+    "sk_number",
+    "sk_date",
+    "sk_signer",
+    "term_start",
+    "term_end",
+    "is_active",
+]
 FORUM_PENGURUS_FIELDS = ["full_name", "kim", "position", "seksi_name", "started_on", "ended_on"]
 
 
