@@ -303,9 +303,10 @@ personal_data_registry.register(
             "Pengelolaan Pengaduan Pelayanan Publik)."
         ),
         who_sees=gettext_lazy(
-            "Diskominfo, instansi yang menangani aspirasi, dan KIM yang mencatatnya untuk "
-            "Anda. Nama tampil untuk umum hanya bila Anda memilih “Publik”; nomor HP dan "
-            "email tidak pernah tampil untuk umum."
+            "Nama dan kontak Anda hanya dilihat Diskominfo dan KIM yang mencatatnya untuk "
+            "Anda. Instansi yang menangani aspirasi melihat isinya, lokasinya dan fotonya, "
+            "tanpa nama dan kontak Anda. Nama tampil untuk umum hanya bila Anda memilih "
+            "“Publik”; nomor HP dan email tidak pernah tampil untuk umum."
         ),
         retention_text=gettext_lazy(
             "Nama, kontak, foto dan keterangan tambahan Anda dihapus otomatis "

@@ -82,7 +82,10 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["office"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Office.objects.filter(kabupaten_id=kabupaten_code)
+        # Diskominfo is the empty choice ("Diskominfo sendiri"): not listed twice.
+        field.queryset = Office.objects.filter(kabupaten_id=kabupaten_code).exclude(
+            kind=Office.Kind.DISKOMINFO
+        )
 
 
 class RejectForm(forms.Form):

@@ -28,7 +28,6 @@ from jembatan.clarifications.audit_actions import AuditAction
 from jembatan.clarifications.models import Clarification, RumourReport, Verdict
 from jembatan.clarifications.similarity import normalized_link
 from jembatan.core.images import clean_jpeg, removed_on_failure
-from jembatan.core.links import absolute_url
 from jembatan.core.pagecache import content_changed
 from jembatan.core.slugs import free_slug
 from jembatan.core.storage import private_storage
@@ -343,7 +342,9 @@ def clarification_publish(*, actor: User, clarification: Clarification) -> Clari
         locked.status = step.leads_to(locked.status)
         locked.published_at = timezone.now()
         locked.save(update_fields=["status", "published_at", "updated_at"])
-        link = absolute_url(locked.get_absolute_url())
+        # A path, not an absolute URL: the stored body is shown on whatever host serves
+        # it, and a publish from a command or task would otherwise bake in SITE_URL.
+        link = locked.get_absolute_url()
         item = info.item_create(
             actor=actor,
             area_key=area.key,

@@ -29,7 +29,6 @@ from jembatan.core.ratelimit import (
     visitor_key,
 )
 from jembatan.core.service_calls import service_errors
-from jembatan.core.sitename import site_name
 from jembatan.tenants.current import served_code
 
 PAGE_SIZE = 20
@@ -167,16 +166,22 @@ def similar(request: HttpRequest) -> JsonResponse:
 def claim_review_ld(request: HttpRequest, row: Clarification) -> dict:
     """schema.org ClaimReview: how fact-checks are marked up for search engines."""
     ratings = {Verdict.TRUE: 5, Verdict.UNVERIFIED: 3, Verdict.MISLEADING: 2, Verdict.FALSE: 1}
+    # The author is the government body that answered (the office, else Diskominfo), part
+    # of the kabupaten's government: never the product's name.
+    government = structured.government_ld(request, row.kabupaten)
     author = {
         "@type": "GovernmentOrganization",
-        "name": row.office.name if row.office is not None else site_name(request),
-        "url": structured.absolute(request, "/"),
+        "name": str(row.answered_by),
+        "parentOrganization": government,
     }
     return {
         "@context": structured.SCHEMA,
         "@type": "ClaimReview",
         "url": structured.absolute(request, row.get_absolute_url()),
         "claimReviewed": row.claim[:500],
+        # The claim itself. Where it appeared is known only from citizens' reports, whose
+        # links are not checked for publication: no "appearance".
+        "itemReviewed": {"@type": "Claim", "text": row.claim[:500]},
         "datePublished": structured.when(row.published_at),
         "author": author,
         "reviewRating": {
@@ -202,5 +207,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "clarifications/detail.html",
-        {"row": row, "ld": ld, "description": f"{row.get_verdict_display()}: {row.claim}"[:300]},
+        {
+            "row": row,
+            "ld": ld,
+            "description": f"{row.get_verdict_display()}: {row.claim}"[:300],
+            # Shared text carries the verdict: a forwarded title alone can read as the hoax.
+            "share_title": f"{row.get_verdict_display()}: {row.title}",
+        },
     )

@@ -171,12 +171,17 @@ class ForumForm(forms.ModelForm):
             "description",
             "sk_number",
             "sk_date",
+            "sk_signer",
+            "term_start",
+            "term_end",
             "kims",
             "is_active",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "sk_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "term_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "term_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
             "slug": _(

@@ -199,6 +199,20 @@ class Kim(models.Model):
             raise ValidationError(
                 {"term_end": _("Masa bakti tidak dapat berakhir sebelum dimulai.")}
             )
+        if self.sk_date and self.sk_date > timezone.localdate():
+            raise ValidationError({"sk_date": _("Tanggal SK tidak boleh di masa depan.")})
+        if self.sk_signer and self.region_id:
+            level = self.level_for(self.region)
+            if self.sk_signer not in SIGNERS_FOR_LEVEL[level]:
+                raise ValidationError(
+                    {
+                        "sk_signer": _("SK KIM tingkat %(level)s tidak ditandatangani %(signer)s.")
+                        % {
+                            "level": Kim.Level(level).label.lower(),
+                            "signer": DecreeSigner(self.sk_signer).label.lower(),
+                        }
+                    }
+                )
         if self.kimid_url and not on_kimid(self.kimid_url):
             raise ValidationError(
                 {
@@ -234,6 +248,15 @@ class Kim(models.Model):
         if region.kind == Region.Kind.KELURAHAN:
             return Kim.Level.KELURAHAN
         return Kim.Level.DESA
+
+
+# Who may sign a KIM's SK at each level: a desa's kepala desa, a kelurahan's lurah (a
+# civil servant, no kepala desa), a kecamatan's camat; the bupati/wali kota signs any.
+SIGNERS_FOR_LEVEL: dict[str, set[str]] = {
+    Kim.Level.DESA: {DecreeSigner.KEPALA_DESA, DecreeSigner.CAMAT, DecreeSigner.BUPATI},
+    Kim.Level.KELURAHAN: {DecreeSigner.LURAH, DecreeSigner.CAMAT, DecreeSigner.BUPATI},
+    Kim.Level.KECAMATAN: {DecreeSigner.CAMAT, DecreeSigner.BUPATI},
+}
 
 
 # The profile a KIM's people and Diskominfo edit, in form order.
@@ -418,6 +441,15 @@ class Forum(models.Model):
     )
     sk_number = models.CharField(_("nomor SK"), max_length=100, blank=True)
     sk_date = models.DateField(_("tanggal SK"), null=True, blank=True)
+    sk_signer = models.CharField(
+        _("penanda tangan SK"),
+        max_length=12,
+        choices=DecreeSigner.choices,
+        blank=True,
+        db_default="",
+    )
+    term_start = models.DateField(_("masa bakti mulai"), null=True, blank=True)
+    term_end = models.DateField(_("masa bakti berakhir"), null=True, blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
 
@@ -455,6 +487,24 @@ class Forum(models.Model):
             raise ValidationError(
                 {"region": _("Forum KIM berada di tingkat kecamatan atau kabupaten/kota.")}
             )
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            raise ValidationError(
+                {"term_end": _("Masa bakti tidak dapat berakhir sebelum dimulai.")}
+            )
+        if self.sk_date and self.sk_date > timezone.localdate():
+            raise ValidationError({"sk_date": _("Tanggal SK tidak boleh di masa depan.")})
+        # A kecamatan's forum is confirmed by its camat or the bupati; a kabupaten's by the
+        # bupati/wali kota.
+        if self.sk_signer and self.region_id:
+            allowed = (
+                {DecreeSigner.CAMAT, DecreeSigner.BUPATI}
+                if self.region.level == Region.Level.KECAMATAN
+                else {DecreeSigner.BUPATI}
+            )
+            if self.sk_signer not in allowed:
+                raise ValidationError(
+                    {"sk_signer": _("Penanda tangan ini tidak mengukuhkan Forum KIM tingkat ini.")}
+                )
 
 
 class ForumPengurus(models.Model):

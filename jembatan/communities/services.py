@@ -19,6 +19,7 @@ from jembatan.communities.access import can_edit_profile, can_manage_forum, can_
 from jembatan.communities.audit_actions import AuditAction
 from jembatan.communities.models import (
     PROFILE_FIELDS,
+    STRUCTURE,
     Forum,
     ForumPengurus,
     Kim,
@@ -152,8 +153,23 @@ def _seksi_name(position: str, seksi_name: str) -> str:
     return name
 
 
-def _close_term(membership: KimMembership, today) -> None:
-    KimTerm.objects.filter(membership=membership, ended_on__isnull=True).update(ended_on=today)
+def _close_term(membership: KimMembership, today, held: tuple[str, str, bool]) -> None:
+    """Close the open term of the post ``held`` (position, seksi, active). A membership
+    made without a term (loaded data, rows older than the history) gets one from the day
+    it joined, as the history's migration did: a pengurus who leaves never just vanishes."""
+    closed = KimTerm.objects.filter(membership=membership, ended_on__isnull=True).update(
+        ended_on=today
+    )
+    position, seksi_name, was_active = held
+    if not closed and was_active and position in STRUCTURE:
+        KimTerm.objects.create(
+            membership=membership,
+            kim_id=membership.kim_id,
+            position=position,
+            seksi_name=seksi_name,
+            started_on=min(membership.joined_at, today),
+            ended_on=today,
+        )
 
 
 def _open_term(membership: KimMembership, today) -> None:
@@ -258,7 +274,7 @@ def kim_member_update(
             raise ValidationError(_ONE_KETUA_MESSAGE) from None
         if held != (position, seksi_name, is_active):
             today = timezone.localdate()
-            _close_term(membership, today)
+            _close_term(membership, today, held)
             if is_active:
                 _open_term(membership, today)
     return membership
@@ -266,7 +282,18 @@ def kim_member_update(
 
 # --- Forum KIM ------------------------------------------------------------------------
 
-FORUM_FIELDS = ["name", "slug", "region", "description", "sk_number", "sk_date", "is_active"]
+FORUM_FIELDS = [
+    "name",
+    "slug",
+    "region",
+    "description",
+    "sk_number",
+    "sk_date",
+    "sk_signer",
+    "term_start",
+    "term_end",
+    "is_active",
+]
 FORUM_PENGURUS_FIELDS = ["full_name", "kim", "position", "seksi_name", "started_on", "ended_on"]
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from jembatan.core.personal_data import personal_data_registry
+from jembatan.core.structured import government_name
 
 
 @require_safe
@@ -25,4 +26,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
         }
         for kind in personal_data_registry.kinds()
     ]
-    return render(request, "core/privacy.html", {"kinds": kinds})
+    # The controller is the government that runs the site, not the product's name.
+    tenant = getattr(request, "tenant", None)
+    region = getattr(tenant, "region", None)
+    controller = government_name(region) if region is not None else ""
+    return render(request, "core/privacy.html", {"kinds": kinds, "controller": controller})

@@ -206,6 +206,8 @@ class Monev:
     units: list[Unit]
     unit_label: str
     partial: bool
+    # Whether the aspiration counts include confidential cases (not for every reader).
+    confidential: bool = True
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -463,7 +465,9 @@ def build(*, scope: Scope, period: MonevPeriod, confidential: bool) -> Monev:
         ),
         Section(
             "aspirations",
-            _("Aspirasi"),
+            # Said where the figures are read (page, PDF, CSV's "Bagian" column): a reader
+            # comparing with the kabupaten's own count must know why it is lower.
+            _("Aspirasi") if confidential else _("Aspirasi (tidak termasuk aspirasi rahasia)"),
             [
                 fig("aspirations_kim", _("Aspirasi dicatat KIM")),
                 fig("aspirations", _("Aspirasi seluruhnya")),
@@ -488,12 +492,22 @@ def build(*, scope: Scope, period: MonevPeriod, confidential: bool) -> Monev:
         units=list(units.values()),
         unit_label=_("Kabupaten/kota") if scope.level == Region.Level.PROVINSI else _("Kecamatan"),
         partial=period.end_month > timezone.localdate(),
+        confidential=confidential,
     )
 
 
-def method_notes() -> list[str]:
+def method_notes(report: Monev | None = None) -> list[str]:
     """How the report counts, printed under it."""
+    notes = []
+    if report is not None and not report.confidential:
+        notes.append(
+            _(
+                "Aspirasi rahasia tidak termasuk dalam angka aspirasi laporan ini; jumlahnya "
+                "hanya dilihat Diskominfo kabupaten/kota."
+            )
+        )
     return [
+        *notes,
         _(
             "Setiap angka dibandingkan dengan periode sebelumnya (triwulan atau tahun "
             "sebelumnya); selisih = periode ini dikurangi periode sebelumnya."
@@ -550,9 +564,12 @@ def csv_rows(report: Monev) -> Iterator[list[Any]]:
                 f.delta,
             ]
     title = _("Per %(unit)s") % {"unit": report.unit_label}
+    without = _("tidak termasuk aspirasi rahasia")
     for unit in report.units:
         for key, label in UNIT_COLUMNS:
             previous, current = unit.values.get(key, [0, 0])
+            if key.startswith("aspirations") and not report.confidential:
+                label = f"{label} ({without})"
             yield [
                 title,
                 str(label),

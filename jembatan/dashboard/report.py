@@ -328,6 +328,6 @@ def monev_pdf(report) -> bytes:
     pdf.use(11, "B")
     pdf.write_lines(7, _("Cara menghitung"))
     pdf.use(8)
-    for note in M.method_notes():
+    for note in M.method_notes(report):
         pdf.write_lines(4, f"- {note}")
     return pdf.to_bytes()

@@ -622,6 +622,6 @@ def _monev_report(request: HttpRequest, scope: Scope) -> HttpResponse:
                 (unit, [unit.current(key) for key, _label in monev.UNIT_COLUMNS])
                 for unit in report.units
             ],
-            "notes": monev.method_notes(),
+            "notes": monev.method_notes(report),
         },
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import logging
+import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -21,6 +23,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from jembatan.communities.models import on_kimid
+
+logger = logging.getLogger(__name__)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -51,6 +55,26 @@ class _KimidOnly(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+def _fetch_error_message(exc: Exception) -> str:
+    """A translated, non-technical reason for a failed fetch."""
+    if isinstance(exc, urllib.error.HTTPError):
+        if exc.code in (404, 410):
+            return _("Feed tidak ditemukan di kim.id. Periksa alamat feed-nya.")
+        if exc.code in (401, 403):
+            return _("Situs kim.id menolak memberikan feed ini.")
+        if exc.code >= 500:
+            return _("Situs kim.id sedang bermasalah. Coba lagi nanti.")
+        return _("Situs kim.id tidak memberikan feed ini. Periksa alamat feed-nya.")
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return _("Situs kim.id tidak menjawab tepat waktu. Coba lagi nanti.")
+    if isinstance(reason, socket.gaierror):
+        return _("Alamat situs kim.id tidak dikenal. Periksa alamat feed-nya.")
+    if isinstance(reason, ValueError):
+        return _("Alamat feed tidak sah. Periksa alamat feed-nya.")
+    return _("Situs kim.id tidak dapat dihubungi. Coba lagi nanti.")
+
+
 def fetch(url: str) -> bytes:
     """The feed's bytes, or FeedError (not on kim.id, unreachable, too slow, too big)."""
     if not url.startswith(("https://", "http://")) or not on_kimid(url):
@@ -69,12 +93,10 @@ def fetch(url: str) -> bytes:
     try:
         with opener.open(request, timeout=settings.KIMID_FEED_TIMEOUT) as response:
             data = response.read(limit + 1)
-    except urllib.error.HTTPError as exc:
-        raise FeedError(
-            _("Situs kim.id menjawab dengan kode %(code)s.") % {"code": exc.code}
-        ) from exc
-    except (OSError, ValueError) as exc:  # URLError, timeouts, refused connections
-        raise FeedError(_("Feed tidak dapat diambil: %(reason)s") % {"reason": exc}) from exc
+    except (OSError, ValueError) as exc:  # HTTPError, URLError, timeouts, refused, bad URL
+        # Staff see a plain reason; the technical one goes to the log only.
+        logger.warning("kim.id feed %s not fetched: %r", url, exc)
+        raise FeedError(_fetch_error_message(exc)) from exc
     if len(data) > limit:
         raise FeedError(
             _("Feed lebih besar dari %(kb)s KB; tidak diambil.") % {"kb": limit // 1024}

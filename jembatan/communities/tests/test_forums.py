@@ -159,3 +159,25 @@ def test_a_forum_is_public_on_its_own_kabupatens_host_only(client, forum):
     assert client.get(forum.get_absolute_url(), HTTP_HOST="mempawah.test").status_code == 404
     Forum.objects.filter(pk=forum.pk).update(is_active=False)
     assert client.get(forum.get_absolute_url()).status_code == 404
+
+
+def test_a_forum_records_its_sk_signer_and_term(client, admin_a, forum):
+    client.force_login(admin_a)
+    edit = reverse("forums:edit", kwargs={"slug": forum.slug})
+    base = {"name": forum.name, "region": "61.07.04", "sk_number": "12/FKIM/2026"}
+    base |= {"is_active": "on", "sk_date": "2026-01-05"}
+    # A kepala desa does not confirm a kecamatan's forum; an SK cannot be dated ahead.
+    response = client.post(edit, base | {"sk_signer": "kepala_desa"})
+    assert response.status_code == 200 and "Penanda tangan ini" in response.content.decode()
+    response = client.post(edit, base | {"sk_date": "2999-01-01", "sk_signer": "camat"})
+    assert response.status_code == 200 and "masa depan" in response.content.decode()
+    response = client.post(
+        edit,
+        base | {"sk_signer": "camat", "term_start": "2026-01-05", "term_end": "2029-01-04"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    forum.refresh_from_db()
+    assert forum.sk_signer == "camat" and forum.term_end == datetime.date(2029, 1, 4)
+    client.logout()
+    page = client.get(forum.get_absolute_url()).content.decode()
+    assert "ditandatangani Camat" in page and "4 Januari 2029" in page

@@ -54,7 +54,7 @@ def test_ketua_records_kimid_and_the_sk_with_its_scan_shown_publicly(client, two
             kimid_url="sebalo.kim.id",
             sk_number="141/12/2025",
             sk_date="2025-01-10",
-            sk_signer="kepala_desa",
+            sk_signer="lurah",  # Sebalo is a kelurahan
             term_start="2025-01-10",
             term_end="2030-01-09",
             sk_scan=scan,
@@ -64,16 +64,16 @@ def test_ketua_records_kimid_and_the_sk_with_its_scan_shown_publicly(client, two
     a.kim.refresh_from_db()
     assert a.kim.kimid_number == "KIM-6107-0042"
     assert a.kim.kimid_url == "https://sebalo.kim.id"
-    assert a.kim.sk_signer == "kepala_desa"
+    assert a.kim.sk_signer == "lurah"
     assert a.kim.term_end == datetime.date(2030, 1, 9)
     assert a.kim.sk_scan.name.endswith(".pdf") and "SK pengukuhan" not in a.kim.sk_scan.name
     assert a.kim.sk_scan.read().startswith(b"%PDF-")
     row = audit_for(a.kim).get(action="kim.update")
-    assert row.after["sk_signer"] == "kepala_desa" and row.after["sk_scan"].endswith(".pdf")
+    assert row.after["sk_signer"] == "lurah" and row.after["sk_scan"].endswith(".pdf")
     # A decree is public: the profile shows the number, the signer, the term and the scan.
     client.logout()
     html = client.get(reverse("sites:kim_profile", kwargs={"kim": a.kim.slug})).content.decode()
-    assert "141/12/2025" in html and "ditandatangani Kepala desa" in html
+    assert "141/12/2025" in html and "ditandatangani Lurah" in html
     assert a.kim.sk_scan.url in html
     assert "KIM-6107-0042" in html and 'href="https://sebalo.kim.id"' in html
     assert "9 Januari 2030" in html
@@ -97,6 +97,9 @@ def test_a_scan_that_is_not_what_it_claims_is_refused(client, two_tenants):
         ("kimid_url", "https://sebalo.example.com/", "kim.id"),
         ("kimid_feed_url", "http://10.0.0.1/feed", "kim.id"),
         ("term_end", "2020-01-01", "sebelum dimulai"),
+        ("sk_date", "2999-01-01", "masa depan"),
+        # Sebalo is a kelurahan: its SK is signed by the lurah, camat or bupati.
+        ("sk_signer", "kepala_desa", "tidak ditandatangani kepala desa"),
     ],
 )
 def test_bad_registry_values_are_refused(client, two_tenants, field, value, message):
@@ -202,3 +205,37 @@ def test_a_new_member_opens_a_term_and_the_history_shows_on_the_manage_page(clie
     assert term.position == "bendahara" and term.ended_on is None and term.kim == a.kim
     html = client.get(reverse("communities:manage", kwargs={"kim": a.kim.slug})).content.decode()
     assert "Riwayat pengurus" in html and "Sari Bendahara" in html and "sekarang" in html
+
+
+def test_a_desa_sk_is_not_signed_by_a_lurah(two_tenants):
+    from jembatan.testing.factories import region_chain
+
+    desa = KimFactory(region=region_chain("61.07.04.2003", "Tirta Kencana"), name="KIM Desa")
+    desa.sk_signer = "lurah"
+    with pytest.raises(ValidationError) as exc:
+        desa.full_clean()
+    assert "sk_signer" in exc.value.message_dict
+    desa.sk_signer = "kepala_desa"
+    desa.sk_date = timezone.localdate()
+    desa.full_clean()  # today is fine
+
+
+def test_a_pengurus_without_a_recorded_term_leaves_a_closed_one(client, two_tenants):
+    from jembatan.testing.factories import KimMembershipFactory
+
+    a = two_tenants.a
+    markus = UserFactory(full_name="Markus Halim")
+    # Made as loaded data is, without the service: no term is open.
+    bendahara = KimMembershipFactory(kim=a.kim, user=markus, position=Position.BENDAHARA)
+    bendahara.joined_at = datetime.date(2024, 3, 1)
+    bendahara.save(update_fields=["joined_at"])
+    assert not KimTerm.objects.filter(membership=bendahara).exists()
+    services.kim_member_update(
+        actor=a.owner, membership=bendahara, position=Position.BENDAHARA, is_active=False
+    )
+    term = KimTerm.objects.get(membership=bendahara)
+    assert term.started_on == datetime.date(2024, 3, 1)
+    assert term.ended_on == timezone.localdate() and term.position == Position.BENDAHARA
+    html = client.get(reverse("sites:kim_profile", kwargs={"kim": a.kim.slug})).content.decode()
+    history = html.split("Riwayat pengurus", 1)[1]
+    assert "Markus Halim" in history and "1 Maret 2024" in history

@@ -384,3 +384,23 @@ def test_queries_do_not_grow_with_kims(client, world):
     assert shown_rows(response.content.decode())[kecamatan.name][0] == "6"
     assert len(second) == len(first)
     assert len(first) < 50
+
+
+def test_the_province_report_says_confidential_cases_are_left_out(client, world, tmp_path):
+    client.force_login(world.province)
+    query = {"wilayah": "61", **Q2}
+    html = client.get(URL, query).content.decode()
+    assert "Aspirasi (tidak termasuk aspirasi rahasia)" in html
+    assert "Aspirasi rahasia tidak termasuk" in html
+    response = client.get(URL, {**query, "format": "csv"})
+    text = b"".join(response.streaming_content if response.streaming else [response.content])
+    rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+    total = next(r for r in rows if r[1] == "Aspirasi seluruhnya")
+    assert total[0] == "Aspirasi (tidak termasuk aspirasi rahasia)"
+    units = [r[1] for r in rows if r[2] == "61.07" and "spirasi" in r[1]]
+    assert units and all("tidak termasuk aspirasi rahasia" in label for label in units)
+    pdf = pdftotext(client.get(URL, {**query, "format": "pdf"}).content, tmp_path)
+    assert "tidak termasuk aspirasi rahasia" in " ".join(pdf.split())
+    # Diskominfo of the kabupaten counts them: no such note.
+    client.force_login(world.admin)
+    assert "rahasia" not in client.get(URL, Q2).content.decode()

@@ -4,7 +4,9 @@ feed is served by a real HTTP server on localhost, never fetched from the intern
 
 from __future__ import annotations
 
+import socket
 import threading
+import urllib.error
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -165,7 +167,8 @@ def test_an_atom_feed_is_imported_too(feed, two_tenants):
     [
         ("<rss><channel><item><title>terpotong", 200, "bukan RSS atau Atom"),
         ("<html><body>Bukan feed</body></html>", 200, "bukan RSS atau Atom"),
-        ("", 404, "kode 404"),
+        ("", 404, "Feed tidak ditemukan di kim.id"),
+        ("", 503, "sedang bermasalah"),
         (
             '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss>&a;</rss>',
             200,
@@ -183,6 +186,44 @@ def test_a_broken_feed_is_recorded_for_staff_and_writes_nothing(
     assert not _imported(kim).exists()
     state = KimFeed.objects.get(kim=kim)
     assert message in state.error and state.succeeded_at is None
+
+
+def test_an_unreachable_feed_gets_a_plain_message(feed, two_tenants, settings):
+    # A port nobody listens on: connection refused.
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    kim = two_tenants.a.kim
+    kim.kimid_feed_url = f"http://127.0.0.1:{port}/feed"
+    kim.save(update_fields=["kimid_feed_url"])
+    result = services.kim_feed_import(actor=None, kim=kim)
+    assert result.error == "Situs kim.id tidak dapat dihubungi. Coba lagi nanti."
+    assert "Errno" not in KimFeed.objects.get(kim=kim).error
+
+
+def test_a_silent_feed_times_out_with_a_plain_message(feed, two_tenants, settings):
+    settings.KIMID_FEED_TIMEOUT = 0.2
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts the connection, never answers
+    try:
+        kim = two_tenants.a.kim
+        kim.kimid_feed_url = f"http://127.0.0.1:{silent.getsockname()[1]}/feed"
+        kim.save(update_fields=["kimid_feed_url"])
+        result = services.kim_feed_import(actor=None, kim=kim)
+    finally:
+        silent.close()
+    assert result.error == "Situs kim.id tidak menjawab tepat waktu. Coba lagi nanti."
+
+
+def test_an_unknown_host_gets_a_plain_message():
+    from jembatan.sites.kimid import _fetch_error_message
+
+    error = urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+    assert _fetch_error_message(error) == (
+        "Alamat situs kim.id tidak dikenal. Periksa alamat feed-nya."
+    )
 
 
 def test_a_feed_bigger_than_the_limit_is_not_read(feed, two_tenants, settings):
