@@ -159,3 +159,9 @@ def test_camat_read_is_not_recorded_as_a_look_at_personal_data(ppid):
     assert not AccessRecord.objects.filter(actor=camat, target_id=str(req.pk)).exists()
     assert _client(ppid.admin).get(_manage_url(req)).status_code == 200
     assert AccessRecord.objects.filter(actor=ppid.admin, target_id=str(req.pk)).exists()
+
+
+def test_privacy_notice_names_who_really_sees_the_identity(client):
+    text = client.get("/privasi/").content.decode()
+    assert "Diskominfo selaku PPID Utama" in text
+    assert "Pengurus KIM tidak pernah melihatnya" in text
