@@ -4,9 +4,11 @@
 - A kabupaten admin (Diskominfo, the PPID Utama and its superior): every body of their
   kabupaten; only they (and operators) register bodies and decide objections.
 - An OPD officer: the body of their own office.
-- KIM pengurus (ketua, sekretaris, bendahara) of a KIM at desa/kelurahan level: the bodies
-  of that desa/kelurahan (its government, BPD, BUMDes), whose PPID is often run together
-  with the KIM.
+- KIM pengurus (ketua, sekretaris, bendahara) of a KIM at desa/kelurahan level: help
+  with the information list (documents) of that desa/kelurahan's government only. A KIM
+  is a community body, not the public body: its pengurus never see requests, objections
+  or the requesters' identity, and the BPD and BUMDes are separate bodies they do not
+  touch. The requests of a desa body go to Diskominfo (body_managers).
 - A camat: reads (never changes) the bodies in their kecamatan (its desa's bodies and the
   BKAD), their lists, requests and objections, without the requesters' identity.
 - The atasan PPID of a body (``PublicBody.superiors``): reads and decides its objections.
@@ -33,9 +35,7 @@ from jembatan.accounts.access import (
 )
 from jembatan.accounts.models import Membership, Role, User
 from jembatan.communities.access import get_member_kims_for_user
-from jembatan.communities.models import PENGURUS, KimMembership
 from jembatan.disclosure.models import (
-    DESA_LEVEL_KINDS,
     InfoDocument,
     InformationRequest,
     Objection,
@@ -56,8 +56,12 @@ def _managed_q(user: AnyUser) -> Q:
     condition = Q(kabupaten__in=get_administered_kabupaten_for_user(user))
     offices = get_officer_office_ids_for_user(user)
     condition |= Q(kind=PublicBody.Kind.OPD, office_id__in=offices)
-    condition |= Q(kind__in=DESA_LEVEL_KINDS, region_id__in=_pengurus_desa_codes(user))
     return condition
+
+
+def _list_helper_q(user: AnyUser) -> Q:
+    """KIM pengurus help with their desa government's information list, nothing more."""
+    return Q(kind=PublicBody.Kind.DESA, region_id__in=_pengurus_desa_codes(user))
 
 
 def _camat_q(user: AnyUser) -> Q:
@@ -89,6 +93,38 @@ def get_readable_bodies_for_user(user: AnyUser) -> QuerySet[PublicBody]:
     return bodies.filter(_managed_q(user) | _camat_q(user))
 
 
+def get_list_bodies_for_user(user: AnyUser) -> QuerySet[PublicBody]:
+    """The bodies whose information list (documents) the user keeps: those they manage,
+    and for KIM pengurus their desa government's."""
+    bodies = PublicBody.objects.select_related("region", "office", "kabupaten").in_order()
+    if not user.is_authenticated:
+        return bodies.none()
+    if is_operator(user):
+        return bodies
+    return bodies.filter(_managed_q(user) | _list_helper_q(user))
+
+
+def get_visible_bodies_for_user(user: AnyUser) -> QuerySet[PublicBody]:
+    """Every body with a page for the user in /kelola/ppid/: read, managed or listed."""
+    bodies = PublicBody.objects.select_related("region", "office", "kabupaten").in_order()
+    if not user.is_authenticated:
+        return bodies.none()
+    if is_operator(user):
+        return bodies
+    return bodies.filter(_managed_q(user) | _camat_q(user) | _list_helper_q(user))
+
+
+def get_visible_body_for_user(user: AnyUser, pk: int) -> PublicBody:
+    body = get_visible_bodies_for_user(user).filter(pk=pk).first()
+    if body is None:
+        raise Http404(_("Badan publik tidak ditemukan."))
+    return body
+
+
+def keeps_list(user: AnyUser, body: PublicBody) -> bool:
+    return get_list_bodies_for_user(user).filter(pk=body.pk).exists()
+
+
 def get_readable_body_for_user(user: AnyUser, pk: int) -> PublicBody:
     body = get_readable_bodies_for_user(user).filter(pk=pk).first()
     if body is None:
@@ -109,13 +145,24 @@ def manages_body(user: AnyUser, body: PublicBody) -> bool:
 
 def is_ppid_superior(user: AnyUser, body: PublicBody) -> bool:
     """Whether the user decides the body's objections: an account named as its atasan
-    PPID; while none is named, Diskominfo of its kabupaten records the atasan's decision."""
+    PPID; while none is named, Diskominfo of its kabupaten records the atasan's decision.
+    The platform operator is nobody's atasan: a decision it entered would be announced as
+    the atasan's when no official took it."""
     if not user.is_authenticated:
         return False
     named = body.superiors.filter(is_active=True)
     if named.exists():
         return named.filter(pk=user.pk).exists()
-    return administers_kabupaten(user, body.kabupaten_id)
+    return not is_operator(user, platform=True) and administers_kabupaten(user, body.kabupaten_id)
+
+
+def decided_by_named_superior(objection: Objection) -> bool:
+    """Whether the objection's decision was entered by one of the body's named atasan
+    accounts (else Diskominfo recorded the atasan's decision)."""
+    return (
+        objection.decided_by_id is not None
+        and objection.request.body.superiors.filter(pk=objection.decided_by_id).exists()
+    )
 
 
 def body_superiors(body: PublicBody) -> QuerySet[User]:
@@ -133,7 +180,9 @@ def can_register_bodies(user: AnyUser) -> bool:
 
 
 def get_documents_for_user(user: AnyUser) -> QuerySet[InfoDocument]:
-    return InfoDocument.objects.filter(body__in=get_bodies_for_user(user)).select_related("body")
+    return InfoDocument.objects.filter(body__in=get_list_bodies_for_user(user)).select_related(
+        "body"
+    )
 
 
 def get_document_for_user(user: AnyUser, pk: int) -> InfoDocument:
@@ -188,21 +237,13 @@ def get_objection_for_user(user: AnyUser, number: str) -> Objection:
 
 
 def body_managers(body: PublicBody) -> QuerySet[User]:
-    """Who is told about the body's requests: its officers, KIM pengurus, else Diskominfo."""
+    """Who is told about the body's requests: an OPD's officers, else Diskominfo (never
+    KIM pengurus: the requester's identity is for the public body's PPID)."""
     users = Q(pk__in=[])
     if body.kind == PublicBody.Kind.OPD:
         users |= Q(
             pk__in=Membership.objects.filter(
                 role=Role.OPD_OFFICER, office_id=body.office_id
-            ).values("user_id")
-        )
-    elif body.kind in DESA_LEVEL_KINDS:
-        users |= Q(
-            pk__in=KimMembership.objects.filter(
-                is_active=True,
-                position__in=list(PENGURUS),
-                kim__region_id=body.region_id,
-                kim__is_active=True,
             ).values("user_id")
         )
     managers = User.objects.filter(users, is_active=True)
@@ -220,6 +261,6 @@ def can_manage_ppid(user: AnyUser) -> bool:
     """Whether /kelola/ppid/ has anything for the user (the workspace button)."""
     return (
         can_register_bodies(user)
-        or get_readable_bodies_for_user(user).exists()
+        or get_visible_bodies_for_user(user).exists()
         or is_superior_anywhere(user)
     )

@@ -268,8 +268,11 @@ personal_data_registry.register(
             "1/2021 tentang Standar Layanan Informasi Publik)."
         ),
         who_sees=gettext_lazy(
-            "Hanya PPID badan publik yang Anda mintai informasi dan atasannya yang "
-            "memutus keberatan. Identitas Anda tidak pernah tampil di register umum."
+            "Hanya PPID badan publik yang Anda mintai informasi (untuk pemerintah desa, BPD "
+            "dan BUMDes: Diskominfo selaku PPID Utama), atasannya yang memutus keberatan, "
+            "dan operator platform; setiap kali identitas Anda dibuka tercatat dalam catatan "
+            "pemrosesan data Anda. Pengurus KIM tidak pernah melihatnya. Identitas Anda tidak "
+            "pernah tampil di register umum."
         ),
         retention_text=gettext_lazy(
             "Identitas, kontak dan salinan KTP Anda dihapus otomatis %(days)s hari setelah "

@@ -123,7 +123,15 @@ def columns() -> list[str]:
     ]
 
 
-def row_values(row: BodyRow) -> list[str]:
+def row_values(row: BodyRow, *, machine: bool = False) -> list[str]:
+    """The row as shown (decimals in the reader's locale) or, with machine=True, for a
+    file read by programs (a dot decimal, whatever the language)."""
+    if row.average_days is None:
+        average = ""
+    elif machine:
+        average = f"{row.average_days:.1f}"
+    else:
+        average = number_format(row.average_days)
     return [
         row.body.name,
         str(row.received),
@@ -135,7 +143,7 @@ def row_values(row: BodyRow) -> list[str]:
         str(row.outcomes[Outcome.NOT_HELD]),
         str(row.extended),
         str(row.late),
-        "" if row.average_days is None else number_format(row.average_days),
+        average,
         "" if row.max_days is None else str(row.max_days),
         str(row.objections),
         str(row.objections_decided),
@@ -164,8 +172,8 @@ def total_row(rows: list[BodyRow]) -> BodyRow:
     return total
 
 
-def totals(rows: list[BodyRow]) -> list[str]:
-    values = row_values(total_row(rows))
+def totals(rows: list[BodyRow], *, machine: bool = False) -> list[str]:
+    values = row_values(total_row(rows), machine=machine)
     values[0] = _("Jumlah")
     return values
 
@@ -239,8 +247,11 @@ def sections(rows: list[BodyRow], text: AnnualReport | None) -> list[Section]:
     return result
 
 
-def report_csv(rows: list[BodyRow]) -> bytes:
-    return csv_bytes(columns(), [*map(row_values, rows), totals(rows)])
+def report_csv(rows: list[BodyRow], *, year: int) -> bytes:
+    """One line per body and the total, each with the year (files of several years are
+    often stacked), numbers machine-readable."""
+    lines = [row_values(row, machine=True) for row in rows] + [totals(rows, machine=True)]
+    return csv_bytes([_("Tahun"), *columns()], [[str(year), *line] for line in lines])
 
 
 def report_pdf(
@@ -296,6 +307,6 @@ def report_download(
     if fmt != "csv":
         pdf = report_pdf(rows, year=year, title=title, text=text)
         return pdf_response(pdf, f"laporan-ppid-{year}")
-    response = HttpResponse(report_csv(rows), content_type=CSV_TYPE)
+    response = HttpResponse(report_csv(rows, year=year), content_type=CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="laporan-ppid-{year}.csv"'
     return response

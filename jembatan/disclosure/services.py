@@ -44,6 +44,7 @@ from jembatan.disclosure.access import (
     body_superiors,
     is_ppid_superior,
     kabupaten_admins,
+    keeps_list,
     manages_body,
 )
 from jembatan.disclosure.audit_actions import AuditAction
@@ -342,7 +343,7 @@ def info_document_save(
     remove_file: bool = False,
 ) -> InfoDocument:
     """Create or change an entry of the list. An exempt entry keeps no file at all."""
-    if not manages_body(actor, body) or (document is not None and document.body_id != body.pk):
+    if not keeps_list(actor, body) or (document is not None and document.body_id != body.pk):
         raise PermissionDenied(_("Anda tidak mengelola daftar informasi badan publik ini."))
     values = _clean_document(data)
     exempt = values["category"] == InfoDocument.Category.EXEMPT
@@ -389,7 +390,7 @@ def info_document_save(
 
 
 def info_document_delete(*, actor: User, document: InfoDocument) -> None:
-    if not manages_body(actor, document.body):
+    if not keeps_list(actor, document.body):
         raise PermissionDenied(_("Anda tidak mengelola daftar informasi badan publik ini."))
     with transaction.atomic():
         before = snapshot(document, DOCUMENT_FIELDS)

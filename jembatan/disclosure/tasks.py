@@ -12,10 +12,11 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from jembatan.core.links import absolute_url
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
+from jembatan.disclosure.access import decided_by_named_superior
 from jembatan.disclosure.models import InformationRequest, Objection, RequesterMail
 from jembatan.disclosure.personal_data import purge_requesters
 from jembatan.disclosure.rules import settings_for
-from jembatan.disclosure.services import dispute_route, remind_and_escalate
+from jembatan.disclosure.services import dispute_route, objection_window, remind_and_escalate
 from jembatan.disclosure.services_report import remind_annual_reports
 
 STEPS = {"received", "extended", "answered", "objection", "objection_decided", "objection_lapsed"}
@@ -36,7 +37,10 @@ def mail_requester(request_id: int, step: str) -> bool:
         "request": request,
         "objection": objection,
         "route": dispute_route(objection) if objection is not None else None,
+        "by_named_superior": objection is not None and decided_by_named_superior(objection),
         "rules": settings_for(request.body.kabupaten_id),
+        # The answer mail carries the right to object and its last day, as the page does.
+        "window": objection_window(request) if step == "answered" else None,
         "step": step,
         "link": absolute_url(request.get_absolute_url()),
         "site_name": settings.SITE_NAME,

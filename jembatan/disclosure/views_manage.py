@@ -41,10 +41,11 @@ PAGE_SIZE = 30
 
 def _bodies_or_403(request: HttpRequest):
     """The bodies the user reads (a camat: those of the kecamatan); an atasan PPID with
-    none sees the register for the objections they decide."""
+    none sees the register for the objections they decide, KIM pengurus the information
+    list they help with."""
     bodies = access.get_readable_bodies_for_user(request.user)
     if (
-        not bodies.exists()
+        not access.get_visible_bodies_for_user(request.user).exists()
         and not access.can_register_bodies(request.user)
         and not access.is_superior_anywhere(request.user)
     ):
@@ -61,7 +62,7 @@ def _kabupaten_or_403(request: HttpRequest):
 
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
-    bodies = _bodies_or_403(request)
+    _bodies_or_403(request)
     requests = access.get_readable_requests_for_user(request.user)
     objections = access.get_objections_for_user(request.user)
     chosen = {
@@ -89,7 +90,7 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "page": get_page(Paginator(requests, PAGE_SIZE), request.GET.get("halaman")),
             "objections": objections[:100],
-            "bodies": bodies,
+            "bodies": access.get_visible_bodies_for_user(request.user),
             "statuses": RequestStatus.choices,
             "chosen": chosen,
             "page_query": query,
@@ -191,14 +192,14 @@ def ppid_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
-    body = access.get_readable_body_for_user(request.user, pk)
+    body = access.get_visible_body_for_user(request.user, pk)
     return render(
         request,
         "disclosure/manage/documents.html",
         {
             "body": body,
             "documents": body.documents.all(),
-            "manages": access.manages_body(request.user, body),
+            "manages": access.keeps_list(request.user, body),
             "sets_superior": access.can_register_bodies(request.user)
             and access.manages_body(request.user, body),
             "superiors": list(body.superiors.all()),
@@ -237,7 +238,9 @@ def _document_form_view(request: HttpRequest, body, document: InfoDocument | Non
 
 @login_required
 def document_create(request: HttpRequest, pk: int) -> HttpResponse:
-    body = access.get_body_for_user(request.user, pk)
+    body = access.get_list_bodies_for_user(request.user).filter(pk=pk).first()
+    if body is None:
+        raise Http404(_("Badan publik tidak ditemukan."))
     return _document_form_view(request, body, None)
 
 
@@ -269,9 +272,10 @@ def document_file(request: HttpRequest, pk: int):
 @login_required
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     info_request = access.get_readable_request_for_user(request.user, number)
-    access_record(actor=request.user, target=info_request)  # the requester sees it
     # A camat reads the request, not who asked, and changes nothing.
     manages = access.manages_body(request.user, info_request.body)
+    if manages:  # only a view that shows the identity is a look at personal data
+        access_record(actor=request.user, target=info_request)  # the requester sees it
     # The steps the table allows from here (who may: access.get_request_for_user).
     steps = services.REQUEST_MACHINE.available(info_request.status) if manages else []
     return render(

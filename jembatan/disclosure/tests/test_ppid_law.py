@@ -305,11 +305,14 @@ def test_bpd_bumdes_and_bkad(ppid):
         )
     with pytest.raises(ValidationError):  # a BKAD stands for a kecamatan, not a desa
         services.public_body_create(actor=ppid.admin, kind="bkad", kabupaten=kabupaten, region=desa)
-    # The desa's KIM pengurus manage its BPD and BUMDes as they do its government's PPID.
+    # A KIM is not the public body: its pengurus manage none of the desa's bodies, and help
+    # only with the desa government's information list (not the BPD's, not the BUMDes').
     kim = KimFactory(region=desa, slug="kim-sebalo-hulu")
     ketua = UserFactory()
     KimMembershipFactory(kim=kim, user=ketua, position="ketua")
-    assert set(access.get_bodies_for_user(ketua)) == {bpd, bumdes, pemdes}
+    assert set(access.get_bodies_for_user(ketua)) == set()
+    assert set(access.get_list_bodies_for_user(ketua)) == {pemdes}
+    assert set(access.body_managers(bpd)) == set(access.kabupaten_admins(bpd))
 
 
 def test_body_form_registers_a_bkad(ppid):

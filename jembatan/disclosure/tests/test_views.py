@@ -306,10 +306,15 @@ def test_annual_report_html_csv_pdf(client, ppid):
     text = csv_response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     # One separator for every CSV of the product: a comma, with quoting where needed.
-    row = next(r for r in csv.reader(io.StringIO(text[1:])) if r[0] == "Dinas Kesehatan")
-    # received 1, answered 1, open 0, granted 0, partly 1, ..., 3 working days
-    assert row[1:7] == ["1", "1", "0", "0", "1", "0"]
-    assert row[10:12] == ["3,0", "3"]  # average (Indonesian decimal comma), longest
+    lines = list(csv.reader(io.StringIO(text[1:])))
+    assert lines[0][:2] == ["Tahun", "Badan publik"]
+    row = next(r for r in lines if r[1] == "Dinas Kesehatan")
+    # year, then received 1, answered 1, open 0, granted 0, partly 1, ..., 3 working days
+    assert row[0] == "2026"
+    assert row[2:8] == ["1", "1", "0", "0", "1", "0"]
+    # Machine-readable: a dot decimal (not the Indonesian comma of the page), the longest.
+    assert row[11:13] == ["3.0", "3"]
+    assert next(r for r in lines if r[1] == "Jumlah")[0] == "2026"
     pdf = client.get(reverse("disclosure:report_pdf", kwargs={"year": 2026}))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
 
