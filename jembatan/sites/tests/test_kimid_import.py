@@ -85,9 +85,12 @@ class FeedServer:
 
 @pytest.fixture
 def feed(settings, two_tenants):
-    # The local server stands in for kim.id: only that domain is ever fetched.
+    # The local server stands in for kim.id: only that domain is ever fetched. It listens
+    # on the loopback address and a port of its own, which only tests allow.
     settings.KIMID_DOMAIN = "127.0.0.1"
+    settings.KIMID_ALLOW_PRIVATE_ADDRESSES = True
     server = FeedServer()
+    settings.KIMID_FEED_PORTS = [80, 443, server.server.server_port]
     kim = two_tenants.a.kim
     kim.kimid_feed_url = server.url
     kim.save(update_fields=["kimid_feed_url"])
@@ -165,7 +168,7 @@ def test_an_atom_feed_is_imported_too(feed, two_tenants):
     [
         ("<rss><channel><item><title>terpotong", 200, "bukan RSS atau Atom"),
         ("<html><body>Bukan feed</body></html>", 200, "bukan RSS atau Atom"),
-        ("", 404, "kode 404"),
+        ("", 404, "tidak ditemukan"),
         (
             '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss>&a;</rss>',
             200,
