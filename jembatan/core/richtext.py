@@ -254,7 +254,7 @@ class _Writer:
             if alt:
                 self.text(f" {alt} ")
             return
-        label = f"{self.image_link}: {alt}" if alt else self.image_link
+        label = f"{self.image_link}: {alt}" if alt else str(self.image_link)
         href = htmllib.escape(src, quote=True)
         self._before_content()
         self.inline.append(f'<a href="{href}">{htmllib.escape(label, quote=False)}</a>')
