@@ -6,7 +6,9 @@ kim.id name leading to a private address is a test resolver standing in for DNS.
 
 from __future__ import annotations
 
+import datetime
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
@@ -245,3 +247,53 @@ def test_a_stored_address_the_fetch_refuses_is_a_message_not_a_500(server, two_t
     assert server.requests == []
     assert not Post.objects.filter(kim=kim).exclude(kimid_guid="").exists()
     assert services.kim_feed_import(actor=None, kim=kim).error == "Alamat ini tidak sah."
+
+
+def _self_signed(tmp_path):
+    """A certificate for localhost that no authority signed: (cert file, key file)."""
+    x509 = pytest.importorskip("cryptography.x509")
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+def test_https_sends_the_name_as_server_name_and_checks_the_certificate(
+    server, settings, monkeypatch, tmp_path
+):
+    cert_file, key_file = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    names: list[str | None] = []
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
+    server.server.socket = context.wrap_socket(server.server.socket, server_side=True)
+    settings.KIMID_DOMAIN = "kim.id"
+    _resolver(monkeypatch, {"sebalo.kim.id": ["127.0.0.1"]})
+    with pytest.raises(kimid.FeedError, match="tidak dapat diambil"):
+        kimid.fetch(f"https://sebalo.kim.id:{server.port}/feed")
+    # Connected to the address looked up, the TLS name is still the host's; an untrusted
+    # certificate ends it before any request is sent.
+    assert names == ["sebalo.kim.id"]
+    assert server.requests == []
