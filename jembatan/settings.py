@@ -512,6 +512,14 @@ KIMID_DOMAIN = env_str("KIMID_DOMAIN", "kim.id")
 # Fetching a kim.id feed: seconds before giving up, and the most bytes read.
 KIMID_FEED_TIMEOUT = env_int("KIMID_FEED_TIMEOUT_SECONDS", 10, minimum=1, maximum=120)
 KIMID_FEED_MAX_BYTES = env_int("KIMID_FEED_MAX_KB", 2048, minimum=16, maximum=65536) * 1024
+# The ports a kim.id address may name (a feed on any other port is refused, at the form and
+# at the fetch), and whether a kim.id name may lead to a loopback, private, link-local or
+# other non-public address: never in production (the fetch would reach the server's own
+# network); the tests' local feed server turns it on for themselves.
+KIMID_FEED_PORTS = [
+    int(port) for port in env_list("KIMID_FEED_PORTS", ["80", "443"]) if port.isdigit()
+]
+KIMID_ALLOW_PRIVATE_ADDRESSES = False
 # Entries taken from one feed in one run (the newest first).
 KIMID_FEED_MAX_ENTRIES = env_int("KIMID_FEED_MAX_ENTRIES", 50, minimum=1, maximum=500)
 # Staff see a KIM's SK as "expiring" this many days before its term of office ends.

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.contact import normalize_contact
 from jembatan.accounts.phone import normalize_phone
-from jembatan.communities.models import PROFILE_FIELDS, Forum, Kim, Position, on_kimid
+from jembatan.communities.models import (
+    KIMID_TAKEN,
+    PROFILE_FIELDS,
+    Forum,
+    Kim,
+    Position,
+    kimid_address,
+    kimid_key,
+)
 from jembatan.regions.forms import RegionField
 from jembatan.regions.models import Region
 
@@ -90,8 +97,11 @@ class KimForm(SocialLinksMixin, forms.ModelForm):
 
     def clean_kimid_number(self) -> str:
         value = (self.cleaned_data.get("kimid_number") or "").strip().upper()
-        if value and Kim.objects.exclude(pk=self.instance.pk).filter(kimid_number=value).exists():
-            raise ValidationError(_("Nomor registrasi kim.id ini sudah dicatat untuk KIM lain."))
+        # Compared without its separators, and said without naming the KIM or kabupaten
+        # that holds it.
+        others = Kim.objects.exclude(pk=self.instance.pk)
+        if value and others.filter(kimid_key=kimid_key(value)).exists():
+            raise ValidationError(KIMID_TAKEN)
         return value
 
     def clean_kimid_url(self) -> str:
@@ -102,10 +112,8 @@ class KimForm(SocialLinksMixin, forms.ModelForm):
 
     def clean_kimid_url_value(self, name: str) -> str:
         value = self.cleaned_data.get(name) or ""
-        if value and not on_kimid(value):
-            raise ValidationError(
-                _("Alamat harus berada di %(domain)s.") % {"domain": settings.KIMID_DOMAIN}
-            )
+        if value:
+            kimid_address(value)  # the very check the feed fetch makes (sites.kimid)
         return value
 
     def clean(self) -> dict:

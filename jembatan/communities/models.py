@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlsplit
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,9 +23,75 @@ from jembatan.tenants.current import served_code
 
 def on_kimid(url: str) -> bool:
     """Whether a URL is on the ministry's kim.id domain (or one of its subdomains)."""
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
     domain = settings.KIMID_DOMAIN.lower()
     return host == domain or host.endswith("." + domain)
+
+
+@dataclass(frozen=True)
+class KimidAddress:
+    """A kim.id address as it will be fetched: the host to resolve and send (Host, SNI),
+    the port, and the path with its query."""
+
+    scheme: str
+    host: str
+    port: int
+    target: str
+
+    @property
+    def url(self) -> str:
+        default = 443 if self.scheme == "https" else 80
+        port = "" if self.port == default else f":{self.port}"
+        return f"{self.scheme}://{self.host}{port}{self.target}"
+
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\Z")
+# Characters kept as they are in a path or query; anything else is percent-encoded.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~?"
+
+
+def kimid_address(url: str) -> KimidAddress:
+    """The address a kim.id URL (a KIM's site or its feed) names, or a ValidationError
+    saying why it is refused: one parse for the KIM form and for the feed fetch
+    (sites.kimid), so that the form saves only what the fetch will read. Only http(s),
+    no user name or password, no backslash, space or control character, a plain host
+    name on the kim.id domain, and a port from KIMID_FEED_PORTS (80 and 443)."""
+    invalid = ValidationError(_("Alamat ini tidak sah."), code="invalid")
+    if not isinstance(url, str) or any(c <= " " or c in "\\\x7f" for c in url):
+        raise invalid
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise invalid from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ValidationError(_("Alamat harus diawali http:// atau https://."), code="scheme")
+    if "@" in parts.netloc or not parts.hostname or not _HOST.match(parts.hostname):
+        raise invalid
+    host = parts.hostname
+    if not on_kimid(url):
+        raise ValidationError(
+            _("Alamat harus berada di %(domain)s.") % {"domain": settings.KIMID_DOMAIN},
+            code="domain",
+        )
+    port = port or (443 if scheme == "https" else 80)
+    if port not in settings.KIMID_FEED_PORTS:
+        raise ValidationError(_("Alamat ini memakai port yang tidak diizinkan."), code="port")
+    target = quote(parts.path or "/", safe=_PATH_SAFE)
+    if parts.query:
+        target += "?" + quote(parts.query, safe=_PATH_SAFE)
+    return KimidAddress(scheme=scheme, host=host, port=port, target=target)
+
+
+def kimid_key(number: str) -> str:
+    """A kim.id number as compared for uniqueness: upper case, every separator (dot, slash,
+    hyphen) a hyphen, so that KIM.6107.0001, KIM/6107/0001 and kim-6107-0001 are one."""
+    return re.sub(r"[./-]", "-", (number or "").strip().upper())
 
 
 class KimQuerySet(models.QuerySet["Kim"]):
@@ -46,6 +114,9 @@ class KimQuerySet(models.QuerySet["Kim"]):
 # A kim.id registration number as the ministry's registry shows it: letters and digits,
 # with dots, hyphens or slashes between groups (stored upper case).
 KIMID_NUMBER_RE = r"^[A-Z0-9]+(?:[./-][A-Z0-9]+)*$"
+
+
+KIMID_TAKEN = _("Nomor ini sudah tercatat untuk KIM lain; hubungi Diskominfo bila ini keliru.")
 
 
 class DecreeSigner(models.TextChoices):
@@ -129,6 +200,10 @@ class Kim(models.Model):
             )
         ],
     )
+    # kimid_number as compared (kimid_key): the registry is national, so one number is one
+    # KIM in the whole install. Whoever records a number first holds it; a KIM that finds
+    # its number taken asks Diskominfo, who corrects the wrong record.
+    kimid_key = models.CharField(max_length=40, blank=True, db_default="", editable=False)
     kimid_url = models.URLField(_("situs kim.id"), blank=True, db_default="")
     kimid_feed_url = models.URLField(
         _("feed RSS/Atom situs kim.id"),
@@ -165,9 +240,10 @@ class Kim(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="kim_name_unique_in_region"),
             models.UniqueConstraint(
-                fields=["kimid_number"],
-                condition=~models.Q(kimid_number=""),
-                name="kim_kimid_number_unique",
+                fields=["kimid_key"],
+                condition=~models.Q(kimid_key=""),
+                name="kim_kimid_key_unique",
+                violation_error_message=KIMID_TAKEN,
             ),
             models.CheckConstraint(
                 condition=models.Q(term_start__isnull=True)
@@ -183,6 +259,11 @@ class Kim(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.kabupaten_id = self.region.kabupaten_code
         self.level = self.level_for(self.region)
+        # A new row left to the database default has no number yet (DatabaseDefault).
+        self.kimid_key = kimid_key(self.kimid_number if isinstance(self.kimid_number, str) else "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "kimid_number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "kimid_key"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -195,6 +276,7 @@ class Kim(models.Model):
             )
         if self.kimid_number:
             self.kimid_number = self.kimid_number.strip().upper()
+        self.kimid_key = kimid_key(self.kimid_number)  # checked by kim_kimid_key_unique
         if self.term_start and self.term_end and self.term_end < self.term_start:
             raise ValidationError(
                 {"term_end": _("Masa bakti tidak dapat berakhir sebelum dimulai.")}
@@ -213,13 +295,12 @@ class Kim(models.Model):
                         }
                     }
                 )
-        if self.kimid_url and not on_kimid(self.kimid_url):
-            raise ValidationError(
-                {
-                    "kimid_url": _("Alamat situs kim.id harus berada di %(domain)s.")
-                    % {"domain": settings.KIMID_DOMAIN}
-                }
-            )
+        for name in ("kimid_url", "kimid_feed_url"):
+            if getattr(self, name):
+                try:
+                    kimid_address(getattr(self, name))
+                except ValidationError as exc:
+                    raise ValidationError({name: exc.messages}) from None
         if self.whatsapp:
             try:
                 self.whatsapp = normalize_phone(self.whatsapp)

@@ -140,8 +140,9 @@ class _Writer:
     """Collects finished blocks; the open paragraph's inline content is written lazily so
     that wrappers around nothing ("<b></b>", "<p><br></p>") never reach the output."""
 
-    def __init__(self, *, repair: bool) -> None:
+    def __init__(self, *, repair: bool, image_link: str | None = None) -> None:
         self.repair = repair
+        self.image_link = image_link
         self.out: list[str] = []
         self.inline: list[str] = []
         self.has_content = False
@@ -235,11 +236,28 @@ class _Writer:
             if self._bare():
                 self.pending_br = 2
 
-    def img(self, attrs: dict[str, str]) -> None:
+    def img(self, attrs: dict[str, str], *, in_link: bool = False) -> None:
         if not attrs.get("src") or not _usable_src(attrs["src"]):
+            return
+        if self.image_link is not None:
+            self._image_as_link(attrs, in_link=in_link)
             return
         self._before_content()
         self.inline.append(f"<img{_attrs_html('img', attrs)}>")
+
+    def _image_as_link(self, attrs: dict[str, str], *, in_link: bool) -> None:
+        """An image kept on another site, which this site's CSP does not load: a link to
+        it (its alt text after the label), or only its alt text inside a link or when
+        its address is relative to a page elsewhere."""
+        src, alt = attrs["src"].strip(), _WS.sub(" ", attrs.get("alt", "")).strip()
+        if in_link or not src.lower().startswith(("https://", "http://")):
+            if alt:
+                self.text(f" {alt} ")
+            return
+        label = f"{self.image_link}: {alt}" if alt else str(self.image_link)
+        href = htmllib.escape(src, quote=True)
+        self._before_content()
+        self.inline.append(f'<a href="{href}">{htmllib.escape(label, quote=False)}</a>')
 
     def open_inline(self, tag: str, attrs: str) -> None:
         self.fmt.append((tag, attrs))
@@ -309,7 +327,7 @@ def _walk(node: _Node, w: _Writer, *, in_link: bool = False) -> None:
         if tag == "br":
             w.br()
         elif tag == "img":
-            w.img(child.attrs)
+            w.img(child.attrs, in_link=in_link)
         elif tag in HEADINGS and not w.leaf and not w.containers:
             w.flush()
             w.leaf.append(HEADINGS[tag])
@@ -366,7 +384,7 @@ def plain_text_to_html(text: str) -> str:
     )
 
 
-def _normalize(html: str, *, repair: bool) -> str:
+def _normalize(html: str, *, repair: bool, image_link: str | None = None) -> str:
     html = (html or "").replace("\r\n", "\n").strip()
     if not html:
         return ""
@@ -377,14 +395,15 @@ def _normalize(html: str, *, repair: bool) -> str:
     parser = _TreeBuilder()
     parser.feed(html)
     parser.close()
-    writer = _Writer(repair=repair)
+    writer = _Writer(repair=repair, image_link=image_link)
     _walk(parser.root, writer)
     return writer.result()
 
 
-def normalize_html(html: str) -> str:
-    """Browser or clipboard HTML (or plain text) as clean blocks of inline content."""
-    return _normalize(html, repair=False)
+def normalize_html(html: str, *, image_link: str | None = None) -> str:
+    """Browser or clipboard HTML (or plain text) as clean blocks of inline content.
+    With ``image_link`` (a label), images become links to them (see _image_as_link)."""
+    return _normalize(html, repair=False, image_link=image_link)
 
 
 def repair_html(html: str) -> str:
@@ -444,10 +463,11 @@ def _allow_list(html: str) -> str:
     ).strip()
 
 
-def sanitize_html(html: str) -> str:
+def sanitize_html(html: str, *, image_link: str | None = None) -> str:
     """Clean paragraphs (normalize_html) of an allow-list of tags; plain text (a phone
-    without the editor) becomes paragraphs."""
-    return _allow_list(normalize_html(html or ""))
+    without the editor) becomes paragraphs. ``image_link``: content from another site,
+    whose images the CSP (img-src 'self') would block, gets a link labelled so instead."""
+    return _allow_list(normalize_html(html or "", image_link=image_link))
 
 
 def repair_stored_html(html: str) -> str:

@@ -7,10 +7,11 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
@@ -307,7 +308,13 @@ def _feed_author(kim: Kim) -> User | None:
 
 def _entry_values(entry: kimid.Entry) -> dict[str, Any]:
     summary = Truncator(html.unescape(strip_tags(entry.summary)).strip()).chars(300)
-    body = sanitize_html(entry.body) or sanitize_html(f"<p>{escape(summary or entry.title)}</p>")
+    # Images stay on kim.id: the site's CSP loads only its own, so a link to each instead
+    # (stored in the site's language, whoever pressed the button).
+    with translation.override(settings.LANGUAGE_CODE):
+        label = _("Lihat gambar di situs asli")
+    body = sanitize_html(entry.body, image_link=label) or sanitize_html(
+        f"<p>{escape(summary or entry.title)}</p>"
+    )
     return {
         "title": Truncator(html.unescape(strip_tags(entry.title)).strip()).chars(200),
         "summary": summary,

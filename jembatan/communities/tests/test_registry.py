@@ -122,10 +122,65 @@ def test_a_kimid_number_is_unique_in_the_install(client, two_tenants):
     response = client.post(
         edit_url(two_tenants.a.kim), _profile(two_tenants.a.kim, kimid_number="kim-0001")
     )
-    assert "sudah dicatat untuk KIM lain" in response.content.decode()
+    assert "sudah tercatat untuk KIM lain" in response.content.decode()
     # Blank is not a number: any number of KIMs may have none.
     KimFactory(region=two_tenants.a.kim.region, name="KIM Dua")
     assert Kim.objects.filter(kimid_number="").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        # A user-info part hiding another host and port (o2 M2): once a 500 at the fetch.
+        ("http://127.0.0.1:8399\\@sebalo.kim.id/feed.xml", "tidak sah"),
+        ("http://127.0.0.1:8399%23@sebalo.kim.id/feed.xml", "tidak sah"),
+        ("https://ketua:rahasia@sebalo.kim.id/feed.xml", "tidak sah"),
+        ("ftp://sebalo.kim.id/feed.xml", "http:// atau https://"),
+        ("https://sebalo.kim.id:8080/feed.xml", "port"),
+        ("https://sebalo.kim.id:99999/feed.xml", "tidak sah"),
+    ],
+)
+def test_a_feed_address_the_fetch_would_refuse_is_not_saved(client, two_tenants, value, message):
+    a = two_tenants.a
+    client.force_login(a.owner)
+    response = client.post(edit_url(a.kim), _profile(a.kim, kimid_feed_url=value))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    a.kim.refresh_from_db()
+    assert a.kim.kimid_feed_url == ""
+
+
+def test_a_plain_kimid_feed_address_is_saved(client, two_tenants):
+    a = two_tenants.a
+    client.force_login(a.owner)
+    url = "https://sebalo.kim.id/feed/?format=rss"
+    response = client.post(edit_url(a.kim), _profile(a.kim, kimid_feed_url=url))
+    assert response.status_code == 302
+    a.kim.refresh_from_db()
+    assert a.kim.kimid_feed_url == url
+
+
+@pytest.mark.parametrize("variant", ["KIM.6107.0001", "KIM/6107/0001", "kim-6107-0001"])
+def test_a_kimid_number_written_with_other_separators_is_the_same_number(
+    client, two_tenants, variant
+):
+    b = two_tenants.b.kim
+    b.kimid_number = "KIM-6107-0001"
+    b.save(update_fields=["kimid_number"])
+    client.force_login(two_tenants.a.owner)
+    response = client.post(
+        edit_url(two_tenants.a.kim), _profile(two_tenants.a.kim, kimid_number=variant)
+    )
+    html = response.content.decode()
+    # Said without naming the KIM or kabupaten that holds it.
+    assert "Nomor ini sudah tercatat untuk KIM lain; hubungi Diskominfo" in html
+    assert b.name not in html and str(b.kabupaten.name) not in html
+    two_tenants.a.kim.refresh_from_db()
+    assert two_tenants.a.kim.kimid_number == ""
+    # The database holds to it too, whoever writes.
+    two_tenants.a.kim.kimid_number = variant.upper()
+    with pytest.raises(ValidationError, match="sudah tercatat"):
+        two_tenants.a.kim.full_clean()
 
 
 def test_staff_see_whether_the_sk_term_runs_out(client, two_tenants, settings):

@@ -87,9 +87,12 @@ class FeedServer:
 
 @pytest.fixture
 def feed(settings, two_tenants):
-    # The local server stands in for kim.id: only that domain is ever fetched.
+    # The local server stands in for kim.id: only that domain is ever fetched. It listens
+    # on the loopback address and a port of its own, which only tests allow.
     settings.KIMID_DOMAIN = "127.0.0.1"
+    settings.KIMID_ALLOW_PRIVATE_ADDRESSES = True
     server = FeedServer()
+    settings.KIMID_FEED_PORTS = [80, 443, server.server.server_port]
     kim = two_tenants.a.kim
     kim.kimid_feed_url = server.url
     kim.save(update_fields=["kimid_feed_url"])
@@ -167,8 +170,8 @@ def test_an_atom_feed_is_imported_too(feed, two_tenants):
     [
         ("<rss><channel><item><title>terpotong", 200, "bukan RSS atau Atom"),
         ("<html><body>Bukan feed</body></html>", 200, "bukan RSS atau Atom"),
-        ("", 404, "Feed tidak ditemukan di kim.id"),
-        ("", 503, "sedang bermasalah"),
+        ("", 404, "tidak ditemukan"),
+        ("", 503, "tidak dapat diambil"),
         (
             '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss>&a;</rss>',
             200,
@@ -262,3 +265,37 @@ def test_staff_button_imports_and_the_periodic_run_covers_every_kim(feed, two_te
     assert client.post(url).status_code == 302
     assert services.kim_feeds_import_all() == 1
     assert _imported(kim).count() == 2
+
+
+WITH_IMAGES = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>KIM Sebalo</title>
+<item>
+  <title>Parit bersih</title>
+  <guid>kimid-img</guid>
+  <content:encoded><![CDATA[<p>Warga bekerja.<img src="http://sebalo.kim.id/foto/1.jpg"
+    alt="Warga mengangkat lumpur"></p><p><img src="/foto/2.jpg" alt="Parit"></p>
+    <p><a href="https://sebalo.kim.id/galeri"><img src="https://sebalo.kim.id/3.jpg"
+    alt="Galeri"></a></p><figure><img src="https://sebalo.kim.id/4.jpg"></figure>]]>
+  </content:encoded>
+</item>
+</channel></rss>
+"""
+
+
+def test_imported_images_become_links_to_the_original(feed, two_tenants, client):
+    # The site's CSP loads only its own images: a remote <img> would show broken (o2 M5).
+    kim = two_tenants.a.kim
+    feed.serve(WITH_IMAGES)
+    assert services.kim_feed_import(actor=None, kim=kim).created == 1
+    post = _imported(kim).get()
+    assert "<img" not in post.body
+    assert 'href="http://sebalo.kim.id/foto/1.jpg"' in post.body
+    assert "Lihat gambar di situs asli: Warga mengangkat lumpur</a>" in post.body
+    assert 'href="https://sebalo.kim.id/4.jpg"' in post.body
+    # A relative address (of a page elsewhere) and an image already inside a link: its text.
+    assert "Parit" in post.body and "/foto/2.jpg" not in post.body
+    assert 'href="https://sebalo.kim.id/galeri"' in post.body and "Galeri" in post.body
+    assert "3.jpg" not in post.body
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "sebalo.kim.id/foto/1.jpg" in html and '<img src="http' not in html
