@@ -87,6 +87,13 @@ def content_changed(**_kwargs) -> None:
     _bump_file_version()
 
 
+def content_version() -> str:
+    """The version every cached page is stored under: a change of public content
+    (``content_changed``) gives a new one. Views that keep their own copies (a rendered
+    PDF) put it in their keys to be invalidated with the pages."""
+    return f"{cache.get_or_set(VERSION_KEY, 1, timeout=None)}.{_file_version()}"
+
+
 def _cacheable_request(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
@@ -135,7 +142,7 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         if not seconds or not _cacheable_request(request):
             return view(request, *args, **kwargs)
         shared = shared_cache_seconds(request, seconds)
-        version = f"{cache.get_or_set(VERSION_KEY, 1, timeout=None)}.{_file_version()}"
+        version = content_version()
         language = translation.get_language()
         # Pages hold absolute addresses (og:url, JSON-LD, the data catalogue) built from
         # the scheme and the host: a page stored for https must never reach an http visitor,
