@@ -384,3 +384,16 @@ def test_queries_do_not_grow_with_kims(client, world):
     assert shown_rows(response.content.decode())[kecamatan.name][0] == "6"
     assert len(second) == len(first)
     assert len(first) < 50
+
+
+def test_pdf_renders_per_account_are_limited(client, world, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MONEV_PDF_LIMIT = 1
+    client.force_login(world.admin)
+    assert client.get(URL, {**Q2, "format": "pdf"}).status_code == 200
+    refused = client.get(URL, {**Q2, "format": "pdf", "z": "1"})
+    assert refused.status_code == 429 and "Terlalu banyak percobaan" in refused.content.decode()
+    assert client.get(URL, {**Q2, "format": "csv"}).status_code == 200  # cheap: not limited
+    cache.clear()
