@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from jembatan.accounts.contact import normalize_contact
 from jembatan.accounts.phone import normalize_phone
 from jembatan.communities.models import PROFILE_FIELDS, Forum, Kim, Position, on_kimid
+from jembatan.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 from jembatan.regions.forms import RegionField
 from jembatan.regions.models import Region
 
@@ -155,7 +156,7 @@ class ForumForm(forms.ModelForm):
     """A Forum KIM: its region is the kabupaten or one of its kecamatan; its members are
     KIMs of that region (the service checks)."""
 
-    kims = forms.ModelMultipleChoiceField(
+    kims = SafeModelMultipleChoiceField(
         label=_("KIM anggota"),
         queryset=Kim.objects.none(),
         required=False,
@@ -217,7 +218,7 @@ class ForumPengurusForm(forms.Form):
         required=False,
         help_text=_("Hanya untuk jabatan seksi, mis. Humas."),
     )
-    kim = forms.ModelChoiceField(label=_("Dari KIM"), queryset=Kim.objects.none(), required=False)
+    kim = SafeModelChoiceField(label=_("Dari KIM"), queryset=Kim.objects.none(), required=False)
     started_on = forms.DateField(
         label=_("Mulai menjabat"),
         required=False,
