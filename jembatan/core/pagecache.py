@@ -35,6 +35,7 @@ import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -135,7 +136,15 @@ def _share(request: HttpRequest, response: HttpResponse, seconds: int) -> HttpRe
     return response
 
 
-def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def cache_public_page(
+    view: Callable[..., HttpResponse] | None = None, *, query: bool = True
+) -> Callable[..., Any]:
+    """Keep the view's anonymous pages; ``query=False`` (for a file whose content no
+    parameter changes, such as a report PDF): one copy whatever the query string, so that
+    a junk parameter cannot make every request render it again."""
+    if view is None:
+        return functools.partial(cache_public_page, query=query)
+
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         seconds = page_cache_seconds(request)
@@ -149,7 +158,7 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         # nor one of the hub's host a visitor of a KIM's own host.
         key = (
             f"pagecache:{version}:{language}:{request.scheme}://{request.get_host()}"
-            f":{request.get_full_path()}"
+            f":{request.get_full_path() if query else request.path}"
         )
         cached = cache.get(key)
         if cached is not None:

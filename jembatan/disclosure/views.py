@@ -368,8 +368,9 @@ def register(request: HttpRequest) -> HttpResponse:
 
 def report_years() -> range:
     """The years an annual report can have figures for in the served kabupaten: from the
-    first request (or published report) to this year in the tenant's zone. Any other year
-    is a 404: no empty "future" reports to render (o2 M7)."""
+    first request (or report text) to this year in the tenant's zone; from 2008 (UU
+    14/2008) while there is none. Any other year is a 404: no empty "future" reports to
+    render (o2 M7)."""
     code = served_code()
     zone = zone_for_region(code)
     this_year = timezone.localdate(timezone=zone).year if zone else timezone.localdate().year
@@ -380,7 +381,7 @@ def report_years() -> range:
         )[:1]
     ]
     firsts += AnnualReport.objects.filter(kabupaten_id=code).values_list("year", flat=True)
-    first = max(FIRST_REPORT_YEAR, min([this_year, *firsts]))
+    first = max(FIRST_REPORT_YEAR, min(firsts)) if firsts else FIRST_REPORT_YEAR
     return range(first, this_year + 1)
 
 
@@ -397,6 +398,7 @@ def _report_rows(year: int):
 
 
 @require_safe
+@cache_public_page(query=False)
 def annual_report_file(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     """The report as CSV or PDF: one copy per tenant, year, format and language for
     REPORT_FILE_SECONDS (or until public content changes), whatever the query string
