@@ -573,6 +573,11 @@ CLARIFICATION_SIMILAR_PERCENT = env_int("CLARIFICATION_SIMILAR_PERCENT", 50, min
 # PPID information requests stored per address in 10 minutes (a form with errors is not
 # counted; every POST counts toward a flood guard five times higher).
 PPID_REQUEST_LIMIT = env_int("PPID_REQUEST_LIMIT", 20, minimum=1, maximum=100000)
+# Public annual-report PDFs rendered per address in 10 minutes (a cached copy is not
+# counted): each render costs seconds of a worker.
+PPID_REPORT_PDF_LIMIT = env_int("PPID_REPORT_PDF_LIMIT", 10, minimum=1, maximum=100000)
+# Monev report PDFs rendered per account in 10 minutes (jembatan.dashboard.views).
+MONEV_PDF_LIMIT = env_int("MONEV_PDF_LIMIT", 20, minimum=1, maximum=100000)
 ASPIRATION_SUBMIT_CONTACT_LIMIT = env_int(
     "ASPIRATION_SUBMIT_CONTACT_LIMIT", 3, minimum=1, maximum=100000
 )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.api.services import MAX_DAYS, MAX_PER_HOUR, MAX_PER_MINUTE
+from jembatan.core.forms import SafeModelChoiceField
 from jembatan.regions.models import Region
 
 
@@ -26,7 +27,7 @@ class AggregatorKeyForm(forms.Form):
         max_length=80,
         help_text=_("Siapa yang memakai kunci ini, mis. “Aplikasi Bengkayang Kita”."),
     )
-    kabupaten = forms.ModelChoiceField(
+    kabupaten = SafeModelChoiceField(
         label=_("Kabupaten/kota"), queryset=Region.objects.none(), empty_label=None
     )
     per_minute = forms.IntegerField(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.models import Office
 from jembatan.aspirations.models import Aspiration, CaseFlag, Category
-from jembatan.core.forms import MultipleFileField, MultipleFileInput
+from jembatan.core.forms import MultipleFileField, MultipleFileInput, SafeModelChoiceField
 from jembatan.core.localcache import LocalCache
 from jembatan.regions.forms import RegionField
 from jembatan.regions.models import Region
@@ -190,7 +190,7 @@ class AspirationForm(forms.Form):
         self.base_fields = _fields_for(code)
         super().__init__(*args, **kwargs)
         if regions is not None:
-            self.fields["region"] = forms.ModelChoiceField(
+            self.fields["region"] = SafeModelChoiceField(
                 label=_("Desa atau kelurahan"), queryset=regions, empty_label=None
             )
             # Recorded by a KIM member for a neighbour: the choices speak of the reporter.
@@ -275,7 +275,7 @@ class ActionForm(forms.Form):
     # The case as the page showed it (services.case_version): a step taken on an older
     # page is refused instead of silently undoing a colleague's.
     version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=24)
-    office = forms.ModelChoiceField(
+    office = SafeModelChoiceField(
         label=_("Instansi"), queryset=Office.objects.none(), required=False
     )
     # "Bukan wewenang" is its own step (refer), which names where the case belongs.

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.models import Office
 from jembatan.clarifications.models import Clarification, Verdict
+from jembatan.core.forms import SafeModelChoiceField
 
 
 class ReportForm(forms.Form):
@@ -71,7 +72,7 @@ class ClarificationForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    office = forms.ModelChoiceField(
+    office = SafeModelChoiceField(
         label=_("Instansi terkait"),
         queryset=Office.objects.none(),
         required=False,

@@ -26,6 +26,7 @@ from jembatan.core.ratelimit import (
     rate_limit_exceeded,
     rate_limit_full,
     rate_limit_reached,
+    too_many_attempts,
     visitor_key,
 )
 from jembatan.core.service_calls import service_errors
@@ -115,7 +116,7 @@ def submitted(request: HttpRequest, code: str) -> HttpResponse:
     visitor = visitor_key(request)
     own = code in request.session.get(SESSION_KEY, [])
     if not own and rate_limit_reached("rumour-lookup", visitor, limit=LOOKUP_LIMIT):
-        raise Http404(_("Laporan isu tidak ditemukan."))
+        return too_many_attempts(request, window=LOOKUP_WINDOW)
     report = (
         RumourReport.objects.select_related("clarification")
         .filter(kabupaten_id=served_code(), code=code.upper()[:12])

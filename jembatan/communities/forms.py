@@ -15,6 +15,7 @@ from jembatan.communities.models import (
     kimid_address,
     kimid_key,
 )
+from jembatan.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 from jembatan.regions.forms import RegionField
 from jembatan.regions.models import Region
 
@@ -163,7 +164,7 @@ class ForumForm(forms.ModelForm):
     """A Forum KIM: its region is the kabupaten or one of its kecamatan; its members are
     KIMs of that region (the service checks)."""
 
-    kims = forms.ModelMultipleChoiceField(
+    kims = SafeModelMultipleChoiceField(
         label=_("KIM anggota"),
         queryset=Kim.objects.none(),
         required=False,
@@ -230,7 +231,7 @@ class ForumPengurusForm(forms.Form):
         required=False,
         help_text=_("Hanya untuk jabatan seksi, mis. Humas."),
     )
-    kim = forms.ModelChoiceField(label=_("Dari KIM"), queryset=Kim.objects.none(), required=False)
+    kim = SafeModelChoiceField(label=_("Dari KIM"), queryset=Kim.objects.none(), required=False)
     started_on = forms.DateField(
         label=_("Mulai menjabat"),
         required=False,

@@ -42,6 +42,7 @@ import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -97,6 +98,13 @@ def content_changed(**_kwargs) -> None:
     _bump_file_version()
 
 
+def content_version() -> str:
+    """The version every cached page is stored under: a change of public content
+    (``content_changed``) gives a new one. Views that keep their own copies (a rendered
+    PDF) put it in their keys to be invalidated with the pages."""
+    return f"{cache.get_or_set(VERSION_KEY, 1, timeout=None)}.{_file_version()}"
+
+
 def _cacheable_request(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
@@ -138,21 +146,29 @@ def _share(request: HttpRequest, response: HttpResponse, seconds: int) -> HttpRe
     return response
 
 
-def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def cache_public_page(
+    view: Callable[..., HttpResponse] | None = None, *, query: bool = True
+) -> Callable[..., Any]:
+    """Keep the view's anonymous pages; ``query=False`` (for a file whose content no
+    parameter changes, such as a report PDF): one copy whatever the query string, so that
+    a junk parameter cannot make every request render it again."""
+    if view is None:
+        return functools.partial(cache_public_page, query=query)
+
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         seconds = page_cache_seconds(request)
         if not seconds or not _cacheable_request(request):
             return view(request, *args, **kwargs)
         shared = shared_cache_seconds(request, seconds)
-        version = f"{cache.get_or_set(VERSION_KEY, 1, timeout=None)}.{_file_version()}"
+        version = content_version()
         language = translation.get_language()
         # Pages hold absolute addresses (og:url, JSON-LD, the data catalogue) built from
         # the scheme and the host: a page stored for https must never reach an http visitor,
         # nor one of the hub's host a visitor of a KIM's own host.
         key = (
             f"pagecache:{version}:{language}:{request.scheme}://{request.get_host()}"
-            f":{request.get_full_path()}"
+            f":{request.get_full_path() if query else request.path}"
         )
         cached = cache.get(key)
         if cached is not None:

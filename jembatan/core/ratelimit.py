@@ -21,7 +21,9 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import ngettext
 from redis.commands.core import Script
 
 from jembatan.core.cache import UNAVAILABLE, redis_failed, redis_is_down
@@ -131,3 +133,17 @@ def _redis_hit(backend: RedisCache, cache_key: str, window: int) -> int | None:
     except UNAVAILABLE as exc:
         redis_failed(location, exc, what="rate limits, counted per process")
         return None
+
+
+def too_many_attempts(request: HttpRequest, *, window: int) -> HttpResponse:
+    """The 429 page of a visitor over a lookup limit: says so and when to come back, so a
+    valid code or link is never answered "not found" while the address is throttled."""
+    minutes = max(1, -(-window // 60))
+    message = ngettext(
+        "Terlalu banyak percobaan, coba lagi dalam %(n)d menit.",
+        "Terlalu banyak percobaan, coba lagi dalam %(n)d menit.",
+        minutes,
+    ) % {"n": minutes}
+    response = render(request, "429.html", {"message": message}, status=429)
+    response["Retry-After"] = str(window)
+    return response

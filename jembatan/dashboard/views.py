@@ -9,6 +9,7 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
@@ -28,6 +29,7 @@ from jembatan.communities.models import Kim
 from jembatan.core import exports
 from jembatan.core.params import BadParameter, parse_id, parse_page_number, parse_year
 from jembatan.core.pdf import pdf_response
+from jembatan.core.ratelimit import rate_limit_exceeded, too_many_attempts
 from jembatan.core.workdays import zone_abbreviation, zone_for
 from jembatan.dashboard import casereport, charts, monev
 from jembatan.dashboard import report as report_pdf
@@ -601,6 +603,11 @@ def _monev_report(request: HttpRequest, scope: Scope) -> HttpResponse:
     )
     filename = slugify(f"monev-kim-{scope.name}-{period.slug}")
     if wanted == "pdf":
+        # Each render costs seconds of a worker: a few per account in 10 minutes.
+        if rate_limit_exceeded(
+            "monev-pdf", f"user:{request.user.pk}", limit=settings.MONEV_PDF_LIMIT, window=600
+        ):
+            return too_many_attempts(request, window=600)
         return pdf_response(report_pdf.monev_pdf(report), filename)
     if wanted == "csv":
         return exports.csv_response(filename, monev.csv_header(), monev.csv_rows(report))

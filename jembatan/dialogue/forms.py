@@ -6,6 +6,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.communities.models import Kim
+from jembatan.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 from jembatan.core.moderation import HoneypotForm
 from jembatan.core.params import validate_moment
 from jembatan.core.workdays import zone_abbreviation
@@ -157,7 +158,7 @@ class PollAnswerForm(HoneypotForm):
             ),
         )
         if kims is not None:
-            self.fields["kim"] = forms.ModelChoiceField(
+            self.fields["kim"] = SafeModelChoiceField(
                 label=_("Dicatat oleh KIM"), queryset=kims, empty_label=None
             )
             self.fields["serial"] = forms.CharField(
@@ -259,14 +260,14 @@ class DisseminateForm(forms.Form):
         initial=InfoItem.Scope.AREA,
         widget=forms.RadioSelect,
     )
-    target_kecamatan = forms.ModelMultipleChoiceField(
+    target_kecamatan = SafeModelMultipleChoiceField(
         label=_("Kecamatan sasaran"),
         queryset=Region.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Dipakai bila sasaran: KIM di kecamatan terpilih."),
     )
-    target_kims = forms.ModelMultipleChoiceField(
+    target_kims = SafeModelMultipleChoiceField(
         label=_("KIM sasaran"),
         queryset=Kim.objects.none(),
         required=False,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.models import Office, User
+from jembatan.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 from jembatan.disclosure.models import (
     AnnualReport,
     InfoDocument,
@@ -18,12 +19,12 @@ from jembatan.regions.forms import RegionField
 from jembatan.regions.models import Region
 
 
-class BodyChoiceField(forms.ModelChoiceField):
+class BodyChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj: PublicBody) -> str:
         return obj.name
 
 
-class DocumentChoiceField(forms.ModelChoiceField):
+class DocumentChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj: InfoDocument) -> str:
         return f"{obj.body.name}: {obj.title}"
 
@@ -213,7 +214,7 @@ class DecisionForm(forms.Form):
 
 class BodyForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis"), choices=PublicBody.Kind.choices)
-    office = forms.ModelChoiceField(
+    office = SafeModelChoiceField(
         label=_("Perangkat daerah (untuk OPD)"), queryset=Office.objects.none(), required=False
     )
     contact = forms.CharField(label=_("Kontak PPID (opsional)"), max_length=200, required=False)
@@ -242,7 +243,7 @@ class BodyForm(forms.Form):
         self.order_fields(["kind", "office", "region", "kecamatan", "own_name", "contact"])
 
 
-class UserChoices(forms.ModelMultipleChoiceField):
+class UserChoices(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.full_name or str(obj.pk)
 

@@ -31,6 +31,7 @@ from jembatan.accounts.models import AuditLog, User
 from jembatan.accounts.phone import normalize_phone
 from jembatan.accounts.processing import audit_scrub, processing_record
 from jembatan.core.personal_data import ERASED, Kind, Touched, personal_data_registry, scrub_text
+from jembatan.core.tasks import enqueue_on_commit
 from jembatan.disclosure.audit_actions import AuditAction
 from jembatan.disclosure.models import InformationRequest, Objection, RequestStatus
 
@@ -172,6 +173,7 @@ def requester_correct(
         raise ValidationError(_("Tulis data yang ingin Anda perbaiki."))
     with transaction.atomic():
         locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
+        before = {"email": locked.requester_email, "phone": locked.requester_phone}
         _locked, changed = audited_update(
             actor=actor,
             instance=locked,
@@ -179,11 +181,29 @@ def requester_correct(
             action=AuditAction.REQUESTER_CORRECT,
             omit=CORRECTABLE,
         )
+        # The contact replaced hears of it: whoever holds a leaked link cannot take the
+        # answers over unseen.
+        for kind, field in (("email", "requester_email"), ("phone", "requester_phone")):
+            if before[kind] and values.get(field, before[kind]) != before[kind]:
+                enqueue_on_commit(
+                    "jembatan.disclosure.tasks.tell_old_contact", request.pk, kind, before[kind]
+                )
     return changed
 
 
+def mask_nik(nik: str) -> str:
+    """The NIK with only its last 4 digits: the copy and the data page are for checking
+    what is kept, and the requester knows their own number. Whoever holds the private link
+    (a forwarded mail, a shared phone) must not get a NIK to borrow money or register a SIM
+    card with; the full number stays with the PPID, which shows it on a request in person."""
+    if not nik:
+        return ""
+    return "*" * max(len(nik) - 4, 4) + nik[-4:] if len(nik) > 4 else "****"
+
+
 def requester_copy(request: InformationRequest) -> dict[str, Any]:
-    """Everything kept about the requester with this request, as JSON (Pasal 7 and 13)."""
+    """Everything kept about the requester with this request, as JSON (Pasal 7 and 13);
+    the NIK masked (``mask_nik``)."""
     objection = Objection.objects.filter(request=request).first()
     return {
         "nomor": request.number,
@@ -192,7 +212,7 @@ def requester_copy(request: InformationRequest) -> dict[str, Any]:
         "pemohon": {
             "jenis": request.requester_kind,
             "nama": request.requester_name,
-            "nik": request.requester_nik,
+            "nik": mask_nik(request.requester_nik),
             "akta_badan_hukum": request.requester_legal_basis,
             "alamat": request.requester_address,
             "pekerjaan": request.requester_occupation,

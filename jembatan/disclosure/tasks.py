@@ -7,9 +7,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from jembatan.core.gateway import gateway_enabled, send_text
 from jembatan.core.links import absolute_url
 from jembatan.core.tasks import RETRIES, RETRY_DELAY
 from jembatan.disclosure.access import decided_by_named_superior
@@ -84,3 +86,49 @@ def purge_old_requesters() -> int:
 def remind_annual_report() -> int:
     """Daily: Diskominfo is told (once a year) that the annual report is due by 31 March."""
     return remind_annual_reports()
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def send_private_link(request_id: int, kind: str) -> bool:
+    """The private link of a request, to the e-mail or phone on file that the lookup page
+    was given (disclosure.views.track): the page itself never shows it."""
+    request = InformationRequest.objects.filter(pk=request_id).first()
+    if request is None:
+        return False
+    to = request.requester_email if kind == "email" else request.requester_phone
+    if not to:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("Tautan halaman permohonan informasi %(number)s (jangan dibagikan): %(link)s") % {
+            "number": request.number,
+            "link": absolute_url(request.get_absolute_url()),
+        }
+        return _send(request, kind, to, subject=_("Tautan permohonan %(number)s"), text=text)
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def tell_old_contact(request_id: int, kind: str, old: str) -> bool:
+    """The contact a requester replaced hears of it: a takeover through a leaked link is
+    then seen by the one it was taken from."""
+    request = InformationRequest.objects.filter(pk=request_id).first()
+    if request is None or not old:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _(
+            "Data kontak Anda pada permohonan informasi %(number)s diubah. Bila bukan Anda "
+            "yang mengubahnya, hubungi PPID %(body)s."
+        ) % {"number": request.number, "body": request.body.name}
+        subject = _("Data kontak permohonan %(number)s diubah")
+        return _send(request, kind, old, subject=subject, text=text)
+
+
+def _send(request: InformationRequest, kind: str, to: str, *, subject: str, text: str) -> bool:
+    subject = subject % {"number": request.number}
+    if kind == "email":
+        send_mail(subject=subject, message=text, from_email=None, recipient_list=[to])
+        return True
+    kabupaten = request.body.kabupaten_id
+    if kind == "phone" and gateway_enabled(kabupaten):
+        send_text(to, text, kabupaten_code=kabupaten)
+        return True
+    return False

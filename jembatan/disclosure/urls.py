@@ -39,13 +39,13 @@ urlpatterns = [
     path("ppid/laporan/<int:year>/", views.annual_report, name="public_report"),
     path(
         "ppid/laporan/<int:year>.csv",
-        views.annual_report,
+        views.annual_report_file,
         {"fmt": "csv"},
         name="public_report_csv",
     ),
     path(
         "ppid/laporan/<int:year>.pdf",
-        views.annual_report,
+        views.annual_report_file,
         {"fmt": "pdf"},
         name="public_report_pdf",
     ),

@@ -2,31 +2,38 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jembatan.accounts.contact import normalize_contact
-from jembatan.core.pagecache import cache_public_page
+from jembatan.core.pagecache import cache_public_page, content_version
 from jembatan.core.params import get_page, parse_id, parse_year
 from jembatan.core.ratelimit import (
     rate_limit_exceeded,
     rate_limit_full,
     rate_limit_reached,
+    too_many_attempts,
     visitor_key,
 )
 from jembatan.core.service_calls import service_errors
 from jembatan.core.storage import private_file_response
+from jembatan.core.tasks import enqueue_on_commit
 from jembatan.disclosure import report, services
 from jembatan.disclosure.forms import ObjectionForm, RequestForm, TrackForm
 from jembatan.disclosure.models import (
@@ -38,13 +45,19 @@ from jembatan.disclosure.models import (
 )
 from jembatan.disclosure.rules import commission_for, settings_for
 from jembatan.tenants.current import served_code
+from jembatan.tenants.resolve import zone_for_region
 
 # settings.PPID_REQUEST_LIMIT requests stored per address in 10 minutes: a posko or a
 # carrier address serves many people, and a form sent back with an error is not counted.
 # Every POST counts toward a flood guard five times higher.
 SUBMIT_WINDOW = 600
 LOOKUP_LIMIT, LOOKUP_WINDOW = 20, 600
+LINK_SEND_LIMIT = 3  # private links sent for one request per hour (the lookup page)
 PAGE_SIZE = 30
+# The public annual report: no year before the law (UU 14/2008); a rendered CSV/PDF is
+# kept this long; PDF renders per visitor are limited in this window (PPID_REPORT_PDF_LIMIT).
+FIRST_REPORT_YEAR = 2008
+REPORT_FILE_SECONDS, REPORT_RENDER_WINDOW = 300, 600
 
 
 def public_bodies():
@@ -186,41 +199,56 @@ def _lookup_blocked(request: HttpRequest) -> bool:
     )
 
 
-def _contact_matches(info_request: InformationRequest, contact: str) -> bool:
+def _contact_matches(info_request: InformationRequest, contact: str) -> str:
+    """The kind of contact ("email" or "phone") when it is the one on file, else ""."""
     try:
         value, kind = normalize_contact(contact)
     except ValidationError:
-        return False
+        return ""
     stored = info_request.requester_email if kind == "email" else info_request.requester_phone
-    return bool(stored) and hmac.compare_digest(value, stored)
+    return kind if stored and hmac.compare_digest(value, stored) else ""
 
 
 @never_cache
 @require_safe
 def track(request: HttpRequest) -> HttpResponse:
-    """Number + the email or phone given: leads to the requester's private page."""
+    """Number + the email or phone given: the private link is SENT to that contact, never
+    shown. The register lists every number, and a neighbour may know the phone: the page
+    answers the same whether or not they matched, and the link reaches only its owner."""
     form = TrackForm(request.GET or None)
-    status = 200
+    sent = False
     if request.GET and form.is_valid():
         if _lookup_blocked(request):
-            form.add_error(None, _("Terlalu banyak pencarian. Coba lagi beberapa menit lagi."))
-            status = 429
-        else:
-            number = services.normalize_number(form.cleaned_data["number"])
-            found = served_requests().filter(number=number).first() if number else None
-            if found is not None and _contact_matches(found, form.cleaned_data["contact"]):
-                return redirect(found.get_absolute_url())
-            # One message for an unknown number and a wrong contact: the page must not
-            # tell which numbers exist with someone else's data.
-            form.add_error(
-                None,
-                _(
-                    "Permohonan dengan nomor registrasi dan kontak itu tidak ditemukan. "
-                    "Periksa nomornya (mis. PPID-2026-000123) dan email/HP Anda."
-                ),
+            return too_many_attempts(request, window=LOOKUP_WINDOW)
+        number = services.normalize_number(form.cleaned_data["number"])
+        found = served_requests().filter(number=number).first() if number else None
+        kind = _contact_matches(found, form.cleaned_data["contact"]) if found else ""
+        # A few links per request and hour: the page must not become a way to flood
+        # the requester's phone or mailbox.
+        if (
+            found is not None
+            and kind
+            and not rate_limit_exceeded(
+                "ppid-link-sent", str(found.pk), limit=LINK_SEND_LIMIT, window=3600
             )
-            status = 404
-    return render(request, "disclosure/track.html", {"form": form}, status=status)
+        ):
+            enqueue_on_commit("jembatan.disclosure.tasks.send_private_link", found.pk, kind)
+        sent = True
+        form = TrackForm()
+    return render(request, "disclosure/track.html", {"form": form, "sent": sent})
+
+
+def token_lookup(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Pages behind a private link: a visitor over the lookup limit gets a 429 saying when
+    to come back, not "not found" for a link that is valid (o2 M1)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if rate_limit_reached("ppid-lookup", visitor_key(request), limit=LOOKUP_LIMIT):
+            return too_many_attempts(request, window=LOOKUP_WINDOW)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _request_by_token(request: HttpRequest, number: str, token: str) -> InformationRequest:
@@ -240,6 +268,7 @@ def _request_by_token(request: HttpRequest, number: str, token: str) -> Informat
 
 @never_cache
 @require_safe
+@token_lookup
 def request_detail(request: HttpRequest, number: str, token: str) -> HttpResponse:
     info_request = _request_by_token(request, number, token)
     return _request_page(request, info_request, ObjectionForm())
@@ -269,6 +298,7 @@ def _request_page(
 
 
 @require_safe
+@token_lookup
 def answer_download(request: HttpRequest, number: str, token: str) -> FileResponse:
     info_request = _request_by_token(request, number, token)
     if not info_request.answer_file:
@@ -277,6 +307,7 @@ def answer_download(request: HttpRequest, number: str, token: str) -> FileRespon
 
 
 @require_POST
+@token_lookup
 def objection_submit(request: HttpRequest, number: str, token: str) -> HttpResponse:
     info_request = _request_by_token(request, number, token)
     form = ObjectionForm(request.POST)
@@ -335,12 +366,27 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
-@cache_public_page
-def annual_report(request: HttpRequest, year: int, fmt: str = "html") -> HttpResponse:
-    """The annual public-information service report (Perki 1/2021), public: figures per
-    body, never who asked or what."""
-    if not 2000 <= year <= 2100:
+def report_years() -> range:
+    """The years an annual report can have figures for in the served kabupaten: from the
+    first request (or report text) to this year in the tenant's zone; from 2008 (UU
+    14/2008) while there is none. Any other year is a 404: no empty "future" reports to
+    render (o2 M7)."""
+    code = served_code()
+    zone = zone_for_region(code)
+    this_year = timezone.localdate(timezone=zone).year if zone else timezone.localdate().year
+    firsts = [
+        d.year
+        for d in InformationRequest.objects.filter(body__in=public_bodies()).dates(
+            "received_at", "year"
+        )[:1]
+    ]
+    firsts += AnnualReport.objects.filter(kabupaten_id=code).values_list("year", flat=True)
+    first = max(FIRST_REPORT_YEAR, min(firsts)) if firsts else FIRST_REPORT_YEAR
+    return range(first, this_year + 1)
+
+
+def _report_rows(year: int):
+    if year not in report_years():
         raise Http404(_("Tahun tidak dikenal."))
     rows = report.annual_report(list(public_bodies()), year)
     title = _("Laporan Layanan Informasi Publik %(year)s") % {"year": year}
@@ -348,8 +394,45 @@ def annual_report(request: HttpRequest, year: int, fmt: str = "html") -> HttpRes
     text = AnnualReport.objects.filter(
         kabupaten_id=served_code(), year=year, published_at__isnull=False
     ).first()
-    if fmt in ("csv", "pdf"):
-        return report.report_download(rows, year=year, title=title, fmt=fmt, text=text)
+    return rows, title, text
+
+
+@require_safe
+@cache_public_page(query=False)
+def annual_report_file(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    """The report as CSV or PDF: one copy per tenant, year, format and language for
+    REPORT_FILE_SECONDS (or until public content changes), whatever the query string
+    says; a visitor may have only a few PDFs rendered in 10 minutes (o2 S2)."""
+    key = (
+        f"ppid-report:{content_version()}:{translation.get_language()}:{served_code()}:{year}:{fmt}"
+    )
+    cached = cache.get(key)
+    if cached is None:
+        if fmt == "pdf" and rate_limit_exceeded(
+            "ppid-report-pdf",
+            visitor_key(request),
+            limit=settings.PPID_REPORT_PDF_LIMIT,
+            window=REPORT_RENDER_WINDOW,
+        ):
+            return too_many_attempts(request, window=REPORT_RENDER_WINDOW)
+        rows, title, text = _report_rows(year)
+        response = report.report_download(rows, year=year, title=title, fmt=fmt, text=text)
+        cached = (response.content, response["Content-Type"], response["Content-Disposition"])
+        cache.set(key, cached, timeout=REPORT_FILE_SECONDS)
+    elif year not in report_years():
+        raise Http404(_("Tahun tidak dikenal."))
+    content, content_type, disposition = cached
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = disposition
+    return response
+
+
+@require_safe
+@cache_public_page
+def annual_report(request: HttpRequest, year: int) -> HttpResponse:
+    """The annual public-information service report (Perki 1/2021), public: figures per
+    body, never who asked or what."""
+    rows, title, text = _report_rows(year)
     columns = report.columns()
     return render(
         request,

@@ -16,7 +16,7 @@ from jembatan.core.ratelimit import rate_limit_exceeded, visitor_key
 from jembatan.core.service_calls import service_errors
 from jembatan.disclosure import personal_data
 from jembatan.disclosure.forms import RequesterCorrectForm
-from jembatan.disclosure.views import _request_by_token
+from jembatan.disclosure.views import _request_by_token, token_lookup
 
 
 def _mask(value: str) -> str:
@@ -31,6 +31,7 @@ def _mask(value: str) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@token_lookup
 def my_data(request: HttpRequest, number: str, token: str) -> HttpResponse:
     info_request = _request_by_token(request, number, token)
     form = RequesterCorrectForm()
@@ -77,7 +78,7 @@ def my_data(request: HttpRequest, number: str, token: str) -> HttpResponse:
         {
             "req": info_request,
             "masked": {
-                "nik": _mask(info_request.requester_nik),
+                "nik": personal_data.mask_nik(info_request.requester_nik),
                 "phone": _mask(info_request.requester_phone),
                 "email": _mask(info_request.requester_email),
             },
@@ -92,6 +93,7 @@ def my_data(request: HttpRequest, number: str, token: str) -> HttpResponse:
 
 @never_cache
 @require_safe
+@token_lookup
 def my_data_json(request: HttpRequest, number: str, token: str) -> HttpResponse:
     info_request = _request_by_token(request, number, token)
     response = JsonResponse(

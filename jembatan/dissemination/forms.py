@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.communities.models import Kim
-from jembatan.core.forms import MultipleFileField, MultipleFileInput
+from jembatan.core.forms import MultipleFileField, MultipleFileInput, SafeModelMultipleChoiceField
 from jembatan.dissemination.access import Area
 from jembatan.dissemination.models import InfoItem
 from jembatan.regions.models import Region
@@ -22,14 +22,14 @@ class InfoItemForm(forms.ModelForm):
     scope = forms.ChoiceField(
         label=_("Sasaran"), choices=InfoItem.Scope.choices, widget=forms.RadioSelect
     )
-    target_kecamatan = forms.ModelMultipleChoiceField(
+    target_kecamatan = SafeModelMultipleChoiceField(
         label=_("Kecamatan sasaran"),
         queryset=Region.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Dipakai bila sasaran: KIM di kecamatan terpilih."),
     )
-    target_kims = forms.ModelMultipleChoiceField(
+    target_kims = SafeModelMultipleChoiceField(
         label=_("KIM sasaran"),
         queryset=Kim.objects.none(),
         required=False,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.communities.models import Kim
+from jembatan.core.forms import SafeModelChoiceField
 from jembatan.literacy.files import check_pdf, check_video
 from jembatan.literacy.models import Lesson, Module, ScoreWeights, Training
 from jembatan.literacy.services import TRAINING_MACHINE, WEIGHT_FIELDS
@@ -70,7 +71,7 @@ class TrainingActionForm(forms.Form):
 
 
 class RegisterForm(forms.Form):
-    kim = forms.ModelChoiceField(label=_("Mendaftar sebagai anggota"), queryset=Kim.objects.none())
+    kim = SafeModelChoiceField(label=_("Mendaftar sebagai anggota"), queryset=Kim.objects.none())
 
     def __init__(self, *args, kims, **kwargs) -> None:
         super().__init__(*args, **kwargs)

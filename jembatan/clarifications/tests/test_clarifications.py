@@ -130,9 +130,13 @@ def test_an_unknown_tracking_code_is_404_and_counted(world, settings):
     submitter = client_for(None)
     _submit(submitter)
     report = RumourReport.objects.get()
-    # Over the limit, a real code is refused like an invented one; the submitter's own
-    # browser (its session) still finds its report.
-    assert client.get(f"/klarifikasi/lacak/{report.code}/").status_code == 404
+    # Over the limit, a real code is refused like an invented one, with a 429 that says
+    # when to come back (not "not found"); the submitter's own browser (its session)
+    # still finds its report.
+    for code in (report.code, "ZZZZZZZZ"):
+        refused = client.get(f"/klarifikasi/lacak/{code}/")
+        assert refused.status_code == 429 and refused["Retry-After"] == "600"
+        assert "coba lagi dalam 10 menit" in refused.content.decode()
     assert submitter.get(f"/klarifikasi/lacak/{report.code}/").status_code == 200
 
 

@@ -404,3 +404,16 @@ def test_the_province_report_says_confidential_cases_are_left_out(client, world,
     # Diskominfo of the kabupaten counts them: no such note.
     client.force_login(world.admin)
     assert "rahasia" not in client.get(URL, Q2).content.decode()
+
+
+def test_pdf_renders_per_account_are_limited(client, world, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MONEV_PDF_LIMIT = 1
+    client.force_login(world.admin)
+    assert client.get(URL, {**Q2, "format": "pdf"}).status_code == 200
+    refused = client.get(URL, {**Q2, "format": "pdf", "z": "1"})
+    assert refused.status_code == 429 and "Terlalu banyak percobaan" in refused.content.decode()
+    assert client.get(URL, {**Q2, "format": "csv"}).status_code == 200  # cheap: not limited
+    cache.clear()

@@ -119,20 +119,6 @@ def test_honeypot_keeps_nothing(client, ppid):
     assert InformationRequest.objects.count() == 0
 
 
-def test_track_by_number_and_contact(client, ppid):
-    request = services.information_request_submit(data=request_data(ppid.desa))
-    url = reverse("disclosure:track")
-    response = client.get(url, {"number": request.number.lower(), "contact": "0812-3456-7890"})
-    assert response.status_code == 302 and response.url == request.get_absolute_url()
-    response = client.get(url, {"number": request.number, "contact": "MARIA@example.test"})
-    assert response.status_code == 302
-    wrong = client.get(url, {"number": request.number, "contact": "orang@lain.test"})
-    missing = client.get(url, {"number": "PPID-2026-999999", "contact": "maria@example.test"})
-    for response in (wrong, missing):
-        assert response.status_code == 404
-        assert "tidak ditemukan" in response.content.decode()
-
-
 def test_private_page_needs_the_token(client, ppid):
     request = services.information_request_submit(data=request_data(ppid.desa))
     bad = reverse("disclosure:request_detail", kwargs={"number": request.number, "token": "x" * 32})

@@ -20,8 +20,9 @@ import re
 from urllib.parse import quote
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils.html import escape
 
 from jembatan.core.tests.security.matrix import patterns, status_code
@@ -193,12 +194,10 @@ def _identifier_urls(world, tenant: str) -> dict[str, str]:
     Open311 request and service, API v1 case, KIM, post and information item, calendars."""
     args = world.args[tenant]
     code, number = args["code:aspiration"], args["number"]
-    contact = f"maria-kim-{tenant}@example.test"
     return {
         "tracking code": f"/aspirasi/{code}/",
         "tracking code form": f"/aspirasi/lacak/?code={code}",
         "PPID number": f"/ppid/permohonan/{number}/{args['token']}/",
-        "PPID number form": f"/ppid/permohonan/lacak/?number={number}&contact={contact}",
         "Open311 request": f"/open311/v2/requests/{code}.json",
         "Open311 service": f"/open311/v2/services/{args['code:case_category']}.json",
         "API v1 case": f"/api/v1/aspirasi/{code}/",
@@ -229,6 +228,25 @@ def test_public_identifiers_are_found_only_on_their_tenant_host(world, mempawah)
             other = Client().get(url, HTTP_HOST=away)
             if other.status_code not in (404, 429) or _leaks(other, markers(world, tenant), url):
                 failures.append(f"{tenant} {label} {url} on the other host: {other.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_ppid_lookup_mails_the_link_only_on_its_tenant_host(world, mempawah):
+    """The lookup form answers alike on every host and never shows the link; it mails the
+    link only when the number is one of the host's own."""
+    failures = []
+    for tenant, home, away in (("a", HOST_A, HOST_B), ("b", HOST_B, HOST_A)):
+        number = world.args[tenant]["number"]
+        url = f"/ppid/permohonan/lacak/?number={number}&contact=maria-kim-{tenant}@example.test"
+        for host, expected in ((home, 1), (away, 0)):
+            cache.clear()
+            mail.outbox.clear()
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                response = Client().get(url, HTTP_HOST=host)
+            if response.status_code != 200 or len(mail.outbox) != expected:
+                failures.append(f"{tenant} on {host}: {response.status_code}, {mail.outbox}")
+            elif world.args[tenant]["token"] in response.content.decode():
+                failures.append(f"{tenant} on {host}: the private link is shown")
     assert not failures, "\n".join(failures)
 
 
