@@ -14,7 +14,7 @@ from jembatan.api import demo as api_demo
 from jembatan.aspirations import services as asp
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.clarifications import demo as clarifications_demo
-from jembatan.communities.models import Kim, KimMembership, Position
+from jembatan.communities.models import STRUCTURE, Kim, KimMembership, KimTerm, Position
 from jembatan.core.richtext import sanitize_html
 from jembatan.dashboard.rollup import refresh
 from jembatan.dashboard.scoring import compute_kabupaten
@@ -231,17 +231,28 @@ def demo_load() -> DemoReport:
                 Position.ANGGOTA,
                 Position.ANGGOTA,
             ]
+            if kim.slug == "sebalo":  # the optional posts, in the KIM the demo logins use
+                positions += [Position.WAKIL_KETUA, Position.SEKSI]
             for index, position in enumerate(positions):
                 person += 1
                 local = f"{position}.{kim.slug}" + (
                     f".{index}" if position == Position.ANGGOTA else ""
                 )
                 member = user(local, _person_name(person))
-                _, created = KimMembership.objects.get_or_create(
-                    kim=kim, user=member, defaults={"position": position}
+                seksi = "Humas" if position == Position.SEKSI else ""
+                kim_member, created = KimMembership.objects.get_or_create(
+                    kim=kim, user=member, defaults={"position": position, "seksi_name": seksi}
                 )
                 if created:
                     report.count("kim_members")
+                    if position in STRUCTURE:  # the history of the pengurus starts here
+                        KimTerm.objects.create(
+                            membership=kim_member,
+                            kim_id=kim.pk,
+                            position=position,
+                            seksi_name=seksi,
+                            started_on=kim_member.joined_at,
+                        )
         _demo_content(report)
         _demo_information(
             report, admin=admin, dinkes=User.objects.get(email=f"dinkes@{DEMO_DOMAIN}"), camat=camat

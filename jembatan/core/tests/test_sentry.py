@@ -55,6 +55,10 @@ class Collector(http.server.BaseHTTPRequestHandler):
             body = gzip.decompress(body)
         elif encoding == "deflate":
             body = zlib.decompress(body)
+        elif encoding == "br":  # the SDK's choice when brotli is installed (whitenoise uses it)
+            import brotli
+
+            body = brotli.decompress(body)
         Collector.bodies.append(body)
         self.send_response(200)
         self.send_header("Content-Type", "application/json")

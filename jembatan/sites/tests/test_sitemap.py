@@ -54,8 +54,10 @@ def test_sitemap_lists_pages_kims_and_live_posts_of_the_served_kabupaten(
         assert urls[location] == f"{timezone.localtime(post.updated_at):%Y-%m-%d}", location
     # Mempawah's KIM and post are in Mempawah's sitemap, on its own host, not here.
     assert not [url for url in urls if "kim-b" in url]
-    # 3 hub pages, 2 KIMs, 3 posts, and the capabilities' index pages (HUB_SECTIONS).
-    assert len(urls) == 8 + len(HUB_SECTIONS)
+    # 3 hub pages, 2 KIMs, 3 posts, the capabilities' index pages (HUB_SECTIONS) and the
+    # list of hoax clarifications (no answer published here yet).
+    assert f"{base}/klarifikasi/" in urls
+    assert len(urls) == 8 + len(HUB_SECTIONS) + 1
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "mempawah.test"]
     serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",))
     theirs = sitemap_urls(client.get("/sitemap.xml", HTTP_HOST="mempawah.test"))
