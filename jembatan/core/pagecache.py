@@ -53,6 +53,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import translation
 
 from jembatan.core.metrics import page_cache_result
+from jembatan.core.middleware import request_language
 
 VERSION_KEY = "pagecache:version"
 PLACEHOLDER = "__CSRF_TOKEN__"
@@ -255,8 +256,6 @@ class PageCacheFastPathMiddleware:
     view keeps it; content_changed() retires both at once (the same version)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        from jembatan.core.middleware import request_language
-
         self.get_response = get_response
         self.language = request_language
         self.csrf = CsrfViewMiddleware(get_response)
