@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -210,32 +211,35 @@ def _contact_matches(info_request: InformationRequest, contact: str) -> str:
 
 
 @never_cache
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     """Number + the email or phone given: the private link is SENT to that contact, never
     shown. The register lists every number, and a neighbour may know the phone: the page
-    answers the same whether or not they matched, and the link reaches only its owner."""
-    form = TrackForm(request.GET or None)
-    sent = False
-    if request.GET and form.is_valid():
-        if _lookup_blocked(request):
-            return too_many_attempts(request, window=LOOKUP_WINDOW)
-        number = services.normalize_number(form.cleaned_data["number"])
-        found = served_requests().filter(number=number).first() if number else None
-        kind = _contact_matches(found, form.cleaned_data["contact"]) if found else ""
-        # A few links per request and hour: the page must not become a way to flood
-        # the requester's phone or mailbox.
-        if (
-            found is not None
-            and kind
-            and not rate_limit_exceeded(
-                "ppid-link-sent", str(found.pk), limit=LINK_SEND_LIMIT, window=3600
-            )
-        ):
-            enqueue_on_commit("jembatan.disclosure.tasks.send_private_link", found.pk, kind)
-        sent = True
-        form = TrackForm()
-    return render(request, "disclosure/track.html", {"form": form, "sent": sent})
+    answers the same whether or not they matched, and the link reaches only its owner.
+    The form is posted, so the phone or email never sits in a URL (access logs, history);
+    the answer is a redirect to the same neutral notice."""
+    if request.method != "POST":
+        sent = request.GET.get("dikirim") == "1"
+        return render(request, "disclosure/track.html", {"form": TrackForm(), "sent": sent})
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        return render(request, "disclosure/track.html", {"form": form, "sent": False})
+    if _lookup_blocked(request):
+        return too_many_attempts(request, window=LOOKUP_WINDOW)
+    number = services.normalize_number(form.cleaned_data["number"])
+    found = served_requests().filter(number=number).first() if number else None
+    kind = _contact_matches(found, form.cleaned_data["contact"]) if found else ""
+    # A few links per request and hour: the page must not become a way to flood the
+    # requester's phone or mailbox.
+    if (
+        found is not None
+        and kind
+        and not rate_limit_exceeded(
+            "ppid-link-sent", str(found.pk), limit=LINK_SEND_LIMIT, window=3600
+        )
+    ):
+        enqueue_on_commit("jembatan.disclosure.tasks.send_private_link", found.pk, kind)
+    return redirect(f"{reverse('disclosure:track')}?dikirim=1")
 
 
 def token_lookup(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

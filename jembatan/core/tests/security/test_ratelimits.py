@@ -48,7 +48,7 @@ def cases(world) -> dict[str, Case]:
         ),
         "PPID request": Case("post", "/ppid/permohonan/", {"requester_name": "x"}),
         "PPID tracking (unknown numbers)": Case(
-            "get",
+            "post",
             "/ppid/permohonan/lacak/",
             {"number": "PPID-2026-999999", "contact": "081234567890"},
         ),
