@@ -6,7 +6,7 @@ import pytest
 from jembatan.accounts.models import Role
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration, Category
-from jembatan.testing.browser import assert_fits_phone_width
+from jembatan.testing.browser import assert_fits_phone_width, page_token, wait_for_new_page
 from jembatan.testing.factories import MembershipFactory, UserFactory, region_chain
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -40,7 +40,9 @@ def test_the_data_page_and_the_privacy_notice_on_a_phone(browser, live_server, s
     browser.save_screenshot(str(shots / "phone-my-data.png"))
 
     browser.find_element(By.NAME, "reporter_phone").send_keys("0857 1111 2222")
+    token = page_token(browser)
     browser.find_element(By.CSS_SELECTOR, "input[value=correct] ~ button[type=submit]").click()
+    wait_for_new_page(browser, token)
     assert "Data Anda sudah diperbaiki." in browser.find_element(By.CSS_SELECTOR, "main").text
     assert Aspiration.objects.get(pk=case.pk).reporter_phone == "+6285711112222"
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from jembatan.core.tests.test_html_validity import axe_violations
 from jembatan.dashboard.tests.test_monev import _build
-from jembatan.testing.browser import assert_fits_phone_width
+from jembatan.testing.browser import assert_fits_phone_width, page_token, wait_for_new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,9 @@ def test_monev_page_on_a_phone(browser, live_server, shots):
     # Another period and another region through the form itself.
     Select(browser.find_element(By.ID, "f-wilayah")).select_by_value("61.07")
     Select(browser.find_element(By.ID, "f-triwulan")).select_by_value("")
+    token = page_token(browser)
     browser.find_element(By.CSS_SELECTOR, "form.inline-form button").click()
+    wait_for_new_page(browser, token)  # not the old page's heading, gone stale mid-read
     heading = browser.find_element(By.TAG_NAME, "h1").text
     assert "Kabupaten Bengkayang" in heading and "Tahun 2025" in heading
     assert_fits_phone_width(browser)
