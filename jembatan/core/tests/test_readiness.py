@@ -146,4 +146,5 @@ def test_a_stopped_consumer_is_reported_down(client, settings, tmp_path):
     assert wait_for(lambda: status() == 503, 5)
     body = client.get("/readyz", **AUTH).json()
     assert body["checks"]["consumer"] == "down"
-    assert body["consumer_heartbeat_age_seconds"] > 2
+    # Down past two intervals; the age is shown to a tenth of a second (2.04 reads 2.0).
+    assert body["consumer_heartbeat_age_seconds"] >= 2
