@@ -186,7 +186,9 @@ def insert_select(model, exprs: dict[str, str], source: str, *, returning: str =
             params.append(field.get_db_prep_save(field.get_default(), connection))
         elif field.null:
             selected.append("NULL")
-        elif field.blank and isinstance(field, models.CharField | models.TextField):
+        elif field.blank and isinstance(
+            field, models.CharField | models.TextField | models.FileField
+        ):
             selected.append("''")
         else:
             raise ValueError(f"{model.__name__}.{field.name} needs a value")
