@@ -36,6 +36,12 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 elif not DEBUG and len(SECRET_KEY) < 50:
     raise ConfigError("SECRET_KEY must be at least 50 characters long when DEBUG is off.")
+# Rotating SECRET_KEY (docs/deploy.md): the old keys, comma-separated, still verify what they
+# signed (sessions, password-reset links, signed cookies) while the new key signs everything
+# new. Remove an old key once its signatures have expired (12 hours for sessions).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+if not DEBUG and any(len(key) < 50 for key in SECRET_KEY_FALLBACKS):
+    raise ConfigError("Each key in SECRET_KEY_FALLBACKS must be at least 50 characters long.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", ".localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
