@@ -5,8 +5,10 @@ import codecs
 import logging
 import sys
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -15,24 +17,54 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
+from jembatan.core.objectstorage import is_object_storage
 from jembatan.core.params import BadParameter, shown, urlencoded_is_utf8
 from jembatan.core.views import bad_request
 
-# Everything is served by the product itself: no CDN, no inline script.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "style-src 'self'",
-        "script-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+# Everything is served by the product itself: no CDN, no inline script. Uploads in a bucket
+# (core.objectstorage) are the exception: their links go to the bucket's origin (the
+# endpoint or S3_CUSTOM_DOMAIN), which images and videos may then load from.
+CSP_DIRECTIVES = [
+    "default-src 'self'",
+    "img-src 'self' data:",
+    "style-src 'self'",
+    "script-src 'self'",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+]
+CONTENT_SECURITY_POLICY = "; ".join(CSP_DIRECTIVES)
+# The policy for the default storage configured (building a bucket URL costs a signature's
+# worth of work: once per process and configuration).
+_policies: dict[str, str] = {}
+
+
+def media_origin() -> str:
+    """The origin public uploads are linked from when they are in a bucket, else ''."""
+    if not is_object_storage(default_storage):
+        return ""
+    parts = urlsplit(default_storage.url("csp-probe"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def content_security_policy() -> str:
+    key = repr(settings.STORAGES.get("default"))
+    policy = _policies.get(key)
+    if policy is None:
+        directives = list(CSP_DIRECTIVES)
+        origin = media_origin()
+        if origin:
+            directives[1] = f"img-src 'self' data: {origin}"
+            directives.insert(2, f"media-src 'self' {origin}")
+        policy = "; ".join(directives)
+        _policies.clear()
+        _policies[key] = policy
+    return policy
+
+
 PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=()"
 
 
@@ -49,7 +81,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         # The admin ships inline scripts; it is for operators only and keeps Django's defaults.
         if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if response.status_code == 429:
@@ -147,7 +179,7 @@ class DatabaseUnavailableMiddleware:
         response = self.get_response(request)
         if response.status_code == 500 and getattr(request, "_database_unavailable", False):
             response = _database_unavailable_response()
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers.setdefault("Content-Security-Policy", content_security_policy())
             response.headers.setdefault("Content-Language", translation.get_language() or "")
         return response
 

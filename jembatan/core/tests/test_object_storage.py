@@ -259,3 +259,23 @@ def test_an_object_deleted_during_a_backup_is_left_out(s3_buckets, tmp_path, mon
     written = backup_objects.download_objects(default_storage, tmp_path / "media")
     assert [p.relative_to(tmp_path / "media").as_posix() for p in written] == [kept]
     assert written[0].read_bytes() == b"%PDF-1 tetap"
+
+
+def test_pages_may_show_images_and_videos_from_the_bucket(s3_buckets, client, two_tenants):
+    """The links of public uploads go to the bucket's origin: the page's CSP allows images
+    and videos from there (and from nowhere else)."""
+    policy = client.get("/").headers["Content-Security-Policy"]
+    directives = dict(d.split(" ", 1) for d in policy.split("; "))
+    assert directives["img-src"] == f"'self' data: {s3_buckets.endpoint}"
+    assert directives["media-src"] == f"'self' {s3_buckets.endpoint}"
+    assert directives["default-src"] == "'self'" and directives["script-src"] == "'self'"
+
+
+def test_without_a_bucket_the_csp_names_no_other_origin(settings, client, two_tenants):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "http" not in policy and "media-src" not in policy
+    assert "img-src 'self' data:;" in policy
