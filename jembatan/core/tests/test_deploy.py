@@ -281,6 +281,13 @@ def env_example() -> dict[str, str]:
             name, sep, value = line.partition("=")
             assert sep and re.fullmatch(r"[A-Z][A-Z0-9_]*", name), line
             assert name not in pairs, f"{name} twice"
+            # Read alike by systemd and by a shell (`set -a; . jembatan.env`): a value with
+            # spaces or < > is quoted.
+            if value.startswith('"'):
+                assert value.endswith('"') and '"' not in value[1:-1], line
+                value = value[1:-1]
+            else:
+                assert not re.search(r"[\s<>;&|'`$]", value), f"quote it: {line}"
             pairs[name] = value
     return pairs
 
