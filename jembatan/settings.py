@@ -561,6 +561,11 @@ DIALOGUE_PARTICIPANT_RETENTION_DAYS = env_int(
 SITE_COMMENT_NAME_RETENTION_DAYS = env_int(
     "SITE_COMMENT_NAME_RETENTION_DAYS", 365, minimum=30, maximum=3650
 )
+# Sign-in records (django-axes: the address, browser and time of every sign-in and of
+# failed attempts) are deleted this many days after they were written: they serve to
+# trace an attack or a stolen account, and are then personal data with no purpose
+# (UU 27/2022 Pasal 43-44).
+LOGIN_LOG_RETENTION_DAYS = env_int("LOGIN_LOG_RETENTION_DAYS", 90, minimum=7, maximum=3650)
 # Corrections of contact details a data subject may send from one address in 10 minutes.
 PERSONAL_DATA_CORRECT_LIMIT = env_int("PERSONAL_DATA_CORRECT_LIMIT", 5, minimum=1, maximum=1000)
 # Aspirations the public form accepts from one address in 10 minutes, and from one phone

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from jembatan.accounts.invitations import account_invite_send
 from jembatan.accounts.models import Notification, User
@@ -134,3 +137,20 @@ def send_notification_emails(key: str | list[str]) -> int:
     if failed is not None:
         raise failed
     return sent
+
+
+def purge_login_records(now: datetime | None = None) -> int:
+    """Delete sign-in records older than LOGIN_LOG_RETENTION_DAYS: the success log, the
+    failure log and the attempt counters (a lockout lasts minutes, so an old counter
+    protects nothing). Returns the number of rows deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.LOGIN_LOG_RETENTION_DAYS)
+    deleted = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    deleted += AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    deleted += AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    return deleted
+
+
+@db_periodic_task(crontab(minute="45", hour="2"), retries=RETRIES, retry_delay=RETRY_DELAY)
+def purge_old_login_records() -> int:
+    """Once a day (02:45 UTC): the retention rule for sign-in records."""
+    return purge_login_records()
