@@ -61,6 +61,21 @@ def demo_tenant(report, code: str, hosts: list[str], **defaults: str) -> Tenant:
     return setup.tenant
 
 
+def demo_offices(
+    report, *, kabupaten: Region, offices: list[tuple[str, str, str]]
+) -> dict[str, Office]:
+    """The kabupaten's offices, by short name: each of ``offices`` (short name, full name,
+    kind) created once."""
+    found = {}
+    for short, name, kind in offices:
+        found[short], created = Office.objects.get_or_create(
+            kabupaten=kabupaten, name=name, defaults={"short_name": short, "kind": kind}
+        )
+        if created:
+            report.count("offices")
+    return found
+
+
 def demo_categories(
     report, *, kabupaten: Region, offices: dict, routes: list[tuple[str, str | None]]
 ) -> dict[str, Category]:
@@ -107,16 +122,14 @@ def load_kukar(report, *, user: UserMaker, membership: MembershipMaker) -> Tenan
         tenant.contact_address = "Jl. Wolter Monginsidi, Tenggarong"
         tenant.save(update_fields=["contact_email", "contact_address"])
 
-    offices: dict[str, Office] = {}
-    for short, name, kind in [
-        ("Diskominfo", "Dinas Komunikasi dan Informatika", Office.Kind.DISKOMINFO),
-        ("Dinas PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", Office.Kind.OPD),
-    ]:
-        offices[short], created = Office.objects.get_or_create(
-            kabupaten=kabupaten, name=name, defaults={"short_name": short, "kind": kind}
-        )
-        if created:
-            report.count("offices")
+    offices = demo_offices(
+        report,
+        kabupaten=kabupaten,
+        offices=[
+            ("Diskominfo", "Dinas Komunikasi dan Informatika", Office.Kind.DISKOMINFO),
+            ("Dinas PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", Office.Kind.OPD),
+        ],
+    )
     admin = user("diskominfo.kukar", "Rahmawati Aji (Diskominfo Kukar)", phone="081234500201")
     membership(admin, Role.KABUPATEN_ADMIN, region=kabupaten, office=offices["Diskominfo"])
     pupr = user("pupr.kukar", "Syahrani Ibrahim (PUPR Kukar)")

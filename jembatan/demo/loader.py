@@ -173,17 +173,15 @@ def demo_load() -> DemoReport:
         membership(operator, Role.OPERATOR)
         report.logins.append(DemoLogin("Operator platform (admin)", operator.email))
 
-        offices = {}
-        for short, name, kind in [
-            ("Diskominfo", "Dinas Komunikasi dan Informatika", Office.Kind.DISKOMINFO),
-            ("Dinas PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", Office.Kind.OPD),
-            ("Dinkes", "Dinas Kesehatan", Office.Kind.OPD),
-        ]:
-            offices[short], created = Office.objects.get_or_create(
-                kabupaten=kabupaten, name=name, defaults={"short_name": short, "kind": kind}
-            )
-            if created:
-                report.count("offices")
+        offices = tenants_demo.demo_offices(
+            report,
+            kabupaten=kabupaten,
+            offices=[
+                ("Diskominfo", "Dinas Komunikasi dan Informatika", Office.Kind.DISKOMINFO),
+                ("Dinas PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", Office.Kind.OPD),
+                ("Dinkes", "Dinas Kesehatan", Office.Kind.OPD),
+            ],
+        )
 
         admin = user("diskominfo", "Agustina Rosa (Diskominfo)", phone="081234500001")
         membership(admin, Role.KABUPATEN_ADMIN, region=kabupaten, office=offices["Diskominfo"])
