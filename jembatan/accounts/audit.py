@@ -4,7 +4,9 @@
 ``audit_actions.py`` (accounts.audit_registry). ``audited_update`` is the HackSoft
 ``model_update`` shape with the audit row: it sets the fields that differ, saves only those
 (and the model's auto_now fields) and records before/after of the changed fields, all in
-the caller's transaction. ``audit_records_bulk`` writes one row per object of a bulk change.
+the caller's transaction. ``audited_create`` is its pair for a new row (``model_create``
+with the audit row of what was created). ``audit_records_bulk`` writes one row per object
+of a bulk change.
 
 Every row carries the tenant (the kabupaten/kota) it was written for: the ``tenant=`` the
 caller gives, else the tenant of the request or task (``tenants.current``), else none.
@@ -154,6 +156,43 @@ def _assign(instance: models.Model, field: Any, value: Any) -> None:
         setattr(instance, field.attname, value)  # an id
     else:
         setattr(instance, field.name, value)
+
+
+def audited_create(
+    *,
+    actor: User | None,
+    model: type[M],
+    data: dict[str, Any],
+    action: str,
+    recorded: Iterable[str],
+    extra: dict[str, Any] | None = None,
+    note: str = "",
+    full_clean: bool = False,
+    tenant: Tenant | None = None,
+) -> M:
+    """Create a ``model`` row from ``data`` and write one audit row whose ``after`` holds
+    the ``recorded`` fields of the new row (as saved: defaults and slugs included), plus
+    ``extra`` (what the row alone does not say, e.g. how many sections it got). Returns
+    the row.
+
+    Runs in the caller's transaction (it opens one, without a savepoint, when there is
+    none). ``full_clean=True`` validates the row before saving it.
+    """
+    require_registered(action)
+    instance = model(**data)
+    if full_clean:
+        instance.full_clean()
+    with transaction.atomic(savepoint=False):
+        instance.save(force_insert=True)
+        audit_record(
+            actor=actor,
+            action=action,
+            target=instance,
+            after=snapshot(instance, recorded) | (extra or {}),
+            note=note,
+            tenant=tenant,
+        )
+    return instance
 
 
 def audited_update(

@@ -56,3 +56,39 @@ def clean_phone_and_email(
         except ValidationError as exc:
             errors[email_field] = exc.messages[0]
     return phone, email
+
+
+def clean_contact_correction(
+    data: Mapping[str, Any],
+    *,
+    texts: Mapping[str, tuple[int, int, str]],
+    phone_field: str,
+    email_field: str,
+) -> dict[str, str]:
+    """The fields a data subject corrects (UU 27/2022 Pasal 6), read from ``data``: each
+    text field of ``texts`` (its name -> the shortest and longest length allowed and the
+    message when outside them) with its white space folded, then the phone and the email,
+    normalized. A field left empty is not in the result (it keeps its value).
+
+    Raises one ValidationError with every field's message, or a plain one when nothing
+    was written."""
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {}
+    for field, (shortest, longest, message) in texts.items():
+        text = " ".join((data.get(field) or "").split())
+        if text:
+            if not shortest <= len(text) <= longest:
+                errors[field] = message
+            values[field] = text
+    phone, email = clean_phone_and_email(
+        data, phone_field=phone_field, email_field=email_field, errors=errors
+    )
+    if errors:
+        raise ValidationError(errors)
+    if phone:
+        values[phone_field] = phone
+    if email:
+        values[email_field] = email
+    if not values:
+        raise ValidationError(_("Tulis data yang ingin Anda perbaiki."))
+    return values

@@ -8,7 +8,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class ApiToken(models.Model):
+class HashedSecret(models.Model):
+    """What a token and an aggregator key share: a name, the first characters of the
+    secret (its owner recognises it in a list), the SHA-256 of the secret (the secret
+    itself is shown once, when it is made, and never stored), when it was made, last
+    used and revoked."""
+
+    name = models.CharField(_("nama"), max_length=80)
+    key_prefix = models.CharField(_("awalan"), max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+
+class ApiToken(HashedSecret):
     """A user's token. Only the SHA-256 of the secret is stored: the token itself is shown
     once, when it is made; the prefix lets its owner recognise it in the list afterwards.
     A token acts as its user and may do no more than that user may in the workspace."""
@@ -19,16 +40,9 @@ class ApiToken(models.Model):
         on_delete=models.CASCADE,
         related_name="api_tokens",
     )
-    name = models.CharField(_("nama"), max_length=80)
-    key_prefix = models.CharField(_("awalan"), max_length=16)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     expires_at = models.DateTimeField(_("berlaku sampai"))
-    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(HashedSecret.Meta):
         verbose_name = _("token API")
         verbose_name_plural = _("token API")
         constraints = [
@@ -39,9 +53,6 @@ class ApiToken(models.Model):
         ]
         indexes = [models.Index(fields=["user", "revoked_at"], name="api_token_user_idx")]
 
-    def __str__(self) -> str:
-        return f"{self.name} ({self.key_prefix}…)"
-
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
@@ -51,22 +62,19 @@ class ApiToken(models.Model):
         return self.revoked_at is None and not self.is_expired
 
 
-class AggregatorKey(models.Model):
+class AggregatorKey(HashedSecret):
     """An Open311 key of an aggregator (a city app, a LAPOR!-style bridge) that speaks for
     many citizens: sent as ``api_key``, it gets its own limits per minute and per hour
     instead of the citizen's, and its own idempotency scope. Made by the Diskominfo of its
     kabupaten in the workspace; only the SHA-256 of the secret is stored (the key is shown
     once), the prefix lets the admin recognise it in the list."""
 
-    name = models.CharField(_("nama"), max_length=80)
     kabupaten = models.ForeignKey(
         "regions.Region",
         verbose_name=_("kabupaten/kota"),
         on_delete=models.PROTECT,
         related_name="+",
     )
-    key_prefix = models.CharField(_("awalan"), max_length=16)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
     per_minute = models.PositiveIntegerField(_("batas per menit"))
     per_hour = models.PositiveIntegerField(_("batas per jam"))
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -77,12 +85,8 @@ class AggregatorKey(models.Model):
         null=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
-    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(HashedSecret.Meta):
         verbose_name = _("kunci aplikasi pengumpul")
         verbose_name_plural = _("kunci aplikasi pengumpul")
         constraints = [
@@ -97,6 +101,3 @@ class AggregatorKey(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["kabupaten", "is_active"], name="api_aggkey_kabupaten_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.key_prefix}…)"

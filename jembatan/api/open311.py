@@ -57,6 +57,7 @@ from jembatan.api.services import (
     hash_token,
 )
 from jembatan.aspirations import services
+from jembatan.aspirations.idempotency import tenant_scoped_id
 from jembatan.aspirations.lapor import referral_note
 from jembatan.aspirations.merge import merged_note
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
@@ -695,15 +696,15 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     # names, else the address it sends from (core.ratelimit, hashed) and its api_key.
     # Its ids have their own source, so no text a keyless client makes up can fall into
     # an aggregator's scope.
-    # Each tenant's requests are their own: the same key on another host is another case.
-    tenant = served_code()
+    # Each tenant's requests are their own (tenant_scoped_id): the same key on another
+    # host is another case.
     if aggregator is not None:
-        source, client = "open311-agg", f"{tenant}\n{aggregator.pk}\n{device}"
+        source, client = "open311-agg", f"{aggregator.pk}\n{device}"
     elif device:
-        source, client = "open311", f"{tenant}\n{params.get('api_key', '').strip()}\n{device}"
+        source, client = "open311", f"{params.get('api_key', '').strip()}\n{device}"
     else:
         api_key = params.get("api_key", "").strip()
-        source, client = "open311", f"{tenant}\n{api_key}\n@{visitor_key(request)}"
+        source, client = "open311", f"{api_key}\n@{visitor_key(request)}"
     body = "\n".join(f"{name}={data[name]}" for name in sorted(data) if data[name] is not None)
     scope, client_id = _idempotency_ids(source, client=client, key=key, body=body)
     if scope:
@@ -733,8 +734,8 @@ def _idempotency_ids(source: str, *, client: str, key: str, body: str) -> tuple[
     the rest was made by another body under the same key. ("", None) without a key."""
     if not key:
         return "", None
-    scope = services.client_scoped_id(source, client=client, key=key)[: len(source) + 25]
-    whole = services.client_scoped_id(source, client=client, key=f"{key}\n{body}")
+    scope = tenant_scoped_id(source, client=client, key=key)[: len(source) + 25]
+    whole = tenant_scoped_id(source, client=client, key=f"{key}\n{body}")
     return scope, scope + whole[len(source) + 1 :][:24]
 
 

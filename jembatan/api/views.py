@@ -26,6 +26,7 @@ from jembatan.api import serializers as s
 from jembatan.api.open311 import _cases as public_cases_with_answers
 from jembatan.api.services import api_post_create
 from jembatan.aspirations import services as aspiration_services
+from jembatan.aspirations.idempotency import tenant_scoped_id
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.aspirations.views import LOOKUP_WINDOW, count_code_guess, lookup_over_limit
 from jembatan.communities.models import Kim
@@ -405,10 +406,9 @@ class AspirationListView(PublicApiView, generics.ListCreateAPIView):
             actor=request.user,
             # Per API token: another client's same key makes its own case.
             client_id=(
-                aspiration_services.client_scoped_id(
+                tenant_scoped_id(
                     "api",
-                    # ...and per tenant: the same key on another host is another case.
-                    client=f"{hub}|token:{getattr(request.auth, 'pk', '')}:{request.user.pk}",
+                    client=f"token:{getattr(request.auth, 'pk', '')}:{request.user.pk}",
                     key=key,
                 )
                 if key

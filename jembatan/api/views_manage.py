@@ -3,12 +3,15 @@ Open311 aggregator keys of the kabupaten an admin administers (list, create, rev
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,8 +29,44 @@ from jembatan.api.access import (
 from jembatan.api.forms import AggregatorKeyForm, TokenForm
 from jembatan.core.service_calls import service_errors
 
-# The session slot of a new aggregator key between its POST and its one display.
+# The session slots of a new secret between its POST and its one display.
+NEW_API_TOKEN = "api_new_token"  # noqa: S105 (a session key's name, not a secret)
 NEW_AGGREGATOR_KEY = "api_new_aggregator_key"
+
+
+def _secret_page(
+    request: HttpRequest,
+    *,
+    form: Form,
+    create: Callable[[dict[str, Any]], str],
+    slot: str,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """The page that makes a secret (a token, a key) and lists its kind.
+
+    Post/redirect/get: a valid POST calls ``create(cleaned_data)``, which returns the new
+    secret; the secret waits in the session under ``slot`` and the answer redirects to
+    this page, which shows it exactly once (a reload shows it no more and makes nothing).
+    A refused POST answers on the spot (400). The views are never cached (no-store)."""
+    secret = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            with service_errors(request, form) as call:
+                new_secret = create(form.cleaned_data)
+            if call.ok:
+                request.session[slot] = new_secret
+                return redirect(request.path)
+        status = 400
+    else:
+        secret = request.session.pop(slot, None)
+    return render(request, template, {**context(), "form": form, "secret": secret}, status=status)
+
+
+def _revoked(request: HttpRequest, message: str, name: str, to: str) -> HttpResponse:
+    messages.success(request, message % {"name": name})
+    return redirect(to)
 
 
 @never_cache
@@ -36,34 +75,20 @@ NEW_AGGREGATOR_KEY = "api_new_aggregator_key"
 def tokens(request: HttpRequest) -> HttpResponse:
     if not can_use_api(request.user):
         raise PermissionDenied(_("Token API hanya untuk pengurus KIM dan petugas pemerintah."))
-    form = TokenForm(request.POST or None)
-    secret = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            with service_errors(request, form) as call:
-                _token, secret = services.api_token_create(
-                    actor=request.user,
-                    name=form.cleaned_data["name"],
-                    days=form.cleaned_data["days"],
-                )
-            if call.ok:
-                # Shown on this response only (never stored, never redirected with).
-                form = TokenForm()
-            else:
-                status = 400
-        else:
-            status = 400
-    return render(
+
+    def create(data: dict[str, Any]) -> str:
+        _token, secret = services.api_token_create(
+            actor=request.user, name=data["name"], days=data["days"]
+        )
+        return secret
+
+    return _secret_page(
         request,
-        "api/tokens.html",
-        {
-            "form": form,
-            "secret": secret,
-            "tokens": get_api_tokens_for_user(request.user),
-            "now": timezone.now(),
-        },
-        status=status,
+        form=TokenForm(request.POST or None),
+        create=create,
+        slot=NEW_API_TOKEN,
+        template="api/tokens.html",
+        context=lambda: {"tokens": get_api_tokens_for_user(request.user)},
     )
 
 
@@ -72,8 +97,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_api_token_for_user(request.user, pk)
     services.api_token_revoke(actor=request.user, token=token)
-    messages.success(request, _("Token “%(name)s” dicabut.") % {"name": token.name})
-    return redirect("api:tokens")
+    return _revoked(request, _("Token “%(name)s” dicabut."), token.name, "api:tokens")
 
 
 @never_cache
@@ -82,42 +106,26 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def aggregator_keys(request: HttpRequest) -> HttpResponse:
     if not can_manage_aggregator_keys(request.user):
         raise PermissionDenied(_("Kunci Open311 hanya untuk admin kabupaten (Diskominfo)."))
+
+    def create(data: dict[str, Any]) -> str:
+        _key, secret = services.aggregator_key_create(
+            actor=request.user,
+            kabupaten=data["kabupaten"],
+            name=data["name"],
+            per_minute=data["per_minute"],
+            per_hour=data["per_hour"],
+        )
+        return secret
+
     kabupaten = administered_kabupaten(request.user)
-    form = AggregatorKeyForm(request.POST or None, kabupaten=kabupaten)
-    secret = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            with service_errors(request, form) as call:
-                _key, secret = services.aggregator_key_create(
-                    actor=request.user,
-                    kabupaten=form.cleaned_data["kabupaten"],
-                    name=form.cleaned_data["name"],
-                    per_minute=form.cleaned_data["per_minute"],
-                    per_hour=form.cleaned_data["per_hour"],
-                )
-            if not call.ok:
-                status = 400
-            else:
-                # Post/redirect/get: a reload of the answer must not make a second key.
-                # The secret waits in the session for exactly one display, then is gone.
-                request.session[NEW_AGGREGATOR_KEY] = secret
-                return redirect("api:aggregator_keys")
-        else:
-            status = 400
-    else:
-        secret = request.session.pop(NEW_AGGREGATOR_KEY, None)
-    return render(
+    keys = get_aggregator_keys_for_user(request.user).select_related("kabupaten", "created_by")
+    return _secret_page(
         request,
-        "api/aggregator_keys.html",
-        {
-            "form": form,
-            "secret": secret,
-            "keys": get_aggregator_keys_for_user(request.user).select_related(
-                "kabupaten", "created_by"
-            ),
-        },
-        status=status,
+        form=AggregatorKeyForm(request.POST or None, kabupaten=kabupaten),
+        create=create,
+        slot=NEW_AGGREGATOR_KEY,
+        template="api/aggregator_keys.html",
+        context=lambda: {"keys": keys},
     )
 
 
@@ -126,5 +134,4 @@ def aggregator_keys(request: HttpRequest) -> HttpResponse:
 def aggregator_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     key = get_aggregator_key_for_user(request.user, pk)
     services.aggregator_key_revoke(actor=request.user, key=key)
-    messages.success(request, _("Kunci “%(name)s” dicabut.") % {"name": key.name})
-    return redirect("api:aggregator_keys")
+    return _revoked(request, _("Kunci “%(name)s” dicabut."), key.name, "api:aggregator_keys")

@@ -18,7 +18,6 @@ import functools
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,9 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.audit import audit_for, audited_update
-from jembatan.accounts.contact import normalize_email
+from jembatan.accounts.contact import clean_contact_correction
 from jembatan.accounts.models import AuditLog, User
-from jembatan.accounts.phone import normalize_phone
 from jembatan.accounts.processing import audit_scrub, processing_record
 from jembatan.aspirations.audit_actions import AuditAction
 from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, CaseFlag, Status
@@ -163,29 +161,12 @@ def reporter_correct(*, case: Aspiration, data: dict[str, str], actor: User | No
     """The reporter corrects their name, phone or e-mail (UU 27/2022 Pasal 6). A field
     left empty keeps its value (erasing is a separate, explicit step). The audit row
     records which fields changed, not their values. Returns whether anything changed."""
-    errors: dict[str, str] = {}
-    values: dict[str, str] = {}
-    name = " ".join((data.get("reporter_name") or "").split())
-    if name:
-        if len(name) > 120:
-            errors["reporter_name"] = _("Paling panjang 120 huruf.")
-        values["reporter_name"] = name
-    phone = (data.get("reporter_phone") or "").strip()
-    if phone:
-        try:
-            values["reporter_phone"] = normalize_phone(phone)
-        except ValidationError as exc:
-            errors["reporter_phone"] = exc.messages[0]
-    email = (data.get("reporter_email") or "").strip()
-    if email:
-        try:
-            values["reporter_email"] = normalize_email(email)
-        except ValidationError as exc:
-            errors["reporter_email"] = exc.messages[0]
-    if errors:
-        raise ValidationError(errors)
-    if not values:
-        raise ValidationError(_("Tulis data yang ingin Anda perbaiki."))
+    values = clean_contact_correction(
+        data,
+        texts={"reporter_name": (1, 120, _("Paling panjang 120 huruf."))},
+        phone_field="reporter_phone",
+        email_field="reporter_email",
+    )
     with transaction.atomic():
         locked = Aspiration.objects.select_for_update().get(pk=case.pk)
         _locked, changed = audited_update(

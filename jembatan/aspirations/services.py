@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import administers_kabupaten, is_operator
-from jembatan.accounts.audit import audit_record, audited_update, snapshot
+from jembatan.accounts.audit import audit_record, audited_create, audited_update, snapshot
 from jembatan.accounts.contact import clean_phone_and_email
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.accounts.notifications import notification_batch, notify
@@ -1120,15 +1120,13 @@ def category_create(*, actor: User, kabupaten: Region, data: dict[str, Any]) -> 
             if values.get(name) is None:
                 values[name] = getattr(tenant, name)
     _check_category(actor, kabupaten.code, values, exclude_pk=None)
-    with transaction.atomic():
-        category = Category.objects.create(kabupaten=kabupaten, **values)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CATEGORY_CREATE,
-            target=category,
-            after=snapshot(category, CATEGORY_FIELDS),
-        )
-    return category
+    return audited_create(
+        actor=actor,
+        model=Category,
+        data={"kabupaten": kabupaten, **values},
+        action=AuditAction.CATEGORY_CREATE,
+        recorded=CATEGORY_FIELDS,
+    )
 
 
 def category_update(*, actor: User, category: Category, data: dict[str, Any]) -> Category:

@@ -34,6 +34,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from jembatan.aspirations import services
+from jembatan.aspirations.idempotency import tenant_scoped_id
 from jembatan.aspirations.models import Aspiration, Category
 from jembatan.aspirations.reporter import reporter_link
 from jembatan.core.gateway import signature_for
@@ -190,9 +191,7 @@ def _receive(request: HttpRequest, payload: dict) -> JsonResponse:
     }
     # A gateway's message id is unique only at that gateway: each tenant has its own, and
     # two of them numbering "gw-000123" must make two cases, never hand one's case back.
-    client_id = services.client_scoped_id(
-        channel, client=f"tenant:{served_code()}", key=_text(payload, "id")[:200]
-    )
+    client_id = tenant_scoped_id(channel, client="gateway", key=_text(payload, "id")[:200])
     try:
         case, created = services.aspiration_submit(data=data, channel=channel, client_id=client_id)
     except ValidationError as exc:

@@ -33,6 +33,7 @@ class KimAdmin(admin.ModelAdmin):
 
 class ForumPengurusInline(admin.TabularInline):
     model = ForumPengurus
+    fields = ["full_name", "kim", "position", "seksi_name", "started_on", "ended_on"]
     extra = 0
     raw_id_fields = ["kim"]
 

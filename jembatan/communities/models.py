@@ -449,7 +449,35 @@ class KimMembership(models.Model):
         return position_label(self.position, self.seksi_name)
 
 
-class KimTerm(models.Model):
+class PostTerm(models.Model):
+    """A post held from when to when (a KIM's pengurus, a Forum KIM's): the post, the
+    seksi's name, the dates and the post's label. The rule that a term ends on or after
+    its start is ``ends_after_start(name)`` in each model's constraints, under the name
+    its table already has."""
+
+    position = models.CharField(_("jabatan"), max_length=12, choices=Position.choices)
+    seksi_name = models.CharField(_("nama seksi"), max_length=60, blank=True)
+    started_on = models.DateField(_("mulai"), default=timezone.localdate)
+    ended_on = models.DateField(_("sampai"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-started_on", "-id"]
+
+    @staticmethod
+    def ends_after_start(name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(
+            condition=models.Q(ended_on__isnull=True)
+            | models.Q(ended_on__gte=models.F("started_on")),
+            name=name,
+        )
+
+    @property
+    def position_label(self) -> str:
+        return position_label(self.position, self.seksi_name)
+
+
+class KimTerm(PostTerm):
     """One person's term in one post of a KIM, from when to when: the history of its
     pengurus. Written by the membership services; a change of post or leaving the KIM
     closes the open term (ended_on) and a new post opens the next."""
@@ -460,13 +488,8 @@ class KimTerm(models.Model):
     kim = models.ForeignKey(
         Kim, verbose_name=_("KIM"), on_delete=models.CASCADE, related_name="terms"
     )
-    position = models.CharField(_("jabatan"), max_length=12, choices=Position.choices)
-    seksi_name = models.CharField(_("nama seksi"), max_length=60, blank=True)
-    started_on = models.DateField(_("mulai"), default=timezone.localdate)
-    ended_on = models.DateField(_("sampai"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-started_on", "-id"]
+    class Meta(PostTerm.Meta):
         verbose_name = _("masa jabatan")
         verbose_name_plural = pgettext_lazy("plural", "masa jabatan")
         constraints = [
@@ -475,19 +498,11 @@ class KimTerm(models.Model):
                 condition=models.Q(ended_on__isnull=True),
                 name="kim_term_one_open_per_membership",
             ),
-            models.CheckConstraint(
-                condition=models.Q(ended_on__isnull=True)
-                | models.Q(ended_on__gte=models.F("started_on")),
-                name="kim_term_ends_after_start",
-            ),
+            PostTerm.ends_after_start("kim_term_ends_after_start"),
         ]
 
     def __str__(self) -> str:
         return f"{self.membership_id} {self.position} {self.started_on}-{self.ended_on or ''}"
-
-    @property
-    def position_label(self) -> str:
-        return position_label(self.position, self.seksi_name)
 
 
 class ForumQuerySet(models.QuerySet["Forum"]):
@@ -588,7 +603,7 @@ class Forum(models.Model):
                 )
 
 
-class ForumPengurus(models.Model):
+class ForumPengurus(PostTerm):
     """A person in a post of a Forum KIM, from when to when; usually from a member KIM.
     Named by hand: the forum's pengurus need no account."""
 
@@ -602,26 +617,13 @@ class ForumPengurus(models.Model):
         blank=True,
         related_name="+",
     )
-    position = models.CharField(_("jabatan"), max_length=12, choices=Position.choices)
-    seksi_name = models.CharField(_("nama seksi"), max_length=60, blank=True)
-    started_on = models.DateField(_("mulai"), default=timezone.localdate)
-    ended_on = models.DateField(_("sampai"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-started_on", "-id"]
+    class Meta(PostTerm.Meta):
         verbose_name = _("pengurus forum")
         verbose_name_plural = pgettext_lazy("plural", "pengurus forum")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ended_on__isnull=True)
-                | models.Q(ended_on__gte=models.F("started_on")),
-                name="forum_pengurus_ends_after_start",
-            ),
+            PostTerm.ends_after_start("forum_pengurus_ends_after_start"),
         ]
 
     def __str__(self) -> str:
         return f"{self.full_name} — {self.position_label}"
-
-    @property
-    def position_label(self) -> str:
-        return position_label(self.position, self.seksi_name)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import administers_kabupaten
-from jembatan.accounts.audit import audit_record, audited_update, snapshot
+from jembatan.accounts.audit import audit_record, audited_create, audited_update, snapshot
 from jembatan.accounts.backends import find_user_by_login
 from jembatan.accounts.models import User
 from jembatan.communities.access import can_edit_profile, can_manage_forum, can_manage_members
@@ -62,17 +62,14 @@ def kim_create(*, actor: User, data: dict[str, Any]) -> Kim:
         )
     values = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
     values["slug"] = values.get("slug") or unique_slug(values["name"])
-    with transaction.atomic():
-        kim = Kim(**values)
-        kim.full_clean()
-        kim.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.KIM_CREATE,
-            target=kim,
-            after=snapshot(kim, PROFILE_FIELDS),
-        )
-    return kim
+    return audited_create(
+        actor=actor,
+        model=Kim,
+        data=values,
+        action=AuditAction.KIM_CREATE,
+        recorded=PROFILE_FIELDS,
+        full_clean=True,
+    )
 
 
 def kim_update(
@@ -401,22 +398,21 @@ def forum_pengurus_add(*, actor: User, forum: Forum, data: dict[str, Any]) -> Fo
                     tenant=tenant_for_region(forum.kabupaten_id),
                 )
                 closed.append(previous)
-        person = ForumPengurus(
-            forum=forum,
-            full_name=" ".join(data["full_name"].split()),
-            kim=kim,
-            position=position,
-            seksi_name=seksi_name,
-            started_on=started_on,
-        )
-        person.full_clean()
-        person.save()
-        audit_record(
+        person = audited_create(
             actor=actor,
+            model=ForumPengurus,
+            data={
+                "forum": forum,
+                "full_name": " ".join(data["full_name"].split()),
+                "kim": kim,
+                "position": position,
+                "seksi_name": seksi_name,
+                "started_on": started_on,
+            },
             action=AuditAction.FORUM_PENGURUS_ADD,
-            target=person,
-            after=snapshot(person, FORUM_PENGURUS_FIELDS),
+            recorded=FORUM_PENGURUS_FIELDS,
             note=f"forum {forum.pk}",
+            full_clean=True,
             tenant=tenant_for_region(forum.kabupaten_id),
         )
     return person

@@ -153,6 +153,12 @@ class Figure:
     current: int
     previous: int
 
+    @classmethod
+    def of(cls, values: dict[str, list[int]], key: str, label: str) -> Figure:
+        """The figure of ``key`` from {measure: [the previous period, this one]}."""
+        previous, current = values.get(key, [0, 0])
+        return cls(key=key, label=label, previous=previous, current=current)
+
     @property
     def delta(self) -> int:
         return self.current - self.previous
@@ -181,6 +187,9 @@ class Unit:
 
     def current(self, key: str) -> int:
         return self.values.get(key, [0, 0])[1]
+
+    def figure(self, key: str, label: str) -> Figure:
+        return Figure.of(self.values, key, label)
 
 
 # The per-unit table's measures, in column order.
@@ -412,75 +421,74 @@ def build(*, scope: Scope, period: MonevPeriod, confidential: bool) -> Monev:
             ):
                 add("idle_kims", region, pair)
 
-    def fig(key: str, label: str) -> Figure:
-        pair = totals.get(key, [0, 0])
-        return Figure(key=key, label=label, previous=pair[0], current=pair[1])
+    def section(key: str, title: str, measures: list[tuple[str, str]]) -> Section:
+        return Section(
+            key, title, [Figure.of(totals, measure, label) for measure, label in measures]
+        )
 
     sections = [
-        Section(
+        section(
             "kim",
             _("KIM menurut tingkat"),
             [
-                fig("kims", _("KIM terdaftar pada akhir periode")),
-                fig(f"kims_{Kim.Level.DESA}", _("KIM tingkat desa")),
-                fig(f"kims_{Kim.Level.KELURAHAN}", _("KIM tingkat kelurahan")),
-                fig(f"kims_{Kim.Level.KECAMATAN}", _("KIM tingkat kecamatan")),
+                ("kims", _("KIM terdaftar pada akhir periode")),
+                (f"kims_{Kim.Level.DESA}", _("KIM tingkat desa")),
+                (f"kims_{Kim.Level.KELURAHAN}", _("KIM tingkat kelurahan")),
+                (f"kims_{Kim.Level.KECAMATAN}", _("KIM tingkat kecamatan")),
                 *[
-                    fig(
-                        level_keys[level], _("Tingkat %(level)s") % {"level": KimLevel(level).label}
-                    )
+                    (level_keys[level], _("Tingkat %(level)s") % {"level": KimLevel(level).label})
                     for level in LEVEL_ORDER
                 ],
             ],
         ),
-        Section(
+        section(
             "activity",
             _("Kegiatan"),
             [
-                fig("posts", _("Berita terbit")),
-                fig("deliveries", _("Informasi pembangunan diterima KIM")),
-                fig("republications", _("Informasi diterbitkan ulang")),
-                fig("shares", _("Informasi dibagikan")),
-                fig("feedback", _("Umpan balik KIM atas informasi")),
+                ("posts", _("Berita terbit")),
+                ("deliveries", _("Informasi pembangunan diterima KIM")),
+                ("republications", _("Informasi diterbitkan ulang")),
+                ("shares", _("Informasi dibagikan")),
+                ("feedback", _("Umpan balik KIM atas informasi")),
             ],
         ),
-        Section(
+        section(
             "training",
             _("Pelatihan"),
             [
-                fig("trainings", _("Sesi pelatihan")),
-                fig("attendances", _("Kehadiran peserta")),
-                fig("participants", _("Peserta (orang)")),
-                fig("certificates", _("Sertifikat diterbitkan")),
+                ("trainings", _("Sesi pelatihan")),
+                ("attendances", _("Kehadiran peserta")),
+                ("participants", _("Peserta (orang)")),
+                ("certificates", _("Sertifikat diterbitkan")),
             ],
         ),
-        Section(
+        section(
             "reach",
             _("Jangkauan"),
             [
-                fig("views", _("Informasi dilihat")),
-                fig("clicks", _("Klik tautan berbagi")),
-                fig("reach", _("Jangkauan (dilihat + klik)")),
+                ("views", _("Informasi dilihat")),
+                ("clicks", _("Klik tautan berbagi")),
+                ("reach", _("Jangkauan (dilihat + klik)")),
             ],
         ),
-        Section(
+        section(
             "aspirations",
             # Said where the figures are read (page, PDF, CSV's "Bagian" column): a reader
             # comparing with the kabupaten's own count must know why it is lower.
             _("Aspirasi") if confidential else _("Aspirasi (tidak termasuk aspirasi rahasia)"),
             [
-                fig("aspirations_kim", _("Aspirasi dicatat KIM")),
-                fig("aspirations", _("Aspirasi seluruhnya")),
+                ("aspirations_kim", _("Aspirasi dicatat KIM")),
+                ("aspirations", _("Aspirasi seluruhnya")),
             ],
         ),
-        Section(
+        section(
             "changes",
             _("Perubahan sejak periode sebelumnya"),
             [
-                fig("new_kims", _("KIM baru")),
-                fig("level_up", _("KIM naik tingkat")),
-                fig("level_down", _("KIM turun tingkat")),
-                fig("idle_kims", _("KIM tanpa kegiatan")),
+                ("new_kims", _("KIM baru")),
+                ("level_up", _("KIM naik tingkat")),
+                ("level_down", _("KIM turun tingkat")),
+                ("idle_kims", _("KIM tanpa kegiatan")),
             ],
         ),
     ]
@@ -549,35 +557,19 @@ def csv_header() -> list[str]:
 
 def csv_rows(report: Monev) -> Iterator[list[Any]]:
     """One row per measure: the scope's totals, then each kecamatan's (kabupaten's)."""
-    scope, now, before = report.scope, report.period.label, report.previous.label
+    now, before = report.period.label, report.previous.label
+
+    def row(title: str, f: Figure, code: str, name: str) -> list[Any]:
+        return [title, f.label, code, name, now, f.current, before, f.previous, f.delta]
+
+    scope = report.scope
     for section in report.sections:
         for f in section.figures:
-            yield [
-                section.title,
-                f.label,
-                scope.code,
-                scope.name,
-                now,
-                f.current,
-                before,
-                f.previous,
-                f.delta,
-            ]
+            yield row(section.title, f, scope.code, scope.name)
     title = _("Per %(unit)s") % {"unit": report.unit_label}
     without = _("tidak termasuk aspirasi rahasia")
     for unit in report.units:
         for key, label in UNIT_COLUMNS:
-            previous, current = unit.values.get(key, [0, 0])
             if key.startswith("aspirations") and not report.confidential:
                 label = f"{label} ({without})"
-            yield [
-                title,
-                str(label),
-                unit.code,
-                unit.name,
-                now,
-                current,
-                before,
-                previous,
-                current - previous,
-            ]
+            yield row(title, unit.figure(key, str(label)), unit.code, unit.name)

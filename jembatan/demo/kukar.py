@@ -61,6 +61,38 @@ def demo_tenant(report, code: str, hosts: list[str], **defaults: str) -> Tenant:
     return setup.tenant
 
 
+def demo_offices(
+    report, *, kabupaten: Region, offices: list[tuple[str, str, str]]
+) -> dict[str, Office]:
+    """The kabupaten's offices, by short name: each of ``offices`` (short name, full name,
+    kind) created once."""
+    found = {}
+    for short, name, kind in offices:
+        found[short], created = Office.objects.get_or_create(
+            kabupaten=kabupaten, name=name, defaults={"short_name": short, "kind": kind}
+        )
+        if created:
+            report.count("offices")
+    return found
+
+
+def demo_categories(
+    report, *, kabupaten: Region, offices: dict, routes: list[tuple[str, str | None]]
+) -> dict[str, Category]:
+    """The kabupaten's aspiration categories, by name: each of ``routes`` (a name and the
+    name of the office it goes to, or None) created once, routed to that office."""
+    categories = {}
+    for name, office in routes:
+        categories[name], created = Category.objects.get_or_create(
+            kabupaten=kabupaten,
+            name=name,
+            defaults={"office": offices.get(office) if office else None},
+        )
+        if created:
+            report.count("aspiration categories")
+    return categories
+
+
 def load_provincial_officer(report, *, user: UserMaker, membership: MembershipMaker) -> User | None:
     """An officer of the province of Kalimantan Barat: a Diskominfo role held at province
     level (there is no province role; this one supervises every kabupaten of it by
@@ -90,16 +122,14 @@ def load_kukar(report, *, user: UserMaker, membership: MembershipMaker) -> Tenan
         tenant.contact_address = "Jl. Wolter Monginsidi, Tenggarong"
         tenant.save(update_fields=["contact_email", "contact_address"])
 
-    offices: dict[str, Office] = {}
-    for short, name, kind in [
-        ("Diskominfo", "Dinas Komunikasi dan Informatika", Office.Kind.DISKOMINFO),
-        ("Dinas PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", Office.Kind.OPD),
-    ]:
-        offices[short], created = Office.objects.get_or_create(
-            kabupaten=kabupaten, name=name, defaults={"short_name": short, "kind": kind}
-        )
-        if created:
-            report.count("offices")
+    offices = demo_offices(
+        report,
+        kabupaten=kabupaten,
+        offices=[
+            ("Diskominfo", "Dinas Komunikasi dan Informatika", Office.Kind.DISKOMINFO),
+            ("Dinas PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", Office.Kind.OPD),
+        ],
+    )
     admin = user("diskominfo.kukar", "Rahmawati Aji (Diskominfo Kukar)", phone="081234500201")
     membership(admin, Role.KABUPATEN_ADMIN, region=kabupaten, office=offices["Diskominfo"])
     pupr = user("pupr.kukar", "Syahrani Ibrahim (PUPR Kukar)")
@@ -232,19 +262,16 @@ def _aspirations(
     report, *, kabupaten: Region, offices: dict, admin: User, pupr: User, kims: list[Kim]
 ) -> None:
     """Categories routed to the offices; one public case on its way, one confidential."""
-    categories = {}
-    for name, office in [
-        ("Jalan dan jembatan", "Dinas PUPR"),
-        ("Informasi dan layanan publik", "Diskominfo"),
-        ("Lainnya", None),
-    ]:
-        categories[name], created = Category.objects.get_or_create(
-            kabupaten=kabupaten,
-            name=name,
-            defaults={"office": offices.get(office) if office else None},
-        )
-        if created:
-            report.count("aspiration categories")
+    categories = demo_categories(
+        report,
+        kabupaten=kabupaten,
+        offices=offices,
+        routes=[
+            ("Jalan dan jembatan", "Dinas PUPR"),
+            ("Informasi dan layanan publik", "Diskominfo"),
+            ("Lainnya", None),
+        ],
+    )
     if not kims or Aspiration.objects.filter(kabupaten=kabupaten).exists():
         return
     cases = [

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.api import demo as api_demo
 from jembatan.aspirations import services as asp
-from jembatan.aspirations.models import Aspiration, Category
+from jembatan.aspirations.models import Aspiration
 from jembatan.clarifications import demo as clarifications_demo
 from jembatan.communities.models import STRUCTURE, Kim, KimMembership, KimTerm, Position
 from jembatan.core.richtext import sanitize_html
@@ -173,17 +173,15 @@ def demo_load() -> DemoReport:
         membership(operator, Role.OPERATOR)
         report.logins.append(DemoLogin("Operator platform (admin)", operator.email))
 
-        offices = {}
-        for short, name, kind in [
-            ("Diskominfo", "Dinas Komunikasi dan Informatika", Office.Kind.DISKOMINFO),
-            ("Dinas PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", Office.Kind.OPD),
-            ("Dinkes", "Dinas Kesehatan", Office.Kind.OPD),
-        ]:
-            offices[short], created = Office.objects.get_or_create(
-                kabupaten=kabupaten, name=name, defaults={"short_name": short, "kind": kind}
-            )
-            if created:
-                report.count("offices")
+        offices = tenants_demo.demo_offices(
+            report,
+            kabupaten=kabupaten,
+            offices=[
+                ("Diskominfo", "Dinas Komunikasi dan Informatika", Office.Kind.DISKOMINFO),
+                ("Dinas PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", Office.Kind.OPD),
+                ("Dinkes", "Dinas Kesehatan", Office.Kind.OPD),
+            ],
+        )
 
         admin = user("diskominfo", "Agustina Rosa (Diskominfo)", phone="081234500001")
         membership(admin, Role.KABUPATEN_ADMIN, region=kabupaten, office=offices["Diskominfo"])
@@ -538,21 +536,18 @@ def _demo_information(report: DemoReport, *, admin: User, dinkes: User, camat: U
 
 def _demo_aspirations(report: DemoReport, *, kabupaten: Region, offices: dict, admin: User) -> None:
     """Categories with their routing, and cases at several steps of the workflow."""
-    categories = {}
-    for name, office in [
-        ("Jalan dan jembatan", "Dinas PUPR"),
-        ("Kesehatan", "Dinkes"),
-        ("Air bersih dan drainase", "Dinas PUPR"),
-        ("Informasi dan layanan publik", "Diskominfo"),
-        ("Lainnya", None),
-    ]:
-        categories[name], created = Category.objects.get_or_create(
-            kabupaten=kabupaten,
-            name=name,
-            defaults={"office": offices.get(office) if office else None},
-        )
-        if created:
-            report.count("aspiration categories")
+    categories = tenants_demo.demo_categories(
+        report,
+        kabupaten=kabupaten,
+        offices=offices,
+        routes=[
+            ("Jalan dan jembatan", "Dinas PUPR"),
+            ("Kesehatan", "Dinkes"),
+            ("Air bersih dan drainase", "Dinas PUPR"),
+            ("Informasi dan layanan publik", "Diskominfo"),
+            ("Lainnya", None),
+        ],
+    )
     if Aspiration.objects.filter(kabupaten=kabupaten).exists():
         return
     sebalo = Region.objects.filter(code="61.07.04.1010").first()

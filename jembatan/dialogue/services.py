@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.audit import audit_record, audited_update, snapshot
+from jembatan.accounts.audit import audit_record, audited_create, audited_update, snapshot
 from jembatan.accounts.models import User
 from jembatan.accounts.notifications import notify
 from jembatan.communities.models import Kim
@@ -149,20 +149,22 @@ def consultation_create(*, actor: User, owner_key: str, data: dict[str, Any]) ->
     if not sections:
         raise ValidationError({"text": _("Tuliskan teks rancangan, paling sedikit satu paragraf.")})
     with transaction.atomic():
-        consultation = Consultation.objects.create(
-            kabupaten=owner.kabupaten,
-            office=owner.office,
-            created_by=actor,
-            slug=free_slug(Consultation.objects.all(), values["title"], fallback="konsultasi"),
-            **values,
+        slug = free_slug(Consultation.objects.all(), values["title"], fallback="konsultasi")
+        consultation = audited_create(
+            actor=actor,
+            model=Consultation,
+            data={
+                "kabupaten": owner.kabupaten,
+                "office": owner.office,
+                "created_by": actor,
+                "slug": slug,
+                **values,
+            },
+            action=AuditAction.CONSULTATION_CREATE,
+            recorded=CONSULTATION_FIELDS,
+            extra={"sections": len(sections)},
         )
         _store_draft(consultation, sections)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CONSULTATION_CREATE,
-            target=consultation,
-            after=snapshot(consultation, CONSULTATION_FIELDS) | {"sections": len(sections)},
-        )
     return consultation
 
 
@@ -393,19 +395,19 @@ def thread_create(*, actor: User, opener_key: str, title: str, body: str) -> Thr
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        thread = Thread.objects.create(
-            kabupaten=opener.kabupaten,
-            kim=opener.kim,
-            title=title,
-            body=body,
-            opened_by=actor,
-            slug=free_slug(Thread.objects.all(), title, fallback="diskusi"),
-        )
-        audit_record(
+        thread = audited_create(
             actor=actor,
+            model=Thread,
+            data={
+                "kabupaten": opener.kabupaten,
+                "kim": opener.kim,
+                "title": title,
+                "body": body,
+                "opened_by": actor,
+                "slug": free_slug(Thread.objects.all(), title, fallback="diskusi"),
+            },
             action=AuditAction.THREAD_CREATE,
-            target=thread,
-            after=snapshot(thread, ["kabupaten", "kim", "title", "slug"]),
+            recorded=["kabupaten", "kim", "title", "slug"],
         )
         transaction.on_commit(content_changed)
     return thread

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from jembatan.accounts.audit import audit_record, audited_update, snapshot
+from jembatan.accounts.audit import audit_record, audited_create, audited_update, snapshot
 from jembatan.accounts.models import User
 from jembatan.communities.models import Kim
 from jembatan.core.pagecache import content_changed
@@ -42,21 +42,19 @@ def _results_choice(data: dict[str, Any]) -> str:
 def poll_create(*, actor: User, owner_key: str, data: dict[str, Any]) -> Poll:
     owner = owner_for(actor, owner_key)
     values = clean_schedule(data) | {"results": _results_choice(data)}
-    with transaction.atomic():
-        poll = Poll.objects.create(
-            kabupaten=owner.kabupaten,
-            office=owner.office,
-            created_by=actor,
-            slug=free_slug(Poll.objects.all(), values["title"], fallback="jajak-pendapat"),
+    return audited_create(
+        actor=actor,
+        model=Poll,
+        data={
+            "kabupaten": owner.kabupaten,
+            "office": owner.office,
+            "created_by": actor,
+            "slug": free_slug(Poll.objects.all(), values["title"], fallback="jajak-pendapat"),
             **values,
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.POLL_CREATE,
-            target=poll,
-            after=snapshot(poll, POLL_FIELDS),
-        )
-    return poll
+        },
+        action=AuditAction.POLL_CREATE,
+        recorded=POLL_FIELDS,
+    )
 
 
 def poll_update(*, actor: User, poll: Poll, data: dict[str, Any]) -> Poll:

@@ -26,9 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.audit import audited_update
-from jembatan.accounts.contact import normalize_email
+from jembatan.accounts.contact import clean_contact_correction
 from jembatan.accounts.models import AuditLog, User
-from jembatan.accounts.phone import normalize_phone
 from jembatan.accounts.processing import audit_scrub, processing_record
 from jembatan.core.personal_data import ERASED, Kind, Touched, personal_data_registry, scrub_text
 from jembatan.core.tasks import enqueue_on_commit
@@ -143,34 +142,15 @@ def requester_correct(
     an empty field keeps its value. Audited without the values."""
     if request.requester_erased_at is not None:
         raise ValidationError(_("Data pribadi permohonan ini sudah dihapus."))
-    errors: dict[str, str] = {}
-    values: dict[str, str] = {}
-    name = " ".join((data.get("requester_name") or "").split())
-    if name:
-        if not 3 <= len(name) <= 150:
-            errors["requester_name"] = _("Tulis nama lengkap pemohon sesuai identitas.")
-        values["requester_name"] = name
-    address = " ".join((data.get("requester_address") or "").split())
-    if address:
-        if not 5 <= len(address) <= 300:
-            errors["requester_address"] = _("Tulis alamat lengkap pemohon.")
-        values["requester_address"] = address
-    phone = (data.get("requester_phone") or "").strip()
-    if phone:
-        try:
-            values["requester_phone"] = normalize_phone(phone)
-        except ValidationError as exc:
-            errors["requester_phone"] = exc.messages[0]
-    email = (data.get("requester_email") or "").strip()
-    if email:
-        try:
-            values["requester_email"] = normalize_email(email)
-        except ValidationError as exc:
-            errors["requester_email"] = exc.messages[0]
-    if errors:
-        raise ValidationError(errors)
-    if not values:
-        raise ValidationError(_("Tulis data yang ingin Anda perbaiki."))
+    values = clean_contact_correction(
+        data,
+        texts={
+            "requester_name": (3, 150, _("Tulis nama lengkap pemohon sesuai identitas.")),
+            "requester_address": (5, 300, _("Tulis alamat lengkap pemohon.")),
+        },
+        phone_field="requester_phone",
+        email_field="requester_email",
+    )
     with transaction.atomic():
         locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
         before = {"email": locked.requester_email, "phone": locked.requester_phone}

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import administers_kabupaten
-from jembatan.accounts.audit import audit_record, audited_update, snapshot
+from jembatan.accounts.audit import audit_record, audited_create, audited_update, snapshot
 from jembatan.accounts.contact import clean_phone_and_email
 from jembatan.accounts.models import Membership, Office, User
 from jembatan.accounts.notifications import notify
@@ -151,19 +151,19 @@ def public_body_create(
     if duplicate is not None and duplicate.exists():
         raise ValidationError(_("Badan publik ini sudah terdaftar."))
     with transaction.atomic():
-        body = PublicBody.objects.create(
-            kind=kind,
-            kabupaten=kabupaten,
-            region=region,
-            office=office,
-            contact=(contact or "").strip()[:200],
-            own_name=" ".join((own_name or "").split())[:150],
-        )
-        audit_record(
+        body = audited_create(
             actor=actor,
+            model=PublicBody,
+            data={
+                "kind": kind,
+                "kabupaten": kabupaten,
+                "region": region,
+                "office": office,
+                "contact": (contact or "").strip()[:200],
+                "own_name": " ".join((own_name or "").split())[:150],
+            },
             action=AuditAction.BODY_CREATE,
-            target=body,
-            after=snapshot(body, ["kind", "kabupaten", "region", "office", "contact", "own_name"]),
+            recorded=["kind", "kabupaten", "region", "office", "contact", "own_name"],
         )
         transaction.on_commit(content_changed)
     return body

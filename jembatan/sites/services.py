@@ -17,7 +17,13 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jembatan.accounts.audit import audit_record, audit_records_bulk, audited_update, snapshot
+from jembatan.accounts.audit import (
+    audit_record,
+    audit_records_bulk,
+    audited_create,
+    audited_update,
+    snapshot,
+)
 from jembatan.accounts.models import User
 from jembatan.communities.access import can_edit_profile
 from jembatan.communities.models import PENGURUS, Kim
@@ -95,16 +101,20 @@ def post_create(
     values = _clean_values(kim, data, exclude_pk=None)
     values.setdefault("slug", unique_post_slug(kim, values["title"]))
     with transaction.atomic():
-        post = Post.objects.create(
-            kim=kim, author=actor, source_url=source_url, source_name=source_name, **values
+        post = audited_create(
+            actor=actor,
+            model=Post,
+            data={
+                "kim": kim,
+                "author": actor,
+                "source_url": source_url,
+                "source_name": source_name,
+                **values,
+            },
+            action=AuditAction.POST_CREATE,
+            recorded=POST_FIELDS,
         )
         _revision(post, actor)
-        audit_record(
-            actor=actor,
-            action=AuditAction.POST_CREATE,
-            target=post,
-            after=snapshot(post, POST_FIELDS),
-        )
     return post
 
 

@@ -14,12 +14,14 @@ urlpatterns = [
     path("kelola/platform/tenant/<int:pk>/", views_tenants.tenant_edit, name="tenant_edit"),
     path(
         "kelola/platform/tenant/<int:pk>/nonaktifkan/",
-        views_tenants.tenant_deactivate,
+        views_tenants.tenant_set_active,
+        {"active": False},
         name="tenant_deactivate",
     ),
     path(
         "kelola/platform/tenant/<int:pk>/aktifkan/",
-        views_tenants.tenant_activate,
+        views_tenants.tenant_set_active,
+        {"active": True},
         name="tenant_activate",
     ),
 ]

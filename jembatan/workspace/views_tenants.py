@@ -98,19 +98,14 @@ def tenant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def tenant_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def tenant_set_active(request: HttpRequest, pk: int, *, active: bool) -> HttpResponse:
+    """Deactivates (``active=False``) or activates again the tenant: one view, two URLs."""
     _require_operator(request)
     tenant = _tenant(pk)
-    tenant_services.tenant_set_active(actor=request.user, tenant=tenant, active=False)
-    messages.success(request, _("Tenant “%(name)s” dinonaktifkan.") % {"name": tenant.name})
-    return redirect("workspace:tenants")
-
-
-@login_required
-@require_POST
-def tenant_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_operator(request)
-    tenant = _tenant(pk)
-    tenant_services.tenant_set_active(actor=request.user, tenant=tenant, active=True)
-    messages.success(request, _("Tenant “%(name)s” diaktifkan.") % {"name": tenant.name})
+    tenant_services.tenant_set_active(actor=request.user, tenant=tenant, active=active)
+    if active:
+        message = _("Tenant “%(name)s” diaktifkan.")
+    else:
+        message = _("Tenant “%(name)s” dinonaktifkan.")
+    messages.success(request, message % {"name": tenant.name})
     return redirect("workspace:tenants")

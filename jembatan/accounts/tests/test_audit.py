@@ -15,6 +15,7 @@ from jembatan.accounts.audit import (
     audit_for,
     audit_record,
     audit_records_bulk,
+    audited_create,
     audited_update,
     snapshot,
 )
@@ -25,6 +26,8 @@ from jembatan.accounts.audit_registry import (
     registered_actions,
 )
 from jembatan.accounts.models import AuditLog
+from jembatan.communities.models import Kim
+from jembatan.regions.models import Region
 from jembatan.tenants.current import _current
 from jembatan.testing.factories import (
     KimFactory,
@@ -230,6 +233,78 @@ def test_audited_update_row_and_save_share_one_transaction():
         audited_update(actor=ghost, instance=kim, data={"description": "baru"}, action="kim.update")
     kim.refresh_from_db()
     assert kim.description == "lama"
+
+
+@pytest.mark.django_db
+def test_audited_create_saves_the_row_and_records_it_as_saved():
+    actor = UserFactory()
+    region = region_chain("61.07.04.2003", "Tirta Kencana")
+    kim = audited_create(
+        actor=actor,
+        model=Kim,
+        data={"name": "KIM Baru", "slug": "kim-baru", "region": region},
+        action="kim.create",
+        recorded=["name", "slug", "region", "is_active"],
+        extra={"members": 0},
+        note="n",
+    )
+    assert kim.pk is not None and Kim.objects.get(pk=kim.pk).name == "KIM Baru"
+    row = audit_for(kim).get()
+    assert (row.action, row.actor, row.note, row.before) == ("kim.create", actor, "n", None)
+    # The recorded fields as saved (the default included), then what the caller adds.
+    assert row.after == {
+        "name": "KIM Baru",
+        "slug": "kim-baru",
+        "region": region.pk,
+        "is_active": True,
+        "members": 0,
+    }
+
+
+@pytest.mark.django_db
+def test_audited_create_can_clean_first_and_then_writes_nothing():
+    region_chain("61.07.04.2003", "Tirta Kencana")
+    kabupaten = Region.objects.get(code="61.07")  # a KIM stands at a kecamatan or below
+    with pytest.raises(ValidationError) as refused:
+        audited_create(
+            actor=None,
+            model=Kim,
+            data={"name": "KIM", "slug": "kim", "region": kabupaten},
+            action="kim.create",
+            recorded=["name"],
+            full_clean=True,
+        )
+    assert "region" in refused.value.message_dict
+    assert not Kim.objects.exists() and not AuditLog.objects.exists()
+
+
+@pytest.mark.django_db
+def test_audited_create_refuses_an_undeclared_action_before_it_writes():
+    region = region_chain("61.07.04.2003", "Tirta Kencana")
+    with pytest.raises(UnregisteredAuditAction):
+        audited_create(
+            actor=None,
+            model=Kim,
+            data={"name": "KIM", "slug": "kim", "region": region},
+            action="kim.craete",
+            recorded=["name"],
+        )
+    assert not Kim.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audited_create_row_and_insert_share_one_transaction():
+    region = region_chain("61.07.04.2003", "Tirta Kencana")
+    ghost = UserFactory.build(pk=987654)
+    with pytest.raises(Exception):  # noqa: B017 (the database's own integrity error)
+        audited_create(
+            actor=ghost,
+            model=Kim,
+            data={"name": "KIM", "slug": "kim", "region": region},
+            action="kim.create",
+            recorded=["name"],
+        )
+    assert not Kim.objects.exists()
 
 
 @pytest.mark.django_db

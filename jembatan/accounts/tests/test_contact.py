@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from jembatan.accounts.contact import clean_phone_and_email, normalize_contact, normalize_email
+from jembatan.accounts.contact import (
+    clean_contact_correction,
+    clean_phone_and_email,
+    normalize_contact,
+    normalize_email,
+)
 
 
 def test_contacts_take_one_form_however_they_are_typed():
@@ -39,3 +44,38 @@ def test_form_data_gives_each_field_its_own_message():
     assert errors["surel"] == "Alamat email tidak valid."
     # Left empty: nothing to refuse, nothing to keep.
     assert clean_phone_and_email({}, phone_field="hp", email_field="surel", errors={}) == ("", "")
+
+
+NAME_RULE = {"nama": (3, 20, "Tulis nama lengkap.")}
+
+
+def test_a_correction_keeps_what_was_written_folded_and_normalized():
+    values = clean_contact_correction(
+        {"nama": "  Siti   Aminah ", "hp": "0812-3456-7890", "surel": ""},
+        texts=NAME_RULE,
+        phone_field="hp",
+        email_field="surel",
+    )
+    # The email left empty keeps its value: it is not in the result.
+    assert values == {"nama": "Siti Aminah", "hp": "+6281234567890"}
+
+
+def test_a_correction_refuses_every_wrong_field_at_once():
+    with pytest.raises(ValidationError) as caught:
+        clean_contact_correction(
+            {"nama": "Si", "hp": "123", "surel": "siti@"},
+            texts=NAME_RULE,
+            phone_field="hp",
+            email_field="surel",
+        )
+    errors = caught.value.message_dict
+    assert errors["nama"] == ["Tulis nama lengkap."]
+    assert set(errors) == {"nama", "hp", "surel"}
+
+
+def test_a_correction_with_nothing_written_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        clean_contact_correction(
+            {"nama": "  ", "hp": ""}, texts=NAME_RULE, phone_field="hp", email_field="surel"
+        )
+    assert caught.value.messages == ["Tulis data yang ingin Anda perbaiki."]

@@ -36,8 +36,8 @@ def test_workspace_links_to_tokens_for_members_only(client, two_tenants):
 
 def test_create_shows_the_secret_once_and_it_works(client, client_api, two_tenants):
     client.force_login(two_tenants.a.member)
-    response = client.post(URL, {"name": "Aplikasi SMS desa", "days": 30})
-    assert response.status_code == 200
+    response = client.post(URL, {"name": "Aplikasi SMS desa", "days": 30}, follow=True)
+    assert response.redirect_chain == [(URL, 302)]
     secret = response.context["secret"]
     assert secret.startswith("jbt_") and secret in response.content.decode()
     assert response["Cache-Control"].startswith("max-age=0")

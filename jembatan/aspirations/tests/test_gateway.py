@@ -2,61 +2,24 @@
 
 The gateway is a real HTTP server on localhost, run by the test."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import pytest
 
 from jembatan.accounts.models import Role
 from jembatan.aspirations import services
 from jembatan.aspirations.models import CaseEvent, Category
 from jembatan.aspirations.tasks import text_citizen
-from jembatan.core.gateway import GatewayError, signature_for
+from jembatan.core.gateway import GatewayError
 from jembatan.testing.factories import MembershipFactory, UserFactory, region_chain
+from jembatan.testing.gateway import Gateway
 
 pytestmark = pytest.mark.django_db
 SECRET = "outbound-secret"
 
 
-class Gateway:
-    def __init__(self):
-        self.received: list[dict] = []
-        self.fail_next = 0
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                timestamp = self.headers["X-Jembatan-Timestamp"]
-                signed = self.headers["X-Jembatan-Signature"] == signature_for(
-                    SECRET, timestamp, body
-                )
-                if gateway.fail_next:
-                    gateway.fail_next -= 1
-                    self.send_response(503)
-                elif not signed:
-                    self.send_response(403)
-                else:
-                    gateway.received.append(json.loads(body))
-                    self.send_response(202)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/send"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 @pytest.fixture
 def gateway(settings):
-    running = Gateway()
-    settings.SMS_GATEWAY_URL = running.url
-    settings.SMS_GATEWAY_SECRET = SECRET
-    yield running
-    running.server.shutdown()
+    with Gateway(SECRET).as_default(settings) as running:
+        yield running
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from jembatan.accounts.models import AuditLog, Role
 from jembatan.aspirations import merge, services
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.aspirations.tasks import tell_follower
-from jembatan.aspirations.tests.test_gateway import SECRET, Gateway
 from jembatan.communities.models import Position
 from jembatan.core import workdays
 from jembatan.testing.factories import (
@@ -30,6 +29,7 @@ from jembatan.testing.factories import (
     UserFactory,
     region_chain,
 )
+from jembatan.testing.gateway import Gateway
 
 pytestmark = pytest.mark.django_db
 
@@ -224,9 +224,7 @@ def test_the_citizens_page_says_merged_with_a_link_not_closed(world):
 def test_the_duplicates_reporter_follows_the_original(
     world, settings, django_capture_on_commit_callbacks
 ):
-    gateway = Gateway()
-    settings.SMS_GATEWAY_URL = gateway.url
-    settings.SMS_GATEWAY_SECRET = SECRET
+    gateway = Gateway("merge-secret").as_default(settings)
     try:
         original = world["case"](LAMP, reporter_email="first@example.test")
         duplicate = world["case"](
@@ -268,7 +266,7 @@ def test_the_duplicates_reporter_follows_the_original(
         assert tell_follower.call_local(step.pk, duplicate.pk) is False
         assert len(mail.outbox) == sent and len(gateway.received) == 1
     finally:
-        gateway.server.shutdown()
+        gateway.stop()
 
 
 def test_the_duplicates_reporter_sees_the_merge_on_their_private_page(world):

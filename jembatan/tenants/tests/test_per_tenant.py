@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core.cache import cache
@@ -35,6 +33,7 @@ from jembatan.testing.factories import (
     region_chain,
     serve_tenant,
 )
+from jembatan.testing.gateway import Gateway
 
 pytestmark = pytest.mark.django_db
 
@@ -99,44 +98,13 @@ def test_a_tenants_own_lifetime_beats_the_setting(settings, side_by_side):
 # --- SMS gateway ---------------------------------------------------------------------------
 
 
-class Gateway:
-    """A real HTTP gateway on localhost that accepts only texts signed with its secret."""
-
-    def __init__(self, secret: str):
-        self.received: list[dict] = []
-        self.refused = 0
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                timestamp = self.headers["X-Jembatan-Timestamp"]
-                if self.headers["X-Jembatan-Signature"] == signature_for(secret, timestamp, body):
-                    outer.received.append(json.loads(body))
-                    self.send_response(202)
-                else:
-                    outer.refused += 1
-                    self.send_response(403)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/send"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 @pytest.fixture
 def gateways(settings, side_by_side):
     """The settings' gateway (the default) and Mempawah's own; Bengkayang sets none."""
-    default, own = Gateway("global-secret"), Gateway("mempawah-secret")
-    settings.SMS_GATEWAY_URL = default.url
-    settings.SMS_GATEWAY_SECRET = "global-secret"
-    _update(side_by_side[1], sms_gateway_url=own.url, sms_gateway_secret="mempawah-secret")
-    yield default, own
-    default.server.shutdown()
-    own.server.shutdown()
+    with Gateway("global-secret") as default, Gateway("mempawah-secret") as own:
+        default.as_default(settings)
+        _update(side_by_side[1], sms_gateway_url=own.url, sms_gateway_secret="mempawah-secret")
+        yield default, own
 
 
 def test_texts_go_through_the_gateway_of_the_kabupatens_tenant(gateways):
