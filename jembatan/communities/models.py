@@ -178,12 +178,18 @@ class Kim(models.Model):
         max_length=12,
         choices=DecreeSigner.choices,
         blank=True,
+        default="",
         db_default="",
     )
     # A decree is a public act of government: its scan is shown on the public profile.
     # Only ever written by the service, after core.attachments has checked the content.
     sk_scan = models.FileField(
-        _("scan SK"), upload_to=decree_scan_path, blank=True, max_length=200, db_default=""
+        _("scan SK"),
+        upload_to=decree_scan_path,
+        blank=True,
+        max_length=200,
+        default="",
+        db_default="",
     )
     term_start = models.DateField(_("masa bakti mulai"), null=True, blank=True)
     term_end = models.DateField(_("masa bakti berakhir"), null=True, blank=True)
@@ -192,6 +198,7 @@ class Kim(models.Model):
         _("nomor registrasi kim.id"),
         max_length=40,
         blank=True,
+        default="",
         db_default="",
         validators=[
             RegexValidator(
@@ -203,11 +210,14 @@ class Kim(models.Model):
     # kimid_number as compared (kimid_key): the registry is national, so one number is one
     # KIM in the whole install. Whoever records a number first holds it; a KIM that finds
     # its number taken asks Diskominfo, who corrects the wrong record.
-    kimid_key = models.CharField(max_length=40, blank=True, db_default="", editable=False)
-    kimid_url = models.URLField(_("situs kim.id"), blank=True, db_default="")
+    kimid_key = models.CharField(
+        max_length=40, blank=True, default="", db_default="", editable=False
+    )
+    kimid_url = models.URLField(_("situs kim.id"), blank=True, default="", db_default="")
     kimid_feed_url = models.URLField(
         _("feed RSS/Atom situs kim.id"),
         blank=True,
+        default="",
         db_default="",
         help_text=_(
             "Jika diisi, berita di situs kim.id diambil ke sini; tidak perlu menulis dua kali."
@@ -420,6 +430,7 @@ class KimMembership(models.Model):
         _("nama seksi"),
         max_length=60,
         blank=True,
+        default="",
         db_default="",
         help_text=_("Mis. Humas, Pemberdayaan."),
     )
@@ -542,6 +553,7 @@ class Forum(models.Model):
         max_length=12,
         choices=DecreeSigner.choices,
         blank=True,
+        default="",
         db_default="",
     )
     term_start = models.DateField(_("masa bakti mulai"), null=True, blank=True)

@@ -91,10 +91,10 @@ class Post(models.Model):
     # Set when the post was imported from the KIM's own kim.id site (services.kim_feed_import):
     # the entry's id in the feed (one post per entry) and its address there.
     kimid_guid = models.CharField(
-        _("id entri kim.id"), max_length=500, blank=True, editable=False, db_default=""
+        _("id entri kim.id"), max_length=500, blank=True, editable=False, default="", db_default=""
     )
     kimid_link = models.CharField(
-        _("alamat di kim.id"), max_length=500, blank=True, editable=False, db_default=""
+        _("alamat di kim.id"), max_length=500, blank=True, editable=False, default="", db_default=""
     )
     tags = models.CharField(
         _("tag"),

@@ -47,3 +47,19 @@ def test_a_user_joins_a_kim_once():
     KimMembership.objects.create(kim=kim, user=user)
     with pytest.raises(IntegrityError), transaction.atomic():
         KimMembership.objects.create(kim=kim, user=user, position=Position.SEKRETARIS)
+
+
+@pytest.mark.django_db
+def test_a_kim_built_with_only_its_required_fields_validates():
+    """An unsaved KIM (an import or a service that sends fewer fields than the form) is
+    validated, not crashed: the fields added later with a database default start as ""."""
+    kim = Kim(
+        name="KIM Baru",
+        slug="kim-baru",
+        region=region_chain("61.07.04.2003", "Tirta Kencana"),
+    )
+    assert kim.kimid_number == "" and kim.sk_signer == "" and kim.kimid_url == ""
+    kim.full_clean()
+    kim.save()
+    kim.refresh_from_db()
+    assert (kim.kimid_number, kim.kimid_key, kim.sk_signer) == ("", "", "")
