@@ -292,6 +292,13 @@ def main() -> int:
         action="store_true",
         help="serve the database as it is (e.g. to measure before a migration)",
     )
+    parser.add_argument(
+        "--ports",
+        type=int,
+        metavar="FIRST",
+        help="listen on FIRST, FIRST+1, ... (nginx, the static limit, the app servers) "
+        "instead of free ports the system picks",
+    )
     parser.add_argument("--app-servers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="sync workers per app server")
     parser.add_argument("--seconds", type=int, default=15)
@@ -350,8 +357,13 @@ def main() -> int:
     serve_tenant(env, hub)
     run([*manage, "build_js_catalog", "--verbosity", "0"], env)
     run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
-    nginx_port = free_port()
-    app_ports = [free_port() for _ in range(opts.app_servers)]
+    ports = iter(range(opts.ports, opts.ports + 2 + opts.app_servers)) if opts.ports else None
+
+    def next_port() -> int:
+        return next(ports) if ports is not None else free_port()
+
+    nginx_port = next_port()
+    app_ports = [next_port() for _ in range(opts.app_servers)]
     upstreams = [a for p in app_ports for a in ("--upstream", f"127.0.0.1:{p}")]
     conf = tmp / "nginx.conf"
     run(
@@ -360,7 +372,7 @@ def main() -> int:
         env,
     )  # fmt: skip
     # The limit: the same nginx serving a saved copy of the article as a static file.
-    static_port, static_dir = free_port(), tmp / "static-limit"
+    static_port, static_dir = next_port(), tmp / "static-limit"
     static_dir.mkdir()
     text = conf.read_text().rstrip()
     assert text.endswith("}"), "the rendered nginx.conf ends with its http block"

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from jembatan.accounts.access import AnyUser, actor, is_operator
 from jembatan.accounts.models import Role
 from jembatan.tenants.models import Tenant
-from jembatan.tenants.resolve import all_tenants
+from jembatan.tenants.resolve import all_tenants, snapshot
 
 SESSION_KEY = "workspace_tenant"
 # The switcher's value for "every kabupaten/kota of my roles" (no narrowing).
@@ -39,11 +39,21 @@ def tenants_for_user(user: AnyUser) -> list[Tenant]:
     other staff, each tenant whose kabupaten holds, or lies in, a region of their roles."""
     if not user.is_authenticated:
         return []
+    # Asked several times a request (the scope middleware, the header, the views): worked
+    # out once per request and tenant snapshot, kept with the user's roles.
+    current = snapshot()
+    memo = actor(user).memo
+    kept = memo.get("tenants")
+    if kept is not None and kept[0] is current:
+        return kept[1]
     tenants = all_tenants()
-    if is_operator(user, platform=True):
-        return tenants
-    codes = _staff_region_codes(user)
-    return [t for t in tenants if any(t.code == c[:5] or t.code.startswith(f"{c}.") for c in codes)]
+    if not is_operator(user, platform=True):
+        codes = _staff_region_codes(user)
+        tenants = [
+            t for t in tenants if any(t.code == c[:5] or t.code.startswith(f"{c}.") for c in codes)
+        ]
+    memo["tenants"] = (current, tenants)
+    return tenants
 
 
 def scope_code(request: HttpRequest) -> str | None:

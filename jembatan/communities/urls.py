@@ -5,6 +5,7 @@ from jembatan.communities import views
 app_name = "communities"
 
 urlpatterns = [
+    path("", views.kim_list, name="list"),
     path("baru/", views.kim_create, name="create"),
     path("<slug:kim>/", views.kim_manage, name="manage"),
     path("<slug:kim>/ubah/", views.kim_edit, name="edit"),

@@ -5,12 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from jembatan.accounts.access import get_administered_kabupaten_for_user
+from jembatan.accounts.access import (
+    administers_any_kabupaten,
+    get_administered_kabupaten_for_user,
+    is_operator,
+)
 from jembatan.accounts.audit import audit_for
 from jembatan.accounts.tasks import send_invitation
 from jembatan.communities import services
@@ -18,11 +23,16 @@ from jembatan.communities.access import (
     can_edit_profile,
     can_manage_members,
     get_kim_for_user,
+    get_kims_for_user,
 )
 from jembatan.communities.forms import KimForm, MemberAddForm, MemberUpdateForm
 from jembatan.communities.models import Kim, Position
+from jembatan.communities.workspace import mark_kims
+from jembatan.core.params import get_page
 from jembatan.core.service_calls import service_errors
 from jembatan.core.tasks import enqueue_on_commit
+
+KIM_PAGE_SIZE = 50
 
 
 def _administered(request: HttpRequest, kim: Kim | None = None) -> list:
@@ -30,6 +40,22 @@ def _administered(request: HttpRequest, kim: Kim | None = None) -> list:
     if kim is not None:
         regions = regions.filter(code=kim.kabupaten_id)
     return list(regions)
+
+
+@login_required
+@require_safe
+def kim_list(request: HttpRequest) -> HttpResponse:
+    """Every KIM the user works in, by name, page by page: the whole list behind the
+    workspace home's panel (which shows the first few)."""
+    user = request.user
+    kims = get_kims_for_user(user).select_related("region", "kabupaten").order_by("name", "pk")
+    page = get_page(Paginator(kims, KIM_PAGE_SIZE), request.GET.get("halaman"))
+    page.object_list = mark_kims(user, list(page.object_list))
+    return render(
+        request,
+        "communities/kim_list.html",
+        {"page": page, "can_register_kim": is_operator(user) or administers_any_kabupaten(user)},
+    )
 
 
 @login_required

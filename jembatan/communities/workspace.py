@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
+from django.db.models import Case, Count, Q, Value, When, Window
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.access import (
     administers_any_kabupaten,
-    get_administered_kabupaten_for_user,
     get_memberships_for_user,
+    is_operator,
 )
 from jembatan.communities.access import (
     get_kim_memberships_for_user,
@@ -17,7 +22,9 @@ from jembatan.communities.access import (
 from jembatan.communities.models import DecreeState, Position
 from jembatan.core.registry import PANELS, TOOLS, Entry, workspace_registry
 
-KIM_LIMIT = 200
+# The home shows this many of the user's KIMs (theirs first, then those that need a look);
+# a Diskominfo of a big kabupaten oversees hundreds, listed page by page on /kelola/kim/.
+KIM_LIMIT = 20
 ATTENTION = {DecreeState.EXPIRED, DecreeState.EXPIRING}
 
 
@@ -30,19 +37,47 @@ def roles_panel(user) -> dict:
     }
 
 
-def kims_panel(user) -> dict | None:
+def mark_kims(user, kims: list) -> list:
+    """Each KIM with the user's position in it and its SK flagged when its term has ended
+    or ends soon (staff renew the decree in time), for the rows of ``_kim_rows.html``."""
     positions = get_kim_positions_for_user(user)
-    kims = list(get_kims_for_user(user).select_related("region", "kabupaten")[:KIM_LIMIT])
-    can_register = get_administered_kabupaten_for_user(user).exists()
-    if not kims and not can_register:
-        return None
     for kim in kims:
         position = positions.get(kim.pk)
         kim.my_position = Position(position).label if position else None
-        # An SK whose term has ended or ends soon is flagged where staff see their KIMs.
         state = kim.decree_state()
         kim.sk_attention = state if state in ATTENTION else ""
-    return {"kims": kims, "can_register_kim": can_register}
+    return kims
+
+
+def kims_panel(user) -> dict | None:
+    """The first KIM_LIMIT of the user's KIMs and how many there are (one query)."""
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=settings.KIM_TERM_WARNING_DAYS)
+    own = list(get_kim_positions_for_user(user))
+    kims = list(
+        get_kims_for_user(user)
+        .select_related("region", "kabupaten")
+        .annotate(
+            total=Window(Count("pk")),
+            rank=Case(
+                When(pk__in=own, then=Value(0)),
+                When(
+                    Q(verified_at__isnull=True) | Q(is_active=False) | Q(term_end__lte=soon),
+                    then=Value(1),
+                ),
+                default=Value(2),
+            ),
+        )
+        .order_by("rank", "name", "pk")[:KIM_LIMIT]
+    )
+    can_register = is_operator(user) or administers_any_kabupaten(user)
+    if not kims and not can_register:
+        return None
+    return {
+        "kims": mark_kims(user, kims),
+        "total": kims[0].total if kims else 0,
+        "can_register_kim": can_register,
+    }
 
 
 workspace_registry.register(

@@ -15,7 +15,7 @@ from jembatan.regions.importer import region_import
 from jembatan.regions.models import Region
 from jembatan.testing.factories import KimFactory, KimMembershipFactory, UserFactory
 
-MAX_QUERIES = 15
+MAX_QUERIES = 12
 ROLES = [
     "operator",
     "diskominfo",
