@@ -294,6 +294,33 @@ def test_the_hosts_case_and_default_port_share_one_copy(cached, post):
     assert b"http://localhost/" in plain and b"localhost:80" not in plain
 
 
+def test_clarifications_and_consultations_come_from_the_cache(cached, post):
+    from jembatan.clarifications import services as clarification_services
+    from jembatan.clarifications.tests.conftest import make_world
+    from jembatan.clarifications.tests.test_clarifications import ANSWER
+    from jembatan.testing.factories import ConsultationFactory
+
+    world = make_world()
+    clarification = clarification_services.clarification_publish(
+        actor=world.admin,
+        clarification=clarification_services.clarification_create(
+            actor=world.admin, data=ANSWER, kabupaten_code="61.07"
+        ),
+    )
+    consultation = ConsultationFactory()
+    paths = [
+        reverse("clarifications:list"),
+        clarification.get_absolute_url(),
+        consultation.get_absolute_url(),
+        reverse("sites:search") + "?q=gotong+royong",
+    ]
+    for path in paths:
+        status, headers, _body = fetch(cached + path)
+        assert status == 200 and headers["X-Cache-Status"] == "MISS", path
+        assert headers.get_all("Set-Cookie") is None, path
+        assert fetch(cached + path)[1]["X-Cache-Status"] == "HIT", path
+
+
 def test_a_form_from_a_cached_page_without_script_but_with_a_csrf_cookie(cached, post):
     url = cached + post.get_absolute_url()
     cookie = csrf_cookie(cached)
