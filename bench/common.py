@@ -36,10 +36,29 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+_given_ports: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nothing listens on: any the system gives, or with BENCH_PORTS=FIRST-LAST (a
+    machine shared by several benches) the next free one of that range, each once."""
+    wanted = os.environ.get("BENCH_PORTS", "")
+    if not wanted:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    first, _, last = wanted.partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        if port in _given_ports:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _given_ports.add(port)
+        return port
+    sys.exit(f"no free port left in BENCH_PORTS={wanted}")
 
 
 def run(args: list[str], env: dict[str, str]) -> str:

@@ -306,6 +306,12 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--only", help="comma-separated endpoints to run (default all)", default="")
     parser.add_argument(
+        "--visitor-cookie",
+        default="",
+        help="a Cookie header every anonymous page request carries, as a returning "
+        "visitor's browser does (e.g. 'csrftoken=...; _ga=...')",
+    )
+    parser.add_argument(
         "--tenants",
         type=int,
         default=50,
@@ -494,6 +500,8 @@ def main() -> int:
                         continue
                     paths = [f"{hub_host} {path}"]
                     wrk_env["WRK_COOKIE"] = staff_cookie
+                elif opts.visitor_cookie:
+                    wrk_env["WRK_COOKIE"] = opts.visitor_cookie
                 listing = tmp / f"{name.replace(' ', '-')}.paths"
                 listing.write_text("\n".join(paths) + "\n")
                 script.write_text(ROTATE)
@@ -503,7 +511,8 @@ def main() -> int:
                 seconds = prime(target, paths)
                 log(f"{name}: {len(paths)} pages fetched once in {seconds:.1f} s")
             if name == "one article":
-                cache_status = get(f"{base}{one_path}", host=one_host)[2].get("X-Cache-Status")
+                answer = get(f"{base}{one_path}", opts.visitor_cookie, host=one_host)
+                cache_status = answer[2].get("X-Cache-Status")
                 log(f"one article: nginx's shared page cache answers {cache_status}")
             if name != "aspiration":
                 # Every worker imports the URLconf and compiles templates on its first

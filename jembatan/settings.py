@@ -404,6 +404,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
+# Until the browser closes, not a year: nothing needs it longer (a form whose cookie is gone
+# is shown once more with a new token, core.views.csrf_failure), and a year-long random id
+# on every visitor who once saw a form is a tracking handle the site does not need.
+CSRF_COOKIE_AGE = None
 # A form from a page of the shared cache, sent without script, carries no token: it is
 # shown again with one (jembatan.core.pagecache).
 CSRF_FAILURE_VIEW = "jembatan.core.views.csrf_failure"

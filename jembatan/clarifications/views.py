@@ -21,6 +21,7 @@ from jembatan.clarifications.forms import ReportForm
 from jembatan.clarifications.models import Clarification, RumourReport, Verdict
 from jembatan.clarifications.similarity import similar_clarifications
 from jembatan.core import structured
+from jembatan.core.pagecache import cache_public_page
 from jembatan.core.params import get_page
 from jembatan.core.ratelimit import (
     rate_limit_exceeded,
@@ -40,6 +41,7 @@ SESSION_KEY = "rumour_reports"
 
 
 @require_safe
+@cache_public_page
 def clarification_list(request: HttpRequest) -> HttpResponse:
     rows = published_clarifications()
     q = " ".join(request.GET.get("q", "").split())[:100]
@@ -197,6 +199,7 @@ def claim_review_ld(request: HttpRequest, row: Clarification) -> dict:
 
 
 @require_safe
+@cache_public_page
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     row = published_clarifications().filter(slug=slug).first()
     if row is None:

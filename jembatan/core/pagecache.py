@@ -13,11 +13,14 @@ for PAGE_CACHE_SECONDS).
 Behind nginx (deploy/nginx.conf.template) a page may also be kept by nginx, shared by
 every anonymous visitor for SHARED_CACHE_SECONDS (a few seconds; then, while one request
 renders it again, the old copy for at most SHARED_CACHE_STALE_SECONDS): nginx asks with
-the request header X-Shared-Cache, sent only for visitors without a session, a message,
-a CSRF cookie or credentials, and the app answers X-Accel-Expires on a page it would
-cache itself. Such a page carries no form token and sets no CSRF cookie (a shared copy
-must hold nothing of one visitor): a script fetches a token on the first submit
-(static/js/form-token.js, the view ``form_token``), and without script the
+the request header X-Shared-Cache, sent only for visitors without a session, a message
+or credentials, with the language it keys the copy under (X-Shared-Cache-Language), and
+the app answers X-Accel-Expires on a page it would cache itself, written in that
+language. Such a page carries no form token and sets no CSRF cookie (a shared copy must
+hold nothing of one visitor), whether or not the visitor who asked has a CSRF cookie:
+the tokens of the forms are cut out, and a page that still holds a token of this
+request's CSRF secret anywhere else is not shared. A script fetches a token on the first
+submit (static/js/form-token.js, the view ``form_token``), and without script the
 server's confirmation page (``csrf_failure``) asks to send the same form once more.
 
 The version that invalidates every page lives in the cache when the cache is shared
@@ -49,7 +52,12 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.middleware.csrf import (
+    CSRF_ALLOWED_CHARS,
+    CSRF_SECRET_LENGTH,
+    CsrfViewMiddleware,
+    get_token,
+)
 from django.utils import translation
 
 from jembatan.core.metrics import page_cache_result
@@ -58,6 +66,11 @@ from jembatan.core.middleware import request_language
 VERSION_KEY = "pagecache:version"
 PLACEHOLDER = "__CSRF_TOKEN__"
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+# A form token as get_token writes it: 64 letters and digits (a masked CSRF secret).
+_MASKED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+# What nginx's key holds besides scheme, host and address (deploy/nginx.conf.template):
+# a page that varies on anything else is not shared.
+_KEYED_VARY = {"cookie", "accept-encoding", "origin"}
 
 
 def _version_file() -> Path | None:
@@ -122,19 +135,59 @@ def page_cache_seconds(request: HttpRequest) -> int:
 
 
 def shared_cache_seconds(request: HttpRequest, seconds: int) -> int:
-    """How long nginx may keep this page for every anonymous visitor (0: not at all)."""
-    if request.META.get("HTTP_X_SHARED_CACHE") != "1":
+    """How long nginx may keep this page for every anonymous visitor (0: not at all).
+
+    Only when nginx asks, for the language the page is written in (nginx keys its copy by
+    the language cookie as it reads it; Django may read it otherwise), and never with
+    credentials (nginx sends none of these, but the app does not take its word for it). A
+    CSRF cookie does not matter: the shared page is made without the visitor's token
+    (``_share``, ``holds_token``)."""
+    meta = request.META
+    if meta.get("HTTP_X_SHARED_CACHE") != "1" or "HTTP_AUTHORIZATION" in meta:
         return 0
-    if settings.CSRF_COOKIE_NAME in request.COOKIES:
-        return 0  # nginx sends none of these, but the app does not take its word for it
+    if meta.get("HTTP_X_SHARED_CACHE_LANGUAGE") != translation.get_language():
+        return 0
     return max(0, min(seconds, settings.SHARED_CACHE_SECONDS))
 
 
+_CHAR_INDEX = {char: i for i, char in enumerate(CSRF_ALLOWED_CHARS)}
+
+
+def _unmasked(token: str) -> str:
+    """The secret a form token was made from (get_token masks the secret with a random
+    key of the same length: each character shifted by the key's, modulo the alphabet)."""
+    mask, cipher = token[:CSRF_SECRET_LENGTH], token[CSRF_SECRET_LENGTH:]
+    size = len(CSRF_ALLOWED_CHARS)
+    pairs = zip(mask, cipher, strict=True)
+    return "".join(CSRF_ALLOWED_CHARS[(_CHAR_INDEX[c] - _CHAR_INDEX[m]) % size] for m, c in pairs)
+
+
+def holds_token(text: str, secret: str | None) -> bool:
+    """The text carries a form token made from this CSRF secret, or the secret itself."""
+    if not secret:
+        return False
+    return secret in text or any(_unmasked(found) == secret for found in _MASKED.findall(text))
+
+
+def _as_text(body: str | bytes) -> str:
+    return body if isinstance(body, str) else body.decode("latin-1")
+
+
 def _share(request: HttpRequest, response: HttpResponse, seconds: int) -> HttpResponse:
-    """The page as nginx may store it: no visitor's form token, no CSRF cookie."""
+    """The page as nginx may store it: no visitor's form token, no CSRF cookie. A page that
+    would still carry one, or that varies on what nginx's key does not hold, goes to this
+    visitor alone, unmarked."""
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    if vary - _KEYED_VARY:
+        return response
+    body: str | bytes = response.content
     if response["Content-Type"].startswith("text/html"):
-        text = response.content.decode(response.charset)
-        response.content = _TOKEN.sub(r"\g<1>\g<2>", text).replace(PLACEHOLDER, "")
+        body = _TOKEN.sub(r"\g<1>\g<2>", response.content.decode(response.charset))
+        body = body.replace(PLACEHOLDER, "")
+    if holds_token(_as_text(body), request.META.get("CSRF_COOKIE")):
+        return response
+    if isinstance(body, str):
+        response.content = body
     # The template asked for a token: Django would set the CSRF cookie with this page.
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
     # nginx reads how long it may hand out the old copy while one request renders a new
@@ -198,6 +251,9 @@ def cache_public_page(
             if content_type.startswith("text/html"):
                 # Only a page can hold a form, whose CSRF token is this visitor's.
                 body = _TOKEN.sub(rf"\g<1>{PLACEHOLDER}\g<2>", content.decode(response.charset))
+            if holds_token(_as_text(body), request.META.get("CSRF_COOKIE")):
+                # This visitor's token outside a form field: theirs alone, never kept.
+                return response
             # A file (PDF, CSV, calendar) keeps its name and whether it downloads.
             kept = {h: response[h] for h in ("Content-Disposition",) if h in response}
             cache.set(key, (200, content_type, body, kept), timeout=seconds)

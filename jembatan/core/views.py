@@ -6,8 +6,9 @@ from urllib.parse import urlsplit
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.middleware.csrf import REASON_NO_CSRF_COOKIE, get_token
+from django.middleware.csrf import REASON_CSRF_TOKEN_MISSING, REASON_NO_CSRF_COOKIE, get_token
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
@@ -59,8 +60,12 @@ def form_token(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"token": get_token(request)})
 
 
-# The token is absent, not wrong: the form came from a page of the shared cache.
-_RESENDABLE = (REASON_NO_CSRF_COOKIE, "CSRF token from POST missing.")
+# The token is absent, not wrong: the form came from a page of the shared cache, sent by a
+# visitor without a CSRF cookie or with one (from any earlier page with a form).
+_RESENDABLE = (REASON_NO_CSRF_COOKIE, REASON_CSRF_TOKEN_MISSING)
+# Marks the form of the page that sends once more: refused again (a browser that keeps no
+# cookie), it gets the plain refusal, not the same page without end.
+RESENT_FIELD = "csrf_resent"
 
 
 def _same_origin(request: HttpRequest) -> bool:
@@ -77,26 +82,30 @@ def _same_origin(request: HttpRequest) -> bool:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW. A form sent without a token from this site's own page (a page of
     the shared cache, read without script) is shown again, its fields kept, with this
-    visitor's token: one more press sends it. Anything else is the plain refusal."""
+    visitor's token: one more press sends it. That is a step of an ordinary visit, not an
+    error, so it is answered 200 (never stored: a POST's answer, and no-store). Anything
+    else is the plain refusal (403)."""
     if (
         reason in _RESENDABLE
         and request.method == "POST"
         and _same_origin(request)
         # A chosen file cannot be put back into a form: that one is chosen again.
         and not request.FILES
+        and RESENT_FIELD not in request.POST
     ):
         fields = [
             (name, value)
             for name, values in request.POST.lists()
-            if name != "csrfmiddlewaretoken"
+            if name not in ("csrfmiddlewaretoken", RESENT_FIELD)
             for value in values
         ]
-        return render(
+        response = render(
             request,
             "core/resend.html",
-            {"action": request.get_full_path(), "fields": fields},
-            status=403,
+            {"action": request.get_full_path(), "fields": fields, "resent": RESENT_FIELD},
         )
+        add_never_cache_headers(response)
+        return response
     return django_csrf_failure(request, reason)
 
 

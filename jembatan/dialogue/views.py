@@ -280,8 +280,8 @@ def _sections(consultation: Consultation):
     )
 
 
-@never_cache
 @require_safe
+@cache_public_page
 def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _consultation(slug)
     return render(

@@ -64,6 +64,12 @@ def _fill(template: Path, values: dict[str, str]) -> str:
     return re.sub(r"[ \t]+$", "", text, flags=re.MULTILINE)
 
 
+def _language(code: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)*", code):
+        raise ValueError(f"Not a language code nginx can match: {code!r}.")
+    return code
+
+
 def _shared_values(upstreams: list[str], cache_dir: str) -> dict[str, str]:
     bad = [u for u in upstreams if not UPSTREAM.match(u)]
     if not upstreams or bad:
@@ -77,9 +83,12 @@ def _shared_values(upstreams: list[str], cache_dir: str) -> dict[str, str]:
         "MEDIA_ROOT": _path(Path(settings.MEDIA_ROOT).resolve(), "MEDIA_ROOT"),
         # The cookies that keep a visitor out of the shared page cache, and the language's.
         "SESSION_COOKIE": _cookie(settings.SESSION_COOKIE_NAME),
-        "CSRF_COOKIE": _cookie(settings.CSRF_COOKIE_NAME),
         "MESSAGES_COOKIE": _cookie(CookieStorage.cookie_name),
         "LANGUAGE_COOKIE": _cookie(settings.LANGUAGE_COOKIE_NAME),
+        # The languages a page is written in, each its own copy; anything else is the
+        # default's (jembatan.core.middleware.request_language).
+        "LANGUAGE_CODE": _language(settings.LANGUAGE_CODE),
+        "LANGUAGES": " ".join(f"{_language(code)} {code};" for code, _name in settings.LANGUAGES),
     }
 
 
