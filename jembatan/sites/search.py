@@ -6,7 +6,8 @@ Both databases stem with Snowball's Indonesian algorithm, so "membangun" and
 * PostgreSQL: the built-in ``indonesian`` text search configuration (the same Snowball
   stemmer), a weighted tsvector per model (title A, short fields B, body C) stored in a
   ``search_vector`` column that a trigger writes on every insert and update of the indexed
-  fields, with a GIN index (migration 0013). Nothing to maintain.
+  fields (migration 0014), beside a trigger-kept ``search_kabupaten`` (the row's KIM's
+  kabupaten), with one GIN index over both (migration 0015). Nothing to maintain.
 * SQLite: one FTS5 table per model (``sites_post_fts``, ``sites_potential_fts``,
   ``sites_product_fts``) holding the text stemmed here in Python with the
   ``snowballstemmer`` package; signals keep them in step with saved and deleted rows, and
@@ -23,9 +24,10 @@ produce an invalid query. Whether a row may be shown is decided at query time, s
 may hold drafts, hidden items and scheduled posts without showing them.
 
 At national scale a common word matches tens of thousands of rows. A search therefore
-starts from the tenant's rows, takes at most the newest ``RESULT_CAP`` + 1 matches as
-candidates and ranks only those; more than ``RESULT_CAP`` matches read "lebih dari 1.000
-hasil", never an exact count. Both databases do the same.
+starts from the tenant's rows (on PostgreSQL one scan of the index over tenant and vector
+gives them), takes at most the newest ``RESULT_CAP`` + 1 matches as candidates and ranks
+only those, every kind in one query; more than ``RESULT_CAP`` matches read "lebih dari
+1.000 hasil", never an exact count. Both databases do the same.
 """
 
 from __future__ import annotations
