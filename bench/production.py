@@ -59,6 +59,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
@@ -209,6 +210,17 @@ def prime(base: str, lines: list[str], cookie: str = "") -> float:
     return time.perf_counter() - start
 
 
+def port_range(spec: str, needed: int) -> Iterator[int]:
+    """The ports to serve on: ``FIRST-LAST`` in turn, or any free ones when none is given."""
+    if not spec:
+        return (free_port() for _ in range(needed))
+    first, _, last = spec.partition("-")
+    ports = range(int(first), int(last or first) + 1)
+    if len(ports) < needed:
+        sys.exit(f"--ports {spec}: {needed} ports are needed")
+    return iter(ports)
+
+
 def parse_wrk(output: str) -> dict:
     def seconds_of(text: str) -> float:
         value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
@@ -292,13 +304,6 @@ def main() -> int:
         action="store_true",
         help="serve the database as it is (e.g. to measure before a migration)",
     )
-    parser.add_argument(
-        "--ports",
-        type=int,
-        metavar="FIRST",
-        help="listen on FIRST, FIRST+1, ... (nginx, the static limit, the app servers) "
-        "instead of free ports the system picks",
-    )
     parser.add_argument("--app-servers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="sync workers per app server")
     parser.add_argument("--seconds", type=int, default=15)
@@ -316,6 +321,12 @@ def main() -> int:
         type=int,
         default=50,
         help="tenants the load is spread over, those with the most KIMs (1: the hub alone)",
+    )
+    parser.add_argument(
+        "--ports",
+        default="",
+        help="FIRST-LAST (or FIRST: FIRST, FIRST+1, ...) for nginx, the static limit and the "
+        "app servers (default: any free ports, or BENCH_PORTS)",
     )
     opts = parser.parse_args()
     for tool in ("wrk", "nginx"):
@@ -363,13 +374,9 @@ def main() -> int:
     serve_tenant(env, hub)
     run([*manage, "build_js_catalog", "--verbosity", "0"], env)
     run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
-    ports = iter(range(opts.ports, opts.ports + 2 + opts.app_servers)) if opts.ports else None
-
-    def next_port() -> int:
-        return next(ports) if ports is not None else free_port()
-
-    nginx_port = next_port()
-    app_ports = [next_port() for _ in range(opts.app_servers)]
+    ports = port_range(opts.ports, 2 + opts.app_servers)
+    nginx_port = next(ports)
+    app_ports = [next(ports) for _ in range(opts.app_servers)]
     upstreams = [a for p in app_ports for a in ("--upstream", f"127.0.0.1:{p}")]
     conf = tmp / "nginx.conf"
     run(
@@ -378,7 +385,7 @@ def main() -> int:
         env,
     )  # fmt: skip
     # The limit: the same nginx serving a saved copy of the article as a static file.
-    static_port, static_dir = next_port(), tmp / "static-limit"
+    static_port, static_dir = next(ports), tmp / "static-limit"
     static_dir.mkdir()
     text = conf.read_text().rstrip()
     assert text.endswith("}"), "the rendered nginx.conf ends with its http block"

@@ -6,7 +6,8 @@ Both databases stem with Snowball's Indonesian algorithm, so "membangun" and
 * PostgreSQL: the built-in ``indonesian`` text search configuration (the same Snowball
   stemmer), a weighted tsvector per model (title A, short fields B, body C) stored in a
   ``search_vector`` column that a trigger writes on every insert and update of the indexed
-  fields, with a GIN index (migration 0013). Nothing to maintain.
+  fields (migration 0014), beside a trigger-kept ``search_kabupaten`` (the row's KIM's
+  kabupaten), with one GIN index over both (migration 0015). Nothing to maintain.
 * SQLite: one FTS5 table per model (``sites_post_fts``, ``sites_potential_fts``,
   ``sites_product_fts``) holding the text stemmed here in Python with the
   ``snowballstemmer`` package; signals keep them in step with saved and deleted rows, and
@@ -23,9 +24,10 @@ produce an invalid query. Whether a row may be shown is decided at query time, s
 may hold drafts, hidden items and scheduled posts without showing them.
 
 At national scale a common word matches tens of thousands of rows. A search therefore
-starts from the tenant's rows, takes at most the newest ``RESULT_CAP`` + 1 matches as
-candidates and ranks only those; more than ``RESULT_CAP`` matches read "lebih dari 1.000
-hasil", never an exact count. Both databases do the same.
+starts from the tenant's rows (on PostgreSQL one scan of the index over tenant and vector
+gives them), takes at most the newest ``RESULT_CAP`` + 1 matches as candidates and ranks
+only those, every kind in one query; more than ``RESULT_CAP`` matches read "lebih dari
+1.000 hasil", never an exact count. Both databases do the same.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from django.utils.html import strip_tags
 
 from jembatan.communities.models import Kim
 from jembatan.regions.models import Region
-from jembatan.sites.models import Post, Potential, Product, live_posts
+from jembatan.sites.models import Post, Potential, Product
 
 CONFIG = "indonesian"  # PostgreSQL text search configuration
 FTS_TABLE = "sites_post_fts"  # the posts' table (see POSTS.fts_table)
@@ -271,69 +273,75 @@ class SearchTarget:
         page then reads "lebih dari 1.000 hasil"). No query counts or ranks every match of
         a common word over a whole kabupaten.
         """
-        cap = RESULT_CAP if cap is None else cap
-        parsed = parse_query(query)
-        base = candidates = self.shown()
-        if kabupaten is not None:
-            code = kabupaten.code if isinstance(kabupaten, Region) else kabupaten
-            # The tenant first: its active KIMs' ids as a list (a few hundred at most),
-            # not a join, so the database can intersect the text index with the kim_id
-            # index (a bitmap AND on PostgreSQL) instead of matching the whole country.
-            kims = list(
-                Kim.objects.filter(kabupaten_id=code, is_active=True).values_list("pk", flat=True)
-            )
-            base = base.filter(kim_id__in=kims)
-            candidates = self.own_rows().filter(kim_id__in=kims)
-        if not parsed:
-            return RankedResults(base, [], cap=cap)
-        if connection.vendor == "postgresql":
-            ids = self._pg_ranked_ids(candidates, parsed, cap + 1)
-        elif connection.vendor == "sqlite":
-            ids = self._sqlite_ranked_ids(candidates, parsed, cap + 1)
-        else:
-            raise NotImplementedError(f"search is not implemented for {connection.vendor}")
-        return RankedResults(base, ids[:cap], cap=cap, capped=len(ids) > cap)
+        return search_targets((self,), query, kabupaten=kabupaten, cap=cap)[self.key]
 
-    def _candidates(self, base: models.QuerySet, limit: int) -> tuple[str, tuple]:
-        # The newest `limit` matching rows that may be shown: SQL compiled by Django.
-        newest = base.order_by(f"-{self.newest}", "-pk").values("pk")[:limit]
+    def _candidates(self, parsed: ParsedQuery, code: str | None, limit: int) -> tuple[str, tuple]:
+        """The newest ``limit`` matching rows that may be shown: SQL compiled by Django.
+
+        Its columns: the id, the date that orders equal matches and, on PostgreSQL, the
+        stored vector (ranked without reading the row again)."""
+        rows = self.own_rows()
+        table = self.model._meta.db_table
+        if code is None:
+            rows = rows.filter(kim__is_active=True)
+        else:
+            # The tenant's active KIMs, as a subquery: no list of ids goes back and forth.
+            rows = rows.filter(
+                kim__in=Kim.objects.filter(kabupaten_id=code, is_active=True).values("pk")
+            )
+        columns = ["pk", self.newest]
+        if connection.vendor == "postgresql":
+            tsquery, params = pg_tsquery_sql(parsed)
+            # The stored columns (migrations 0014, 0015) are not model fields; the base
+            # table of a queryset is aliased by its own name. The words are parameters.
+            rows = rows.filter(
+                RawSQL(  # noqa: S611
+                    f'"{table}"."search_vector" @@ ({tsquery})',
+                    params,
+                    output_field=models.BooleanField(),
+                )
+            ).annotate(vector=RawSQL(f'"{table}"."search_vector"', []))  # noqa: S611
+            columns.append("vector")
+            if code is not None:
+                # With the words, one scan of one index: the tenant's matches only.
+                rows = rows.filter(
+                    RawSQL(  # noqa: S611
+                        f'"{table}"."search_kabupaten" = %s',
+                        [code],
+                        output_field=models.BooleanField(),
+                    )
+                )
+        else:
+            fts = self.fts_table
+            matching = RawSQL(  # noqa: S611
+                f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s",  # noqa: S608
+                [fts_match_expression(parsed)],
+            )
+            rows = rows.filter(pk__in=matching)
+        newest = rows.order_by(f"-{self.newest}", "-pk").values(*columns)[:limit]
         return newest.query.sql_with_params()
 
-    def _pg_ranked_ids(self, base, parsed: ParsedQuery, limit: int) -> list[int]:
-        tsquery, params = pg_tsquery_sql(parsed)
-        table = self.model._meta.db_table
-        # The stored column (migration 0013) is not a model field; the base table of a
-        # queryset is aliased by its own name.
-        # The words are parameters; table and tsquery SQL are built here.
-        matches = RawSQL(  # noqa: S611
-            f'"{table}"."search_vector" @@ ({tsquery})',
-            params,
-            output_field=models.BooleanField(),
-        )
-        candidates, candidate_params = self._candidates(base.filter(matches), limit)
-        sql = (
-            f"SELECT t.id FROM {table} t WHERE t.id IN ({candidates}) "  # noqa: S608
-            f"ORDER BY ts_rank(t.search_vector, {tsquery}) DESC, "
-            f"t.{self.newest} DESC, t.id DESC"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*candidate_params, *params])
-            return [row[0] for row in cursor.fetchall()]
-
-    def _sqlite_ranked_ids(self, base, parsed: ParsedQuery, limit: int) -> list[int]:
-        expression = fts_match_expression(parsed)
+    def _ranked_sql(
+        self, kind: int, parsed: ParsedQuery, code: str | None, limit: int
+    ) -> tuple[str, list]:
+        """``(kind, id, score, date)`` of the candidates; a higher score is a better match."""
+        candidates, params = self._candidates(parsed, code, limit)
+        if connection.vendor == "postgresql":
+            tsquery, query_params = pg_tsquery_sql(parsed)
+            sql = (
+                f"SELECT {kind} AS kind, c.pk AS id, ts_rank(c.vector, {tsquery}) AS score, "  # noqa: S608
+                f"c.{self.newest} AS newest FROM ({candidates}) c"
+            )
+            return sql, [*query_params, *params]
         fts, table = self.fts_table, self.model._meta.db_table
-        matching = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression])  # noqa: S611, S608
-        candidates, params = self._candidates(base.filter(pk__in=matching), limit)
-        # bm25() needs the MATCH in its own query: the candidates are ranked there.
+        # bm25() needs the MATCH in its own query (lower is better): the candidates are
+        # ranked there.
         sql = (
-            f"SELECT t.id FROM {fts} JOIN {table} t ON t.id = {fts}.rowid "  # noqa: S608
-            f"WHERE {fts} MATCH %s AND t.id IN ({candidates}) "
-            f"ORDER BY bm25({fts}), t.{self.newest} DESC, t.id DESC"
+            f"SELECT {kind} AS kind, t.id, -bm25({fts}) AS score, t.{self.newest} AS newest "  # noqa: S608
+            f"FROM {fts} JOIN {table} t ON t.id = {fts}.rowid "
+            f"WHERE {fts} MATCH %s AND t.id IN (SELECT c.pk FROM ({candidates}) c)"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, *params])
-            return [row[0] for row in cursor.fetchall()]
+        return sql, [fts_match_expression(parsed), *params]
 
     # Index maintenance (SQLite; PostgreSQL's triggers index by themselves)
 
@@ -427,6 +435,11 @@ class RankedResults:
 RankedPosts = RankedResults  # the name before potensi and produk were searched
 
 
+def _listed_posts() -> models.QuerySet:
+    # What the results list shows of a post (_post_item.html): not its body.
+    return Post.objects.live().select_related("kim").defer("body")
+
+
 def _live_own_posts() -> models.QuerySet:
     return Post.objects.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
@@ -438,7 +451,11 @@ def _published(model: type[models.Model]) -> Callable[[], models.QuerySet]:
 def _shown_content(model: type[models.Model]) -> Callable[[], models.QuerySet]:
     def shown() -> models.QuerySet:
         # Like content.KINDS[...].public(kim), for every active KIM at once.
-        return model.objects.filter(is_published=True, kim__is_active=True).select_related("kim")
+        return (
+            model.objects.filter(is_published=True, kim__is_active=True)
+            .select_related("kim")
+            .defer("body")
+        )
 
     return shown
 
@@ -453,7 +470,7 @@ POSTS = SearchTarget(
         Field("tags", "B"),
         Field("body", "C", html=True),
     ),
-    shown=live_posts,
+    shown=_listed_posts,
     newest="published_at",
     own_rows=_live_own_posts,
 )
@@ -489,6 +506,47 @@ TARGETS: dict[str, SearchTarget] = {t.key: t for t in (POSTS, POTENTIALS, PRODUC
 _TARGET_OF_MODEL = {t.model: t for t in TARGETS.values()}
 
 
+def search_targets(
+    targets: tuple[SearchTarget, ...],
+    query: str,
+    *,
+    kabupaten: Region | str | None = None,
+    cap: int | None = None,
+) -> dict[str, RankedResults]:
+    """Each target's matches, best first, ranked in one query for all of them.
+
+    ``kabupaten`` (a Region or its code) limits the search to that kabupaten's active
+    KIMs: on PostgreSQL through the tenant column of the text index (migration 0015), so a
+    common word reads the tenant's matches only; on SQLite through the KIMs' ids.
+    """
+    cap = RESULT_CAP if cap is None else cap
+    parsed = parse_query(query)
+    code = kabupaten.code if isinstance(kabupaten, Region) else kabupaten
+    ids: dict[str, list[int]] = {target.key: [] for target in targets}
+    if parsed:
+        if connection.vendor not in ("postgresql", "sqlite"):
+            raise NotImplementedError(f"search is not implemented for {connection.vendor}")
+        parts, params = [], []
+        for kind, target in enumerate(targets):
+            sql, part_params = target._ranked_sql(kind, parsed, code, cap + 1)
+            parts.append(f"SELECT * FROM ({sql}) r{kind}")  # noqa: S608
+            params.extend(part_params)
+        sql = (
+            f"SELECT kind, id FROM ({' UNION ALL '.join(parts)}) ranked "  # noqa: S608
+            "ORDER BY kind, score DESC, newest DESC, id DESC"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for kind, pk in cursor.fetchall():
+                ids[targets[kind].key].append(pk)
+    return {
+        target.key: RankedResults(
+            target.shown(), ids[target.key][:cap], cap=cap, capped=len(ids[target.key]) > cap
+        )
+        for target in targets
+    }
+
+
 def search_posts(query: str, *, kabupaten: Region | str | None = None):
     """Live posts of active KIMs matching ``query``, best match first.
 
@@ -504,9 +562,10 @@ def search_all(query: str, *, kabupaten: Region | str | None = None) -> dict[str
 
     Each value is a ``RankedResults`` of at most ``RESULT_CAP`` rows (``capped`` when more
     matched): it can be counted with ``.count()``, sliced and paginated. Posts must be live,
-    potensi and produk shown on the site, and their KIM active.
+    potensi and produk shown on the site, and their KIM active. One query ranks all three
+    kinds; each page of rows is one more.
     """
-    return {key: target.search(query, kabupaten=kabupaten) for key, target in TARGETS.items()}
+    return search_targets(tuple(TARGETS.values()), query, kabupaten=kabupaten)
 
 
 # --- Index maintenance (SQLite; PostgreSQL's triggers) --------------------------------

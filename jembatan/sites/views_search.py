@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from jembatan.core.pagecache import cache_public_page
+from jembatan.regions.models import Region
 from jembatan.sites.search import (
     MAX_QUERY_LENGTH,
     MIN_QUERY_LENGTH,
@@ -16,7 +17,8 @@ from jembatan.sites.search import (
     RankedResults,
     search_all,
 )
-from jembatan.sites.views import _page, hub_kabupaten
+from jembatan.sites.views import _page
+from jembatan.tenants.current import request_tenant
 
 # Potensi and produk are not paginated: the best ones, and how many there are.
 CONTENT_LIMIT = 10
@@ -42,7 +44,10 @@ def search(request: HttpRequest) -> HttpResponse:
     # page-cache lifetime, dropped when public content changes): a few words are most of
     # what people search for, and a common one costs a ranking of 1,000 candidates.
     query = " ".join((request.GET.get("q") or "")[:MAX_QUERY_LENGTH].split())
-    kabupaten = hub_kabupaten()
+    # The tenant's kabupaten as resolved with the host (no query): a page is the words'
+    # queries only, one ranking all three kinds, then one per kind with rows to show.
+    region = request_tenant(request).region
+    kabupaten = region if region.level == Region.Level.KABUPATEN else None
     page = None
     potensi: list = []
     produk: list = []

@@ -35,6 +35,7 @@ pytestmark = pytest.mark.django_db
 
 migration_0008 = importlib.import_module("jembatan.sites.migrations.0008_content_search")
 migration_0013 = importlib.import_module("jembatan.sites.migrations.0014_stored_search_vector")
+migration_0015 = importlib.import_module("jembatan.sites.migrations.0015_search_by_tenant")
 
 
 def _potensi(tenant, title, body="<p>Potensi warga.</p>", *, published=True, **data):
@@ -308,9 +309,12 @@ def test_the_migration_indexes_existing_rows(two_tenants):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     editor = _SchemaEditor(connection)
     if connection.vendor == "postgresql":
-        # The stored vectors of rows that exist before the column does: 0013's backfill.
+        # The stored vectors and tenants of rows that exist before the columns do: the
+        # backfills of 0014 and 0015.
+        migration_0015.remove_tenant_column(apps, editor)
         migration_0013.remove_search_vectors(apps, editor)
         migration_0013.add_search_vectors(apps, editor)
+        migration_0015.add_tenant_column(apps, editor)
     else:
         migration_0008.drop_search_indexes(apps, editor)
         migration_0008.create_search_indexes(apps, editor)
@@ -322,8 +326,8 @@ def test_the_migration_indexes_existing_rows(two_tenants):
 @pytest.mark.parametrize(
     ("target", "index"),
     [
-        (POTENTIALS, "potential_search_vector_idx"),
-        (PRODUCTS, "product_search_vector_idx"),
+        (POTENTIALS, "potential_search_tenant_idx"),
+        (PRODUCTS, "product_search_tenant_idx"),
     ],
     ids=["potensi", "produk"],
 )
@@ -333,11 +337,16 @@ def test_the_match_is_answered_by_the_search_index(two_tenants, target, index):
     wanted = make(a, "Pembangunan jalan desa")
     make(a, "Lomba masak")
     if connection.vendor == "postgresql":
-        # The stored column's GIN index (migration 0013) answers the match: with sequential
-        # scans off, the planner can answer it only through that index.
+        # The GIN index over the tenant and the stored vector (migrations 0014, 0015)
+        # answers the tenant's match: with sequential scans off, the planner can answer it
+        # only through that index.
         tsquery, params = pg_tsquery_sql(parse_query("membangun jalan"))
+        params = [*params, "61.07"]
         table = target.model._meta.db_table
-        sql = f"SELECT title FROM {table} WHERE search_vector @@ ({tsquery})"
+        sql = (
+            f"SELECT title FROM {table} WHERE search_vector @@ ({tsquery})"
+            " AND search_kabupaten = %s"
+        )
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(sql, params)

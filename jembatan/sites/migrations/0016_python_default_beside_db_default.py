@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kimsites", "0014_stored_search_vector"),
+        ("kimsites", "0015_search_by_tenant"),
     ]
 
     # A Python default beside the database default, so that an unsaved instance holds ""
