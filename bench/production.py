@@ -299,6 +299,13 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--only", help="comma-separated endpoints to run (default all)", default="")
     parser.add_argument(
+        "--first-port",
+        type=int,
+        default=0,
+        help="listen on ports from this one up (nginx, the limit, the app servers); "
+        "default: any free ones",
+    )
+    parser.add_argument(
         "--tenants",
         type=int,
         default=50,
@@ -350,8 +357,13 @@ def main() -> int:
     serve_tenant(env, hub)
     run([*manage, "build_js_catalog", "--verbosity", "0"], env)
     run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
-    nginx_port = free_port()
-    app_ports = [free_port() for _ in range(opts.app_servers)]
+    if opts.first_port:
+        ports = iter(range(opts.first_port, opts.first_port + opts.app_servers + 2))
+        next_port = ports.__next__
+    else:
+        next_port = free_port
+    nginx_port = next_port()
+    app_ports = [next_port() for _ in range(opts.app_servers)]
     upstreams = [a for p in app_ports for a in ("--upstream", f"127.0.0.1:{p}")]
     conf = tmp / "nginx.conf"
     run(
@@ -360,7 +372,7 @@ def main() -> int:
         env,
     )  # fmt: skip
     # The limit: the same nginx serving a saved copy of the article as a static file.
-    static_port, static_dir = free_port(), tmp / "static-limit"
+    static_port, static_dir = next_port(), tmp / "static-limit"
     static_dir.mkdir()
     text = conf.read_text().rstrip()
     assert text.endswith("}"), "the rendered nginx.conf ends with its http block"
