@@ -94,7 +94,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         # Only stored aspirations use up the allowance (jembatan.aspirations.limits).
-        if limits.attempts_exceeded(request) or limits.address_full(request):
+        allowance = limits.check(request, request.POST)
+        if allowance.address_refused:
             form.is_valid()
             form.add_error(
                 None, _("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")
@@ -106,7 +107,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data["website"]:
                 limits.count_accepted(request, {})  # a bot is answered as if it was stored
                 return redirect("aspirations:list")  # a bot: accept silently, keep nothing
-            if limits.contact_full(form.cleaned_data):
+            if allowance.contact_refused:
                 form.add_error(
                     None,
                     _("Sudah banyak aspirasi dari nomor HP atau email ini. Coba lagi sejam lagi."),
@@ -115,14 +116,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 response["Retry-After"] = str(limits.CONTACT_WINDOW)
                 return response
             with service_errors(request, form) as call:
-                client_id = form.cleaned_data.get("client_id")
-                case, created = services.aspiration_submit(
-                    data=form.cleaned_data,
-                    photos=form.cleaned_data["photos"],
-                    client_id=_web_client_id(request, client_id, form.cleaned_data)
-                    if client_id
-                    else None,
-                )
+                case, created = _submit_web(request, form.cleaned_data)
             if call.ok:
                 if created:  # a form sent again finds its case and is not counted twice
                     limits.count_accepted(request, form.cleaned_data)
@@ -139,24 +133,41 @@ def submit(request: HttpRequest) -> HttpResponse:
     return render(request, "aspirations/submit.html", {"form": form})
 
 
-def _web_client_id(request: HttpRequest, client_id: str, data: dict) -> str:
-    """The stored id of a form sent with the page's client id. A retry finds the first
-    case: from the browser that made it (the session remembers it), or with the same text
-    (the outbox resending after the session was lost). Someone else sending that id with
-    other text gets an id of their own, so a case of their own, never this one or a link
-    to it."""
-    plain = f"web:{client_id}"
-    existing = Aspiration.objects.filter(client_id=plain).first()
-    if existing is None or reporter.remembered(request, existing):
-        return plain
-    same = (
+def _submit_web(request: HttpRequest, data: dict) -> tuple[Aspiration, bool]:
+    """Store the form as a case; (case, created). A form sent again with the page's
+    client id finds the first case: from the browser that made it (the session remembers
+    it), or with the same text (the outbox resending after the session was lost).
+    Someone else sending that id with other text gets an id of their own, so a case of
+    their own, never this one or a link to it.
+
+    The id is not looked up first: a retry is rare, and the unique id finds it at the
+    insert (aspiration_submit), which saves a query on every submission."""
+    client_id = data.get("client_id")
+    plain = f"web:{client_id}" if client_id else None
+    case, created = services.aspiration_submit(data=data, photos=data["photos"], client_id=plain)
+    if created or plain is None or _same_form(request, case, data):
+        return case, created
+    for photo in data["photos"]:
+        photo.seek(0)  # read by the first try
+    return services.aspiration_submit(
+        data=data,
+        photos=data["photos"],
+        client_id=services.client_scoped_id(
+            "web", client=client_id, key=data.get("description", "")
+        ),
+    )
+
+
+def _same_form(request: HttpRequest, existing: Aspiration, data: dict) -> bool:
+    """Whether a case found by the form's client id is this visitor's own: remembered
+    by the session, or sent with the same text, desa and category."""
+    if reporter.remembered(request, existing):
+        return True
+    return (
         existing.description.strip() == (data.get("description") or "").strip()
         and existing.region_id == getattr(data.get("region"), "pk", None)
         and existing.category_id == getattr(data.get("category"), "pk", None)
     )
-    if same:
-        return plain
-    return services.client_scoped_id("web", client=client_id, key=data.get("description", ""))
 
 
 def count_code_guess(request: HttpRequest) -> bool:
