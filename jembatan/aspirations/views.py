@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sessions.backends.base import UpdateError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -120,11 +121,10 @@ def submit(request: HttpRequest) -> HttpResponse:
             if call.ok:
                 if created:  # a form sent again finds its case and is not counted twice
                     limits.count_accepted(request, form.cleaned_data)
-                # A retry from the same browser (its own client_id) gets a fresh key: the
-                # first answer may never have reached it.
-                key = case.reporter_key if created else reporter.reporter_key_issue(case=case)
-                reporter.remember(request, case)
-                request.session[reporter.SESSION_NEW_KEY] = {"code": case.code, "key": key}
+                else:
+                    # A retry from the same browser (its own client_id) gets a fresh key:
+                    # the first answer may never have reached it.
+                    _remember(request, case, reporter.reporter_key_issue(case=case))
                 return redirect("aspirations:submitted", code=case.code)
         had_photos = any(f.size for f in request.FILES.getlist("photos"))
         return render(
@@ -144,7 +144,19 @@ def _submit_web(request: HttpRequest, data: dict) -> tuple[Aspiration, bool]:
     insert (aspiration_submit), which saves a query on every submission."""
     client_id = data.get("client_id")
     plain = f"web:{client_id}" if client_id else None
-    case, created = services.aspiration_submit(data=data, photos=data["photos"], client_id=plain)
+
+    def remember_new(case: Aspiration) -> None:
+        # The reporter's session is written in the case's transaction: one commit (one
+        # flush to disk) for both, and the session middleware finds nothing left to write.
+        _remember(request, case, case.reporter_key)
+        try:
+            request.session.save()
+        except UpdateError:  # its row was cleared meanwhile: the case gets a new session
+            request.session.create()
+
+    case, created = services.aspiration_submit(
+        data=data, photos=data["photos"], client_id=plain, on_stored=remember_new
+    )
     if created or plain is None or _same_form(request, case, data):
         return case, created
     for photo in data["photos"]:
@@ -155,7 +167,15 @@ def _submit_web(request: HttpRequest, data: dict) -> tuple[Aspiration, bool]:
         client_id=services.client_scoped_id(
             "web", client=client_id, key=data.get("description", "")
         ),
+        on_stored=remember_new,
     )
+
+
+def _remember(request: HttpRequest, case: Aspiration, key: str) -> None:
+    """This browser's session holds the case (it acts for the reporter) and, for the
+    answer page, the private link's key: shown once, stored nowhere else."""
+    reporter.remember(request, case)
+    request.session[reporter.SESSION_NEW_KEY] = {"code": case.code, "key": key}
 
 
 def _same_form(request: HttpRequest, existing: Aspiration, data: dict) -> bool:

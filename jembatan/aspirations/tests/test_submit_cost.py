@@ -27,10 +27,11 @@ from jembatan.testing.factories import OfficeFactory, region_chain
 
 _fresh_caches = test_views._fresh_caches
 
-# One submission, on a visitor's first visit (no session yet): the case, its reporter key,
-# its first event and its audit row in one transaction (BEGIN, 4 INSERTs, COMMIT), then
-# the new session (one INSERT). No SELECT at all.
-SUBMIT_QUERIES = 7
+# One submission, on a visitor's first visit (no session yet), in one transaction: BEGIN,
+# the case, its reporter key, its first event and its audit row (4 INSERTs), the new
+# session (its INSERT in a savepoint: SAVEPOINT, INSERT, RELEASE), COMMIT. No SELECT at
+# all, and one commit (one flush to disk).
+SUBMIT_QUERIES = 9
 # The limits: the flood guard counted and the address's and contact's allowances read,
 # then the stored case counted for the address and the contact.
 SUBMIT_REDIS_TRIPS = 2
@@ -105,6 +106,8 @@ def test_a_submission_costs_at_most_the_stated_queries(intake):
     sql = [q["sql"] for q in queries.captured_queries]
     assert len(sql) <= SUBMIT_QUERIES, "\n".join(sql)
     assert not [s for s in sql if s.startswith("SELECT")], "\n".join(sql)
+    assert [s for s in sql if s.startswith("COMMIT")] == ["COMMIT"], "\n".join(sql)
+    assert any(s.startswith('INSERT INTO "django_session"') for s in sql), "\n".join(sql)
     case = Aspiration.objects.get(description="Jalan ke dusun 3 berlubang besar.")
     assert response["Location"] == f"/aspirasi/{case.code}/terkirim/"
     assert case.events.count() == 1 and ReporterKey.objects.filter(aspiration=case).count() == 1

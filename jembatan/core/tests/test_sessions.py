@@ -68,3 +68,18 @@ def test_inside_a_transaction_a_taken_key_leaves_the_transaction_usable(monkeypa
         store.save()  # the refused key is rolled back to Django's savepoint
         assert Session.objects.count() == 2
     assert sessions.SessionStore("m" * 32)["who"] == "inside"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saving_again_what_was_just_written_writes_nothing():
+    store = sessions.SessionStore()
+    store["seen"] = ["ABC123"]
+    store.save()
+    with CaptureQueriesContext(connection) as queries:
+        store.save()  # the middleware after a view that saved it: nothing new
+    assert queries.captured_queries == []
+    store["seen"] = ["ABC123", "XYZ789"]
+    with CaptureQueriesContext(connection) as queries:
+        store.save()
+    assert len(queries.captured_queries) == 1
+    assert sessions.SessionStore(store.session_key)["seen"] == ["ABC123", "XYZ789"]
