@@ -285,6 +285,8 @@ AXES_VERBOSE = False
 # request) and ends sooner after SESSION_IDLE_MINUTES without a request
 # (jembatan.accounts.middleware.SessionIdleTimeoutMiddleware).
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Django's database sessions, written in one statement (jembatan.core.sessions).
+SESSION_ENGINE = "jembatan.core.sessions"
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 120, minimum=5, maximum=720) * 60
 
 # Two-factor sign-in (django-otp; jembatan.accounts.two_factor): required for operators,

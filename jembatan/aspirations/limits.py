@@ -12,36 +12,51 @@ script hammering the validation is refused too.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from jembatan.accounts.phone import normalize_phone
-from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_full, visitor_key
+from jembatan.core.ratelimit import rate_limit_batch, visitor_key
 
 SUBMIT_WINDOW = 600
 CONTACT_WINDOW = 3600
 ATTEMPTS_PER_ACCEPTED = 5
 
 
-def attempts_exceeded(request: HttpRequest) -> bool:
-    """Count this POST toward the flood guard; True once the guard is passed."""
-    return rate_limit_exceeded(
-        "aspiration-attempt",
-        visitor_key(request),
-        limit=settings.ASPIRATION_SUBMIT_LIMIT * ATTEMPTS_PER_ACCEPTED,
-        window=SUBMIT_WINDOW,
+@dataclass(frozen=True)
+class Allowance:
+    """What the limits say of one POST, before the form is validated."""
+
+    address_refused: bool  # flood guard passed, or the address's allowance used up
+    contact_refused: bool  # the phone number's or email's allowance used up
+
+
+def check(request: HttpRequest, post: Mapping[str, Any]) -> Allowance:
+    """Count this POST toward the flood guard and read the address's and the contacts'
+    allowances, in one round trip to the cache (core.ratelimit.rate_limit_batch).
+
+    The contacts are read from the posted fields as the form cleans them (stripped;
+    the email in lower case), so a valid form is judged by the same keys that
+    ``count_accepted`` counts; an invalid one is refused by the form anyway."""
+    limit = settings.ASPIRATION_SUBMIT_LIMIT
+    visitor = visitor_key(request)
+    (attempts,), (stored, *by_contact) = rate_limit_batch(
+        hits=[("aspiration-attempt", visitor, SUBMIT_WINDOW)],
+        reads=[("aspiration", visitor)]
+        + [("aspiration-contact", key) for key in _contact_keys(post)],
+    )
+    return Allowance(
+        address_refused=attempts > limit * ATTEMPTS_PER_ACCEPTED or stored >= limit,
+        contact_refused=any(n >= settings.ASPIRATION_SUBMIT_CONTACT_LIMIT for n in by_contact),
     )
 
 
-def address_full(request: HttpRequest) -> bool:
-    return rate_limit_full(
-        "aspiration", visitor_key(request), limit=settings.ASPIRATION_SUBMIT_LIMIT
-    )
-
-
-def _contact_keys(data: dict) -> list[str]:
+def _contact_keys(data: Mapping[str, Any]) -> list[str]:
     contacts = []
     phone = (data.get("reporter_phone") or "").strip()
     if phone:
@@ -58,23 +73,10 @@ def _contact_keys(data: dict) -> list[str]:
     ]
 
 
-def contact_full(data: dict) -> bool:
-    limit = settings.ASPIRATION_SUBMIT_CONTACT_LIMIT
-    return any(rate_limit_full("aspiration-contact", k, limit=limit) for k in _contact_keys(data))
-
-
-def count_accepted(request: HttpRequest, data: dict) -> None:
-    """Count one stored aspiration for the address and for each contact it gave."""
-    rate_limit_exceeded(
-        "aspiration",
-        visitor_key(request),
-        limit=settings.ASPIRATION_SUBMIT_LIMIT,
-        window=SUBMIT_WINDOW,
+def count_accepted(request: HttpRequest, data: Mapping[str, Any]) -> None:
+    """Count one stored aspiration for the address and for each contact it gave (one
+    round trip)."""
+    rate_limit_batch(
+        hits=[("aspiration", visitor_key(request), SUBMIT_WINDOW)]
+        + [("aspiration-contact", key, CONTACT_WINDOW) for key in _contact_keys(data)]
     )
-    for key in _contact_keys(data):
-        rate_limit_exceeded(
-            "aspiration-contact",
-            key,
-            limit=settings.ASPIRATION_SUBMIT_CONTACT_LIMIT,
-            window=CONTACT_WINDOW,
-        )

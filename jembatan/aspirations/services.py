@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -195,10 +195,13 @@ def aspiration_submit(
     kim: Kim | None = None,
     actor: User | None = None,
     client_id: str | None = None,
+    on_stored: Callable[[Aspiration], None] | None = None,
 ) -> tuple[Aspiration, bool]:
     """Receive an aspiration; returns (case, created). A client_id already seen returns
     the case it made, so a retried submission never makes a second case. A new case
     carries its reporter's key as ``case.reporter_key`` (stored nowhere in clear).
+    ``on_stored(case)`` runs for a new case inside its transaction, after its rows: the
+    public form writes the reporter's session there, so that one commit stores both.
 
     The client_id is not looked up first: retries are rare, so the unique constraint
     finds them at the insert, and the first case is returned then (a query saved on
@@ -264,6 +267,8 @@ def aspiration_submit(
                     target=case,
                     after={"status": case.status, "channel": channel, "category": category.pk},
                 )
+                if on_stored is not None:
+                    on_stored(case)
             return case, True
         except IntegrityError:
             existing = _case_of_client(client_id)  # sent before, or twice at once

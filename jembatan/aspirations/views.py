@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sessions.backends.base import UpdateError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -94,7 +95,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         # Only stored aspirations use up the allowance (jembatan.aspirations.limits).
-        if limits.attempts_exceeded(request) or limits.address_full(request):
+        allowance = limits.check(request, request.POST)
+        if allowance.address_refused:
             form.is_valid()
             form.add_error(
                 None, _("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")
@@ -106,7 +108,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data["website"]:
                 limits.count_accepted(request, {})  # a bot is answered as if it was stored
                 return redirect("aspirations:list")  # a bot: accept silently, keep nothing
-            if limits.contact_full(form.cleaned_data):
+            if allowance.contact_refused:
                 form.add_error(
                     None,
                     _("Sudah banyak aspirasi dari nomor HP atau email ini. Coba lagi sejam lagi."),
@@ -115,22 +117,14 @@ def submit(request: HttpRequest) -> HttpResponse:
                 response["Retry-After"] = str(limits.CONTACT_WINDOW)
                 return response
             with service_errors(request, form) as call:
-                client_id = form.cleaned_data.get("client_id")
-                case, created = services.aspiration_submit(
-                    data=form.cleaned_data,
-                    photos=form.cleaned_data["photos"],
-                    client_id=_web_client_id(request, client_id, form.cleaned_data)
-                    if client_id
-                    else None,
-                )
+                case, created = _submit_web(request, form.cleaned_data)
             if call.ok:
                 if created:  # a form sent again finds its case and is not counted twice
                     limits.count_accepted(request, form.cleaned_data)
-                # A retry from the same browser (its own client_id) gets a fresh key: the
-                # first answer may never have reached it.
-                key = case.reporter_key if created else reporter.reporter_key_issue(case=case)
-                reporter.remember(request, case)
-                request.session[reporter.SESSION_NEW_KEY] = {"code": case.code, "key": key}
+                else:
+                    # A retry from the same browser (its own client_id) gets a fresh key:
+                    # the first answer may never have reached it.
+                    _remember(request, case, reporter.reporter_key_issue(case=case))
                 return redirect("aspirations:submitted", code=case.code)
         had_photos = any(f.size for f in request.FILES.getlist("photos"))
         return render(
@@ -139,24 +133,61 @@ def submit(request: HttpRequest) -> HttpResponse:
     return render(request, "aspirations/submit.html", {"form": form})
 
 
-def _web_client_id(request: HttpRequest, client_id: str, data: dict) -> str:
-    """The stored id of a form sent with the page's client id. A retry finds the first
-    case: from the browser that made it (the session remembers it), or with the same text
-    (the outbox resending after the session was lost). Someone else sending that id with
-    other text gets an id of their own, so a case of their own, never this one or a link
-    to it."""
-    plain = f"web:{client_id}"
-    existing = Aspiration.objects.filter(client_id=plain).first()
-    if existing is None or reporter.remembered(request, existing):
-        return plain
-    same = (
+def _submit_web(request: HttpRequest, data: dict) -> tuple[Aspiration, bool]:
+    """Store the form as a case; (case, created). A form sent again with the page's
+    client id finds the first case: from the browser that made it (the session remembers
+    it), or with the same text (the outbox resending after the session was lost).
+    Someone else sending that id with other text gets an id of their own, so a case of
+    their own, never this one or a link to it.
+
+    The id is not looked up first: a retry is rare, and the unique id finds it at the
+    insert (aspiration_submit), which saves a query on every submission."""
+    client_id = data.get("client_id")
+    plain = f"web:{client_id}" if client_id else None
+
+    def remember_new(case: Aspiration) -> None:
+        # The reporter's session is written in the case's transaction: one commit (one
+        # flush to disk) for both, and the session middleware finds nothing left to write.
+        _remember(request, case, case.reporter_key)
+        try:
+            request.session.save()
+        except UpdateError:  # its row was cleared meanwhile: the case gets a new session
+            request.session.create()
+
+    case, created = services.aspiration_submit(
+        data=data, photos=data["photos"], client_id=plain, on_stored=remember_new
+    )
+    if created or plain is None or _same_form(request, case, data):
+        return case, created
+    for photo in data["photos"]:
+        photo.seek(0)  # read by the first try
+    return services.aspiration_submit(
+        data=data,
+        photos=data["photos"],
+        client_id=services.client_scoped_id(
+            "web", client=client_id, key=data.get("description", "")
+        ),
+        on_stored=remember_new,
+    )
+
+
+def _remember(request: HttpRequest, case: Aspiration, key: str) -> None:
+    """This browser's session holds the case (it acts for the reporter) and, for the
+    answer page, the private link's key: shown once, stored nowhere else."""
+    reporter.remember(request, case)
+    request.session[reporter.SESSION_NEW_KEY] = {"code": case.code, "key": key}
+
+
+def _same_form(request: HttpRequest, existing: Aspiration, data: dict) -> bool:
+    """Whether a case found by the form's client id is this visitor's own: remembered
+    by the session, or sent with the same text, desa and category."""
+    if reporter.remembered(request, existing):
+        return True
+    return (
         existing.description.strip() == (data.get("description") or "").strip()
         and existing.region_id == getattr(data.get("region"), "pk", None)
         and existing.category_id == getattr(data.get("category"), "pk", None)
     )
-    if same:
-        return plain
-    return services.client_scoped_id("web", client=client_id, key=data.get("description", ""))
 
 
 def count_code_guess(request: HttpRequest) -> bool:

@@ -14,6 +14,7 @@ but stay in force, including the lock on wrong second-factor codes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import redis
 from django.conf import settings
@@ -102,6 +103,24 @@ if hits == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return hits
 """
 _hit_scripts: dict[str, Script] = {}
+_clients: dict[str, redis.Redis] = {}
+
+
+def _client(backend: RedisCache) -> redis.Redis:
+    """One small client per Redis location and process, with the cache's own socket
+    timeouts: a dead Redis must cost milliseconds, not seconds."""
+    # Writes go to the first server in Django's RedisCache; _servers has no public twin.
+    location = backend._servers[0]  # type: ignore[attr-defined]  # unstubbed
+    client = _clients.get(location)
+    if client is None:
+        options = backend._options  # type: ignore[attr-defined]  # unstubbed, as _servers
+        timeouts = {
+            name: options[name]
+            for name in ("socket_connect_timeout", "socket_timeout")
+            if name in options
+        }
+        client = _clients[location] = redis.Redis.from_url(location, **timeouts)
+    return client
 
 
 def _redis_hit(backend: RedisCache, cache_key: str, window: int) -> int | None:
@@ -119,20 +138,60 @@ def _redis_hit(backend: RedisCache, cache_key: str, window: int) -> int | None:
         return None  # skipped for a few seconds after a failure (jembatan.core.cache)
     script = _hit_scripts.get(location)
     if script is None:
-        # The cache's own socket timeouts: a dead Redis must cost milliseconds, not seconds.
-        options = backend._options  # type: ignore[attr-defined]  # unstubbed, as _servers
-        timeouts = {
-            name: options[name]
-            for name in ("socket_connect_timeout", "socket_timeout")
-            if name in options
-        }
-        script = redis.Redis.from_url(location, **timeouts).register_script(_HIT)
-        _hit_scripts[location] = script
+        script = _hit_scripts[location] = _client(backend).register_script(_HIT)
     try:
         return int(script(keys=[backend.make_and_validate_key(cache_key)], args=[window]))
     except UNAVAILABLE as exc:
         redis_failed(location, exc, what="rate limits, counted per process")
         return None
+
+
+def rate_limit_batch(
+    hits: Sequence[tuple[str, str, int]] = (), reads: Sequence[tuple[str, str]] = ()
+) -> tuple[list[int], list[int]]:
+    """Several limits at once, in one round trip to Redis: count one hit for each
+    ``(scope, key, window)`` of ``hits`` (as ``rate_limit_exceeded``) and read the count
+    of each ``(scope, key)`` of ``reads`` (as ``rate_limit_reached``). Returns the counts
+    after the hits and the counts read, in the order asked; the caller compares them with
+    its limits. A form that asks three limits pays one trip instead of three.
+
+    The same fallbacks as one at a time: the SQLite-file cache counts each in turn, and
+    while Redis is unreachable the hits are counted in this process and the reads take
+    this process's counts too.
+    """
+    counts = [(f"rl:{scope}:{key}", window) for scope, key, window in hits]
+    read_names = [f"rl:{scope}:{key}" for scope, key in reads]
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        counted = [_local_hit(cache, name, window) for name, window in counts]
+        return counted, [cache.get(name) or 0 for name in read_names]
+    location = backend._servers[0]  # type: ignore[attr-defined]  # unstubbed, as above
+    if not redis_is_down(location):
+        try:
+            pipe = _client(backend).pipeline(transaction=False)
+            for name, window in counts:
+                # EVAL, not EVALSHA: a pipeline's registered script would first ask
+                # SCRIPT EXISTS, a trip of its own. Redis keeps the compiled script.
+                pipe.eval(_HIT, 1, backend.make_and_validate_key(name), window)
+            for name in read_names:
+                pipe.get(backend.make_and_validate_key(name))
+            answers = pipe.execute()
+        except UNAVAILABLE as exc:
+            redis_failed(location, exc, what="rate limits, counted per process")
+        else:
+            counted = [int(a) for a in answers[: len(hits)]]
+            return counted, [_count(a) for a in answers[len(hits) :]]
+    counted = [_local_hit(_fallback, name, window) for name, window in counts]
+    return counted, [_fallback.get(name) or 0 for name in read_names]
+
+
+def _count(value: bytes | None) -> int:
+    """A counter as Redis holds it: the digits INCR wrote (Django's serializer stores
+    integers as they are too); nothing yet is 0."""
+    try:
+        return int(value) if value is not None else 0
+    except ValueError:
+        return 0
 
 
 def too_many_attempts(request: HttpRequest, *, window: int) -> HttpResponse:

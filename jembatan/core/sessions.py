@@ -1,0 +1,64 @@
+"""The session store (``SESSION_ENGINE``): Django's database sessions, in fewer round trips.
+
+Every public form that answers with a page of its own (the aspiration form above all)
+starts a session for an anonymous visitor. Django's store asks whether a random key is
+taken before it inserts it, and wraps the one INSERT (or UPDATE) in a transaction of its
+own: a SELECT, BEGIN, the write and COMMIT, four round trips for one row. Here:
+
+- a new key is not looked up first. The INSERT is made with ``must_create`` and the
+  primary key refuses a taken key (Django then tries another one, as before), so the
+  lookup only ever answered what the insert answers anyway (32 characters of 36 kinds:
+  a taken key is not going to happen);
+- outside a transaction the write is the one statement, committed by itself (autocommit).
+  Inside one (a view that writes the session in its own transaction, and tests) Django's
+  savepoint is kept, so that a refused key does not break the caller's transaction;
+- a save that would write what this request wrote already is skipped: a view that saved
+  the session inside its own transaction (the aspiration form: the case and the session
+  in one commit) leaves the middleware nothing to write, though it still sends the cookie.
+
+The rows, their expiry and ``clearsessions`` are Django's.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import DatabaseError, IntegrityError, connections, router
+from django.utils.crypto import get_random_string
+
+
+class SessionStore(DatabaseSessionStore):
+    # (key, data) of this store's last write, to skip writing the same again.
+    _written: tuple[str, str] | None = None
+
+    def _get_new_session_key(self) -> str:
+        # No lookup: the INSERT with must_create is the check (see the module's notes).
+        return get_random_string(32, VALID_KEY_CHARS)
+
+    def save(self, must_create: bool = False) -> None:
+        if self.session_key is None:
+            return self.create()
+        # SessionBase._get_session is missing from the stubs.
+        data = self._get_session(no_load=must_create)  # type: ignore[attr-defined]
+        written = (self.session_key, json.dumps(data, sort_keys=True, default=str))
+        if not must_create and written == self._written:
+            return None  # written by this request already, unchanged since
+        using = router.db_for_write(self.model)
+        if connections[using].in_atomic_block:
+            super().save(must_create=must_create)
+        else:
+            obj = self.create_model_instance(data)
+            try:
+                obj.save(force_insert=must_create, force_update=not must_create, using=using)
+            except IntegrityError:
+                if must_create:
+                    raise CreateError from None
+                raise
+            except DatabaseError:
+                if not must_create:
+                    raise UpdateError from None
+                raise
+        self._written = written
+        return None

@@ -1,0 +1,85 @@
+"""The session store: Django's database sessions, each write one statement."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.models import Session
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from jembatan.core import sessions
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_session_is_one_insert_and_an_update_one_update():
+    store = sessions.SessionStore()
+    store["seen"] = ["ABC123"]
+    with CaptureQueriesContext(connection) as queries:
+        store.save()
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
+    assert sessions.SessionStore(store.session_key)["seen"] == ["ABC123"]
+
+    store["seen"] = ["ABC123", "DEF456"]
+    with CaptureQueriesContext(connection) as queries:
+        store.save()
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["UPDATE"]
+    assert sessions.SessionStore(store.session_key)["seen"] == ["ABC123", "DEF456"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_taken_key_gets_another_one(monkeypatch):
+    taken = sessions.SessionStore()
+    taken["who"] = "first"
+    taken.save()
+    keys = iter([taken.session_key, "k" * 32])
+    monkeypatch.setattr(sessions.SessionStore, "_get_new_session_key", lambda self: next(keys))
+
+    store = sessions.SessionStore()
+    store["who"] = "second"
+    store.save()
+
+    assert store.session_key == "k" * 32
+    assert sessions.SessionStore(taken.session_key)["who"] == "first"
+    assert Session.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_deleted_meanwhile_is_not_written_again():
+    store = sessions.SessionStore()
+    store["who"] = "x"
+    store.save()
+    Session.objects.all().delete()  # signed out elsewhere, or expired and cleared
+    store["who"] = "y"
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not Session.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_transaction_a_taken_key_leaves_the_transaction_usable(monkeypatch):
+    taken = sessions.SessionStore()
+    taken.save()
+    keys = iter([taken.session_key, "m" * 32])
+    monkeypatch.setattr(sessions.SessionStore, "_get_new_session_key", lambda self: next(keys))
+    with transaction.atomic():
+        store = sessions.SessionStore()
+        store["who"] = "inside"
+        store.save()  # the refused key is rolled back to Django's savepoint
+        assert Session.objects.count() == 2
+    assert sessions.SessionStore("m" * 32)["who"] == "inside"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saving_again_what_was_just_written_writes_nothing():
+    store = sessions.SessionStore()
+    store["seen"] = ["ABC123"]
+    store.save()
+    with CaptureQueriesContext(connection) as queries:
+        store.save()  # the middleware after a view that saved it: nothing new
+    assert queries.captured_queries == []
+    store["seen"] = ["ABC123", "XYZ789"]
+    with CaptureQueriesContext(connection) as queries:
+        store.save()
+    assert len(queries.captured_queries) == 1
+    assert sessions.SessionStore(store.session_key)["seen"] == ["ABC123", "XYZ789"]
