@@ -129,6 +129,33 @@ def env_timezone(name: str, default: str, *, environ: Mapping[str, str] = os.env
     return value
 
 
+# The placeholder every secret of deploy/jembatan.env.example starts with.
+PLACEHOLDER_PREFIX = "change-me"
+
+
+def url_password(url: str) -> str:
+    """The password of a DATABASE_URL/REDIS_URL ("" when it has none or is malformed)."""
+    try:
+        return urlsplit(url).password or ""
+    except ValueError:
+        return ""
+
+
+def refuse_placeholders(secrets: Mapping[str, str | list[str]]) -> None:
+    """A ConfigError naming the first variable that still holds the example's placeholder.
+
+    ``secrets`` maps a variable's name to its value (or values); the value is never part
+    of the message.
+    """
+    for name, value in secrets.items():
+        for item in [value] if isinstance(value, str) else value:
+            if item.strip().lower().startswith(PLACEHOLDER_PREFIX):
+                raise ConfigError(
+                    f"{name} still holds the example's placeholder ({PLACEHOLDER_PREFIX}...); "
+                    "set a real secret."
+                )
+
+
 _DB_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
 
 

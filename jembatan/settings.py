@@ -19,6 +19,8 @@ from jembatan.env import (
     env_timezone,
     parse_database_url,
     parse_redis_url,
+    refuse_placeholders,
+    url_password,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -89,6 +91,9 @@ MIDDLEWARE = [
     # first, so that they see everything below (docs/operations.md).
     "jembatan.core.requestid.RequestIdMiddleware",
     "jembatan.core.metrics.MetricsMiddleware",
+    # /healthz, /readyz and /metrics by an app server's private address (any Host), before
+    # anything asks the request for its host (docs/deploy.md).
+    "jembatan.core.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The database unreachable: a 503 page with Retry-After instead of a 500.
@@ -366,14 +371,16 @@ S3_REGION = env_str("S3_REGION", "")
 S3_CUSTOM_DOMAIN = env_str("S3_CUSTOM_DOMAIN", "")
 S3_PUBLIC_ACL = env_str("S3_PUBLIC_ACL", "public-read")
 S3_PRIVATE_URL_SECONDS = env_int("S3_PRIVATE_URL_SECONDS", 60, minimum=5, maximum=3600)
+S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID", "")
+S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY", "")
 if S3_BUCKET:
     STORAGES.update(
         s3_storages(
             bucket=S3_BUCKET,
             private_bucket=S3_PRIVATE_BUCKET,
             endpoint_url=S3_ENDPOINT_URL,
-            access_key=env_str("S3_ACCESS_KEY_ID", ""),
-            secret_key=env_str("S3_SECRET_ACCESS_KEY", ""),
+            access_key=S3_ACCESS_KEY_ID,
+            secret_key=S3_SECRET_ACCESS_KEY,
             region=S3_REGION,
             custom_domain=S3_CUSTOM_DOMAIN,
             public_acl=S3_PUBLIC_ACL,
@@ -634,6 +641,22 @@ METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 # the consumer rounds it up to whole minutes); /readyz reports the consumer down when the
 # last one is older than two intervals.
 CONSUMER_HEARTBEAT_SECONDS = env_int("CONSUMER_HEARTBEAT_SECONDS", 60, minimum=1, maximum=3600)
+# A secret left at deploy/jembatan.env.example's placeholder ("change-me...") is publicly
+# known: refused in production, naming the variable, never its value.
+if not DEBUG:
+    refuse_placeholders(
+        {
+            "SECRET_KEY": SECRET_KEY,
+            "SECRET_KEY_FALLBACKS": SECRET_KEY_FALLBACKS,
+            "METRICS_TOKEN": METRICS_TOKEN,
+            "DATABASE_URL (its password)": url_password(DATABASE_URL),
+            "REDIS_URL (its password)": url_password(REDIS_URL),
+            "S3_ACCESS_KEY_ID": S3_ACCESS_KEY_ID,
+            "S3_SECRET_ACCESS_KEY": S3_SECRET_ACCESS_KEY,
+            "EMAIL_HOST_PASSWORD": EMAIL_HOST_PASSWORD,
+            "SMS_GATEWAY_SECRET": SMS_GATEWAY_SECRET,
+        }
+    )
 # Errors reported to a Sentry-compatible server, personal data scrubbed (jembatan.core.sentry).
 SENTRY_DSN = env_str("SENTRY_DSN", "")
 if SENTRY_DSN:

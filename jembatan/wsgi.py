@@ -13,4 +13,6 @@ try:
     application = get_wsgi_application()
 except ConfigError as exc:
     sys.stderr.write(f"Configuration error: {exc}\n")
-    sys.exit(2)
+    # 3 is gunicorn's "worker failed to boot": the master stops (and systemd shows the
+    # line above) instead of starting one failing worker after another.
+    sys.exit(3)

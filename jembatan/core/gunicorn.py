@@ -17,3 +17,9 @@ def child_exit(server: Any, worker: Any) -> None:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+# No control socket (gunicornc): nothing here uses it, and every master on a host would
+# otherwise open the same $HOME/.gunicorn/gunicorn.ctl (two app servers on one host, the
+# production profile's two).
+control_socket_disable = True

@@ -5,6 +5,7 @@ import codecs
 import logging
 import sys
 from collections.abc import Callable
+from typing import cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -12,7 +13,10 @@ from django.core.files.storage import default_storage
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.security import SecurityMiddleware
 from django.template.loader import render_to_string
+from django.urls import resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -256,3 +260,38 @@ class BadInputMiddleware:
             "Formulir ini dikirim dalam pengodean “%(charset)s”; situs ini hanya "
             "menerima UTF-8. Muat ulang halaman, lalu kirim lagi."
         ) % {"charset": shown(charset)}
+
+
+# The probes of load balancers and Prometheus, which ask an app server by its private
+# address (Host: 10.0.0.11:8001), not by a tenant's host name.
+PROBE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def _probe_view(request: HttpRequest) -> HttpResponse:
+    # No tenant, as TenantMiddleware leaves it for these paths (TENANT_EXEMPT_PATHS).
+    request.tenant = None  # type: ignore[attr-defined]
+    match = resolve(request.path_info)
+    request.resolver_match = match
+    return match.func(request, *match.args, **match.kwargs)
+
+
+class ProbeMiddleware:
+    """Answers /healthz, /readyz and /metrics whatever the Host header, before Django's
+    host check (CommonMiddleware) and the tenant: ALLOWED_HOSTS guards the links a page
+    writes against a forged Host, and these three write none (nor read the host). /readyz
+    and /metrics still ask for the bearer token. The answer gets the same security headers
+    as any page (the middleware that set them, run around the view here). Placed right
+    after MetricsMiddleware, which counts them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        # Django's middleware are typed as possibly async; these run synchronously.
+        sync = Callable[[HttpRequest], HttpResponse]
+        framed = cast(sync, XFrameOptionsMiddleware(SecurityHeadersMiddleware(_probe_view)))
+        self.answer_probe = cast(sync, SecurityMiddleware(framed))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Only reads: anything else goes the usual way (CSRF refuses it).
+        if request.method not in ("GET", "HEAD") or request.path_info not in PROBE_PATHS:
+            return self.get_response(request)
+        return self.answer_probe(request)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime
 import getpass
+import json
 import re
 import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -31,7 +33,12 @@ from django.utils.http import urlsafe_base64_encode
 
 from jembatan.core.management.commands.nginx_conf import SHARED, render, render_site
 from jembatan.core.tests.nginx_proxy import NGINX, free_port, live_upstream
-from jembatan.core.tests.test_settings import production_env, run_manage, settings_variables
+from jembatan.core.tests.test_settings import (
+    assert_one_line_config_error,
+    production_env,
+    run_manage,
+    settings_variables,
+)
 from jembatan.testing.factories import UserFactory
 
 REPO = Path(__file__).resolve().parents[3]
@@ -317,6 +324,10 @@ def test_the_units_parse_and_follow_the_layout():
             "ProtectHome": "yes",
             "PrivateTmp": "yes",
             "CapabilityBoundingSet": "",
+            "SystemCallFilter": "@system-service",
+            "ProtectProc": "invisible",
+            "RemoveIPC": "yes",
+            "PrivateMounts": "yes",
         }.items():
             assert service.get(key) == expected, (path.name, key)
         assert service["StateDirectory"] == "jembatan", path.name
@@ -397,9 +408,20 @@ def test_the_env_example_defines_what_the_units_use_and_the_settings_read():
     assert required <= defined, required - defined
 
 
+def filled_in(example: dict[str, str]) -> dict[str, str]:
+    """The example with every change-me placeholder replaced, as section 5 says to."""
+    secret = "s" * 60
+    return {
+        name: value.replace("change-me", secret) if "change-me" in value else value
+        for name, value in example.items()
+    }
+
+
 def test_the_settings_accept_the_env_example(tmp_path):
-    """Its values as they stand are a configuration the production settings start with."""
-    example = env_example()
+    """Its values, the secrets filled in, are a configuration the production settings start
+    with; left as they stand, the first placeholder stops them (test below)."""
+    example = filled_in(env_example())
+    assert not [value for value in example.values() if "change-me" in value]
     var = tmp_path / "var"
     overrides = {
         **example,
@@ -468,3 +490,136 @@ def test_a_rotated_key_keeps_sessions_and_reset_links_valid_through_its_fallback
     assert signed_out.status_code == 302
     assert signed_out["Location"].startswith(reverse("accounts:login"))
     assert Client().get(link).context["validlink"] is False
+
+
+# --- What an administrator following docs/deploy.md ran into -------------------------
+
+
+def test_the_env_example_as_it_stands_is_refused(tmp_path):
+    """A forgotten placeholder is a publicly known secret: never a running install."""
+    example = env_example()
+    var = tmp_path / "var"
+    overrides = {**example, "JEMBATAN_VAR_DIR": str(var), "STATIC_ROOT": str(var / "static")}
+    line = assert_one_line_config_error(
+        run_manage(production_env(tmp_path, **overrides), "check", "--deploy")
+    )
+    assert "SECRET_KEY" in line and example["SECRET_KEY"] not in line
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        ("SECRET_KEY", "change-me-" + "x" * 50, "SECRET_KEY"),
+        ("SECRET_KEY_FALLBACKS", "o" * 55 + ",Change-Me-" + "y" * 50, "SECRET_KEY_FALLBACKS"),
+        ("METRICS_TOKEN", "change-me-to-a-long-random-token", "METRICS_TOKEN"),
+        ("DATABASE_URL", "postgres://jembatan:change-me@10.0.0.10:5432/j", "DATABASE_URL"),
+        ("REDIS_URL", "redis://:change-me@10.0.0.10:6379/0", "REDIS_URL"),
+        ("S3_SECRET_ACCESS_KEY", "change-me-too", "S3_SECRET_ACCESS_KEY"),
+    ],
+)
+def test_a_placeholder_secret_stops_production_with_one_line(tmp_path, name, value, shown):
+    result = run_manage(production_env(tmp_path, **{name: value}), "check")
+    line = assert_one_line_config_error(result)
+    assert shown in line and "placeholder" in line
+    assert value not in result.stderr and "x" * 20 not in line and "y" * 20 not in line
+
+
+def test_a_placeholder_is_accepted_for_development(tmp_path):
+    env = production_env(tmp_path, DEBUG="1", METRICS_TOKEN="change-me-to-a-long-random-token")
+    result = run_manage(env, "shell", "-c", "from django.conf import settings as s; print(1)")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_probes_answer_by_the_app_servers_address_and_pages_do_not(client, settings):
+    """Load balancers and Prometheus ask http://10.0.0.11:8001/...: /healthz, /readyz and
+    /metrics answer whatever the Host (they write no link); every other path still meets
+    ALLOWED_HOSTS, so no tenant page is served under a bare address."""
+    settings.ALLOWED_HOSTS = ["kim.example.go.id"]
+    settings.METRICS_TOKEN = token = "m" * 40
+    address = {"HTTP_HOST": "10.0.0.11:8001"}
+    health = client.get("/healthz", **address)
+    assert health.status_code == 200 and health.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in health["Cache-Control"] and health["X-Content-Type-Options"] == "nosniff"
+    # The bearer token is still required.
+    assert client.get("/readyz", **address).status_code == 404
+    assert client.get("/metrics", **address).status_code == 404
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}", **address}
+    ready = client.get("/readyz", **bearer)
+    assert ready.status_code in (200, 503) and "checks" in ready.json()
+    metrics = client.get("/metrics", **bearer)
+    assert metrics.status_code == 200 and b"# TYPE" in metrics.content
+    # Anything else by the address: refused as before, nothing of a tenant in it.
+    for path in ("/", "/healthz/", "/readyz/x", "/akun/masuk/"):
+        refused = client.get(path, **address)
+        assert refused.status_code == 400, path
+        assert b"kim.example.go.id" not in refused.content
+    # By a served host name the probes answer as before.
+    assert client.get("/healthz", HTTP_HOST="kim.example.go.id").json()["status"] == "ok"
+
+
+def test_the_guide_shows_what_healthz_answers(db, client):
+    answer = client.get("/healthz")
+    assert json.dumps(answer.json()) in DEPLOY_DOC.read_text()
+
+
+def test_the_media_location_is_rendered_only_for_local_uploads(settings, tmp_path):
+    settings.S3_BUCKET = ""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    local = render_site(server_names=["kim.example.go.id"], upstreams=["10.0.0.11:8001"])
+    assert "location /media/ {" in local and f"alias {tmp_path}/media/;" in local
+    profile = render(listen="127.0.0.1:8080", upstreams=["127.0.0.1:8001"], var_dir=tmp_path)
+    assert "location /media/ {" in profile
+    settings.S3_BUCKET = "jembatan-media"
+    for bucket in (
+        render_site(server_names=["kim.example.go.id"], upstreams=["10.0.0.11:8001"]),
+        render(listen="127.0.0.1:8080", upstreams=["127.0.0.1:8001"], var_dir=tmp_path),
+    ):
+        assert "/media/" not in bucket.replace("static and media files", "")
+        assert str(tmp_path / "media") not in bucket and "@" not in bucket.replace("@8", "")
+        assert "location /static/ {" in bucket and "location = /metrics {" in bucket
+
+
+def test_gunicorn_opens_no_control_socket(tmp_path):
+    """Two app servers on one host would otherwise share $HOME/.gunicorn/gunicorn.ctl."""
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    result = subprocess.run(
+        [str(gunicorn), "--print-config", "-c", "python:jembatan.core.gunicorn", "jembatan.wsgi"],
+        cwd=REPO,
+        env={**production_env(tmp_path), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    settings_lines = dict(
+        re.split(r"\s+=\s*", line.strip(), maxsplit=1)
+        for line in result.stdout.splitlines()
+        if " = " in line
+    )
+    assert settings_lines["control_socket_disable"] == "True"
+
+
+def test_gunicorn_stops_on_a_placeholder_secret_with_one_clear_line(tmp_path):
+    """A worker that cannot boot for its configuration stops the master (gunicorn's boot
+    error) instead of starting one failing worker after another."""
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    placeholder = "change-me-to-a-long-random-string-of-at-least-fifty-characters"
+    bind = f"127.0.0.1:{free_port()}"
+    result = subprocess.run(
+        [str(gunicorn), "jembatan.wsgi", "-c", "python:jembatan.core.gunicorn", "--bind", bind],
+        cwd=REPO,
+        env={**production_env(tmp_path, SECRET_KEY=placeholder), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 3, result.stderr
+    errors = [line for line in result.stderr.splitlines() if "Configuration error" in line]
+    assert errors == [
+        "Configuration error: SECRET_KEY still holds the example's placeholder "
+        "(change-me...); set a real secret."
+    ]
+    assert placeholder not in result.stderr

@@ -175,6 +175,9 @@ class TestHealthzOverHttp:
         assert status == 301
         assert headers["Location"] == "https://jembatan.example.id/"
 
-    def test_unknown_host_is_refused(self, tmp_path, gunicorn_factory):
+    def test_any_host_gets_the_probe_and_an_unknown_one_no_page(self, tmp_path, gunicorn_factory):
+        """A load balancer asks by the app server's address (docs/deploy.md): /healthz
+        answers whatever the Host (it writes no link); a page still refuses the host."""
         server = gunicorn_factory(production_env(tmp_path))
-        assert server.get("/healthz", host="evil.example")[0] == 400
+        assert server.get("/healthz", host="10.0.0.11:8001")[0] == 200
+        assert server.get("/", host="evil.example")[0] == 400

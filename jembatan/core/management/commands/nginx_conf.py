@@ -52,10 +52,23 @@ def _paste(text: str, name: str, part: str) -> str:
     return re.sub(rf"^([ \t]*)@{name}@[ \t]*$", indented, text, flags=re.MULTILINE)
 
 
+LOCAL_MEDIA = re.compile(
+    r"^[ \t]*@LOCAL_MEDIA_BEGIN@\n(.*?)^[ \t]*@LOCAL_MEDIA_END@\n", re.S | re.M
+)
+
+
+def _local_media(text: str) -> str:
+    """The /media/ location only when uploads are in MEDIA_ROOT: with a bucket (S3_BUCKET)
+    their links go to the bucket, and an alias to a directory nobody writes is dead config."""
+    keep = not settings.S3_BUCKET
+    return LOCAL_MEDIA.sub(lambda match: match.group(1) if keep else "", text)
+
+
 def _fill(template: Path, values: dict[str, str]) -> str:
     text = template.read_text()
     for name, path in SHARED.items():
         text = _paste(text, name, path.read_text())
+    text = _local_media(text)
     for name, value in values.items():
         text = text.replace(f"@{name}@", value)
     left = re.findall(r"@[A-Z_]+@", text)
