@@ -5,6 +5,7 @@ SHARED_CACHE_SECONDS + SHARED_CACHE_STALE_SECONDS (here 1 + 1 s)."""
 
 from __future__ import annotations
 
+import gzip
 import re
 import time
 import urllib.parse
@@ -173,6 +174,21 @@ def test_a_correction_and_a_withdrawal_are_seen_within_the_bound(cached, post):
     post.status = Post.Status.PUBLISHED
     post.save(update_fields=["status"])
     assert fetch(url)[0] == 200
+
+
+def test_a_client_that_refuses_gzip_gets_the_plain_page(cached, post):
+    url = cached + post.get_absolute_url()
+    refusals = ["gzip;q=0, identity", "identity, GZIP; q=0.000", "gzip;q=0"]
+    for accept in refusals:
+        for expected in ("MISS", "HIT") if accept == refusals[0] else ("HIT",):
+            _status, headers, page = fetch(url, **{"Accept-Encoding": accept})
+            assert headers["X-Cache-Status"] == expected, accept
+            assert "Content-Encoding" not in headers, accept
+            assert b"Gotong royong di Sebalo" in page, accept
+    for accept in ("gzip, deflate", "gzip;q=0.5, identity;q=0", "x-gzip;q=0, gzip"):
+        _status, headers, page = fetch(url, **{"Accept-Encoding": accept})
+        assert headers["Content-Encoding"] == "gzip", accept
+        assert gzip.decompress(page).count(b"Gotong royong di Sebalo"), accept
 
 
 def test_a_comment_from_a_cached_page_with_script_fetches_a_token(cached, post):
