@@ -176,6 +176,28 @@ def test_a_correction_and_a_withdrawal_are_seen_within_the_bound(cached, post):
     assert fetch(url)[0] == 200
 
 
+def test_every_answer_carries_nginx_own_request_id_the_app_got_on_a_miss(cached, post):
+    from django.core.signals import request_started
+
+    seen: list[str] = []
+
+    def note(sender, environ=None, **kwargs):
+        seen.append((environ or {}).get("HTTP_X_REQUEST_ID", ""))
+
+    request_started.connect(note)
+    try:
+        url = cached + post.get_absolute_url()
+        answers = [fetch(url)[1] for _ in range(3)]
+    finally:
+        request_started.disconnect(note)
+    assert [h["X-Cache-Status"] for h in answers] == ["MISS", "HIT", "HIT"]
+    ids = [h.get_all("X-Request-ID") for h in answers]
+    assert all(len(one) == 1 and re.fullmatch(r"[0-9a-f]{32}", one[0]) for one in ids), ids
+    assert len({one[0] for one in ids}) == 3  # each visitor their own, not the filler's
+    # The MISS reached the app, which logged under nginx's id: the visitor quotes that one.
+    assert seen == [ids[0][0]]
+
+
 def test_a_client_that_refuses_gzip_gets_the_plain_page(cached, post):
     url = cached + post.get_absolute_url()
     refusals = ["gzip;q=0, identity", "identity, GZIP; q=0.000", "gzip;q=0"]
