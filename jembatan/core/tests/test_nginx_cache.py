@@ -64,7 +64,8 @@ def test_an_anonymous_article_comes_from_the_cache_without_a_token_or_cookie(cac
     status, headers, second = fetch(url)
     assert status == 200 and headers["X-Cache-Status"] == "HIT"
     assert second == first and b"Gotong royong di Sebalo" in second
-    assert headers["Cache-Control"] == "max-age=1, stale-while-revalidate=1"
+    # The lifetime is nginx's alone: the browser asks again each time (no-cache).
+    assert headers["Cache-Control"] == "no-cache"
     # The visitor who chose English gets the English page, never the Indonesian copy.
     english = f"{django_settings.LANGUAGE_COOKIE_NAME}=en"
     status, headers, page = fetch(url, Cookie=english)
@@ -174,6 +175,22 @@ def test_a_correction_and_a_withdrawal_are_seen_within_the_bound(cached, post):
     post.status = Post.Status.PUBLISHED
     post.save(update_fields=["status"])
     assert fetch(url)[0] == 200
+
+
+def test_browsers_revalidate_shared_pages_and_other_answers_keep_their_headers(cached, post):
+    url = cached + post.get_absolute_url()
+    for expected in ("MISS", "HIT"):
+        _status, headers, _body = fetch(url)
+        assert headers["X-Cache-Status"] == expected
+        # Once: nginx replaces the app's header, it does not add a second one.
+        assert headers.get_all("Cache-Control") == ["no-cache"], expected
+        assert "X-Accel-Expires" not in headers
+    # The form token is the visitor's: still never kept by anyone (the app's header).
+    _status, headers, _body = fetch(cached + reverse("core:form_token"))
+    assert headers["X-Cache-Status"] == "MISS"
+    assert headers.get_all("Cache-Control") == [
+        "max-age=0, no-cache, no-store, must-revalidate, private"
+    ]
 
 
 def test_every_answer_carries_nginx_own_request_id_the_app_got_on_a_miss(cached, post):
