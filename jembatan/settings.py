@@ -611,10 +611,13 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0, maximum=3600)
 # Behind nginx (deploy/nginx.conf.template), the same anonymous pages are also kept by
 # nginx for this long, never longer than the tenant's page cache lifetime (README:
 # Production, the shared page cache). 0: off.
-SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 3, minimum=0, maximum=60)
+SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 2, minimum=0, maximum=60)
 # After that, while one request renders the page again, nginx may still give the old copy
-# to the others for at most this long: the bound on a change is the sum of the two (5 s).
-SHARED_CACHE_STALE_SECONDS = env_int("SHARED_CACHE_STALE_SECONDS", 2, minimum=0, maximum=60)
+# to the others for at most this long. nginx counts whole seconds from the second the copy
+# was stored, so a change is seen after at most the sum of the two, plus 1 s, plus a
+# render that read the database just before the change: 2 + 1 + 1 s and the render, within
+# the 5 s the README promises.
+SHARED_CACHE_STALE_SECONDS = env_int("SHARED_CACHE_STALE_SECONDS", 1, minimum=0, maximum=60)
 # The dashboards' figures of a region are kept in the cache for at most this long (0: off);
 # a refresh of the rollups (dashboard.rollup.refresh) replaces them at once.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0, maximum=3600)

@@ -193,6 +193,8 @@ def _share(request: HttpRequest, response: HttpResponse, seconds: int) -> HttpRe
     # nginx reads how long it may hand out the old copy while one request renders a new
     # one (stale-while-revalidate; nginx has no other bounded way to say it). Before
     # X-Accel-Expires: nginx 1.22 skips Cache-Control once that header has been read.
+    # This Cache-Control is for nginx alone: it tells browsers to ask again each time
+    # ($jembatan_browser_cache, deploy/nginx/http.conf.in), so that they add no seconds.
     stale = settings.SHARED_CACHE_STALE_SECONDS
     del response["Cache-Control"]  # whatever the view said: the bound is the point
     response.headers["Cache-Control"] = f"max-age={seconds}, stale-while-revalidate={stale}"

@@ -49,6 +49,18 @@ def test_nothing_is_shared_without_nginx_asking(client, post):
     assert TOKEN.search(response.content.decode()).group(1) != ""
 
 
+def test_without_nginx_a_browser_is_never_told_to_keep_a_page(client, post):
+    """`make run` has no nginx: the app's own cache (and its fast path) is invalidated at
+    once by a change, and the browser gets nothing that would let it keep the old page
+    (no lifetime, no Expires, no Last-Modified for a heuristic one)."""
+    url = post.get_absolute_url()
+    for expected in ("miss", "hit", "hit"):  # rendered, the view's cache, the fast path
+        response = client.get(url)
+        assert response.headers["X-Page-Cache"] == expected
+        for header in ("Cache-Control", "Expires", "Last-Modified"):
+            assert header not in response.headers, (expected, header)
+
+
 def test_a_visitor_with_a_csrf_cookie_gets_a_shared_page_without_their_token(client, post):
     url = post.get_absolute_url()
     client.get(reverse("core:form_token"))
