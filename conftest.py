@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jembatan.core.localcache import clear_all
+from jembatan.testing import testdb
 from jembatan.testing.browser import browser, laptop_browser, shots  # noqa: F401 (fixtures)
 from jembatan.testing.factories import TwoTenants, build_two_tenants
 from jembatan.testing.s3 import s3_buckets, s3_server  # noqa: F401 (fixtures)
@@ -98,3 +99,9 @@ def two_tenants(db) -> TwoTenants:
 @pytest.fixture
 def password() -> str:
     return "rahasia-yang-panjang"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Parallel workers copy the run's first migrated test database (testing/testdb.py)."""
+    testdb.install()

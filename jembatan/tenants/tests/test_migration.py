@@ -1,46 +1,67 @@
-"""tenants 0002: an install that served one kabupaten gets it as its first tenant."""
+"""tenants 0002: an install that served one kabupaten gets it as its first tenant.
+
+The database is taken back to tenants 0001 once for the module (0002 changes no schema, so
+that is the schema 0002 runs on), and each test runs 0002's own function with the models
+as they were at 0002 (the migration state, not today's models), in the test's transaction.
+The module ends with every migration applied again, for the next tests of this process.
+"""
 
 from __future__ import annotations
 
-import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+import importlib
 
-from jembatan.tenants.models import Tenant, TenantHost
+import pytest
+from django.db import connection, migrations
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
+
 from jembatan.testing.factories import region_chain
 
-# The migration runs through the schema editor, which SQLite refuses inside the test's
-# transaction; no tenant is served by the root conftest, the test makes the regions.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.no_served_tenant]
+MIGRATION = importlib.import_module("jembatan.tenants.migrations.0002_first_tenant_from_setting")
 
-BEFORE = [("tenants", "0001_initial")]
-AFTER = [("tenants", "0002_first_tenant_from_setting")]
+# No tenant is served by the root conftest: the test makes the regions.
+pytestmark = [pytest.mark.django_db, pytest.mark.no_served_tenant]
 
-
-def migrate(targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
+BEFORE = ("tenants", "0001_initial")
+UNDER_TEST = ("tenants", "0002_first_tenant_from_setting")
 
 
-def rerun_0002() -> None:
-    migrate(BEFORE)
-    migrate(AFTER)
-    # Then forward again: the tests read through today's model, whose later fields
-    # (complete_days, ...) the 0002 schema does not have yet.
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+@pytest.fixture(scope="module")
+def apps_at_0002(django_db_setup, django_db_blocker):
+    """The historical models of 0002, on a database migrated back to just before it."""
+    with django_db_blocker.unblock():
+        executor = MigrationExecutor(connection)
+        executor.migrate([BEFORE])
+        assert UNDER_TEST not in MigrationRecorder(connection).applied_migrations()
+        try:
+            yield executor.loader.project_state(UNDER_TEST, at_end=True).apps
+        finally:
+            # Going back to tenants 0001 also took back what depends on it (accounts 0005,
+            # the audit row's tenant): the next tests in this process need every migration.
+            executor = MigrationExecutor(connection)
+            executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-@pytest.fixture(autouse=True)
-def _whole_schema_after():
-    """Going back to tenants 0001 also takes back what depends on it (accounts 0005, the
-    audit row's tenant): the next tests in this process need every migration applied."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+@pytest.fixture
+def run_0002(apps_at_0002):
+    """0002's one operation, given the apps of its state as the executor gives them (its
+    function makes rows only; no schema editor, which SQLite refuses inside the test's
+    transaction)."""
+    (operation,) = MIGRATION.Migration.operations
+    assert isinstance(operation, migrations.RunPython)
+    assert operation.code is MIGRATION.first_tenant
+
+    def run():
+        operation.code(apps_at_0002, None)
+
+    return run
+
+
+@pytest.fixture
+def models(apps_at_0002):
+    return apps_at_0002.get_model("tenants", "Tenant"), apps_at_0002.get_model(
+        "tenants", "TenantHost"
+    )
 
 
 @pytest.fixture
@@ -64,12 +85,13 @@ def old_settings(settings):
     return settings
 
 
-def test_first_tenant_from_the_old_settings(old_settings):
+def test_first_tenant_from_the_old_settings(old_settings, run_0002, models):
+    Tenant, TenantHost = models
     region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.04", "Kabupaten Mempawah")
-    rerun_0002()
+    run_0002()
     tenant = Tenant.objects.get()
-    assert tenant.code == "61.07"
+    assert tenant.region_id == "61.07"
     assert tenant.name == "Jembatan Kabupaten Bengkayang"
     assert tenant.is_active
     assert tenant.time_zone == "Asia/Jakarta"
@@ -85,43 +107,47 @@ def test_first_tenant_from_the_old_settings(old_settings):
     ]
 
 
-def test_first_tenant_is_the_legacy_code_and_its_time_zone(old_settings):
+def test_first_tenant_is_the_legacy_code_and_its_time_zone(old_settings, run_0002, models):
+    Tenant, _ = models
     old_settings.LEGACY_HUB_REGION_CODE = "61.04"
     old_settings.TIME_ZONE = "Asia/Pontianak"
     region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.04", "Kabupaten Mempawah")
-    rerun_0002()
+    run_0002()
     tenant = Tenant.objects.get()
-    assert tenant.code == "61.04"
+    assert tenant.region_id == "61.04"
     assert tenant.name == "Jembatan Kabupaten Mempawah"
     assert tenant.time_zone == "Asia/Pontianak"
 
 
-def test_without_the_setting_the_old_default_kabupaten(old_settings):
+def test_without_the_setting_the_old_default_kabupaten(old_settings, run_0002, models):
+    Tenant, _ = models
     old_settings.LEGACY_HUB_REGION_CODE = ""
     region_chain("61.07", "Kabupaten Bengkayang")
-    rerun_0002()
-    assert Tenant.objects.get().code == "61.07"
+    run_0002()
+    assert Tenant.objects.get().region_id == "61.07"
 
 
-def test_nothing_without_regions(old_settings):
-    rerun_0002()
+def test_nothing_without_regions(old_settings, run_0002, models):
+    Tenant, TenantHost = models
+    run_0002()
     assert not Tenant.objects.exists()
     assert not TenantHost.objects.exists()
 
 
-def test_nothing_when_the_kabupaten_is_not_loaded(old_settings):
+def test_nothing_when_the_kabupaten_is_not_loaded(old_settings, run_0002, models):
+    Tenant, _ = models
     old_settings.LEGACY_HUB_REGION_CODE = "61.08"
     region_chain("61.07", "Kabupaten Bengkayang")
-    rerun_0002()
+    run_0002()
     assert not Tenant.objects.exists()
 
 
-def test_nothing_when_a_tenant_exists(old_settings):
+def test_nothing_when_a_tenant_exists(old_settings, run_0002, models):
+    Tenant, TenantHost = models
     region_chain("61.07", "Kabupaten Bengkayang")
-    existing = Tenant.objects.create(
-        region=region_chain("61.04", "Kabupaten Mempawah"), name="Jembatan Mempawah"
-    )
-    rerun_0002()
-    assert list(Tenant.objects.all()) == [existing]
+    region_chain("61.04", "Kabupaten Mempawah")
+    existing = Tenant.objects.create(region_id="61.04", name="Jembatan Mempawah")
+    run_0002()
+    assert list(Tenant.objects.values_list("pk", flat=True)) == [existing.pk]
     assert not TenantHost.objects.exists()
