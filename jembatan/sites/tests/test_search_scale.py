@@ -171,7 +171,7 @@ def test_a_kim_that_moves_takes_its_rows_to_the_other_tenant(two_tenants):
         assert _stored_tenant("kimsites_post", post.pk) == "61.04"
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.postgresql
 def test_a_tenants_matches_are_one_scan_of_the_tenant_index(two_tenants):
     # One scan of the index over (tenant, vector) gives the tenant's matches: neither
     # every match in the country nor one scan per KIM. (On the national data the planner
@@ -221,7 +221,7 @@ def test_websearch_syntax_on_the_capped_search(two_tenants):
     ]
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.postgresql
 def test_the_stored_vector_follows_create_update_and_delete(two_tenants):
     post = _publish(two_tenants.a, "Pembangunan irigasi", "<p>Air untuk sawah.</p>")
     vector = _stored_vector(post)
