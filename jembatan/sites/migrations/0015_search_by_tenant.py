@@ -34,6 +34,15 @@ TABLES = {
 KIM_TRIGGER = "communities_kim_search_kabupaten"
 
 
+class BtreeGinOnPostgres(BtreeGinExtension):
+    """Django's extension operation skips other databases going forwards but not going
+    back (it asks pg_extension): this one skips them both ways."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def add_tenant_column(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -96,6 +105,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        BtreeGinExtension(),
+        BtreeGinOnPostgres(),
         migrations.RunPython(add_tenant_column, remove_tenant_column),
     ]
