@@ -54,9 +54,14 @@ def visitor_key(request: HttpRequest) -> str:
 _fallback = LocMemCache("jembatan-ratelimit-fallback", {"OPTIONS": {"max_entries": 10000}})
 
 
+def _cache_key(scope: str, key: str) -> str:
+    """Where a limit's count lives: one name for the single calls and the batch alike."""
+    return f"rl:{scope}:{key}"
+
+
 def rate_limit_reached(scope: str, key: str, *, limit: int) -> bool:
     """Whether the window's count is already over the limit, without counting a hit."""
-    cache_key = f"rl:{scope}:{key}"
+    cache_key = _cache_key(scope, key)
     hits = cache.get(cache_key) or 0
     backend = caches["default"]
     # RedisCache._servers (the locations) is missing from the stubs.
@@ -77,7 +82,7 @@ def rate_limit_full(scope: str, key: str, *, limit: int) -> bool:
 
 def rate_limit_exceeded(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one hit for key in scope; True once more than limit hits fell in the window."""
-    cache_key = f"rl:{scope}:{key}"
+    cache_key = _cache_key(scope, key)
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         hits = _redis_hit(backend, cache_key, window)
@@ -159,8 +164,8 @@ def rate_limit_batch(
     while Redis is unreachable the hits are counted in this process and the reads take
     this process's counts too.
     """
-    counts = [(f"rl:{scope}:{key}", window) for scope, key, window in hits]
-    read_names = [f"rl:{scope}:{key}" for scope, key in reads]
+    counts = [(_cache_key(scope, key), window) for scope, key, window in hits]
+    read_names = [_cache_key(scope, key) for scope, key in reads]
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         counted = [_local_hit(cache, name, window) for name, window in counts]
