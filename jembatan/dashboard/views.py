@@ -118,9 +118,29 @@ def _month_label(month: datetime.date) -> str:
 def _context(request: HttpRequest, scope: Scope, data: Figures) -> dict[str, Any]:
     """What every dashboard shows: cards, trend charts and the table behind them."""
     period = Period(data.months[0], data.months[-1])
+    # A dashboard links to about a hundred lists (each card, bar and table cell): each
+    # list's path is reversed once, each month's query written once, then put together.
+    paths: dict[str, str] = {}
+
+    def path(metric: str) -> str:
+        found = paths.get(metric)
+        if found is None:
+            found = paths[metric] = reverse("dashboard:list", kwargs={"metric": metric})
+        return found
+
+    scope_query = scope.query
+    period_query = f"{scope_query}&{period.query}"
 
     def link(metric: str, with_period: bool = True) -> str:
-        return _list_url(metric, scope, period if with_period else None)
+        return f"{path(metric)}?{period_query if with_period else scope_query}"
+
+    month_queries = {
+        row["month"]: f"{scope_query}&{Period(row['month'], row['month']).query}"
+        for row in data.series
+    }
+
+    def month_link(metric: str, month: datetime.date) -> str:
+        return f"{path(metric)}?{month_queries[month]}"
 
     totals = data.totals
     cards = []
@@ -162,7 +182,7 @@ def _context(request: HttpRequest, scope: Scope, data: Figures) -> dict[str, Any
             charts.Point(
                 _month_label(row["month"]),
                 row.get(R.POSTS, 0),
-                _list_url("berita", scope, Period(row["month"], row["month"])),
+                month_link("berita", row["month"]),
             )
             for row in series
         ],
@@ -175,7 +195,7 @@ def _context(request: HttpRequest, scope: Scope, data: Figures) -> dict[str, Any
             charts.Point(
                 _month_label(row["month"]),
                 row.get(R.ASPIRATIONS, 0),
-                _list_url("aspirasi", scope, Period(row["month"], row["month"])),
+                month_link("aspirasi", row["month"]),
             )
             for row in series
         ],
@@ -187,8 +207,7 @@ def _context(request: HttpRequest, scope: Scope, data: Figures) -> dict[str, Any
         {
             "month": row["month"],
             "values": [
-                (row.get(m, 0), _list_url(slug, scope, Period(row["month"], row["month"])))
-                for m, slug in TREND_COLUMNS
+                (row.get(m, 0), month_link(slug, row["month"])) for m, slug in TREND_COLUMNS
             ],
         }
         for row in series
