@@ -9,6 +9,7 @@ No personal data: only counts.
 from __future__ import annotations
 
 import datetime
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,6 +81,10 @@ class Figures:
     histogram: dict[int, int]
     children: list[dict[str, Any]] = field(default_factory=list)
     updated_at: datetime.datetime | None = None
+    # Which reading of the rollups these are, when they are cached (figures()): the cache
+    # key and the moment they were read. Pages cache what they render of them under it
+    # (dashboard.views.overview), so the rendering is exactly as fresh as the figures.
+    reading: str = ""
 
     def get(self, metric: str) -> int:
         return self.current.get(metric, 0)
@@ -150,6 +155,7 @@ def figures(
     cached = cache.get(key)
     if cached is None:
         cached = _figures(code, months, children, confidential)
+        cached.reading = f"{key}:{time.time_ns()}"
         cache.set(key, cached, seconds)
     return cached
 

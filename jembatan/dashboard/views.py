@@ -11,14 +11,18 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -282,26 +286,16 @@ def overview(request: HttpRequest) -> HttpResponse:
         until=month,
         confidential=sees_confidential_counts(request.user, scope),
     )
-    context = _context(request, scope, data)
     base = reverse("dashboard:overview")
     for child in data.children:
         child["url"] = f"{base}?wilayah={child['code']}"
-    context["children"] = data.children
-    context["child_label"] = {
-        0: _("Provinsi"),
-        1: _("Kabupaten/kota"),
-        2: _("Kecamatan"),
-    }.get(scope.level, "")
-    if data.children:
-        context["tile_map"] = charts.tile_map(
-            data.children,
-            title=_("Peta cakupan KIM"),
-            desc=_(
-                "Setiap kotak satu wilayah; warna menunjukkan persentase desa/kelurahan "
-                "yang memiliki KIM."
-            ),
-        )
-        context["legend"] = [(label, charts.swatch(colour)) for label, colour in charts.legend()]
+    context: dict[str, Any] = {
+        "scope": scope,
+        "data": data,
+        "period": Period(data.months[0], data.months[-1]),
+        "children": data.children,
+        "figures_html": _figures_html(request, scope, data),
+    }
     if scope.level == Region.Level.KECAMATAN:
         context["desa"] = _desa_of(scope.code)
     if scope.level == Region.Level.KABUPATEN:
@@ -323,6 +317,53 @@ def overview(request: HttpRequest) -> HttpResponse:
         + f"?wilayah={scope.code}"
     )
     return render(request, "dashboard/overview.html", context)
+
+
+def _figures_html(request: HttpRequest, scope: Scope, data: Figures) -> SafeString:
+    """The figures of a region's dashboard as HTML: cards, trend charts, the table per
+    month, the map and table per child region.
+
+    They are the same for every reader of these figures (who may read the region, and
+    whether its counts include confidential cases, was settled before: both are in the
+    figures' key), so they are rendered once per reading of the figures
+    (``Figures.reading``), language, time zone and URL prefix, and kept as long as the
+    figures: never staler than they are (a refresh of the rollups, or
+    ``DASHBOARD_CACHE_SECONDS`` at most, makes a new reading and so a new key).
+    """
+    key = None
+    if data.reading:
+        key = "dashboard:html:" + ":".join(
+            (
+                data.reading,
+                get_language() or "",
+                timezone.get_current_timezone_name(),
+                get_script_prefix(),
+            )
+        )
+        html = cache.get(key)
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 (rendered below, autoescaped)
+    context = _context(request, scope, data)
+    context["children"] = data.children
+    context["child_label"] = {
+        0: _("Provinsi"),
+        1: _("Kabupaten/kota"),
+        2: _("Kecamatan"),
+    }.get(scope.level, "")
+    if data.children:
+        context["tile_map"] = charts.tile_map(
+            data.children,
+            title=_("Peta cakupan KIM"),
+            desc=_(
+                "Setiap kotak satu wilayah; warna menunjukkan persentase desa/kelurahan "
+                "yang memiliki KIM."
+            ),
+        )
+        context["legend"] = [(label, charts.swatch(colour)) for label, colour in charts.legend()]
+    html = render_to_string("dashboard/_overview_figures.html", context)
+    if key is not None:
+        cache.set(key, str(html), settings.DASHBOARD_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (a template's autoescaped output)
 
 
 def _desa_of(kecamatan_code: str) -> list[dict[str, Any]]:

@@ -106,7 +106,76 @@ def test_a_reader_without_confidential_access_never_gets_the_cached_confidential
     client.force_login(refreshed.camat)
     response = client.get(URL + "?wilayah=61.07.04")
     assert response.status_code == 200
-    assert (
-        response.context["data"].totals[R.ASPIRATIONS]
-        == (figures(code="61.07.04", confidential=False).totals[R.ASPIRATIONS])
-    )
+    without = figures(code="61.07.04", confidential=False).totals[R.ASPIRATIONS]
+    assert response.context["data"].totals[R.ASPIRATIONS] == without
+    # Nor the HTML of them, which Diskominfo's request cached.
+    assert shown_figures(response.content.decode())["Aspirasi diterima"] == str(without)
+    client.force_login(refreshed.admin)
+    response = client.get(URL + "?wilayah=61.07.04")
+    assert shown_figures(response.content.decode())["Aspirasi diterima"] == str(without + 1)
+
+
+# The figures' HTML (cards, charts, tables, map) is cached with the figures
+# (dashboard.views._figures_html): rendered by the first reader of a reading of the
+# figures, then the same for every reader, and never staler than the figures.
+
+FIGURES_TEMPLATE = "dashboard/_overview_figures.html"
+
+
+def _rendered(response) -> set[str]:
+    return {t.name for t in response.templates}
+
+
+def test_the_figures_html_is_rendered_once_and_served_the_same(client, refreshed):
+    client.force_login(refreshed.admin)
+    first = client.get(URL)
+    assert FIGURES_TEMPLATE in _rendered(first)
+    client.force_login(refreshed.operator)  # another reader of the same figures
+    again = client.get(URL, {"wilayah": "61.07"})
+    assert again.status_code == 200
+    assert FIGURES_TEMPLATE not in _rendered(again)
+    html, cached_html = first.content.decode(), again.content.decode()
+
+    def figures_part(page: str) -> str:
+        return page[page.index('<p class="muted small">') : page.index("</main>")]
+
+    assert figures_part(cached_html) == figures_part(html)
+    assert shown_figures(cached_html) == shown_figures(html)
+    assert "/kelola/dasbor/?wilayah=61.07.04" in cached_html  # a kecamatan's link
+
+
+def test_a_refresh_shows_on_the_dashboard_at_once(client, refreshed):
+    client.force_login(refreshed.admin)
+    before = int(shown_figures(client.get(URL).content.decode())["Berita terbit"])
+    make_post(refreshed.kim_a, timezone.now() - datetime.timedelta(hours=1))
+    assert shown_figures(client.get(URL).content.decode())["Berita terbit"] == str(before)
+    R.refresh()
+    assert shown_figures(client.get(URL).content.decode())["Berita terbit"] == str(before + 1)
+
+
+def test_the_figures_html_expires_with_the_figures(client, refreshed, settings, monkeypatch):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    client.force_login(refreshed.admin)
+    assert shown_figures(client.get(URL).content.decode())["KIM aktif"] == "3"
+    R.CurrentStat.objects.filter(level=2, region_code="61.07", metric=R.KIMS).update(value=99)
+    assert shown_figures(client.get(URL).content.decode())["KIM aktif"] == "3"
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 61)
+    assert shown_figures(client.get(URL).content.decode())["KIM aktif"] == "99"
+
+
+def test_the_figures_html_is_cached_per_language(client, refreshed, settings):
+    client.force_login(refreshed.admin)
+    assert "Berita terbit" in shown_figures(client.get(URL).content.decode())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(URL)
+    assert "Posts published" in shown_figures(english.content.decode())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    assert "Berita terbit" in shown_figures(client.get(URL).content.decode())
+
+
+def test_without_a_figures_cache_the_html_is_rendered_each_time(client, refreshed, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    client.force_login(refreshed.admin)
+    client.get(URL)
+    assert FIGURES_TEMPLATE in _rendered(client.get(URL))
