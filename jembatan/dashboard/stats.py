@@ -81,9 +81,11 @@ class Figures:
     histogram: dict[int, int]
     children: list[dict[str, Any]] = field(default_factory=list)
     updated_at: datetime.datetime | None = None
-    # Which reading of the rollups these are, when they are cached (figures()): the cache
-    # key and the moment they were read. Pages cache what they render of them under it
-    # (dashboard.views.overview), so the rendering is exactly as fresh as the figures.
+    # When they are cached (figures_with): their key, and which reading of the rollups
+    # they are (the key and the moment they were read). What a page makes of them alone
+    # is cached beside them under that reading (keep_companion: the dashboard's HTML), so
+    # it is exactly as fresh as they are.
+    cache_key: str = ""
     reading: str = ""
 
     def get(self, metric: str) -> int:
@@ -144,20 +146,57 @@ def figures(
     (rollup.forget_cached_figures): 16 staff on one kabupaten's dashboard cost one read
     of the rollups a minute, not 16 a second.
     """
+    return figures_with(
+        code=code, until=until, size=size, children=children, confidential=confidential
+    )[0]
+
+
+def figures_with(
+    *,
+    code: str,
+    companion: str = "",
+    until: datetime.date | None = None,
+    size: int = WINDOW,
+    children: bool = True,
+    confidential: bool = True,
+) -> tuple[Figures, Any]:
+    """figures(), and the ``companion`` kept beside them (keep_companion: something made
+    of them alone, e.g. their HTML), read in the same round trip to the cache. The
+    companion is None unless it was made of this very reading of the figures, so it is
+    never staler than they are."""
     months = month_window(until, size)
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
-        return _figures(code, months, children, confidential)
+        return _figures(code, months, children, confidential), None
     key = (
         f"dashboard:figures:{R.figures_version()}:{code or '-'}:{months[0]:%Y%m}:"
         f"{months[-1]:%Y%m}:{int(children)}{int(confidential)}"
     )
-    cached = cache.get(key)
+    kept = None
+    if companion:
+        found = cache.get_many([key, f"{key}:{companion}"])
+        cached, kept = found.get(key), found.get(f"{key}:{companion}")
+    else:
+        cached = cache.get(key)
     if cached is None:
         cached = _figures(code, months, children, confidential)
-        cached.reading = f"{key}:{time.time_ns()}"
+        cached.cache_key, cached.reading = key, f"{key}:{time.time_ns()}"
         cache.set(key, cached, seconds)
-    return cached
+    if kept is not None and kept[0] == cached.reading:
+        return cached, kept[1]
+    return cached, None
+
+
+def keep_companion(data: Figures, companion: str, value: Any) -> None:
+    """Keep ``value``, made of ``data`` alone, beside the cached figures for as long as
+    they are kept (figures_with gives it back only with this reading of them). Nothing
+    is kept for figures that are not cached."""
+    if data.reading:
+        cache.set(
+            f"{data.cache_key}:{companion}",
+            (data.reading, value),
+            settings.DASHBOARD_CACHE_SECONDS,
+        )
 
 
 def _figures(code: str, months: list[datetime.date], children: bool, confidential: bool) -> Figures:

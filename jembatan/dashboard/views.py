@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -60,7 +59,14 @@ from jembatan.dashboard.lists import (
     iter_rows,
 )
 from jembatan.dashboard.report import office_report_pdf
-from jembatan.dashboard.stats import Figures, add_months, figures, kim_figures, month_window
+from jembatan.dashboard.stats import (
+    Figures,
+    add_months,
+    figures_with,
+    keep_companion,
+    kim_figures,
+    month_window,
+)
 from jembatan.regions.models import Region
 
 DASH = "\u2013"
@@ -281,20 +287,28 @@ def overview(request: HttpRequest) -> HttpResponse:
         month = parse_month(request.GET.get("bulan"), R.month_start(timezone.localdate()))
     except BadInput as exc:
         return _bad(request, str(exc))
-    data = figures(
+    # The figures and their HTML as this reader's language, zone and URL prefix show it
+    # (_figures_html), in one round trip to the cache.
+    html_variant = ":".join(
+        ("html", get_language() or "", timezone.get_current_timezone_name(), get_script_prefix())
+    )
+    data, html = figures_with(
         code=scope.code,
+        companion=html_variant,
         until=month,
         confidential=sees_confidential_counts(request.user, scope),
     )
     base = reverse("dashboard:overview")
     for child in data.children:
         child["url"] = f"{base}?wilayah={child['code']}"
+    if html is None:
+        html = _figures_html(request, scope, data, html_variant)
     context: dict[str, Any] = {
         "scope": scope,
         "data": data,
         "period": Period(data.months[0], data.months[-1]),
         "children": data.children,
-        "figures_html": _figures_html(request, scope, data),
+        "figures_html": mark_safe(html),  # noqa: S308 (_figures_html's, autoescaped)
     }
     if scope.level == Region.Level.KECAMATAN:
         context["desa"] = _desa_of(scope.code)
@@ -319,30 +333,17 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/overview.html", context)
 
 
-def _figures_html(request: HttpRequest, scope: Scope, data: Figures) -> SafeString:
+def _figures_html(request: HttpRequest, scope: Scope, data: Figures, variant: str) -> SafeString:
     """The figures of a region's dashboard as HTML: cards, trend charts, the table per
     month, the map and table per child region.
 
     They are the same for every reader of these figures (who may read the region, and
     whether its counts include confidential cases, was settled before: both are in the
-    figures' key), so they are rendered once per reading of the figures
-    (``Figures.reading``), language, time zone and URL prefix, and kept as long as the
-    figures: never staler than they are (a refresh of the rollups, or
-    ``DASHBOARD_CACHE_SECONDS`` at most, makes a new reading and so a new key).
+    figures' key), so they are rendered once per reading of the figures, language, time
+    zone and URL prefix (``variant``), and kept beside them (stats.keep_companion): never
+    staler than the figures (a refresh of the rollups, or ``DASHBOARD_CACHE_SECONDS`` at
+    most, makes a new reading).
     """
-    key = None
-    if data.reading:
-        key = "dashboard:html:" + ":".join(
-            (
-                data.reading,
-                get_language() or "",
-                timezone.get_current_timezone_name(),
-                get_script_prefix(),
-            )
-        )
-        html = cache.get(key)
-        if html is not None:
-            return mark_safe(html)  # noqa: S308 (rendered below, autoescaped)
     context = _context(request, scope, data)
     context["children"] = data.children
     context["child_label"] = {
@@ -361,8 +362,7 @@ def _figures_html(request: HttpRequest, scope: Scope, data: Figures) -> SafeStri
         )
         context["legend"] = [(label, charts.swatch(colour)) for label, colour in charts.legend()]
     html = render_to_string("dashboard/_overview_figures.html", context)
-    if key is not None:
-        cache.set(key, str(html), settings.DASHBOARD_CACHE_SECONDS)
+    keep_companion(data, variant, str(html))
     return mark_safe(html)  # noqa: S308 (a template's autoescaped output)
 
 

@@ -7,12 +7,13 @@ import datetime
 import time
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jembatan.dashboard import rollup as R
-from jembatan.dashboard.stats import figures
+from jembatan.dashboard.stats import figures, figures_with, keep_companion
 from jembatan.dashboard.tests.conftest import make_post, shown_figures
 
 URL = "/kelola/dasbor/"
@@ -179,3 +180,29 @@ def test_without_a_figures_cache_the_html_is_rendered_each_time(client, refreshe
     client.force_login(refreshed.admin)
     client.get(URL)
     assert FIGURES_TEMPLATE in _rendered(client.get(URL))
+
+
+def test_a_companion_is_given_back_only_with_the_reading_it_was_made_of(refreshed):
+    data, kept = figures_with(code="61.07", companion="note")
+    assert kept is None
+    keep_companion(data, "note", "made of the first reading")
+    again, kept = figures_with(code="61.07", companion="note")
+    assert again.reading == data.reading and kept == "made of the first reading"
+    assert figures_with(code="61.07", companion="other")[1] is None
+    # The figures alone leave the cache (evicted, or expired a moment before their
+    # companion): read afresh, they are a new reading, and the old companion is not theirs.
+    cache.delete(data.cache_key)
+    fresh, kept = figures_with(code="61.07", companion="note")
+    assert fresh.reading != data.reading and kept is None
+    # A refresh of the rollups: a new generation of keys, nothing kept.
+    keep_companion(fresh, "note", "made of the second reading")
+    R.refresh()
+    assert figures_with(code="61.07", companion="note")[1] is None
+
+
+def test_nothing_is_kept_beside_figures_that_are_not_cached(refreshed, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    data, kept = figures_with(code="61.07", companion="note")
+    assert kept is None and data.reading == ""
+    keep_companion(data, "note", "never kept")
+    assert figures_with(code="61.07", companion="note")[1] is None
