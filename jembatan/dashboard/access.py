@@ -69,11 +69,16 @@ def get_dashboard_roots_for_user(user: AnyUser) -> list[str]:
     if is_operator(user):
         return [""]
     # (a role at province level, a province officer: the province's roll-up)
-    return [
-        r.code
-        for r in sorted(supervised_regions(user), key=lambda r: (r.level, r.code))
-        if r.level in (Region.Level.PROVINSI, Region.Level.KABUPATEN, Region.Level.KECAMATAN)
-    ]
+    return [r.code for r in sorted(_own_regions(user), key=lambda r: (r.level, r.code))]
+
+
+def _own_regions(user: AnyUser) -> list[Region]:
+    """The regions of get_dashboard_roots_for_user, loaded with the user's roles (none for
+    an operator, whose root is the whole country)."""
+    if not user.is_authenticated or is_operator(user):
+        return []
+    levels = (Region.Level.PROVINSI, Region.Level.KABUPATEN, Region.Level.KECAMATAN)
+    return [r for r in supervised_regions(user) if r.level in levels]
 
 
 def within_roots(code: str, roots: list[str]) -> bool:
@@ -106,7 +111,11 @@ def get_scope_for_user(user: AnyUser, code: str | None) -> Scope:
         raise Http404(_("Wilayah tidak ditemukan."))
     if code == "":
         return Scope(code="", name=str(_("Indonesia")), viewer=user)
-    region = Region.objects.filter(code=code, level__lte=Region.Level.KECAMATAN).first()
+    # A reader's own top region (most open their own dashboard) came with their roles
+    # (accounts.access.actor): no query. A region below it is looked up.
+    region = next((r for r in _own_regions(user) if r.code == code), None)
+    if region is None:
+        region = Region.objects.filter(code=code, level__lte=Region.Level.KECAMATAN).first()
     if region is None:
         raise Http404(_("Wilayah tidak ditemukan."))
     return Scope(code=region.code, name=region.name, viewer=user)

@@ -258,10 +258,11 @@ def _breadcrumbs(user, scope: Scope) -> list[tuple[str, str]]:
     codes = [""] + [".".join(scope.code.split(".")[:i]) for i in range(1, scope.level + 1)]
     top = next((c for c in codes if c in roots), scope.code)
     shown = codes[codes.index(top) :]
-    names = dict(
-        Region.objects.filter(code__in=[c for c in shown if c]).values_list("code", "name")
-    )
-    names[""] = _("Indonesia")
+    # The scope's own name is known: a reader at their top region (most staff) needs no query.
+    names: dict[str, str] = {scope.code: scope.name, "": _("Indonesia")}
+    missing = [c for c in shown if c not in names]
+    if missing:
+        names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
     base = reverse("dashboard:overview")
     return [(names.get(c, c), f"{base}?wilayah={c}") for c in shown]
 
