@@ -94,7 +94,13 @@ def test_the_dashboard_reads_the_rollups_once_per_bound(client, refreshed):
     assert shown_figures(again.content.decode()) == shown_figures(first.content.decode())
     tables = " ".join(q["sql"] for q in queries.captured_queries)
     assert "dashboard_monthlystat" not in tables and "dashboard_currentstat" not in tables
+    # Their own kabupaten came with their roles: no region is read (scope, breadcrumbs).
+    assert 'FROM "regions_region"' not in tables  # (the roles' query joins it)
     assert len(queries) <= 8, [q["sql"][:80] for q in queries.captured_queries]
+    # Below it, the region and the breadcrumbs' names are read.
+    html = client.get(URL, {"wilayah": "61.07.04"}).content.decode()
+    assert '<a href="/kelola/dasbor/?wilayah=61.07">Kabupaten Bengkayang</a>' in html
+    assert '<span aria-current="page">Sungai Raya</span>' in html
 
 
 def test_a_reader_without_confidential_access_never_gets_the_cached_confidential_figures(
