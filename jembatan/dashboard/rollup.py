@@ -374,7 +374,8 @@ FIGURES_VERSION_KEY = "dashboard:figures-version"
 
 
 def figures_version() -> str:
-    """The generation of the rollups, part of every cached figures key (stats.figures)."""
+    """The generation of the rollups, kept with every cached figures (stats.figures_with
+    reads it with them and reads figures of an older generation afresh)."""
     version = cache.get(FIGURES_VERSION_KEY)
     if version is None:
         cache.add(FIGURES_VERSION_KEY, str(time.time_ns()), None)

@@ -86,6 +86,7 @@ class Figures:
     # is cached beside them under that reading (keep_companion: the dashboard's HTML), so
     # it is exactly as fresh as they are.
     cache_key: str = ""
+    version: str = ""  # the generation of the rollups (rollup.figures_version)
     reading: str = ""
 
     def get(self, metric: str) -> int:
@@ -142,9 +143,10 @@ def figures(
 
     The rollups change only when they are refreshed, so the figures are cached per region,
     window and confidentiality (never per reader: who may read a region is checked before)
-    for ``DASHBOARD_CACHE_SECONDS`` at most, and a refresh starts a new generation of keys
-    (rollup.forget_cached_figures): 16 staff on one kabupaten's dashboard cost one read
-    of the rollups a minute, not 16 a second.
+    for ``DASHBOARD_CACHE_SECONDS`` at most, and a refresh starts a new generation
+    (rollup.forget_cached_figures) in which cached figures of an older one are read afresh:
+    16 staff on one kabupaten's dashboard cost one read of the rollups a minute, not 16 a
+    second.
     """
     return figures_with(
         code=code, until=until, size=size, children=children, confidential=confidential
@@ -169,18 +171,21 @@ def figures_with(
     if not seconds:
         return _figures(code, months, children, confidential), None
     key = (
-        f"dashboard:figures:{R.figures_version()}:{code or '-'}:{months[0]:%Y%m}:"
+        f"dashboard:figures:{code or '-'}:{months[0]:%Y%m}:"
         f"{months[-1]:%Y%m}:{int(children)}{int(confidential)}"
     )
-    kept = None
+    # The generation of the rollups, the figures and the companion: one round trip. Figures
+    # of another generation than the current one are read afresh.
+    keys = [R.FIGURES_VERSION_KEY, key]
     if companion:
-        found = cache.get_many([key, f"{key}:{companion}"])
-        cached, kept = found.get(key), found.get(f"{key}:{companion}")
-    else:
-        cached = cache.get(key)
-    if cached is None:
+        keys.append(f"{key}:{companion}")
+    found = cache.get_many(keys)
+    version = found.get(R.FIGURES_VERSION_KEY) or R.figures_version()
+    cached, kept = found.get(key), found.get(f"{key}:{companion}")
+    if cached is None or cached.version != version:
         cached = _figures(code, months, children, confidential)
-        cached.cache_key, cached.reading = key, f"{key}:{time.time_ns()}"
+        cached.cache_key, cached.version = key, version
+        cached.reading = f"{key}:{version}:{time.time_ns()}"
         cache.set(key, cached, seconds)
     if kept is not None and kept[0] == cached.reading:
         return cached, kept[1]
