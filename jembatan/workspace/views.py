@@ -35,8 +35,9 @@ from jembatan.accounts.tenant_scope import (
     workspace_tenant,
 )
 from jembatan.core.params import get_page
-from jembatan.core.registry import PANELS, TODAY, TOOLS, workspace_registry
+from jembatan.core.registry import PANELS, TODAY, TOOLS
 from jembatan.tenants.models import Tenant
+from jembatan.workspace.shared import home_entries
 
 AUDIT_PAGE_SIZE = 50
 
@@ -45,13 +46,14 @@ AUDIT_PAGE_SIZE = 50
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     tenants = tenants_for_user(user)
+    entries = home_entries(user)
     return render(
         request,
         "workspace/home.html",
         {
-            "tools": workspace_registry.for_user(user, TOOLS),
-            "today": workspace_registry.for_user(user, TODAY),
-            "panels": workspace_registry.for_user(user, PANELS),
+            "tools": entries[TOOLS],
+            "today": entries[TODAY],
+            "panels": entries[PANELS],
             # The switcher, for staff who act in more than one kabupaten/kota.
             "workspace_tenant": workspace_tenant(request),
             "tenant_chosen": scope_code(request),
