@@ -11,7 +11,9 @@ The today queues, per role (the staff who act on that step):
   and Diskominfo.
 
 All counts come from one query over ``get_cases_for_user`` (tenant isolation), kept on
-the user object for the request.
+the user object for the request. They are shared (the same for every Diskominfo of a
+kabupaten: ``jembatan.workspace.shared``): saving or deleting a case marks its kabupaten
+changed (an office sending a case back saves the case too).
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from jembatan.accounts.access import get_roles_for_user
 from jembatan.accounts.models import Role
 from jembatan.aspirations.access import get_cases_for_user
 from jembatan.aspirations.desk_list import OPEN, OPEN_STATUSES, sent_back
-from jembatan.aspirations.models import ANSWER_STAGE, VERIFY_STAGE, Status
+from jembatan.aspirations.models import ANSWER_STAGE, VERIFY_STAGE, Aspiration, Status
 from jembatan.communities.access import get_kim_positions_for_user, is_pengurus_anywhere
-from jembatan.core.registry import TODAY, TOOLS, Entry, workspace_registry
+from jembatan.core.registry import TODAY, TOOLS, Entry, track_changes, workspace_registry
 
 OPEN_ANSWER = ANSWER_STAGE
 
@@ -109,6 +111,7 @@ workspace_registry.register(
         order=10,
         visible=_has(Role.KABUPATEN_ADMIN),
         count=_count("verify"),
+        shared=True,
     ),
     Entry(
         key="aspirations.due_today",
@@ -119,6 +122,7 @@ workspace_registry.register(
         order=20,
         visible=_has(Role.KABUPATEN_ADMIN, Role.OPD_OFFICER),
         count=_count("due_today"),
+        shared=True,
     ),
     Entry(
         key="aspirations.overdue",
@@ -129,6 +133,7 @@ workspace_registry.register(
         order=30,
         visible=_staff_or_pengurus(Role.KABUPATEN_ADMIN, Role.OPD_OFFICER, Role.CAMAT),
         count=_count("overdue"),
+        shared=True,
     ),
     Entry(
         key="aspirations.returned",
@@ -140,6 +145,7 @@ workspace_registry.register(
         order=40,
         visible=_has(Role.KABUPATEN_ADMIN),
         count=_count("returned"),
+        shared=True,
     ),
     Entry(
         key="aspirations.first_response",
@@ -150,5 +156,8 @@ workspace_registry.register(
         order=50,
         visible=_has(Role.KABUPATEN_ADMIN, Role.OPD_OFFICER),
         count=_count("first_response"),
+        shared=True,
     ),
 )
+
+track_changes(Aspiration, lambda case: case.kabupaten_id)

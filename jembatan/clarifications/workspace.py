@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jembatan.clarifications.access import can_handle_rumours, get_reports_for_user
 from jembatan.clarifications.models import RumourReport
-from jembatan.core.registry import TODAY, TOOLS, Entry, workspace_registry
+from jembatan.core.registry import TODAY, TOOLS, Entry, track_changes, workspace_registry
 
 
 def waiting_count(user) -> int:
@@ -34,5 +34,8 @@ workspace_registry.register(
         order=60,
         visible=can_handle_rumours,
         count=waiting_count,
+        shared=True,
     ),
 )
+
+track_changes(RumourReport, lambda report: report.kabupaten_id)

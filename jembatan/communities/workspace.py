@@ -6,8 +6,10 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Case, Count, Q, Value, When, Window
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jembatan.accounts.access import (
     administers_any_kabupaten,
@@ -19,8 +21,8 @@ from jembatan.communities.access import (
     get_kim_positions_for_user,
     get_kims_for_user,
 )
-from jembatan.communities.models import DecreeState, Position
-from jembatan.core.registry import PANELS, TOOLS, Entry, workspace_registry
+from jembatan.communities.models import DecreeState, Kim, Position
+from jembatan.core.registry import PANELS, TOOLS, Entry, track_changes, workspace_registry
 
 # The home shows this many of the user's KIMs (theirs first, then those that need a look);
 # a Diskominfo of a big kabupaten oversees hundreds, listed page by page on /kelola/kim/.
@@ -50,13 +52,15 @@ def mark_kims(user, kims: list) -> list:
 
 
 def kims_panel(user) -> dict | None:
-    """The first KIM_LIMIT of the user's KIMs and how many there are (one query)."""
+    """The first KIM_LIMIT of the user's KIMs and how many there are (one query), as the
+    rows of the panel: plain values (links, labels), the same for every Diskominfo of a
+    kabupaten who holds no KIM post (kept per kabupaten: ``jembatan.workspace.shared``)."""
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=settings.KIM_TERM_WARNING_DAYS)
-    own = list(get_kim_positions_for_user(user))
-    kims = list(
+    positions = get_kim_positions_for_user(user)
+    own = list(positions)
+    rows = list(
         get_kims_for_user(user)
-        .select_related("region", "kabupaten")
         .annotate(
             total=Window(Count("pk")),
             rank=Case(
@@ -68,14 +72,46 @@ def kims_panel(user) -> dict | None:
                 default=Value(2),
             ),
         )
-        .order_by("rank", "name", "pk")[:KIM_LIMIT]
+        .order_by("rank", "name", "pk")
+        .values(
+            "pk",
+            "slug",
+            "name",
+            "level",
+            "region__name",
+            "verified_at",
+            "is_active",
+            "term_end",
+            "total",
+        )[:KIM_LIMIT]
     )
     can_register = is_operator(user) or administers_any_kabupaten(user)
-    if not kims and not can_register:
+    if not rows and not can_register:
         return None
+    not_verified, inactive = _("belum diverifikasi"), _("tidak aktif")
+    kims = []
+    for row in rows:
+        position = positions.get(row["pk"])
+        meta = [Kim.Level(row["level"]).label, row["region__name"]]
+        if position:
+            meta.append(Position(position).label)
+        if not row["verified_at"]:
+            meta.append(not_verified)
+        if not row["is_active"]:
+            meta.append(inactive)
+        state = Kim(term_end=row["term_end"]).decree_state(today)
+        kims.append(
+            {
+                "href": reverse("communities:manage", args=[row["slug"]]),
+                "name": row["name"],
+                "meta": " · ".join(str(part) for part in meta),
+                "sk_attention": state if state in ATTENTION else "",
+                "sk_label": str(DecreeState(state).label),
+            }
+        )
     return {
-        "kims": mark_kims(user, kims),
-        "total": kims[0].total if kims else 0,
+        "kims": kims,
+        "total": rows[0]["total"] if rows else 0,
         "can_register_kim": can_register,
     }
 
@@ -84,7 +120,7 @@ workspace_registry.register(
     Entry(
         key="communities.forums",
         section=TOOLS,
-        title=_("Forum KIM"),
+        title=gettext_lazy("Forum KIM"),
         url="forums:manage_list",
         order=85,
         visible=administers_any_kabupaten,
@@ -93,7 +129,7 @@ workspace_registry.register(
     Entry(
         key="communities.roles",
         section=PANELS,
-        title=_("Peran Anda"),
+        title=gettext_lazy("Peran Anda"),
         order=10,
         template="communities/_workspace_roles.html",
         context=roles_panel,
@@ -101,9 +137,12 @@ workspace_registry.register(
     Entry(
         key="communities.kims",
         section=PANELS,
-        title=_("KIM yang Anda kelola"),
+        title=gettext_lazy("KIM yang Anda kelola"),
         order=20,
         template="communities/_workspace_kims.html",
         context=kims_panel,
+        shared=True,
     ),
 )
+
+track_changes(Kim, lambda kim: kim.kabupaten_id)

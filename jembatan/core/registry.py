@@ -9,15 +9,26 @@ renders the home from ``workspace_registry.for_user(user, section)``.
 An entry's ``visible`` decides per user (by role) whether it shows at all; ``count``
 (one cheap query, through the app's access helpers, so tenant isolation holds) is
 asked only when it is visible. A "today" entry with nothing waiting is not shown.
+
+A ``shared`` entry's count or context is the same for every user whose access is one or
+more whole kabupaten and nothing else (a Diskominfo): the workspace keeps it in the
+cache per kabupaten (``jembatan.workspace.shared``) and passes it in as ``known``. Its
+app says which writes change it (``track_changes``): saving or deleting such a row marks
+the row's kabupaten changed, and what was kept for it is read afresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import reverse
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 TOOLS = "tools"  # the row of buttons to the app's own pages
 TODAY = "today"  # what needs doing now: a count and a link to the filtered list
@@ -29,6 +40,19 @@ def _always(user: Any) -> bool:
     return True
 
 
+_hrefs: dict[tuple[str, str, str, str], str] = {}
+
+
+def _href(url: str, query: str) -> str:
+    """The entry's link, reversed once per process (the URL names of the entries are a
+    fixed set; the URL configuration and the script prefix are part of the key)."""
+    key = (get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF), url, query)
+    href = _hrefs.get(key)
+    if href is None:
+        href = _hrefs[key] = reverse(url) + (f"?{query}" if query else "")
+    return href
+
+
 @dataclass(frozen=True)
 class Button:
     """A button beside a today entry (e.g. "Ingatkan KIM"): a URL name and its query."""
@@ -38,7 +62,7 @@ class Button:
     query: str = ""
 
     def href(self) -> str:
-        return reverse(self.url) + (f"?{self.query}" if self.query else "")
+        return _href(self.url, self.query)
 
 
 @dataclass(frozen=True)
@@ -62,13 +86,16 @@ class Entry:
     # A tool whose target depends on the user (e.g. literacy: manage or mine).
     url_for: Callable[[Any], str] | None = None
     title_for: Callable[[Any], Any] | None = None
+    # The count or context depends only on the kabupaten the user administers when that
+    # is all their access (see the module's docstring); its app tracks the writes.
+    shared: bool = False
 
     def href(self, user: Any) -> str:
         if self.url_for is not None:
             return self.url_for(user)
         if not self.url:
             return ""
-        return reverse(self.url) + (f"?{self.query}" if self.query else "")
+        return _href(self.url, self.query)
 
 
 @dataclass
@@ -110,7 +137,12 @@ class WorkspaceRegistry:
         found = [e for e in self._entries.values() if section is None or e.section == section]
         return sorted(found, key=lambda e: (e.order, e.key))
 
-    def for_user(self, user: Any, section: str) -> list[Shown]:
+    def for_user(
+        self, user: Any, section: str, known: Mapping[str, Any] | None = None
+    ) -> list[Shown]:
+        """The section's entries as the user sees them; ``known``: counts and contexts
+        already worked out for the user (by entry key), asked again of no entry."""
+        known = known or {}
         shown: list[Shown] = []
         for entry in self.entries(section):
             if not entry.visible(user):
@@ -118,14 +150,14 @@ class WorkspaceRegistry:
             title = entry.title_for(user) if entry.title_for is not None else entry.title
             item = Shown(entry=entry, title=title, href=entry.href(user))
             if entry.count is not None:
-                item.count = entry.count(user)
+                item.count = known[entry.key] if entry.key in known else entry.count(user)
                 if section == TODAY and not item.count:
                     continue
                 item.count_text = (
                     entry.count_text(item.count) if entry.count_text else str(item.count)
                 )
             if entry.context is not None:
-                context = entry.context(user)
+                context = known[entry.key] if entry.key in known else entry.context(user)
                 if context is None:
                     continue
                 item.context = context
@@ -134,3 +166,41 @@ class WorkspaceRegistry:
 
 
 workspace_registry = WorkspaceRegistry()
+
+
+# --- What changed, per kabupaten, for the shared entries -------------------------------
+
+CHANGED_KEY = "workspace:changed:{}"
+
+
+def changed_key(code: str) -> str:
+    return CHANGED_KEY.format(code)
+
+
+def kabupaten_changed(code: str | None) -> None:
+    """Something a shared entry reads changed in the kabupaten ``code`` (or in a region
+    inside it): what the workspace kept for it is read afresh. Marked now and again after
+    the commit, so a reader who worked the values out in between, from the rows as they
+    were before the commit, does not keep them."""
+    if not code:
+        return
+    key = changed_key(code[:5])
+
+    def mark() -> None:
+        cache.set(key, time.time_ns(), None)
+
+    mark()
+    transaction.on_commit(mark)
+
+
+def track_changes(model: type, kabupaten: Callable[[Any], str | None]) -> None:
+    """Mark the kabupaten of every saved or deleted ``model`` row changed; ``kabupaten``
+    gives a row's kabupaten (or region) code, from the row itself where it can.
+    (``QuerySet.update`` and bulk writes send no signal: the cache lifetime bounds them.)"""
+
+    def changed(sender: type, instance: Any, **kwargs: Any) -> None:
+        kabupaten_changed(kabupaten(instance))
+
+    uid = f"workspace-changes-{model._meta.label_lower}"  # type: ignore[attr-defined]
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)

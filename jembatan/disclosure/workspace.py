@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.access import administered_kabupaten, is_operator
-from jembatan.core.registry import TODAY, TOOLS, Entry, workspace_registry
+from jembatan.core.registry import TODAY, TOOLS, Entry, track_changes, workspace_registry
 from jembatan.core.workdays import local_date
 from jembatan.disclosure.access import can_manage_ppid
+from jembatan.disclosure.models import AnnualReport, PpidSettings
 from jembatan.disclosure.services_report import report_due
 
 
@@ -39,6 +40,11 @@ workspace_registry.register(
         order=60,
         visible=lambda user: bool(administered_kabupaten(user)) and not is_operator(user),
         count=_report_due_count,
+        shared=True,
         url_for=_report_url,
     ),
 )
+
+# The report's window is in the kabupaten's PPID settings.
+track_changes(AnnualReport, lambda report: report.kabupaten_id)
+track_changes(PpidSettings, lambda rules: rules.kabupaten_id)

@@ -1,5 +1,11 @@
 """Information on the workspace home: the publishers' page, their today queues (KIM
-questions not yet answered, items with low reach), and each KIM member's inbox."""
+questions not yet answered, items with low reach), and each KIM member's inbox.
+
+The two queues are shared (the same for every Diskominfo of a kabupaten:
+``jembatan.workspace.shared``): an item saved and a question asked or answered mark the
+item's kabupaten changed; the reach of a delivery (a KIM re-publishing, sharing) shows
+within the cache's lifetime.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.access import get_roles_for_user
 from jembatan.communities.access import get_kim_memberships_for_user
-from jembatan.core.registry import PANELS, TODAY, TOOLS, Entry, workspace_registry
+from jembatan.core.registry import PANELS, TODAY, TOOLS, Entry, track_changes, workspace_registry
 from jembatan.dissemination.access import (
     can_publish_information,
     get_low_reach_items_for_user,
     get_open_questions_for_user,
 )
-from jembatan.dissemination.models import Delivery, InfoItem
+from jembatan.dissemination.models import Delivery, Feedback, InfoItem
 
 
 def _publishes(user) -> bool:
@@ -57,6 +63,7 @@ workspace_registry.register(
         order=60,
         visible=_publishes,
         count=lambda user: get_open_questions_for_user(user).count(),
+        shared=True,
     ),
     Entry(
         key="dissemination.low_reach",
@@ -68,6 +75,7 @@ workspace_registry.register(
         order=70,
         visible=_publishes,
         count=lambda user: get_low_reach_items_for_user(user).count(),
+        shared=True,
     ),
     Entry(
         key="dissemination.inboxes",
@@ -78,3 +86,16 @@ workspace_registry.register(
         context=inboxes_panel,
     ),
 )
+
+
+def _question_area(question: Feedback) -> str | None:
+    """The area of the item a KIM's question is on (a rare write: one query)."""
+    return (
+        Delivery.objects.filter(pk=question.delivery_id)
+        .values_list("item__area_id", flat=True)
+        .first()
+    )
+
+
+track_changes(InfoItem, lambda item: item.area_id)
+track_changes(Feedback, _question_area)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -35,23 +36,37 @@ from jembatan.accounts.tenant_scope import (
     workspace_tenant,
 )
 from jembatan.core.params import get_page
-from jembatan.core.registry import PANELS, TODAY, TOOLS, workspace_registry
+from jembatan.core.registry import PANELS, TODAY, TOOLS
 from jembatan.tenants.models import Tenant
+from jembatan.workspace.shared import home_entries
 
 AUDIT_PAGE_SIZE = 50
 
 
+def concrete_user(request: HttpRequest):
+    """The signed-in user itself, not the lazy proxies around it (authentication's, and
+    the second step's around that): the home's entries ask it for its roles a few
+    hundred times, and each attribute read through two proxies costs four calls."""
+    user = request.user
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = concrete_user(request)
     tenants = tenants_for_user(user)
+    entries = home_entries(user)
     return render(
         request,
         "workspace/home.html",
         {
-            "tools": workspace_registry.for_user(user, TOOLS),
-            "today": workspace_registry.for_user(user, TODAY),
-            "panels": workspace_registry.for_user(user, PANELS),
+            "tools": entries[TOOLS],
+            "today": entries[TODAY],
+            "panels": entries[PANELS],
             # The switcher, for staff who act in more than one kabupaten/kota.
             "workspace_tenant": workspace_tenant(request),
             "tenant_chosen": scope_code(request),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from jembatan.communities.models import Position
 from jembatan.communities.views import KIM_PAGE_SIZE
 from jembatan.communities.workspace import KIM_LIMIT
+from jembatan.core.registry import kabupaten_changed
 from jembatan.testing.factories import KimFactory, KimMembershipFactory, region_chain
 from jembatan.workspace.tests.conftest import client_for
 
@@ -91,12 +92,19 @@ def test_the_panel_reads_its_kims_in_one_query_however_many(staff):
     client = client_for(staff.admin)
     _kims(3, "KIM Awal")
     client.get("/kelola/")
+    kabupaten_changed("61.07")  # read afresh, not from what the first visit kept
     with CaptureQueriesContext(connection) as few:
         client.get("/kelola/")
-    _kims(KIM_LIMIT * 2, "KIM Tambahan")
+    _kims(KIM_LIMIT * 2, "KIM Tambahan")  # marks the kabupaten changed
     with CaptureQueriesContext(connection) as many:
         html = client.get("/kelola/").content.decode()
     kim_queries = [q for q in many.captured_queries if 'FROM "communities_kim"' in q["sql"]]
     assert len(kim_queries) == 1
     assert len(many) == len(few)
     assert len(_names(html)) == KIM_LIMIT
+
+    # The next visit of a Diskominfo reads the panel the kabupaten's Diskominfo share.
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get("/kelola/").content.decode()
+    assert not [q for q in kept.captured_queries if 'FROM "communities_kim"' in q["sql"]]
+    assert _names(again) == _names(html)

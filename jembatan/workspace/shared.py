@@ -1,0 +1,92 @@
+"""What the workspace home shows every Diskominfo of a kabupaten alike, kept in the cache.
+
+The "today" counts and the KIM panel of a user whose access is one or more whole
+kabupaten and nothing else (the Diskominfo role there: no office, no kecamatan, no KIM of
+their own) depend on those kabupaten alone, not on who asks: the access helpers give
+every such user the same rows. They are worked out once per kabupaten and kept in the
+cache for SHARED_SECONDS at most, by kabupaten, day, time zone and language; the entries
+say so (``Entry(shared=True)``), and their apps mark a kabupaten changed when a row the
+entries read is saved or deleted (``core.registry.track_changes``), so a case verified,
+a rumour answered or a KIM registered shows on the next visit. Writes that send no
+signal (bulk updates, a delivery's reach) show within SHARED_SECONDS. Who sees an entry
+is still decided per user and per request (``visible``), and anyone with any other role
+(an office, a camat, a KIM member, an operator over every kabupaten) gets their own
+counts, read afresh, as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+from jembatan.accounts.access import (
+    administered_kabupaten,
+    get_memberships_for_user,
+    get_officer_office_ids_for_user,
+    is_operator,
+    supervised_regions,
+)
+from jembatan.accounts.models import Role
+from jembatan.communities.access import get_kim_memberships_for_user
+from jembatan.core.registry import SECTIONS, Shown, changed_key, workspace_registry
+
+# How long a kabupaten's shared values are kept at most (the writes that mark it changed
+# aside): the staleness of what no signal reports.
+SHARED_SECONDS = 60
+
+
+def shared_scope(user: Any) -> tuple[str, ...] | None:
+    """The kabupaten codes when administering them is all the user's access (then the
+    shared entries are the same for every such user); None for anyone else."""
+    if not user.is_authenticated or is_operator(user):
+        return None
+    codes = tuple(region.code for region in administered_kabupaten(user))
+    if not codes or tuple(region.code for region in supervised_regions(user)) != codes:
+        return None  # no Diskominfo role, or a camat's kecamatan or a province besides
+    if get_officer_office_ids_for_user(user) or get_kim_memberships_for_user(user):
+        return None
+    if any(m.role != Role.KABUPATEN_ADMIN for m in get_memberships_for_user(user)):
+        return None
+    return codes
+
+
+def _shared_values(user: Any, scope: tuple[str, ...]) -> dict[str, Any]:
+    """The counts and contexts of the shared entries the user sees, by entry key: from
+    the cache while none of the kabupaten changed since, else worked out and kept."""
+    entries = [
+        entry
+        for entry in workspace_registry.entries()
+        if entry.shared and (entry.count or entry.context) and entry.visible(user)
+    ]
+    if not entries:
+        return {}
+    key = "workspace:shared:{}:{}:{}:{}".format(
+        ",".join(scope),
+        timezone.localdate().isoformat(),
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+    )
+    marks = [changed_key(code) for code in scope]
+    found = cache.get_many([key, *marks])
+    changed = tuple(found.get(mark) for mark in marks)
+    wanted = {entry.key for entry in entries}
+    kept = found.get(key)
+    if kept is not None and kept[0] == changed and wanted <= kept[1].keys():
+        return {name: kept[1][name] for name in wanted}
+    values = {
+        entry.key: entry.count(user) if entry.count else entry.context(user)  # type: ignore[misc]
+        for entry in entries
+    }
+    # Stored with the marks read before the values: a change marked meanwhile is not
+    # hidden by them (the next visit finds other marks and reads afresh).
+    cache.set(key, (changed, values), SHARED_SECONDS)
+    return values
+
+
+def home_entries(user: Any) -> dict[str, list[Shown]]:
+    """The tools, today queues and panels of the home, by section."""
+    scope = shared_scope(user)
+    known = _shared_values(user, scope) if scope else {}
+    return {section: workspace_registry.for_user(user, section, known) for section in SECTIONS}
