@@ -89,15 +89,20 @@ def _short_months(language: str | None) -> tuple[str, ...]:
     return ("", *(str(MONTHS_3[m]).title() for m in range(1, 13)))
 
 
-def page_rows(ids: list[int], *, daftar: str, tickable: bool, ticked: bool) -> list[DeskRow]:
+def page_rows(
+    ids: list[int], *, kabupaten: list[str] | None, daftar: str, tickable: bool, ticked: bool
+) -> list[DeskRow]:
     """The cases ``ids`` (one page of the list, in its order, as DeskList.cases() gave
-    them) as the list shows them; ``tickable``: each with a box for the bulk actions,
-    ``ticked``: every box ticked."""
+    them) as the list shows them; ``kabupaten``: the user's (None for an operator);
+    ``tickable``: each with a box for the bulk actions, ``ticked``: every box ticked."""
     # The ids are the page of get_cases_for_user's list, read a moment ago in this
     # request: its access rule chose them and is not compiled a second time here (the
-    # most costly part of this query).
-    rows = Aspiration.objects.filter(pk__in=ids).order_by().values(*ROW_FIELDS)
-    found = {row["pk"]: row for row in rows}
+    # most costly part of this query). The kabupaten, implied, are said outright: without
+    # them PostgreSQL reads every category and office to join thirty cases.
+    rows = Aspiration.objects.filter(pk__in=ids)
+    if kabupaten is not None:
+        rows = rows.filter(kabupaten_id__in=kabupaten)
+    found = {row["pk"]: row for row in rows.order_by().values(*ROW_FIELDS)}
     draw = _Drawing(daftar, tickable=tickable, ticked=ticked)
     return [draw.row(found[pk]) for pk in ids if pk in found]
 

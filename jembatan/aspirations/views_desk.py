@@ -65,6 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     bulk_actions, bulk_officers = _bulk_choices(request.user, listing, offices, can_configure)
     page.object_list = page_rows(
         list(page.object_list),
+        kabupaten=None if listing.scope.operator else listing.scope.kabupaten,
         daftar=daftar,
         tickable=bool(bulk_actions),
         ticked=select_all,
