@@ -20,7 +20,6 @@ from jembatan.accounts.access import (
     AnyUser,
     administered_kabupaten,
     administers_kabupaten,
-    get_administered_kabupaten_for_user,
     get_memberships_for_user,
     get_officer_office_ids_for_user,
     is_operator,
@@ -129,8 +128,10 @@ def get_open_flags_for_user(user: AnyUser) -> QuerySet[CaseFlag]:
     rows = CaseFlag.objects.filter(outcome="").select_related("aspiration", "flagged_by")
     if is_operator(user):
         return rows
-    # Diskominfo sees every case of its kabupaten, confidential ones included.
-    return rows.filter(aspiration__kabupaten__in=get_administered_kabupaten_for_user(user))
+    # Diskominfo sees every case of its kabupaten, confidential ones included: the codes
+    # (known without a query) on the case itself, no join to the regions.
+    codes = [r.code for r in administered_kabupaten(user)]
+    return rows.filter(aspiration__kabupaten_id__in=codes)
 
 
 def get_answer_file_for_user(user: AnyUser, case: Aspiration, pk: int) -> AnswerFile | None:
@@ -153,9 +154,10 @@ def can_see_reporter(user: AnyUser, case: Aspiration) -> bool:
 
 def get_recording_kims_for_user(user: AnyUser) -> QuerySet[Kim]:
     """KIMs in which the user may record an aspiration for a neighbour (any member)."""
-    return Kim.objects.filter(pk__in=[k.pk for k in get_member_kims_for_user(user)]).select_related(
-        "region"
-    )
+    kims = [k.pk for k in get_member_kims_for_user(user)]
+    if not kims:  # most staff: nothing to build or read
+        return Kim.objects.none()
+    return Kim.objects.filter(pk__in=kims).select_related("region")
 
 
 def regions_for_kim(kim: Kim) -> QuerySet[Region]:

@@ -9,7 +9,9 @@ class AspirationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from jembatan.accounts.models import Membership, Office, User
         from jembatan.aspirations import metrics, notifications  # noqa: F401 (registers)
+        from jembatan.aspirations.desk_list import SCOPE_CACHES
         from jembatan.aspirations.forms import hub_rows
         from jembatan.aspirations.models import Category
         from jembatan.regions.models import Region
@@ -21,3 +23,9 @@ class AspirationsConfig(AppConfig):
             post_delete.connect(
                 hub_rows.clear, sender=model, dispatch_uid=f"hub_rows_del_{model.__name__}"
             )
+        # The desk's filter choices (desk_list.choices_for): who and what they name.
+        for model in (Category, Office, Membership, User, Region):
+            for number, cache in enumerate(SCOPE_CACHES):
+                uid = f"desk_scope_{number}_{model.__name__}"
+                post_save.connect(cache.clear, sender=model, dispatch_uid=f"{uid}_save")
+                post_delete.connect(cache.clear, sender=model, dispatch_uid=f"{uid}_del")

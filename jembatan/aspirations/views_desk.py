@@ -32,17 +32,21 @@ from jembatan.aspirations.desk_list import (
     looks_like_code,
     officers_for,
 )
-from jembatan.aspirations.forms import STAFF_VISIBILITY
-from jembatan.aspirations.models import Aspiration, Status
+from jembatan.aspirations.desk_rows import page_rows
 from jembatan.core.params import get_page
 
 PAGE_SIZE = 30
 
 
-def _bulk_offices(user, scope) -> list[Office]:
+def _bulk_offices(user, scope, offered: list[Office] | None = None) -> list[Office]:
+    """The offices the user may refer cases to in bulk: those of the kabupaten they
+    administer. ``offered``: the offices the list's filter offers, which hold them all
+    when the scope is whole kabupaten (no second read of the same rows)."""
     if scope.operator or not scope.kabupaten:
         return []
     kabupaten = [r.code for r in administered_kabupaten(user) if r.code in scope.kabupaten]
+    if offered is not None and scope.whole_kabupaten_offices:
+        return [o for o in offered if o.kabupaten_id in kabupaten]
     return list(Office.objects.filter(kabupaten_id__in=kabupaten))
 
 
@@ -54,31 +58,25 @@ def queue(request: HttpRequest) -> HttpResponse:
         return redirect(case_link(code))
     ids = listing.cases().values_list("pk", flat=True)
     page = get_page(Paginator(ids, PAGE_SIZE), request.GET.get("halaman"))
-    page.object_list = listing.page_rows(list(page.object_list))
     daftar = listing.query(page=page.number)
     select_all = request.GET.get("pilih") == "semua"
-    # The labels once per page: Model.get_FOO_display hashes every choice (lazy
-    # translations) at each call, a fifth of the page's time with thirty cases.
-    statuses = {value: str(label) for value, label in Status.choices}
-    channels = {value: str(label) for value, label in Aspiration.Channel.choices}
-    report_types = {value: str(label) for value, label in Aspiration.ReportType.choices}
-    for case in page.object_list:
-        case.get_status_display = statuses.get(case.status, case.status)
-        case.channel_label = channels.get(case.channel, case.channel)
-        case.report_type_label = report_types.get(case.report_type, case.report_type)
-        case.staff_visibility = STAFF_VISIBILITY[case.visibility]
-        case.link = case_link(case.code, daftar=daftar)
-        case.version = services.case_version(case)
-        case.display = services.display_code(case.code)
-    offices = _bulk_offices(request.user, listing.scope)
+    offices = _bulk_offices(request.user, listing.scope, listing.form.offices)
     can_configure = administers_any_kabupaten(request.user)
     bulk_actions, bulk_officers = _bulk_choices(request.user, listing, offices, can_configure)
+    page.object_list = page_rows(
+        list(page.object_list),
+        kabupaten=None if listing.scope.operator else listing.scope.kabupaten,
+        daftar=daftar,
+        tickable=bool(bulk_actions),
+        ticked=select_all,
+    )
     return render(
         request,
         "aspirations/manage/queue.html",
         {
             "page": page,
             "form": listing.form,
+            "filter_fields": listing.filter_fields(),
             "listing_search": listing.search,
             "active_filters": listing.form.active,
             "page_query": listing.query(),

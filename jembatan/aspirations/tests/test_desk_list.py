@@ -27,9 +27,11 @@ from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFac
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/kelola/aspirasi/"
-# The list's queries do not grow with the number of cases; this is the bound stated in
-# the issue's closing note (measured: see test_query_count_is_flat).
-QUERY_BOUND = 25
+# The list's queries do not grow with the number of cases; the issue's closing note
+# allowed 25. Measured 9: the session, the user and its second factor (3), the user's
+# memberships and KIM memberships (2), the count, the page's ids, its cases and the KIM
+# flags waiting (4); the filters' choices are kept per process (desk_list.choices_for).
+QUERY_BOUND = 11
 
 
 @pytest.fixture(autouse=True)
@@ -473,6 +475,8 @@ def _queries(world, params) -> tuple[int, int]:
 def test_query_count_is_flat(world):
     _many(world, 10)
     world["client"].get(QUEUE)  # the session's first request loads more than the list
+    for params in SEARCHES:  # the filters' choices are kept per process (a kecamatan's desa)
+        _queries(world, params)
     few = [_queries(world, p)[0] for p in SEARCHES]
     Aspiration.objects.all().delete()
     _many(world, 1000)
