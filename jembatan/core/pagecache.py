@@ -33,8 +33,11 @@ PageCacheFastPathMiddleware, high in MIDDLEWARE, answers a repeated anonymous GE
 sessions, the tenant, authentication and the rest of the stack run: it keeps each page the
 view cached as it left the stack (its headers too) under the same version, language,
 scheme, host and path, and serves it to a request that the view would have served from
-cache (no session or message cookie, no credentials, not nginx asking). A page with a
-form gets the visitor's CSRF token from Django's own CSRF middleware, as it would below.
+cache (no session or message cookie, no credentials). A page with a form gets the
+visitor's CSRF token from Django's own CSRF middleware, as it would below. nginx refilling
+its shared copy gets, from its own entry, the page exactly as the stack shared it
+(``_share``: no form token, no CSRF cookie, X-Accel-Expires), when nginx keys it under the
+language the page is written in and the page holds nothing of this visitor's CSRF secret.
 """
 
 from __future__ import annotations
@@ -259,6 +262,8 @@ def cache_public_page(
 # --- The fast path ------------------------------------------------------------------------
 
 FAST_PREFIX = "pagefast"
+# In the key of a page as nginx may share it (before the scheme: no host can hold it).
+SHARED_KIND = "shared:"
 # Headers of the stored page that belong to one answer, not to the page.
 _NOT_KEPT = {"x-page-cache", "content-length", "set-cookie"}
 
@@ -273,21 +278,32 @@ def _fast_key(request: HttpRequest, language: str) -> str | None:
     The same rules as cache_public_page (_cacheable_request): a GET or HEAD of a visitor
     without a session or a pending message; without a session no user is signed in (the
     session is the only way in: AuthenticationMiddleware). Requests that carry credentials
-    or that nginx sends for its shared cache take the whole stack."""
+    take the whole stack. nginx asking for its shared cache has a key of its own (the
+    shared page differs: ``_share``), and only as shared_cache_seconds allows it: asked
+    with "1", for the language the page is written in; anything else takes the stack."""
     if request.method not in ("GET", "HEAD"):
         return None
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return None
     meta = request.META
-    if "HTTP_X_SHARED_CACHE" in meta or "HTTP_AUTHORIZATION" in meta:
+    if "HTTP_AUTHORIZATION" in meta:
         return None
+    kind = ""
+    if "HTTP_X_SHARED_CACHE" in meta:
+        if (
+            meta["HTTP_X_SHARED_CACHE"] != "1"
+            or meta.get("HTTP_X_SHARED_CACHE_LANGUAGE") != language
+        ):
+            return None
+        kind = SHARED_KIND
     try:
         host = request.get_host()
     except DisallowedHost:
         return None  # the stack answers it (400) as before
     return (
-        f"{FAST_PREFIX}:{_version()}:{language}:{request.scheme}://{host}:{request.get_full_path()}"
+        f"{FAST_PREFIX}:{_version()}:{language}:{kind}"
+        f"{request.scheme}://{host}:{request.get_full_path()}"
     )
 
 
@@ -308,46 +324,73 @@ class PageCacheFastPathMiddleware:
         key = _fast_key(request, self.language(request))
         if key is None:
             return self.get_response(request)
+        shared = "HTTP_X_SHARED_CACHE" in request.META  # and allowed: _fast_key
         entry = cache.get(key)
         if entry is not None:
-            page_cache_result(hit=True)
-            return self.serve(request, entry)
+            answer = self.serve_shared(request, entry) if shared else self.serve(request, entry)
+            if answer is not None:
+                page_cache_result(hit=True)
+                return answer
+            return self.get_response(request)
         response = self.get_response(request)
         seconds = getattr(response, "_page_cache_seconds", 0)
         if (
             seconds
             and response.status_code == 200
             and not response.streaming
-            and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
             and not response.has_header("Content-Encoding")
         ):
-            cache.set(key, self.entry(response), timeout=seconds)
+            if not shared and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}:
+                cache.set(key, self.entry(response), timeout=seconds)
+            elif shared and not response.cookies and response.has_header("X-Accel-Expires"):
+                # The page as the stack shared it (_share): kept whole, headers and all.
+                cache.set(key, self.entry(response, shared=True), timeout=seconds)
         return response
 
     @staticmethod
-    def entry(response: HttpResponse) -> tuple[int, str | bytes, list[tuple[str, str]]]:
+    def entry(
+        response: HttpResponse, *, shared: bool = False
+    ) -> tuple[int, str | bytes, list[tuple[str, str]]]:
         body: str | bytes = response.content
-        if response["Content-Type"].startswith("text/html"):
+        if not shared and response["Content-Type"].startswith("text/html"):
             # The visitor's form token out, as cache_public_page does.
             text = response.content.decode(response.charset)
             body = _TOKEN.sub(rf"\g<1>{PLACEHOLDER}\g<2>", text)
         headers = [(h, v) for h, v in response.items() if h.lower() not in _NOT_KEPT]
         return (response.status_code, body, headers)
 
-    def serve(self, request: HttpRequest, entry: tuple) -> HttpResponse:
-        status, body, headers = entry
-        form = isinstance(body, str) and PLACEHOLDER in body
-        if form:
-            if settings.CSRF_USE_SESSIONS:
-                return self.get_response(request)  # the token lives in the session
-            # Reads the visitor's CSRF cookie (or notes that a new one is needed) ...
-            self.csrf.process_request(request)
-            body = body.replace(PLACEHOLDER, get_token(request))
+    @staticmethod
+    def _answer(status: int, body: str | bytes, headers: list[tuple[str, str]]) -> HttpResponse:
         response = HttpResponse(body, status=status)
         for header, value in headers:
             response.headers[header] = value
         response.headers["Content-Length"] = str(len(response.content))
         response.headers["X-Page-Cache"] = "hit"
+        return response
+
+    def serve_shared(self, request: HttpRequest, entry: tuple) -> HttpResponse | None:
+        """The page for nginx to keep, as _share made it, or None for the whole stack: the
+        page holds a token of this visitor's CSRF secret (_share would not share it)."""
+        status, body, headers = entry
+        # With CSRF_USE_SESSIONS the secret lives in the session, and this visitor has none.
+        if not settings.CSRF_USE_SESSIONS and settings.CSRF_COOKIE_NAME in request.COOKIES:
+            # The visitor's secret as the stack would read it (a malformed cookie: a new,
+            # random one, which no page holds).
+            self.csrf.process_request(request)
+            if holds_token(_as_text(body), request.META.get("CSRF_COOKIE")):
+                return None
+        return self._answer(status, body, headers)
+
+    def serve(self, request: HttpRequest, entry: tuple) -> HttpResponse | None:
+        status, body, headers = entry
+        form = isinstance(body, str) and PLACEHOLDER in body
+        if form:
+            if settings.CSRF_USE_SESSIONS:
+                return None  # the token lives in the session: the whole stack
+            # Reads the visitor's CSRF cookie (or notes that a new one is needed) ...
+            self.csrf.process_request(request)
+            body = body.replace(PLACEHOLDER, get_token(request))
+        response = self._answer(status, body, headers)
         if form:
             # ... and sets it, as CsrfViewMiddleware does below for a page with a form.
             self.csrf.process_response(request, response)

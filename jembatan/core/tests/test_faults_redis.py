@@ -109,6 +109,21 @@ def test_the_cache_acts_as_a_miss_while_redis_is_down(caplog):
         cache.delete("faults-key")
 
 
+def test_every_operation_shares_one_redis_client():
+    """Building a redis.Redis costs more than a GET: one per process, not one per call."""
+    from django.core.cache import caches
+
+    with override_settings(CACHES=redis_cache(UP_URL)):
+        cache = caches["default"]
+        cache.set("faults-shared", 3)
+        client = cache._cache.get_client()
+        assert cache.get("faults-shared") == 3 and cache.get_or_set("faults-other", 4) == 4
+        assert cache._cache.get_client(write=True) is client
+        assert cache._cache.get_client("faults-shared") is client
+        cache.delete_many(["faults-shared", "faults-other"])
+        assert cache.get("faults-shared") is None
+
+
 def test_the_site_keeps_serving_while_redis_is_down(client, two_tenants, category):
     with (
         override_settings(CACHES=redis_cache(DOWN_URL), PAGE_CACHE_SECONDS=60),

@@ -334,6 +334,22 @@ def test_a_visitor_with_a_csrf_cookie_shares_the_cache_without_leaving_their_tok
     assert headers["X-Cache-Status"] == "HIT" and third == page
 
 
+def test_a_refill_of_an_expired_copy_is_the_same_shared_page(cached, post):
+    """nginx refilling its copy gets the page the app shared (from its own cache, before
+    the middleware stack), whoever's request made nginx ask: no token, no cookie."""
+    url = cached + post.get_absolute_url()
+    status, headers, first = fetch(url)
+    assert headers["X-Cache-Status"] == "MISS" and headers["X-Page-Cache"] == "miss"
+    time.sleep(3.1)  # past the fresh second, the stale one and nginx's whole-second clock
+    cookie = csrf_cookie(cached)
+    status, headers, refilled = fetch(url, Cookie=f"_ga=GA1.2.345; {cookie}")
+    assert status == 200 and headers["X-Cache-Status"] == "EXPIRED"
+    assert headers["X-Page-Cache"] == "hit" and headers.get_all("Set-Cookie") is None
+    assert refilled == first and not holds_token_of(refilled, cookie.split("=", 1)[1])
+    status, headers, again = fetch(url)
+    assert headers["X-Cache-Status"] == "HIT" and again == first
+
+
 def test_whitespace_in_the_cookie_header_hides_neither_the_session_nor_the_language(cached, post):
     url = cached + post.get_absolute_url()
     logout = reverse("accounts:logout").encode()

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from jembatan.core.pagecache import FAST_PREFIX, _fast_key, _version
+from jembatan.core.pagecache import FAST_PREFIX, _fast_key, _version, holds_token
 from jembatan.sites.models import Comment
 from jembatan.sites.services import post_create, post_transition, post_update
 from jembatan.testing.factories import serve_tenant
@@ -111,7 +111,8 @@ def test_credentials_or_nginx_asking_take_the_whole_stack(client, post, settings
     assert not _fast(client.get(url, HTTP_AUTHORIZATION="Token x"))
     shared = Client().get(url, HTTP_X_SHARED_CACHE="1", HTTP_X_SHARED_CACHE_LANGUAGE="id")
     assert not _fast(shared)
-    # The shared answer (no form token, X-Accel-Expires) comes from the view's cache.
+    # The shared answer (no form token, X-Accel-Expires) comes from the view's cache: the
+    # fast copy above is a visitor's, never handed to nginx.
     assert shared.headers["X-Accel-Expires"]
     assert 'name="csrfmiddlewaretoken" value=""' in shared.content.decode()
 
@@ -188,3 +189,107 @@ def test_a_visitor_with_a_cookie_keeps_it(post, settings):
     assert _fast(response)
     # Sent again to renew its expiry, as Django does below, with the same secret.
     assert response.cookies[settings.CSRF_COOKIE_NAME].value == cookie
+
+
+# --- nginx refilling its shared copy ------------------------------------------------------
+
+SHARED = {"HTTP_X_SHARED_CACHE": "1", "HTTP_X_SHARED_CACHE_LANGUAGE": "id"}
+
+
+def test_nginx_refilling_its_copy_gets_the_shared_page_before_the_stack(post, settings):
+    settings.SHARED_CACHE_SECONDS = 3
+    settings.SHARED_CACHE_STALE_SECONDS = 1
+    url = post.get_absolute_url()
+    first = Client().get(url, **SHARED)
+    assert first.headers["X-Page-Cache"] == "miss"
+    second, queries = _queries(Client(), url, **SHARED)
+    assert queries == 0 and _fast(second)
+    # Exactly what the stack shared: the same page (form tokens cut out), the same headers
+    # (nginx's lifetime and Cache-Control), and no cookie.
+    assert second.content == first.content
+    assert set(re.findall(r'csrfmiddlewaretoken" value="([^"]*)"', second.content.decode())) == {""}
+    for header in ("Content-Type", "Content-Language", "Vary", "X-Frame-Options"):
+        assert second.headers.get(header) == first.headers.get(header), header
+    assert second.headers["X-Accel-Expires"] == "3"
+    assert second.headers["Cache-Control"] == "max-age=3, stale-while-revalidate=1"
+    assert not second.cookies
+    assert int(second.headers["Content-Length"]) == len(second.content)
+
+
+def test_the_shared_and_the_visitors_fast_copies_never_cross(post, settings):
+    settings.SHARED_CACHE_SECONDS = 3
+    url = post.get_absolute_url()
+    Client().get(url, **SHARED)
+    visitor = Client()
+    for _ in range(2):  # a new visitor, then one with the CSRF cookie
+        own = visitor.get(url)
+        assert own.headers["X-Page-Cache"] == "hit"
+        assert "X-Accel-Expires" not in own.headers and "Cache-Control" not in own.headers
+    assert _token(own) and settings.CSRF_COOKIE_NAME in visitor.cookies
+    shared = Client().get(url, **SHARED)
+    assert _fast(shared) and shared.headers["X-Accel-Expires"] == "3"
+    assert _token(own) not in shared.content.decode()
+    assert 'name="csrfmiddlewaretoken" value=""' in shared.content.decode()
+
+
+def test_a_change_retires_the_shared_fast_copy(post, two_tenants, settings):
+    settings.SHARED_CACHE_SECONDS = 3
+    url = post.get_absolute_url()
+    Client().get(url, **SHARED)
+    assert _fast(Client().get(url, **SHARED))
+    post_update(actor=two_tenants.a.owner, post=post, data={"title": "Kerja bakti massal"})
+    response = Client().get(url, **SHARED)
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert "Kerja bakti massal" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"HTTP_X_SHARED_CACHE_LANGUAGE": "en"},  # nginx read another language than Django
+        {"HTTP_X_SHARED_CACHE_LANGUAGE": ""},  # an older configuration: no language
+        {"HTTP_X_SHARED_CACHE": "yes"},
+        {"HTTP_AUTHORIZATION": "Bearer x"},
+    ],
+    ids=["another language", "no language", "not 1", "credentials"],
+)
+def test_nginx_gets_the_shared_fast_copy_only_as_the_stack_would_share(post, settings, extra):
+    settings.SHARED_CACHE_SECONDS = 3
+    url = post.get_absolute_url()
+    Client().get(url, **SHARED)
+    assert _fast(Client().get(url, **SHARED))
+    response = Client().get(url, **{**SHARED, **extra})
+    assert not _fast(response)
+    assert "X-Accel-Expires" not in response.headers
+
+
+def test_a_visitors_csrf_cookie_gets_the_shared_fast_copy_without_a_cookie(post, settings):
+    settings.SHARED_CACHE_SECONDS = 3
+    url = post.get_absolute_url()
+    Client().get(url, **SHARED)
+    visitor = Client()
+    visitor.get("/formulir/token/")
+    secret = visitor.cookies[settings.CSRF_COOKIE_NAME].value
+    response = visitor.get(url, **SHARED)
+    assert _fast(response) and response.headers["X-Accel-Expires"] == "3"
+    assert not response.cookies
+    assert not holds_token(response.content.decode(), secret)
+
+
+def test_a_shared_fast_copy_that_holds_the_visitors_secret_is_not_shared(two_tenants, settings):
+    """A visitor whose CSRF secret the page happens to hold (here one who chose as their
+    cookie a string the page shows) gets the stack's answer, unshared, as _share decides."""
+    settings.SHARED_CACHE_SECONDS = 3
+    secret = "Ab3" * 10 + "Zz"  # 32 letters and digits: a well-formed secret
+    a = two_tenants.a
+    draft = post_create(
+        actor=a.owner, kim=a.kim, data={"title": "Kode", "body": f"<p>{secret}</p>"}
+    )
+    url = post_transition(actor=a.owner, post=draft, action="publish").get_absolute_url()
+    Client().get(url, **SHARED)
+    assert _fast(Client().get(url, **SHARED))
+    visitor = Client()
+    visitor.cookies[settings.CSRF_COOKIE_NAME] = secret
+    response = visitor.get(url, **SHARED)
+    assert response.status_code == 200 and secret in response.content.decode()
+    assert not _fast(response) and "X-Accel-Expires" not in response.headers
