@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'pengguna',
                 'verbose_name_plural': 'pengguna',
+                'constraints': [models.CheckConstraint(condition=models.Q(('email__isnull', False), ('phone__isnull', False), _connector='OR'), name='user_has_email_or_phone'), models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_ci_unique')],
             },
             managers=[
                 ('objects', jembatan.accounts.models.UserManager()),
@@ -62,6 +63,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'catatan audit',
                 'verbose_name_plural': 'catatan audit',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['target_type', 'target_id'], name='audit_target_idx')],
             },
         ),
         migrations.CreateModel(
@@ -78,6 +80,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'instansi',
                 'verbose_name_plural': 'instansi',
                 'ordering': ['kabupaten_id', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('kabupaten', 'name'), name='office_name_unique')],
             },
         ),
         migrations.CreateModel(
@@ -93,38 +96,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'peran pengguna',
                 'verbose_name_plural': 'peran pengguna',
+                'constraints': [models.UniqueConstraint(condition=models.Q(('office__isnull', False)), fields=('user', 'role', 'region', 'office'), name='membership_unique_office'), models.UniqueConstraint(condition=models.Q(('office__isnull', True), ('region__isnull', False)), fields=('user', 'role', 'region'), name='membership_unique_region'), models.UniqueConstraint(condition=models.Q(('office__isnull', True), ('region__isnull', True)), fields=('user', 'role'), name='membership_unique_platform'), models.CheckConstraint(condition=models.Q(models.Q(('office__isnull', True), ('region__isnull', True), ('role', 'operator')), models.Q(('region__isnull', False), ('role', 'kabupaten_admin')), models.Q(('office__isnull', False), ('region__isnull', False), ('role', 'opd_officer')), models.Q(('region__isnull', False), ('role', 'camat')), _connector='OR'), name='membership_scope_matches_role')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('email__isnull', False), ('phone__isnull', False), _connector='OR'), name='user_has_email_or_phone'),
-        ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_ci_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='auditlog',
-            index=models.Index(fields=['target_type', 'target_id'], name='audit_target_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='office',
-            constraint=models.UniqueConstraint(fields=('kabupaten', 'name'), name='office_name_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('office__isnull', False)), fields=('user', 'role', 'region', 'office'), name='membership_unique_office'),
-        ),
-        migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('office__isnull', True), ('region__isnull', False)), fields=('user', 'role', 'region'), name='membership_unique_region'),
-        ),
-        migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('office__isnull', True), ('region__isnull', True)), fields=('user', 'role'), name='membership_unique_platform'),
-        ),
-        migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('office__isnull', True), ('region__isnull', True), ('role', 'operator')), models.Q(('region__isnull', False), ('role', 'kabupaten_admin')), models.Q(('office__isnull', False), ('region__isnull', False), ('role', 'opd_officer')), models.Q(('region__isnull', False), ('role', 'camat')), _connector='OR'), name='membership_scope_matches_role'),
         ),
     ]

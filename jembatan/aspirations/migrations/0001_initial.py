@@ -12,9 +12,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_notification'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('communities', '0004_comments'),
         ('regions', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -49,6 +49,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'aspirasi',
                 'verbose_name_plural': 'aspirasi',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['kabupaten', 'status'], name='aspiration_queue_idx'), models.Index(fields=['office', 'status'], name='aspiration_office_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='aspiration_rating_1_5'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'ditutup'), _negated=True), models.Q(('close_reason', ''), _negated=True), _connector='OR'), name='aspiration_closed_has_reason')],
             },
         ),
         migrations.CreateModel(
@@ -103,31 +105,12 @@ class Migration(migrations.Migration):
                 'verbose_name': 'kategori aspirasi',
                 'verbose_name_plural': 'kategori aspirasi',
                 'ordering': ['kabupaten_id', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('kabupaten', 'name'), name='aspiration_category_unique')],
             },
         ),
         migrations.AddField(
             model_name='aspiration',
             name='category',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aspirations', to='aspirations.category', verbose_name='kategori'),
-        ),
-        migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('kabupaten', 'name'), name='aspiration_category_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='aspiration',
-            index=models.Index(fields=['kabupaten', 'status'], name='aspiration_queue_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='aspiration',
-            index=models.Index(fields=['office', 'status'], name='aspiration_office_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='aspiration',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='aspiration_rating_1_5'),
-        ),
-        migrations.AddConstraint(
-            model_name='aspiration',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'ditutup'), _negated=True), models.Q(('close_reason', ''), _negated=True), _connector='OR'), name='aspiration_closed_has_reason'),
         ),
     ]

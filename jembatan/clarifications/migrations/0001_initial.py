@@ -13,9 +13,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_auditlog_tenant'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('dissemination', '0002_repair_glued_paragraphs'),
         ('regions', '0002_region_point'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'klarifikasi',
                 'verbose_name_plural': 'klarifikasi',
                 'ordering': ['-published_at', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'terbit'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='clarification_published_has_date')],
             },
         ),
         migrations.CreateModel(
@@ -67,14 +68,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'laporan isu',
                 'verbose_name_plural': 'laporan isu',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['kabupaten', 'status'], name='rumour_kab_status')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='clarification',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'terbit'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='clarification_published_has_date'),
-        ),
-        migrations.AddIndex(
-            model_name='rumourreport',
-            index=models.Index(fields=['kabupaten', 'status'], name='rumour_kab_status'),
         ),
     ]

@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('regions', '0001_initial'),
     ]
 
     operations = [
@@ -37,6 +37,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'KIM',
                 'verbose_name_plural': 'KIM',
                 'ordering': ['name'],
+                'indexes': [models.Index(fields=['kabupaten', 'is_active'], name='kim_kabupaten_idx')],
+                'constraints': [models.UniqueConstraint(fields=('region', 'name'), name='kim_name_unique_in_region')],
             },
         ),
         migrations.CreateModel(
@@ -53,22 +55,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'anggota KIM',
                 'verbose_name_plural': 'anggota KIM',
                 'ordering': ['kim_id', 'position', 'user_id'],
+                'constraints': [models.UniqueConstraint(fields=('kim', 'user'), name='kim_membership_unique'), models.UniqueConstraint(condition=models.Q(('is_active', True), ('position', 'ketua')), fields=('kim',), name='kim_one_active_ketua')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='kim',
-            index=models.Index(fields=['kabupaten', 'is_active'], name='kim_kabupaten_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='kim',
-            constraint=models.UniqueConstraint(fields=('region', 'name'), name='kim_name_unique_in_region'),
-        ),
-        migrations.AddConstraint(
-            model_name='kimmembership',
-            constraint=models.UniqueConstraint(fields=('kim', 'user'), name='kim_membership_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='kimmembership',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True), ('position', 'ketua')), fields=('kim',), name='kim_one_active_ketua'),
         ),
     ]

@@ -12,10 +12,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_membership_is_head'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('communities', '0004_comments'),
         ('dissemination', '0001_initial'),
         ('regions', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -71,6 +71,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'tanggapan paragraf',
                 'verbose_name_plural': 'tanggapan paragraf',
                 'ordering': ['created_at', 'id'],
+                'indexes': [models.Index(fields=['kabupaten', 'visibility'], name='comment_moderation_idx')],
             },
         ),
         migrations.CreateModel(
@@ -94,6 +95,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'konsultasi publik',
                 'verbose_name_plural': 'konsultasi publik',
                 'ordering': ['-opens_at', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='consultation_closes_after_opens')],
             },
         ),
         migrations.CreateModel(
@@ -117,6 +119,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'jajak pendapat',
                 'verbose_name_plural': 'jajak pendapat',
                 'ordering': ['-opens_at', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='poll_closes_after_opens')],
             },
         ),
         migrations.CreateModel(
@@ -133,6 +136,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'pertanyaan',
                 'verbose_name_plural': 'pertanyaan',
                 'ordering': ['order', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('poll', 'order'), name='question_order_unique')],
             },
         ),
         migrations.CreateModel(
@@ -147,6 +151,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'pilihan jawaban',
                 'verbose_name_plural': 'pilihan jawaban',
                 'ordering': ['order', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('question', 'order'), name='option_order_unique')],
             },
         ),
         migrations.CreateModel(
@@ -167,6 +172,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'balasan diskusi',
                 'verbose_name_plural': 'balasan diskusi',
                 'ordering': ['created_at', 'id'],
+                'indexes': [models.Index(fields=['kabupaten', 'visibility'], name='reply_moderation_idx')],
             },
         ),
         migrations.CreateModel(
@@ -184,6 +190,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'laporan tulisan',
                 'verbose_name_plural': 'laporan tulisan',
                 'ordering': ['-created_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('comment__isnull', False), ('reply__isnull', True)), models.Q(('comment__isnull', True), ('reply__isnull', False)), _connector='OR'), name='report_one_target'), models.UniqueConstraint(condition=models.Q(('comment__isnull', False)), fields=('comment', 'reporter_key'), name='report_comment_once'), models.UniqueConstraint(condition=models.Q(('reply__isnull', False)), fields=('reply', 'reporter_key'), name='report_reply_once')],
             },
         ),
         migrations.CreateModel(
@@ -204,6 +211,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'jawaban jajak pendapat',
                 'verbose_name_plural': 'jawaban jajak pendapat',
                 'ordering': ['created_at', 'id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('channel', 'akun')), fields=('poll', 'user'), name='response_once_per_account'), models.UniqueConstraint(condition=models.Q(('contact_hash', ''), _negated=True), fields=('poll', 'contact_hash'), name='response_once_per_contact'), models.UniqueConstraint(condition=models.Q(('ballot_serial', ''), _negated=True), fields=('poll', 'ballot_serial'), name='response_ballot_serial_unique'), models.CheckConstraint(condition=models.Q(models.Q(('channel', 'akun'), ('user__isnull', False)), models.Q(('channel', 'kode'), models.Q(('contact_hash', ''), _negated=True)), models.Q(('channel', 'kertas'), ('kim__isnull', False), models.Q(('ballot_serial', ''), _negated=True)), _connector='OR'), name='response_channel_identity')],
             },
         ),
         migrations.CreateModel(
@@ -219,6 +227,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'jawaban',
                 'verbose_name_plural': 'jawaban',
+                'constraints': [models.CheckConstraint(condition=models.Q(('scale__isnull', True), models.Q(('scale__gte', 1), ('scale__lte', 5)), _connector='OR'), name='answer_scale_1_5'), models.UniqueConstraint(fields=('response', 'question', 'option'), name='answer_option_once')],
             },
         ),
         migrations.CreateModel(
@@ -235,12 +244,17 @@ class Migration(migrations.Migration):
                 'verbose_name': 'bagian',
                 'verbose_name_plural': 'bagian',
                 'ordering': ['order'],
+                'constraints': [models.UniqueConstraint(fields=('consultation', 'order'), name='section_order_unique')],
             },
         ),
         migrations.AddField(
             model_name='paragraph',
             name='section',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='paragraphs', to='dialogue.section'),
+        ),
+        migrations.AddConstraint(
+            model_name='paragraph',
+            constraint=models.UniqueConstraint(fields=('section', 'order'), name='paragraph_order_unique'),
         ),
         migrations.CreateModel(
             name='Thread',
@@ -278,6 +292,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'kata tersaring',
                 'verbose_name_plural': 'kata tersaring',
                 'ordering': ['word'],
+                'constraints': [models.UniqueConstraint(fields=('kabupaten', 'word'), name='wordfilter_unique')],
             },
         ),
         migrations.CreateModel(
@@ -313,77 +328,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'suara tanggapan',
                 'constraints': [models.UniqueConstraint(fields=('comment', 'voter_key'), name='comment_vote_once'), models.CheckConstraint(condition=models.Q(('value__in', [1, -1])), name='comment_vote_pm1')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='consultation',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='consultation_closes_after_opens'),
-        ),
-        migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['kabupaten', 'visibility'], name='comment_moderation_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='poll',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='poll_closes_after_opens'),
-        ),
-        migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(fields=('poll', 'order'), name='question_order_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='option',
-            constraint=models.UniqueConstraint(fields=('question', 'order'), name='option_order_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('comment__isnull', False), ('reply__isnull', True)), models.Q(('comment__isnull', True), ('reply__isnull', False)), _connector='OR'), name='report_one_target'),
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(condition=models.Q(('comment__isnull', False)), fields=('comment', 'reporter_key'), name='report_comment_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(condition=models.Q(('reply__isnull', False)), fields=('reply', 'reporter_key'), name='report_reply_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(condition=models.Q(('channel', 'akun')), fields=('poll', 'user'), name='response_once_per_account'),
-        ),
-        migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(condition=models.Q(('contact_hash', ''), _negated=True), fields=('poll', 'contact_hash'), name='response_once_per_contact'),
-        ),
-        migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(condition=models.Q(('ballot_serial', ''), _negated=True), fields=('poll', 'ballot_serial'), name='response_ballot_serial_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('channel', 'akun'), ('user__isnull', False)), models.Q(('channel', 'kode'), models.Q(('contact_hash', ''), _negated=True)), models.Q(('channel', 'kertas'), ('kim__isnull', False), models.Q(('ballot_serial', ''), _negated=True)), _connector='OR'), name='response_channel_identity'),
-        ),
-        migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('scale__isnull', True), models.Q(('scale__gte', 1), ('scale__lte', 5)), _connector='OR'), name='answer_scale_1_5'),
-        ),
-        migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('response', 'question', 'option'), name='answer_option_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('consultation', 'order'), name='section_order_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='paragraph',
-            constraint=models.UniqueConstraint(fields=('section', 'order'), name='paragraph_order_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='reply',
-            index=models.Index(fields=['kabupaten', 'visibility'], name='reply_moderation_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='wordfilter',
-            constraint=models.UniqueConstraint(fields=('kabupaten', 'word'), name='wordfilter_unique'),
         ),
     ]

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import jembatan.disclosure.models
+import jembatan.core.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_notification'),
-        ('regions', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('regions', '0001_initial'),
     ]
 
     operations = [
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('owner', models.CharField(help_text='Unit atau pejabat yang menguasai.', max_length=150, verbose_name='penanggung jawab')),
                 ('period', models.CharField(help_text='Mis. 2026, Triwulan III 2026.', max_length=60, verbose_name='periode')),
                 ('format', models.CharField(help_text='Mis. PDF, XLSX, cetak.', max_length=30, verbose_name='format')),
-                ('file', models.FileField(blank=True, storage=jembatan.disclosure.models.private_storage, upload_to='ppid/dokumen/%Y/', verbose_name='berkas')),
+                ('file', models.FileField(blank=True, storage=jembatan.core.storage.private_storage, upload_to='ppid/dokumen/%Y/', verbose_name='berkas')),
                 ('file_name', models.CharField(blank=True, max_length=150, verbose_name='nama berkas')),
                 ('file_size', models.PositiveIntegerField(blank=True, null=True, verbose_name='ukuran berkas')),
                 ('exemption_ground', models.CharField(blank=True, choices=[('a', 'a. menghambat proses penegakan hukum'), ('b', 'b. mengganggu perlindungan HKI dan persaingan usaha tidak sehat'), ('c', 'c. membahayakan pertahanan dan keamanan negara'), ('d', 'd. mengungkap kekayaan alam Indonesia'), ('e', 'e. merugikan ketahanan ekonomi nasional'), ('f', 'f. merugikan kepentingan hubungan luar negeri'), ('g', 'g. mengungkap isi akta otentik yang bersifat pribadi atau wasiat'), ('h', 'h. mengungkap rahasia pribadi'), ('i', 'i. memorandum atau surat antar/intra badan publik yang dirahasiakan'), ('j', 'j. informasi yang tidak boleh diungkap berdasarkan undang-undang')], max_length=1, verbose_name='dasar pengecualian (Pasal 17)')),
@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'daftar informasi publik',
                 'verbose_name_plural': 'daftar informasi publik',
                 'ordering': ['body_id', 'category', 'title'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('category', 'dikecualikan'), _negated=True), models.Q(models.Q(('exemption_ground', ''), _negated=True), models.Q(('exemption_reason', ''), _negated=True), models.Q(('exemption_harm', ''), _negated=True)), _connector='OR'), name='ppid_document_exempt_has_reason'), models.CheckConstraint(condition=models.Q(('category__in', ['berkala', 'serta_merta', 'setiap_saat']), models.Q(('category', 'dikecualikan'), ('file', '')), _connector='OR'), name='ppid_document_category_valid')],
             },
         ),
         migrations.CreateModel(
@@ -60,6 +61,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'badan publik',
                 'verbose_name_plural': 'badan publik',
                 'ordering': ['kabupaten_id', 'kind', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'kabupaten'), ('office__isnull', True), ('region__isnull', False)), models.Q(('kind', 'opd'), ('office__isnull', False), ('region__isnull', True)), models.Q(('kind', 'desa'), ('office__isnull', True), ('region__isnull', False)), _connector='OR'), name='ppid_body_target_matches_kind'), models.UniqueConstraint(fields=('region',), name='ppid_body_region_unique'), models.UniqueConstraint(fields=('office',), name='ppid_body_office_unique')],
             },
         ),
         migrations.CreateModel(
@@ -89,7 +91,7 @@ class Migration(migrations.Migration):
                 ('outcome', models.CharField(blank=True, choices=[('dikabulkan', 'Dikabulkan seluruhnya'), ('sebagian', 'Dikabulkan sebagian'), ('ditolak', 'Ditolak'), ('tidak_dikuasai', 'Informasi tidak dikuasai')], max_length=16, verbose_name='keputusan')),
                 ('refusal_grounds', models.JSONField(blank=True, default=list, verbose_name='dasar penolakan (Pasal 17)')),
                 ('answer_text', models.TextField(blank=True, max_length=6000, verbose_name='jawaban')),
-                ('answer_file', models.FileField(blank=True, storage=jembatan.disclosure.models.private_storage, upload_to='ppid/jawaban/%Y/', verbose_name='lampiran jawaban')),
+                ('answer_file', models.FileField(blank=True, storage=jembatan.core.storage.private_storage, upload_to='ppid/jawaban/%Y/', verbose_name='lampiran jawaban')),
                 ('answer_file_name', models.CharField(blank=True, max_length=150)),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
                 ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -100,6 +102,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'permohonan informasi',
                 'verbose_name_plural': 'permohonan informasi',
                 'ordering': ['-received_at', '-id'],
+                'indexes': [models.Index(fields=['body', 'status'], name='ppid_request_queue_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'dijawab'), _negated=True), models.Q(models.Q(('outcome', ''), _negated=True), ('answered_at__isnull', False)), _connector='OR'), name='ppid_request_answered_has_outcome'), models.CheckConstraint(condition=models.Q(('extended_at__isnull', True), models.Q(('extension_reason', ''), _negated=True), _connector='OR'), name='ppid_request_extension_has_reason'), models.CheckConstraint(condition=models.Q(models.Q(('outcome__in', ['ditolak', 'sebagian']), _negated=True), models.Q(('answer_text', ''), _negated=True), _connector='OR'), name='ppid_request_refusal_explained'), models.CheckConstraint(condition=models.Q(models.Q(('requester_phone', ''), _negated=True), models.Q(('requester_email', ''), _negated=True), _connector='OR'), name='ppid_request_has_contact')],
             },
         ),
         migrations.AddField(
@@ -129,45 +133,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-submitted_at', '-id'],
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'diputus'), _negated=True), models.Q(models.Q(('decision', ''), _negated=True), models.Q(('decision_text', ''), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='ppid_objection_decided_complete')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='publicbody',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'kabupaten'), ('office__isnull', True), ('region__isnull', False)), models.Q(('kind', 'opd'), ('office__isnull', False), ('region__isnull', True)), models.Q(('kind', 'desa'), ('office__isnull', True), ('region__isnull', False)), _connector='OR'), name='ppid_body_target_matches_kind'),
-        ),
-        migrations.AddConstraint(
-            model_name='publicbody',
-            constraint=models.UniqueConstraint(fields=('region',), name='ppid_body_region_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='publicbody',
-            constraint=models.UniqueConstraint(fields=('office',), name='ppid_body_office_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='informationrequest',
-            index=models.Index(fields=['body', 'status'], name='ppid_request_queue_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='informationrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'dijawab'), _negated=True), models.Q(models.Q(('outcome', ''), _negated=True), ('answered_at__isnull', False)), _connector='OR'), name='ppid_request_answered_has_outcome'),
-        ),
-        migrations.AddConstraint(
-            model_name='informationrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('extended_at__isnull', True), models.Q(('extension_reason', ''), _negated=True), _connector='OR'), name='ppid_request_extension_has_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='informationrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outcome__in', ['ditolak', 'sebagian']), _negated=True), models.Q(('answer_text', ''), _negated=True), _connector='OR'), name='ppid_request_refusal_explained'),
-        ),
-        migrations.AddConstraint(
-            model_name='informationrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('requester_phone', ''), _negated=True), models.Q(('requester_email', ''), _negated=True), _connector='OR'), name='ppid_request_has_contact'),
-        ),
-        migrations.AddConstraint(
-            model_name='infodocument',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('category', 'dikecualikan'), _negated=True), models.Q(models.Q(('exemption_ground', ''), _negated=True), models.Q(('exemption_reason', ''), _negated=True), models.Q(('exemption_harm', ''), _negated=True)), _connector='OR'), name='ppid_document_exempt_has_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='infodocument',
-            constraint=models.CheckConstraint(condition=models.Q(('category__in', ['berkala', 'serta_merta', 'setiap_saat']), models.Q(('category', 'dikecualikan'), ('file', '')), _connector='OR'), name='ppid_document_category_valid'),
         ),
     ]

@@ -9,9 +9,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_auditlog_tenant'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('disclosure', '0004_requester_identity_file'),
         ('regions', '0002_region_point'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -59,6 +59,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'pengaturan PPID',
                 'verbose_name_plural': 'pengaturan PPID',
+                'constraints': [models.CheckConstraint(condition=models.Q(('answer_days__gte', 1), ('objection_window_days__gte', 1), ('objection_answer_days__gte', 1), ('dispute_filing_days__gte', 1)), name='ppid_settings_days_positive')],
             },
         ),
         migrations.RemoveConstraint(
@@ -107,17 +108,13 @@ class Migration(migrations.Migration):
             name='kabupaten',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='kabupaten/kota'),
         ),
-        migrations.AddField(
-            model_name='ppidsettings',
-            name='kabupaten',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='kabupaten/kota'),
-        ),
         migrations.AddConstraint(
             model_name='annualreport',
             constraint=models.UniqueConstraint(fields=('kabupaten', 'year'), name='ppid_annual_report_once_a_year'),
         ),
-        migrations.AddConstraint(
+        migrations.AddField(
             model_name='ppidsettings',
-            constraint=models.CheckConstraint(condition=models.Q(('answer_days__gte', 1), ('objection_window_days__gte', 1), ('objection_answer_days__gte', 1), ('dispute_filing_days__gte', 1)), name='ppid_settings_days_positive'),
+            name='kabupaten',
+            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='kabupaten/kota'),
         ),
     ]

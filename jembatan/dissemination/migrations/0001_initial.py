@@ -12,10 +12,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_notification'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('communities', '0004_comments'),
         ('kimsites', '0009_post_source'),
         ('regions', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -37,6 +37,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'kiriman ke KIM',
                 'verbose_name_plural': 'kiriman ke KIM',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['kim', '-created_at'], name='delivery_inbox_idx')],
             },
         ),
         migrations.CreateModel(
@@ -91,12 +92,18 @@ class Migration(migrations.Migration):
                 'verbose_name': 'informasi pembangunan',
                 'verbose_name_plural': 'informasi pembangunan',
                 'ordering': ['-published_at', '-created_at'],
+                'indexes': [models.Index(fields=['status', 'published_at'], name='info_public_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='info_published_has_date'), models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='info_valid_until_after_from')],
             },
         ),
         migrations.AddField(
             model_name='delivery',
             name='item',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='dissemination.infoitem'),
+        ),
+        migrations.AddConstraint(
+            model_name='delivery',
+            constraint=models.UniqueConstraint(fields=('item', 'kim'), name='delivery_once_per_kim'),
         ),
         migrations.CreateModel(
             name='Attachment',
@@ -130,30 +137,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'tautan berbagi',
                 'verbose_name_plural': 'tautan berbagi',
                 'ordering': ['channel'],
+                'constraints': [models.UniqueConstraint(fields=('delivery', 'channel'), name='sharelink_once_per_channel')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='infoitem',
-            index=models.Index(fields=['status', 'published_at'], name='info_public_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='infoitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='info_published_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='infoitem',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='info_valid_until_after_from'),
-        ),
-        migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['kim', '-created_at'], name='delivery_inbox_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('item', 'kim'), name='delivery_once_per_kim'),
-        ),
-        migrations.AddConstraint(
-            model_name='sharelink',
-            constraint=models.UniqueConstraint(fields=('delivery', 'channel'), name='sharelink_once_per_channel'),
         ),
     ]

@@ -12,9 +12,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('communities', '0004_comments'),
         ('regions', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -35,6 +35,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'modul belajar',
                 'verbose_name_plural': 'modul belajar',
                 'ordering': ['order', 'title', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('pass_mark__gte', 1), ('pass_mark__lte', 100)), name='module_pass_mark_percent')],
             },
         ),
         migrations.CreateModel(
@@ -54,6 +55,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'materi',
                 'verbose_name_plural': 'materi',
                 'ordering': ['module_id', 'order', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind', 'artikel'), models.Q(('file', ''), _negated=True), _connector='OR'), name='lesson_file_for_pdf_video')],
             },
         ),
         migrations.CreateModel(
@@ -82,6 +84,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'pilihan jawaban',
                 'verbose_name_plural': 'pilihan jawaban',
                 'ordering': ['question_id', 'id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('is_correct', True)), fields=('question',), name='choice_one_correct_per_question')],
             },
         ),
         migrations.CreateModel(
@@ -98,6 +101,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'percobaan kuis',
                 'verbose_name_plural': 'percobaan kuis',
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('score__lte', 100)), name='quiz_score_percent')],
             },
         ),
         migrations.CreateModel(
@@ -120,6 +124,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'bobot skor KIM',
                 'verbose_name_plural': 'bobot skor KIM',
+                'constraints': [models.CheckConstraint(condition=models.Q(('level_berkembang__gte', 1), ('level_maju__gt', models.F('level_berkembang')), ('level_mandiri__gt', models.F('level_maju'))), name='score_levels_ascending')],
             },
         ),
         migrations.CreateModel(
@@ -149,6 +154,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'pelatihan',
                 'verbose_name_plural': 'pelatihan',
                 'ordering': ['-starts_at', '-id'],
+                'indexes': [models.Index(fields=['kabupaten', 'status', 'starts_at'], name='training_kab_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='training_ends_after_start'), models.CheckConstraint(condition=models.Q(('quota__gte', 1)), name='training_quota_positive'), models.CheckConstraint(condition=models.Q(models.Q(('mode', 'daring'), _negated=True), models.Q(('online_url', ''), _negated=True), _connector='OR'), name='training_online_has_link')],
             },
         ),
         migrations.CreateModel(
@@ -168,6 +175,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'pendaftaran pelatihan',
                 'verbose_name_plural': 'pendaftaran pelatihan',
                 'ordering': ['registered_at', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('training', 'user'), name='registration_once_per_user'), models.CheckConstraint(condition=models.Q(('attended_at__isnull', True), models.Q(('checkin_method', ''), _negated=True), _connector='OR'), name='registration_attended_has_method')],
             },
         ),
         migrations.CreateModel(
@@ -187,6 +195,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'sertifikat',
                 'verbose_name_plural': 'sertifikat',
                 'ordering': ['-issued_at', '-id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('training__isnull', False)), fields=('user', 'training'), name='certificate_once_per_training'), models.UniqueConstraint(condition=models.Q(('module__isnull', False)), fields=('user', 'module'), name='certificate_once_per_module'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'kehadiran'), ('module__isnull', True), ('training__isnull', False)), models.Q(('kind', 'modul'), ('module__isnull', False), ('training__isnull', True)), _connector='OR'), name='certificate_kind_matches_subject')],
             },
         ),
         migrations.CreateModel(
@@ -229,61 +238,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'kemajuan belajar',
                 'constraints': [models.UniqueConstraint(fields=('user', 'lesson'), name='lesson_progress_once')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='module',
-            constraint=models.CheckConstraint(condition=models.Q(('pass_mark__gte', 1), ('pass_mark__lte', 100)), name='module_pass_mark_percent'),
-        ),
-        migrations.AddConstraint(
-            model_name='lesson',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'artikel'), models.Q(('file', ''), _negated=True), _connector='OR'), name='lesson_file_for_pdf_video'),
-        ),
-        migrations.AddConstraint(
-            model_name='choice',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_correct', True)), fields=('question',), name='choice_one_correct_per_question'),
-        ),
-        migrations.AddConstraint(
-            model_name='quizattempt',
-            constraint=models.CheckConstraint(condition=models.Q(('score__lte', 100)), name='quiz_score_percent'),
-        ),
-        migrations.AddConstraint(
-            model_name='scoreweights',
-            constraint=models.CheckConstraint(condition=models.Q(('level_berkembang__gte', 1), ('level_maju__gt', models.F('level_berkembang')), ('level_mandiri__gt', models.F('level_maju'))), name='score_levels_ascending'),
-        ),
-        migrations.AddIndex(
-            model_name='training',
-            index=models.Index(fields=['kabupaten', 'status', 'starts_at'], name='training_kab_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='training',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='training_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='training',
-            constraint=models.CheckConstraint(condition=models.Q(('quota__gte', 1)), name='training_quota_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='training',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('mode', 'daring'), _negated=True), models.Q(('online_url', ''), _negated=True), _connector='OR'), name='training_online_has_link'),
-        ),
-        migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(fields=('training', 'user'), name='registration_once_per_user'),
-        ),
-        migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.CheckConstraint(condition=models.Q(('attended_at__isnull', True), models.Q(('checkin_method', ''), _negated=True), _connector='OR'), name='registration_attended_has_method'),
-        ),
-        migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.UniqueConstraint(condition=models.Q(('training__isnull', False)), fields=('user', 'training'), name='certificate_once_per_training'),
-        ),
-        migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.UniqueConstraint(condition=models.Q(('module__isnull', False)), fields=('user', 'module'), name='certificate_once_per_module'),
-        ),
-        migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'kehadiran'), ('module__isnull', True), ('training__isnull', False)), models.Q(('kind', 'modul'), ('module__isnull', False), ('training__isnull', True)), _connector='OR'), name='certificate_kind_matches_subject'),
         ),
     ]

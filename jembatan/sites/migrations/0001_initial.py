@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('communities', '0003_kim_posts_need_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('communities', '0003_kim_posts_need_review'),
     ]
 
     operations = [
@@ -28,6 +28,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'kategori',
                 'verbose_name_plural': 'kategori',
                 'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(fields=('kim', 'slug'), name='category_slug_unique_in_kim')],
             },
         ),
         migrations.CreateModel(
@@ -51,6 +52,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'berita',
                 'verbose_name_plural': 'berita',
                 'ordering': ['-published_at', '-created_at'],
+                'indexes': [models.Index(fields=['status', 'published_at'], name='post_live_idx')],
+                'constraints': [models.UniqueConstraint(fields=('kim', 'slug'), name='post_slug_unique_in_kim'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='post_published_has_date')],
             },
         ),
         migrations.CreateModel(
@@ -69,21 +72,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'revisi',
                 'ordering': ['-created_at', '-id'],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('kim', 'slug'), name='category_slug_unique_in_kim'),
-        ),
-        migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['status', 'published_at'], name='post_live_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='post',
-            constraint=models.UniqueConstraint(fields=('kim', 'slug'), name='post_slug_unique_in_kim'),
-        ),
-        migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='post_published_has_date'),
         ),
     ]
