@@ -94,43 +94,51 @@ def submit(request: HttpRequest) -> HttpResponse:
         request.POST or None, request.FILES or None, initial={"client_id": uuid.uuid4().hex}
     )
     if request.method == "POST":
-        # Only stored aspirations use up the allowance (jembatan.aspirations.limits).
+        # Only stored aspirations use up the allowance (jembatan.aspirations.limits): counted
+        # ahead with the check, given back unless a case was stored.
         allowance = limits.check(request, request.POST)
-        if allowance.address_refused:
-            form.is_valid()
+        try:
+            return _submit_post(request, form, allowance)
+        finally:
+            limits.settle(allowance)
+    return render(request, "aspirations/submit.html", {"form": form})
+
+
+def _submit_post(
+    request: HttpRequest, form: AspirationForm, allowance: limits.Allowance
+) -> HttpResponse:
+    if allowance.address_refused:
+        form.is_valid()
+        form.add_error(None, _("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi."))
+        response = render(request, "aspirations/submit.html", {"form": form}, status=429)
+        response["Retry-After"] = str(limits.SUBMIT_WINDOW)
+        return response
+    if form.is_valid():
+        if form.cleaned_data["website"]:
+            allowance.keep(contacts=False)  # a bot is answered as if it was stored
+            return redirect("aspirations:list")  # a bot: accept silently, keep nothing
+        if allowance.contact_refused:
             form.add_error(
-                None, _("Terlalu banyak kiriman dari Anda. Coba lagi beberapa menit lagi.")
+                None,
+                _("Sudah banyak aspirasi dari nomor HP atau email ini. Coba lagi sejam lagi."),
             )
             response = render(request, "aspirations/submit.html", {"form": form}, status=429)
-            response["Retry-After"] = str(limits.SUBMIT_WINDOW)
+            response["Retry-After"] = str(limits.CONTACT_WINDOW)
             return response
-        if form.is_valid():
-            if form.cleaned_data["website"]:
-                limits.count_accepted(request, {})  # a bot is answered as if it was stored
-                return redirect("aspirations:list")  # a bot: accept silently, keep nothing
-            if allowance.contact_refused:
-                form.add_error(
-                    None,
-                    _("Sudah banyak aspirasi dari nomor HP atau email ini. Coba lagi sejam lagi."),
-                )
-                response = render(request, "aspirations/submit.html", {"form": form}, status=429)
-                response["Retry-After"] = str(limits.CONTACT_WINDOW)
-                return response
-            with service_errors(request, form) as call:
-                case, created = _submit_web(request, form.cleaned_data)
-            if call.ok:
-                if created:  # a form sent again finds its case and is not counted twice
-                    limits.count_accepted(request, form.cleaned_data)
-                else:
-                    # A retry from the same browser (its own client_id) gets a fresh key:
-                    # the first answer may never have reached it.
-                    _remember(request, case, reporter.reporter_key_issue(case=case))
-                return redirect("aspirations:submitted", code=case.code)
-        had_photos = any(f.size for f in request.FILES.getlist("photos"))
-        return render(
-            request, "aspirations/submit.html", {"form": form, "had_photos": had_photos}, status=400
-        )
-    return render(request, "aspirations/submit.html", {"form": form})
+        with service_errors(request, form) as call:
+            case, created = _submit_web(request, form.cleaned_data)
+        if call.ok:
+            if created:  # a form sent again finds its case and is not counted twice
+                allowance.keep()
+            else:
+                # A retry from the same browser (its own client_id) gets a fresh key:
+                # the first answer may never have reached it.
+                _remember(request, case, reporter.reporter_key_issue(case=case))
+            return redirect("aspirations:submitted", code=case.code)
+    had_photos = any(f.size for f in request.FILES.getlist("photos"))
+    return render(
+        request, "aspirations/submit.html", {"form": form, "had_photos": had_photos}, status=400
+    )
 
 
 def _submit_web(request: HttpRequest, data: dict) -> tuple[Aspiration, bool]:

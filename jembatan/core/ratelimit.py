@@ -13,6 +13,7 @@ but stay in force, including the lock on wrong second-factor codes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Sequence
 
@@ -188,6 +189,46 @@ def rate_limit_batch(
             return counted, [_count(a) for a in answers[len(hits) :]]
     counted = [_local_hit(_fallback, name, window) for name, window in counts]
     return counted, [_fallback.get(name) or 0 for name in read_names]
+
+
+# Take back one hit, only from a window that is still open: a window that ended meanwhile
+# is not brought back as a count below zero that never expires.
+_GIVE_BACK = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
+return 0
+"""
+
+
+def rate_limit_give_back(hits: Sequence[tuple[str, str]]) -> None:
+    """Take back one hit counted by ``rate_limit_batch`` for each ``(scope, key)``, in one
+    round trip: for a limit that counts only what succeeded but was counted ahead, in the
+    trip that asked whether it was allowed, and the work then did not succeed. A window
+    that has ended is left alone; the same fallbacks as ``rate_limit_batch``."""
+    if not hits:
+        return
+    names = [_cache_key(scope, key) for scope, key in hits]
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        _give_back_locally(cache, names)
+        return
+    location = backend._servers[0]  # type: ignore[attr-defined]  # unstubbed, as above
+    if not redis_is_down(location):
+        try:
+            pipe = _client(backend).pipeline(transaction=False)
+            for name in names:
+                pipe.eval(_GIVE_BACK, 1, backend.make_and_validate_key(name))
+            pipe.execute()
+        except UNAVAILABLE as exc:
+            redis_failed(location, exc, what="rate limits, counted per process")
+        else:
+            return
+    _give_back_locally(_fallback, names)
+
+
+def _give_back_locally(counts: BaseCache, names: list[str]) -> None:
+    for name in names:
+        with contextlib.suppress(ValueError):  # the window has ended: nothing to take back
+            counts.decr(name)
 
 
 def _count(value: bytes | None) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, UpdateError
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -65,9 +65,28 @@ def test_inside_a_transaction_a_taken_key_leaves_the_transaction_usable(monkeypa
     with transaction.atomic():
         store = sessions.SessionStore()
         store["who"] = "inside"
-        store.save()  # the refused key is rolled back to Django's savepoint
+        store.save()  # the taken key inserts nothing and breaks nothing: another is tried
         assert Session.objects.count() == 2
     assert sessions.SessionStore("m" * 32)["who"] == "inside"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_transaction_a_new_session_is_one_insert_without_a_savepoint():
+    """The aspiration form writes the session in the case's transaction: the one INSERT,
+    no SAVEPOINT and RELEASE around it (two round trips on every case)."""
+    with transaction.atomic():
+        store = sessions.SessionStore()
+        store["who"] = "inside"
+        with CaptureQueriesContext(connection) as queries:
+            store.save()
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
+    assert sessions.SessionStore(store.session_key)["who"] == "inside"
+
+
+def test_new_keys_are_32_valid_characters_and_differ():
+    keys = {sessions.SessionStore()._get_new_session_key() for _ in range(100)}
+    assert len(keys) == 100
+    assert all(len(k) == 32 and set(k) <= set(VALID_KEY_CHARS) for k in keys)
 
 
 @pytest.mark.django_db(transaction=True)
