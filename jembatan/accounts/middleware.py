@@ -10,12 +10,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+from django_otp.models import Device
 
 from jembatan.accounts.access import workspace_scope
 from jembatan.accounts.tenant_scope import scope_code
-from jembatan.accounts.two_factor import has_confirmed_device, needs_verification
+from jembatan.accounts.two_factor import (
+    device_from_persistent_id,
+    has_confirmed_device,
+    needs_verification,
+)
 
 LAST_ACTIVITY_KEY = "last_activity"
 # Writing the session on every request would cost a write per page; a minute is precise
@@ -48,7 +54,20 @@ class SessionIdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+# The open paths by what they are made of (script prefix, URLconf, static URL): seven
+# reversals once per process instead of on every signed-in request.
+_open_paths_memo: dict[tuple[object, ...], tuple[str, ...]] = {}
+
+
 def _open_paths() -> tuple[str, ...]:
+    key = (get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF, settings.STATIC_URL)
+    paths = _open_paths_memo.get(key)
+    if paths is None:
+        paths = _open_paths_memo[key] = _reverse_open_paths()
+    return paths
+
+
+def _reverse_open_paths() -> tuple[str, ...]:
     return (
         reverse("accounts:two_factor_setup"),
         reverse("accounts:two_factor_verify"),
@@ -61,6 +80,15 @@ def _open_paths() -> tuple[str, ...]:
         reverse("core:manifest"),
         reverse("core:offline"),
     )
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's middleware (``request.user.otp_device``, ``is_verified()``), the
+    session's device read by a query compiled once per process: every signed-in request
+    makes it. Its checks are django-otp's (the device is the user's and confirmed)."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        return device_from_persistent_id(self._normalize_persistent_id(persistent_id))
 
 
 class TwoFactorMiddleware:
