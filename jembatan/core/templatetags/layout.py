@@ -16,7 +16,7 @@ The part sees only the values named on the tag (each a str, int, bool or None, p
 the key it is kept under), nothing else of the page's context: no user, request, tenant or
 form token can enter HTML that another request is given (they render as empty, which a
 page's test shows at once). Tags that need the request (``{% csrf_token %}``) stay
-outside.
+outside, and so do ``{% block %}`` tags (refused: a kept part cannot be overridden).
 
 Staleness: none while the process runs. URLs, translations and static file names change
 only with a deployment, which restarts the workers; a changed setting (tests) drops every
@@ -30,6 +30,7 @@ from typing import Any
 from django import template
 from django.core.signals import setting_changed
 from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -53,6 +54,10 @@ setting_changed.connect(_forget_all, dispatch_uid="jembatan-layout-fixed")
 
 
 class FixedNode(template.Node):
+    # Not walked for {% block %} tags (an {% extends %} looks for them on every render):
+    # the part has none, and could not be overridden if it had.
+    child_nodelists = ()
+
     def __init__(self, nodelist: NodeList, values: list[tuple[str, FilterExpression]]) -> None:
         self.nodelist = nodelist
         self.values = values
@@ -102,4 +107,6 @@ def fixed(parser: Parser, token: Token) -> FixedNode:
         values.append((name, parser.compile_filter(expression)))
     nodelist = parser.parse(("endfixed",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("{% fixed %} cannot hold a {% block %}")
     return FixedNode(nodelist, values)

@@ -83,6 +83,8 @@ def test_values_only_of_plain_kinds():
         template.render(Context({"user": SimpleNamespace(is_authenticated=True)}))
     with pytest.raises(TemplateSyntaxError):
         Template("{% load layout %}{% fixed user %}{% endfixed %}")
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load layout %}{% fixed %}{% block menu %}{% endblock %}{% endfixed %}")
 
 
 def test_a_changed_setting_is_rendered_again():
