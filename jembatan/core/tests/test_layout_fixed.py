@@ -114,3 +114,19 @@ def test_a_staff_page_and_a_visitors_page_each_have_their_menu(client):
     visitor = client.get("/tidak-ada/").content.decode()
     assert 'href="/akun/masuk/"' in visitor and 'href="/kelola/"' not in visitor
     assert "Staf Satu" not in visitor
+
+
+def test_fixed_url_is_the_url_reversed_once(monkeypatch):
+    from jembatan.core.templatetags import layout
+
+    template = Template("{% load layout %}{% fixed_url 'accounts:logout' %}")
+    expected = Template("{% url 'accounts:logout' %}").render(Context())
+    assert template.render(Context()) == expected
+    reversed_names = []
+    monkeypatch.setattr(layout, "reverse", lambda name: reversed_names.append(name) or "/lain/")
+    assert template.render(Context()) == expected
+    assert reversed_names == []
+    # A changed setting (another URLconf) reverses again.
+    with override_settings(ROOT_URLCONF="jembatan.tenants.tests.urls"):
+        assert template.render(Context()) == "/lain/"
+    assert reversed_names == ["accounts:logout"]
