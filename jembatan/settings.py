@@ -123,7 +123,8 @@ MIDDLEWARE = [
     "jembatan.core.middleware.BadInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, reading the session's device with a query compiled once.
+    "jembatan.accounts.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs out sessions left idle, then keeps unverified sessions on the second step.
     "jembatan.accounts.middleware.SessionIdleTimeoutMiddleware",

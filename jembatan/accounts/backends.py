@@ -11,6 +11,10 @@ from django.http import HttpRequest
 
 from jembatan.accounts.models import User
 from jembatan.accounts.phone import looks_like_phone, normalize_phone
+from jembatan.core.compiled import CompiledQuery
+
+# The signed-in user, read on every request by AuthenticationMiddleware: compiled once.
+_user_by_id = CompiledQuery(lambda pk: User._default_manager.filter(pk=pk), -424242)
 
 
 def find_user_by_login(login: str) -> User | None:
@@ -52,7 +56,12 @@ class EmailOrPhoneBackend(ModelBackend):
         return super().user_can_authenticate(user)
 
     def get_user(self, user_id: int) -> User | None:
-        user = super().get_user(user_id)
+        if type(user_id) is int:
+            # ModelBackend.get_user, with the query compiled once per process.
+            found = _user_by_id(user_id)
+            user = found[0] if found and self.user_can_authenticate(found[0]) else None
+        else:
+            user = super().get_user(user_id)
         if user is not None and user.is_demo and not settings.DEBUG:
             return None
         return user

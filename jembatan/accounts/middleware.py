@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+from django_otp.models import Device
 
 from jembatan.accounts.access import workspace_scope
 from jembatan.accounts.tenant_scope import scope_code
-from jembatan.accounts.two_factor import has_confirmed_device, needs_verification
+from jembatan.accounts.two_factor import (
+    device_from_persistent_id,
+    has_confirmed_device,
+    needs_verification,
+)
 
 LAST_ACTIVITY_KEY = "last_activity"
 # Writing the session on every request would cost a write per page; a minute is precise
@@ -48,7 +56,20 @@ class SessionIdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+# The open paths by what they are made of (script prefix, URLconf, static URL): seven
+# reversals once per process instead of on every signed-in request.
+_open_paths_memo: dict[tuple[object, ...], tuple[str, ...]] = {}
+
+
 def _open_paths() -> tuple[str, ...]:
+    key = (get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF, settings.STATIC_URL)
+    paths = _open_paths_memo.get(key)
+    if paths is None:
+        paths = _open_paths_memo[key] = _reverse_open_paths()
+    return paths
+
+
+def _reverse_open_paths() -> tuple[str, ...]:
     return (
         reverse("accounts:two_factor_setup"),
         reverse("accounts:two_factor_verify"),
@@ -61,6 +82,38 @@ def _open_paths() -> tuple[str, ...]:
         reverse("core:manifest"),
         reverse("core:offline"),
     )
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's middleware (``request.user.otp_device``, ``is_verified()``), the
+    session's device read by a query compiled once per process: every signed-in request
+    makes it. Its checks are django-otp's (the device is the user's and confirmed).
+
+    ``request.user`` is then the user itself, not django-otp's lazy object in front of
+    Django's: the next middleware (the idle-session check) reads it on every request
+    anyway, and each of the hundreds of reads of ``request.user`` a staff page makes went
+    through both proxies. No query is added: a request without a session has an
+    anonymous user without one."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._is_async:
+            return super().__call__(request)
+        self._install_lazy_accessors(request)
+        request.user = _evaluated(request.user)
+        return self.get_response(request)
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        return device_from_persistent_id(self._normalize_persistent_id(persistent_id))
+
+
+def _evaluated(value: Any) -> Any:
+    """The object behind Django's lazy objects, each evaluated."""
+    while isinstance(value, LazyObject):
+        lazy: Any = value  # _wrapped and _setup are not in the stubs
+        if lazy._wrapped is empty:
+            lazy._setup()
+        value = lazy._wrapped
+    return value
 
 
 class TwoFactorMiddleware:

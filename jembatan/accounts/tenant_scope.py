@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from jembatan.accounts.access import AnyUser, actor, is_operator
 from jembatan.accounts.models import Role
 from jembatan.tenants.models import Tenant
-from jembatan.tenants.resolve import all_tenants, snapshot
+from jembatan.tenants.resolve import all_tenants, snapshot, tenants_within
 
 SESSION_KEY = "workspace_tenant"
 # The switcher's value for "every kabupaten/kota of my roles" (no narrowing).
@@ -46,12 +46,10 @@ def tenants_for_user(user: AnyUser) -> list[Tenant]:
     kept = memo.get("tenants")
     if kept is not None and kept[0] is current:
         return kept[1]
-    tenants = all_tenants()
-    if not is_operator(user, platform=True):
-        codes = _staff_region_codes(user)
-        tenants = [
-            t for t in tenants if any(t.code == c[:5] or t.code.startswith(f"{c}.") for c in codes)
-        ]
+    if is_operator(user, platform=True):
+        tenants = all_tenants()
+    else:
+        tenants = tenants_within(_staff_region_codes(user))
     memo["tenants"] = (current, tenants)
     return tenants
 

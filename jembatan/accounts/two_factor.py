@@ -7,9 +7,11 @@ then TwoFactorMiddleware keeps the session on the set-up and verification pages.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django_otp import devices_for_user
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,6 +19,7 @@ from jembatan.accounts.access import actor
 from jembatan.accounts.audit import audit_record
 from jembatan.accounts.audit_actions import AuditAction
 from jembatan.accounts.models import Role, User
+from jembatan.core.compiled import CompiledQuery
 from jembatan.core.ratelimit import rate_limit_exceeded, rate_limit_reached
 
 BACKUP_CODE_COUNT = 10
@@ -52,6 +55,37 @@ def needs_verification(user: User) -> bool:
     if not user.is_authenticated or (verified is not None and verified()):
         return False
     return has_confirmed_device(user) or requires_two_factor(user)
+
+
+# One compiled query per kind of device (TOTP, backup codes).
+_device_queries: dict[type[Device], CompiledQuery[Device]] = {}
+
+
+def _device_query(device_cls: type[Device]) -> CompiledQuery[Device]:
+    query = _device_queries.get(device_cls)
+    if query is None:
+        query = CompiledQuery(
+            lambda pk: device_cls.objects.filter(id=pk).order_by("pk")[:1], -424242
+        )
+        _device_queries[device_cls] = query
+    return query
+
+
+def device_from_persistent_id(persistent_id: str) -> Device | None:
+    """The device a verified session names (``Device.from_persistent_id`` of django-otp,
+    "otp_totp.totpdevice/12"), read on every signed-in request by a query compiled once
+    per process; None when there is no such device."""
+    try:
+        model_label, device_id = persistent_id.rsplit("/", 1)
+        app_label, model_name = model_label.split(".")
+        device_cls = apps.get_model(app_label, model_name)
+        pk = int(device_id)
+    except (ValueError, LookupError):
+        return None
+    if not issubclass(device_cls, Device):
+        return None
+    found = _device_query(device_cls)(pk)
+    return found[0] if found else None
 
 
 def pending_totp_device(*, user: User) -> TOTPDevice:

@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,9 @@ class Snapshot:
     primary_host: dict[str, str] = field(default_factory=dict)
     version: Any = None
     loaded: float = 0.0
+    # What is worked out from this snapshot alone (the tenants by name, the tenants of a
+    # set of regions), kept with it: a change of tenant or host makes a new snapshot.
+    derived: dict[Any, tuple[Tenant, ...]] = field(default_factory=dict, compare=False)
 
 
 _lock = threading.Lock()
@@ -143,8 +146,44 @@ def primary_host(tenant: Tenant) -> str:
     return snapshot().primary_host.get(tenant.code, "")
 
 
+# Distinct sets of regions kept per snapshot (one per combination of staff roles asked
+# about); past that the kept answers are dropped and worked out again.
+DERIVED_MAX_ENTRIES = 4096
+
+
+def _by_name(snap: Snapshot) -> tuple[Tenant, ...]:
+    tenants = snap.derived.get("by name")
+    if tenants is None:
+        tenants = tuple(sorted(snap.by_code.values(), key=lambda t: t.name))
+        snap.derived["by name"] = tenants
+    return tenants
+
+
 def all_tenants() -> list[Tenant]:
-    return sorted(snapshot().by_code.values(), key=lambda t: t.name)
+    """Every active tenant, by name (sorted once per snapshot)."""
+    return list(_by_name(snapshot()))
+
+
+def tenants_within(codes: Iterable[str]) -> list[Tenant]:
+    """The active tenants, by name, whose kabupaten/kota holds or lies in one of the
+    region ``codes``: a kabupaten or a place in it names its tenant, a province each
+    tenant in it. Worked out once per snapshot and set of codes: a staff request asks
+    with the regions of the user's roles, and scanning every tenant of the country each
+    time cost a page most of a millisecond."""
+    wanted = frozenset(codes)
+    snap = snapshot()
+    key = ("within", wanted)
+    found = snap.derived.get(key)
+    if found is None:
+        found = tuple(
+            t
+            for t in _by_name(snap)
+            if any(t.code == c[:5] or t.code.startswith(f"{c}.") for c in wanted)
+        )
+        if len(snap.derived) >= DERIVED_MAX_ENTRIES:
+            snap.derived.clear()
+        snap.derived[key] = found
+    return list(found)
 
 
 def zone_for_region(code: str | None) -> zoneinfo.ZoneInfo | None:

@@ -301,3 +301,52 @@ def test_verify_refuses_an_outside_next_url(client, password):
         VERIFY, {"code": code_for(device, offset=30), "next": "https://evil.example/"}
     )
     assert response.url == "/kelola/"
+
+
+def test_a_verified_session_reads_its_device_and_loses_it_when_it_goes(client, password):
+    user = admin_user()
+    device, _ = enrol(client, user, password)
+    response = client.get("/kelola/")
+    assert response.status_code == 200
+    # The request's user is the user itself (not a lazy object), with django-otp's fields.
+    request_user = response.wsgi_request.user
+    assert type(request_user) is type(user) and request_user.pk == user.pk
+    assert request_user.is_verified() and request_user.otp_device == device
+    # The device deleted (the authenticator reset elsewhere): the session is no longer
+    # verified on its next request.
+    TOTPDevice.objects.filter(pk=device.pk).delete()
+    assert client.get("/kelola/").url.startswith(SETUP)
+
+
+def test_device_from_persistent_id_is_django_otps_lookup(client, password):
+    from django_otp.models import Device
+
+    from jembatan.accounts.two_factor import device_from_persistent_id
+
+    user = admin_user()
+    device, _ = enrol(client, user, password)
+    backup = user.staticdevice_set.get()
+    for known in (device, backup):
+        found = device_from_persistent_id(known.persistent_id)
+        assert found == known == Device.from_persistent_id(known.persistent_id)
+        assert type(found) is type(known) and found.confirmed and found.user_id == user.pk
+    for unknown in (
+        f"otp_totp.totpdevice/{device.pk + 1000}",
+        "otp_totp.totpdevice/x",
+        "otp_totp.nosuchdevice/1",
+        "accounts.user/1",
+        "nonsense",
+    ):
+        assert device_from_persistent_id(unknown) is None
+
+
+def test_an_anonymous_request_has_an_anonymous_user_without_a_query(
+    client, django_assert_num_queries
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    client.get("/akun/masuk/")
+    with django_assert_num_queries(0):
+        response = client.get("/akun/masuk/")
+    assert isinstance(response.wsgi_request.user, AnonymousUser)
+    assert not response.wsgi_request.user.is_verified()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, UpdateError
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from jembatan.core import sessions
 
@@ -102,3 +105,40 @@ def test_saving_again_what_was_just_written_writes_nothing():
         store.save()
     assert len(queries.captured_queries) == 1
     assert sessions.SessionStore(store.session_key)["seen"] == ["ABC123", "XYZ789"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_loading_is_one_select_of_a_session_not_expired():
+    store = sessions.SessionStore()
+    store["who"] = "x"
+    store.save()
+    with CaptureQueriesContext(connection) as queries:
+        loaded = sessions.SessionStore(store.session_key)
+        assert loaded["who"] == "x"
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["SELECT"]
+    assert loaded.session_key == store.session_key
+    # Changed by another request: the next load reads the row as it is now.
+    other = sessions.SessionStore(store.session_key)
+    other["who"] = "y"
+    other.save()
+    assert sessions.SessionStore(store.session_key)["who"] == "y"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_expired_or_unknown_session_loads_empty_and_gets_a_new_key():
+    store = sessions.SessionStore()
+    store["who"] = "x"
+    store.save()
+    Session.objects.filter(pk=store.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    expired = sessions.SessionStore(store.session_key)
+    assert expired.get("who") is None
+    assert expired.session_key is None
+    unknown = sessions.SessionStore("u" * 32)
+    assert unknown.get("who") is None
+    assert unknown.session_key is None
+    # A session with data saved again gets a key of its own, not the expired one.
+    expired["who"] = "z"
+    expired.save()
+    assert expired.session_key not in (None, store.session_key)

@@ -67,6 +67,43 @@ def test_primary_host_and_all_tenants(served_tenant, mempawah):
     assert resolve.all_tenants() == [served_tenant, mempawah]
 
 
+def test_tenants_within_regions(served_tenant, mempawah):
+    other_province = serve_tenant("62.01", "Kabupaten Kotawaringin Barat", hosts=("kobar.test",))
+    # A province: each of its tenants, by name; a kabupaten or a place in it: its tenant.
+    assert resolve.tenants_within(["61"]) == [served_tenant, mempawah]
+    assert resolve.tenants_within({"61.04.05.2001"}) == [mempawah]
+    assert resolve.tenants_within(["61.07", "62.01.03"]) == [served_tenant, other_province]
+    assert resolve.tenants_within(["61.08", "6"]) == []
+    assert resolve.tenants_within([]) == []
+    # A list of its own each time: a caller's change does not reach the next one.
+    resolve.tenants_within(["61"]).clear()
+    assert resolve.tenants_within(["61"]) == [served_tenant, mempawah]
+
+
+def test_tenants_within_regions_follow_a_change(django_assert_num_queries, mempawah):
+    assert resolve.tenants_within(["61.04"]) == [mempawah]
+    with django_assert_num_queries(0):
+        assert resolve.tenants_within(["61.04"]) == [mempawah]
+    mempawah.is_active = False
+    mempawah.save()
+    assert resolve.tenants_within(["61.04"]) == []
+    mempawah.is_active = True
+    mempawah.name = "Jembatan Kabupaten Mempawah Baru"
+    mempawah.save()
+    assert [t.name for t in resolve.tenants_within(["61"])] == [
+        "Jembatan Kabupaten Bengkayang",
+        "Jembatan Kabupaten Mempawah Baru",
+    ]
+
+
+def test_tenants_within_keeps_a_bounded_number_of_answers(monkeypatch, served_tenant, mempawah):
+    monkeypatch.setattr(resolve, "DERIVED_MAX_ENTRIES", 3)
+    for code in ("61.07", "61.04", "61", "61.07.01", "61.04.01"):
+        resolve.tenants_within([code])
+    assert len(resolve.snapshot().derived) <= 3
+    assert resolve.tenants_within(["61"]) == [served_tenant, mempawah]
+
+
 def test_primary_host_without_a_primary_is_the_first_host(mempawah):
     TenantHost.objects.filter(tenant=mempawah).update(is_primary=False)
     resolve.clear()
