@@ -10,6 +10,7 @@ question marks; a name on a certificate must survive as written.
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -19,6 +20,8 @@ from django.conf import settings
 from django.http import HttpResponse
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.enums import PDFResourceType
+from fpdf.fonts import SubsetMap, TTFFont
 from fpdf.table import Table
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -66,6 +69,16 @@ def pdf_text(value: object) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=len(FONTS))
+def _parsed_font(family: str, style: str, name: str) -> TTFFont:
+    """A shipped font as fpdf2 reads it, once per process (read-only: `Document` copies it)."""
+    reader = FPDF()
+    reader.add_font(family, style, str(FONT_DIR / name))
+    font = reader.fonts[f"{family.lower()}{''.join(sorted(style))}"]
+    assert isinstance(font, TTFFont)
+    return font
+
+
 class Document(FPDF):
     """An A4 document with the shipped fonts, its title in the metadata and an optional
     footer (text and page number) on every page."""
@@ -80,7 +93,7 @@ class Document(FPDF):
     ) -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
         for family, style, name in FONTS:
-            self.add_font(family, style, str(FONT_DIR / name))
+            self._add_shipped_font(family, style, name)
         # Fallbacks have one weight: a bold Chinese name is drawn in the regular weight.
         self.set_fallback_fonts(FALLBACK_FAMILIES, exact_match=False)
         self.footer_text = pdf_text(footer_text)
@@ -88,6 +101,22 @@ class Document(FPDF):
         self.set_lang(language)
         self.set_creator(pdf_text(settings.SITE_NAME))
         self.set_font(FAMILY, size=11)
+
+    def _add_shipped_font(self, family: str, style: str, name: str) -> None:
+        """``add_font`` without reading the font again: the widths, the character map and
+        the glyph ids are read once per process (`_parsed_font`; Droid Sans Fallback alone
+        costs half a second of CPU per document otherwise). Each document gets its own
+        fontTools font, which fpdf2 cuts down in place to the glyphs it used when it writes
+        the file, and its own record of those glyphs."""
+        parsed = _parsed_font(family, style, name)
+        font = copy.copy(parsed)
+        font.i = len(self.fonts) + 1
+        font.ttfont = TTFont(FONT_DIR / name, recalcTimestamp=False, lazy=True)
+        font._hbfont = None
+        font.biggest_size_pt = 0
+        font.missing_glyphs = []
+        font.subset = SubsetMap(font)
+        self.fonts[font.fontkey] = font
 
     def use(self, size: float, style: str = "") -> None:
         """Switch size and weight of the text font."""
@@ -126,6 +155,18 @@ class Document(FPDF):
         """One line across the page width (a heading, a caption: not wrapped), then the
         next line."""
         self.cell(0, height, pdf_text(text), new_x="LMARGIN", new_y="NEXT", **kwargs)
+
+    def output(self, *args, **kwargs):
+        """The file, without the shipped fonts no page drew with: fpdf2 embeds every font
+        added, cut down to the glyphs used, and cutting down Droid Sans Fallback (4 MB) for
+        a document with no Chinese name in it cost more than drawing the document."""
+        used = {
+            int(str(index))
+            for index in self._resource_catalog.get_used_resources(PDFResourceType.FONT)
+        }
+        for key in [key for key, font in self.fonts.items() if font.i not in used]:
+            del self.fonts[key]
+        return super().output(*args, **kwargs)
 
     def to_bytes(self) -> bytes:
         return bytes(self.output())

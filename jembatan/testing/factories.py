@@ -12,6 +12,7 @@ from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.aspirations.models import Aspiration
 from jembatan.aspirations.services import aspiration_submit
 from jembatan.communities.models import Kim, KimMembership, Position
+from jembatan.core.pagecache import content_changed
 from jembatan.dialogue import services as dialogue_services
 from jembatan.dialogue import services_polls
 from jembatan.dialogue.models import Poll, Question
@@ -25,24 +26,22 @@ from jembatan.tenants.models import TenantHost
 
 
 def region_chain(code: str, name: str | None = None) -> Region:
-    """Get or create a region and all its ancestors from a Kemendagri code."""
+    """Get or create a region and all its ancestors from a Kemendagri code (one query when
+    they exist: every test pays this through the root conftest's served tenant)."""
     parts = code.split(".")
+    codes = [".".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+    found = {region.code: region for region in Region.objects.filter(code__in=codes)}
     parent = None
     region = None
-    for depth in range(1, len(parts) + 1):
-        sub = ".".join(parts[:depth])
-        label = name if depth == len(parts) and name else f"Wilayah {sub}"
-        if depth == 2 and not (name and depth == len(parts)):
-            label = f"Kabupaten {sub}"
-        region, _ = Region.objects.get_or_create(
-            code=sub,
-            defaults={
-                "name": label,
-                "level": depth,
-                "kind": kind_for(sub, label),
-                "parent": parent,
-            },
-        )
+    for depth, sub in enumerate(codes, start=1):
+        region = found.get(sub)
+        if region is None:
+            label = name if depth == len(parts) and name else f"Wilayah {sub}"
+            if depth == 2 and not (name and depth == len(parts)):
+                label = f"Kabupaten {sub}"
+            region = Region.objects.create(
+                code=sub, name=label, level=depth, kind=kind_for(sub, label), parent=parent
+            )
         parent = region
     assert region is not None
     return region
@@ -448,21 +447,31 @@ def serve_tenant(
     Bengkayang on the test client's and the live server's hosts for every database test).
     ``primary``: the first of ``hosts`` becomes its primary host (its canonical name)."""
     region = region_chain(code, name)
-    tenant, _ = TenantModel.objects.get_or_create(
-        region=region, defaults={"name": f"Jembatan {region.name}", "time_zone": time_zone}
-    )
-    if not tenant.is_active:  # a world that kept it inactive: serving it means it is on
+    tenant = TenantModel.objects.filter(region=region).first()
+    created = tenant is None
+    if tenant is None:
+        tenant = TenantModel.objects.create(
+            region=region, name=f"Jembatan {region.name}", time_zone=time_zone
+        )
+    elif not tenant.is_active:  # a world that kept it inactive: serving it means it is on
         tenant.is_active = True
         tenant.save(update_fields=["is_active"])
     # The first host is the primary one, unless the tenant has one already (more hosts for
     # the tenant served by the root conftest: serve_tenant(hosts=("bengkayang.example",))).
     if primary:
         tenant.hosts.update(is_primary=False)
-    has_primary = tenant.hosts.filter(is_primary=True).exists()
-    for index, host in enumerate(hosts):
-        TenantHost.objects.get_or_create(
-            host=host, defaults={"tenant": tenant, "is_primary": index == 0 and not has_primary}
+    taken = set(TenantHost.objects.filter(host__in=hosts).values_list("host", flat=True))
+    missing = [host for host in hosts if host not in taken]
+    if missing:
+        has_primary = not created and tenant.hosts.filter(is_primary=True).exists()
+        # One statement for the hosts (the conftest serves three for every test): what
+        # their post_save receivers do, done once below.
+        TenantHost.objects.bulk_create(
+            TenantHost(tenant=tenant, host=host, is_primary=host == hosts[0] and not has_primary)
+            for host in missing
         )
+        tenant_resolve.changed()
+        content_changed()
     if primary:
         TenantHost.objects.filter(host=hosts[0]).update(is_primary=True)
     tenant_resolve.clear()

@@ -91,3 +91,29 @@ def test_lines_rows_and_the_download_make_their_text_safe(tmp_path):
     text = poppler("pdftotext", response.content, tmp_path)
     assert f"Judul 黄秀兰 {MISSING}" in text
     assert "Ngô Thị Đào" in text
+
+
+def test_only_the_fonts_a_document_draws_with_are_embedded_and_each_document_is_whole(
+    tmp_path,
+):
+    """Fonts are read once per process and copied into each document; a font no page drew
+    with is left out (cutting Droid Sans Fallback down cost more than the document). Two
+    documents in a row each carry their own glyphs: the second is not cut down to the
+    first one's."""
+    latin = Document(title="Latin")
+    latin.add_page()
+    latin.write_line(8, "Hanya huruf Latin: Ŋaju")
+    names = poppler("pdffonts", latin.to_bytes(), tmp_path)
+    assert "DejaVuSans" in names
+    assert "DroidSans" not in names
+    assert "NotoSansJavanese" not in names
+    assert "Bold" not in names
+
+    for sample in ("Bong Siu Lan 黄秀兰", "Tan Mei Hua 陈美华"):
+        pdf = Document(title="Nama")
+        pdf.add_page()
+        pdf.use(12, "B")
+        pdf.write_line(8, f"Nama: {sample}")
+        content = pdf.to_bytes()
+        assert "DroidSans" in poppler("pdffonts", content, tmp_path)
+        assert sample in poppler("pdftotext", content, tmp_path)

@@ -83,3 +83,29 @@ def test_a_training_is_open_next_week():
     training = TrainingFactory()
     assert training.status == "dibuka"
     assert training.ends_at > training.starts_at
+
+
+def test_serve_tenant_is_a_handful_of_statements_and_keeps_its_hosts(db):
+    """The root conftest serves Bengkayang for every database test: a new tenant costs a
+    few statements (not one get_or_create, with its savepoints, per region and host), a
+    second call reads three; the first host is the primary one and the tenant answers on
+    each host at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jembatan.tenants import resolve
+    from jembatan.tenants.models import TenantHost
+    from jembatan.testing.factories import serve_tenant
+
+    with CaptureQueriesContext(connection) as fresh:
+        tenant = serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test", "m2.test"))
+    assert len(fresh.captured_queries) <= 7, [q["sql"] for q in fresh.captured_queries]
+    with CaptureQueriesContext(connection) as again:
+        assert serve_tenant("61.04", "Kabupaten Mempawah", hosts=("mempawah.test",)) == tenant
+    assert len(again.captured_queries) == 3
+    assert dict(TenantHost.objects.filter(tenant=tenant).values_list("host", "is_primary")) == {
+        "mempawah.test": True,
+        "m2.test": False,
+    }
+    assert resolve.tenant_for_host("m2.test") == tenant
+    assert tenant.region.parent.code == "61"
