@@ -103,5 +103,5 @@ def password() -> str:
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """Parallel workers copy the run's first migrated test database (testing/testdb.py)."""
+    """Test databases are copies of the migrated database kept by key (testing/testdb.py)."""
     testdb.install()

@@ -39,6 +39,11 @@ def newcomer_env(**extra: str) -> dict[str, str]:
         "HOME": os.environ.get("HOME", "/root"),
         "LANG": "C.UTF-8",
     }
+    # Where the test runs keep their migrated database (testing/testdb.py): the clone's
+    # nested runs copy the one this run made from the same migrations.
+    for name in ("TMPDIR", "JEMBATAN_TESTDB_CACHE"):
+        if name in os.environ:
+            env[name] = os.environ[name]
     return env | extra
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from jembatan.core.management.commands.nginx_conf import render
 from jembatan.core.tests.test_healthz import Gunicorn, free_port
 from jembatan.core.tests.test_settings import production_env, run_manage
+from jembatan.testing import testdb
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 HOST = "jembatan.example.id"
@@ -81,13 +82,19 @@ def static_root(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory) -> Path:
-    """An empty site's database, migrated once: each test starts from its own copy."""
+    """An empty site's database, migrated once: each test starts from its own copy. The
+    migrations are not what is tested here: the kept migrated database of the same
+    migrations serves when there is one (testing/testdb.py), else manage.py migrates."""
     root = tmp_path_factory.mktemp("migrated")
     env = production_env(root, ALLOWED_HOSTS=HOST)
-    # A bound for a hung process, not a speed goal: on a loaded machine migrating takes long.
-    result = run_manage(env, "migrate", "--noinput", timeout=600)
-    assert result.returncode == 0, result.stderr
-    return root / "db.sqlite3"
+
+    def migrate(target: Path) -> None:
+        assert env["DATABASE_URL"] == f"sqlite:///{target}"
+        # A bound for a hung process, not a speed goal: on a loaded machine it takes long.
+        result = run_manage(env, "migrate", "--noinput", timeout=600)
+        assert result.returncode == 0, result.stderr
+
+    return testdb.migrated_sqlite_file(root / "db.sqlite3", migrate)
 
 
 def _site(tmp_path: Path, static_root: str, migrated: Path, **overrides: str) -> dict[str, str]:
