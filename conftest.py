@@ -13,7 +13,8 @@ from jembatan.testing.s3 import s3_buckets, s3_server  # noqa: F401 (fixtures)
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked postgresql run in the PostgreSQL leg of the suite only (deselected,
-    not skipped, on SQLite: there is nothing missing to hide, the race needs a server).
+    not skipped, on SQLite: there is nothing missing to hide, the race needs a server);
+    tests marked sqlite (what exists on the embedded database only) in the SQLite leg.
 
     A test that drives Chromium is marked browser even where its module forgot the mark,
     so that `make test-fast` (-m "not browser") never starts a browser."""
@@ -24,12 +25,14 @@ def pytest_collection_modifyitems(config, items):
             "browser"
         ):
             item.add_marker(pytest.mark.browser)
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
-    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    # The leg a test is not for: "postgresql" tests on SQLite, "sqlite" tests on PostgreSQL.
+    other = (
+        "sqlite" if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else "postgresql"
+    )
+    kept = [item for item in items if item.get_closest_marker(other) is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(
-            items=[item for item in items if item.get_closest_marker("postgresql")]
+            items=[item for item in items if item.get_closest_marker(other)]
         )
         items[:] = kept
 

@@ -75,8 +75,8 @@ def test_another_process_computes_the_same_key(files):
 def migrated_copy(db, tmp_path) -> Path:
     """The copy this run's test database came from, kept again in a directory of its own."""
     directory = testdb.cache_dir()
-    if connection.vendor != "sqlite" or directory is None:
-        pytest.skip("the SQLite copy, with the cache on")
+    if directory is None:
+        pytest.skip("JEMBATAN_TESTDB_CACHE=off: no copy is kept")
     kept = testdb.sqlite_file(directory, testdb.cache_key(connection.vendor))
     assert testdb.usable_sqlite_copy(kept)  # this run kept or copied it
     path = testdb.sqlite_file(tmp_path, kept.stem)
@@ -86,6 +86,7 @@ def migrated_copy(db, tmp_path) -> Path:
     return path
 
 
+@pytest.mark.sqlite
 @pytest.mark.no_served_tenant
 def test_a_kept_copy_is_whole_read_only_and_left_no_temporary_file(migrated_copy):
     assert testdb.usable_sqlite_copy(migrated_copy)
@@ -93,6 +94,7 @@ def test_a_kept_copy_is_whole_read_only_and_left_no_temporary_file(migrated_copy
     assert [p.name for p in migrated_copy.parent.iterdir()] == [migrated_copy.name]
 
 
+@pytest.mark.sqlite
 @pytest.mark.no_served_tenant
 def test_a_corrupt_or_partial_copy_is_ignored_and_replaced(migrated_copy, tmp_path):
     whole = migrated_copy.read_bytes()
@@ -113,6 +115,7 @@ def test_a_corrupt_or_partial_copy_is_ignored_and_replaced(migrated_copy, tmp_pa
     assert broken.read_bytes() == whole
 
 
+@pytest.mark.sqlite
 @pytest.mark.no_served_tenant
 def test_old_keys_are_pruned(migrated_copy):
     directory = migrated_copy.parent
@@ -127,6 +130,7 @@ def test_old_keys_are_pruned(migrated_copy):
     assert f"{0:032x}.sqlite3" not in kept
 
 
+@pytest.mark.sqlite
 @pytest.mark.no_served_tenant
 def test_a_nested_run_copies_the_kept_database_instead_of_migrating(migrated_copy):
     """A run whose key is kept copies it (and logs so with -v): it does not migrate."""
