@@ -109,24 +109,13 @@ if hits == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return hits
 """
 _hit_scripts: dict[str, Script] = {}
-_clients: dict[str, redis.Redis] = {}
 
 
 def _client(backend: RedisCache) -> redis.Redis:
-    """One small client per Redis location and process, with the cache's own socket
-    timeouts: a dead Redis must cost milliseconds, not seconds."""
-    # Writes go to the first server in Django's RedisCache; _servers has no public twin.
-    location = backend._servers[0]  # type: ignore[attr-defined]  # unstubbed
-    client = _clients.get(location)
-    if client is None:
-        options = backend._options  # type: ignore[attr-defined]  # unstubbed, as _servers
-        timeouts = {
-            name: options[name]
-            for name in ("socket_connect_timeout", "socket_timeout")
-            if name in options
-        }
-        client = _clients[location] = redis.Redis.from_url(location, **timeouts)
-    return client
+    """The cache's own client for its first (write) server: its pool has the cache's socket
+    timeouts (a dead Redis must cost milliseconds, not seconds), and the cache keeps one
+    client per pool (jembatan.core.cache), so no second pool of connections is opened."""
+    return backend._cache.get_client(write=True)  # type: ignore[attr-defined]  # unstubbed
 
 
 def _redis_hit(backend: RedisCache, cache_key: str, window: int) -> int | None:
