@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -43,21 +42,10 @@ from jembatan.workspace.shared import home_entries
 AUDIT_PAGE_SIZE = 50
 
 
-def concrete_user(request: HttpRequest):
-    """The signed-in user itself, not the lazy proxies around it (authentication's, and
-    the second step's around that): the home's entries ask it for its roles a few
-    hundred times, and each attribute read through two proxies costs four calls."""
-    user = request.user
-    while isinstance(user, LazyObject):
-        if user._wrapped is empty:
-            user._setup()
-        user = user._wrapped
-    return user
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = concrete_user(request)
+    # The user itself, not lazy proxies: accounts.middleware.OTPMiddleware evaluates them.
+    user = request.user
     tenants = tenants_for_user(user)
     entries = home_entries(user)
     return render(
