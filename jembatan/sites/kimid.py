@@ -236,7 +236,9 @@ def _get(address: KimidAddress, deadline: _Deadline) -> tuple[int, str, bytes]:
     except FeedError:
         raise
     except (OSError, ValueError, http.client.HTTPException) as exc:
-        if deadline.expired:
+        # A socket timeout can come a moment before the watchdog marks the deadline: it
+        # is the same slowness, so it says the same thing.
+        if deadline.expired or isinstance(exc, TimeoutError) or time.monotonic() >= deadline.end:
             raise _timed_out() from exc
         raise _unreadable() from exc
     finally:
