@@ -43,6 +43,7 @@ language the page is written in and the page holds nothing of this visitor's CSR
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 import uuid
@@ -213,7 +214,7 @@ def cache_public_page(
         # nor one of the hub's host a visitor of a KIM's own host.
         key = (
             f"pagecache:{version}:{language}:{request.scheme}://{request.get_host()}"
-            f":{request.get_full_path() if query else request.path}"
+            f":{bounded_path(request.get_full_path() if query else request.path)}"
         )
         cached = cache.get(key)
         if cached is not None:
@@ -257,6 +258,18 @@ def cache_public_page(
         return response
 
     return wrapper
+
+
+# A path and query string longer than this is kept under its digest: a visitor's address
+# (up to nginx's header limit) must not make a key of kilobytes in the shared cache.
+MAX_KEY_PATH = 200
+
+
+def bounded_path(path: str) -> str:
+    """``path`` itself when short, else ``#`` and its SHA-256 (no path starts with ``#``)."""
+    if len(path) <= MAX_KEY_PATH:
+        return path
+    return "#" + hashlib.sha256(path.encode()).hexdigest()
 
 
 # --- The fast path ------------------------------------------------------------------------
@@ -303,7 +316,7 @@ def _fast_key(request: HttpRequest, language: str) -> str | None:
         return None  # the stack answers it (400) as before
     return (
         f"{FAST_PREFIX}:{_version()}:{language}:{kind}"
-        f"{request.scheme}://{host}:{request.get_full_path()}"
+        f"{request.scheme}://{host}:{bounded_path(request.get_full_path())}"
     )
 
 

@@ -2,14 +2,23 @@
 stack, to exactly the visitors the view's cache would have served it to."""
 
 import re
+import warnings
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.base import CacheKeyWarning
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from jembatan.core.pagecache import FAST_PREFIX, _fast_key, _version, holds_token
+from jembatan.core.pagecache import (
+    FAST_PREFIX,
+    MAX_KEY_PATH,
+    _fast_key,
+    _version,
+    bounded_path,
+    holds_token,
+)
 from jembatan.sites.models import Comment
 from jembatan.sites.services import post_create, post_transition, post_update
 from jembatan.testing.factories import serve_tenant
@@ -68,6 +77,24 @@ def test_a_repeated_anonymous_get_is_answered_before_the_stack(client, post):
     for header in ("Content-Type", "Content-Language", "Vary", "X-Frame-Options"):
         assert second.headers.get(header) == first.headers.get(header), header
     assert int(second.headers["Content-Length"]) == len(second.content)
+
+
+def test_a_long_address_is_kept_under_a_short_key_of_its_own(client, post):
+    """A query string of kilobytes (a junk parameter) is cached under its digest: a key of
+    bounded length, different for every address, and still answered from the cache."""
+    base = post.get_absolute_url()
+    long_a, long_b = f"{base}?x={'9' * 3000}", f"{base}?x={'9' * 2999}8"
+    assert bounded_path(long_a) != bounded_path(long_b)
+    assert len(bounded_path(long_a)) <= MAX_KEY_PATH
+    assert bounded_path(base) == base
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert client.get(long_a).headers["X-Page-Cache"] == "miss"
+    # Django warns of a key longer than 250 characters (or with spaces): none here.
+    assert not [w for w in caught if issubclass(w.category, CacheKeyWarning)]
+    assert _fast_entry(bounded_path(long_a)) is not None
+    assert _fast(client.get(long_a))
+    assert client.get(long_b).headers["X-Page-Cache"] == "miss"
 
 
 def test_a_change_retires_the_fast_copy(client, post, two_tenants):
