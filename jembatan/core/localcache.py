@@ -15,11 +15,22 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 
-_instances: list[LocalCache[Any]] = []
+
+class Clearable(Protocol):
+    def clear(self) -> None: ...
+
+
+_instances: list[Clearable] = []
+
+
+def register(memo: Clearable) -> None:
+    """Have ``clear_all`` clear ``memo`` too (another per-process memo, such as
+    ``core.urlmemo``'s)."""
+    _instances.append(memo)
 
 
 def clear_all() -> None:
@@ -34,7 +45,7 @@ class LocalCache(Generic[T]):
         self.max_entries = max_entries
         self._entries: dict[Hashable, tuple[float, T]] = {}
         self._lock = threading.Lock()
-        _instances.append(self)
+        register(self)
 
     def get(self, key: Hashable, load: Callable[[], T]) -> T:
         """The value for ``key``: the cached one while fresh, else ``load()`` (kept)."""

@@ -33,6 +33,7 @@ from jembatan.core import exports
 from jembatan.core.params import BadParameter, parse_id, parse_page_number, parse_year
 from jembatan.core.pdf import pdf_response
 from jembatan.core.ratelimit import rate_limit_exceeded, too_many_attempts
+from jembatan.core.urlmemo import memo_reverse
 from jembatan.core.workdays import zone_abbreviation, zone_for
 from jembatan.dashboard import casereport, charts, monev
 from jembatan.dashboard import report as report_pdf
@@ -128,15 +129,12 @@ def _month_label(month: datetime.date) -> str:
 def _context(request: HttpRequest, scope: Scope, data: Figures) -> dict[str, Any]:
     """What every dashboard shows: cards, trend charts and the table behind them."""
     period = Period(data.months[0], data.months[-1])
-    # A dashboard links to about a hundred lists (each card, bar and table cell): each
-    # list's path is reversed once, each month's query written once, then put together.
-    paths: dict[str, str] = {}
 
+    # A dashboard links to about a hundred lists (each card, bar and table cell): each
+    # list's path is reversed once per process, each month's query written once, then
+    # put together.
     def path(metric: str) -> str:
-        found = paths.get(metric)
-        if found is None:
-            found = paths[metric] = reverse("dashboard:list", kwargs={"metric": metric})
-        return found
+        return memo_reverse("dashboard:list", kwargs={"metric": metric})
 
     scope_query = scope.query
     period_query = f"{scope_query}&{period.query}"
