@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
 from django.urls import get_script_prefix, get_urlconf, reverse, set_script_prefix, set_urlconf
 from django.utils import translation
@@ -86,13 +88,22 @@ def test_the_urlconf_of_the_request_is_part_of_the_key():
 
 
 def _served(path: str, script_name: str = "") -> str:
-    """The page as the WSGI server gives it (the test client sets no script prefix)."""
+    """The page as the WSGI server gives it (the test client sets no script prefix),
+    on the test's own database connection (which the server would close after each
+    request, as the test client also prevents)."""
     environ = RequestFactory()._base_environ(PATH_INFO=path, SCRIPT_NAME=script_name)
-    response = WSGIHandler()(environ, lambda status, headers: None)
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
     try:
-        return b"".join(response).decode()
+        response = WSGIHandler()(environ, lambda status, headers: None)
+        try:
+            return b"".join(response).decode()
+        finally:
+            response.close()  # request_finished: the request's URLconf is reset
     finally:
-        response.close()  # request_finished: the request's URLconf is reset
+        for signal in signals:
+            signal.connect(close_old_connections)
 
 
 @pytest.mark.django_db
