@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
@@ -24,6 +24,7 @@ from jembatan.accounts.two_factor import (
     has_confirmed_device,
     needs_verification,
 )
+from jembatan.core.urlmemo import memo_urls
 
 LAST_ACTIVITY_KEY = "last_activity"
 # Writing the session on every request would cost a write per page; a minute is precise
@@ -56,17 +57,11 @@ class SessionIdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-# The open paths by what they are made of (script prefix, URLconf, static URL): seven
-# reversals once per process instead of on every signed-in request.
-_open_paths_memo: dict[tuple[object, ...], tuple[str, ...]] = {}
-
-
 def _open_paths() -> tuple[str, ...]:
-    key = (get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF, settings.STATIC_URL)
-    paths = _open_paths_memo.get(key)
-    if paths is None:
-        paths = _open_paths_memo[key] = _reverse_open_paths()
-    return paths
+    """The paths a half-signed-in session may reach: six reversals once per process
+    (and script prefix and URLconf; a changed STATIC_URL is a changed setting, which the
+    memo forgets) instead of on every signed-in request."""
+    return memo_urls("accounts.open_paths", _reverse_open_paths)
 
 
 def _reverse_open_paths() -> tuple[str, ...]:

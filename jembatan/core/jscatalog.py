@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.i18n import JavaScriptCatalog
 
+from jembatan.core.urlmemo import memo_urls
+
 
 def catalog_path(language: str) -> str:
     """The catalogue's name among the static files."""
@@ -45,18 +47,16 @@ def build(root: Path) -> list[Path]:
     return written
 
 
-_urls: dict[str, str] = {}
-
-
 def catalog_url(language: str) -> str:
     """The hashed static file of ``language``'s catalogue when collectstatic stored one
-    (a manifest names it), else the view."""
-    if language in _urls:
-        return _urls[language]
-    url = reverse("javascript-catalog")
+    (a manifest names it), else the view; worked out once per process (``core.urlmemo``:
+    a changed setting works it out again)."""
+    return memo_urls(("jscatalog", language), lambda: _catalog_url(language))
+
+
+def _catalog_url(language: str) -> str:
     # ManifestFilesMixin: the hashed names collectstatic wrote; absent, not collected.
     collected = getattr(staticfiles_storage, "hashed_files", {})
     if catalog_path(language) in collected:
-        url = staticfiles_storage.url(catalog_path(language))
-    _urls[language] = url
-    return url
+        return staticfiles_storage.url(catalog_path(language))
+    return reverse("javascript-catalog")

@@ -14,12 +14,24 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Hashable
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
-_instances: list[LocalCache[Any]] = []
+
+class Clearable(Protocol):
+    def clear(self) -> None: ...
+
+
+_instances: list[Clearable] = []
+
+
+def register(memo: Clearable) -> None:
+    """Have ``clear_all`` clear ``memo`` too (another per-process memo, such as
+    ``core.urlmemo``'s)."""
+    _instances.append(memo)
 
 
 def clear_all() -> None:
@@ -34,7 +46,7 @@ class LocalCache(Generic[T]):
         self.max_entries = max_entries
         self._entries: dict[Hashable, tuple[float, T]] = {}
         self._lock = threading.Lock()
-        _instances.append(self)
+        register(self)
 
     def get(self, key: Hashable, load: Callable[[], T]) -> T:
         """The value for ``key``: the cached one while fresh, else ``load()`` (kept)."""
@@ -49,6 +61,29 @@ class LocalCache(Generic[T]):
                 self._entries.clear()
             self._entries[key] = (now + self.seconds, value)
         return value
+
+    def get_many(self, keys: Iterable[K], load: Callable[[list[K]], Mapping[K, T]]) -> dict[K, T]:
+        """The values of ``keys``: the cached ones while fresh, the others from one
+        ``load(missing)`` (which may give more than was asked; all of it is kept)."""
+        now = time.monotonic()
+        found: dict[K, T] = {}
+        missing: list[K] = []
+        for key in keys:
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] > now:
+                found[key] = entry[1]
+            else:
+                missing.append(key)
+        if missing:
+            loaded = load(missing)
+            expires = now + self.seconds
+            with self._lock:
+                if len(self._entries) + len(loaded) > self.max_entries:
+                    self._entries.clear()
+                for key, value in loaded.items():
+                    self._entries[key] = (expires, value)
+            found.update(loaded)
+        return found
 
     def clear(self, *args: Any, **kwargs: Any) -> None:
         """Forget everything (usable directly as a signal receiver)."""

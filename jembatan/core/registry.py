@@ -24,11 +24,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.urls import get_script_prefix, get_urlconf, reverse
+
+from jembatan.core.urlmemo import memo_reverse
 
 TOOLS = "tools"  # the row of buttons to the app's own pages
 TODAY = "today"  # what needs doing now: a count and a link to the filtered list
@@ -40,17 +40,11 @@ def _always(user: Any) -> bool:
     return True
 
 
-_hrefs: dict[tuple[str, str, str, str], str] = {}
-
-
 def _href(url: str, query: str) -> str:
     """The entry's link, reversed once per process (the URL names of the entries are a
-    fixed set; the URL configuration and the script prefix are part of the key)."""
-    key = (get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF), url, query)
-    href = _hrefs.get(key)
-    if href is None:
-        href = _hrefs[key] = reverse(url) + (f"?{query}" if query else "")
-    return href
+    fixed set)."""
+    path = memo_reverse(url)
+    return f"{path}?{query}" if query else path
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ own: a SELECT, BEGIN, the write and COMMIT, four round trips for one row. Here:
   in one commit) leaves the middleware nothing to write, though it still sends the cookie;
 - a session is loaded (every request with the cookie) by one SQL statement written once
   per process, not a queryset compiled each time: the same row (the key, not expired),
-  for a quarter of the CPU.
+  for a quarter of the CPU. The INSERT of a new session is written once with it (per
+  database alias, vendor and session model).
 
 The rows, their expiry and ``clearsessions`` are Django's.
 """
@@ -31,6 +32,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+from dataclasses import dataclass
 from typing import cast
 
 from django.contrib.sessions.backends.base import CreateError, UpdateError
@@ -41,22 +43,41 @@ from django.utils import timezone
 # Databases whose INSERT takes ON CONFLICT DO NOTHING (SQLite since 3.24).
 _INSERT_OR_NOTHING = {"postgresql", "sqlite"}
 
-# The statement that loads a session's data, by database alias.
-_load_sql: dict[str, str] = {}
-_COLUMNS = ("session_data", "session_key", "expire_date")
+_FIELDS = ("session_key", "session_data", "expire_date")
 
 
-def _load_statement(alias: str, model) -> str:
-    sql = _load_sql.get(alias)
-    if sql is None:
-        quote = connections[alias].ops.quote_name
-        field = model._meta.get_field
+@dataclass(frozen=True)
+class _Statements:
+    """The SQL of one session model on one database, written once per process."""
+
+    fields: tuple[models.Field, ...]  # the key, the data, the expiry
+    load: str  # the data of a key not expired
+    insert: str  # a new row, unless its key is taken
+
+
+# By database alias, its vendor and the session model.
+_statements: dict[tuple[str, str, type[models.Model]], _Statements] = {}
+
+
+def _statements_for(alias: str, model: type[models.Model]) -> _Statements:
+    connection = connections[alias]
+    key = (alias, connection.vendor, model)
+    found = _statements.get(key)
+    if found is None:
+        quote = connection.ops.quote_name
+        fields = tuple(cast(models.Field, model._meta.get_field(name)) for name in _FIELDS)
         # Names of the model's own table and columns, quoted; the values are parameters.
-        data, key, expiry = (quote(field(name).column) for name in _COLUMNS)
+        session_key, data, expiry = (quote(str(field.column)) for field in fields)
         table = quote(model._meta.db_table)
-        sql = f"SELECT {data} FROM {table} WHERE {key} = %s AND {expiry} > %s"  # noqa: S608
-        _load_sql[alias] = sql
-    return sql
+        found = _statements[key] = _Statements(
+            fields=fields,
+            load=f"SELECT {data} FROM {table} WHERE {session_key} = %s AND {expiry} > %s",  # noqa: S608
+            insert=(
+                f"INSERT INTO {table} ({session_key}, {data}, {expiry})"  # noqa: S608
+                f" VALUES (%s, %s, %s) ON CONFLICT ({session_key}) DO NOTHING"
+            ),
+        )
+    return found
 
 
 class SessionStore(DatabaseSessionStore):
@@ -73,7 +94,7 @@ class SessionStore(DatabaseSessionStore):
             connection = connections[alias]
             now = connection.ops.adapt_datetimefield_value(timezone.now())
             with connection.cursor() as cursor:
-                cursor.execute(_load_statement(alias, self.model), [key, now])
+                cursor.execute(_statements_for(alias, self.model).load, [key, now])
                 row = cursor.fetchone()
         if row is None:
             self._session_key = None
@@ -89,25 +110,14 @@ class SessionStore(DatabaseSessionStore):
     def _insert_new(self, data: dict, using: str) -> bool:
         """The new session's row, unless its key is taken; whether it went in."""
         connection = connections[using]
-        meta = self.model._meta
-        fields = [
-            cast(models.Field, meta.get_field(name))
-            for name in ("session_key", "session_data", "expire_date")
-        ]
-        quote = connection.ops.quote_name
-        names = [quote(str(field.column)) for field in fields]
+        statements = _statements_for(using, self.model)
         values = [self.session_key, self.encode(data), self.get_expiry_date()]
         params = [
             field.get_db_prep_save(value, connection)
-            for field, value in zip(fields, values, strict=True)
+            for field, value in zip(statements.fields, values, strict=True)
         ]
-        # Only the model's own table and column names are formatted in, quoted.
-        sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(names)})"  # noqa: S608
-            f" VALUES (%s, %s, %s) ON CONFLICT ({names[0]}) DO NOTHING"
-        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(statements.insert, params)
             return cursor.rowcount == 1
 
     def save(self, must_create: bool = False) -> None:

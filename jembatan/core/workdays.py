@@ -13,7 +13,6 @@ Holidays are read one year range per query and kept in process memory for
 
 from __future__ import annotations
 
-import time
 import zoneinfo
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, tzinfo
@@ -23,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 
+from jembatan.core.localcache import LocalCache
 from jembatan.core.models import Holiday
 
 CACHE_SECONDS = 60
@@ -99,8 +99,9 @@ def zone_abbreviation(zone: tzinfo | str | None = None, when: datetime | None = 
     return name if name.isalpha() else moment.strftime("%z")
 
 
-# (year, kabupaten code or None) -> (monotonic expiry, that year's holidays).
-_cache: dict[tuple[int, str | None], tuple[float, frozenset[date]]] = {}
+# (year, kabupaten code or None) -> that year's holidays, kept CACHE_SECONDS.
+_Key = tuple[int, str | None]
+_cache: LocalCache[frozenset[date]] = LocalCache(seconds=CACHE_SECONDS, max_entries=_MAX_ENTRIES)
 
 
 def clear_cache() -> None:
@@ -191,33 +192,22 @@ def _is_working_day(day: date, off: _ByYear, kabupaten: str | None) -> bool:
 
 def _holidays(first_year: int, last_year: int, kabupaten: str | None) -> _ByYear:
     """The holidays of the years ``first_year..last_year``: cached ones, the rest in one query."""
-    now = time.monotonic()
-    by_year: _ByYear = {}
-    missing: list[int] = []
-    for year in range(first_year, last_year + 1):
-        entry = _cache.get((year, kabupaten))
-        if entry is not None and entry[0] > now:
-            by_year[year] = entry[1]
-        else:
-            missing.append(year)
-    if missing:
+
+    def load(missing: list[_Key]) -> dict[_Key, frozenset[date]]:
+        years = [year for year, _kabupaten in missing]
         scope = Q(kabupaten__isnull=True)
         if kabupaten is not None:
             scope |= Q(kabupaten_id=kabupaten)
         rows = Holiday.objects.filter(
-            scope, date__gte=date(missing[0], 1, 1), date__lte=date(missing[-1], 12, 31)
+            scope, date__gte=date(years[0], 1, 1), date__lte=date(years[-1], 12, 31)
         ).values_list("date", flat=True)
-        loaded: dict[int, set[date]] = {year: set() for year in missing}
+        loaded: dict[int, set[date]] = {year: set() for year in years}
         for day in rows:
             loaded.setdefault(day.year, set()).add(day)
-        if len(_cache) + len(loaded) > _MAX_ENTRIES:
-            _cache.clear()
-        expires = now + CACHE_SECONDS
-        for year, dates in loaded.items():
-            frozen = frozenset(dates)
-            _cache[(year, kabupaten)] = (expires, frozen)
-            by_year[year] = frozen
-    return by_year
+        return {(year, kabupaten): frozenset(dates) for year, dates in loaded.items()}
+
+    keys = [(year, kabupaten) for year in range(first_year, last_year + 1)]
+    return {year: dates for (year, _kabupaten), dates in _cache.get_many(keys, load).items()}
 
 
 def _as_date(value: date | datetime, kabupaten_code: str | None = None) -> date:

@@ -33,6 +33,7 @@ from jembatan.core import exports
 from jembatan.core.params import BadParameter, parse_id, parse_page_number, parse_year
 from jembatan.core.pdf import pdf_response
 from jembatan.core.ratelimit import rate_limit_exceeded, too_many_attempts
+from jembatan.core.urlmemo import memo_urls
 from jembatan.core.workdays import zone_abbreviation, zone_for
 from jembatan.dashboard import casereport, charts, monev
 from jembatan.dashboard import report as report_pdf
@@ -121,6 +122,11 @@ def _list_url(metric: str, scope: Scope, period: Period | None = None, **extra: 
     return f"{reverse('dashboard:list', kwargs={'metric': metric})}?{query}"
 
 
+def _list_paths() -> dict[str, str]:
+    """The path of every list, by metric."""
+    return {metric: reverse("dashboard:list", kwargs={"metric": metric}) for metric in LISTS}
+
+
 def _month_label(month: datetime.date) -> str:
     return month.strftime("%m/%y")
 
@@ -129,20 +135,15 @@ def _context(request: HttpRequest, scope: Scope, data: Figures) -> dict[str, Any
     """What every dashboard shows: cards, trend charts and the table behind them."""
     period = Period(data.months[0], data.months[-1])
     # A dashboard links to about a hundred lists (each card, bar and table cell): each
-    # list's path is reversed once, each month's query written once, then put together.
-    paths: dict[str, str] = {}
-
-    def path(metric: str) -> str:
-        found = paths.get(metric)
-        if found is None:
-            found = paths[metric] = reverse("dashboard:list", kwargs={"metric": metric})
-        return found
+    # list's path is reversed once per process, each month's query written once, then
+    # put together.
+    paths = memo_urls("dashboard.list_paths", _list_paths)
 
     scope_query = scope.query
     period_query = f"{scope_query}&{period.query}"
 
     def link(metric: str, with_period: bool = True) -> str:
-        return f"{path(metric)}?{period_query if with_period else scope_query}"
+        return f"{paths[metric]}?{period_query if with_period else scope_query}"
 
     month_queries = {
         row["month"]: f"{scope_query}&{Period(row['month'], row['month']).query}"
@@ -150,7 +151,7 @@ def _context(request: HttpRequest, scope: Scope, data: Figures) -> dict[str, Any
     }
 
     def month_link(metric: str, month: datetime.date) -> str:
-        return f"{path(metric)}?{month_queries[month]}"
+        return f"{paths[metric]}?{month_queries[month]}"
 
     totals = data.totals
     cards = []

@@ -99,6 +99,17 @@ def test_admin_without_device_is_sent_to_setup_and_cannot_open_workspace_or_admi
     assert response.status_code == 302 and response.url == SETUP
 
 
+def test_a_half_signed_in_session_reaches_the_static_files_of_the_setting(client, password):
+    # The open paths are reversed once per process: a changed STATIC_URL is seen.
+    sign_in(client, admin_user(), password)
+    assert client.get("/static/tidak-ada.css").status_code == 404
+    with override_settings(STATIC_URL="/aset/"):
+        assert client.get("/aset/tidak-ada.css").status_code == 404
+        response = client.get("/static/tidak-ada.css")
+        assert response.status_code == 302 and response.url.startswith(SETUP)
+    assert client.get("/static/tidak-ada.css").status_code == 404
+
+
 def test_setup_page_shows_inline_qr_and_secret_and_no_outside_service(client, password):
     user = admin_user()
     sign_in(client, user, password)

@@ -31,9 +31,11 @@ from django import template
 from django.core.signals import setting_changed
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.loader_tags import BlockNode
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from jembatan.core.urlmemo import memo_reverse
 
 register = template.Library()
 
@@ -96,21 +98,12 @@ class FixedNode(template.Node):
         return isolated
 
 
-_urls: dict[tuple[Any, ...], str] = {}
-
-
 @register.simple_tag
 def fixed_url(name: str) -> str:
     """``{% url name %}`` of a URL without arguments, reversed once per process (and
-    script prefix and URLconf), for the layout's links next to a per-request part, such
-    as a form's token."""
-    key = (_generation, get_script_prefix(), get_urlconf(), name)
-    url = _urls.get(key)
-    if url is None:
-        if len(_urls) >= MAX_VARIANTS:
-            _urls.clear()
-        url = _urls[key] = reverse(name)
-    return url
+    language, script prefix and URLconf: ``core.urlmemo``), for the layout's links next
+    to a per-request part, such as a form's token."""
+    return memo_reverse(name)
 
 
 @register.tag("fixed")

@@ -8,14 +8,14 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
-from jembatan.core import jscatalog
+from jembatan.core import jscatalog, urlmemo
 
 
 @pytest.fixture(autouse=True)
 def _fresh_urls():
-    jscatalog._urls.clear()
+    urlmemo.clear()
     yield
-    jscatalog._urls.clear()
+    urlmemo.clear()
 
 
 def test_the_command_writes_each_language_as_the_view_serves_it(db, settings, tmp_path):

@@ -35,3 +35,23 @@ def test_clear_all_forgets_every_instance_and_the_bound_holds():
     first.get("c", lambda: "C")
     first.get("d", lambda: "D")  # over the bound: the old entries go
     assert first.get("a", lambda: "A3") == "A3"
+
+
+def test_get_many_loads_only_the_missing_keys_at_once(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(localcache.time, "monotonic", lambda: now[0])
+    memo: LocalCache[str] = LocalCache(seconds=60, max_entries=4)
+    asked: list[list[int]] = []
+
+    def load(missing: list[int]) -> dict[int, str]:
+        asked.append(missing)
+        return {key: f"{key}@{now[0]:.0f}" for key in range(missing[0], missing[-1] + 1)}
+
+    assert memo.get_many([1, 2], load) == {1: "1@1000", 2: "2@1000"}
+    now[0] += 30
+    assert memo.get_many([1, 2, 3], load) == {1: "1@1000", 2: "2@1000", 3: "3@1030"}
+    now[0] += 31  # 1 and 2 are stale, 3 is not
+    assert memo.get_many([1, 2, 3], load) == {1: "1@1061", 2: "2@1061", 3: "3@1030"}
+    assert asked == [[1, 2], [3], [1, 2]]
+    memo.get_many([5, 6, 7], load)  # past the bound: the old entries go
+    assert memo.get_many([1], load) == {1: "1@1061"} and asked[-1] == [1]

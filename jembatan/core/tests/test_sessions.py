@@ -142,3 +142,23 @@ def test_an_expired_or_unknown_session_loads_empty_and_gets_a_new_key():
     expired["who"] = "z"
     expired.save()
     assert expired.session_key not in (None, store.session_key)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_statements_are_written_once_per_database_and_model(monkeypatch):
+    sessions._statements.clear()
+    first = sessions.SessionStore()
+    first["who"] = "x"
+    first.save()
+    assert sessions.SessionStore(first.session_key)["who"] == "x"
+    assert len(sessions._statements) == 1
+    # Written already: the next insert and load quote no name again.
+    monkeypatch.setattr(connection.ops, "quote_name", lambda name: pytest.fail("rewritten"))
+    second = sessions.SessionStore()
+    second["who"] = "y"
+    with CaptureQueriesContext(connection) as queries:
+        second.save()
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
+    assert "ON CONFLICT" in queries.captured_queries[0]["sql"]
+    assert sessions.SessionStore(second.session_key)["who"] == "y"
+    assert len(sessions._statements) == 1

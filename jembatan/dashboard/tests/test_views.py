@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -7,7 +8,7 @@ from django.utils import dateformat, timezone
 from openpyxl import load_workbook
 
 from jembatan.dashboard import rollup as R
-from jembatan.dashboard.lists import XLSX_MAX_ROWS
+from jembatan.dashboard.lists import LISTS, XLSX_MAX_ROWS
 from jembatan.dashboard.tests.conftest import shown_figures, shown_rows
 from jembatan.testing.pdf import pdftotext
 
@@ -35,6 +36,15 @@ def test_anonymous_is_sent_to_login(client):
     response = client.get(URL)
     assert response.status_code == 302
     assert "/akun/" in response["Location"]
+
+
+def test_every_list_a_dashboard_links_to_is_a_list(client, refreshed):
+    # The lists' paths are reversed once per process, for every list there is.
+    client.force_login(refreshed.admin)
+    html = client.get(URL).content.decode()
+    linked = re.findall(r'href="/kelola/dasbor/daftar/([^/"]+)/\?wilayah=61\.07', html)
+    assert len(linked) > 50
+    assert set(linked) <= set(LISTS) and len(set(linked)) >= 8
 
 
 def test_kabupaten_admin_sees_their_kabupaten(client, refreshed):
