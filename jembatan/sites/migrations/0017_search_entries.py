@@ -12,7 +12,10 @@ weighted vector; per kind a GIN index over (kabupaten, vector), which gives a ra
 matches, and a btree over (kabupaten, date, id), read newest first for a common word until
 enough match (the planner chooses). The backfill writes it in (kabupaten, kind, date)
 order, so a tenant's rows sit on few pages: "posyandu" on the national data's hub reads
-277 pages where it read 4,889 (bench/README.md).
+277 pages where it read 4,889 (bench/README.md). The GIN indexes are written row by row
+(``fastupdate = off``): with GIN's pending list every search also read the list of
+recent writes, up to 4 MB (321 more pages after 20,000 inserts), until a vacuum; a write
+costs about 0.3 ms more instead.
 
 Triggers keep it: ``AFTER INSERT OR UPDATE OR DELETE`` on each searched table (an eligible
 row is written, a row that may no longer be shown is removed; ``bulk_create``,
@@ -114,7 +117,7 @@ def add_entries(apps, schema_editor):
         name = table.removeprefix("kimsites_")
         execute(
             f"CREATE INDEX {name}_entry_match_idx ON {ENTRY} USING gin (kabupaten, vector)"
-            f" WHERE kind = {kind}"
+            f" WITH (fastupdate = off) WHERE kind = {kind}"
         )
         execute(
             f"CREATE INDEX {name}_entry_newest_idx ON {ENTRY} (kabupaten, newest, row_id)"
