@@ -7,7 +7,11 @@ Both databases stem with Snowball's Indonesian algorithm, so "membangun" and
   stemmer), a weighted tsvector per model (title A, short fields B, body C) stored in a
   ``search_vector`` column that a trigger writes on every insert and update of the indexed
   fields (migration 0014), beside a trigger-kept ``search_kabupaten`` (the row's KIM's
-  kabupaten), with one GIN index over both (migration 0015). Nothing to maintain.
+  kabupaten, 0015). A search reads neither: it reads ``kimsites_search_entry`` (0017), a
+  narrow side table of the rows that may be shown (published posts, potensi and produk
+  shown on the site, of active KIMs) with their kind, id, kabupaten, date and vector, kept
+  by triggers on the three tables and on the KIMs, with a GIN index over (kabupaten,
+  vector) per kind. Nothing to maintain.
 * SQLite: one FTS5 table per model (``sites_post_fts``, ``sites_potential_fts``,
   ``sites_product_fts``) holding the text stemmed here in Python with the
   ``snowballstemmer`` package; signals keep them in step with saved and deleted rows, and
@@ -20,14 +24,19 @@ maintenance, rebuilding, signals and querying are all driven by it.
 The query is parsed once, here, into the same structure for both databases, so they agree
 on what matches. Like PostgreSQL's websearch syntax: words must all appear; ``"a b"`` is a
 phrase; ``a or b`` either; ``-a`` excludes. Everything else is ignored, so no input can
-produce an invalid query. Whether a row may be shown is decided at query time, so the index
-may hold drafts, hidden items and scheduled posts without showing them.
+produce an invalid query. SQLite decides at query time whether a row may be shown, so its
+index may hold drafts, hidden items and scheduled posts without showing them; PostgreSQL's
+side table holds only what may be shown, a scheduled post with its date (checked then).
 
 At national scale a common word matches tens of thousands of rows. A search therefore
-starts from the tenant's rows (on PostgreSQL one scan of the index over tenant and vector
-gives them), takes at most the newest ``RESULT_CAP`` + 1 matches as candidates and ranks
-only those, every kind in one query; more than ``RESULT_CAP`` matches read "lebih dari
-1.000 hasil", never an exact count. Both databases do the same.
+starts from the tenant's rows (on PostgreSQL one scan of the side table's index over tenant
+and vector gives them), takes at most the newest ``RESULT_CAP`` + 1 matches as candidates
+and ranks only those, every kind in one query; more than ``RESULT_CAP`` matches read "lebih
+dari 1.000 hasil", never an exact count. Both databases do the same. On PostgreSQL the
+matches are entries of a few dozen bytes plus their vector: "posyandu" on the national
+data's hub (about 4,500 matches) reads 277 pages in the migration's tenant order, 2,442 in
+publishing order, where the wide table took 4,889; only the page of rows shown (20 posts,
+10 potensi, 10 produk) is read from the wide tables (bench/search_plan.py, bench/README.md).
 """
 
 from __future__ import annotations
@@ -52,6 +61,7 @@ from jembatan.sites.models import Post, Potential, Product
 
 CONFIG = "indonesian"  # PostgreSQL text search configuration
 FTS_TABLE = "sites_post_fts"  # the posts' table (see POSTS.fts_table)
+ENTRY_TABLE = "kimsites_search_entry"  # PostgreSQL's side table (migration 0017)
 MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 16
@@ -242,8 +252,10 @@ class SearchTarget:
     shown: Callable[[], models.QuerySet]  # rows that may be shown, with what lists need
     newest: str  # the date column that orders equally good matches
     # The same rule judged on the row alone, for rows of KIMs already known to be active:
-    # the candidates of a tenant's search need no join to the KIM table.
+    # the candidates of a tenant's search need no join to the KIM table (SQLite).
     own_rows: Callable[[], models.QuerySet]
+    entry_kind: int  # the kind of its rows in PostgreSQL's side table (migration 0017)
+    scheduled: bool = False  # shown from its date on (``newest``): a post's publish time
 
     @property
     def id_column(self) -> str:
@@ -276,12 +288,9 @@ class SearchTarget:
         return search_targets((self,), query, kabupaten=kabupaten, cap=cap)[self.key]
 
     def _candidates(self, parsed: ParsedQuery, code: str | None, limit: int) -> tuple[str, tuple]:
-        """The newest ``limit`` matching rows that may be shown: SQL compiled by Django.
-
-        Its columns: the id, the date that orders equal matches and, on PostgreSQL, the
-        stored vector (ranked without reading the row again)."""
+        """The newest ``limit`` matching rows that may be shown (SQLite): SQL compiled by
+        Django, its columns the id and the date that orders equal matches."""
         rows = self.own_rows()
-        table = self.model._meta.db_table
         if code is None:
             rows = rows.filter(kim__is_active=True)
         else:
@@ -289,50 +298,45 @@ class SearchTarget:
             rows = rows.filter(
                 kim__in=Kim.objects.filter(kabupaten_id=code, is_active=True).values("pk")
             )
-        columns = ["pk", self.newest]
-        if connection.vendor == "postgresql":
-            tsquery, params = pg_tsquery_sql(parsed)
-            # The stored columns (migrations 0014, 0015) are not model fields; the base
-            # table of a queryset is aliased by its own name. The words are parameters.
-            rows = rows.filter(
-                RawSQL(  # noqa: S611
-                    f'"{table}"."search_vector" @@ ({tsquery})',
-                    params,
-                    output_field=models.BooleanField(),
-                )
-            ).annotate(vector=RawSQL(f'"{table}"."search_vector"', []))  # noqa: S611
-            columns.append("vector")
-            if code is not None:
-                # With the words, one scan of one index: the tenant's matches only.
-                rows = rows.filter(
-                    RawSQL(  # noqa: S611
-                        f'"{table}"."search_kabupaten" = %s',
-                        [code],
-                        output_field=models.BooleanField(),
-                    )
-                )
-        else:
-            fts = self.fts_table
-            matching = RawSQL(  # noqa: S611
-                f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s",  # noqa: S608
-                [fts_match_expression(parsed)],
-            )
-            rows = rows.filter(pk__in=matching)
-        newest = rows.order_by(f"-{self.newest}", "-pk").values(*columns)[:limit]
+        fts = self.fts_table
+        matching = RawSQL(  # noqa: S611
+            f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s",  # noqa: S608
+            [fts_match_expression(parsed)],
+        )
+        rows = rows.filter(pk__in=matching)
+        newest = rows.order_by(f"-{self.newest}", "-pk").values("pk", self.newest)[:limit]
         return newest.query.sql_with_params()
+
+    def _entries(self, tsquery: str, code: str | None) -> tuple[str, list]:
+        """The WHERE of this kind's entries that match and may be shown now (PostgreSQL):
+        ``kimsites_search_entry`` holds only rows of active KIMs that are published or
+        shown (migration 0017); a scheduled post waits for its date."""
+        where = [f"e.kind = {self.entry_kind}", f"e.vector @@ {tsquery}"]
+        params: list = []
+        if code is not None:
+            where.append("e.kabupaten = %s")
+            params.append(code)
+        if self.scheduled:
+            where.append("e.newest <= %s")
+            params.append(timezone.now())
+        return " AND ".join(where), params
 
     def _ranked_sql(
         self, kind: int, parsed: ParsedQuery, code: str | None, limit: int
     ) -> tuple[str, list]:
         """``(kind, id, score, date)`` of the candidates; a higher score is a better match."""
-        candidates, params = self._candidates(parsed, code, limit)
         if connection.vendor == "postgresql":
             tsquery, query_params = pg_tsquery_sql(parsed)
+            tsquery = f"({tsquery})"
+            where, params = self._entries(tsquery, code)
             sql = (
-                f"SELECT {kind} AS kind, c.pk AS id, ts_rank(c.vector, {tsquery}) AS score, "  # noqa: S608
-                f"c.{self.newest} AS newest FROM ({candidates}) c"
+                f"SELECT {kind} AS kind, c.row_id AS id, ts_rank(c.vector, {tsquery}) AS score, "  # noqa: S608
+                "c.newest AS newest FROM (SELECT e.row_id, e.newest, e.vector "
+                f"FROM {ENTRY_TABLE} e WHERE {where} "
+                "ORDER BY e.newest DESC, e.row_id DESC LIMIT %s) c"
             )
-            return sql, [*query_params, *params]
+            return sql, [*query_params, *query_params, *params, limit]
+        candidates, params = self._candidates(parsed, code, limit)
         fts, table = self.fts_table, self.model._meta.db_table
         # bm25() needs the MATCH in its own query (lower is better): the candidates are
         # ranked there.
@@ -473,6 +477,8 @@ POSTS = SearchTarget(
     shown=_listed_posts,
     newest="published_at",
     own_rows=_live_own_posts,
+    entry_kind=0,
+    scheduled=True,
 )
 POTENTIALS = SearchTarget(
     key="potensi",
@@ -487,6 +493,7 @@ POTENTIALS = SearchTarget(
     shown=_shown_content(Potential),
     newest="created_at",
     own_rows=_published(Potential),
+    entry_kind=1,
 )
 PRODUCTS = SearchTarget(
     key="produk",
@@ -501,6 +508,7 @@ PRODUCTS = SearchTarget(
     shown=_shown_content(Product),
     newest="created_at",
     own_rows=_published(Product),
+    entry_kind=2,
 )
 TARGETS: dict[str, SearchTarget] = {t.key: t for t in (POSTS, POTENTIALS, PRODUCTS)}
 _TARGET_OF_MODEL = {t.model: t for t in TARGETS.values()}
@@ -516,8 +524,9 @@ def search_targets(
     """Each target's matches, best first, ranked in one query for all of them.
 
     ``kabupaten`` (a Region or its code) limits the search to that kabupaten's active
-    KIMs: on PostgreSQL through the tenant column of the text index (migration 0015), so a
-    common word reads the tenant's matches only; on SQLite through the KIMs' ids.
+    KIMs: on PostgreSQL through the tenant column of the side table's index (migration
+    0017), so a common word reads the tenant's matches only; on SQLite through the KIMs'
+    ids.
     """
     cap = RESULT_CAP if cap is None else cap
     parsed = parse_query(query)

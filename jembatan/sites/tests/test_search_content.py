@@ -28,6 +28,7 @@ from jembatan.sites.search import (
     search_all,
 )
 from jembatan.sites.tests.test_search import HOSTILE_QUERIES
+from jembatan.sites.tests.test_search_entries import crowd_the_side_table
 from jembatan.tenants import resolve
 from jembatan.testing.factories import KimFactory, region_chain
 
@@ -36,6 +37,7 @@ pytestmark = pytest.mark.django_db
 migration_0008 = importlib.import_module("jembatan.sites.migrations.0008_content_search")
 migration_0013 = importlib.import_module("jembatan.sites.migrations.0014_stored_search_vector")
 migration_0015 = importlib.import_module("jembatan.sites.migrations.0015_search_by_tenant")
+migration_0017 = importlib.import_module("jembatan.sites.migrations.0017_search_entries")
 
 
 def _potensi(tenant, title, body="<p>Potensi warga.</p>", *, published=True, **data):
@@ -309,12 +311,14 @@ def test_the_migration_indexes_existing_rows(two_tenants):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     editor = _SchemaEditor(connection)
     if connection.vendor == "postgresql":
-        # The stored vectors and tenants of rows that exist before the columns do: the
-        # backfills of 0014 and 0015.
+        # The stored vectors, tenants and side table of rows that exist before the columns
+        # and the table do: the backfills of 0014, 0015 and 0017.
+        migration_0017.remove_entries(apps, editor)
         migration_0015.remove_tenant_column(apps, editor)
         migration_0013.remove_search_vectors(apps, editor)
         migration_0013.add_search_vectors(apps, editor)
         migration_0015.add_tenant_column(apps, editor)
+        migration_0017.add_entries(apps, editor)
     else:
         migration_0008.drop_search_indexes(apps, editor)
         migration_0008.create_search_indexes(apps, editor)
@@ -326,8 +330,8 @@ def test_the_migration_indexes_existing_rows(two_tenants):
 @pytest.mark.parametrize(
     ("target", "index"),
     [
-        (POTENTIALS, "potential_search_tenant_idx"),
-        (PRODUCTS, "product_search_tenant_idx"),
+        (POTENTIALS, "potential_entry_match_idx"),
+        (PRODUCTS, "product_entry_match_idx"),
     ],
     ids=["potensi", "produk"],
 )
@@ -337,20 +341,20 @@ def test_the_match_is_answered_by_the_search_index(two_tenants, target, index):
     wanted = make(a, "Pembangunan jalan desa")
     make(a, "Lomba masak")
     if connection.vendor == "postgresql":
-        # The GIN index over the tenant and the stored vector (migrations 0014, 0015)
-        # answers the tenant's match: with sequential scans off, the planner can answer it
-        # only through that index.
+        # The kind's GIN index over the tenant and the vector in the side table (migration
+        # 0017) answers the tenant's match: with sequential scans off, the planner can
+        # answer it only through that index.
         tsquery, params = pg_tsquery_sql(parse_query("membangun jalan"))
         params = [*params, "61.07"]
-        table = target.model._meta.db_table
         sql = (
-            f"SELECT title FROM {table} WHERE search_vector @@ ({tsquery})"
-            " AND search_kabupaten = %s"
+            f"SELECT row_id FROM kimsites_search_entry WHERE kind = {target.entry_kind}"
+            f" AND vector @@ ({tsquery}) AND kabupaten = %s"
         )
+        crowd_the_side_table(target.entry_kind)
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(sql, params)
-            assert [row[0] for row in cursor.fetchall()] == ["Pembangunan jalan desa"]
+            assert [row[0] for row in cursor.fetchall()] == [wanted.pk]
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = " ".join(row[0] for row in cursor.fetchall())
         assert f"Bitmap Index Scan on {index}" in plan, plan
