@@ -6,7 +6,13 @@ import pytest
 
 from jembatan.core.localcache import clear_all
 from jembatan.testing import testdb
-from jembatan.testing.browser import browser, laptop_browser, shots  # noqa: F401 (fixtures)
+from jembatan.testing.browser import (  # noqa: F401 (fixtures)
+    _laptop_chromium,
+    _phone_chromium,
+    browser,
+    laptop_browser,
+    shots,
+)
 from jembatan.testing.factories import TwoTenants, build_two_tenants
 from jembatan.testing.s3 import s3_buckets, s3_server  # noqa: F401 (fixtures)
 
