@@ -124,7 +124,11 @@ class Chromium:
         """A test's tab. ``own_profile``: in the browser's own profile rather than in an
         incognito context (what Chromium refuses incognito: installing the app); the
         Chromium is ended after the test, the next test gets a new one."""
-        driver = self._open_tab(own_profile=own_profile)
+        try:
+            driver = self._open_tab(own_profile=own_profile)
+        except BaseException:
+            self.quit()  # half a tab, or a Chromium that does not answer: a new one next
+            raise
         try:
             yield driver
         finally:
