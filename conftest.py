@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from jembatan.core.localcache import clear_all
-from jembatan.testing import testdb
-from jembatan.testing.browser import browser, laptop_browser, shots  # noqa: F401 (fixtures)
+from jembatan.testing import pgflush, testdb
+from jembatan.testing.browser import (  # noqa: F401 (fixtures)
+    _laptop_chromium,
+    _phone_chromium,
+    browser,
+    laptop_browser,
+    shots,
+)
 from jembatan.testing.factories import TwoTenants, build_two_tenants
 from jembatan.testing.s3 import s3_buckets, s3_server  # noqa: F401 (fixtures)
 
@@ -106,5 +112,7 @@ def password() -> str:
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """Test databases are copies of the migrated database kept by key (testing/testdb.py)."""
+    """Test databases are copies of the migrated database kept by key (testing/testdb.py);
+    on PostgreSQL a transactional test's tables are emptied by DELETE (testing/pgflush.py)."""
     testdb.install()
+    pgflush.install()

@@ -78,6 +78,7 @@ def public_content(settings, two_tenants, django_capture_on_commit_callbacks):
     return {"kim": two_tenants.a.kim, "item": item, "owner": two_tenants.a.owner}
 
 
+@pytest.mark.chromium_profile  # Chromium never offers to install from an incognito context
 def test_installable_and_visited_pages_open_without_signal(
     browser, live_server, public_content, shots, settings
 ):

@@ -1,0 +1,58 @@
+"""Emptying the PostgreSQL test database after a transactional test by DELETE, not TRUNCATE.
+
+Django's ``TransactionTestCase`` (pytest-django's ``transactional_db`` and ``live_server``)
+empties every table after the test with one ``TRUNCATE`` of all of them: PostgreSQL makes
+new files for each of the hundred tables, their indexes and TOAST tables, two to four
+seconds a test on a busy machine, whatever the test wrote. ``DELETE`` costs next to
+nothing on a table that is empty already and little on the few a test filled.
+
+The deletes run in one transaction with ``session_replication_role = replica``, which
+switches the foreign-key triggers off for it: no row is checked against another, and as
+every table is empty at the end, nothing is left dangling. No table of the project has a
+delete trigger (the search triggers fire on insert and update), so none is missed. The
+sequences go on counting, as ``TRUNCATE`` without ``RESTART IDENTITY`` left them.
+
+Setting that parameter is a superuser's right (the test server's ``postgres``); a
+connection without it, and a flush that resets sequences or cascades, truncates as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_SUPERUSER = "_jembatan_is_superuser"
+
+
+def install() -> None:
+    """Make the PostgreSQL backend's flush delete (tests only: the root conftest calls it)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    if getattr(DatabaseOperations.sql_flush, "deletes", False):
+        return
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(
+        self: Any, style: Any, tables: Any, *, reset_sequences: bool = False, allow_cascade=False
+    ) -> list[str]:
+        if not tables or reset_sequences or allow_cascade or not _superuser(self.connection):
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        # execute_sql_flush runs these in one transaction: SET LOCAL ends with it.
+        return [
+            "SET LOCAL session_replication_role = replica;",
+            *(f"DELETE FROM {self.quote_name(table)};" for table in tables),  # noqa: S608 (quoted names of the tables)
+        ]
+
+    sql_flush.deletes = True  # type: ignore[attr-defined]
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+
+
+def _superuser(connection: Any) -> bool:
+    known = getattr(connection, _SUPERUSER, None)
+    if known is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+            known = bool(cursor.fetchone()[0])
+        setattr(connection, _SUPERUSER, known)
+    return known
