@@ -138,3 +138,55 @@ def _layout(compiler: Any, alias: str) -> dict[str, Any]:
         "init_list": [f[0].target.attname for f in select[start:end]],
         "populators": get_related_populators(klass_info, select, alias),
     }
+
+
+# A count's SQL, its parameters and where the placeholders are among them.
+_CountSql = tuple[str, tuple[Any, ...], tuple[int, ...]]
+
+
+class CompiledCount:
+    """``build(*placeholders).count()`` compiled once per database: ``count(*values)`` runs
+    the SQL with ``values`` in place of the placeholders (the same rules as
+    ``CompiledQuery``) and returns the number of rows."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], *placeholders: int | str) -> None:
+        for value in placeholders:
+            if type(value) not in (int, str):
+                raise ImproperlyConfigured(f"placeholder {value!r}: a plain int or str")
+        self._build = build
+        self._placeholders = placeholders
+        self._model: type[Model] | None = None
+        self._compiled: dict[str, _CountSql] = {}
+
+    def __call__(self, *values: int | str) -> int:
+        if len(values) != len(self._placeholders):
+            raise TypeError(f"{len(self._placeholders)} values expected, {len(values)} given")
+        alias = router.db_for_read(self._model) if self._model is not None else None
+        compiled = self._compiled.get(alias) if alias is not None else None
+        if compiled is None or alias is None:
+            alias, compiled = self._compile(alias)
+        sql, base, positions = compiled
+        params = list(base)
+        for position, value in zip(positions, values, strict=True):
+            params[position] = value
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    def _compile(self, alias: str | None) -> tuple[str, _CountSql]:
+        queryset = self._build(*self._placeholders)
+        if queryset.query.is_sliced or queryset.query.distinct:
+            raise ImproperlyConfigured("CompiledCount: no slices or distinct")
+        self._model = queryset.model
+        alias = alias or queryset.db
+        # The rows' primary keys, counted: the same rows as count() (no slice, no distinct).
+        inner = queryset.order_by().values("pk").query
+        sql, params = inner.get_compiler(using=alias).as_sql()
+        compiled = (
+            f"SELECT COUNT(*) FROM ({sql}) counted",  # noqa: S608 (the ORM's own SQL)
+            tuple(params),
+            _positions(params, self._placeholders),
+        )
+        self._compiled[alias] = compiled
+        return alias, compiled
