@@ -21,15 +21,7 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from jembatan.accounts.access import (
-    administered_kabupaten,
-    get_memberships_for_user,
-    get_officer_office_ids_for_user,
-    is_operator,
-    supervised_regions,
-)
-from jembatan.accounts.models import Role
-from jembatan.communities.access import get_kim_memberships_for_user
+from jembatan.communities.access import whole_kabupaten_codes
 from jembatan.core.registry import SECTIONS, Shown, changed_key, workspace_registry
 
 # How long a kabupaten's shared values are kept at most (the writes that mark it changed
@@ -40,16 +32,7 @@ SHARED_SECONDS = 60
 def shared_scope(user: Any) -> tuple[str, ...] | None:
     """The kabupaten codes when administering them is all the user's access (then the
     shared entries are the same for every such user); None for anyone else."""
-    if not user.is_authenticated or is_operator(user):
-        return None
-    codes = tuple(region.code for region in administered_kabupaten(user))
-    if not codes or tuple(region.code for region in supervised_regions(user)) != codes:
-        return None  # no Diskominfo role, or a camat's kecamatan or a province besides
-    if get_officer_office_ids_for_user(user) or get_kim_memberships_for_user(user):
-        return None
-    if any(m.role != Role.KABUPATEN_ADMIN for m in get_memberships_for_user(user)):
-        return None
-    return codes
+    return whole_kabupaten_codes(user)
 
 
 def _shared_values(user: Any, scope: tuple[str, ...]) -> dict[str, Any]:
