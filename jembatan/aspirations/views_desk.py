@@ -34,7 +34,7 @@ from jembatan.aspirations.desk_list import (
 )
 from jembatan.aspirations.desk_rows import page_rows
 from jembatan.aspirations.desk_shared import SharedPage, shared_page
-from jembatan.communities.access import whole_kabupaten_codes
+from jembatan.communities.access import get_member_kims_for_user, whole_kabupaten_codes
 from jembatan.core.params import parse_page_number
 
 PAGE_SIZE = 30
@@ -109,7 +109,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             "can_merge": any(name == "tutup-duplikat" for name, _label in bulk_actions),
             "bulk_offices": offices,
             "bulk_officers": bulk_officers,
-            "kims": get_recording_kims_for_user(request.user),
+            # Most staff record for no KIM: no queryset (even an empty one is compiled).
+            "kims": (
+                get_recording_kims_for_user(request.user)
+                if get_member_kims_for_user(request.user)
+                else []
+            ),
             "can_configure": can_configure,
             "flag_count": shown.flag_count,
         },
