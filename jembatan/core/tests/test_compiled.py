@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from jembatan.accounts.models import Membership, Office, Role, User
-from jembatan.core.compiled import CompiledCount, CompiledQuery
+from jembatan.core.compiled import CompiledCount, CompiledQuery, read_together
 from jembatan.testing.factories import MembershipFactory, UserFactory, region_chain
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +151,28 @@ def test_a_compiled_count_refuses_slices_and_loose_placeholders():
         CompiledCount(lambda pk: User.objects.filter(pk=7), PLACEHOLDER)(1)
     with pytest.raises(ImproperlyConfigured):
         CompiledCount(lambda when: User.objects.all(), 1.5)  # type: ignore[arg-type]
+
+
+def test_reads_sent_together_give_each_call_its_own_rows_once(staff):
+    users = CompiledQuery(lambda pk: User.objects.filter(pk=pk), PLACEHOLDER)
+    roles = CompiledQuery(_memberships, PLACEHOLDER)
+    other = UserFactory()
+    with (
+        CaptureQueriesContext(connection) as queries,
+        read_together([(users, (staff.pk,)), (roles, (staff.pk,)), (roles, (other.pk,))]),
+    ):
+        assert users(staff.pk) == [staff]
+        found = roles(staff.pk)
+        assert [m.pk for m in found] == [m.pk for m in _memberships(staff.pk)]
+        assert found[0].region == _memberships(staff.pk)[0].region
+        assert roles(other.pk) == []
+        # Each read answers once: a second call reads the rows as they are then.
+        MembershipFactory(user=other, role=Role.CAMAT, region=region_chain("61.07.02"))
+        assert len(roles(other.pk)) == 1
+    sent = [q["sql"] for q in queries.captured_queries if "accounts_" in q["sql"]]
+    if connection.vendor == "postgresql":
+        # One round trip for the three, then the second read of the other's roles.
+        assert len([s for s in sent if "SELECT" in s and s.count(";") == 2]) == 1
+    else:  # nothing read ahead where one message cannot carry several statements
+        assert not any(s.count("SELECT") > 2 for s in sent)
+    assert users(staff.pk) == [staff]  # outside the block: read as usual
