@@ -201,3 +201,14 @@ def test_each_language_has_its_own_page(world, settings):
     assert "Anonim" in indonesian and "Anonim" not in english
     admin.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
     assert _list_part(_view(admin)[0]) == indonesian
+
+
+def test_the_search_box_shows_each_search_its_own_text(world):
+    admin = _client(world["admin"])
+    first = _view(admin, {"cari": "jembatan putus"})[0]
+    assert 'value="jembatan putus"' in first
+    second = _view(_client(world["colleague"]), {"cari": '<b>"x"</b>'})[0]
+    assert 'value="&lt;b&gt;&quot;x&quot;&lt;/b&gt;"' in second
+    assert "jembatan putus" not in second
+    assert 'value="jembatan putus"' in _view(admin, {"cari": "jembatan putus"})[0]
+    assert 'name="cari"' in _view(admin)[0] and 'value="jembatan' not in _view(admin)[0]
