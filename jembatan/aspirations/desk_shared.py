@@ -110,10 +110,13 @@ def _flag_kabupaten(flag: CaseFlag) -> str | None:
     )
 
 
-def _user_renamed(sender: type, instance: User, update_fields: Any = None, **kwargs: Any) -> None:
+def _user_renamed(
+    sender: type, instance: User, update_fields: Any = None, created: bool = False, **kwargs: Any
+) -> None:
     """A user's name, email or phone is how a case's officer is shown: mark the kabupaten
-    where they may handle cases (a sign-in, which saves only the last login, marks none)."""
-    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+    where they may handle cases (a new user handles none yet; a sign-in, which saves only
+    the last login, marks none)."""
+    if created or (update_fields is not None and set(update_fields) <= {"last_login", "password"}):
         return
     rows = Membership.objects.filter(
         user_id=instance.pk, role__in=[Role.KABUPATEN_ADMIN, Role.OPD_OFFICER]
