@@ -161,6 +161,12 @@ def _memberships_of(user_id: int) -> QuerySet[Membership]:
 _memberships = CompiledQuery(_memberships_of, -424242)
 
 
+def roles_read(user_id: int) -> tuple[CompiledQuery[Membership], tuple[int]]:
+    """The read ``actor`` makes for this user, to be sent with others (core.compiled's
+    ``read_together``)."""
+    return _memberships, (user_id,)
+
+
 def actor(user: AnyUser) -> Actor:
     """The user's roles, read from the database at most once per request."""
     if not user.is_authenticated:

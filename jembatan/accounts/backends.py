@@ -17,6 +17,12 @@ from jembatan.core.compiled import CompiledQuery
 _user_by_id = CompiledQuery(lambda pk: User._default_manager.filter(pk=pk), -424242)
 
 
+def user_read(user_id: int) -> tuple[CompiledQuery[User], tuple[int]]:
+    """The read ``get_user`` makes for this id, to be sent with others (core.compiled's
+    ``read_together``)."""
+    return _user_by_id, (user_id,)
+
+
 def find_user_by_login(login: str) -> User | None:
     login = (login or "").strip()
     if not login:

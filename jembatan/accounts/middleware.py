@@ -9,24 +9,31 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user_model, logout
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 from django_otp.models import Device
 
-from jembatan.accounts.access import workspace_scope
+from jembatan.accounts.access import actor, roles_read, workspace_scope
+from jembatan.accounts.backends import EmailOrPhoneBackend, user_read
 from jembatan.accounts.tenant_scope import scope_code
 from jembatan.accounts.two_factor import (
     device_from_persistent_id,
+    device_read,
     has_confirmed_device,
     needs_verification,
 )
+from jembatan.core.compiled import read_together
 from jembatan.core.urlmemo import memo_urls
 
 LAST_ACTIVITY_KEY = "last_activity"
+# The backend whose get_user reads the user by the compiled query read ahead here.
+_OUR_BACKEND = f"{EmailOrPhoneBackend.__module__}.{EmailOrPhoneBackend.__qualname__}"
 # Writing the session on every request would cost a write per page; a minute is precise
 # enough for a two-hour idle limit.
 _ACTIVITY_RESOLUTION = 60
@@ -94,11 +101,40 @@ class OTPMiddleware(DjangoOTPMiddleware):
         if self._is_async:
             return super().__call__(request)
         self._install_lazy_accessors(request)
-        request.user = _evaluated(request.user)
+        # The user, the device and the roles in one round trip (read_together); the roles
+        # are kept on the user for the request (accounts.access.actor), as every signed-in
+        # request reads them (the workspace scope below).
+        with read_together(_session_reads(request)):
+            request.user = user = _evaluated(request.user)
+            if user.is_authenticated:
+                actor(user)
         return self.get_response(request)
 
     def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
         return device_from_persistent_id(self._normalize_persistent_id(persistent_id))
+
+
+def _session_reads(request: HttpRequest) -> list[tuple[Any, tuple[int | str, ...]]]:
+    """The reads the session's sign-in is about to make: the user (by our backend), its
+    roles and the second step's device. What the session does not say is not read."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return []
+    try:
+        if session.get(BACKEND_SESSION_KEY) != _OUR_BACKEND:
+            return []
+        user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
+    except (KeyError, ValidationError):
+        return []
+    if type(user_id) is not int:
+        return []
+    reads: list[tuple[Any, tuple[int | str, ...]]] = [user_read(user_id), roles_read(user_id)]
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY)
+    if persistent_id:
+        device = device_read(DjangoOTPMiddleware._normalize_persistent_id(persistent_id))
+        if device is not None:
+            reads.append(device)
+    return reads
 
 
 def _evaluated(value: Any) -> Any:

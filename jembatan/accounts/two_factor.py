@@ -71,10 +71,9 @@ def _device_query(device_cls: type[Device]) -> CompiledQuery[Device]:
     return query
 
 
-def device_from_persistent_id(persistent_id: str) -> Device | None:
-    """The device a verified session names (``Device.from_persistent_id`` of django-otp,
-    "otp_totp.totpdevice/12"), read on every signed-in request by a query compiled once
-    per process; None when there is no such device."""
+def device_read(persistent_id: str) -> tuple[CompiledQuery[Device], tuple[int]] | None:
+    """The read that finds the device a verified session names (django-otp's persistent
+    id, "otp_totp.totpdevice/12"), or None when the id names no kind of device."""
     try:
         model_label, device_id = persistent_id.rsplit("/", 1)
         app_label, model_name = model_label.split(".")
@@ -84,7 +83,18 @@ def device_from_persistent_id(persistent_id: str) -> Device | None:
         return None
     if not issubclass(device_cls, Device):
         return None
-    found = _device_query(device_cls)(pk)
+    return _device_query(device_cls), (pk,)
+
+
+def device_from_persistent_id(persistent_id: str) -> Device | None:
+    """The device a verified session names (``Device.from_persistent_id`` of django-otp),
+    read on every signed-in request by a query compiled once per process; None when
+    there is no such device."""
+    read = device_read(persistent_id)
+    if read is None:
+        return None
+    query, values = read
+    found = query(*values)
     return found[0] if found else None
 
 

@@ -10,7 +10,11 @@ class AspirationsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from jembatan.accounts.models import Membership, Office, User
-        from jembatan.aspirations import metrics, notifications  # noqa: F401 (registers)
+        from jembatan.aspirations import (  # noqa: F401 (metrics, notifications: registers)
+            desk_shared,
+            metrics,
+            notifications,
+        )
         from jembatan.aspirations.desk_list import SCOPE_CACHES
         from jembatan.aspirations.forms import hub_rows
         from jembatan.aspirations.models import Category
@@ -29,3 +33,5 @@ class AspirationsConfig(AppConfig):
                 uid = f"desk_scope_{number}_{model.__name__}"
                 post_save.connect(cache.clear, sender=model, dispatch_uid=f"{uid}_save")
                 post_delete.connect(cache.clear, sender=model, dispatch_uid=f"{uid}_del")
+        # What the desk's shared list pages show (aspirations.desk_shared).
+        desk_shared.connect()

@@ -494,6 +494,13 @@ class DeskList:
         )
         return filter_html.get(key, lambda: render_to_string("core/_form.html", {"form": form}))
 
+    def search_fields(self) -> str:
+        """The search box drawn (core/_form.html), kept as the filters are: the same HTML
+        for everyone who typed the same text, in a language."""
+        search = self.search
+        key = ("search", get_language(), tuple(search.data.getlist("cari")))
+        return filter_html.get(key, lambda: render_to_string("core/_form.html", {"form": search}))
+
     def query(self, *, page: int | None = None) -> str:
         """The list's query string: the filters in use (and the page), nothing else."""
         values = [("cari", self.text)] if self.text else []

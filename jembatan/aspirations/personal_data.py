@@ -31,6 +31,7 @@ from jembatan.accounts.processing import audit_scrub, processing_record
 from jembatan.aspirations.audit_actions import AuditAction
 from jembatan.aspirations.models import Aspiration, AspirationPhoto, CaseEvent, CaseFlag, Status
 from jembatan.core.personal_data import ERASED, Kind, Touched, personal_data_registry, scrub_text
+from jembatan.core.registry import kabupaten_changed
 from jembatan.core.workdays import local_time
 
 KEY = "aspirations.reporter"
@@ -124,6 +125,10 @@ def reporter_erase(*, case: Aspiration, actor: User | None = None, reason: str) 
                 if note != flag.note:
                     CaseFlag.objects.filter(pk=flag.pk).update(note=note)
         changed |= bool(audit_scrub(target=locked, values=values, whole_note=CITIZEN_TEXT_ACTIONS))
+        if changed:
+            # Bulk updates and deletes send no signal: the desk's lists kept for the
+            # kabupaten (the description, the photos filter) are read afresh.
+            kabupaten_changed(locked.kabupaten_id)
     return changed
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,7 +34,9 @@ from jembatan.aspirations.desk_list import (
     officers_for,
 )
 from jembatan.aspirations.desk_rows import page_rows
-from jembatan.core.params import get_page
+from jembatan.aspirations.desk_shared import SharedPage, shared_page
+from jembatan.communities.access import get_member_kims_for_user, whole_kabupaten_codes
+from jembatan.core.params import parse_page_number
 
 PAGE_SIZE = 30
 
@@ -56,20 +59,41 @@ def queue(request: HttpRequest) -> HttpResponse:
     code = listing.code()
     if code:  # a tracking code in the search box opens the case
         return redirect(case_link(code))
-    ids = listing.cases().values_list("pk", flat=True)
-    page = get_page(Paginator(ids, PAGE_SIZE), request.GET.get("halaman"))
-    daftar = listing.query(page=page.number)
+    number = parse_page_number(request.GET.get("halaman"))
     select_all = request.GET.get("pilih") == "semua"
     offices = _bulk_offices(request.user, listing.scope, listing.form.offices)
     can_configure = administers_any_kabupaten(request.user)
     bulk_actions, bulk_officers = _bulk_choices(request.user, listing, offices, can_configure)
-    page.object_list = page_rows(
-        list(page.object_list),
-        kabupaten=None if listing.scope.operator else listing.scope.kabupaten,
-        daftar=daftar,
-        tickable=bool(bulk_actions),
+    tickable = bool(bulk_actions)
+
+    def work_out() -> SharedPage:
+        ids = listing.cases().values_list("pk", flat=True)
+        page = Paginator(ids, PAGE_SIZE).get_page(number)
+        rows = page_rows(
+            list(page.object_list),
+            kabupaten=None if listing.scope.operator else listing.scope.kabupaten,
+            daftar=listing.query(page=page.number),
+            tickable=tickable,
+            ticked=select_all,
+        )
+        # KIM flags waiting for Diskominfo (none for the other roles).
+        flags = get_open_flags_for_user(request.user).count() if can_configure else 0
+        return SharedPage(
+            count=page.paginator.count, number=page.number, rows=rows, flag_count=flags
+        )
+
+    # "Handled by me" names the user: that list is theirs alone.
+    mine = listing.form.value("petugas") == "saya"
+    shown = shared_page(
+        None if mine else whole_kabupaten_codes(request.user),
+        query=listing.query(),
+        number=number,
+        tickable=tickable,
         ticked=select_all,
+        work_out=work_out,
     )
+    # The page as Paginator.get_page gave it (a number past the end: the last page).
+    page = Page(shown.rows, shown.number, Paginator(range(shown.count), PAGE_SIZE))
     return render(
         request,
         "aspirations/manage/queue.html",
@@ -77,19 +101,25 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "form": listing.form,
             "filter_fields": listing.filter_fields(),
-            "listing_search": listing.search,
+            "search_fields": listing.search_fields(),
+            # The rows drawn whole (desk_rows), given to the page as one piece.
+            "rows_html": mark_safe("".join(row.html for row in page.object_list)),  # noqa: S308
             "active_filters": listing.form.active,
             "page_query": listing.query(),
-            "daftar": daftar,
+            "daftar": listing.query(page=page.number),
             "select_all": select_all,
             "bulk_actions": bulk_actions,
             "can_merge": any(name == "tutup-duplikat" for name, _label in bulk_actions),
             "bulk_offices": offices,
             "bulk_officers": bulk_officers,
-            "kims": get_recording_kims_for_user(request.user),
+            # Most staff record for no KIM: no queryset (even an empty one is compiled).
+            "kims": (
+                get_recording_kims_for_user(request.user)
+                if get_member_kims_for_user(request.user)
+                else []
+            ),
             "can_configure": can_configure,
-            # KIM flags waiting for Diskominfo (none for the other roles).
-            "flag_count": get_open_flags_for_user(request.user).count() if can_configure else 0,
+            "flag_count": shown.flag_count,
         },
     )
 

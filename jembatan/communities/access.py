@@ -11,13 +11,29 @@ from jembatan.accounts.access import (
     actor,
     administered_kabupaten,
     administers_kabupaten,
+    get_memberships_for_user,
+    get_officer_office_ids_for_user,
     is_operator,
     region_scope_q,
     supervised_regions,
 )
+from jembatan.accounts.models import Role
 from jembatan.communities.models import PENGURUS, Forum, Kim, KimMembership, Position
+from jembatan.core.compiled import CompiledQuery
 
 _MEMO_KEY = "kim_memberships"
+
+
+def _kim_memberships_of(user_id: int) -> QuerySet[KimMembership]:
+    return (
+        KimMembership.objects.filter(user_id=user_id, is_active=True)
+        .select_related("kim", "kim__region", "kim__kabupaten")
+        .order_by("kim__name", "kim_id")
+    )
+
+
+# Read on every workspace page (the home, the desk): compiled to SQL once per process.
+_kim_memberships = CompiledQuery(_kim_memberships_of, -424242)
 
 
 def get_kim_memberships_for_user(user: AnyUser) -> list[KimMembership]:
@@ -27,12 +43,26 @@ def get_kim_memberships_for_user(user: AnyUser) -> list[KimMembership]:
         return []
     memo = actor(user).memo
     if _MEMO_KEY not in memo:
-        memo[_MEMO_KEY] = list(
-            KimMembership.objects.filter(user=user, is_active=True)
-            .select_related("kim", "kim__region", "kim__kabupaten")
-            .order_by("kim__name", "kim_id")
-        )
+        memo[_MEMO_KEY] = _kim_memberships(user.pk)
     return memo[_MEMO_KEY]
+
+
+def whole_kabupaten_codes(user: AnyUser) -> tuple[str, ...] | None:
+    """The kabupaten codes when administering them is all the user's access (Diskominfo
+    there: no office, no kecamatan, no province, no KIM of their own, not an operator
+    over every kabupaten); None for anyone else. Every such user with the same codes is
+    given the same rows by the access helpers: what is worked out from those rows alone
+    may be shared between them (the workspace's today counts, the desk's list)."""
+    if not user.is_authenticated or is_operator(user):
+        return None
+    codes = tuple(region.code for region in administered_kabupaten(user))
+    if not codes or tuple(region.code for region in supervised_regions(user)) != codes:
+        return None  # no Diskominfo role, or a camat's kecamatan or a province besides
+    if get_officer_office_ids_for_user(user) or get_kim_memberships_for_user(user):
+        return None
+    if any(m.role != Role.KABUPATEN_ADMIN for m in get_memberships_for_user(user)):
+        return None
+    return codes
 
 
 def get_kim_positions_for_user(user: AnyUser) -> dict[int, str]:

@@ -102,6 +102,8 @@ class Shown:
     count: int | None = None
     count_text: str = ""
     context: dict = field(default_factory=dict)
+    # A shared panel already drawn (workspace.shared): shown as it is.
+    html: str = ""
 
     @property
     def key(self) -> str:

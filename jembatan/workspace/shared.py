@@ -19,18 +19,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
-from jembatan.accounts.access import (
-    administered_kabupaten,
-    get_memberships_for_user,
-    get_officer_office_ids_for_user,
-    is_operator,
-    supervised_regions,
-)
-from jembatan.accounts.models import Role
-from jembatan.communities.access import get_kim_memberships_for_user
-from jembatan.core.registry import SECTIONS, Shown, changed_key, workspace_registry
+from jembatan.communities.access import whole_kabupaten_codes
+from jembatan.core.registry import PANELS, SECTIONS, Shown, changed_key, workspace_registry
 
 # How long a kabupaten's shared values are kept at most (the writes that mark it changed
 # aside): the staleness of what no signal reports.
@@ -40,29 +34,22 @@ SHARED_SECONDS = 60
 def shared_scope(user: Any) -> tuple[str, ...] | None:
     """The kabupaten codes when administering them is all the user's access (then the
     shared entries are the same for every such user); None for anyone else."""
-    if not user.is_authenticated or is_operator(user):
-        return None
-    codes = tuple(region.code for region in administered_kabupaten(user))
-    if not codes or tuple(region.code for region in supervised_regions(user)) != codes:
-        return None  # no Diskominfo role, or a camat's kecamatan or a province besides
-    if get_officer_office_ids_for_user(user) or get_kim_memberships_for_user(user):
-        return None
-    if any(m.role != Role.KABUPATEN_ADMIN for m in get_memberships_for_user(user)):
-        return None
-    return codes
+    return whole_kabupaten_codes(user)
 
 
-def _shared_values(user: Any, scope: tuple[str, ...]) -> dict[str, Any]:
-    """The counts and contexts of the shared entries the user sees, by entry key: from
-    the cache while none of the kabupaten changed since, else worked out and kept."""
+def _shared_values(user: Any, scope: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The counts and contexts of the shared entries the user sees, by entry key, and the
+    HTML of the shared panels (their template drawn with ``panel`` alone, which is all a
+    panel's template reads): from the cache while none of the kabupaten changed since,
+    else worked out and kept."""
     entries = [
         entry
         for entry in workspace_registry.entries()
         if entry.shared and (entry.count or entry.context) and entry.visible(user)
     ]
     if not entries:
-        return {}
-    key = "workspace:shared:{}:{}:{}:{}".format(
+        return {}, {}
+    key = "workspace:shared:v2:{}:{}:{}:{}".format(
         ",".join(scope),
         timezone.localdate().isoformat(),
         timezone.get_current_timezone_name(),
@@ -74,19 +61,30 @@ def _shared_values(user: Any, scope: tuple[str, ...]) -> dict[str, Any]:
     wanted = {entry.key for entry in entries}
     kept = found.get(key)
     if kept is not None and kept[0] == changed and wanted <= kept[1].keys():
-        return {name: kept[1][name] for name in wanted}
+        drawn = {name: html for name, html in kept[2].items() if name in wanted}
+        return {name: kept[1][name] for name in wanted}, drawn
     values = {
         entry.key: entry.count(user) if entry.count else entry.context(user)  # type: ignore[misc]
         for entry in entries
     }
+    drawn = {
+        entry.key: render_to_string(entry.template, {"panel": values[entry.key]})
+        for entry in entries
+        if entry.section == PANELS and entry.template and values[entry.key] is not None
+    }
     # Stored with the marks read before the values: a change marked meanwhile is not
     # hidden by them (the next visit finds other marks and reads afresh).
-    cache.set(key, (changed, values), SHARED_SECONDS)
-    return values
+    cache.set(key, (changed, values, drawn), SHARED_SECONDS)
+    return values, drawn
 
 
 def home_entries(user: Any) -> dict[str, list[Shown]]:
     """The tools, today queues and panels of the home, by section."""
     scope = shared_scope(user)
-    known = _shared_values(user, scope) if scope else {}
-    return {section: workspace_registry.for_user(user, section, known) for section in SECTIONS}
+    known, drawn = _shared_values(user, scope) if scope else ({}, {})
+    sections = {section: workspace_registry.for_user(user, section, known) for section in SECTIONS}
+    for item in sections[PANELS]:
+        if item.key in drawn:
+            # Drawn by the template engine from the panel's context (escaped there).
+            item.html = mark_safe(drawn[item.key])  # noqa: S308
+    return sections

@@ -71,6 +71,7 @@ def test_a_gateway_failure_gives_the_claim_back_for_the_retry(gateway, world):
 def test_no_gateway_no_texts(settings, world, django_capture_on_commit_callbacks):
     settings.SMS_GATEWAY_URL = ""
     category, _admin = world
+    region_chain("61.07.04.1010", "Sebalo")  # made before: a new region marks its kabupaten
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         _submit(category)
     # Nothing enqueued (no email, no gateway); the one callback left marks the case's

@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from jembatan.accounts.models import Membership, Office, Role, User
-from jembatan.core.compiled import CompiledQuery
+from jembatan.core.compiled import CompiledCount, CompiledQuery, read_together
 from jembatan.testing.factories import MembershipFactory, UserFactory, region_chain
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +119,60 @@ def test_refuses_what_it_cannot_run_as_the_queryset():
         absent(1)
     with pytest.raises(TypeError):
         CompiledQuery(_memberships, PLACEHOLDER)()
+
+
+def test_a_compiled_count_counts_the_querysets_rows_with_each_calls_values(staff, monkeypatch):
+    def build(pk):
+        return Membership.objects.filter(user_id=pk, user__is_active=True)
+
+    count = CompiledCount(build, PLACEHOLDER)
+    assert count(staff.pk) == build(staff.pk).count() == 3
+    other = UserFactory()
+    assert count(other.pk) == 0
+    MembershipFactory(user=other, role=Role.CAMAT, region=region_chain("61.07.01"))
+    monkeypatch.setattr(
+        "django.db.models.sql.compiler.SQLCompiler.as_sql",
+        lambda *a, **k: pytest.fail("compiled again"),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert count(other.pk) == 1
+    assert len(queries.captured_queries) == 1
+    User.objects.filter(pk=staff.pk).update(is_active=False)
+    assert count(staff.pk) == 0
+    with pytest.raises(TypeError):
+        count()
+
+
+def test_a_compiled_count_refuses_slices_and_loose_placeholders():
+    sliced = CompiledCount(lambda pk: User.objects.filter(pk=pk)[:1], PLACEHOLDER)
+    with pytest.raises(ImproperlyConfigured):
+        sliced(1)
+    with pytest.raises(ImproperlyConfigured):
+        CompiledCount(lambda pk: User.objects.filter(pk=7), PLACEHOLDER)(1)
+    with pytest.raises(ImproperlyConfigured):
+        CompiledCount(lambda when: User.objects.all(), 1.5)  # type: ignore[arg-type]
+
+
+def test_reads_sent_together_give_each_call_its_own_rows_once(staff):
+    users = CompiledQuery(lambda pk: User.objects.filter(pk=pk), PLACEHOLDER)
+    roles = CompiledQuery(_memberships, PLACEHOLDER)
+    other = UserFactory()
+    with (
+        CaptureQueriesContext(connection) as queries,
+        read_together([(users, (staff.pk,)), (roles, (staff.pk,)), (roles, (other.pk,))]),
+    ):
+        assert users(staff.pk) == [staff]
+        found = roles(staff.pk)
+        assert [m.pk for m in found] == [m.pk for m in _memberships(staff.pk)]
+        assert found[0].region == _memberships(staff.pk)[0].region
+        assert roles(other.pk) == []
+        # Each read answers once: a second call reads the rows as they are then.
+        MembershipFactory(user=other, role=Role.CAMAT, region=region_chain("61.07.02"))
+        assert len(roles(other.pk)) == 1
+    sent = [q["sql"] for q in queries.captured_queries if "accounts_" in q["sql"]]
+    if connection.vendor == "postgresql":
+        # One round trip for the three, then the second read of the other's roles.
+        assert len([s for s in sent if "SELECT" in s and s.count(";") == 2]) == 1
+    else:  # nothing read ahead where one message cannot carry several statements
+        assert not any(s.count("SELECT") > 2 for s in sent)
+    assert users(staff.pk) == [staff]  # outside the block: read as usual

@@ -63,6 +63,24 @@ def test_a_second_diskominfo_reads_what_the_first_visit_kept(staff):
     assert 'id="kims-title"' in response.content.decode()
 
 
+def _kim_panel(html: str) -> str:
+    start = html.index('<section aria-labelledby="kims-title">')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_kim_panel_is_drawn_once_for_every_diskominfo_alike(staff):
+    first = client_for(staff.admin).get("/kelola/")
+    assert "communities/_workspace_kims.html" in [t.name for t in first.templates]
+    other = client_for(_second_admin(staff))
+    second = other.get("/kelola/")
+    # The kept HTML, not the template drawn again, and the same as the first visit's.
+    assert "communities/_workspace_kims.html" not in [t.name for t in second.templates]
+    assert _kim_panel(second.content.decode()) == _kim_panel(first.content.decode())
+    assert staff.tenants.a.kim.name in _kim_panel(second.content.decode())
+    # The roles panel is the user's own: drawn for each.
+    assert "communities/_workspace_roles.html" in [t.name for t in second.templates]
+
+
 def test_a_new_case_a_step_and_a_new_kim_show_on_the_next_visit(staff):
     assert "aspirations.verify" not in today_counts(staff.admin)
     case = _submit(staff)
