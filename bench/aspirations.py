@@ -580,7 +580,7 @@ def percentile(values: list[float], fraction: float) -> float | None:
 
 
 def bench_postgres(server: str, redis_url: str, opts: argparse.Namespace) -> dict:
-    with throwaway_postgres(server, BENCH_DB, redis_url=redis_url) as url:
+    with throwaway_postgres(server, opts.database, redis_url=redis_url) as url:
         return bench_site(url, redis_url, opts)
 
 
@@ -667,6 +667,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_database_arguments(
         parser, bench_db=BENCH_DB, redis_default=DEFAULT_REDIS, redis_use="cache and queue"
+    )
+    parser.add_argument(
+        "--database",
+        default=BENCH_DB,
+        help=f"the throwaway database's name (default {BENCH_DB}): one of its own for each "
+        "run that shares the server with another",
     )
     parser.add_argument("--seconds", type=float, default=20.0, help="load duration (default 20)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")

@@ -197,6 +197,9 @@ def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any
     else:
         if not config.get("NAME"):
             raise ConfigError(f"{name} names no database; use postgres://user@host:5432/name.")
+        # Django's backend, whose health check of a reused connection polls its socket
+        # before sending SELECT 1 (jembatan.core.postgresql).
+        config["ENGINE"] = "jembatan.core.postgresql"
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
     return config

@@ -139,6 +139,10 @@ class Aspiration(models.Model):
         COMPLAINT = "pengaduan", _("Pengaduan: keluhan atas layanan")
         INFORMATION = "permintaan_informasi", _("Permintaan informasi")
 
+    # Looked up whole (its unique index); the pattern index PostgreSQL gets beside it for
+    # a unique text column served no query and is dropped (migration 0015), as is the
+    # kabupaten's own index, which aspiration_queue_idx covers (its _like index stays:
+    # a province's cases are read by prefix). Every submission writes each index.
     code = models.CharField(_("kode lacak"), max_length=12, unique=True)
     kabupaten = models.ForeignKey(
         "regions.Region",
@@ -206,6 +210,7 @@ class Aspiration(models.Model):
         null=True,
         blank=True,
         related_name="aspirations",
+        db_index=False,  # aspiration_office_idx (office, status) serves every lookup
     )
     # The officer who took the case ("Ditangani oleh …"): colleagues see who is on it.
     assignee = models.ForeignKey(

@@ -175,18 +175,49 @@ def changed_key(code: str) -> str:
 
 def kabupaten_changed(code: str | None) -> None:
     """Something a shared entry reads changed in the kabupaten ``code`` (or in a region
-    inside it): what the workspace kept for it is read afresh. Marked now and again after
-    the commit, so a reader who worked the values out in between, from the rows as they
-    were before the commit, does not keep them."""
+    inside it): what the workspace kept for it is read afresh.
+
+    Marked once the change is committed, once per transaction however many rows of how
+    many kabupaten it saved (one trip to the cache for all of them), or at once outside
+    a transaction. After the commit is enough: the workspace keeps its values with the
+    marks it read before working them out (``workspace.shared``), so a reader who read
+    the rows before the commit read the marks before this one and its values are not
+    used; one who reads the marks after this one reads the committed rows."""
     if not code:
         return
     key = changed_key(code[:5])
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block or getattr(
+        connection.atomic_blocks[0], "_from_testcase", False
+    ):
+        # Committed already; or a test case's own transaction, which never commits.
+        _ChangeMarks.write({key})
+        return
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _ChangeMarks):
+            callback.keys.add(key)
+            return
+    transaction.on_commit(_ChangeMarks(key))
 
-    def mark() -> None:
-        cache.set(key, time.time_ns(), None)
 
-    mark()
-    transaction.on_commit(mark)
+class _ChangeMarks:
+    """The kabupaten a transaction changed, marked in one write after its commit. Found
+    again among the connection's commit callbacks by later changes in the transaction
+    (a rollback, of the transaction or of the savepoint it was made in, drops it)."""
+
+    def __init__(self, key: str) -> None:
+        self.keys = {key}
+
+    def __call__(self) -> None:
+        self.write(self.keys)
+
+    @staticmethod
+    def write(keys: set[str]) -> None:
+        now = time.time_ns()
+        if len(keys) == 1:
+            cache.set(next(iter(keys)), now, None)  # a plain SET: no pipeline to build
+        else:
+            cache.set_many(dict.fromkeys(keys, now), None)
 
 
 def track_changes(model: type, kabupaten: Callable[[Any], str | None]) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 
 from jembatan.core.registry import (
     PANELS,
@@ -16,6 +17,8 @@ from jembatan.core.registry import (
     Button,
     Entry,
     WorkspaceRegistry,
+    changed_key,
+    kabupaten_changed,
     workspace_registry,
 )
 
@@ -142,3 +145,76 @@ def test_core_modules_of_the_workspace_import_no_app(name):
     ]
     apps = [m for m in imported if m.startswith("jembatan.") and not m.startswith("jembatan.core")]
     assert apps == []
+
+
+# --- The change marks: once per transaction, after its commit ---------------------------
+
+
+@pytest.fixture
+def cache_writes(monkeypatch):
+    """Each write of a change mark to the cache (a SET or one SET of many)."""
+    from django.core.cache import cache
+
+    writes: list[list[str]] = []
+    real_set, real_set_many = cache.set, cache.set_many
+    inside = []
+
+    def set_one(key, value, timeout=None, **kwargs):
+        if not inside:  # not a backend's set_many setting its keys one by one
+            writes.append([key])
+        return real_set(key, value, timeout, **kwargs)
+
+    def set_many(data, timeout=None, **kwargs):
+        writes.append(sorted(data))
+        inside.append(True)
+        try:
+            return real_set_many(data, timeout, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(cache, "set", set_one)
+    monkeypatch.setattr(cache, "set_many", set_many)
+    cache.delete_many([changed_key("61.07"), changed_key("61.04")])
+    return writes
+
+
+def _marked() -> set[str]:
+    from django.core.cache import cache
+
+    return {code for code in ("61.07", "61.04") if cache.get(changed_key(code)) is not None}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_marks_what_it_changed_once_after_its_commit(cache_writes):
+    with transaction.atomic():
+        kabupaten_changed("61.07")
+        kabupaten_changed("61.07.04.1010")  # a desa of the same kabupaten
+        with transaction.atomic():
+            kabupaten_changed("61.04")
+        assert cache_writes == [] and _marked() == set()  # nothing before the commit
+    assert _marked() == {"61.07", "61.04"}
+    assert cache_writes == [[changed_key("61.04"), changed_key("61.07")]]  # one write
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_was_rolled_back_is_not_marked(cache_writes):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        kabupaten_changed("61.07")
+        raise RuntimeError
+    assert _marked() == set()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint, rolled back with its change
+                kabupaten_changed("61.07")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        kabupaten_changed("61.04")
+    assert _marked() == {"61.04"}
+    assert cache_writes == [[changed_key("61.04")]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_outside_a_transaction_is_marked_at_once(cache_writes):
+    kabupaten_changed("61.07")
+    assert _marked() == {"61.07"} and cache_writes == [[changed_key("61.07")]]
