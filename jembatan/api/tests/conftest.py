@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -14,7 +13,6 @@ from jembatan.accounts.models import User
 from jembatan.api.models import ApiToken
 from jembatan.api.services import api_token_create
 from jembatan.aspirations.models import Aspiration, Category, Status
-from jembatan.core import workdays
 from jembatan.dissemination.models import InfoItem
 from jembatan.sites.models import Post
 from jembatan.testing.factories import (
@@ -29,16 +27,6 @@ REPORTER_NAME = "Budi Santoso Rahasia"
 REPORTER_PHONE = "+6281234567890"
 REPORTER_EMAIL = "budi.rahasia@example.test"
 REPORTER_STREET = "Gang Mawar nomor 7 rumah cat hijau"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    # Throttle counters live in the cache: each test starts with none.
-    cache.clear()
-    workdays.clear_cache()
-    yield
-    cache.clear()
-    workdays.clear_cache()
 
 
 @pytest.fixture

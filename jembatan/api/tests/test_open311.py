@@ -22,7 +22,6 @@ from jembatan.api.models import AggregatorKey
 from jembatan.api.services import aggregator_key_create, aggregator_key_revoke, api_token_create
 from jembatan.aspirations import reporter, services
 from jembatan.aspirations.models import Aspiration, Category
-from jembatan.core import workdays
 from jembatan.regions.models import Region
 from jembatan.testing.db import built_once, fresh_copy
 from jembatan.testing.factories import (
@@ -54,15 +53,6 @@ SECRETS = [
     "Gang Mawar",
     "kerabat kepala desa",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    cache.clear()
-    workdays.clear_cache()
-    yield
-    cache.clear()
-    workdays.clear_cache()
 
 
 @dataclass

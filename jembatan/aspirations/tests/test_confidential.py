@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 
@@ -20,7 +19,6 @@ from jembatan.aspirations import services
 from jembatan.aspirations.access import can_see_reporter, get_cases_for_user
 from jembatan.aspirations.models import Aspiration
 from jembatan.communities.models import Kim, Position
-from jembatan.core import workdays
 from jembatan.dashboard import rollup as R
 from jembatan.dashboard.access import get_scope_for_user, sees_confidential_counts
 from jembatan.testing.db import built_once, fresh_copy
@@ -38,15 +36,6 @@ pytestmark = pytest.mark.django_db
 
 QUEUE = "/kelola/aspirasi/"
 SECRET_TEXT = "Pungutan liar oleh oknum di kantor desa"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches(settings):
-    cache.clear()
-    workdays.clear_cache()
-    yield
-    cache.clear()
-    workdays.clear_cache()
 
 
 @dataclass

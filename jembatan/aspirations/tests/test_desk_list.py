@@ -9,7 +9,6 @@ import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
@@ -21,7 +20,6 @@ from jembatan.aspirations import desk as desk_services
 from jembatan.aspirations import services
 from jembatan.aspirations.desk_list import clean_list_query
 from jembatan.aspirations.models import Aspiration, AspirationPhoto, Category, Status
-from jembatan.core import workdays
 from jembatan.core.registry import kabupaten_changed
 from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
 
@@ -35,15 +33,6 @@ QUEUE = "/kelola/aspirasi/"
 # Those four are worked out once for every Diskominfo of the kabupaten and kept
 # (aspirations.desk_shared): a view of a page already worked out makes 5.
 QUERY_BOUND = 11
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches(settings):
-    cache.clear()
-    workdays.clear_cache()
-    yield
-    cache.clear()
-    workdays.clear_cache()
 
 
 @pytest.fixture

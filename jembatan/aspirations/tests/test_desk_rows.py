@@ -9,7 +9,6 @@ import re
 
 import pytest
 from django import forms
-from django.core.cache import cache
 from django.template import Context, Template
 from django.test import Client
 from django.test.html import parse_html
@@ -22,7 +21,6 @@ from jembatan.aspirations.desk_list import QuickSelect, case_link
 from jembatan.aspirations.desk_rows import _Drawing, first_words
 from jembatan.aspirations.forms import STAFF_VISIBILITY
 from jembatan.aspirations.models import Aspiration, Category, Status
-from jembatan.core import workdays
 from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
 
 QUEUE = "/kelola/aspirasi/"
@@ -38,15 +36,6 @@ FORMER_ROWS = """{% load i18n %}{% for case in cases %}
   </div>
 </li>
 {% endfor %}"""  # noqa: E501
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    cache.clear()
-    workdays.clear_cache()
-    yield
-    cache.clear()
-    workdays.clear_cache()
 
 
 @pytest.fixture

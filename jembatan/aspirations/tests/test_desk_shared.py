@@ -6,7 +6,6 @@ access (another kabupaten, an office, a camat, "handled by me") is given it."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from jembatan.accounts.models import Role
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration, CaseFlag, Category
-from jembatan.core import workdays
 from jembatan.testing.factories import (
     MembershipFactory,
     OfficeFactory,
@@ -26,15 +24,6 @@ from jembatan.testing.factories import (
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/kelola/aspirasi/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    cache.clear()
-    workdays.clear_cache()
-    yield
-    cache.clear()
-    workdays.clear_cache()
 
 
 def _client(user) -> Client:

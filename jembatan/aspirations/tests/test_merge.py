@@ -11,7 +11,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
@@ -20,7 +19,6 @@ from jembatan.aspirations import merge, services
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.aspirations.tasks import tell_follower
 from jembatan.communities.models import Position
-from jembatan.core import workdays
 from jembatan.testing.factories import (
     KimFactory,
     KimMembershipFactory,
@@ -40,14 +38,9 @@ OTHER_TEXT = "Pembagian bibit sawit untuk kelompok tani belum merata di dusun ka
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches(settings):
+def _site(settings):
     settings.SITE_URL = "https://kim.example.test"
     settings.SMS_GATEWAY_URL = ""
-    cache.clear()
-    workdays.clear_cache()
-    yield
-    cache.clear()
-    workdays.clear_cache()
 
 
 @pytest.fixture

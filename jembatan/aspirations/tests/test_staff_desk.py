@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from jembatan.accounts.models import Role
@@ -15,7 +14,6 @@ from jembatan.aspirations import services
 from jembatan.aspirations.forms import VISIBILITY_CHOICES, AspirationForm, CommentForm
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.communities.models import Position
-from jembatan.core import workdays
 from jembatan.testing.factories import (
     KimFactory,
     KimMembershipFactory,
@@ -28,15 +26,6 @@ from jembatan.testing.factories import (
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/kelola/aspirasi/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches(settings):
-    cache.clear()
-    workdays.clear_cache()
-    yield
-    cache.clear()
-    workdays.clear_cache()
 
 
 @pytest.fixture

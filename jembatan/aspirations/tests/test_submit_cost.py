@@ -26,8 +26,6 @@ from jembatan.aspirations.tests.test_views import SUBMIT, text
 from jembatan.core import ratelimit
 from jembatan.testing.factories import OfficeFactory, region_chain
 
-_fresh_caches = test_views._fresh_caches
-
 # One submission, on a visitor's first visit (no session yet), in one transaction: BEGIN,
 # the case, its reporter key, its first event and its audit row (4 INSERTs), the new
 # session (one INSERT ... ON CONFLICT DO NOTHING, no savepoint: core.sessions), COMMIT.

@@ -9,10 +9,7 @@ from __future__ import annotations
 import pytest
 
 from jembatan.aspirations.models import Aspiration
-from jembatan.aspirations.tests import test_views
 from jembatan.aspirations.tests.test_views import SUBMIT, form_data, text
-
-_fresh_caches = test_views._fresh_caches
 
 pytestmark = pytest.mark.django_db
 

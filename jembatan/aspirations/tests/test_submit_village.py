@@ -5,14 +5,11 @@ from __future__ import annotations
 import pytest
 
 from jembatan.aspirations.models import Aspiration
-from jembatan.aspirations.tests import test_views
 from jembatan.aspirations.tests.test_views import SUBMIT, form_data, text
 from jembatan.regions.models import Region
 from jembatan.testing.factories import region_chain
 
 pytestmark = pytest.mark.django_db
-
-_fresh_caches = test_views._fresh_caches
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
@@ -15,7 +14,6 @@ from jembatan.accounts.models import Office, User
 from jembatan.aspirations import reporter, services
 from jembatan.aspirations.models import Aspiration, CaseEvent, Category, Status
 from jembatan.aspirations.tests.case_world import CaseWorld
-from jembatan.core import workdays
 from jembatan.testing.factories import AspirationFactory, OfficeFactory, region_chain, serve_tenant
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +27,6 @@ PHONE = "+6281234567890"
 EMAIL = "budi.rahasia@example.test"
 # Every way the reporter's contact could leak into a page.
 CONTACT_TRACES = [PHONE, "081234567890", "0812-3456-7890", "1234567890", EMAIL, "budi.rahasia"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    cache.clear()
-    workdays.clear_cache()
-    yield
-    cache.clear()
-    workdays.clear_cache()
 
 
 def make_case(world: CaseWorld, **extra) -> Aspiration:
