@@ -114,15 +114,23 @@ def _user_renamed(
     sender: type, instance: User, update_fields: Any = None, created: bool = False, **kwargs: Any
 ) -> None:
     """A user's name, email or phone is how a case's officer is shown: mark the kabupaten
-    where they may handle cases (a new user handles none yet; a sign-in, which saves only
-    the last login, marks none)."""
+    where they may handle cases, and those of the cases they still handle (an officer who
+    lost the role stays on the cases taken; deleting the user empties "ditangani oleh"
+    there without a signal). A new user handles none yet; a sign-in, which saves only the
+    last login, marks none."""
     if created or (update_fields is not None and set(update_fields) <= {"last_login", "password"}):
         return
     rows = Membership.objects.filter(
         user_id=instance.pk, role__in=[Role.KABUPATEN_ADMIN, Role.OPD_OFFICER]
     ).values_list("region_id", "office__kabupaten_id")
-    for region, office_kabupaten in rows:
-        kabupaten_changed(office_kabupaten or region)
+    codes = {office_kabupaten or region for region, office_kabupaten in rows}
+    codes.update(
+        Aspiration.objects.filter(assignee_id=instance.pk)
+        .values_list("kabupaten_id", flat=True)
+        .distinct()
+    )
+    for code in codes:
+        kabupaten_changed(code)
 
 
 def connect() -> None:

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from jembatan.accounts.models import Role
+from jembatan.accounts.models import Membership, Role
 from jembatan.aspirations import services
 from jembatan.aspirations.models import Aspiration, CaseFlag, Category
 from jembatan.testing.factories import (
@@ -134,6 +134,26 @@ def test_names_shown_in_a_row_are_seen_at_once(world):
     world["officer"].save()
     html = _view(admin)[0]
     assert "Budi Santoso" in html and "Budi PUPR" not in html
+
+
+@pytest.mark.parametrize("change", ["renamed", "deleted"])
+def test_a_former_officers_name_leaves_the_rows_at_once(world, change):
+    """An officer who lost the role still handles the cases taken: renaming or deleting
+    them is seen on the next view of the kept page (an outside review's finding)."""
+    case = world["case"]("Kasus milik petugas A di jalan.")
+    Aspiration.objects.filter(pk=case.pk).update(assignee=world["officer"])
+    case.refresh_from_db()
+    case.save()
+    assert "Budi PUPR" in _view(_client(world["admin"]))[0]
+    Membership.objects.filter(user=world["officer"]).delete()
+    if change == "renamed":
+        world["officer"].full_name = "Nama Baru Petugas"
+        world["officer"].save()
+    else:
+        world["officer"].delete()
+    html = _view(_client(world["colleague"]))[0]
+    assert "Budi PUPR" not in html
+    assert ("Nama Baru Petugas" in html) == (change == "renamed")
 
 
 def test_a_kim_flag_is_counted_at_once(world):
