@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jembatan.communities.models import Kim
+from jembatan.sites.services import post_create, post_transition
 from jembatan.testing.factories import build_two_tenants
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
@@ -55,6 +56,28 @@ def test_the_flush_is_deletes_for_a_superuser_and_truncate_when_it_must_reset_se
     tables = ["communities_kim", "accounts_user"]
     deletes = connection.ops.sql_flush(no_style(), tables)
     assert deletes[0] == "SET LOCAL session_replication_role = replica;"
-    assert deletes[1:] == ['DELETE FROM "communities_kim";', 'DELETE FROM "accounts_user";']
+    assert deletes[1:3] == ['DELETE FROM "communities_kim";', 'DELETE FROM "accounts_user";']
+    # The tables without a model come after the ones asked for, django_migrations never.
+    assert 'DELETE FROM "kimsites_search_entry";' in deletes[3:]
+    assert not any("django_migrations" in statement for statement in deletes)
     [truncate] = connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
     assert truncate.startswith("TRUNCATE") and "RESTART IDENTITY" in truncate
+    assert '"kimsites_search_entry"' in truncate
+
+
+def _entries() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM kimsites_search_entry")
+        return cursor.fetchone()[0]
+
+
+def test_the_search_side_table_is_emptied_with_the_rest():
+    """Its rows are written by triggers, which neither TRUNCATE nor the DELETEs (triggers
+    off) fire: left there, a committed test's entries showed up in the next test's search
+    of the same kabupaten."""
+    a = build_two_tenants().a
+    draft = post_create(actor=a.owner, kim=a.kim, data={"title": "Kerja bakti", "body": "x"})
+    post_transition(actor=a.owner, post=draft, action="publish")
+    assert _entries() == 1
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
+    assert _entries() == 0
