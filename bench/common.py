@@ -157,6 +157,32 @@ def child_env(database_url: str, var_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def production_env(tmp: Path, db_url: str, redis_url: str) -> dict[str, str]:
+    """The environment of the site as production runs it (DEBUG off, PostgreSQL, Redis),
+    its files under ``tmp`` and the form's limits out of the way of a load: the app
+    servers of production.py, the in-process POSTs of submit_cost.py."""
+    return dict(
+        os.environ,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=db_url,
+        REDIS_URL=redis_url,
+        # The tenants' hosts are <code>.bench.localhost (national.py).
+        ALLOWED_HOSTS="127.0.0.1,localhost,.localhost",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        PROXY_COUNT="1",
+        JEMBATAN_VAR_DIR=str(tmp / "var"),
+        STATIC_ROOT=str(tmp / "static"),
+        MEDIA_ROOT=str(tmp / "media"),
+        PPID_PRIVATE_ROOT=str(tmp / "private"),
+        ASPIRATION_SUBMIT_LIMIT="100000",
+        ASPIRATION_SUBMIT_CONTACT_LIMIT="100000",
+        HUEY_IMMEDIATE="0",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+
+
 # --- Databases -------------------------------------------------------------------------
 
 

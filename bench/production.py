@@ -53,7 +53,6 @@ import contextlib
 import json
 import os
 import re
-import secrets
 import shutil
 import socket
 import subprocess
@@ -66,7 +65,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-from common import ROOT, free_port, run, serve_tenant, server_url
+from common import ROOT, free_port, production_env, run, serve_tenant, server_url
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -247,29 +246,6 @@ def parse_wrk(output: str) -> dict:
     }
 
 
-def site_env(tmp: Path, db_url: str, redis_url: str) -> dict[str, str]:
-    return dict(
-        os.environ,
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DATABASE_URL=db_url,
-        REDIS_URL=redis_url,
-        # The tenants' hosts are <code>.bench.localhost (national.py).
-        ALLOWED_HOSTS="127.0.0.1,localhost,.localhost",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        PROXY_COUNT="1",
-        JEMBATAN_VAR_DIR=str(tmp / "var"),
-        STATIC_ROOT=str(tmp / "static"),
-        MEDIA_ROOT=str(tmp / "media"),
-        PPID_PRIVATE_ROOT=str(tmp / "private"),
-        ASPIRATION_SUBMIT_LIMIT="100000",
-        ASPIRATION_SUBMIT_CONTACT_LIMIT="100000",
-        HUEY_IMMEDIATE="0",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-
-
 STAFF_SESSION = """
 import os
 from django.conf import settings
@@ -369,7 +345,7 @@ def main() -> int:
     redis.Redis.from_url(redis_url).flushdb()
 
     tmp = Path(tempfile.mkdtemp(prefix="jembatan-prod-bench-"))
-    env = site_env(tmp, db_url, redis_url)
+    env = production_env(tmp, db_url, redis_url)
     manage = [PYTHON, "manage.py"]
     if not opts.skip_migrate:
         run([*manage, "migrate", "--noinput", "--verbosity", "0"], env)

@@ -32,6 +32,8 @@ import time
 import uuid
 from pathlib import Path
 
+from common import production_env
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,22 +49,9 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="jembatan-submit-cost-"))
     server = opts.postgres.rsplit("/", 1)[0]
     os.environ.update(
+        production_env(tmp, f"{server}/{opts.database}", f"redis://127.0.0.1:6379/{opts.redis_db}"),
         DJANGO_SETTINGS_MODULE="jembatan.settings",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DATABASE_URL=f"{server}/{opts.database}",
-        REDIS_URL=f"redis://127.0.0.1:6379/{opts.redis_db}",
-        ALLOWED_HOSTS="127.0.0.1,localhost,.localhost",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        PROXY_COUNT="1",
         JEMBATAN_VAR_DIR=str(tmp),
-        STATIC_ROOT=str(tmp / "static"),
-        MEDIA_ROOT=str(tmp / "media"),
-        PPID_PRIVATE_ROOT=str(tmp / "private"),
-        ASPIRATION_SUBMIT_LIMIT="100000",
-        ASPIRATION_SUBMIT_CONTACT_LIMIT="100000",
-        HUEY_IMMEDIATE="0",
         LOG_LEVEL="WARNING",
     )
     sys.path.insert(0, str(ROOT))
