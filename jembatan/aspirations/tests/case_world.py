@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.test import Client
+
 from jembatan.accounts.models import Office, Role, User
+from jembatan.aspirations import services
 from jembatan.aspirations.models import Category
 from jembatan.regions.models import Region
 from jembatan.testing.factories import (
     CategoryFactory,
+    MembershipFactory,
     OfficeFactory,
     StaffFactory,
     TwoTenants,
+    UserFactory,
     build_two_tenants,
     region_chain,
 )
@@ -72,3 +77,66 @@ def build_case_world() -> CaseWorld:
         category_b=CategoryFactory(kabupaten=kabupaten_b, name="Jembatan"),
         users=users,
     )
+
+
+def build_desk_world() -> dict:
+    """The staff desk's world (its case list and the page kept per kabupaten): Bengkayang's
+    two kecamatan with a desa each, Dinas PUPR ("Jalan") and Dinas Kesehatan, Landak with a
+    desa, an office and a category; two Diskominfo admins of Bengkayang (signed in on
+    ``client``: the first), Landak's admin, a PUPR officer and the camat of Sungai Betung;
+    ``case(...)`` sends a case through the service."""
+    kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
+    region_chain("61.07.04", "Sungai Betung")
+    region_chain("61.07.05", "Ledo")
+    desa_a = region_chain("61.07.04.2001", "Sungai Jaga A")
+    desa_b = region_chain("61.07.05.2002", "Lesabela")
+    other_kab = region_chain("61.08", "Kabupaten Landak")
+    other_desa = region_chain("61.08.01.2001", "Desa Landak")
+    pupr = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR")
+    health = OfficeFactory(kabupaten=kabupaten, name="Dinas Kesehatan")
+    OfficeFactory(kabupaten=other_kab, name="Dinas PUPR Landak")
+    roads = Category.objects.create(kabupaten=kabupaten, name="Jalan", office=pupr)
+    water = Category.objects.create(kabupaten=kabupaten, name="Air bersih")
+    landak_roads = Category.objects.create(kabupaten=other_kab, name="Jalan Landak")
+    admin = UserFactory(full_name="Admin Bengkayang")
+    MembershipFactory(user=admin, role=Role.KABUPATEN_ADMIN, region=kabupaten)
+    colleague = UserFactory(full_name="Sari Diskominfo")
+    MembershipFactory(user=colleague, role=Role.KABUPATEN_ADMIN, region=kabupaten)
+    landak = UserFactory(full_name="Admin Landak")
+    MembershipFactory(user=landak, role=Role.KABUPATEN_ADMIN, region=other_kab)
+    officer = UserFactory(full_name="Budi PUPR")
+    MembershipFactory(user=officer, role=Role.OPD_OFFICER, office=pupr)
+    camat = UserFactory(full_name="Camat Sungai Betung")
+    MembershipFactory(user=camat, role=Role.CAMAT, region=region_chain("61.07.04"))
+    client = Client()
+    client.force_login(admin)
+
+    def case(description="Jalan berlubang di depan sekolah.", *, region=desa_a, category=roads):
+        made, _ = services.aspiration_submit(
+            data={
+                "region": region,
+                "category": category,
+                "description": description,
+                "visibility": "anonim",
+                "reporter_phone": "081234567890",
+            }
+        )
+        return made
+
+    return {
+        "client": client,
+        "admin": admin,
+        "colleague": colleague,
+        "landak": landak,
+        "officer": officer,
+        "camat": camat,
+        "pupr": pupr,
+        "health": health,
+        "roads": roads,
+        "water": water,
+        "landak_roads": landak_roads,
+        "desa_a": desa_a,
+        "desa_b": desa_b,
+        "other_desa": other_desa,
+        "case": case,
+    }

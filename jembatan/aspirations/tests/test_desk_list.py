@@ -15,13 +15,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from jembatan.accounts.models import AuditLog, Notification, Role
+from jembatan.accounts.models import AuditLog, Notification
 from jembatan.aspirations import desk as desk_services
 from jembatan.aspirations import services
 from jembatan.aspirations.desk_list import clean_list_query
-from jembatan.aspirations.models import Aspiration, AspirationPhoto, Category, Status
+from jembatan.aspirations.models import Aspiration, AspirationPhoto, Status
+from jembatan.aspirations.tests.case_world import build_desk_world
 from jembatan.core.registry import kabupaten_changed
-from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
+from jembatan.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,55 +38,7 @@ QUERY_BOUND = 11
 
 @pytest.fixture
 def world():
-    kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
-    region_chain("61.07.04", "Sungai Betung")
-    region_chain("61.07.05", "Ledo")
-    desa_a = region_chain("61.07.04.2001", "Sungai Jaga A")
-    desa_b = region_chain("61.07.05.2002", "Lesabela")
-    other_kab = region_chain("61.08", "Kabupaten Landak")
-    other_desa = region_chain("61.08.01.2001", "Desa Landak")
-    pupr = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR")
-    health = OfficeFactory(kabupaten=kabupaten, name="Dinas Kesehatan")
-    OfficeFactory(kabupaten=other_kab, name="Dinas PUPR Landak")
-    roads = Category.objects.create(kabupaten=kabupaten, name="Jalan", office=pupr)
-    water = Category.objects.create(kabupaten=kabupaten, name="Air bersih")
-    landak_roads = Category.objects.create(kabupaten=other_kab, name="Jalan Landak")
-    admin = UserFactory(full_name="Admin Bengkayang")
-    MembershipFactory(user=admin, role=Role.KABUPATEN_ADMIN, region=kabupaten)
-    colleague = UserFactory(full_name="Sari Diskominfo")
-    MembershipFactory(user=colleague, role=Role.KABUPATEN_ADMIN, region=kabupaten)
-    officer = UserFactory(full_name="Budi PUPR")
-    MembershipFactory(user=officer, role=Role.OPD_OFFICER, office=pupr)
-    client = Client()
-    client.force_login(admin)
-
-    def case(description="Jalan berlubang di depan sekolah.", *, region=desa_a, category=roads):
-        made, _ = services.aspiration_submit(
-            data={
-                "region": region,
-                "category": category,
-                "description": description,
-                "visibility": "anonim",
-                "reporter_phone": "081234567890",
-            }
-        )
-        return made
-
-    return {
-        "client": client,
-        "admin": admin,
-        "colleague": colleague,
-        "officer": officer,
-        "pupr": pupr,
-        "health": health,
-        "roads": roads,
-        "water": water,
-        "landak_roads": landak_roads,
-        "desa_a": desa_a,
-        "desa_b": desa_b,
-        "other_desa": other_desa,
-        "case": case,
-    }
+    return build_desk_world()
 
 
 def codes_in(response) -> set[str]:

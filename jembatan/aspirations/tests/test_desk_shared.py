@@ -10,14 +10,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from jembatan.accounts.models import Membership, Role
+from jembatan.accounts.models import Membership
 from jembatan.aspirations import services
-from jembatan.aspirations.models import Aspiration, CaseFlag, Category
+from jembatan.aspirations.models import Aspiration, CaseFlag
+from jembatan.aspirations.tests.case_world import build_desk_world
 from jembatan.testing.factories import (
-    MembershipFactory,
-    OfficeFactory,
-    UserFactory,
-    region_chain,
     serve_tenant,
 )
 
@@ -34,48 +31,7 @@ def _client(user) -> Client:
 
 @pytest.fixture
 def world():
-    kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
-    desa = region_chain("61.07.04.2001", "Sungai Jaga A")
-    other_kab = region_chain("61.08", "Kabupaten Landak")
-    other_desa = region_chain("61.08.01.2001", "Desa Landak")
-    pupr = OfficeFactory(kabupaten=kabupaten, name="Dinas PUPR")
-    roads = Category.objects.create(kabupaten=kabupaten, name="Jalan", office=pupr)
-    landak_roads = Category.objects.create(kabupaten=other_kab, name="Jalan Landak")
-    admin = UserFactory(full_name="Admin Bengkayang")
-    MembershipFactory(user=admin, role=Role.KABUPATEN_ADMIN, region=kabupaten)
-    colleague = UserFactory(full_name="Sari Diskominfo")
-    MembershipFactory(user=colleague, role=Role.KABUPATEN_ADMIN, region=kabupaten)
-    landak = UserFactory(full_name="Admin Landak")
-    MembershipFactory(user=landak, role=Role.KABUPATEN_ADMIN, region=other_kab)
-    officer = UserFactory(full_name="Budi PUPR")
-    MembershipFactory(user=officer, role=Role.OPD_OFFICER, office=pupr)
-    camat = UserFactory(full_name="Camat Sungai Betung")
-    MembershipFactory(user=camat, role=Role.CAMAT, region=region_chain("61.07.04"))
-
-    def case(description="Jalan berlubang di depan sekolah.", *, region=desa, category=roads):
-        made, _ = services.aspiration_submit(
-            data={
-                "region": region,
-                "category": category,
-                "description": description,
-                "visibility": "anonim",
-                "reporter_phone": "081234567890",
-            }
-        )
-        return made
-
-    return {
-        "admin": admin,
-        "colleague": colleague,
-        "landak": landak,
-        "officer": officer,
-        "camat": camat,
-        "pupr": pupr,
-        "roads": roads,
-        "landak_roads": landak_roads,
-        "other_desa": other_desa,
-        "case": case,
-    }
+    return build_desk_world()
 
 
 def _view(client, params=None, host="testserver") -> tuple[str, int]:
