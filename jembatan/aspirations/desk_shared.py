@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models.signals import post_save, pre_delete
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -32,7 +31,7 @@ from django.utils.safestring import mark_safe
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.aspirations.desk_rows import DeskRow
 from jembatan.aspirations.models import Aspiration, CaseFlag, Category
-from jembatan.core.registry import changed_key, kabupaten_changed, track_changes
+from jembatan.core.registry import kabupaten_changed, kept_while_unchanged, track_changes
 from jembatan.core.workdays import local_date
 from jembatan.regions.models import Region
 
@@ -78,28 +77,24 @@ def shared_page(
     out every time)."""
     if codes is None:
         return work_out()
-    key = _key(codes, query, number, tickable, ticked)
-    marks = [changed_key(code) for code in codes]
-    found = cache.get_many([key, *marks])
-    changed = tuple(found.get(mark) for mark in marks)
-    kept = found.get(key)
-    if kept is not None and kept[0] == changed:
-        count, shown, rows, flag_count = kept[1]
-        return SharedPage(
-            count=count,
-            number=shown,
-            rows=[
-                DeskRow(pk=pk, code=code, status=status, overdue=overdue, html=mark_safe(html))  # noqa: S308 (drawn by desk_rows, escaped there)
-                for pk, code, status, overdue, html in rows
-            ],
-            flag_count=flag_count,
-        )
-    page = work_out()
-    rows = [(r.pk, r.code, r.status, r.overdue, str(r.html)) for r in page.rows]
-    # Stored with the marks read before the page was worked out: a change marked meanwhile
-    # is not hidden (the next view finds another mark and reads afresh).
-    cache.set(key, (changed, (page.count, page.number, rows, page.flag_count)), SHARED_SECONDS)
-    return page
+
+    def stored() -> tuple[int, int, list[tuple], int]:
+        page = work_out()
+        rows = [(r.pk, r.code, r.status, r.overdue, str(r.html)) for r in page.rows]
+        return page.count, page.number, rows, page.flag_count
+
+    count, shown, rows, flag_count = kept_while_unchanged(
+        _key(codes, query, number, tickable, ticked), codes, stored, seconds=SHARED_SECONDS
+    )
+    return SharedPage(
+        count=count,
+        number=shown,
+        rows=[
+            DeskRow(pk=pk, code=code, status=status, overdue=overdue, html=mark_safe(html))  # noqa: S308 (drawn by desk_rows, escaped there)
+            for pk, code, status, overdue, html in rows
+        ],
+        flag_count=flag_count,
+    )
 
 
 def _flag_kabupaten(flag: CaseFlag) -> str | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -218,6 +218,33 @@ class _ChangeMarks:
             cache.set(next(iter(keys)), now, None)  # a plain SET: no pipeline to build
         else:
             cache.set_many(dict.fromkeys(keys, now), None)
+
+
+T = TypeVar("T")
+
+
+def kept_while_unchanged(
+    key: str,
+    codes: tuple[str, ...],
+    work_out: Callable[[], T],
+    *,
+    seconds: int,
+    usable: Callable[[T], bool] = lambda value: True,
+) -> T:
+    """The value kept in the shared cache under ``key`` while none of the kabupaten
+    ``codes`` was marked changed since it was worked out (and ``usable`` accepts it), else
+    ``work_out()``, kept for ``seconds`` at most. The key and the marks are read in one
+    trip; the value is stored with the marks read before it was worked out, so a change
+    marked meanwhile is not hidden by it (the next read finds another mark)."""
+    marks = [changed_key(code) for code in codes]
+    found = cache.get_many([key, *marks])
+    changed = tuple(found.get(mark) for mark in marks)
+    kept = found.get(key)
+    if kept is not None and kept[0] == changed and usable(kept[1]):
+        return kept[1]
+    value = work_out()
+    cache.set(key, (changed, value), seconds)
+    return value
 
 
 def track_changes(model: type, kabupaten: Callable[[Any], str | None]) -> None:

@@ -18,13 +18,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from jembatan.communities.access import whole_kabupaten_codes
-from jembatan.core.registry import PANELS, SECTIONS, Shown, changed_key, workspace_registry
+from jembatan.core.registry import (
+    PANELS,
+    SECTIONS,
+    Shown,
+    kept_while_unchanged,
+    workspace_registry,
+)
 
 # How long a kabupaten's shared values are kept at most (the writes that mark it changed
 # aside): the staleness of what no signal reports.
@@ -49,33 +54,33 @@ def _shared_values(user: Any, scope: tuple[str, ...]) -> tuple[dict[str, Any], d
     ]
     if not entries:
         return {}, {}
-    key = "workspace:shared:v2:{}:{}:{}:{}".format(
+    key = "workspace:shared:v3:{}:{}:{}:{}".format(
         ",".join(scope),
         timezone.localdate().isoformat(),
         timezone.get_current_timezone_name(),
         translation.get_language(),
     )
-    marks = [changed_key(code) for code in scope]
-    found = cache.get_many([key, *marks])
-    changed = tuple(found.get(mark) for mark in marks)
     wanted = {entry.key for entry in entries}
-    kept = found.get(key)
-    if kept is not None and kept[0] == changed and wanted <= kept[1].keys():
-        drawn = {name: html for name, html in kept[2].items() if name in wanted}
-        return {name: kept[1][name] for name in wanted}, drawn
-    values = {
-        entry.key: entry.count(user) if entry.count else entry.context(user)  # type: ignore[misc]
-        for entry in entries
-    }
-    drawn = {
-        entry.key: render_to_string(entry.template, {"panel": values[entry.key]})
-        for entry in entries
-        if entry.section == PANELS and entry.template and values[entry.key] is not None
-    }
-    # Stored with the marks read before the values: a change marked meanwhile is not
-    # hidden by them (the next visit finds other marks and reads afresh).
-    cache.set(key, (changed, values, drawn), SHARED_SECONDS)
-    return values, drawn
+
+    def work_out() -> tuple[dict[str, Any], dict[str, str]]:
+        values = {
+            entry.key: entry.count(user) if entry.count else entry.context(user)  # type: ignore[misc]
+            for entry in entries
+        }
+        drawn = {
+            entry.key: render_to_string(entry.template, {"panel": values[entry.key]})
+            for entry in entries
+            if entry.section == PANELS and entry.template and values[entry.key] is not None
+        }
+        return values, drawn
+
+    values, drawn = kept_while_unchanged(
+        key, scope, work_out, seconds=SHARED_SECONDS, usable=lambda kept: wanted <= kept[0].keys()
+    )
+    return (
+        {name: values[name] for name in wanted},
+        {name: html for name, html in drawn.items() if name in wanted},
+    )
 
 
 def home_entries(user: Any) -> dict[str, list[Shown]]:
