@@ -16,6 +16,9 @@ from jembatan.testing.browser import (  # noqa: F401 (fixtures)
 from jembatan.testing.factories import TwoTenants, build_two_tenants
 from jembatan.testing.s3 import s3_buckets, s3_server  # noqa: F401 (fixtures)
 
+# The files go to the workers longest first (testing/schedule.py).
+pytest_plugins = ["jembatan.testing.schedule"]
+
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked postgresql run in the PostgreSQL leg of the suite only (deselected,
