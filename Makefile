@@ -11,7 +11,11 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 # The suite runs in TEST_WORKERS processes (pytest-xdist; 0 runs it in this process).
 TEST_WORKERS ?= 2
 PYTEST_ARGS ?=
-PYTEST = $(BIN)/python -m pytest -n $(TEST_WORKERS)
+# Python keeps its bytecode (__pycache__/, ignored by git) even where the shell says
+# PYTHONDONTWRITEBYTECODE: without it every worker compiles and assertion-rewrites the
+# whole suite again (about 10 s of CPU each) and every server or command a test starts
+# compiles the project again.
+PYTEST = PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS)
 # Commands for the site on the embedded default (SQLite in var/) need no configuration, as
 # with `make run`: DEBUG is on unless the environment says otherwise (a production shell
 # sets DEBUG=0 with its SECRET_KEY, DATABASE_URL, ...).
