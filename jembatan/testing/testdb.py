@@ -109,7 +109,7 @@ def cache_key(vendor: str, files: list[tuple[str, str]] | None = None) -> str:
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     with path.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -142,7 +142,7 @@ def install(alias: str = "default") -> None:
         except OSError:
             return migrate_and_create(verbosity, autoclobber, serialize, keepdb)
         key = cache_key(vendor)
-        with _locked(sqlite_file(directory, key).with_suffix(".lock")):
+        with locked(sqlite_file(directory, key).with_suffix(".lock")):
             name = _copy(connection, key, directory, serialize, verbosity)
             if name is not None:
                 return name
@@ -208,7 +208,7 @@ def migrated_sqlite_file(target: Path, migrate: Callable[[Path], None]) -> Path:
         return target
     directory.mkdir(parents=True, exist_ok=True)
     kept = sqlite_file(directory, cache_key("sqlite"))
-    with _locked(kept.with_suffix(".lock")):
+    with locked(kept.with_suffix(".lock")):
         if usable_sqlite_copy(kept):
             with (
                 sqlite3.connect(f"file:{kept}?mode=ro", uri=True) as source,

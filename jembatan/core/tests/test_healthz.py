@@ -154,6 +154,16 @@ def gunicorn_factory(tmp_path):
         server.stop()
 
 
+@pytest.fixture(scope="module")
+def production_gunicorn(tmp_path_factory):
+    """gunicorn on the production settings and a working database, shared by the tests
+    that only read from it."""
+    root = tmp_path_factory.mktemp("production-gunicorn")
+    server = Gunicorn(production_env(root), root / "gunicorn.log")
+    yield server
+    server.stop()
+
+
 class TestHealthzOverHttp:
     def test_503_from_gunicorn_when_database_is_unreachable(self, tmp_path, gunicorn_factory):
         server = gunicorn_factory(production_env(tmp_path, DATABASE_URL=UNREACHABLE_DB))
@@ -166,8 +176,8 @@ class TestHealthzOverHttp:
         assert server.get("/healthz")[0] == 503
         assert server.process.poll() is None
 
-    def test_200_from_gunicorn_and_other_paths_redirect_to_https(self, tmp_path, gunicorn_factory):
-        server = gunicorn_factory(production_env(tmp_path))
+    def test_200_from_gunicorn_and_other_paths_redirect_to_https(self, production_gunicorn):
+        server = production_gunicorn
         status, headers, body = server.get("/healthz")
         assert status == 200, (status, headers, body)
         assert json.loads(body) == {"status": "ok", "database": "ok"}
@@ -175,9 +185,9 @@ class TestHealthzOverHttp:
         assert status == 301
         assert headers["Location"] == "https://jembatan.example.id/"
 
-    def test_any_host_gets_the_probe_and_an_unknown_one_no_page(self, tmp_path, gunicorn_factory):
+    def test_any_host_gets_the_probe_and_an_unknown_one_no_page(self, production_gunicorn):
         """A load balancer asks by the app server's address (docs/deploy.md): /healthz
         answers whatever the Host (it writes no link); a page still refuses the host."""
-        server = gunicorn_factory(production_env(tmp_path))
+        server = production_gunicorn
         assert server.get("/healthz", host="10.0.0.11:8001")[0] == 200
         assert server.get("/", host="evil.example")[0] == 400

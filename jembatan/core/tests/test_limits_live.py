@@ -82,9 +82,9 @@ def static_root(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory) -> Path:
-    """An empty site's database, migrated once: each test starts from its own copy. The
-    migrations are not what is tested here: the kept migrated database of the same
-    migrations serves when there is one (testing/testdb.py), else manage.py migrates."""
+    """An empty site's database with its tenant, made once: each test starts from its own
+    copy. The migrations are not what is tested here: the kept migrated database of the
+    same migrations serves when there is one (testing/testdb.py), else manage.py migrates."""
     root = tmp_path_factory.mktemp("migrated")
     env = production_env(root, ALLOWED_HOSTS=HOST)
 
@@ -94,7 +94,13 @@ def migrated(tmp_path_factory) -> Path:
         result = run_manage(env, "migrate", "--noinput", timeout=600)
         assert result.returncode == 0, result.stderr
 
-    return testdb.migrated_sqlite_file(root / "db.sqlite3", migrate)
+    database = testdb.migrated_sqlite_file(root / "db.sqlite3", migrate)
+    # A site answers only on a tenant's host (jembatan.tenants): served in the copy each
+    # test starts from, once.
+    code = f"from jembatan.testing.factories import serve_tenant; serve_tenant(hosts=({HOST!r},))"
+    result = run_manage(env, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    return database
 
 
 def _site(tmp_path: Path, static_root: str, migrated: Path, **overrides: str) -> dict[str, str]:
@@ -110,10 +116,6 @@ def _site(tmp_path: Path, static_root: str, migrated: Path, **overrides: str) ->
         source.backup(copy)
     source.close()
     copy.close()
-    # A site answers only on a tenant's host (jembatan.tenants).
-    code = f"from jembatan.testing.factories import serve_tenant; serve_tenant(hosts=({HOST!r},))"
-    result = run_manage(env, "shell", "-c", code)
-    assert result.returncode == 0, result.stderr
     return env
 
 

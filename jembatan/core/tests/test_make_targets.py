@@ -2,7 +2,8 @@
 (newcomer.py makes it).
 
 Cheap forms: `make test`, `make test-fast` and `make test-postgres` run one small file each
-with the workers of the real targets; `make lint` and `make messages` run whole. `make run`,
+with the workers of the real targets; `make lint` and `make messages` run whole (mypy from
+the cache a previous `make lint` left, as in CI: newcomer.lint_cache). `make run`,
 `make backup` and `make restore` are in test_make_run.py. Not run here: `make run-prod` (it
 takes the fixed ports 8080, 8001 and 8002 and the `jembatan` database of the machine's
 PostgreSQL) and `make clean`.
@@ -19,6 +20,7 @@ import pytest
 from jembatan.core.tests.newcomer import (
     BROWSER_TEST,
     QUICK_TEST,
+    lint_cache,
     make,
     make_clone,
     ok,
@@ -31,7 +33,8 @@ def clone(tmp_path_factory) -> Path:
 
 
 def test_make_lint_passes_on_the_clone(clone):
-    output = ok(make(clone, "lint"))
+    with lint_cache(clone):
+        output = ok(make(clone, "lint"))
     assert "All checks passed" in output
     assert "Success: no issues found" in output  # mypy (pyproject.toml: [tool.mypy])
 
