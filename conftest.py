@@ -14,6 +14,7 @@ from jembatan.testing.browser import (  # noqa: F401 (fixtures)
     shots,
 )
 from jembatan.testing.factories import TwoTenants, build_two_tenants
+from jembatan.testing.legs import for_this_leg
 from jembatan.testing.s3 import s3_buckets, s3_server  # noqa: F401 (fixtures)
 
 # The files go to the workers longest first (testing/schedule.py).
@@ -23,7 +24,8 @@ pytest_plugins = ["jembatan.testing.schedule"]
 def pytest_collection_modifyitems(config, items):
     """Tests marked postgresql run in the PostgreSQL leg of the suite only (deselected,
     not skipped, on SQLite: there is nothing missing to hide, the race needs a server);
-    tests marked sqlite (what exists on the embedded database only) in the SQLite leg.
+    tests marked sqlite (what exists on the embedded database only) or once (what never
+    uses the database under test, e.g. a make target on a fresh clone) in the SQLite leg.
 
     A test that drives Chromium is marked browser even where its module forgot the mark,
     so that `make test-fast` (-m "not browser") never starts a browser."""
@@ -34,15 +36,11 @@ def pytest_collection_modifyitems(config, items):
             "browser"
         ):
             item.add_marker(pytest.mark.browser)
-    # The leg a test is not for: "postgresql" tests on SQLite, "sqlite" tests on PostgreSQL.
-    other = (
-        "sqlite" if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else "postgresql"
-    )
-    kept = [item for item in items if item.get_closest_marker(other) is None]
+    on_postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    kept = [item for item in items if for_this_leg(item, on_postgresql=on_postgresql)]
     if len(kept) != len(items):
-        config.hook.pytest_deselected(
-            items=[item for item in items if item.get_closest_marker(other)]
-        )
+        kept_ids = {id(item) for item in kept}
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept_ids])
         items[:] = kept
 
 

@@ -22,6 +22,9 @@ from jembatan.core.tests.test_healthz import Gunicorn, free_port
 from jembatan.core.tests.test_settings import production_env, run_manage
 from jembatan.testing import testdb
 
+# The servers run on SQLite files of their own, whatever database the suite is on.
+pytestmark = pytest.mark.once
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 HOST = "jembatan.example.id"
 LOGIN = reverse("accounts:login")

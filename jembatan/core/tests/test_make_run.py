@@ -26,6 +26,9 @@ from jembatan.core.tests.newcomer import (
     ok,
 )
 
+# The clone runs on its own embedded database, whatever database the suite is on.
+pytestmark = pytest.mark.once
+
 
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory) -> Path:

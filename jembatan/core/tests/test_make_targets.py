@@ -32,6 +32,7 @@ def clone(tmp_path_factory) -> Path:
     return make_clone(tmp_path_factory)
 
 
+@pytest.mark.once  # the clone runs on its own embedded database
 def test_make_lint_passes_on_the_clone(clone):
     with lint_cache(clone):
         output = ok(make(clone, "lint"))
@@ -39,12 +40,14 @@ def test_make_lint_passes_on_the_clone(clone):
     assert "Success: no issues found" in output  # mypy (pyproject.toml: [tool.mypy])
 
 
+@pytest.mark.once  # the clone runs on its own embedded database
 def test_make_messages_compiles_the_english_catalogue(clone):
     ok(make(clone, "messages"))
     compiled = clone / "jembatan" / "locale" / "en" / "LC_MESSAGES" / "django.mo"
     assert compiled.stat().st_size > 1000
 
 
+@pytest.mark.once  # the clone runs on its own embedded database
 def test_make_test_fast_runs_in_workers_leaves_out_browsers_and_keeps_the_cache(clone):
     output = ok(make(clone, "test-fast", f"PYTEST_ARGS={QUICK_TEST} {BROWSER_TEST}"))
     assert "created: 2/2 workers" in output, output

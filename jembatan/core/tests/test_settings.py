@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+# Each check reads the settings in a clean process, without the suite's database.
+pytestmark = pytest.mark.once
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 MANAGE_PY = REPO_ROOT / "manage.py"
 SETTINGS_PY = REPO_ROOT / "jembatan" / "settings.py"
@@ -39,7 +42,6 @@ def clean_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("EMAIL_")}
     env["DJANGO_SETTINGS_MODULE"] = "jembatan.settings"
     env["JEMBATAN_VAR_DIR"] = str(tmp_path / "var")
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.update(overrides)
     return env
 

@@ -77,3 +77,39 @@ def test_this_run_sorts_by_the_committed_record(request):
     assert (settings.BASE_DIR / max(seconds, key=seconds.get)).exists()
     # xdist would otherwise re-sort the files by their number of tests.
     assert request.config.getoption("loadscopereorder") is False
+
+
+class Marked:
+    def __init__(self, *markers: str) -> None:
+        self.markers = set(markers)
+
+    def get_closest_marker(self, name: str):
+        return name if name in self.markers else None
+
+
+def test_each_leg_leaves_out_what_is_not_for_it():
+    from jembatan.testing.legs import for_this_leg
+
+    plain, server, embedded, once = (
+        Marked(),
+        Marked("postgresql"),
+        Marked("sqlite"),
+        Marked("once", "browser"),
+    )
+    on_sqlite = [for_this_leg(t, on_postgresql=False) for t in (plain, server, embedded, once)]
+    on_server = [for_this_leg(t, on_postgresql=True) for t in (plain, server, embedded, once)]
+    assert on_sqlite == [True, False, True, True]
+    assert on_server == [True, True, False, False]
+
+
+def test_this_session_holds_only_its_legs_tests(request):
+    from django.conf import settings
+
+    on_postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    left_out = ("sqlite", "once") if on_postgresql else ("postgresql",)
+    strays = [
+        item.nodeid
+        for item in request.session.items
+        if any(item.get_closest_marker(name) for name in left_out)
+    ]
+    assert strays == []
