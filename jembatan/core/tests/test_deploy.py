@@ -417,6 +417,7 @@ def filled_in(example: dict[str, str]) -> dict[str, str]:
     }
 
 
+@pytest.mark.once  # a clean process on a SQLite file of its own
 def test_the_settings_accept_the_env_example(tmp_path):
     """Its values, the secrets filled in, are a configuration the production settings start
     with; left as they stand, the first placeholder stops them (test below)."""
@@ -445,6 +446,7 @@ OLD_KEY = "old-" + "k" * 60
 NEW_KEY = "new-" + "n" * 60
 
 
+@pytest.mark.once  # a clean process on a SQLite file of its own
 def test_secret_key_fallbacks_from_the_environment(tmp_path):
     fallbacks = f"{OLD_KEY},{'o' * 55}"
     code = "from django.conf import settings as s; print(s.SECRET_KEY_FALLBACKS)"
@@ -495,6 +497,7 @@ def test_a_rotated_key_keeps_sessions_and_reset_links_valid_through_its_fallback
 # --- What an administrator following docs/deploy.md ran into -------------------------
 
 
+@pytest.mark.once  # a clean process on a SQLite file of its own
 def test_the_env_example_as_it_stands_is_refused(tmp_path):
     """A forgotten placeholder is a publicly known secret: never a running install."""
     example = env_example()
@@ -524,6 +527,7 @@ def test_a_placeholder_secret_stops_production_with_one_line(tmp_path, name, val
     assert value not in result.stderr and "x" * 20 not in line and "y" * 20 not in line
 
 
+@pytest.mark.once  # a clean process on a SQLite file of its own
 def test_a_placeholder_is_accepted_for_development(tmp_path):
     env = production_env(tmp_path, DEBUG="1", METRICS_TOKEN="change-me-to-a-long-random-token")
     result = run_manage(env, "shell", "-c", "from django.conf import settings as s; print(1)")
@@ -580,6 +584,7 @@ def test_the_media_location_is_rendered_only_for_local_uploads(settings, tmp_pat
         assert "location /static/ {" in bucket and "location = /metrics {" in bucket
 
 
+@pytest.mark.once  # a clean process on a SQLite file of its own
 def test_gunicorn_opens_no_control_socket(tmp_path):
     """Two app servers on one host would otherwise share $HOME/.gunicorn/gunicorn.ctl."""
     gunicorn = Path(sys.executable).parent / "gunicorn"
@@ -601,6 +606,7 @@ def test_gunicorn_opens_no_control_socket(tmp_path):
     assert settings_lines["control_socket_disable"] == "True"
 
 
+@pytest.mark.once  # a clean process on a SQLite file of its own
 def test_gunicorn_stops_on_a_placeholder_secret_with_one_clear_line(tmp_path):
     """A worker that cannot boot for its configuration stops the master (gunicorn's boot
     error) instead of starting one failing worker after another."""

@@ -56,6 +56,7 @@ SHELL_CODE = (
 )
 
 
+@pytest.mark.once  # gunicorn or a shell on a SQLite file of its own (or none)
 class TestHealthzUnreachableDatabase:
     def test_503_through_test_client(self, tmp_path):
         env = production_env(tmp_path, DATABASE_URL=UNREACHABLE_DB, ALLOWED_HOSTS="testserver")
@@ -164,6 +165,7 @@ def production_gunicorn(tmp_path_factory):
     server.stop()
 
 
+@pytest.mark.once  # gunicorn or a shell on a SQLite file of its own (or none)
 class TestHealthzOverHttp:
     def test_503_from_gunicorn_when_database_is_unreachable(self, tmp_path, gunicorn_factory):
         server = gunicorn_factory(production_env(tmp_path, DATABASE_URL=UNREACHABLE_DB))

@@ -203,6 +203,7 @@ def last_line(result) -> list[str]:
     return result.stdout.strip().splitlines()[-1].split()
 
 
+@pytest.mark.once  # a clean process on a SQLite file of its own
 def test_the_environment_switches_the_uploads_to_buckets(tmp_path):
     env = production_env(
         tmp_path,
