@@ -342,8 +342,7 @@ def insert_together(
             _set_refs(row, refs)
             row.save(force_insert=True, using=alias)
         return
-    statements: list[str] = []
-    params: list[Any] = []
+    statements: list[tuple[str, list[Any]]] = []
     last: dict[type[Model], Model] = {}
     for row, refs in rows:
         model = type(row)
@@ -357,7 +356,8 @@ def insert_together(
                     raise ValueError(f"{field.name}: an unsaved row (give it in refs)")
         pre_save.send(sender=model, instance=row, raw=False, using=alias, update_fields=None)
         compiled = _insert_sql(model, alias, tuple(refs))
-        statements.append(compiled.sql)
+        params: list[Any] = []
+        statements.append((compiled.sql, params))
         for field in compiled.fields:
             if field.attname in refs:
                 meta = refs[field.attname]._meta
@@ -369,7 +369,11 @@ def insert_together(
             params.append(field.get_db_prep_save(value, connection))
         last[model] = row
     with connection.cursor() as cursor:
-        cursor.execute(";\n".join(statements), params)
+        # Each statement's values merged into it on its own: psycopg keeps the parsed
+        # form of a statement of at most 50 parameters (each of these), not of the whole
+        # message (more than 50), which it would parse again on every call.
+        merge = cursor.cursor.mogrify
+        cursor.execute(";\n".join(merge(sql, params) for sql, params in statements))
         keys = []
         for number in range(len(rows)):
             if number:

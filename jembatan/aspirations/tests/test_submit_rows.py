@@ -40,7 +40,7 @@ def data(db):
     return {
         "category": category,
         "region": Region.objects.get(code=desa.code),
-        "description": "Lampu jalan di RT 04 mati sejak seminggu.",
+        "description": "Lampu jalan di RT 04 mati 100% sejak seminggu; 'parah' %s.",
         "reporter_phone": "081234567890",
         "reporter_name": "Sari",
         "visibility": "anonim",
@@ -97,6 +97,7 @@ def test_the_rows_are_those_save_writes(data, monkeypatch):
     for case in (together, one_by_one):
         stored = Aspiration.objects.get(pk=case.pk)
         assert stored.code == case.code and stored.client_id == case.client_id
+        assert stored.description == data["description"]  # quotes, % and ; kept as sent
         assert stored.verify_due == case.verify_due and stored.updated_at is not None
         event = CaseEvent.objects.get(aspiration=case)
         assert event.created_at == case.created_at
