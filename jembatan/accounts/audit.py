@@ -88,15 +88,41 @@ def audit_record(
     ``action`` must be registered (an app's ``audit_actions.py``), or this raises
     ``UnregisteredAuditAction``. ``tenant``: the kabupaten/kota the change is for (by
     default the one served)."""
+    row = audit_row(
+        actor=actor,
+        action=action,
+        target=target,
+        before=before,
+        after=after,
+        note=note,
+        tenant=tenant,
+    )
+    row.save(force_insert=True)
+    return row
+
+
+def audit_row(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+    tenant: Tenant | None = None,
+) -> AuditLog:
+    """The row ``audit_record`` writes, unsaved: for a caller that saves it with the
+    rows of its change (``core.compiled.insert_together``). A target not saved yet has no
+    id: its row gives the audit row's ``target_id`` when both are saved."""
     action = require_registered(action)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditLog.objects.create(
+    return AuditLog(
         actor=actor,
         action=action,
         tenant_id=_tenant_id(tenant, target),
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None else "",
+        target_id=str(target.pk) if target is not None and target.pk is not None else "",
         target_repr=str(target)[:200] if target is not None else "",
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,

@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from jembatan.accounts.models import Office
 from jembatan.aspirations.models import Aspiration, CaseFlag, Category
-from jembatan.core.forms import MultipleFileField, MultipleFileInput, SafeModelChoiceField
+from jembatan.core.forms import (
+    CopiedPerForm,
+    MultipleFileField,
+    MultipleFileInput,
+    SafeModelChoiceField,
+)
 from jembatan.core.localcache import LocalCache
 from jembatan.regions.forms import RegionField
 from jembatan.regions.models import Region
@@ -186,7 +191,8 @@ class AspirationForm(forms.Form):
     def __init__(self, *args, kabupaten_code: str | None = None, regions=None, **kwargs):
         code = kabupaten_code or served_code()
         # The kabupaten's fields are built once per process and only copied per request
-        # (as Django copies any form's fields): this form is the busiest in the product.
+        # (as Django copies any form's fields, but without deepcopy's machinery:
+        # core.forms.CopiedPerForm): this form is the busiest in the product.
         self.base_fields = _fields_for(code)
         super().__init__(*args, **kwargs)
         if regions is not None:
@@ -199,13 +205,13 @@ class AspirationForm(forms.Form):
             visibility.help_text = STAFF_VISIBILITY_HELP
 
 
-_fields_by_kabupaten: dict[str, dict[str, forms.Field]] = {}
+_fields_by_kabupaten: dict[str, CopiedPerForm] = {}
 
 
-def _fields_for(code: str) -> dict[str, forms.Field]:
+def _fields_for(code: str) -> CopiedPerForm:
     fields = _fields_by_kabupaten.get(code)
     if fields is None:
-        fields = dict(AspirationForm.base_fields)
+        fields = CopiedPerForm(AspirationForm.base_fields)
         category = CategoryField(
             label=fields["category"].label,
             queryset=Category.objects.filter(kabupaten_id=code, is_active=True),

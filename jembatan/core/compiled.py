@@ -31,6 +31,7 @@ from django.db.models.query import (  # type: ignore[attr-defined]  # not in the
     ModelIterable,
     get_related_populators,
 )
+from django.db.models.signals import post_save, pre_save
 
 try:  # several statements in one message: psycopg's client-side binding cursor
     from psycopg import ClientCursor
@@ -258,3 +259,131 @@ def read_together(
         yield
     finally:
         _ready.reset(token)
+
+
+# --- New rows written together ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _InsertSql:
+    sql: str
+    fields: tuple[Any, ...]  # the columns given values, in the statement's order
+
+
+# By model, database alias, vendor and the columns that take an earlier row's key.
+_inserts: dict[tuple[type[Model], str, str, tuple[str, ...]], _InsertSql] = {}
+
+
+def _as_text(field: Any) -> bool:
+    """Whether a column that takes another row's key holds it as text (an object id)."""
+    return field.get_internal_type() in {"CharField", "TextField"}
+
+
+def _insert_sql(model: type[Model], alias: str, refs: tuple[str, ...]) -> _InsertSql:
+    connection = connections[alias]
+    key = (model, alias, connection.vendor, refs)
+    found = _inserts.get(key)
+    if found is None:
+        meta = model._meta
+        quote = connection.ops.quote_name
+        # The columns Model.save() gives the INSERT of a new row without a key of its own.
+        fields = tuple(
+            f
+            for f in meta.local_concrete_fields
+            if f is not meta.auto_field and not getattr(f, "generated", False)
+        )
+        values = []
+        for field in fields:
+            if field.attname not in refs:
+                values.append("%s")
+                continue
+            # The key of the row inserted last by this session into the table named by the
+            # parameters: its sequence's current value (insert_together checks that no
+            # row of that table comes in between).
+            current = "currval(pg_get_serial_sequence(%s, %s))"
+            values.append(f"CAST({current} AS text)" if _as_text(field) else current)
+        columns = ", ".join(quote(f.column) for f in fields)
+        found = _inserts[key] = _InsertSql(
+            sql=(
+                f"INSERT INTO {quote(meta.db_table)} ({columns})"  # noqa: S608 (names only)
+                f" VALUES ({', '.join(values)}) RETURNING {quote(meta.pk.column)}"
+            ),
+            fields=fields,
+        )
+    return found
+
+
+def _set_refs(row: Model, refs: dict[str, Model]) -> None:
+    for name, source in refs.items():
+        field = next(f for f in row._meta.concrete_fields if f.attname == name)
+        setattr(row, name, str(source.pk) if _as_text(field) else source.pk)
+
+
+def insert_together(
+    rows: Sequence[tuple[Model, dict[str, Model]]], *, using: str | None = None
+) -> None:
+    """Save the new ``rows`` as ``row.save()`` would (the same columns and values, the
+    pre_save and post_save signals, the key set on each row), in one round trip on
+    PostgreSQL with client-side binding: the INSERTs ``save()`` sends, written once per
+    process, in one message. Each row comes with its ``refs``: the columns (by attname)
+    that take the key of an earlier row of ``rows`` (a foreign key, or a text column such
+    as the audit row's object id), which has none yet; a row referred to must be the last
+    of its model before the row that refers to it. Elsewhere (SQLite, server-side binding)
+    each row is saved in turn. Call it inside the transaction the rows belong to, or
+    outside any: one message is one transaction on PostgreSQL."""
+    alias = using or router.db_for_write(type(rows[0][0]))
+    connection = connections[alias]
+    together = connection.vendor == "postgresql" and ClientCursor is not None
+    if together:
+        with connection.cursor() as cursor:
+            together = isinstance(cursor.cursor, ClientCursor)
+    if not together:
+        for row, refs in rows:
+            _set_refs(row, refs)
+            row.save(force_insert=True, using=alias)
+        return
+    statements: list[tuple[str, list[Any]]] = []
+    last: dict[type[Model], Model] = {}
+    for row, refs in rows:
+        model = type(row)
+        for name, source in refs.items():
+            if last.get(type(source)) is not source:
+                raise ValueError(f"{name}: not the last {type(source).__name__} before it")
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.attname not in refs and field.is_cached(row):  # type: ignore[attr-defined]
+                related = field.get_cached_value(row)  # type: ignore[attr-defined]
+                if related is not None and related.pk is None:
+                    raise ValueError(f"{field.name}: an unsaved row (give it in refs)")
+        pre_save.send(sender=model, instance=row, raw=False, using=alias, update_fields=None)
+        compiled = _insert_sql(model, alias, tuple(refs))
+        params: list[Any] = []
+        statements.append((compiled.sql, params))
+        for field in compiled.fields:
+            if field.attname in refs:
+                meta = refs[field.attname]._meta
+                params += [connection.ops.quote_name(meta.db_table), meta.pk.column]
+                continue
+            value = field.pre_save(row, add=True)
+            if hasattr(value, "resolve_expression"):
+                raise ImproperlyConfigured(f"insert_together: {field.attname}, an expression")
+            params.append(field.get_db_prep_save(value, connection))
+        last[model] = row
+    with connection.cursor() as cursor:
+        # Each statement's values merged into it on its own: psycopg keeps the parsed
+        # form of a statement of at most 50 parameters (each of these), not of the whole
+        # message (more than 50), which it would parse again on every call.
+        merge = cursor.cursor.mogrify
+        cursor.execute(";\n".join(merge(sql, params) for sql, params in statements))
+        keys = []
+        for number in range(len(rows)):
+            if number:
+                cursor.cursor.nextset()
+            keys.append(cursor.fetchone()[0])
+    for (row, refs), key in zip(rows, keys, strict=True):
+        _set_refs(row, refs)
+        row.pk = key
+        row._state.adding = False
+        row._state.db = alias
+        post_save.send(
+            sender=type(row), instance=row, created=True, update_fields=None, raw=False, using=alias
+        )
