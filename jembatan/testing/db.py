@@ -146,15 +146,29 @@ def _builders(item: Any) -> dict[str, tuple[str, Callable[..., Any], tuple[str, 
     return found
 
 
+def _unblocks(item: Any) -> bool:
+    """Whether a test without the database fixtures opens the database itself (with
+    ``django_db_blocker``, as pytest-django's and the root conftest's fixtures do)."""
+    if "django_db_blocker" in item._fixtureinfo.argnames:
+        return True
+    for name in item.fixturenames:
+        for definition in item._fixtureinfo.name2fixturedefs.get(name) or ():
+            module = getattr(definition.func, "__module__", "") or ""
+            if module.startswith("pytest_django") or module == "conftest":
+                continue
+            if "django_db_blocker" in definition.argnames:
+                return True
+    return False
+
+
 def shared_key(item: Any) -> tuple[str, ...] | str | None:
     """The rows ``item`` may find made before its own transaction, by their ids; ``KEEPS``
     for a test without the database; None for a test that makes its own: transactional
     (its tables are emptied after it), with its own regions (no_served_tenant), another
     django_db mark than the plain one, or a wider-scoped fixture that touches the database."""
     uses_db, transactional = database_test(item)
-    names = set(getattr(item, "fixturenames", ()))
     if not uses_db:
-        return None if "django_db_blocker" in names else KEEPS
+        return None if _unblocks(item) else KEEPS
     if transactional or item.get_closest_marker("no_served_tenant"):
         return None
     marker = item.get_closest_marker("django_db")
