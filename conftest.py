@@ -13,7 +13,8 @@ from jembatan.testing.browser import (  # noqa: F401 (fixtures)
     laptop_browser,
     shots,
 )
-from jembatan.testing.factories import TwoTenants, build_two_tenants
+from jembatan.testing.db import KEEPS, SERVED, SHARED, database_test, shared_key, shares
+from jembatan.testing.factories import TwoTenants, build_two_tenants, serve_tenant
 from jembatan.testing.legs import for_this_leg
 from jembatan.testing.s3 import s3_buckets, s3_server  # noqa: F401 (fixtures)
 
@@ -56,34 +57,59 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
-_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+_NEXT = pytest.StashKey()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    item.stash[_NEXT] = nextitem
+    return (yield)
+
+
+def _leave_unless_next_shares(item) -> None:
+    """After the test's own fixtures, before any wider-scoped one is torn down: the shared
+    rows stay only for a next test with the same key (or one without the database)."""
+    if SHARED.key is None:
+        return
+    nextitem = item.stash.get(_NEXT, None)
+    key = None if nextitem is None else shared_key(nextitem)
+    if key != SHARED.key and key != KEEPS:
+        SHARED.leave()
 
 
 @pytest.fixture(autouse=True)
+def _django_db_marker(request, django_db_blocker):
+    """pytest-django's fixture of this name (a django_db mark opens the test's transaction),
+    the first of a test's fixtures to touch the database, with the rows consecutive tests
+    share first: made for this test, or kept from the test before (testing/db.py)."""
+    request.node.addfinalizer(lambda: _leave_unless_next_shares(request.node))
+    key = shared_key(request.node)
+    if key is None:
+        SHARED.leave()
+    elif key != KEEPS:
+        request.getfixturevalue("django_db_setup")
+        SHARED.enter(request.node, key, django_db_blocker)
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")
+
+
+@pytest.fixture(autouse=True)
+@shares(SERVED, serve_tenant)
 def served_tenant(request):
     """Every database test is served as Kabupaten Bengkayang (61.07) on the test client's
     and the live server's hosts (testserver, localhost, 127.0.0.1): a host resolves to a
-    tenant as in production (jembatan.tenants). Tests of other tenants add their own."""
-    marker = request.node.get_closest_marker("django_db")
-    names = set(request.fixturenames)
-    if (marker is None and not (_DB_FIXTURES & names)) or request.node.get_closest_marker(
-        "no_served_tenant"
-    ):
+    tenant as in production (jembatan.tenants). Tests of other tenants add their own.
+    Consecutive tests share the rows (made before their own transactions, testing/db.py)."""
+    uses_db, transactional = database_test(request.node)
+    if not uses_db or request.node.get_closest_marker("no_served_tenant"):
         yield None
         return
-    transactional = bool(
-        {"transactional_db", "live_server"} & names
-        or (
-            marker is not None
-            and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
-        )
-    )
     request.getfixturevalue("transactional_db" if transactional else "db")
-    from jembatan.testing.factories import serve_tenant
-
-    yield serve_tenant()
     from jembatan.tenants import resolve
 
+    tenant = SHARED.value(SERVED, serve_tenant)
+    resolve.clear()
+    yield tenant
     resolve.clear()
 
 
@@ -101,9 +127,11 @@ def _fresh_local_caches():
 
 
 @pytest.fixture
+@shares("two_tenants", lambda served_tenant: build_two_tenants(), SERVED)
 def two_tenants(db) -> TwoTenants:
-    """KIM Sebalo in Kabupaten Bengkayang (61.07) and KIM Sungai Pinyuh in Mempawah (61.04)."""
-    return build_two_tenants()
+    """KIM Sebalo in Kabupaten Bengkayang (61.07) and KIM Sungai Pinyuh in Mempawah (61.04):
+    the test's own copy of those made once for consecutive tests (testing/db.py)."""
+    return SHARED.value("two_tenants", build_two_tenants)
 
 
 @pytest.fixture

@@ -14,13 +14,16 @@ tables, which the open transaction would not survive.
 from __future__ import annotations
 
 import copy
+import inspect
 import sys
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import pytest
 from django.db import transaction
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def built_once(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
@@ -44,3 +47,205 @@ def built_once(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
 def fresh_copy(value: T) -> T:
     """A test's own copy of the shared objects (model instances with their caches)."""
     return copy.deepcopy(value)
+
+
+# --- Rows shared by consecutive tests --------------------------------------------------
+#
+# ``built_once`` shares a world by the module; the root conftest shares by the run of
+# consecutive tests that ask for the same rows, and needs no fixture of a wider scope: the
+# served tenant every database test has, ``two_tenants``, and any fixture made with
+# ``shared_fixture``. A test's key names the rows it asks for; the rows of a key are made
+# in a transaction opened before the test's own (pytest-django's ``db``, a savepoint
+# inside it), and kept while the next test has the same key. Each test gets its own deep
+# copy of the objects (one copy of them all, so that objects that refer to each other
+# still do). What a test writes goes with its savepoint, so the next test starts from the
+# same rows, as if they had been made for it.
+
+_SHARED_ID = "_jembatan_shared_id"
+
+
+def shared_fixture(build: Callable[..., T]) -> Any:
+    """A function-scoped fixture whose rows consecutive tests share (``built_once`` for a
+    run of tests rather than a module). ``build``'s parameters are fixtures of the same
+    kind (``two_tenants``, another shared fixture): it receives their shared objects.
+
+        @shared_fixture
+        def world(two_tenants) -> World:
+            ...
+
+    ``build`` must make rows only: no files, no settings, nothing outside the database
+    that the rollback would not take back (such a fixture stays a plain one)."""
+    argnames = tuple(inspect.signature(build).parameters)
+    shared_id = f"{build.__module__}.{build.__qualname__}"
+
+    def fixture(request: Any, db: None, **kwargs: Any) -> Any:
+        return SHARED.value(shared_id, lambda: build(**kwargs))
+
+    # pytest passes the parameters by name (and so the key of a test names what it needs).
+    fixture.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            for name in ("request", "db", *argnames)
+        ]
+    )
+    for attribute in ("__doc__", "__name__", "__qualname__", "__module__"):
+        setattr(fixture, attribute, getattr(build, attribute))
+    setattr(fixture, _SHARED_ID, (shared_id, build, argnames))
+    return pytest.fixture(fixture)
+
+
+def shares(shared_id: str, build: Callable[..., Any], *argnames: str) -> Callable[[F], F]:
+    """Marks a fixture function whose value is shared rows (the root conftest's served
+    tenant and two_tenants): ``build`` makes them, given the shared ``argnames``."""
+
+    def mark(function: F) -> F:
+        setattr(function, _SHARED_ID, (shared_id, build, argnames))
+        return function
+
+    return mark
+
+
+SERVED = "served_tenant"
+KEEPS = "keeps"  # a test without the database: the shared rows stay for the tests around it
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def database_test(item: Any) -> tuple[bool, bool]:
+    """(whether the test uses the database, whether it is transactional)."""
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    if marker is None and not (_DB_FIXTURES & names):
+        return False, False
+    transactional = bool(
+        {"transactional_db", "live_server", "django_db_reset_sequences"} & names
+        or (
+            marker is not None
+            and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+        )
+    )
+    return True, transactional
+
+
+def _builders(item: Any) -> dict[str, tuple[str, Callable[..., Any], tuple[str, ...]]] | None:
+    """The shared fixtures ``item`` asks for, by fixture name; None when a fixture of a
+    wider scope touches the database (``built_once``: its transaction must be the outer)."""
+    found = {}
+    definitions = item._fixtureinfo.name2fixturedefs
+    for name in item.fixturenames:
+        chain = definitions.get(name) or ()
+        for definition in chain:
+            if definition.scope == "function":
+                continue
+            if (getattr(definition.func, "__module__", "") or "").startswith("pytest_django"):
+                continue  # pytest-django's: they make the test database, not rows
+            if {"django_db_blocker", "django_db_setup"} & set(definition.argnames):
+                return None
+        own = getattr(chain[-1].func, _SHARED_ID, None) if chain else None
+        if own is not None:
+            found[name] = own
+    return found
+
+
+def _unblocks(item: Any) -> bool:
+    """Whether a test without the database fixtures opens the database itself (with
+    ``django_db_blocker``, as pytest-django's and the root conftest's fixtures do)."""
+    if "django_db_blocker" in item._fixtureinfo.argnames:
+        return True
+    for name in item.fixturenames:
+        for definition in item._fixtureinfo.name2fixturedefs.get(name) or ():
+            module = getattr(definition.func, "__module__", "") or ""
+            if module.startswith("pytest_django") or module == "conftest":
+                continue
+            if "django_db_blocker" in definition.argnames:
+                return True
+    return False
+
+
+def shared_key(item: Any) -> tuple[str, ...] | str | None:
+    """The rows ``item`` may find made before its own transaction, by their ids; ``KEEPS``
+    for a test without the database; None for a test that makes its own: transactional
+    (its tables are emptied after it), with its own regions (no_served_tenant), another
+    django_db mark than the plain one, or a wider-scoped fixture that touches the database."""
+    uses_db, transactional = database_test(item)
+    if not uses_db:
+        return None if _unblocks(item) else KEEPS
+    if transactional or item.get_closest_marker("no_served_tenant"):
+        return None
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.args or marker.kwargs):
+        return None
+    builders = _builders(item)
+    if builders is None:
+        return None
+    return tuple(sorted(shared_id for shared_id, _build, _args in builders.values()))
+
+
+class SharedRows:
+    """The rows of the current key and the transaction they were made in (``SHARED``)."""
+
+    def __init__(self) -> None:
+        self.key: tuple[str, ...] | None = None
+        self._values: dict[str, Any] = {}
+        self._copy: dict[str, Any] | None = None
+        self._atomic: transaction.Atomic | None = None
+        self._blocker: Any = None
+
+    def enter(self, item: Any, key: tuple[str, ...], django_db_blocker: Any) -> None:
+        """The rows of ``key`` for ``item``: kept from the test before, or made now. Made
+        not at all when another transaction is open (a wider-scoped fixture's): the test
+        builds its own, as every test did before."""
+        self._copy = None
+        if key == self.key:
+            return
+        self.leave()
+        builders = {shared_id: (build, args) for shared_id, build, args in _builders(item).values()}
+        by_name = {name: shared_id for name, (shared_id, _b, _a) in _builders(item).items()}
+        with django_db_blocker.unblock():
+            if transaction.get_connection().in_atomic_block:
+                return
+            atomic = transaction.atomic()
+            # A test case's own transaction, as pytest-django's: what is done at once in
+            # one rather than after a commit that never comes (core.registry's change
+            # marks) is done at once in this one too.
+            atomic._from_testcase = True  # type: ignore[attr-defined]
+            atomic.__enter__()
+            values: dict[str, Any] = {}
+
+            def made(shared_id: str) -> Any:
+                if shared_id not in values:
+                    build, args = builders[shared_id]
+                    values[shared_id] = build(**{arg: made(by_name[arg]) for arg in args})
+                return values[shared_id]
+
+            try:
+                # The served tenant first, as it is served before any other fixture runs.
+                for shared_id in sorted(key, key=lambda shared_id: shared_id != SERVED):
+                    made(shared_id)
+            except BaseException:
+                atomic.__exit__(*sys.exc_info())
+                raise
+        self.key, self._values, self._atomic, self._blocker = key, values, atomic, django_db_blocker
+
+    def leave(self) -> None:
+        """Roll the shared rows back (after a test whose next test has another key)."""
+        atomic, blocker = self._atomic, self._blocker
+        self.key, self._values, self._copy, self._atomic, self._blocker = None, {}, None, None, None
+        if atomic is None:
+            return
+        with blocker.unblock():
+            connection = transaction.get_connection()
+            if connection.atomic_blocks != [atomic]:
+                raise RuntimeError("shared test rows: a transaction inside theirs is still open")
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+    def value(self, shared_id: str, build: Callable[[], T]) -> T:
+        """This test's copy of the shared ``shared_id``, or ``build()`` when not shared."""
+        if shared_id not in self._values:
+            return build()
+        if self._copy is None:
+            self._copy = fresh_copy(self._values)
+        return self._copy[shared_id]
+
+
+SHARED = SharedRows()

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
 from django.core.cache import cache
 from django.test import Client
 
 from jembatan.accounts.models import Office, Role, User
 from jembatan.communities.models import Kim
+from jembatan.testing.db import shared_fixture
 from jembatan.testing.factories import (
     KimFactory,
     MembershipFactory,
@@ -28,8 +28,8 @@ class World:
     kim: Kim
 
 
-@pytest.fixture
-def world(db) -> World:
+@shared_fixture
+def world() -> World:
     return make_world()
 
 

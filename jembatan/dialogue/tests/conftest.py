@@ -16,6 +16,7 @@ from jembatan.accounts.models import Role, User
 from jembatan.dialogue import services
 from jembatan.dialogue.models import Consultation, Poll, Thread
 from jembatan.regions.models import Region
+from jembatan.testing.db import shared_fixture
 from jembatan.testing.factories import (
     ConsultationFactory,
     MembershipFactory,
@@ -68,7 +69,7 @@ def make_poll(admin: User, *, results: str = Poll.Results.AFTER_CLOSE) -> Poll:
     return PollFactory(actor=admin, title="Prioritas pembangunan desa 2027", results=results)
 
 
-@pytest.fixture
+@shared_fixture
 def world(two_tenants) -> World:
     kabupaten = region_chain("61.07", "Kabupaten Bengkayang")
     region_chain("61.07.04")

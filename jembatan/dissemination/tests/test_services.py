@@ -25,6 +25,7 @@ from jembatan.communities.models import Position
 from jembatan.dissemination import services, tasks
 from jembatan.dissemination.models import Attachment, Delivery, Feedback, InfoItem, ShareLink
 from jembatan.sites.models import Post, PostRevision
+from jembatan.testing.db import shared_fixture
 from jembatan.testing.factories import (
     KimFactory,
     KimMembershipFactory,
@@ -56,7 +57,7 @@ def stored_files(root) -> list:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
-@pytest.fixture
+@shared_fixture
 def world(two_tenants):
     """Kabupaten Bengkayang (61.07): kecamatan 61.07.04 holds kim-a (a desa), a KIM at
     kecamatan level and an inactive KIM; kecamatan 61.07.05 holds kim-c. Kabupaten
