@@ -5,11 +5,10 @@ Screenshots land in /tmp/jembatan-shots/ (phone-*.png) for a person to look at."
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
-from jembatan.core.tests.test_html_validity import Page, _open_as
-from jembatan.regions.importer import region_import
+from jembatan.core.tests.test_html_validity import Page, _open_as, build_demo
 from jembatan.testing.browser import assert_fits_phone_width
+from jembatan.testing.db import kept_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,10 +16,15 @@ KETUA = "ketua.sebalo@demo.jembatan.test"
 STAFF = "diskominfo@demo.jembatan.test"
 
 
+@pytest.fixture(scope="module")
+def _demo_rows(django_db_setup, django_db_blocker):
+    yield from kept_rows(django_db_blocker, build_demo)
+
+
 @pytest.fixture
-def demo(settings):
-    region_import(province="61")
-    call_command("load_demo", verbosity=0)
+def demo(transactional_db, _demo_rows):
+    """The demo, built by the first test; each test after it gets the same rows back."""
+    _demo_rows.put()
 
 
 def _height(browser, selector: str) -> float:

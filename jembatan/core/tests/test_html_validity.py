@@ -134,10 +134,14 @@ def _more_pages(ketua: str, staff: str) -> list[Page]:
     ]
 
 
-@pytest.fixture
-def demo(settings):
+def build_demo() -> None:
     region_import(province="61")
     call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def demo(settings):
+    build_demo()
     return demo_pages()
 
 
