@@ -10,7 +10,7 @@ from jembatan.testing.browser import (
     assert_fits_phone_width,
     page_token,
     severe_console_entries,
-    sign_in,
+    sign_in_by_cookie,
     wait_for_new_page,
 )
 from jembatan.testing.factories import MembershipFactory, UserFactory, region_chain
@@ -38,7 +38,7 @@ def test_publish_republish_and_count_a_reader(browser, live_server, two_tenants,
     staff = UserFactory(email="diskominfo@example.test", full_name="Agustina Rosa")
     MembershipFactory(user=staff, role=Role.KABUPATEN_ADMIN, region=region_chain("61.07"))
 
-    sign_in(browser, live_server.url, staff.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, staff)
     browser.get(f"{live_server.url}/kelola/informasi/baru/")
     assert_fits_phone_width(browser)
     browser.find_element(By.NAME, "title").send_keys("Imunisasi balita Desember")
@@ -54,7 +54,7 @@ def test_publish_republish_and_count_a_reader(browser, live_server, two_tenants,
     assert "1" in browser.find_element(By.CSS_SELECTOR, ".stats li strong").text
 
     browser.delete_all_cookies()
-    sign_in(browser, live_server.url, a.owner.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, a.owner)
     browser.get(f"{live_server.url}/kelola/kim/{a.kim.slug}/informasi/")
     assert "Imunisasi balita Desember" in browser.page_source
     _submit(browser, f"a[href$='/informasi/{item.pk}/']")
