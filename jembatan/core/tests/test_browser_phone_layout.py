@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from jembatan.core.tests.test_html_validity import Page, _open_as, build_demo
+from jembatan.core.tests.test_html_validity import Page, _open_as
 from jembatan.testing.browser import assert_fits_phone_width
-from jembatan.testing.db import kept_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,15 +15,9 @@ KETUA = "ketua.sebalo@demo.jembatan.test"
 STAFF = "diskominfo@demo.jembatan.test"
 
 
-@pytest.fixture(scope="module")
-def _demo_rows(django_db_setup, django_db_blocker):
-    yield from kept_rows(django_db_blocker, build_demo)
-
-
 @pytest.fixture
-def demo(transactional_db, _demo_rows):
-    """The demo, built by the first test; each test after it gets the same rows back."""
-    _demo_rows.put()
+def demo(demo_rows):
+    """The demo's rows (core/tests/conftest.py), the same for each test."""
 
 
 def _height(browser, selector: str) -> float:

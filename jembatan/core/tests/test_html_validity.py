@@ -15,16 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from jembatan.accounts.models import User
 from jembatan.aspirations.models import Aspiration
 from jembatan.dissemination.models import InfoItem
-from jembatan.regions.importer import region_import
 from jembatan.sites.models import Post
 from jembatan.testing.browser import assert_fits_phone_width
-from jembatan.testing.db import kept_rows
 
 ROOT = Path(__file__).resolve().parents[3]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -136,20 +133,9 @@ def _more_pages(ketua: str, staff: str) -> list[Page]:
     ]
 
 
-def build_demo() -> None:
-    region_import(province="61")
-    call_command("load_demo", verbosity=0)
-
-
-@pytest.fixture(scope="module")
-def _demo_rows(django_db_setup, django_db_blocker):
-    yield from kept_rows(django_db_blocker, build_demo)
-
-
 @pytest.fixture
-def demo(transactional_db, _demo_rows):
-    """The demo, built by the first test of the module; the next one gets the same rows."""
-    _demo_rows.put()
+def demo(demo_rows):
+    """The demo's pages, on its rows (core/tests/conftest.py)."""
     return demo_pages()
 
 
