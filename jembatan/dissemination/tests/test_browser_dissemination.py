@@ -1,8 +1,7 @@
 """Diskominfo publishes, a KIM re-publishes with a local note, a reader's visit is counted."""
 
-import time
-
 import pytest
+from django.urls import reverse
 
 from jembatan.accounts.models import Role
 from jembatan.dissemination.models import Delivery, InfoItem
@@ -78,7 +77,12 @@ def test_publish_republish_and_count_a_reader(browser, live_server, two_tenants,
     # The page's beacon reaches the server and the (in-process) task counts one view.
     WebDriverWait(browser, 10).until(lambda d: Delivery.objects.get(pk=delivery.pk).view_count == 1)
     browser.refresh()  # the same reader again within the window: not a new view
-    time.sleep(1)
+    beacon = reverse("dissemination:beacon")
+    answered = (  # the server has answered this page's beacon (and counted, or not)
+        "return performance.getEntriesByType('resource')"
+        ".some(e => new URL(e.name).pathname === arguments[0] && e.responseEnd > 0)"
+    )
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script(answered, beacon))
     assert Delivery.objects.get(pk=delivery.pk).view_count == 1
     assert severe_console_entries(browser) == []
     browser.save_screenshot(str(shots / "republished-post.png"))
