@@ -257,21 +257,10 @@ def _open_as(browser, live_server, page: Page, sessions: dict) -> None:
     assert browser.current_url == live_server.url + page.path, (page, browser.current_url)
 
 
-def _axe_source() -> str:
+def axe_violations(browser) -> list[str]:
     if not AXE.exists():
         pytest.fail(f"axe-core is not installed: {SETUP_HINT}")
-    return AXE.read_text(encoding="utf-8")
-
-
-def axe_in_every_page(browser) -> None:
-    """axe-core in every document the tab opens from now on: given to Chromium once, not
-    sent with each page (its 650 kB were a fifth of the time of a page's check)."""
-    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _axe_source()})
-
-
-def axe_violations(browser) -> list[str]:
-    if not browser.execute_script("return typeof window.axe?.run === 'function'"):
-        browser.execute_script(_axe_source())
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
     result = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {resultTypes: ['violations']})"
@@ -293,7 +282,6 @@ def axe_violations(browser) -> list[str]:
 @pytest.mark.django_db(transaction=True)
 def test_demo_pages_pass_axe_and_fit_a_phone(browser, live_server, demo, shots):
     browser.set_script_timeout(60)
-    axe_in_every_page(browser)
     sessions: dict = {}
     found = {}
     for page in demo:
