@@ -346,6 +346,29 @@ def sign_in(driver, base_url: str, login: str, password: str) -> None:
     wait_for_new_page(driver, old_page)
 
 
+def sign_in_by_cookie(driver, base_url: str, user) -> None:
+    """Signed in as ``user`` with the session cookie of a Django test client, for a test
+    whose point is a page behind the sign-in, not the sign-in (``sign_in`` goes through
+    the form: a page, a POST and the password's hash, over a second a test)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    # Set through DevTools, for the server's address: no page is opened for it (a page of
+    # another kind, robots.txt, would also ask for a favicon the console reports missing).
+    driver.execute_cdp_cmd(
+        "Network.setCookie",
+        {
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "url": base_url + "/",
+            "path": "/",
+            "httpOnly": True,
+        },
+    )
+
+
 def page_token(driver) -> str:
     """Mark the current document; pass the mark to wait_for_new_page after a navigating click.
 

@@ -8,7 +8,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from jembatan.aspirations.tests.roles_world import build_place
-from jembatan.testing.browser import assert_fits_phone_width, sign_in
+from jembatan.testing.browser import assert_fits_phone_width, sign_in_by_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -20,7 +20,7 @@ def place(two_tenants):
 
 def test_an_officers_steps_are_in_the_first_screen_of_a_phone(browser, live_server, place, shots):
     case = place.referred()
-    sign_in(browser, live_server.url, place.officer.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, place.officer)
     browser.get(f"{live_server.url}/kelola/aspirasi/{case.code}/")
     assert_fits_phone_width(browser)
     bar = browser.find_element(By.CSS_SELECTOR, "nav.quick-actions")

@@ -11,7 +11,7 @@ from jembatan.aspirations.models import Aspiration, Category, Status
 from jembatan.testing.browser import (
     assert_fits_phone_width,
     page_token,
-    sign_in,
+    sign_in_by_cookie,
     wait_for_new_page,
 )
 from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
@@ -99,7 +99,7 @@ def test_verify_and_refer_20_new_cases_at_1366(laptop_browser, live_server, sett
     )
     new.append(extra)
     assert len(new) == 20
-    sign_in(browser, live_server.url, staff.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, staff)
     assert browser.execute_script("return [window.innerWidth, window.innerHeight]") == [1366, 768]
 
     journey = Journey(browser)
@@ -169,7 +169,7 @@ def test_the_action_bar_is_in_view_on_a_phone(browser, live_server, settings, sh
     from selenium.webdriver.common.by import By
 
     staff, _pupr, _cases = _setup(settings, 3)
-    sign_in(browser, live_server.url, staff.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, staff)
     browser.get(f"{live_server.url}/kelola/aspirasi/")
     assert_fits_phone_width(browser)
     assert _in_view(browser, browser.find_element(By.CSS_SELECTOR, ".bulk-bar button"))

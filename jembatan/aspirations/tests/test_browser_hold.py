@@ -9,7 +9,7 @@ from jembatan.aspirations.models import Category, Status
 from jembatan.testing.browser import (
     assert_fits_phone_width,
     page_token,
-    sign_in,
+    sign_in_by_cookie,
     wait_for_new_page,
 )
 from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
@@ -39,7 +39,7 @@ def test_hold_and_resume_from_a_phone_and_the_referral_page(browser, live_server
     services.aspiration_transition(actor=staff, case=case, action="verify")
     services.aspiration_transition(actor=staff, case=case, action="dispose", office=pupr)
 
-    sign_in(browser, live_server.url, officer.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, officer)
     browser.get(f"{live_server.url}/kelola/aspirasi/{case.code}/")
     assert "Respons pertama instansi paling lambat" in browser.page_source
     assert_fits_phone_width(browser)

@@ -9,7 +9,7 @@ from jembatan.aspirations.models import Aspiration, Category, Status
 from jembatan.testing.browser import (
     assert_fits_phone_width,
     page_token,
-    sign_in,
+    sign_in_by_cookie,
     wait_for_new_page,
 )
 from jembatan.testing.factories import MembershipFactory, UserFactory, region_chain
@@ -41,7 +41,7 @@ def test_staff_merge_a_duplicate_at_1366_by_768(browser, live_server, settings, 
     original = case("Lampu jalan di simpang tiga Sungai Jaga mati sejak seminggu.")
     duplicate = case("Lampu jalan simpang tiga Sungai Jaga mati, mohon segera diganti.")
 
-    sign_in(browser, live_server.url, staff.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, staff)
     browser.get(f"{live_server.url}/kelola/aspirasi/{duplicate.code}/")
     section = browser.find_element(By.ID, "duplikat")
     assert original.display_code in section.text

@@ -8,7 +8,7 @@ from jembatan.aspirations.models import Category, Status
 from jembatan.testing.browser import (
     assert_fits_phone_width,
     page_token,
-    sign_in,
+    sign_in_by_cookie,
     wait_for_new_page,
 )
 from jembatan.testing.factories import MembershipFactory, OfficeFactory, UserFactory, region_chain
@@ -38,7 +38,7 @@ def test_refer_needs_an_office_chosen_and_closing_is_apart(browser, live_server,
     )
     services.aspiration_transition(actor=staff, case=case, action="verify")
 
-    sign_in(browser, live_server.url, staff.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, staff)
     browser.get(f"{live_server.url}/kelola/aspirasi/{case.code}/")
     assert_fits_phone_width(browser)
     select = Select(browser.find_element(By.CSS_SELECTOR, "select[name=office]"))
@@ -89,7 +89,7 @@ def test_an_officer_takes_and_answers_a_case_from_a_phone(browser, live_server, 
     services.aspiration_transition(actor=staff, case=case, action="verify")
     services.aspiration_transition(actor=staff, case=case, action="dispose", office=pupr)
 
-    sign_in(browser, live_server.url, officer.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, officer)
     browser.get(f"{live_server.url}/kelola/aspirasi/{case.code}/")
     assert_fits_phone_width(browser)
     old = page_token(browser)

@@ -59,11 +59,11 @@ def running_nginx(upstreams: list[str], var_dir: Path) -> Iterator[str]:
     assert check.returncode == 0, check.stderr
     server = subprocess.Popen([NGINX, "-p", str(var_dir), "-c", str(conf)])
     try:
-        for _ in range(50):
+        for _ in range(500):  # listening within 5 s; it takes a few hundredths
             with socket.socket() as s:
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break
-            time.sleep(0.1)
+            time.sleep(0.01)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()

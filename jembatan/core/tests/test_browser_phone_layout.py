@@ -5,10 +5,8 @@ Screenshots land in /tmp/jembatan-shots/ (phone-*.png) for a person to look at."
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from jembatan.core.tests.test_html_validity import Page, _open_as
-from jembatan.regions.importer import region_import
 from jembatan.testing.browser import assert_fits_phone_width
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,9 +16,8 @@ STAFF = "diskominfo@demo.jembatan.test"
 
 
 @pytest.fixture
-def demo(settings):
-    region_import(province="61")
-    call_command("load_demo", verbosity=0)
+def demo(demo_rows):
+    """The demo's rows (core/tests/conftest.py), the same for each test."""
 
 
 def _height(browser, selector: str) -> float:

@@ -21,6 +21,7 @@ from PIL import Image
 
 from jembatan.core.structured import ld_json
 from jembatan.regions.importer import region_import
+from jembatan.testing.db import built_once
 
 OG_REQUIRED = ("og:title", "og:type", "og:image", "og:url")
 # schema.org / Google's required properties for the types the pages declare.
@@ -32,10 +33,19 @@ LD_REQUIRED = {
 }
 
 
-@pytest.fixture
-def demo(settings):
+def _build_demo() -> None:
     region_import(province="61")
     call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def _module_demo(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, _build_demo)
+
+
+@pytest.fixture
+def demo(db, _module_demo):
+    """The demo, built once for the module; what a test changes goes with its savepoint."""
 
 
 def public_pages() -> dict[str, str]:

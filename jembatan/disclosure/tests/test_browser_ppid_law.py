@@ -10,7 +10,7 @@ from jembatan.disclosure.models import AnnualReport, PpidSettings
 from jembatan.testing.browser import (
     assert_fits_phone_width,
     page_token,
-    sign_in,
+    sign_in_by_cookie,
     wait_for_new_page,
 )
 from jembatan.testing.factories import MembershipFactory, UserFactory
@@ -33,7 +33,7 @@ def test_atasan_settings_and_report_on_a_phone(browser, live_server, ppid, shots
     MembershipFactory(
         user=sekda, role=Role.OPD_OFFICER, region=ppid.kabupaten.kabupaten, office=ppid.office
     )
-    sign_in(browser, live_server.url, ppid.admin.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, ppid.admin)
 
     browser.get(f"{live_server.url}/kelola/ppid/badan/{ppid.kabupaten.pk}/atasan/")
     assert_fits_phone_width(browser)

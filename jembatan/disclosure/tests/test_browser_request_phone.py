@@ -7,7 +7,7 @@ import pytest
 
 from jembatan.disclosure import services
 from jembatan.disclosure.tests.conftest import MONDAY, request_data
-from jembatan.testing.browser import assert_fits_phone_width, sign_in
+from jembatan.testing.browser import assert_fits_phone_width, sign_in_by_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -22,7 +22,7 @@ def test_request_detail_fits_a_phone(browser, live_server, ppid):
         ),
         now=MONDAY,
     )
-    sign_in(browser, live_server.url, ppid.admin.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, ppid.admin)
     browser.get(f"{live_server.url}/kelola/ppid/permohonan/{request.number}/")
     assert "maria.goreti" in browser.page_source
     assert_fits_phone_width(browser)

@@ -1,8 +1,7 @@
 """Diskominfo publishes, a KIM re-publishes with a local note, a reader's visit is counted."""
 
-import time
-
 import pytest
+from django.urls import reverse
 
 from jembatan.accounts.models import Role
 from jembatan.dissemination.models import Delivery, InfoItem
@@ -10,7 +9,7 @@ from jembatan.testing.browser import (
     assert_fits_phone_width,
     page_token,
     severe_console_entries,
-    sign_in,
+    sign_in_by_cookie,
     wait_for_new_page,
 )
 from jembatan.testing.factories import MembershipFactory, UserFactory, region_chain
@@ -38,7 +37,7 @@ def test_publish_republish_and_count_a_reader(browser, live_server, two_tenants,
     staff = UserFactory(email="diskominfo@example.test", full_name="Agustina Rosa")
     MembershipFactory(user=staff, role=Role.KABUPATEN_ADMIN, region=region_chain("61.07"))
 
-    sign_in(browser, live_server.url, staff.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, staff)
     browser.get(f"{live_server.url}/kelola/informasi/baru/")
     assert_fits_phone_width(browser)
     browser.find_element(By.NAME, "title").send_keys("Imunisasi balita Desember")
@@ -54,7 +53,7 @@ def test_publish_republish_and_count_a_reader(browser, live_server, two_tenants,
     assert "1" in browser.find_element(By.CSS_SELECTOR, ".stats li strong").text
 
     browser.delete_all_cookies()
-    sign_in(browser, live_server.url, a.owner.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, a.owner)
     browser.get(f"{live_server.url}/kelola/kim/{a.kim.slug}/informasi/")
     assert "Imunisasi balita Desember" in browser.page_source
     _submit(browser, f"a[href$='/informasi/{item.pk}/']")
@@ -78,7 +77,12 @@ def test_publish_republish_and_count_a_reader(browser, live_server, two_tenants,
     # The page's beacon reaches the server and the (in-process) task counts one view.
     WebDriverWait(browser, 10).until(lambda d: Delivery.objects.get(pk=delivery.pk).view_count == 1)
     browser.refresh()  # the same reader again within the window: not a new view
-    time.sleep(1)
+    beacon = reverse("dissemination:beacon")
+    answered = (  # the server has answered this page's beacon (and counted, or not)
+        "return performance.getEntriesByType('resource')"
+        ".some(e => new URL(e.name).pathname === arguments[0] && e.responseEnd > 0)"
+    )
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script(answered, beacon))
     assert Delivery.objects.get(pk=delivery.pk).view_count == 1
     assert severe_console_entries(browser) == []
     browser.save_screenshot(str(shots / "republished-post.png"))

@@ -16,7 +16,7 @@ from jembatan.literacy.models import Certificate, Registration, Training
 from jembatan.testing.browser import (
     assert_fits_phone_width,
     page_token,
-    sign_in,
+    sign_in_by_cookie,
     wait_for_new_page,
 )
 from jembatan.testing.factories import TrainingFactory
@@ -37,7 +37,7 @@ def test_registration_to_certificate_on_a_phone(
         organiser=organiser, title="Menulis berita desa", place="Aula Kecamatan Sebalo"
     )
 
-    sign_in(browser, live_server.url, member.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, member)
     browser.get(f"{live_server.url}/literasi/pelatihan/{training.pk}/")
     assert "Tambahkan ke kalender" in browser.page_source
     old = page_token(browser)

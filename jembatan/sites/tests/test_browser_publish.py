@@ -7,7 +7,7 @@ from jembatan.testing.browser import (
     assert_fits_phone_width,
     page_token,
     severe_console_entries,
-    sign_in,
+    sign_in_by_cookie,
     wait_for_new_page,
 )
 from jembatan.testing.factories import KimMembershipFactory, UserFactory
@@ -24,7 +24,7 @@ def test_write_with_the_editor_then_publish(browser, live_server, two_tenants, s
     ketua = UserFactory(email="ketua.editor@example.test", full_name="Yohanes Atong")
     a.kim.memberships.filter(position="ketua").update(is_active=False)
     KimMembershipFactory(kim=a.kim, user=ketua, position="ketua")
-    sign_in(browser, live_server.url, ketua.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, ketua)
 
     browser.get(f"{live_server.url}/kelola/kim/{a.kim.slug}/berita/baru/")
     assert_fits_phone_width(browser)

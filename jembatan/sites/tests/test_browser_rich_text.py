@@ -21,7 +21,7 @@ from jembatan.testing.browser import (
     assert_fits_phone_width,
     page_token,
     severe_console_entries,
-    sign_in,
+    sign_in_by_cookie,
     wait_for_new_page,
 )
 from jembatan.testing.factories import MembershipFactory, UserFactory, region_chain
@@ -93,7 +93,7 @@ def test_ketua_writes_two_paragraphs_with_a_camera_photo(
     from selenium.webdriver.support.ui import WebDriverWait
 
     a = two_tenants.a
-    sign_in(browser, live_server.url, a.owner.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, a.owner)
     browser.get(f"{live_server.url}/kelola/kim/{a.kim.slug}/berita/baru/")
     assert_fits_phone_width(browser)
     # The "without the editor" help is for the plain textarea only.
@@ -158,8 +158,9 @@ def test_pasted_html_becomes_the_paragraphs_the_server_keeps(
     from selenium.webdriver.common.by import By
 
     a = two_tenants.a
-    sign_in(browser, live_server.url, a.member.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, a.member)
     browser.get(f"{live_server.url}/kelola/kim/{a.kim.slug}/berita/baru/")
+    assert browser.current_url.endswith("/berita/baru/")  # signed in, not sent to sign in
     sample = (PASTE / name).read_text(encoding="utf-8")
     browser.find_element(By.CSS_SELECTOR, ".editor-area").click()
     browser.execute_script(
@@ -189,7 +190,7 @@ def test_republished_information_keeps_paragraphs_and_shows_its_image(
     a = two_tenants.a
     staff = UserFactory(email="diskominfo.foto@example.test", full_name="Agustina Rosa")
     MembershipFactory(user=staff, role=Role.KABUPATEN_ADMIN, region=region_chain("61.07"))
-    sign_in(browser, live_server.url, staff.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, staff)
     browser.get(f"{live_server.url}/kelola/informasi/baru/")
     browser.find_element(By.NAME, "title").send_keys("Penanaman bibit pohon")
     browser.find_element(By.NAME, "summary").send_keys("Bibit gratis untuk warga.")
@@ -207,7 +208,7 @@ def test_republished_information_keeps_paragraphs_and_shows_its_image(
     )
 
     browser.delete_all_cookies()
-    sign_in(browser, live_server.url, a.owner.email, "rahasia-yang-panjang")
+    sign_in_by_cookie(browser, live_server.url, a.owner)
     browser.get(f"{live_server.url}/kelola/kim/{a.kim.slug}/informasi/{item.pk}/")
     _submit(browser, "form[action$='/terbitkan-ulang/'] button")
     post = Delivery.objects.select_related("post").get(item=item, kim=a.kim).post
