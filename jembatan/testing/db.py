@@ -22,7 +22,13 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+
+from jembatan.core.localcache import clear_all
+from jembatan.core.pagecache import content_changed
+from jembatan.tenants import resolve
+from jembatan.testing.pgflush import _superuser
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -329,8 +335,6 @@ def _take(connection) -> Any:
         return copy_
     if connection.vendor != "postgresql":
         return False
-    from jembatan.testing.pgflush import _superuser
-
     if not _superuser(connection):
         return False
     quote = connection.ops.quote_name
@@ -373,12 +377,6 @@ def _put_back(connection, copy_: Any) -> None:
 def _forget_what_the_process_kept() -> None:
     """Rows came back under ids this process may know otherwise (the content types the
     flush made anew, the served tenant): its copies of rows go."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from jembatan.core.localcache import clear_all
-    from jembatan.core.pagecache import content_changed
-    from jembatan.tenants import resolve
-
     ContentType.objects.clear_cache()
     clear_all()
     resolve.clear()

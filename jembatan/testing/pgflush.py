@@ -16,6 +16,11 @@ without ``RESTART IDENTITY`` left them.
 
 Setting that parameter is a superuser's right (the test server's ``postgres``); a
 connection without it, and a flush that resets sequences or cascades, truncates as before.
+
+On SQLite the flush deletes too (Django's own); what it left is the full-text tables
+(``sites_post_fts`` and the others of ``sites.search``), which the services fill and no
+model names: a transactional test's posts stayed in them, under ids the next test's rows
+get again, and that test's search found them. They are emptied with the others.
 """
 
 from __future__ import annotations
@@ -49,6 +54,30 @@ def install() -> None:
         ]
 
     sql_flush.deletes = True  # type: ignore[attr-defined]
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+    _install_sqlite()
+
+
+def _install_sqlite() -> None:
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    if getattr(DatabaseOperations.sql_flush, "with_virtual_tables", False):
+        return
+    flush = DatabaseOperations.sql_flush
+
+    def sql_flush(self: Any, style: Any, tables: Any, **options: Any) -> list[str]:
+        statements = flush(self, style, tables, **options)
+        if not tables:
+            return statements
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND sql LIKE 'CREATE VIRTUAL TABLE%%'"
+            )
+            virtual = sorted(row[0] for row in cursor.fetchall())
+        return [*statements, *(f"DELETE FROM {self.quote_name(name)};" for name in virtual)]  # noqa: S608 (quoted names of the tables)
+
+    sql_flush.with_virtual_tables = True  # type: ignore[attr-defined]
     DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
 
 
