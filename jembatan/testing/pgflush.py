@@ -59,7 +59,9 @@ def install() -> None:
 
 
 def _install_sqlite() -> None:
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    # By way of the backend's base module: importing its operations module first is a
+    # circular import (on a run whose database is PostgreSQL, nothing loaded it before).
+    from django.db.backends.sqlite3.base import DatabaseOperations
 
     if getattr(DatabaseOperations.sql_flush, "with_virtual_tables", False):
         return
