@@ -8,7 +8,6 @@ registry).
 
 from __future__ import annotations
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -19,6 +18,7 @@ from jembatan.communities.models import Kim, KimMembership, Position
 from jembatan.demo.loader import DEMO_DOMAIN
 from jembatan.regions.importer import region_import
 from jembatan.regions.models import Region
+from jembatan.testing.db import shared_fixture
 
 MAX_QUERIES = 15
 
@@ -55,8 +55,9 @@ ROLES = [
 ]
 
 
-@pytest.fixture
-def demo(db):
+@shared_fixture
+def demo():
+    """Built once for the tests of this file (rows only; each test's writes roll back)."""
     region_import(province="61")
     call_command("load_demo", stdout=None)
     # Demo accounts sign in only with DEBUG on; here they are ordinary accounts.

@@ -16,15 +16,18 @@ from jembatan.sites.models import Post, Product
 from jembatan.sites.search import search_posts
 from jembatan.tenants import resolve
 from jembatan.tenants.models import Tenant, TenantHost
+from jembatan.testing.db import shared_fixture
 from jembatan.testing.factories import serve_tenant
 
 
-@pytest.fixture
-def kalbar(db):
+# The regions are rows only: made once for the consecutive tests that ask for the same
+# (the tests below are grouped by it), each test's own writes roll back.
+@shared_fixture
+def kalbar():
     region_import(province="61")
 
 
-@pytest.fixture
+@shared_fixture
 def kalbar_kaltim(kalbar):
     """Kalimantan Barat (Bengkayang) and Kalimantan Timur (Kutai Kartanegara, 64.02)."""
     region_import(province="64")
@@ -88,13 +91,19 @@ def test_demo_has_real_bengkayang_and_people_in_every_role(kalbar):
     assert DEMO_PASSWORD in text
 
 
-def test_second_load_changes_nothing_and_says_so(kalbar_kaltim):
-    call_command("load_demo", stdout=StringIO())
-    before = _counts()
+def test_load_demo_warns_when_debug_is_off(kalbar, settings):
+    settings.DEBUG = False
     out = StringIO()
     call_command("load_demo", stdout=out)
-    assert _counts() == before
-    assert out.getvalue().splitlines()[0] == "Demo already loaded; nothing changed."
+    assert "demo accounts cannot log in" in out.getvalue()
+
+
+def test_without_kalimantan_timur_the_demo_is_bengkayang_alone(kalbar):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert list(Tenant.objects.values_list("region_id", flat=True)) == ["61.07"]
+    assert not Kim.objects.filter(kabupaten_id="64.02").exists()
+    assert "kukar.localhost" not in out.getvalue()
 
 
 @pytest.mark.no_served_tenant  # no regions at all, not even the served tenant's
@@ -107,11 +116,13 @@ def test_demo_without_regions_fails_with_one_clear_line(db):
     assert not User.objects.exists()
 
 
-def test_load_demo_warns_when_debug_is_off(kalbar, settings):
-    settings.DEBUG = False
+def test_second_load_changes_nothing_and_says_so(kalbar_kaltim):
+    call_command("load_demo", stdout=StringIO())
+    before = _counts()
     out = StringIO()
     call_command("load_demo", stdout=out)
-    assert "demo accounts cannot log in" in out.getvalue()
+    assert _counts() == before
+    assert out.getvalue().splitlines()[0] == "Demo already loaded; nothing changed."
 
 
 def test_two_tenants_each_with_its_hosts_kims_news_cases_and_information(kalbar_kaltim):
@@ -159,14 +170,6 @@ def test_two_tenants_each_with_its_hosts_kims_news_cases_and_information(kalbar_
         assert login in text
     assert "Jembatan Kabupaten Kutai Kartanegara (64.02, Asia/Makassar): kukar.localhost" in text
     assert "bengkayang.localhost" in text
-
-
-def test_without_kalimantan_timur_the_demo_is_bengkayang_alone(kalbar):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert list(Tenant.objects.values_list("region_id", flat=True)) == ["61.07"]
-    assert not Kim.objects.filter(kabupaten_id="64.02").exists()
-    assert "kukar.localhost" not in out.getvalue()
 
 
 def test_a_demo_host_served_by_another_tenant_stops_the_demo_with_one_line(kalbar_kaltim):
