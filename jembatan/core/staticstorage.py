@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
+import gzip
 from collections.abc import Iterable, Iterator
 
+import brotli  # type: ignore[import-untyped]
 from whitenoise.storage import CompressedManifestStaticFilesStorage  # type: ignore[import-untyped]
 
 
@@ -28,9 +29,23 @@ class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):
         for path in paths:
             if path not in hashed:
                 continue
-            done = [path + suffix for suffix in (".br", ".gz") if self.exists(path + suffix)]
-            if done and os.path.getmtime(self.path(done[0])) == os.path.getmtime(self.path(path)):
-                yield from ((path, name) for name in done)
+            if self._compressed_before(path):
+                yield from ((path, path + suffix) for suffix in (".br", ".gz"))
             else:
                 fresh.append(path)
         yield from super().compress_files(fresh)
+
+    def _compressed_before(self, path: str) -> bool:
+        """Both copies are there and unpack to the file (a run cut short may have left
+        one half written). collectstatic writes CSS and JS files again on every run, so
+        their times say nothing; unpacking is fast, brotli's packing is not."""
+        try:
+            with self.open(path) as handle:
+                data = handle.read()
+            with self.open(path + ".br") as handle:
+                if brotli.decompress(handle.read()) != data:
+                    return False
+            with self.open(path + ".gz") as handle:
+                return gzip.decompress(handle.read()) == data
+        except (OSError, brotli.error, gzip.BadGzipFile, EOFError):
+            return False
