@@ -174,12 +174,17 @@ def _unblocks(item: Any) -> bool:
 def shared_key(item: Any) -> tuple[str, ...] | str | None:
     """The rows ``item`` may find made before its own transaction, by their ids; ``KEEPS``
     for a test without the database; None for a test that makes its own: transactional
-    (its tables are emptied after it), with its own regions (no_served_tenant), another
+    (its tables are emptied after it), with its own regions (no_served_tenant), marked
+    own_transaction (it changes the schema), another
     django_db mark than the plain one, or a wider-scoped fixture that touches the database."""
     uses_db, transactional = database_test(item)
     if not uses_db:
         return None if _unblocks(item) else KEEPS
-    if transactional or item.get_closest_marker("no_served_tenant"):
+    if (
+        transactional
+        or item.get_closest_marker("no_served_tenant")
+        or item.get_closest_marker("own_transaction")
+    ):
         return None
     marker = item.get_closest_marker("django_db")
     if marker is not None and (marker.args or marker.kwargs):

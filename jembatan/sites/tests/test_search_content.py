@@ -301,6 +301,7 @@ class _SchemaEditor:
             cursor.execute(sql, params or None)
 
 
+@pytest.mark.own_transaction  # drops and makes the full-text tables again
 def test_the_migration_indexes_existing_rows(two_tenants):
     a = two_tenants.a
     _potensi(a, "Pembangunan embung desa", kind=Potential.Kind.PERTANIAN)
