@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import factory
+from django.core.management import call_command
 from django.test import Client
 from django.utils.text import slugify
 
@@ -18,6 +19,7 @@ from jembatan.dialogue import services_polls
 from jembatan.dialogue.models import Poll, Question
 from jembatan.disclosure.services import information_request_submit
 from jembatan.dissemination.models import InfoItem
+from jembatan.regions.importer import region_import
 from jembatan.regions.models import Region, kind_for
 from jembatan.sites.models import Post
 from jembatan.tenants import resolve as tenant_resolve
@@ -496,3 +498,10 @@ def home_client(user: User) -> Client:
         client.defaults["HTTP_HOST"] = tenant_resolve.primary_host(tenant)
     client.force_login(user)
     return client
+
+
+def build_demo() -> None:
+    """The demo of `make run` on West Kalimantan's regions (Bengkayang alone: no Kalimantan
+    Timur), as the tests that look at the demo's pages and rows build it."""
+    region_import(province="61")
+    call_command("load_demo", verbosity=0)

@@ -5,15 +5,9 @@ back to each later one (testing.db.KeptRows), whichever of the files it is in.""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
-from jembatan.regions.importer import region_import
 from jembatan.testing.db import kept_rows
-
-
-def build_demo() -> None:
-    region_import(province="61")
-    call_command("load_demo", verbosity=0)
+from jembatan.testing.factories import build_demo
 
 
 @pytest.fixture(scope="session")

@@ -15,13 +15,12 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from PIL import Image
 
 from jembatan.core.structured import ld_json
-from jembatan.regions.importer import region_import
 from jembatan.testing.db import built_once
+from jembatan.testing.factories import build_demo
 
 OG_REQUIRED = ("og:title", "og:type", "og:image", "og:url")
 # schema.org / Google's required properties for the types the pages declare.
@@ -33,14 +32,9 @@ LD_REQUIRED = {
 }
 
 
-def _build_demo() -> None:
-    region_import(province="61")
-    call_command("load_demo", verbosity=0)
-
-
 @pytest.fixture(scope="module")
 def _module_demo(django_db_setup, django_db_blocker):
-    yield from built_once(django_db_blocker, _build_demo)
+    yield from built_once(django_db_blocker, build_demo)
 
 
 @pytest.fixture

@@ -2,13 +2,12 @@ import pytest
 from django.core.management import call_command
 
 from jembatan.disclosure.models import InfoDocument, InformationRequest, PublicBody
-from jembatan.regions.importer import region_import
+from jembatan.testing.factories import build_demo
 
 
 @pytest.mark.django_db
 def test_demo_has_a_body_per_level_with_lists_and_a_request():
-    region_import(province="61")
-    call_command("load_demo", verbosity=0)
+    build_demo()
     bodies = PublicBody.objects.filter(kabupaten_id="61.07")
     assert {b.kind for b in bodies} == {"kabupaten", "opd", "desa"}
     for body in bodies:

@@ -105,11 +105,12 @@ def test_each_leg_leaves_out_what_is_not_for_it():
 def test_this_session_holds_only_its_legs_tests(request):
     from django.conf import settings
 
+    from jembatan.testing.legs import for_this_leg
+
     on_postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-    left_out = ("sqlite", "once") if on_postgresql else ("postgresql",)
     strays = [
         item.nodeid
         for item in request.session.items
-        if any(item.get_closest_marker(name) for name in left_out)
+        if not for_this_leg(item, on_postgresql=on_postgresql)
     ]
     assert strays == []
