@@ -51,7 +51,8 @@ def test_counters_of_all_workers_are_summed(tmp_path):
         [
             *(sys.executable, "-m", "gunicorn", "jembatan.wsgi"),
             *("-c", "python:jembatan.core.gunicorn", "--bind", f"127.0.0.1:{port}"),
-            *("--workers", "3", "--timeout", "30"),
+            # Two workers: each is a Django start of its own, and two already need the sum.
+            *("--workers", "2", "--timeout", "30"),
         ],
         cwd=REPO_ROOT,
         env=env,

@@ -7,6 +7,7 @@ to jembatan.settings and an environment scrubbed of every variable the settings 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -81,6 +82,52 @@ def assert_one_line_config_error(result: subprocess.CompletedProcess[str]) -> st
     return lines[0]
 
 
+# What the tests below read from a started Django, one clean process per environment: the
+# code prints one JSON object as its last line (a settings read each test checks on its own).
+PROBE_PRELUDE = """
+import io, json
+from django.conf import settings as s
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+out = {}
+def check_deploy():
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        call_command("check", deploy=True, stdout=stdout, stderr=stderr)
+        failed = False
+    except SystemCheckError as exc:
+        failed = True
+        stderr.write(str(exc))
+    return {"failed": failed, "output": stdout.getvalue() + stderr.getvalue()}
+"""
+
+
+def run_probe(env: dict[str, str], code: str) -> dict:
+    """Run ``code`` (which fills the dict ``out``) in ``manage.py shell`` under ``env``,
+    in a process of its own, and return ``out``."""
+    result = run_manage(env, "shell", "-c", PROBE_PRELUDE + code + "\nprint(json.dumps(out))")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+class Probes:
+    """One probe process per environment, started by the first test that asks for it."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self.factory = factory
+        self.results: dict[str, dict] = {}
+
+    def get(self, name: str, make_env, code: str) -> dict:
+        if name not in self.results:
+            self.results[name] = run_probe(make_env(self.factory.mktemp(name)), code)
+        return self.results[name]
+
+
+@pytest.fixture(scope="module")
+def probes(tmp_path_factory) -> Probes:
+    return Probes(tmp_path_factory)
+
+
 class TestConfigurationErrors:
     @pytest.mark.parametrize(
         ("url", "expected"),
@@ -145,54 +192,71 @@ class TestConfigurationErrors:
         assert_one_line_config_error(run_manage(env, "migrate", "--noinput"))
 
 
+def production_probe(probes: Probes) -> dict:
+    """The production settings as they stand: check --deploy, a few values, a hash."""
+    code = """
+out["check_deploy"] = check_deploy()
+out["hasher"] = s.PASSWORD_HASHERS[0]
+out["secure"] = [s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE]
+out["hsts_tz_cache"] = [s.SECURE_HSTS_SECONDS, s.TIME_ZONE, s.CACHES["default"]["BACKEND"]]
+out["transaction_mode"] = s.DATABASES["default"]["OPTIONS"]["transaction_mode"]
+from django.contrib.auth.hashers import check_password, make_password
+h = make_password("rahasia-yang-panjang")
+out["argon2"] = [h.split("$")[0], check_password("rahasia-yang-panjang", h)]
+"""
+    return probes.get("production", production_env, code)
+
+
+def postgres_probe(probes: Probes) -> dict:
+    """A PostgreSQL URL and a time zone of its own (settings that do not touch each other)."""
+
+    def make_env(root: Path) -> dict[str, str]:
+        return production_env(
+            root,
+            DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+            TIME_ZONE="Asia/Pontianak",
+        )
+
+    code = """
+out["check_deploy"] = check_deploy()
+out["time_zone"] = s.TIME_ZONE
+out["engine"] = s.DATABASES["default"]["ENGINE"]
+"""
+    return probes.get("postgres", make_env, code)
+
+
 class TestProductionSettings:
-    def test_check_deploy_is_clean(self, tmp_path):
-        result = run_manage(production_env(tmp_path), "check", "--deploy")
-        output = result.stdout + result.stderr
-        assert result.returncode == 0, output
+    def test_check_deploy_is_clean(self, probes):
+        result = production_probe(probes)["check_deploy"]
+        output = result["output"]
+        assert not result["failed"], output
         assert "System check identified no issues" in output
         assert "WARNINGS" not in output
         assert "ERRORS" not in output
 
-    def test_check_deploy_with_postgres_url(self, tmp_path):
-        env = production_env(tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/test")
-        result = run_manage(env, "check", "--deploy")
-        output = result.stdout + result.stderr
-        assert result.returncode == 0, output
-        assert "System check identified no issues" in output
+    def test_check_deploy_with_postgres_url(self, probes):
+        probe = postgres_probe(probes)
+        assert probe["engine"] == "jembatan.core.postgresql"
+        result = probe["check_deploy"]
+        assert not result["failed"], result["output"]
+        assert "System check identified no issues" in result["output"]
 
-    def test_production_values(self, tmp_path):
-        code = (
-            "from django.conf import settings as s; "
-            "print(s.PASSWORD_HASHERS[0]); "
-            "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE); "
-            "print(s.SECURE_HSTS_SECONDS, s.TIME_ZONE, s.CACHES['default']['BACKEND']); "
-            "print(s.DATABASES['default']['OPTIONS']['transaction_mode'])"
-        )
-        result = run_manage(production_env(tmp_path), "shell", "-c", code)
-        assert result.returncode == 0, result.stderr
-        lines = result.stdout.strip().splitlines()[-4:]
-        assert lines[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
-        assert lines[1] == "False True True True"
-        assert lines[2] == ("31536000 Asia/Jakarta jembatan.core.sqlitecache.SqliteCache")
-        assert lines[3] == "IMMEDIATE"
+    def test_production_values(self, probes):
+        probe = production_probe(probes)
+        assert probe["hasher"] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+        assert probe["secure"] == [False, True, True, True]
+        assert probe["hsts_tz_cache"] == [
+            31536000,
+            "Asia/Jakarta",
+            "jembatan.core.sqlitecache.SqliteCache",
+        ]
+        assert probe["transaction_mode"] == "IMMEDIATE"
 
-    def test_argon2_hashes_passwords(self, tmp_path):
-        code = (
-            "from django.contrib.auth.hashers import check_password, make_password; "
-            "h = make_password('rahasia-yang-panjang'); "
-            "print(h.split('$')[0], check_password('rahasia-yang-panjang', h))"
-        )
-        result = run_manage(production_env(tmp_path), "shell", "-c", code)
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.strip().splitlines()[-1] == "argon2 True"
+    def test_argon2_hashes_passwords(self, probes):
+        assert production_probe(probes)["argon2"] == ["argon2", True]
 
-    def test_time_zone_from_env(self, tmp_path):
-        env = production_env(tmp_path, TIME_ZONE="Asia/Pontianak")
-        code = "from django.conf import settings as s; print(s.TIME_ZONE)"
-        result = run_manage(env, "shell", "-c", code)
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.strip().splitlines()[-1] == "Asia/Pontianak"
+    def test_time_zone_from_env(self, probes):
+        assert postgres_probe(probes)["time_zone"] == "Asia/Pontianak"
 
 
 class TestRedisCache:

@@ -76,7 +76,10 @@ def _hammer(path: str, hits: int, queue) -> None:
 
 def test_counts_from_several_processes_are_never_lost(tmp_path):
     path = str(tmp_path / "cache.sqlite3")
-    context = multiprocessing.get_context("spawn")
+    # Fresh processes, not forks of this one: forked from a server process started clean,
+    # which imports this module once for all six (spawn started six interpreters).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
     queue = context.Queue()
     workers = [context.Process(target=_hammer, args=(path, 100, queue)) for _ in range(6)]
     for worker in workers:
