@@ -92,43 +92,72 @@ def nearest_village(
 
 
 def _number(text: str, low: int, high: int) -> Decimal | None:
+    """The number (unrounded), or None when it is not one within [low, high]."""
     try:
         value = Decimal((text or "").strip())
     except InvalidOperation:
         return None
     if not value.is_finite() or not low <= value <= high:
         return None
-    return round(value, 6)
+    return value
 
 
-def read_points(path: Path) -> dict[str, tuple[Decimal, Decimal]]:
+def read_points(path: Path, *, within: str | None = None) -> dict[str, tuple[Decimal, Decimal]]:
     """code -> (latitude, longitude) from a CSV (optionally gzipped) with a header row
-    naming code, latitude (or lat) and longitude (or long, lng, lon)."""
+    naming code, latitude (or lat) and longitude (or long, lng, lon). With ``within`` (a
+    region code), only the points of that region and those inside it; every row is still
+    checked (a malformed row anywhere loads none of the file)."""
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
             text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise PointImportError(f"{path}: cannot be read ({exc})") from None
-    reader = csv.DictReader(io.StringIO(text))
-    columns = {name.strip().lower(): name for name in reader.fieldnames or []}
+    # Plain rows with the header's column numbers: a dict per row (DictReader) was most of
+    # the time of reading the 83,000 points.
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    # A name given twice means its last column, as in DictReader's dict.
+    index = {name: number for number, name in enumerate(header)}
+    columns = {name.strip().lower(): name for name in header}
     lat_column = next((columns[n] for n in ("latitude", "lat") if n in columns), None)
     lon_column = next(
         (columns[n] for n in ("longitude", "long", "lng", "lon") if n in columns), None
     )
     if "code" not in columns or lat_column is None or lon_column is None:
         raise PointImportError(f"{path}: the header must name code, latitude and longitude")
+    code_at, lat_at, lon_at = index[columns["code"]], index[lat_column], index[lon_column]
+    prefix = f"{within}." if within is not None else ""
     points: dict[str, tuple[Decimal, Decimal]] = {}
-    for line_no, row in enumerate(reader, start=2):
-        code = (row.get(columns["code"]) or "").strip()
-        latitude = _number(row.get(lat_column) or "", -90, 90)
-        longitude = _number(row.get(lon_column) or "", -180, 180)
+    seen: set[str] = set()
+    line_no = 1  # counting the rows as DictReader did: blank lines are skipped
+    for values in reader:
+        if not values:
+            continue
+        line_no += 1
+        width = len(values)
+        code = values[code_at].strip() if code_at < width else ""
+        latitude = _number(values[lat_at] if lat_at < width else "", -90, 90)
+        longitude = _number(values[lon_at] if lon_at < width else "", -180, 180)
         if not code or latitude is None or longitude is None:
+            row = _as_dict(header, values)
             raise PointImportError(f"{path} line {line_no}: malformed row {row!r}")
-        if code in points:
+        if code in seen:
             raise PointImportError(f"{path} line {line_no}: duplicate code {code}")
-        points[code] = (latitude, longitude)
+        seen.add(code)
+        if within is None or code == within or code.startswith(prefix):
+            points[code] = (round(latitude, 6), round(longitude, 6))
     return points
+
+
+def _as_dict(header: list[str], values: list[str]) -> dict[str | None, object]:
+    """A row as csv.DictReader gives it (for the error message)."""
+    row: dict[str | None, object] = dict(zip(header, values, strict=False))
+    if len(values) > len(header):
+        row[None] = values[len(header) :]
+    for name in header[len(values) :]:
+        row[name] = None
+    return row
 
 
 def region_points_import(
@@ -140,13 +169,7 @@ def region_points_import(
     ``province`` (e.g. "61") limits the load to the regions within it, as
     ``import_regions --province`` does. With ``keep_existing`` a region that already has a
     centre keeps it: the bundled centres fill gaps and never undo an operator's own."""
-    points = read_points(path)
-    if province:
-        points = {
-            code: point
-            for code, point in points.items()
-            if code == province or code.startswith(f"{province}.")
-        }
+    points = read_points(path, within=province or None)
     report = PointReport()
     codes = sorted(points)
     to_update = []

@@ -5,11 +5,11 @@ it accepted. Not a mock: the code under test sends over HTTP to it."""
 from __future__ import annotations
 
 import json
-import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 from jembatan.core.gateway import signature_for
+from jembatan.testing import httpd
 
 
 class Gateway:
@@ -47,7 +47,7 @@ class Gateway:
 
         self.server = HTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/send"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        httpd.start(self.server)
 
     def as_default(self, settings: Any) -> Gateway:
         """Makes it the install's gateway (``SMS_GATEWAY_URL`` and its secret) for the
@@ -57,8 +57,7 @@ class Gateway:
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        httpd.stop(self.server)
 
     def __enter__(self) -> Gateway:
         return self

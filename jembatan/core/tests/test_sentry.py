@@ -12,12 +12,12 @@ import http.server
 import os
 import subprocess
 import sys
-import threading
 import zlib
 from pathlib import Path
 
 from jembatan.core.requestid import reset_request_id, set_request_id
 from jembatan.core.sentry import MASK, scrub_event
+from jembatan.testing import httpd
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 NIK = "6107045203909876"
@@ -72,8 +72,7 @@ class Collector(http.server.BaseHTTPRequestHandler):
 def test_errors_reach_the_dsn_without_personal_data():
     Collector.bodies = []
     server = http.server.HTTPServer(("127.0.0.1", 0), Collector)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    httpd.start(server)
     try:
         env = os.environ | {
             "DJANGO_SETTINGS_MODULE": "jembatan.settings_test",
@@ -88,8 +87,7 @@ def test_errors_reach_the_dsn_without_personal_data():
             timeout=60,
         )
     finally:
-        server.shutdown()
-        server.server_close()
+        httpd.stop(server)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "sent" in result.stdout
     received = b"\n".join(Collector.bodies).decode("utf-8", "replace")

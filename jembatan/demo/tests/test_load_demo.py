@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from jembatan.accounts.models import Membership, Office, Role, User
 from jembatan.aspirations.models import Aspiration
@@ -33,6 +34,30 @@ def kalbar_kaltim(kalbar):
     region_import(province="64")
 
 
+def _load_with_debug_off() -> str:
+    """The demo loaded as the tests run (DEBUG off, said here rather than assumed); what
+    the command printed."""
+    out = StringIO()
+    with override_settings(DEBUG=False):
+        call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+# A load of the demo is most of this module's time: the tests that only read what one
+# load made share it (its rows, and what the command printed); each test's own writes
+# roll back.
+@shared_fixture
+def bengkayang_demo(kalbar) -> str:
+    """The demo loaded with Kalimantan Barat alone."""
+    return _load_with_debug_off()
+
+
+@shared_fixture
+def two_tenant_demo(kalbar_kaltim) -> str:
+    """The demo loaded with Kalimantan Barat and Kalimantan Timur."""
+    return _load_with_debug_off()
+
+
 def _counts():
     return (
         User.objects.count(),
@@ -49,9 +74,18 @@ def _counts():
     )
 
 
-def test_demo_has_real_bengkayang_and_people_in_every_role(kalbar):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
+# First: between the tests that share rows it would have them built again after it.
+@pytest.mark.no_served_tenant  # no regions at all, not even the served tenant's
+def test_demo_without_regions_fails_with_one_clear_line(db):
+    with pytest.raises(CommandError) as exc:
+        call_command("load_demo", stdout=StringIO())
+    assert "61.07" in str(exc.value)
+    assert "import_regions" in str(exc.value)
+    assert "\n" not in str(exc.value)
+    assert not User.objects.exists()
+
+
+def test_demo_has_real_bengkayang_and_people_in_every_role(bengkayang_demo):
     assert Region.objects.filter(parent_id="61.07").count() == 17
     assert Region.objects.filter(code__startswith="61.07.", level=4).count() == 124
 
@@ -85,39 +119,34 @@ def test_demo_has_real_bengkayang_and_people_in_every_role(kalbar):
     assert [p.title for p in search_posts("membangun")] == [
         "Sosialisasi pembangunan jalan lingkungan"
     ]
-    text = out.getvalue()
+    text = bengkayang_demo
     assert "Demo loaded" in text
     assert "diskominfo@demo.jembatan.test" in text
     assert DEMO_PASSWORD in text
 
 
-def test_load_demo_warns_when_debug_is_off(kalbar, settings):
-    settings.DEBUG = False
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert "demo accounts cannot log in" in out.getvalue()
+def test_load_demo_warns_when_debug_is_off(bengkayang_demo):
+    # The shared load ran with DEBUG off (_load_with_debug_off).
+    assert "demo accounts cannot log in" in bengkayang_demo
 
 
-def test_without_kalimantan_timur_the_demo_is_bengkayang_alone(kalbar):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
+def test_without_kalimantan_timur_the_demo_is_bengkayang_alone(bengkayang_demo):
     assert list(Tenant.objects.values_list("region_id", flat=True)) == ["61.07"]
     assert not Kim.objects.filter(kabupaten_id="64.02").exists()
-    assert "kukar.localhost" not in out.getvalue()
+    assert "kukar.localhost" not in bengkayang_demo
 
 
-@pytest.mark.no_served_tenant  # no regions at all, not even the served tenant's
-def test_demo_without_regions_fails_with_one_clear_line(db):
+def test_a_demo_host_served_by_another_tenant_stops_the_demo_with_one_line(kalbar_kaltim):
+    serve_tenant("61.04", hosts=("kukar.localhost",))
     with pytest.raises(CommandError) as exc:
         call_command("load_demo", stdout=StringIO())
-    assert "61.07" in str(exc.value)
-    assert "import_regions" in str(exc.value)
+    assert "Host kukar.localhost already belongs to tenant" in str(exc.value)
+    assert "(61.04)" in str(exc.value)
     assert "\n" not in str(exc.value)
-    assert not User.objects.exists()
+    assert not User.objects.exists()  # the whole load is one transaction
 
 
-def test_second_load_changes_nothing_and_says_so(kalbar_kaltim):
-    call_command("load_demo", stdout=StringIO())
+def test_second_load_changes_nothing_and_says_so(two_tenant_demo):
     before = _counts()
     out = StringIO()
     call_command("load_demo", stdout=out)
@@ -125,9 +154,7 @@ def test_second_load_changes_nothing_and_says_so(kalbar_kaltim):
     assert out.getvalue().splitlines()[0] == "Demo already loaded; nothing changed."
 
 
-def test_two_tenants_each_with_its_hosts_kims_news_cases_and_information(kalbar_kaltim):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
+def test_two_tenants_each_with_its_hosts_kims_news_cases_and_information(two_tenant_demo):
     bengkayang = Tenant.objects.get(region_id="61.07")
     kukar = Tenant.objects.get(region_id="64.02")
     # Bengkayang was served already (the test settings' hosts): the demo adds its own host.
@@ -165,18 +192,8 @@ def test_two_tenants_each_with_its_hosts_kims_news_cases_and_information(kalbar_
     officer = Membership.objects.get(user__email="provinsi.kalbar@demo.jembatan.test")
     assert (officer.role, officer.region_id) == (Role.KABUPATEN_ADMIN, "61")
 
-    text = out.getvalue()
+    text = two_tenant_demo
     for login in ("diskominfo.kukar@", "ketua.timbau@", "provinsi.kalbar@", "diskominfo@"):
         assert login in text
     assert "Jembatan Kabupaten Kutai Kartanegara (64.02, Asia/Makassar): kukar.localhost" in text
     assert "bengkayang.localhost" in text
-
-
-def test_a_demo_host_served_by_another_tenant_stops_the_demo_with_one_line(kalbar_kaltim):
-    serve_tenant("61.04", hosts=("kukar.localhost",))
-    with pytest.raises(CommandError) as exc:
-        call_command("load_demo", stdout=StringIO())
-    assert "Host kukar.localhost already belongs to tenant" in str(exc.value)
-    assert "(61.04)" in str(exc.value)
-    assert "\n" not in str(exc.value)
-    assert not User.objects.exists()  # the whole load is one transaction

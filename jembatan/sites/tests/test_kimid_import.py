@@ -5,7 +5,6 @@ feed is served by a real HTTP server on localhost, never fetched from the intern
 from __future__ import annotations
 
 import socket
-import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -15,6 +14,7 @@ from jembatan.accounts.audit import audit_for
 from jembatan.accounts.models import Role
 from jembatan.sites import services
 from jembatan.sites.models import KimFeed, Post
+from jembatan.testing import httpd
 from jembatan.testing.factories import MembershipFactory
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -78,7 +78,7 @@ class FeedServer:
         self.server = HTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_port}"
         self.url = f"{self.base}/feed"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        httpd.start(self.server)
 
     def serve(self, template: str) -> None:
         self.body = template.format(base=self.base).encode()
@@ -96,8 +96,7 @@ def feed(settings, two_tenants):
     kim.kimid_feed_url = server.url
     kim.save(update_fields=["kimid_feed_url"])
     yield server
-    server.server.shutdown()
-    server.server.server_close()
+    httpd.stop(server.server)
 
 
 def _imported(kim):

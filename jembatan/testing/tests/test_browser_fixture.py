@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from jembatan.testing import httpd
 from jembatan.testing.browser import HEIGHT, LAPTOP, WIDTH, set_network
 
 pytestmark = pytest.mark.browser
@@ -88,11 +88,9 @@ class _Site(BaseHTTPRequestHandler):
 def site() -> Iterator[str]:
     """A page on localhost (a secure context: service workers and caches work there)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    httpd.start(server)
     yield f"http://localhost:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    httpd.stop(server)
 
 
 def _find(driver, site: str) -> dict:
