@@ -35,12 +35,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# prepare_demo: migrate, import_regions, load_holidays, load_demo and build_js_catalog in
+# one process (Django starts once, not five times).
 run: install
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py import_regions
-	DEBUG=1 $(BIN)/python manage.py load_holidays
-	DEBUG=1 $(BIN)/python manage.py load_demo
-	DEBUG=1 $(BIN)/python manage.py build_js_catalog --verbosity 0
+	DEBUG=1 $(BIN)/python manage.py prepare_demo
 	DEBUG=1 STATIC_COMPRESSED=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "Jembatan: http://$(HOST):$(PORT)/  (workspace: /kelola/, admin: /admin/, health: /healthz)"

@@ -55,18 +55,19 @@ def cache_dir() -> Path | None:
     return Path(configured) if configured else Path(tempfile.gettempdir()) / "jembatan-testdb"
 
 
-def _named_module_files(source: bytes) -> set[str]:
-    """The files of the project modules a migration names (``jembatan.x.y.Thing``)."""
-    files: set[str] = set()
+def _named_module_files(source: bytes) -> dict[str, str]:
+    """The project modules a migration names (``jembatan.x.y.Thing``): name -> file."""
+    files: dict[str, str] = {}
     for match in _NAMED_MODULE.findall(source):
         parts = match.decode().split(".")
         while parts:
+            name = ".".join(parts)
             try:
-                spec = importlib.util.find_spec(".".join(parts))
+                spec = importlib.util.find_spec(name)
             except (ImportError, ValueError):
                 spec = None
             if spec is not None and spec.origin and spec.origin.endswith(".py"):
-                files.add(spec.origin)
+                files[name] = spec.origin
                 break
             parts.pop()
     return files
@@ -78,12 +79,14 @@ def migration_files() -> list[tuple[str, str]]:
 
     loader = MigrationLoader(None, ignore_no_migrations=True)
     files: list[tuple[str, str]] = []
-    named: set[str] = set()
+    named: dict[str, str] = {}
     for (app, name), migration in sorted(loader.disk_migrations.items()):
         path = importlib.import_module(type(migration).__module__).__file__
         files.append((f"{app}.{name}", path))
         named |= _named_module_files(Path(path).read_bytes())
-    files += [(f"module {path}", path) for path in sorted(named)]
+    # Labelled by module, not by file: a clone in another directory (the make-target
+    # tests' nested runs) has the same key as the checkout and copies its database.
+    files += [(f"module {name}", path) for name, path in sorted(named.items())]
     return files
 
 

@@ -29,6 +29,10 @@ def test_the_key_covers_every_migration_and_the_modules_they_name(files):
     assert "kimsites.0008_content_search" in labels
     # 0008 builds the SQLite FTS5 tables from jembatan.sites.search's targets.
     assert any(path.endswith(os.path.join("sites", "search.py")) for _, path in files)
+    # Labels name modules, not files: a clone in another directory (the make-target tests'
+    # nested runs) has the same key and copies the database instead of migrating.
+    assert "module jembatan.sites.search" in labels
+    assert not any(str(ROOT) in label for label in labels)
 
 
 def test_a_changed_migration_file_gives_a_new_key(files, tmp_path):
