@@ -468,6 +468,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["jembatan.api.schema.only_v1"],
+    # Its module registers the bearer-token scheme (jembatan.api.schema).
+    "DEFAULT_GENERATOR_CLASS": "jembatan.api.schema.SchemaGenerator",
 }
 
 # --- Jembatan -------------------------------------------------------------

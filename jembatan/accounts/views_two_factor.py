@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -45,6 +43,10 @@ class CodeForm(forms.Form):
 
 
 def _qr_svg(data: str) -> str:
+    # Imported by the first QR code, not with the views (it brings lxml).
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(
         data,
         image_factory=qrcode.image.svg.SvgPathImage,

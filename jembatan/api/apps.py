@@ -26,6 +26,4 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from jembatan.api import schema  # noqa: F401 (registers the OpenAPI auth extension)
-
         check_throttle_rates(settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}))

@@ -14,18 +14,20 @@ import logging
 import os
 import uuid
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from jembatan.core.images import _looks_like_ours, _megabytes, clean_jpeg
+
+# pypdf is imported by the first PDF checked, not with this module: the services that
+# import it are imported by every process, few of which ever take an upload.
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +91,8 @@ def _pdf_has_scripts(reader: PdfReader) -> bool:
     page, annotation and form-field actions (/AA, /A, chained /Next), the /Names
     JavaScript tree, XFA forms, launches, embedded files. Every object is visited once; a
     document too large to check is treated as active (refused)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     root = reader.trailer.get("/Root")
     if root is None:
         return False
@@ -128,6 +132,8 @@ def _pdf_has_scripts(reader: PdfReader) -> bool:
 
 def _resolved(value: Any) -> Any:
     """The object itself: an action type (/S) may be written as a reference to a name."""
+    from pypdf.generic import IndirectObject
+
     return value.get_object() if isinstance(value, IndirectObject) else value
 
 
@@ -138,6 +144,8 @@ _GOTO_KEYS = {"/Type", "/S", "/D"}
 def _opens_at_a_page(value: Any) -> bool:
     """Whether an /OpenAction only shows a place in the document: a destination array
     ([page /XYZ left top zoom]) or a plain GoTo action to one, with nothing chained."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
     target = _resolved(value)
     if isinstance(target, ArrayObject):
         return True
@@ -149,6 +157,9 @@ def _opens_at_a_page(value: Any) -> bool:
 
 
 def _check_pdf(data: bytes, name: str) -> CheckedFile:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     broken = ValidationError(
         _("Berkas “%(name)s” bukan PDF yang utuh. Simpan ulang sebagai PDF, lalu unggah lagi.")
         % {"name": name},

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone
 
 PRODUCT_ID = "-//Jembatan//KIM//ID"
 
@@ -41,6 +40,9 @@ def build_calendar(
     The zone is ``time_zone``, else the active one: in a request, the zone of the tenant
     serving it (tenants.middleware), so Kutai Kartanegara's agenda is written in
     Asia/Makassar and Bengkayang's in Asia/Pontianak."""
+    # Imported by the first calendar, not with the views that import this module.
+    from icalendar import Calendar, Event, Timezone
+
     zone = _zone(time_zone)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)

@@ -13,16 +13,24 @@ from __future__ import annotations
 import copy
 import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpResponse
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
-from fpdf.enums import PDFResourceType
-from fpdf.fonts import SubsetMap, TTFFont
-from fpdf.table import Table
+
+# fpdf2 and fontTools are imported by the first PDF a process makes, not with this module:
+# every process imports the views that import this module, a few ever make a PDF, and the
+# two imports cost a fifth of a process's start-up.
+if TYPE_CHECKING:
+    from fpdf import FPDF
+    from fpdf.fonts import TTFFont
+    from fpdf.table import Table
+
+    _Base = FPDF
+else:
+    _Base = object
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVuSans"
@@ -44,6 +52,8 @@ MISSING = "?"
 @lru_cache(maxsize=1)
 def covered_codepoints() -> frozenset[int]:
     """Every code point that at least one shipped font draws (read once per process)."""
+    from fontTools.ttLib import TTFont
+
     points: set[int] = set()
     for _family, _style, name in FONTS:
         with TTFont(FONT_DIR / name, lazy=True) as font:
@@ -72,6 +82,9 @@ def pdf_text(value: object) -> str:
 @lru_cache(maxsize=len(FONTS))
 def _parsed_font(family: str, style: str, name: str) -> TTFFont:
     """A shipped font as fpdf2 reads it, once per process (read-only: `Document` copies it)."""
+    from fpdf import FPDF
+    from fpdf.fonts import TTFFont
+
     reader = FPDF()
     reader.add_font(family, style, str(FONT_DIR / name))
     font = reader.fonts[f"{family.lower()}{''.join(sorted(style))}"]
@@ -79,9 +92,27 @@ def _parsed_font(family: str, style: str, name: str) -> TTFFont:
     return font
 
 
-class Document(FPDF):
+@cache
+def _on_fpdf(cls: type[Document]) -> type[Document]:
+    """``cls`` (`Document` or a subclass) on fpdf2's FPDF, made once per process."""
+    from fpdf import FPDF
+
+    attrs = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "_on_fpdf": True}
+    return type(cls.__name__, (cls, FPDF), attrs)
+
+
+class Document(_Base):
     """An A4 document with the shipped fonts, its title in the metadata and an optional
-    footer (text and page number) on every page."""
+    footer (text and page number) on every page.
+
+    An fpdf2 FPDF: `Document(...)` gives an instance of a class made of this one and FPDF
+    (`_on_fpdf`), whose methods here come before FPDF's, as if this class were defined on
+    FPDF; that class is made by the first document, so fpdf2 is imported then."""
+
+    _on_fpdf = False
+
+    def __new__(cls, *args: object, **kwargs: object) -> Document:
+        return super().__new__(cls if cls._on_fpdf else _on_fpdf(cls))
 
     def __init__(
         self,
@@ -108,6 +139,9 @@ class Document(FPDF):
         costs half a second of CPU per document otherwise). Each document gets its own
         fontTools font, which fpdf2 cuts down in place to the glyphs it used when it writes
         the file, and its own record of those glyphs."""
+        from fontTools.ttLib import TTFont
+        from fpdf.fonts import SubsetMap
+
         parsed = _parsed_font(family, style, name)
         font = copy.copy(parsed)
         font.i = len(self.fonts) + 1
@@ -160,6 +194,8 @@ class Document(FPDF):
         """The file, without the shipped fonts no page drew with: fpdf2 embeds every font
         added, cut down to the glyphs used, and cutting down Droid Sans Fallback (4 MB) for
         a document with no Chinese name in it cost more than drawing the document."""
+        from fpdf.enums import PDFResourceType
+
         used = {
             int(str(index))
             for index in self._resource_catalog.get_used_resources(PDFResourceType.FONT)

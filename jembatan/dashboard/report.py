@@ -7,7 +7,6 @@ import datetime
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from fpdf.fonts import FontFace
 
 from jembatan.aspirations.models import Aspiration
 from jembatan.core.pdf import Document, add_row, pdf_text
@@ -191,12 +190,14 @@ def _bars(pdf: Document, data) -> None:
 # --- The monthly aspirations report per office ------------------------------------------
 
 PDF_MAX_LINES = 1000
-BOLD = FontFace(emphasis="BOLD")
 
 
 def office_report_pdf(report, *, title: str, subtitle: str, with_lines: bool) -> bytes:
     """The office report (dashboard.casereport) as landscape A4 tables and its rules."""
+    # fpdf2 is imported by the first PDF, not with the views (core.pdf).
+    from fpdf.fonts import FontFace
 
+    bold = FontFace(emphasis="BOLD")
     pdf = Document(title=title, orientation="L", footer_text=title)
     pdf.set_auto_page_break(auto=True, margin=14)
     pdf.add_page()
@@ -220,7 +221,7 @@ def office_report_pdf(report, *, title: str, subtitle: str, with_lines: bool) ->
             add_row(grid, [table.label, *headers])
             pdf.use(8)
             for row in [*table.rows, table.total]:
-                style = BOLD if row is table.total else None
+                style = bold if row is table.total else None
                 add_row(grid, [_number(v) for v in [row.name, *C.row_values(row)]], style=style)
         pdf.ln(3)
     if with_lines and report.lines:

@@ -6,7 +6,6 @@ import io
 import zipfile
 from collections.abc import Iterator
 
-import qrcode
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
@@ -98,6 +97,8 @@ def certificate_pdf(cert: Certificate) -> bytes:
         pdf.write_lines(7, line, width=237, align="C")
     # The QR and the code let anyone check the certificate on the public page.
     url = verification_url(cert)
+    import qrcode  # imported by the first certificate, not with the views
+
     image = qrcode.make(url, border=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
     png = io.BytesIO()
     image.save(png, format="PNG")

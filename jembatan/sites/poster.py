@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import qrcode
-import qrcode.image.svg
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
@@ -15,6 +13,10 @@ from jembatan.core.pagecache import cache_public_page
 
 def qr_svg(data: str) -> str:
     """The QR code as inline SVG markup (a path, no script or style)."""
+    # Imported by the first QR code, not with the views (it brings lxml).
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(
         data,
         image_factory=qrcode.image.svg.SvgPathImage,

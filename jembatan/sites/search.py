@@ -47,8 +47,8 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import snowballstemmer
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
@@ -58,6 +58,9 @@ from django.utils.html import strip_tags
 from jembatan.communities.models import Kim
 from jembatan.regions.models import Region
 from jembatan.sites.models import Post, Potential, Product
+
+if TYPE_CHECKING:
+    import snowballstemmer
 
 CONFIG = "indonesian"  # PostgreSQL text search configuration
 FTS_TABLE = "sites_post_fts"  # the posts' table (see POSTS.fts_table)
@@ -82,6 +85,8 @@ def _stemmer() -> snowballstemmer.stemmer:
     # Snowball stemmer objects keep state between calls: one per thread.
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
+        import snowballstemmer  # imported by the first search or indexed row
+
         stemmer = _local.stemmer = snowballstemmer.stemmer("indonesian")
     return stemmer
 
