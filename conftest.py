@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-
 import pytest
 
 from jembatan.core.localcache import clear_all
@@ -45,19 +43,6 @@ def pytest_collection_modifyitems(config, items):
         kept_ids = {id(item) for item in kept}
         config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept_ids])
         items[:] = kept
-
-
-def pytest_runtestloop(session):
-    """Before the first test: what the run has built so far (Django, the project, the
-    collected tests: over a million objects that live as long as the process) leaves the
-    collector's view (``gc.freeze``), and the collector runs less often. With Python's
-    defaults a worker spent about an eighth of its time in full collections walking those
-    objects again and again (measured with ``gc.callbacks``: 40 s in gc of a 300 s run);
-    with these, 12 s, for about 150 MB more memory at the end of that run. Cycles are
-    still collected: only later."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(2000, 20, 100)
 
 
 @pytest.fixture(autouse=True)
