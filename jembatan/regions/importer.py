@@ -91,11 +91,7 @@ def read_source(data_dir: Path = DATA_DIR, *, within: str | None = None) -> Iter
             columns = {name: index for index, name in enumerate(header)}
             code_at, name_at = columns.get("code"), columns.get("name")
             parent_at = columns.get(parent_column) if parent_column else None
-            line_no = 1  # counting the rows as DictReader did: blank lines are skipped
-            for values in reader:
-                if not values:
-                    continue
-                line_no += 1
+            for line_no, values in numbered_rows(reader):
                 width = len(values)
                 code = values[code_at].strip() if code_at is not None and code_at < width else ""
                 name = (
@@ -111,7 +107,7 @@ def read_source(data_dir: Path = DATA_DIR, *, within: str | None = None) -> Iter
                         else ""
                     )
                 if not name or not shape.fullmatch(code):
-                    row = _as_dict(header, values)
+                    row = row_as_dict(header, values)
                     raise RegionImportError(f"{filename} line {line_no}: malformed row {row!r}")
                 # The parent is the code minus its last segment (61.07.04 for 61.07.04.1010).
                 if parent_column and code.rpartition(".")[0] != parent:
@@ -129,7 +125,17 @@ def read_source(data_dir: Path = DATA_DIR, *, within: str | None = None) -> Iter
                     yield SourceRow(code, name, level, kind_for(code, name), parent)
 
 
-def _as_dict(header: list[str], values: list[str]) -> dict[str | None, object]:
+def numbered_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, values) of a csv.reader's rows after its header, numbered as
+    DictReader numbers them: blank lines are skipped and not counted."""
+    line_no = 1
+    for values in reader:
+        if values:
+            line_no += 1
+            yield line_no, values
+
+
+def row_as_dict(header: list[str], values: list[str]) -> dict[str | None, object]:
     """A row as csv.DictReader gives it (for the error message)."""
     row: dict[str | None, object] = dict(zip(header, values, strict=False))
     if len(values) > len(header):

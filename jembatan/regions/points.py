@@ -28,6 +28,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from jembatan.regions.importer import numbered_rows, row_as_dict
 from jembatan.regions.models import Region
 
 # Farther than this from every desa centre, a point is in none of them. Kalimantan's
@@ -130,17 +131,13 @@ def read_points(path: Path, *, within: str | None = None) -> dict[str, tuple[Dec
     prefix = f"{within}." if within is not None else ""
     points: dict[str, tuple[Decimal, Decimal]] = {}
     seen: set[str] = set()
-    line_no = 1  # counting the rows as DictReader did: blank lines are skipped
-    for values in reader:
-        if not values:
-            continue
-        line_no += 1
+    for line_no, values in numbered_rows(reader):
         width = len(values)
         code = values[code_at].strip() if code_at < width else ""
         latitude = _number(values[lat_at] if lat_at < width else "", -90, 90)
         longitude = _number(values[lon_at] if lon_at < width else "", -180, 180)
         if not code or latitude is None or longitude is None:
-            row = _as_dict(header, values)
+            row = row_as_dict(header, values)
             raise PointImportError(f"{path} line {line_no}: malformed row {row!r}")
         if code in seen:
             raise PointImportError(f"{path} line {line_no}: duplicate code {code}")
@@ -148,16 +145,6 @@ def read_points(path: Path, *, within: str | None = None) -> dict[str, tuple[Dec
         if within is None or code == within or code.startswith(prefix):
             points[code] = (round(latitude, 6), round(longitude, 6))
     return points
-
-
-def _as_dict(header: list[str], values: list[str]) -> dict[str | None, object]:
-    """A row as csv.DictReader gives it (for the error message)."""
-    row: dict[str | None, object] = dict(zip(header, values, strict=False))
-    if len(values) > len(header):
-        row[None] = values[len(header) :]
-    for name in header[len(values) :]:
-        row[name] = None
-    return row
 
 
 def region_points_import(
