@@ -47,6 +47,7 @@ import hashlib
 import os
 import re
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,12 @@ def _bump_file_version() -> None:
         previous = 0
     stamp = max(time.time_ns(), previous + 1)
     os.utime(path, ns=(stamp, stamp))
+    if os.stat(path).st_mtime_ns == previous:
+        # A file system that keeps coarser times (a second, two) kept the old one: the
+        # file is replaced instead, which gives it a new inode, so the version changes.
+        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+        temporary.write_text(uuid.uuid4().hex[:12], encoding="ascii")
+        os.replace(temporary, path)
 
 
 def content_changed(**_kwargs) -> None:

@@ -137,6 +137,31 @@ def test_a_change_in_another_worker_reaches_this_workers_cached_pages(
     assert client.get("/").headers["X-Page-Cache"] == "hit"
 
 
+def test_each_bump_changes_the_version_where_file_times_are_whole_seconds(
+    settings, tmp_path, monkeypatch
+):
+    """A file system that keeps times to the second (ext3, FAT) would keep the old time
+    for a second bump within the same second: the version must change all the same."""
+    import os
+
+    from jembatan.core import pagecache
+
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "pagecache.version"
+    set_time = os.utime
+
+    def whole_seconds(path, times=None, *, ns=None, **kwargs):
+        if ns is None:
+            return set_time(path, times, **kwargs)
+        return set_time(path, ns=tuple(t - t % 1_000_000_000 for t in ns), **kwargs)
+
+    monkeypatch.setattr(os, "utime", whole_seconds)
+    versions = []
+    for _ in range(3):
+        pagecache._bump_file_version()
+        versions.append(pagecache._file_version())
+    assert len(set(versions)) == 3, versions
+
+
 def test_without_a_version_file_the_cache_version_alone_decides(client, post, settings):
     settings.PAGE_CACHE_VERSION_FILE = None
     assert client.get("/").headers["X-Page-Cache"] == "miss"
