@@ -40,3 +40,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Every app's tests sign staff in with force_login and no second factor; the two-factor
 # tests (accounts/tests/test_two_factor.py) and the security sweeps turn the rule back on.
 TWO_FACTOR_REQUIRED = False
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A test's rows need no crash safety: a commit (transactional tests, live servers, the
+    # kept template databases) does not wait for the server to flush its log to disk.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (_options.get("options", "") + " -c synchronous_commit=off").strip()
